@@ -1,0 +1,51 @@
+#include "cli/cli.h"
+
+#include "cli/inspect_command.h"
+
+#include <ostream>
+
+namespace qs::cli {
+
+namespace {
+
+constexpr const char *kUsage = R"(usage: quantscope-cli <command> [options]
+
+Inspect and quantize ONNX models.
+
+commands:
+  inspect MODEL [--json] [--nodes] [--ops]
+      Model summary and op-type table. --nodes: one row per node; --ops: op types
+      with params and MACs; --json: one JSON document on stdout.
+
+options:
+  -h, --help      this text
+  --version       the version
+
+exit codes: 0 success, 2 bad input or usage, 1 internal error
+)";
+
+} // namespace
+
+int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
+{
+    if (args.empty()) {
+        err << kUsage;
+        return kBadInput;
+    }
+    const std::string &command = args.front();
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (command == "-h" || command == "--help" || command == "help") {
+        out << kUsage;
+        return kSuccess;
+    }
+    if (command == "--version") {
+        out << "quantscope-cli " << QUANTSCOPE_VERSION << "\n";
+        return kSuccess;
+    }
+    if (command == "inspect")
+        return inspectCommand(rest, out, err);
+    err << "quantscope-cli: unknown command '" << command << "' (see quantscope-cli --help)\n";
+    return kBadInput;
+}
+
+} // namespace qs::cli

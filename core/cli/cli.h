@@ -1,0 +1,17 @@
+#pragma once
+// quantscope-cli: the command-line front end over core. Kept in a library (not in app/) so
+// tests can call it in-process; app/cli_main.cpp only forwards argv.
+//
+// Exit codes: 0 success, 2 bad input or usage (one clear line on stderr), 1 internal error.
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace qs::cli {
+
+enum ExitCode { kSuccess = 0, kInternalError = 1, kBadInput = 2 };
+
+int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
+
+} // namespace qs::cli

@@ -1,0 +1,24 @@
+#pragma once
+// Progress for the terminal: one line on stderr that rewrites itself when stderr is a
+// terminal, and stays quiet otherwise so logs and CI output are not flooded.
+
+#include "util/progress.h"
+
+#include <iosfwd>
+
+namespace qs::cli {
+
+class TerminalProgress : public Progress
+{
+public:
+    explicit TerminalProgress(std::ostream &err);
+    ~TerminalProgress() override;
+    void report(int64_t done, int64_t total, std::string_view what) override;
+
+private:
+    std::ostream &m_err;
+    bool m_interactive;
+    bool m_wroteLine = false;
+};
+
+} // namespace qs::cli

@@ -1,0 +1,106 @@
+#include "model/node_cost.h"
+
+#include "model/graph_index.h"
+
+#include <onnx/onnx_pb.h>
+
+namespace qs {
+
+namespace {
+
+std::optional<std::vector<int64_t>> knownDims(const ValueRef &value)
+{
+    if (!value.type.hasShape)
+        return std::nullopt;
+    std::vector<int64_t> dims;
+    for (const Dim &dim : value.type.dims) {
+        if (!dim.isKnown())
+            return std::nullopt;
+        dims.push_back(dim.value);
+    }
+    return dims;
+}
+
+int64_t product(const std::vector<int64_t> &dims, size_t from, size_t to)
+{
+    int64_t result = 1;
+    for (size_t i = from; i < to && i < dims.size(); ++i)
+        result *= dims[i];
+    return result;
+}
+
+int64_t intAttribute(const onnx::NodeProto &proto, const char *name, int64_t fallback)
+{
+    for (const auto &attribute : proto.attribute()) {
+        if (attribute.name() == name)
+            return attribute.i();
+    }
+    return fallback;
+}
+
+// Conv: each output element is a dot product over (C / group) x kernel elements.
+std::optional<int64_t> convMacs(const NodeInfo &node)
+{
+    if (node.inputs.size() < 2 || node.outputs.empty())
+        return std::nullopt;
+    auto weight = knownDims(node.inputs[1]);
+    auto output = knownDims(node.outputs[0]);
+    if (!weight || !output || weight->size() < 2)
+        return std::nullopt;
+    return product(*output, 0, output->size()) * product(*weight, 1, weight->size());
+}
+
+// ConvTranspose: each input element is scattered into (M / group) x kernel outputs.
+std::optional<int64_t> convTransposeMacs(const NodeInfo &node)
+{
+    if (node.inputs.size() < 2)
+        return std::nullopt;
+    auto input = knownDims(node.inputs[0]);
+    auto weight = knownDims(node.inputs[1]);
+    if (!input || !weight || weight->size() < 2)
+        return std::nullopt;
+    return product(*input, 0, input->size()) * product(*weight, 1, weight->size());
+}
+
+// MatMul: every output element sums over K, the last dim of A (NumPy broadcasting included).
+std::optional<int64_t> matMulMacs(const NodeInfo &node)
+{
+    if (node.inputs.size() < 2 || node.outputs.empty())
+        return std::nullopt;
+    auto a = knownDims(node.inputs[0]);
+    auto output = knownDims(node.outputs[0]);
+    if (!a || !output || a->empty())
+        return std::nullopt;
+    return product(*output, 0, output->size()) * a->back();
+}
+
+std::optional<int64_t> gemmMacs(const NodeInfo &node, const onnx::NodeProto &proto)
+{
+    if (node.inputs.size() < 2 || node.outputs.empty())
+        return std::nullopt;
+    auto a = knownDims(node.inputs[0]);
+    auto output = knownDims(node.outputs[0]);
+    if (!a || !output || a->size() != 2)
+        return std::nullopt;
+    const int64_t k = intAttribute(proto, "transA", 0) ? (*a)[0] : (*a)[1];
+    return product(*output, 0, output->size()) * k;
+}
+
+} // namespace
+
+std::optional<int64_t> computeMacs(const NodeInfo &node, const onnx::NodeProto &proto)
+{
+    if (!node.domain.empty())
+        return std::nullopt;
+    if (node.opType == "Conv")
+        return convMacs(node);
+    if (node.opType == "ConvTranspose")
+        return convTransposeMacs(node);
+    if (node.opType == "MatMul")
+        return matMulMacs(node);
+    if (node.opType == "Gemm")
+        return gemmMacs(node, proto);
+    return std::nullopt;
+}
+
+} // namespace qs
