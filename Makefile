@@ -1,0 +1,43 @@
+# Quantscope: the two commands README promises.
+#   make run   installs what is missing, builds, and inspects a sample model
+#   make test  installs what is missing, builds (Release + an ASan/UBSan build), runs every test
+BUILD       ?= build
+BUILD_ASAN  ?= build-asan
+JOBS        ?= $(shell nproc)
+CACHE_DIR   ?= $(HOME)/.cache/quantscope
+export QS_CACHE_DIR := $(CACHE_DIR)
+
+.PHONY: all deps build build-asan test run bench assets clean
+
+all: build
+
+deps:
+	bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Only what the bad-input and unit suites need, so the sanitizer build stays cheap.
+build-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQS_SANITIZE=ON \
+	      -DQS_BUILD_GUI=OFF -DQS_BUILD_BENCH=OFF
+	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests cli_tests
+
+assets: deps
+	bash scripts/fetch-test-assets.sh
+
+test: build build-asan
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	ctest --test-dir $(BUILD_ASAN) --output-on-failure -j $(JOBS)
+
+RUN_MODEL ?= /usr/share/libonnx-testdata/data/pytorch-converted/test_ConvTranspose2d/model.onnx
+run: build
+	$(BUILD)/bin/quantscope-cli inspect $(RUN_MODEL)
+
+bench: build
+	bash scripts/fetch-test-assets.sh
+	bash bench/run-benchmarks.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

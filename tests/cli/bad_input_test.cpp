@@ -1,0 +1,165 @@
+// quantscope-cli inspect on every kind of bad input: exit code 2, one clear line naming the file
+// and the problem, no crash. This suite also runs under ASan/UBSan (ctest label "sanitize").
+#include "cli/cli.h"
+#include "model/model_writer.h"
+#include "support/model_builder.h"
+#include "support/temp_dir.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <sstream>
+
+namespace qs {
+namespace {
+
+using namespace qs::test;
+
+struct Outcome
+{
+    int exitCode;
+    std::string out;
+    std::string err;
+};
+
+Outcome inspect(std::vector<std::string> args)
+{
+    args.insert(args.begin(), "inspect");
+    std::ostringstream out, err;
+    const int code = cli::run(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+void expectOneLineError(const Outcome &outcome, const std::string &path, const std::string &problem)
+{
+    EXPECT_EQ(outcome.exitCode, cli::kBadInput);
+    EXPECT_TRUE(outcome.out.empty());
+    EXPECT_NE(outcome.err.find(path), std::string::npos) << outcome.err;
+    EXPECT_NE(outcome.err.find(problem), std::string::npos) << outcome.err;
+    EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 1) << outcome.err;
+}
+
+std::string validModelBytes()
+{
+    onnx::ModelProto proto = makeModel();
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {1, 8});
+    addOutput(graph, "y", {1, 8});
+    addInitializer(graph, "w", {8, 8});
+    addNode(graph, "MatMul", {"x", "w"}, {"y"}, "fc");
+    return proto.SerializeAsString();
+}
+
+TEST(CliBadInput, MissingPath)
+{
+    expectOneLineError(inspect({"/nonexistent/model.onnx"}), "/nonexistent/model.onnx",
+                       "no such file");
+}
+
+TEST(CliBadInput, Directory)
+{
+    TempDir dir;
+    expectOneLineError(inspect({dir.path()}), dir.path(), "is a directory");
+}
+
+TEST(CliBadInput, EmptyFile)
+{
+    TempDir dir;
+    dir.write("empty.onnx", "");
+    expectOneLineError(inspect({dir.file("empty.onnx")}), "empty.onnx", "empty file");
+}
+
+TEST(CliBadInput, RandomBytes)
+{
+    TempDir dir;
+    std::mt19937 random(42);
+    for (int trial = 0; trial < 20; ++trial) {
+        std::string bytes(1000 + trial * 37, '\0');
+        for (char &c : bytes)
+            c = static_cast<char>(random());
+        dir.write("random.onnx", bytes);
+        expectOneLineError(inspect({dir.file("random.onnx")}), "random.onnx",
+                           "not an ONNX model");
+    }
+}
+
+TEST(CliBadInput, TruncatedModel)
+{
+    TempDir dir;
+    const std::string bytes = validModelBytes();
+    for (size_t keep : {bytes.size() / 4, bytes.size() / 2, bytes.size() - 3}) {
+        dir.write("truncated.onnx", bytes.substr(0, keep));
+        expectOneLineError(inspect({dir.file("truncated.onnx")}), "truncated.onnx",
+                           "not an ONNX model");
+    }
+}
+
+TEST(CliBadInput, ProtobufThatIsNotAModel)
+{
+    TempDir dir;
+    onnx::TensorProto tensor;
+    tensor.set_name("weights");
+    tensor.add_dims(4);
+    tensor.set_data_type(onnx::TensorProto::FLOAT);
+    tensor.set_raw_data(std::string(16, '\1'));
+    dir.write("tensor.pb", tensor.SerializeAsString());
+    expectOneLineError(inspect({dir.file("tensor.pb")}), "tensor.pb", "not an ONNX model");
+}
+
+onnx::ModelProto modelWithExternalWeights(const std::string &location, const std::string &offset)
+{
+    onnx::ModelProto proto;
+    proto.ParseFromString(validModelBytes());
+    onnx::TensorProto &w = *proto.mutable_graph()->mutable_initializer(0);
+    w.clear_raw_data();
+    w.set_data_location(onnx::TensorProto::EXTERNAL);
+    for (const auto &[key, value] : {std::pair{"location", location}, {"offset", offset}}) {
+        auto *entry = w.add_external_data();
+        entry->set_key(key);
+        entry->set_value(value);
+    }
+    return proto;
+}
+
+TEST(CliBadInput, MissingExternalDataFile)
+{
+    TempDir dir;
+    dir.write("model.onnx", modelWithExternalWeights("weights.bin", "0").SerializeAsString());
+    expectOneLineError(inspect({dir.file("model.onnx")}), "weights.bin", "cannot be read");
+}
+
+TEST(CliBadInput, ExternalDataOffsetPastTheEnd)
+{
+    TempDir dir;
+    dir.write("weights.bin", std::string(256, '\0'));
+    dir.write("model.onnx", modelWithExternalWeights("weights.bin", "4096").SerializeAsString());
+    expectOneLineError(inspect({dir.file("model.onnx")}), "weights.bin",
+                       "offset 4096 is past the end");
+}
+
+TEST(CliBadInput, UsageErrors)
+{
+    EXPECT_EQ(inspect({}).exitCode, cli::kBadInput);
+    EXPECT_EQ(inspect({"a.onnx", "--frobnicate"}).exitCode, cli::kBadInput);
+    std::ostringstream out, err;
+    EXPECT_EQ(cli::run({"transmogrify"}, out, err), cli::kBadInput);
+    EXPECT_NE(err.str().find("unknown command 'transmogrify'"), std::string::npos);
+}
+
+TEST(CliInspect, ValidModelSucceedsInTextAndJson)
+{
+    TempDir dir;
+    dir.write("model.onnx", validModelBytes());
+    Outcome text = inspect({dir.file("model.onnx")});
+    EXPECT_EQ(text.exitCode, 0) << text.err;
+    EXPECT_NE(text.out.find("MatMul"), std::string::npos);
+    Outcome json = inspect({dir.file("model.onnx"), "--json"});
+    EXPECT_EQ(json.exitCode, 0) << json.err;
+    EXPECT_NE(json.out.find("\"node_count\": 1"), std::string::npos);
+    EXPECT_NE(json.out.find("\"parameter_count\": 64"), std::string::npos);
+    Outcome nodes = inspect({dir.file("model.onnx"), "--nodes"});
+    EXPECT_NE(nodes.out.find("fc"), std::string::npos);
+}
+
+} // namespace
+} // namespace qs

@@ -1,0 +1,107 @@
+#pragma once
+// Builds small ONNX models in code for tests: a graph is a few lines, not a binary fixture.
+
+#include <onnx/onnx_pb.h>
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace qs::test {
+
+inline onnx::NodeProto &addNode(onnx::GraphProto &graph, const std::string &opType,
+                                std::initializer_list<std::string> inputs,
+                                std::initializer_list<std::string> outputs,
+                                const std::string &name = {})
+{
+    onnx::NodeProto &node = *graph.add_node();
+    node.set_op_type(opType);
+    if (!name.empty())
+        node.set_name(name);
+    for (const auto &input : inputs)
+        node.add_input(input);
+    for (const auto &output : outputs)
+        node.add_output(output);
+    return node;
+}
+
+inline void setTensorType(onnx::ValueInfoProto &value, const std::string &name,
+                          std::vector<int64_t> dims, int32_t type = onnx::TensorProto::FLOAT)
+{
+    value.set_name(name);
+    auto *tensor = value.mutable_type()->mutable_tensor_type();
+    tensor->set_elem_type(type);
+    auto *shape = tensor->mutable_shape();
+    for (const int64_t dim : dims) {
+        if (dim < 0)
+            shape->add_dim()->set_dim_param("batch");
+        else
+            shape->add_dim()->set_dim_value(dim);
+    }
+}
+
+inline void addInput(onnx::GraphProto &graph, const std::string &name, std::vector<int64_t> dims,
+                     int32_t type = onnx::TensorProto::FLOAT)
+{
+    setTensorType(*graph.add_input(), name, std::move(dims), type);
+}
+
+inline void addOutput(onnx::GraphProto &graph, const std::string &name, std::vector<int64_t> dims,
+                      int32_t type = onnx::TensorProto::FLOAT)
+{
+    setTensorType(*graph.add_output(), name, std::move(dims), type);
+}
+
+// A float initializer filled with 0.5 (raw_data), or int64 values given explicitly.
+inline onnx::TensorProto &addInitializer(onnx::GraphProto &graph, const std::string &name,
+                                         std::vector<int64_t> dims)
+{
+    onnx::TensorProto &tensor = *graph.add_initializer();
+    tensor.set_name(name);
+    tensor.set_data_type(onnx::TensorProto::FLOAT);
+    int64_t count = 1;
+    for (const int64_t dim : dims) {
+        tensor.add_dims(dim);
+        count *= dim;
+    }
+    std::vector<float> values(static_cast<size_t>(count), 0.5f);
+    tensor.set_raw_data(std::string(reinterpret_cast<const char *>(values.data()),
+                                    values.size() * sizeof(float)));
+    return tensor;
+}
+
+inline onnx::TensorProto &addInt64Initializer(onnx::GraphProto &graph, const std::string &name,
+                                              std::vector<int64_t> values)
+{
+    onnx::TensorProto &tensor = *graph.add_initializer();
+    tensor.set_name(name);
+    tensor.set_data_type(onnx::TensorProto::INT64);
+    tensor.add_dims(static_cast<int64_t>(values.size()));
+    for (const int64_t value : values)
+        tensor.add_int64_data(value);
+    return tensor;
+}
+
+inline onnx::ModelProto makeModel(int opset = 13)
+{
+    onnx::ModelProto model;
+    model.set_ir_version(8);
+    model.set_producer_name("quantscope-tests");
+    auto *import = model.add_opset_import();
+    import->set_domain("");
+    import->set_version(opset);
+    model.mutable_graph()->set_name("test");
+    return model;
+}
+
+inline void setIntsAttribute(onnx::NodeProto &node, const std::string &name,
+                             std::vector<int64_t> values)
+{
+    auto *attribute = node.add_attribute();
+    attribute->set_name(name);
+    attribute->set_type(onnx::AttributeProto::INTS);
+    for (const int64_t value : values)
+        attribute->add_ints(value);
+}
+
+} // namespace qs::test
