@@ -1,5 +1,5 @@
 # Quantscope: the two commands README promises.
-#   make run   installs what is missing, builds, and inspects a sample model
+#   make run   installs what is missing, builds, fetches the PaddleOCR models, inspects the det model
 #   make test  installs what is missing, builds (Release + an ASan/UBSan build), runs every test
 BUILD       ?= build
 BUILD_ASAN  ?= build-asan
@@ -27,12 +27,12 @@ build-asan: deps
 assets: deps
 	bash scripts/fetch-test-assets.sh
 
-test: build build-asan
+test: build build-asan assets
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	ctest --test-dir $(BUILD_ASAN) --output-on-failure -j $(JOBS)
 
-RUN_MODEL ?= /usr/share/libonnx-testdata/data/pytorch-converted/test_ConvTranspose2d/model.onnx
-run: build
+RUN_MODEL ?= $(CACHE_DIR)/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx
+run: build assets
 	$(BUILD)/bin/quantscope-cli inspect $(RUN_MODEL)
 
 bench: build

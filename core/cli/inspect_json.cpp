@@ -113,6 +113,9 @@ void writeInspectJson(const Model &model, const ModelSummary &summary, std::ostr
     json.member("initializer_count", summary.initializerCount);
     json.member("parameter_count", summary.parameterCount);
     json.member("initializer_bytes", summary.initializerBytes);
+    json.member("constant_tensor_count", summary.constantTensorCount);
+    json.member("constant_parameter_count", summary.constantParameterCount);
+    json.member("constant_bytes", summary.constantBytes);
     json.member("macs", summary.totalMacs);
     // Keyed by op type; ops of other domains as "domain:OpType" so they never merge with ONNX's.
     json.key("op_histogram").beginObject();

@@ -50,6 +50,11 @@ void writeSummary(const Model &model, const ModelSummary &summary, std::ostream 
     out << "Parameters  " << groupDigits(summary.parameterCount) << " ("
         << humanBytes(static_cast<uint64_t>(summary.initializerBytes)) << " in "
         << summary.initializerCount << " initializers)\n";
+    if (summary.constantTensorCount > 0) {
+        out << "Constants   " << groupDigits(summary.constantParameterCount) << " ("
+            << humanBytes(static_cast<uint64_t>(summary.constantBytes)) << " in "
+            << summary.constantTensorCount << " Constant nodes)\n";
+    }
     out << "MACs        " << humanCount(summary.totalMacs) << "\n";
     if (!model.diagnostics().empty()) {
         out << "\nDiagnostics (" << model.diagnostics().size() << ")\n";

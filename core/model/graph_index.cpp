@@ -294,7 +294,7 @@ private:
             if (input.empty())
                 continue;
             scope.consumers[input].push_back(nodeId);
-            if (const onnx::TensorProto *tensor = m_index.initializer(graphId, input)) {
+            if (const onnx::TensorProto *tensor = m_index.constantTensor(graphId, input)) {
                 const TensorType type = TensorType::fromTensor(*tensor);
                 const int64_t elements = type.elementCount().value_or(0);
                 node.paramCount += elements;
@@ -415,6 +415,20 @@ const onnx::TensorProto *GraphIndex::initializer(int graph, const std::string &v
         // A node output of the same name in an inner graph shadows an outer initializer.
         if (m_scopes[g].producers.count(value))
             return nullptr;
+    }
+    return nullptr;
+}
+
+const onnx::TensorProto *GraphIndex::constantTensor(int graph, const std::string &value) const
+{
+    if (const onnx::TensorProto *tensor = initializer(graph, value))
+        return tensor;
+    const NodeInfo *node = producer(graph, value);
+    if (!node || node->opType != "Constant" || !node->domain.empty())
+        return nullptr;
+    for (const auto &attribute : node->proto->attribute()) {
+        if (attribute.name() == "value" && attribute.has_t())
+            return &attribute.t();
     }
     return nullptr;
 }

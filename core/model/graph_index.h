@@ -51,7 +51,9 @@ struct NodeInfo
     std::vector<AttributeSummary> attributes;
     std::vector<int> subgraphs; // GraphInfo ids of its graph attributes
 
-    int64_t paramCount = 0; // elements of the initializers it consumes
+    // Elements of the constant tensors it consumes: initializers and the values of Constant nodes
+    // (exporters such as paddle2onnx store every weight as a Constant node).
+    int64_t paramCount = 0;
     int64_t paramBytes = 0;
     std::optional<int64_t> macs; // Conv / ConvTranspose / MatMul / Gemm with known shapes
 };
@@ -85,6 +87,8 @@ public:
     const NodeInfo *producer(int graph, const std::string &value) const;
     std::vector<const NodeInfo *> consumers(int graph, const std::string &value) const;
     const onnx::TensorProto *initializer(int graph, const std::string &value) const;
+    // The initializer, or the tensor of the Constant node (attribute `value`) producing `value`.
+    const onnx::TensorProto *constantTensor(int graph, const std::string &value) const;
     TensorType valueType(int graph, const std::string &value) const;
 
     const NodeInfo *findByDisplayName(const std::string &name) const;

@@ -38,6 +38,16 @@ ModelSummary summarize(const Model &model)
             summary.initializerBytes += elements * elementByteSize(tensor.data_type());
         }
     }
+    for (const NodeInfo &node : index.nodes()) {
+        if (node.opType != "Constant" || !node.domain.empty() || node.outputs.empty())
+            continue;
+        if (const onnx::TensorProto *tensor = index.constantTensor(node.graph, node.outputs[0].name)) {
+            const int64_t elements = TensorType::fromTensor(*tensor).elementCount().value_or(0);
+            summary.constantTensorCount += 1;
+            summary.constantParameterCount += elements;
+            summary.constantBytes += elements * elementByteSize(tensor->data_type());
+        }
+    }
     summary.fileBytes = model.fileBytes();
 
     std::map<std::pair<std::string, std::string>, OpTypeStats> byType;

@@ -40,6 +40,10 @@ struct ModelSummary
     int64_t initializerCount = 0;
     int64_t parameterCount = 0;  // elements of all initializers in all graphs, each counted once
     int64_t initializerBytes = 0;
+    // Weights stored as Constant nodes instead of initializers (paddle2onnx does this).
+    int64_t constantTensorCount = 0;
+    int64_t constantParameterCount = 0;
+    int64_t constantBytes = 0;
     int64_t totalMacs = 0;       // over the nodes whose MACs are known
     uint64_t fileBytes = 0;      // model file plus external data
 

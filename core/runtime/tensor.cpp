@@ -1,0 +1,153 @@
+#include "runtime/tensor.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+namespace qs {
+
+int64_t dtypeSize(DType type)
+{
+    switch (type) {
+    case DType::Float32: case DType::Int32: case DType::UInt32: return 4;
+    case DType::Float64: case DType::Int64: case DType::UInt64: return 8;
+    case DType::Float16: case DType::BFloat16: case DType::Int16: case DType::UInt16: return 2;
+    case DType::Int8: case DType::UInt8: case DType::Bool: return 1;
+    default: return 0;
+    }
+}
+
+std::string dtypeName(DType type)
+{
+    switch (type) {
+    case DType::Float32: return "float32";
+    case DType::Float64: return "float64";
+    case DType::Float16: return "float16";
+    case DType::BFloat16: return "bfloat16";
+    case DType::Int8: return "int8";
+    case DType::UInt8: return "uint8";
+    case DType::Int16: return "int16";
+    case DType::UInt16: return "uint16";
+    case DType::Int32: return "int32";
+    case DType::UInt32: return "uint32";
+    case DType::Int64: return "int64";
+    case DType::UInt64: return "uint64";
+    case DType::Bool: return "bool";
+    case DType::String: return "string";
+    case DType::Undefined: return "undefined";
+    }
+    return "type" + std::to_string(static_cast<int>(type));
+}
+
+bool isSupportedDType(DType type)
+{
+    return dtypeSize(type) > 0;
+}
+
+bool isFloatingDType(DType type)
+{
+    return type == DType::Float32 || type == DType::Float16 || type == DType::BFloat16
+           || type == DType::Float64;
+}
+
+int64_t shapeElementCount(const Shape &shape)
+{
+    int64_t count = 1;
+    for (const int64_t d : shape)
+        count *= d;
+    return count;
+}
+
+std::string shapeToString(const Shape &shape)
+{
+    std::ostringstream out;
+    out << '[';
+    for (size_t i = 0; i < shape.size(); ++i)
+        out << (i ? "," : "") << shape[i];
+    out << ']';
+    return out.str();
+}
+
+Tensor Tensor::allocate(DType type, Shape shape, bool zero)
+{
+    Tensor tensor;
+    tensor.m_type = type;
+    tensor.m_shape = std::move(shape);
+    tensor.m_elements = shapeElementCount(tensor.m_shape);
+    // 64-byte alignment for AVX-512 loads and oneDNN; never a zero-size allocation, so data()
+    // is valid even for empty tensors.
+    const size_t bytes = static_cast<size_t>(std::max<int64_t>(tensor.byteSize(), 1));
+    const size_t rounded = (bytes + 63) / 64 * 64;
+    void *memory = std::aligned_alloc(64, rounded);
+    if (!memory)
+        throw std::bad_alloc();
+    if (zero)
+        std::memset(memory, 0, rounded);
+    tensor.m_data = memory;
+    tensor.m_owner = std::shared_ptr<const void>(memory, [](const void *p) {
+        std::free(const_cast<void *>(p));
+    });
+    return tensor;
+}
+
+Tensor Tensor::view(DType type, Shape shape, const void *data, std::shared_ptr<const void> owner)
+{
+    Tensor tensor;
+    tensor.m_type = type;
+    tensor.m_shape = std::move(shape);
+    tensor.m_elements = shapeElementCount(tensor.m_shape);
+    tensor.m_data = data;
+    tensor.m_owner = std::move(owner);
+    return tensor;
+}
+
+Tensor Tensor::reshaped(Shape shape) const
+{
+    Tensor tensor = *this;
+    tensor.m_shape = std::move(shape);
+    assert(shapeElementCount(tensor.m_shape) == m_elements);
+    return tensor;
+}
+
+Tensor Tensor::clone() const
+{
+    Tensor copy = allocate(m_type, m_shape);
+    if (byteSize() > 0)
+        std::memcpy(copy.mutableRawData(), m_data, static_cast<size_t>(byteSize()));
+    return copy;
+}
+
+int64_t Tensor::intAt(int64_t index) const
+{
+    int64_t result = 0;
+    dispatchNumeric(m_type, [&](auto tag) {
+        using T = decltype(tag);
+        result = static_cast<int64_t>(static_cast<const T *>(m_data)[index]);
+    });
+    return result;
+}
+
+double Tensor::doubleAt(int64_t index) const
+{
+    double result = 0;
+    dispatchNumeric(m_type, [&](auto tag) {
+        using T = decltype(tag);
+        result = static_cast<double>(static_cast<const T *>(m_data)[index]);
+    });
+    return result;
+}
+
+std::vector<int64_t> Tensor::toInt64Vector() const
+{
+    std::vector<int64_t> result(static_cast<size_t>(m_elements));
+    for (int64_t i = 0; i < m_elements; ++i)
+        result[static_cast<size_t>(i)] = intAt(i);
+    return result;
+}
+
+std::string Tensor::describe() const
+{
+    return dtypeName(m_type) + shapeToString(m_shape);
+}
+
+} // namespace qs
