@@ -1,0 +1,52 @@
+#pragma once
+// Fusions the session applies while compiling a graph (CompileOptions::fuse), each a small pass
+// over the planned nodes of one graph:
+//  1. FoldBatchNormIntoConv: Conv (constant W, B) -> BatchNormalization (constant params) becomes
+//     one Conv with W' = W * gamma / sqrt(var + eps) and B' = (B - mean) * that + beta.
+//  2. FuseActivation: Conv / ConvTranspose / Gemm / MatMul -> Relu, Clip, LeakyRelu, Sigmoid,
+//     HardSigmoid, HardSwish or Tanh becomes the producer with a FusedActivation.
+// Order matters: BatchNorm folding first, so "Conv -> BN -> Relu" ends as one Conv with Relu.
+// Both require that the intermediate value has exactly one reader and is not a graph output, so
+// nothing else can observe the value that disappears.
+
+#include "runtime/kernel.h"
+#include "runtime/tensor.h"
+#include "util/status.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace qs {
+
+struct NodeInfo;
+
+struct PlannedNode
+{
+    const NodeInfo *info = nullptr;
+    onnx::NodeProto proto;            // a copy; rewritten by fusions
+    std::optional<FusedActivation> activation;
+    std::string fusedNames;           // "+BatchNormalization 'bn1' +Relu 'r1'" for labels
+    bool removed = false;             // absorbed into another node
+    std::vector<std::string> implicitInputs; // outer names its subgraphs read
+};
+
+// What the passes need from the compiler: the constant value of a name (or null), a way to add
+// a new constant, and how many readers (nodes, subgraphs, graph outputs) each value has.
+struct FusionContext
+{
+    std::function<const Tensor *(const std::string &)> constant;
+    std::function<void(const std::string &, Tensor)> addConstant;
+    std::unordered_map<std::string, int> readers;
+    std::unordered_map<std::string, size_t> producerOf; // value -> index in the planned nodes
+    std::function<int32_t(const std::string &)> elementType; // ONNX type code, 0 when unknown
+};
+
+Status foldBatchNormIntoConv(std::vector<PlannedNode> &nodes, FusionContext &context);
+Status fuseActivations(std::vector<PlannedNode> &nodes, FusionContext &context);
+
+} // namespace qs

@@ -1,0 +1,65 @@
+#include "runtime/ops/registry.h"
+
+#include "runtime/ops/control/control_kernels.h"
+#include "runtime/ops/elementwise/elementwise_kernels.h"
+#include "runtime/ops/nn/nn_kernels.h"
+#include "runtime/ops/quant/quant_kernels.h"
+#include "runtime/ops/reduce/reduce_kernels.h"
+#include "runtime/ops/rnn/rnn_kernels.h"
+#include "runtime/ops/tensor/tensor_kernels.h"
+
+#include <algorithm>
+
+namespace qs {
+
+namespace {
+
+using namespace qs::ops;
+
+// Every kernel, by family. An op whose semantics changed at some opset has one row per version
+// boundary (the lookup takes the newest row not above the model's opset); a factory may also read
+// KernelInfo::opsetVersion for small differences (attributes that became inputs).
+// Keep rows sorted within a family by op type, then since-version.
+constexpr KernelRegistration kKernels[] = {
+    // --- control flow (ops/control) ---
+    {"", "Constant", 1, createConstant},
+    {"", "If", 1, createIf},
+    {"", "Loop", 1, createLoop},
+
+    // --- elementwise math, activations, comparisons, logic, casts (ops/elementwise) ---
+
+    // --- reductions, softmax, arg/top-k, cumulative (ops/reduce) ---
+
+    // --- neural-network layers: conv, matmul, gemm, pooling, normalization (ops/nn) ---
+
+    // --- quantization (ops/quant) ---
+
+    // --- recurrent and einsum (ops/rnn) ---
+
+    // --- shape and data movement (ops/tensor) ---
+
+};
+
+} // namespace
+
+std::span<const KernelRegistration> kernelRegistry()
+{
+    return kKernels;
+}
+
+const KernelRegistration *findKernel(std::string_view domain, std::string_view opType,
+                                     int opsetVersion)
+{
+    if (domain == "ai.onnx")
+        domain = "";
+    const KernelRegistration *best = nullptr;
+    for (const KernelRegistration &entry : kKernels) {
+        if (entry.domain != domain || entry.opType != opType || entry.sinceVersion > opsetVersion)
+            continue;
+        if (!best || entry.sinceVersion > best->sinceVersion)
+            best = &entry;
+    }
+    return best;
+}
+
+} // namespace qs

@@ -1,0 +1,8 @@
+#pragma once
+// Factories of the rnn kernels, listed in ops/registry.cpp. One kernel per file pair here.
+
+#include "runtime/kernel.h"
+
+namespace qs::ops {
+
+} // namespace qs::ops

@@ -1,0 +1,165 @@
+#include "runtime/session.h"
+
+#include "model/graph_index.h"
+#include "model/model.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <exception>
+#include <map>
+#include <new>
+
+namespace qs {
+
+namespace {
+
+// "Unsupported ops: GridSample (nodes 'g1', 'g2'), Foo v19 (node 'f')": every op type once,
+// with the nodes that use it, so the user sees the whole list at once.
+std::string describeUnsupported(const std::vector<UnsupportedNode> &nodes)
+{
+    std::map<std::string, std::vector<std::string>> byOp;
+    for (const UnsupportedNode &node : nodes) {
+        std::string op = (node.domain.empty() ? "" : node.domain + ":") + node.opType;
+        if (op.find('(') == std::string::npos)
+            op += " (opset " + std::to_string(node.opsetVersion) + ")";
+        byOp[op].push_back(node.nodeName);
+    }
+    std::string message = "the engine does not support " + std::to_string(byOp.size())
+                          + (byOp.size() == 1 ? " op type" : " op types") + " used by this model: ";
+    bool first = true;
+    for (const auto &[op, names] : byOp) {
+        message += (first ? "" : "; ") + op + " in node" + (names.size() > 1 ? "s " : " ");
+        for (size_t i = 0; i < names.size() && i < 5; ++i)
+            message += (i ? ", '" : "'") + names[i] + "'";
+        if (names.size() > 5)
+            message += " and " + std::to_string(names.size() - 5) + " more";
+        first = false;
+    }
+    return message;
+}
+
+std::string declaredShape(const TensorType &type)
+{
+    return type.shapeString();
+}
+
+} // namespace
+
+Result<std::shared_ptr<const Session>> Session::create(std::shared_ptr<const Model> model,
+                                                       SessionOptions options, Progress &progress)
+{
+    if (!model)
+        return invalidArgument("no model to run");
+    progress.report(0, 1, "preparing the model for running");
+    std::shared_ptr<Session> session(new Session());
+    session->m_model = model;
+    session->m_options = options;
+    session->m_threads = options.threads > 0 ? options.threads : omp_get_num_procs();
+    std::vector<UnsupportedNode> unsupportedNodes;
+    CompileOptions compileOptions;
+    compileOptions.fuse = options.fuse;
+    try {
+        Result<std::shared_ptr<const GraphProgram>> program =
+            GraphProgram::compile(model, 0, compileOptions, unsupportedNodes);
+        if (!unsupportedNodes.empty())
+            return unsupported(describeUnsupported(unsupportedNodes));
+        if (!program)
+            return program.status();
+        session->m_program = std::move(*program);
+    } catch (const std::bad_alloc &) {
+        return internalError("out of memory while preparing the model");
+    } catch (const std::exception &e) {
+        return internalError(std::string("preparing the model failed: ") + e.what());
+    }
+    progress.report(1, 1, "preparing the model for running");
+    return std::shared_ptr<const Session>(std::move(session));
+}
+
+Shape Session::concreteInputShape(size_t index) const
+{
+    const TensorType &type = inputs()[index].type;
+    Shape shape;
+    for (const Dim &dim : type.dims) {
+        if (dim.isKnown()) {
+            shape.push_back(dim.value);
+            continue;
+        }
+        auto it = m_options.dimValues.find(dim.symbol);
+        shape.push_back(it == m_options.dimValues.end() ? -1 : it->second);
+    }
+    return shape;
+}
+
+Status Session::checkInput(const GraphProgram::Value &declared, const Tensor &actual) const
+{
+    const std::string what = "input '" + declared.name + "'";
+    const DType expectedType = static_cast<DType>(declared.type.elementType);
+    if (declared.type.elementType != 0 && actual.dtype() != expectedType) {
+        return invalidArgument(what + " must be " + dtypeName(expectedType) + declaredShape(declared.type)
+                               + " but is " + actual.describe());
+    }
+    if (!declared.type.hasShape)
+        return Status::ok();
+    if (static_cast<size_t>(actual.rank()) != declared.type.dims.size()) {
+        return invalidArgument(what + " must have rank " + std::to_string(declared.type.dims.size())
+                               + " (" + declaredShape(declared.type) + ") but is " + actual.describe());
+    }
+    for (size_t d = 0; d < declared.type.dims.size(); ++d) {
+        const Dim &dim = declared.type.dims[d];
+        int64_t expected = dim.value;
+        if (!dim.isKnown() && !dim.symbol.empty()) {
+            auto it = m_options.dimValues.find(dim.symbol);
+            expected = it == m_options.dimValues.end() ? -1 : it->second;
+        }
+        if (expected >= 0 && actual.dim(static_cast<int64_t>(d)) != expected) {
+            return invalidArgument(what + " must have shape " + declaredShape(declared.type)
+                                   + " but is " + actual.describe() + " (dim " + std::to_string(d)
+                                   + " should be " + std::to_string(expected) + ")");
+        }
+    }
+    return Status::ok();
+}
+
+Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
+                                  const RunOptions &options) const
+{
+    std::vector<Tensor> ordered;
+    for (const GraphProgram::Value &declared : this->inputs()) {
+        auto it = inputs.find(declared.name);
+        if (it == inputs.end() || it->second.empty())
+            return invalidArgument("input '" + declared.name + "' (" + dtypeName(static_cast<DType>(declared.type.elementType))
+                                   + declared.type.shapeString() + ") is missing");
+        QS_RETURN_IF_ERROR(checkInput(declared, it->second));
+        ordered.push_back(it->second);
+    }
+    for (const auto &[name, tensor] : inputs) {
+        const bool known = std::any_of(this->inputs().begin(), this->inputs().end(),
+                                       [&](const auto &v) { return v.name == name; });
+        if (!known) {
+            std::string names;
+            for (const auto &declared : this->inputs())
+                names += (names.empty() ? "'" : ", '") + declared.name + "'";
+            return invalidArgument("the model has no input '" + name + "' (its inputs: " + names
+                                   + ")");
+        }
+    }
+
+    omp_set_num_threads(m_threads);
+    RunState state(m_threads, options.progress, options.observer ? &options.observer : nullptr);
+    try {
+        Result<std::vector<Tensor>> outputs = m_program->run(ordered, state, nullptr);
+        if (!outputs)
+            return outputs.status();
+        NamedTensors named;
+        for (size_t i = 0; i < outputs->size(); ++i)
+            named.emplace_back(this->outputs()[i].name, std::move((*outputs)[i]));
+        return named;
+    } catch (const std::bad_alloc &) {
+        return internalError("out of memory while running the model");
+    } catch (const std::exception &e) {
+        return internalError(std::string("running the model failed: ") + e.what());
+    }
+}
+
+} // namespace qs

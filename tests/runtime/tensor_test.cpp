@@ -1,0 +1,54 @@
+#include "runtime/tensor.h"
+#include "runtime/tensor_io.h"
+#include "support/temp_dir.h"
+
+#include <gtest/gtest.h>
+
+namespace qs {
+namespace {
+
+TEST(Tensor, AllocatesAlignedStorageAndReportsShape)
+{
+    Tensor t = Tensor::allocate(DType::Float32, {2, 3});
+    EXPECT_EQ(t.elementCount(), 6);
+    EXPECT_EQ(t.byteSize(), 24);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(t.rawData()) % 64, 0u);
+    EXPECT_EQ(t.describe(), "float32[2,3]");
+    Tensor s = Tensor::scalar<int64_t>(7);
+    EXPECT_EQ(s.rank(), 0);
+    EXPECT_EQ(s.elementCount(), 1);
+    EXPECT_EQ(s.intAt(0), 7);
+}
+
+TEST(Tensor, NpyRoundTripKeepsTypeShapeAndValues)
+{
+    test::TempDir dir;
+    const std::string path = dir.path() + "/t.npy";
+    Tensor t = Tensor::fromVector<float>({2, 2}, {1.5f, -2.0f, 3.25f, 0.0f});
+    ASSERT_TRUE(writeNpyFile(t, path).isOk());
+    auto back = readNpyFile(path);
+    ASSERT_TRUE(back.isOk()) << back.status().message();
+    EXPECT_EQ(back->describe(), "float32[2,2]");
+    EXPECT_EQ(back->values<float>()[2], 3.25f);
+
+    Tensor scalar = Tensor::scalar<int64_t>(42);
+    ASSERT_TRUE(writeNpyFile(scalar, path).isOk());
+    auto scalarBack = readNpyFile(path);
+    ASSERT_TRUE(scalarBack.isOk());
+    EXPECT_EQ(scalarBack->rank(), 0);
+    EXPECT_EQ(scalarBack->intAt(0), 42);
+}
+
+TEST(Tensor, TruncatedNpyIsAClearError)
+{
+    test::TempDir dir;
+    const std::string path = dir.path() + "/t.npy";
+    ASSERT_TRUE(writeNpyFile(Tensor::allocate(DType::Float32, {100}, true), path).isOk());
+    std::filesystem::resize_file(path, 200);
+    auto back = readNpyFile(path);
+    ASSERT_FALSE(back.isOk());
+    EXPECT_NE(back.status().message().find("truncated"), std::string::npos);
+}
+
+} // namespace
+} // namespace qs

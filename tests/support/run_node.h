@@ -1,0 +1,122 @@
+#pragma once
+// Runs one ONNX node through the whole engine (model -> Session -> run), for per-op tests:
+//
+//   onnx::NodeProto node = makeNode("Add", {"a", "b"}, {"y"});
+//   auto outputs = runNode(node, {{"a", Tensor::fromVector<float>({2}, {1, 2})}, ...});
+
+#include "model/model.h"
+#include "runtime/session.h"
+#include "runtime/tensor.h"
+#include "runtime/tensor_io.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace qs::test {
+
+inline onnx::NodeProto makeNode(const std::string &opType, const std::vector<std::string> &inputs,
+                                const std::vector<std::string> &outputs)
+{
+    onnx::NodeProto node;
+    node.set_op_type(opType);
+    node.set_name(opType + "_under_test");
+    for (const auto &input : inputs)
+        node.add_input(input);
+    for (const auto &output : outputs)
+        node.add_output(output);
+    return node;
+}
+
+inline void setInt(onnx::NodeProto &node, const std::string &name, int64_t value)
+{
+    auto *attr = node.add_attribute();
+    attr->set_name(name);
+    attr->set_type(onnx::AttributeProto::INT);
+    attr->set_i(value);
+}
+
+inline void setFloat(onnx::NodeProto &node, const std::string &name, float value)
+{
+    auto *attr = node.add_attribute();
+    attr->set_name(name);
+    attr->set_type(onnx::AttributeProto::FLOAT);
+    attr->set_f(value);
+}
+
+inline void setString(onnx::NodeProto &node, const std::string &name, const std::string &value)
+{
+    auto *attr = node.add_attribute();
+    attr->set_name(name);
+    attr->set_type(onnx::AttributeProto::STRING);
+    attr->set_s(value);
+}
+
+inline void setInts(onnx::NodeProto &node, const std::string &name,
+                    const std::vector<int64_t> &values)
+{
+    auto *attr = node.add_attribute();
+    attr->set_name(name);
+    attr->set_type(onnx::AttributeProto::INTS);
+    for (const int64_t v : values)
+        attr->add_ints(v);
+}
+
+// `inputs` become graph inputs typed from the tensors, except those listed in `constants`,
+// which become initializers (so kernels see them as constant inputs).
+inline Result<std::vector<Tensor>> runNode(const onnx::NodeProto &node,
+                                           const std::vector<std::pair<std::string, Tensor>> &inputs,
+                                           int opset = 17,
+                                           const std::vector<std::string> &constants = {},
+                                           SessionOptions options = {})
+{
+    onnx::ModelProto model;
+    model.set_ir_version(8);
+    auto *opsetImport = model.add_opset_import();
+    opsetImport->set_domain("");
+    opsetImport->set_version(opset);
+    onnx::GraphProto *graph = model.mutable_graph();
+    graph->set_name("single_node");
+    *graph->add_node() = node;
+    std::map<std::string, Tensor> feeds;
+    for (const auto &[name, tensor] : inputs) {
+        const bool constant = std::find(constants.begin(), constants.end(), name) != constants.end();
+        if (constant) {
+            onnx::TensorProto *initializer = graph->add_initializer();
+            tensorToProto(tensor, *initializer);
+            initializer->set_name(name);
+            continue;
+        }
+        auto *input = graph->add_input();
+        input->set_name(name);
+        auto *tensorType = input->mutable_type()->mutable_tensor_type();
+        tensorType->set_elem_type(static_cast<int32_t>(tensor.dtype()));
+        auto *shape = tensorType->mutable_shape();
+        for (const int64_t d : tensor.shape())
+            shape->add_dim()->set_dim_value(d);
+        feeds[name] = tensor;
+    }
+    for (const auto &output : node.output()) {
+        if (!output.empty())
+            graph->add_output()->set_name(output);
+    }
+    auto loaded = Model::fromProto(std::move(model), ".");
+    if (!loaded)
+        return loaded.status();
+    auto session = Session::create(*loaded, options);
+    if (!session)
+        return session.status();
+    auto outputs = (*session)->run(feeds);
+    if (!outputs)
+        return outputs.status();
+    std::vector<Tensor> result;
+    for (auto &[name, tensor] : *outputs)
+        result.push_back(std::move(tensor));
+    return result;
+}
+
+} // namespace qs::test
