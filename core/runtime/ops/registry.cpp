@@ -28,13 +28,13 @@ constexpr KernelRegistration kKernels[] = {
 
     // --- elementwise math, activations, comparisons, logic, casts (ops/elementwise) ---
 
-    // --- reductions, softmax, arg/top-k, cumulative (ops/reduce) ---
+    // --- reductions, softmax, normalization, arg/top-k, cumulative, einsum (ops/reduce) ---
 
-    // --- neural-network layers: conv, matmul, gemm, pooling, normalization (ops/nn) ---
+    // --- neural-network layers: conv, matmul, gemm, pooling, batch norm (ops/nn) ---
 
     // --- quantization (ops/quant) ---
 
-    // --- recurrent and einsum (ops/rnn) ---
+    // --- recurrent: LSTM, GRU, RNN (ops/rnn) ---
 
     // --- shape and data movement (ops/tensor) ---
 
