@@ -18,11 +18,11 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Only what the bad-input and unit suites need, so the sanitizer build stays cheap.
+# Only the unit, kernel and CLI suites, so the sanitizer build stays cheap.
 build-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQS_SANITIZE=ON \
 	      -DQS_BUILD_GUI=OFF -DQS_BUILD_BENCH=OFF
-	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests cli_tests
+	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests cli_tests runtime_tests
 
 assets: deps
 	bash scripts/fetch-test-assets.sh

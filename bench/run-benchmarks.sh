@@ -36,3 +36,7 @@ printf 'quantscope  %6.3f s  peak RSS %7.1f MB\n' "$best_ours" "$ours_rss"
 printf 'onnx.load   %6.3f s  peak RSS %7.1f MB\n' "$best_py" "$py_rss"
 awk -v a="$best_ours" -v b="$best_py" -v r="$ours_rss" -v s="$size_mb" \
     'BEGIN{printf "time ratio quantscope/onnx.load: %.2f   peak RSS / file size: %.2f\n", a/b, r/s}'
+
+echo
+echo "== engine latency vs ONNX Runtime"
+/usr/bin/python3 "$(dirname "$0")/engine_vs_ort.py" "$build" "$cache"

@@ -1,6 +1,8 @@
 #include "cli/cli.h"
 
 #include "cli/inspect_command.h"
+#include "cli/ops_command.h"
+#include "cli/run_command.h"
 
 #include <ostream>
 
@@ -16,6 +18,14 @@ commands:
   inspect MODEL [--json] [--nodes] [--ops]
       Model summary and op-type table. --nodes: one row per node; --ops: op types
       with params and MACs; --json: one JSON document on stdout.
+  run MODEL [--input NAME=PATH]... [--random [--seed N]] [--dim SYMBOL=VALUE]...
+      [--shape NAME=D1xD2...]... [--output-dir DIR] [--threads N] [--warmup N]
+      [--iterations N] [--json]
+      Run the model on the CPU with Quantscope's engine. Inputs: .npy or TensorProto .pb
+      files; --random fills the others from the signature (floats in [0,1), integers in
+      [0,8)). Outputs go to DIR/<name>.npy. --json prints output shapes and latency.
+  ops [--json]
+      The operators the engine implements, with their opset since-versions.
 
 options:
   -h, --help      this text
@@ -44,6 +54,10 @@ int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &e
     }
     if (command == "inspect")
         return inspectCommand(rest, out, err);
+    if (command == "run")
+        return runCommand(rest, out, err);
+    if (command == "ops")
+        return opsCommand(rest, out, err);
     err << "quantscope-cli: unknown command '" << command << "' (see quantscope-cli --help)\n";
     return kBadInput;
 }

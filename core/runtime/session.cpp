@@ -124,15 +124,7 @@ Status Session::checkInput(const GraphProgram::Value &declared, const Tensor &ac
 Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
                                   const RunOptions &options) const
 {
-    std::vector<Tensor> ordered;
-    for (const GraphProgram::Value &declared : this->inputs()) {
-        auto it = inputs.find(declared.name);
-        if (it == inputs.end() || it->second.empty())
-            return invalidArgument("input '" + declared.name + "' (" + dtypeName(static_cast<DType>(declared.type.elementType))
-                                   + declared.type.shapeString() + ") is missing");
-        QS_RETURN_IF_ERROR(checkInput(declared, it->second));
-        ordered.push_back(it->second);
-    }
+    // Unknown names first: a misspelt name would otherwise be reported as a missing input.
     for (const auto &[name, tensor] : inputs) {
         const bool known = std::any_of(this->inputs().begin(), this->inputs().end(),
                                        [&](const auto &v) { return v.name == name; });
@@ -143,6 +135,16 @@ Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
             return invalidArgument("the model has no input '" + name + "' (its inputs: " + names
                                    + ")");
         }
+    }
+
+    std::vector<Tensor> ordered;
+    for (const GraphProgram::Value &declared : this->inputs()) {
+        auto it = inputs.find(declared.name);
+        if (it == inputs.end() || it->second.empty())
+            return invalidArgument("input '" + declared.name + "' (" + dtypeName(static_cast<DType>(declared.type.elementType))
+                                   + declared.type.shapeString() + ") is missing");
+        QS_RETURN_IF_ERROR(checkInput(declared, it->second));
+        ordered.push_back(it->second);
     }
 
     omp_set_num_threads(m_threads);

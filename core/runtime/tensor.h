@@ -104,6 +104,11 @@ public:
     {
         return {data<T>(), static_cast<size_t>(m_elements)};
     }
+    template<typename T>
+    std::span<T> mutableValues()
+    {
+        return {mutableData<T>(), static_cast<size_t>(m_elements)};
+    }
 
     // Same bytes, another shape (element count must match): Reshape, Flatten, Squeeze...
     Tensor reshaped(Shape shape) const;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace qs {
@@ -16,6 +17,11 @@ Status writeFileAtomically(const std::string &path,
     const int fd = ::mkstemp(tempPath.data());
     if (fd < 0)
         return invalidArgument(path + ": cannot create a file there: " + std::strerror(errno));
+    // mkstemp creates the file 0600; give it the permissions a plain create would (0666 & ~umask)
+    // so a saved model is readable like any other file the user writes.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd, 0666 & ~mask);
     ::close(fd);
 
     auto fail = [&](Status status) {

@@ -1,5 +1,7 @@
 #include "util/json_writer.h"
 
+#include <charconv>
+
 #include <cmath>
 #include <cstdio>
 
@@ -107,9 +109,10 @@ JsonWriter &JsonWriter::value(double number)
     if (!std::isfinite(number))
         return null();
     beforeValue();
+    // Shortest text that reads back as the same double ("0.25", not "0.25000000000000000").
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.17g", number);
-    m_out << buffer;
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
+    m_out << std::string_view(buffer, static_cast<size_t>(result.ptr - buffer));
     return *this;
 }
 

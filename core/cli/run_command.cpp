@@ -1,0 +1,307 @@
+#include "cli/run_command.h"
+
+#include "cli/cli.h"
+#include "cli/cli_progress.h"
+#include "model/model.h"
+#include "runtime/random_inputs.h"
+#include "runtime/session.h"
+#include "runtime/tensor_io.h"
+#include "util/json_writer.h"
+#include "util/latency_stats.h"
+
+#include <charconv>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <ostream>
+
+namespace qs::cli {
+
+namespace {
+
+constexpr const char *kRunUsage =
+    "usage: quantscope-cli run MODEL [--input NAME=PATH]... [--random [--seed N]]\n"
+    "       [--dim SYMBOL=VALUE]... [--shape NAME=D1xD2...]... [--output-dir DIR]\n"
+    "       [--threads N] [--warmup N] [--iterations N] [--json]\n";
+
+struct RunArguments
+{
+    std::string modelPath;
+    std::vector<std::pair<std::string, std::string>> inputFiles; // name, path
+    std::map<std::string, Shape> inputShapes;                    // --shape, for --random
+    std::map<std::string, int64_t> dimValues;
+    bool random = false;
+    uint64_t seed = 0;
+    std::string outputDir;
+    int threads = 0;
+    int warmup = 0;
+    int iterations = 1;
+    bool json = false;
+};
+
+// A usage problem, reported as "quantscope-cli run: <message>".
+struct UsageError
+{
+    std::string message;
+};
+
+template<typename T>
+std::optional<T> parseNumber(std::string_view text)
+{
+    T value{};
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+std::pair<std::string, std::string> splitAssignment(const std::string &option,
+                                                    const std::string &text)
+{
+    const size_t equals = text.rfind('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == text.size())
+        throw UsageError{option + " expects NAME=VALUE, got '" + text + "'"};
+    return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+Shape parseShape(const std::string &name, const std::string &text)
+{
+    Shape shape;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t end = text.find_first_of("x,", start);
+        const std::string piece = text.substr(start, end == std::string::npos ? end : end - start);
+        const auto dim = parseNumber<int64_t>(piece);
+        if (!dim || *dim < 0)
+            throw UsageError{"--shape " + name + ": '" + text +
+                             "' is not a shape like 1x3x224x224"};
+        shape.push_back(*dim);
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    return shape;
+}
+
+RunArguments parseArguments(const std::vector<std::string> &args)
+{
+    RunArguments parsed;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string &arg = args[i];
+        auto nextValue = [&]() -> const std::string & {
+            if (i + 1 >= args.size())
+                throw UsageError{arg + " needs a value"};
+            return args[++i];
+        };
+        auto nextCount = [&](int minimum) {
+            const std::string &text = nextValue();
+            const auto number = parseNumber<int>(text);
+            if (!number || *number < minimum)
+                throw UsageError{arg + " expects an integer >= " + std::to_string(minimum) +
+                                 ", got '" + text + "'"};
+            return *number;
+        };
+        if (arg == "--input") {
+            parsed.inputFiles.push_back(splitAssignment(arg, nextValue()));
+        } else if (arg == "--shape") {
+            const auto [name, text] = splitAssignment(arg, nextValue());
+            parsed.inputShapes[name] = parseShape(name, text);
+        } else if (arg == "--dim") {
+            const auto [symbol, text] = splitAssignment(arg, nextValue());
+            const auto value = parseNumber<int64_t>(text);
+            if (!value || *value < 0)
+                throw UsageError{"--dim " + symbol + ": '" + text + "' is not a size"};
+            parsed.dimValues[symbol] = *value;
+        } else if (arg == "--random") {
+            parsed.random = true;
+        } else if (arg == "--seed") {
+            const std::string &text = nextValue();
+            const auto seed = parseNumber<uint64_t>(text);
+            if (!seed)
+                throw UsageError{"--seed expects a non-negative integer, got '" + text + "'"};
+            parsed.seed = *seed;
+        } else if (arg == "--output-dir") {
+            parsed.outputDir = nextValue();
+        } else if (arg == "--threads") {
+            parsed.threads = nextCount(0);
+        } else if (arg == "--warmup") {
+            parsed.warmup = nextCount(0);
+        } else if (arg == "--iterations") {
+            parsed.iterations = nextCount(1);
+        } else if (arg == "--json") {
+            parsed.json = true;
+        } else if (arg.starts_with("-")) {
+            throw UsageError{"unknown option '" + arg + "'"};
+        } else if (parsed.modelPath.empty()) {
+            parsed.modelPath = arg;
+        } else {
+            throw UsageError{"one model at a time ('" + parsed.modelPath + "' and '" + arg +
+                             "' given)"};
+        }
+    }
+    if (parsed.modelPath.empty())
+        throw UsageError{"no model given"};
+    return parsed;
+}
+
+int exitCodeFor(const Status &status)
+{
+    return status.code() == StatusCode::Internal ? kInternalError : kBadInput;
+}
+
+// Reads --input files and makes --shape / --random inputs.
+Result<std::map<std::string, Tensor>> gatherInputs(const RunArguments &arguments,
+                                                   const Session &session)
+{
+    std::map<std::string, Tensor> inputs;
+    for (const auto &[name, path] : arguments.inputFiles) {
+        auto tensor = readTensorFile(path);
+        if (!tensor)
+            return tensor.status().withContext("input '" + name + "'");
+        inputs[name] = std::move(tensor).value();
+    }
+    std::mt19937_64 generator(arguments.seed);
+    for (const auto &[name, shape] : arguments.inputShapes) {
+        if (inputs.count(name))
+            continue;
+        const auto declared = std::find_if(session.inputs().begin(), session.inputs().end(),
+                                           [&](const auto &value) { return value.name == name; });
+        if (declared == session.inputs().end())
+            return invalidArgument("--shape: the model has no input '" + name + "'");
+        if (!arguments.random)
+            return invalidArgument("--shape " + name + " makes random values: add --random");
+        auto tensor = randomTensor(static_cast<DType>(declared->type.elementType), shape,
+                                   generator);
+        if (!tensor)
+            return tensor.status().withContext("input '" + name + "'");
+        inputs[name] = std::move(tensor).value();
+    }
+    if (arguments.random)
+        QS_RETURN_IF_ERROR(addRandomInputs(session, inputs, arguments.seed + 1));
+    return inputs;
+}
+
+Status writeOutputs(const NamedTensors &outputs, const std::string &directory)
+{
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    if (error)
+        return invalidArgument(directory + ": cannot create the output directory: " +
+                               error.message());
+    for (const auto &[name, tensor] : outputs) {
+        const std::string path = (std::filesystem::path(directory) / outputFileName(name)).string();
+        QS_RETURN_IF_ERROR(writeNpyFile(tensor, path));
+    }
+    return Status::ok();
+}
+
+void printJson(const NamedTensors &outputs, const LatencyStats &latency, std::ostream &out)
+{
+    JsonWriter json(out);
+    json.beginObject().key("outputs").beginObject();
+    for (const auto &[name, tensor] : outputs) {
+        json.key(name).beginArray();
+        for (const int64_t dim : tensor.shape())
+            json.value(dim);
+        json.endArray();
+    }
+    json.endObject();
+    json.key("latency_ms").beginObject();
+    json.member("median", latency.medianMs).member("min", latency.minMs);
+    json.member("max", latency.maxMs).member("p90", latency.p90Ms);
+    json.endObject();
+    json.member("iterations", latency.iterations);
+    json.endObject();
+    out << "\n";
+}
+
+void printText(const NamedTensors &outputs, const LatencyStats &latency, int threads,
+               std::ostream &out)
+{
+    for (const auto &[name, tensor] : outputs)
+        out << "output '" << name << "': " << tensor.describe() << "\n";
+    out.setf(std::ios::fixed);
+    out.precision(3);
+    out << "latency over " << latency.iterations << " iteration(s), " << threads
+        << " thread(s): median " << latency.medianMs << " ms, min " << latency.minMs
+        << " ms, p90 " << latency.p90Ms << " ms, max " << latency.maxMs << " ms\n";
+}
+
+} // namespace
+
+std::string outputFileName(const std::string &valueName)
+{
+    std::string file = valueName;
+    for (char &c : file) {
+        const bool safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                          (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+        if (!safe)
+            c = '_';
+    }
+    // "." and ".." would name directories, not files.
+    if (file.find_first_not_of('.') == std::string::npos)
+        file = std::string(file.size(), '_');
+    return file + ".npy";
+}
+
+int runCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
+{
+    RunArguments arguments;
+    try {
+        arguments = parseArguments(args);
+    } catch (const UsageError &usage) {
+        err << "quantscope-cli run: " << usage.message << "\n" << kRunUsage;
+        return kBadInput;
+    }
+    auto fail = [&err](const Status &status) {
+        err << "error: " << status.message() << "\n";
+        return exitCodeFor(status);
+    };
+
+    TerminalProgress progress(err);
+    auto model = Model::load(arguments.modelPath, progress);
+    if (!model)
+        return fail(model.status());
+    SessionOptions options;
+    options.threads = arguments.threads;
+    options.dimValues = arguments.dimValues;
+    auto session = Session::create(model.value(), options, progress);
+    if (!session)
+        return fail(session.status().withContext(arguments.modelPath));
+    auto inputs = gatherInputs(arguments, **session);
+    if (!inputs)
+        return fail(inputs.status());
+
+    RunOptions runOptions;
+    runOptions.progress = &progress;
+    std::vector<double> timesMs;
+    NamedTensors outputs;
+    const int totalRuns = arguments.warmup + arguments.iterations;
+    for (int run = 0; run < totalRuns; ++run) {
+        progress.report(run, totalRuns, run < arguments.warmup ? "warm-up" : "timed runs");
+        const auto start = std::chrono::steady_clock::now();
+        auto result = (*session)->run(*inputs, runOptions);
+        const auto stop = std::chrono::steady_clock::now();
+        if (!result)
+            return fail(result.status().withContext(arguments.modelPath));
+        if (run >= arguments.warmup)
+            timesMs.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
+        outputs = std::move(result).value();
+    }
+    progress.report(totalRuns, totalRuns, "done");
+
+    if (!arguments.outputDir.empty()) {
+        const Status written = writeOutputs(outputs, arguments.outputDir);
+        if (!written)
+            return fail(written);
+    }
+    const LatencyStats latency = summarizeLatencies(std::move(timesMs));
+    if (arguments.json)
+        printJson(outputs, latency, out);
+    else
+        printText(outputs, latency, (*session)->threads(), out);
+    return kSuccess;
+}
+
+} // namespace qs::cli

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace qs::cli {
+
+// quantscope-cli run MODEL [--input NAME=PATH]... [--random [--seed N]] [--dim SYMBOL=VALUE]...
+//   [--shape NAME=D1xD2...]... [--output-dir DIR] [--threads N] [--warmup N] [--iterations N]
+//   [--json]
+int runCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
+
+// The file name an output is written to: characters outside [A-Za-z0-9_.-] become '_'.
+std::string outputFileName(const std::string &valueName);
+
+} // namespace qs::cli

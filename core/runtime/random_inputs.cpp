@@ -1,0 +1,89 @@
+#include "runtime/random_inputs.h"
+
+#include "runtime/session.h"
+
+#include <Eigen/Core>
+
+namespace qs {
+
+namespace {
+
+template<typename T>
+void fillUniformReal(Tensor &tensor, std::mt19937_64 &generator)
+{
+    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+    for (T &value : tensor.mutableValues<T>())
+        value = T(uniform(generator));
+}
+
+template<typename T>
+void fillUniformInteger(Tensor &tensor, std::mt19937_64 &generator)
+{
+    std::uniform_int_distribution<int64_t> uniform(0, kRandomIntegerBound - 1);
+    for (T &value : tensor.mutableValues<T>())
+        value = static_cast<T>(uniform(generator));
+}
+
+} // namespace
+
+Result<Tensor> randomTensor(DType type, const Shape &shape, std::mt19937_64 &generator)
+{
+    Tensor tensor = Tensor::allocate(type, shape);
+    switch (type) {
+    case DType::Float32: fillUniformReal<float>(tensor, generator); break;
+    case DType::Float64: fillUniformReal<double>(tensor, generator); break;
+    case DType::Float16: fillUniformReal<Eigen::half>(tensor, generator); break;
+    case DType::BFloat16: fillUniformReal<Eigen::bfloat16>(tensor, generator); break;
+    case DType::Int8: fillUniformInteger<int8_t>(tensor, generator); break;
+    case DType::UInt8: fillUniformInteger<uint8_t>(tensor, generator); break;
+    case DType::Int16: fillUniformInteger<int16_t>(tensor, generator); break;
+    case DType::UInt16: fillUniformInteger<uint16_t>(tensor, generator); break;
+    case DType::Int32: fillUniformInteger<int32_t>(tensor, generator); break;
+    case DType::Int64: fillUniformInteger<int64_t>(tensor, generator); break;
+    case DType::Bool: {
+        std::bernoulli_distribution coin(0.5);
+        for (bool &value : tensor.mutableValues<bool>())
+            value = coin(generator);
+        break;
+    }
+    default:
+        return invalidArgument(std::string("cannot make random values of type ") +
+                                       dtypeName(type));
+    }
+    return tensor;
+}
+
+Status addRandomInputs(const Session &session, std::map<std::string, Tensor> &inputs,
+                       uint64_t seed)
+{
+    std::mt19937_64 generator(seed);
+    for (size_t index = 0; index < session.inputs().size(); ++index) {
+        const GraphProgram::Value &declared = session.inputs()[index];
+        if (inputs.count(declared.name))
+            continue;
+        if (!declared.type.hasShape)
+            return invalidArgument("input '" + declared.name +
+                                           "' has no declared shape; give it with --input");
+        const Shape shape = session.concreteInputShape(index);
+        for (size_t axis = 0; axis < shape.size(); ++axis) {
+            if (shape[axis] >= 0)
+                continue;
+            const std::string symbol = declared.type.dims[axis].symbol;
+            return invalidArgument(
+                "input '" + declared.name + "' " + declared.type.shapeString() + ": dim " +
+                std::to_string(axis) +
+                (symbol.empty() ? " is unknown; give the input's shape with --shape " +
+                                      declared.name + "=D1xD2x..."
+                                : " ('" + symbol + "') is dynamic; give it with --dim " + symbol +
+                                      "=N or --shape " + declared.name + "=D1xD2x..."));
+        }
+        auto tensor = randomTensor(static_cast<DType>(declared.type.elementType), shape, generator);
+        if (!tensor)
+            return invalidArgument("input '" + declared.name +
+                                           "': " + tensor.status().message());
+        inputs.emplace(declared.name, std::move(tensor).value());
+    }
+    return Status::ok();
+}
+
+} // namespace qs

@@ -1,0 +1,186 @@
+// quantscope-cli run and ops: outputs written as .npy, --random reproducible by seed, --json
+// shape, and every kind of bad input answered with exit code 2 and one clear message.
+#include "cli/cli.h"
+#include "cli/run_command.h"
+#include "runtime/tensor_io.h"
+#include "support/model_builder.h"
+#include "support/temp_dir.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace qs {
+namespace {
+
+using namespace qs::test;
+
+struct Outcome
+{
+    int exitCode;
+    std::string out;
+    std::string err;
+};
+
+Outcome cli(std::vector<std::string> args)
+{
+    std::ostringstream out, err;
+    const int code = cli::run(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+// y = x + 0.5 (x: float32[batch, 3]); "odd/name" tests output-file sanitising.
+std::string writeAddModel(const TempDir &dir, const std::string &opType = "Add")
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {-1, 3});
+    addOutput(graph, "odd/name", {-1, 3});
+    addInitializer(graph, "half", {3});
+    addNode(graph, opType, {"x", "half"}, {"odd/name"}, "add_half");
+    dir.write("add.onnx", proto.SerializeAsString());
+    return dir.file("add.onnx");
+}
+
+void expectBadInput(const Outcome &outcome, const std::string &problem)
+{
+    EXPECT_EQ(outcome.exitCode, cli::kBadInput) << outcome.err;
+    EXPECT_NE(outcome.err.find(problem), std::string::npos) << outcome.err;
+}
+
+TEST(RunCommand, WritesOutputsAsNpyUnderSanitisedNames)
+{
+    TempDir dir;
+    const std::string model = writeAddModel(dir);
+    ASSERT_TRUE(writeNpyFile(Tensor::fromVector<float>({2, 3}, {0, 1, 2, 3, 4, 5}), dir.file("x.npy")));
+
+    const Outcome outcome = cli({"run", model, "--input", "x=" + dir.file("x.npy"), "--output-dir",
+                                 dir.file("out")});
+    ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+    auto y = readNpyFile(dir.file("out/odd_name.npy"));
+    ASSERT_TRUE(y) << y.status().message();
+    EXPECT_EQ(y->shape(), (Shape{2, 3}));
+    const std::vector<float> expected = {0.5f, 1.5f, 2.5f, 3.5f, 4.5f, 5.5f};
+    EXPECT_EQ(std::vector<float>(y->values<float>().begin(), y->values<float>().end()), expected);
+}
+
+TEST(RunCommand, RandomInputsAreReproducibleBySeed)
+{
+    TempDir dir;
+    const std::string model = writeAddModel(dir);
+    auto runWithSeed = [&](const std::string &seed, const std::string &outDir) {
+        const Outcome outcome = cli({"run", model, "--random", "--seed", seed, "--dim", "batch=4",
+                                     "--output-dir", dir.file(outDir)});
+        EXPECT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+        auto y = readNpyFile(dir.file(outDir + "/odd_name.npy"));
+        if (!y) {
+            ADD_FAILURE() << y.status().message();
+            return std::vector<float>{};
+        }
+        EXPECT_EQ(y->shape(), (Shape{4, 3}));
+        for (const float value : y->values<float>()) {
+            EXPECT_GE(value, 0.5f);
+            EXPECT_LT(value, 1.5f);
+        }
+        return std::vector<float>(y->values<float>().begin(), y->values<float>().end());
+    };
+    EXPECT_EQ(runWithSeed("7", "a"), runWithSeed("7", "b"));
+    EXPECT_NE(runWithSeed("7", "a"), runWithSeed("8", "c"));
+}
+
+TEST(RunCommand, JsonReportsOutputShapesAndLatency)
+{
+    TempDir dir;
+    const Outcome outcome = cli({"run", writeAddModel(dir), "--random", "--shape", "x=5x3",
+                                 "--warmup", "1", "--iterations", "3", "--json"});
+    ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+    for (const char *key : {"\"outputs\"", "\"odd/name\"", "\"latency_ms\"", "\"median\"",
+                            "\"min\"", "\"max\"", "\"p90\""})
+        EXPECT_NE(outcome.out.find(key), std::string::npos) << key << " in " << outcome.out;
+    EXPECT_NE(outcome.out.find("\"iterations\": 3"), std::string::npos) << outcome.out;
+}
+
+TEST(RunCommand, OutputFileNames)
+{
+    EXPECT_EQ(cli::outputFileName("sigmoid_0.tmp_0"), "sigmoid_0.tmp_0.npy");
+    EXPECT_EQ(cli::outputFileName("a/b:c d"), "a_b_c_d.npy");
+    EXPECT_EQ(cli::outputFileName(".."), "__.npy");
+}
+
+TEST(RunCommandBadInput, UnknownInputName)
+{
+    TempDir dir;
+    ASSERT_TRUE(writeNpyFile(Tensor::fromVector<float>({1, 3}, {0, 1, 2}), dir.file("x.npy")));
+    expectBadInput(cli({"run", writeAddModel(dir), "--input", "y=" + dir.file("x.npy")}),
+                   "the model has no input 'y' (its inputs: 'x')");
+}
+
+TEST(RunCommandBadInput, WrongDtype)
+{
+    TempDir dir;
+    ASSERT_TRUE(writeNpyFile(Tensor::fromVector<int64_t>({1, 3}, {0, 1, 2}), dir.file("x.npy")));
+    expectBadInput(cli({"run", writeAddModel(dir), "--input", "x=" + dir.file("x.npy")}),
+                   "input 'x' must be float32");
+}
+
+TEST(RunCommandBadInput, WrongRankAndDim)
+{
+    TempDir dir;
+    const std::string model = writeAddModel(dir);
+    ASSERT_TRUE(writeNpyFile(Tensor::fromVector<float>({3}, {0, 1, 2}), dir.file("rank1.npy")));
+    expectBadInput(cli({"run", model, "--input", "x=" + dir.file("rank1.npy")}), "input 'x'");
+    ASSERT_TRUE(writeNpyFile(Tensor::fromVector<float>({1, 2}, {0, 1}), dir.file("dim.npy")));
+    expectBadInput(cli({"run", model, "--input", "x=" + dir.file("dim.npy")}),
+                   "dim 1 should be 3");
+}
+
+TEST(RunCommandBadInput, UnreadableAndCorruptFiles)
+{
+    TempDir dir;
+    const std::string model = writeAddModel(dir);
+    expectBadInput(cli({"run", model, "--input", "x=" + dir.file("missing.npy")}), "missing.npy");
+    dir.write("garbage.npy", "not a numpy file at all");
+    expectBadInput(cli({"run", model, "--input", "x=" + dir.file("garbage.npy")}), "garbage.npy");
+}
+
+TEST(RunCommandBadInput, UnsupportedOpNamesTheNode)
+{
+    TempDir dir;
+    expectBadInput(cli({"run", writeAddModel(dir, "NoSuchOp"), "--random", "--dim", "batch=1"}),
+                   "NoSuchOp (opset 13) in node 'add_half'");
+}
+
+TEST(RunCommandBadInput, DynamicDimWithoutValueSaysHowToGiveIt)
+{
+    TempDir dir;
+    expectBadInput(cli({"run", writeAddModel(dir), "--random"}), "--dim batch=N");
+}
+
+TEST(RunCommandBadInput, MissingInputWithoutRandom)
+{
+    TempDir dir;
+    expectBadInput(cli({"run", writeAddModel(dir)}), "input 'x' (float32[batch,3]) is missing");
+}
+
+TEST(RunCommandBadInput, BadOptions)
+{
+    TempDir dir;
+    const std::string model = writeAddModel(dir);
+    expectBadInput(cli({"run", model, "--iterations", "0"}), "--iterations expects an integer >= 1");
+    expectBadInput(cli({"run", model, "--input", "x"}), "--input expects NAME=VALUE");
+    expectBadInput(cli({"run", model, "--frobnicate"}), "unknown option '--frobnicate'");
+    expectBadInput(cli({"run"}), "no model given");
+}
+
+TEST(OpsCommand, ListsRegisteredKernelsAsJson)
+{
+    const Outcome outcome = cli({"ops", "--json"});
+    ASSERT_EQ(outcome.exitCode, cli::kSuccess);
+    EXPECT_NE(outcome.out.find("\"op_type\": \"Loop\""), std::string::npos);
+    EXPECT_NE(outcome.out.find("\"domain\": \"\""), std::string::npos);
+    EXPECT_NE(outcome.out.find("\"since_version\": 1"), std::string::npos);
+    expectBadInput(cli({"ops", "--xml"}), "unknown argument '--xml'");
+}
+
+} // namespace
+} // namespace qs
