@@ -31,7 +31,7 @@ options:
   -h, --help      this text
   --version       the version
 
-exit codes: 0 success, 2 bad input or usage, 1 internal error
+exit codes: 0 success, 2 bad input or usage, 1 internal error, 130 cancelled (Ctrl-C)
 )";
 
 } // namespace

@@ -2,7 +2,8 @@
 // quantscope-cli: the command-line front end over core. Kept in a library (not in app/) so
 // tests can call it in-process; app/cli_main.cpp only forwards argv.
 //
-// Exit codes: 0 success, 2 bad input or usage (one clear line on stderr), 1 internal error.
+// Exit codes: 0 success, 2 bad input or usage (one clear line on stderr), 1 internal error,
+// 130 cancelled with Ctrl-C (the shell convention for SIGINT).
 
 #include <iosfwd>
 #include <string>
@@ -10,7 +11,7 @@
 
 namespace qs::cli {
 
-enum ExitCode { kSuccess = 0, kInternalError = 1, kBadInput = 2 };
+enum ExitCode { kSuccess = 0, kInternalError = 1, kBadInput = 2, kCancelled = 130 };
 
 int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 

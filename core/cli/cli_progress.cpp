@@ -1,17 +1,46 @@
 #include "cli/cli_progress.h"
 
+#include <atomic>
+#include <csignal>
 #include <ostream>
 #include <unistd.h>
 
 namespace qs::cli {
 
+namespace {
+
+// The progress object of the running command: Ctrl-C cancels it, and the long job stops at its
+// next check with a Cancelled status instead of dying half-way through writing a file. A second
+// Ctrl-C gets the default action back (the handler is one-shot).
+std::atomic<TerminalProgress *> g_interruptible{nullptr};
+
+extern "C" void cancelOnInterrupt(int)
+{
+    if (TerminalProgress *progress = g_interruptible.load())
+        progress->cancel();
+}
+
+} // namespace
+
 TerminalProgress::TerminalProgress(std::ostream &err)
     : m_err(err)
     , m_interactive(::isatty(STDERR_FILENO) != 0)
-{}
+{
+    TerminalProgress *expected = nullptr;
+    if (g_interruptible.compare_exchange_strong(expected, this)) {
+        struct sigaction action{};
+        action.sa_handler = cancelOnInterrupt;
+        action.sa_flags = SA_RESETHAND;
+        sigemptyset(&action.sa_mask);
+        ::sigaction(SIGINT, &action, nullptr);
+    }
+}
 
 TerminalProgress::~TerminalProgress()
 {
+    TerminalProgress *expected = this;
+    if (g_interruptible.compare_exchange_strong(expected, nullptr))
+        ::signal(SIGINT, SIG_DFL);
     if (m_wroteLine)
         m_err << "\r\033[K" << std::flush;
 }

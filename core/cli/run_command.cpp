@@ -147,7 +147,11 @@ RunArguments parseArguments(const std::vector<std::string> &args)
 
 int exitCodeFor(const Status &status)
 {
-    return status.code() == StatusCode::Internal ? kInternalError : kBadInput;
+    switch (status.code()) {
+    case StatusCode::Internal: return kInternalError;
+    case StatusCode::Cancelled: return kCancelled;
+    default: return kBadInput;
+    }
 }
 
 // Reads --input files and makes --shape / --random inputs.
