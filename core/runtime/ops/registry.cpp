@@ -37,6 +37,33 @@ constexpr KernelRegistration kKernels[] = {
     // --- recurrent: LSTM, GRU, RNN (ops/rnn) ---
 
     // --- shape and data movement (ops/tensor) ---
+    {"", "Concat", 4, createConcat},
+    {"", "ConstantOfShape", 9, createConstantOfShape},
+    {"", "DepthToSpace", 1, createDepthToSpace},
+    {"", "Expand", 8, createExpand},
+    {"", "Flatten", 1, createFlatten},
+    {"", "Gather", 1, createGather},
+    {"", "GatherElements", 11, createGatherElements},
+    {"", "GatherND", 11, createGatherNd},
+    {"", "NonZero", 9, createNonZero},
+    {"", "OneHot", 9, createOneHot},
+    {"", "Pad", 2, createPad},
+    {"", "Range", 11, createRange},
+    {"", "Reshape", 5, createReshape},
+    {"", "Resize", 10, createResize},
+    {"", "Scatter", 9, createScatterElements},
+    {"", "ScatterElements", 11, createScatterElements},
+    {"", "ScatterND", 11, createScatterNd},
+    {"", "Shape", 1, createShape},
+    {"", "Size", 1, createSize},
+    {"", "Slice", 1, createSlice},
+    {"", "SpaceToDepth", 1, createSpaceToDepth},
+    {"", "Split", 2, createSplit},
+    {"", "Squeeze", 1, createSqueeze},
+    {"", "Tile", 6, createTile},
+    {"", "Transpose", 1, createTranspose},
+    {"", "Unsqueeze", 1, createUnsqueeze},
+    {"", "Upsample", 7, createResize},
 
 };
 
