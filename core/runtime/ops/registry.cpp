@@ -31,6 +31,15 @@ constexpr KernelRegistration kKernels[] = {
     // --- reductions, softmax, normalization, arg/top-k, cumulative, einsum (ops/reduce) ---
 
     // --- neural-network layers: conv, matmul, gemm, pooling, batch norm (ops/nn) ---
+    {"", "AveragePool", 1, createAveragePool},
+    {"", "BatchNormalization", 6, createBatchNormalization},
+    {"", "Conv", 1, createConv},
+    {"", "ConvTranspose", 1, createConvTranspose},
+    {"", "Gemm", 1, createGemm},
+    {"", "GlobalAveragePool", 1, createGlobalAveragePool},
+    {"", "GlobalMaxPool", 1, createGlobalMaxPool},
+    {"", "MatMul", 1, createMatMul},
+    {"", "MaxPool", 1, createMaxPool},
 
     // --- quantization (ops/quant) ---
 

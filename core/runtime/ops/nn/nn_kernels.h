@@ -5,4 +5,14 @@
 
 namespace qs::ops {
 
+Result<std::unique_ptr<Kernel>> createAveragePool(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createBatchNormalization(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createConv(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createConvTranspose(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createGemm(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createGlobalAveragePool(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createGlobalMaxPool(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createMatMul(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createMaxPool(const KernelInfo &info);
+
 } // namespace qs::ops

@@ -1,0 +1,237 @@
+#include "runtime/ops/nn/nn_util.h"
+
+#include "runtime/dnnl_context.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <memory>
+
+namespace qs::ops {
+
+Result<WindowAttributes> WindowAttributes::parse(const KernelInfo &info, bool withDilations)
+{
+    WindowAttributes attrs;
+    Result<std::vector<int64_t>> kernel = info.getInts("kernel_shape");
+    Result<std::vector<int64_t>> strides = info.getInts("strides");
+    Result<std::vector<int64_t>> pads = info.getInts("pads");
+    Result<std::string> autoPad = info.getString("auto_pad", "NOTSET");
+    for (const Status &status : {kernel.status(), strides.status(), pads.status(),
+                                 autoPad.status()}) {
+        if (!status)
+            return status;
+    }
+    attrs.kernelShape = *kernel;
+    attrs.strides = *strides;
+    attrs.pads = *pads;
+    attrs.autoPad = autoPad->empty() ? "NOTSET" : *autoPad;
+    if (withDilations) {
+        Result<std::vector<int64_t>> dilations = info.getInts("dilations");
+        if (!dilations)
+            return dilations.status();
+        attrs.dilations = *dilations;
+    }
+    if (attrs.autoPad != "NOTSET" && attrs.autoPad != "VALID" && attrs.autoPad != "SAME_UPPER"
+        && attrs.autoPad != "SAME_LOWER")
+        return info.error("auto_pad '" + attrs.autoPad
+                          + "' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER");
+    for (int64_t s : attrs.strides) {
+        if (s <= 0)
+            return info.error("strides " + dimsToString(attrs.strides) + " must be positive");
+    }
+    for (int64_t d : attrs.dilations) {
+        if (d <= 0)
+            return info.error("dilations " + dimsToString(attrs.dilations) + " must be positive");
+    }
+    return attrs;
+}
+
+Result<WindowGeometry> resolveWindow(const WindowAttributes &attrs,
+                                     const std::vector<int64_t> &kernel,
+                                     const std::vector<int64_t> &inputSpatial, bool ceilMode,
+                                     const std::string &label)
+{
+    const size_t rank = inputSpatial.size();
+    auto fail = [&](const std::string &message) -> Status {
+        return invalidArgument(label + ": " + message);
+    };
+    auto listOk = [&](const std::vector<int64_t> &list, size_t size) {
+        return list.empty() || list.size() == size;
+    };
+    if (kernel.size() != rank)
+        return fail("kernel " + dimsToString(kernel) + " has " + std::to_string(kernel.size())
+                    + " dims but the input has " + std::to_string(rank) + " spatial dims "
+                    + dimsToString(inputSpatial));
+    if (!listOk(attrs.strides, rank) || !listOk(attrs.dilations, rank)
+        || !listOk(attrs.pads, 2 * rank))
+        return fail("strides " + dimsToString(attrs.strides) + ", dilations "
+                    + dimsToString(attrs.dilations) + " or pads " + dimsToString(attrs.pads)
+                    + " do not match the " + std::to_string(rank) + " spatial dims of the input");
+    WindowGeometry g;
+    g.kernel = kernel;
+    g.strides = attrs.strides.empty() ? std::vector<int64_t>(rank, 1) : attrs.strides;
+    g.dilations = attrs.dilations.empty() ? std::vector<int64_t>(rank, 1) : attrs.dilations;
+    g.padBegin.assign(rank, 0);
+    g.padEnd.assign(rank, 0);
+    g.output.assign(rank, 0);
+    for (size_t i = 0; i < rank; ++i) {
+        const int64_t in = inputSpatial[i];
+        const int64_t s = g.strides[i];
+        const int64_t extent = (kernel[i] - 1) * g.dilations[i] + 1;
+        if (kernel[i] <= 0)
+            return fail("kernel " + dimsToString(kernel) + " must be positive");
+        if (attrs.autoPad == "SAME_UPPER" || attrs.autoPad == "SAME_LOWER") {
+            const int64_t out = (in + s - 1) / s;
+            const int64_t total = std::max<int64_t>(0, (out - 1) * s + extent - in);
+            const int64_t small = total / 2;
+            g.padBegin[i] = attrs.autoPad == "SAME_UPPER" ? small : total - small;
+            g.padEnd[i] = total - g.padBegin[i];
+            g.output[i] = out;
+            continue;
+        }
+        if (attrs.autoPad == "NOTSET" && !attrs.pads.empty()) {
+            g.padBegin[i] = attrs.pads[i];
+            g.padEnd[i] = attrs.pads[i + rank];
+        }
+        const int64_t span = in + g.padBegin[i] + g.padEnd[i] - extent;
+        if (span < 0)
+            return fail("the window " + dimsToString(kernel) + " (dilated extent "
+                        + std::to_string(extent) + ") is larger than the padded input dim "
+                        + std::to_string(in + g.padBegin[i] + g.padEnd[i]));
+        int64_t out = span / s + 1;
+        if (ceilMode) {
+            out = (span + s - 1) / s + 1;
+            // The last window must start inside the input or the left padding.
+            if ((out - 1) * s >= in + g.padBegin[i])
+                --out;
+        }
+        g.output[i] = out;
+    }
+    return g;
+}
+
+dnnl::memory::format_tag plainTag(size_t rank)
+{
+    using tag = dnnl::memory::format_tag;
+    switch (rank) {
+    case 1: return tag::a;
+    case 2: return tag::ab;
+    case 3: return tag::abc;
+    case 4: return tag::abcd;
+    case 5: return tag::abcde;
+    case 6: return tag::abcdef;
+    default: return tag::undef;
+    }
+}
+
+void appendActivationPostOps(dnnl::post_ops &ops, const FusedActivation &activation)
+{
+    using alg = dnnl::algorithm;
+    using Kind = FusedActivation::Kind;
+    switch (activation.kind) {
+    case Kind::Relu: ops.append_eltwise(1.0f, alg::eltwise_relu, 0.0f, 0.0f); break;
+    case Kind::LeakyRelu:
+        ops.append_eltwise(1.0f, alg::eltwise_relu, activation.alpha, 0.0f);
+        break;
+    case Kind::Clip: {
+        // Infinite bounds (Clip without min or max) as the largest finite floats.
+        const float low = std::max(activation.alpha, -FLT_MAX);
+        const float high = std::min(activation.beta, FLT_MAX);
+        ops.append_eltwise(1.0f, alg::eltwise_clip, low, high);
+        break;
+    }
+    case Kind::Sigmoid: ops.append_eltwise(1.0f, alg::eltwise_logistic, 0.0f, 0.0f); break;
+    case Kind::HardSigmoid:
+        ops.append_eltwise(1.0f, alg::eltwise_linear, activation.alpha, activation.beta);
+        ops.append_eltwise(1.0f, alg::eltwise_clip, 0.0f, 1.0f);
+        break;
+    case Kind::HardSwish: ops.append_eltwise(1.0f, alg::eltwise_hardswish, 0.0f, 0.0f); break;
+    case Kind::Tanh: ops.append_eltwise(1.0f, alg::eltwise_tanh, 0.0f, 0.0f); break;
+    }
+}
+
+Tensor toFloat32(const Tensor &tensor, int threads)
+{
+    if (tensor.dtype() == DType::Float32)
+        return tensor;
+    if (tensor.dtype() != DType::Float16)
+        return {};
+    Tensor wide = Tensor::allocate(DType::Float32, tensor.shape());
+    const Eigen::half *src = tensor.data<Eigen::half>();
+    float *dst = wide.mutableData<float>();
+    const int64_t n = tensor.elementCount();
+    constexpr int64_t kChunk = 1 << 14;
+    const int64_t chunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for num_threads(threads) if (n > 65536)
+    for (int64_t c = 0; c < chunks; ++c) {
+        const int64_t begin = c * kChunk;
+        const int64_t count = std::min(kChunk, n - begin);
+        Eigen::Map<Eigen::ArrayXf>(dst + begin, count)
+            = Eigen::Map<const Eigen::Array<Eigen::half, Eigen::Dynamic, 1>>(src + begin, count)
+                  .cast<float>();
+    }
+    return wide;
+}
+
+void storeFloat16(const Tensor &source, Tensor &destination, int threads)
+{
+    const float *src = source.data<float>();
+    Eigen::half *dst = destination.mutableData<Eigen::half>();
+    const int64_t n = source.elementCount();
+    constexpr int64_t kChunk = 1 << 14;
+    const int64_t chunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for num_threads(threads) if (n > 65536)
+    for (int64_t c = 0; c < chunks; ++c) {
+        const int64_t begin = c * kChunk;
+        const int64_t count = std::min(kChunk, n - begin);
+        Eigen::Map<Eigen::Array<Eigen::half, Eigen::Dynamic, 1>>(dst + begin, count)
+            = Eigen::Map<const Eigen::ArrayXf>(src + begin, count).cast<Eigen::half>();
+    }
+}
+
+dnnl::primitive_attr userScratchpadAttr()
+{
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    return attr;
+}
+
+Status executePrimitive(const dnnl::primitive &primitive, const dnnl::memory::desc &scratchpad,
+                        std::unordered_map<int, dnnl::memory> args, const std::string &label)
+{
+    try {
+        std::unique_ptr<uint8_t[]> buffer;
+        const size_t bytes = scratchpad.get_size();
+        if (bytes > 0) {
+            buffer.reset(new uint8_t[bytes + 64]);
+            auto *aligned = reinterpret_cast<uint8_t *>(
+                (reinterpret_cast<uintptr_t>(buffer.get()) + 63) & ~uintptr_t(63));
+            args.emplace(DNNL_ARG_SCRATCHPAD,
+                         dnnl::memory(scratchpad, dnnl_support::cpuEngine(), aligned));
+        }
+        dnnl::stream stream = dnnl_support::makeStream();
+        primitive.execute(stream, args);
+        stream.wait();
+    } catch (const dnnl::error &e) {
+        return internalError(label + ": oneDNN failed: " + e.what());
+    }
+    return Status::ok();
+}
+
+dnnl::memory wrapMemory(const dnnl::memory::desc &desc, const void *data)
+{
+    return dnnl::memory(desc, dnnl_support::cpuEngine(), const_cast<void *>(data));
+}
+
+std::string dimsToString(const std::vector<int64_t> &dims)
+{
+    std::string text = "[";
+    for (size_t i = 0; i < dims.size(); ++i)
+    {
+        if (i > 0)
+            text += ',';
+        text += std::to_string(dims[i]);
+    }
+    return text + "]";
+}
+
+} // namespace qs::ops

@@ -1,0 +1,70 @@
+#pragma once
+// Helpers shared by the nn kernels: sliding-window geometry (Conv, ConvTranspose, pools),
+// float16 widening, oneDNN post-ops for fused activations and primitive execution with a
+// per-call scratchpad (primitives are shared by concurrent runs, so oneDNN's global scratchpad
+// must not be).
+
+#include "runtime/kernel.h"
+
+#include <dnnl.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace qs::ops {
+
+// Window attributes of Conv/ConvTranspose/pools as written in the node; empty lists mean
+// "default" and are filled once the spatial rank is known.
+struct WindowAttributes
+{
+    std::vector<int64_t> kernelShape;
+    std::vector<int64_t> strides;
+    std::vector<int64_t> dilations;
+    std::vector<int64_t> pads; // begins then ends
+    std::string autoPad = "NOTSET";
+
+    static Result<WindowAttributes> parse(const KernelInfo &info, bool withDilations = true);
+};
+
+// Geometry of one input shape: per spatial axis the output size and the two paddings.
+struct WindowGeometry
+{
+    std::vector<int64_t> kernel, strides, dilations, padBegin, padEnd, output;
+};
+
+// Resolves attributes against the spatial input dims (ceilMode only for pools). `kernel` is
+// the kernel extent (from kernel_shape or the weights). Errors mention the input shape.
+Result<WindowGeometry> resolveWindow(const WindowAttributes &attrs,
+                                     const std::vector<int64_t> &kernel,
+                                     const std::vector<int64_t> &inputSpatial, bool ceilMode,
+                                     const std::string &label);
+
+// oneDNN plain format of an activation tensor of `rank` dims (ncw, nchw, ncdhw, or a/ab/abc...).
+dnnl::memory::format_tag plainTag(size_t rank);
+
+// Appends the oneDNN eltwise post-ops equal to `activation` (kernel.cpp's applyFusedActivation).
+void appendActivationPostOps(dnnl::post_ops &ops, const FusedActivation &activation);
+
+// Input `tensor` as float32: itself when it is float32, a widened copy for float16; an empty
+// tensor for other types.
+Tensor toFloat32(const Tensor &tensor, int threads);
+// Narrows `source` (float32) into `destination` (a float16 tensor of the same size).
+void storeFloat16(const Tensor &source, Tensor &destination, int threads);
+
+// A primitive descriptor attribute with a user-managed scratchpad (see header comment).
+dnnl::primitive_attr userScratchpadAttr();
+
+// Runs `primitive` on a fresh stream with a scratchpad of `scratchpadBytes` allocated for this
+// call, and waits. oneDNN errors become a Status naming `label`.
+Status executePrimitive(const dnnl::primitive &primitive, const dnnl::memory::desc &scratchpad,
+                        std::unordered_map<int, dnnl::memory> args, const std::string &label);
+
+// A oneDNN memory over a tensor's (or buffer's) data without copying.
+dnnl::memory wrapMemory(const dnnl::memory::desc &desc, const void *data);
+
+std::string dimsToString(const std::vector<int64_t> &dims);
+
+} // namespace qs::ops

@@ -1,0 +1,492 @@
+// Neural-network kernels (core/runtime/ops/nn): what ONNX's backend tests miss — fused
+// activations against the plain op, clear shape errors, changing input shapes (primitive cache),
+// float16, and oneDNN paths against plain loops on random data with a fixed seed.
+#include "support/run_node.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <random>
+
+namespace qs {
+namespace {
+
+using test::makeNode;
+using test::runNode;
+using test::setFloat;
+using test::setInt;
+using test::setInts;
+
+std::vector<float> randomFloats(size_t count, uint32_t seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    std::vector<float> values(count);
+    for (float &v : values)
+        v = dist(rng);
+    return values;
+}
+
+Tensor randomTensor(Shape shape, uint32_t seed)
+{
+    return Tensor::fromVector<float>(shape, randomFloats(size_t(shapeElementCount(shape)), seed));
+}
+
+void expectNear(const Tensor &actual, const std::vector<float> &expected, float tolerance = 1e-4f)
+{
+    ASSERT_EQ(actual.elementCount(), int64_t(expected.size()));
+    const auto values = actual.values<float>();
+    for (size_t i = 0; i < expected.size(); ++i)
+        ASSERT_NEAR(values[i], expected[i], tolerance * (1.0f + std::abs(expected[i])))
+            << "element " << i;
+}
+
+// A graph of `nodes`; inputs listed in `dynamic` get symbolic dims, `constants` are initializers.
+struct GraphSpec
+{
+    std::vector<onnx::NodeProto> nodes;
+    std::vector<std::pair<std::string, Tensor>> inputs;
+    std::vector<std::string> constants;
+    std::vector<std::string> dynamic;
+    std::string output;
+};
+
+Result<std::shared_ptr<const Session>> buildSession(const GraphSpec &spec, bool fuse)
+{
+    onnx::ModelProto model;
+    model.set_ir_version(8);
+    model.add_opset_import()->set_version(17);
+    onnx::GraphProto *graph = model.mutable_graph();
+    graph->set_name("nn_test");
+    for (const auto &node : spec.nodes)
+        *graph->add_node() = node;
+    for (const auto &[name, tensor] : spec.inputs) {
+        if (std::find(spec.constants.begin(), spec.constants.end(), name)
+            != spec.constants.end()) {
+            onnx::TensorProto *initializer = graph->add_initializer();
+            tensorToProto(tensor, *initializer);
+            initializer->set_name(name);
+            continue;
+        }
+        const bool dynamic = std::find(spec.dynamic.begin(), spec.dynamic.end(), name)
+                             != spec.dynamic.end();
+        auto *input = graph->add_input();
+        input->set_name(name);
+        auto *type = input->mutable_type()->mutable_tensor_type();
+        type->set_elem_type(static_cast<int32_t>(tensor.dtype()));
+        for (size_t i = 0; i < tensor.shape().size(); ++i) {
+            auto *dim = type->mutable_shape()->add_dim();
+            if (dynamic && i != 1)
+                dim->set_dim_param("d" + std::to_string(i));
+            else
+                dim->set_dim_value(tensor.shape()[i]);
+        }
+    }
+    graph->add_output()->set_name(spec.output);
+    auto loaded = Model::fromProto(std::move(model), ".");
+    if (!loaded)
+        return loaded.status();
+    return Session::create(*loaded, {.threads = 2, .fuse = fuse});
+}
+
+Result<Tensor> runGraph(const GraphSpec &spec, const std::map<std::string, Tensor> &feeds,
+                        bool fuse = true)
+{
+    auto session = buildSession(spec, fuse);
+    if (!session)
+        return session.status();
+    auto outputs = (*session)->run(feeds);
+    if (!outputs)
+        return outputs.status();
+    return outputs->at(0).second;
+}
+
+// Plain 2-D convolution (NCHW, groups, strides, symmetric pads, dilations).
+std::vector<float> referenceConv2d(const Tensor &x, const Tensor &w, const Tensor *b,
+                                   int64_t group, int64_t stride, int64_t pad, int64_t dilation)
+{
+    const int64_t n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
+    const int64_t m = w.dim(0), kh = w.dim(2), kw = w.dim(3), cg = c / group, mg = m / group;
+    const int64_t oh = (h + 2 * pad - (kh - 1) * dilation - 1) / stride + 1;
+    const int64_t ow = (wd + 2 * pad - (kw - 1) * dilation - 1) / stride + 1;
+    std::vector<float> y(size_t(n * m * oh * ow));
+    const float *xv = x.data<float>(), *wv = w.data<float>();
+    for (int64_t in = 0; in < n; ++in)
+        for (int64_t om = 0; om < m; ++om)
+            for (int64_t oy = 0; oy < oh; ++oy)
+                for (int64_t ox = 0; ox < ow; ++ox) {
+                    double sum = b ? b->data<float>()[om] : 0.0;
+                    const int64_t g = om / mg;
+                    for (int64_t ic = 0; ic < cg; ++ic)
+                        for (int64_t ky = 0; ky < kh; ++ky)
+                            for (int64_t kx = 0; kx < kw; ++kx) {
+                                const int64_t iy = oy * stride - pad + ky * dilation;
+                                const int64_t ix = ox * stride - pad + kx * dilation;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= wd)
+                                    continue;
+                                sum += xv[((in * c + g * cg + ic) * h + iy) * wd + ix]
+                                       * wv[((om * cg + ic) * kh + ky) * kw + kx];
+                            }
+                    y[size_t(((in * m + om) * oh + oy) * ow + ox)] = float(sum);
+                }
+    return y;
+}
+
+// ---- fused activations equal the op followed by the activation ----
+
+struct ActivationCase
+{
+    const char *op;
+    std::function<void(onnx::NodeProto &)> configure;
+    std::function<float(float)> apply;
+};
+
+std::vector<ActivationCase> activationCases()
+{
+    return {
+        {"Relu", {}, [](float v) { return std::max(v, 0.0f); }},
+        {"LeakyRelu", [](onnx::NodeProto &n) { setFloat(n, "alpha", 0.1f); },
+         [](float v) { return v >= 0 ? v : 0.1f * v; }},
+        {"Clip", [](onnx::NodeProto &n) { n.add_input("lo"); n.add_input("hi"); },
+         [](float v) { return std::min(std::max(v, -0.25f), 0.5f); }},
+        {"Sigmoid", {}, [](float v) { return 1.0f / (1.0f + std::exp(-v)); }},
+        {"HardSigmoid", [](onnx::NodeProto &n) { setFloat(n, "alpha", 0.3f); },
+         [](float v) { return std::min(std::max(0.3f * v + 0.5f, 0.0f), 1.0f); }},
+        {"HardSwish", {},
+         [](float v) { return v * std::min(std::max(v / 6 + 0.5f, 0.0f), 1.0f); }},
+        {"Tanh", {}, [](float v) { return std::tanh(v); }},
+    };
+}
+
+void checkFusion(const onnx::NodeProto &producer,
+                 std::vector<std::pair<std::string, Tensor>> inputs,
+                 std::vector<std::string> constants, const std::map<std::string, Tensor> &feeds)
+{
+    GraphSpec plain{{producer}, inputs, constants, {}, "y"};
+    Result<Tensor> reference = runGraph(plain, feeds, false);
+    ASSERT_TRUE(reference) << reference.status().message();
+    inputs.push_back({"lo", Tensor::scalar<float>(-0.25f)});
+    inputs.push_back({"hi", Tensor::scalar<float>(0.5f)});
+    constants.push_back("lo");
+    constants.push_back("hi");
+    for (const ActivationCase &activation : activationCases()) {
+        SCOPED_TRACE(std::string(producer.op_type()) + " + " + activation.op);
+        onnx::NodeProto act = makeNode(activation.op, {"y"}, {"z"});
+        if (activation.configure)
+            activation.configure(act);
+        Result<Tensor> fused = runGraph({{producer, act}, inputs, constants, {}, "z"}, feeds);
+        ASSERT_TRUE(fused) << fused.status().message();
+        std::vector<float> expected;
+        for (float v : reference->values<float>())
+            expected.push_back(activation.apply(v));
+        expectNear(*fused, expected);
+    }
+}
+
+TEST(NnFusion, ConvWithActivationEqualsConvThenActivation)
+{
+    onnx::NodeProto conv = makeNode("Conv", {"x", "w", "b"}, {"y"});
+    setInts(conv, "pads", {1, 1, 1, 1});
+    const Tensor x = randomTensor({1, 4, 9, 7}, 1);
+    checkFusion(conv,
+                {{"x", x}, {"w", randomTensor({6, 4, 3, 3}, 2)}, {"b", randomTensor({6}, 3)}},
+                {"w", "b"}, {{"x", x}});
+}
+
+TEST(NnFusion, GemmAndMatMulWithActivation)
+{
+    onnx::NodeProto gemm = makeNode("Gemm", {"a", "b", "c"}, {"y"});
+    setInt(gemm, "transB", 1);
+    setFloat(gemm, "alpha", 0.5f);
+    setFloat(gemm, "beta", 2.0f);
+    const Tensor a = randomTensor({5, 8}, 4);
+    checkFusion(gemm, {{"a", a}, {"b", randomTensor({3, 8}, 5)}, {"c", randomTensor({3}, 6)}},
+                {"b", "c"}, {{"a", a}});
+    onnx::NodeProto matmul = makeNode("MatMul", {"a", "b"}, {"y"});
+    const Tensor a3 = randomTensor({2, 5, 8}, 7);
+    checkFusion(matmul, {{"a", a3}, {"b", randomTensor({8, 3}, 8)}}, {"b"}, {{"a", a3}});
+}
+
+// ---- conv against a plain loop, with changing input shapes (primitive cache) ----
+
+TEST(NnConv, DynamicShapesMatchReference)
+{
+    const Tensor w = randomTensor({6, 2, 3, 3}, 10);
+    const Tensor b = randomTensor({6}, 11);
+    onnx::NodeProto conv = makeNode("Conv", {"x", "w", "b"}, {"y"});
+    setInt(conv, "group", 2);
+    setInts(conv, "strides", {2, 2});
+    setInts(conv, "pads", {1, 1, 1, 1});
+    setInts(conv, "dilations", {2, 2});
+    GraphSpec spec{{conv}, {{"x", randomTensor({1, 4, 8, 8}, 0)}, {"w", w}, {"b", b}}, {"w", "b"},
+                   {"x"}, "y"};
+    // The second 1x4x8x8 run reuses the cached primitive of the first.
+    for (const Shape &shape : {Shape{1, 4, 8, 8}, Shape{3, 4, 11, 6}, Shape{1, 4, 8, 8}}) {
+        SCOPED_TRACE(shapeToString(shape));
+        const Tensor x = randomTensor(shape, uint32_t(shape[0] * 100 + shape[2]));
+        Result<Tensor> y = runGraph(spec, {{"x", x}});
+        ASSERT_TRUE(y) << y.status().message();
+        expectNear(*y, referenceConv2d(x, w, &b, 2, 2, 1, 2));
+    }
+}
+
+TEST(NnConv, DepthwiseAndRuntimeWeightsMatchReference)
+{
+    const Tensor x = randomTensor({2, 8, 10, 9}, 20);
+    const Tensor w = randomTensor({8, 1, 3, 3}, 21);
+    onnx::NodeProto conv = makeNode("Conv", {"x", "w"}, {"y"});
+    setInt(conv, "group", 8);
+    setInts(conv, "pads", {1, 1, 1, 1});
+    for (bool constant : {true, false}) {
+        SCOPED_TRACE(constant ? "constant W" : "runtime W");
+        auto y = runNode(conv, {{"x", x}, {"w", w}}, 17,
+                         constant ? std::vector<std::string>{"w"} : std::vector<std::string>{});
+        ASSERT_TRUE(y) << y.status().message();
+        expectNear(y->at(0), referenceConv2d(x, w, nullptr, 8, 1, 1, 1));
+    }
+}
+
+TEST(NnConv, Float16MatchesFloat32)
+{
+    const Tensor x = randomTensor({1, 3, 6, 6}, 30);
+    const Tensor w = randomTensor({4, 3, 3, 3}, 31);
+    auto half = [](const Tensor &t) {
+        Tensor h = Tensor::allocate(DType::Float16, t.shape());
+        for (int64_t i = 0; i < t.elementCount(); ++i)
+            h.mutableData<Eigen::half>()[i] = Eigen::half(t.data<float>()[i]);
+        return h;
+    };
+    onnx::NodeProto conv = makeNode("Conv", {"x", "w"}, {"y"});
+    auto y = runNode(conv, {{"x", half(x)}, {"w", half(w)}}, 17, {"w"});
+    ASSERT_TRUE(y) << y.status().message();
+    ASSERT_EQ(y->at(0).dtype(), DType::Float16);
+    const std::vector<float> expected = referenceConv2d(x, w, nullptr, 1, 1, 0, 1);
+    for (size_t i = 0; i < expected.size(); ++i)
+        EXPECT_NEAR(float(y->at(0).data<Eigen::half>()[i]), expected[i], 2e-2f) << i;
+}
+
+// ---- MatMul / Gemm paths ----
+
+TEST(NnMatMul, BroadcastAndPromotionMatchLoops)
+{
+    struct Case { Shape a, b, out; };
+    for (const Case &c :
+         {Case{{2, 1, 3, 4}, {3, 4, 5}, {2, 3, 3, 5}}, Case{{4}, {2, 4, 3}, {2, 3}},
+          Case{{2, 3, 4}, {4}, {2, 3}}, Case{{3, 4}, {4, 2}, {3, 2}}}) {
+        SCOPED_TRACE(shapeToString(c.a) + " x " + shapeToString(c.b));
+        const Tensor a = randomTensor(c.a, 40), b = randomTensor(c.b, 41);
+        for (bool constant : {false, true}) {
+            const std::vector<std::string> constants = constant ? std::vector<std::string>{"b"}
+                                                                : std::vector<std::string>{};
+            auto y = runNode(makeNode("MatMul", {"a", "b"}, {"y"}), {{"a", a}, {"b", b}}, 17,
+                             constants);
+            ASSERT_TRUE(y) << y.status().message();
+            EXPECT_EQ(y->at(0).shape(), c.out);
+            // Every output element is a dot product, summed here in double precision.
+            Shape a2 = c.a.size() == 1 ? Shape{1, c.a[0]} : c.a;
+            Shape b2 = c.b.size() == 1 ? Shape{c.b[0], 1} : c.b;
+            const int64_t m = a2[a2.size() - 2], k = a2.back(), n = b2.back();
+            const int64_t batches = y->at(0).elementCount() / (m * n);
+            const int64_t aBatches = a.elementCount() / (m * k);
+            const int64_t bBatches = b.elementCount() / (k * n);
+            std::vector<float> expected;
+            for (int64_t i = 0; i < batches; ++i) {
+                // Broadcast pattern of these cases: the operand with fewer batches repeats.
+                const float *ap = a.data<float>() + (i % aBatches) * m * k;
+                const float *bp = b.data<float>() + (i % bBatches) * k * n;
+                if (c.a.size() == 4)
+                    ap = a.data<float>() + (i / 3) * m * k;
+                for (int64_t r = 0; r < m; ++r)
+                    for (int64_t col = 0; col < n; ++col) {
+                        double sum = 0;
+                        for (int64_t j = 0; j < k; ++j)
+                            sum += ap[r * k + j] * bp[j * n + col];
+                        expected.push_back(float(sum));
+                    }
+            }
+            expectNear(y->at(0), expected);
+        }
+    }
+}
+
+TEST(NnGemm, ConstantAndRuntimeOperandsAgree)
+{
+    onnx::NodeProto gemm = makeNode("Gemm", {"a", "b", "c"}, {"y"});
+    setInt(gemm, "transA", 1);
+    setFloat(gemm, "alpha", 1.5f);
+    setFloat(gemm, "beta", -0.5f);
+    const Tensor a = randomTensor({6, 4}, 50), b = randomTensor({6, 5}, 51);
+    for (const Shape &cShape : {Shape{}, Shape{5}, Shape{4, 1}, Shape{4, 5}}) {
+        SCOPED_TRACE("C " + shapeToString(cShape));
+        const Tensor c = randomTensor(cShape, 52);
+        auto runtime = runNode(gemm, {{"a", a}, {"b", b}, {"c", c}});
+        auto constant = runNode(gemm, {{"a", a}, {"b", b}, {"c", c}}, 17, {"b", "c"});
+        ASSERT_TRUE(runtime) << runtime.status().message();
+        ASSERT_TRUE(constant) << constant.status().message();
+        std::vector<float> expected;
+        for (int64_t i = 0; i < 4; ++i)
+            for (int64_t j = 0; j < 5; ++j) {
+                double sum = 0;
+                for (int64_t k = 0; k < 6; ++k)
+                    sum += a.data<float>()[k * 4 + i] * b.data<float>()[k * 5 + j];
+                const int64_t ci = cShape.size() == 2 ? (cShape[0] == 1 ? 0 : i) * cShape[1]
+                                                            + (cShape[1] == 1 ? 0 : j)
+                                   : cShape.size() == 1 ? j : 0;
+                expected.push_back(float(1.5 * sum - 0.5 * c.data<float>()[ci]));
+            }
+        expectNear(runtime->at(0), expected);
+        expectNear(constant->at(0), expected);
+    }
+}
+
+// ---- errors name the node, the value and expected vs actual ----
+
+struct ErrorCase
+{
+    const char *name;
+    onnx::NodeProto node;
+    std::vector<std::pair<std::string, Tensor>> inputs;
+    std::vector<std::string> constants;
+    std::vector<std::string> mustMention;
+};
+
+std::vector<ErrorCase> errorCases()
+{
+    std::vector<ErrorCase> cases;
+    cases.push_back({"conv_channels", makeNode("Conv", {"x", "w"}, {"y"}),
+                     {{"x", randomTensor({1, 3, 5, 5}, 1)}, {"w", randomTensor({2, 4, 3, 3}, 2)}},
+                     {},
+                     {"Conv_under_test", "'W' float32[2,4,3,3]", "[1,3,5,5]",
+                      "3 input channels"}});
+    cases.push_back({"conv_window_too_large", makeNode("Conv", {"x", "w"}, {"y"}),
+                     {{"x", randomTensor({1, 1, 2, 2}, 1)}, {"w", randomTensor({1, 1, 3, 3}, 2)}},
+                     {"w"},
+                     {"Conv_under_test", "larger than the padded input"}});
+    cases.push_back({"matmul_k", makeNode("MatMul", {"a", "b"}, {"y"}),
+                     {{"a", randomTensor({2, 3}, 1)}, {"b", randomTensor({4, 5}, 2)}},
+                     {},
+                     {"MatMul_under_test", "[2,3]", "[4,5]", "3 columns", "4 rows"}});
+    cases.push_back({"gemm_c_broadcast", makeNode("Gemm", {"a", "b", "c"}, {"y"}),
+                     {{"a", randomTensor({2, 3}, 1)}, {"b", randomTensor({3, 4}, 2)},
+                      {"c", randomTensor({3}, 3)}},
+                     {},
+                     {"Gemm_under_test", "'C' float32[3]", "[2,4]"}});
+    onnx::NodeProto train = makeNode("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
+    setInt(train, "training_mode", 1);
+    cases.push_back({"batchnorm_training", train,
+                     {{"x", randomTensor({1, 2, 2}, 1)}, {"s", randomTensor({2}, 2)},
+                      {"b", randomTensor({2}, 3)}, {"m", randomTensor({2}, 4)},
+                      {"v", randomTensor({2}, 5)}},
+                     {},
+                     {"BatchNormalization_under_test", "training_mode=1"}});
+    cases.push_back({"maxpool_no_kernel", makeNode("MaxPool", {"x"}, {"y"}),
+                     {{"x", randomTensor({1, 1, 4, 4}, 1)}},
+                     {},
+                     {"MaxPool_under_test", "kernel_shape"}});
+    return cases;
+}
+
+TEST(NnErrors, MessagesNameNodeValueAndExpectation)
+{
+    for (const ErrorCase &c : errorCases()) {
+        SCOPED_TRACE(c.name);
+        auto result = runNode(c.node, c.inputs, 17, c.constants);
+        ASSERT_FALSE(result) << "expected an error";
+        for (const std::string &needle : c.mustMention)
+            EXPECT_NE(result.status().message().find(needle), std::string::npos)
+                << "'" << needle << "' missing from: " << result.status().message();
+    }
+}
+
+// ---- pooling and batch norm corners ----
+
+TEST(NnPool, MaxPoolIndicesAndGlobalPools)
+{
+    onnx::NodeProto pool = makeNode("MaxPool", {"x"}, {"y", "i"});
+    setInts(pool, "kernel_shape", {2, 2});
+    setInts(pool, "strides", {2, 2});
+    const Tensor x = Tensor::fromVector<float>({1, 1, 2, 4}, {1, 5, 2, 0, 3, 4, 8, 7});
+    auto y = runNode(pool, {{"x", x}});
+    ASSERT_TRUE(y) << y.status().message();
+    expectNear(y->at(0), {5, 8});
+    EXPECT_EQ(std::vector<int64_t>(y->at(1).values<int64_t>().begin(),
+                                   y->at(1).values<int64_t>().end()),
+              (std::vector<int64_t>{1, 6}));
+    auto avg = runNode(makeNode("GlobalAveragePool", {"x"}, {"y"}), {{"x", x}});
+    ASSERT_TRUE(avg);
+    EXPECT_EQ(avg->at(0).shape(), (Shape{1, 1, 1, 1}));
+    expectNear(avg->at(0), {3.75f});
+}
+
+TEST(NnBatchNorm, RuntimeParametersMatchConstantOnes)
+{
+    onnx::NodeProto bn = makeNode("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
+    setFloat(bn, "epsilon", 1e-3f);
+    const Tensor x = randomTensor({2, 3, 4, 5}, 60);
+    std::vector<std::pair<std::string, Tensor>> inputs = {
+        {"x", x}, {"s", randomTensor({3}, 61)}, {"b", randomTensor({3}, 62)},
+        {"m", randomTensor({3}, 63)}, {"v", Tensor::fromVector<float>({3}, {0.5f, 1.0f, 2.0f})}};
+    auto runtime = runNode(bn, inputs);
+    auto constant = runNode(bn, inputs, 17, {"s", "b", "m", "v"});
+    ASSERT_TRUE(runtime) << runtime.status().message();
+    ASSERT_TRUE(constant) << constant.status().message();
+    std::vector<float> expected;
+    for (int64_t i = 0; i < x.elementCount(); ++i) {
+        const int64_t c = (i / 20) % 3;
+        auto p = [&](size_t k) { return inputs[k].second.data<float>()[c]; };
+        expected.push_back((x.data<float>()[i] - p(3)) / std::sqrt(p(4) + 1e-3f) * p(1) + p(2));
+    }
+    expectNear(runtime->at(0), expected);
+    expectNear(constant->at(0), expected);
+}
+
+// ---- measurement (run with --gtest_also_run_disabled_tests) ----
+
+// A MobileNet-style stack on 1x3x640x640: stem conv, then depthwise 3x3 + pointwise 1x1 blocks.
+TEST(NnBenchmark, DISABLED_MobileNetStack)
+{
+    GraphSpec spec;
+    const Tensor x = randomTensor({1, 3, 640, 640}, 70);
+    spec.inputs.push_back({"x", x});
+    onnx::NodeProto stem = makeNode("Conv", {"x", "w0"}, {"t0"});
+    setInts(stem, "strides", {2, 2});
+    setInts(stem, "pads", {1, 1, 1, 1});
+    spec.nodes.push_back(stem);
+    spec.inputs.push_back({"w0", randomTensor({32, 3, 3, 3}, 71)});
+    spec.constants.push_back("w0");
+    int64_t channels = 32;
+    std::string current = "t0";
+    const std::vector<std::pair<int64_t, int64_t>> blocks = {{64, 1}, {128, 2}, {128, 1},
+                                                             {256, 2}, {256, 1}};
+    for (size_t i = 0; i < blocks.size(); ++i) {
+        const auto [out, stride] = blocks[i];
+        const std::string id = std::to_string(i);
+        onnx::NodeProto dw = makeNode("Conv", {current, "dw" + id}, {"d" + id});
+        setInt(dw, "group", channels);
+        setInts(dw, "strides", {stride, stride});
+        setInts(dw, "pads", {1, 1, 1, 1});
+        onnx::NodeProto relu = makeNode("Relu", {"d" + id}, {"r" + id});
+        onnx::NodeProto pw = makeNode("Conv", {"r" + id, "pw" + id}, {"p" + id});
+        spec.nodes.insert(spec.nodes.end(), {dw, relu, pw});
+        spec.inputs.push_back({"dw" + id, randomTensor({channels, 1, 3, 3}, 72 + uint32_t(i))});
+        spec.inputs.push_back({"pw" + id, randomTensor({out, channels, 1, 1}, 80 + uint32_t(i))});
+        spec.constants.insert(spec.constants.end(), {"dw" + id, "pw" + id});
+        channels = out;
+        current = "p" + id;
+    }
+    spec.output = current;
+    auto session = buildSession(spec, true);
+    ASSERT_TRUE(session) << session.status().message();
+    ASSERT_TRUE((*session)->run({{"x", x}})); // warm-up
+    const auto start = std::chrono::steady_clock::now();
+    constexpr int kRuns = 10;
+    for (int i = 0; i < kRuns; ++i)
+        ASSERT_TRUE((*session)->run({{"x", x}}));
+    const double ms = std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start).count() / kRuns;
+    std::printf("MobileNet-style stack 1x3x640x640: %.1f ms per run\n", ms);
+}
+
+} // namespace
+} // namespace qs
