@@ -275,9 +275,13 @@ private:
         Result<std::unique_ptr<Kernel>> kernel = registration->create(kernelInfo);
         if (!kernel) {
             if (kernel.status().code() == StatusCode::Unsupported) {
-                m_unsupported.push_back({node.proto.op_type() + " (" + kernel.status().message()
-                                             + ")",
-                                         domain, info.opsetVersion, info.displayName});
+                // node.proto was moved into the step above; the kernel's message starts with the
+                // node's label, which the summary already names.
+                std::string reason = kernel.status().message();
+                if (reason.starts_with(step->label + ": "))
+                    reason.erase(0, step->label.size() + 2);
+                m_unsupported.push_back({step->proto->op_type(), domain, info.opsetVersion,
+                                         info.displayName, reason});
                 return Status::ok();
             }
             return kernel.status();

@@ -68,6 +68,7 @@ struct UnsupportedNode
     std::string domain;
     int opsetVersion = 0;
     std::string nodeName;
+    std::string reason; // empty: no kernel at all; else why the kernel refused this node
 };
 
 class GraphProgram

@@ -18,22 +18,25 @@ namespace {
 // with the nodes that use it, so the user sees the whole list at once.
 std::string describeUnsupported(const std::vector<UnsupportedNode> &nodes)
 {
-    std::map<std::string, std::vector<std::string>> byOp;
+    // (op, reason) -> node names; the reason is empty when there is no kernel for the op at all.
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> byOp;
     for (const UnsupportedNode &node : nodes) {
-        std::string op = (node.domain.empty() ? "" : node.domain + ":") + node.opType;
-        if (op.find('(') == std::string::npos)
-            op += " (opset " + std::to_string(node.opsetVersion) + ")";
-        byOp[op].push_back(node.nodeName);
+        std::string op = (node.domain.empty() ? "" : node.domain + ":") + node.opType + " (opset "
+                         + std::to_string(node.opsetVersion) + ")";
+        byOp[{op, node.reason}].push_back(node.nodeName);
     }
     std::string message = "the engine does not support " + std::to_string(byOp.size())
                           + (byOp.size() == 1 ? " op type" : " op types") + " used by this model: ";
     bool first = true;
-    for (const auto &[op, names] : byOp) {
+    for (const auto &[key, names] : byOp) {
+        const auto &[op, reason] = key;
         message += (first ? "" : "; ") + op + " in node" + (names.size() > 1 ? "s " : " ");
         for (size_t i = 0; i < names.size() && i < 5; ++i)
             message += (i ? ", '" : "'") + names[i] + "'";
         if (names.size() > 5)
             message += " and " + std::to_string(names.size() - 5) + " more";
+        if (!reason.empty())
+            message += " (" + reason + ")";
         first = false;
     }
     return message;
