@@ -246,8 +246,8 @@ private:
             return Status::ok();
         }
         auto step = std::make_unique<GraphProgram::Step>();
+        step->label = labelOf(node); // before the move: the label reads node.proto's op type
         step->proto = std::make_shared<const onnx::NodeProto>(std::move(node.proto));
-        step->label = labelOf(node);
         KernelInfo kernelInfo(*step->proto, step->label, info.opsetVersion);
         kernelInfo.fusedActivationSetting = node.activation;
         bool allInputsConstant = true;

@@ -20,19 +20,42 @@ std::string tensorLabel(const onnx::TensorProto &proto)
 
 // Typed fields: float_data, int32_data (which also carries the 8/16-bit types and float16 bits),
 // int64_data, double_data, uint64_data.
+// The repeated field that holds values of `type` when raw_data is not used; -1 if none.
+int64_t typedFieldSize(const onnx::TensorProto &proto, DType type)
+{
+    switch (type) {
+    case DType::Float32: return proto.float_data_size();
+    case DType::Float64: return proto.double_data_size();
+    case DType::Int64: return proto.int64_data_size();
+    case DType::UInt64:
+    case DType::UInt32: return proto.uint64_data_size();
+    case DType::Int32:
+    case DType::Int16:
+    case DType::UInt16:
+    case DType::Int8:
+    case DType::UInt8:
+    case DType::Bool:
+    case DType::Float16:
+    case DType::BFloat16: return proto.int32_data_size();
+    default: return -1;
+    }
+}
+
 Result<Tensor> tensorFromTypedFields(const onnx::TensorProto &proto, DType type, Shape shape)
 {
-    Tensor tensor = Tensor::allocate(type, std::move(shape));
-    const int64_t n = tensor.elementCount();
-    auto sizeError = [&](int64_t have) {
+    // Validate before allocating: a corrupt shape must not turn into a giant allocation.
+    const int64_t have = typedFieldSize(proto, type);
+    if (have < 0)
+        return unsupported(tensorLabel(proto) + ": element type " + dtypeName(type)
+                           + " is not supported by the engine");
+    const int64_t n = shapeElementCount(shape);
+    if (have != n)
         return invalidArgument(tensorLabel(proto) + ": holds " + std::to_string(have)
-                               + " values but its shape " + shapeToString(tensor.shape())
-                               + " needs " + std::to_string(n));
-    };
+                               + " values but its shape " + shapeToString(shape) + " needs "
+                               + std::to_string(n));
+    Tensor tensor = Tensor::allocate(type, std::move(shape));
     auto copyField = [&](const auto &field, auto tag) -> Status {
         using T = decltype(tag);
-        if (field.size() != n)
-            return sizeError(field.size());
         T *out = static_cast<T *>(tensor.mutableRawData());
         for (int64_t i = 0; i < n; ++i)
             out[i] = static_cast<T>(field.Get(static_cast<int>(i)));

@@ -1,0 +1,152 @@
+// Activations with attributes: LeakyRelu, Elu, Selu, Celu, ThresholdedRelu, HardSigmoid,
+// HardSwish (unary_kernel.h). Attributes are read once here, in the factories.
+#include "runtime/ops/elementwise/elementwise_kernels.h"
+#include "runtime/ops/elementwise/unary_kernel.h"
+
+namespace qs::ops {
+
+namespace {
+
+struct LeakyReluOp
+{
+    float alpha;
+    template<typename A>
+    auto operator()(const A &x) const
+    {
+        using S = typename A::Scalar;
+        return (x.max(S(0)) + S(alpha) * x.min(S(0))).eval();
+    }
+};
+
+struct EluOp
+{
+    float alpha;
+    template<typename A>
+    auto operator()(const A &x) const
+    {
+        using S = typename A::Scalar;
+        return (x > S(0)).select(x, S(alpha) * (x.exp() - S(1))).eval();
+    }
+};
+
+struct SeluOp
+{
+    float alpha;
+    float gamma;
+    template<typename A>
+    auto operator()(const A &x) const
+    {
+        using S = typename A::Scalar;
+        return (S(gamma) * (x > S(0)).select(x, S(alpha) * (x.exp() - S(1)))).eval();
+    }
+};
+
+struct CeluOp
+{
+    float alpha;
+    template<typename A>
+    auto operator()(const A &x) const
+    {
+        using S = typename A::Scalar;
+        return (x.max(S(0)) + (S(alpha) * ((x / S(alpha)).exp() - S(1))).min(S(0))).eval();
+    }
+};
+
+struct ThresholdedReluOp
+{
+    float alpha;
+    template<typename A>
+    auto operator()(const A &x) const
+    {
+        using S = typename A::Scalar;
+        return (x > S(alpha)).select(x, S(0)).eval();
+    }
+};
+
+struct HardSigmoidOp
+{
+    float alpha;
+    float beta;
+    template<typename A>
+    auto operator()(const A &x) const
+    {
+        using S = typename A::Scalar;
+        return (S(alpha) * x + S(beta)).max(S(0)).min(S(1)).eval();
+    }
+};
+
+struct HardSwishOp
+{
+    template<typename A>
+    auto operator()(const A &x) const
+    {
+        using S = typename A::Scalar;
+        return (x * (x * S(1.0 / 6.0) + S(0.5)).max(S(0)).min(S(1))).eval();
+    }
+};
+
+Result<float> floatAttribute(const KernelInfo &info, std::string_view name, float fallback)
+{
+    return info.getFloat(name, fallback);
+}
+
+} // namespace
+
+Result<std::unique_ptr<Kernel>> createLeakyRelu(const KernelInfo &info)
+{
+    auto alpha = floatAttribute(info, "alpha", 0.01f);
+    if (!alpha)
+        return alpha.status();
+    return makeKernel<UnaryKernel<LeakyReluOp>>(LeakyReluOp{*alpha});
+}
+
+Result<std::unique_ptr<Kernel>> createElu(const KernelInfo &info)
+{
+    auto alpha = floatAttribute(info, "alpha", 1.0f);
+    if (!alpha)
+        return alpha.status();
+    return makeKernel<UnaryKernel<EluOp>>(EluOp{*alpha});
+}
+
+Result<std::unique_ptr<Kernel>> createSelu(const KernelInfo &info)
+{
+    auto alpha = floatAttribute(info, "alpha", 1.67326319217681884765625f);
+    auto gamma = floatAttribute(info, "gamma", 1.05070102214813232421875f);
+    if (!alpha || !gamma)
+        return !alpha ? alpha.status() : gamma.status();
+    return makeKernel<UnaryKernel<SeluOp>>(SeluOp{*alpha, *gamma});
+}
+
+Result<std::unique_ptr<Kernel>> createCelu(const KernelInfo &info)
+{
+    auto alpha = floatAttribute(info, "alpha", 1.0f);
+    if (!alpha)
+        return alpha.status();
+    if (*alpha == 0.0f)
+        return info.error("attribute alpha must not be 0");
+    return makeKernel<UnaryKernel<CeluOp>>(CeluOp{*alpha});
+}
+
+Result<std::unique_ptr<Kernel>> createThresholdedRelu(const KernelInfo &info)
+{
+    auto alpha = floatAttribute(info, "alpha", 1.0f);
+    if (!alpha)
+        return alpha.status();
+    return makeKernel<UnaryKernel<ThresholdedReluOp>>(ThresholdedReluOp{*alpha});
+}
+
+Result<std::unique_ptr<Kernel>> createHardSigmoid(const KernelInfo &info)
+{
+    auto alpha = floatAttribute(info, "alpha", 0.2f);
+    auto beta = floatAttribute(info, "beta", 0.5f);
+    if (!alpha || !beta)
+        return !alpha ? alpha.status() : beta.status();
+    return makeKernel<UnaryKernel<HardSigmoidOp>>(HardSigmoidOp{*alpha, *beta});
+}
+
+Result<std::unique_ptr<Kernel>> createHardSwish(const KernelInfo &)
+{
+    return makeKernel<UnaryKernel<HardSwishOp>>();
+}
+
+} // namespace qs::ops

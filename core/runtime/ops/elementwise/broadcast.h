@@ -1,0 +1,114 @@
+#pragma once
+// Numpy multidirectional broadcasting for the elementwise kernels. A plan collapses the output
+// into rows of one innermost run: adjacent dims merge when every input treats them alike (both
+// present or both broadcast), so the common cases become long contiguous runs:
+//   same shapes             -> one row, every input stride 1
+//   x[N,C,H,W] + b[C,1,1]   -> N*C rows of H*W, b's inner stride 0 (per-channel scalar)
+//   x[B,S,H] + bias[H]      -> B*S rows of H, bias offset 0 for every row
+// Kernels loop rows (in parallel when large) and call a run loop specialised on the inner
+// strides (0 or 1), which the compiler vectorises.
+
+#include "runtime/kernel.h"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace qs::ops {
+
+class BroadcastPlan
+{
+public:
+    // Fails with a message naming the incompatible shapes.
+    static Result<BroadcastPlan> make(std::span<const Shape> inputs);
+
+    const Shape &outputShape() const { return m_output; }
+    int64_t outputCount() const { return m_count; }
+    int64_t rowLength() const { return m_rowLength; }
+    int64_t rowCount() const { return m_rowLength ? m_count / m_rowLength : 0; }
+    // 1 when input `i` advances along the run, 0 when it repeats one element.
+    int64_t innerStride(size_t input) const { return m_innerStrides[input]; }
+    // Element offset in input `i` where row `row` starts.
+    int64_t rowOffset(size_t input, int64_t row) const;
+
+private:
+    Shape m_output;
+    int64_t m_count = 0;
+    int64_t m_rowLength = 1;
+    std::vector<int64_t> m_outerDims;                 // collapsed, outermost first
+    std::vector<std::vector<int64_t>> m_outerStrides; // per input, per outer dim
+    std::vector<int64_t> m_innerStrides;
+};
+
+// Runs fn(rowBegin, rowEnd) over the plan's rows, split over `threads` OpenMP threads when the
+// output is large enough to pay for it.
+template<typename Fn>
+void forEachRowRange(const BroadcastPlan &plan, int threads, Fn &&fn)
+{
+    const int64_t rows = plan.rowCount();
+    constexpr int64_t kParallelThreshold = 1 << 16;
+    if (threads <= 1 || plan.outputCount() < kParallelThreshold || rows == 1) {
+        if (rows == 1 && threads > 1 && plan.outputCount() >= kParallelThreshold) {
+            // One long run: split the run itself.
+            fn(int64_t{0}, int64_t{1}, int64_t{-1});
+            return;
+        }
+        fn(int64_t{0}, rows, int64_t{0});
+        return;
+    }
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t t = 0; t < threads; ++t) {
+        const int64_t begin = rows * t / threads, end = rows * (t + 1) / threads;
+        if (begin < end)
+            fn(begin, end, int64_t{0});
+    }
+}
+
+// Applies out[i] = op(a[i*sa], b[i*sb]) over `n` elements with sa, sb in {0, 1}.
+template<typename A, typename B, typename Out, typename Op>
+inline void binaryRun(const A *a, int64_t sa, const B *b, int64_t sb, Out *out, int64_t n, Op op)
+{
+    if (sa && sb) {
+        for (int64_t i = 0; i < n; ++i)
+            out[i] = op(a[i], b[i]);
+    } else if (sa) {
+        const B scalar = b[0];
+        for (int64_t i = 0; i < n; ++i)
+            out[i] = op(a[i], scalar);
+    } else if (sb) {
+        const A scalar = a[0];
+        for (int64_t i = 0; i < n; ++i)
+            out[i] = op(scalar, b[i]);
+    } else {
+        const Out value = op(a[0], b[0]);
+        for (int64_t i = 0; i < n; ++i)
+            out[i] = value;
+    }
+}
+
+// out = op(a, b) elementwise with broadcasting; `out` is already allocated with the plan's shape.
+template<typename A, typename B, typename Out, typename Op>
+void broadcastBinary(const BroadcastPlan &plan, const A *a, const B *b, Out *out, int threads,
+                     Op op)
+{
+    const int64_t length = plan.rowLength();
+    const int64_t sa = plan.innerStride(0), sb = plan.innerStride(1);
+    forEachRowRange(plan, threads, [&](int64_t begin, int64_t end, int64_t splitRun) {
+        if (splitRun < 0) {
+            // A single run split across threads.
+#pragma omp parallel for num_threads(threads) schedule(static)
+            for (int t = 0; t < threads; ++t) {
+                const int64_t from = length * t / threads, to = length * (t + 1) / threads;
+                binaryRun(a + from * sa, sa, b + from * sb, sb, out + from, to - from, op);
+            }
+            return;
+        }
+        for (int64_t row = begin; row < end; ++row)
+            binaryRun(a + plan.rowOffset(0, row), sa, b + plan.rowOffset(1, row), sb,
+                      out + row * length, length, op);
+    });
+}
+
+} // namespace qs::ops
