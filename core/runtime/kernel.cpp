@@ -17,7 +17,8 @@ void applyFusedActivation(const FusedActivation &activation, float *data, int64_
     case FusedActivation::Kind::Relu: x = x.max(0.0f); break;
     case FusedActivation::Kind::Clip: x = x.max(activation.alpha).min(activation.beta); break;
     case FusedActivation::Kind::LeakyRelu: x = (x >= 0.0f).select(x, x * activation.alpha); break;
-    case FusedActivation::Kind::Sigmoid: x = x.logistic(); break;
+    // Exact form, not logistic(): that approximation loses relative accuracy for x << 0.
+    case FusedActivation::Kind::Sigmoid: x = (1.0f + (-x).exp()).inverse(); break;
     case FusedActivation::Kind::HardSigmoid:
         x = (x * activation.alpha + activation.beta).max(0.0f).min(1.0f);
         break;
