@@ -122,6 +122,10 @@ namespace {
 std::optional<FusedActivation> activationOf(const onnx::NodeProto &node, FusionContext &context)
 {
     using Kind = FusedActivation::Kind;
+    if (node.domain() == kFusedDomain && node.op_type() == "Gelu")
+        return FusedActivation{Kind::Gelu};
+    if (node.domain() == kFusedDomain && node.op_type() == "HardSwish")
+        return FusedActivation{Kind::HardSwish};
     if (!isDefaultDomain(node) || node.input_size() < 1 || node.output_size() != 1)
         return std::nullopt;
     const std::string &op = node.op_type();

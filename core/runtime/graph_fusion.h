@@ -5,6 +5,8 @@
 //     one Conv with W' = W * gamma / sqrt(var + eps) and B' = (B - mean) * that + beta.
 //  2. FuseActivation: Conv / ConvTranspose / Gemm / MatMul -> Relu, Clip, LeakyRelu, Sigmoid,
 //     HardSigmoid, HardSwish or Tanh becomes the producer with a FusedActivation.
+//  3. The patterns of graph_fusion_patterns.cpp (affine folds, decomposed HardSwish and GELU,
+//     MatMul bias, a scalar affine step after an activation).
 // Order matters: BatchNorm folding first, so "Conv -> BN -> Relu" ends as one Conv with Relu.
 // Both require that the intermediate value has exactly one reader and is not a graph output, so
 // nothing else can observe the value that disappears.
@@ -46,7 +48,16 @@ struct FusionContext
     std::function<int32_t(const std::string &)> elementType; // ONNX type code, 0 when unknown
 };
 
+// Fused ops the passes create that ONNX (at our opsets) has no node for live in this domain.
+inline constexpr const char *kFusedDomain = "com.quantscope.fused";
+
+// In the order the compiler runs them (graph_fusion_patterns.cpp holds all but two).
 Status foldBatchNormIntoConv(std::vector<PlannedNode> &nodes, FusionContext &context);
+Status foldAffineIntoConv(std::vector<PlannedNode> &nodes, FusionContext &context);
+Status recognizeHardSwish(std::vector<PlannedNode> &nodes, FusionContext &context);
+Status recognizeGelu(std::vector<PlannedNode> &nodes, FusionContext &context);
+Status fuseMatMulBias(std::vector<PlannedNode> &nodes, FusionContext &context);
 Status fuseActivations(std::vector<PlannedNode> &nodes, FusionContext &context);
+Status fusePostAffine(std::vector<PlannedNode> &nodes, FusionContext &context);
 
 } // namespace qs

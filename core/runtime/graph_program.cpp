@@ -117,7 +117,12 @@ public:
         if (m_options.fuse) {
             FusionContext context = fusionContext();
             QS_RETURN_IF_ERROR(foldBatchNormIntoConv(m_planned, context));
+            QS_RETURN_IF_ERROR(foldAffineIntoConv(m_planned, context));
+            QS_RETURN_IF_ERROR(recognizeHardSwish(m_planned, context));
+            QS_RETURN_IF_ERROR(recognizeGelu(m_planned, context));
+            QS_RETURN_IF_ERROR(fuseMatMulBias(m_planned, context));
             QS_RETURN_IF_ERROR(fuseActivations(m_planned, context));
+            QS_RETURN_IF_ERROR(fusePostAffine(m_planned, context));
         }
         for (PlannedNode &node : m_planned) {
             if (!node.removed)
@@ -237,7 +242,8 @@ private:
     Status addStep(PlannedNode &node)
     {
         const NodeInfo &info = *node.info;
-        const std::string domain = info.domain;
+        // The proto's domain, not the NodeInfo's: fusion may have rewritten the op.
+        const std::string domain = node.proto.domain() == "ai.onnx" ? "" : node.proto.domain();
         const KernelRegistration *registration =
             findKernel(domain, node.proto.op_type(), info.opsetVersion);
         if (!registration) {

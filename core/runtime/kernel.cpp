@@ -4,6 +4,7 @@
 #include "runtime/tensor_io.h"
 
 #include <onnx/onnx_pb.h>
+#include <unsupported/Eigen/SpecialFunctions>
 
 #include <algorithm>
 #include <cmath>
@@ -26,7 +27,11 @@ void applyFusedActivation(const FusedActivation &activation, float *data, int64_
         x = x * (x * (1.0f / 6.0f) + 0.5f).max(0.0f).min(1.0f);
         break;
     case FusedActivation::Kind::Tanh: x = x.tanh(); break;
+    case FusedActivation::Kind::Gelu: x = 0.5f * x * (1.0f + (x * float(M_SQRT1_2)).erf()); break;
+    case FusedActivation::Kind::None: break;
     }
+    if (activation.hasPostAffine())
+        x = x * activation.postScale + activation.postShift;
 }
 
 KernelInfo::KernelInfo(const onnx::NodeProto &node, std::string label, int opsetVersion)

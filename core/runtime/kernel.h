@@ -34,12 +34,19 @@ class RunState;
 
 // An activation that the session fused into the producing Conv/ConvTranspose/Gemm/MatMul: the
 // kernel applies it to its output (oneDNN post-op or an Eigen pass) instead of a separate node.
+// After the activation an optional scalar affine step y = y * postScale + postShift absorbs a
+// following Mul/Add by constants (PP-LCNet's learnable affine blocks); Kind::None means only
+// that affine step.
 struct FusedActivation
 {
-    enum class Kind { Relu, Clip, LeakyRelu, Sigmoid, HardSigmoid, HardSwish, Tanh };
+    enum class Kind { None, Relu, Clip, LeakyRelu, Sigmoid, HardSigmoid, HardSwish, Tanh, Gelu };
     Kind kind = Kind::Relu;
     float alpha = 0.0f; // Clip min, LeakyRelu slope, HardSigmoid alpha
     float beta = 0.0f;  // Clip max, HardSigmoid beta
+    float postScale = 1.0f;
+    float postShift = 0.0f;
+
+    bool hasPostAffine() const { return postScale != 1.0f || postShift != 0.0f; }
 };
 
 // Applies `activation` in place to `count` floats.

@@ -82,6 +82,9 @@ constexpr KernelRegistration kKernels[] = {
     {"", "ThresholdedRelu", 10, createThresholdedRelu},
     {"", "Where", 9, createWhere},
     {"", "Xor", 7, createXor},
+    // Created by the session's fusion passes only (graph_fusion.h, kFusedDomain).
+    {"com.quantscope.fused", "Gelu", 1, createFusedGelu},
+    {"com.quantscope.fused", "HardSwish", 1, createHardSwish},
 
     // --- reductions, softmax, normalization, arg/top-k, cumulative, einsum (ops/reduce) ---
     {"", "ArgMax", 1, createArgMax},

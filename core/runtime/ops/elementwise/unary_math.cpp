@@ -39,6 +39,8 @@ QS_UNARY(Sigmoid, (S(1) + (-x).exp()).inverse())
 QS_UNARY(Softsign, x / (S(1) + x.abs()))
 // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|).
 QS_UNARY(Softplus, x.max(S(0)) + (-x.abs()).exp().log1p())
+// The fused GELU (graph_fusion_patterns.cpp recognises the exporters' Erf form).
+QS_UNARY(Gelu, S(0.5) * x * (S(1) + (x * S(M_SQRT1_2)).erf()))
 #undef QS_UNARY
 
 struct NegOp
@@ -105,5 +107,6 @@ Result<std::unique_ptr<Kernel>> createNeg(const KernelInfo &info) { return creat
 Result<std::unique_ptr<Kernel>> createAbs(const KernelInfo &info) { return createUnary<AbsOp>(info); }
 Result<std::unique_ptr<Kernel>> createSign(const KernelInfo &info) { return createUnary<SignOp>(info); }
 Result<std::unique_ptr<Kernel>> createRelu(const KernelInfo &info) { return createUnary<ReluOp>(info); }
+Result<std::unique_ptr<Kernel>> createFusedGelu(const KernelInfo &info) { return createUnary<GeluOp>(info); }
 
 } // namespace qs::ops

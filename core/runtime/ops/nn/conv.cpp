@@ -93,7 +93,7 @@ public:
         QS_RETURN_IF_ERROR(executePrimitive(p.primitive, p.scratchpad, std::move(args), m_label));
         if (!dstPlain)
             QS_RETURN_IF_ERROR(
-                reorderInto(dstMemory, wrapMemory(p.userDst, dst.mutableRawData())));
+                reorderMemory(dstMemory, wrapMemory(p.userDst, dst.mutableRawData()), m_label));
         if (x.dtype() == DType::Float16)
             storeFloat16(dst, out, ctx.threads());
         return Status::ok();
@@ -121,26 +121,11 @@ private:
     Status bindInput(const memory::desc &user, const memory::desc &wanted, const void *data,
                      int arg, std::unordered_map<int, memory> &args) const
     {
-        memory source = wrapMemory(user, data);
-        if (user == wanted) {
-            args[arg] = source;
-            return Status::ok();
-        }
-        memory converted(wanted, dnnl_support::cpuEngine());
-        QS_RETURN_IF_ERROR(reorderInto(source, converted));
-        args[arg] = converted;
+        Result<memory> bound = inLayout(user, wanted, data, m_label);
+        if (!bound)
+            return bound.status();
+        args[arg] = *bound;
         return Status::ok();
-    }
-
-    Status reorderInto(const memory &from, const memory &to) const
-    {
-        try {
-            dnnl::reorder op(from, to);
-            return executePrimitive(op, memory::desc(),
-                                    {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}, m_label);
-        } catch (const dnnl::error &e) {
-            return internalError(m_label + ": oneDNN reorder failed: " + e.what());
-        }
     }
 
     Result<std::shared_ptr<const ConvPlan>> plan(const Shape &x, const Shape &w) const

@@ -84,9 +84,11 @@ void eigenMatmul(const MatmulShapes &s, const T *a, const T *b, T *out, int thre
 class MatMulKernel final : public Kernel
 {
 public:
-    MatMulKernel(std::string label, Tensor constantB, std::optional<FusedActivation> activation)
+    MatMulKernel(std::string label, Tensor constantB, Tensor bias,
+                 std::optional<FusedActivation> activation)
         : m_label(std::move(label))
         , m_constantB(std::move(constantB))
+        , m_bias(std::move(bias))
         , m_activation(activation)
     {}
 
@@ -145,6 +147,8 @@ private:
                 request.dst = memory::desc({rows, s.n}, f32, memory::format_tag::ab);
                 if (useConstant)
                     request.constantB = m_constantB.rawData();
+                if (!m_bias.empty())
+                    request.addend = memory::desc({1, s.n}, f32, memory::format_tag::ab);
             } else {
                 Shape dst = s.batch;
                 dst.push_back(s.m);
@@ -161,12 +165,18 @@ private:
         Tensor dst = out.dtype() == DType::Float32 ? out : Tensor::allocate(DType::Float32,
                                                                             out.shape());
         if (plan) {
-            QS_RETURN_IF_ERROR(runMatmul(**plan, a32.data<float>(), b32.data<float>(), nullptr,
+            QS_RETURN_IF_ERROR(runMatmul(**plan, a32.data<float>(), b32.data<float>(),
+                                         m_bias.empty() ? nullptr : m_bias.data<float>(),
                                          dst.mutableData<float>(), ctx.threads(), m_label));
         } else {
             // oneDNN refused (e.g. too many batch dims): Eigen per batch.
             eigenMatmul<float>(s, a32.data<float>(), b32.data<float>(), dst.mutableData<float>(),
                                ctx.threads());
+            if (!m_bias.empty()) {
+                float *rows = dst.mutableData<float>();
+                for (int64_t i = 0; i < dst.elementCount(); ++i)
+                    rows[i] += m_bias.data<float>()[i % s.n];
+            }
             if (m_activation)
                 applyFusedActivation(*m_activation, dst.mutableData<float>(), dst.elementCount());
         }
@@ -177,6 +187,7 @@ private:
 
     std::string m_label;
     Tensor m_constantB; // float32
+    Tensor m_bias;      // float32 [N], fused from a following Add (graph_fusion_patterns.cpp)
     std::optional<FusedActivation> m_activation;
     mutable PlanCache<MatmulPlan> m_plans;
     mutable PackedWeights m_packed;
@@ -194,7 +205,16 @@ Result<std::unique_ptr<Kernel>> createMatMul(const KernelInfo &info)
                 constantB = b->clone();
         }
     }
-    return makeKernel<MatMulKernel>(info.label(), std::move(constantB), info.fusedActivation());
+    // A third input only appears when the session fused MatMul + Add(bias) into this node.
+    Tensor bias;
+    if (info.inputCount() > 2) {
+        const Tensor *fused = info.constantInput(2);
+        if (!fused || fused->dtype() != DType::Float32)
+            return info.error("the fused bias must be a float32 constant");
+        bias = *fused;
+    }
+    return makeKernel<MatMulKernel>(info.label(), std::move(constantB), std::move(bias),
+                                    info.fusedActivation());
 }
 
 } // namespace qs::ops

@@ -146,7 +146,11 @@ void appendActivationPostOps(dnnl::post_ops &ops, const FusedActivation &activat
         break;
     case Kind::HardSwish: ops.append_eltwise(1.0f, alg::eltwise_hardswish, 0.0f, 0.0f); break;
     case Kind::Tanh: ops.append_eltwise(1.0f, alg::eltwise_tanh, 0.0f, 0.0f); break;
+    case Kind::Gelu: ops.append_eltwise(1.0f, alg::eltwise_gelu_erf, 0.0f, 0.0f); break;
+    case Kind::None: break;
     }
+    if (activation.hasPostAffine())
+        ops.append_eltwise(1.0f, alg::eltwise_linear, activation.postScale, activation.postShift);
 }
 
 Tensor toFloat32(const Tensor &tensor, int threads)
@@ -232,6 +236,32 @@ std::string dimsToString(const std::vector<int64_t> &dims)
         text += std::to_string(dims[i]);
     }
     return text + "]";
+}
+
+} // namespace qs::ops
+
+namespace qs::ops {
+
+Status reorderMemory(const dnnl::memory &from, const dnnl::memory &to, const std::string &label)
+{
+    try {
+        dnnl::reorder op(from, to);
+        return executePrimitive(op, dnnl::memory::desc(),
+                                {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}, label);
+    } catch (const dnnl::error &e) {
+        return internalError(label + ": oneDNN reorder failed: " + e.what());
+    }
+}
+
+Result<dnnl::memory> inLayout(const dnnl::memory::desc &user, const dnnl::memory::desc &wanted,
+                              const void *data, const std::string &label)
+{
+    dnnl::memory source = wrapMemory(user, data);
+    if (user == wanted)
+        return source;
+    dnnl::memory converted(wanted, dnnl_support::cpuEngine());
+    QS_RETURN_IF_ERROR(reorderMemory(source, converted, label));
+    return converted;
 }
 
 } // namespace qs::ops

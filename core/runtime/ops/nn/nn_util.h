@@ -65,6 +65,14 @@ Status executePrimitive(const dnnl::primitive &primitive, const dnnl::memory::de
 // A oneDNN memory over a tensor's (or buffer's) data without copying.
 dnnl::memory wrapMemory(const dnnl::memory::desc &desc, const void *data);
 
+// Copies `from` into `to` (both already described), converting the layout.
+Status reorderMemory(const dnnl::memory &from, const dnnl::memory &to, const std::string &label);
+
+// `data` laid out as `user`, presented as `wanted`: the same memory when the layouts agree,
+// else a reordered copy.
+Result<dnnl::memory> inLayout(const dnnl::memory::desc &user, const dnnl::memory::desc &wanted,
+                              const void *data, const std::string &label);
+
 std::string dimsToString(const std::vector<int64_t> &dims);
 
 } // namespace qs::ops
