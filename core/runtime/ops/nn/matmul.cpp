@@ -2,6 +2,7 @@
 // dims broadcast. float32/float16 run as one oneDNN matmul; the hot case, a constant 2-D B
 // (transformer weights), folds A's batch dims into rows and uses B packed once. Integer and
 // float64 operands use Eigen's GEMM per batch.
+#include "runtime/ops/nn/dense_gemm.h"
 #include "runtime/ops/nn/matmul_plan.h"
 #include "runtime/ops/nn/nn_kernels.h"
 #include "runtime/ops/nn/nn_util.h"
@@ -160,6 +161,8 @@ private:
             request.activation = m_activation;
             return createMatmulPlan(request, m_packed, m_label);
         });
+        if (useConstant && flatB && a.dtype() == DType::Float32 && out.dtype() == DType::Float32)
+            return computeDense(ctx, s, a, out);
         const Tensor a32 = toFloat32(a, ctx.threads());
         const Tensor b32 = useConstant ? m_constantB : toFloat32(b, ctx.threads());
         Tensor dst = out.dtype() == DType::Float32 ? out : Tensor::allocate(DType::Float32,
@@ -185,7 +188,33 @@ private:
         return Status::ok();
     }
 
+    // Constant 2-D B, float32 A: one GEMM over A's rows (dense_gemm.h), then bias and
+    // activation in one pass over the output.
+    Status computeDense(KernelContext &ctx, const MatmulShapes &s, const Tensor &a,
+                        Tensor &out) const
+    {
+        const int64_t rows = shapeElementCount(s.a) / s.k;
+        const int threads = ctx.threads();
+        const GemmBackend backend = m_gemmChooser.choose(rows, s.k, s.n, threads);
+        float *dst = out.mutableData<float>();
+        denseGemm(backend, a.data<float>(), m_constantB.data<float>(), dst, rows, s.k, s.n,
+                  threads);
+        if (m_bias.empty() && !m_activation)
+            return Status::ok();
+#pragma omp parallel for num_threads(threads) schedule(static) if (rows * s.n > (1 << 15))
+        for (int64_t r = 0; r < rows; ++r) {
+            float *row = dst + r * s.n;
+            if (!m_bias.empty())
+                Eigen::Map<Eigen::ArrayXf>(row, s.n) +=
+                    Eigen::Map<const Eigen::ArrayXf>(m_bias.data<float>(), s.n);
+            if (m_activation)
+                applyFusedActivation(*m_activation, row, s.n);
+        }
+        return Status::ok();
+    }
+
     std::string m_label;
+    mutable GemmBackendChooser m_gemmChooser;
     Tensor m_constantB; // float32
     Tensor m_bias;      // float32 [N], fused from a following Add (graph_fusion_patterns.cpp)
     std::optional<FusedActivation> m_activation;

@@ -1,0 +1,58 @@
+#include "runtime/ops/nn/dense_gemm.h"
+
+#include <Eigen/Core>
+#include <dnnl.hpp>
+#include <omp.h>
+
+#include <chrono>
+#include <vector>
+
+namespace qs::ops {
+
+void denseGemm(GemmBackend backend, const float *a, const float *b, float *c, int64_t m,
+               int64_t k, int64_t n, int threads)
+{
+    if (backend == GemmBackend::OneDnn) {
+        // oneDNN's sgemm follows the OpenMP thread count the session set for this run.
+        dnnl_sgemm('N', 'N', m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+        return;
+    }
+    using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    Eigen::Map<const Matrix> ma(a, m, k);
+    Eigen::Map<const Matrix> mb(b, k, n);
+    Eigen::setNbThreads(threads);
+    Eigen::Map<Matrix>(c, m, n).noalias() = ma * mb;
+}
+
+GemmBackend GemmBackendChooser::choose(int64_t m, int64_t k, int64_t n, int threads)
+{
+    const auto key = std::make_tuple(m, k, n, threads);
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (auto found = m_choices.find(key); found != m_choices.end())
+            return found->second;
+    }
+    // Time both on scratch buffers of the real size: a few milliseconds once per shape.
+    std::vector<float> a(static_cast<size_t>(m * k), 0.5f), b(static_cast<size_t>(k * n), 0.25f),
+        c(static_cast<size_t>(m * n));
+    auto best = [&](GemmBackend backend) {
+        double fastest = 1e30;
+        for (int run = 0; run < 4; ++run) {
+            const auto start = std::chrono::steady_clock::now();
+            denseGemm(backend, a.data(), b.data(), c.data(), m, k, n, threads);
+            const double elapsed =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (run > 0) // the first run pays for JIT and page faults
+                fastest = std::min(fastest, elapsed);
+        }
+        return fastest;
+    };
+    const GemmBackend choice =
+        best(GemmBackend::OneDnn) <= best(GemmBackend::Eigen) ? GemmBackend::OneDnn
+                                                              : GemmBackend::Eigen;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_choices.emplace(key, choice);
+    return choice;
+}
+
+} // namespace qs::ops
