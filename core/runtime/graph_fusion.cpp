@@ -53,6 +53,17 @@ std::string labelOf(const onnx::NodeProto &node, const NodeInfo *info)
 
 } // namespace
 
+bool producesFloat32(const PlannedNode &node, FusionContext &context)
+{
+    const auto float32 = static_cast<int32_t>(DType::Float32);
+    const int32_t type = context.elementType(node.proto.output(0));
+    if (type != 0)
+        return type == float32;
+    const Tensor *weight = node.proto.input_size() > 1 ? context.constant(node.proto.input(1))
+                                                       : nullptr;
+    return weight && weight->dtype() == DType::Float32;
+}
+
 Status foldBatchNormIntoConv(std::vector<PlannedNode> &nodes, FusionContext &context)
 {
     for (PlannedNode &conv : nodes) {
@@ -119,8 +130,9 @@ Status foldBatchNormIntoConv(std::vector<PlannedNode> &nodes, FusionContext &con
 namespace {
 
 // The FusedActivation equivalent of `node`, when it is one with constant settings.
-std::optional<FusedActivation> activationOf(const onnx::NodeProto &node, FusionContext &context)
+std::optional<FusedActivation> activationOf(const PlannedNode &planned, FusionContext &context)
 {
+    const onnx::NodeProto &node = planned.proto;
     using Kind = FusedActivation::Kind;
     if (node.domain() == kFusedDomain && node.op_type() == "Gelu")
         return FusedActivation{Kind::Gelu};
@@ -144,8 +156,10 @@ std::optional<FusedActivation> activationOf(const onnx::NodeProto &node, FusionC
                                floatAttribute(node, "beta", 0.5f)};
     }
     if (op == "Clip") {
-        float low = floatAttribute(node, "min", -INFINITY);
-        float high = floatAttribute(node, "max", INFINITY);
+        // Bounds are attributes before opset 11, inputs from 11.
+        const bool attributeBounds = planned.info && planned.info->opsetVersion < 11;
+        float low = attributeBounds ? floatAttribute(node, "min", -INFINITY) : -INFINITY;
+        float high = attributeBounds ? floatAttribute(node, "max", INFINITY) : INFINITY;
         for (int i = 1; i < node.input_size() && i <= 2; ++i) {
             if (node.input(i).empty())
                 continue;
@@ -171,12 +185,12 @@ Status fuseActivations(std::vector<PlannedNode> &nodes, FusionContext &context)
         if (op != "Conv" && op != "ConvTranspose" && op != "Gemm" && op != "MatMul")
             continue;
         // Only float32 results: int MatMul or float16 Conv keep their separate activation.
-        if (context.elementType(producer.proto.output(0)) != static_cast<int32_t>(DType::Float32))
+        if (!producesFloat32(producer, context))
             continue;
         PlannedNode *reader = soleReader(nodes, context, producer.proto.output(0));
         if (!reader || reader->proto.input(0) != producer.proto.output(0))
             continue;
-        std::optional<FusedActivation> activation = activationOf(reader->proto, context);
+        std::optional<FusedActivation> activation = activationOf(*reader, context);
         if (!activation)
             continue;
         producer.activation = activation;

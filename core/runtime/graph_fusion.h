@@ -48,6 +48,11 @@ struct FusionContext
     std::function<int32_t(const std::string &)> elementType; // ONNX type code, 0 when unknown
 };
 
+// True when `node`'s first output is float32: from type inference, or, where inference left the
+// value untyped, from the node's constant float32 weight (input 1). Fused activations and
+// biases are applied in float32 by the kernels, so only float32 results are fused.
+bool producesFloat32(const PlannedNode &node, FusionContext &context);
+
 // Fused ops the passes create that ONNX (at our opsets) has no node for live in this domain.
 inline constexpr const char *kFusedDomain = "com.quantscope.fused";
 

@@ -183,10 +183,12 @@ Status recognizeHardSwish(std::vector<PlannedNode> &nodes, FusionContext &contex
         if (!isOp(clip, "Clip") || clip->proto.input(0) != add.proto.output(0))
             continue;
         float low = -INFINITY, high = INFINITY;
+        // Bounds are attributes before opset 11 and inputs from 11 (attributes then mean nothing).
+        const bool attributeBounds = clip->info && clip->info->opsetVersion < 11;
         for (const auto &attr : clip->proto.attribute()) {
-            if (attr.name() == "min")
+            if (attributeBounds && attr.name() == "min")
                 low = attr.f();
-            else if (attr.name() == "max")
+            else if (attributeBounds && attr.name() == "max")
                 high = attr.f();
         }
         bool boundsKnown = true;
@@ -221,6 +223,7 @@ Status recognizeHardSwish(std::vector<PlannedNode> &nodes, FusionContext &contex
         add.proto.set_op_type("HardSwish");
         add.proto.set_domain(kFusedDomain); // ONNX's HardSwish needs opset 14; the model may be older
         add.fusedNames += fusedLabel(*clip) + fusedLabel(*mul);
+        context.readers[x] -= 1; // the Add and the Mul read x; the HardSwish alone does now
         clip->removed = true;
         mul->removed = true;
         absorb(nodes, context, add, *scale);
@@ -279,6 +282,7 @@ Status recognizeGelu(std::vector<PlannedNode> &nodes, FusionContext &context)
         }
         first.proto.clear_input();
         first.proto.add_input(x);
+        context.readers[x] -= 1; // two of the pattern's nodes read x; the Gelu alone does now
         first.proto.set_op_type("Gelu");
         first.proto.set_domain(kFusedDomain);
         for (PlannedNode *node : {erf, plusOne, halfOfX}) {
@@ -304,7 +308,7 @@ Status fuseMatMulBias(std::vector<PlannedNode> &nodes, FusionContext &context)
         const Tensor *b = context.constant(matmul.proto.input(1));
         if (!b || b->dtype() != DType::Float32 || b->rank() != 2)
             continue;
-        if (context.elementType(matmul.proto.output(0)) != static_cast<int32_t>(DType::Float32))
+        if (!producesFloat32(matmul, context))
             continue;
         PlannedNode *add = readerOf(nodes, context, matmul.proto.output(0));
         if (!isOp(add, "Add"))
@@ -328,7 +332,7 @@ Status fusePostAffine(std::vector<PlannedNode> &nodes, FusionContext &context)
             continue;
         if (op != "Conv" && op != "ConvTranspose" && op != "Gemm" && op != "MatMul")
             continue;
-        if (context.elementType(producer.proto.output(0)) != static_cast<int32_t>(DType::Float32))
+        if (!producesFloat32(producer, context))
             continue;
         for (;;) {
             const std::string &output = producer.proto.output(0);

@@ -1,0 +1,173 @@
+// The session's fusion passes change how a graph runs, never what it computes: each pattern is
+// built in code, run fused and unfused on the same random input, and compared; the observer
+// shows that the intermediate values really disappeared when fused.
+#include "model/model.h"
+#include "runtime/session.h"
+#include "support/model_builder.h"
+#include "support/run_node.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace qs {
+namespace {
+
+using namespace qs::test;
+
+onnx::TensorProto &floatConstant(onnx::GraphProto &graph, const std::string &name,
+                                 std::vector<int64_t> dims, std::vector<float> values)
+{
+    onnx::TensorProto &tensor = *graph.add_initializer();
+    tensor.set_name(name);
+    tensor.set_data_type(onnx::TensorProto::FLOAT);
+    for (const int64_t d : dims)
+        tensor.add_dims(d);
+    for (const float v : values)
+        tensor.add_float_data(v);
+    return tensor;
+}
+
+std::vector<float> randomValues(size_t count, unsigned seed, float scale = 1.0f)
+{
+    std::mt19937 random(seed);
+    std::normal_distribution<float> normal(0.0f, scale);
+    std::vector<float> values(count);
+    for (float &v : values)
+        v = normal(random);
+    return values;
+}
+
+struct Observed
+{
+    std::vector<float> output;
+    std::vector<std::string> values;
+};
+
+Observed runWith(const onnx::ModelProto &proto, const Tensor &x, bool fuse)
+{
+    auto model = Model::fromProto(proto, ".");
+    EXPECT_TRUE(model) << model.status().message();
+    auto session = Session::create(*model, {.threads = 2, .fuse = fuse});
+    EXPECT_TRUE(session) << session.status().message();
+    Observed observed;
+    RunOptions options;
+    options.observer = [&](const std::string &name, const Tensor &) { observed.values.push_back(name); };
+    auto outputs = (*session)->run({{"x", x}}, options);
+    EXPECT_TRUE(outputs) << outputs.status().message();
+    if (outputs) {
+        const auto values = outputs->back().second.values<float>();
+        observed.output.assign(values.begin(), values.end());
+    }
+    return observed;
+}
+
+void expectSameResults(const onnx::ModelProto &proto, const Shape &inputShape,
+                       size_t expectedFusedValues)
+{
+    const auto values = randomValues(static_cast<size_t>(shapeElementCount(inputShape)), 5);
+    const Tensor x = Tensor::fromVector<float>(inputShape, values);
+    const Observed fused = runWith(proto, x, true);
+    const Observed plain = runWith(proto, x, false);
+    ASSERT_EQ(fused.output.size(), plain.output.size());
+    float scale = 0.0f;
+    for (const float v : plain.output)
+        scale = std::max(scale, std::fabs(v));
+    for (size_t i = 0; i < plain.output.size(); ++i)
+        ASSERT_NEAR(fused.output[i], plain.output[i], 1e-5f * std::max(scale, 1.0f)) << "at " << i;
+    EXPECT_EQ(fused.values.size(), expectedFusedValues)
+        << "fused run observed " << fused.values.size() << " values, unfused " << plain.values.size()
+        << ": " << ::testing::PrintToString(fused.values);
+    EXPECT_GT(plain.values.size(), fused.values.size());
+}
+
+// x[1,4,6,6] -> Conv 3x3 (8 out) -> Mul(per-channel) -> Add(scalar)
+//            -> Add(3) -> Clip(0,6) -> Mul(x) -> Div(6)       (decomposed HardSwish)
+//            -> Mul(scalar) -> Add(scalar)                    (learnable affine block)
+TEST(Fusion, ConvAffineHardSwishAndAffineBecomeOneConv)
+{
+    onnx::ModelProto proto = makeModel(11);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {1, 4, 6, 6});
+    addOutput(graph, "y", {1, 8, 6, 6});
+    floatConstant(graph, "w", {8, 4, 3, 3}, randomValues(8 * 4 * 9, 1, 0.3f));
+    floatConstant(graph, "b", {8}, randomValues(8, 2));
+    floatConstant(graph, "scale", {8, 1, 1}, randomValues(8, 3));
+    floatConstant(graph, "shift", {1}, {0.25f});
+    floatConstant(graph, "three", {}, {3.0f});
+    floatConstant(graph, "six", {}, {6.0f});
+    floatConstant(graph, "lab_scale", {1}, {1.5f});
+    floatConstant(graph, "lab_bias", {1}, {-0.1f});
+    setIntsAttribute(addNode(graph, "Conv", {"x", "w", "b"}, {"c"}, "conv"), "pads", {1, 1, 1, 1});
+    addNode(graph, "Mul", {"c", "scale"}, {"c_scaled"});
+    addNode(graph, "Add", {"c_scaled", "shift"}, {"c_shifted"});
+    addNode(graph, "Add", {"c_shifted", "three"}, {"plus3"});
+    floatConstant(graph, "zero", {}, {0.0f});
+    addNode(graph, "Clip", {"plus3", "zero", "six"}, {"clipped"}); // opset 11: bounds are inputs
+    addNode(graph, "Mul", {"c_shifted", "clipped"}, {"times"});
+    addNode(graph, "Div", {"times", "six"}, {"hswish"});
+    addNode(graph, "Mul", {"hswish", "lab_scale"}, {"lab"});
+    addNode(graph, "Add", {"lab", "lab_bias"}, {"y"});
+    expectSameResults(proto, {1, 4, 6, 6}, 1); // only "y" is produced
+}
+
+// x[2,16] -> MatMul(W[16,32]) -> Add(bias[32]) -> Div(sqrt 2) -> Erf -> Add(1) -> Mul(x) -> Mul(0.5)
+TEST(Fusion, MatMulBiasAndErfGeluBecomeOneMatMul)
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {2, 16});
+    addOutput(graph, "y", {2, 32});
+    floatConstant(graph, "w", {16, 32}, randomValues(16 * 32, 7, 0.5f));
+    floatConstant(graph, "bias", {32}, randomValues(32, 8));
+    floatConstant(graph, "sqrt2", {}, {std::sqrt(2.0f)});
+    floatConstant(graph, "one", {}, {1.0f});
+    floatConstant(graph, "half", {}, {0.5f});
+    addNode(graph, "MatMul", {"x", "w"}, {"mm"});
+    addNode(graph, "Add", {"mm", "bias"}, {"h"});
+    addNode(graph, "Div", {"h", "sqrt2"}, {"scaled"});
+    addNode(graph, "Erf", {"scaled"}, {"erf"});
+    addNode(graph, "Add", {"erf", "one"}, {"erf1"});
+    addNode(graph, "Mul", {"h", "erf1"}, {"prod"});
+    addNode(graph, "Mul", {"prod", "half"}, {"y"});
+    expectSameResults(proto, {2, 16}, 1);
+}
+
+TEST(Fusion, ClipAttributesAreIgnoredFromOpset11)
+{
+    // Opset 11 reads Clip's bounds from inputs; stale min/max attributes must not be fused in.
+    onnx::ModelProto proto = makeModel(11);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {1, 1, 2, 2});
+    addOutput(graph, "y", {1, 1, 2, 2});
+    floatConstant(graph, "w", {1, 1, 1, 1}, {10.0f});
+    addNode(graph, "Conv", {"x", "w"}, {"c"});
+    onnx::NodeProto &clip = addNode(graph, "Clip", {"c"}, {"y"});
+    auto *attr = clip.add_attribute();
+    attr->set_name("max");
+    attr->set_type(onnx::AttributeProto::FLOAT);
+    attr->set_f(1.0f);
+    const Tensor x = Tensor::fromVector<float>({1, 1, 2, 2}, {1, 2, 3, 4});
+    EXPECT_EQ(runWith(proto, x, true).output, (std::vector<float>{10, 20, 30, 40}));
+}
+
+TEST(Fusion, ValuesWithSeveralReadersAreNotFused)
+{
+    // The Conv output is also a graph output: folding the Mul into it would change that output.
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {1, 2, 4, 4});
+    addOutput(graph, "c", {1, 2, 4, 4});
+    addOutput(graph, "y", {1, 2, 4, 4});
+    floatConstant(graph, "w", {2, 2, 1, 1}, {1, 2, 3, 4});
+    floatConstant(graph, "s", {1}, {2.0f});
+    addNode(graph, "Conv", {"x", "w"}, {"c"});
+    addNode(graph, "Mul", {"c", "s"}, {"y"});
+    const Tensor x = Tensor::fromVector<float>({1, 2, 4, 4}, randomValues(32, 9));
+    const Observed fused = runWith(proto, x, true);
+    EXPECT_EQ(fused.values, (std::vector<std::string>{"c", "y"}));
+}
+
+} // namespace
+} // namespace qs
