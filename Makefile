@@ -1,5 +1,6 @@
 # Quantscope: the two commands README promises.
 #   make run   installs what is missing, builds, fetches the PaddleOCR models, inspects the det model
+#              and runs it on the engine (random 1x3x640x640 input, latency, outputs as .npy)
 #   make test  installs what is missing, builds (Release + an ASan/UBSan build), runs every test
 BUILD       ?= build
 BUILD_ASAN  ?= build-asan
@@ -34,6 +35,8 @@ test: build build-asan assets
 RUN_MODEL ?= $(CACHE_DIR)/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx
 run: build assets
 	$(BUILD)/bin/quantscope-cli inspect $(RUN_MODEL)
+	$(BUILD)/bin/quantscope-cli run $(RUN_MODEL) --random --shape x=1x3x640x640 --warmup 1 --iterations 5 \
+	    --output-dir $(BUILD)/run-output
 
 bench: build
 	bash scripts/fetch-test-assets.sh
