@@ -28,6 +28,7 @@ constexpr KernelRegistration kKernels[] = {
 
     // --- elementwise math, activations, comparisons, logic, casts (ops/elementwise) ---
     {"", "Abs", 6, createAbs},
+    {"", "Add", 6, createAdd}, // 6: legacy broadcast/axis attributes
     {"", "Add", 7, createAdd},
     {"", "And", 7, createAnd},
     {"", "Cast", 6, createCast},
@@ -37,6 +38,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Clip", 6, createClip},
     {"", "Clip", 11, createClip},
     {"", "Cos", 7, createCos},
+    {"", "Div", 6, createDiv}, // 6: legacy broadcast/axis attributes
     {"", "Div", 7, createDiv},
     {"", "Dropout", 7, createDropout},
     {"", "Elu", 6, createElu},
@@ -59,6 +61,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Mean", 6, createMean},
     {"", "Min", 6, createMin},
     {"", "Mod", 10, createMod},
+    {"", "Mul", 6, createMul}, // 6: legacy broadcast/axis attributes
     {"", "Mul", 7, createMul},
     {"", "Neg", 6, createNeg},
     {"", "Not", 1, createNot},
@@ -75,6 +78,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Softplus", 1, createSoftplus},
     {"", "Softsign", 1, createSoftsign},
     {"", "Sqrt", 6, createSqrt},
+    {"", "Sub", 6, createSub}, // 6: legacy broadcast/axis attributes
     {"", "Sub", 7, createSub},
     {"", "Sum", 6, createSum},
     {"", "Tan", 7, createTan},

@@ -111,10 +111,19 @@ struct PReluTraits : NoValueCheck
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createAdd(const KernelInfo &) { return makeKernel<BinaryKernel<AddTraits>>(); }
-Result<std::unique_ptr<Kernel>> createSub(const KernelInfo &) { return makeKernel<BinaryKernel<SubTraits>>(); }
-Result<std::unique_ptr<Kernel>> createMul(const KernelInfo &) { return makeKernel<BinaryKernel<MulTraits>>(); }
-Result<std::unique_ptr<Kernel>> createDiv(const KernelInfo &) { return makeKernel<BinaryKernel<DivTraits>>(); }
+template<typename Traits>
+Result<std::unique_ptr<Kernel>> createArithmetic(const KernelInfo &info)
+{
+    auto legacy = legacyBroadcast(info);
+    if (!legacy)
+        return legacy.status();
+    return makeKernel<BinaryKernel<Traits>>(*legacy);
+}
+
+Result<std::unique_ptr<Kernel>> createAdd(const KernelInfo &info) { return createArithmetic<AddTraits>(info); }
+Result<std::unique_ptr<Kernel>> createSub(const KernelInfo &info) { return createArithmetic<SubTraits>(info); }
+Result<std::unique_ptr<Kernel>> createMul(const KernelInfo &info) { return createArithmetic<MulTraits>(info); }
+Result<std::unique_ptr<Kernel>> createDiv(const KernelInfo &info) { return createArithmetic<DivTraits>(info); }
 Result<std::unique_ptr<Kernel>> createPRelu(const KernelInfo &) { return makeKernel<BinaryKernel<PReluTraits>>(); }
 
 Result<std::unique_ptr<Kernel>> createMod(const KernelInfo &info)
