@@ -78,7 +78,7 @@ int main(int argc, char **argv)
     auto model = Model::load(argv[1]);
     if (!model)
         return fail(model.status().message());
-    auto session = Session::create(model.value(), {.threads = threads});
+    auto session = Session::create(model.value(), sessionOptions(threads));
     if (!session)
         return fail(session.status().message());
     const double createMs = std::chrono::duration<double, std::milli>(

@@ -2,7 +2,7 @@
 // A model made runnable: built once (kernels resolved for the model's opsets, attributes
 // validated, weights prepared, memory planned), then run any number of times, from any thread.
 //
-//   auto session = Session::create(model, {.threads = 2});
+//   auto session = Session::create(model, sessionOptions(/*threads=*/2));
 //   auto outputs = (*session)->run({{"x", tensor}});
 
 #include "runtime/graph_program.h"
@@ -27,6 +27,17 @@ struct SessionOptions
     // Values for symbolic input dims ("batch" -> 1), used when checking and generating inputs.
     std::map<std::string, int64_t> dimValues;
 };
+
+// Shorthand for the common settings (designated initializers would warn about the rest).
+inline SessionOptions sessionOptions(int threads, std::map<std::string, int64_t> dimValues = {},
+                                     bool fuse = true)
+{
+    SessionOptions options;
+    options.threads = threads;
+    options.fuse = fuse;
+    options.dimValues = std::move(dimValues);
+    return options;
+}
 
 struct RunOptions
 {

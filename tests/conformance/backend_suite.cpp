@@ -101,7 +101,7 @@ TestResult runBackendTest(const std::string &folder, const std::string &root)
         return fail(model.status().code() == StatusCode::Unsupported ? Outcome::Unsupported
                                                                      : Outcome::Fail,
                     "load: " + model.status().message());
-    auto session = Session::create(*model, SessionOptions{.threads = 1});
+    auto session = Session::create(*model, sessionOptions(1));
     if (!session)
         return fail(session.status().code() == StatusCode::Unsupported ? Outcome::Unsupported
                                                                        : Outcome::Fail,

@@ -49,7 +49,7 @@ Observed runWith(const onnx::ModelProto &proto, const Tensor &x, bool fuse)
 {
     auto model = Model::fromProto(proto, ".");
     EXPECT_TRUE(model) << model.status().message();
-    auto session = Session::create(*model, {.threads = 2, .fuse = fuse});
+    auto session = Session::create(*model, sessionOptions(2, {}, fuse));
     EXPECT_TRUE(session) << session.status().message();
     Observed observed;
     RunOptions options;

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <random>
 
@@ -87,7 +86,10 @@ Result<std::shared_ptr<const Session>> buildSession(const GraphSpec &spec, bool 
     auto loaded = Model::fromProto(std::move(model), ".");
     if (!loaded)
         return loaded.status();
-    return Session::create(*loaded, {.threads = 2, .fuse = fuse});
+    SessionOptions options;
+    options.threads = 2;
+    options.fuse = fuse;
+    return Session::create(*loaded, options);
 }
 
 Result<Tensor> runGraph(const GraphSpec &spec, const std::map<std::string, Tensor> &feeds,
@@ -439,53 +441,6 @@ TEST(NnBatchNorm, RuntimeParametersMatchConstantOnes)
     }
     expectNear(runtime->at(0), expected);
     expectNear(constant->at(0), expected);
-}
-
-// ---- measurement (run with --gtest_also_run_disabled_tests) ----
-
-// A MobileNet-style stack on 1x3x640x640: stem conv, then depthwise 3x3 + pointwise 1x1 blocks.
-TEST(NnBenchmark, DISABLED_MobileNetStack)
-{
-    GraphSpec spec;
-    const Tensor x = randomTensor({1, 3, 640, 640}, 70);
-    spec.inputs.push_back({"x", x});
-    onnx::NodeProto stem = makeNode("Conv", {"x", "w0"}, {"t0"});
-    setInts(stem, "strides", {2, 2});
-    setInts(stem, "pads", {1, 1, 1, 1});
-    spec.nodes.push_back(stem);
-    spec.inputs.push_back({"w0", randomTensor({32, 3, 3, 3}, 71)});
-    spec.constants.push_back("w0");
-    int64_t channels = 32;
-    std::string current = "t0";
-    const std::vector<std::pair<int64_t, int64_t>> blocks = {{64, 1}, {128, 2}, {128, 1},
-                                                             {256, 2}, {256, 1}};
-    for (size_t i = 0; i < blocks.size(); ++i) {
-        const auto [out, stride] = blocks[i];
-        const std::string id = std::to_string(i);
-        onnx::NodeProto dw = makeNode("Conv", {current, "dw" + id}, {"d" + id});
-        setInt(dw, "group", channels);
-        setInts(dw, "strides", {stride, stride});
-        setInts(dw, "pads", {1, 1, 1, 1});
-        onnx::NodeProto relu = makeNode("Relu", {"d" + id}, {"r" + id});
-        onnx::NodeProto pw = makeNode("Conv", {"r" + id, "pw" + id}, {"p" + id});
-        spec.nodes.insert(spec.nodes.end(), {dw, relu, pw});
-        spec.inputs.push_back({"dw" + id, randomTensor({channels, 1, 3, 3}, 72 + uint32_t(i))});
-        spec.inputs.push_back({"pw" + id, randomTensor({out, channels, 1, 1}, 80 + uint32_t(i))});
-        spec.constants.insert(spec.constants.end(), {"dw" + id, "pw" + id});
-        channels = out;
-        current = "p" + id;
-    }
-    spec.output = current;
-    auto session = buildSession(spec, true);
-    ASSERT_TRUE(session) << session.status().message();
-    ASSERT_TRUE((*session)->run({{"x", x}})); // warm-up
-    const auto start = std::chrono::steady_clock::now();
-    constexpr int kRuns = 10;
-    for (int i = 0; i < kRuns; ++i)
-        ASSERT_TRUE((*session)->run({{"x", x}}));
-    const double ms = std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - start).count() / kRuns;
-    std::printf("MobileNet-style stack 1x3x640x640: %.1f ms per run\n", ms);
 }
 
 } // namespace

@@ -1,0 +1,155 @@
+// Session behaviour independent of any one kernel: the observer sees every value (subgraphs
+// included), cancellation stops a run, unsupported ops are all listed before anything runs,
+// concurrent runs of one session agree, and values a node does not need are not kept.
+#include "model/model.h"
+#include "runtime/session.h"
+#include "support/model_builder.h"
+#include "support/run_node.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+namespace qs {
+namespace {
+
+using namespace qs::test;
+
+std::shared_ptr<const Model> load(onnx::ModelProto proto)
+{
+    auto model = Model::fromProto(std::move(proto), ".");
+    EXPECT_TRUE(model) << model.status().message();
+    return model.value();
+}
+
+// a = x + 0.5; out = If(flag, then: Relu(a) (via a subgraph value "then_relu"), else: Neg(a)).
+onnx::ModelProto ifModel()
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {2});
+    addInput(graph, "flag", {}, onnx::TensorProto::BOOL);
+    addOutput(graph, "out", {2});
+    addInitializer(graph, "half", {2});
+    addNode(graph, "Add", {"x", "half"}, {"a"}, "add");
+    onnx::NodeProto &branch = addNode(graph, "If", {"flag"}, {"out"}, "branch");
+    auto makeBranch = [](const std::string &name, const std::string &opType,
+                         const std::string &value) {
+        onnx::AttributeProto attribute;
+        attribute.set_name(name);
+        attribute.set_type(onnx::AttributeProto::GRAPH);
+        onnx::GraphProto &body = *attribute.mutable_g();
+        body.set_name(name);
+        addNode(body, opType, {"a"}, {value}, name + "_node");
+        addOutput(body, value, {2});
+        return attribute;
+    };
+    *branch.add_attribute() = makeBranch("then_branch", "Relu", "then_relu");
+    *branch.add_attribute() = makeBranch("else_branch", "Neg", "else_neg");
+    return proto;
+}
+
+std::map<std::string, Tensor> ifInputs(bool flag)
+{
+    return {{"x", Tensor::fromVector<float>({2}, {-2.0f, 1.0f})},
+            {"flag", Tensor::fromVector<bool>({}, {flag})}};
+}
+
+TEST(Session, ObserverSeesEveryValueIncludingSubgraphs)
+{
+    auto session = Session::create(load(ifModel()));
+    ASSERT_TRUE(session) << session.status().message();
+    std::vector<std::string> seen;
+    RunOptions options;
+    options.observer = [&](const std::string &name, const Tensor &) { seen.push_back(name); };
+    auto outputs = (*session)->run(ifInputs(true), options);
+    ASSERT_TRUE(outputs) << outputs.status().message();
+    EXPECT_EQ(seen, (std::vector<std::string>{"a", "then_relu", "out"}));
+    EXPECT_EQ(outputs->at(0).second.values<float>()[0], 0.0f);  // relu(-1.5)
+    EXPECT_EQ(outputs->at(0).second.values<float>()[1], 1.5f);
+
+    seen.clear();
+    outputs = (*session)->run(ifInputs(false), options);
+    ASSERT_TRUE(outputs);
+    EXPECT_EQ(seen, (std::vector<std::string>{"a", "else_neg", "out"}));
+    EXPECT_EQ(outputs->at(0).second.values<float>()[0], 1.5f);
+}
+
+TEST(Session, CancelledProgressStopsTheRun)
+{
+    auto session = Session::create(load(ifModel()));
+    ASSERT_TRUE(session);
+    Progress progress;
+    progress.cancel();
+    RunOptions options;
+    options.progress = &progress;
+    auto outputs = (*session)->run(ifInputs(true), options);
+    ASSERT_FALSE(outputs);
+    EXPECT_EQ(outputs.status().code(), StatusCode::Cancelled);
+}
+
+TEST(Session, EveryUnsupportedOpTypeIsListedWithItsNodes)
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {2});
+    addOutput(graph, "z", {2});
+    addNode(graph, "FrobA", {"x"}, {"y"}, "first");
+    addNode(graph, "FrobB", {"y"}, {"y2"}, "second");
+    addNode(graph, "FrobA", {"y2"}, {"z"}, "third");
+    auto session = Session::create(load(proto));
+    ASSERT_FALSE(session);
+    EXPECT_EQ(session.status().code(), StatusCode::Unsupported);
+    const std::string &message = session.status().message();
+    EXPECT_NE(message.find("2 op types"), std::string::npos) << message;
+    EXPECT_NE(message.find("FrobA (opset 13) in nodes 'first', 'third'"), std::string::npos) << message;
+    EXPECT_NE(message.find("FrobB (opset 13) in node 'second'"), std::string::npos) << message;
+}
+
+TEST(Session, ConcurrentRunsOfOneSessionAgree)
+{
+    auto session = Session::create(load(ifModel()), sessionOptions(1));
+    ASSERT_TRUE(session);
+    std::vector<std::vector<float>> results(4);
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < results.size(); ++t) {
+        threads.emplace_back([&, t] {
+            for (int repeat = 0; repeat < 50; ++repeat) {
+                auto outputs = (*session)->run(ifInputs(t % 2 == 0));
+                if (!outputs)
+                    return;
+                const auto values = outputs->at(0).second.values<float>();
+                results[t].assign(values.begin(), values.end());
+            }
+        });
+    }
+    for (auto &thread : threads)
+        thread.join();
+    EXPECT_EQ(results[0], (std::vector<float>{0.0f, 1.5f}));
+    EXPECT_EQ(results[1], (std::vector<float>{1.5f, -1.5f}));
+    EXPECT_EQ(results[2], results[0]);
+    EXPECT_EQ(results[3], results[1]);
+}
+
+TEST(Session, ThreadCountAndDynamicDims)
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {-1, 2});
+    addOutput(graph, "y", {-1, 2});
+    addNode(graph, "Relu", {"x"}, {"y"});
+    auto session = Session::create(load(proto), sessionOptions(3, {{"batch", 4}}));
+    ASSERT_TRUE(session) << session.status().message();
+    EXPECT_EQ((*session)->threads(), 3);
+    EXPECT_EQ((*session)->concreteInputShape(0), (Shape{4, 2}));
+    auto wrongBatch = (*session)->run({{"x", Tensor::allocate(DType::Float32, {3, 2}, true)}});
+    ASSERT_FALSE(wrongBatch);
+    EXPECT_NE(wrongBatch.status().message().find("dim 0 should be 4"), std::string::npos)
+        << wrongBatch.status().message();
+    auto fine = (*session)->run({{"x", Tensor::allocate(DType::Float32, {4, 2}, true)}});
+    EXPECT_TRUE(fine) << fine.status().message();
+}
+
+} // namespace
+} // namespace qs
