@@ -11,6 +11,39 @@
 
 namespace qs {
 
+// Names a subgraph reads from enclosing graphs: used but neither produced, nor an input, nor an
+// initializer inside it. The owner node implicitly depends on those values.
+void collectOuterReferences(const onnx::GraphProto &graph, std::unordered_set<std::string> &out)
+{
+    std::unordered_set<std::string> defined;
+    for (const auto &input : graph.input())
+        defined.insert(input.name());
+    for (const auto &tensor : graph.initializer())
+        defined.insert(tensor.name());
+    for (const auto &node : graph.node()) {
+        for (const auto &output : node.output())
+            defined.insert(output);
+    }
+    std::unordered_set<std::string> used;
+    for (const auto &node : graph.node()) {
+        for (const auto &input : node.input())
+            used.insert(input);
+        for (const auto &attribute : node.attribute()) {
+            if (attribute.has_g())
+                collectOuterReferences(attribute.g(), used);
+            for (const auto &subgraph : attribute.graphs())
+                collectOuterReferences(subgraph, used);
+        }
+    }
+    for (const auto &output : graph.output())
+        used.insert(output.name());
+    for (const auto &name : used) {
+        if (!name.empty() && !defined.count(name))
+            out.insert(name);
+    }
+}
+
+
 namespace {
 
 std::string joinNumbers(const auto &numbers)
@@ -62,38 +95,6 @@ std::string summarizeAttribute(const onnx::AttributeProto &attribute)
         return "<" + std::to_string(attribute.graphs_size()) + " graphs>";
     default:
         return "<" + onnx::AttributeProto::AttributeType_Name(attribute.type()) + ">";
-    }
-}
-
-// Names a subgraph reads from enclosing graphs: used but neither produced, nor an input, nor an
-// initializer inside it. The owner node implicitly depends on those values.
-void collectOuterReferences(const onnx::GraphProto &graph, std::unordered_set<std::string> &out)
-{
-    std::unordered_set<std::string> defined;
-    for (const auto &input : graph.input())
-        defined.insert(input.name());
-    for (const auto &tensor : graph.initializer())
-        defined.insert(tensor.name());
-    for (const auto &node : graph.node()) {
-        for (const auto &output : node.output())
-            defined.insert(output);
-    }
-    std::unordered_set<std::string> used;
-    for (const auto &node : graph.node()) {
-        for (const auto &input : node.input())
-            used.insert(input);
-        for (const auto &attribute : node.attribute()) {
-            if (attribute.has_g())
-                collectOuterReferences(attribute.g(), used);
-            for (const auto &subgraph : attribute.graphs())
-                collectOuterReferences(subgraph, used);
-        }
-    }
-    for (const auto &output : graph.output())
-        used.insert(output.name());
-    for (const auto &name : used) {
-        if (!name.empty() && !defined.count(name))
-            out.insert(name);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace onnx {
@@ -32,6 +33,10 @@ struct AttributeSummary
     std::string name;
     std::string value; // "[1,1]", "3", "'NOTSET'", "<graph: 12 nodes>", ...
 };
+
+// Adds to `out` the names `graph` (a subgraph) reads from enclosing graphs: used by its nodes,
+// their subgraphs or its outputs, and defined by none of its inputs, initializers or nodes.
+void collectOuterReferences(const onnx::GraphProto &graph, std::unordered_set<std::string> &out);
 
 struct NodeInfo
 {

@@ -22,8 +22,18 @@ float floatAttribute(const onnx::NodeProto &node, const char *name, float fallba
     return fallback;
 }
 
-// The single node reading `value`, when there is exactly one reader and it is a node of this
-// graph (not a graph output, not a subgraph).
+bool isFloat32Tensor(const Tensor *tensor)
+{
+    return tensor && tensor->dtype() == DType::Float32;
+}
+
+std::string labelOf(const onnx::NodeProto &node, const NodeInfo *info)
+{
+    return "+" + node.op_type() + " '" + (info ? info->displayName : node.name()) + "'";
+}
+
+} // namespace
+
 PlannedNode *soleReader(std::vector<PlannedNode> &nodes, FusionContext &context,
                         const std::string &value)
 {
@@ -40,18 +50,6 @@ PlannedNode *soleReader(std::vector<PlannedNode> &nodes, FusionContext &context,
     }
     return nullptr;
 }
-
-bool isFloat32Tensor(const Tensor *tensor)
-{
-    return tensor && tensor->dtype() == DType::Float32;
-}
-
-std::string labelOf(const onnx::NodeProto &node, const NodeInfo *info)
-{
-    return "+" + node.op_type() + " '" + (info ? info->displayName : node.name()) + "'";
-}
-
-} // namespace
 
 bool producesFloat32(const PlannedNode &node, FusionContext &context)
 {

@@ -48,6 +48,11 @@ struct FusionContext
     std::function<int32_t(const std::string &)> elementType; // ONNX type code, 0 when unknown
 };
 
+// The single node reading `value` when it has exactly one reader and that reader is a node of
+// this graph (not a graph output, not a subgraph); null otherwise.
+PlannedNode *soleReader(std::vector<PlannedNode> &nodes, FusionContext &context,
+                        const std::string &value);
+
 // True when `node`'s first output is float32: from type inference, or, where inference left the
 // value untyped, from the node's constant float32 weight (input 1). Fused activations and
 // biases are applied in float32 by the kernels, so only float32 results are fused.

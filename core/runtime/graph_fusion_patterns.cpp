@@ -30,23 +30,6 @@ bool isOp(const PlannedNode *node, const char *opType)
     return node && !node->removed && isDefault(node->proto) && node->proto.op_type() == opType;
 }
 
-PlannedNode *readerOf(std::vector<PlannedNode> &nodes, FusionContext &context,
-                      const std::string &value)
-{
-    auto readers = context.readers.find(value);
-    if (readers == context.readers.end() || readers->second != 1)
-        return nullptr;
-    for (PlannedNode &node : nodes) {
-        if (node.removed)
-            continue;
-        for (const auto &input : node.proto.input()) {
-            if (input == value)
-                return &node;
-        }
-    }
-    return nullptr;
-}
-
 // The other input of a two-input node when one of them is `value`; empty if neither is.
 std::string otherInput(const onnx::NodeProto &node, const std::string &value)
 {
@@ -125,7 +108,7 @@ Status foldAffineIntoConv(std::vector<PlannedNode> &nodes, FusionContext &contex
             if (hasBias && (!bias || bias->dtype() != DType::Float32))
                 break;
             const std::string &output = conv.proto.output(0);
-            PlannedNode *next = readerOf(nodes, context, output);
+            PlannedNode *next = soleReader(nodes, context, output);
             const bool isMul = isOp(next, "Mul"), isAdd = isOp(next, "Add");
             if (!isMul && !isAdd)
                 break;
@@ -179,7 +162,7 @@ Status recognizeHardSwish(std::vector<PlannedNode> &nodes, FusionContext &contex
         if (x.empty() || context.constant(x))
             continue;
         // -> Clip(0, 6) with attribute or constant-input bounds
-        PlannedNode *clip = readerOf(nodes, context, add.proto.output(0));
+        PlannedNode *clip = soleReader(nodes, context, add.proto.output(0));
         if (!isOp(clip, "Clip") || clip->proto.input(0) != add.proto.output(0))
             continue;
         float low = -INFINITY, high = INFINITY;
@@ -203,11 +186,11 @@ Status recognizeHardSwish(std::vector<PlannedNode> &nodes, FusionContext &contex
         if (!boundsKnown || !near(low, 0.0f) || !near(high, 6.0f))
             continue;
         // -> Mul(x, clip)
-        PlannedNode *mul = readerOf(nodes, context, clip->proto.output(0));
+        PlannedNode *mul = soleReader(nodes, context, clip->proto.output(0));
         if (!isOp(mul, "Mul") || otherInput(mul->proto, clip->proto.output(0)) != x)
             continue;
         // -> Div(6) or Mul(1/6)
-        PlannedNode *scale = readerOf(nodes, context, mul->proto.output(0));
+        PlannedNode *scale = soleReader(nodes, context, mul->proto.output(0));
         if (!scale || scale->removed || !isDefault(scale->proto) || scale->proto.input_size() != 2
             || scale->proto.input(0) != mul->proto.output(0))
             continue;
@@ -244,24 +227,24 @@ Status recognizeGelu(std::vector<PlannedNode> &nodes, FusionContext &context)
         if (!scalesBySqrtHalf)
             continue;
         const std::string x = first.proto.input(0);
-        PlannedNode *erf = readerOf(nodes, context, first.proto.output(0));
+        PlannedNode *erf = soleReader(nodes, context, first.proto.output(0));
         if (!isOp(erf, "Erf"))
             continue;
-        PlannedNode *plusOne = readerOf(nodes, context, erf->proto.output(0));
+        PlannedNode *plusOne = soleReader(nodes, context, erf->proto.output(0));
         if (!isOp(plusOne, "Add"))
             continue;
         const auto one = scalarConstant(context, otherInput(plusOne->proto, erf->proto.output(0)));
         if (!one || !near(*one, 1.0f))
             continue;
         // (1 + erf) * x, then * 0.5 — or (1 + erf) * (x * 0.5).
-        PlannedNode *product = readerOf(nodes, context, plusOne->proto.output(0));
+        PlannedNode *product = soleReader(nodes, context, plusOne->proto.output(0));
         if (!isOp(product, "Mul"))
             continue;
         const std::string partner = otherInput(product->proto, plusOne->proto.output(0));
         PlannedNode *last = nullptr;
         PlannedNode *halfOfX = nullptr;
         if (partner == x) {
-            last = readerOf(nodes, context, product->proto.output(0));
+            last = soleReader(nodes, context, product->proto.output(0));
             if (!isOp(last, "Mul"))
                 continue;
             const auto half = scalarConstant(context, otherInput(last->proto, product->proto.output(0)));
@@ -310,7 +293,7 @@ Status fuseMatMulBias(std::vector<PlannedNode> &nodes, FusionContext &context)
             continue;
         if (!producesFloat32(matmul, context))
             continue;
-        PlannedNode *add = readerOf(nodes, context, matmul.proto.output(0));
+        PlannedNode *add = soleReader(nodes, context, matmul.proto.output(0));
         if (!isOp(add, "Add"))
             continue;
         const std::string biasName = otherInput(add->proto, matmul.proto.output(0));
@@ -336,7 +319,7 @@ Status fusePostAffine(std::vector<PlannedNode> &nodes, FusionContext &context)
             continue;
         for (;;) {
             const std::string &output = producer.proto.output(0);
-            PlannedNode *next = readerOf(nodes, context, output);
+            PlannedNode *next = soleReader(nodes, context, output);
             const bool isMul = isOp(next, "Mul"), isAdd = isOp(next, "Add");
             if (!isMul && !isAdd)
                 break;

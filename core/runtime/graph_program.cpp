@@ -47,48 +47,14 @@ int GraphProgram::slotOf(const std::string &name) const
 
 namespace {
 
-// Names a graph reads from enclosing scopes: used by its nodes (or their subgraphs) and not
-// defined by its inputs, initializers or nodes.
-void collectOuterNames(const onnx::GraphProto &graph, std::unordered_set<std::string> &out)
-{
-    std::unordered_set<std::string> defined;
-    for (const auto &input : graph.input())
-        defined.insert(input.name());
-    for (const auto &tensor : graph.initializer())
-        defined.insert(tensor.name());
-    for (const auto &node : graph.node()) {
-        for (const auto &output : node.output())
-            defined.insert(output);
-    }
-    auto note = [&](const std::string &name) {
-        if (!name.empty() && !defined.count(name))
-            out.insert(name);
-    };
-    for (const auto &node : graph.node()) {
-        for (const auto &input : node.input())
-            note(input);
-        for (const auto &attr : node.attribute()) {
-            std::unordered_set<std::string> inner;
-            if (attr.has_g())
-                collectOuterNames(attr.g(), inner);
-            for (const auto &g : attr.graphs())
-                collectOuterNames(g, inner);
-            for (const auto &name : inner)
-                note(name);
-        }
-    }
-    for (const auto &output : graph.output())
-        note(output.name());
-}
-
 std::vector<std::string> implicitInputsOf(const onnx::NodeProto &node)
 {
     std::unordered_set<std::string> names;
     for (const auto &attr : node.attribute()) {
         if (attr.has_g())
-            collectOuterNames(attr.g(), names);
+            collectOuterReferences(attr.g(), names);
         for (const auto &g : attr.graphs())
-            collectOuterNames(g, names);
+            collectOuterReferences(g, names);
     }
     return {names.begin(), names.end()};
 }
@@ -163,7 +129,7 @@ private:
             }
         }
         std::unordered_set<std::string> outer;
-        collectOuterNames(graph, outer);
+        collectOuterReferences(graph, outer);
         for (const auto &name : outer) {
             if (!m_program->m_slotByName.count(name))
                 m_program->m_outerSlots.emplace_back(slotFor(name), name);

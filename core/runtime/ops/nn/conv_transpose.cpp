@@ -87,14 +87,8 @@ public:
             args[DNNL_ARG_BIAS] = wrapMemory(
                 memory::desc({outChannels}, memory::data_type::f32, memory::format_tag::a),
                 bias.rawData());
-        const bool dstPlain = p.dst == p.userDst;
-        memory dstMemory = dstPlain ? wrapMemory(p.dst, dst.rawData())
-                                    : memory(p.dst, dnnl_support::cpuEngine());
-        args[DNNL_ARG_DST] = dstMemory;
-        QS_RETURN_IF_ERROR(executePrimitive(p.primitive, p.scratchpad, std::move(args), m_label));
-        if (!dstPlain)
-            QS_RETURN_IF_ERROR(
-                reorderMemory(dstMemory, wrapMemory(p.userDst, dst.mutableRawData()), m_label));
+        QS_RETURN_IF_ERROR(executeIntoUser(p.primitive, p.scratchpad, std::move(args), p.dst,
+                                           p.userDst, dst.mutableRawData(), m_label));
         if (x.dtype() == DType::Float16)
             storeFloat16(dst, out, ctx.threads());
         return Status::ok();

@@ -253,6 +253,21 @@ Status reorderMemory(const dnnl::memory &from, const dnnl::memory &to, const std
     }
 }
 
+Status executeIntoUser(const dnnl::primitive &primitive, const dnnl::memory::desc &scratchpad,
+                       std::unordered_map<int, dnnl::memory> args, const dnnl::memory::desc &dst,
+                       const dnnl::memory::desc &userDst, void *userData,
+                       const std::string &label)
+{
+    const bool plain = dst == userDst;
+    dnnl::memory dstMemory = plain ? wrapMemory(dst, userData)
+                                   : dnnl::memory(dst, dnnl_support::cpuEngine());
+    args[DNNL_ARG_DST] = dstMemory;
+    QS_RETURN_IF_ERROR(executePrimitive(primitive, scratchpad, std::move(args), label));
+    if (plain)
+        return Status::ok();
+    return reorderMemory(dstMemory, wrapMemory(userDst, userData), label);
+}
+
 Result<dnnl::memory> inLayout(const dnnl::memory::desc &user, const dnnl::memory::desc &wanted,
                               const void *data, const std::string &label)
 {

@@ -68,6 +68,13 @@ dnnl::memory wrapMemory(const dnnl::memory::desc &desc, const void *data);
 // Copies `from` into `to` (both already described), converting the layout.
 Status reorderMemory(const dnnl::memory &from, const dnnl::memory &to, const std::string &label);
 
+// Runs `primitive` with `args` plus DNNL_ARG_DST: the primitive writes `dst` layout; when that is
+// not `userDst` (the plain tensor at `userData`) it writes a temporary that is then reordered.
+Status executeIntoUser(const dnnl::primitive &primitive, const dnnl::memory::desc &scratchpad,
+                       std::unordered_map<int, dnnl::memory> args, const dnnl::memory::desc &dst,
+                       const dnnl::memory::desc &userDst, void *userData,
+                       const std::string &label);
+
 // `data` laid out as `user`, presented as `wanted`: the same memory when the layouts agree,
 // else a reordered copy.
 Result<dnnl::memory> inLayout(const dnnl::memory::desc &user, const dnnl::memory::desc &wanted,
