@@ -19,11 +19,11 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Only the unit, kernel and CLI suites, so the sanitizer build stays cheap.
+# The unit, kernel, CLI and ONNX backend suites; not the GUI, benches or model tests.
 build-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQS_SANITIZE=ON \
 	      -DQS_BUILD_GUI=OFF -DQS_BUILD_BENCH=OFF
-	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests cli_tests runtime_tests
+	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests cli_tests runtime_tests backend_runner
 
 assets: deps
 	bash scripts/fetch-test-assets.sh
