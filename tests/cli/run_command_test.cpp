@@ -100,6 +100,24 @@ TEST(RunCommand, JsonReportsOutputShapesAndLatency)
     EXPECT_NE(outcome.out.find("\"iterations\": 3"), std::string::npos) << outcome.out;
 }
 
+TEST(RunCommand, TensorProtoInputsFromOnnxBackendTests)
+{
+    // ONNX's own test_add: inputs and expected output as TensorProto .pb files.
+    const std::string dir = "/usr/share/libonnx-testdata/data/node/test_add/";
+    TempDir out;
+    const Outcome outcome = cli({"run", dir + "model.onnx", "--input",
+                                 "x=" + dir + "test_data_set_0/input_0.pb", "--input",
+                                 "y=" + dir + "test_data_set_0/input_1.pb", "--output-dir", out.path()});
+    ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+    auto ours = readNpyFile(out.file("sum.npy"));
+    auto expected = readTensorProtoFile(dir + "test_data_set_0/output_0.pb");
+    ASSERT_TRUE(ours) << ours.status().message();
+    ASSERT_TRUE(expected) << expected.status().message();
+    ASSERT_EQ(ours->shape(), expected->shape());
+    for (int64_t i = 0; i < ours->elementCount(); ++i)
+        EXPECT_FLOAT_EQ(ours->values<float>()[i], expected->values<float>()[i]);
+}
+
 TEST(RunCommand, OutputFileNames)
 {
     EXPECT_EQ(cli::outputFileName("sigmoid_0.tmp_0"), "sigmoid_0.tmp_0.npy");
