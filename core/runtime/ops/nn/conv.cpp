@@ -24,6 +24,9 @@ struct ConvPlan
     memory::desc userSrc, src, userWeights, weights, dst, userDst, scratchpad;
     memory packedWeights; // constant weights in the primitive's layout
     Shape outputShape;
+    // Set when the primitive is GEMM-based (plain layouts): its eltwise post-ops are slow, so
+    // the activation runs afterwards (nn_util.h, applyActivationInParallel).
+    std::optional<FusedActivation> activationAfter;
 };
 
 class ConvKernel final : public Kernel
@@ -88,6 +91,9 @@ public:
                                              bias.rawData());
         QS_RETURN_IF_ERROR(executeIntoUser(p.primitive, p.scratchpad, std::move(args), p.dst,
                                            p.userDst, dst.mutableRawData(), m_label));
+        if (p.activationAfter)
+            applyActivationInParallel(*p.activationAfter, dst.mutableData<float>(),
+                                      dst.elementCount(), ctx.threads());
         if (x.dtype() == DType::Float16)
             storeFloat16(dst, out, ctx.threads());
         return Status::ok();
@@ -183,7 +189,9 @@ private:
             dilations.push_back(d - 1);
         try {
             dnnl::primitive_attr attr = userScratchpadAttr();
-            if (m_activation) {
+            if (m_activation && pointwise) {
+                p->activationAfter = m_activation;
+            } else if (m_activation) {
                 dnnl::post_ops ops;
                 appendActivationPostOps(ops, *m_activation);
                 attr.set_post_ops(ops);

@@ -17,6 +17,9 @@ struct DeconvPlan
     memory::desc userSrc, src, userWeights, weights, dst, userDst, scratchpad;
     memory packedWeights;
     Shape outputShape;
+    // Set when the primitive is GEMM-based (plain layouts): its eltwise post-ops are slow, so
+    // the activation runs afterwards (nn_util.h, applyActivationInParallel).
+    std::optional<FusedActivation> activationAfter;
 };
 
 struct DeconvSettings
@@ -89,6 +92,9 @@ public:
                 bias.rawData());
         QS_RETURN_IF_ERROR(executeIntoUser(p.primitive, p.scratchpad, std::move(args), p.dst,
                                            p.userDst, dst.mutableRawData(), m_label));
+        if (p.activationAfter)
+            applyActivationInParallel(*p.activationAfter, dst.mutableData<float>(),
+                                      dst.elementCount(), ctx.threads());
         if (x.dtype() == DType::Float16)
             storeFloat16(dst, out, ctx.threads());
         return Status::ok();
@@ -179,11 +185,8 @@ private:
                                             : memory::desc();
         try {
             dnnl::primitive_attr attr = userScratchpadAttr();
-            if (m_activation) {
-                dnnl::post_ops ops;
-                appendActivationPostOps(ops, *m_activation);
-                attr.set_post_ops(ops);
-            }
+            // Plain layouts make this a GEMM-based deconvolution: activation afterwards.
+            p->activationAfter = m_activation;
             const memory::dims padBegin(pads.begin(), pads.begin() + spatial);
             dnnl::deconvolution_forward::desc desc(
                 dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, planSrc,

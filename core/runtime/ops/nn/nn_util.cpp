@@ -253,6 +253,17 @@ Status reorderMemory(const dnnl::memory &from, const dnnl::memory &to, const std
     }
 }
 
+void applyActivationInParallel(const FusedActivation &activation, float *data, int64_t count,
+                               int threads)
+{
+    const int used = count > (1 << 15) ? threads : 1;
+#pragma omp parallel for num_threads(used) schedule(static) if (used > 1)
+    for (int t = 0; t < used; ++t) {
+        const int64_t begin = count * t / used, end = count * (t + 1) / used;
+        applyFusedActivation(activation, data + begin, end - begin);
+    }
+}
+
 Status executeIntoUser(const dnnl::primitive &primitive, const dnnl::memory::desc &scratchpad,
                        std::unordered_map<int, dnnl::memory> args, const dnnl::memory::desc &dst,
                        const dnnl::memory::desc &userDst, void *userData,
