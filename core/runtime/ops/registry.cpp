@@ -128,6 +128,13 @@ constexpr KernelRegistration kKernels[] = {
     {"", "MaxPool", 1, createMaxPool},
 
     // --- quantization (ops/quant) ---
+    {"", "DequantizeLinear", 10, createDequantizeLinear},
+    {"", "DequantizeLinear", 13, createDequantizeLinear},
+    {"", "DynamicQuantizeLinear", 11, createDynamicQuantizeLinear},
+    {"", "MatMulInteger", 10, createMatMulInteger},
+    {"", "QLinearMatMul", 10, createQLinearMatMul},
+    {"", "QuantizeLinear", 10, createQuantizeLinear},
+    {"", "QuantizeLinear", 13, createQuantizeLinear},
 
     // --- recurrent: LSTM, GRU, RNN (ops/rnn) ---
 

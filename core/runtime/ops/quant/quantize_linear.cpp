@@ -1,0 +1,191 @@
+// QuantizeLinear and DequantizeLinear: per-tensor (opset 10) or per-axis (opset 13, `axis`,
+// default 1) scale and zero point. Quantize rounds half to even and saturates to the zero
+// point's type (uint8 when absent); dequantize accepts int8/uint8/int32.
+#include "runtime/ops/quant/quant_kernels.h"
+#include "runtime/ops/tensor/tensor_util.h"
+
+#include <cmath>
+#include <limits>
+
+namespace qs::ops {
+
+namespace {
+
+// Splits x into [outer, channels, inner] around the quantization axis; per-tensor when the scale
+// holds one value.
+struct QuantLayout
+{
+    int64_t outer = 1, channels = 1, inner = 1;
+};
+
+Result<QuantLayout> quantLayout(const KernelContext &ctx, const Tensor &x, const Tensor &scale,
+                                int64_t axis)
+{
+    QuantLayout layout;
+    if (scale.elementCount() == 1) {
+        layout.inner = x.elementCount();
+        return layout;
+    }
+    if (scale.rank() != 1)
+        return ctx.error("scale must be a scalar or 1-D, got shape " + shapeToString(scale.shape()));
+    if (!normalizeAxis(axis, x.rank()))
+        return ctx.error("axis " + std::to_string(axis) + " is out of range for input " +
+                         shapeToString(x.shape()));
+    if (x.dim(axis) != scale.elementCount())
+        return ctx.error("scale has " + std::to_string(scale.elementCount()) +
+                         " values but input " + shapeToString(x.shape()) + " has " +
+                         std::to_string(x.dim(axis)) + " along axis " + std::to_string(axis));
+    for (int64_t d = 0; d < x.rank(); ++d)
+        (d < axis ? layout.outer : d == axis ? layout.channels : layout.inner) *= x.dim(d);
+    return layout;
+}
+
+Status checkZeroPoint(const KernelContext &ctx, const Tensor &scale, const Tensor &zeroPoint)
+{
+    if (!zeroPoint.empty() && zeroPoint.elementCount() != scale.elementCount())
+        return ctx.error("zero point has " + std::to_string(zeroPoint.elementCount()) +
+                         " values but scale has " + std::to_string(scale.elementCount()));
+    return Status::ok();
+}
+
+Tensor floatValues(const Tensor &t)
+{
+    if (t.dtype() == DType::Float32)
+        return t;
+    Tensor wide = Tensor::allocate(DType::Float32, t.shape());
+    dispatchNumeric(t.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        for (int64_t i = 0; i < t.elementCount(); ++i)
+            wide.mutableData<float>()[i] = static_cast<float>(t.data<T>()[i]);
+    });
+    return wide;
+}
+
+class QuantizeKernel : public Kernel
+{
+public:
+    explicit QuantizeKernel(int64_t axis) : m_axis(axis) {}
+
+    Status compute(KernelContext &ctx) const override
+    {
+        const Tensor &x = ctx.input(0);
+        const Tensor &scale = ctx.input(1);
+        const Tensor &zeroPoint = ctx.input(2);
+        if (!isFloatingDType(x.dtype()) || !isFloatingDType(scale.dtype()))
+            return ctx.error("x and y_scale must be floating, got " + x.describe() + " and " +
+                             scale.describe());
+        auto layout = quantLayout(ctx, x, scale, m_axis);
+        if (!layout)
+            return layout.status();
+        QS_RETURN_IF_ERROR(checkZeroPoint(ctx, scale, zeroPoint));
+        const DType outType = zeroPoint.empty() ? DType::UInt8 : zeroPoint.dtype();
+        if (outType != DType::UInt8 && outType != DType::Int8)
+            return ctx.error(std::string("zero point type ") + dtypeName(outType) +
+                             " is not supported (int8 or uint8)");
+        const Tensor xs = floatValues(x), scales = floatValues(scale);
+        Tensor &y = ctx.allocateOutput(0, outType, x.shape());
+        if (outType == DType::UInt8)
+            run<uint8_t>(xs, scales, zeroPoint, *layout, y, ctx.threads());
+        else
+            run<int8_t>(xs, scales, zeroPoint, *layout, y, ctx.threads());
+        return Status::ok();
+    }
+
+private:
+    template<typename Q>
+    static void run(const Tensor &x, const Tensor &scale, const Tensor &zeroPoint,
+                    const QuantLayout &l, Tensor &y, int threads)
+    {
+        const float *in = x.data<float>();
+        Q *out = y.mutableData<Q>();
+        constexpr float lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
+        const int64_t blocks = l.outer * l.channels;
+#pragma omp parallel for num_threads(threads) schedule(static) if (x.elementCount() > (1 << 16))
+        for (int64_t block = 0; block < blocks; ++block) {
+            const int64_t c = block % l.channels;
+            const float s = scale.data<float>()[c];
+            const float zp = zeroPoint.empty() ? 0.0f : float(zeroPoint.data<Q>()[c]);
+            for (int64_t i = 0; i < l.inner; ++i) {
+                // nearbyint rounds half to even in the default rounding mode.
+                const float q = std::nearbyint(in[block * l.inner + i] / s) + zp;
+                out[block * l.inner + i] = static_cast<Q>(std::min(hi, std::max(lo, q)));
+            }
+        }
+    }
+
+    int64_t m_axis;
+};
+
+class DequantizeKernel : public Kernel
+{
+public:
+    explicit DequantizeKernel(int64_t axis) : m_axis(axis) {}
+
+    Status compute(KernelContext &ctx) const override
+    {
+        const Tensor &x = ctx.input(0);
+        const Tensor &scale = ctx.input(1);
+        const Tensor &zeroPoint = ctx.input(2);
+        if (!zeroPoint.empty() && zeroPoint.dtype() != x.dtype())
+            return ctx.error("x " + x.describe() + " and zero point " + zeroPoint.describe() +
+                             " must have one type");
+        auto layout = quantLayout(ctx, x, scale, m_axis);
+        if (!layout)
+            return layout.status();
+        QS_RETURN_IF_ERROR(checkZeroPoint(ctx, scale, zeroPoint));
+        const Tensor scales = floatValues(scale);
+        Tensor &y = ctx.allocateOutput(0, DType::Float32, x.shape());
+        Status status = ctx.error(std::string("input type ") + dtypeName(x.dtype()) +
+                                  " is not supported (int8, uint8, int32)");
+        auto run = [&](auto tag) {
+            using Q = decltype(tag);
+            const Q *in = x.data<Q>();
+            float *out = y.mutableData<float>();
+            const int64_t blocks = layout->outer * layout->channels;
+            for (int64_t block = 0; block < blocks; ++block) {
+                const int64_t c = block % layout->channels;
+                const float s = scales.data<float>()[c];
+                const int32_t zp = zeroPoint.empty() ? 0 : int32_t(zeroPoint.data<Q>()[c]);
+                for (int64_t i = 0; i < layout->inner; ++i)
+                    out[block * layout->inner + i] =
+                        float(int32_t(in[block * layout->inner + i]) - zp) * s;
+            }
+            status = Status::ok();
+        };
+        if (x.dtype() == DType::UInt8)
+            run(uint8_t{});
+        else if (x.dtype() == DType::Int8)
+            run(int8_t{});
+        else if (x.dtype() == DType::Int32)
+            run(int32_t{});
+        return status;
+    }
+
+private:
+    int64_t m_axis;
+};
+
+Result<int64_t> axisAttribute(const KernelInfo &info)
+{
+    return info.opsetVersion() >= 13 ? info.getInt("axis", 1) : Result<int64_t>(int64_t{1});
+}
+
+} // namespace
+
+Result<std::unique_ptr<Kernel>> createQuantizeLinear(const KernelInfo &info)
+{
+    auto axis = axisAttribute(info);
+    if (!axis)
+        return axis.status();
+    return makeKernel<QuantizeKernel>(*axis);
+}
+
+Result<std::unique_ptr<Kernel>> createDequantizeLinear(const KernelInfo &info)
+{
+    auto axis = axisAttribute(info);
+    if (!axis)
+        return axis.status();
+    return makeKernel<DequantizeKernel>(*axis);
+}
+
+} // namespace qs::ops
