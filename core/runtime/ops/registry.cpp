@@ -128,10 +128,12 @@ constexpr KernelRegistration kKernels[] = {
     {"", "MaxPool", 1, createMaxPool},
 
     // --- quantization (ops/quant) ---
+    {"", "ConvInteger", 10, createConvInteger},
     {"", "DequantizeLinear", 10, createDequantizeLinear},
     {"", "DequantizeLinear", 13, createDequantizeLinear},
     {"", "DynamicQuantizeLinear", 11, createDynamicQuantizeLinear},
     {"", "MatMulInteger", 10, createMatMulInteger},
+    {"", "QLinearConv", 10, createQLinearConv},
     {"", "QLinearMatMul", 10, createQLinearMatMul},
     {"", "QuantizeLinear", 10, createQuantizeLinear},
     {"", "QuantizeLinear", 13, createQuantizeLinear},

@@ -5,10 +5,12 @@
 
 namespace qs::ops {
 
+Result<std::unique_ptr<Kernel>> createConvInteger(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createDequantizeLinear(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createDynamicQuantizeLinear(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMatMulInteger(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQLinearMatMul(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createQLinearConv(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQuantizeLinear(const KernelInfo &info);
 
 } // namespace qs::ops

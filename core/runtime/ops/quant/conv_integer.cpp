@@ -1,0 +1,209 @@
+// ConvInteger (int32 output) and QLinearConv (requantized 8-bit output, optional int32 bias,
+// per-tensor or per-output-channel weight scale and zero point). Both: zero points subtracted,
+// im2col per group, Eigen int32 GEMM. Padding contributes 0 after centring (the pad value is x's
+// zero point, as in ONNX Runtime).
+#include "runtime/ops/nn/nn_util.h"
+#include "runtime/ops/quant/quant_kernels.h"
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace qs::ops {
+
+namespace {
+
+using IntMatrix = Eigen::Matrix<int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+template<typename Q>
+int32_t zeroPointAt(const Tensor &zp, int64_t index)
+{
+    if (zp.empty())
+        return 0;
+    return int32_t(zp.data<Q>()[zp.elementCount() == 1 ? 0 : index]);
+}
+
+struct ConvIntegerInputs
+{
+    const Tensor *x, *xZeroPoint, *w, *wZeroPoint;
+};
+
+// int32 [N, M, out...] accumulators of the centred convolution.
+Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes &attrs,
+                                int64_t group, const ConvIntegerInputs &in)
+{
+    const Tensor &x = *in.x, &w = *in.w;
+    if (x.rank() < 3 || w.rank() != x.rank())
+        return ctx.error("X " + x.describe() + " and W " + w.describe() +
+                         " must have one rank of at least 3");
+    const int64_t batch = x.dim(0), channels = x.dim(1), outChannels = w.dim(0);
+    if (group <= 0 || channels % group || outChannels % group || w.dim(1) * group != channels)
+        return ctx.error("W " + w.describe() + " does not fit X " + x.describe() + " with group " +
+                         std::to_string(group));
+    if (!in.wZeroPoint->empty() && in.wZeroPoint->elementCount() != 1 &&
+        in.wZeroPoint->elementCount() != outChannels)
+        return ctx.error("w_zero_point must hold 1 or " + std::to_string(outChannels) + " values");
+    const Shape spatialIn(x.shape().begin() + 2, x.shape().end());
+    const std::vector<int64_t> kernel(w.shape().begin() + 2, w.shape().end());
+    auto geometry = resolveWindow(attrs, kernel, spatialIn, false, ctx.label());
+    if (!geometry)
+        return geometry.status();
+    const WindowGeometry &g = *geometry;
+    const size_t spatial = spatialIn.size();
+    int64_t outSize = 1, kernelSize = 1, inSize = 1;
+    for (size_t d = 0; d < spatial; ++d) {
+        outSize *= g.output[d];
+        kernelSize *= kernel[d];
+        inSize *= spatialIn[d];
+    }
+    const int64_t cg = channels / group, mg = outChannels / group;
+    Shape outShape = {batch, outChannels};
+    outShape.insert(outShape.end(), g.output.begin(), g.output.end());
+    Tensor acc = Tensor::allocate(DType::Int32, outShape);
+
+    auto run = [&](auto xTag, auto wTag) -> Status {
+        using X = decltype(xTag);
+        using W = decltype(wTag);
+        for (int64_t gi = 0; gi < group; ++gi) {
+            IntMatrix weights(mg, cg * kernelSize);
+            for (int64_t m = 0; m < mg; ++m) {
+                const int64_t oc = gi * mg + m;
+                const int32_t zp = zeroPointAt<W>(*in.wZeroPoint, oc);
+                for (int64_t j = 0; j < cg * kernelSize; ++j)
+                    weights(m, j) = int32_t(w.data<W>()[oc * cg * kernelSize + j]) - zp;
+            }
+            for (int64_t n = 0; n < batch; ++n) {
+                IntMatrix columns(cg * kernelSize, outSize);
+                const int32_t xzp = zeroPointAt<X>(*in.xZeroPoint, 0);
+                std::vector<int64_t> kIndex(spatial), oIndex(spatial);
+                for (int64_t c = 0; c < cg; ++c) {
+                    const X *plane = x.data<X>() + (n * channels + gi * cg + c) * inSize;
+                    for (int64_t kk = 0; kk < kernelSize; ++kk) {
+                        for (int64_t r = kk, d = int64_t(spatial) - 1; d >= 0; --d) {
+                            kIndex[d] = r % kernel[d];
+                            r /= kernel[d];
+                        }
+                        for (int64_t o = 0; o < outSize; ++o) {
+                            int64_t r = o, offset = 0;
+                            bool inside = true;
+                            for (int64_t d = int64_t(spatial) - 1; d >= 0; --d) {
+                                oIndex[d] = r % g.output[d];
+                                r /= g.output[d];
+                            }
+                            for (size_t d = 0; d < spatial && inside; ++d) {
+                                const int64_t pos = oIndex[d] * g.strides[d] - g.padBegin[d] +
+                                                    kIndex[d] * g.dilations[d];
+                                inside = pos >= 0 && pos < spatialIn[d];
+                                offset = offset * spatialIn[d] + pos;
+                            }
+                            columns(c * kernelSize + kk, o) = inside ? int32_t(plane[offset]) - xzp : 0;
+                        }
+                    }
+                }
+                Eigen::Map<IntMatrix>(acc.mutableData<int32_t>() + (n * outChannels + gi * mg) * outSize,
+                                      mg, outSize)
+                    .noalias() = weights * columns;
+            }
+        }
+        return Status::ok();
+    };
+    auto withW = [&](auto xTag) -> Status {
+        if (w.dtype() == DType::UInt8)
+            return run(xTag, uint8_t{});
+        if (w.dtype() == DType::Int8)
+            return run(xTag, int8_t{});
+        return ctx.error("W must be int8 or uint8, got " + w.describe());
+    };
+    Status status = x.dtype() == DType::UInt8  ? withW(uint8_t{})
+                    : x.dtype() == DType::Int8 ? withW(int8_t{})
+                                               : ctx.error("X must be int8 or uint8, got " + x.describe());
+    if (!status)
+        return status;
+    return acc;
+}
+
+class ConvIntegerKernel : public Kernel
+{
+public:
+    ConvIntegerKernel(WindowAttributes attrs, int64_t group) : m_attrs(std::move(attrs)), m_group(group) {}
+
+    Status compute(KernelContext &ctx) const override
+    {
+        auto acc = convolveIntegers(ctx, m_attrs, m_group,
+                                    {&ctx.input(0), &ctx.input(2), &ctx.input(1), &ctx.input(3)});
+        if (!acc)
+            return acc.status();
+        ctx.output(0) = std::move(acc).value();
+        return Status::ok();
+    }
+
+private:
+    WindowAttributes m_attrs;
+    int64_t m_group;
+};
+
+class QLinearConvKernel : public Kernel
+{
+public:
+    QLinearConvKernel(WindowAttributes attrs, int64_t group) : m_attrs(std::move(attrs)), m_group(group) {}
+
+    Status compute(KernelContext &ctx) const override
+    {
+        // x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, y_zero_point, B
+        const Tensor &xScale = ctx.input(1), &wScale = ctx.input(4), &yScale = ctx.input(6);
+        const Tensor &yZeroPoint = ctx.input(7), &bias = ctx.input(8);
+        auto acc = convolveIntegers(ctx, m_attrs, m_group,
+                                    {&ctx.input(0), &ctx.input(2), &ctx.input(3), &ctx.input(5)});
+        if (!acc)
+            return acc.status();
+        const int64_t outChannels = acc->dim(1);
+        if (wScale.elementCount() != 1 && wScale.elementCount() != outChannels)
+            return ctx.error("w_scale must hold 1 or " + std::to_string(outChannels) + " values");
+        if (!bias.empty() && (bias.dtype() != DType::Int32 || bias.elementCount() != outChannels))
+            return ctx.error("B must be int32[" + std::to_string(outChannels) + "], got " + bias.describe());
+        const int64_t perChannel = acc->elementCount() / std::max<int64_t>(acc->dim(0) * outChannels, 1);
+        Tensor &y = ctx.allocateOutput(0, yZeroPoint.dtype(), acc->shape());
+        const float xs = float(xScale.doubleAt(0)), ys = float(yScale.doubleAt(0));
+        auto requantize = [&](auto tag) {
+            using Q = decltype(tag);
+            const float zp = float(yZeroPoint.data<Q>()[0]);
+            constexpr float lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
+            for (int64_t i = 0; i < acc->elementCount(); ++i) {
+                const int64_t oc = (i / perChannel) % outChannels;
+                const float ws = float(wScale.doubleAt(wScale.elementCount() == 1 ? 0 : oc));
+                const int32_t sum = acc->data<int32_t>()[i] + (bias.empty() ? 0 : bias.data<int32_t>()[oc]);
+                const float q = std::nearbyint(float(sum) * (xs * ws / ys)) + zp;
+                y.mutableData<Q>()[i] = static_cast<Q>(std::clamp(q, lo, hi));
+            }
+        };
+        if (yZeroPoint.dtype() == DType::UInt8)
+            requantize(uint8_t{});
+        else if (yZeroPoint.dtype() == DType::Int8)
+            requantize(int8_t{});
+        else
+            return ctx.error("y_zero_point must be int8 or uint8, got " + yZeroPoint.describe());
+        return Status::ok();
+    }
+
+private:
+    WindowAttributes m_attrs;
+    int64_t m_group;
+};
+
+template<typename K>
+Result<std::unique_ptr<Kernel>> createIntegerConv(const KernelInfo &info)
+{
+    auto attrs = WindowAttributes::parse(info);
+    auto group = info.getInt("group", 1);
+    if (!attrs || !group)
+        return !attrs ? attrs.status() : group.status();
+    return makeKernel<K>(std::move(attrs).value(), *group);
+}
+
+} // namespace
+
+Result<std::unique_ptr<Kernel>> createConvInteger(const KernelInfo &info) { return createIntegerConv<ConvIntegerKernel>(info); }
+Result<std::unique_ptr<Kernel>> createQLinearConv(const KernelInfo &info) { return createIntegerConv<QLinearConvKernel>(info); }
+
+} // namespace qs::ops
