@@ -94,6 +94,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "ArgMax", 1, createArgMax},
     {"", "ArgMin", 1, createArgMin},
     {"", "CumSum", 11, createCumSum},
+    {"", "Einsum", 12, createEinsum},
     {"", "Hardmax", 1, createHardmax},
     {"", "Hardmax", 13, createHardmax},
     {"", "InstanceNormalization", 6, createInstanceNormalization},

@@ -8,6 +8,7 @@ namespace qs::ops {
 Result<std::unique_ptr<Kernel>> createArgMax(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createArgMin(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createCumSum(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createEinsum(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createHardmax(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createInstanceNormalization(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createLayerNormalization(const KernelInfo &info);
