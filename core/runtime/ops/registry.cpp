@@ -140,6 +140,9 @@ constexpr KernelRegistration kKernels[] = {
     {"", "QuantizeLinear", 13, createQuantizeLinear},
 
     // --- recurrent: LSTM, GRU, RNN (ops/rnn) ---
+    {"", "GRU", 7, createGRU}, // layout (14) read from the attribute
+    {"", "LSTM", 7, createLSTM},
+    {"", "RNN", 7, createRNN},
 
     // --- shape and data movement (ops/tensor) ---
     {"", "Concat", 4, createConcat},

@@ -5,4 +5,8 @@
 
 namespace qs::ops {
 
+Result<std::unique_ptr<Kernel>> createGRU(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createLSTM(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createRNN(const KernelInfo &info);
+
 } // namespace qs::ops
