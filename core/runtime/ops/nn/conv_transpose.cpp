@@ -91,10 +91,8 @@ public:
                 memory::desc({outChannels}, memory::data_type::f32, memory::format_tag::a),
                 bias.rawData());
         QS_RETURN_IF_ERROR(executeIntoUser(p.primitive, p.scratchpad, std::move(args), p.dst,
-                                           p.userDst, dst.mutableRawData(), m_label));
-        if (p.activationAfter)
-            applyActivationInParallel(*p.activationAfter, dst.mutableData<float>(),
-                                      dst.elementCount(), ctx.threads());
+                                           p.userDst, dst.mutableData<float>(), dst.elementCount(),
+                                           p.activationAfter, ctx.threads(), m_label));
         if (x.dtype() == DType::Float16)
             storeFloat16(dst, out, ctx.threads());
         return Status::ok();

@@ -266,7 +266,8 @@ void applyActivationInParallel(const FusedActivation &activation, float *data, i
 
 Status executeIntoUser(const dnnl::primitive &primitive, const dnnl::memory::desc &scratchpad,
                        std::unordered_map<int, dnnl::memory> args, const dnnl::memory::desc &dst,
-                       const dnnl::memory::desc &userDst, void *userData,
+                       const dnnl::memory::desc &userDst, float *userData, int64_t count,
+                       const std::optional<FusedActivation> &activationAfter, int threads,
                        const std::string &label)
 {
     const bool plain = dst == userDst;
@@ -274,9 +275,11 @@ Status executeIntoUser(const dnnl::primitive &primitive, const dnnl::memory::des
                                    : dnnl::memory(dst, dnnl_support::cpuEngine());
     args[DNNL_ARG_DST] = dstMemory;
     QS_RETURN_IF_ERROR(executePrimitive(primitive, scratchpad, std::move(args), label));
-    if (plain)
-        return Status::ok();
-    return reorderMemory(dstMemory, wrapMemory(userDst, userData), label);
+    if (!plain)
+        QS_RETURN_IF_ERROR(reorderMemory(dstMemory, wrapMemory(userDst, userData), label));
+    if (activationAfter)
+        applyActivationInParallel(*activationAfter, userData, count, threads);
+    return Status::ok();
 }
 
 Result<dnnl::memory> inLayout(const dnnl::memory::desc &user, const dnnl::memory::desc &wanted,

@@ -76,10 +76,12 @@ void applyActivationInParallel(const FusedActivation &activation, float *data, i
 Status reorderMemory(const dnnl::memory &from, const dnnl::memory &to, const std::string &label);
 
 // Runs `primitive` with `args` plus DNNL_ARG_DST: the primitive writes `dst` layout; when that is
-// not `userDst` (the plain tensor at `userData`) it writes a temporary that is then reordered.
+// not `userDst` (the plain float32 tensor at `userData`) it writes a temporary that is then
+// reordered. `activationAfter`, when set, is then applied to the `count` results.
 Status executeIntoUser(const dnnl::primitive &primitive, const dnnl::memory::desc &scratchpad,
                        std::unordered_map<int, dnnl::memory> args, const dnnl::memory::desc &dst,
-                       const dnnl::memory::desc &userDst, void *userData,
+                       const dnnl::memory::desc &userDst, float *userData, int64_t count,
+                       const std::optional<FusedActivation> &activationAfter, int threads,
                        const std::string &label);
 
 // `data` laid out as `user`, presented as `wanted`: the same memory when the layouts agree,

@@ -3,6 +3,7 @@
 // im2col per group, Eigen int32 GEMM. Padding contributes 0 after centring (the pad value is x's
 // zero point, as in ONNX Runtime).
 #include "runtime/ops/nn/nn_util.h"
+#include "runtime/ops/quant/integer_matmul.h"
 #include "runtime/ops/quant/quant_kernels.h"
 
 #include <Eigen/Core>
@@ -163,27 +164,14 @@ public:
         if (!bias.empty() && (bias.dtype() != DType::Int32 || bias.elementCount() != outChannels))
             return ctx.error("B must be int32[" + std::to_string(outChannels) + "], got " + bias.describe());
         const int64_t perChannel = acc->elementCount() / std::max<int64_t>(acc->dim(0) * outChannels, 1);
-        Tensor &y = ctx.allocateOutput(0, yZeroPoint.dtype(), acc->shape());
         const float xs = float(xScale.doubleAt(0)), ys = float(yScale.doubleAt(0));
-        auto requantize = [&](auto tag) {
-            using Q = decltype(tag);
-            const float zp = float(yZeroPoint.data<Q>()[0]);
-            constexpr float lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
-            for (int64_t i = 0; i < acc->elementCount(); ++i) {
-                const int64_t oc = (i / perChannel) % outChannels;
-                const float ws = float(wScale.doubleAt(wScale.elementCount() == 1 ? 0 : oc));
-                const int32_t sum = acc->data<int32_t>()[i] + (bias.empty() ? 0 : bias.data<int32_t>()[oc]);
-                const float q = std::nearbyint(float(sum) * (xs * ws / ys)) + zp;
-                y.mutableData<Q>()[i] = static_cast<Q>(std::clamp(q, lo, hi));
-            }
-        };
-        if (yZeroPoint.dtype() == DType::UInt8)
-            requantize(uint8_t{});
-        else if (yZeroPoint.dtype() == DType::Int8)
-            requantize(int8_t{});
-        else
-            return ctx.error("y_zero_point must be int8 or uint8, got " + yZeroPoint.describe());
-        return Status::ok();
+        auto channel = [&](int64_t i) { return (i / perChannel) % outChannels; };
+        return requantizeToOutput(
+            ctx, *acc, yZeroPoint,
+            [&](int64_t i) {
+                return xs * float(wScale.doubleAt(wScale.elementCount() == 1 ? 0 : channel(i))) / ys;
+            },
+            [&](int64_t i) { return bias.empty() ? int32_t{0} : bias.data<int32_t>()[channel(i)]; });
     }
 
 private:

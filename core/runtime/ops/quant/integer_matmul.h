@@ -5,6 +5,10 @@
 
 #include "runtime/kernel.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 namespace qs::ops {
 
 struct IntegerMatmulResult
@@ -16,5 +20,31 @@ struct IntegerMatmulResult
 Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor &a,
                                           const Tensor &aZeroPoint, const Tensor &b,
                                           const Tensor &bZeroPoint);
+
+// y = saturate(round_half_even((acc[i] + bias(i)) * multiplier(i)) + y_zero_point), with y
+// allocated as output 0 in y_zero_point's type (int8 or uint8). Shared by QLinearMatMul and
+// QLinearConv.
+template<typename Multiplier, typename Bias>
+Status requantizeToOutput(KernelContext &ctx, const Tensor &acc, const Tensor &yZeroPoint,
+                          Multiplier multiplier, Bias bias)
+{
+    auto run = [&](auto tag) {
+        using Q = decltype(tag);
+        Tensor &y = ctx.allocateOutput(0, yZeroPoint.dtype(), acc.shape());
+        const float zp = float(yZeroPoint.data<Q>()[0]);
+        constexpr float lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
+        for (int64_t i = 0; i < acc.elementCount(); ++i) {
+            const float q = std::nearbyint(float(acc.data<int32_t>()[i] + bias(i)) * multiplier(i)) + zp;
+            y.mutableData<Q>()[i] = static_cast<Q>(std::clamp(q, lo, hi));
+        }
+    };
+    if (yZeroPoint.dtype() == DType::UInt8)
+        run(uint8_t{});
+    else if (yZeroPoint.dtype() == DType::Int8)
+        run(int8_t{});
+    else
+        return ctx.error("y_zero_point must be int8 or uint8, got " + yZeroPoint.describe());
+    return Status::ok();
+}
 
 } // namespace qs::ops

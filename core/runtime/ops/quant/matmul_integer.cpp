@@ -45,26 +45,12 @@ public:
         if (bScale.elementCount() != 1 && bScale.elementCount() != result->n)
             return ctx.error("b_scale has " + std::to_string(bScale.elementCount()) +
                              " values; 1 or " + std::to_string(result->n) + " are needed");
-        const Tensor &acc = result->accumulator;
-        Tensor &y = ctx.allocateOutput(0, yZeroPoint.dtype(), acc.shape());
         const float a = scalarOrAt(aScale, 0), ys = scalarOrAt(yScale, 0);
-        auto requantize = [&](auto tag) {
-            using Q = decltype(tag);
-            const float zp = float(yZeroPoint.data<Q>()[0]);
-            constexpr float lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
-            for (int64_t i = 0; i < acc.elementCount(); ++i) {
-                const float multiplier = a * scalarOrAt(bScale, i % result->n) / ys;
-                const float q = std::nearbyint(float(acc.data<int32_t>()[i]) * multiplier) + zp;
-                y.mutableData<Q>()[i] = static_cast<Q>(std::clamp(q, lo, hi));
-            }
-        };
-        if (yZeroPoint.dtype() == DType::UInt8)
-            requantize(uint8_t{});
-        else if (yZeroPoint.dtype() == DType::Int8)
-            requantize(int8_t{});
-        else
-            return ctx.error("y_zero_point must be int8 or uint8, got " + yZeroPoint.describe());
-        return Status::ok();
+        const int64_t n = result->n;
+        return requantizeToOutput(
+            ctx, result->accumulator, yZeroPoint,
+            [&](int64_t i) { return a * scalarOrAt(bScale, i % n) / ys; },
+            [](int64_t) { return int32_t{0}; });
     }
 };
 
