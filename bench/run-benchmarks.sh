@@ -40,3 +40,7 @@ awk -v a="$best_ours" -v b="$best_py" -v r="$ours_rss" -v s="$size_mb" \
 echo
 echo "== engine latency vs ONNX Runtime"
 /usr/bin/python3 "$(dirname "$0")/engine_vs_ort.py" "$build" "$cache"
+
+echo
+echo "== quantization"
+/usr/bin/python3 "$(dirname "$0")/quant_figures.py" "$build" "$cache"

@@ -2,6 +2,7 @@
 
 #include "cli/inspect_command.h"
 #include "cli/ops_command.h"
+#include "cli/quantize_command.h"
 #include "cli/run_command.h"
 
 #include <ostream>
@@ -24,6 +25,11 @@ commands:
       Run the model on the CPU with Quantscope's engine. Inputs: .npy or TensorProto .pb
       files; --random fills the others from the signature (floats in [0,1), integers in
       [0,8)). Outputs go to DIR/<name>.npy. --json prints output shapes and latency.
+  quantize MODEL -o OUT --mode dynamic|static|fp16 [options]
+      INT8 dynamic, INT8 static (QDQ or QOperator, calibrated on --calib-dir: images,
+      .npy or .pb files) or FP16, with node and op-type exclusion. Every setting is a
+      recipe field (--recipe FILE.textproto; flags override it); the effective recipe is
+      written beside OUT as OUT.recipe.textproto. `quantize --help` lists the options.
   ops [--json]
       The operators the engine implements, with their opset since-versions.
 
@@ -56,6 +62,8 @@ int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &e
         return inspectCommand(rest, out, err);
     if (command == "run")
         return runCommand(rest, out, err);
+    if (command == "quantize")
+        return quantizeCommand(rest, out, err);
     if (command == "ops")
         return opsCommand(rest, out, err);
     err << "quantscope-cli: unknown command '" << command << "' (see quantscope-cli --help)\n";

@@ -1,6 +1,7 @@
 #include "cli/cli_progress.h"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <ostream>
 #include <unistd.h>
@@ -25,6 +26,7 @@ extern "C" void cancelOnInterrupt(int)
 TerminalProgress::TerminalProgress(std::ostream &err)
     : m_err(err)
     , m_interactive(::isatty(STDERR_FILENO) != 0)
+    , m_lastLine(std::chrono::steady_clock::now())
 {
     TerminalProgress *expected = nullptr;
     if (g_interruptible.compare_exchange_strong(expected, this)) {
@@ -47,8 +49,16 @@ TerminalProgress::~TerminalProgress()
 
 void TerminalProgress::report(int64_t done, int64_t total, std::string_view what)
 {
-    if (!m_interactive)
+    if (!m_interactive) {
+        // Logs (CI, pipes) get a line every few seconds of a long job, nothing for quick ones,
+        // so a bad-input run still prints just its one error line.
+        const auto now = std::chrono::steady_clock::now();
+        if (now - m_lastLine >= std::chrono::seconds(5)) {
+            m_lastLine = now;
+            m_err << "[" << done << "/" << total << "] " << what << "\n" << std::flush;
+        }
         return;
+    }
     m_err << "\r\033[K[" << done << "/" << total << "] " << what << std::flush;
     m_wroteLine = true;
 }

@@ -1,9 +1,11 @@
 #pragma once
 // Progress for the terminal: one line on stderr that rewrites itself when stderr is a
-// terminal, and stays quiet otherwise so logs and CI output are not flooded.
+// terminal; otherwise a line every few seconds, so logs show long jobs moving without being
+// flooded.
 
 #include "util/progress.h"
 
+#include <chrono>
 #include <iosfwd>
 
 namespace qs::cli {
@@ -19,6 +21,7 @@ private:
     std::ostream &m_err;
     bool m_interactive;
     bool m_wroteLine = false;
+    std::chrono::steady_clock::time_point m_lastLine;
 };
 
 } // namespace qs::cli

@@ -1,5 +1,6 @@
 #include "cli/run_command.h"
 
+#include "cli/arguments.h"
 #include "cli/cli.h"
 #include "cli/cli_progress.h"
 #include "model/model.h"
@@ -9,7 +10,6 @@
 #include "util/json_writer.h"
 #include "util/latency_stats.h"
 
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -39,31 +39,6 @@ struct RunArguments
     int iterations = 1;
     bool json = false;
 };
-
-// A usage problem, reported as "quantscope-cli run: <message>".
-struct UsageError
-{
-    std::string message;
-};
-
-template<typename T>
-std::optional<T> parseNumber(std::string_view text)
-{
-    T value{};
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size())
-        return std::nullopt;
-    return value;
-}
-
-std::pair<std::string, std::string> splitAssignment(const std::string &option,
-                                                    const std::string &text)
-{
-    const size_t equals = text.rfind('=');
-    if (equals == std::string::npos || equals == 0 || equals + 1 == text.size())
-        throw UsageError{option + " expects NAME=VALUE, got '" + text + "'"};
-    return {text.substr(0, equals), text.substr(equals + 1)};
-}
 
 Shape parseShape(const std::string &name, const std::string &text)
 {
@@ -143,15 +118,6 @@ RunArguments parseArguments(const std::vector<std::string> &args)
     if (parsed.modelPath.empty())
         throw UsageError{"no model given"};
     return parsed;
-}
-
-int exitCodeFor(const Status &status)
-{
-    switch (status.code()) {
-    case StatusCode::Internal: return kInternalError;
-    case StatusCode::Cancelled: return kCancelled;
-    default: return kBadInput;
-    }
 }
 
 // Reads --input files and makes --shape / --random inputs.

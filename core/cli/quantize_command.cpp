@@ -1,0 +1,320 @@
+#include "cli/quantize_command.h"
+
+#include "cli/arguments.h"
+#include "cli/cli.h"
+#include "cli/cli_progress.h"
+#include "model/model.h"
+#include "quant/quantizer.h"
+#include "quant/recipe_io.h"
+
+#include <filesystem>
+#include <functional>
+#include <ostream>
+
+namespace qs::cli {
+
+namespace {
+
+constexpr const char *kQuantizeUsage =
+    "usage: quantscope-cli quantize MODEL -o OUT --mode dynamic|static|fp16\n"
+    "       [--format qdq|qoperator] [--weight-type int8|uint8] [--activation-type int8|uint8]\n"
+    "       [--per-channel] [--reduce-range] [--symmetric-activations]\n"
+    "       [--symmetric-weights | --asymmetric-weights]\n"
+    "       [--calib-dir DIR] [--calib-method minmax|percentile|entropy] [--calib-samples N]\n"
+    "       [--percentile P] [--bins N] [--quantized-bins N] [--moving-average [C]]\n"
+    "       [--image-size HxW] [--pixel-range 0-1|0-255] [--mean a,b,c] [--std a,b,c] [--bgr]\n"
+    "       [--layout nchw|nhwc] [--op-types A,B] [--nodes A,B] [--exclude-nodes A,B]\n"
+    "       [--exclude-op-types A,B] [--keep-io-types] [--block-ops A,B] [--block-nodes A,B]\n"
+    "       [--min-positive F] [--max-finite F] [--recipe FILE] [--threads N]\n";
+
+using Edit = std::function<void(quantscope::Recipe &)>;
+
+template<typename Enum>
+Enum parseChoice(const std::string &option, const std::string &text,
+                 std::initializer_list<std::pair<const char *, Enum>> choices)
+{
+    std::string names;
+    for (const auto &[name, value] : choices) {
+        if (text == name)
+            return value;
+        names += (names.empty() ? "" : ", ") + std::string(name);
+    }
+    throw UsageError{option + " expects one of " + names + ", got '" + text + "'"};
+}
+
+std::vector<float> parseFloats(const std::string &option, const std::string &text)
+{
+    std::vector<float> values;
+    for (const auto &item : splitList(option, text)) {
+        char *end = nullptr;
+        const float value = std::strtof(item.c_str(), &end);
+        if (end != item.c_str() + item.size())
+            throw UsageError{option + ": '" + item + "' is not a number"};
+        values.push_back(value);
+    }
+    if (values.size() != 1 && values.size() != 3)
+        throw UsageError{option + " expects 1 or 3 values, got " + std::to_string(values.size())};
+    return values;
+}
+
+void setStrings(google::protobuf::RepeatedPtrField<std::string> &field,
+                const std::vector<std::string> &values)
+{
+    field.Clear();
+    for (const auto &value : values)
+        *field.Add() = value;
+}
+
+struct QuantizeArguments
+{
+    std::string modelPath;
+    std::string outputPath;
+    std::string recipePath;
+    int threads = 0;
+    std::vector<Edit> edits; // applied in order over the --recipe file
+};
+
+quantscope::QuantType parseType(const std::string &option, const std::string &text)
+{
+    return parseChoice<quantscope::QuantType>(
+        option, text, {{"int8", quantscope::QUANT_TYPE_INT8}, {"uint8", quantscope::QUANT_TYPE_UINT8}});
+}
+
+QuantizeArguments parseArguments(const std::vector<std::string> &args)
+{
+    QuantizeArguments parsed;
+    ArgumentCursor cursor(args);
+    auto edit = [&](Edit e) { parsed.edits.push_back(std::move(e)); };
+    while (cursor.next()) {
+        const std::string arg = cursor.current();
+        if (arg == "-o" || arg == "--output") {
+            parsed.outputPath = cursor.value();
+        } else if (arg == "--recipe") {
+            parsed.recipePath = cursor.value();
+        } else if (arg == "--threads") {
+            parsed.threads = cursor.count(0);
+        } else if (arg == "--mode") {
+            const auto mode = parseChoice<quantscope::QuantMode>(
+                arg, cursor.value(),
+                {{"dynamic", quantscope::QUANT_MODE_DYNAMIC},
+                 {"static", quantscope::QUANT_MODE_STATIC},
+                 {"fp16", quantscope::QUANT_MODE_FP16}});
+            edit([mode](auto &r) { r.set_mode(mode); });
+        } else if (arg == "--format") {
+            const auto format = parseChoice<quantscope::QuantFormat>(
+                arg, cursor.value(),
+                {{"qdq", quantscope::QUANT_FORMAT_QDQ},
+                 {"qoperator", quantscope::QUANT_FORMAT_QOPERATOR}});
+            edit([format](auto &r) { r.set_format(format); });
+        } else if (arg == "--weight-type") {
+            const auto type = parseType(arg, cursor.value());
+            edit([type](auto &r) { r.set_weight_type(type); });
+        } else if (arg == "--activation-type") {
+            const auto type = parseType(arg, cursor.value());
+            edit([type](auto &r) { r.set_activation_type(type); });
+        } else if (arg == "--per-channel") {
+            edit([](auto &r) { r.set_per_channel(true); });
+        } else if (arg == "--reduce-range") {
+            edit([](auto &r) { r.set_reduce_range(true); });
+        } else if (arg == "--symmetric-activations") {
+            edit([](auto &r) { r.set_symmetric_activations(true); });
+        } else if (arg == "--symmetric-weights") {
+            edit([](auto &r) { r.set_symmetric_weights(true); });
+        } else if (arg == "--asymmetric-weights") {
+            edit([](auto &r) { r.set_symmetric_weights(false); });
+        } else if (arg == "--calib-dir") {
+            const std::string dir = cursor.value();
+            edit([dir](auto &r) { r.mutable_calibration()->set_data_dir(dir); });
+        } else if (arg == "--calib-method") {
+            const auto method = parseChoice<quantscope::CalibrationMethod>(
+                arg, cursor.value(),
+                {{"minmax", quantscope::CALIBRATION_METHOD_MINMAX},
+                 {"percentile", quantscope::CALIBRATION_METHOD_PERCENTILE},
+                 {"entropy", quantscope::CALIBRATION_METHOD_ENTROPY}});
+            edit([method](auto &r) { r.mutable_calibration()->set_method(method); });
+        } else if (arg == "--calib-samples") {
+            const int samples = cursor.count(1);
+            edit([samples](auto &r) { r.mutable_calibration()->set_max_samples(samples); });
+        } else if (arg == "--percentile") {
+            const double p = cursor.number();
+            if (!(p > 0 && p <= 100))
+                throw UsageError{"--percentile expects a value in (0, 100]"};
+            edit([p](auto &r) { r.mutable_calibration()->set_percentile(float(p)); });
+        } else if (arg == "--bins") {
+            const int bins = cursor.count(8);
+            edit([bins](auto &r) { r.mutable_calibration()->set_num_bins(bins); });
+        } else if (arg == "--quantized-bins") {
+            const int bins = cursor.count(2);
+            edit([bins](auto &r) { r.mutable_calibration()->set_num_quantized_bins(bins); });
+        } else if (arg == "--moving-average") {
+            edit([](auto &r) { r.mutable_calibration()->set_moving_average(true); });
+        } else if (arg == "--averaging-constant") {
+            const double c = cursor.number();
+            if (!(c > 0 && c <= 1))
+                throw UsageError{"--averaging-constant expects a value in (0, 1]"};
+            edit([c](auto &r) {
+                r.mutable_calibration()->set_moving_average(true);
+                r.mutable_calibration()->set_averaging_constant(float(c));
+            });
+        } else if (arg == "--image-size") {
+            const std::string text = cursor.value();
+            const size_t x = text.find('x');
+            const auto h = parseNumber<int>(text.substr(0, x));
+            const auto w = x == std::string::npos ? std::nullopt
+                                                  : parseNumber<int>(text.substr(x + 1));
+            if (!h || !w || *h <= 0 || *w <= 0)
+                throw UsageError{"--image-size expects HxW like 640x640, got '" + text + "'"};
+            edit([h = *h, w = *w](auto &r) {
+                auto *prep = r.mutable_calibration()->mutable_preprocessing();
+                prep->set_height(h);
+                prep->set_width(w);
+            });
+        } else if (arg == "--pixel-range") {
+            const auto range = parseChoice<quantscope::PixelRange>(
+                arg, cursor.value(),
+                {{"0-1", quantscope::PIXEL_RANGE_0_1}, {"0-255", quantscope::PIXEL_RANGE_0_255}});
+            edit([range](auto &r) {
+                r.mutable_calibration()->mutable_preprocessing()->set_pixel_range(range);
+            });
+        } else if (arg == "--mean" || arg == "--std") {
+            const std::vector<float> values = parseFloats(arg, cursor.value());
+            if (arg == "--std")
+                for (const float v : values)
+                    if (v == 0.0f)
+                        throw UsageError{"--std values must be non-zero"};
+            const bool mean = arg == "--mean";
+            edit([values, mean](auto &r) {
+                auto *prep = r.mutable_calibration()->mutable_preprocessing();
+                auto *field = mean ? prep->mutable_mean() : prep->mutable_std();
+                field->Clear();
+                for (const float v : values)
+                    field->Add(v);
+            });
+        } else if (arg == "--bgr") {
+            edit([](auto &r) { r.mutable_calibration()->mutable_preprocessing()->set_bgr(true); });
+        } else if (arg == "--layout") {
+            const auto layout = parseChoice<quantscope::TensorLayout>(
+                arg, cursor.value(),
+                {{"nchw", quantscope::TENSOR_LAYOUT_NCHW}, {"nhwc", quantscope::TENSOR_LAYOUT_NHWC}});
+            edit([layout](auto &r) {
+                r.mutable_calibration()->mutable_preprocessing()->set_layout(layout);
+            });
+        } else if (arg == "--op-types" || arg == "--nodes" || arg == "--exclude-nodes"
+                   || arg == "--exclude-op-types" || arg == "--block-ops"
+                   || arg == "--block-nodes") {
+            const std::vector<std::string> list = splitList(arg, cursor.value());
+            edit([arg, list](quantscope::Recipe &r) {
+                if (arg == "--op-types")
+                    setStrings(*r.mutable_op_types_to_quantize(), list);
+                else if (arg == "--nodes")
+                    setStrings(*r.mutable_nodes_to_quantize(), list);
+                else if (arg == "--exclude-nodes")
+                    setStrings(*r.mutable_nodes_to_exclude(), list);
+                else if (arg == "--exclude-op-types")
+                    setStrings(*r.mutable_op_types_to_exclude(), list);
+                else if (arg == "--block-ops")
+                    setStrings(*r.mutable_fp16()->mutable_op_block_list(), list);
+                else
+                    setStrings(*r.mutable_fp16()->mutable_node_block_list(), list);
+            });
+        } else if (arg == "--keep-io-types") {
+            edit([](auto &r) { r.mutable_fp16()->set_keep_io_types(true); });
+        } else if (arg == "--min-positive" || arg == "--max-finite") {
+            const double value = cursor.number();
+            if (!(value > 0))
+                throw UsageError{arg + " expects a positive number"};
+            const bool minimum = arg == "--min-positive";
+            edit([value, minimum](auto &r) {
+                if (minimum)
+                    r.mutable_fp16()->set_min_positive_val(float(value));
+                else
+                    r.mutable_fp16()->set_max_finite_val(float(value));
+            });
+        } else if (arg.starts_with("-")) {
+            throw UsageError{"unknown option '" + arg + "'"};
+        } else if (parsed.modelPath.empty()) {
+            parsed.modelPath = arg;
+        } else {
+            throw UsageError{"one model at a time ('" + parsed.modelPath + "' and '" + arg
+                             + "' given)"};
+        }
+    }
+    return parsed;
+}
+
+std::string megabytes(uint64_t bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f MB", double(bytes) / 1e6);
+    return text;
+}
+
+} // namespace
+
+int quantizeCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
+{
+    for (const auto &arg : args)
+        if (arg == "-h" || arg == "--help") {
+            out << kQuantizeUsage;
+            return kSuccess;
+        }
+    QuantizeArguments arguments;
+    quantscope::Recipe recipe;
+    try {
+        arguments = parseArguments(args);
+    } catch (const UsageError &usage) {
+        err << "quantscope-cli quantize: " << usage.message << "\n" << kQuantizeUsage;
+        return kBadInput;
+    }
+    auto fail = [&err](const Status &status) {
+        err << "error: " << status.message() << "\n";
+        return exitCodeFor(status);
+    };
+    if (!arguments.recipePath.empty()) {
+        auto loaded = loadRecipe(arguments.recipePath);
+        if (!loaded)
+            return fail(loaded.status());
+        recipe = std::move(*loaded);
+    }
+    for (const auto &edit : arguments.edits)
+        edit(recipe);
+    if (!arguments.modelPath.empty())
+        recipe.set_input_model(arguments.modelPath);
+    if (!arguments.outputPath.empty())
+        recipe.set_output_model(arguments.outputPath);
+    if (recipe.input_model().empty() || recipe.output_model().empty()) {
+        err << "quantscope-cli quantize: "
+            << (recipe.input_model().empty() ? "no model given" : "no output given (-o OUT)")
+            << "\n" << kQuantizeUsage;
+        return kBadInput;
+    }
+    const std::string output = recipe.output_model();
+    std::error_code ec;
+    if (std::filesystem::equivalent(recipe.input_model(), output, ec))
+        return fail(invalidArgument(output + ": the output would overwrite the input model"));
+
+    TerminalProgress progress(err);
+    auto model = Model::load(recipe.input_model(), progress);
+    if (!model)
+        return fail(model.status());
+    QuantizeSettings settings;
+    settings.threads = arguments.threads;
+    auto result = quantizeModel(*model, recipe, settings, progress);
+    if (!result)
+        return fail(result.status().withContext(recipe.input_model()));
+    for (const auto &diagnostic : result->diagnostics)
+        err << severityName(diagnostic.severity) << ": "
+            << (diagnostic.node.empty() ? "" : "node '" + diagnostic.node + "': ")
+            << diagnostic.message << "\n";
+    const Status saved = saveQuantizeResult(*result, output, (*model)->baseDir());
+    if (!saved)
+        return fail(saved);
+    const uint64_t before = (*model)->fileBytes();
+    const uint64_t after = std::filesystem::file_size(output, ec);
+    out << result->summary << "\n";
+    out << "wrote " << output << " (" << megabytes(after) << ", " << megabytes(before)
+        << " before) and " << recipePathFor(output) << "\n";
+    return kSuccess;
+}
+
+} // namespace qs::cli

@@ -1,0 +1,190 @@
+#include "data/image_decoder.h"
+
+#include <QImage>
+#include <QImageReader>
+#include <QString>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace qs {
+
+namespace {
+
+std::string inputLabel(const InputSpec &input)
+{
+    return "input '" + input.name + "' " + shapeToString(input.shape);
+}
+
+// The model's size for an axis wins; prep only fills in what the model leaves dynamic, and a
+// different value in prep would make tensors the model rejects, so it is an error here instead.
+Result<int64_t> resolveSize(const InputSpec &input, int64_t modelDim, int32_t prepValue,
+                            const char *what)
+{
+    if (prepValue < 0)
+        return invalidArgument(std::string("preprocessing ") + what + " " +
+                               std::to_string(prepValue) + " is negative");
+    if (modelDim >= 0) {
+        if (prepValue != 0 && prepValue != modelDim)
+            return invalidArgument(inputLabel(input) + " has " + what + " " +
+                                   std::to_string(modelDim) + ", but the preprocessing asks for " +
+                                   std::to_string(prepValue));
+        return modelDim;
+    }
+    if (prepValue == 0)
+        return invalidArgument(inputLabel(input) + " has a dynamic " + what +
+                               ": set the image height and width in the preprocessing");
+    return int64_t(prepValue);
+}
+
+// Fills `values` (1 or 3 per-channel numbers, or none) into `out`.
+Status perChannel(const google::protobuf::RepeatedField<float> &values, const char *what,
+                  float (&out)[3])
+{
+    if (values.empty())
+        return Status::ok();
+    if (values.size() != 1 && values.size() != 3)
+        return invalidArgument(std::string("preprocessing ") + what + " has " +
+                               std::to_string(values.size()) +
+                               " values; give 1 (all channels) or 3 (R, G, B)");
+    for (int c = 0; c < 3; ++c)
+        out[c] = values.size() == 1 ? values[0] : values[c];
+    return Status::ok();
+}
+
+template<typename T>
+void storePixels(const QImage &rgb, Tensor &tensor, bool nhwc, bool bgr, float scale,
+                 const float (&mean)[3], const float (&stddev)[3])
+{
+    const int64_t height = rgb.height();
+    const int64_t width = rgb.width();
+    const int64_t plane = height * width;
+    T *out = tensor.mutableData<T>();
+    for (int64_t y = 0; y < height; ++y) {
+        const uchar *line = rgb.constScanLine(int(y));
+        for (int64_t x = 0; x < width; ++x) {
+            for (int c = 0; c < 3; ++c) {
+                // Channel c of the tensor; in BGR order it reads the image's channel 2 - c.
+                const float raw = line[x * 3 + (bgr ? 2 - c : c)];
+                const float value = (raw * scale - mean[c]) / stddev[c];
+                const int64_t index = nhwc ? (y * width + x) * 3 + c : c * plane + y * width + x;
+                out[index] = T(value);
+            }
+        }
+    }
+}
+
+} // namespace
+
+const std::vector<std::string> &imageExtensions()
+{
+    static const std::vector<std::string> extensions = [] {
+        std::vector<std::string> list = {"png", "jpg", "jpeg", "bmp"};
+        // WebP comes from an optional Qt plugin (qt6-image-formats-plugins).
+        if (QImageReader::supportedImageFormats().contains("webp"))
+            list.push_back("webp");
+        return list;
+    }();
+    return extensions;
+}
+
+bool isImageFile(const std::string &path)
+{
+    std::string extension = std::filesystem::path(path).extension().string();
+    if (extension.size() < 2)
+        return false;
+    extension.erase(0, 1);
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char ch) { return char(std::tolower(ch)); });
+    const auto &known = imageExtensions();
+    return std::find(known.begin(), known.end(), extension) != known.end();
+}
+
+Result<ImageDecoder> ImageDecoder::create(const InputSpec &input,
+                                          const quantscope::ImagePreprocessing &prep)
+{
+    if (input.shape.size() != 4)
+        return invalidArgument(inputLabel(input) + " is not a 4-D image input");
+    if (!isFloatingDType(input.type))
+        return invalidArgument(inputLabel(input) + " is " + dtypeName(input.type) +
+                               "; images need a float input");
+
+    ImageDecoder decoder;
+    decoder.m_type = input.type;
+    decoder.m_nhwc = prep.layout() == quantscope::TENSOR_LAYOUT_NHWC;
+    decoder.m_bgr = prep.bgr();
+    if (prep.pixel_range() == quantscope::PIXEL_RANGE_0_255)
+        decoder.m_scale = 1.0f;
+
+    const Shape &shape = input.shape;
+    const size_t channelAxis = decoder.m_nhwc ? 3 : 1;
+    if (shape[channelAxis] >= 0 && shape[channelAxis] != 3)
+        return invalidArgument(inputLabel(input) + " has " + std::to_string(shape[channelAxis]) +
+                               " channels on axis " + std::to_string(channelAxis) + " (" +
+                               (decoder.m_nhwc ? "NHWC" : "NCHW") +
+                               " layout); images give 3 (is the layout right?)");
+    if (shape[0] > 1)
+        return invalidArgument(inputLabel(input) + " has a fixed batch of " +
+                               std::to_string(shape[0]) + "; an image sample has batch 1");
+
+    const size_t heightAxis = decoder.m_nhwc ? 1 : 2;
+    auto height = resolveSize(input, shape[heightAxis], prep.height(), "height");
+    if (!height)
+        return height.status();
+    auto width = resolveSize(input, shape[heightAxis + 1], prep.width(), "width");
+    if (!width)
+        return width.status();
+    decoder.m_height = *height;
+    decoder.m_width = *width;
+    if (decoder.m_height == 0 || decoder.m_width == 0)
+        return invalidArgument(inputLabel(input) + " has an empty image size");
+
+    QS_RETURN_IF_ERROR(perChannel(prep.mean(), "mean", decoder.m_mean));
+    QS_RETURN_IF_ERROR(perChannel(prep.std(), "std", decoder.m_std));
+    for (float value : decoder.m_std) {
+        if (value == 0.0f)
+            return invalidArgument("preprocessing std has a 0, which would divide by zero");
+    }
+
+    decoder.m_shape = decoder.m_nhwc ? Shape{1, decoder.m_height, decoder.m_width, 3}
+                                     : Shape{1, 3, decoder.m_height, decoder.m_width};
+    return decoder;
+}
+
+Result<Tensor> ImageDecoder::decode(const std::string &path) const
+{
+    QImageReader reader(QString::fromStdString(path));
+    QImage image = reader.read();
+    if (image.isNull())
+        return invalidArgument(reader.errorString().toStdString());
+
+    const int width = int(m_width);
+    const int height = int(m_height);
+    if (image.width() != width || image.height() != height)
+        image = image.scaled(width, height, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    // One byte per channel, no alpha; grayscale and palette images become RGB here.
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
+    if (rgb.isNull())
+        return internalError("cannot convert the image to RGB");
+
+    Tensor tensor = Tensor::allocate(m_type, m_shape);
+    switch (m_type) {
+    case DType::Float32:
+        storePixels<float>(rgb, tensor, m_nhwc, m_bgr, m_scale, m_mean, m_std);
+        return tensor;
+    case DType::Float64:
+        storePixels<double>(rgb, tensor, m_nhwc, m_bgr, m_scale, m_mean, m_std);
+        return tensor;
+    case DType::Float16:
+        storePixels<Eigen::half>(rgb, tensor, m_nhwc, m_bgr, m_scale, m_mean, m_std);
+        return tensor;
+    case DType::BFloat16:
+        storePixels<Eigen::bfloat16>(rgb, tensor, m_nhwc, m_bgr, m_scale, m_mean, m_std);
+        return tensor;
+    default: // create() admits float types only
+        return internalError("image tensors of type " + dtypeName(m_type) + " are not supported");
+    }
+}
+
+} // namespace qs

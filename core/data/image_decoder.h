@@ -1,0 +1,50 @@
+#pragma once
+// Image files -> input tensors, as ImagePreprocessing says (size, channel order, pixel range,
+// mean/std, layout). The only place in core that uses Qt (QtGui's QImage, which reads files
+// without a QGuiApplication): the rest of core stays Qt-free.
+
+#include "data/sample_source.h"
+
+#include <string>
+#include <vector>
+
+namespace qs {
+
+// File extensions (lower case, no dot) that decode here: png, jpg, jpeg, bmp, and webp when the
+// Qt image plugin for it is installed.
+const std::vector<std::string> &imageExtensions();
+// By extension, case-insensitive.
+bool isImageFile(const std::string &path);
+
+class ImageDecoder
+{
+public:
+    // Checks once, before any file is read, that `input` can take an image (4-D float, 3 channels
+    // or dynamic) and that `prep` is complete: H and W from the model or from prep when the model
+    // leaves them dynamic, 1 or 3 mean/std values.
+    static Result<ImageDecoder> create(const InputSpec &input,
+                                       const quantscope::ImagePreprocessing &prep);
+
+    // Decodes, converts to RGB, resizes and normalizes one file: [1,3,H,W] or [1,H,W,3].
+    // The error says why the file cannot be decoded (the caller adds the path).
+    Result<Tensor> decode(const std::string &path) const;
+
+    int64_t height() const { return m_height; }
+    int64_t width() const { return m_width; }
+    const Shape &outputShape() const { return m_shape; }
+
+private:
+    ImageDecoder() = default;
+
+    DType m_type = DType::Float32;
+    int64_t m_height = 0;
+    int64_t m_width = 0;
+    bool m_nhwc = false;
+    bool m_bgr = false;
+    float m_scale = 1.0f / 255.0f; // raw 0-255 byte -> the pixel range
+    float m_mean[3] = {0.0f, 0.0f, 0.0f};
+    float m_std[3] = {1.0f, 1.0f, 1.0f};
+    Shape m_shape;
+};
+
+} // namespace qs

@@ -1,0 +1,126 @@
+#include "quant/calibration/calibrator.h"
+
+#include "runtime/session.h"
+
+#include <mutex>
+#include <variant>
+
+namespace qs {
+
+CalibrationSettings calibrationSettings(const quantscope::Calibration &calibration,
+                                        bool symmetricActivations)
+{
+    CalibrationSettings settings;
+    if (calibration.method() != quantscope::CALIBRATION_METHOD_UNSPECIFIED)
+        settings.method = calibration.method();
+    settings.movingAverage = calibration.moving_average();
+    if (calibration.averaging_constant() > 0)
+        settings.averagingConstant = calibration.averaging_constant();
+    if (calibration.percentile() > 0)
+        settings.percentile = calibration.percentile();
+    if (calibration.num_bins() > 0)
+        settings.bins = calibration.num_bins();
+    if (calibration.num_quantized_bins() > 0)
+        settings.quantizedBins = calibration.num_quantized_bins();
+    settings.symmetric = symmetricActivations;
+    return settings;
+}
+
+namespace {
+
+using Collector = std::variant<MinMaxCollector, HistogramCollector>;
+
+Collector makeCollector(const CalibrationSettings &settings)
+{
+    if (settings.method == quantscope::CALIBRATION_METHOD_PERCENTILE
+        || settings.method == quantscope::CALIBRATION_METHOD_ENTROPY)
+        return HistogramCollector(settings.bins);
+    return MinMaxCollector(settings.movingAverage, settings.averagingConstant);
+}
+
+void addValues(Collector &collector, const Tensor &value)
+{
+    if (value.dtype() != DType::Float32)
+        return;
+    std::visit([&](auto &c) { c.add(value.data<float>(), value.elementCount()); }, collector);
+}
+
+std::optional<TensorRange> finalRange(const Collector &collector,
+                                      const CalibrationSettings &settings)
+{
+    if (const auto *minMax = std::get_if<MinMaxCollector>(&collector)) {
+        if (minMax->empty())
+            return std::nullopt;
+        return minMax->range();
+    }
+    const auto &histogram = std::get<HistogramCollector>(collector);
+    if (histogram.empty())
+        return std::nullopt;
+    if (settings.method == quantscope::CALIBRATION_METHOD_ENTROPY)
+        return histogram.entropyRange(settings.quantizedBins);
+    return histogram.percentileRange(settings.percentile, settings.symmetric);
+}
+
+} // namespace
+
+Result<CalibrationResult> calibrate(const Session &session, SampleSource &source,
+                                    const std::set<std::string> &tensors,
+                                    const CalibrationSettings &settings, Progress &progress)
+{
+    std::map<std::string, Collector> collectors;
+    for (const auto &name : tensors)
+        collectors.emplace(name, makeCollector(settings));
+
+    // Kernels may run subgraphs on worker threads; the observer is the one shared writer.
+    std::mutex mutex;
+    RunOptions runOptions;
+    runOptions.progress = &progress;
+    runOptions.observer = [&](const std::string &name, const Tensor &value) {
+        auto it = collectors.find(name);
+        if (it == collectors.end())
+            return;
+        std::lock_guard lock(mutex);
+        addValues(it->second, value);
+    };
+
+    CalibrationResult result;
+    const int64_t total = source.count();
+    const std::string what = "calibrating on " + source.describe();
+    progress.report(0, total, what);
+    while (true) {
+        if (progress.cancelled())
+            return cancelled("calibration cancelled after " + std::to_string(result.samples)
+                             + " samples");
+        auto sample = source.next();
+        if (!sample)
+            return sample.status();
+        if (!sample->has_value())
+            break;
+        // Graph inputs are not produced by a node, so the observer never sees them.
+        for (const auto &[name, tensor] : (*sample)->inputs)
+            if (auto it = collectors.find(name); it != collectors.end())
+                addValues(it->second, tensor);
+        auto outputs = session.run((*sample)->inputs, runOptions);
+        if (!outputs)
+            return outputs.status().withContext((*sample)->origin);
+        ++result.samples;
+        progress.report(result.samples, total, what);
+    }
+    if (result.samples == 0)
+        return invalidArgument(source.describe() + ": no usable sample for calibration");
+    result.diagnostics = source.skipped();
+
+    for (const auto &[name, collector] : collectors) {
+        if (auto range = finalRange(collector, settings))
+            result.ranges.emplace(name, *range);
+        else
+            result.diagnostics.push_back({Severity::Warning,
+                                          "tensor '" + name
+                                              + "' was never computed (or never finite) during "
+                                                "calibration; it stays in float",
+                                          {}});
+    }
+    return result;
+}
+
+} // namespace qs

@@ -1,0 +1,70 @@
+#pragma once
+// Streaming range statistics of one activation tensor across calibration samples. Each sample's
+// values are folded in and dropped: memory stays the same whether 10 or 10,000 samples run
+// (ONNX Runtime's calibrators keep every activation of every sample until the end and run out
+// of memory on large sets: onnxruntime#10503, #11020).
+#include "runtime/tensor.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace qs {
+
+struct TensorRange
+{
+    float min = 0.0f;
+    float max = 0.0f;
+};
+
+// MinMax: the extremes over all samples, or (moving average) each sample's extremes folded in
+// with weight `averagingConstant`, as ORT's MinMaxCalibrater does.
+class MinMaxCollector
+{
+public:
+    MinMaxCollector(bool movingAverage, float averagingConstant);
+    void add(const float *values, int64_t count);
+    bool empty() const { return !m_seen; }
+    TensorRange range() const { return m_range; }
+
+private:
+    bool m_movingAverage;
+    float m_averagingConstant;
+    bool m_seen = false;
+    TensorRange m_range;
+};
+
+// A histogram over [-T, T] with a fixed number of bins. T starts at the first sample's max |x|
+// and doubles when a later sample goes beyond it; doubling merges bin pairs exactly, so merged
+// histograms are the same as if the final range had been known from the start (up to that
+// 2x resolution), and memory is fixed at `bins` counters.
+class HistogramCollector
+{
+public:
+    explicit HistogramCollector(int bins);
+    void add(const float *values, int64_t count);
+    bool empty() const { return m_total == 0; }
+
+    // The range keeping `percentile` % of the values: symmetric cuts |x|, otherwise
+    // (100 - percentile) / 2 % is cut from each side. Clipped to the observed min/max.
+    TensorRange percentileRange(double percentile, bool symmetric) const;
+    // The symmetric threshold whose quantization into `quantizedBins` levels loses the least
+    // information (KL divergence between the clipped and the quantized distribution), as in
+    // ORT's entropy calibrator and TensorRT's. Clipped to the observed min/max.
+    TensorRange entropyRange(int quantizedBins) const;
+
+    const std::vector<int64_t> &counts() const { return m_counts; }
+    double threshold() const { return m_threshold; }
+
+private:
+    void widenTo(double absMax);
+    double binEdge(int64_t index) const; // left edge of bin `index`; index == bins: T
+    TensorRange clipToObserved(TensorRange range) const;
+
+    std::vector<int64_t> m_counts;
+    double m_threshold = 0.0; // T
+    int64_t m_total = 0;
+    float m_min = 0.0f;
+    float m_max = 0.0f;
+};
+
+} // namespace qs

@@ -1,0 +1,18 @@
+#pragma once
+// Static INT8 in QOperator format: Conv -> QLinearConv and MatMul -> QLinearMatMul with int8/
+// uint8 tensors between them; pass-through ops (MaxPool, Reshape, Transpose, ...) run directly on
+// the quantized tensors; QuantizeLinear/DequantizeLinear appear only where float and quantized
+// parts meet. Only standard ONNX ops: the ops ONNX has no QLinear form for (Add, Mul, Gemm,
+// ConvTranspose, ...) stay float. A dequantized tensor gets back its original name, so graph
+// outputs and float readers see the same names as in the FP32 model.
+#include "quant/quant_emitter.h"
+
+namespace qs {
+
+Result<onnx::ModelProto> writeQOperatorModel(std::shared_ptr<const Model> model,
+                                             const StaticPlan &plan,
+                                             const std::map<std::string, TensorRange> &ranges,
+                                             const StaticWriteOptions &options,
+                                             Progress &progress);
+
+} // namespace qs

@@ -1,0 +1,210 @@
+#include "quant/quant_emitter.h"
+
+#include "model/model.h"
+#include "runtime/tensor_io.h"
+
+namespace qs {
+
+QuantEmitter::QuantEmitter(std::shared_ptr<const Model> model, const StaticPlan &plan,
+                           const std::map<std::string, TensorRange> &ranges,
+                           StaticWriteOptions options, GraphRewriter &names)
+    : m_model(std::move(model))
+    , m_plan(plan)
+    , m_ranges(ranges)
+    , m_options(options)
+    , m_names(names)
+{}
+
+std::optional<QuantParams> QuantEmitter::activationParams(const std::string &tensor) const
+{
+    auto planned = m_plan.activations.find(tensor);
+    if (planned == m_plan.activations.end())
+        return std::nullopt;
+    auto range = m_ranges.find(planned->second);
+    if (range == m_ranges.end())
+        return std::nullopt;
+    // Reduce-range applies to weights only, as in ORT: activations use the full 8 bits.
+    const QuantRange limits = quantRange(m_options.activationType, false,
+                                         m_options.symmetricActivations);
+    return computeQuantParams(range->second.min, range->second.max, limits,
+                              m_options.symmetricActivations);
+}
+
+namespace {
+
+Tensor scalarZeroPoint(DType type, int32_t value)
+{
+    if (type == DType::UInt8)
+        return Tensor::scalar<uint8_t>(static_cast<uint8_t>(value));
+    if (type == DType::Int8)
+        return Tensor::scalar<int8_t>(static_cast<int8_t>(value));
+    return Tensor::scalar<int32_t>(value);
+}
+
+Tensor zeroPointVector(DType type, const std::vector<int32_t> &values)
+{
+    const Shape shape{static_cast<int64_t>(values.size())};
+    if (type == DType::UInt8)
+        return Tensor::fromVector<uint8_t>(shape, {values.begin(), values.end()});
+    if (type == DType::Int8)
+        return Tensor::fromVector<int8_t>(shape, {values.begin(), values.end()});
+    return Tensor::fromVector<int32_t>(shape, values);
+}
+
+} // namespace
+
+ScaleZeroPoint QuantEmitter::activationScaleZeroPoint(onnx::GraphProto &graph,
+                                                      const std::string &tensor)
+{
+    const std::string &source = m_plan.activations.at(tensor);
+    const auto key = std::make_pair(&graph, source);
+    if (auto it = m_activationPairs.find(key); it != m_activationPairs.end())
+        return it->second;
+    ScaleZeroPoint pair;
+    pair.params = *activationParams(tensor);
+    pair.scale = m_names.addInitializer(graph, source + "_scale",
+                                        Tensor::scalar<float>(pair.params.scale));
+    pair.zeroPoint = m_names.addInitializer(
+        graph, source + "_zero_point",
+        scalarZeroPoint(quantDType(m_options.activationType), pair.params.zeroPoint));
+    m_activationPairs.emplace(key, pair);
+    return pair;
+}
+
+Result<Tensor> QuantEmitter::floatConstant(const NodeInfo &node, int input) const
+{
+    const std::string &name = node.proto->input(input);
+    const onnx::TensorProto *proto = m_model->index().constantTensor(node.graph, name);
+    if (!proto)
+        return invalidArgument("node '" + node.displayName + "': input '" + name
+                               + "' is not a constant");
+    auto tensor = tensorFromProto(*proto, m_model);
+    if (!tensor)
+        return tensor.status().withContext("node '" + node.displayName + "'");
+    if (tensor->dtype() != DType::Float32)
+        return unsupported("node '" + node.displayName + "': constant '" + name + "' is "
+                           + dtypeName(tensor->dtype()) + ", only float32 is quantized");
+    return tensor;
+}
+
+QuantizedInitializer QuantEmitter::addQuantized(onnx::GraphProto &graph, const std::string &base,
+                                                const QuantizedTensor &quantized,
+                                                DType zeroPointType)
+{
+    QuantizedInitializer result;
+    result.axis = quantized.axis;
+    result.scales = quantized.scales;
+    result.values = m_names.addInitializer(graph, base + "_quantized", quantized.values);
+    const bool perChannel = quantized.axis >= 0;
+    const Tensor scale = perChannel
+                             ? Tensor::fromVector<float>({int64_t(quantized.scales.size())},
+                                                         quantized.scales)
+                             : Tensor::scalar<float>(quantized.scales.at(0));
+    const Tensor zeroPoint = perChannel ? zeroPointVector(zeroPointType, quantized.zeroPoints)
+                                        : scalarZeroPoint(zeroPointType, quantized.zeroPoints[0]);
+    result.scaleZeroPoint.scale = m_names.addInitializer(graph, base + "_scale", scale);
+    result.scaleZeroPoint.zeroPoint = m_names.addInitializer(graph, base + "_zero_point",
+                                                             zeroPoint);
+    result.scaleZeroPoint.params = {quantized.scales[0], quantized.zeroPoints[0]};
+    return result;
+}
+
+Result<QuantizedInitializer> QuantEmitter::weight(onnx::GraphProto &graph, const NodeInfo &node,
+                                                  bool allowPerChannel)
+{
+    const WeightLayout layout = weightLayout(node);
+    const std::string &name = node.proto->input(layout.weightInput);
+    const auto key = std::make_pair(&graph, name);
+    if (auto it = m_weights.find(key); it != m_weights.end())
+        return it->second;
+    auto values = floatConstant(node, layout.weightInput);
+    if (!values)
+        return values.status();
+    WeightQuantOptions options;
+    options.type = m_options.weightType;
+    options.symmetric = m_options.symmetricWeights;
+    options.reduceRange = m_options.reduceRange;
+    const bool rankAllows = node.opType == "MatMul" ? values->rank() == 2 : values->rank() >= 2;
+    if (m_options.perChannel && allowPerChannel && rankAllows)
+        options.axis = layout.channelAxis;
+    const QuantizedTensor quantized = quantizeWeights(*values, options);
+    QuantizedInitializer result = addQuantized(graph, name, quantized,
+                                               quantDType(m_options.weightType));
+    m_weights.emplace(key, result);
+    return result;
+}
+
+Result<QuantizedInitializer> QuantEmitter::bias(onnx::GraphProto &graph, const NodeInfo &node,
+                                                const QuantizedInitializer &weight,
+                                                float inputScale)
+{
+    const WeightLayout layout = weightLayout(node);
+    auto values = floatConstant(node, layout.biasInput);
+    if (!values)
+        return values.status();
+    std::vector<float> weightScales = weight.scales;
+    const int64_t outputs = values->elementCount();
+    if (weightScales.size() > 1 && static_cast<int64_t>(weightScales.size()) != outputs) {
+        // Grouped ConvTranspose: W's axis 1 holds the channels of one group.
+        const auto perGroup = static_cast<int64_t>(weightScales.size());
+        if (outputs % perGroup != 0)
+            return invalidArgument("node '" + node.displayName + "': bias has "
+                                   + std::to_string(outputs) + " values for "
+                                   + std::to_string(perGroup) + " weight channels");
+        std::vector<float> expanded(static_cast<size_t>(outputs));
+        for (int64_t c = 0; c < outputs; ++c)
+            expanded[size_t(c)] = weightScales[size_t(c % perGroup)];
+        weightScales = std::move(expanded);
+    }
+    const QuantizedTensor quantized = quantizeBias(*values, inputScale, weightScales);
+    // Not cached: the same bias read by two nodes with other input scales needs two copies.
+    return addQuantized(graph, node.proto->input(layout.biasInput), quantized, DType::Int32);
+}
+
+Result<QuantizedInitializer> QuantEmitter::constantOperand(onnx::GraphProto &graph,
+                                                           const NodeInfo &node, int input)
+{
+    const std::string &name = node.proto->input(input);
+    const auto key = std::make_pair(&graph, name);
+    if (auto it = m_weights.find(key); it != m_weights.end())
+        return it->second;
+    auto values = floatConstant(node, input);
+    if (!values)
+        return values.status();
+    WeightQuantOptions options;
+    options.type = m_options.activationType;
+    options.symmetric = m_options.symmetricActivations;
+    const QuantizedTensor quantized = quantizeWeights(*values, options);
+    QuantizedInitializer result = addQuantized(graph, name, quantized,
+                                               quantDType(m_options.activationType));
+    m_weights.emplace(key, result);
+    return result;
+}
+
+onnx::NodeProto QuantEmitter::quantizeNode(const std::string &input, const ScaleZeroPoint &params,
+                                           const std::string &output, const std::string &nodeBase)
+{
+    return GraphRewriter::makeNode("QuantizeLinear", {input, params.scale, params.zeroPoint},
+                                   {output}, m_names.uniqueNodeName(nodeBase + "_QuantizeLinear"));
+}
+
+onnx::NodeProto QuantEmitter::dequantizeNode(const std::string &input,
+                                             const ScaleZeroPoint &params,
+                                             const std::string &output,
+                                             const std::string &nodeBase, int64_t axis)
+{
+    onnx::NodeProto node = GraphRewriter::makeNode(
+        "DequantizeLinear", {input, params.scale, params.zeroPoint}, {output},
+        m_names.uniqueNodeName(nodeBase + "_DequantizeLinear"));
+    if (axis >= 0)
+        setIntAttribute(node, "axis", axis);
+    return node;
+}
+
+void QuantEmitter::forgetGraph(const onnx::GraphProto &graph)
+{
+    std::erase_if(m_activationPairs, [&](const auto &entry) { return entry.first.first == &graph; });
+    std::erase_if(m_weights, [&](const auto &entry) { return entry.first.first == &graph; });
+}
+
+} // namespace qs

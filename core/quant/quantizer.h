@@ -1,0 +1,57 @@
+#pragma once
+// The one entry point for quantization: a recipe in, a quantized model (not yet saved) and the
+// effective recipe out. Dispatches to the dynamic quantizer, calibration + the QDQ / QOperator
+// writers, or the FP16 converter, after the steps they share:
+//   1. the effective recipe: every default written out, names and types validated;
+//   2. unnamed nodes get their display names, so exclude lists keep meaning the same nodes;
+//   3. the opset raised where the quantized ops need it (opset_upgrade.h);
+//   4. the output checked with ONNX's checker (a failure is our bug, reported as such).
+#include "quantscope.pb.h"
+#include "util/diagnostic.h"
+#include "util/progress.h"
+#include "util/status.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace qs {
+
+class Model;
+
+struct QuantizeResult
+{
+    onnx::ModelProto model;
+    quantscope::Recipe recipe; // the effective recipe: what ran, defaults included
+    std::vector<Diagnostic> diagnostics;
+    int64_t quantizedNodes = 0;   // nodes rewritten (INT8) or converted (FP16)
+    int64_t calibrationSamples = 0;
+    std::string summary;          // one line for the CLI / GUI
+};
+
+struct QuantizeSettings
+{
+    int threads = 0; // calibration runs; 0 = all cores
+};
+
+// The recipe with every default filled in (so the saved recipe reproduces the run), or an error
+// naming the bad field: unknown node names (with the closest existing ones), unknown op types,
+// int8 activations with uint8 weights, ...
+Result<quantscope::Recipe> effectiveRecipe(const quantscope::Recipe &recipe, const Model &model);
+
+Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model,
+                                     const quantscope::Recipe &recipe,
+                                     const QuantizeSettings &settings, Progress &progress);
+
+// Writes the model atomically (external data beside it when it would pass 2 GB) and the
+// effective recipe as "<output without .onnx>.recipe.textproto". `sourceDir` resolves external
+// data of tensors copied unchanged from the input model.
+Status saveQuantizeResult(const QuantizeResult &result, const std::string &outputPath,
+                          const std::string &sourceDir);
+
+std::string recipePathFor(const std::string &outputPath);
+
+} // namespace qs

@@ -1,0 +1,263 @@
+#include "quant/static_plan.h"
+
+#include "model/model.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace qs {
+
+namespace {
+
+struct RoleRow
+{
+    const char *opType;
+    StaticRole role;
+};
+
+// The default op types, in one table: what `--op-types` starts from.
+constexpr RoleRow kRoles[] = {
+    {"Conv", StaticRole::Weighted},
+    {"ConvTranspose", StaticRole::Weighted},
+    {"MatMul", StaticRole::Weighted},
+    {"Gemm", StaticRole::Weighted},
+    {"Add", StaticRole::Computing},
+    {"Mul", StaticRole::Computing},
+    {"Concat", StaticRole::Computing},
+    {"AveragePool", StaticRole::Computing},
+    {"GlobalAveragePool", StaticRole::Computing},
+    {"Relu", StaticRole::Activation},
+    {"Clip", StaticRole::Activation},
+    {"MaxPool", StaticRole::PassThrough},
+    {"GlobalMaxPool", StaticRole::PassThrough},
+    {"Reshape", StaticRole::PassThrough},
+    {"Transpose", StaticRole::PassThrough},
+    {"Squeeze", StaticRole::PassThrough},
+    {"Unsqueeze", StaticRole::PassThrough},
+    {"Flatten", StaticRole::PassThrough},
+    {"Resize", StaticRole::PassThrough},
+    {"Upsample", StaticRole::PassThrough},
+    {"DepthToSpace", StaticRole::PassThrough},
+    {"SpaceToDepth", StaticRole::PassThrough},
+    {"Slice", StaticRole::PassThrough},
+    {"Split", StaticRole::PassThrough},
+    {"Gather", StaticRole::PassThrough},
+};
+
+// Ops a user may add with --op-types beyond the defaults (quantized as computing ops). The
+// defaults leave them out: an 8-bit Sigmoid or Softmax output loses more than it saves.
+constexpr RoleRow kOptionalRoles[] = {
+    {"Sigmoid", StaticRole::Computing},
+    {"Softmax", StaticRole::Computing},
+    {"LeakyRelu", StaticRole::Computing},
+    {"HardSigmoid", StaticRole::Computing},
+    {"HardSwish", StaticRole::Computing},
+    {"Tanh", StaticRole::Computing},
+    {"Sub", StaticRole::Computing},
+    {"Div", StaticRole::Computing},
+    {"Pad", StaticRole::PassThrough},
+    {"Tile", StaticRole::PassThrough},
+    {"Expand", StaticRole::PassThrough},
+    {"InstanceNormalization", StaticRole::Computing},
+    {"LayerNormalization", StaticRole::Computing},
+};
+
+bool isFloat32(const TensorType &type)
+{
+    return type.elementType == onnx::TensorProto::FLOAT;
+}
+
+// Clip's bounds from attributes (opset < 11) or constant inputs; nullopt when not constant.
+std::optional<std::pair<double, double>> clipBounds(const Model &model, const NodeInfo &node)
+{
+    double low = -std::numeric_limits<double>::infinity();
+    double high = std::numeric_limits<double>::infinity();
+    for (const auto &attribute : node.proto->attribute()) {
+        if (attribute.name() == "min")
+            low = attribute.f();
+        if (attribute.name() == "max")
+            high = attribute.f();
+    }
+    for (int i = 1; i <= 2 && i < node.proto->input_size(); ++i) {
+        const std::string &name = node.proto->input(i);
+        if (name.empty())
+            continue;
+        const onnx::TensorProto *tensor = model.index().constantTensor(node.graph, name);
+        if (!tensor || tensor->data_type() != onnx::TensorProto::FLOAT)
+            return std::nullopt;
+        float value = 0;
+        if (tensor->float_data_size() > 0)
+            value = tensor->float_data(0);
+        else if (auto raw = model.rawBytes(*tensor); raw.size() >= sizeof(float))
+            std::memcpy(&value, raw.data(), sizeof(float));
+        else
+            return std::nullopt;
+        (i == 1 ? low : high) = value;
+    }
+    return std::make_pair(low, high);
+}
+
+bool isGraphOutput(const GraphInfo &graph, const std::string &name)
+{
+    for (const auto &output : graph.outputs)
+        if (output.name == name)
+            return true;
+    return false;
+}
+
+} // namespace
+
+std::optional<StaticRole> staticRole(const std::string &opType)
+{
+    for (const auto &row : kRoles)
+        if (opType == row.opType)
+            return row.role;
+    for (const auto &row : kOptionalRoles)
+        if (opType == row.opType)
+            return row.role;
+    return std::nullopt;
+}
+
+std::vector<std::string> defaultStaticOpTypes()
+{
+    std::vector<std::string> types;
+    for (const auto &row : kRoles)
+        types.emplace_back(row.opType);
+    return types;
+}
+
+WeightLayout weightLayout(const NodeInfo &node)
+{
+    WeightLayout layout;
+    if (node.opType == "Conv") {
+        layout.biasInput = 2;
+        layout.channelAxis = 0;
+    } else if (node.opType == "ConvTranspose") {
+        layout.biasInput = 2;
+        layout.channelAxis = 1; // W is [C_in, C_out / group, k...]
+    } else if (node.opType == "Gemm") {
+        layout.biasInput = 2;
+        bool transB = false;
+        for (const auto &attribute : node.proto->attribute())
+            if (attribute.name() == "transB")
+                transB = attribute.i() != 0;
+        layout.channelAxis = transB ? 0 : 1;
+    } else { // MatMul: B is [K, N]; per column
+        layout.channelAxis = 1;
+    }
+    return layout;
+}
+
+std::set<std::string> StaticPlan::tensorsToCalibrate() const
+{
+    std::set<std::string> tensors;
+    for (const auto &[tensor, source] : activations)
+        tensors.insert(source);
+    return tensors;
+}
+
+int StaticPlan::foldedInto(int producerId) const
+{
+    for (const auto &[activation, producer] : foldedActivations)
+        if (producer == producerId)
+            return activation;
+    return -1;
+}
+
+StaticPlan planStaticQuantization(const Model &model, const NodeSelection &selection,
+                                  bool symmetricActivations)
+{
+    const GraphIndex &index = model.index();
+    StaticPlan plan;
+    auto isConstant = [&](int graph, const std::string &name) {
+        return index.constantTensor(graph, name) != nullptr;
+    };
+    // Relu/Clip reading the sole output of `producer`, when folding it is exact.
+    auto foldableActivation = [&](const NodeInfo &producer) -> const NodeInfo * {
+        if (symmetricActivations || producer.outputs.size() != 1)
+            return nullptr;
+        const std::string &out = producer.outputs[0].name;
+        const GraphInfo &graph = index.graphs()[static_cast<size_t>(producer.graph)];
+        const auto readers = index.consumers(producer.graph, out);
+        if (readers.size() != 1 || isGraphOutput(graph, out))
+            return nullptr;
+        const NodeInfo &reader = *readers[0];
+        if (reader.graph != producer.graph || !selection.selects(reader)
+            || reader.proto->input(0) != out)
+            return nullptr;
+        if (reader.opType == "Relu")
+            return &reader;
+        if (reader.opType == "Clip") {
+            // An asymmetric range always includes 0, so only a Clip around 0 is a pure
+            // saturation of the quantized output.
+            const auto bounds = clipBounds(model, reader);
+            if (bounds && bounds->first <= 0.0 && bounds->second >= 0.0)
+                return &reader;
+        }
+        return nullptr;
+    };
+
+    for (const GraphInfo &graph : index.graphs()) {
+        for (const int nodeId : graph.nodes) {
+            const NodeInfo &node = index.nodes()[static_cast<size_t>(nodeId)];
+            if (plan.isFolded(nodeId) || !selection.selects(node))
+                continue;
+            const auto role = staticRole(node.opType);
+            if (!role || node.outputs.empty() || !isFloat32(node.outputs[0].type))
+                continue;
+            const std::string &firstInput = node.proto->input_size() ? node.proto->input(0) : "";
+            if (firstInput.empty())
+                continue;
+
+            if (*role == StaticRole::PassThrough) {
+                auto source = plan.activations.find(firstInput);
+                if (source == plan.activations.end())
+                    continue;
+                plan.quantizedNodes.insert(nodeId);
+                for (const auto &output : node.outputs)
+                    if (!output.name.empty())
+                        plan.activations[output.name] = source->second;
+                continue;
+            }
+            if (*role == StaticRole::Weighted) {
+                const WeightLayout layout = weightLayout(node);
+                const bool constantWeight = node.proto->input_size() > layout.weightInput
+                                            && isConstant(node.graph,
+                                                          node.proto->input(layout.weightInput));
+                // Conv-like ops need constant weights; MatMul may multiply two activations.
+                if (!constantWeight && node.opType != "MatMul")
+                    continue;
+                if (isConstant(node.graph, firstInput))
+                    continue;
+            }
+            // Computing, Activation (not folded) and Weighted: float activation inputs.
+            const int dataInputs = *role == StaticRole::Weighted ? 2 : node.proto->input_size();
+            for (int i = 0; i < dataInputs && i < node.proto->input_size(); ++i) {
+                const std::string &input = node.proto->input(i);
+                if (input.empty() || isConstant(node.graph, input)
+                    || !isFloat32(index.valueType(node.graph, input)))
+                    continue;
+                if (!plan.activations.count(input))
+                    plan.activations[input] = input;
+            }
+            plan.quantizedNodes.insert(nodeId);
+            if (*role != StaticRole::Activation) {
+                if (const NodeInfo *activation = foldableActivation(node)) {
+                    plan.foldedActivations[activation->id] = nodeId;
+                    const std::string &out = activation->outputs[0].name;
+                    plan.activations[out] = out;
+                    continue;
+                }
+            }
+            for (const auto &output : node.outputs)
+                if (!output.name.empty() && isFloat32(output.type))
+                    plan.activations[output.name] = output.name;
+        }
+    }
+    return plan;
+}
+
+} // namespace qs

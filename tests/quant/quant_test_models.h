@@ -1,0 +1,118 @@
+#pragma once
+// Small models built in code for the quantizer tests, and a way to run any model proto through
+// the engine and compare it with another.
+#include "model/model.h"
+#include "runtime/session.h"
+#include "support/model_builder.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace qs::test {
+
+inline onnx::TensorProto &randomInitializer(onnx::GraphProto &graph, const std::string &name,
+                                            std::vector<int64_t> dims, unsigned seed,
+                                            float scale = 0.3f)
+{
+    onnx::TensorProto &tensor = *graph.add_initializer();
+    tensor.set_name(name);
+    tensor.set_data_type(onnx::TensorProto::FLOAT);
+    int64_t count = 1;
+    for (const int64_t d : dims) {
+        tensor.add_dims(d);
+        count *= d;
+    }
+    std::mt19937 random(seed);
+    std::normal_distribution<float> normal(0.0f, scale);
+    for (int64_t i = 0; i < count; ++i)
+        tensor.add_float_data(normal(random));
+    return tensor;
+}
+
+// x[1,3,8,8] -> Conv 'conv1' (3x3, pad 1) -> Relu 'relu1' -> MaxPool 'pool' (2x2)
+//   -> Conv 'conv2' (1x1) -> Add 'add' (+ pool) -> Flatten 'flatten' -> MatMul 'fc' -> logits[1,5]
+inline onnx::ModelProto convNetModel()
+{
+    onnx::ModelProto model = makeModel(13);
+    onnx::GraphProto &g = *model.mutable_graph();
+    addInput(g, "x", {1, 3, 8, 8});
+    randomInitializer(g, "w1", {4, 3, 3, 3}, 1);
+    randomInitializer(g, "b1", {4}, 2, 0.1f);
+    randomInitializer(g, "w2", {4, 4, 1, 1}, 3);
+    randomInitializer(g, "b2", {4}, 4, 0.1f);
+    randomInitializer(g, "fc_w", {64, 5}, 5, 0.1f);
+    auto &conv1 = addNode(g, "Conv", {"x", "w1", "b1"}, {"c1"}, "conv1");
+    setIntsAttribute(conv1, "pads", {1, 1, 1, 1});
+    addNode(g, "Relu", {"c1"}, {"r1"}, "relu1");
+    auto &pool = addNode(g, "MaxPool", {"r1"}, {"p"}, "pool");
+    setIntsAttribute(pool, "kernel_shape", {2, 2});
+    setIntsAttribute(pool, "strides", {2, 2});
+    addNode(g, "Conv", {"p", "w2", "b2"}, {"c2"}, "conv2");
+    addNode(g, "Add", {"c2", "p"}, {"sum"}, "add");
+    addNode(g, "Flatten", {"sum"}, {"flat"}, "flatten");
+    addNode(g, "MatMul", {"flat", "fc_w"}, {"logits"}, "fc");
+    addOutput(g, "logits", {1, 5});
+    return model;
+}
+
+inline std::shared_ptr<const Model> loadProto(onnx::ModelProto proto)
+{
+    auto model = Model::fromProto(std::move(proto), "");
+    EXPECT_TRUE(model.isOk()) << model.status().message();
+    return model.isOk() ? *model : nullptr;
+}
+
+inline Tensor uniformTensor(Shape shape, unsigned seed, float low = 0.0f, float high = 1.0f)
+{
+    Tensor tensor = Tensor::allocate(DType::Float32, std::move(shape));
+    std::mt19937 random(seed);
+    std::uniform_real_distribution<float> uniform(low, high);
+    for (float &v : tensor.mutableValues<float>())
+        v = uniform(random);
+    return tensor;
+}
+
+inline NamedTensors runModel(const std::shared_ptr<const Model> &model,
+                             const std::map<std::string, Tensor> &inputs)
+{
+    auto session = Session::create(model, sessionOptions(1));
+    EXPECT_TRUE(session.isOk()) << session.status().message();
+    if (!session)
+        return {};
+    auto outputs = (*session)->run(inputs);
+    EXPECT_TRUE(outputs.isOk()) << outputs.status().message();
+    return outputs.isOk() ? *outputs : NamedTensors{};
+}
+
+inline double cosine(const Tensor &a, const Tensor &b)
+{
+    const auto x = a.values<float>();
+    const auto y = b.values<float>();
+    double dot = 0, nx = 0, ny = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+        dot += double(x[i]) * y[i];
+        nx += double(x[i]) * x[i];
+        ny += double(y[i]) * y[i];
+    }
+    return dot / (std::sqrt(nx * ny) + 1e-30);
+}
+
+inline int countOps(const onnx::GraphProto &graph, const std::string &opType)
+{
+    int count = 0;
+    for (const auto &node : graph.node())
+        count += node.op_type() == opType;
+    return count;
+}
+
+inline const onnx::NodeProto *findNode(const onnx::GraphProto &graph, const std::string &name)
+{
+    for (const auto &node : graph.node())
+        if (node.name() == name)
+            return &node;
+    return nullptr;
+}
+
+} // namespace qs::test
