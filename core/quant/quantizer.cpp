@@ -1,6 +1,7 @@
 #include "quant/quantizer.h"
 
 #include "data/sample_source.h"
+#include "quant/batchnorm_folding.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "model/model_writer.h"
@@ -199,7 +200,22 @@ Result<std::shared_ptr<const Model>> prepareModel(const std::shared_ptr<const Mo
                                    + " with ONNX's version converter (quantized ops need it)",
                                {}});
     }
-    return Model::fromProto(std::move(proto), model->baseDir(), progress);
+    auto prepared = Model::fromProto(std::move(proto), model->baseDir(), progress);
+    if (!prepared || minimumOpset == 0)
+        return prepared;
+    // INT8 only: FP16 keeps BatchNorm as it is (no per-tensor scale to protect).
+    auto folded = foldBatchNormalization(*prepared, progress);
+    if (!folded)
+        return folded.status();
+    if (folded->folded == 0)
+        return prepared;
+    diagnostics.push_back({Severity::Info,
+                           std::to_string(folded->folded)
+                               + " BatchNormalization nodes folded into the Conv before them "
+                                 "(their per-channel scales would not survive one per-tensor "
+                                 "activation scale)",
+                           {}});
+    return Model::fromProto(std::move(folded->model), model->baseDir(), progress);
 }
 
 NodeSelection selectionFor(const Recipe &recipe)
