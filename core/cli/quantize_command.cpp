@@ -18,7 +18,7 @@ namespace {
 constexpr const char *kQuantizeUsage =
     "usage: quantscope-cli quantize MODEL -o OUT --mode dynamic|static|fp16\n"
     "       [--format qdq|qoperator] [--weight-type int8|uint8] [--activation-type int8|uint8]\n"
-    "       [--per-channel] [--reduce-range] [--symmetric-activations]\n"
+    "       [--per-channel] [--reduce-range | --no-reduce-range] [--symmetric-activations]\n"
     "       [--symmetric-weights | --asymmetric-weights]\n"
     "       [--calib-dir DIR] [--calib-method minmax|percentile|entropy] [--calib-samples N]\n"
     "       [--percentile P] [--bins N] [--quantized-bins N] [--moving-average [C]]\n"
@@ -116,6 +116,8 @@ QuantizeArguments parseArguments(const std::vector<std::string> &args)
             edit([](auto &r) { r.set_per_channel(true); });
         } else if (arg == "--reduce-range") {
             edit([](auto &r) { r.set_reduce_range(true); });
+        } else if (arg == "--no-reduce-range") {
+            edit([](auto &r) { r.set_reduce_range(false); });
         } else if (arg == "--symmetric-activations") {
             edit([](auto &r) { r.set_symmetric_activations(true); });
         } else if (arg == "--symmetric-weights") {

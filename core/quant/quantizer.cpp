@@ -1,7 +1,7 @@
 #include "quant/quantizer.h"
 
 #include "data/sample_source.h"
-#include "quant/batchnorm_folding.h"
+#include "quant/quant_preprocess.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "model/model_writer.h"
@@ -28,7 +28,7 @@ namespace {
 
 using quantscope::Recipe;
 
-constexpr int64_t kStaticOpset = 13;  // QuantizeLinear/DequantizeLinear with axis
+constexpr int64_t kStaticOpset = 14;  // QDQ with axis (13), HardSwish (14)
 constexpr int64_t kDynamicOpset = 11; // DynamicQuantizeLinear
 constexpr int64_t kDefaultRandomSamples = 16;
 
@@ -82,15 +82,18 @@ Result<Recipe> effectiveRecipe(const Recipe &given, const Model &model)
         if (recipe.weight_type() == quantscope::QUANT_TYPE_UNSPECIFIED)
             recipe.set_weight_type(quantscope::QUANT_TYPE_INT8);
         recipe.clear_format();
+        if (!recipe.has_reduce_range())
+            recipe.set_reduce_range(false); // Conv runs u8 x u8; ORT's default
         if (recipe.op_types_to_quantize().empty())
             setList(*recipe.mutable_op_types_to_quantize(), defaultDynamicOpTypes());
         break;
     case quantscope::QUANT_MODE_STATIC: {
         if (recipe.format() == quantscope::QUANT_FORMAT_UNSPECIFIED)
             recipe.set_format(quantscope::QUANT_FORMAT_QDQ);
-        // ORT's quantize_static defaults: int8 activations and weights (S8S8).
+        // U8S8, as ONNX Runtime recommends for x86: its S8S8 kernels ran our PaddleOCR det
+        // QDQ model 1.9x slower than U8S8 on an AVX2 CPU without VNNI (bench/quant_figures.py).
         if (recipe.activation_type() == quantscope::QUANT_TYPE_UNSPECIFIED)
-            recipe.set_activation_type(quantscope::QUANT_TYPE_INT8);
+            recipe.set_activation_type(quantscope::QUANT_TYPE_UINT8);
         if (recipe.weight_type() == quantscope::QUANT_TYPE_UNSPECIFIED)
             recipe.set_weight_type(quantscope::QUANT_TYPE_INT8);
         if (recipe.activation_type() == quantscope::QUANT_TYPE_INT8
@@ -98,6 +101,12 @@ Result<Recipe> effectiveRecipe(const Recipe &given, const Model &model)
             return invalidArgument("int8 activations with uint8 weights: no runtime has "
                                    "kernels for this pair (ONNX Runtime rejects it too); use "
                                    "uint8 activations or int8 weights");
+        // U8S8 kernels without VNNI (vpmaddubsw) saturate int16 pair sums with full-range int8
+        // weights: ONNX Runtime's output drifted from the exact QDQ result (cosine 0.94 on
+        // PaddleOCR det) until weights used 7 bits. So reduce-range is on by default for U8S8.
+        if (!recipe.has_reduce_range())
+            recipe.set_reduce_range(recipe.activation_type() == quantscope::QUANT_TYPE_UINT8
+                                    && recipe.weight_type() == quantscope::QUANT_TYPE_INT8);
         if (recipe.op_types_to_quantize().empty())
             setList(*recipe.mutable_op_types_to_quantize(), defaultStaticOpTypes());
         for (const auto &opType : recipe.op_types_to_quantize())
@@ -203,19 +212,20 @@ Result<std::shared_ptr<const Model>> prepareModel(const std::shared_ptr<const Mo
     auto prepared = Model::fromProto(std::move(proto), model->baseDir(), progress);
     if (!prepared || minimumOpset == 0)
         return prepared;
-    // INT8 only: FP16 keeps BatchNorm as it is (no per-tensor scale to protect).
-    auto folded = foldBatchNormalization(*prepared, progress);
-    if (!folded)
-        return folded.status();
-    if (folded->folded == 0)
+    // INT8 only: FP16 rounds no value to a per-tensor scale, so it keeps the graph as it is.
+    auto cleaned = preprocessForQuantization(*prepared, progress);
+    if (!cleaned)
+        return cleaned.status();
+    if (!cleaned->changed())
         return prepared;
     diagnostics.push_back({Severity::Info,
-                           std::to_string(folded->folded)
-                               + " BatchNormalization nodes folded into the Conv before them "
-                                 "(their per-channel scales would not survive one per-tensor "
-                                 "activation scale)",
+                           std::to_string(cleaned->foldedIntoConv)
+                               + " BatchNormalization/Mul/Add nodes folded into Conv weights, "
+                               + std::to_string(cleaned->hardSwish)
+                               + " decomposed HardSwish patterns made one HardSwish node "
+                                 "(fewer values to round, fewer float ops between int8 ones)",
                            {}});
-    return Model::fromProto(std::move(folded->model), model->baseDir(), progress);
+    return Model::fromProto(std::move(cleaned->model), model->baseDir(), progress);
 }
 
 NodeSelection selectionFor(const Recipe &recipe)

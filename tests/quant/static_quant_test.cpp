@@ -148,9 +148,10 @@ TEST(StaticQuantization, EffectiveRecipeWritesEveryDefault)
     auto recipe = effectiveRecipe(staticRecipe(quantscope::QUANT_FORMAT_UNSPECIFIED), *model);
     ASSERT_TRUE(recipe.isOk()) << recipe.status().message();
     EXPECT_EQ(recipe->format(), quantscope::QUANT_FORMAT_QDQ);
-    EXPECT_EQ(recipe->activation_type(), quantscope::QUANT_TYPE_INT8);
+    EXPECT_EQ(recipe->activation_type(), quantscope::QUANT_TYPE_UINT8);
     EXPECT_EQ(recipe->weight_type(), quantscope::QUANT_TYPE_INT8);
     EXPECT_TRUE(recipe->has_symmetric_weights() && recipe->symmetric_weights());
+    EXPECT_TRUE(recipe->has_reduce_range() && recipe->reduce_range()); // U8S8 without VNNI
     EXPECT_EQ(recipe->calibration().method(), quantscope::CALIBRATION_METHOD_MINMAX);
     EXPECT_FLOAT_EQ(recipe->calibration().percentile(), 99.999f);
     EXPECT_EQ(recipe->calibration().num_bins(), 2048);
