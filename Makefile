@@ -1,6 +1,7 @@
 # Quantscope: the two commands README promises.
-#   make run   installs what is missing, builds, fetches the PaddleOCR models, inspects the det model
-#              and runs it on the engine (random 1x3x640x640 input, latency, outputs as .npy)
+#   make run   installs what is missing, builds, fetches the PaddleOCR models and sample photos,
+#              inspects the det model, runs it on the engine, quantizes it (static INT8 QDQ,
+#              calibrated on the photos) and runs the quantized model
 #   make test  installs what is missing, builds (Release + an ASan/UBSan build), runs every test
 BUILD       ?= build
 BUILD_ASAN  ?= build-asan
@@ -23,7 +24,8 @@ build: deps
 build-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQS_SANITIZE=ON \
 	      -DQS_BUILD_GUI=OFF -DQS_BUILD_BENCH=OFF
-	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests cli_tests runtime_tests backend_runner
+	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests cli_tests runtime_tests data_tests quant_tests \
+	    backend_runner
 
 assets: deps
 	bash scripts/fetch-test-assets.sh
@@ -37,6 +39,11 @@ run: build assets
 	$(BUILD)/bin/quantscope-cli inspect $(RUN_MODEL)
 	$(BUILD)/bin/quantscope-cli run $(RUN_MODEL) --random --shape x=1x3x640x640 --warmup 1 --iterations 5 \
 	    --output-dir $(BUILD)/run-output
+	$(BUILD)/bin/quantscope-cli quantize $(RUN_MODEL) -o $(BUILD)/run-output/det_int8_qdq.onnx \
+	    --mode static --per-channel --calib-dir $(CACHE_DIR)/photos --calib-samples 16 \
+	    --image-size 640x640 --bgr --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225
+	$(BUILD)/bin/quantscope-cli run $(BUILD)/run-output/det_int8_qdq.onnx --random \
+	    --shape x=1x3x640x640 --warmup 1 --iterations 5
 
 bench: build
 	bash scripts/fetch-test-assets.sh

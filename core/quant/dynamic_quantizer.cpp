@@ -18,22 +18,6 @@ std::vector<std::string> defaultDynamicOpTypes()
 
 namespace {
 
-float floatAttribute(const onnx::NodeProto &node, const std::string &name, float fallback)
-{
-    for (const auto &attribute : node.attribute())
-        if (attribute.name() == name)
-            return attribute.f();
-    return fallback;
-}
-
-int64_t intAttribute(const onnx::NodeProto &node, const std::string &name, int64_t fallback)
-{
-    for (const auto &attribute : node.attribute())
-        if (attribute.name() == name)
-            return attribute.i();
-    return fallback;
-}
-
 Tensor transposed2d(const Tensor &matrix)
 {
     const int64_t rows = matrix.dim(0), cols = matrix.dim(1);

@@ -194,6 +194,22 @@ void setIntAttribute(onnx::NodeProto &node, const std::string &name, int64_t val
     attribute->set_i(value);
 }
 
+int64_t intAttribute(const onnx::NodeProto &node, const std::string &name, int64_t fallback)
+{
+    for (const auto &attribute : node.attribute())
+        if (attribute.name() == name)
+            return attribute.i();
+    return fallback;
+}
+
+float floatAttribute(const onnx::NodeProto &node, const std::string &name, float fallback)
+{
+    for (const auto &attribute : node.attribute())
+        if (attribute.name() == name)
+            return attribute.f();
+    return fallback;
+}
+
 } // namespace qs
 
 #include "model/graph_index.h"

@@ -52,6 +52,10 @@ void requireOpset(onnx::ModelProto &model, const std::string &domain, int64_t ve
 
 void setIntAttribute(onnx::NodeProto &node, const std::string &name, int64_t value);
 
+// An attribute's value, or `fallback` when the node does not set it.
+int64_t intAttribute(const onnx::NodeProto &node, const std::string &name, int64_t fallback);
+float floatAttribute(const onnx::NodeProto &node, const std::string &name, float fallback);
+
 } // namespace qs
 
 namespace qs {

@@ -1,5 +1,7 @@
 #include "quant/opset_upgrade.h"
 
+#include "quant/graph_rewrite.h"
+
 #include <onnx/version_converter/convert.h>
 
 #include <exception>
@@ -15,14 +17,6 @@ int64_t defaultDomainOpset(const onnx::ModelProto &model)
 }
 
 namespace {
-
-int64_t intAttribute(const onnx::NodeProto &node, const std::string &name, int64_t fallback)
-{
-    for (const auto &attribute : node.attribute())
-        if (attribute.name() == name)
-            return attribute.i();
-    return fallback;
-}
 
 // Softmax, LogSoftmax and Hardmax before opset 13 flatten their input to 2-D at `axis`; from 13
 // they work along `axis` alone. ONNX's converter adapts them only when it knows the input's

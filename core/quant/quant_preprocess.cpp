@@ -14,22 +14,6 @@ namespace qs {
 
 namespace {
 
-float floatAttribute(const onnx::NodeProto &node, const std::string &name, float fallback)
-{
-    for (const auto &attribute : node.attribute())
-        if (attribute.name() == name)
-            return attribute.f();
-    return fallback;
-}
-
-int64_t intAttribute(const onnx::NodeProto &node, const std::string &name, int64_t fallback)
-{
-    for (const auto &attribute : node.attribute())
-        if (attribute.name() == name)
-            return attribute.i();
-    return fallback;
-}
-
 bool hasPadding(const onnx::NodeProto &conv)
 {
     for (const auto &attribute : conv.attribute()) {

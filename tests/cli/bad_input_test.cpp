@@ -2,6 +2,7 @@
 // and the problem, no crash. This suite also runs under ASan/UBSan (ctest label "sanitize").
 #include "cli/cli.h"
 #include "model/model_writer.h"
+#include "support/cli_runner.h"
 #include "support/model_builder.h"
 #include "support/temp_dir.h"
 
@@ -15,19 +16,10 @@ namespace {
 
 using namespace qs::test;
 
-struct Outcome
-{
-    int exitCode;
-    std::string out;
-    std::string err;
-};
-
 Outcome inspect(std::vector<std::string> args)
 {
     args.insert(args.begin(), "inspect");
-    std::ostringstream out, err;
-    const int code = cli::run(args, out, err);
-    return {code, out.str(), err.str()};
+    return runCli(args);
 }
 
 void expectOneLineError(const Outcome &outcome, const std::string &path, const std::string &problem)

@@ -2,6 +2,7 @@
 // overriding it, and bad input answered with exit code 2, one clear message and no output file.
 #include "cli/cli.h"
 #include "quant/recipe_io.h"
+#include "support/cli_runner.h"
 #include "support/model_builder.h"
 #include "support/temp_dir.h"
 
@@ -16,18 +17,9 @@ namespace {
 
 using namespace qs::test;
 
-struct Outcome
+Outcome cli(const std::vector<std::string> &args)
 {
-    int exitCode;
-    std::string out;
-    std::string err;
-};
-
-Outcome cli(std::vector<std::string> args)
-{
-    std::ostringstream out, err;
-    const int code = cli::run(args, out, err);
-    return {code, out.str(), err.str()};
+    return runCli(args);
 }
 
 // x[1,8] -> MatMul 'fc1' -> Relu 'act' -> MatMul 'fc2' -> y[1,4]

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/run_command.h"
 #include "runtime/tensor_io.h"
+#include "support/cli_runner.h"
 #include "support/model_builder.h"
 #include "support/temp_dir.h"
 
@@ -15,18 +16,9 @@ namespace {
 
 using namespace qs::test;
 
-struct Outcome
+Outcome cli(const std::vector<std::string> &args)
 {
-    int exitCode;
-    std::string out;
-    std::string err;
-};
-
-Outcome cli(std::vector<std::string> args)
-{
-    std::ostringstream out, err;
-    const int code = cli::run(args, out, err);
-    return {code, out.str(), err.str()};
+    return runCli(args);
 }
 
 // y = x + 0.5 (x: float32[batch, 3]); "odd/name" tests output-file sanitising.
