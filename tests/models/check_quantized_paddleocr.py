@@ -33,16 +33,18 @@ MODELS = {
 }
 
 # PP-OCRv4 det's backbone stem and its last Conv are int8-sensitive (a per-node scan: each one
-# quantized alone costs 1-15% of the probability map's cosine); these recipes keep them float,
-# which is what Quantscope's exclusion lists are for.
+# quantized alone costs 1-15% of the probability map's cosine); the det recipes keep them float,
+# which is what Quantscope's exclusion lists are for, and calibrate with the 99.99th percentile
+# so that rare large activations do not coarsen every other value's step.
 DET_DYNAMIC_EXCLUDE = ",".join(f"p2o.Conv.{i}" for i in
                                (0, 1, 2, 3, 6, 10, 19, 25, 28, 29, 31, 32, 61))
-DET_STATIC_EXCLUDE = ",".join(f"p2o.Conv.{i}" for i in (0, 1, 2, 3, 4, 6, 10, 61))
+DET_STATIC = ["--op-types", "Conv,ConvTranspose",
+              "--exclude-nodes", ",".join(f"p2o.Conv.{i}" for i in (0, 1, 2, 3, 4, 6, 10, 61)),
+              "--calib-method", "percentile", "--percentile", "99.99"]
 
-# (variant name, quantize flags, minimum cosine against FP32 in ONNX Runtime) per model. Static
-# det falls short of the 0.99 the issue asks (0.975 with the exclusions below: per-tensor int8
-# activations across its reparameterised backbone and neck); the floors here are regression
-# floors under the measured values, not the issue's targets.
+# (variant name, quantize flags, minimum cosine against FP32 in ONNX Runtime) per model. det's
+# minimums are the issue's targets (static QDQ per-channel also needs IoU >= 0.95); rec and cls
+# have no target in the issue, their minimums are regression floors under the measured values.
 COMMON_VARIANTS = [
     ("dynamic", ["--mode", "dynamic"], 0.95),
     ("static-qdq-per-channel", ["--mode", "static", "--format", "qdq", "--per-channel"], 0.93),
@@ -52,12 +54,11 @@ COMMON_VARIANTS = [
 ]
 DET_VARIANTS = [
     ("dynamic", ["--mode", "dynamic", "--exclude-nodes", DET_DYNAMIC_EXCLUDE], 0.98),
-    ("static-qdq-per-channel", ["--mode", "static", "--format", "qdq", "--per-channel",
-                                "--op-types", "Conv,ConvTranspose",
-                                "--exclude-nodes", DET_STATIC_EXCLUDE], 0.96),
-    ("static-qdq-all-ops", ["--mode", "static", "--format", "qdq", "--per-channel"], 0.0),
-    ("static-qoperator", ["--mode", "static", "--format", "qoperator", "--per-channel",
-                          "--exclude-nodes", DET_STATIC_EXCLUDE], 0.96),
+    ("static-qdq-per-channel", ["--mode", "static", "--format", "qdq", "--per-channel"]
+     + DET_STATIC, 0.99),
+    ("static-qdq-default-recipe", ["--mode", "static", "--format", "qdq", "--per-channel"], 0.0),
+    ("static-qoperator", ["--mode", "static", "--format", "qoperator", "--per-channel"]
+     + DET_STATIC, 0.98),
     ("fp16", ["--mode", "fp16", "--keep-io-types"], 0.999),
 ]
 
@@ -142,7 +143,7 @@ def main():
                 if kind == "det":
                     overlap = iou(reference, ours)
                     line += f", text-mask IoU {overlap:.4f}"
-                    if name == "static-qdq-per-channel" and overlap < 0.92:
+                    if name == "static-qdq-per-channel" and overlap < 0.95:
                         ok = False
                 try:
                     engine = run_engine(cli, out, input_file,
