@@ -173,3 +173,39 @@ TEST(StaticQuantization, EveryCalibrationMethodProducesARunnableModel)
 
 } // namespace
 } // namespace qs
+
+namespace qs {
+namespace {
+
+using namespace qs::test;
+
+// Cancels once calibration has finished its second sample.
+class CancelDuringCalibration : public Progress
+{
+public:
+    void report(int64_t done, int64_t total, std::string_view what) override
+    {
+        (void) total;
+        if (what.starts_with("calibrating"))
+            m_samplesSeen = done;
+        if (m_samplesSeen >= 2)
+            cancel();
+    }
+    int64_t m_samplesSeen = 0;
+};
+
+TEST(StaticQuantization, CancellingStopsCalibrationAtTheNextSample)
+{
+    auto model = loadProto(convNetModel());
+    quantscope::Recipe recipe;
+    recipe.set_mode(quantscope::QUANT_MODE_STATIC);
+    recipe.mutable_calibration()->set_max_samples(50);
+    CancelDuringCalibration progress;
+    auto result = quantizeModel(model, recipe, QuantizeSettings{}, progress);
+    ASSERT_FALSE(result.isOk());
+    EXPECT_EQ(result.status().code(), StatusCode::Cancelled);
+    EXPECT_EQ(progress.m_samplesSeen, 2);
+}
+
+} // namespace
+} // namespace qs
