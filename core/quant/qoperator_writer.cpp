@@ -41,8 +41,8 @@ public:
                 return Status::ok();
         }
         if (planned && runsOnQuantized(info.opType) && !node.input(0).empty()
-            && m_quantized.count(node.input(0)) && !isFloatOnly(node.input(0)))
-            return runOnQuantized(info, std::move(node), graph, out);
+            && m_quantized.count(node.input(0)))
+            return runOnQuantized(std::move(node), graph, out);
         // A float node: every input in float form.
         for (int i = 0; i < node.input_size(); ++i)
             node.set_input(i, floatForm(graph, node.input(i), out));
@@ -67,9 +67,6 @@ private:
         std::string name;
         ScaleZeroPoint pair;
     };
-
-    // Float-producing ops write the original name; only the tensors made here are quantized.
-    bool isFloatOnly(const std::string &tensor) const { return !m_quantized.count(tensor); }
 
     std::optional<QuantizedValue> quantizedForm(onnx::GraphProto &graph, const std::string &tensor,
                                                 std::vector<onnx::NodeProto> &out)
@@ -167,7 +164,7 @@ private:
         return true;
     }
 
-    Status runOnQuantized(const NodeInfo &info, onnx::NodeProto node, onnx::GraphProto &graph,
+    Status runOnQuantized(onnx::NodeProto node, onnx::GraphProto &graph,
                           std::vector<onnx::NodeProto> &out)
     {
         const QuantizedValue input = m_quantized.at(node.input(0));
@@ -183,7 +180,6 @@ private:
             node.set_output(i, value.name);
             m_quantized.emplace(output, value);
         }
-        (void) info;
         out.push_back(std::move(node));
         return Status::ok();
     }
