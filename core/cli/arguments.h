@@ -1,7 +1,11 @@
 #pragma once
 // Command-line parsing pieces the commands share: a usage error type, number and list parsing,
 // and the exit code for a core Status.
+#include "quantscope.pb.h"
 #include "util/status.h"
+
+#include <functional>
+#include <initializer_list>
 
 #include <charconv>
 #include <optional>
@@ -26,6 +30,20 @@ std::optional<T> parseNumber(std::string_view text)
     if (ec != std::errc() || end != text.data() + text.size())
         return std::nullopt;
     return value;
+}
+
+// One of a fixed set of words ("--mode static"); a usage error listing them otherwise.
+template<typename Enum>
+Enum parseChoice(const std::string &option, const std::string &text,
+                 std::initializer_list<std::pair<const char *, Enum>> choices)
+{
+    std::string names;
+    for (const auto &[name, value] : choices) {
+        if (text == name)
+            return value;
+        names += (names.empty() ? "" : ", ") + std::string(name);
+    }
+    throw UsageError{option + " expects one of " + names + ", got '" + text + "'"};
 }
 
 // "NAME=VALUE" split at the last '='.
@@ -58,5 +76,15 @@ private:
 };
 
 int exitCodeFor(const Status &status);
+
+// The image preprocessing flags `quantize` and `bench` share (--image-size, --pixel-range,
+// --mean, --std, --bgr, --layout). When the cursor is on one of them, consumes its value and
+// returns the change to apply; nullopt for any other option.
+using PreprocessingEdit = std::function<void(quantscope::ImagePreprocessing &)>;
+std::optional<PreprocessingEdit> parsePreprocessingOption(ArgumentCursor &cursor);
+
+inline constexpr const char *kPreprocessingUsage =
+    "[--image-size HxW] [--pixel-range 0-1|0-255] [--mean a,b,c] [--std a,b,c] [--bgr]\n"
+    "       [--layout nchw|nhwc]";
 
 } // namespace qs::cli

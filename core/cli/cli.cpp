@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "cli/bench_command.h"
 #include "cli/inspect_command.h"
 #include "cli/ops_command.h"
 #include "cli/quantize_command.h"
@@ -30,6 +31,11 @@ commands:
       .npy or .pb files) or FP16, with node and op-type exclusion. Every setting is a
       recipe field (--recipe FILE.textproto; flags override it); the effective recipe is
       written beside OUT as OUT.recipe.textproto. `quantize --help` lists the options.
+  bench REF [VARIANT...] [--data DIR | --random] [--per-node] [--json FILE] [options]
+      Size, latency (median/p90/p99) and accuracy (max/mean abs error, cosine, SQNR,
+      top-1 agreement, NaN count) of each variant against REF; --per-node ranks every
+      tensor both models compute by SQNR. --min-cosine/--min-sqnr: exit 3 below them.
+      `bench --help` lists the options.
   ops [--json]
       The operators the engine implements, with their opset since-versions.
 
@@ -37,7 +43,8 @@ options:
   -h, --help      this text
   --version       the version
 
-exit codes: 0 success, 2 bad input or usage, 1 internal error, 130 cancelled (Ctrl-C)
+exit codes: 0 success, 2 bad input or usage, 1 internal error, 3 a bench gate failed,
+            130 cancelled (Ctrl-C)
 )";
 
 } // namespace
@@ -62,6 +69,8 @@ int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &e
         return inspectCommand(rest, out, err);
     if (command == "run")
         return runCommand(rest, out, err);
+    if (command == "bench")
+        return benchCommand(rest, out, err);
     if (command == "quantize")
         return quantizeCommand(rest, out, err);
     if (command == "ops")

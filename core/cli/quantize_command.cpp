@@ -29,34 +29,6 @@ constexpr const char *kQuantizeUsage =
 
 using Edit = std::function<void(quantscope::Recipe &)>;
 
-template<typename Enum>
-Enum parseChoice(const std::string &option, const std::string &text,
-                 std::initializer_list<std::pair<const char *, Enum>> choices)
-{
-    std::string names;
-    for (const auto &[name, value] : choices) {
-        if (text == name)
-            return value;
-        names += (names.empty() ? "" : ", ") + std::string(name);
-    }
-    throw UsageError{option + " expects one of " + names + ", got '" + text + "'"};
-}
-
-std::vector<float> parseFloats(const std::string &option, const std::string &text)
-{
-    std::vector<float> values;
-    for (const auto &item : splitList(option, text)) {
-        char *end = nullptr;
-        const float value = std::strtof(item.c_str(), &end);
-        if (end != item.c_str() + item.size())
-            throw UsageError{option + ": '" + item + "' is not a number"};
-        values.push_back(value);
-    }
-    if (values.size() != 1 && values.size() != 3)
-        throw UsageError{option + " expects 1 or 3 values, got " + std::to_string(values.size())};
-    return values;
-}
-
 void setStrings(google::protobuf::RepeatedPtrField<std::string> &field,
                 const std::vector<std::string> &values)
 {
@@ -87,7 +59,11 @@ QuantizeArguments parseArguments(const std::vector<std::string> &args)
     auto edit = [&](Edit e) { parsed.edits.push_back(std::move(e)); };
     while (cursor.next()) {
         const std::string arg = cursor.current();
-        if (arg == "-o" || arg == "--output") {
+        if (auto prep = parsePreprocessingOption(cursor)) {
+            edit([prep = std::move(*prep)](auto &r) {
+                prep(*r.mutable_calibration()->mutable_preprocessing());
+            });
+        } else if (arg == "-o" || arg == "--output") {
             parsed.outputPath = cursor.value();
         } else if (arg == "--recipe") {
             parsed.recipePath = cursor.value();
@@ -157,49 +133,6 @@ QuantizeArguments parseArguments(const std::vector<std::string> &args)
             edit([c](auto &r) {
                 r.mutable_calibration()->set_moving_average(true);
                 r.mutable_calibration()->set_averaging_constant(float(c));
-            });
-        } else if (arg == "--image-size") {
-            const std::string text = cursor.value();
-            const size_t x = text.find('x');
-            const auto h = parseNumber<int>(text.substr(0, x));
-            const auto w = x == std::string::npos ? std::nullopt
-                                                  : parseNumber<int>(text.substr(x + 1));
-            if (!h || !w || *h <= 0 || *w <= 0)
-                throw UsageError{"--image-size expects HxW like 640x640, got '" + text + "'"};
-            edit([h = *h, w = *w](auto &r) {
-                auto *prep = r.mutable_calibration()->mutable_preprocessing();
-                prep->set_height(h);
-                prep->set_width(w);
-            });
-        } else if (arg == "--pixel-range") {
-            const auto range = parseChoice<quantscope::PixelRange>(
-                arg, cursor.value(),
-                {{"0-1", quantscope::PIXEL_RANGE_0_1}, {"0-255", quantscope::PIXEL_RANGE_0_255}});
-            edit([range](auto &r) {
-                r.mutable_calibration()->mutable_preprocessing()->set_pixel_range(range);
-            });
-        } else if (arg == "--mean" || arg == "--std") {
-            const std::vector<float> values = parseFloats(arg, cursor.value());
-            if (arg == "--std")
-                for (const float v : values)
-                    if (v == 0.0f)
-                        throw UsageError{"--std values must be non-zero"};
-            const bool mean = arg == "--mean";
-            edit([values, mean](auto &r) {
-                auto *prep = r.mutable_calibration()->mutable_preprocessing();
-                auto *field = mean ? prep->mutable_mean() : prep->mutable_std();
-                field->Clear();
-                for (const float v : values)
-                    field->Add(v);
-            });
-        } else if (arg == "--bgr") {
-            edit([](auto &r) { r.mutable_calibration()->mutable_preprocessing()->set_bgr(true); });
-        } else if (arg == "--layout") {
-            const auto layout = parseChoice<quantscope::TensorLayout>(
-                arg, cursor.value(),
-                {{"nchw", quantscope::TENSOR_LAYOUT_NCHW}, {"nhwc", quantscope::TENSOR_LAYOUT_NHWC}});
-            edit([layout](auto &r) {
-                r.mutable_calibration()->mutable_preprocessing()->set_layout(layout);
             });
         } else if (arg == "--op-types" || arg == "--nodes" || arg == "--exclude-nodes"
                    || arg == "--exclude-op-types" || arg == "--block-ops"

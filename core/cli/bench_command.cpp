@@ -1,0 +1,205 @@
+#include "cli/bench_command.h"
+
+#include "cli/arguments.h"
+#include "cli/cli.h"
+#include "cli/cli_progress.h"
+#include "cli/text_table.h"
+#include "compare/benchmark.h"
+#include "compare/report_io.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <optional>
+#include <ostream>
+
+namespace qs::cli {
+
+namespace {
+
+const std::string kBenchUsage = std::string(
+    "usage: quantscope-cli bench REF [VARIANT...] [--data DIR | --random] [--samples N]\n"
+    "       [--iterations N] [--warmup N] [--threads N] [--per-node] [--json FILE]\n"
+    "       [--csv FILE] [--report FILE] [--min-cosine X] [--min-sqnr DB]\n       ")
+    + kPreprocessingUsage + "\n";
+
+struct BenchArguments
+{
+    BenchSettings settings;
+    std::string json, csv, report;
+    std::optional<double> minCosine, minSqnr;
+};
+
+BenchArguments parseArguments(const std::vector<std::string> &args)
+{
+    BenchArguments parsed;
+    BenchSettings &s = parsed.settings;
+    ArgumentCursor cursor(args);
+    bool random = false;
+    while (cursor.next()) {
+        const std::string arg = cursor.current();
+        if (auto prep = parsePreprocessingOption(cursor)) {
+            (*prep)(s.preprocessing);
+        } else if (arg == "--data") {
+            s.dataDir = cursor.value();
+        } else if (arg == "--random") {
+            random = true;
+        } else if (arg == "--samples") {
+            s.samples = cursor.count(1);
+        } else if (arg == "--iterations") {
+            s.iterations = cursor.count(1);
+        } else if (arg == "--warmup") {
+            s.warmup = cursor.count(0);
+        } else if (arg == "--threads") {
+            s.threads = cursor.count(0);
+        } else if (arg == "--per-node") {
+            s.perNode = true;
+        } else if (arg == "--json") {
+            parsed.json = cursor.value();
+        } else if (arg == "--csv") {
+            parsed.csv = cursor.value();
+        } else if (arg == "--report") {
+            parsed.report = cursor.value();
+        } else if (arg == "--min-cosine") {
+            parsed.minCosine = cursor.number();
+        } else if (arg == "--min-sqnr") {
+            parsed.minSqnr = cursor.number();
+        } else if (arg.starts_with("-")) {
+            throw UsageError{"unknown option '" + arg + "'"};
+        } else if (s.reference.empty()) {
+            s.reference = arg;
+        } else {
+            s.variants.push_back(arg);
+        }
+    }
+    if (s.reference.empty())
+        throw UsageError{"no reference model given"};
+    if (random && !s.dataDir.empty())
+        throw UsageError{"--data and --random exclude each other"};
+    return parsed;
+}
+
+std::string fixed(double value, int decimals)
+{
+    if (std::isinf(value))
+        return value > 0 ? "inf" : "-inf";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    return text;
+}
+
+double worstCosine(const quantscope::VariantReport &variant)
+{
+    double worst = 1.0;
+    for (const auto &output : variant.outputs())
+        worst = std::min(worst, output.cosine());
+    return worst;
+}
+
+double worstSqnr(const quantscope::VariantReport &variant)
+{
+    double worst = std::numeric_limits<double>::infinity();
+    for (const auto &output : variant.outputs())
+        worst = std::min(worst, output.sqnr_db());
+    return worst;
+}
+
+void printTable(const quantscope::Report &report, std::ostream &out)
+{
+    const auto &variants = report.variants();
+    const double referenceMs = variants.empty() ? 0 : variants[0].latency().median_ms();
+    using Align = TextTable::Align;
+    TextTable table({{"variant"}, {"size MB", Align::Right}, {"ratio", Align::Right},
+                     {"median ms", Align::Right}, {"p90 ms", Align::Right},
+                     {"speedup", Align::Right}, {"worst cosine", Align::Right},
+                     {"worst SQNR dB", Align::Right}, {"NaN/Inf", Align::Right}});
+    for (const auto &variant : variants) {
+        int64_t nans = 0;
+        for (const auto &output : variant.outputs())
+            nans += output.nan_count();
+        const double median = variant.latency().median_ms();
+        table.addRow({variant.path(), fixed(double(variant.size_bytes()) / 1e6, 2),
+                      fixed(variant.size_ratio(), 3), fixed(median, 2),
+                      fixed(variant.latency().p90_ms(), 2),
+                      median > 0 ? fixed(referenceMs / median, 2) + "x" : "-",
+                      fixed(worstCosine(variant), 5), fixed(worstSqnr(variant), 1),
+                      std::to_string(nans)});
+    }
+    out << report.samples() << " samples (" << report.data() << "), " << report.threads()
+        << " threads, latency over " << report.iterations() << " runs after "
+        << report.warmup() << " warm-up\n";
+    table.write(out);
+    for (const auto &variant : variants) {
+        if (variant.per_node().empty())
+            continue;
+        out << "\nper-node error of " << variant.path() << " (worst first):\n";
+        TextTable nodes({{"node"}, {"tensor"}, {"SQNR dB", TextTable::Align::Right},
+                         {"cosine", TextTable::Align::Right}});
+        const int shown = std::min(variant.per_node_size(), 15);
+        for (int i = 0; i < shown; ++i) {
+            const auto &error = variant.per_node(i);
+            nodes.addRow({error.node(), error.tensor(), fixed(error.sqnr_db(), 1),
+                          fixed(error.cosine(), 5)});
+        }
+        nodes.write(out);
+        if (variant.per_node_size() > shown)
+            out << "(" << variant.per_node_size() - shown << " more in --json/--report)\n";
+    }
+}
+
+} // namespace
+
+int benchCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
+{
+    for (const auto &arg : args)
+        if (arg == "-h" || arg == "--help") {
+            out << kBenchUsage;
+            return kSuccess;
+        }
+    BenchArguments arguments;
+    try {
+        arguments = parseArguments(args);
+    } catch (const UsageError &usage) {
+        err << "quantscope-cli bench: " << usage.message << "\n" << kBenchUsage;
+        return kBadInput;
+    }
+    auto fail = [&err](const Status &status) {
+        err << "error: " << status.message() << "\n";
+        return exitCodeFor(status);
+    };
+    TerminalProgress progress(err);
+    auto report = runBenchmark(arguments.settings, progress);
+    if (!report)
+        return fail(report.status());
+    printTable(*report, out);
+    const std::pair<const std::string *, ReportFormat> outputs[] = {
+        {&arguments.report, ReportFormat::Text},
+        {&arguments.json, ReportFormat::Json},
+        {&arguments.csv, ReportFormat::Csv}};
+    for (const auto &[path, format] : outputs)
+        if (!path->empty())
+            if (Status saved = saveReport(*report, *path, format); !saved)
+                return fail(saved);
+
+    int exitCode = kSuccess;
+    for (const auto &variant : report->variants()) {
+        if (variant.has_nan())
+            err << "WARNING: " << variant.path() << " produces NaN/Inf values\n";
+        if (arguments.minCosine && worstCosine(variant) < *arguments.minCosine) {
+            err << "gate: " << variant.path() << " worst cosine " << fixed(worstCosine(variant), 5)
+                << " is below --min-cosine " << *arguments.minCosine << "\n";
+            exitCode = kGateFailed;
+        }
+        if (arguments.minSqnr && worstSqnr(variant) < *arguments.minSqnr) {
+            err << "gate: " << variant.path() << " worst SQNR " << fixed(worstSqnr(variant), 1)
+                << " dB is below --min-sqnr " << *arguments.minSqnr << "\n";
+            exitCode = kGateFailed;
+        }
+        if (variant.has_nan() && (arguments.minCosine || arguments.minSqnr))
+            exitCode = kGateFailed;
+    }
+    return exitCode;
+}
+
+} // namespace qs::cli

@@ -1,0 +1,14 @@
+#pragma once
+// `quantscope-cli bench`: size, latency and accuracy of model variants against a reference,
+// optionally per node; reports as text/JSON/CSV; --min-cosine / --min-sqnr gates (exit 3).
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace qs::cli {
+
+inline constexpr int kGateFailed = 3;
+
+int benchCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
+
+} // namespace qs::cli

@@ -1,0 +1,317 @@
+#include "compare/benchmark.h"
+
+#include "compare/accuracy.h"
+#include "data/sample_source.h"
+#include "model/graph_index.h"
+#include "model/model.h"
+#include "runtime/session.h"
+#include "util/latency_stats.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+#include <string_view>
+
+namespace qs {
+
+namespace {
+
+constexpr int kDefaultRandomSamples = 4;
+constexpr std::string_view kDequantizedSuffix = "_DequantizeLinear_Output";
+
+DType declaredType(const GraphProgram::Value &value)
+{
+    return static_cast<DType>(value.type.elementType);
+}
+
+struct Variant
+{
+    std::string path;
+    std::shared_ptr<const Model> model;
+    std::shared_ptr<const Session> session;         // fused: latency and outputs
+    std::shared_ptr<const Session> observedSession; // unfused: per-node values
+    std::map<std::string, AccuracyAccumulator> outputs;
+    std::map<std::string, AccuracyAccumulator> tensors;
+    std::set<std::string> viaDequantize; // tensors already compared through their DQ output
+};
+
+Status checkCompatible(const Session &reference, const Variant &variant)
+{
+    for (const auto &input : reference.inputs()) {
+        auto it = std::find_if(variant.session->inputs().begin(), variant.session->inputs().end(),
+                               [&](const auto &v) { return v.name == input.name; });
+        if (it == variant.session->inputs().end())
+            return invalidArgument(variant.path + ": has no input '" + input.name
+                                   + "' (the reference has)");
+        const DType theirs = declaredType(*it), ours = declaredType(input);
+        const bool bothFloat = isFloatingDType(theirs) && isFloatingDType(ours);
+        if (theirs != ours && !bothFloat)
+            return invalidArgument(variant.path + ": input '" + input.name + "' is "
+                                   + dtypeName(theirs) + ", the reference's is "
+                                   + dtypeName(ours));
+    }
+    if (variant.session->inputs().size() != reference.inputs().size())
+        return invalidArgument(variant.path + ": has " + std::to_string(variant.session->inputs().size())
+                               + " inputs, the reference " + std::to_string(reference.inputs().size()));
+    for (const auto &output : reference.outputs()) {
+        const auto &outs = variant.session->outputs();
+        if (std::none_of(outs.begin(), outs.end(), [&](const auto &v) { return v.name == output.name; }))
+            return invalidArgument(variant.path + ": has no output '" + output.name
+                                   + "' (the reference has)");
+    }
+    return Status::ok();
+}
+
+// The sample's inputs in the dtypes the variant declares (an FP16 model without
+// keep_io_types takes float16).
+std::map<std::string, Tensor> inputsFor(const Session &session,
+                                        const std::map<std::string, Tensor> &inputs)
+{
+    std::map<std::string, Tensor> converted = inputs;
+    for (const auto &declared : session.inputs()) {
+        auto it = converted.find(declared.name);
+        const DType type = declaredType(declared);
+        if (it == converted.end() || it->second.dtype() == type || !isFloatingDType(type))
+            continue;
+        const Tensor &source = it->second;
+        Tensor target = Tensor::allocate(type, source.shape());
+        dispatchNumeric(type, [&](auto tag) {
+            using T = decltype(tag);
+            T *out = target.mutableData<T>();
+            for (int64_t i = 0; i < source.elementCount(); ++i)
+                out[i] = static_cast<T>(static_cast<float>(source.doubleAt(i)));
+        });
+        it->second = std::move(target);
+    }
+    return converted;
+}
+
+Result<std::unique_ptr<SampleSource>> openSource(const Session &reference,
+                                                 const BenchSettings &settings)
+{
+    std::vector<InputSpec> inputs = inputSpecs(reference);
+    if (!settings.dataDir.empty())
+        return openDataFolder(settings.dataDir, inputs, settings.preprocessing, settings.samples);
+    for (auto &input : inputs) {
+        if (input.shape.size() == 4 && settings.preprocessing.height() > 0) {
+            const bool nhwc = settings.preprocessing.layout() == quantscope::TENSOR_LAYOUT_NHWC;
+            if (input.shape[nhwc ? 1 : 2] < 0)
+                input.shape[nhwc ? 1 : 2] = settings.preprocessing.height();
+            if (input.shape[nhwc ? 2 : 3] < 0)
+                input.shape[nhwc ? 2 : 3] = settings.preprocessing.width();
+        }
+        for (size_t d = 0; d < input.shape.size(); ++d)
+            if (input.shape[d] < 0 && d > 0)
+                return invalidArgument("input '" + input.name + "' has shape "
+                                       + shapeToString(input.shape)
+                                       + " with dynamic dims: give data or an image size");
+    }
+    return randomSource(inputs, settings.samples > 0 ? settings.samples : kDefaultRandomSamples,
+                        settings.seed);
+}
+
+bool isFloat(const Tensor &tensor)
+{
+    return tensor.dtype() == DType::Float32 || tensor.dtype() == DType::Float16
+           || tensor.dtype() == DType::Float64;
+}
+
+Status comparePerNode(const Session &referenceObserved, Variant &variant,
+                      const std::map<std::string, Tensor> &inputs, Progress &progress)
+{
+    std::map<std::string, Tensor> referenceValues;
+    RunOptions collect;
+    collect.progress = &progress;
+    collect.observer = [&](const std::string &name, const Tensor &value) {
+        if (isFloat(value))
+            referenceValues[name] = value;
+    };
+    auto ran = referenceObserved.run(inputs, collect);
+    if (!ran)
+        return ran.status().withContext("reference");
+    RunOptions compare;
+    compare.progress = &progress;
+    compare.observer = [&](const std::string &name, const Tensor &value) {
+        if (!isFloat(value))
+            return;
+        std::string referenceName = name;
+        const bool dequantized = name.size() > kDequantizedSuffix.size()
+                                 && name.ends_with(kDequantizedSuffix);
+        if (dequantized)
+            referenceName = name.substr(0, name.size() - kDequantizedSuffix.size());
+        auto it = referenceValues.find(referenceName);
+        if (it == referenceValues.end()
+            || it->second.elementCount() != value.elementCount())
+            return;
+        if (dequantized) {
+            // A quantized activation is judged after its Q/DQ round trip, which replaces any
+            // comparison of the pre-quantization float value made earlier.
+            if (variant.viaDequantize.insert(referenceName).second)
+                variant.tensors.erase(referenceName);
+        } else if (variant.viaDequantize.count(referenceName)) {
+            return;
+        }
+        variant.tensors[referenceName].add(it->second, value, false);
+    };
+    auto result = variant.observedSession->run(inputsFor(*variant.observedSession, inputs), compare);
+    if (!result)
+        return result.status().withContext(variant.path);
+    return Status::ok();
+}
+
+Result<LatencyStats> measureLatency(const Variant &variant,
+                                    const std::map<std::string, Tensor> &inputs,
+                                    const BenchSettings &settings, Progress &progress)
+{
+    const auto converted = inputsFor(*variant.session, inputs);
+    RunOptions options;
+    options.progress = &progress;
+    std::vector<double> times;
+    const int total = settings.warmup + settings.iterations;
+    const std::string what = "timing " + variant.path;
+    for (int run = 0; run < total; ++run) {
+        if (progress.cancelled())
+            return cancelled();
+        const auto start = std::chrono::steady_clock::now();
+        auto outputs = variant.session->run(converted, options);
+        const auto stop = std::chrono::steady_clock::now();
+        if (!outputs)
+            return outputs.status().withContext(variant.path);
+        if (run >= settings.warmup)
+            times.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
+        progress.report(run + 1, total, what);
+    }
+    return summarizeLatencies(std::move(times));
+}
+
+} // namespace
+
+Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress &progress)
+{
+    std::vector<Variant> variants;
+    std::vector<std::string> paths = {settings.reference};
+    paths.insert(paths.end(), settings.variants.begin(), settings.variants.end());
+    for (const auto &path : paths) {
+        Variant variant;
+        variant.path = path;
+        auto model = Model::load(path, progress);
+        if (!model)
+            return model.status();
+        variant.model = *model;
+        auto session = Session::create(variant.model, sessionOptions(settings.threads), progress);
+        if (!session)
+            return session.status().withContext(path);
+        variant.session = *session;
+        if (settings.perNode) {
+            auto observed = Session::create(variant.model,
+                                            sessionOptions(settings.threads, {}, false), progress);
+            if (!observed)
+                return observed.status().withContext(path);
+            variant.observedSession = *observed;
+        }
+        if (!variants.empty())
+            QS_RETURN_IF_ERROR(checkCompatible(*variants.front().session, variant));
+        variants.push_back(std::move(variant));
+    }
+    const Session &reference = *variants.front().session;
+    auto source = openSource(reference, settings);
+    if (!source)
+        return source.status();
+
+    std::map<std::string, Tensor> firstSample;
+    int samples = 0;
+    const int64_t expected = (*source)->count();
+    const std::string what = "comparing on " + (*source)->describe();
+    while (true) {
+        if (progress.cancelled())
+            return cancelled();
+        auto sample = (*source)->next();
+        if (!sample)
+            return sample.status();
+        if (!sample->has_value())
+            break;
+        const auto &inputs = (*sample)->inputs;
+        if (samples == 0)
+            firstSample = inputs;
+        RunOptions options;
+        options.progress = &progress;
+        auto expectedOutputs = reference.run(inputs, options);
+        if (!expectedOutputs)
+            return expectedOutputs.status().withContext((*sample)->origin + " (reference)");
+        for (Variant &variant : variants) {
+            auto actual = variant.session->run(inputsFor(*variant.session, inputs), options);
+            if (!actual)
+                return actual.status().withContext(variant.path);
+            for (const auto &[name, want] : *expectedOutputs) {
+                auto it = std::find_if(actual->begin(), actual->end(),
+                                       [&](const auto &o) { return o.first == name; });
+                if (it->second.elementCount() != want.elementCount())
+                    return invalidArgument(variant.path + ": output '" + name + "' is "
+                                           + it->second.describe() + ", the reference's is "
+                                           + want.describe());
+                variant.outputs[name].add(want, it->second, looksLikeScores(want.shape()));
+            }
+            if (settings.perNode && &variant != &variants.front())
+                QS_RETURN_IF_ERROR(comparePerNode(*variants.front().observedSession, variant,
+                                                  inputs, progress));
+        }
+        ++samples;
+        progress.report(samples, expected, what);
+    }
+    if (samples == 0)
+        return invalidArgument((*source)->describe() + ": no usable sample");
+
+    quantscope::Report report;
+    report.set_reference(settings.reference);
+    report.set_data(settings.dataDir.empty() ? "random" : settings.dataDir);
+    report.set_samples(samples);
+    report.set_warmup(settings.warmup);
+    report.set_iterations(settings.iterations);
+    report.set_threads(reference.threads());
+    const double referenceBytes = double(variants.front().model->fileBytes());
+    for (Variant &variant : variants) {
+        auto latency = measureLatency(variant, firstSample, settings, progress);
+        if (!latency)
+            return latency.status();
+        quantscope::VariantReport &entry = *report.add_variants();
+        entry.set_path(variant.path);
+        entry.set_size_bytes(int64_t(variant.model->fileBytes()));
+        entry.set_size_ratio(referenceBytes > 0 ? double(variant.model->fileBytes()) / referenceBytes
+                                                : 1.0);
+        auto &l = *entry.mutable_latency();
+        l.set_iterations(latency->iterations);
+        l.set_median_ms(latency->medianMs);
+        l.set_p90_ms(latency->p90Ms);
+        l.set_p99_ms(latency->p99Ms);
+        l.set_min_ms(latency->minMs);
+        l.set_mean_ms(latency->meanMs);
+        entry.set_throughput_per_s(latency->medianMs > 0 ? 1000.0 / latency->medianMs : 0.0);
+        for (const auto &output : reference.outputs()) {
+            const AccuracyAccumulator &accuracy = variant.outputs[output.name];
+            *entry.add_outputs() = accuracy.toProto(output.name);
+            if (accuracy.nanCount() > 0)
+                entry.set_has_nan(true);
+        }
+        std::vector<quantscope::NodeError> errors;
+        for (const auto &[tensor, accuracy] : variant.tensors) {
+            quantscope::NodeError error;
+            const NodeInfo *producer = variants.front().model->index().producer(0, tensor);
+            error.set_node(producer ? producer->displayName : std::string("(input)"));
+            error.set_tensor(tensor);
+            error.set_sqnr_db(accuracy.sqnrDb());
+            error.set_cosine(accuracy.cosine());
+            errors.push_back(std::move(error));
+        }
+        std::stable_sort(errors.begin(), errors.end(), [](const auto &a, const auto &b) {
+            return a.sqnr_db() < b.sqnr_db();
+        });
+        for (auto &error : errors)
+            *entry.add_per_node() = std::move(error);
+    }
+    return report;
+}
+
+} // namespace qs

@@ -1,0 +1,32 @@
+#pragma once
+// Compares model variants with a reference: size on disk, latency, accuracy of every output over
+// an evaluation set, and optionally the error of every float tensor both models compute
+// ("per node": what tells a user which node to exclude). Results come back as one immutable
+// Report (proto/quantscope.proto); report_io.h writes it as text, JSON or CSV.
+#include "quantscope.pb.h"
+#include "util/progress.h"
+#include "util/status.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qs {
+
+struct BenchSettings
+{
+    std::string reference;
+    std::vector<std::string> variants;
+    std::string dataDir; // empty: random inputs from the reference's signature
+    quantscope::ImagePreprocessing preprocessing;
+    int samples = 0;     // 0: every sample of the folder, 4 random samples
+    int warmup = 3;
+    int iterations = 20;
+    int threads = 0;
+    bool perNode = false;
+    uint64_t seed = 0;
+};
+
+Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress &progress);
+
+} // namespace qs

@@ -1,0 +1,151 @@
+#include "compare/report_io.h"
+
+#include "util/atomic_file.h"
+#include "util/json_writer.h"
+
+#include <google/protobuf/text_format.h>
+
+#include <cmath>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+namespace qs {
+
+std::string reportToText(const quantscope::Report &report)
+{
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(report, &text);
+    return text;
+}
+
+Result<quantscope::Report> parseReportText(const std::string &text, const std::string &origin)
+{
+    quantscope::Report report;
+    if (!google::protobuf::TextFormat::ParseFromString(text, &report))
+        return invalidArgument(origin + ": not a valid report");
+    return report;
+}
+
+void writeReportJson(const quantscope::Report &report, std::ostream &out)
+{
+    JsonWriter json(out);
+    json.beginObject();
+    json.member("reference", report.reference());
+    json.member("data", report.data());
+    json.member("samples", report.samples());
+    json.member("warmup", report.warmup());
+    json.member("iterations", report.iterations());
+    json.member("threads", report.threads());
+    json.key("variants").beginArray();
+    for (const auto &variant : report.variants()) {
+        json.beginObject();
+        json.member("path", variant.path());
+        json.member("size_bytes", int64_t(variant.size_bytes()));
+        json.member("size_ratio", variant.size_ratio());
+        json.key("latency_ms").beginObject();
+        json.member("median", variant.latency().median_ms());
+        json.member("p90", variant.latency().p90_ms());
+        json.member("p99", variant.latency().p99_ms());
+        json.member("min", variant.latency().min_ms());
+        json.member("mean", variant.latency().mean_ms());
+        json.endObject();
+        json.member("throughput_per_s", variant.throughput_per_s());
+        json.member("has_nan", variant.has_nan());
+        json.key("accuracy").beginObject().key("outputs").beginObject();
+        for (const auto &output : variant.outputs()) {
+            json.key(output.name()).beginObject();
+            json.member("max_abs", output.max_abs());
+            json.member("mean_abs", output.mean_abs());
+            json.member("cosine", output.cosine());
+            json.member("sqnr_db", output.sqnr_db()); // +inf (identical) becomes null
+            if (output.has_top1_agreement())
+                json.member("top1_agreement", output.top1_agreement());
+            else
+                json.key("top1_agreement").null();
+            json.member("nan_count", int64_t(output.nan_count()));
+            json.endObject();
+        }
+        json.endObject().endObject();
+        json.key("per_node").beginArray();
+        for (const auto &error : variant.per_node()) {
+            json.beginObject();
+            json.member("node", error.node());
+            json.member("tensor", error.tensor());
+            json.member("sqnr_db", error.sqnr_db());
+            json.member("cosine", error.cosine());
+            json.endObject();
+        }
+        json.endArray();
+        json.endObject();
+    }
+    json.endArray();
+    json.endObject();
+    out << "\n";
+}
+
+namespace {
+
+std::string csvField(const std::string &text)
+{
+    if (text.find_first_of(",\"\n") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (const char c : text)
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+}
+
+std::string number(double value)
+{
+    if (std::isinf(value))
+        return value > 0 ? "inf" : "-inf";
+    if (std::isnan(value))
+        return "nan";
+    std::ostringstream text;
+    text << std::setprecision(9) << value;
+    return text.str();
+}
+
+} // namespace
+
+void writeReportCsv(const quantscope::Report &report, std::ostream &out)
+{
+    out << "variant,output,size_bytes,size_ratio,median_ms,p90_ms,p99_ms,min_ms,"
+           "throughput_per_s,max_abs,mean_abs,cosine,sqnr_db,top1_agreement,nan_count\n";
+    for (const auto &variant : report.variants()) {
+        for (const auto &output : variant.outputs()) {
+            out << csvField(variant.path()) << ',' << csvField(output.name()) << ','
+                << variant.size_bytes() << ',' << number(variant.size_ratio()) << ','
+                << number(variant.latency().median_ms()) << ','
+                << number(variant.latency().p90_ms()) << ','
+                << number(variant.latency().p99_ms()) << ','
+                << number(variant.latency().min_ms()) << ','
+                << number(variant.throughput_per_s()) << ',' << number(output.max_abs()) << ','
+                << number(output.mean_abs()) << ',' << number(output.cosine()) << ','
+                << number(output.sqnr_db()) << ','
+                << (output.has_top1_agreement() ? number(output.top1_agreement()) : "") << ','
+                << output.nan_count() << '\n';
+        }
+    }
+}
+
+Status saveReport(const quantscope::Report &report, const std::string &path, ReportFormat format)
+{
+    return writeFileAtomically(path, [&](std::ostream &out) {
+        switch (format) {
+        case ReportFormat::Text:
+            out << reportToText(report);
+            break;
+        case ReportFormat::Json:
+            writeReportJson(report, out);
+            break;
+        case ReportFormat::Csv:
+            writeReportCsv(report, out);
+            break;
+        }
+        return Status::ok();
+    });
+}
+
+} // namespace qs
