@@ -119,19 +119,28 @@ bool isFloat(const Tensor &tensor)
            || tensor.dtype() == DType::Float64;
 }
 
-Status comparePerNode(const Session &referenceObserved, Variant &variant,
-                      const std::map<std::string, Tensor> &inputs, Progress &progress)
+// Every float value the reference computes for one sample, kept while the variants are compared
+// against it.
+Result<std::map<std::string, Tensor>> referenceValues(const Session &referenceObserved,
+                                                      const std::map<std::string, Tensor> &inputs,
+                                                      Progress &progress)
 {
-    std::map<std::string, Tensor> referenceValues;
+    std::map<std::string, Tensor> values;
     RunOptions collect;
     collect.progress = &progress;
     collect.observer = [&](const std::string &name, const Tensor &value) {
         if (isFloat(value))
-            referenceValues[name] = value;
+            values[name] = value;
     };
     auto ran = referenceObserved.run(inputs, collect);
     if (!ran)
         return ran.status().withContext("reference");
+    return values;
+}
+
+Status comparePerNode(const std::map<std::string, Tensor> &referenceValues, Variant &variant,
+                      const std::map<std::string, Tensor> &inputs, Progress &progress)
+{
     RunOptions compare;
     compare.progress = &progress;
     compare.observer = [&](const std::string &name, const Tensor &value) {
@@ -241,6 +250,11 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         auto expectedOutputs = reference.run(inputs, options);
         if (!expectedOutputs)
             return expectedOutputs.status().withContext((*sample)->origin + " (reference)");
+        Result<std::map<std::string, Tensor>> nodeValues = std::map<std::string, Tensor>{};
+        if (settings.perNode && variants.size() > 1)
+            nodeValues = referenceValues(*variants.front().observedSession, inputs, progress);
+        if (!nodeValues)
+            return nodeValues.status();
         for (Variant &variant : variants) {
             auto actual = variant.session->run(inputsFor(*variant.session, inputs), options);
             if (!actual)
@@ -255,8 +269,7 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
                 variant.outputs[name].add(want, it->second, looksLikeScores(want.shape()));
             }
             if (settings.perNode && &variant != &variants.front())
-                QS_RETURN_IF_ERROR(comparePerNode(*variants.front().observedSession, variant,
-                                                  inputs, progress));
+                QS_RETURN_IF_ERROR(comparePerNode(*nodeValues, variant, inputs, progress));
         }
         ++samples;
         progress.report(samples, expected, what);
