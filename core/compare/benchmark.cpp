@@ -171,29 +171,55 @@ Status comparePerNode(const std::map<std::string, Tensor> &referenceValues, Vari
     return Status::ok();
 }
 
-Result<LatencyStats> measureLatency(const Variant &variant,
-                                    const std::map<std::string, Tensor> &inputs,
-                                    const BenchSettings &settings, Progress &progress)
+// Times every variant on the same inputs. The timed runs are split into rounds that visit the
+// variants in turn, so a burst of load on the machine lands on all of them rather than on one.
+Result<std::vector<LatencyStats>> measureLatencies(const std::vector<Variant> &variants,
+                                                   const std::map<std::string, Tensor> &inputs,
+                                                   const BenchSettings &settings,
+                                                   Progress &progress)
 {
-    const auto converted = inputsFor(*variant.session, inputs);
+    constexpr int kRounds = 3;
+    std::vector<std::map<std::string, Tensor>> converted;
+    for (const Variant &variant : variants)
+        converted.push_back(inputsFor(*variant.session, inputs));
     RunOptions options;
     options.progress = &progress;
-    std::vector<double> times;
-    const int total = settings.warmup + settings.iterations;
-    const std::string what = "timing " + variant.path;
-    for (int run = 0; run < total; ++run) {
-        if (progress.cancelled())
-            return cancelled();
+    auto runOnce = [&](size_t v) -> Result<double> {
         const auto start = std::chrono::steady_clock::now();
-        auto outputs = variant.session->run(converted, options);
+        auto outputs = variants[v].session->run(converted[v], options);
         const auto stop = std::chrono::steady_clock::now();
         if (!outputs)
-            return outputs.status().withContext(variant.path);
-        if (run >= settings.warmup)
-            times.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
-        progress.report(run + 1, total, what);
+            return outputs.status().withContext(variants[v].path);
+        return std::chrono::duration<double, std::milli>(stop - start).count();
+    };
+    const int64_t total = int64_t(variants.size()) * (settings.warmup + settings.iterations);
+    int64_t done = 0;
+    for (size_t v = 0; v < variants.size(); ++v)
+        for (int run = 0; run < settings.warmup; ++run) {
+            auto time = runOnce(v);
+            if (!time)
+                return time.status();
+            progress.report(++done, total, "warming up");
+        }
+    std::vector<std::vector<double>> times(variants.size());
+    const int rounds = std::min(kRounds, settings.iterations);
+    for (int round = 0; round < rounds; ++round) {
+        const int runs = settings.iterations / rounds + (round < settings.iterations % rounds);
+        for (size_t v = 0; v < variants.size(); ++v)
+            for (int run = 0; run < runs; ++run) {
+                if (progress.cancelled())
+                    return cancelled();
+                auto time = runOnce(v);
+                if (!time)
+                    return time.status();
+                times[v].push_back(*time);
+                progress.report(++done, total, "timing");
+            }
     }
-    return summarizeLatencies(std::move(times));
+    std::vector<LatencyStats> stats;
+    for (auto &series : times)
+        stats.push_back(summarizeLatencies(std::move(series)));
+    return stats;
 }
 
 } // namespace
@@ -285,10 +311,12 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
     report.set_iterations(settings.iterations);
     report.set_threads(reference.threads());
     const double referenceBytes = double(variants.front().model->fileBytes());
-    for (Variant &variant : variants) {
-        auto latency = measureLatency(variant, firstSample, settings, progress);
-        if (!latency)
-            return latency.status();
+    auto latencies = measureLatencies(variants, firstSample, settings, progress);
+    if (!latencies)
+        return latencies.status();
+    for (size_t v = 0; v < variants.size(); ++v) {
+        Variant &variant = variants[v];
+        const LatencyStats *latency = &(*latencies)[v];
         quantscope::VariantReport &entry = *report.add_variants();
         entry.set_path(variant.path);
         entry.set_size_bytes(int64_t(variant.model->fileBytes()));
