@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <cstdlib>
+#include <ostream>
 #include <initializer_list>
 
 namespace qs::cli {
@@ -61,6 +62,12 @@ double ArgumentCursor::number()
     if (text.empty() || end != text.c_str() + text.size())
         throw UsageError{option + " expects a number, got '" + text + "'"};
     return parsed;
+}
+
+int reportError(std::ostream &err, const Status &status)
+{
+    err << "error: " << status.message() << "\n";
+    return exitCodeFor(status);
 }
 
 int exitCodeFor(const Status &status)

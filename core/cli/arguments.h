@@ -5,6 +5,7 @@
 #include "util/status.h"
 
 #include <functional>
+#include <iosfwd>
 #include <initializer_list>
 
 #include <charconv>
@@ -76,6 +77,9 @@ private:
 };
 
 int exitCodeFor(const Status &status);
+
+// Prints "error: <message>" on `err` and returns the exit code for the status.
+int reportError(std::ostream &err, const Status &status);
 
 // The image preprocessing flags `quantize` and `bench` share (--image-size, --pixel-range,
 // --mean, --std, --bgr, --layout). When the cursor is on one of them, consumes its value and

@@ -164,10 +164,7 @@ int benchCommand(const std::vector<std::string> &args, std::ostream &out, std::o
         err << "quantscope-cli bench: " << usage.message << "\n" << kBenchUsage;
         return kBadInput;
     }
-    auto fail = [&err](const Status &status) {
-        err << "error: " << status.message() << "\n";
-        return exitCodeFor(status);
-    };
+    auto fail = [&err](const Status &status) { return reportError(err, status); };
     TerminalProgress progress(err);
     auto report = runBenchmark(arguments.settings, progress);
     if (!report)

@@ -202,10 +202,7 @@ int quantizeCommand(const std::vector<std::string> &args, std::ostream &out, std
         err << "quantscope-cli quantize: " << usage.message << "\n" << kQuantizeUsage;
         return kBadInput;
     }
-    auto fail = [&err](const Status &status) {
-        err << "error: " << status.message() << "\n";
-        return exitCodeFor(status);
-    };
+    auto fail = [&err](const Status &status) { return reportError(err, status); };
     if (!arguments.recipePath.empty()) {
         auto loaded = loadRecipe(arguments.recipePath);
         if (!loaded)

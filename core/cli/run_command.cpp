@@ -224,10 +224,7 @@ int runCommand(const std::vector<std::string> &args, std::ostream &out, std::ost
         err << "quantscope-cli run: " << usage.message << "\n" << kRunUsage;
         return kBadInput;
     }
-    auto fail = [&err](const Status &status) {
-        err << "error: " << status.message() << "\n";
-        return exitCodeFor(status);
-    };
+    auto fail = [&err](const Status &status) { return reportError(err, status); };
 
     TerminalProgress progress(err);
     auto model = Model::load(arguments.modelPath, progress);

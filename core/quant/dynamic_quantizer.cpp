@@ -4,7 +4,6 @@
 #include "model/model.h"
 #include "quant/graph_rewrite.h"
 #include "quant/quant_params.h"
-#include "runtime/tensor_io.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -87,16 +86,7 @@ private:
 
     Result<Tensor> floatConstant(const NodeInfo &info, int input) const
     {
-        if (input >= info.proto->input_size() || info.proto->input(input).empty())
-            return Tensor();
-        const onnx::TensorProto *proto =
-            m_model->index().constantTensor(info.graph, info.proto->input(input));
-        if (!proto || proto->data_type() != onnx::TensorProto::FLOAT)
-            return Tensor();
-        auto tensor = tensorFromProto(*proto, m_model);
-        if (!tensor)
-            return tensor.status().withContext("node '" + info.displayName + "'");
-        return tensor;
+        return floatConstantInput(m_model, info, input);
     }
 
     const DynamicInput &dynamicInput(const std::string &activation,

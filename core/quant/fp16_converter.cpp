@@ -4,6 +4,7 @@
 #include "model/model.h"
 #include "quant/fp16_plan.h"
 #include "quant/fp16_tensors.h"
+#include "quant/graph_rewrite.h"
 
 #include <map>
 #include <sstream>
@@ -85,17 +86,6 @@ void removeAttribute(onnx::NodeProto &node, const std::string &name)
         if (attributes->Get(a).name() == name)
             attributes->DeleteSubrange(a, 1);
     }
-}
-
-void setIntAttribute(onnx::NodeProto &node, const std::string &name, int64_t value)
-{
-    onnx::AttributeProto *attribute = findAttribute(node, name);
-    if (!attribute) {
-        attribute = node.add_attribute();
-        attribute->set_name(name);
-        attribute->set_type(onnx::AttributeProto::INT);
-    }
-    attribute->set_i(value);
 }
 
 onnx::TensorProto &setTensorAttribute(onnx::NodeProto &node, const std::string &name)

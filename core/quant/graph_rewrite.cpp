@@ -297,6 +297,21 @@ private:
 
 } // namespace
 
+Result<Tensor> floatConstantInput(const std::shared_ptr<const Model> &model, const NodeInfo &node,
+                                  int input)
+{
+    if (input >= node.proto->input_size() || node.proto->input(input).empty())
+        return Tensor();
+    const onnx::TensorProto *proto =
+        model->index().constantTensor(node.graph, node.proto->input(input));
+    if (!proto || proto->data_type() != onnx::TensorProto::FLOAT)
+        return Tensor();
+    auto tensor = tensorFromProto(*proto, model);
+    if (!tensor)
+        return tensor.status().withContext("node '" + node.displayName + "'");
+    return tensor;
+}
+
 Result<onnx::ModelProto> rewriteModel(const Model &model, NodeRewrite &rewrite,
                                       Progress &progress, const std::string &what)
 {

@@ -10,6 +10,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -91,6 +92,11 @@ public:
         return Status::ok();
     }
 };
+
+// Input `input` of `node` as a float32 tensor when it is a float32 constant (initializer or
+// Constant node, external data included); an empty tensor when it is anything else.
+Result<Tensor> floatConstantInput(const std::shared_ptr<const Model> &model, const NodeInfo &node,
+                                  int input);
 
 // The model with every graph rebuilt through `rewrite`; unused Constants/initializers removed.
 // Progress: one unit per node; cancellation checked per node.

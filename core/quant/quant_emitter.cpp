@@ -1,7 +1,6 @@
 #include "quant/quant_emitter.h"
 
 #include "model/model.h"
-#include "runtime/tensor_io.h"
 
 namespace qs {
 
@@ -73,18 +72,29 @@ ScaleZeroPoint QuantEmitter::activationScaleZeroPoint(onnx::GraphProto &graph,
 
 Result<Tensor> QuantEmitter::floatConstant(const NodeInfo &node, int input) const
 {
-    const std::string &name = node.proto->input(input);
-    const onnx::TensorProto *proto = m_model->index().constantTensor(node.graph, name);
-    if (!proto)
-        return invalidArgument("node '" + node.displayName + "': input '" + name
-                               + "' is not a constant");
-    auto tensor = tensorFromProto(*proto, m_model);
-    if (!tensor)
-        return tensor.status().withContext("node '" + node.displayName + "'");
-    if (tensor->dtype() != DType::Float32)
-        return unsupported("node '" + node.displayName + "': constant '" + name + "' is "
-                           + dtypeName(tensor->dtype()) + ", only float32 is quantized");
+    auto tensor = floatConstantInput(m_model, node, input);
+    if (tensor && tensor->empty())
+        return unsupported("node '" + node.displayName + "': input '" + node.proto->input(input)
+                           + "' is not a float32 constant, so it cannot be quantized");
     return tensor;
+}
+
+Result<QuantizedInitializer> QuantEmitter::cachedConstant(
+    onnx::GraphProto &graph, const NodeInfo &node, int input, DType zeroPointType,
+    const std::function<WeightQuantOptions(const Tensor &)> &optionsFor)
+{
+    const std::string &name = node.proto->input(input);
+    const auto key = std::make_pair(&graph, name);
+    if (auto it = m_weights.find(key); it != m_weights.end())
+        return it->second;
+    auto values = floatConstant(node, input);
+    if (!values)
+        return values.status();
+    QuantizedInitializer result = addQuantized(graph, name,
+                                               quantizeWeights(*values, optionsFor(*values)),
+                                               zeroPointType);
+    m_weights.emplace(key, result);
+    return result;
 }
 
 QuantizedInitializer QuantEmitter::addQuantized(onnx::GraphProto &graph, const std::string &base,
@@ -113,25 +123,19 @@ Result<QuantizedInitializer> QuantEmitter::weight(onnx::GraphProto &graph, const
                                                   bool allowPerChannel)
 {
     const WeightLayout layout = weightLayout(node);
-    const std::string &name = node.proto->input(layout.weightInput);
-    const auto key = std::make_pair(&graph, name);
-    if (auto it = m_weights.find(key); it != m_weights.end())
-        return it->second;
-    auto values = floatConstant(node, layout.weightInput);
-    if (!values)
-        return values.status();
-    WeightQuantOptions options;
-    options.type = m_options.weightType;
-    options.symmetric = m_options.symmetricWeights;
-    options.reduceRange = m_options.reduceRange;
-    const bool rankAllows = node.opType == "MatMul" ? values->rank() == 2 : values->rank() >= 2;
-    if (m_options.perChannel && allowPerChannel && rankAllows)
-        options.axis = layout.channelAxis;
-    const QuantizedTensor quantized = quantizeWeights(*values, options);
-    QuantizedInitializer result = addQuantized(graph, name, quantized,
-                                               quantDType(m_options.weightType));
-    m_weights.emplace(key, result);
-    return result;
+    return cachedConstant(graph, node, layout.weightInput, quantDType(m_options.weightType),
+                          [&](const Tensor &values) {
+                              WeightQuantOptions options;
+                              options.type = m_options.weightType;
+                              options.symmetric = m_options.symmetricWeights;
+                              options.reduceRange = m_options.reduceRange;
+                              const bool rankAllows = node.opType == "MatMul"
+                                                          ? values.rank() == 2
+                                                          : values.rank() >= 2;
+                              if (m_options.perChannel && allowPerChannel && rankAllows)
+                                  options.axis = layout.channelAxis;
+                              return options;
+                          });
 }
 
 Result<QuantizedInitializer> QuantEmitter::bias(onnx::GraphProto &graph, const NodeInfo &node,
@@ -164,21 +168,13 @@ Result<QuantizedInitializer> QuantEmitter::bias(onnx::GraphProto &graph, const N
 Result<QuantizedInitializer> QuantEmitter::constantOperand(onnx::GraphProto &graph,
                                                            const NodeInfo &node, int input)
 {
-    const std::string &name = node.proto->input(input);
-    const auto key = std::make_pair(&graph, name);
-    if (auto it = m_weights.find(key); it != m_weights.end())
-        return it->second;
-    auto values = floatConstant(node, input);
-    if (!values)
-        return values.status();
-    WeightQuantOptions options;
-    options.type = m_options.activationType;
-    options.symmetric = m_options.symmetricActivations;
-    const QuantizedTensor quantized = quantizeWeights(*values, options);
-    QuantizedInitializer result = addQuantized(graph, name, quantized,
-                                               quantDType(m_options.activationType));
-    m_weights.emplace(key, result);
-    return result;
+    return cachedConstant(graph, node, input, quantDType(m_options.activationType),
+                          [&](const Tensor &) {
+                              WeightQuantOptions options;
+                              options.type = m_options.activationType;
+                              options.symmetric = m_options.symmetricActivations;
+                              return options;
+                          });
 }
 
 onnx::NodeProto QuantEmitter::quantizeNode(const std::string &input, const ScaleZeroPoint &params,

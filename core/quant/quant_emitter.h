@@ -7,6 +7,7 @@
 #include "quant/quant_params.h"
 #include "quant/static_plan.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -84,6 +85,11 @@ public:
 
 private:
     Result<Tensor> floatConstant(const NodeInfo &node, int input) const;
+    // A constant input quantized once per graph (weights shared by several nodes, constant
+    // operands), with options chosen from its values.
+    Result<QuantizedInitializer> cachedConstant(
+        onnx::GraphProto &graph, const NodeInfo &node, int input, DType zeroPointType,
+        const std::function<WeightQuantOptions(const Tensor &)> &optionsFor);
     QuantizedInitializer addQuantized(onnx::GraphProto &graph, const std::string &base,
                                       const QuantizedTensor &quantized, DType zeroPointType);
 

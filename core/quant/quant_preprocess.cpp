@@ -3,7 +3,6 @@
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "quant/graph_rewrite.h"
-#include "runtime/tensor_io.h"
 
 #include <cmath>
 #include <optional>
@@ -151,19 +150,9 @@ public:
     }
 
 private:
-    // A float32 constant input (empty tensor when the input is not a float32 constant).
     Result<Tensor> constant(const NodeInfo &node, int input) const
     {
-        if (input >= node.proto->input_size() || node.proto->input(input).empty())
-            return Tensor();
-        const onnx::TensorProto *proto =
-            m_index.constantTensor(node.graph, node.proto->input(input));
-        if (!proto || proto->data_type() != onnx::TensorProto::FLOAT)
-            return Tensor();
-        auto tensor = tensorFromProto(*proto, m_model);
-        if (!tensor)
-            return tensor.status().withContext("node '" + node.displayName + "'");
-        return tensor;
+        return floatConstantInput(m_model, node, input);
     }
 
     static int64_t outputChannels(const NodeInfo &conv, const Tensor &weight)
