@@ -2,6 +2,7 @@
 
 #include "model/graph_index.h"
 #include "model/model.h"
+#include "runtime/float16_lowering.h"
 
 #include <omp.h>
 
@@ -47,6 +48,33 @@ std::string declaredShape(const TensorType &type)
     return type.shapeString();
 }
 
+// The float32 copy of a float16 model that the session compiles instead of it.
+Result<std::shared_ptr<const Model>> lowerFloat16Model(const std::shared_ptr<const Model> &model)
+{
+    Result<onnx::ModelProto> lowered = lowerFloat16ToFloat32(model->proto(), model);
+    if (!lowered)
+        return lowered.status().withContext("running the float16 model in float32");
+    Result<std::shared_ptr<const Model>> loaded =
+        Model::fromProto(std::move(*lowered), model->baseDir());
+    if (!loaded)
+        return loaded.status().withContext("running the float16 model in float32");
+    return loaded;
+}
+
+// The program's values with the types `declared` gives them, matched by name (lowering renames
+// nothing, it only changes types).
+std::vector<GraphProgram::Value> withDeclaredTypes(std::vector<GraphProgram::Value> values,
+                                                   const std::vector<ValueRef> &declared)
+{
+    for (GraphProgram::Value &value : values) {
+        auto it = std::find_if(declared.begin(), declared.end(),
+                               [&](const ValueRef &ref) { return ref.name == value.name; });
+        if (it != declared.end())
+            value.type = it->type;
+    }
+    return values;
+}
+
 } // namespace
 
 Result<std::shared_ptr<const Session>> Session::create(std::shared_ptr<const Model> model,
@@ -63,13 +91,24 @@ Result<std::shared_ptr<const Session>> Session::create(std::shared_ptr<const Mod
     CompileOptions compileOptions;
     compileOptions.fuse = options.fuse;
     try {
+        std::shared_ptr<const Model> compiled = model;
+        if (options.float16InFloat32 && usesFloat16(model->proto())) {
+            Result<std::shared_ptr<const Model>> lowered = lowerFloat16Model(model);
+            if (!lowered)
+                return lowered.status();
+            compiled = std::move(*lowered);
+            session->m_float16Lowered = true;
+        }
         Result<std::shared_ptr<const GraphProgram>> program =
-            GraphProgram::compile(model, 0, compileOptions, unsupportedNodes);
+            GraphProgram::compile(compiled, 0, compileOptions, unsupportedNodes);
         if (!unsupportedNodes.empty())
             return unsupported(describeUnsupported(unsupportedNodes));
         if (!program)
             return program.status();
         session->m_program = std::move(*program);
+        const GraphInfo &declared = model->index().mainGraph();
+        session->m_inputs = withDeclaredTypes(session->m_program->inputs(), declared.inputs);
+        session->m_outputs = withDeclaredTypes(session->m_program->outputs(), declared.outputs);
     } catch (const std::bad_alloc &) {
         return internalError("out of memory while preparing the model");
     } catch (const std::exception &e) {
@@ -147,7 +186,9 @@ Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
             return invalidArgument("input '" + declared.name + "' (" + dtypeName(static_cast<DType>(declared.type.elementType))
                                    + declared.type.shapeString() + ") is missing");
         QS_RETURN_IF_ERROR(checkInput(declared, it->second));
-        ordered.push_back(it->second);
+        // The lowered program computes in float32 wherever the model declares float16.
+        ordered.push_back(m_float16Lowered ? convertFloat16ToFloat32(it->second, m_threads)
+                                           : it->second);
     }
 
     omp_set_num_threads(m_threads);
@@ -157,8 +198,15 @@ Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
         if (!outputs)
             return outputs.status();
         NamedTensors named;
-        for (size_t i = 0; i < outputs->size(); ++i)
-            named.emplace_back(this->outputs()[i].name, std::move((*outputs)[i]));
+        for (size_t i = 0; i < outputs->size(); ++i) {
+            const GraphProgram::Value &declared = this->outputs()[i];
+            Tensor &value = (*outputs)[i];
+            const bool declaredFloat16 =
+                declared.type.elementType == static_cast<int32_t>(DType::Float16);
+            if (m_float16Lowered && declaredFloat16)
+                value = convertFloat32ToFloat16(value, m_threads);
+            named.emplace_back(declared.name, std::move(value));
+        }
         return named;
     } catch (const std::bad_alloc &) {
         return internalError("out of memory while running the model");
