@@ -4,6 +4,8 @@
 #include "runtime/ops/quant/quant_kernels.h"
 #include "runtime/ops/tensor/tensor_util.h"
 
+#include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -100,19 +102,29 @@ private:
         Q *out = y.mutableData<Q>();
         constexpr float lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
         const int64_t blocks = l.outer * l.channels;
+        // Per-tensor: one block, split into chunks so both threads work on it.
+        const int64_t chunk = l.channels == 1 && l.outer == 1 ? kChunk : l.inner;
+        const int64_t pieces = blocks * ((l.inner + chunk - 1) / std::max<int64_t>(chunk, 1));
+        const int64_t perBlock = pieces / std::max<int64_t>(blocks, 1);
 #pragma omp parallel for num_threads(threads) schedule(static) if (x.elementCount() > (1 << 16))
-        for (int64_t block = 0; block < blocks; ++block) {
+        for (int64_t piece = 0; piece < pieces; ++piece) {
+            const int64_t block = piece / perBlock;
+            const int64_t begin = (piece % perBlock) * chunk;
+            const int64_t count = std::min(chunk, l.inner - begin);
             const int64_t c = block % l.channels;
             const float s = scale.data<float>()[c];
             const float zp = zeroPoint.empty() ? 0.0f : float(zeroPoint.data<Q>()[c]);
-            for (int64_t i = 0; i < l.inner; ++i) {
-                // nearbyint rounds half to even in the default rounding mode.
-                const float q = std::nearbyint(in[block * l.inner + i] / s) + zp;
-                out[block * l.inner + i] = static_cast<Q>(std::min(hi, std::max(lo, q)));
-            }
+            const int64_t offset = block * l.inner + begin;
+            // rint rounds half to even (the default rounding mode), as the spec asks.
+            Eigen::Map<Eigen::Array<Q, Eigen::Dynamic, 1>>(out + offset, count) =
+                ((Eigen::Map<const Eigen::ArrayXf>(in + offset, count) / s).rint() + zp)
+                    .max(lo)
+                    .min(hi)
+                    .template cast<Q>();
         }
     }
 
+    static constexpr int64_t kChunk = 1 << 15;
     int64_t m_axis;
 };
 
@@ -142,13 +154,19 @@ public:
             const Q *in = x.data<Q>();
             float *out = y.mutableData<float>();
             const int64_t blocks = layout->outer * layout->channels;
+            const int64_t inner = layout->inner;
+#pragma omp parallel for num_threads(ctx.threads()) schedule(static) if (x.elementCount() > (1 << 16) && blocks > 1)
             for (int64_t block = 0; block < blocks; ++block) {
                 const int64_t c = block % layout->channels;
                 const float s = scales.data<float>()[c];
                 const int32_t zp = zeroPoint.empty() ? 0 : int32_t(zeroPoint.data<Q>()[c]);
-                for (int64_t i = 0; i < layout->inner; ++i)
-                    out[block * layout->inner + i] =
-                        float(int32_t(in[block * layout->inner + i]) - zp) * s;
+                // q - zp in int32 (exact), then scaled in float.
+                Eigen::Map<Eigen::ArrayXf>(out + block * inner, inner) =
+                    (Eigen::Map<const Eigen::Array<Q, Eigen::Dynamic, 1>>(in + block * inner, inner)
+                         .template cast<int32_t>()
+                     - zp)
+                        .template cast<float>()
+                    * s;
             }
             status = Status::ok();
         };

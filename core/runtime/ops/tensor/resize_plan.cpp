@@ -259,9 +259,27 @@ void resizeGather(const ResizePlan &plan, const void *in, void *out, int64_t ele
             rowTaps(plan, row, inStrides, combos);
             const char *line = src + combos[0].first * elementSize;
             char *target = dst + row * width * elementSize;
-            for (int64_t x = 0; x < width; ++x)
-                std::memcpy(target + static_cast<size_t>(x) * es,
-                            line + static_cast<size_t>(columns[static_cast<size_t>(x)]) * es, es);
+            // Typed copies for the common sizes: a memcpy call of a runtime size per element
+            // made the uint8 resizes of int8 models 8x slower than the float path.
+            auto copyRow = [&](auto tag) {
+                using T = decltype(tag);
+                const T *from = reinterpret_cast<const T *>(line);
+                T *to = reinterpret_cast<T *>(target);
+                for (int64_t x = 0; x < width; ++x)
+                    to[x] = from[columns[static_cast<size_t>(x)]];
+            };
+            if (es == 1)
+                copyRow(uint8_t{});
+            else if (es == 2)
+                copyRow(uint16_t{});
+            else if (es == 4)
+                copyRow(uint32_t{});
+            else if (es == 8)
+                copyRow(uint64_t{});
+            else
+                for (int64_t x = 0; x < width; ++x)
+                    std::memcpy(target + static_cast<size_t>(x) * es,
+                                line + static_cast<size_t>(columns[static_cast<size_t>(x)]) * es, es);
         }
     }
 }
