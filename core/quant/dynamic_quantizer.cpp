@@ -122,7 +122,9 @@ private:
         WeightQuantOptions options;
         options.type = type;
         options.symmetric = symmetric;
-        options.reduceRange = m_options.reduceRange;
+        // 7-bit weights keep U8S8 kernels without VNNI from saturating their int16 pair sums;
+        // uint8 weights (ConvInteger) run u8 x u8, which does not saturate, and keep 8 bits.
+        options.reduceRange = m_options.reduceRange && type == quantscope::QUANT_TYPE_INT8;
         options.axis = m_options.perChannel ? axis : -1;
         const QuantizedTensor quantized = quantizeWeights(values, options);
         Weight weight;

@@ -125,10 +125,8 @@ Status foldBatchNormIntoConv(std::vector<PlannedNode> &nodes, FusionContext &con
     return Status::ok();
 }
 
-namespace {
-
-// The FusedActivation equivalent of `node`, when it is one with constant settings.
-std::optional<FusedActivation> activationOf(const PlannedNode &planned, FusionContext &context)
+std::optional<FusedActivation> fusableActivation(const PlannedNode &planned,
+                                                 FusionContext &context)
 {
     const onnx::NodeProto &node = planned.proto;
     using Kind = FusedActivation::Kind;
@@ -171,8 +169,6 @@ std::optional<FusedActivation> activationOf(const PlannedNode &planned, FusionCo
     return std::nullopt;
 }
 
-} // namespace
-
 Status fuseActivations(std::vector<PlannedNode> &nodes, FusionContext &context)
 {
     for (PlannedNode &producer : nodes) {
@@ -188,7 +184,7 @@ Status fuseActivations(std::vector<PlannedNode> &nodes, FusionContext &context)
         PlannedNode *reader = soleReader(nodes, context, producer.proto.output(0));
         if (!reader || reader->proto.input(0) != producer.proto.output(0))
             continue;
-        std::optional<FusedActivation> activation = activationOf(*reader, context);
+        std::optional<FusedActivation> activation = fusableActivation(*reader, context);
         if (!activation)
             continue;
         producer.activation = activation;

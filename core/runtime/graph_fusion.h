@@ -7,6 +7,9 @@
 //     HardSigmoid, HardSwish or Tanh becomes the producer with a FusedActivation.
 //  3. The patterns of graph_fusion_patterns.cpp (affine folds, decomposed HardSwish and GELU,
 //     MatMul bias, a scalar affine step after an activation).
+//  0. Before all of them, the QDQ passes of graph_fusion_qdq.cpp turn DequantizeLinear -> op ->
+//     QuantizeLinear groups into int8 ops (QLinearConv, QLinearMatMul, fused table lookups and
+//     QLinearAdd/Mul), so that the float passes never split a group.
 // Order matters: BatchNorm folding first, so "Conv -> BN -> Relu" ends as one Conv with Relu.
 // Both require that the intermediate value has exactly one reader and is not a graph output, so
 // nothing else can observe the value that disappears.
@@ -58,10 +61,21 @@ PlannedNode *soleReader(std::vector<PlannedNode> &nodes, FusionContext &context,
 // biases are applied in float32 by the kernels, so only float32 results are fused.
 bool producesFloat32(const PlannedNode &node, FusionContext &context);
 
+// The FusedActivation equal to `node` (Relu, Clip with constant bounds, LeakyRelu, Sigmoid,
+// HardSigmoid, HardSwish, Tanh, fused Gelu), or nullopt when it is not one.
+std::optional<FusedActivation> fusableActivation(const PlannedNode &node, FusionContext &context);
+
 // Fused ops the passes create that ONNX (at our opsets) has no node for live in this domain.
 inline constexpr const char *kFusedDomain = "com.quantscope.fused";
 
-// In the order the compiler runs them (graph_fusion_patterns.cpp holds all but two).
+// In the order the compiler runs them (graph_fusion_qdq.cpp holds the first five,
+// graph_fusion_patterns.cpp the float patterns).
+Status fuseQdqConvAndMatMul(std::vector<PlannedNode> &nodes, FusionContext &context);
+Status fuseQdqLookupTables(std::vector<PlannedNode> &nodes, FusionContext &context);
+Status fuseLookupIntoConv(std::vector<PlannedNode> &nodes, FusionContext &context);
+Status fuseQdqBinary(std::vector<PlannedNode> &nodes, FusionContext &context);
+Status dropQdqAroundDataMovement(std::vector<PlannedNode> &nodes, FusionContext &context);
+Status fuseIntegerMatMulToFloat(std::vector<PlannedNode> &nodes, FusionContext &context); // graph_fusion_integer.cpp
 Status foldBatchNormIntoConv(std::vector<PlannedNode> &nodes, FusionContext &context);
 Status foldAffineIntoConv(std::vector<PlannedNode> &nodes, FusionContext &context);
 Status recognizeHardSwish(std::vector<PlannedNode> &nodes, FusionContext &context);

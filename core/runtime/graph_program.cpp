@@ -82,6 +82,12 @@ public:
         planNodes();
         if (m_options.fuse) {
             FusionContext context = fusionContext();
+            QS_RETURN_IF_ERROR(fuseQdqConvAndMatMul(m_planned, context));
+            QS_RETURN_IF_ERROR(fuseQdqLookupTables(m_planned, context));
+            QS_RETURN_IF_ERROR(fuseLookupIntoConv(m_planned, context));
+            QS_RETURN_IF_ERROR(fuseQdqBinary(m_planned, context));
+            QS_RETURN_IF_ERROR(dropQdqAroundDataMovement(m_planned, context));
+            QS_RETURN_IF_ERROR(fuseIntegerMatMulToFloat(m_planned, context));
             QS_RETURN_IF_ERROR(foldBatchNormIntoConv(m_planned, context));
             QS_RETURN_IF_ERROR(foldAffineIntoConv(m_planned, context));
             QS_RETURN_IF_ERROR(recognizeHardSwish(m_planned, context));

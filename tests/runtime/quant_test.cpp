@@ -1,8 +1,11 @@
 // Quantization kernels beyond ONNX's backend tests: ties round to even, saturation at both ends
 // for int8 and uint8, per-axis scales, and a clear error for a scale of the wrong length.
+#include "runtime/ops/quant/byte_transpose.h"
 #include "support/run_node.h"
 
 #include <gtest/gtest.h>
+
+#include <array>
 
 namespace qs {
 namespace {
@@ -73,6 +76,25 @@ TEST(Quant, MatMulIntegerSubtractsPerRowAndPerColumnZeroPoints)
     ASSERT_TRUE(y) << y.status().message();
     // (A - [1;2]) = [[2,3],[3,4]], (B - [1,0]) = [[0,2],[2,4]]
     EXPECT_EQ(valuesOf<int32_t>((*y)[0]), (std::vector<int32_t>{6, 16, 8, 22}));
+}
+
+// The NCHW <-> NHWC byte transpose around the int8 primitives: whole 16 x 16 tiles, ragged edges
+// and several batches, against the index formula.
+TEST(Quant, ByteTransposeMatchesTheIndexFormula)
+{
+    for (const auto &[batch, rows, cols] : std::vector<std::array<int64_t, 3>>{
+             {1, 16, 16}, {2, 24, 1600}, {1, 3, 5}, {3, 37, 50}, {1, 1, 40}}) {
+        std::vector<uint8_t> in(size_t(batch * rows * cols)), out(in.size());
+        for (size_t i = 0; i < in.size(); ++i)
+            in[i] = uint8_t(i * 131 + i / 7);
+        ops::transposeBytes(in.data(), out.data(), batch, rows, cols, 2);
+        for (int64_t n = 0; n < batch; ++n)
+            for (int64_t r = 0; r < rows; ++r)
+                for (int64_t c = 0; c < cols; ++c)
+                    ASSERT_EQ(out[size_t(n * rows * cols + c * rows + r)],
+                              in[size_t(n * rows * cols + r * cols + c)])
+                        << batch << "x" << rows << "x" << cols << " at " << n << "," << r << "," << c;
+    }
 }
 
 } // namespace

@@ -138,6 +138,13 @@ constexpr KernelRegistration kKernels[] = {
     {"", "QLinearMatMul", 10, createQLinearMatMul},
     {"", "QuantizeLinear", 10, createQuantizeLinear},
     {"", "QuantizeLinear", 13, createQuantizeLinear},
+    {"com.quantscope.fused", "MatMulIntegerToFloat", 1, createMatMulIntegerToFloat},
+    {"com.quantscope.fused", "QGemm", 1, createQGemm},
+    {"com.quantscope.fused", "QLinearAdd", 1, createQLinearAdd},
+    {"com.quantscope.fused", "QLinearConv", 1, createQLinearConv}, // + a fused lookup table
+    {"com.quantscope.fused", "QLinearConvTranspose", 1, createQLinearConvTranspose},
+    {"com.quantscope.fused", "QLinearLookup", 1, createQLinearLookup},
+    {"com.quantscope.fused", "QLinearMul", 1, createQLinearMul},
 
     // --- recurrent: LSTM, GRU, RNN (ops/rnn) ---
     {"", "GRU", 7, createGRU}, // layout (14) read from the attribute

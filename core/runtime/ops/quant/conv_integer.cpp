@@ -1,8 +1,10 @@
 // ConvInteger (int32 output) and QLinearConv (requantized 8-bit output, optional int32 bias,
-// per-tensor or per-output-channel weight scale and zero point). Both: zero points subtracted,
-// im2col per group, Eigen int32 GEMM. Padding contributes 0 after centring (the pad value is x's
-// zero point, as in ONNX Runtime).
+// per-tensor or per-output-channel weight scale and zero point, optional fused Relu/Clip). Both:
+// zero points subtracted, im2col per group, Eigen int32 GEMM. Padding contributes 0 after
+// centring (the pad value is x's zero point, as in ONNX Runtime). This is the exact reference;
+// QLinearConv nodes with constant int8 weights run on oneDNN (int8_conv.cpp) instead.
 #include "runtime/ops/nn/nn_util.h"
+#include "runtime/ops/quant/int8_conv.h"
 #include "runtime/ops/quant/integer_matmul.h"
 #include "runtime/ops/quant/quant_kernels.h"
 
@@ -147,7 +149,9 @@ private:
 class QLinearConvKernel : public Kernel
 {
 public:
-    QLinearConvKernel(WindowAttributes attrs, int64_t group) : m_attrs(std::move(attrs)), m_group(group) {}
+    QLinearConvKernel(WindowAttributes attrs, int64_t group, std::optional<FusedActivation> activation)
+        : m_attrs(std::move(attrs)), m_group(group), m_activation(activation)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -166,32 +170,70 @@ public:
         const int64_t perChannel = acc->elementCount() / std::max<int64_t>(acc->dim(0) * outChannels, 1);
         const float xs = float(xScale.doubleAt(0)), ys = float(yScale.doubleAt(0));
         auto channel = [&](int64_t i) { return (i / perChannel) % outChannels; };
-        return requantizeToOutput(
+        QS_RETURN_IF_ERROR(requantizeToOutput(
             ctx, *acc, yZeroPoint,
             [&](int64_t i) {
                 return xs * float(wScale.doubleAt(wScale.elementCount() == 1 ? 0 : channel(i))) / ys;
             },
-            [&](int64_t i) { return bias.empty() ? int32_t{0} : bias.data<int32_t>()[channel(i)]; });
+            [&](int64_t i) { return bias.empty() ? int32_t{0} : bias.data<int32_t>()[channel(i)]; },
+            RequantizeClamp::of(m_activation, ys)));
+        return applyLookup(ctx);
+    }
+
+    // A QLinearLookup the session fused in (input 9, graph_fusion_qdq.cpp) maps the uint8 result.
+    static Status applyLookup(KernelContext &ctx)
+    {
+        if (ctx.inputCount() < 10 || !ctx.hasInput(9))
+            return Status::ok();
+        const Tensor &table = ctx.input(9);
+        Tensor &y = ctx.output(0);
+        if (y.dtype() != DType::UInt8 || table.elementCount() != 256 || dtypeSize(table.dtype()) != 1)
+            return ctx.error("the fused lookup needs a uint8 result and 256 8-bit entries, got "
+                             + y.describe() + " and " + table.describe());
+        Tensor mapped = Tensor::allocate(table.dtype(), y.shape());
+        const auto *lookup = static_cast<const uint8_t *>(table.rawData());
+        auto *out = static_cast<uint8_t *>(mapped.mutableRawData());
+        for (int64_t i = 0; i < y.elementCount(); ++i)
+            out[i] = lookup[y.data<uint8_t>()[i]];
+        y = std::move(mapped);
+        return Status::ok();
     }
 
 private:
     WindowAttributes m_attrs;
     int64_t m_group;
+    std::optional<FusedActivation> m_activation;
 };
 
-template<typename K>
-Result<std::unique_ptr<Kernel>> createIntegerConv(const KernelInfo &info)
+Result<std::pair<WindowAttributes, int64_t>> parseConvAttributes(const KernelInfo &info)
 {
     auto attrs = WindowAttributes::parse(info);
     auto group = info.getInt("group", 1);
     if (!attrs || !group)
         return !attrs ? attrs.status() : group.status();
-    return makeKernel<K>(std::move(attrs).value(), *group);
+    if (*group < 1)
+        return info.error("group " + std::to_string(*group) + " must be at least 1");
+    return std::pair{std::move(attrs).value(), *group};
 }
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createConvInteger(const KernelInfo &info) { return createIntegerConv<ConvIntegerKernel>(info); }
-Result<std::unique_ptr<Kernel>> createQLinearConv(const KernelInfo &info) { return createIntegerConv<QLinearConvKernel>(info); }
+Result<std::unique_ptr<Kernel>> createConvInteger(const KernelInfo &info)
+{
+    auto parsed = parseConvAttributes(info);
+    if (!parsed)
+        return parsed.status();
+    return makeKernel<ConvIntegerKernel>(parsed->first, parsed->second);
+}
+
+Result<std::unique_ptr<Kernel>> createQLinearConv(const KernelInfo &info)
+{
+    auto parsed = parseConvAttributes(info);
+    if (!parsed)
+        return parsed.status();
+    auto reference = std::make_unique<QLinearConvKernel>(parsed->first, parsed->second,
+                                                         info.fusedActivation());
+    return int8ConvOrReference(info, parsed->first, parsed->second, std::move(reference));
+}
 
 } // namespace qs::ops

@@ -1,6 +1,13 @@
+// The int32 GEMM of MatMulInteger / QLinearMatMul / QGemm / MatMulIntegerToFloat. uint8 (or
+// int8) A times int8 B (zero point 0) goes to oneDNN's u8 x s8 GEMM when that is exact
+// (int8_exactness.h: VNNI, or 7-bit weights as reduce_range writes them); everything else to
+// the exact Eigen int32 GEMM.
 #include "runtime/ops/quant/integer_matmul.h"
 
+#include "runtime/ops/quant/int8_exactness.h"
+
 #include <Eigen/Core>
+#include <dnnl.h>
 
 namespace qs::ops {
 
@@ -45,6 +52,31 @@ Result<IntMatrix> centred(const KernelContext &ctx, const Tensor &values, int64_
     return matrix;
 }
 
+bool perTensorZeroPoint(const Tensor &zeroPoint, DType type)
+{
+    return zeroPoint.empty() || (zeroPoint.elementCount() == 1 && zeroPoint.dtype() == type);
+}
+
+// A as uint8 with its zero point: int8 A is shifted by 128 (exact; the GEMM wants unsigned A).
+struct UnsignedA
+{
+    Tensor values;
+    uint8_t zeroPoint = 0;
+};
+
+UnsignedA unsignedA(const Tensor &a, const Tensor &zeroPoint)
+{
+    if (a.dtype() == DType::UInt8)
+        return {a, zeroPoint.empty() ? uint8_t(0) : zeroPoint.data<uint8_t>()[0]};
+    Tensor shifted = Tensor::allocate(DType::UInt8, a.shape());
+    const int8_t *in = a.data<int8_t>();
+    uint8_t *out = shifted.mutableData<uint8_t>();
+    for (int64_t i = 0; i < a.elementCount(); ++i)
+        out[i] = uint8_t(int32_t(in[i]) + 128);
+    const int32_t zero = zeroPoint.empty() ? 0 : zeroPoint.data<int8_t>()[0];
+    return {shifted, uint8_t(zero + 128)};
+}
+
 } // namespace
 
 Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor &a,
@@ -67,6 +99,29 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
     outShape[outShape.size() - 2] = m;
     outShape.back() = n;
     IntegerMatmulResult result{Tensor::allocate(DType::Int32, outShape), n};
+    const bool eightBitA = a.dtype() == DType::UInt8 || a.dtype() == DType::Int8;
+    const bool bCentred = bZeroPoint.empty() || (bZeroPoint.elementCount() == 1
+                                                 && bZeroPoint.dtype() == DType::Int8
+                                                 && bZeroPoint.data<int8_t>()[0] == 0);
+    if (eightBitA && b.dtype() == DType::Int8 && perTensorZeroPoint(aZeroPoint, a.dtype())
+        && perTensorZeroPoint(bZeroPoint, DType::Int8)
+        && bCentred && exactWithUnsignedActivations(b)) {
+        const UnsignedA left = unsignedA(a, aZeroPoint);
+        const int8_t bZero = bZeroPoint.empty() ? int8_t(0) : bZeroPoint.data<int8_t>()[0];
+        const int32_t noOffset = 0;
+        // A 2-D B with several A batches is one GEMM over the stacked rows.
+        const int64_t calls = bBatches == 1 ? 1 : batches;
+        const int64_t rows = bBatches == 1 ? batches * m : m;
+        for (int64_t batch = 0; batch < calls; ++batch) {
+            const dnnl_status_t status = dnnl_gemm_u8s8s32(
+                'N', 'N', 'F', rows, n, k, 1.0f, left.values.data<uint8_t>() + batch * m * k, k,
+                left.zeroPoint, b.data<int8_t>() + batch * k * n, n, bZero, 0.0f,
+                result.accumulator.mutableData<int32_t>() + batch * m * n, n, &noOffset);
+            if (status != dnnl_success)
+                return ctx.error("oneDNN's int8 GEMM failed (status " + std::to_string(int(status)) + ")");
+        }
+        return result;
+    }
     for (int64_t batch = 0; batch < batches; ++batch) {
         auto left = centred(ctx, a, batch * m * k, m, k, aZeroPoint, true, "A");
         if (!left)

@@ -1,7 +1,9 @@
-// MatMulInteger (int32 output), QLinearMatMul (requantized 8-bit output) and
+// MatMulInteger (int32 output), QLinearMatMul and QGemm (requantized 8-bit output) and
 // DynamicQuantizeLinear (uint8 with a range that includes 0).
 #include "runtime/ops/quant/integer_matmul.h"
 #include "runtime/ops/quant/quant_kernels.h"
+
+#include <Eigen/Core>
 
 #include <algorithm>
 #include <cmath>
@@ -29,29 +31,44 @@ float scalarOrAt(const Tensor &t, int64_t index)
     return t.elementCount() == 1 ? float(t.doubleAt(0)) : float(t.doubleAt(index));
 }
 
+// QLinearMatMul, and QGemm (com.quantscope.fused: the session's fusion of DQ -> Gemm (-> Relu/
+// Clip) -> Q, with B already [K, N] and an optional int32 bias [N] as input 8).
 class QLinearMatMulKernel : public Kernel
 {
 public:
+    explicit QLinearMatMulKernel(std::optional<FusedActivation> activation = std::nullopt)
+        : m_activation(activation)
+    {}
+
     Status compute(KernelContext &ctx) const override
     {
-        // a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, y_zero_point
+        // a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, y_zero_point[, bias]
         const Tensor &aScale = ctx.input(1), &bScale = ctx.input(4), &yScale = ctx.input(6);
-        const Tensor &yZeroPoint = ctx.input(7);
+        const Tensor &yZeroPoint = ctx.input(7), &bias = ctx.input(8);
         if (aScale.elementCount() != 1 || yScale.elementCount() != 1 || yZeroPoint.elementCount() != 1)
             return ctx.error("a_scale, y_scale and y_zero_point must be scalars");
         auto result = integerMatmul(ctx, ctx.input(0), ctx.input(2), ctx.input(3), ctx.input(5));
         if (!result)
             return result.status();
-        if (bScale.elementCount() != 1 && bScale.elementCount() != result->n)
-            return ctx.error("b_scale has " + std::to_string(bScale.elementCount()) +
-                             " values; 1 or " + std::to_string(result->n) + " are needed");
-        const float a = scalarOrAt(aScale, 0), ys = scalarOrAt(yScale, 0);
         const int64_t n = result->n;
+        if (bScale.elementCount() != 1 && bScale.elementCount() != n)
+            return ctx.error("b_scale has " + std::to_string(bScale.elementCount()) +
+                             " values; 1 or " + std::to_string(n) + " are needed");
+        if (!bias.empty() && (bias.dtype() != DType::Int32 || bias.elementCount() != n))
+            return ctx.error("bias " + bias.describe() + " must be int32[" + std::to_string(n) + "]");
+        const float a = scalarOrAt(aScale, 0), ys = scalarOrAt(yScale, 0);
+        std::vector<float> multipliers(static_cast<size_t>(n));
+        for (int64_t c = 0; c < n; ++c)
+            multipliers[size_t(c)] = a * scalarOrAt(bScale, c) / ys;
         return requantizeToOutput(
             ctx, result->accumulator, yZeroPoint,
-            [&](int64_t i) { return a * scalarOrAt(bScale, i % n) / ys; },
-            [](int64_t) { return int32_t{0}; });
+            [&](int64_t i) { return multipliers[size_t(i % n)]; },
+            [&](int64_t i) { return bias.empty() ? int32_t{0} : bias.data<int32_t>()[i % n]; },
+            RequantizeClamp::of(m_activation, ys));
     }
+
+private:
+    std::optional<FusedActivation> m_activation;
 };
 
 class DynamicQuantizeKernel : public Kernel
@@ -62,23 +79,20 @@ public:
         const Tensor &x = ctx.input(0);
         if (x.dtype() != DType::Float32)
             return ctx.error("x must be float32, got " + x.describe());
-        const float *in = x.data<float>();
         const int64_t n = x.elementCount();
+        const Eigen::Map<const Eigen::ArrayXf> in(x.data<float>(), n);
         // The range always includes 0, so 0 is exactly representable.
-        float low = 0.0f, high = 0.0f;
-        for (int64_t i = 0; i < n; ++i) {
-            low = std::min(low, in[i]);
-            high = std::max(high, in[i]);
-        }
+        const float low = n ? std::min(0.0f, in.minCoeff()) : 0.0f;
+        const float high = n ? std::max(0.0f, in.maxCoeff()) : 0.0f;
         const float scale = (high - low) / 255.0f;
         const float zeroPoint =
             scale == 0.0f ? 0.0f : std::clamp(std::nearbyint(0.0f - low / scale), 0.0f, 255.0f);
         Tensor &y = ctx.allocateOutput(0, DType::UInt8, x.shape());
-        uint8_t *out = y.mutableData<uint8_t>();
-        for (int64_t i = 0; i < n; ++i) {
-            const float q = scale == 0.0f ? zeroPoint : std::nearbyint(in[i] / scale) + zeroPoint;
-            out[i] = static_cast<uint8_t>(std::clamp(q, 0.0f, 255.0f));
-        }
+        Eigen::Map<Eigen::Array<uint8_t, Eigen::Dynamic, 1>> out(y.mutableData<uint8_t>(), n);
+        if (scale == 0.0f)
+            out.setConstant(static_cast<uint8_t>(zeroPoint));
+        else  // rint rounds half to even, like nearbyint, and vectorises
+            out = ((in / scale).rint() + zeroPoint).max(0.0f).min(255.0f).cast<uint8_t>();
         ctx.output(1) = Tensor::scalar<float>(scale);
         ctx.output(2) = Tensor::scalar<uint8_t>(static_cast<uint8_t>(zeroPoint));
         return Status::ok();
@@ -88,7 +102,8 @@ public:
 } // namespace
 
 Result<std::unique_ptr<Kernel>> createMatMulInteger(const KernelInfo &) { return makeKernel<MatMulIntegerKernel>(); }
-Result<std::unique_ptr<Kernel>> createQLinearMatMul(const KernelInfo &) { return makeKernel<QLinearMatMulKernel>(); }
+Result<std::unique_ptr<Kernel>> createQLinearMatMul(const KernelInfo &info) { return makeKernel<QLinearMatMulKernel>(info.fusedActivation()); }
+Result<std::unique_ptr<Kernel>> createQGemm(const KernelInfo &info) { return makeKernel<QLinearMatMulKernel>(info.fusedActivation()); }
 Result<std::unique_ptr<Kernel>> createDynamicQuantizeLinear(const KernelInfo &) { return makeKernel<DynamicQuantizeKernel>(); }
 
 } // namespace qs::ops

@@ -13,4 +13,12 @@ Result<std::unique_ptr<Kernel>> createQLinearMatMul(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQLinearConv(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQuantizeLinear(const KernelInfo &info);
 
+// com.quantscope.fused: made by the session's QDQ fusion (runtime/graph_fusion_qdq.cpp).
+Result<std::unique_ptr<Kernel>> createQLinearAdd(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createQLinearLookup(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createQLinearMul(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createMatMulIntegerToFloat(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createQGemm(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createQLinearConvTranspose(const KernelInfo &info); // int8_conv.cpp
+
 } // namespace qs::ops

@@ -1,0 +1,640 @@
+// Fusions of quantized (QDQ) graphs: a QDQ model spells every int8 op as float math between
+// DequantizeLinear and QuantizeLinear nodes, so that any runtime can run it. Runtimes that want
+// int8 speed (ONNX Runtime's QDQ transformers, TensorRT) recognise the groups and run them on
+// 8-bit values. These passes do the same, each group only when every scale and zero point is a
+// constant, so the rewritten node computes what the group computes (up to float rounding of the
+// requantization, at most one step of the output scale):
+//  - fuseQdqConvAndMatMul: DQ(x) -> Conv(DQ(W), DQ(B)) (-> Relu/Clip) -> Q becomes QLinearConv
+//    with the activation fused (ConvTranspose: QLinearConvTranspose, kFusedDomain);
+//    DQ(a) -> MatMul(DQ(W)) -> Q becomes QLinearMatMul, and Gemm QGemm (kFusedDomain);
+//  - fuseQdqLookupTables: DQ -> an elementwise activation -> Q becomes a 256-entry table lookup
+//    (every 8-bit input has one output; exact); fuseLookupIntoConv then lets a QLinearConv map
+//    its uint8 result through the table while writing it (exact too);
+//  - fuseQdqBinary: DQ(a), DQ(b) -> Add/Mul -> Q becomes one pass over the 8-bit inputs;
+//  - dropQdqAroundDataMovement: DQ -> Resize(nearest)/MaxPool/Reshape/... -> Q with the same
+//    scale and zero point on both sides becomes the op on the 8-bit values (exact).
+// A DequantizeLinear that other nodes still read stays for them.
+#include "runtime/graph_fusion.h"
+
+#include "model/graph_index.h"
+#include "runtime/ops/quant/int8_exactness.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace qs {
+
+namespace {
+
+bool isDefault(const onnx::NodeProto &node)
+{
+    return node.domain().empty() || node.domain() == "ai.onnx";
+}
+
+bool isOp(const PlannedNode *node, const char *opType)
+{
+    return node && !node->removed && isDefault(node->proto) && node->proto.op_type() == opType;
+}
+
+PlannedNode *producer(std::vector<PlannedNode> &nodes, FusionContext &context,
+                      const std::string &value)
+{
+    auto found = context.producerOf.find(value);
+    if (found == context.producerOf.end() || nodes[found->second].removed)
+        return nullptr;
+    return &nodes[found->second];
+}
+
+bool isEightBit(int32_t elementType)
+{
+    return elementType == static_cast<int32_t>(DType::UInt8)
+           || elementType == static_cast<int32_t>(DType::Int8);
+}
+
+// The constant scale and zero point of a QuantizeLinear or DequantizeLinear node. The zero
+// point may be absent (uint8 0); `zeroPointName` is then empty.
+struct QuantParams
+{
+    std::string scaleName, zeroPointName;
+    const Tensor *scale = nullptr;
+    const Tensor *zeroPoint = nullptr;
+    int64_t axis = 1;
+
+    bool perTensor() const { return scale->elementCount() == 1; }
+    float scaleAt(int64_t i) const { return float(scale->doubleAt(perTensor() ? 0 : i)); }
+    int32_t zeroPointAt(int64_t i) const
+    {
+        if (!zeroPoint)
+            return 0;
+        return int32_t(zeroPoint->intAt(zeroPoint->elementCount() == 1 ? 0 : i));
+    }
+    bool zeroPointsAreZero() const
+    {
+        for (int64_t i = 0; zeroPoint && i < zeroPoint->elementCount(); ++i) {
+            if (zeroPoint->intAt(i) != 0)
+                return false;
+        }
+        return true;
+    }
+    DType quantizedType() const { return zeroPoint ? zeroPoint->dtype() : DType::UInt8; }
+};
+
+std::optional<QuantParams> quantParams(const PlannedNode &node, FusionContext &context)
+{
+    const onnx::NodeProto &proto = node.proto;
+    if (proto.input_size() < 2 || proto.output_size() != 1)
+        return std::nullopt;
+    QuantParams params;
+    params.scaleName = proto.input(1);
+    params.scale = context.constant(params.scaleName);
+    if (!params.scale || params.scale->dtype() != DType::Float32 || params.scale->rank() > 1)
+        return std::nullopt;
+    if (proto.input_size() > 2 && !proto.input(2).empty()) {
+        params.zeroPointName = proto.input(2);
+        params.zeroPoint = context.constant(params.zeroPointName);
+        if (!params.zeroPoint || params.zeroPoint->elementCount() != params.scale->elementCount())
+            return std::nullopt;
+    }
+    for (const auto &attr : proto.attribute()) {
+        if (attr.name() == "axis")
+            params.axis = attr.i();
+    }
+    return params;
+}
+
+// A per-tensor 8-bit DequantizeLinear producing `value`, with its parameters.
+struct Dequantized
+{
+    PlannedNode *node = nullptr;
+    QuantParams params;
+    const std::string &quantized() const { return node->proto.input(0); }
+};
+
+std::optional<Dequantized> perTensorDequantize(std::vector<PlannedNode> &nodes,
+                                               FusionContext &context, const std::string &value)
+{
+    PlannedNode *dq = producer(nodes, context, value);
+    if (!isOp(dq, "DequantizeLinear"))
+        return std::nullopt;
+    std::optional<QuantParams> params = quantParams(*dq, context);
+    if (!params || !params->perTensor() || !isEightBit(context.elementType(dq->proto.input(0))))
+        return std::nullopt;
+    return Dequantized{dq, *params};
+}
+
+// The QuantizeLinear that is the sole reader of `value` (input 0), per tensor and 8-bit.
+std::optional<Dequantized> soleQuantizeReader(std::vector<PlannedNode> &nodes,
+                                              FusionContext &context, const std::string &value)
+{
+    PlannedNode *q = soleReader(nodes, context, value);
+    if (!isOp(q, "QuantizeLinear") || q->proto.input(0) != value)
+        return std::nullopt;
+    std::optional<QuantParams> params = quantParams(*q, context);
+    if (!params || !params->perTensor() || !isEightBit(static_cast<int32_t>(params->quantizedType())))
+        return std::nullopt;
+    return Dequantized{q, *params};
+}
+
+std::string fusedLabel(const PlannedNode &node)
+{
+    return "+" + node.proto.op_type() + " '" + (node.info ? node.info->displayName : node.proto.name())
+           + "'";
+}
+
+// Bookkeeping after `fused` took over `absorbed`'s output: the reader counts of the values the
+// group consumed drop, and DequantizeLinear nodes nobody reads any more are removed.
+void releaseInput(std::vector<PlannedNode> &nodes, FusionContext &context, const std::string &value)
+{
+    int &readers = context.readers[value];
+    readers = std::max(0, readers - 1);
+    if (readers > 0)
+        return;
+    PlannedNode *dq = producer(nodes, context, value);
+    if (isOp(dq, "DequantizeLinear")) {
+        dq->removed = true;
+        for (const auto &input : dq->proto.input())
+            context.readers[input] = std::max(0, context.readers[input] - 1);
+    }
+}
+
+void takeOutput(std::vector<PlannedNode> &nodes, FusionContext &context, PlannedNode &fused,
+                PlannedNode &absorbed)
+{
+    fused.proto.set_output(0, absorbed.proto.output(0));
+    fused.fusedNames += fusedLabel(absorbed);
+    context.producerOf[absorbed.proto.output(0)] = static_cast<size_t>(&fused - nodes.data());
+    absorbed.removed = true;
+}
+
+// A constant zero point for a parameter that has none (uint8 0), added once per graph.
+std::string zeroPointOrDefault(FusionContext &context, const QuantParams &params)
+{
+    if (!params.zeroPointName.empty())
+        return params.zeroPointName;
+    const std::string name = "::qdq::uint8_zero";
+    if (!context.constant(name))
+        context.addConstant(name, Tensor::scalar<uint8_t>(0));
+    return name;
+}
+
+// The int32 bias of QLinearConv (scale x_scale * w_scale[c]) from a float or dequantized bias.
+std::optional<Tensor> quantizedBias(std::vector<PlannedNode> &nodes, FusionContext &context,
+                                    const std::string &value, float xScale,
+                                    const std::vector<float> &weightScales, int64_t channels)
+{
+    std::vector<double> bias;
+    if (const Tensor *constant = context.constant(value)) {
+        if (constant->dtype() != DType::Float32 || constant->elementCount() != channels)
+            return std::nullopt;
+        for (int64_t c = 0; c < channels; ++c)
+            bias.push_back(constant->doubleAt(c));
+    } else {
+        PlannedNode *dq = producer(nodes, context, value);
+        if (!isOp(dq, "DequantizeLinear"))
+            return std::nullopt;
+        std::optional<QuantParams> params = quantParams(*dq, context);
+        const Tensor *quantized = context.constant(dq->proto.input(0));
+        if (!params || !quantized || quantized->elementCount() != channels
+            || (!params->perTensor() && params->scale->elementCount() != channels))
+            return std::nullopt;
+        for (int64_t c = 0; c < channels; ++c)
+            bias.push_back(double(quantized->intAt(c) - params->zeroPointAt(c)) * params->scaleAt(c));
+    }
+    Tensor result = Tensor::allocate(DType::Int32, {channels});
+    for (int64_t c = 0; c < channels; ++c) {
+        const double step = double(xScale) * weightScales[size_t(c) % weightScales.size()];
+        // Saturated like the quantizer saturates a bias too large for int32 (the dequantized
+        // value of such a bias already is the clamped one).
+        const double q = step > 0 ? std::nearbyint(bias[size_t(c)] / step) : 0.0;
+        result.mutableData<int32_t>()[c] = int32_t(std::clamp(
+            q, double(std::numeric_limits<int32_t>::min()), double(std::numeric_limits<int32_t>::max())));
+    }
+    return result;
+}
+
+// Relu or Clip between the op and its QuantizeLinear, fused into QLinearConv.
+bool isClampActivation(const std::optional<FusedActivation> &activation)
+{
+    return activation
+           && (activation->kind == FusedActivation::Kind::Relu
+               || activation->kind == FusedActivation::Kind::Clip)
+           && !activation->hasPostAffine();
+}
+
+int64_t intAttribute(const onnx::NodeProto &node, const char *name, int64_t fallback)
+{
+    for (const auto &attr : node.attribute()) {
+        if (attr.name() == name)
+            return attr.i();
+    }
+    return fallback;
+}
+
+float floatAttribute(const onnx::NodeProto &node, const char *name, float fallback)
+{
+    for (const auto &attr : node.attribute()) {
+        if (attr.name() == name)
+            return attr.f();
+    }
+    return fallback;
+}
+
+// The QuantizeLinear that takes an op's output `value`, directly or through a Relu/Clip that
+// the int8 kernel applies as a clamp.
+struct OutputGroup
+{
+    PlannedNode *activationNode = nullptr;
+    std::optional<FusedActivation> activation;
+    Dequantized quantize;
+};
+
+std::optional<OutputGroup> outputGroup(std::vector<PlannedNode> &nodes, FusionContext &context,
+                                       const std::string &value)
+{
+    OutputGroup group;
+    std::string quantized = value;
+    PlannedNode *reader = soleReader(nodes, context, value);
+    if (reader && reader->proto.input(0) == value) {
+        std::optional<FusedActivation> activation = fusableActivation(*reader, context);
+        if (isClampActivation(activation)) {
+            group.activationNode = reader;
+            group.activation = activation;
+            quantized = reader->proto.output(0);
+        }
+    }
+    std::optional<Dequantized> q = soleQuantizeReader(nodes, context, quantized);
+    if (!q)
+        return std::nullopt;
+    group.quantize = *q;
+    return group;
+}
+
+// Replaces `node` by `fused`, which reads its inputs' quantized values and writes the
+// group's QuantizeLinear output.
+void replaceGroup(std::vector<PlannedNode> &nodes, FusionContext &context, PlannedNode &node,
+                  onnx::NodeProto fused, const OutputGroup &output)
+{
+    fused.set_name(node.proto.name());
+    fused.add_output(node.proto.output(0));
+    for (const auto &input : fused.input())
+        context.readers[input] += 1;
+    const std::vector<std::string> consumed(node.proto.input().begin(), node.proto.input().end());
+    node.proto = std::move(fused);
+    node.activation = output.activation;
+    for (const std::string &input : consumed) {
+        if (!input.empty())
+            releaseInput(nodes, context, input);
+    }
+    if (output.activationNode)
+        takeOutput(nodes, context, node, *output.activationNode);
+    takeOutput(nodes, context, node, *output.quantize.node);
+}
+
+// The zero point input of an 8-bit weight, made (0 of the weight's type) when the
+// DequantizeLinear has none.
+std::string weightZeroPoint(FusionContext &context, const QuantParams &weight, DType type,
+                            const std::string &owner)
+{
+    if (!weight.zeroPointName.empty())
+        return weight.zeroPointName;
+    const std::string name = owner + "::weight_zero_point";
+    context.addConstant(name, type == DType::Int8 ? Tensor::scalar<int8_t>(0) : Tensor::scalar<uint8_t>(0));
+    return name;
+}
+
+bool fuseConvGroup(std::vector<PlannedNode> &nodes, FusionContext &context, PlannedNode &conv)
+{
+    const onnx::NodeProto &proto = conv.proto;
+    if (proto.input_size() < 2 || proto.output_size() != 1)
+        return false;
+    std::optional<Dequantized> x = perTensorDequantize(nodes, context, proto.input(0));
+    PlannedNode *weightDq = producer(nodes, context, proto.input(1));
+    if (!x || !isOp(weightDq, "DequantizeLinear"))
+        return false;
+    std::optional<QuantParams> weight = quantParams(*weightDq, context);
+    const Tensor *weightValues = context.constant(weightDq->proto.input(0));
+    if (!weight || !weightValues || !isEightBit(static_cast<int32_t>(weightValues->dtype()))
+        || weightValues->rank() < 3)
+        return false;
+    // Conv's W is [M, C/group, k...], per-channel on axis 0; ConvTranspose's [C, M/group, k...],
+    // per-channel on axis 1 (one scale per output channel of a group).
+    const bool transposed = proto.op_type() == "ConvTranspose";
+    const int64_t group = intAttribute(proto, "group", 1);
+    const int64_t channelAxis = transposed ? 1 : 0;
+    const int64_t channels = weightValues->dim(channelAxis) * (transposed ? group : 1);
+    if (!weight->perTensor()
+        && (weight->axis != channelAxis
+            || weight->scale->elementCount() != weightValues->dim(channelAxis)))
+        return false;
+    // The int8 deconvolution has no reference fallback: only what oneDNN takes (int8_conv.cpp).
+    if (transposed
+        && (weightValues->dtype() != DType::Int8 || !weight->zeroPointsAreZero()
+            || !ops::exactWithUnsignedActivations(*weightValues)))
+        return false;
+    std::vector<float> weightScales;
+    for (int64_t i = 0; i < weight->scale->elementCount(); ++i)
+        weightScales.push_back(weight->scaleAt(i));
+    std::optional<OutputGroup> output = outputGroup(nodes, context, proto.output(0));
+    if (!output)
+        return false;
+    std::optional<Tensor> bias;
+    const bool hasBias = proto.input_size() > 2 && !proto.input(2).empty();
+    if (hasBias) {
+        bias = quantizedBias(nodes, context, proto.input(2), x->params.scaleAt(0), weightScales,
+                             channels);
+        if (!bias)
+            return false;
+    }
+    const Dequantized &y = output->quantize;
+    onnx::NodeProto fused;
+    if (transposed)
+        fused.set_domain(kFusedDomain);
+    fused.set_op_type(transposed ? "QLinearConvTranspose" : "QLinearConv");
+    for (const auto &attr : proto.attribute())
+        *fused.add_attribute() = attr;
+    for (const std::string &input :
+         {x->quantized(), x->params.scaleName, zeroPointOrDefault(context, x->params),
+          weightDq->proto.input(0), weight->scaleName,
+          weightZeroPoint(context, *weight, weightValues->dtype(), proto.output(0)),
+          y.params.scaleName, zeroPointOrDefault(context, y.params)})
+        fused.add_input(input);
+    if (bias) {
+        const std::string biasName = proto.output(0) + "::int32_bias";
+        context.addConstant(biasName, std::move(*bias));
+        fused.add_input(biasName);
+    }
+    replaceGroup(nodes, context, conv, std::move(fused), *output);
+    return true;
+}
+
+// [N, K] -> [K, N] for 8-bit values.
+Tensor transposed(const Tensor &matrix)
+{
+    const int64_t rows = matrix.dim(0), cols = matrix.dim(1);
+    Tensor result = Tensor::allocate(matrix.dtype(), {cols, rows});
+    const auto *in = static_cast<const uint8_t *>(matrix.rawData());
+    auto *out = static_cast<uint8_t *>(result.mutableRawData());
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t c = 0; c < cols; ++c)
+            out[c * rows + r] = in[r * cols + c];
+    }
+    return result;
+}
+
+// DQ(a) -> MatMul(DQ(B)) -> Q becomes QLinearMatMul; DQ(a) -> Gemm(DQ(B), C) (-> Relu/Clip) -> Q
+// with alpha = beta = 1 and no transA becomes QGemm (kFusedDomain), B stored [K, N].
+bool fuseMatMulGroup(std::vector<PlannedNode> &nodes, FusionContext &context, PlannedNode &node)
+{
+    const onnx::NodeProto &proto = node.proto;
+    const bool gemm = proto.op_type() == "Gemm";
+    if (proto.input_size() < 2 || (!gemm && proto.input_size() != 2) || proto.output_size() != 1)
+        return false;
+    const bool transposeB = gemm && intAttribute(proto, "transB", 0) != 0;
+    if (gemm && (intAttribute(proto, "transA", 0) != 0 || floatAttribute(proto, "alpha", 1.0f) != 1.0f
+                 || floatAttribute(proto, "beta", 1.0f) != 1.0f))
+        return false;
+    std::optional<Dequantized> a = perTensorDequantize(nodes, context, proto.input(0));
+    PlannedNode *weightDq = producer(nodes, context, proto.input(1));
+    if (!a || !isOp(weightDq, "DequantizeLinear"))
+        return false;
+    std::optional<QuantParams> weight = quantParams(*weightDq, context);
+    const Tensor *weightValues = context.constant(weightDq->proto.input(0));
+    if (!weight || !weightValues || weightValues->rank() != 2
+        || !isEightBit(static_cast<int32_t>(weightValues->dtype())))
+        return false;
+    // One scale, or one per column of B as [K, N] (axis 1; axis 0 of a transposed B).
+    const int64_t columns = weightValues->dim(transposeB ? 0 : 1);
+    if (!weight->perTensor()
+        && (weight->axis != (transposeB ? 0 : 1) || weight->scale->elementCount() != columns))
+        return false;
+    std::optional<OutputGroup> output = outputGroup(nodes, context, proto.output(0));
+    if (!output || (!gemm && output->activationNode))
+        return false;
+    std::optional<Tensor> bias;
+    if (gemm && proto.input_size() > 2 && !proto.input(2).empty()) {
+        std::vector<float> weightScales;
+        for (int64_t i = 0; i < weight->scale->elementCount(); ++i)
+            weightScales.push_back(weight->scaleAt(i));
+        bias = quantizedBias(nodes, context, proto.input(2), a->params.scaleAt(0), weightScales,
+                             columns);
+        if (!bias)
+            return false;
+    }
+    std::string weightName = weightDq->proto.input(0);
+    if (transposeB) {
+        weightName = proto.output(0) + "::weight_k_by_n";
+        context.addConstant(weightName, transposed(*weightValues));
+    }
+    const Dequantized &y = output->quantize;
+    onnx::NodeProto fused;
+    if (gemm)
+        fused.set_domain(kFusedDomain);
+    fused.set_op_type(gemm ? "QGemm" : "QLinearMatMul");
+    for (const std::string &input :
+         {a->quantized(), a->params.scaleName, zeroPointOrDefault(context, a->params), weightName,
+          weight->scaleName, weightZeroPoint(context, *weight, weightValues->dtype(), proto.output(0)),
+          y.params.scaleName, zeroPointOrDefault(context, y.params)})
+        fused.add_input(input);
+    if (bias) {
+        const std::string biasName = proto.output(0) + "::int32_bias";
+        context.addConstant(biasName, std::move(*bias));
+        fused.add_input(biasName);
+    }
+    replaceGroup(nodes, context, node, std::move(fused), *output);
+    return true;
+}
+
+// y = Q(f(DQ(x))) for each of the 256 values of x, in y's type; index = x as uint8 (int8 x is
+// offset by 128).
+Tensor lookupTable(const QuantParams &in, DType inType, const QuantParams &out,
+                   const FusedActivation &activation)
+{
+    float values[256];
+    for (int i = 0; i < 256; ++i) {
+        const int32_t q = inType == DType::Int8 ? i - 128 : i;
+        values[i] = float(q - in.zeroPointAt(0)) * in.scaleAt(0);
+    }
+    applyFusedActivation(activation, values, 256);
+    const DType outType = out.quantizedType();
+    const float low = outType == DType::Int8 ? -128.0f : 0.0f;
+    const float high = outType == DType::Int8 ? 127.0f : 255.0f;
+    Tensor table = Tensor::allocate(outType, {256});
+    for (int i = 0; i < 256; ++i) {
+        const float q = std::clamp(std::nearbyint(values[i] / out.scaleAt(0)) + float(out.zeroPointAt(0)),
+                                   low, high);
+        if (outType == DType::Int8)
+            table.mutableData<int8_t>()[i] = int8_t(q);
+        else
+            table.mutableData<uint8_t>()[i] = uint8_t(q);
+    }
+    return table;
+}
+
+// One scale and zero point value each, equal on both sides.
+bool sameParams(const QuantParams &a, const QuantParams &b)
+{
+    return a.quantizedType() == b.quantizedType() && a.scaleAt(0) == b.scaleAt(0)
+           && a.zeroPointAt(0) == b.zeroPointAt(0);
+}
+
+} // namespace
+
+Status fuseQdqConvAndMatMul(std::vector<PlannedNode> &nodes, FusionContext &context)
+{
+    for (PlannedNode &node : nodes) {
+        if (node.removed || node.activation || !isDefault(node.proto))
+            continue;
+        const std::string &op = node.proto.op_type();
+        if (op == "Conv" || op == "ConvTranspose")
+            fuseConvGroup(nodes, context, node);
+        else if (op == "MatMul" || op == "Gemm")
+            fuseMatMulGroup(nodes, context, node);
+    }
+    return Status::ok();
+}
+
+Status fuseQdqLookupTables(std::vector<PlannedNode> &nodes, FusionContext &context)
+{
+    for (PlannedNode &node : nodes) {
+        if (node.removed || node.activation || node.proto.input_size() < 1
+            || node.proto.output_size() != 1)
+            continue;
+        std::optional<FusedActivation> activation = fusableActivation(node, context);
+        if (!activation)
+            continue;
+        std::optional<Dequantized> x = perTensorDequantize(nodes, context, node.proto.input(0));
+        if (!x)
+            continue;
+        std::optional<Dequantized> y = soleQuantizeReader(nodes, context, node.proto.output(0));
+        if (!y)
+            continue;
+        const DType inType = static_cast<DType>(context.elementType(x->quantized()));
+        const std::string tableName = node.proto.output(0) + "::lookup_table";
+        context.addConstant(tableName, lookupTable(x->params, inType, y->params, *activation));
+        onnx::NodeProto fused;
+        fused.set_name(node.proto.name());
+        fused.set_domain(kFusedDomain);
+        fused.set_op_type("QLinearLookup");
+        fused.add_input(x->quantized());
+        fused.add_input(tableName);
+        fused.add_output(node.proto.output(0));
+        context.readers[x->quantized()] += 1;
+        context.readers[tableName] += 1;
+        const std::vector<std::string> consumed(node.proto.input().begin(), node.proto.input().end());
+        node.proto = std::move(fused);
+        for (const std::string &input : consumed) {
+            if (!input.empty())
+                releaseInput(nodes, context, input);
+        }
+        takeOutput(nodes, context, node, *y->node);
+    }
+    return Status::ok();
+}
+
+Status fuseLookupIntoConv(std::vector<PlannedNode> &nodes, FusionContext &context)
+{
+    for (PlannedNode &conv : nodes) {
+        const bool transposed = conv.proto.domain() == kFusedDomain
+                                && conv.proto.op_type() == "QLinearConvTranspose";
+        if (conv.removed || !(isOp(&conv, "QLinearConv") || transposed)
+            || conv.proto.input_size() > 9 || conv.proto.output_size() != 1)
+            continue;
+        // The table indexes uint8 values as they are (int8 ones shifted), so uint8 results only.
+        if (context.elementType(conv.proto.output(0)) != static_cast<int32_t>(DType::UInt8))
+            continue;
+        PlannedNode *lookup = soleReader(nodes, context, conv.proto.output(0));
+        if (!lookup || lookup->removed || lookup->proto.domain() != kFusedDomain
+            || lookup->proto.op_type() != "QLinearLookup" || lookup->proto.input(0) != conv.proto.output(0))
+            continue;
+        while (conv.proto.input_size() < 9)
+            conv.proto.add_input(""); // no bias
+        conv.proto.add_input(lookup->proto.input(1));
+        context.readers[lookup->proto.input(1)] += 1;
+        if (!transposed)
+            conv.proto.set_domain(kFusedDomain); // QLinearConv with a 10th input is ours
+        takeOutput(nodes, context, conv, *lookup);
+    }
+    return Status::ok();
+}
+
+Status fuseQdqBinary(std::vector<PlannedNode> &nodes, FusionContext &context)
+{
+    for (PlannedNode &node : nodes) {
+        const std::string &op = node.proto.op_type();
+        if (node.removed || !isDefault(node.proto) || (op != "Add" && op != "Mul")
+            || node.proto.input_size() != 2 || node.proto.output_size() != 1)
+            continue;
+        std::optional<Dequantized> a = perTensorDequantize(nodes, context, node.proto.input(0));
+        std::optional<Dequantized> b = perTensorDequantize(nodes, context, node.proto.input(1));
+        if (!a || !b)
+            continue;
+        std::optional<Dequantized> y = soleQuantizeReader(nodes, context, node.proto.output(0));
+        if (!y)
+            continue;
+        onnx::NodeProto fused;
+        fused.set_name(node.proto.name());
+        fused.set_domain(kFusedDomain);
+        fused.set_op_type(op == "Add" ? "QLinearAdd" : "QLinearMul");
+        for (const std::string &input :
+             {a->quantized(), a->params.scaleName, zeroPointOrDefault(context, a->params),
+              b->quantized(), b->params.scaleName, zeroPointOrDefault(context, b->params),
+              y->params.scaleName, zeroPointOrDefault(context, y->params)}) {
+            fused.add_input(input);
+            context.readers[input] += 1;
+        }
+        fused.add_output(node.proto.output(0));
+        const std::vector<std::string> consumed(node.proto.input().begin(), node.proto.input().end());
+        node.proto = std::move(fused);
+        for (const std::string &input : consumed)
+            releaseInput(nodes, context, input);
+        takeOutput(nodes, context, node, *y->node);
+    }
+    return Status::ok();
+}
+
+Status dropQdqAroundDataMovement(std::vector<PlannedNode> &nodes, FusionContext &context)
+{
+    for (PlannedNode &node : nodes) {
+        const std::string &op = node.proto.op_type();
+        if (node.removed || !isDefault(node.proto) || node.proto.output_size() != 1
+            || node.proto.input_size() < 1)
+            continue;
+        const bool singleData = op == "MaxPool" || op == "Reshape" || op == "Transpose"
+                                || op == "Flatten" || op == "Squeeze" || op == "Unsqueeze"
+                                || op == "Slice" || op == "Resize";
+        if (!singleData && op != "Concat")
+            continue;
+        if (op == "Resize") {
+            bool nearest = false;
+            for (const auto &attr : node.proto.attribute())
+                nearest |= attr.name() == "mode" && attr.s() == "nearest";
+            if (!nearest)
+                continue;
+        }
+        std::optional<Dequantized> y = soleQuantizeReader(nodes, context, node.proto.output(0));
+        if (!y)
+            continue;
+        // The data inputs: the first one, or all of Concat's; the rest (shapes, axes) stay.
+        const int dataInputs = singleData ? 1 : node.proto.input_size();
+        std::vector<Dequantized> inputs;
+        for (int i = 0; i < dataInputs; ++i) {
+            std::optional<Dequantized> x = perTensorDequantize(nodes, context, node.proto.input(i));
+            if (!x || !sameParams(x->params, y->params))
+                break;
+            inputs.push_back(*x);
+        }
+        if (static_cast<int>(inputs.size()) != dataInputs)
+            continue;
+        for (int i = 0; i < dataInputs; ++i) {
+            const std::string consumed = node.proto.input(i);
+            node.proto.set_input(i, inputs[size_t(i)].quantized());
+            context.readers[inputs[size_t(i)].quantized()] += 1;
+            releaseInput(nodes, context, consumed);
+        }
+        takeOutput(nodes, context, node, *y->node);
+    }
+    return Status::ok();
+}
+
+} // namespace qs

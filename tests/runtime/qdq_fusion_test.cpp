@@ -1,0 +1,435 @@
+// The int8 path for QDQ models: each DequantizeLinear -> op -> QuantizeLinear group is built in
+// code with random data from fixed seeds, run once fused (int8 kernels: oneDNN QLinearConv,
+// table lookups, QLinearAdd/Mul, 8-bit data movement) and once unfused (the float reference
+// path: dequantize, float op, quantize), and compared in output quantization steps. The observer
+// shows that the float values inside a group really disappeared.
+#include "model/model.h"
+#include "runtime/session.h"
+#include "support/model_builder.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <random>
+
+namespace qs {
+namespace {
+
+using namespace qs::test;
+
+template<typename T>
+onnx::TensorProto &addConstant(onnx::GraphProto &graph, const std::string &name,
+                               std::vector<int64_t> dims, const std::vector<T> &values,
+                               int32_t type)
+{
+    onnx::TensorProto &tensor = *graph.add_initializer();
+    tensor.set_name(name);
+    tensor.set_data_type(type);
+    for (const int64_t d : dims)
+        tensor.add_dims(d);
+    tensor.set_raw_data(std::string(reinterpret_cast<const char *>(values.data()),
+                                    values.size() * sizeof(T)));
+    return tensor;
+}
+
+void addScale(onnx::GraphProto &graph, const std::string &name, float value)
+{
+    addConstant<float>(graph, name, {}, {value}, onnx::TensorProto::FLOAT);
+}
+
+// A per-tensor zero point of type uint8 or int8.
+void addZeroPoint(onnx::GraphProto &graph, const std::string &name, int value, bool isSigned)
+{
+    if (isSigned)
+        addConstant<int8_t>(graph, name, {}, {int8_t(value)}, onnx::TensorProto::INT8);
+    else
+        addConstant<uint8_t>(graph, name, {}, {uint8_t(value)}, onnx::TensorProto::UINT8);
+}
+
+struct QParams
+{
+    float scale;
+    int zeroPoint;
+    bool isSigned = false;
+};
+
+// `input` (float) -> QuantizeLinear -> DequantizeLinear; returns the dequantized name.
+std::string quantizeDequantize(onnx::GraphProto &graph, const std::string &input, const QParams &q)
+{
+    const std::string scale = input + "_scale", zero = input + "_zero_point";
+    addScale(graph, scale, q.scale);
+    addZeroPoint(graph, zero, q.zeroPoint, q.isSigned);
+    addNode(graph, "QuantizeLinear", {input, scale, zero}, {input + "_quantized"});
+    addNode(graph, "DequantizeLinear", {input + "_quantized", scale, zero}, {input + "_dequantized"});
+    return input + "_dequantized";
+}
+
+std::vector<float> randomNormal(size_t count, unsigned seed, float sigma = 1.0f)
+{
+    std::mt19937 random(seed);
+    std::normal_distribution<float> normal(0.0f, sigma);
+    std::vector<float> values(count);
+    for (float &v : values)
+        v = normal(random);
+    return values;
+}
+
+struct Outcome
+{
+    std::vector<float> output;
+    std::vector<std::string> observed;
+};
+
+Outcome runModel(const onnx::ModelProto &proto, const std::map<std::string, Tensor> &inputs, bool fuse)
+{
+    auto model = Model::fromProto(proto, ".");
+    EXPECT_TRUE(model) << model.status().message();
+    auto session = Session::create(*model, sessionOptions(2, {}, fuse));
+    EXPECT_TRUE(session) << session.status().message();
+    Outcome run;
+    if (!session)
+        return run;
+    RunOptions options;
+    options.observer = [&](const std::string &name, const Tensor &) { run.observed.push_back(name); };
+    auto outputs = (*session)->run(inputs, options);
+    EXPECT_TRUE(outputs) << outputs.status().message();
+    if (outputs) {
+        const auto values = outputs->front().second.values<float>();
+        run.output.assign(values.begin(), values.end());
+    }
+    return run;
+}
+
+// Fused and reference outputs (both dequantized with scale `step`) differ by at most
+// `maxSteps` steps, and at most `maxDifferentShare` of them differ at all. Requantizing in a
+// different float order may move a value sitting on a rounding tie by one step.
+void expectWithinSteps(const Outcome &fused, const Outcome &reference, float step, int maxSteps,
+                       double maxDifferentShare)
+{
+    ASSERT_EQ(fused.output.size(), reference.output.size());
+    ASSERT_FALSE(fused.output.empty());
+    size_t different = 0;
+    for (size_t i = 0; i < fused.output.size(); ++i) {
+        const float steps = std::fabs(fused.output[i] - reference.output[i]) / step;
+        ASSERT_LE(steps, maxSteps + 1e-3f) << "at " << i << ": " << fused.output[i] << " vs "
+                                           << reference.output[i];
+        different += steps > 0.5f;
+    }
+    EXPECT_LE(double(different) / double(fused.output.size()), maxDifferentShare)
+        << different << " of " << fused.output.size() << " values differ";
+}
+
+bool observes(const Outcome &run, const std::string &name)
+{
+    return std::find(run.observed.begin(), run.observed.end(), name) != run.observed.end();
+}
+
+struct ConvCase
+{
+    const char *name;
+    int64_t channels, filters, kernel, stride, pad, group;
+    bool perChannel;
+    const char *activation; // "", "Relu", "Clip", or "HardSwish" (its own Q/DQ group)
+    bool signedActivations;
+    bool transposed = false; // ConvTranspose: W [C, F/group, k, k], per-channel on axis 1
+    int weightLimit = 64;    // |w| <= 64: 7 bits, as reduce_range writes them
+};
+
+std::ostream &operator<<(std::ostream &out, const ConvCase &c) { return out << c.name; }
+
+// x -> Q -> DQ -> Conv(DQ(W int8), DQ(B int32)) [-> Relu/Clip] -> Q -> DQ -> y
+onnx::ModelProto convGroup(const ConvCase &c, int64_t size)
+{
+    onnx::ModelProto model = makeModel(14); // HardSwish is opset 14
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {1, c.channels, size, size});
+    const QParams xq{0.02f, c.signedActivations ? 3 : 128, c.signedActivations};
+    const std::string x = quantizeDequantize(graph, "x", xq);
+
+    // 7-bit weights by default, as our static recipe writes them. Full-range ones would saturate
+    // oneDNN's int16 sums on CPUs without VNNI; the engine must then stay exact anyway.
+    const std::vector<int64_t> weightDims =
+        c.transposed ? std::vector<int64_t>{c.channels, c.filters / c.group, c.kernel, c.kernel}
+                     : std::vector<int64_t>{c.filters, c.channels / c.group, c.kernel, c.kernel};
+    std::mt19937 random(11);
+    std::uniform_int_distribution<int> weightValue(-c.weightLimit, c.weightLimit);
+    std::vector<int8_t> weights(size_t(shapeElementCount(weightDims)));
+    for (int8_t &w : weights)
+        w = int8_t(weightValue(random));
+    const int64_t scaleCount = !c.perChannel ? 1 : c.transposed ? c.filters / c.group : c.filters;
+    std::vector<float> weightScales;
+    for (int64_t f = 0; f < scaleCount; ++f)
+        weightScales.push_back(0.004f + 0.001f * float(f % 5));
+    addConstant<int8_t>(graph, "w_q", weightDims, weights, onnx::TensorProto::INT8);
+    std::vector<int64_t> scaleDims;
+    if (c.perChannel)
+        scaleDims.push_back(scaleCount);
+    addConstant<float>(graph, "w_scale", scaleDims, weightScales, onnx::TensorProto::FLOAT);
+    addConstant<int8_t>(graph, "w_zero", scaleDims, std::vector<int8_t>(weightScales.size(), 0),
+                        onnx::TensorProto::INT8);
+    onnx::NodeProto &weightDq = addNode(graph, "DequantizeLinear", {"w_q", "w_scale", "w_zero"}, {"w"});
+    auto *axis = weightDq.add_attribute();
+    axis->set_name("axis");
+    axis->set_type(onnx::AttributeProto::INT);
+    axis->set_i(c.transposed ? 1 : 0);
+
+    std::vector<int32_t> bias;
+    std::vector<float> biasScales;
+    for (int64_t f = 0; f < c.filters; ++f) {
+        bias.push_back(int32_t(f * 37 % 200) - 100);
+        biasScales.push_back(xq.scale * weightScales[size_t(f % scaleCount)]);
+    }
+    addConstant<int32_t>(graph, "b_q", {c.filters}, bias, onnx::TensorProto::INT32);
+    addConstant<float>(graph, "b_scale", {c.filters}, biasScales, onnx::TensorProto::FLOAT);
+    onnx::NodeProto &biasDq = addNode(graph, "DequantizeLinear", {"b_q", "b_scale"}, {"b"});
+    auto *biasAxis = biasDq.add_attribute();
+    biasAxis->set_name("axis");
+    biasAxis->set_type(onnx::AttributeProto::INT);
+    biasAxis->set_i(0);
+
+    onnx::NodeProto &conv = addNode(graph, c.transposed ? "ConvTranspose" : "Conv", {x, "w", "b"},
+                                    {"conv"}, "conv");
+    setIntsAttribute(conv, "kernel_shape", {c.kernel, c.kernel});
+    setIntsAttribute(conv, "strides", {c.stride, c.stride});
+    setIntsAttribute(conv, "pads", {c.pad, c.pad, c.pad, c.pad});
+    auto *group = conv.add_attribute();
+    group->set_name("group");
+    group->set_type(onnx::AttributeProto::INT);
+    group->set_i(c.group);
+    std::string y = "conv";
+    if (std::string(c.activation) == "Relu") {
+        addNode(graph, "Relu", {"conv"}, {"act"});
+        y = "act";
+    } else if (std::string(c.activation) == "Clip") {
+        addScale(graph, "clip_low", 0.0f);
+        addScale(graph, "clip_high", 1.5f);
+        addNode(graph, "Clip", {"conv", "clip_low", "clip_high"}, {"act"});
+        y = "act";
+    } else if (std::string(c.activation) == "HardSwish") {
+        addNode(graph, "HardSwish", {quantizeDequantize(graph, "conv", {0.03f, 100})}, {"act"});
+        y = "act";
+    }
+    const std::string out = quantizeDequantize(graph, y, {0.03f, c.signedActivations ? -5 : 60, c.signedActivations});
+    addNode(graph, "Identity", {out}, {"y"});
+    addOutput(graph, "y", {});
+    return model;
+}
+
+class QdqConv : public ::testing::TestWithParam<ConvCase>
+{};
+
+TEST_P(QdqConv, Int8ConvolutionMatchesTheFloatPath)
+{
+    const ConvCase &c = GetParam();
+    const int64_t size = 13;
+    const onnx::ModelProto model = convGroup(c, size);
+    const Tensor x = Tensor::fromVector<float>({1, c.channels, size, size},
+                                               randomNormal(size_t(c.channels * size * size), 3));
+    const Outcome fused = runModel(model, {{"x", x}}, true);
+    const Outcome reference = runModel(model, {{"x", x}}, false);
+    // A step of the Conv's output may move the HardSwish table's output by two.
+    const bool lookup = std::string(c.activation) == "HardSwish";
+    expectWithinSteps(fused, reference, 0.03f, lookup ? 2 : 1, 0.01);
+    EXPECT_TRUE(observes(reference, "conv"));
+    if (lookup)
+        EXPECT_FALSE(observes(fused, "conv_quantized")) << "the table should be fused into the Conv";
+    EXPECT_FALSE(observes(fused, "conv")) << "the float Conv output should be fused away";
+    EXPECT_FALSE(observes(fused, "x_dequantized"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, QdqConv,
+    ::testing::Values(ConvCase{"Conv3x3PerChannelRelu", 8, 16, 3, 1, 1, 1, true, "Relu", false},
+                      ConvCase{"Conv3x3Stride2PerTensor", 8, 16, 3, 2, 1, 1, false, "", false},
+                      ConvCase{"Depthwise3x3Clip", 16, 16, 3, 1, 1, 16, true, "Clip", false},
+                      ConvCase{"Pointwise1x1", 16, 24, 1, 1, 0, 1, true, "", false},
+                      ConvCase{"Depthwise3x3HardSwishTable", 16, 16, 3, 1, 1, 16, true,
+                               "HardSwish", false},
+                      ConvCase{"Grouped5x5Stride2", 8, 8, 5, 2, 2, 2, true, "Relu", false},
+                      ConvCase{"SignedActivations", 8, 16, 3, 1, 1, 1, true, "Relu", true},
+                      ConvCase{"FullRangeWeightsStayExact", 16, 16, 3, 1, 1, 1, true, "Relu", false,
+                               false, 127},
+                      ConvCase{"Transposed2x2Stride2", 8, 12, 2, 2, 0, 1, true, "", false, true},
+                      ConvCase{"TransposedGrouped3x3Relu", 8, 8, 3, 2, 1, 2, true, "Relu", false,
+                               true}),
+    [](const auto &info) { return std::string(info.param.name); });
+
+// x -> Q -> DQ -> activation -> Q -> DQ: a 256-entry table, so the results are identical.
+TEST(QdqFusion, ElementwiseActivationsBecomeExactTables)
+{
+    for (const char *op : {"HardSwish", "Sigmoid", "HardSigmoid", "LeakyRelu", "Tanh", "Relu"}) {
+        SCOPED_TRACE(op);
+        onnx::ModelProto model = makeModel(14);
+        onnx::GraphProto &graph = *model.mutable_graph();
+        addInput(graph, "x", {2, 3, 17, 5});
+        const std::string x = quantizeDequantize(graph, "x", {0.05f, 120});
+        addNode(graph, op, {x}, {"act"});
+        addNode(graph, "Identity", {quantizeDequantize(graph, "act", {0.01f, 40})}, {"y"});
+        addOutput(graph, "y", {});
+        const Tensor input = Tensor::fromVector<float>({2, 3, 17, 5}, randomNormal(510, 4, 3.0f));
+        const Outcome fused = runModel(model, {{"x", input}}, true);
+        const Outcome reference = runModel(model, {{"x", input}}, false);
+        expectWithinSteps(fused, reference, 0.01f, 0, 0.0);
+        EXPECT_FALSE(observes(fused, "act"));
+    }
+}
+
+// DQ(a), DQ(b) -> Add / Mul -> Q, with the SE block's per-channel broadcast for Mul.
+TEST(QdqFusion, AddAndMulRunOnEightBitInputs)
+{
+    for (const char *op : {"Add", "Mul"}) {
+        SCOPED_TRACE(op);
+        onnx::ModelProto model = makeModel(13);
+        onnx::GraphProto &graph = *model.mutable_graph();
+        addInput(graph, "a", {1, 6, 9, 9});
+        addInput(graph, "b", {1, 6, 1, 1});
+        const std::string a = quantizeDequantize(graph, "a", {0.04f, 100});
+        const std::string b = quantizeDequantize(graph, "b", {0.02f, 30});
+        addNode(graph, op, {a, b}, {"sum"});
+        addNode(graph, "Identity", {quantizeDequantize(graph, "sum", {0.05f, 128})}, {"y"});
+        addOutput(graph, "y", {});
+        const std::map<std::string, Tensor> inputs = {
+            {"a", Tensor::fromVector<float>({1, 6, 9, 9}, randomNormal(486, 5, 2.0f))},
+            {"b", Tensor::fromVector<float>({1, 6, 1, 1}, randomNormal(6, 6, 1.5f))}};
+        const Outcome fused = runModel(model, inputs, true);
+        const Outcome reference = runModel(model, inputs, false);
+        expectWithinSteps(fused, reference, 0.05f, 0, 0.0);
+        EXPECT_FALSE(observes(fused, "sum"));
+    }
+}
+
+// DQ -> Resize(nearest) / MaxPool / Concat -> Q with equal parameters: the op moves bytes.
+TEST(QdqFusion, DataMovementRunsOnEightBitValues)
+{
+    onnx::ModelProto model = makeModel(13);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {1, 4, 6, 6});
+    const QParams q{0.03f, 128};
+    const std::string x = quantizeDequantize(graph, "x", q);
+    addConstant<float>(graph, "scales", {4}, {1, 1, 2, 2}, onnx::TensorProto::FLOAT);
+    onnx::NodeProto &resize = addNode(graph, "Resize", {x, "", "scales"}, {"up"});
+    auto *mode = resize.add_attribute();
+    mode->set_name("mode");
+    mode->set_type(onnx::AttributeProto::STRING);
+    mode->set_s("nearest");
+    onnx::NodeProto &pool = addNode(graph, "MaxPool", {quantizeDequantize(graph, "up", q)}, {"pooled"});
+    setIntsAttribute(pool, "kernel_shape", {2, 2});
+    setIntsAttribute(pool, "strides", {2, 2});
+    const std::string pooled = quantizeDequantize(graph, "pooled", q);
+    onnx::NodeProto &concat = addNode(graph, "Concat", {pooled, x}, {"joined"});
+    auto *axis = concat.add_attribute();
+    axis->set_name("axis");
+    axis->set_type(onnx::AttributeProto::INT);
+    axis->set_i(1);
+    addNode(graph, "Identity", {quantizeDequantize(graph, "joined", q)}, {"y"});
+    addOutput(graph, "y", {});
+    const Tensor input = Tensor::fromVector<float>({1, 4, 6, 6}, randomNormal(144, 7));
+    const Outcome fused = runModel(model, {{"x", input}}, true);
+    const Outcome reference = runModel(model, {{"x", input}}, false);
+    expectWithinSteps(fused, reference, q.scale, 0, 0.0);
+    for (const char *name : {"up", "pooled", "joined"})
+        EXPECT_FALSE(observes(fused, name)) << name;
+}
+
+// DQ(a) -> MatMul(DQ(W int8, per column)) -> Q becomes QLinearMatMul.
+TEST(QdqFusion, MatMulBecomesQLinearMatMul)
+{
+    onnx::ModelProto model = makeModel(13);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "a", {2, 5, 32});
+    const std::string a = quantizeDequantize(graph, "a", {0.03f, 120});
+    std::mt19937 random(8);
+    std::uniform_int_distribution<int> value(-64, 63);
+    std::vector<int8_t> weights(32 * 24);
+    for (int8_t &w : weights)
+        w = int8_t(value(random));
+    std::vector<float> scales;
+    for (int i = 0; i < 24; ++i)
+        scales.push_back(0.003f + 0.0005f * float(i % 7));
+    addConstant<int8_t>(graph, "w_q", {32, 24}, weights, onnx::TensorProto::INT8);
+    addConstant<float>(graph, "w_scale", {24}, scales, onnx::TensorProto::FLOAT);
+    onnx::NodeProto &dq = addNode(graph, "DequantizeLinear", {"w_q", "w_scale"}, {"w"});
+    auto *axis = dq.add_attribute();
+    axis->set_name("axis");
+    axis->set_type(onnx::AttributeProto::INT);
+    axis->set_i(1);
+    addNode(graph, "MatMul", {a, "w"}, {"product"});
+    addNode(graph, "Identity", {quantizeDequantize(graph, "product", {0.02f, 128})}, {"y"});
+    addOutput(graph, "y", {});
+    const Tensor input = Tensor::fromVector<float>({2, 5, 32}, randomNormal(320, 9));
+    const Outcome fused = runModel(model, {{"a", input}}, true);
+    const Outcome reference = runModel(model, {{"a", input}}, false);
+    expectWithinSteps(fused, reference, 0.02f, 1, 0.02);
+    EXPECT_FALSE(observes(fused, "product"));
+}
+
+// DQ(a) -> Gemm(DQ(W int8 [N, K], transB), DQ(bias int32)) -> Relu -> Q becomes QGemm.
+TEST(QdqFusion, GemmWithTransposedWeightsBiasAndReluBecomesQGemm)
+{
+    onnx::ModelProto model = makeModel(13);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "a", {6, 40});
+    const QParams aq{0.03f, 120};
+    const std::string a = quantizeDequantize(graph, "a", aq);
+    std::mt19937 random(12);
+    std::uniform_int_distribution<int> value(-64, 63);
+    std::vector<int8_t> weights(16 * 40);
+    for (int8_t &w : weights)
+        w = int8_t(value(random));
+    std::vector<float> scales;
+    std::vector<int32_t> bias;
+    std::vector<float> biasScales;
+    for (int i = 0; i < 16; ++i) {
+        scales.push_back(0.002f + 0.0005f * float(i % 5));
+        bias.push_back(i * 41 % 300 - 150);
+        biasScales.push_back(aq.scale * scales.back());
+    }
+    addConstant<int8_t>(graph, "w_q", {16, 40}, weights, onnx::TensorProto::INT8);
+    addConstant<float>(graph, "w_scale", {16}, scales, onnx::TensorProto::FLOAT);
+    onnx::NodeProto &dq = addNode(graph, "DequantizeLinear", {"w_q", "w_scale"}, {"w"});
+    auto *axis = dq.add_attribute();
+    axis->set_name("axis");
+    axis->set_type(onnx::AttributeProto::INT);
+    axis->set_i(0);
+    addConstant<int32_t>(graph, "b_q", {16}, bias, onnx::TensorProto::INT32);
+    addConstant<float>(graph, "b_scale", {16}, biasScales, onnx::TensorProto::FLOAT);
+    *addNode(graph, "DequantizeLinear", {"b_q", "b_scale"}, {"b"}).add_attribute() = *axis;
+    onnx::NodeProto &gemm = addNode(graph, "Gemm", {a, "w", "b"}, {"product"});
+    auto *transB = gemm.add_attribute();
+    transB->set_name("transB");
+    transB->set_type(onnx::AttributeProto::INT);
+    transB->set_i(1);
+    addNode(graph, "Relu", {"product"}, {"act"});
+    addNode(graph, "Identity", {quantizeDequantize(graph, "act", {0.01f, 10})}, {"y"});
+    addOutput(graph, "y", {});
+    const Tensor input = Tensor::fromVector<float>({6, 40}, randomNormal(240, 13));
+    const Outcome fused = runModel(model, {{"a", input}}, true);
+    const Outcome reference = runModel(model, {{"a", input}}, false);
+    expectWithinSteps(fused, reference, 0.01f, 1, 0.02);
+    EXPECT_FALSE(observes(fused, "product"));
+    EXPECT_FALSE(observes(fused, "act"));
+}
+
+// A DequantizeLinear that another node also reads stays for it; the group still fuses.
+TEST(QdqFusion, SharedDequantizeStaysForItsOtherReaders)
+{
+    onnx::ModelProto model = makeModel(14);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {1, 2, 4, 4});
+    const std::string x = quantizeDequantize(graph, "x", {0.05f, 128});
+    addNode(graph, "HardSwish", {x}, {"act"});
+    const std::string act = quantizeDequantize(graph, "act", {0.02f, 20});
+    addNode(graph, "Add", {act, x}, {"y"});
+    addOutput(graph, "y", {});
+    const Tensor input = Tensor::fromVector<float>({1, 2, 4, 4}, randomNormal(32, 10, 2.0f));
+    const Outcome fused = runModel(model, {{"x", input}}, true);
+    const Outcome reference = runModel(model, {{"x", input}}, false);
+    expectWithinSteps(fused, reference, 1e-4f, 0, 0.0);
+    EXPECT_TRUE(observes(fused, "x_dequantized"));
+    EXPECT_FALSE(observes(fused, "act"));
+}
+
+} // namespace
+} // namespace qs
