@@ -44,3 +44,7 @@ echo "== engine latency vs ONNX Runtime"
 echo
 echo "== quantization"
 /usr/bin/python3 "$(dirname "$0")/quant_figures.py" "$build" "$cache"
+
+echo
+echo "== INT8 / FP16 execution vs ONNX Runtime"
+/usr/bin/python3 "$(dirname "$0")/int8_figures.py" "$build" "$cache"
