@@ -79,9 +79,17 @@ UnsignedA unsignedA(const Tensor &a, const Tensor &zeroPoint)
 
 } // namespace
 
+ConstantB constantBExactness(const KernelInfo &info, size_t bInput)
+{
+    const Tensor *b = info.constantInput(bInput);
+    if (!b || b->dtype() != DType::Int8)
+        return ConstantB::Unknown;
+    return exactWithUnsignedActivations(*b) ? ConstantB::Exact : ConstantB::Inexact;
+}
+
 Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor &a,
                                           const Tensor &aZeroPoint, const Tensor &b,
-                                          const Tensor &bZeroPoint)
+                                          const Tensor &bZeroPoint, ConstantB constantB)
 {
     if (a.rank() < 2 || b.rank() < 2)
         return ctx.error("A " + a.describe() + " and B " + b.describe() + " must be at least 2-D");
@@ -105,7 +113,9 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
                                                  && bZeroPoint.data<int8_t>()[0] == 0);
     if (eightBitA && b.dtype() == DType::Int8 && perTensorZeroPoint(aZeroPoint, a.dtype())
         && perTensorZeroPoint(bZeroPoint, DType::Int8)
-        && bCentred && exactWithUnsignedActivations(b)) {
+        && bCentred
+        && (constantB == ConstantB::Unknown ? exactWithUnsignedActivations(b)
+                                            : constantB == ConstantB::Exact)) {
         const UnsignedA left = unsignedA(a, aZeroPoint);
         const int8_t bZero = bZeroPoint.empty() ? int8_t(0) : bZeroPoint.data<int8_t>()[0];
         const int32_t noOffset = 0;

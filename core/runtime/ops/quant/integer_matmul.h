@@ -17,9 +17,16 @@ struct IntegerMatmulResult
     int64_t n = 0;      // columns, for per-column scales
 };
 
+// What a kernel knows of B before running: for a constant B, whether oneDNN's u8 x s8 GEMM is
+// exact with it (int8_exactness.h), checked once instead of scanning B on every call.
+enum class ConstantB { Unknown, Exact, Inexact };
+
+ConstantB constantBExactness(const KernelInfo &info, size_t bInput);
+
 Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor &a,
                                           const Tensor &aZeroPoint, const Tensor &b,
-                                          const Tensor &bZeroPoint);
+                                          const Tensor &bZeroPoint,
+                                          ConstantB constantB = ConstantB::Unknown);
 
 // Bounds applied to the requantized value before rounding, in units of y_scale: a Relu or Clip
 // fused into QLinearConv (low = min / y_scale, high = max / y_scale).

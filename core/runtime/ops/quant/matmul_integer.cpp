@@ -16,14 +16,20 @@ namespace {
 class MatMulIntegerKernel : public Kernel
 {
 public:
+    explicit MatMulIntegerKernel(ConstantB constantB) : m_constantB(constantB) {}
+
     Status compute(KernelContext &ctx) const override
     {
-        auto result = integerMatmul(ctx, ctx.input(0), ctx.input(2), ctx.input(1), ctx.input(3));
+        auto result = integerMatmul(ctx, ctx.input(0), ctx.input(2), ctx.input(1), ctx.input(3),
+                                    m_constantB);
         if (!result)
             return result.status();
         ctx.output(0) = std::move(result->accumulator);
         return Status::ok();
     }
+
+private:
+    ConstantB m_constantB;
 };
 
 float scalarOrAt(const Tensor &t, int64_t index)
@@ -36,8 +42,9 @@ float scalarOrAt(const Tensor &t, int64_t index)
 class QLinearMatMulKernel : public Kernel
 {
 public:
-    explicit QLinearMatMulKernel(std::optional<FusedActivation> activation = std::nullopt)
+    QLinearMatMulKernel(std::optional<FusedActivation> activation, ConstantB constantB)
         : m_activation(activation)
+        , m_constantB(constantB)
     {}
 
     Status compute(KernelContext &ctx) const override
@@ -47,7 +54,8 @@ public:
         const Tensor &yZeroPoint = ctx.input(7), &bias = ctx.input(8);
         if (aScale.elementCount() != 1 || yScale.elementCount() != 1 || yZeroPoint.elementCount() != 1)
             return ctx.error("a_scale, y_scale and y_zero_point must be scalars");
-        auto result = integerMatmul(ctx, ctx.input(0), ctx.input(2), ctx.input(3), ctx.input(5));
+        auto result = integerMatmul(ctx, ctx.input(0), ctx.input(2), ctx.input(3), ctx.input(5),
+                                    m_constantB);
         if (!result)
             return result.status();
         const int64_t n = result->n;
@@ -69,6 +77,7 @@ public:
 
 private:
     std::optional<FusedActivation> m_activation;
+    ConstantB m_constantB;
 };
 
 class DynamicQuantizeKernel : public Kernel
@@ -101,9 +110,9 @@ public:
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createMatMulInteger(const KernelInfo &) { return makeKernel<MatMulIntegerKernel>(); }
-Result<std::unique_ptr<Kernel>> createQLinearMatMul(const KernelInfo &info) { return makeKernel<QLinearMatMulKernel>(info.fusedActivation()); }
-Result<std::unique_ptr<Kernel>> createQGemm(const KernelInfo &info) { return makeKernel<QLinearMatMulKernel>(info.fusedActivation()); }
+Result<std::unique_ptr<Kernel>> createMatMulInteger(const KernelInfo &info) { return makeKernel<MatMulIntegerKernel>(constantBExactness(info, 1)); }
+Result<std::unique_ptr<Kernel>> createQLinearMatMul(const KernelInfo &info) { return makeKernel<QLinearMatMulKernel>(info.fusedActivation(), constantBExactness(info, 3)); }
+Result<std::unique_ptr<Kernel>> createQGemm(const KernelInfo &info) { return makeKernel<QLinearMatMulKernel>(info.fusedActivation(), constantBExactness(info, 3)); }
 Result<std::unique_ptr<Kernel>> createDynamicQuantizeLinear(const KernelInfo &) { return makeKernel<DynamicQuantizeKernel>(); }
 
 } // namespace qs::ops

@@ -15,13 +15,16 @@ namespace {
 class MatMulIntegerToFloatKernel final : public Kernel
 {
 public:
+    explicit MatMulIntegerToFloatKernel(ConstantB constantB) : m_constantB(constantB) {}
+
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &scale = ctx.input(2);
         const Tensor &bias = ctx.input(5);
         if (scale.dtype() != DType::Float32)
             return ctx.error("scale must be float32, got " + scale.describe());
-        auto result = integerMatmul(ctx, ctx.input(0), ctx.input(3), ctx.input(1), ctx.input(4));
+        auto result = integerMatmul(ctx, ctx.input(0), ctx.input(3), ctx.input(1), ctx.input(4),
+                                    m_constantB);
         if (!result)
             return result.status();
         const int64_t n = result->n;
@@ -46,6 +49,9 @@ public:
             out.rowwise() += Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(bias.data<float>(), n);
         return Status::ok();
     }
+
+private:
+    ConstantB m_constantB;
 };
 
 } // namespace
@@ -54,7 +60,7 @@ Result<std::unique_ptr<Kernel>> createMatMulIntegerToFloat(const KernelInfo &inf
 {
     if (info.inputCount() < 3)
         return info.error("expects A, B, scale and optional zero points and bias");
-    return makeKernel<MatMulIntegerToFloatKernel>();
+    return makeKernel<MatMulIntegerToFloatKernel>(constantBExactness(info, 1));
 }
 
 } // namespace qs::ops
