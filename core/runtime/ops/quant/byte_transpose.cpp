@@ -77,10 +77,16 @@ void transposeBytes(const uint8_t *in, uint8_t *out, int64_t batch, int64_t rows
             transposeTile(from + r0 * cols + c0, cols, to + c0 * rows + r0, rows, table);
             continue;
         }
-        const int64_t r1 = std::min(rows, r0 + kTile), c1 = std::min(cols, c0 + kTile);
-        for (int64_t r = r0; r < r1; ++r)
-            for (int64_t c = c0; c < c1; ++c)
-                to[c * rows + r] = table ? table[from[r * cols + c]] : from[r * cols + c];
+        // A ragged edge tile (24 channels leave 8 rows) goes through a padded 16 x 16 copy, so
+        // that it is transposed by the same code instead of one strided byte at a time.
+        const int64_t height = std::min(rows - r0, kTile), width = std::min(cols - c0, kTile);
+        alignas(16) uint8_t padded[kTile * kTile] = {};
+        alignas(16) uint8_t flipped[kTile * kTile];
+        for (int64_t r = 0; r < height; ++r)
+            std::copy_n(from + (r0 + r) * cols + c0, width, padded + r * kTile);
+        transposeTile(padded, kTile, flipped, kTile, table);
+        for (int64_t c = 0; c < width; ++c)
+            std::copy_n(flipped + c * kTile, height, to + (c0 + c) * rows + r0);
     }
 }
 

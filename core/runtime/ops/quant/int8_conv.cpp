@@ -95,15 +95,17 @@ public:
         const std::string &label = m_settings.label;
         const Tensor shifted = m_settings.shiftSignedInput ? shiftToUnsigned(x, ctx.threads()) : x;
         std::unordered_map<int, memory> args = {{DNNL_ARG_WEIGHTS, p.packedWeights}};
-        Tensor channelsLastSrc;
+        // Channels-last copies go to buffers kept per calling thread: fresh multi-megabyte
+        // allocations would fault their pages in again on every run.
+        thread_local std::vector<uint8_t> srcScratch, dstScratch;
         if (p.src == p.userSrc) {
             args[DNNL_ARG_SRC] = wrapMemory(p.userSrc, shifted.rawData());
         } else if (isChannelsLast(p.src, x.shape())) {
-            channelsLastSrc = Tensor::allocate(DType::UInt8, x.shape());
-            transposeBytes(shifted.data<uint8_t>(), channelsLastSrc.mutableData<uint8_t>(), x.dim(0),
-                           x.dim(1), x.elementCount() / std::max<int64_t>(x.dim(0) * x.dim(1), 1),
+            srcScratch.resize(std::max(srcScratch.size(), size_t(x.elementCount())));
+            transposeBytes(shifted.data<uint8_t>(), srcScratch.data(), x.dim(0), x.dim(1),
+                           x.elementCount() / std::max<int64_t>(x.dim(0) * x.dim(1), 1),
                            ctx.threads());
-            args[DNNL_ARG_SRC] = wrapMemory(p.src, channelsLastSrc.rawData());
+            args[DNNL_ARG_SRC] = wrapMemory(p.src, srcScratch.data());
         } else {
             Result<memory> src = inLayout(p.userSrc, p.src, shifted.rawData(), label);
             if (!src)
@@ -123,13 +125,14 @@ public:
             applyLookup(y, table, ctx.threads());
             return Status::ok();
         }
-        memory dst(p.dst, dnnl_support::cpuEngine());
+        dstScratch.resize(std::max(dstScratch.size(), p.dst.get_size()));
+        memory dst(p.dst, dnnl_support::cpuEngine(), dstScratch.data());
         args[DNNL_ARG_DST] = dst;
         QS_RETURN_IF_ERROR(executePrimitive(p.primitive, p.scratchpad, std::move(args), label));
         if (isChannelsLast(p.dst, p.outputShape)) {
             const int64_t planes = p.outputShape[0] * p.outputShape[1];
             const int64_t spatial = y.elementCount() / std::max<int64_t>(planes, 1);
-            transposeBytes(static_cast<const uint8_t *>(dst.get_data_handle()),
+            transposeBytes(dstScratch.data(),
                            static_cast<uint8_t *>(y.mutableRawData()), p.outputShape[0], spatial,
                            p.outputShape[1], ctx.threads(), table);
             return Status::ok();
