@@ -49,6 +49,7 @@ struct FusionContext
     std::unordered_map<std::string, int> readers;
     std::unordered_map<std::string, size_t> producerOf; // value -> index in the planned nodes
     std::function<int32_t(const std::string &)> elementType; // ONNX type code, 0 when unknown
+    std::function<TensorType(const std::string &)> valueType; // declared or inferred
 };
 
 // The single node reading `value` when it has exactly one reader and that reader is a node of
@@ -76,6 +77,8 @@ Status fuseLookupIntoConv(std::vector<PlannedNode> &nodes, FusionContext &contex
 Status fuseQdqBinary(std::vector<PlannedNode> &nodes, FusionContext &context);
 Status dropQdqAroundDataMovement(std::vector<PlannedNode> &nodes, FusionContext &context);
 Status fuseIntegerMatMulToFloat(std::vector<PlannedNode> &nodes, FusionContext &context); // graph_fusion_integer.cpp
+// Last of the int8 passes (graph_fusion_layout.cpp): which 8-bit values stay channels-last.
+Status keepInt8ActivationsChannelsLast(std::vector<PlannedNode> &nodes, FusionContext &context);
 Status foldBatchNormIntoConv(std::vector<PlannedNode> &nodes, FusionContext &context);
 Status foldAffineIntoConv(std::vector<PlannedNode> &nodes, FusionContext &context);
 Status recognizeHardSwish(std::vector<PlannedNode> &nodes, FusionContext &context);

@@ -87,6 +87,7 @@ public:
             QS_RETURN_IF_ERROR(fuseLookupIntoConv(m_planned, context));
             QS_RETURN_IF_ERROR(fuseQdqBinary(m_planned, context));
             QS_RETURN_IF_ERROR(dropQdqAroundDataMovement(m_planned, context));
+            QS_RETURN_IF_ERROR(keepInt8ActivationsChannelsLast(m_planned, context));
             QS_RETURN_IF_ERROR(fuseIntegerMatMulToFloat(m_planned, context));
             QS_RETURN_IF_ERROR(foldBatchNormIntoConv(m_planned, context));
             QS_RETURN_IF_ERROR(foldAffineIntoConv(m_planned, context));
@@ -182,6 +183,9 @@ private:
             context.readers[output.name] += 1;
         context.elementType = [this](const std::string &name) {
             return m_index.valueType(m_graph.id, name).elementType;
+        };
+        context.valueType = [this](const std::string &name) {
+            return m_index.valueType(m_graph.id, name);
         };
         return context;
     }

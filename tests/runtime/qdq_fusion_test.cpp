@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <random>
 
 namespace qs {
@@ -80,6 +81,7 @@ struct Outcome
 {
     std::vector<float> output;
     std::vector<std::string> observed;
+    std::map<std::string, Shape> shapes; // of the observed values, as stored
 };
 
 Outcome runModel(const onnx::ModelProto &proto, const std::map<std::string, Tensor> &inputs, bool fuse)
@@ -92,7 +94,10 @@ Outcome runModel(const onnx::ModelProto &proto, const std::map<std::string, Tens
     if (!session)
         return run;
     RunOptions options;
-    options.observer = [&](const std::string &name, const Tensor &) { run.observed.push_back(name); };
+    options.observer = [&](const std::string &name, const Tensor &value) {
+        run.observed.push_back(name);
+        run.shapes[name] = value.shape();
+    };
     auto outputs = (*session)->run(inputs, options);
     EXPECT_TRUE(outputs) << outputs.status().message();
     if (outputs) {
@@ -233,8 +238,9 @@ TEST_P(QdqConv, Int8ConvolutionMatchesTheFloatPath)
     const bool lookup = std::string(c.activation) == "HardSwish";
     expectWithinSteps(fused, reference, 0.03f, lookup ? 2 : 1, 0.01);
     EXPECT_TRUE(observes(reference, "conv"));
-    if (lookup)
+    if (lookup) {
         EXPECT_FALSE(observes(fused, "conv_quantized")) << "the table should be fused into the Conv";
+    }
     EXPECT_FALSE(observes(fused, "conv")) << "the float Conv output should be fused away";
     EXPECT_FALSE(observes(fused, "x_dequantized"));
 }
@@ -333,6 +339,49 @@ TEST(QdqFusion, DataMovementRunsOnEightBitValues)
         EXPECT_FALSE(observes(fused, name)) << name;
 }
 
+// DQ inputs with their own scales -> Concat -> Q: each input requantized by a table (exact).
+TEST(QdqFusion, ConcatOfOtherScalesRequantizesThroughTables)
+{
+    onnx::ModelProto model = makeModel(13);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "a", {1, 3, 5, 5});
+    addInput(graph, "b", {1, 2, 5, 5});
+    const QParams out{0.04f, 128};
+    const std::string a = quantizeDequantize(graph, "a", {0.01f, 128});
+    const std::string b = quantizeDequantize(graph, "b", out);
+    onnx::NodeProto &concat = addNode(graph, "Concat", {a, b}, {"joined"});
+    auto *axis = concat.add_attribute();
+    axis->set_name("axis");
+    axis->set_type(onnx::AttributeProto::INT);
+    axis->set_i(1);
+    addNode(graph, "Identity", {quantizeDequantize(graph, "joined", out)}, {"y"});
+    addOutput(graph, "y", {});
+    const std::map<std::string, Tensor> inputs = {
+        {"a", Tensor::fromVector<float>({1, 3, 5, 5}, randomNormal(75, 30))},
+        {"b", Tensor::fromVector<float>({1, 2, 5, 5}, randomNormal(50, 31, 2.0f))}};
+    const Outcome fused = runModel(model, inputs, true);
+    const Outcome reference = runModel(model, inputs, false);
+    expectWithinSteps(fused, reference, out.scale, 0, 0.0);
+    EXPECT_FALSE(observes(fused, "joined"));
+    EXPECT_FALSE(observes(fused, "a_dequantized"));
+}
+
+// DQ -> GlobalAveragePool -> Q: an integer sum per channel, one requantization.
+TEST(QdqFusion, GlobalAveragePoolAveragesEightBitValues)
+{
+    onnx::ModelProto model = makeModel(13);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {2, 5, 7, 9});
+    addNode(graph, "GlobalAveragePool", {quantizeDequantize(graph, "x", {0.03f, 120})}, {"pooled"});
+    addNode(graph, "Identity", {quantizeDequantize(graph, "pooled", {0.01f, 128})}, {"y"});
+    addOutput(graph, "y", {});
+    const Tensor input = Tensor::fromVector<float>({2, 5, 7, 9}, randomNormal(630, 32));
+    const Outcome fused = runModel(model, {{"x", input}}, true);
+    const Outcome reference = runModel(model, {{"x", input}}, false);
+    expectWithinSteps(fused, reference, 0.01f, 1, 0.2);
+    EXPECT_FALSE(observes(fused, "pooled"));
+}
+
 // DQ(a) -> MatMul(DQ(W int8, per column)) -> Q becomes QLinearMatMul.
 TEST(QdqFusion, MatMulBecomesQLinearMatMul)
 {
@@ -429,6 +478,78 @@ TEST(QdqFusion, SharedDequantizeStaysForItsOtherReaders)
     expectWithinSteps(fused, reference, 1e-4f, 0, 0.0);
     EXPECT_TRUE(observes(fused, "x_dequantized"));
     EXPECT_FALSE(observes(fused, "act"));
+}
+
+// A chain of int8 ops keeps its activations channels-last between the convolutions
+// (graph_fusion_layout.cpp): Conv -> HardSwish -> Conv, a residual Add, a per-channel Mul by an
+// NCHW [1, C, 1, 1] operand (a global average pool of an NHWC value plus an input), a nearest
+// Resize with permuted scales, a last Conv back to NCHW.
+TEST(QdqFusion, ChannelsLastRegionMatchesTheFloatPath)
+{
+    onnx::ModelProto model = makeModel(14);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {1, 8, 10, 10});
+    addInput(graph, "se", {1, 8, 1, 1});
+    std::mt19937 random(21);
+    std::uniform_int_distribution<int> weightValue(-64, 64);
+    int counter = 0;
+    // DQ(W int8 [filters, channels, k, k], per channel) -> Conv -> Q -> DQ; returns the DQ output.
+    auto conv = [&](const std::string &input, int64_t channels, int64_t filters, int64_t kernel) {
+        const std::string name = "conv" + std::to_string(counter++);
+        std::vector<int8_t> weights(size_t(filters * channels * kernel * kernel));
+        for (int8_t &w : weights)
+            w = int8_t(weightValue(random));
+        addConstant<int8_t>(graph, name + "_wq", {filters, channels, kernel, kernel}, weights,
+                            onnx::TensorProto::INT8);
+        addConstant<float>(graph, name + "_ws", {filters}, std::vector<float>(size_t(filters), 0.004f),
+                           onnx::TensorProto::FLOAT);
+        onnx::NodeProto &dq = addNode(graph, "DequantizeLinear", {name + "_wq", name + "_ws"}, {name + "_w"});
+        auto *axis = dq.add_attribute();
+        axis->set_name("axis");
+        axis->set_type(onnx::AttributeProto::INT);
+        axis->set_i(0);
+        onnx::NodeProto &node = addNode(graph, "Conv", {input, name + "_w"}, {name}, name);
+        setIntsAttribute(node, "pads", {kernel / 2, kernel / 2, kernel / 2, kernel / 2});
+        return quantizeDequantize(graph, name, {0.05f, 110});
+    };
+    const std::string x = quantizeDequantize(graph, "x", {0.02f, 128});
+    const std::string a = conv(x, 8, 8, 3);
+    addNode(graph, "HardSwish", {a}, {"h"});
+    const std::string h = quantizeDequantize(graph, "h", {0.03f, 20});
+    const std::string b = conv(h, 8, 8, 1);
+    addNode(graph, "Add", {b, h}, {"sum"});
+    const std::string sum = quantizeDequantize(graph, "sum", {0.06f, 90});
+    // A squeeze-and-excitation step: the mean of `sum` per channel (from NHWC) times the input se.
+    addNode(graph, "GlobalAveragePool", {sum}, {"pooled"});
+    const std::string pooled = quantizeDequantize(graph, "pooled", {0.02f, 128});
+    addNode(graph, "Add", {pooled, quantizeDequantize(graph, "se", {0.01f, 0})}, {"gate"});
+    addNode(graph, "Mul", {sum, quantizeDequantize(graph, "gate", {0.02f, 0})}, {"scaled"});
+    const QParams scaledParams{0.05f, 100};
+    const std::string scaled = quantizeDequantize(graph, "scaled", scaledParams);
+    addConstant<float>(graph, "scales", {4}, {1, 1, 2, 2}, onnx::TensorProto::FLOAT);
+    onnx::NodeProto &resize = addNode(graph, "Resize", {scaled, "", "scales"}, {"up"});
+    auto *mode = resize.add_attribute();
+    mode->set_name("mode");
+    mode->set_type(onnx::AttributeProto::STRING);
+    mode->set_s("nearest");
+    const std::string up = quantizeDequantize(graph, "up", scaledParams);
+    addNode(graph, "Identity", {conv(up, 8, 4, 3)}, {"y"});
+    addOutput(graph, "y", {});
+
+    const std::map<std::string, Tensor> inputs = {
+        {"x", Tensor::fromVector<float>({1, 8, 10, 10}, randomNormal(800, 22))},
+        {"se", Tensor::fromVector<float>({1, 8, 1, 1}, {0.1f, 0.5f, 1.0f, 1.5f, 2.0f, 0.3f, 0.8f, 1.2f})}};
+    const Outcome fused = runModel(model, inputs, true);
+    const Outcome reference = runModel(model, inputs, false);
+    // The same result with or without the channels-last copies (checked while writing the pass);
+    // against the unfused path, one step of requantization anywhere upstream reaches the last
+    // 3x3 Conv through 72 inputs, so a sixth of its outputs move by up to 4 steps.
+    expectWithinSteps(fused, reference, 0.05f, 4, 0.25);
+    // Stored NHWC inside the region, NCHW where a float op or the graph output reads.
+    EXPECT_EQ(fused.shapes.at("h_quantized"), (Shape{1, 10, 10, 8}));
+    EXPECT_EQ(fused.shapes.at("sum_quantized"), (Shape{1, 10, 10, 8}));
+    EXPECT_EQ(fused.shapes.at("up_quantized"), (Shape{1, 20, 20, 8}));
+    EXPECT_EQ(fused.shapes.at("conv2_quantized"), (Shape{1, 4, 20, 20}));
 }
 
 } // namespace

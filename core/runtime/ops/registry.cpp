@@ -141,6 +141,8 @@ constexpr KernelRegistration kKernels[] = {
     {"com.quantscope.fused", "MatMulIntegerToFloat", 1, createMatMulIntegerToFloat},
     {"com.quantscope.fused", "QGemm", 1, createQGemm},
     {"com.quantscope.fused", "QLinearAdd", 1, createQLinearAdd},
+    {"com.quantscope.fused", "QLinearConcat", 1, createQLinearConcat},
+    {"com.quantscope.fused", "QLinearGlobalAveragePool", 1, createQLinearGlobalAveragePool},
     {"com.quantscope.fused", "QLinearConv", 1, createQLinearConv}, // + a fused lookup table
     {"com.quantscope.fused", "QLinearConvTranspose", 1, createQLinearConvTranspose},
     {"com.quantscope.fused", "QLinearLookup", 1, createQLinearLookup},

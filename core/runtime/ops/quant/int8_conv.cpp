@@ -50,11 +50,27 @@ struct Int8ConvSettings
     Tensor bias;                   // int32 [M] or empty
     DType xType = DType::UInt8, yType = DType::UInt8; // as the node declares them
     bool shiftSignedInput = false;                   // int8 x runs as uint8 x + 128
+    // x / y held as [N, H, W, C] (graph_fusion_layout.cpp): no transposes; no reference
+    // fallback either (it computes NCHW), so oneDNN's own reference code is accepted then.
+    bool channelsLastInput = false, channelsLastOutput = false;
     int32_t xZeroPoint = 0, yZeroPoint = 0;
     std::vector<float> outputScales; // x_scale * w_scale[m] / y_scale, 1 or M (output channels)
     RequantizeClamp clamp;          // fused Relu/Clip in units of y_scale
     Tensor lookup;                  // 256 entries mapping a uint8 output (a fused QLinearLookup)
     DType resultType = DType::UInt8; // yType, or the lookup's type
+    // A fused HardSwish lookup computed in the primitive's epilogue instead of the table:
+    // requantize to the Conv's own output grid (round, saturate), dequantize, HardSwish, scale
+    // to the lookup's output. Same steps as the QDQ graph, in registers. Other activations keep
+    // the table: each post-op chain has to be checked against oneDNN 2.6's int8 kernels first.
+    struct Epilogue
+    {
+        FusedActivation activation;
+        float inScale = 1.0f;  // the Conv's y_scale
+        int32_t inZero = 0;    // the Conv's y_zero_point
+        float outScale = 1.0f; // the lookup's output scale
+        int32_t outZero = 0;
+    };
+    std::optional<Epilogue> epilogue;
 };
 
 memory::data_type dnnlType(DType type)
@@ -75,21 +91,28 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &x = ctx.input(0);
-        if (x.dtype() != m_settings.xType || x.rank() < 3 || x.rank() > 5) {
-            if (m_reference)
+        const bool channelsLast = m_settings.channelsLastInput || m_settings.channelsLastOutput;
+        if (x.dtype() != m_settings.xType || x.rank() < 3 || x.rank() > 5
+            || (channelsLast && x.rank() != 4)) {
+            if (m_reference && !channelsLast)
                 return m_reference->compute(ctx);
             return ctx.error("input 'x' " + x.describe() + " must be " + dtypeName(m_settings.xType)
-                             + " of rank 3 to 5");
+                             + " of rank 3 to 5 (4 when channels-last)");
         }
+        const Shape logical = m_settings.channelsLastInput
+                                  ? Shape{x.dim(0), x.dim(3), x.dim(1), x.dim(2)}
+                                  : x.shape();
         Result<std::shared_ptr<const Int8ConvPlan>> found =
-            m_plans.getOrCreate(x.shape(), [&] { return createPlan(x.shape()); });
+            m_plans.getOrCreate(logical, [&] { return createPlan(logical); });
         if (!found) {
-            if (found.status().code() == StatusCode::Unsupported && m_reference)
+            if (found.status().code() == StatusCode::Unsupported && m_reference && !channelsLast)
                 return m_reference->compute(ctx);
             return found.status();
         }
         const Int8ConvPlan &p = **found;
-        Tensor &y = ctx.allocateOutput(0, m_settings.resultType, p.outputShape);
+        const Shape &o = p.outputShape;
+        Tensor &y = ctx.allocateOutput(0, m_settings.resultType,
+                                       m_settings.channelsLastOutput ? Shape{o[0], o[2], o[3], o[1]} : o);
         if (y.elementCount() == 0)
             return Status::ok();
         const std::string &label = m_settings.label;
@@ -100,7 +123,7 @@ public:
         thread_local std::vector<uint8_t> srcScratch, dstScratch;
         if (p.src == p.userSrc) {
             args[DNNL_ARG_SRC] = wrapMemory(p.userSrc, shifted.rawData());
-        } else if (isChannelsLast(p.src, x.shape())) {
+        } else if (!m_settings.channelsLastInput && isChannelsLast(p.src, x.shape())) {
             srcScratch.resize(std::max(srcScratch.size(), size_t(x.elementCount())));
             transposeBytes(shifted.data<uint8_t>(), srcScratch.data(), x.dim(0), x.dim(1),
                            x.elementCount() / std::max<int64_t>(x.dim(0) * x.dim(1), 1),
@@ -118,7 +141,9 @@ public:
                                                           memory::format_tag::a),
                                              m_settings.bias.rawData());
         const memory user = wrapMemory(p.userDst, y.mutableRawData());
-        const uint8_t *table = m_settings.lookup.empty() ? nullptr : m_settings.lookup.data<uint8_t>();
+        const uint8_t *table = m_settings.lookup.empty() || m_settings.epilogue
+                                   ? nullptr
+                                   : m_settings.lookup.data<uint8_t>();
         if (p.dst == p.userDst) {
             args[DNNL_ARG_DST] = user;
             QS_RETURN_IF_ERROR(executePrimitive(p.primitive, p.scratchpad, std::move(args), label));
@@ -129,7 +154,7 @@ public:
         memory dst(p.dst, dnnl_support::cpuEngine(), dstScratch.data());
         args[DNNL_ARG_DST] = dst;
         QS_RETURN_IF_ERROR(executePrimitive(p.primitive, p.scratchpad, std::move(args), label));
-        if (isChannelsLast(p.dst, p.outputShape)) {
+        if (!m_settings.channelsLastOutput && isChannelsLast(p.dst, p.outputShape)) {
             const int64_t planes = p.outputShape[0] * p.outputShape[1];
             const int64_t spatial = y.elementCount() / std::max<int64_t>(planes, 1);
             transposeBytes(dstScratch.data(),
@@ -193,17 +218,37 @@ private:
         attr.set_output_scales(s.outputScales.size() > 1 ? 1 << 1 : 0, s.outputScales);
         if (s.xZeroPoint != 0)
             attr.set_zero_points(DNNL_ARG_SRC, 0, {s.xZeroPoint});
-        if (s.yZeroPoint != 0)
-            attr.set_zero_points(DNNL_ARG_DST, 0, {s.yZeroPoint});
+        const int32_t dstZero = s.epilogue ? s.epilogue->outZero : s.yZeroPoint;
+        if (dstZero != 0)
+            attr.set_zero_points(DNNL_ARG_DST, 0, {dstZero});
         // Post-ops run on the scaled value before the output zero point is added, the
         // domain RequantizeClamp is expressed in.
-        if (s.clamp.low > -INFINITY || s.clamp.high < INFINITY) {
-            dnnl::post_ops ops;
+        dnnl::post_ops ops;
+        if (s.clamp.low > -INFINITY || s.clamp.high < INFINITY)
             ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, s.clamp.low, s.clamp.high);
-            attr.set_post_ops(ops);
+        if (s.epilogue) {
+            // The scaling to the lookup's output rides on the activation's own scale factor:
+            // oneDNN 2.6's int8 kernels zeroed the result of two chained eltwise_linear post-ops
+            // (checked in a standalone program), so the chain has one linear step.
+            const Int8ConvSettings::Epilogue &e = *s.epilogue;
+            ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_round, 0.0f, 0.0f);
+            ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, float(-e.inZero),
+                               float(255 - e.inZero));
+            ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_linear, e.inScale, 0.0f);
+            ops.append_eltwise(1.0f / e.outScale, dnnl::algorithm::eltwise_hardswish, 0.0f, 0.0f);
         }
+        if (ops.len() > 0)
+            attr.set_post_ops(ops);
         return attr;
     }
+
+    static memory::format_tag userTag(bool channelsLast, size_t rank)
+    {
+        return channelsLast ? memory::format_tag::nhwc : plainTag(rank);
+    }
+
+    // What the primitive writes: the Conv's own output type, or the fused lookup's.
+    DType dstType() const { return m_settings.epilogue ? m_settings.resultType : m_settings.yType; }
 
     memory::desc biasDesc() const
     {
@@ -238,12 +283,13 @@ private:
         p->outputShape = g->outputShape;
         const auto u8 = memory::data_type::u8, s8 = memory::data_type::s8;
         const auto any = memory::format_tag::any;
-        p->userSrc = memory::desc(x, u8, plainTag(x.size()));
-        p->userDst = memory::desc(p->outputShape, dnnlType(s.yType), plainTag(x.size()));
+        p->userSrc = memory::desc(x, u8, userTag(m_settings.channelsLastInput, x.size()));
+        p->userDst = memory::desc(p->outputShape, dnnlType(dstType()),
+                                  userTag(m_settings.channelsLastOutput, x.size()));
         dnnl::deconvolution_forward::desc desc(
             dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
             memory::desc(x, u8, any), memory::desc(g->weightDims, s8, any), biasDesc(),
-            memory::desc(p->outputShape, dnnlType(s.yType), any), g->strides, g->dilations,
+            memory::desc(p->outputShape, dnnlType(dstType()), any), g->strides, g->dilations,
             g->padBegin, g->padEnd);
         dnnl::deconvolution_forward::primitive_desc pd(desc, int8Attributes(),
                                                        dnnl_support::cpuEngine());
@@ -279,8 +325,9 @@ private:
         }
         const auto any = memory::format_tag::any;
         const memory::data_type srcType = memory::data_type::u8;
-        p->userSrc = memory::desc(x, srcType, plainTag(x.size()));
-        p->userDst = memory::desc(p->outputShape, dnnlType(s.yType), plainTag(x.size()));
+        p->userSrc = memory::desc(x, srcType, userTag(s.channelsLastInput, x.size()));
+        p->userDst = memory::desc(p->outputShape, dnnlType(dstType()),
+                                  userTag(s.channelsLastOutput, x.size()));
         const memory::desc userWeights(weightDims, memory::data_type::s8,
                                        plainTag(weightDims.size()));
         memory::dims dilations;
@@ -289,12 +336,13 @@ private:
         dnnl::convolution_forward::desc desc(
             dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
             memory::desc(x, srcType, any), memory::desc(weightDims, memory::data_type::s8, any),
-            biasDesc(), memory::desc(p->outputShape, dnnlType(s.yType), any), g.strides,
+            biasDesc(), memory::desc(p->outputShape, dnnlType(dstType()), any), g.strides,
             dilations, g.padBegin, g.padEnd);
         dnnl::convolution_forward::primitive_desc pd(desc, int8Attributes(),
                                                      dnnl_support::cpuEngine());
-        // Its reference code is slower than our own reference kernel.
-        if (std::string(pd.impl_info_str()).find("ref") != std::string::npos)
+        // Its reference code is slower than our own reference kernel (which computes NCHW).
+        const bool channelsLast = s.channelsLastInput || s.channelsLastOutput;
+        if (!channelsLast && std::string(pd.impl_info_str()).find("ref") != std::string::npos)
             return unsupported(s.label + ": oneDNN has only its reference int8 convolution for "
                                + shapeToString(x));
         finish<dnnl::convolution_forward::primitive_desc, dnnl::convolution_forward>(*p, pd,
@@ -328,6 +376,30 @@ const Tensor *floatConstant(const KernelInfo &info, size_t index)
 } // namespace
 
 namespace {
+
+// The fused lookup's activation as an epilogue (Int8ConvSettings::Epilogue), when the node
+// carries it (graph_fusion_qdq.cpp: inputs 10-11 and the lookup_* attributes).
+std::optional<Int8ConvSettings::Epilogue> lookupEpilogue(const KernelInfo &info, float convScale,
+                                                         int32_t convZero)
+{
+    Result<int64_t> kind = info.getInt("lookup_activation", -1);
+    Result<float> alpha = info.getFloat("lookup_alpha", 0.0f);
+    Result<float> beta = info.getFloat("lookup_beta", 0.0f);
+    const Tensor *outScale = info.inputCount() > 11 ? floatConstant(info, 10) : nullptr;
+    const Tensor *outZero = info.inputCount() > 11 ? info.constantInput(11) : nullptr;
+    if (!kind || !alpha || !beta || *kind != int64_t(FusedActivation::Kind::HardSwish)
+        || !outScale || outScale->elementCount() != 1 || !outZero || outZero->elementCount() != 1)
+        return std::nullopt;
+    Int8ConvSettings::Epilogue epilogue;
+    epilogue.activation.kind = static_cast<FusedActivation::Kind>(*kind);
+    epilogue.activation.alpha = *alpha;
+    epilogue.activation.beta = *beta;
+    epilogue.inScale = convScale;
+    epilogue.inZero = convZero;
+    epilogue.outScale = outScale->data<float>()[0];
+    epilogue.outZero = int32_t(outZero->intAt(0));
+    return epilogue;
+}
 
 // The settings both primitives share, read from constant inputs (x, x_scale, x_zero_point, w,
 // w_scale, w_zero_point, y_scale, y_zero_point, B); nullopt when this node cannot run on
@@ -392,8 +464,15 @@ std::optional<Int8ConvSettings> int8Settings(const KernelInfo &info, int64_t cha
         if (settings.yType != DType::UInt8)
             return std::nullopt;
         settings.lookup = table->clone();
+        settings.epilogue = lookupEpilogue(info, yScale->data<float>()[0], *yZeroPoint);
     }
     settings.resultType = settings.lookup.empty() ? settings.yType : settings.lookup.dtype();
+    Result<int64_t> channelsLastInput = info.getInt("channels_last_input", 0);
+    Result<int64_t> channelsLastOutput = info.getInt("channels_last_output", 0);
+    if (!channelsLastInput || !channelsLastOutput)
+        return std::nullopt;
+    settings.channelsLastInput = *channelsLastInput != 0;
+    settings.channelsLastOutput = *channelsLastOutput != 0;
     return settings;
 }
 

@@ -27,7 +27,7 @@ float zeroPointOf(const Tensor &zeroPoint)
 class QLinearBinaryKernel final : public Kernel
 {
 public:
-    explicit QLinearBinaryKernel(BinaryOp op) : m_op(op) {}
+    QLinearBinaryKernel(BinaryOp op, bool channelsLast) : m_op(op), m_channelsLast(channelsLast) {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -40,7 +40,13 @@ public:
         if (a.dtype() != b.dtype() || (a.dtype() != DType::UInt8 && a.dtype() != DType::Int8))
             return ctx.error("a " + a.describe() + " and b " + b.describe()
                              + " must both be uint8 or both int8");
-        const std::array<Shape, 2> shapes = {a.shape(), b.shape()};
+        std::array<Shape, 2> shapes = {a.shape(), b.shape()};
+        // In a channels-last region (graph_fusion_layout.cpp) a per-channel [N, C, 1, 1] operand
+        // is still NCHW; its bytes are those of [N, 1, 1, C].
+        for (Shape &shape : shapes) {
+            if (m_channelsLast && shape.size() == 4 && shape[1] > 1 && shape[2] == 1 && shape[3] == 1)
+                shape = {shape[0], 1, 1, shape[1]};
+        }
         Result<BroadcastPlan> plan = BroadcastPlan::make(shapes);
         if (!plan)
             return ctx.error(plan.status().message());
@@ -94,6 +100,7 @@ private:
     }
 
     BinaryOp m_op;
+    bool m_channelsLast;
 };
 
 Result<std::unique_ptr<Kernel>> createBinary(const KernelInfo &info, BinaryOp op)
@@ -101,7 +108,10 @@ Result<std::unique_ptr<Kernel>> createBinary(const KernelInfo &info, BinaryOp op
     if (info.inputCount() != 8)
         return info.error("expects 8 inputs (a, a_scale, a_zero_point, b, b_scale, b_zero_point, "
                           "y_scale, y_zero_point), got " + std::to_string(info.inputCount()));
-    return makeKernel<QLinearBinaryKernel>(op);
+    Result<int64_t> channelsLast = info.getInt("channels_last", 0);
+    if (!channelsLast)
+        return channelsLast.status();
+    return makeKernel<QLinearBinaryKernel>(op, *channelsLast != 0);
 }
 
 } // namespace

@@ -39,7 +39,9 @@ public:
 
 Result<std::unique_ptr<Kernel>> createQLinearLookup(const KernelInfo &info)
 {
-    if (info.inputCount() != 2 || !info.constantInput(1))
+    // Inputs 2 and 3 (the output's scale and zero point) are there for fusion; the table is all
+    // this kernel needs.
+    if (info.inputCount() < 2 || !info.constantInput(1))
         return info.error("expects the 8-bit input and a constant 256-entry table");
     return makeKernel<QLinearLookupKernel>();
 }

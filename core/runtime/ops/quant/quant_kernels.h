@@ -15,6 +15,8 @@ Result<std::unique_ptr<Kernel>> createQuantizeLinear(const KernelInfo &info);
 
 // com.quantscope.fused: made by the session's QDQ fusion (runtime/graph_fusion_qdq.cpp).
 Result<std::unique_ptr<Kernel>> createQLinearAdd(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createQLinearConcat(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createQLinearGlobalAveragePool(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQLinearLookup(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQLinearMul(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMatMulIntegerToFloat(const KernelInfo &info);

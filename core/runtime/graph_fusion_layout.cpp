@@ -1,0 +1,209 @@
+// Channels-last int8 regions. oneDNN's int8 convolutions read and write NHWC; between two of
+// them a quantized activation would otherwise be transposed out to NCHW and back in again. This
+// pass keeps a 4-D 8-bit value in NHWC (stored with the physical shape [N, H, W, C]) when its
+// producer and every reader can work on that layout:
+//   - QLinearConv / QLinearConvTranspose, on their input 0 and output (attributes
+//     channels_last_input / channels_last_output; only when the node will run on oneDNN);
+//   - QLinearLookup (elementwise; input and output share the layout);
+//   - QLinearAdd / QLinearMul (inputs and output share the layout; a [N, C, 1, 1] operand is the
+//     same bytes in both layouts, so it may stay NCHW: attribute channels_last);
+//   - Resize in nearest mode on 8-bit values with constant scales (they are permuted);
+//   - QLinearGlobalAveragePool on its input (its [N, C, 1, 1] output reads the same either way).
+// Values whose layouts must agree form groups; a group goes NHWC only when all its values can.
+// Graph outputs, values read by any other node and subgraph reads stay NCHW, so what the
+// model's outputs and every other kernel see is unchanged.
+#include "runtime/graph_fusion.h"
+
+#include "model/graph_index.h"
+#include "runtime/ops/quant/int8_exactness.h"
+
+#include <numeric>
+
+namespace qs {
+
+namespace {
+
+bool isFusedOp(const PlannedNode &node, const char *opType)
+{
+    return !node.removed && node.proto.domain() == kFusedDomain && node.proto.op_type() == opType;
+}
+
+bool isDefaultOp(const PlannedNode &node, const char *opType)
+{
+    return !node.removed && (node.proto.domain().empty() || node.proto.domain() == "ai.onnx")
+           && node.proto.op_type() == opType;
+}
+
+bool isInt8Conv(const PlannedNode &node)
+{
+    return isDefaultOp(node, "QLinearConv") || isFusedOp(node, "QLinearConv")
+           || isFusedOp(node, "QLinearConvTranspose");
+}
+
+// The int8 conv kernel runs on oneDNN (and can keep NHWC) under the conditions of
+// int8_conv.cpp's int8Settings; checked here from the constant inputs.
+bool runsOnOneDnn(const PlannedNode &node, FusionContext &context)
+{
+    const onnx::NodeProto &proto = node.proto;
+    if (proto.input_size() < 8)
+        return false;
+    const Tensor *weight = context.constant(proto.input(3));
+    if (!weight || weight->dtype() != DType::Int8 || weight->rank() != 4
+        || !ops::exactWithUnsignedActivations(*weight))
+        return false;
+    const Tensor *zeroPoint = context.constant(proto.input(5));
+    for (int64_t i = 0; zeroPoint && i < zeroPoint->elementCount(); ++i) {
+        if (zeroPoint->intAt(i) != 0)
+            return false;
+    }
+    for (const int i : {1, 2, 4, 6, 7}) {
+        if (!context.constant(proto.input(i)))
+            return false;
+    }
+    return zeroPoint != nullptr;
+}
+
+bool isNearestResizeWithScales(const PlannedNode &node, FusionContext &context)
+{
+    if (!isDefaultOp(node, "Resize") || node.proto.input_size() < 3)
+        return false;
+    bool nearest = false;
+    for (const auto &attr : node.proto.attribute())
+        nearest |= attr.name() == "mode" && attr.s() == "nearest";
+    const Tensor *scales = context.constant(node.proto.input(2));
+    return nearest && scales && scales->dtype() == DType::Float32 && scales->elementCount() == 4
+           && (node.proto.input_size() < 4 || node.proto.input(3).empty());
+}
+
+void setIntAttribute(onnx::NodeProto &node, const char *name, int64_t value)
+{
+    onnx::AttributeProto &attribute = *node.add_attribute();
+    attribute.set_name(name);
+    attribute.set_type(onnx::AttributeProto::INT);
+    attribute.set_i(value);
+}
+
+struct Groups
+{
+    std::vector<size_t> parent;
+    size_t find(size_t v) { return parent[v] == v ? v : parent[v] = find(parent[v]); }
+    void join(size_t a, size_t b) { parent[find(a)] = find(b); }
+};
+
+} // namespace
+
+Status keepInt8ActivationsChannelsLast(std::vector<PlannedNode> &nodes, FusionContext &context)
+{
+    // Every 4-D 8-bit value an eligible node produces is a candidate.
+    std::unordered_map<std::string, size_t> index;
+    std::vector<std::string> values;
+    auto candidate = [&](const std::string &name) {
+        const TensorType type = context.valueType(name);
+        const bool eightBit = type.elementType == static_cast<int32_t>(DType::UInt8)
+                              || type.elementType == static_cast<int32_t>(DType::Int8);
+        if (!eightBit || !type.hasShape || type.dims.size() != 4 || index.count(name))
+            return;
+        index.emplace(name, values.size());
+        values.push_back(name);
+    };
+    auto eligibleProducer = [&](const PlannedNode &node) {
+        return (isInt8Conv(node) && runsOnOneDnn(node, context)) || isFusedOp(node, "QLinearLookup")
+               || isFusedOp(node, "QLinearAdd") || isFusedOp(node, "QLinearMul")
+               || isNearestResizeWithScales(node, context);
+    };
+    for (const PlannedNode &node : nodes) {
+        if (eligibleProducer(node) && node.proto.output_size() == 1)
+            candidate(node.proto.output(0));
+    }
+    if (values.empty())
+        return Status::ok();
+
+    // A [N, C, 1, 1] value reads the same in both layouts.
+    auto isPerChannel = [&](const std::string &name) {
+        const TensorType type = context.valueType(name);
+        return type.hasShape && type.dims.size() == 4 && type.dims[2].value == 1
+               && type.dims[3].value == 1;
+    };
+    std::vector<bool> possible(values.size(), true);
+    Groups groups{std::vector<size_t>(values.size())};
+    std::iota(groups.parent.begin(), groups.parent.end(), 0);
+    std::unordered_map<std::string, int> capableReads;
+    for (const PlannedNode &node : nodes) {
+        if (node.removed)
+            continue;
+        const onnx::NodeProto &proto = node.proto;
+        const bool elementwise = isFusedOp(node, "QLinearLookup") || isFusedOp(node, "QLinearAdd")
+                                 || isFusedOp(node, "QLinearMul");
+        const bool resize = isNearestResizeWithScales(node, context);
+        if ((isInt8Conv(node) && runsOnOneDnn(node, context))
+            || isFusedOp(node, "QLinearGlobalAveragePool")) {
+            capableReads[proto.input(0)] += 1;
+            continue;
+        }
+        if (!elementwise && !resize)
+            continue;
+        // Data inputs: Lookup and Resize input 0; Add/Mul inputs 0 and 3.
+        std::vector<int> data = {0};
+        if (isFusedOp(node, "QLinearAdd") || isFusedOp(node, "QLinearMul"))
+            data.push_back(3);
+        auto out = index.find(proto.output(0));
+        for (const int i : data) {
+            const std::string &input = proto.input(i);
+            // A [N, C, 1, 1] operand of Add/Mul stays NCHW; the kernel reads it as [N, 1, 1, C].
+            if (isPerChannel(input) && !resize)
+                continue;
+            capableReads[input] += 1;
+            auto in = index.find(input);
+            if (in == index.end() || out == index.end()) {
+                // Shared layout with a value that must stay NCHW.
+                if (in != index.end())
+                    possible[in->second] = false;
+                if (out != index.end())
+                    possible[out->second] = false;
+                continue;
+            }
+            groups.join(in->second, out->second);
+        }
+    }
+    for (size_t v = 0; v < values.size(); ++v) {
+        auto readers = context.readers.find(values[v]);
+        const int all = readers == context.readers.end() ? 0 : readers->second;
+        if (all == 0 || capableReads[values[v]] != all)
+            possible[v] = false;
+    }
+    std::vector<bool> groupPossible(values.size(), true);
+    for (size_t v = 0; v < values.size(); ++v)
+        groupPossible[groups.find(v)] = groupPossible[groups.find(v)] && possible[v];
+    auto channelsLast = [&](const std::string &name) {
+        auto it = index.find(name);
+        return it != index.end() && groupPossible[groups.find(it->second)];
+    };
+
+    for (PlannedNode &node : nodes) {
+        if (node.removed || node.proto.output_size() != 1)
+            continue;
+        onnx::NodeProto &proto = node.proto;
+        const bool outputLast = channelsLast(proto.output(0));
+        if (isInt8Conv(node) && runsOnOneDnn(node, context)) {
+            const bool inputLast = channelsLast(proto.input(0));
+            if (!inputLast && !outputLast)
+                continue;
+            proto.set_domain(kFusedDomain); // attributes ONNX's QLinearConv does not have
+            setIntAttribute(proto, "channels_last_input", inputLast);
+            setIntAttribute(proto, "channels_last_output", outputLast);
+        } else if (isFusedOp(node, "QLinearGlobalAveragePool") && channelsLast(proto.input(0))) {
+            setIntAttribute(proto, "channels_last", 1);
+        } else if ((isFusedOp(node, "QLinearAdd") || isFusedOp(node, "QLinearMul")) && outputLast) {
+            setIntAttribute(proto, "channels_last", 1);
+        } else if (isNearestResizeWithScales(node, context) && outputLast) {
+            const Tensor *scales = context.constant(proto.input(2));
+            const float *s = scales->data<float>();
+            const std::string permuted = proto.output(0) + "::scales_nhwc";
+            context.addConstant(permuted, Tensor::fromVector<float>({4}, {s[0], s[2], s[3], s[1]}));
+            proto.set_input(2, permuted);
+        }
+    }
+    return Status::ok();
+}
+
+} // namespace qs

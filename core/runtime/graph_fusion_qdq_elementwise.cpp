@@ -1,0 +1,304 @@
+// The elementwise QDQ passes (see graph_fusion_qdq.cpp for the whole list):
+//  - fuseQdqLookupTables: DQ -> an elementwise activation -> Q becomes a 256-entry table lookup
+//    (every 8-bit input has one output; exact);
+//  - fuseLookupIntoConv: a QLinearConv maps its uint8 result through the following table while
+//    writing it, or computes a HardSwish in its epilogue (int8_conv.cpp);
+//  - fuseQdqBinary: DQ(a), DQ(b) -> Add/Mul -> Q becomes one pass over the 8-bit inputs, and
+//    DQ -> GlobalAveragePool -> Q an integer mean per channel;
+//  - dropQdqAroundDataMovement: DQ -> Resize(nearest)/MaxPool/Reshape/... -> Q with the same
+//    scale and zero point on both sides becomes the op on the 8-bit values (exact); a Concat of
+//    inputs with other scales becomes QLinearConcat with a requantizing table per input (exact).
+#include "runtime/graph_fusion_qdq_support.h"
+
+#include <cmath>
+#include <type_traits>
+
+namespace qs {
+
+using namespace qdq;
+
+namespace {
+
+// y = Q(f(DQ(x))) for each of the 256 values of x, in y's type; index = x as uint8 (int8 x is
+// offset by 128).
+Tensor lookupTable(const QuantParams &in, DType inType, const QuantParams &out,
+                   const FusedActivation &activation)
+{
+    float values[256];
+    for (int i = 0; i < 256; ++i) {
+        const int32_t q = inType == DType::Int8 ? i - 128 : i;
+        values[i] = float(q - in.zeroPointAt(0)) * in.scaleAt(0);
+    }
+    applyFusedActivation(activation, values, 256);
+    const DType outType = out.quantizedType();
+    const float low = outType == DType::Int8 ? -128.0f : 0.0f;
+    const float high = outType == DType::Int8 ? 127.0f : 255.0f;
+    Tensor table = Tensor::allocate(outType, {256});
+    for (int i = 0; i < 256; ++i) {
+        const float q = std::clamp(std::nearbyint(values[i] / out.scaleAt(0)) + float(out.zeroPointAt(0)),
+                                   low, high);
+        if (outType == DType::Int8)
+            table.mutableData<int8_t>()[i] = int8_t(q);
+        else
+            table.mutableData<uint8_t>()[i] = uint8_t(q);
+    }
+    return table;
+}
+
+// One scale and zero point value each, equal on both sides.
+bool sameParams(const QuantParams &a, const QuantParams &b)
+{
+    return a.quantizedType() == b.quantizedType() && a.scaleAt(0) == b.scaleAt(0)
+           && a.zeroPointAt(0) == b.zeroPointAt(0);
+}
+
+} // namespace
+
+Status fuseQdqLookupTables(std::vector<PlannedNode> &nodes, FusionContext &context)
+{
+    for (PlannedNode &node : nodes) {
+        if (node.removed || node.activation || node.proto.input_size() < 1
+            || node.proto.output_size() != 1)
+            continue;
+        std::optional<FusedActivation> activation = fusableActivation(node, context);
+        if (!activation)
+            continue;
+        std::optional<Dequantized> x = perTensorDequantize(nodes, context, node.proto.input(0));
+        if (!x)
+            continue;
+        std::optional<Dequantized> y = soleQuantizeReader(nodes, context, node.proto.output(0));
+        if (!y)
+            continue;
+        const DType inType = static_cast<DType>(context.elementType(x->quantized()));
+        const std::string tableName = node.proto.output(0) + "::lookup_table";
+        context.addConstant(tableName, lookupTable(x->params, inType, y->params, *activation));
+        onnx::NodeProto fused;
+        fused.set_name(node.proto.name());
+        fused.set_domain(kFusedDomain);
+        fused.set_op_type("QLinearLookup");
+        // The output's scale and zero point and the activation ride along (the lookup kernel
+        // ignores them) for fuseLookupIntoConv, which may compute the activation instead.
+        for (const std::string &input : {x->quantized(), tableName, y->params.scaleName,
+                                         zeroPointOrDefault(context, y->params)}) {
+            fused.add_input(input);
+            context.readers[input] += 1;
+        }
+        fused.add_output(node.proto.output(0));
+        const std::vector<std::string> consumed(node.proto.input().begin(), node.proto.input().end());
+        node.proto = std::move(fused);
+        node.activation = activation;
+        for (const std::string &input : consumed) {
+            if (!input.empty())
+                releaseInput(nodes, context, input);
+        }
+        takeOutput(nodes, context, node, *y->node);
+    }
+    return Status::ok();
+}
+
+Status fuseLookupIntoConv(std::vector<PlannedNode> &nodes, FusionContext &context)
+{
+    for (PlannedNode &conv : nodes) {
+        const bool transposed = conv.proto.domain() == kFusedDomain
+                                && conv.proto.op_type() == "QLinearConvTranspose";
+        if (conv.removed || !(isOp(&conv, "QLinearConv") || transposed)
+            || conv.proto.input_size() > 9 || conv.proto.output_size() != 1)
+            continue;
+        // The table indexes uint8 values as they are (int8 ones shifted), so uint8 results only.
+        if (context.elementType(conv.proto.output(0)) != static_cast<int32_t>(DType::UInt8))
+            continue;
+        PlannedNode *lookup = soleReader(nodes, context, conv.proto.output(0));
+        if (!lookup || lookup->removed || lookup->proto.domain() != kFusedDomain
+            || lookup->proto.op_type() != "QLinearLookup" || lookup->proto.input(0) != conv.proto.output(0))
+            continue;
+        while (conv.proto.input_size() < 9)
+            conv.proto.add_input(""); // no bias
+        // Inputs 9-11: the table, its output scale and zero point; attributes: the activation,
+        // which the int8 kernel computes in its epilogue when oneDNN can (int8_conv.cpp).
+        for (int i = 1; i <= 3; ++i) {
+            conv.proto.add_input(lookup->proto.input(i));
+            context.readers[lookup->proto.input(i)] += 1;
+        }
+        if (lookup->activation) {
+            auto addAttribute = [&](const char *name, auto value) {
+                onnx::AttributeProto &attribute = *conv.proto.add_attribute();
+                attribute.set_name(name);
+                if constexpr (std::is_same_v<decltype(value), float>) {
+                    attribute.set_type(onnx::AttributeProto::FLOAT);
+                    attribute.set_f(value);
+                } else {
+                    attribute.set_type(onnx::AttributeProto::INT);
+                    attribute.set_i(value);
+                }
+            };
+            addAttribute("lookup_activation", int64_t(lookup->activation->kind));
+            addAttribute("lookup_alpha", lookup->activation->alpha);
+            addAttribute("lookup_beta", lookup->activation->beta);
+        }
+        if (!transposed)
+            conv.proto.set_domain(kFusedDomain); // QLinearConv with a 10th input is ours
+        takeOutput(nodes, context, conv, *lookup);
+    }
+    return Status::ok();
+}
+
+namespace {
+void fuseGlobalAveragePool(std::vector<PlannedNode> &nodes, FusionContext &context, PlannedNode &node);
+} // namespace
+
+Status fuseQdqBinary(std::vector<PlannedNode> &nodes, FusionContext &context)
+{
+    for (PlannedNode &node : nodes) {
+        const std::string &op = node.proto.op_type();
+        if (!node.removed && isDefault(node.proto) && op == "GlobalAveragePool") {
+            fuseGlobalAveragePool(nodes, context, node);
+            continue;
+        }
+        if (node.removed || !isDefault(node.proto) || (op != "Add" && op != "Mul")
+            || node.proto.input_size() != 2 || node.proto.output_size() != 1)
+            continue;
+        std::optional<Dequantized> a = perTensorDequantize(nodes, context, node.proto.input(0));
+        std::optional<Dequantized> b = perTensorDequantize(nodes, context, node.proto.input(1));
+        if (!a || !b)
+            continue;
+        std::optional<Dequantized> y = soleQuantizeReader(nodes, context, node.proto.output(0));
+        if (!y)
+            continue;
+        onnx::NodeProto fused;
+        fused.set_name(node.proto.name());
+        fused.set_domain(kFusedDomain);
+        fused.set_op_type(op == "Add" ? "QLinearAdd" : "QLinearMul");
+        for (const std::string &input :
+             {a->quantized(), a->params.scaleName, zeroPointOrDefault(context, a->params),
+              b->quantized(), b->params.scaleName, zeroPointOrDefault(context, b->params),
+              y->params.scaleName, zeroPointOrDefault(context, y->params)}) {
+            fused.add_input(input);
+            context.readers[input] += 1;
+        }
+        fused.add_output(node.proto.output(0));
+        const std::vector<std::string> consumed(node.proto.input().begin(), node.proto.input().end());
+        node.proto = std::move(fused);
+        for (const std::string &input : consumed)
+            releaseInput(nodes, context, input);
+        takeOutput(nodes, context, node, *y->node);
+    }
+    return Status::ok();
+}
+
+namespace {
+
+// DQ(x) -> GlobalAveragePool -> Q becomes QLinearGlobalAveragePool (4-D input only).
+void fuseGlobalAveragePool(std::vector<PlannedNode> &nodes, FusionContext &context, PlannedNode &node)
+{
+    if (node.proto.input_size() != 1 || node.proto.output_size() != 1)
+        return;
+    std::optional<Dequantized> x = perTensorDequantize(nodes, context, node.proto.input(0));
+    std::optional<Dequantized> y = soleQuantizeReader(nodes, context, node.proto.output(0));
+    const TensorType type = context.valueType(node.proto.input(0));
+    if (!x || !y || !type.hasShape || type.dims.size() != 4)
+        return;
+    onnx::NodeProto fused;
+    fused.set_name(node.proto.name());
+    fused.set_domain(kFusedDomain);
+    fused.set_op_type("QLinearGlobalAveragePool");
+    for (const std::string &input :
+         {x->quantized(), x->params.scaleName, zeroPointOrDefault(context, x->params),
+          y->params.scaleName, zeroPointOrDefault(context, y->params)}) {
+        fused.add_input(input);
+        context.readers[input] += 1;
+    }
+    fused.add_output(node.proto.output(0));
+    const std::string consumed = node.proto.input(0);
+    node.proto = std::move(fused);
+    releaseInput(nodes, context, consumed);
+    takeOutput(nodes, context, node, *y->node);
+}
+
+// DQ inputs with other scales -> Concat -> Q: QLinearConcat with a requantizing table per input
+// whose parameters differ from the output's.
+void requantizingConcat(std::vector<PlannedNode> &nodes, FusionContext &context, PlannedNode &node,
+                        const std::vector<Dequantized> &inputs, const Dequantized &y)
+{
+    onnx::NodeProto fused;
+    fused.set_name(node.proto.name());
+    fused.set_domain(kFusedDomain);
+    fused.set_op_type("QLinearConcat");
+    for (const auto &attr : node.proto.attribute())
+        *fused.add_attribute() = attr;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        fused.add_input(inputs[i].quantized());
+        context.readers[inputs[i].quantized()] += 1;
+        if (sameParams(inputs[i].params, y.params)) {
+            fused.add_input("");
+            continue;
+        }
+        const DType inType = static_cast<DType>(context.elementType(inputs[i].quantized()));
+        const std::string table = node.proto.output(0) + "::requantize_" + std::to_string(i);
+        context.addConstant(table, lookupTable(inputs[i].params, inType, y.params,
+                                               FusedActivation{FusedActivation::Kind::None}));
+        fused.add_input(table);
+        context.readers[table] += 1;
+    }
+    fused.add_output(node.proto.output(0));
+    const std::vector<std::string> consumed(node.proto.input().begin(), node.proto.input().end());
+    node.proto = std::move(fused);
+    for (const std::string &input : consumed)
+        releaseInput(nodes, context, input);
+    takeOutput(nodes, context, node, *y.node);
+}
+
+} // namespace
+
+Status dropQdqAroundDataMovement(std::vector<PlannedNode> &nodes, FusionContext &context)
+{
+    for (PlannedNode &node : nodes) {
+        const std::string &op = node.proto.op_type();
+        if (node.removed || !isDefault(node.proto) || node.proto.output_size() != 1
+            || node.proto.input_size() < 1)
+            continue;
+        const bool singleData = op == "MaxPool" || op == "Reshape" || op == "Transpose"
+                                || op == "Flatten" || op == "Squeeze" || op == "Unsqueeze"
+                                || op == "Slice" || op == "Resize";
+        if (!singleData && op != "Concat")
+            continue;
+        if (op == "Resize") {
+            bool nearest = false;
+            for (const auto &attr : node.proto.attribute())
+                nearest |= attr.name() == "mode" && attr.s() == "nearest";
+            if (!nearest)
+                continue;
+        }
+        std::optional<Dequantized> y = soleQuantizeReader(nodes, context, node.proto.output(0));
+        if (!y)
+            continue;
+        // The data inputs: the first one, or all of Concat's; the rest (shapes, axes) stay.
+        const int dataInputs = singleData ? 1 : node.proto.input_size();
+        std::vector<Dequantized> inputs;
+        bool allSame = true;
+        for (int i = 0; i < dataInputs; ++i) {
+            std::optional<Dequantized> x = perTensorDequantize(nodes, context, node.proto.input(i));
+            if (!x)
+                break;
+            allSame = allSame && sameParams(x->params, y->params);
+            inputs.push_back(*x);
+        }
+        if (static_cast<int>(inputs.size()) != dataInputs)
+            continue;
+        if (!allSame && op == "Concat") {
+            requantizingConcat(nodes, context, node, inputs, *y);
+            continue;
+        }
+        if (!allSame)
+            continue;
+        for (int i = 0; i < dataInputs; ++i) {
+            const std::string consumed = node.proto.input(i);
+            node.proto.set_input(i, inputs[size_t(i)].quantized());
+            context.readers[inputs[size_t(i)].quantized()] += 1;
+            releaseInput(nodes, context, consumed);
+        }
+        takeOutput(nodes, context, node, *y->node);
+    }
+    return Status::ok();
+}
+
+} // namespace qs
