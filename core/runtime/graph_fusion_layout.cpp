@@ -143,14 +143,16 @@ Status keepInt8ActivationsChannelsLast(std::vector<PlannedNode> &nodes, FusionCo
         if (!elementwise && !resize)
             continue;
         // Data inputs: Lookup and Resize input 0; Add/Mul inputs 0 and 3.
+        const bool binary = isFusedOp(node, "QLinearAdd") || isFusedOp(node, "QLinearMul");
         std::vector<int> data = {0};
-        if (isFusedOp(node, "QLinearAdd") || isFusedOp(node, "QLinearMul"))
+        if (binary)
             data.push_back(3);
         auto out = index.find(proto.output(0));
         for (const int i : data) {
             const std::string &input = proto.input(i);
             // A [N, C, 1, 1] operand of Add/Mul stays NCHW; the kernel reads it as [N, 1, 1, C].
-            if (isPerChannel(input) && !resize)
+            // (A Lookup's output takes its input's shape, so it shares the layout like any other.)
+            if (binary && isPerChannel(input) && !isPerChannel(proto.output(0)))
                 continue;
             capableReads[input] += 1;
             auto in = index.find(input);
