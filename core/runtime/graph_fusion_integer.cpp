@@ -49,13 +49,24 @@ Status fuseIntegerMatMulToFloat(std::vector<PlannedNode> &nodes, FusionContext &
             continue;
         const std::string &scale = mul->proto.input(0) == cast->proto.output(0) ? mul->proto.input(1)
                                                                                : mul->proto.input(0);
+        // The kernel takes one scale or one per column, and a bias of one value per column; any
+        // other broadcast stays with the separate nodes.
+        const TensorType product = context.valueType(matmul.proto.output(0));
+        const TensorType scaleType = context.valueType(scale);
+        const int64_t columns = product.hasShape && !product.dims.empty() ? product.dims.back().value : -1;
+        const bool scalarScale = scaleType.hasShape && scaleType.elementCount() == 1;
+        const bool columnScale = scaleType.hasShape && scaleType.dims.size() == 1 && columns > 0
+                                 && scaleType.dims[0].value == columns;
+        if (!scalarScale && !columnScale)
+            continue;
         PlannedNode *add = soleReader(nodes, context, mul->proto.output(0));
         std::string bias;
         if (isDefaultOp(add, "Add") && add->proto.input_size() == 2) {
             const std::string &other = add->proto.input(0) == mul->proto.output(0) ? add->proto.input(1)
                                                                                   : add->proto.input(0);
             const Tensor *constant = context.constant(other);
-            if (constant && constant->dtype() == DType::Float32 && constant->rank() == 1)
+            if (constant && constant->dtype() == DType::Float32 && constant->rank() == 1
+                && constant->elementCount() == columns)
                 bias = other;
         }
         onnx::NodeProto fused;

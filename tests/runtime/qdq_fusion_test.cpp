@@ -461,6 +461,41 @@ TEST(QdqFusion, GemmWithTransposedWeightsBiasAndReluBecomesQGemm)
     EXPECT_FALSE(observes(fused, "act"));
 }
 
+// The dynamic-quantization spelling DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul(scale)
+// -> Add(bias) becomes one MatMulIntegerToFloat: the same integers, the same float steps.
+TEST(QdqFusion, DynamicMatMulChainBecomesOneNode)
+{
+    onnx::ModelProto model = makeModel(13);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "a", {4, 32});
+    std::mt19937 random(40);
+    std::uniform_int_distribution<int> value(-64, 64);
+    std::vector<int8_t> weights(32 * 12);
+    for (int8_t &w : weights)
+        w = int8_t(value(random));
+    addConstant<int8_t>(graph, "w_q", {32, 12}, weights, onnx::TensorProto::INT8);
+    addConstant<int8_t>(graph, "w_zero", {}, {0}, onnx::TensorProto::INT8);
+    addScale(graph, "w_scale", 0.01f);
+    addConstant<float>(graph, "bias", {12}, randomNormal(12, 41), onnx::TensorProto::FLOAT);
+    addNode(graph, "DynamicQuantizeLinear", {"a"}, {"a_q", "a_scale", "a_zero"});
+    addNode(graph, "MatMulInteger", {"a_q", "w_q", "a_zero", "w_zero"}, {"acc"});
+    onnx::NodeProto &cast = addNode(graph, "Cast", {"acc"}, {"acc_f"});
+    auto *to = cast.add_attribute();
+    to->set_name("to");
+    to->set_type(onnx::AttributeProto::INT);
+    to->set_i(onnx::TensorProto::FLOAT);
+    addNode(graph, "Mul", {"a_scale", "w_scale"}, {"scale"});
+    addNode(graph, "Mul", {"acc_f", "scale"}, {"product"});
+    addNode(graph, "Add", {"product", "bias"}, {"y"});
+    addOutput(graph, "y", {});
+    const Tensor input = Tensor::fromVector<float>({4, 32}, randomNormal(128, 42));
+    const Outcome fused = runModel(model, {{"a", input}}, true);
+    const Outcome reference = runModel(model, {{"a", input}}, false);
+    expectWithinSteps(fused, reference, 1e-5f, 0, 0.0);
+    EXPECT_FALSE(observes(fused, "acc"));
+    EXPECT_FALSE(observes(fused, "product"));
+}
+
 // A DequantizeLinear that another node also reads stays for it; the group still fuses.
 TEST(QdqFusion, SharedDequantizeStaysForItsOtherReaders)
 {
