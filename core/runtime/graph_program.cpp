@@ -365,7 +365,7 @@ Result<std::vector<Tensor>> GraphProgram::run(std::span<const Tensor> inputs, Ru
                                               const Frame *parent) const
 {
     Frame frame(*this, parent);
-    frame.values = m_constants;
+    frame.values.assign(m_constants.begin(), m_constants.end());
     for (const auto &[slot, name] : m_outerSlots) {
         const Tensor *value = parent ? parent->lookup(name) : nullptr;
         if (value)

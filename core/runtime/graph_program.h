@@ -10,6 +10,7 @@
 #include "util/progress.h"
 #include "util/status.h"
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <span>
@@ -108,7 +109,9 @@ private:
     std::vector<Value> m_outputs;
     std::vector<std::string> m_slotNames;
     std::unordered_map<std::string, int> m_slotByName;
-    std::vector<Tensor> m_constants;              // by slot; empty for non-constants
+    // By slot; empty for non-constants. A deque, so that adding a slot (fusion passes add
+    // constants) never moves the constants whose addresses passes and KernelInfo already hold.
+    std::deque<Tensor> m_constants;
     std::vector<std::pair<int, std::string>> m_outerSlots; // filled from the parent frame
     std::vector<std::unique_ptr<Step>> m_steps;
     std::vector<int> m_releaseUnused;             // values nobody reads, freed as produced
