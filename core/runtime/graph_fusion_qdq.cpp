@@ -150,6 +150,24 @@ std::string weightZeroPoint(FusionContext &context, const QuantParams &weight, D
     return name;
 }
 
+// The inputs of QLinearConv / QLinearMatMul and their fused relatives: x, x_scale, x_zero_point,
+// w, w_scale, w_zero_point, y_scale, y_zero_point, and the int32 bias when there is one.
+void addQLinearInputs(onnx::NodeProto &fused, FusionContext &context, const Dequantized &x,
+                      const std::string &weightName, const QuantParams &weight, DType weightType,
+                      const Dequantized &y, std::optional<Tensor> bias, const std::string &owner)
+{
+    for (const std::string &input :
+         {x.quantized(), x.params.scaleName, zeroPointOrDefault(context, x.params), weightName,
+          weight.scaleName, weightZeroPoint(context, weight, weightType, owner), y.params.scaleName,
+          zeroPointOrDefault(context, y.params)})
+        fused.add_input(input);
+    if (bias) {
+        const std::string biasName = owner + "::int32_bias";
+        context.addConstant(biasName, std::move(*bias));
+        fused.add_input(biasName);
+    }
+}
+
 bool fuseConvGroup(std::vector<PlannedNode> &nodes, FusionContext &context, PlannedNode &conv)
 {
     const onnx::NodeProto &proto = conv.proto;
@@ -200,17 +218,8 @@ bool fuseConvGroup(std::vector<PlannedNode> &nodes, FusionContext &context, Plan
     fused.set_op_type(transposed ? "QLinearConvTranspose" : "QLinearConv");
     for (const auto &attr : proto.attribute())
         *fused.add_attribute() = attr;
-    for (const std::string &input :
-         {x->quantized(), x->params.scaleName, zeroPointOrDefault(context, x->params),
-          weightDq->proto.input(0), weight->scaleName,
-          weightZeroPoint(context, *weight, weightValues->dtype(), proto.output(0)),
-          y.params.scaleName, zeroPointOrDefault(context, y.params)})
-        fused.add_input(input);
-    if (bias) {
-        const std::string biasName = proto.output(0) + "::int32_bias";
-        context.addConstant(biasName, std::move(*bias));
-        fused.add_input(biasName);
-    }
+    addQLinearInputs(fused, context, *x, weightDq->proto.input(0), *weight, weightValues->dtype(),
+                     y, std::move(bias), proto.output(0));
     replaceGroup(nodes, context, conv, std::move(fused), *output);
     return true;
 }
@@ -278,16 +287,8 @@ bool fuseMatMulGroup(std::vector<PlannedNode> &nodes, FusionContext &context, Pl
     if (gemm)
         fused.set_domain(kFusedDomain);
     fused.set_op_type(gemm ? "QGemm" : "QLinearMatMul");
-    for (const std::string &input :
-         {a->quantized(), a->params.scaleName, zeroPointOrDefault(context, a->params), weightName,
-          weight->scaleName, weightZeroPoint(context, *weight, weightValues->dtype(), proto.output(0)),
-          y.params.scaleName, zeroPointOrDefault(context, y.params)})
-        fused.add_input(input);
-    if (bias) {
-        const std::string biasName = proto.output(0) + "::int32_bias";
-        context.addConstant(biasName, std::move(*bias));
-        fused.add_input(biasName);
-    }
+    addQLinearInputs(fused, context, *a, weightName, *weight, weightValues->dtype(), y,
+                     std::move(bias), proto.output(0));
     replaceGroup(nodes, context, node, std::move(fused), *output);
     return true;
 }
