@@ -10,6 +10,7 @@
 //    inputs with other scales becomes QLinearConcat with a requantizing table per input (exact).
 #include "runtime/graph_fusion_qdq_support.h"
 
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -21,22 +22,24 @@ namespace {
 
 // y = Q(f(DQ(x))) for each of the 256 values of x, in y's type; index = x as uint8 (int8 x is
 // offset by 128).
+template<typename Transform>
 Tensor lookupTable(const QuantParams &in, DType inType, const QuantParams &out,
-                   const FusedActivation &activation)
+                   const Transform &transform)
 {
     float values[256];
     for (int i = 0; i < 256; ++i) {
         const int32_t q = inType == DType::Int8 ? i - 128 : i;
         values[i] = float(q - in.zeroPointAt(0)) * in.scaleAt(0);
     }
-    applyFusedActivation(activation, values, 256);
+    transform(values);
     const DType outType = out.quantizedType();
     const float low = outType == DType::Int8 ? -128.0f : 0.0f;
     const float high = outType == DType::Int8 ? 127.0f : 255.0f;
     Tensor table = Tensor::allocate(outType, {256});
     for (int i = 0; i < 256; ++i) {
-        const float q = std::clamp(std::nearbyint(values[i] / out.scaleAt(0)) + float(out.zeroPointAt(0)),
-                                   low, high);
+        // 0/0 from a Div by a constant zero has no 8-bit value; the zero point stands for it.
+        const float scaled = std::isnan(values[i]) ? 0.0f : std::nearbyint(values[i] / out.scaleAt(0));
+        const float q = std::clamp(scaled + float(out.zeroPointAt(0)), low, high);
         if (outType == DType::Int8)
             table.mutableData<int8_t>()[i] = int8_t(q);
         else
@@ -52,6 +55,117 @@ bool sameParams(const QuantParams &a, const QuantParams &b)
            && a.zeroPointAt(0) == b.zeroPointAt(0);
 }
 
+// One-element constant operand of an Add/Sub/Mul/Div: PP-LCNet's "learnable affine blocks"
+// scale and shift every activation by learned scalars, which a QDQ model spells as
+// DQ(x) -> Mul(DQ(w)) -> Q -> DQ -> Add(DQ(b)) -> Q. Each such step maps every 8-bit x to one
+// 8-bit y, so it is a lookup table like an activation, and a chain of them is one table.
+struct ScalarArithmetic
+{
+    char op = '+';
+    float constant = 0.0f;
+    int variableInput = 0; // the other input is the constant
+    // The same float operation, in the same operand order, as the node.
+    void apply(float *values, int count) const
+    {
+        const bool constantFirst = variableInput == 1;
+        for (int i = 0; i < count; ++i) {
+            const float v = values[i];
+            switch (op) {
+            case '+': values[i] = constantFirst ? constant + v : v + constant; break;
+            case '-': values[i] = constantFirst ? constant - v : v - constant; break;
+            case '*': values[i] = constantFirst ? constant * v : v * constant; break;
+            default: values[i] = constantFirst ? constant / v : v / constant; break;
+            }
+        }
+    }
+};
+
+// The float value of a one-element constant that cannot change the shape of a value of rank
+// `otherRank` by broadcasting: a float32 initializer, or a per-tensor DequantizeLinear of a
+// constant (computed as DequantizeLinear computes it).
+std::optional<float> scalarConstant(std::vector<PlannedNode> &nodes, FusionContext &context,
+                                    const std::string &value, std::optional<size_t> otherRank)
+{
+    auto fits = [&](const Tensor &tensor) {
+        return tensor.elementCount() == 1
+               && (tensor.rank() == 0 || (otherRank && size_t(tensor.rank()) <= *otherRank));
+    };
+    if (const Tensor *constant = context.constant(value)) {
+        if (constant->dtype() != DType::Float32 || !fits(*constant))
+            return std::nullopt;
+        return float(constant->doubleAt(0));
+    }
+    PlannedNode *dq = producer(nodes, context, value);
+    if (!isOp(dq, "DequantizeLinear"))
+        return std::nullopt;
+    std::optional<QuantParams> params = quantParams(*dq, context);
+    const Tensor *quantized = context.constant(dq->proto.input(0));
+    if (!params || !params->perTensor() || !quantized || !fits(*quantized))
+        return std::nullopt;
+    return float(quantized->intAt(0) - params->zeroPointAt(0)) * params->scaleAt(0);
+}
+
+std::optional<ScalarArithmetic> scalarArithmetic(std::vector<PlannedNode> &nodes,
+                                                 FusionContext &context, const PlannedNode &node)
+{
+    static const std::pair<const char *, char> ops[] = {{"Add", '+'}, {"Sub", '-'}, {"Mul", '*'}, {"Div", '/'}};
+    const onnx::NodeProto &proto = node.proto;
+    if (!isDefault(proto) || proto.input_size() != 2 || proto.output_size() != 1)
+        return std::nullopt;
+    const auto found = std::find_if(std::begin(ops), std::end(ops),
+                                    [&](const auto &entry) { return proto.op_type() == entry.first; });
+    if (found == std::end(ops))
+        return std::nullopt;
+    // The variable side must keep the output's shape: a one-element constant broadcasts to it.
+    for (int constantInput : {1, 0}) {
+        const TensorType variable = context.valueType(proto.input(1 - constantInput));
+        const std::optional<size_t> variableRank =
+            variable.hasShape ? std::optional<size_t>(variable.dims.size()) : std::nullopt;
+        if (std::optional<float> constant =
+                scalarConstant(nodes, context, proto.input(constantInput), variableRank))
+            return ScalarArithmetic{found->second, *constant, 1 - constantInput};
+    }
+    return std::nullopt;
+}
+
+// A table whose input is the output of another table (read by nothing else) becomes their
+// composition, read from the first table's input: one pass over the values instead of two.
+void composeWithPrecedingLookup(std::vector<PlannedNode> &nodes, FusionContext &context,
+                                PlannedNode &lookup)
+{
+    PlannedNode *first = producer(nodes, context, lookup.proto.input(0));
+    if (!first || first->removed || first->proto.domain() != kFusedDomain
+        || first->proto.op_type() != "QLinearLookup" || context.readers[first->proto.output(0)] != 1)
+        return;
+    const Tensor *firstTable = context.constant(first->proto.input(1));
+    const Tensor *secondTable = context.constant(lookup.proto.input(1));
+    if (!firstTable || !secondTable)
+        return;
+    Tensor composed = Tensor::allocate(secondTable->dtype(), {256});
+    const auto *second = static_cast<const uint8_t *>(secondTable->rawData());
+    auto *out = static_cast<uint8_t *>(composed.mutableRawData());
+    for (int i = 0; i < 256; ++i) {
+        // The first table's value indexes the second as every table is indexed: int8 shifted.
+        const int index = firstTable->dtype() == DType::Int8
+                              ? int(firstTable->data<int8_t>()[i]) + 128
+                              : int(firstTable->data<uint8_t>()[i]);
+        out[i] = second[index];
+    }
+    const std::string tableName = lookup.proto.output(0) + "::composed_table";
+    context.addConstant(tableName, std::move(composed));
+    context.readers[first->proto.output(0)] = 0;
+    context.readers[lookup.proto.input(1)] -= 1;
+    context.readers[tableName] += 1;
+    lookup.proto.set_input(0, first->proto.input(0));
+    lookup.proto.set_input(1, tableName);
+    // The composition is no single activation any more: a Conv before it applies the table.
+    lookup.activation.reset();
+    lookup.fusedNames = fusedLabel(*first) + first->fusedNames + lookup.fusedNames;
+    for (int i = 1; i < first->proto.input_size(); ++i)
+        context.readers[first->proto.input(i)] = std::max(0, context.readers[first->proto.input(i)] - 1);
+    first->removed = true;
+}
+
 } // namespace
 
 Status fuseQdqLookupTables(std::vector<PlannedNode> &nodes, FusionContext &context)
@@ -61,9 +175,11 @@ Status fuseQdqLookupTables(std::vector<PlannedNode> &nodes, FusionContext &conte
             || node.proto.output_size() != 1)
             continue;
         std::optional<FusedActivation> activation = fusableActivation(node, context);
-        if (!activation)
+        std::optional<ScalarArithmetic> arithmetic;
+        if (!activation && !(arithmetic = scalarArithmetic(nodes, context, node)))
             continue;
-        std::optional<Dequantized> x = perTensorDequantize(nodes, context, node.proto.input(0));
+        const std::string &xName = node.proto.input(arithmetic ? arithmetic->variableInput : 0);
+        std::optional<Dequantized> x = perTensorDequantize(nodes, context, xName);
         if (!x)
             continue;
         std::optional<Dequantized> y = soleQuantizeReader(nodes, context, node.proto.output(0));
@@ -71,7 +187,15 @@ Status fuseQdqLookupTables(std::vector<PlannedNode> &nodes, FusionContext &conte
             continue;
         const DType inType = static_cast<DType>(context.elementType(x->quantized()));
         const std::string tableName = node.proto.output(0) + "::lookup_table";
-        context.addConstant(tableName, lookupTable(x->params, inType, y->params, *activation));
+        if (activation) {
+            context.addConstant(tableName, lookupTable(x->params, inType, y->params, [&](float *values) {
+                applyFusedActivation(*activation, values, 256);
+            }));
+        } else {
+            context.addConstant(tableName, lookupTable(x->params, inType, y->params, [&](float *values) {
+                arithmetic->apply(values, 256);
+            }));
+        }
         onnx::NodeProto fused;
         fused.set_name(node.proto.name());
         fused.set_domain(kFusedDomain);
@@ -92,6 +216,7 @@ Status fuseQdqLookupTables(std::vector<PlannedNode> &nodes, FusionContext &conte
                 releaseInput(nodes, context, input);
         }
         takeOutput(nodes, context, node, *y->node);
+        composeWithPrecedingLookup(nodes, context, node);
     }
     return Status::ok();
 }
@@ -235,7 +360,7 @@ void requantizingConcat(std::vector<PlannedNode> &nodes, FusionContext &context,
         const DType inType = static_cast<DType>(context.elementType(inputs[i].quantized()));
         const std::string table = node.proto.output(0) + "::requantize_" + std::to_string(i);
         context.addConstant(table, lookupTable(inputs[i].params, inType, y.params,
-                                               FusedActivation{FusedActivation::Kind::None}));
+                                               [](float *) {}));
         fused.add_input(table);
         context.readers[table] += 1;
     }

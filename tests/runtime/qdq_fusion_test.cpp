@@ -339,6 +339,103 @@ TEST(QdqFusion, DataMovementRunsOnEightBitValues)
         EXPECT_FALSE(observes(fused, name)) << name;
 }
 
+// DQ(x) -> Add/Sub/Mul/Div with a one-element constant -> Q: PP-LCNet's learnable affine
+// blocks. Each maps every 8-bit value to one 8-bit value, so it is a table and exact; the
+// constant may be either operand, a float initializer or a dequantized int8 scalar.
+TEST(QdqFusion, ScalarArithmeticBecomesExactTables)
+{
+    for (const char *op : {"Add", "Sub", "Mul", "Div"}) {
+        for (const bool constantFirst : {false, true}) {
+            for (const bool dequantizedConstant : {false, true}) {
+                SCOPED_TRACE(std::string(op) + (constantFirst ? " constant first" : " variable first")
+                             + (dequantizedConstant ? ", DQ(int8) constant" : ", float constant"));
+                onnx::ModelProto model = makeModel(13);
+                onnx::GraphProto &graph = *model.mutable_graph();
+                addInput(graph, "x", {1, 3, 7, 5});
+                const std::string x = quantizeDequantize(graph, "x", {0.05f, 120});
+                std::string constant = "c";
+                if (dequantizedConstant) {
+                    addConstant<int8_t>(graph, "c_q", {1}, {int8_t(-37)}, onnx::TensorProto::INT8);
+                    addScale(graph, "c_scale", 0.02f);
+                    addZeroPoint(graph, "c_zero", 0, true);
+                    addNode(graph, "DequantizeLinear", {"c_q", "c_scale", "c_zero"}, {"c"});
+                } else {
+                    addConstant<float>(graph, "c", {1, 1, 1}, {1.7f}, onnx::TensorProto::FLOAT);
+                }
+                if (constantFirst)
+                    addNode(graph, op, {constant, x}, {"affine"});
+                else
+                    addNode(graph, op, {x, constant}, {"affine"});
+                addNode(graph, "Identity", {quantizeDequantize(graph, "affine", {0.03f, 128})}, {"y"});
+                addOutput(graph, "y", {});
+                const Tensor input = Tensor::fromVector<float>({1, 3, 7, 5}, randomNormal(105, 31, 3.0f));
+                const Outcome fused = runModel(model, {{"x", input}}, true);
+                const Outcome reference = runModel(model, {{"x", input}}, false);
+                expectWithinSteps(fused, reference, 0.03f, 0, 0.0);
+                EXPECT_FALSE(observes(fused, "affine"));
+                EXPECT_EQ(fused.shapes.at("y"), (Shape{1, 3, 7, 5}));
+            }
+        }
+    }
+}
+
+// A scalar whose rank exceeds the variable's would broadcast the output to a higher rank, so
+// it is no table; the graph still runs and matches.
+TEST(QdqFusion, ScalarOfHigherRankStaysAFloatOp)
+{
+    onnx::ModelProto model = makeModel(13);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {4, 6});
+    const std::string x = quantizeDequantize(graph, "x", {0.05f, 120});
+    addConstant<float>(graph, "c", {1, 1, 1}, {0.5f}, onnx::TensorProto::FLOAT);
+    addNode(graph, "Mul", {x, "c"}, {"scaled"});
+    addNode(graph, "Identity", {quantizeDequantize(graph, "scaled", {0.03f, 128})}, {"y"});
+    addOutput(graph, "y", {});
+    const Tensor input = Tensor::fromVector<float>({4, 6}, randomNormal(24, 32, 2.0f));
+    const Outcome fused = runModel(model, {{"x", input}}, true);
+    const Outcome reference = runModel(model, {{"x", input}}, false);
+    expectWithinSteps(fused, reference, 0.03f, 0, 0.0);
+    EXPECT_EQ(fused.shapes.at("y"), (Shape{1, 4, 6}));
+}
+
+// Conv -> Q/DQ -> Mul(scalar) -> Q/DQ -> Add(scalar) -> Q/DQ -> HardSwish -> Q: the three
+// tables compose into one, which the int8 Conv applies to its output; none of the values in
+// between exists any more.
+TEST(QdqFusion, ChainedTablesComposeIntoTheConvolution)
+{
+    onnx::ModelProto model = makeModel(14);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {1, 4, 8, 8});
+    const std::string x = quantizeDequantize(graph, "x", {0.02f, 128});
+    std::mt19937 random(33);
+    std::uniform_int_distribution<int> weightValue(-64, 64);
+    std::vector<int8_t> weights(6 * 4 * 3 * 3);
+    for (int8_t &w : weights)
+        w = int8_t(weightValue(random));
+    addConstant<int8_t>(graph, "wq", {6, 4, 3, 3}, weights, onnx::TensorProto::INT8);
+    addScale(graph, "ws", 0.004f);
+    addNode(graph, "DequantizeLinear", {"wq", "ws"}, {"w"});
+    onnx::NodeProto &conv = addNode(graph, "Conv", {x, "w"}, {"conv"}, "conv");
+    setIntsAttribute(conv, "pads", {1, 1, 1, 1});
+    const std::string c = quantizeDequantize(graph, "conv", {0.05f, 110});
+    addConstant<float>(graph, "gain", {}, {0.8f}, onnx::TensorProto::FLOAT);
+    addNode(graph, "Mul", {c, "gain"}, {"scaled"});
+    const std::string scaled = quantizeDequantize(graph, "scaled", {0.04f, 115});
+    addConstant<float>(graph, "bias", {}, {0.3f}, onnx::TensorProto::FLOAT);
+    addNode(graph, "Add", {"bias", scaled}, {"shifted"});
+    const std::string shifted = quantizeDequantize(graph, "shifted", {0.04f, 100});
+    addNode(graph, "HardSwish", {shifted}, {"act"});
+    addNode(graph, "Identity", {quantizeDequantize(graph, "act", {0.03f, 20})}, {"y"});
+    addOutput(graph, "y", {});
+    const Tensor input = Tensor::fromVector<float>({1, 4, 8, 8}, randomNormal(256, 34));
+    const Outcome fused = runModel(model, {{"x", input}}, true);
+    const Outcome reference = runModel(model, {{"x", input}}, false);
+    // The tables are exact; the int8 Conv may round a tie the other way before them.
+    expectWithinSteps(fused, reference, 0.03f, 2, 0.05);
+    for (const char *name : {"conv_quantized", "scaled", "scaled_quantized", "shifted_quantized", "act"})
+        EXPECT_FALSE(observes(fused, name)) << name;
+}
+
 // DQ inputs with their own scales -> Concat -> Q: each input requantized by a table (exact).
 TEST(QdqFusion, ConcatOfOtherScalesRequantizesThroughTables)
 {
