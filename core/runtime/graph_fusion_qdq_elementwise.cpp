@@ -1,6 +1,7 @@
 // The elementwise QDQ passes (see graph_fusion_qdq.cpp for the whole list):
-//  - fuseQdqLookupTables: DQ -> an elementwise activation -> Q becomes a 256-entry table lookup
-//    (every 8-bit input has one output; exact);
+//  - fuseQdqLookupTables: DQ -> elementwise float steps (activations, arithmetic with a scalar
+//    constant) -> Q becomes a 256-entry table lookup (every 8-bit input has one output; exact),
+//    and a table read only by another table composes with it;
 //  - fuseLookupIntoConv: a QLinearConv maps its uint8 result through the following table while
 //    writing it, or computes a HardSwish in its epilogue (int8_conv.cpp);
 //  - fuseQdqBinary: DQ(a), DQ(b) -> Add/Mul -> Q becomes one pass over the 8-bit inputs, and
@@ -128,6 +129,40 @@ std::optional<ScalarArithmetic> scalarArithmetic(std::vector<PlannedNode> &nodes
     return std::nullopt;
 }
 
+// One elementwise float step a table can absorb: an activation, or arithmetic with a
+// one-element constant.
+struct TableStep
+{
+    PlannedNode *node = nullptr;
+    std::optional<FusedActivation> activation;
+    std::optional<ScalarArithmetic> arithmetic;
+    int variableInput = 0;
+
+    void apply(float *values, int count) const
+    {
+        if (activation)
+            applyFusedActivation(*activation, values, count);
+        else
+            arithmetic->apply(values, count);
+    }
+};
+
+// Longer chains do occur (Mul -> Add -> HardSwish -> Mul); the bound only keeps a
+// pathological graph from making the pass quadratic.
+constexpr size_t kMaxChainedSteps = 8;
+
+std::optional<TableStep> tableStep(std::vector<PlannedNode> &nodes, FusionContext &context,
+                                   PlannedNode &node)
+{
+    if (node.removed || node.activation || node.proto.input_size() < 1 || node.proto.output_size() != 1)
+        return std::nullopt;
+    if (std::optional<FusedActivation> activation = fusableActivation(node, context))
+        return TableStep{&node, activation, std::nullopt, 0};
+    if (std::optional<ScalarArithmetic> arithmetic = scalarArithmetic(nodes, context, node))
+        return TableStep{&node, std::nullopt, arithmetic, arithmetic->variableInput};
+    return std::nullopt;
+}
+
 // A table whose input is the output of another table (read by nothing else) becomes their
 // composition, read from the first table's input: one pass over the values instead of two.
 void composeWithPrecedingLookup(std::vector<PlannedNode> &nodes, FusionContext &context,
@@ -171,31 +206,34 @@ void composeWithPrecedingLookup(std::vector<PlannedNode> &nodes, FusionContext &
 Status fuseQdqLookupTables(std::vector<PlannedNode> &nodes, FusionContext &context)
 {
     for (PlannedNode &node : nodes) {
-        if (node.removed || node.activation || node.proto.input_size() < 1
-            || node.proto.output_size() != 1)
+        std::optional<TableStep> first = tableStep(nodes, context, node);
+        if (!first)
             continue;
-        std::optional<FusedActivation> activation = fusableActivation(node, context);
-        std::optional<ScalarArithmetic> arithmetic;
-        if (!activation && !(arithmetic = scalarArithmetic(nodes, context, node)))
-            continue;
-        const std::string &xName = node.proto.input(arithmetic ? arithmetic->variableInput : 0);
-        std::optional<Dequantized> x = perTensorDequantize(nodes, context, xName);
+        std::optional<Dequantized> x = perTensorDequantize(nodes, context, node.proto.input(first->variableInput));
         if (!x)
             continue;
-        std::optional<Dequantized> y = soleQuantizeReader(nodes, context, node.proto.output(0));
+        // The float steps up to the QuantizeLinear: one in a QDQ model; in a QOperator model
+        // (or a partly quantized QDQ one) QLinearConv -> DQ -> HardSwish -> Mul -> Add -> Q,
+        // a float chain each of whose values has one reader.
+        std::vector<TableStep> chain = {*first};
+        std::string value = node.proto.output(0);
+        std::optional<Dequantized> y;
+        while (!(y = soleQuantizeReader(nodes, context, value)) && chain.size() < kMaxChainedSteps) {
+            PlannedNode *next = soleReader(nodes, context, value);
+            std::optional<TableStep> step = next ? tableStep(nodes, context, *next) : std::nullopt;
+            if (!step || next->proto.input(step->variableInput) != value)
+                break;
+            chain.push_back(*step);
+            value = next->proto.output(0);
+        }
         if (!y)
             continue;
         const DType inType = static_cast<DType>(context.elementType(x->quantized()));
         const std::string tableName = node.proto.output(0) + "::lookup_table";
-        if (activation) {
-            context.addConstant(tableName, lookupTable(x->params, inType, y->params, [&](float *values) {
-                applyFusedActivation(*activation, values, 256);
-            }));
-        } else {
-            context.addConstant(tableName, lookupTable(x->params, inType, y->params, [&](float *values) {
-                arithmetic->apply(values, 256);
-            }));
-        }
+        context.addConstant(tableName, lookupTable(x->params, inType, y->params, [&](float *values) {
+            for (const TableStep &step : chain)
+                step.apply(values, 256);
+        }));
         onnx::NodeProto fused;
         fused.set_name(node.proto.name());
         fused.set_domain(kFusedDomain);
@@ -210,10 +248,22 @@ Status fuseQdqLookupTables(std::vector<PlannedNode> &nodes, FusionContext &conte
         fused.add_output(node.proto.output(0));
         const std::vector<std::string> consumed(node.proto.input().begin(), node.proto.input().end());
         node.proto = std::move(fused);
-        node.activation = activation;
+        // A chain is no single activation: a Conv before it applies the table instead.
+        node.activation = chain.size() == 1 ? first->activation : std::nullopt;
         for (const std::string &input : consumed) {
             if (!input.empty())
                 releaseInput(nodes, context, input);
+        }
+        for (size_t i = 1; i < chain.size(); ++i) {
+            PlannedNode &absorbed = *chain[i].node;
+            const onnx::NodeProto &proto = absorbed.proto;
+            context.readers[proto.input(chain[i].variableInput)] = 0; // the chain's float value
+            for (int k = 0; k < proto.input_size(); ++k) {
+                if (k != chain[i].variableInput && !proto.input(k).empty())
+                    releaseInput(nodes, context, proto.input(k));
+            }
+            node.fusedNames += fusedLabel(absorbed);
+            absorbed.removed = true;
         }
         takeOutput(nodes, context, node, *y->node);
         composeWithPrecedingLookup(nodes, context, node);

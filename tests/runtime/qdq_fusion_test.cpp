@@ -379,6 +379,51 @@ TEST(QdqFusion, ScalarArithmeticBecomesExactTables)
     }
 }
 
+// A QOperator model quantizes only the Convs: QLinearConv -> DQ -> HardSwish -> Mul(scalar) ->
+// Add(scalar) -> Q leaves a float chain between DQ and Q. Each value in it has one reader, so
+// the whole chain is one table, computed in the same float order as the nodes: exact.
+TEST(QdqFusion, FloatChainBetweenDequantizeAndQuantizeBecomesOneTable)
+{
+    onnx::ModelProto model = makeModel(14);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {1, 4, 6, 6});
+    const std::string x = quantizeDequantize(graph, "x", {0.04f, 128});
+    addNode(graph, "HardSwish", {x}, {"act"});
+    addConstant<float>(graph, "gain", {}, {1.3f}, onnx::TensorProto::FLOAT);
+    addNode(graph, "Mul", {"act", "gain"}, {"scaled"});
+    addConstant<float>(graph, "shift", {1}, {-0.2f}, onnx::TensorProto::FLOAT);
+    addNode(graph, "Add", {"scaled", "shift"}, {"shifted"});
+    addNode(graph, "Identity", {quantizeDequantize(graph, "shifted", {0.02f, 60})}, {"y"});
+    addOutput(graph, "y", {});
+    const Tensor input = Tensor::fromVector<float>({1, 4, 6, 6}, randomNormal(144, 35, 2.5f));
+    const Outcome fused = runModel(model, {{"x", input}}, true);
+    const Outcome reference = runModel(model, {{"x", input}}, false);
+    expectWithinSteps(fused, reference, 0.02f, 0, 0.0);
+    for (const char *name : {"act", "scaled", "shifted"})
+        EXPECT_FALSE(observes(fused, name)) << name;
+}
+
+// A float value inside the chain that something else also reads stays float: no table.
+TEST(QdqFusion, FloatChainWithASecondReaderStaysFloat)
+{
+    onnx::ModelProto model = makeModel(14);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {1, 4, 6, 6});
+    const std::string x = quantizeDequantize(graph, "x", {0.04f, 128});
+    addNode(graph, "HardSwish", {x}, {"act"});
+    addConstant<float>(graph, "gain", {}, {1.3f}, onnx::TensorProto::FLOAT);
+    addNode(graph, "Mul", {"act", "gain"}, {"scaled"});
+    addNode(graph, "Identity", {quantizeDequantize(graph, "scaled", {0.02f, 60})}, {"y"});
+    addNode(graph, "Identity", {"act"}, {"act_copy"});
+    addOutput(graph, "y", {});
+    addOutput(graph, "act_copy", {});
+    const Tensor input = Tensor::fromVector<float>({1, 4, 6, 6}, randomNormal(144, 36, 2.5f));
+    const Outcome fused = runModel(model, {{"x", input}}, true);
+    const Outcome reference = runModel(model, {{"x", input}}, false);
+    expectWithinSteps(fused, reference, 0.02f, 0, 0.0);
+    EXPECT_TRUE(observes(fused, "act"));
+}
+
 // A scalar whose rank exceeds the variable's would broadcast the output to a higher rank, so
 // it is no table; the graph still runs and matches.
 TEST(QdqFusion, ScalarOfHigherRankStaysAFloatOp)
