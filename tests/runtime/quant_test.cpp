@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <random>
 
 namespace qs {
 namespace {
@@ -76,6 +77,88 @@ TEST(Quant, MatMulIntegerSubtractsPerRowAndPerColumnZeroPoints)
     ASSERT_TRUE(y) << y.status().message();
     // (A - [1;2]) = [[2,3],[3,4]], (B - [1,0]) = [[0,2],[2,4]]
     EXPECT_EQ(valuesOf<int32_t>((*y)[0]), (std::vector<int32_t>{6, 16, 8, 22}));
+}
+
+struct ConvIntegerCase
+{
+    const char *name;
+    int64_t channels, filters, size, kernel, stride, pad, group;
+    bool perChannelZeroPoint;
+    bool oneDimensional = false;
+};
+
+// ConvInteger against the definition (a direct 4-deep loop in int64) on random data from fixed
+// seeds: the float-GEMM path (exact while the sums stay within 2^24), the int32 path past that
+// bound (128 channels x 3x3 of full-range values), depthwise, grouped, per-channel zero points,
+// and a 1-D convolution through the generic column gathering.
+TEST(Quant, ConvIntegerMatchesTheDefinition)
+{
+    const ConvIntegerCase cases[] = {
+        {"3x3 stride 1, float sums", 8, 6, 9, 3, 1, 1, 1, false},
+        {"3x3 stride 2, int32 sums", 128, 4, 7, 3, 2, 1, 1, false},
+        {"depthwise 3x3", 6, 6, 8, 3, 1, 1, 6, true},
+        {"grouped 1x1", 8, 4, 5, 1, 1, 0, 2, true},
+        {"1-D kernel 3", 4, 3, 11, 3, 1, 1, 1, false, true},
+    };
+    std::mt19937 random(41);
+    std::uniform_int_distribution<int> byte(0, 255), weight(-127, 127);
+    for (const ConvIntegerCase &c : cases) {
+        SCOPED_TRACE(c.name);
+        const int64_t height = c.oneDimensional ? 1 : c.size, kernelH = c.oneDimensional ? 1 : c.kernel;
+        const int64_t cg = c.channels / c.group, mg = c.filters / c.group;
+        std::vector<uint8_t> x(size_t(c.channels * height * c.size));
+        for (uint8_t &v : x)
+            v = uint8_t(byte(random));
+        std::vector<int8_t> w(size_t(c.filters * cg * kernelH * c.kernel));
+        for (int8_t &v : w)
+            v = int8_t(weight(random));
+        std::vector<int8_t> wZero(c.perChannelZeroPoint ? size_t(c.filters) : 1);
+        for (int8_t &v : wZero)
+            v = int8_t(weight(random) / 16);
+        const uint8_t xZero = 131;
+        const Shape xShape = c.oneDimensional ? Shape{1, c.channels, c.size} : Shape{1, c.channels, height, c.size};
+        const Shape wShape = c.oneDimensional ? Shape{c.filters, cg, c.kernel} : Shape{c.filters, cg, kernelH, c.kernel};
+        onnx::NodeProto node = makeNode("ConvInteger", {"x", "w", "xzp", "wzp"}, {"y"});
+        setInts(node, "strides", c.oneDimensional ? std::vector<int64_t>{c.stride} : std::vector<int64_t>{c.stride, c.stride});
+        setInts(node, "pads", c.oneDimensional ? std::vector<int64_t>{c.pad, c.pad}
+                                               : std::vector<int64_t>{c.pad, c.pad, c.pad, c.pad});
+        setInt(node, "group", c.group);
+        auto y = runNode(node, {{"x", Tensor::fromVector<uint8_t>(xShape, x)},
+                                {"w", Tensor::fromVector<int8_t>(wShape, w)},
+                                {"xzp", Tensor::scalar<uint8_t>(xZero)},
+                                {"wzp", Tensor::fromVector<int8_t>({int64_t(wZero.size())}, wZero)}},
+                         10);
+        ASSERT_TRUE(y) << y.status().message();
+        const int64_t padH = c.oneDimensional ? 0 : c.pad;
+        const int64_t outH = (height + 2 * padH - kernelH) / (c.oneDimensional ? 1 : c.stride) + 1;
+        const int64_t outW = (c.size + 2 * c.pad - c.kernel) / c.stride + 1;
+        const std::vector<int32_t> got = valuesOf<int32_t>((*y)[0]);
+        ASSERT_EQ(got.size(), size_t(c.filters * outH * outW));
+        for (int64_t m = 0; m < c.filters; ++m) {
+            const int64_t gi = m / mg;
+            const int64_t wzp = wZero[c.perChannelZeroPoint ? size_t(m) : 0];
+            for (int64_t oy = 0; oy < outH; ++oy) {
+                for (int64_t ox = 0; ox < outW; ++ox) {
+                    int64_t sum = 0;
+                    for (int64_t ci = 0; ci < cg; ++ci) {
+                        for (int64_t ky = 0; ky < kernelH; ++ky) {
+                            for (int64_t kx = 0; kx < c.kernel; ++kx) {
+                                const int64_t iy = oy * (c.oneDimensional ? 1 : c.stride) - padH + ky;
+                                const int64_t ix = ox * c.stride - c.pad + kx;
+                                if (iy < 0 || iy >= height || ix < 0 || ix >= c.size)
+                                    continue;
+                                const int64_t xv = x[size_t(((gi * cg + ci) * height + iy) * c.size + ix)];
+                                const int64_t wv = w[size_t(((m * cg + ci) * kernelH + ky) * c.kernel + kx)];
+                                sum += (xv - xZero) * (wv - wzp);
+                            }
+                        }
+                    }
+                    ASSERT_EQ(got[size_t((m * outH + oy) * outW + ox)], sum)
+                        << "filter " << m << " at " << oy << "," << ox;
+                }
+            }
+        }
+    }
 }
 
 // The NCHW <-> NHWC byte transpose around the int8 primitives: whole 16 x 16 tiles, ragged edges

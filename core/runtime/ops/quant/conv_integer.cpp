@@ -1,11 +1,13 @@
 // ConvInteger (int32 output) and QLinearConv (requantized 8-bit output, optional int32 bias,
 // per-tensor or per-output-channel weight scale and zero point, optional fused Relu/Clip). Both:
-// zero points subtracted, im2col per group, Eigen int32 GEMM. Padding contributes 0 after
-// centring (the pad value is x's zero point, as in ONNX Runtime). This is the exact reference;
+// zero points subtracted, im2col per group, then oneDNN's float GEMM where float sums are exact
+// (floatSumsAreExact), else Eigen's int32 GEMM. Padding contributes 0 after centring (the pad
+// value is x's zero point, as in ONNX Runtime). Exact either way: this is the reference;
 // QLinearConv nodes with constant int8 weights run on oneDNN (int8_conv.cpp) instead.
 #include "runtime/ops/nn/nn_util.h"
 #include "runtime/ops/quant/int8_conv.h"
 #include "runtime/ops/quant/integer_matmul.h"
+#include "runtime/ops/nn/dense_gemm.h"
 #include "runtime/ops/quant/quant_kernels.h"
 
 #include <Eigen/Core>
@@ -31,6 +33,88 @@ struct ConvIntegerInputs
 {
     const Tensor *x, *xZeroPoint, *w, *wZeroPoint;
 };
+
+// Columns [cg * kernelSize, outSize] of one image and group (im2col), centred by the zero point;
+// padding contributes 0. The 2-D case, nearly every model's, walks rows instead of decoding
+// every index.
+template<typename X, typename T>
+void gatherColumns(const X *image, int64_t cg, int64_t inSize, const Shape &spatialIn,
+                   const std::vector<int64_t> &kernel, const WindowGeometry &g, int64_t outSize,
+                   int32_t zeroPoint, T *columns)
+{
+    const size_t spatial = spatialIn.size();
+    int64_t kernelSize = 1;
+    for (const int64_t k : kernel)
+        kernelSize *= k;
+    if (spatial == 2) {
+        const int64_t inH = spatialIn[0], inW = spatialIn[1], outH = g.output[0], outW = g.output[1];
+        for (int64_t c = 0; c < cg; ++c) {
+            const X *plane = image + c * inSize;
+            for (int64_t ky = 0; ky < kernel[0]; ++ky) {
+                for (int64_t kx = 0; kx < kernel[1]; ++kx) {
+                    T *row = columns + ((c * kernelSize) + ky * kernel[1] + kx) * outSize;
+                    for (int64_t oy = 0; oy < outH; ++oy) {
+                        const int64_t iy = oy * g.strides[0] - g.padBegin[0] + ky * g.dilations[0];
+                        T *out = row + oy * outW;
+                        if (iy < 0 || iy >= inH) {
+                            std::fill(out, out + outW, T(0));
+                            continue;
+                        }
+                        const X *line = plane + iy * inW;
+                        for (int64_t ox = 0; ox < outW; ++ox) {
+                            const int64_t ix = ox * g.strides[1] - g.padBegin[1] + kx * g.dilations[1];
+                            out[ox] = ix >= 0 && ix < inW ? T(int32_t(line[ix]) - zeroPoint) : T(0);
+                        }
+                    }
+                }
+            }
+        }
+        return;
+    }
+    std::vector<int64_t> kIndex(spatial), oIndex(spatial);
+    for (int64_t c = 0; c < cg; ++c) {
+        const X *plane = image + c * inSize;
+        for (int64_t kk = 0; kk < kernelSize; ++kk) {
+            for (int64_t r = kk, d = int64_t(spatial) - 1; d >= 0; --d) {
+                kIndex[d] = r % kernel[d];
+                r /= kernel[d];
+            }
+            for (int64_t o = 0; o < outSize; ++o) {
+                int64_t r = o, offset = 0;
+                bool inside = true;
+                for (int64_t d = int64_t(spatial) - 1; d >= 0; --d) {
+                    oIndex[d] = r % g.output[d];
+                    r /= g.output[d];
+                }
+                for (size_t d = 0; d < spatial && inside; ++d) {
+                    const int64_t pos = oIndex[d] * g.strides[d] - g.padBegin[d] + kIndex[d] * g.dilations[d];
+                    inside = pos >= 0 && pos < spatialIn[d];
+                    offset = offset * spatialIn[d] + pos;
+                }
+                columns[(c * kernelSize + kk) * outSize + o] = inside ? T(int32_t(plane[offset]) - zeroPoint) : T(0);
+            }
+        }
+    }
+}
+
+// The products of centred 8-bit values are integers, so a float GEMM sums them exactly, in
+// whatever order it adds, while every partial sum stays within float's integers (2^24): then
+// oneDNN's sgemm computes the exact int32 result many times faster than an int32 GEMM.
+bool floatSumsAreExact(int64_t depth, int64_t maxAbsX, int64_t maxAbsW)
+{
+    return double(depth) * double(maxAbsX) * double(maxAbsW) < 16777216.0;
+}
+
+template<typename Q>
+int64_t maxAbsCentred(const Q *values, int64_t count, const Tensor &zeroPoints, int64_t perZeroPoint)
+{
+    int64_t result = 0;
+    for (int64_t i = 0; i < count; ++i) {
+        const int64_t zp = zeroPointAt<Q>(zeroPoints, perZeroPoint > 0 ? i / perZeroPoint : 0);
+        result = std::max<int64_t>(result, std::abs(int64_t(values[i]) - zp));
+    }
+    return result;
+}
 
 // int32 [N, M, out...] accumulators of the centred convolution.
 Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes &attrs,
@@ -60,7 +144,7 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
         kernelSize *= kernel[d];
         inSize *= spatialIn[d];
     }
-    const int64_t cg = channels / group, mg = outChannels / group;
+    const int64_t cg = channels / group, mg = outChannels / group, depth = cg * kernelSize;
     Shape outShape = {batch, outChannels};
     outShape.insert(outShape.end(), g.output.begin(), g.output.end());
     Tensor acc = Tensor::allocate(DType::Int32, outShape);
@@ -68,42 +152,75 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
     auto run = [&](auto xTag, auto wTag) -> Status {
         using X = decltype(xTag);
         using W = decltype(wTag);
-        for (int64_t gi = 0; gi < group; ++gi) {
-            IntMatrix weights(mg, cg * kernelSize);
+        const int32_t xzp = zeroPointAt<X>(*in.xZeroPoint, 0);
+        const bool exactInFloat = floatSumsAreExact(
+            depth, maxAbsCentred(x.data<X>(), x.elementCount(), *in.xZeroPoint, 0),
+            maxAbsCentred(w.data<W>(), w.elementCount(), *in.wZeroPoint,
+                          in.wZeroPoint->elementCount() > 1 ? depth : 0));
+        auto centredWeights = [&](auto *out, int64_t gi) {
             for (int64_t m = 0; m < mg; ++m) {
                 const int64_t oc = gi * mg + m;
                 const int32_t zp = zeroPointAt<W>(*in.wZeroPoint, oc);
-                for (int64_t j = 0; j < cg * kernelSize; ++j)
-                    weights(m, j) = int32_t(w.data<W>()[oc * cg * kernelSize + j]) - zp;
+                for (int64_t j = 0; j < depth; ++j)
+                    out[m * depth + j] = int32_t(w.data<W>()[oc * depth + j]) - zp;
             }
+        };
+        if (cg == 1 && mg == 1 && spatial == 2) {
+            // Depthwise: nine products per output; a GEMM call per channel would cost more than
+            // the arithmetic, so accumulate in int32 straight from the image.
+            const int64_t inH = spatialIn[0], inW = spatialIn[1], outH = g.output[0], outW = g.output[1];
             for (int64_t n = 0; n < batch; ++n) {
-                IntMatrix columns(cg * kernelSize, outSize);
-                const int32_t xzp = zeroPointAt<X>(*in.xZeroPoint, 0);
-                std::vector<int64_t> kIndex(spatial), oIndex(spatial);
-                for (int64_t c = 0; c < cg; ++c) {
-                    const X *plane = x.data<X>() + (n * channels + gi * cg + c) * inSize;
-                    for (int64_t kk = 0; kk < kernelSize; ++kk) {
-                        for (int64_t r = kk, d = int64_t(spatial) - 1; d >= 0; --d) {
-                            kIndex[d] = r % kernel[d];
-                            r /= kernel[d];
-                        }
-                        for (int64_t o = 0; o < outSize; ++o) {
-                            int64_t r = o, offset = 0;
-                            bool inside = true;
-                            for (int64_t d = int64_t(spatial) - 1; d >= 0; --d) {
-                                oIndex[d] = r % g.output[d];
-                                r /= g.output[d];
+#pragma omp parallel for num_threads(ctx.threads()) schedule(static)
+                for (int64_t oc = 0; oc < outChannels; ++oc) {
+                    const X *plane = x.data<X>() + (n * channels + oc) * inSize;
+                    const int32_t wzp = zeroPointAt<W>(*in.wZeroPoint, oc);
+                    int32_t *out = acc.mutableData<int32_t>() + (n * outChannels + oc) * outSize;
+                    std::fill(out, out + outSize, 0);
+                    for (int64_t ky = 0; ky < kernel[0]; ++ky) {
+                        for (int64_t kx = 0; kx < kernel[1]; ++kx) {
+                            const int32_t weight = int32_t(w.data<W>()[(oc * kernel[0] + ky) * kernel[1] + kx]) - wzp;
+                            for (int64_t oy = 0; oy < outH; ++oy) {
+                                const int64_t iy = oy * g.strides[0] - g.padBegin[0] + ky * g.dilations[0];
+                                if (iy < 0 || iy >= inH)
+                                    continue;
+                                const X *line = plane + iy * inW;
+                                int32_t *row = out + oy * outW;
+                                for (int64_t ox = 0; ox < outW; ++ox) {
+                                    const int64_t ix = ox * g.strides[1] - g.padBegin[1] + kx * g.dilations[1];
+                                    if (ix >= 0 && ix < inW)
+                                        row[ox] += weight * (int32_t(line[ix]) - xzp);
+                                }
                             }
-                            for (size_t d = 0; d < spatial && inside; ++d) {
-                                const int64_t pos = oIndex[d] * g.strides[d] - g.padBegin[d] +
-                                                    kIndex[d] * g.dilations[d];
-                                inside = pos >= 0 && pos < spatialIn[d];
-                                offset = offset * spatialIn[d] + pos;
-                            }
-                            columns(c * kernelSize + kk, o) = inside ? int32_t(plane[offset]) - xzp : 0;
                         }
                     }
                 }
+            }
+            return Status::ok();
+        }
+        if (exactInFloat) {
+            std::vector<float> weights(size_t(mg * depth)), columns(size_t(depth * outSize)),
+                sums(size_t(mg * outSize));
+            for (int64_t gi = 0; gi < group; ++gi) {
+                centredWeights(weights.data(), gi);
+                for (int64_t n = 0; n < batch; ++n) {
+                    gatherColumns(x.data<X>() + (n * channels + gi * cg) * inSize, cg, inSize, spatialIn,
+                                  kernel, g, outSize, xzp, columns.data());
+                    denseGemm(GemmBackend::OneDnn, weights.data(), columns.data(), sums.data(), mg,
+                              depth, outSize, ctx.threads());
+                    int32_t *out = acc.mutableData<int32_t>() + (n * outChannels + gi * mg) * outSize;
+                    for (int64_t i = 0; i < mg * outSize; ++i)
+                        out[i] = int32_t(sums[size_t(i)]); // integers already: no rounding
+                }
+            }
+            return Status::ok();
+        }
+        for (int64_t gi = 0; gi < group; ++gi) {
+            IntMatrix weights(mg, depth);
+            centredWeights(weights.data(), gi);
+            IntMatrix columns(depth, outSize);
+            for (int64_t n = 0; n < batch; ++n) {
+                gatherColumns(x.data<X>() + (n * channels + gi * cg) * inSize, cg, inSize, spatialIn,
+                              kernel, g, outSize, xzp, columns.data());
                 Eigen::Map<IntMatrix>(acc.mutableData<int32_t>() + (n * outChannels + gi * mg) * outSize,
                                       mg, outSize)
                     .noalias() = weights * columns;
