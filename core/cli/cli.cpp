@@ -5,6 +5,7 @@
 #include "cli/ops_command.h"
 #include "cli/quantize_command.h"
 #include "cli/run_command.h"
+#include "util/library_versions.h"
 
 #include <ostream>
 
@@ -63,6 +64,9 @@ int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &e
     }
     if (command == "--version") {
         out << "quantscope-cli " << QUANTSCOPE_VERSION << "\n";
+        for (const auto &[library, version] : libraryVersions())
+            if (library != "Quantscope")
+                out << "  " << library << " " << version << "\n";
         return kSuccess;
     }
     if (command == "inspect")
