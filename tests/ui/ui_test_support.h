@@ -1,0 +1,47 @@
+#pragma once
+// Shared by the workbench's QtTest suites: where the fetched models live, a throw-away QSettings
+// store, and a wait for a job controller.
+#include "workbench/job_controller.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QString>
+#include <QTest>
+
+namespace qs::ui::test {
+
+// A PaddleOCR model fetched by `make assets` ("ch_ppocr_mobile_v2.0_cls_infer.onnx", ...).
+inline QString ocrModel(const char *fileName)
+{
+    return QStringLiteral(QS_OCR_DIR "/") + QString::fromUtf8(fileName);
+}
+
+inline QString photosDir() { return QStringLiteral(QS_PHOTOS_DIR); }
+
+// A model of ONNX's backend tests (libonnx-testdata), e.g. "node/test_relu".
+inline QString backendModel(const char *testDir)
+{
+    return QStringLiteral(QS_TESTDATA_DIR "/") + QString::fromUtf8(testDir) + QStringLiteral("/model.onnx");
+}
+
+// Keeps the tests away from the user's settings: QSettings and QStandardPaths go to test
+// locations. Call from initTestCase().
+inline void isolateSettings()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("QuantscopeTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("QuantscopeTests"));
+}
+
+// Waits for `job` to finish (QSignalSpy on finished()); false after `timeoutMs`.
+inline bool waitForJob(JobController &job, int timeoutMs = 300000)
+{
+    if (!job.isRunning())
+        return true;
+    QSignalSpy finished(&job, &JobController::finished);
+    return finished.wait(timeoutMs);
+}
+
+} // namespace qs::ui::test

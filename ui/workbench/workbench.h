@@ -1,0 +1,84 @@
+#pragma once
+// The workbench's shared state, owned by the main window and handed to every page: the open
+// model, the exclusion lists the user builds by clicking (nodes by display name, op types), the
+// selected node, the variants produced or opened, and the messages of the Diagnostics dock.
+// Pages never talk to each other; they change this object and react to its signals.
+
+#include "util/diagnostic.h"
+
+#include <QObject>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace qs {
+class Model;
+}
+
+namespace qs::ui {
+
+class VariantListModel;
+
+struct WorkbenchMessage
+{
+    Severity severity = Severity::Info;
+    QString message;
+    QString node; // display name, empty when about the model or a job
+};
+
+class Workbench : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Workbench(QObject *parent = nullptr);
+    ~Workbench() override;
+
+    // The model every page shows; null before the first successful open.
+    const std::shared_ptr<const Model> &model() const { return m_model; }
+    QString modelPath() const { return m_modelPath; }
+    // Replaces the model: clears exclusions, selection, messages and variants, lists the model's
+    // diagnostics as messages and adds the model itself as the reference variant.
+    void setModel(std::shared_ptr<const Model> model, const QString &path);
+
+    // Exclusions, in the recipe's vocabulary: nodes_to_exclude (display names) and
+    // op_types_to_exclude.
+    bool isNodeExcluded(const QString &node) const { return m_excludedNodes.contains(node); }
+    bool isOpTypeExcluded(const QString &opType) const { return m_excludedOpTypes.contains(opType); }
+    void setNodeExcluded(const QString &node, bool excluded);
+    void setOpTypeExcluded(const QString &opType, bool excluded);
+    void setExclusions(const QStringList &nodes, const QStringList &opTypes);
+    QStringList excludedNodes() const;   // sorted
+    QStringList excludedOpTypes() const; // sorted
+
+    // The node shown in the detail pane and highlighted in the table; -1 for none.
+    int selectedNode() const { return m_selectedNode; }
+    void selectNode(int nodeId);
+    // The node id of a display name, or -1.
+    int nodeIdByName(const QString &displayName) const;
+
+    VariantListModel *variants() const { return m_variants; }
+
+    const QList<WorkbenchMessage> &messages() const { return m_messages; }
+    void addMessage(Severity severity, const QString &message, const QString &node = QString());
+
+signals:
+    void modelChanged();
+    void exclusionsChanged();
+    void nodeSelected(int nodeId);
+    void messageAdded(const qs::ui::WorkbenchMessage &message);
+    void messagesCleared();
+
+private:
+    std::shared_ptr<const Model> m_model;
+    QString m_modelPath;
+    QSet<QString> m_excludedNodes;
+    QSet<QString> m_excludedOpTypes;
+    int m_selectedNode = -1;
+    VariantListModel *m_variants = nullptr;
+    QList<WorkbenchMessage> m_messages;
+};
+
+} // namespace qs::ui
