@@ -1,0 +1,235 @@
+#include "node_detail_pane.h"
+
+#include "workbench/workbench.h"
+
+#include "model/element_type.h"
+#include "model/graph_index.h"
+#include "model/model.h"
+#include "runtime/tensor_io.h"
+
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <qcustomplot.h>
+
+namespace qs::ui {
+
+namespace {
+
+// A node reading hundreds of constants (a Concat of shapes) would make hundreds of plots.
+constexpr int maxConstantViews = 16;
+
+QTreeWidget *makeTree(const QStringList &headers, QWidget *parent)
+{
+    auto *tree = new QTreeWidget(parent);
+    tree->setHeaderLabels(headers);
+    tree->setRootIsDecorated(false);
+    tree->setUniformRowHeights(true);
+    tree->setAlternatingRowColors(true);
+    tree->header()->setStretchLastSection(true);
+    return tree;
+}
+
+QString statsText(const NodeDetailPane::Constant &constant)
+{
+    const QLocale locale;
+    QString text = NodeDetailPane::tr("%1 %2").arg(constant.dtype, constant.shape);
+    if (!constant.error.isEmpty())
+        return NodeDetailPane::tr("%1\n%2").arg(text, constant.error);
+    const TensorStats &stats = constant.stats;
+    if (!stats.valid)
+        return NodeDetailPane::tr("%1\nNo numeric values to summarize.").arg(text);
+    text = NodeDetailPane::tr("%1\nmin %2   max %3   mean %4   std %5")
+               .arg(text, locale.toString(stats.min, 'g', 6), locale.toString(stats.max, 'g', 6),
+                    locale.toString(stats.mean, 'g', 6), locale.toString(stats.stddev, 'g', 6));
+    if (stats.sampled < stats.elements)
+        text = NodeDetailPane::tr("%1\nfrom %2 of %3 values (sampled)")
+                   .arg(text, locale.toString(qlonglong(stats.sampled)),
+                        locale.toString(qlonglong(stats.elements)));
+    if (stats.nonFinite > 0)
+        text = NodeDetailPane::tr("%1\n%2 NaN/Inf values left out")
+                   .arg(text, locale.toString(qlonglong(stats.nonFinite)));
+    return text;
+}
+
+NodeDetailPane::Constant describeConstant(const std::shared_ptr<const Model> &model,
+                                          const std::string &name, const onnx::TensorProto &proto)
+{
+    NodeDetailPane::Constant constant;
+    constant.name = QString::fromStdString(name);
+    const TensorType type = TensorType::fromTensor(proto);
+    constant.dtype = QString::fromUtf8(elementTypeName(type.elementType));
+    constant.shape = QString::fromStdString(type.shapeString());
+    // The core's decoder handles raw_data, typed fields and external data.
+    Result<Tensor> tensor = tensorFromProto(proto, model);
+    if (!tensor)
+        constant.error = QString::fromStdString(tensor.status().message());
+    else
+        constant.stats = computeTensorStats(*tensor);
+    return constant;
+}
+
+} // namespace
+
+NodeDetailPane::NodeDetailPane(Workbench *workbench, QWidget *parent)
+    : QWidget(parent)
+    , m_workbench(workbench)
+{
+    m_title = new QLabel(this);
+    m_title->setTextFormat(Qt::PlainText);
+    m_title->setWordWrap(true);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    m_attributes = makeTree({tr("Attribute"), tr("Value")}, splitter);
+    m_values = makeTree({tr("Kind"), tr("Name"), tr("Element type"), tr("Shape")}, splitter);
+
+    auto *scroll = new QScrollArea(splitter);
+    scroll->setWidgetResizable(true);
+    m_constantBox = new QWidget(scroll);
+    m_constantLayout = new QVBoxLayout(m_constantBox);
+    m_constantLayout->addStretch(1);
+    scroll->setWidget(m_constantBox);
+    splitter->addWidget(m_attributes);
+    splitter->addWidget(m_values);
+    splitter->addWidget(scroll);
+    splitter->setStretchFactor(2, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_title);
+    layout->addWidget(splitter, 1);
+
+    connect(workbench, &Workbench::nodeSelected, this, &NodeDetailPane::showNode);
+    connect(workbench, &Workbench::modelChanged, this, [this] { showNode(-1); });
+    showNode(workbench->selectedNode());
+}
+
+NodeDetailPane::~NodeDetailPane() = default;
+
+void NodeDetailPane::clearConstants()
+{
+    m_constants.clear();
+    m_histograms.clear();
+    // Everything but the trailing stretch.
+    while (m_constantLayout->count() > 1) {
+        QLayoutItem *item = m_constantLayout->takeAt(0);
+        delete item->widget();
+        delete item;
+    }
+}
+
+void NodeDetailPane::showNode(int nodeId)
+{
+    const std::shared_ptr<const Model> &model = m_workbench->model();
+    if (!model || nodeId < 0 || nodeId >= int(model->index().nodes().size()))
+        nodeId = -1;
+    m_nodeId = nodeId;
+    m_attributes->clear();
+    m_values->clear();
+    clearConstants();
+    if (nodeId < 0) {
+        m_title->setText(tr("Select a node in the table to see its details."));
+        return;
+    }
+
+    const GraphIndex &index = model->index();
+    const NodeInfo &node = index.nodes()[size_t(nodeId)];
+    const QString path = QString::fromStdString(index.graphs()[size_t(node.graph)].path);
+    const QString domain = node.domain.empty() ? QStringLiteral("ai.onnx")
+                                               : QString::fromStdString(node.domain);
+    m_title->setText(tr("%1 (%2, %3 opset %4)%5")
+                         .arg(QString::fromStdString(node.displayName),
+                              QString::fromStdString(node.opType), domain)
+                         .arg(node.opsetVersion)
+                         .arg(path.isEmpty() ? QString() : tr("\nin subgraph %1").arg(path)));
+
+    for (const AttributeSummary &attribute : node.attributes) {
+        new QTreeWidgetItem(m_attributes, {QString::fromStdString(attribute.name),
+                                           QString::fromStdString(attribute.value)});
+    }
+    auto addValue = [this](const QString &kind, const ValueRef &value) {
+        const QString type = value.type.elementType == 0
+                                 ? tr("?")
+                                 : QString::fromUtf8(elementTypeName(value.type.elementType));
+        new QTreeWidgetItem(m_values, {kind,
+                                       value.name.empty() ? tr("(omitted)")
+                                                          : QString::fromStdString(value.name),
+                                       type, QString::fromStdString(value.type.shapeString())});
+    };
+    for (const ValueRef &input : node.inputs)
+        addValue(tr("input"), input);
+    for (const ValueRef &output : node.outputs)
+        addValue(tr("output"), output);
+
+    // Constant inputs; a Constant node shows the tensor it produces.
+    std::vector<std::string> names;
+    for (const ValueRef &input : node.inputs)
+        names.push_back(input.name);
+    if (node.opType == "Constant" && node.domain.empty()) {
+        for (const ValueRef &output : node.outputs)
+            names.push_back(output.name);
+    }
+    for (const std::string &name : names) {
+        if (name.empty())
+            continue;
+        const onnx::TensorProto *proto = index.constantTensor(node.graph, name);
+        if (!proto)
+            continue;
+        m_constants.append(describeConstant(model, name, *proto));
+        if (m_constants.size() <= maxConstantViews)
+            addConstantView(m_constants.back());
+    }
+    if (m_constants.size() > maxConstantViews) {
+        auto *more = new QLabel(tr("%1 more constant inputs are not shown.")
+                                    .arg(m_constants.size() - maxConstantViews),
+                                m_constantBox);
+        m_constantLayout->insertWidget(m_constantLayout->count() - 1, more);
+    }
+}
+
+void NodeDetailPane::addConstantView(const Constant &constant)
+{
+    auto *box = new QGroupBox(constant.name, m_constantBox);
+    auto *layout = new QVBoxLayout(box);
+    auto *label = new QLabel(statsText(constant), box);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(label);
+
+    const TensorStats &stats = constant.stats;
+    if (stats.valid && stats.elements > 1) {
+        auto *plot = new QCustomPlot(box);
+        plot->setMinimumHeight(140);
+        auto *bars = new QCPBars(plot->xAxis, plot->yAxis);
+        bars->setPen(Qt::NoPen);
+        bars->setBrush(QColor(70, 130, 180));
+        // A constant tensor (all values equal) gets a single bar of width 1.
+        const double width = stats.binWidth() > 0 ? stats.binWidth() : 1.0;
+        bars->setWidth(width);
+        QVector<double> keys;
+        QVector<double> counts;
+        double highest = 0;
+        for (size_t i = 0; i < stats.histogram.size(); ++i) {
+            keys.append(stats.min + (double(i) + 0.5) * width);
+            counts.append(double(stats.histogram[i]));
+            highest = std::max(highest, counts.back());
+        }
+        bars->setData(keys, counts, true);
+        plot->xAxis->setLabel(tr("value"));
+        plot->yAxis->setLabel(tr("count"));
+        plot->xAxis->setRange(stats.min, stats.min + width * double(stats.histogram.size()));
+        plot->yAxis->setRange(0, std::max(1.0, highest * 1.05));
+        plot->replot(QCustomPlot::rpQueuedReplot);
+        layout->addWidget(plot);
+        m_histograms.append(plot);
+    }
+    m_constantLayout->insertWidget(m_constantLayout->count() - 1, box);
+}
+
+} // namespace qs::ui

@@ -1,0 +1,83 @@
+#pragma once
+// The node table: one row per node of the open model (subgraphs included, in GraphIndex order,
+// so row == node id), and the proxy the view shows, filtered by the search box. Rows are read
+// from the GraphIndex on demand: the model stays cheap with tens of thousands of nodes.
+
+#include <QAbstractTableModel>
+#include <QRegularExpression>
+#include <QSortFilterProxyModel>
+#include <QStringList>
+
+namespace qs::ui {
+
+class Workbench;
+
+class NodeTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        IndexColumn,
+        NameColumn,
+        OpTypeColumn,
+        DomainColumn,
+        InputsColumn,
+        OutputsColumn,
+        OutputShapeColumn,
+        ParamsColumn,
+        MacsColumn,
+        SubgraphColumn,
+        ExcludeColumn,
+        ColumnCount
+    };
+    // Numbers for the numeric columns, the display text otherwise: the proxy sorts by it.
+    static constexpr int SortRole = Qt::UserRole + 1;
+
+    explicit NodeTableModel(Workbench *workbench, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    bool setData(const QModelIndex &index, const QVariant &value, int role) override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    // The search keys of a row, kept as QStrings so that filtering does not convert per row.
+    const QString &displayName(int row) const { return m_names.at(row); }
+    const QString &opType(int row) const { return m_opTypes.at(row); }
+
+private:
+    void rebuild();
+    void exclusionsChanged();
+
+    Workbench *m_workbench;
+    QStringList m_names;
+    QStringList m_opTypes;
+};
+
+// Matches the display name or the op type, case-insensitively: as a regular expression when the
+// text is a valid one ("^(Relu|Sigmoid)$"), else as a plain substring ("Conv(").
+class NodeFilterProxy : public QSortFilterProxyModel
+{
+    Q_OBJECT
+
+public:
+    explicit NodeFilterProxy(QObject *parent = nullptr);
+
+    void setFilterText(const QString &text);
+    QString filterText() const { return m_text; }
+    // True when the text is used as a regular expression (the search box shows which).
+    bool isRegex() const { return m_useRegex; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    QString m_text;
+    QRegularExpression m_regex;
+    bool m_useRegex = false;
+};
+
+} // namespace qs::ui
