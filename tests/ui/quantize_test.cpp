@@ -1,0 +1,566 @@
+// The Quantize page on PaddleOCR's cls model: every recipe field round-trips through the widgets
+// (tri-states included), the exclusion lists mirror the Workbench both ways, the calibration
+// preview and preprocessing summary, recipe files, and real quantize jobs (dynamic, static on
+// photos, FP16, cancelled, refused before starting).
+#include "data/image_decoder.h"
+#include "model/graph_index.h"
+#include "model/model.h"
+#include "quant/recipe_io.h"
+#include "quantize/calibration_panel.h"
+#include "quantize/exclusion_panel.h"
+#include "quantize/quantize_options.h"
+#include "quantize/quantize_page.h"
+#include "quantize/recipe_fields.h"
+#include "ui_test_support.h"
+#include "workbench/job_controller.h"
+#include "workbench/variant_list_model.h"
+#include "workbench/workbench.h"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStringListModel>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+using namespace qs;
+using namespace qs::ui;
+
+namespace {
+
+const char *const kClsModel = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
+
+QString recipeText(const quantscope::Recipe &recipe)
+{
+    return QString::fromStdString(recipeToText(recipe));
+}
+
+bool sameRecipe(const quantscope::Recipe &a, const quantscope::Recipe &b)
+{
+    return google::protobuf::util::MessageDifferencer::Equals(a, b);
+}
+
+int countOpType(const Model &model, const std::string &opType)
+{
+    int count = 0;
+    for (const NodeInfo &node : model.index().nodes())
+        count += node.opType == opType;
+    return count;
+}
+
+bool hasMessage(const Workbench &workbench, Severity severity, const QString &part)
+{
+    for (const WorkbenchMessage &message : workbench.messages())
+        if (message.severity == severity && message.message.contains(part))
+            return true;
+    return false;
+}
+
+int imageCount(const QString &folder)
+{
+    int count = 0;
+    for (const QFileInfo &file : QDir(folder).entryInfoList(QDir::Files))
+        count += isImageFile(file.fileName().toStdString());
+    return count;
+}
+
+} // namespace
+
+class QuantizeTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    // A Workbench with the cls model open and a page on it, fresh per test.
+    struct Fixture
+    {
+        Workbench workbench;
+        std::unique_ptr<QuantizePage> page;
+        QList<std::shared_ptr<QAbstractItemModelTester>> testers;
+
+        explicit Fixture(const std::shared_ptr<const Model> &model)
+        {
+            workbench.setModel(model, test::ocrModel(kClsModel));
+            page = std::make_unique<QuantizePage>(&workbench);
+            // Every item model the page created: the lists, the preview, the completers.
+            testers.append(tester(page->exclusionPanel()->nodeList()->model()));
+            testers.append(tester(page->exclusionPanel()->opTypeList()->model()));
+            testers.append(tester(page->calibrationPanel()->previewList()->model()));
+            for (QStringListModel *completions : page->findChildren<QStringListModel *>())
+                testers.append(tester(completions));
+            testers.append(tester(workbench.variants()));
+        }
+        static std::shared_ptr<QAbstractItemModelTester> tester(QAbstractItemModel *model)
+        {
+            return std::make_shared<QAbstractItemModelTester>(
+                model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        }
+        quantscope::Recipe recipeWithPaths(const QString &output) const
+        {
+            quantscope::Recipe recipe;
+            recipe.set_input_model(workbench.modelPath().toStdString());
+            recipe.set_output_model(output.toStdString());
+            return recipe;
+        }
+    };
+
+    std::shared_ptr<const Model> m_model;
+    QString m_node0;
+    QString m_node1;
+    QString m_lastNode;
+
+private slots:
+    void initTestCase()
+    {
+        test::isolateSettings();
+        auto model = Model::load(test::ocrModel(kClsModel).toStdString());
+        QVERIFY2(model, model.status().message().c_str());
+        m_model = *model;
+        const auto &nodes = m_model->index().nodes();
+        QVERIFY(nodes.size() > 3);
+        m_node0 = QString::fromStdString(nodes[0].displayName);
+        m_node1 = QString::fromStdString(nodes[1].displayName);
+        m_lastNode = QString::fromStdString(nodes.back().displayName);
+    }
+
+    void recipeRoundTrip_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("dynamic, all defaults") << "mode: QUANT_MODE_DYNAMIC";
+        QTest::newRow("dynamic, every int8 option")
+            << "mode: QUANT_MODE_DYNAMIC weight_type: QUANT_TYPE_UINT8 per_channel: true "
+               "reduce_range: false symmetric_weights: true op_types_to_quantize: 'MatMul' "
+               "op_types_to_quantize: 'Conv' nodes_to_quantize: '$NODE1'";
+        QTest::newRow("static, everything set")
+            << "mode: QUANT_MODE_STATIC format: QUANT_FORMAT_QOPERATOR "
+               "weight_type: QUANT_TYPE_INT8 activation_type: QUANT_TYPE_INT8 "
+               "reduce_range: true symmetric_activations: true symmetric_weights: false "
+               "nodes_to_exclude: '$NODE0' nodes_to_exclude: '$LAST' "
+               "op_types_to_exclude: 'Softmax' "
+               "calibration { data_dir: '/tmp/calib' method: CALIBRATION_METHOD_ENTROPY "
+               "max_samples: 7 moving_average: true averaging_constant: 0.02 percentile: 99.99 "
+               "num_bins: 1024 num_quantized_bins: 64 preprocessing { height: 48 width: 192 "
+               "pixel_range: PIXEL_RANGE_0_255 mean: 0.485 mean: 0.456 mean: 0.406 std: 0.229 "
+               "bgr: true layout: TENSOR_LAYOUT_NHWC } }";
+        QTest::newRow("static, percentile, defaults elsewhere")
+            << "mode: QUANT_MODE_STATIC format: QUANT_FORMAT_QDQ "
+               "calibration { method: CALIBRATION_METHOD_PERCENTILE percentile: 99.999 "
+               "preprocessing { pixel_range: PIXEL_RANGE_0_1 layout: TENSOR_LAYOUT_NCHW } }";
+        QTest::newRow("fp16, every option")
+            << "mode: QUANT_MODE_FP16 fp16 { keep_io_types: true op_block_list: 'Resize' "
+               "op_block_list: 'TopK' node_block_list: '$NODE1' min_positive_val: 1e-06 "
+               "max_finite_val: 60000 }";
+    }
+
+    void recipeRoundTrip()
+    {
+        QFETCH(QString, text);
+        text.replace(QStringLiteral("$NODE0"), m_node0)
+            .replace(QStringLiteral("$NODE1"), m_node1)
+            .replace(QStringLiteral("$LAST"), m_lastNode);
+        Fixture f(m_model);
+        auto parsed = parseRecipe(text.toStdString(), "test row");
+        QVERIFY2(parsed, parsed.status().message().c_str());
+        quantscope::Recipe expected = f.recipeWithPaths(QDir::temp().filePath("out.onnx"));
+        expected.MergeFrom(*parsed);
+        // Workbench lists are sorted; keep the recipe's in the same order.
+        QStringList nodes = recipe_fields::toStringList(expected.nodes_to_exclude());
+        nodes.sort();
+        recipe_fields::setList(*expected.mutable_nodes_to_exclude(), nodes);
+
+        // From a page showing something else, so that every field has to be set.
+        quantscope::Recipe other = f.recipeWithPaths(QDir::temp().filePath("other.onnx"));
+        auto busy = parseRecipe("mode: QUANT_MODE_STATIC per_channel: true reduce_range: false "
+                                "symmetric_weights: true op_types_to_quantize: 'Gemm' "
+                                "calibration { max_samples: 3 num_bins: 9 percentile: 50 "
+                                "preprocessing { mean: 1 } } "
+                                "fp16 { keep_io_types: true max_finite_val: 5 }",
+                                "other");
+        QVERIFY(busy);
+        other.MergeFrom(*busy);
+        f.page->applyRecipe(other);
+        QVERIFY2(sameRecipe(f.page->currentRecipe(), other),
+                 qPrintable(recipeText(f.page->currentRecipe())));
+
+        f.page->applyRecipe(expected);
+        const quantscope::Recipe actual = f.page->currentRecipe();
+        QVERIFY2(sameRecipe(actual, expected),
+                 qPrintable(QStringLiteral("expected:\n%1\nactual:\n%2")
+                                .arg(recipeText(expected), recipeText(actual))));
+        // The exclusions went to the Workbench, not only into the widgets.
+        QCOMPARE(f.workbench.excludedNodes(), nodes);
+        QCOMPARE(f.workbench.excludedOpTypes(),
+                 recipe_fields::toStringList(expected.op_types_to_exclude()));
+        QCOMPARE(f.page->outputPath(), QDir::temp().filePath("out.onnx"));
+    }
+
+    void triStatesShowDefaultOnOff()
+    {
+        Fixture f(m_model);
+        auto *reduce = f.page->findChild<QComboBox *>(QStringLiteral("reduceRange"));
+        auto *symmetric = f.page->findChild<QComboBox *>(QStringLiteral("symmetricWeights"));
+        QVERIFY(reduce && symmetric);
+        quantscope::Recipe recipe = f.recipeWithPaths(QString());
+        recipe.set_mode(quantscope::QUANT_MODE_STATIC);
+        f.page->applyRecipe(recipe);
+        QCOMPARE(reduce->currentData().toInt(), -1);
+        QVERIFY(!f.page->currentRecipe().has_reduce_range());
+        QVERIFY(!f.page->currentRecipe().has_symmetric_weights());
+        recipe.set_reduce_range(false);
+        recipe.set_symmetric_weights(true);
+        f.page->applyRecipe(recipe);
+        QCOMPARE(reduce->currentData().toInt(), 0);
+        QCOMPARE(symmetric->currentData().toInt(), 1);
+        // The user picks "On" for reduce range and "Default" for symmetric weights.
+        reduce->setCurrentIndex(reduce->findData(1));
+        symmetric->setCurrentIndex(symmetric->findData(-1));
+        const quantscope::Recipe read = f.page->currentRecipe();
+        QVERIFY(read.has_reduce_range() && read.reduce_range());
+        QVERIFY(!read.has_symmetric_weights());
+    }
+
+    void exclusionsMirrorTheWorkbench()
+    {
+        Fixture f(m_model);
+        QListWidget *nodeList = f.page->exclusionPanel()->nodeList();
+        QListWidget *opTypeList = f.page->exclusionPanel()->opTypeList();
+
+        // Ticked elsewhere (the inspector) -> shown here and in the recipe.
+        f.workbench.setNodeExcluded(m_node1, true);
+        f.workbench.setOpTypeExcluded(QStringLiteral("Softmax"), true);
+        QCOMPARE(nodeList->count(), 1);
+        QCOMPARE(nodeList->item(0)->text(), m_node1);
+        QCOMPARE(opTypeList->count(), 1);
+        quantscope::Recipe recipe = f.page->currentRecipe();
+        QCOMPARE(recipe_fields::toStringList(recipe.nodes_to_exclude()), QStringList{m_node1});
+        QCOMPARE(recipe_fields::toStringList(recipe.op_types_to_exclude()),
+                 QStringList{QStringLiteral("Softmax")});
+
+        // From a recipe -> the Workbench.
+        recipe.clear_nodes_to_exclude();
+        recipe.add_nodes_to_exclude(m_node0.toStdString());
+        recipe.clear_op_types_to_exclude();
+        f.page->applyRecipe(recipe);
+        QCOMPARE(f.workbench.excludedNodes(), QStringList{m_node0});
+        QVERIFY(f.workbench.excludedOpTypes().isEmpty());
+        QCOMPARE(nodeList->count(), 1);
+        QCOMPARE(opTypeList->count(), 0);
+
+        // The Add field and the Remove button edit the Workbench.
+        QVERIFY(f.page->exclusionPanel()->addNode(m_lastNode));
+        QVERIFY(f.page->exclusionPanel()->addOpType(QStringLiteral("Conv")));
+        QVERIFY(f.workbench.isNodeExcluded(m_lastNode));
+        QVERIFY(f.workbench.isOpTypeExcluded(QStringLiteral("Conv")));
+        QSignalSpy failed(f.page.get(), &QuantizePage::failed);
+        QVERIFY(!f.page->exclusionPanel()->addNode(QStringLiteral("no_such_node")));
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(failed.first().first().toString().contains(QStringLiteral("no_such_node")));
+        QVERIFY(hasMessage(f.workbench, Severity::Error, QStringLiteral("no_such_node")));
+        QVERIFY(!f.workbench.isNodeExcluded(QStringLiteral("no_such_node")));
+
+        const auto items = nodeList->findItems(m_node0, Qt::MatchExactly);
+        QCOMPARE(items.size(), 1);
+        items.first()->setSelected(true);
+        auto *remove = f.page->findChild<QPushButton *>(QStringLiteral("excludedNodesRemove"));
+        QVERIFY(remove);
+        QVERIFY(remove->isEnabled());
+        remove->click();
+        QCOMPARE(f.workbench.excludedNodes(), QStringList{m_lastNode});
+        QCOMPARE(recipe_fields::toStringList(f.page->currentRecipe().nodes_to_exclude()),
+                 QStringList{m_lastNode});
+    }
+
+    void fp16NodeBlockListFollowsExclusions()
+    {
+        Fixture f(m_model);
+        f.workbench.setNodeExcluded(m_node0, true);
+        f.page->options()->setMode(quantscope::QUANT_MODE_FP16);
+        QCOMPARE(recipe_fields::toStringList(f.page->currentRecipe().fp16().node_block_list()),
+                 QStringList{m_node0});
+        f.workbench.setNodeExcluded(m_node1, true);
+        f.workbench.setNodeExcluded(m_node0, false);
+        QCOMPARE(recipe_fields::toStringList(f.page->currentRecipe().fp16().node_block_list()),
+                 QStringList{m_node1});
+    }
+
+    void modeSetsDefaultOutputAndVisibleOptions()
+    {
+        Fixture f(m_model);
+        const QFileInfo model(test::ocrModel(kClsModel));
+        const QString stem = model.dir().filePath(model.completeBaseName());
+        QCOMPARE(f.page->outputPath(), stem + QStringLiteral("_int8_dynamic.onnx"));
+        QVERIFY(f.page->calibrationPanel()->isHidden());
+        QVERIFY(!f.page->findChild<QComboBox *>(QStringLiteral("format"))->isEnabled());
+        f.page->options()->setMode(quantscope::QUANT_MODE_STATIC);
+        QCOMPARE(f.page->outputPath(), stem + QStringLiteral("_int8_static.onnx"));
+        QVERIFY(!f.page->calibrationPanel()->isHidden());
+        QVERIFY(f.page->findChild<QComboBox *>(QStringLiteral("format"))->isEnabled());
+        f.page->options()->setMode(quantscope::QUANT_MODE_FP16);
+        QCOMPARE(f.page->outputPath(), stem + QStringLiteral("_fp16.onnx"));
+        QVERIFY(f.page->calibrationPanel()->isHidden());
+        QVERIFY(
+            f.page->findChild<QComboBox *>(QStringLiteral("format"))->parentWidget()->isHidden());
+        // The user's own path survives mode changes.
+        f.page->setOutputPath(QStringLiteral("/tmp/mine.onnx"));
+        f.page->options()->setMode(quantscope::QUANT_MODE_DYNAMIC);
+        QCOMPARE(f.page->outputPath(), QStringLiteral("/tmp/mine.onnx"));
+    }
+
+    void preprocessingSummarySaysWhatHappens()
+    {
+        Fixture f(m_model);
+        quantscope::Recipe recipe = f.recipeWithPaths(QString());
+        recipe.set_mode(quantscope::QUANT_MODE_STATIC);
+        auto *prep = recipe.mutable_calibration()->mutable_preprocessing();
+        prep->set_height(640);
+        prep->set_width(640);
+        for (const float v : {0.485f, 0.456f, 0.406f})
+            prep->add_mean(v);
+        for (const float v : {0.229f, 0.224f, 0.225f})
+            prep->add_std(v);
+        prep->set_bgr(true);
+        f.page->applyRecipe(recipe);
+        QCOMPARE(f.page->calibrationPanel()->summary(),
+                 QStringLiteral("resize to 640x640, scale to [0,1], subtract mean (0.485, 0.456, "
+                                "0.406), divide by std (0.229, 0.224, 0.225), BGR, NCHW"));
+        // Edited in the widgets -> the summary follows.
+        f.page->findChild<QSpinBox *>(QStringLiteral("prepHeight"))->setValue(0);
+        f.page->findChild<QSpinBox *>(QStringLiteral("prepWidth"))->setValue(0);
+        auto *range = f.page->findChild<QComboBox *>(QStringLiteral("prepPixelRange"));
+        range->setCurrentIndex(range->findData(quantscope::PIXEL_RANGE_0_255));
+        f.page->findChild<QLineEdit *>(QStringLiteral("prepMean"))->clear();
+        f.page->findChild<QLineEdit *>(QStringLiteral("prepStd"))->clear();
+        QCOMPARE(f.page->calibrationPanel()->summary(),
+                 QStringLiteral("resize to the model's input size, keep [0,255], BGR, NCHW"));
+        // Bad numbers are refused before a job starts, naming the field.
+        f.page->findChild<QLineEdit *>(QStringLiteral("prepStd"))->setText(QStringLiteral("1, x"));
+        QVERIFY(f.page->calibrationPanel()->validate().contains(QStringLiteral("1, x")));
+    }
+
+    void calibrationPreviewShowsImagesOrFiles()
+    {
+        Fixture f(m_model);
+        CalibrationPanel *panel = f.page->calibrationPanel();
+        QSignalSpy updated(panel, &CalibrationPanel::previewUpdated);
+        f.page->setCalibrationFolder(test::photosDir());
+        QVERIFY(updated.wait(60000));
+        const int images = imageCount(test::photosDir());
+        QVERIFY(images > 0);
+        QListWidget *preview = panel->previewList();
+        QCOMPARE(preview->count(), std::min(images, int(CalibrationPanel::kPreviewImages)));
+        for (int row = 0; row < preview->count(); ++row) {
+            QVERIFY(!preview->item(row)->text().isEmpty());
+            QVERIFY2(!preview->item(row)->icon().isNull(), qPrintable(preview->item(row)->text()));
+        }
+
+        // A tensor folder lists its files, without thumbnails.
+        QTemporaryDir tensors;
+        for (const char *name : {"b.pb", "a.npy"}) {
+            QFile file(tensors.filePath(QString::fromLatin1(name)));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+        }
+        f.page->setCalibrationFolder(tensors.path());
+        QVERIFY(updated.wait(60000));
+        QCOMPARE(preview->count(), 2);
+        QCOMPARE(preview->item(0)->text(), QStringLiteral("a.npy"));
+        QVERIFY(preview->item(0)->icon().isNull());
+
+        f.page->setCalibrationFolder(tensors.filePath(QStringLiteral("missing")));
+        QVERIFY(updated.wait(60000));
+        QCOMPARE(preview->count(), 0);
+    }
+
+    void dynamicJobAddsAVariant()
+    {
+        Fixture f(m_model);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("cls_dynamic.onnx"));
+        f.page->setOutputPath(out);
+        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
+        f.page->startQuantize();
+        QVERIFY(f.page->job()->isRunning());
+        QVERIFY(f.page->findChild<QPushButton *>(QStringLiteral("cancelButton"))->isEnabled());
+        QVERIFY(test::waitForJob(*f.page->job()));
+        QCOMPARE(quantized.count(), 1);
+        QCOMPARE(quantized.first().first().toString(), out);
+        QVERIFY(QFileInfo::exists(out));
+        QCOMPARE(f.workbench.variants()->rowCount(), 2);
+        const Variant &variant = f.workbench.variants()->at(1);
+        QCOMPARE(variant.path, out);
+        QCOMPARE(variant.kind, QStringLiteral("INT8 dynamic"));
+        QCOMPARE(variant.sizeBytes, QFileInfo(out).size());
+        QVERIFY(variant.sizeBytes > 0);
+        QVERIFY(hasMessage(f.workbench, Severity::Info, QStringLiteral("nodes quantized")));
+        QVERIFY(f.page->findChild<QPushButton *>(QStringLiteral("quantizeButton"))->isEnabled());
+    }
+
+    void staticJobOnPhotos()
+    {
+        Fixture f(m_model);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("cls_static.onnx"));
+        quantscope::Recipe recipe = f.recipeWithPaths(out);
+        recipe.set_mode(quantscope::QUANT_MODE_STATIC);
+        recipe.mutable_calibration()->set_data_dir(test::photosDir().toStdString());
+        recipe.mutable_calibration()->set_max_samples(2);
+        recipe.mutable_calibration()->mutable_preprocessing()->set_height(48);
+        recipe.mutable_calibration()->mutable_preprocessing()->set_width(192);
+        f.page->applyRecipe(recipe);
+        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
+        QSignalSpy progress(f.page->job(), &JobController::progressChanged);
+        f.page->startQuantize();
+        QVERIFY(test::waitForJob(*f.page->job()));
+        QVERIFY2(quantized.count() == 1, qPrintable(f.workbench.messages().last().message));
+        QVERIFY(progress.count() > 0);
+        QCOMPARE(f.workbench.variants()->rowCount(), 2);
+        QCOMPARE(f.workbench.variants()->at(1).kind, QStringLiteral("INT8 static QDQ"));
+        QCOMPARE(f.workbench.variants()->at(1).sizeBytes, QFileInfo(out).size());
+        auto written = Model::load(out.toStdString());
+        QVERIFY2(written, written.status().message().c_str());
+        QVERIFY(countOpType(**written, "QuantizeLinear") > 0);
+        QVERIFY(hasMessage(f.workbench, Severity::Info, QStringLiteral("calibrated on 2 samples")));
+    }
+
+    void fp16JobAddsAVariant()
+    {
+        Fixture f(m_model);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("cls_fp16.onnx"));
+        f.page->options()->setMode(quantscope::QUANT_MODE_FP16);
+        f.page->setOutputPath(out);
+        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
+        f.page->startQuantize();
+        QVERIFY(test::waitForJob(*f.page->job()));
+        QCOMPARE(quantized.count(), 1);
+        QCOMPARE(f.workbench.variants()->rowCount(), 2);
+        QCOMPARE(f.workbench.variants()->at(1).kind, QStringLiteral("FP16"));
+        QCOMPARE(f.workbench.variants()->at(1).path, out);
+        QVERIFY(QFileInfo(out).size() < qint64(m_model->fileBytes()));
+    }
+
+    void cancelledJobLeavesNoFile()
+    {
+        Fixture f(m_model);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("cls_cancelled.onnx"));
+        quantscope::Recipe recipe = f.recipeWithPaths(out);
+        recipe.set_mode(quantscope::QUANT_MODE_STATIC);
+        recipe.mutable_calibration()->set_data_dir(test::photosDir().toStdString());
+        recipe.mutable_calibration()->set_max_samples(0); // every photo
+        recipe.mutable_calibration()->set_method(quantscope::CALIBRATION_METHOD_ENTROPY);
+        recipe.mutable_calibration()->mutable_preprocessing()->set_height(48);
+        recipe.mutable_calibration()->mutable_preprocessing()->set_width(192);
+        f.page->applyRecipe(recipe);
+        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
+        QSignalSpy failed(f.page.get(), &QuantizePage::failed);
+        QSignalSpy finished(f.page->job(), &JobController::finished);
+        f.page->startQuantize();
+        QVERIFY(f.page->job()->isRunning());
+        f.page->findChild<QPushButton *>(QStringLiteral("cancelButton"))->click();
+        QVERIFY(test::waitForJob(*f.page->job()));
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(finished.first().at(1).toBool(), true);
+        QCOMPARE(quantized.count(), 0);
+        QCOMPARE(failed.count(), 0); // a cancel is not an error
+        QVERIFY(hasMessage(f.workbench, Severity::Info, QStringLiteral("cancelled")));
+        QVERIFY(!QFileInfo::exists(out));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+                 QStringList());
+        QCOMPARE(f.workbench.variants()->rowCount(), 1);
+    }
+
+    void badSettingsStartNoJob()
+    {
+        Fixture f(m_model);
+        QTemporaryDir dir;
+        f.page->setOutputPath(dir.filePath(QStringLiteral("never.onnx")));
+        QSignalSpy failed(f.page.get(), &QuantizePage::failed);
+        QSignalSpy started(f.page->job(), &JobController::started);
+
+        f.page->options()->setMode(quantscope::QUANT_MODE_STATIC);
+        const QString missing = dir.filePath(QStringLiteral("no_such_folder"));
+        f.page->setCalibrationFolder(missing);
+        f.page->startQuantize();
+        QVERIFY(!f.page->job()->isRunning());
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(failed.last().first().toString().contains(missing));
+        QVERIFY(hasMessage(f.workbench, Severity::Error, missing));
+
+        // No output path.
+        f.page->setCalibrationFolder(test::photosDir());
+        f.page->findChild<QLineEdit *>(QStringLiteral("outputPath"))->clear();
+        f.page->startQuantize();
+        QCOMPARE(failed.count(), 2);
+
+        // A setting core refuses (int8 activations with uint8 weights), named before starting.
+        f.page->setOutputPath(dir.filePath(QStringLiteral("never.onnx")));
+        quantscope::Recipe recipe = f.page->currentRecipe();
+        recipe.set_activation_type(quantscope::QUANT_TYPE_INT8);
+        recipe.set_weight_type(quantscope::QUANT_TYPE_UINT8);
+        f.page->applyRecipe(recipe);
+        f.page->startQuantize();
+        QCOMPARE(failed.count(), 3);
+        QVERIFY(failed.last().first().toString().contains(QStringLiteral("uint8 weights")));
+
+        // No model open.
+        Workbench empty;
+        QuantizePage page(&empty);
+        QSignalSpy emptyFailed(&page, &QuantizePage::failed);
+        page.startQuantize();
+        QCOMPARE(emptyFailed.count(), 1);
+        QVERIFY(hasMessage(empty, Severity::Error, QString()));
+
+        QCOMPARE(started.count(), 0);
+        QVERIFY(QDir(dir.path()).isEmpty());
+    }
+
+    void recipeFileRoundTrip()
+    {
+        Fixture f(m_model);
+        QTemporaryDir dir;
+        quantscope::Recipe recipe = f.recipeWithPaths(dir.filePath(QStringLiteral("out.onnx")));
+        auto parsed = parseRecipe("mode: QUANT_MODE_STATIC per_channel: true reduce_range: false "
+                                  "op_types_to_exclude: 'Softmax' calibration { max_samples: 5 "
+                                  "method: CALIBRATION_METHOD_PERCENTILE percentile: 99.9 "
+                                  "preprocessing { height: 48 width: 192 mean: 0.5 std: 0.5 } }",
+                                  "test");
+        QVERIFY(parsed);
+        recipe.MergeFrom(*parsed);
+        recipe.add_nodes_to_exclude(m_node1.toStdString());
+        f.page->applyRecipe(recipe);
+        const QString path = dir.filePath(QStringLiteral("saved.textproto"));
+        QVERIFY(f.page->saveRecipeFile(path));
+        QVERIFY(QFileInfo::exists(path));
+
+        Fixture other(m_model);
+        QVERIFY(other.page->loadRecipeFile(path));
+        QVERIFY2(sameRecipe(other.page->currentRecipe(), recipe),
+                 qPrintable(recipeText(other.page->currentRecipe())));
+        QCOMPARE(other.workbench.excludedNodes(), QStringList{m_node1});
+
+        // A broken file: the error names the file and the problem; nothing changes.
+        const QString broken = dir.filePath(QStringLiteral("broken.textproto"));
+        QFile file(broken);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("mode: QUANT_MODE_NOPE\n");
+        file.close();
+        QSignalSpy failed(other.page.get(), &QuantizePage::failed);
+        QVERIFY(!other.page->loadRecipeFile(broken));
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(failed.first().first().toString().contains(broken));
+        QVERIFY(failed.first().first().toString().contains(QStringLiteral("QUANT_MODE_NOPE")));
+        QVERIFY(sameRecipe(other.page->currentRecipe(), recipe));
+    }
+};
+
+QTEST_MAIN(QuantizeTest)
+#include "quantize_test.moc"

@@ -1,0 +1,419 @@
+#include "calibration_panel.h"
+
+#include "data/image_decoder.h"
+#include "quant/calibration/calibrator.h"
+#include "recipe_fields.h"
+#include "workbench/settings.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPixmap>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace qs::ui {
+
+using namespace recipe_fields;
+
+namespace {
+
+constexpr QSize kThumbnailSize(112, 84);
+
+QImage thumbnail(const QString &path)
+{
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    const QSize size = reader.size();
+    // Decoding at the thumbnail's size keeps a folder of 12-megapixel photos cheap.
+    if (size.isValid())
+        reader.setScaledSize(size.scaled(kThumbnailSize, Qt::KeepAspectRatio));
+    return reader.read();
+}
+
+} // namespace
+
+FolderPreview loadFolderPreview(const QString &folder, int maxImages, int maxFiles)
+{
+    FolderPreview preview;
+    preview.folder = folder;
+    const QDir dir(folder);
+    preview.exists = !folder.isEmpty() && dir.exists();
+    if (!preview.exists)
+        return preview;
+    const QFileInfoList entries
+        = dir.entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    QFileInfoList images;
+    for (const QFileInfo &entry : entries)
+        if (entry.isFile() && isImageFile(entry.fileName().toStdString()))
+            images.append(entry);
+    preview.images = !images.isEmpty();
+    const QFileInfoList &shown = preview.images ? images : entries;
+    preview.total = int(shown.size());
+    const int limit = preview.images ? maxImages : maxFiles;
+    for (int i = 0; i < std::min<int>(limit, int(shown.size())); ++i) {
+        FolderPreview::Item item;
+        item.name = shown[i].fileName();
+        if (preview.images)
+            item.thumbnail = thumbnail(shown[i].absoluteFilePath());
+        preview.items.append(item);
+    }
+    return preview;
+}
+
+CalibrationPanel::CalibrationPanel(QWidget *parent)
+    : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(createDataGroup());
+    layout->addWidget(createMethodGroup());
+    layout->addWidget(createPreprocessingGroup());
+    connect(&m_previewWatcher, &QFutureWatcherBase::finished, this, [this] {
+        const FolderPreview preview = m_previewWatcher.result();
+        if (preview.folder == m_previewFolder) // a later folder's listing is on its way
+            showPreview(preview);
+    });
+    updateEnabled();
+    updateSummary();
+}
+
+CalibrationPanel::~CalibrationPanel() = default;
+
+QWidget *CalibrationPanel::createDataGroup()
+{
+    auto *group = new QGroupBox(tr("Calibration data"), this);
+    auto *layout = new QVBoxLayout(group);
+    auto *row = new QHBoxLayout;
+    m_folder = new QLineEdit(group);
+    m_folder->setObjectName(QStringLiteral("calibrationFolder"));
+    m_folder->setPlaceholderText(tr("A folder of images, .npy / .pb tensors or sample folders"));
+    auto *browse = new QPushButton(tr("Browse..."), group);
+    row->addWidget(new QLabel(tr("Folder:"), group));
+    row->addWidget(m_folder, 1);
+    row->addWidget(browse);
+    layout->addLayout(row);
+
+    m_preview = new QListWidget(group);
+    m_preview->setObjectName(QStringLiteral("calibrationPreview"));
+    m_preview->setViewMode(QListView::IconMode);
+    m_preview->setFlow(QListView::LeftToRight);
+    m_preview->setWrapping(false);
+    m_preview->setIconSize(kThumbnailSize);
+    m_preview->setGridSize(kThumbnailSize + QSize(24, 28));
+    m_preview->setTextElideMode(Qt::ElideMiddle);
+    m_preview->setMovement(QListView::Static);
+    m_preview->setSelectionMode(QAbstractItemView::NoSelection);
+    m_preview->setFixedHeight(kThumbnailSize.height() + 52);
+    layout->addWidget(m_preview);
+    m_previewInfo = new QLabel(group);
+    m_previewInfo->setObjectName(QStringLiteral("calibrationPreviewInfo"));
+    layout->addWidget(m_previewInfo);
+
+    connect(browse, &QPushButton::clicked, this, &CalibrationPanel::browse);
+    connect(m_folder, &QLineEdit::editingFinished, this, &CalibrationPanel::refreshPreview);
+    connect(m_folder, &QLineEdit::textChanged, this, &CalibrationPanel::changed);
+    return group;
+}
+
+QWidget *CalibrationPanel::createMethodGroup()
+{
+    const CalibrationSettings defaults;
+    auto *group = new QGroupBox(tr("Calibration method"), this);
+    auto *form = new QFormLayout(group);
+    m_method = new QComboBox(group);
+    m_method->setObjectName(QStringLiteral("calibrationMethod"));
+    addChoice(m_method, tr("Default (min/max)"), quantscope::CALIBRATION_METHOD_UNSPECIFIED);
+    addChoice(m_method, tr("Min/max"), quantscope::CALIBRATION_METHOD_MINMAX);
+    addChoice(m_method, tr("Percentile"), quantscope::CALIBRATION_METHOD_PERCENTILE);
+    addChoice(m_method, tr("Entropy (KL divergence)"), quantscope::CALIBRATION_METHOD_ENTROPY);
+    form->addRow(tr("Method:"), m_method);
+
+    m_samples = new QSpinBox(group);
+    m_samples->setObjectName(QStringLiteral("calibrationSamples"));
+    m_samples->setRange(0, 1000000);
+    m_samples->setSpecialValueText(tr("All"));
+    form->addRow(tr("Samples:"), m_samples);
+
+    // Floats are line edits so that a recipe's value comes back bit for bit; empty = default.
+    m_percentile = new QLineEdit(group);
+    m_percentile->setObjectName(QStringLiteral("calibrationPercentile"));
+    m_percentile->setPlaceholderText(tr("Default (%1)").arg(defaults.percentile));
+    form->addRow(tr("Percentile:"), m_percentile);
+
+    m_bins = new QSpinBox(group);
+    m_bins->setObjectName(QStringLiteral("calibrationBins"));
+    m_bins->setRange(0, 1 << 20);
+    m_bins->setSpecialValueText(tr("Default (%1)").arg(defaults.bins));
+    form->addRow(tr("Histogram bins:"), m_bins);
+
+    m_quantizedBins = new QSpinBox(group);
+    m_quantizedBins->setObjectName(QStringLiteral("calibrationQuantizedBins"));
+    m_quantizedBins->setRange(0, 1 << 20);
+    m_quantizedBins->setSpecialValueText(tr("Default (%1)").arg(defaults.quantizedBins));
+    form->addRow(tr("Quantized bins:"), m_quantizedBins);
+
+    m_movingAverage = new QCheckBox(tr("Moving average of the per-batch ranges"), group);
+    m_movingAverage->setObjectName(QStringLiteral("calibrationMovingAverage"));
+    form->addRow(QString(), m_movingAverage);
+    m_averagingConstant = new QLineEdit(group);
+    m_averagingConstant->setObjectName(QStringLiteral("calibrationAveragingConstant"));
+    m_averagingConstant->setPlaceholderText(tr("Default (%1)").arg(defaults.averagingConstant));
+    form->addRow(tr("Averaging constant:"), m_averagingConstant);
+
+    auto changedAndEnabled = [this] {
+        updateEnabled();
+        emit changed();
+    };
+    connect(m_method, &QComboBox::currentIndexChanged, this, changedAndEnabled);
+    connect(m_movingAverage, &QCheckBox::toggled, this, changedAndEnabled);
+    connect(m_samples, &QSpinBox::valueChanged, this, &CalibrationPanel::changed);
+    connect(m_bins, &QSpinBox::valueChanged, this, &CalibrationPanel::changed);
+    connect(m_quantizedBins, &QSpinBox::valueChanged, this, &CalibrationPanel::changed);
+    connect(m_percentile, &QLineEdit::textChanged, this, &CalibrationPanel::changed);
+    connect(m_averagingConstant, &QLineEdit::textChanged, this, &CalibrationPanel::changed);
+    return group;
+}
+
+QWidget *CalibrationPanel::createPreprocessingGroup()
+{
+    auto *group = new QGroupBox(tr("Image preprocessing"), this);
+    auto *form = new QFormLayout(group);
+    auto *size = new QHBoxLayout;
+    m_height = new QSpinBox(group);
+    m_height->setObjectName(QStringLiteral("prepHeight"));
+    m_width = new QSpinBox(group);
+    m_width->setObjectName(QStringLiteral("prepWidth"));
+    for (QSpinBox *spin : {m_height, m_width}) {
+        spin->setRange(0, 16384);
+        spin->setSpecialValueText(tr("model's"));
+    }
+    size->addWidget(m_height);
+    size->addWidget(new QLabel(tr("x"), group));
+    size->addWidget(m_width);
+    size->addStretch();
+    form->addRow(tr("Height x width:"), size);
+
+    m_pixelRange = new QComboBox(group);
+    m_pixelRange->setObjectName(QStringLiteral("prepPixelRange"));
+    addChoice(m_pixelRange, tr("Default ([0,1])"), quantscope::PIXEL_RANGE_UNSPECIFIED);
+    addChoice(m_pixelRange, tr("[0,1]"), quantscope::PIXEL_RANGE_0_1);
+    addChoice(m_pixelRange, tr("[0,255]"), quantscope::PIXEL_RANGE_0_255);
+    form->addRow(tr("Pixel range:"), m_pixelRange);
+
+    m_mean = new QLineEdit(group);
+    m_mean->setObjectName(QStringLiteral("prepMean"));
+    m_mean->setPlaceholderText(tr("none, or 1 or 3 values: 0.485, 0.456, 0.406"));
+    form->addRow(tr("Mean:"), m_mean);
+    m_std = new QLineEdit(group);
+    m_std->setObjectName(QStringLiteral("prepStd"));
+    m_std->setPlaceholderText(tr("none, or 1 or 3 values: 0.229, 0.224, 0.225"));
+    form->addRow(tr("Std:"), m_std);
+
+    m_channelOrder = new QComboBox(group);
+    m_channelOrder->setObjectName(QStringLiteral("prepChannelOrder"));
+    addChoice(m_channelOrder, tr("RGB"), 0);
+    addChoice(m_channelOrder, tr("BGR"), 1);
+    form->addRow(tr("Channel order:"), m_channelOrder);
+
+    m_layout = new QComboBox(group);
+    m_layout->setObjectName(QStringLiteral("prepLayout"));
+    addChoice(m_layout, tr("Default (NCHW)"), quantscope::TENSOR_LAYOUT_UNSPECIFIED);
+    addChoice(m_layout, tr("NCHW"), quantscope::TENSOR_LAYOUT_NCHW);
+    addChoice(m_layout, tr("NHWC"), quantscope::TENSOR_LAYOUT_NHWC);
+    form->addRow(tr("Layout:"), m_layout);
+
+    m_summary = new QLabel(group);
+    m_summary->setObjectName(QStringLiteral("prepSummary"));
+    m_summary->setWordWrap(true);
+    form->addRow(tr("Each image:"), m_summary);
+
+    auto changedAndSummary = [this] {
+        updateSummary();
+        emit changed();
+    };
+    for (QSpinBox *spin : {m_height, m_width})
+        connect(spin, &QSpinBox::valueChanged, this, changedAndSummary);
+    for (QComboBox *combo : {m_pixelRange, m_channelOrder, m_layout})
+        connect(combo, &QComboBox::currentIndexChanged, this, changedAndSummary);
+    for (QLineEdit *edit : {m_mean, m_std})
+        connect(edit, &QLineEdit::textChanged, this, changedAndSummary);
+    return group;
+}
+
+QString CalibrationPanel::folder() const
+{
+    return m_folder->text().trimmed();
+}
+
+void CalibrationPanel::setFolder(const QString &folder)
+{
+    m_folder->setText(folder);
+    refreshPreview();
+}
+
+void CalibrationPanel::browse()
+{
+    const QString start = folder().isEmpty() || !QFileInfo(folder()).isDir()
+                              ? settings::lastFolder(settings::Folder::Calibration)
+                              : folder();
+    const QString chosen = QFileDialog::getExistingDirectory(this, tr("Calibration Folder"), start);
+    if (chosen.isEmpty())
+        return;
+    settings::setLastFolder(settings::Folder::Calibration, chosen);
+    setFolder(QDir::toNativeSeparators(chosen));
+}
+
+void CalibrationPanel::refreshPreview()
+{
+    // Listed again even for the same folder: its files may have changed since.
+    const QString current = folder();
+    m_previewFolder = current;
+    m_preview->clear();
+    if (current.isEmpty()) {
+        m_previewInfo->setText(tr("No folder: calibration needs one."));
+        emit previewUpdated();
+        return;
+    }
+    m_previewInfo->setText(tr("Reading %1...").arg(current));
+    m_previewWatcher.setFuture(
+        QtConcurrent::run(loadFolderPreview, current, kPreviewImages, kPreviewFiles));
+}
+
+void CalibrationPanel::showPreview(const FolderPreview &preview)
+{
+    m_preview->clear();
+    if (!preview.exists) {
+        m_previewInfo->setText(tr("%1 does not exist or is not a folder.").arg(preview.folder));
+        emit previewUpdated();
+        return;
+    }
+    for (const FolderPreview::Item &item : preview.items) {
+        auto *entry = new QListWidgetItem(item.name, m_preview);
+        entry->setToolTip(item.name);
+        if (!item.thumbnail.isNull())
+            entry->setIcon(QIcon(QPixmap::fromImage(item.thumbnail)));
+    }
+    if (preview.total == 0)
+        m_previewInfo->setText(tr("The folder is empty."));
+    else if (preview.images)
+        m_previewInfo->setText(tr("%n image(s); the first ones are shown.", "", preview.total));
+    else
+        m_previewInfo->setText(
+            tr("No images: %n entries, read as tensor files (.npy, .pb) or sample folders.", "",
+               preview.total));
+    emit previewUpdated();
+}
+
+quantscope::ImagePreprocessing CalibrationPanel::preprocessing() const
+{
+    quantscope::ImagePreprocessing prep;
+    prep.set_height(m_height->value());
+    prep.set_width(m_width->value());
+    prep.set_pixel_range(quantscope::PixelRange(choice(m_pixelRange)));
+    // Invalid text is reported by validate(); the recipe then leaves the field empty.
+    if (const auto mean = parseFloats(m_mean->text()))
+        for (const float value : *mean)
+            prep.add_mean(value);
+    if (const auto stddev = parseFloats(m_std->text()))
+        for (const float value : *stddev)
+            prep.add_std(value);
+    prep.set_bgr(choice(m_channelOrder) == 1);
+    prep.set_layout(quantscope::TensorLayout(choice(m_layout)));
+    return prep;
+}
+
+void CalibrationPanel::read(quantscope::Calibration &calibration) const
+{
+    calibration.set_data_dir(folder().toStdString());
+    calibration.set_method(quantscope::CalibrationMethod(choice(m_method)));
+    calibration.set_max_samples(m_samples->value());
+    calibration.set_percentile(parseFloat(m_percentile->text()).value_or(0.0f));
+    calibration.set_num_bins(m_bins->value());
+    calibration.set_num_quantized_bins(m_quantizedBins->value());
+    calibration.set_moving_average(m_movingAverage->isChecked());
+    calibration.set_averaging_constant(parseFloat(m_averagingConstant->text()).value_or(0.0f));
+    *calibration.mutable_preprocessing() = preprocessing();
+}
+
+void CalibrationPanel::apply(const quantscope::Calibration &calibration)
+{
+    const auto floatText
+        = [](float value) { return value != 0.0f ? formatFloat(value) : QString(); };
+    setChoice(m_method, calibration.method());
+    m_samples->setValue(calibration.max_samples());
+    m_percentile->setText(floatText(calibration.percentile()));
+    m_bins->setValue(calibration.num_bins());
+    m_quantizedBins->setValue(calibration.num_quantized_bins());
+    m_movingAverage->setChecked(calibration.moving_average());
+    m_averagingConstant->setText(floatText(calibration.averaging_constant()));
+    const quantscope::ImagePreprocessing &prep = calibration.preprocessing();
+    m_height->setValue(prep.height());
+    m_width->setValue(prep.width());
+    setChoice(m_pixelRange, prep.pixel_range());
+    m_mean->setText(joinFloats(prep.mean()));
+    m_std->setText(joinFloats(prep.std()));
+    setChoice(m_channelOrder, prep.bgr() ? 1 : 0);
+    setChoice(m_layout, prep.layout());
+    setFolder(QString::fromStdString(calibration.data_dir()));
+}
+
+QString CalibrationPanel::validate() const
+{
+    const auto optionalFloat = [](const QLineEdit *edit) {
+        return edit->text().trimmed().isEmpty() || parseFloat(edit->text()).has_value();
+    };
+    if (!optionalFloat(m_percentile))
+        return tr("Percentile: '%1' is not a number.").arg(m_percentile->text());
+    if (const auto p = parseFloat(m_percentile->text()); p && !(*p > 0 && *p <= 100))
+        return tr("Percentile: %1 is not in (0, 100].").arg(m_percentile->text());
+    if (!optionalFloat(m_averagingConstant))
+        return tr("Averaging constant: '%1' is not a number.").arg(m_averagingConstant->text());
+    if (const auto c = parseFloat(m_averagingConstant->text()); c && !(*c > 0 && *c <= 1))
+        return tr("Averaging constant: %1 is not in (0, 1].").arg(m_averagingConstant->text());
+    for (const QLineEdit *edit : {m_mean, m_std}) {
+        const QString name = edit == m_mean ? tr("Mean") : tr("Std");
+        const auto values = parseFloats(edit->text());
+        if (!values)
+            return tr("%1: '%2' is not a list of numbers.").arg(name, edit->text());
+        if (values->size() != 0 && values->size() != 1 && values->size() != 3)
+            return tr("%1: give 1 or 3 values, not %2.").arg(name).arg(values->size());
+        if (edit == m_std && std::find(values->begin(), values->end(), 0.0f) != values->end())
+            return tr("Std: the values must be non-zero.");
+    }
+    return QString();
+}
+
+QString CalibrationPanel::summary() const
+{
+    return m_summary->text();
+}
+
+void CalibrationPanel::updateEnabled()
+{
+    const auto method = quantscope::CalibrationMethod(choice(m_method));
+    const bool minmax = method == quantscope::CALIBRATION_METHOD_UNSPECIFIED
+                        || method == quantscope::CALIBRATION_METHOD_MINMAX;
+    m_percentile->setEnabled(method == quantscope::CALIBRATION_METHOD_PERCENTILE);
+    m_bins->setEnabled(!minmax);
+    m_quantizedBins->setEnabled(method == quantscope::CALIBRATION_METHOD_ENTROPY);
+    m_movingAverage->setEnabled(minmax);
+    m_averagingConstant->setEnabled(minmax && m_movingAverage->isChecked());
+}
+
+void CalibrationPanel::updateSummary()
+{
+    m_summary->setText(preprocessingSummary(preprocessing()));
+}
+
+} // namespace qs::ui

@@ -1,0 +1,434 @@
+#include "quantize_page.h"
+
+#include "calibration_panel.h"
+#include "exclusion_panel.h"
+#include "model/model.h"
+#include "quant/quantizer.h"
+#include "quant/recipe_io.h"
+#include "quantize_job.h"
+#include "quantize_options.h"
+#include "recipe_fields.h"
+#include "workbench/job_controller.h"
+#include "workbench/settings.h"
+#include "workbench/variant_list_model.h"
+#include "workbench/workbench.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+namespace qs::ui {
+
+struct QuantizePage::Private
+{
+    QuantizePage *q = nullptr;
+    Workbench *workbench = nullptr;
+    JobController *job = nullptr;
+    QuantizeOptions *options = nullptr;
+    CalibrationPanel *calibration = nullptr;
+    ExclusionPanel *exclusions = nullptr;
+    QLineEdit *output = nullptr;
+    bool outputEdited = false; // the user's path wins over the default from then on
+    QPushButton *quantize = nullptr;
+    QPushButton *cancel = nullptr;
+    QProgressBar *progress = nullptr;
+    QLabel *step = nullptr;
+    QLabel *eta = nullptr;
+
+    QWidget *createRecipeRow();
+    QWidget *createOutputGroup();
+    QWidget *createRunRow();
+    void updateDefaultOutput();
+    void updateForMode();
+    void showError(const QString &message);
+    QString validate(const quantscope::Recipe &recipe) const;
+    void onJobDone(const std::shared_ptr<const Model> &model, const QString &outputPath,
+                   QuantizeOutcome outcome);
+    void setRunning(bool running);
+};
+
+QuantizePage::QuantizePage(Workbench *workbench, QWidget *parent)
+    : QWidget(parent)
+    , d(new Private)
+{
+    d->q = this;
+    d->workbench = workbench;
+    d->job = new JobController(this);
+    d->options = new QuantizeOptions(workbench, this);
+    d->calibration = new CalibrationPanel(this);
+    d->exclusions = new ExclusionPanel(workbench, this);
+
+    auto *content = new QWidget;
+    auto *column = new QVBoxLayout(content);
+    column->addWidget(d->createRecipeRow());
+    column->addWidget(d->options);
+    column->addWidget(d->calibration);
+    column->addWidget(d->exclusions);
+    column->addStretch();
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(scroll, 1);
+    layout->addWidget(d->createOutputGroup());
+    layout->addWidget(d->createRunRow());
+
+    connect(d->options, &QuantizeOptions::modeChanged, this, [this] {
+        d->updateForMode();
+        d->updateDefaultOutput();
+    });
+    connect(workbench, &Workbench::modelChanged, this, [this] { d->updateDefaultOutput(); });
+    connect(d->exclusions, &ExclusionPanel::problem, this,
+            [this](const QString &message) { d->showError(message); });
+    connect(d->job, &JobController::started, this, [this] { d->setRunning(true); });
+    connect(d->job, &JobController::finished, this, [this] { d->setRunning(false); });
+    connect(d->job, &JobController::progressChanged, this,
+            [this](int permille, const QString &step, int secondsLeft) {
+                d->progress->setRange(0, permille < 0 ? 0 : 1000); // 0..0: busy indicator
+                if (permille >= 0)
+                    d->progress->setValue(permille);
+                d->step->setText(step);
+                d->eta->setText(secondsLeft < 0 ? QString()
+                                                : tr("%1 left").arg(formatDuration(secondsLeft)));
+            });
+    d->updateForMode();
+    d->updateDefaultOutput();
+    d->setRunning(false);
+}
+
+QuantizePage::~QuantizePage()
+{
+    // The job's completion callback points into d: stop it before d goes.
+    d->job->cancel();
+    d->job->waitForFinished();
+    delete d;
+}
+
+QWidget *QuantizePage::Private::createRecipeRow()
+{
+    auto *row = new QWidget;
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *load = new QPushButton(QuantizePage::tr("Load Recipe..."), row);
+    auto *save = new QPushButton(QuantizePage::tr("Save Recipe..."), row);
+    layout->addWidget(
+        new QLabel(QuantizePage::tr("Recipe (.textproto, as quantscope-cli --recipe):"), row));
+    layout->addStretch();
+    layout->addWidget(load);
+    layout->addWidget(save);
+    connect(load, &QPushButton::clicked, q, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            q, QuantizePage::tr("Load Recipe"), settings::lastFolder(settings::Folder::Recipe),
+            QuantizePage::tr("Recipes (*.textproto *.txtpb *.pbtxt);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        settings::setLastFolder(settings::Folder::Recipe, path);
+        q->loadRecipeFile(path);
+    });
+    connect(save, &QPushButton::clicked, q, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            q, QuantizePage::tr("Save Recipe"), settings::lastFolder(settings::Folder::Recipe),
+            QuantizePage::tr("Recipes (*.textproto)"));
+        if (path.isEmpty())
+            return;
+        settings::setLastFolder(settings::Folder::Recipe, path);
+        q->saveRecipeFile(path);
+    });
+    return row;
+}
+
+QWidget *QuantizePage::Private::createOutputGroup()
+{
+    auto *group = new QGroupBox(QuantizePage::tr("Output"));
+    auto *layout = new QHBoxLayout(group);
+    output = new QLineEdit(group);
+    output->setObjectName(QStringLiteral("outputPath"));
+    auto *browse = new QPushButton(QuantizePage::tr("Browse..."), group);
+    layout->addWidget(output, 1);
+    layout->addWidget(browse);
+    connect(output, &QLineEdit::textEdited, q,
+            [this](const QString &text) { outputEdited = !text.trimmed().isEmpty(); });
+    connect(browse, &QPushButton::clicked, q, [this] {
+        const QString start = !q->outputPath().isEmpty()
+                                  ? q->outputPath()
+                                  : settings::lastFolder(settings::Folder::Output);
+        const QString path = QFileDialog::getSaveFileName(
+            q, QuantizePage::tr("Output Model"), start, QuantizePage::tr("ONNX models (*.onnx)"));
+        if (path.isEmpty())
+            return;
+        settings::setLastFolder(settings::Folder::Output, path);
+        q->setOutputPath(path);
+    });
+    return group;
+}
+
+QWidget *QuantizePage::Private::createRunRow()
+{
+    auto *row = new QWidget;
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    quantize = new QPushButton(QuantizePage::tr("Quantize"), row);
+    quantize->setObjectName(QStringLiteral("quantizeButton"));
+    cancel = new QPushButton(QuantizePage::tr("Cancel"), row);
+    cancel->setObjectName(QStringLiteral("cancelButton"));
+    progress = new QProgressBar(row);
+    progress->setObjectName(QStringLiteral("quantizeProgress"));
+    progress->setRange(0, 1000);
+    progress->setTextVisible(false);
+    step = new QLabel(row);
+    step->setObjectName(QStringLiteral("quantizeStep"));
+    eta = new QLabel(row);
+    eta->setObjectName(QStringLiteral("quantizeEta"));
+    layout->addWidget(quantize);
+    layout->addWidget(cancel);
+    layout->addWidget(progress, 1);
+    layout->addWidget(step);
+    layout->addWidget(eta);
+    connect(quantize, &QPushButton::clicked, q, &QuantizePage::startQuantize);
+    connect(cancel, &QPushButton::clicked, job, &JobController::cancel);
+    return row;
+}
+
+void QuantizePage::Private::setRunning(bool running)
+{
+    quantize->setEnabled(!running);
+    cancel->setEnabled(running);
+    progress->setVisible(running);
+    eta->setVisible(running);
+    if (!running) {
+        progress->setRange(0, 1000);
+        progress->setValue(0);
+        step->clear();
+        eta->clear();
+    }
+}
+
+void QuantizePage::Private::updateForMode()
+{
+    calibration->setVisible(options->mode() == quantscope::QUANT_MODE_STATIC);
+}
+
+QString QuantizePage::defaultOutputPath() const
+{
+    if (d->workbench->modelPath().isEmpty())
+        return QString();
+    const QFileInfo model(d->workbench->modelPath());
+    const QString name = QStringLiteral("%1_%2.onnx")
+                             .arg(model.completeBaseName(), modeFileSuffix(d->options->mode()));
+    return QDir::toNativeSeparators(model.dir().filePath(name));
+}
+
+void QuantizePage::Private::updateDefaultOutput()
+{
+    if (!outputEdited)
+        output->setText(q->defaultOutputPath());
+}
+
+JobController *QuantizePage::job() const
+{
+    return d->job;
+}
+
+QuantizeOptions *QuantizePage::options() const
+{
+    return d->options;
+}
+
+CalibrationPanel *QuantizePage::calibrationPanel() const
+{
+    return d->calibration;
+}
+
+ExclusionPanel *QuantizePage::exclusionPanel() const
+{
+    return d->exclusions;
+}
+
+QString QuantizePage::outputPath() const
+{
+    return d->output->text().trimmed();
+}
+
+void QuantizePage::setOutputPath(const QString &path)
+{
+    d->output->setText(path);
+    d->outputEdited = !path.trimmed().isEmpty();
+    if (!d->outputEdited)
+        d->updateDefaultOutput();
+}
+
+void QuantizePage::setCalibrationFolder(const QString &folder)
+{
+    d->calibration->setFolder(folder);
+}
+
+quantscope::Recipe QuantizePage::currentRecipe() const
+{
+    quantscope::Recipe recipe;
+    recipe.set_input_model(d->workbench->modelPath().toStdString());
+    recipe.set_output_model(outputPath().toStdString());
+    d->options->read(recipe);
+    d->calibration->read(*recipe.mutable_calibration());
+    recipe_fields::setList(*recipe.mutable_nodes_to_exclude(), d->workbench->excludedNodes());
+    recipe_fields::setList(*recipe.mutable_op_types_to_exclude(), d->workbench->excludedOpTypes());
+    // All-default sub-messages stay unset, as in a recipe written by hand or by the CLI.
+    if (recipe.calibration().preprocessing().ByteSizeLong() == 0)
+        recipe.mutable_calibration()->clear_preprocessing();
+    if (recipe.calibration().ByteSizeLong() == 0)
+        recipe.clear_calibration();
+    if (recipe.fp16().ByteSizeLong() == 0)
+        recipe.clear_fp16();
+    return recipe;
+}
+
+void QuantizePage::applyRecipe(const quantscope::Recipe &recipe)
+{
+    d->workbench->setExclusions(recipe_fields::toStringList(recipe.nodes_to_exclude()),
+                                recipe_fields::toStringList(recipe.op_types_to_exclude()));
+    // After the exclusions: FP16's node block list follows them, and the recipe's list wins.
+    d->options->apply(recipe);
+    d->calibration->apply(recipe.calibration());
+    if (!recipe.output_model().empty())
+        setOutputPath(QString::fromStdString(recipe.output_model()));
+}
+
+bool QuantizePage::loadRecipeFile(const QString &path)
+{
+    auto recipe = loadRecipe(path.toStdString());
+    if (!recipe) {
+        d->showError(tr("Cannot load the recipe: %1")
+                         .arg(QString::fromStdString(recipe.status().message())));
+        return false;
+    }
+    applyRecipe(*recipe);
+    d->workbench->addMessage(Severity::Info, tr("Recipe loaded from %1.").arg(path));
+    return true;
+}
+
+bool QuantizePage::saveRecipeFile(const QString &path)
+{
+    const Status saved = saveRecipe(currentRecipe(), path.toStdString());
+    if (!saved) {
+        d->showError(tr("Cannot save the recipe: %1").arg(QString::fromStdString(saved.message())));
+        return false;
+    }
+    d->workbench->addMessage(Severity::Info, tr("Recipe saved to %1.").arg(path));
+    return true;
+}
+
+void QuantizePage::Private::showError(const QString &message)
+{
+    workbench->addMessage(Severity::Error, message);
+    emit q->failed(message);
+    // Non-modal: the page (and a test driving it) keeps running while the box is up.
+    auto *box = new QMessageBox(QMessageBox::Critical, QuantizePage::tr("Quantize"), message,
+                                QMessageBox::Ok, q);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+QString QuantizePage::Private::validate(const quantscope::Recipe &recipe) const
+{
+    const auto &model = workbench->model();
+    if (!model)
+        return QuantizePage::tr("Open a model before quantizing.");
+    QString problem = options->validate();
+    if (problem.isEmpty() && options->mode() == quantscope::QUANT_MODE_STATIC)
+        problem = calibration->validate();
+    if (!problem.isEmpty())
+        return problem;
+    const QString out = q->outputPath();
+    if (out.isEmpty())
+        return QuantizePage::tr("Choose the output file.");
+    const QFileInfo outInfo(out);
+    if (!outInfo.absoluteDir().exists())
+        return QuantizePage::tr("The output folder %1 does not exist.").arg(outInfo.absolutePath());
+    if (outInfo.exists()
+        && outInfo.canonicalFilePath() == QFileInfo(workbench->modelPath()).canonicalFilePath())
+        return QuantizePage::tr("The output %1 would overwrite the input model.").arg(out);
+    if (options->mode() == quantscope::QUANT_MODE_STATIC) {
+        const QString folder = calibration->folder();
+        if (folder.isEmpty())
+            return QuantizePage::tr("Static quantization needs a calibration folder.");
+        if (!QFileInfo(folder).isDir())
+            return QuantizePage::tr("The calibration folder %1 does not exist.").arg(folder);
+    }
+    // Cheap, and names the bad field (unknown node or op type, a type pair no runtime runs)
+    // before a job starts.
+    auto effective = effectiveRecipe(recipe, *model);
+    if (!effective)
+        return QString::fromStdString(effective.status().message());
+    return QString();
+}
+
+void QuantizePage::startQuantize()
+{
+    if (d->job->isRunning())
+        return;
+    const quantscope::Recipe recipe = currentRecipe();
+    const QString problem = d->validate(recipe);
+    if (!problem.isEmpty()) {
+        d->showError(problem);
+        return;
+    }
+    const QString out = outputPath();
+    const std::shared_ptr<const Model> model = d->workbench->model();
+    const std::string outputPath = out.toStdString();
+    const int threads = settings::threads();
+    d->job->run<QuantizeOutcome>(
+        tr("Quantizing %1").arg(QFileInfo(d->workbench->modelPath()).fileName()),
+        [model, recipe, outputPath, threads](Progress &progress) {
+            return runQuantizeJob(model, recipe, outputPath, threads, progress);
+        },
+        [this, model, out](QuantizeOutcome outcome) {
+            d->onJobDone(model, out, std::move(outcome));
+        });
+}
+
+void QuantizePage::Private::onJobDone(const std::shared_ptr<const Model> &model,
+                                      const QString &outputPath, QuantizeOutcome outcome)
+{
+    if (outcome.status.code() == StatusCode::Cancelled) {
+        workbench->addMessage(
+            Severity::Info,
+            QuantizePage::tr("Quantization cancelled; %1 was not written.").arg(outputPath));
+        return;
+    }
+    if (!outcome.status) {
+        showError(QuantizePage::tr("Quantization failed: %1")
+                      .arg(QString::fromStdString(outcome.status.message())));
+        return;
+    }
+    if (workbench->model() != model) {
+        // Another model was opened meanwhile: the file is not a variant of the one shown now.
+        workbench->addMessage(
+            Severity::Info,
+            QuantizePage::tr("%1 was written for the previously open model.").arg(outputPath));
+        return;
+    }
+    Variant variant;
+    variant.path = outputPath;
+    variant.kind = variantKind(outcome.recipe);
+    variant.sizeBytes = QFileInfo(outputPath).size();
+    workbench->variants()->add(variant);
+    for (const Diagnostic &diagnostic : outcome.diagnostics)
+        workbench->addMessage(diagnostic.severity, QString::fromStdString(diagnostic.message),
+                              QString::fromStdString(diagnostic.node));
+    workbench->addMessage(Severity::Info, QuantizePage::tr("%1 written (%2): %3")
+                                              .arg(outputPath, variant.kind,
+                                                   QString::fromStdString(outcome.summary)));
+    emit q->quantized(outputPath);
+}
+
+} // namespace qs::ui

@@ -1,0 +1,47 @@
+#pragma once
+// Small pieces shared by the Quantize page's panels: combo boxes that stand for proto enums and
+// optional bools (the "Default" entry keeps an unset field unset, so a recipe round-trips
+// exactly), list fields as comma-separated text, floats written in their shortest exact form,
+// and the one-line summary of the image preprocessing.
+
+#include "quantscope.pb.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+class QComboBox;
+
+namespace qs::ui::recipe_fields {
+
+// Combo entries carry their proto enum value (or -1 / 0 / 1 for a tri-state) as item data.
+void addChoice(QComboBox *combo, const QString &text, int value);
+void setChoice(QComboBox *combo, int value); // the first entry when `value` is not listed
+int choice(const QComboBox *combo);
+
+// "Default" / "On" / "Off" for an optional bool of the recipe.
+void addTriStateChoices(QComboBox *combo, const QString &defaultText);
+void setTriState(QComboBox *combo, std::optional<bool> value);
+std::optional<bool> triState(const QComboBox *combo);
+
+// "Conv, MatMul" <-> repeated string; separators are commas or white space.
+QString joinList(const google::protobuf::RepeatedPtrField<std::string> &list);
+QStringList splitList(const QString &text);
+void setList(google::protobuf::RepeatedPtrField<std::string> &field, const QStringList &values);
+QStringList toStringList(const google::protobuf::RepeatedPtrField<std::string> &list);
+
+// Shortest text that reads back as the same float ("0.485", not "0.48500001").
+QString formatFloat(float value);
+QString joinFloats(const google::protobuf::RepeatedField<float> &values);
+// Nothing when a token is not a number; an empty text gives an empty list.
+std::optional<std::vector<float>> parseFloats(const QString &text);
+std::optional<float> parseFloat(const QString &text);
+
+// "resize to 48x192, scale to [0,1], subtract mean (0.485, 0.456, 0.406), divide by std (...),
+// RGB, NCHW": what the calibration images go through.
+QString preprocessingSummary(const quantscope::ImagePreprocessing &prep);
+
+} // namespace qs::ui::recipe_fields
