@@ -1,0 +1,482 @@
+#include "compare_page.h"
+
+#include "chart_export.h"
+#include "compare_charts.h"
+#include "compare_settings.h"
+#include "report_table_model.h"
+
+#include "compare/benchmark.h"
+#include "workbench/job_controller.h"
+#include "workbench/workbench.h"
+
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace qs::ui {
+
+struct ComparePage::Private
+{
+    Workbench *workbench = nullptr;
+    JobController *job = nullptr;
+    CompareSettingsWidget *settings = nullptr;
+    QPushButton *compareButton = nullptr;
+    QPushButton *cancelButton = nullptr;
+    QProgressBar *progressBar = nullptr;
+    QLabel *stepLabel = nullptr;
+    QLabel *etaLabel = nullptr;
+
+    QCustomPlot *sizeChart = nullptr;
+    QCustomPlot *latencyChart = nullptr;
+    QCustomPlot *accuracyChart = nullptr;
+    QCustomPlot *perNodeChart = nullptr;
+    QComboBox *accuracyMetric = nullptr;
+    QComboBox *perNodeVariant = nullptr;
+    QSpinBox *worstCount = nullptr;
+    QPushButton *excludeButton = nullptr;
+
+    ReportTableModel *resultsModel = nullptr;
+    QTableView *resultsView = nullptr;
+    QPushButton *exportCsvButton = nullptr;
+
+    std::optional<quantscope::Report> report;
+    QList<PerNodePoint> perNodePoints;
+    QString clickedNode;
+};
+
+ComparePage::ComparePage(Workbench *workbench, QWidget *parent)
+    : QWidget(parent)
+    , d(new Private)
+{
+    d->workbench = workbench;
+    d->job = new JobController(this);
+    d->settings = new CompareSettingsWidget(workbench);
+    buildLayout();
+
+    connect(d->compareButton, &QPushButton::clicked, this, &ComparePage::startCompare);
+    connect(d->cancelButton, &QPushButton::clicked, d->job, &JobController::cancel);
+    connect(d->job, &JobController::progressChanged, this, &ComparePage::onProgress);
+    connect(d->job, &JobController::finished, this,
+            [this](const QString &, bool cancelled) { onJobFinished(cancelled); });
+    connect(d->accuracyMetric, &QComboBox::currentIndexChanged, this,
+            &ComparePage::refreshAccuracy);
+    connect(d->perNodeVariant, &QComboBox::currentIndexChanged, this, &ComparePage::refreshPerNode);
+    connect(d->worstCount, &QSpinBox::valueChanged, this, &ComparePage::refreshPerNode);
+    connect(d->perNodeChart, &QCustomPlot::plottableClick, this, &ComparePage::onPerNodeClick);
+    connect(d->excludeButton, &QPushButton::clicked, this, &ComparePage::excludeClickedNode);
+    connect(d->exportCsvButton, &QPushButton::clicked, this, &ComparePage::askExportCsv);
+    // A report names nodes of the model it was made with; it means nothing for another model.
+    connect(workbench, &Workbench::modelChanged, this, &ComparePage::clearResults);
+    clearResults();
+}
+
+ComparePage::~ComparePage()
+{
+    // A closing page stops its comparison rather than waiting for it; the result callback
+    // (which uses the page) is then never called, and no signal reaches a half-destroyed page.
+    d->job->cancel();
+    d->job->waitForFinished();
+    disconnect(d->job, nullptr, this, nullptr);
+    delete d;
+}
+
+void ComparePage::buildLayout()
+{
+    d->compareButton = new QPushButton(tr("Compare"));
+    d->compareButton->setDefault(true);
+    d->cancelButton = new QPushButton(tr("Cancel"));
+    d->progressBar = new QProgressBar;
+    d->progressBar->setRange(0, 1000);
+    d->progressBar->setTextVisible(false);
+    d->stepLabel = new QLabel;
+    d->etaLabel = new QLabel;
+
+    auto *left = new QWidget;
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(d->compareButton);
+    buttons->addWidget(d->cancelButton);
+    auto *status = new QHBoxLayout;
+    status->addWidget(d->stepLabel, 1);
+    status->addWidget(d->etaLabel);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->addWidget(d->settings, 1);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(d->progressBar);
+    leftLayout->addLayout(status);
+
+    auto onError = [this](const QString &message) { reportError(message); };
+    auto makeChart = [&](const QString &title, const QString &valueLabel, const QString &fileName) {
+        auto *plot = new QCustomPlot;
+        CompareCharts::setUp(plot, title, valueLabel);
+        ChartExport::installContextMenu(plot, fileName, onError);
+        return plot;
+    };
+    d->sizeChart = makeChart(tr("Size"), tr("MB"), QStringLiteral("size"));
+    d->latencyChart = makeChart(tr("Latency (median, p90 whisker)"), tr("ms"),
+                                QStringLiteral("latency"));
+    d->accuracyChart = makeChart(tr("Accuracy"), tr("worst cosine"), QStringLiteral("accuracy"));
+    d->perNodeChart = makeChart(tr("Per-node error"), tr("SQNR (dB)"), QStringLiteral("per_node"));
+
+    d->accuracyMetric = new QComboBox;
+    d->accuracyMetric->setObjectName(QStringLiteral("accuracyMetric"));
+    d->accuracyMetric->addItem(tr("Worst cosine"), int(AccuracyMetric::Cosine));
+    d->accuracyMetric->addItem(tr("Worst SQNR"), int(AccuracyMetric::Sqnr));
+    d->perNodeVariant = new QComboBox;
+    d->perNodeVariant->setObjectName(QStringLiteral("perNodeVariant"));
+    d->perNodeVariant->setToolTip(tr("The variant whose per-node error is shown"));
+    d->worstCount = new QSpinBox;
+    d->worstCount->setRange(0, 100);
+    d->worstCount->setValue(5);
+    d->worstCount->setPrefix(tr("worst "));
+    d->worstCount->setToolTip(tr("How many of the worst tensors are drawn in red"));
+    d->excludeButton = new QPushButton(tr("Exclude from quantization"));
+
+    auto panel = [](QCustomPlot *plot, const QList<QWidget *> &controls) {
+        auto *widget = new QWidget;
+        auto *layout = new QVBoxLayout(widget);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(plot, 1);
+        if (!controls.isEmpty()) {
+            auto *row = new QHBoxLayout;
+            for (QWidget *control : controls)
+                row->addWidget(control);
+            row->addStretch();
+            layout->addLayout(row);
+        }
+        return widget;
+    };
+    auto *charts = new QWidget;
+    auto *grid = new QGridLayout(charts);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(panel(d->sizeChart, {}), 0, 0);
+    grid->addWidget(panel(d->latencyChart, {}), 0, 1);
+    grid->addWidget(panel(d->accuracyChart, {d->accuracyMetric}), 1, 0);
+    grid->addWidget(panel(d->perNodeChart, {d->perNodeVariant, d->worstCount, d->excludeButton}),
+                    1, 1);
+
+    d->resultsModel = new ReportTableModel(this);
+    d->resultsView = new QTableView;
+    d->resultsView->setModel(d->resultsModel);
+    d->resultsView->verticalHeader()->hide();
+    d->resultsView->horizontalHeader()->setSectionResizeMode(ReportTableModel::VariantColumn,
+                                                             QHeaderView::Stretch);
+    d->exportCsvButton = new QPushButton(tr("Export CSV..."));
+    auto *table = new QWidget;
+    auto *tableLayout = new QVBoxLayout(table);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(d->resultsView, 1);
+    auto *tableButtons = new QHBoxLayout;
+    tableButtons->addStretch();
+    tableButtons->addWidget(d->exportCsvButton);
+    tableLayout->addLayout(tableButtons);
+
+    auto *right = new QSplitter(Qt::Vertical);
+    right->addWidget(charts);
+    right->addWidget(table);
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 1);
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+}
+
+JobController *ComparePage::job() const
+{
+    return d->job;
+}
+
+const std::optional<quantscope::Report> &ComparePage::lastReport() const
+{
+    return d->report;
+}
+
+void ComparePage::setDataFolder(const QString &folder)
+{
+    d->settings->setDataFolder(folder);
+}
+
+void ComparePage::setIterations(int iterations)
+{
+    d->settings->setIterations(iterations);
+}
+
+void ComparePage::setSamples(int samples)
+{
+    d->settings->setSamples(samples);
+}
+
+void ComparePage::setWarmup(int warmup)
+{
+    d->settings->setWarmup(warmup);
+}
+
+void ComparePage::setThreads(int threads)
+{
+    d->settings->setThreads(threads);
+}
+
+void ComparePage::setPerNode(bool perNode)
+{
+    d->settings->setPerNode(perNode);
+}
+
+void ComparePage::setImageSize(int height, int width)
+{
+    d->settings->setImageSize(height, width);
+}
+
+void ComparePage::addVariantFile(const QString &path)
+{
+    d->settings->addVariantFile(path);
+}
+
+QCustomPlot *ComparePage::sizeChart() const
+{
+    return d->sizeChart;
+}
+
+QCustomPlot *ComparePage::latencyChart() const
+{
+    return d->latencyChart;
+}
+
+QCustomPlot *ComparePage::accuracyChart() const
+{
+    return d->accuracyChart;
+}
+
+QCustomPlot *ComparePage::perNodeChart() const
+{
+    return d->perNodeChart;
+}
+
+QTableView *ComparePage::resultsView() const
+{
+    return d->resultsView;
+}
+
+ReportTableModel *ComparePage::resultsModel() const
+{
+    return d->resultsModel;
+}
+
+const QList<PerNodePoint> &ComparePage::perNodePoints() const
+{
+    return d->perNodePoints;
+}
+
+QString ComparePage::clickedNode() const
+{
+    return d->clickedNode;
+}
+
+void ComparePage::startCompare()
+{
+    if (d->job->isRunning())
+        return;
+    BenchSettings settings;
+    QString error;
+    if (!d->settings->benchSettings(&settings, &error)) {
+        reportError(error);
+        return;
+    }
+    d->settings->setRunning(true);
+    d->compareButton->setEnabled(false);
+    d->cancelButton->setEnabled(true);
+    d->progressBar->setValue(0);
+    d->etaLabel->clear();
+    d->job->run<Result<quantscope::Report>>(
+        tr("Comparing variants"),
+        [settings](Progress &progress) { return runBenchmark(settings, progress); },
+        [this](Result<quantscope::Report> result) {
+            if (result) {
+                showReport(std::move(*result));
+            } else if (result.status().code() != StatusCode::Cancelled) {
+                reportError(tr("The comparison failed: %1")
+                                .arg(QString::fromStdString(result.status().message())));
+            }
+        });
+}
+
+void ComparePage::onProgress(int permille, const QString &step, int secondsLeft)
+{
+    if (permille < 0) {
+        d->progressBar->setRange(0, 0); // busy indicator while the total is unknown
+    } else {
+        d->progressBar->setRange(0, 1000);
+        d->progressBar->setValue(permille);
+    }
+    d->stepLabel->setText(step);
+    d->etaLabel->setText(secondsLeft < 0 ? QString()
+                                         : tr("%1 left").arg(formatDuration(secondsLeft)));
+}
+
+void ComparePage::onJobFinished(bool cancelled)
+{
+    d->settings->setRunning(false);
+    d->compareButton->setEnabled(true);
+    d->cancelButton->setEnabled(false);
+    d->progressBar->setRange(0, 1000);
+    d->progressBar->setValue(cancelled ? 0 : 1000);
+    d->stepLabel->setText(cancelled ? tr("Cancelled") : QString());
+    d->etaLabel->clear();
+}
+
+void ComparePage::showReport(quantscope::Report report)
+{
+    d->report = std::move(report);
+    d->resultsModel->setReport(d->report);
+    CompareCharts::fillSize(d->sizeChart, *d->report);
+    CompareCharts::fillLatency(d->latencyChart, *d->report);
+    refreshAccuracy();
+
+    // The per-node chart shows one variant at a time; the reference against itself is all
+    // "identical", so it is offered only when there is nothing else.
+    {
+        const QSignalBlocker blocker(d->perNodeVariant);
+        d->perNodeVariant->clear();
+        const int first = d->report->variants_size() > 1 ? 1 : 0;
+        for (int i = first; i < d->report->variants_size(); ++i)
+            d->perNodeVariant->addItem(CompareCharts::variantLabel(d->report->variants(i)), i);
+    }
+    refreshPerNode();
+    for (const auto &variant : d->report->variants())
+        if (variant.has_nan())
+            d->workbench->addMessage(Severity::Warning,
+                                     tr("%1 produces NaN or Inf values.")
+                                         .arg(QString::fromStdString(variant.path())));
+    d->exportCsvButton->setEnabled(true);
+    emit compared();
+}
+
+void ComparePage::clearResults()
+{
+    d->report.reset();
+    d->resultsModel->setReport(std::nullopt);
+    d->perNodePoints.clear();
+    d->clickedNode.clear();
+    {
+        const QSignalBlocker blocker(d->perNodeVariant);
+        d->perNodeVariant->clear();
+    }
+    for (QCustomPlot *plot : {d->sizeChart, d->latencyChart, d->accuracyChart, d->perNodeChart})
+        CompareCharts::clear(plot);
+    d->excludeButton->setEnabled(false);
+    d->excludeButton->setText(tr("Exclude from quantization"));
+    d->exportCsvButton->setEnabled(false);
+    d->cancelButton->setEnabled(d->job->isRunning());
+}
+
+void ComparePage::refreshAccuracy()
+{
+    if (!d->report)
+        return;
+    const auto metric = AccuracyMetric(d->accuracyMetric->currentData().toInt());
+    CompareCharts::fillAccuracy(d->accuracyChart, *d->report, metric);
+}
+
+void ComparePage::refreshPerNode()
+{
+    d->clickedNode.clear();
+    d->excludeButton->setEnabled(false);
+    d->excludeButton->setText(tr("Exclude from quantization"));
+    const int variant = d->perNodeVariant->currentData().toInt();
+    if (!d->report || variant < 0 || variant >= d->report->variants_size()) {
+        d->perNodePoints.clear();
+        CompareCharts::clear(d->perNodeChart);
+        return;
+    }
+    Workbench *workbench = d->workbench;
+    d->perNodePoints = CompareCharts::perNodeInGraphOrder(
+        d->report->variants(variant),
+        [workbench](const QString &name) { return workbench->nodeIdByName(name); },
+        d->worstCount->value());
+    CompareCharts::fillPerNode(d->perNodeChart, d->perNodePoints);
+}
+
+void ComparePage::onPerNodeClick(QCPAbstractPlottable *plottable, int dataIndex, QMouseEvent *event)
+{
+    if (event && event->button() != Qt::LeftButton)
+        return; // the right button opens the export menu
+    QCPPlottableInterface1D *data = plottable ? plottable->interface1D() : nullptr;
+    if (!data || dataIndex < 0 || dataIndex >= data->dataCount())
+        return;
+    // Bars are keyed by their position in perNodePoints, whichever series (normal or worst)
+    // holds them.
+    const int position = qRound(data->dataMainKey(dataIndex));
+    if (position < 0 || position >= d->perNodePoints.size())
+        return;
+    const PerNodePoint &point = d->perNodePoints.at(position);
+    if (point.nodeId < 0)
+        return; // a graph input: no node to show or exclude
+    d->clickedNode = point.node;
+    d->workbench->selectNode(point.nodeId);
+    emit showNodeRequested(point.nodeId);
+    d->excludeButton->setText(tr("Exclude %1 from quantization").arg(point.node));
+    d->excludeButton->setEnabled(!d->workbench->isNodeExcluded(point.node));
+    if (event) {
+        auto *menu = new QMenu(this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        QAction *exclude = menu->addAction(tr("Exclude %1 from quantization").arg(point.node), this,
+                                           &ComparePage::excludeClickedNode);
+        exclude->setEnabled(!d->workbench->isNodeExcluded(point.node));
+        menu->popup(event->globalPosition().toPoint());
+    }
+}
+
+void ComparePage::excludeClickedNode()
+{
+    if (d->clickedNode.isEmpty())
+        return;
+    d->workbench->setNodeExcluded(d->clickedNode, true);
+    d->workbench->addMessage(Severity::Info,
+                             tr("%1 will not be quantized.").arg(d->clickedNode), d->clickedNode);
+    d->excludeButton->setEnabled(false);
+}
+
+QString ComparePage::exportCsv(const QString &path) const
+{
+    if (!d->report)
+        return tr("There is no comparison to export yet.");
+    return ChartExport::saveCsv(*d->report, path);
+}
+
+void ComparePage::askExportCsv()
+{
+    const QString path = ChartExport::askSavePath(this, tr("Export results as CSV"),
+                                                  QStringLiteral("comparison.csv"),
+                                                  tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    if (QString error = exportCsv(path); !error.isEmpty())
+        reportError(error);
+}
+
+void ComparePage::reportError(const QString &message)
+{
+    d->workbench->addMessage(Severity::Error, message);
+    emit failed(message);
+    // Non-modal: the page (and a test driving it) keeps running while the box is up.
+    auto *box = new QMessageBox(QMessageBox::Critical, tr("Compare"), message, QMessageBox::Ok,
+                                this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+} // namespace qs::ui

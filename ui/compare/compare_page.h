@@ -1,0 +1,98 @@
+#pragma once
+// The Compare page: pick variants (the Workbench's checked variants, plus files opened here),
+// data (folder or random), samples, iterations, threads; runBenchmark() in the background; four
+// QCustomPlot charts side by side (size, latency median with p90 whiskers, worst accuracy per
+// variant, per-node SQNR in graph order with the worst highlighted; clicking a per-node bar
+// selects that node in the Workbench and offers to exclude it), the result table, and export of
+// each chart as PNG/SVG and of the table as CSV.
+//
+// Files of this folder: compare_settings (the inputs of a run), compare_charts (drawing a
+// Report), chart_export (PNG/SVG/CSV files), report_table_model (the result table). Depends on
+// ui/workbench and core only.
+
+#include "quantscope.pb.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QCustomPlot;
+class QCPAbstractPlottable;
+class QMouseEvent;
+class QTableView;
+
+namespace qs::ui {
+
+class Workbench;
+class JobController;
+class ReportTableModel;
+struct PerNodePoint;
+
+class ComparePage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ComparePage(Workbench *workbench, QWidget *parent = nullptr);
+    ~ComparePage() override;
+
+    JobController *job() const;
+    // The last finished comparison, if any.
+    const std::optional<quantscope::Report> &lastReport() const;
+
+    void setDataFolder(const QString &folder); // empty: random inputs
+    void setIterations(int iterations);
+    void setSamples(int samples);
+    void setWarmup(int warmup);
+    void setThreads(int threads);           // 0: all cores
+    void setPerNode(bool perNode);
+    // Images are resized to this; random inputs take it for a dynamic height/width. 0: the
+    // model's own.
+    void setImageSize(int height, int width);
+    // Adds a model file to the Workbench's variants (kind "opened file"), checked.
+    void addVariantFile(const QString &path);
+
+    QCustomPlot *sizeChart() const;
+    QCustomPlot *latencyChart() const;
+    QCustomPlot *accuracyChart() const;
+    QCustomPlot *perNodeChart() const;
+    QTableView *resultsView() const;
+    ReportTableModel *resultsModel() const;
+
+    // The bars of the per-node chart in drawing order (the bar at key i is element i).
+    const QList<PerNodePoint> &perNodePoints() const;
+    // The display name of the last clicked per-node bar; empty before a click.
+    QString clickedNode() const;
+
+    // Writes the result table as CSV (core's report writer); empty on success, else the error.
+    QString exportCsv(const QString &path) const;
+
+public slots:
+    void startCompare();
+    // Marks the last clicked per-node node as excluded from quantization in the Workbench.
+    void excludeClickedNode();
+
+signals:
+    void compared();
+    // The user clicked a per-node bar: the main window shows that node in the inspector.
+    void showNodeRequested(int nodeId);
+    // A comparison could not start or failed (not emitted for a cancel); also in the Workbench.
+    void failed(const QString &message);
+
+private:
+    void buildLayout();
+    void onProgress(int permille, const QString &step, int secondsLeft);
+    void onJobFinished(bool cancelled);
+    void showReport(quantscope::Report report);
+    void clearResults();
+    void refreshAccuracy();
+    void refreshPerNode();
+    void onPerNodeClick(QCPAbstractPlottable *plottable, int dataIndex, QMouseEvent *event);
+    void askExportCsv();
+    void reportError(const QString &message);
+
+    struct Private;
+    Private *d;
+};
+
+} // namespace qs::ui

@@ -1,0 +1,317 @@
+#include "compare_settings.h"
+
+#include "workbench/settings.h"
+#include "workbench/variant_list_model.h"
+#include "workbench/workbench.h"
+
+#include <QCheckBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace qs::ui {
+
+namespace {
+
+QSpinBox *spinBox(int minimum, int maximum, int value, const QString &special = QString())
+{
+    auto *spin = new QSpinBox;
+    spin->setRange(minimum, maximum);
+    spin->setValue(value);
+    if (!special.isEmpty())
+        spin->setSpecialValueText(special);
+    return spin;
+}
+
+// "0.485, 0.456 0.406" -> the numbers; false when a part is not a number.
+bool parseFloats(const QString &text, std::vector<float> *values)
+{
+    static const QRegularExpression separators(QStringLiteral("[,;\\s]+"));
+    for (const QString &part : text.split(separators, Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const float value = part.toFloat(&ok);
+        if (!ok)
+            return false;
+        values->push_back(value);
+    }
+    return true;
+}
+
+} // namespace
+
+CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *parent)
+    : QWidget(parent)
+    , m_workbench(workbench)
+    , m_variantView(new QTableView)
+    , m_addButton(new QPushButton(tr("Add file...")))
+    , m_removeButton(new QPushButton(tr("Remove")))
+    , m_randomButton(new QRadioButton(tr("Random inputs")))
+    , m_folderButton(new QRadioButton(tr("Folder:")))
+    , m_folderEdit(new QLineEdit)
+    , m_browseFolderButton(new QPushButton(tr("Browse...")))
+    , m_samples(spinBox(0, 100000, 0, tr("all (random: 4)")))
+    , m_warmup(spinBox(0, 10000, 3))
+    , m_iterations(spinBox(1, 1000000, 20))
+    , m_threads(spinBox(0, 1024, settings::threads(), tr("all cores")))
+    , m_perNode(new QCheckBox(tr("Per-node error")))
+    , m_preprocessingBox(new QGroupBox(tr("Image preprocessing")))
+    , m_height(spinBox(0, 8192, 0, tr("model's")))
+    , m_width(spinBox(0, 8192, 0, tr("model's")))
+    , m_mean(new QLineEdit)
+    , m_std(new QLineEdit)
+    , m_bgr(new QCheckBox(tr("BGR channel order")))
+{
+    m_variantView->setModel(workbench->variants());
+    m_variantView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_variantView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_variantView->horizontalHeader()->setSectionResizeMode(VariantListModel::FileColumn,
+                                                            QHeaderView::Stretch);
+    m_variantView->verticalHeader()->hide();
+    m_variantView->setToolTip(tr("Checked variants are compared with the reference (first row)."));
+    m_perNode->setChecked(true);
+    m_perNode->setToolTip(tr("Compare every float tensor both models compute, to find the nodes "
+                             "that lose the most accuracy."));
+    m_randomButton->setChecked(true);
+    m_folderEdit->setPlaceholderText(tr("images or .npy/.pb tensors"));
+    m_mean->setPlaceholderText(tr("e.g. 0.485, 0.456, 0.406"));
+    m_std->setPlaceholderText(tr("e.g. 0.229, 0.224, 0.225"));
+
+    auto *variantsBox = new QGroupBox(tr("Variants"));
+    auto *variantButtons = new QHBoxLayout;
+    variantButtons->addWidget(m_addButton);
+    variantButtons->addWidget(m_removeButton);
+    variantButtons->addStretch();
+    auto *variantsLayout = new QVBoxLayout(variantsBox);
+    variantsLayout->addWidget(m_variantView);
+    variantsLayout->addLayout(variantButtons);
+
+    auto *dataBox = new QGroupBox(tr("Data"));
+    auto *folderRow = new QHBoxLayout;
+    folderRow->addWidget(m_folderButton);
+    folderRow->addWidget(m_folderEdit, 1);
+    folderRow->addWidget(m_browseFolderButton);
+    auto *dataForm = new QFormLayout;
+    dataForm->addRow(tr("Samples:"), m_samples);
+    dataForm->addRow(tr("Warm-up runs:"), m_warmup);
+    dataForm->addRow(tr("Timed runs:"), m_iterations);
+    dataForm->addRow(tr("Threads:"), m_threads);
+    dataForm->addRow(m_perNode);
+    auto *dataLayout = new QVBoxLayout(dataBox);
+    dataLayout->addWidget(m_randomButton);
+    dataLayout->addLayout(folderRow);
+    dataLayout->addLayout(dataForm);
+
+    auto *preprocessingForm = new QFormLayout(m_preprocessingBox);
+    m_height->setToolTip(tr("Image height; also the height of random inputs when the model's is "
+                            "dynamic"));
+    m_width->setToolTip(tr("Image width; also the width of random inputs when the model's is "
+                           "dynamic"));
+    preprocessingForm->addRow(tr("Height:"), m_height);
+    preprocessingForm->addRow(tr("Width:"), m_width);
+    preprocessingForm->addRow(tr("Mean:"), m_mean);
+    preprocessingForm->addRow(tr("Std:"), m_std);
+    preprocessingForm->addRow(m_bgr);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(variantsBox, 1);
+    layout->addWidget(dataBox);
+    layout->addWidget(m_preprocessingBox);
+
+    connect(m_addButton, &QPushButton::clicked, this, &CompareSettingsWidget::browseVariant);
+    connect(m_removeButton, &QPushButton::clicked, this,
+            &CompareSettingsWidget::removeSelectedVariant);
+    connect(m_browseFolderButton, &QPushButton::clicked, this,
+            &CompareSettingsWidget::browseFolder);
+    connect(m_randomButton, &QRadioButton::toggled, this, &CompareSettingsWidget::updateEnabled);
+    connect(m_variantView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &CompareSettingsWidget::updateEnabled);
+    connect(workbench->variants(), &QAbstractItemModel::modelReset, this,
+            &CompareSettingsWidget::updateEnabled);
+    updateEnabled();
+}
+
+bool CompareSettingsWidget::benchSettings(BenchSettings *settings, QString *error) const
+{
+    const VariantListModel *variants = m_workbench->variants();
+    if (!m_workbench->model() || variants->rowCount() == 0) {
+        *error = tr("Open a model first: it is the reference the variants are compared with.");
+        return false;
+    }
+    BenchSettings s;
+    s.reference = variants->at(0).path.toStdString();
+    for (const QString &path : variants->checkedVariantPaths())
+        s.variants.push_back(path.toStdString());
+    if (m_folderButton->isChecked()) {
+        const QString folder = m_folderEdit->text().trimmed();
+        if (folder.isEmpty() || !QFileInfo(folder).isDir()) {
+            *error = tr("The data folder '%1' does not exist.")
+                         .arg(QDir::toNativeSeparators(folder));
+            return false;
+        }
+        s.dataDir = QDir::toNativeSeparators(folder).toStdString();
+        quantscope::ImagePreprocessing &p = s.preprocessing;
+        p.set_bgr(m_bgr->isChecked());
+        std::vector<float> mean, std;
+        if (!parseFloats(m_mean->text(), &mean)) {
+            *error = tr("Mean '%1' is not a list of numbers.").arg(m_mean->text());
+            return false;
+        }
+        if (!parseFloats(m_std->text(), &std)) {
+            *error = tr("Std '%1' is not a list of numbers.").arg(m_std->text());
+            return false;
+        }
+        for (float value : mean)
+            p.add_mean(value);
+        for (float value : std)
+            p.add_std(value);
+    }
+    // The image size also fixes the dynamic height/width of random inputs.
+    s.preprocessing.set_height(m_height->value());
+    s.preprocessing.set_width(m_width->value());
+    s.samples = m_samples->value();
+    s.warmup = m_warmup->value();
+    s.iterations = m_iterations->value();
+    s.threads = m_threads->value();
+    s.perNode = m_perNode->isChecked();
+    *settings = std::move(s);
+    return true;
+}
+
+void CompareSettingsWidget::setDataFolder(const QString &folder)
+{
+    m_folderEdit->setText(folder);
+    (folder.isEmpty() ? m_randomButton : m_folderButton)->setChecked(true);
+    updateEnabled();
+}
+
+QString CompareSettingsWidget::dataFolder() const
+{
+    return m_folderButton->isChecked() ? m_folderEdit->text().trimmed() : QString();
+}
+
+void CompareSettingsWidget::setSamples(int samples)
+{
+    m_samples->setValue(samples);
+}
+
+void CompareSettingsWidget::setWarmup(int warmup)
+{
+    m_warmup->setValue(warmup);
+}
+
+void CompareSettingsWidget::setIterations(int iterations)
+{
+    m_iterations->setValue(iterations);
+}
+
+void CompareSettingsWidget::setThreads(int threads)
+{
+    m_threads->setValue(threads);
+}
+
+void CompareSettingsWidget::setImageSize(int height, int width)
+{
+    m_height->setValue(height);
+    m_width->setValue(width);
+}
+
+void CompareSettingsWidget::setPerNode(bool perNode)
+{
+    m_perNode->setChecked(perNode);
+}
+
+int CompareSettingsWidget::addVariantFile(const QString &path)
+{
+    VariantListModel *variants = m_workbench->variants();
+    // The reference compared with itself is already row 0; replacing it would drop its flag.
+    if (variants->rowCount() > 0 && QFileInfo(variants->at(0).path) == QFileInfo(path))
+        return 0;
+    Variant variant;
+    variant.path = path;
+    variant.kind = tr("opened file");
+    variant.sizeBytes = QFileInfo(path).size();
+    variant.checked = true;
+    const int row = variants->add(variant);
+    updateEnabled();
+    return row;
+}
+
+void CompareSettingsWidget::setRunning(bool running)
+{
+    m_running = running;
+    updateEnabled();
+}
+
+void CompareSettingsWidget::browseVariant()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Add a variant"), settings::lastFolder(settings::Folder::Model),
+        tr("ONNX models (*.onnx);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    settings::setLastFolder(settings::Folder::Model, path);
+    addVariantFile(path);
+}
+
+void CompareSettingsWidget::removeSelectedVariant()
+{
+    const QModelIndexList rows = m_variantView->selectionModel()->selectedRows();
+    if (rows.isEmpty() || rows.front().row() == 0)
+        return;
+    m_workbench->variants()->remove(rows.front().row());
+    updateEnabled();
+}
+
+void CompareSettingsWidget::browseFolder()
+{
+    const QString start = m_folderEdit->text().isEmpty()
+                              ? settings::lastFolder(settings::Folder::Calibration)
+                              : m_folderEdit->text();
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Evaluation data folder"),
+                                                             start);
+    if (folder.isEmpty())
+        return;
+    settings::setLastFolder(settings::Folder::Calibration, folder);
+    setDataFolder(folder);
+}
+
+void CompareSettingsWidget::updateEnabled()
+{
+    const bool editable = !m_running;
+    const bool folder = m_folderButton->isChecked();
+    const QModelIndexList rows = m_variantView->selectionModel()
+                                     ? m_variantView->selectionModel()->selectedRows()
+                                     : QModelIndexList();
+    m_variantView->setEnabled(editable);
+    m_addButton->setEnabled(editable);
+    m_removeButton->setEnabled(editable && !rows.isEmpty() && rows.front().row() > 0);
+    m_randomButton->setEnabled(editable);
+    m_folderButton->setEnabled(editable);
+    m_folderEdit->setEnabled(editable && folder);
+    m_browseFolderButton->setEnabled(editable);
+    for (QWidget *widget : {static_cast<QWidget *>(m_samples), static_cast<QWidget *>(m_warmup),
+                            static_cast<QWidget *>(m_iterations), static_cast<QWidget *>(m_threads),
+                            static_cast<QWidget *>(m_perNode)})
+        widget->setEnabled(editable);
+    // The image size also shapes random inputs of a model with dynamic height/width; the
+    // rest of the preprocessing only means something for a folder of images.
+    m_preprocessingBox->setEnabled(editable);
+    for (QWidget *widget : {static_cast<QWidget *>(m_mean), static_cast<QWidget *>(m_std),
+                            static_cast<QWidget *>(m_bgr)})
+        widget->setEnabled(folder);
+}
+
+} // namespace qs::ui

@@ -1,0 +1,78 @@
+#pragma once
+// The left side of the Compare page: which variants to compare (the Workbench's variant list,
+// plus files opened here), on what data (random inputs or an image/tensor folder with its
+// preprocessing) and how long (samples, warm-up, iterations, threads, per-node error). Produces
+// the BenchSettings that core's runBenchmark takes, as `quantscope-cli bench` fills them.
+
+#include "compare/benchmark.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QLineEdit;
+class QPushButton;
+class QRadioButton;
+class QSpinBox;
+class QTableView;
+class QGroupBox;
+
+namespace qs::ui {
+
+class Workbench;
+
+class CompareSettingsWidget : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit CompareSettingsWidget(Workbench *workbench, QWidget *parent = nullptr);
+
+    // The settings of the next comparison; false with a message when they cannot be run (no
+    // model open, a mean that is not a list of numbers, no folder chosen...).
+    bool benchSettings(BenchSettings *settings, QString *error) const;
+
+    void setDataFolder(const QString &folder); // empty: random inputs
+    QString dataFolder() const;                // empty while random inputs are chosen
+    void setSamples(int samples);
+    void setWarmup(int warmup);
+    void setIterations(int iterations);
+    void setThreads(int threads);
+    void setPerNode(bool perNode);
+    void setImageSize(int height, int width); // 0: the model's
+
+    // Adds `path` to the Workbench's variants as an opened file; returns its row.
+    int addVariantFile(const QString &path);
+    QTableView *variantView() const { return m_variantView; }
+
+    // While a comparison runs its inputs stay as they were when it started.
+    void setRunning(bool running);
+
+private:
+    void browseVariant();
+    void removeSelectedVariant();
+    void browseFolder();
+    void updateEnabled();
+
+    Workbench *m_workbench;
+    QTableView *m_variantView;
+    QPushButton *m_addButton;
+    QPushButton *m_removeButton;
+    QRadioButton *m_randomButton;
+    QRadioButton *m_folderButton;
+    QLineEdit *m_folderEdit;
+    QPushButton *m_browseFolderButton;
+    QSpinBox *m_samples;
+    QSpinBox *m_warmup;
+    QSpinBox *m_iterations;
+    QSpinBox *m_threads;
+    QCheckBox *m_perNode;
+    QGroupBox *m_preprocessingBox;
+    QSpinBox *m_height;
+    QSpinBox *m_width;
+    QLineEdit *m_mean;
+    QLineEdit *m_std;
+    QCheckBox *m_bgr;
+    bool m_running = false;
+};
+
+} // namespace qs::ui

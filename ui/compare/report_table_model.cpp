@@ -1,0 +1,135 @@
+#include "report_table_model.h"
+
+#include "compare_charts.h"
+
+#include <QBrush>
+#include <QColor>
+
+#include <cmath>
+
+namespace qs::ui {
+
+namespace {
+
+QString fixed(double value, int decimals)
+{
+    if (std::isinf(value))
+        return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    if (std::isnan(value))
+        return QStringLiteral("nan");
+    return QString::number(value, 'f', decimals);
+}
+
+int64_t nanCount(const quantscope::VariantReport &variant)
+{
+    int64_t count = 0;
+    for (const auto &output : variant.outputs())
+        count += output.nan_count();
+    return count;
+}
+
+} // namespace
+
+ReportTableModel::ReportTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void ReportTableModel::setReport(const std::optional<quantscope::Report> &report)
+{
+    beginResetModel();
+    m_report = report;
+    endResetModel();
+}
+
+int ReportTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() || !m_report ? 0 : m_report->variants_size();
+}
+
+int ReportTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString ReportTableModel::text(const quantscope::VariantReport &variant, int column) const
+{
+    const double referenceMs = m_report->variants(0).latency().median_ms();
+    const double median = variant.latency().median_ms();
+    switch (column) {
+    case VariantColumn:
+        return CompareCharts::variantLabel(variant);
+    case SizeColumn:
+        return fixed(double(variant.size_bytes()) / 1e6, 2);
+    case RatioColumn:
+        return fixed(variant.size_ratio(), 3);
+    case MedianColumn:
+        return fixed(median, 2);
+    case P90Column:
+        return fixed(variant.latency().p90_ms(), 2);
+    case SpeedupColumn:
+        return median > 0 ? tr("%1x").arg(fixed(referenceMs / median, 2)) : QStringLiteral("-");
+    case CosineColumn:
+        return fixed(CompareCharts::worstCosine(variant), 5);
+    case SqnrColumn:
+        return fixed(CompareCharts::worstSqnr(variant), 1);
+    case NanColumn:
+        return variant.has_nan() ? tr("yes (%1)").arg(nanCount(variant)) : tr("no");
+    }
+    return QString();
+}
+
+QVariant ReportTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const auto &variant = m_report->variants(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        return text(variant, index.column());
+    case Qt::ToolTipRole:
+        return QString::fromStdString(variant.path());
+    case Qt::TextAlignmentRole:
+        if (index.column() != VariantColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case Qt::BackgroundRole:
+        if (variant.has_nan() && (index.column() == NanColumn || index.column() == VariantColumn))
+            return QBrush(QColor(215, 48, 39));
+        return {};
+    case Qt::ForegroundRole:
+        if (variant.has_nan() && (index.column() == NanColumn || index.column() == VariantColumn))
+            return QBrush(Qt::white);
+        return {};
+    }
+    return {};
+}
+
+QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case VariantColumn:
+        return tr("Variant");
+    case SizeColumn:
+        return tr("Size (MB)");
+    case RatioColumn:
+        return tr("Ratio");
+    case MedianColumn:
+        return tr("Median (ms)");
+    case P90Column:
+        return tr("p90 (ms)");
+    case SpeedupColumn:
+        return tr("Speedup");
+    case CosineColumn:
+        return tr("Worst cosine");
+    case SqnrColumn:
+        return tr("Worst SQNR (dB)");
+    case NanColumn:
+        return tr("NaN/Inf");
+    }
+    return {};
+}
+
+} // namespace qs::ui

@@ -1,0 +1,47 @@
+#pragma once
+// The Compare page's result table: one row per variant of a Report, the columns of
+// `quantscope-cli bench` (size, ratio, latency, speedup, worst accuracy, NaN/Inf), the NaN cell
+// painted red because such a variant is unusable whatever its other numbers say.
+
+#include "quantscope.pb.h"
+
+#include <QAbstractTableModel>
+
+#include <optional>
+
+namespace qs::ui {
+
+class ReportTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        VariantColumn,
+        SizeColumn,
+        RatioColumn,
+        MedianColumn,
+        P90Column,
+        SpeedupColumn,
+        CosineColumn,
+        SqnrColumn,
+        NanColumn,
+        ColumnCount
+    };
+
+    explicit ReportTableModel(QObject *parent = nullptr);
+
+    void setReport(const std::optional<quantscope::Report> &report);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    QString text(const quantscope::VariantReport &variant, int column) const;
+
+    std::optional<quantscope::Report> m_report;
+};
+
+} // namespace qs::ui
