@@ -1,15 +1,16 @@
 # Quantscope: the two commands README promises.
 #   make run   installs what is missing, builds, fetches the PaddleOCR models and sample photos,
-#              inspects the det model, runs it on the engine, quantizes it (static INT8 QDQ,
-#              calibrated on the photos) and runs the quantized model
+#              and opens the workbench on the PaddleOCR text-direction classifier with the photos
+#              preset as calibration folder: press Quantize, then Compare, and see the charts
 #   make test  installs what is missing, builds (Release + an ASan/UBSan build), runs every test
+# Also: make run-cli (the same job in the terminal: inspect, run, quantize, run the result)
 BUILD       ?= build
 BUILD_ASAN  ?= build-asan
 JOBS        ?= $(shell nproc)
 CACHE_DIR   ?= $(HOME)/.cache/quantscope
 export QS_CACHE_DIR := $(CACHE_DIR)
 
-.PHONY: all deps build build-asan test run bench assets clean
+.PHONY: all deps build build-asan test run run-cli bench assets clean
 
 all: build
 
@@ -34,12 +35,17 @@ test: build build-asan assets
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	ctest --test-dir $(BUILD_ASAN) --output-on-failure -j $(JOBS)
 
-RUN_MODEL ?= $(CACHE_DIR)/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx
+RUN_MODEL ?= $(CACHE_DIR)/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx
 run: build assets
-	$(BUILD)/bin/quantscope-cli inspect $(RUN_MODEL)
-	$(BUILD)/bin/quantscope-cli run $(RUN_MODEL) --random --shape x=1x3x640x640 --warmup 1 --iterations 5 \
+	$(BUILD)/bin/quantscope $(RUN_MODEL) --recipe resources/samples/ppocr_cls_static_int8.recipe.textproto \
+	    --calibration-folder $(CACHE_DIR)/photos
+
+RUN_CLI_MODEL ?= $(CACHE_DIR)/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx
+run-cli: build assets
+	$(BUILD)/bin/quantscope-cli inspect $(RUN_CLI_MODEL)
+	$(BUILD)/bin/quantscope-cli run $(RUN_CLI_MODEL) --random --shape x=1x3x640x640 --warmup 1 --iterations 5 \
 	    --output-dir $(BUILD)/run-output
-	$(BUILD)/bin/quantscope-cli quantize $(RUN_MODEL) -o $(BUILD)/run-output/det_int8_qdq.onnx \
+	$(BUILD)/bin/quantscope-cli quantize $(RUN_CLI_MODEL) -o $(BUILD)/run-output/det_int8_qdq.onnx \
 	    --mode static --per-channel --calib-dir $(CACHE_DIR)/photos --calib-samples 16 \
 	    --image-size 640x640 --bgr --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225
 	$(BUILD)/bin/quantscope-cli run $(BUILD)/run-output/det_int8_qdq.onnx --random \

@@ -1,83 +1,320 @@
 #include "main_window.h"
 
-#include "cli/inspect_report.h"
+#include "about_dialog.h"
+#include "compare/compare_page.h"
+#include "diagnostics_dock.h"
+#include "inspector/inspector_page.h"
+#include "job_status_widget.h"
 #include "model/model.h"
 #include "model/model_summary.h"
+#include "preferences_dialog.h"
+#include "quantize/quantize_page.h"
+#include "workbench/job_controller.h"
+#include "workbench/settings.h"
+#include "workbench/variant_list_model.h"
+#include "workbench/workbench.h"
 
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFontDatabase>
+#include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPlainTextEdit>
+#include <QMimeData>
 #include <QStatusBar>
-#include <QtConcurrent>
+#include <QTabWidget>
 
-#include <sstream>
+#include <memory>
 
 namespace qs::ui {
 
+namespace {
+
+struct Loaded
+{
+    std::shared_ptr<const Model> model;
+    QString error;
+    bool cancelled = false;
+};
+
+QStringList onnxFiles(const QMimeData *mime)
+{
+    QStringList files;
+    if (!mime || !mime->hasUrls())
+        return files;
+    for (const QUrl &url : mime->urls())
+        if (url.isLocalFile())
+            files.append(url.toLocalFile());
+    return files;
+}
+
+} // namespace
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_summaryView(new QPlainTextEdit(this))
+    , m_workbench(new Workbench(this))
+    , m_loadJob(new JobController(this))
+    , m_pages(new QTabWidget(this))
+    , m_inspector(new InspectorPage(m_workbench, this))
+    , m_quantize(new QuantizePage(m_workbench, this))
+    , m_compare(new ComparePage(m_workbench, this))
+    , m_diagnostics(new DiagnosticsDock(m_workbench, this))
+    , m_jobStatus(new JobStatusWidget(this))
+    , m_modelFacts(new QLabel(this))
 {
     setWindowTitle(tr("Quantscope"));
-    m_summaryView->setReadOnly(true);
-    m_summaryView->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_summaryView->setPlaceholderText(tr("Open an ONNX model with File > Open."));
-    setCentralWidget(m_summaryView);
+    setWindowIcon(QIcon(QStringLiteral(":/icons/quantscope.svg")));
+    setAcceptDrops(true);
+    m_pages->addTab(m_inspector, tr("Inspector"));
+    m_pages->addTab(m_quantize, tr("Quantize"));
+    m_pages->addTab(m_compare, tr("Compare"));
+    setCentralWidget(m_pages);
+    addDockWidget(Qt::BottomDockWidgetArea, m_diagnostics);
 
-    QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
-    QAction *openAction = fileMenu->addAction(tr("&Open..."), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open ONNX model"), QString(),
-                                                          tr("ONNX models (*.onnx);;All files (*)"));
-        if (!path.isEmpty())
-            openModel(path);
-    });
-    openAction->setShortcut(QKeySequence::Open);
-    fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    statusBar()->addWidget(m_modelFacts, 1);
+    statusBar()->addPermanentWidget(m_jobStatus);
+    m_modelFacts->setText(tr("Open an ONNX model with File > Open or drop it here."));
+    m_jobStatus->watch(m_loadJob);
+    m_jobStatus->watch(m_quantize->job());
+    m_jobStatus->watch(m_compare->job());
 
-    connect(&m_loadWatcher, &QFutureWatcherBase::finished, this, &MainWindow::showLoaded);
-    resize(1000, 700);
+    connect(m_diagnostics, &DiagnosticsDock::nodeActivated, this,
+            [this] { m_pages->setCurrentWidget(m_inspector); });
+    connect(m_compare, &ComparePage::showNodeRequested, this,
+            [this] { m_pages->setCurrentWidget(m_inspector); });
+    createMenus();
+
+    resize(1280, 800);
+    restoreGeometry(settings::windowGeometry());
+    restoreState(settings::windowState());
 }
 
 MainWindow::~MainWindow()
 {
-    m_loadWatcher.waitForFinished();
+    cancelJobsAndWait();
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open Model..."), QKeySequence::Open, this, &MainWindow::chooseModel);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    file->addAction(tr("Open &Variant..."), this, &MainWindow::openVariant);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(tr("&Find Node"), QKeySequence::Find, this, [this] {
+        m_pages->setCurrentWidget(m_inspector);
+        m_inspector->focusFilter();
+    });
+    edit->addSeparator();
+    edit->addAction(tr("&Preferences..."), QKeySequence::Preferences, this, [this] {
+        PreferencesDialog dialog(this);
+        dialog.exec();
+    });
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(tr("&Quantize"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Q), this, [this] {
+        m_pages->setCurrentWidget(m_quantize);
+        m_quantize->startQuantize();
+    });
+    run->addAction(tr("&Compare"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this, [this] {
+        m_pages->setCurrentWidget(m_compare);
+        m_compare->startCompare();
+    });
+    run->addSeparator();
+    run->addAction(tr("Cancel &All Jobs"), QKeySequence(Qt::Key_Escape), this, [this] {
+        for (JobController *job : {m_loadJob, m_quantize->job(), m_compare->job()})
+            job->cancel();
+    });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Inspector"), QKeySequence(Qt::CTRL | Qt::Key_1), this,
+                    [this] { m_pages->setCurrentWidget(m_inspector); });
+    view->addAction(tr("&Quantize"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
+                    [this] { m_pages->setCurrentWidget(m_quantize); });
+    view->addAction(tr("&Compare"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
+                    [this] { m_pages->setCurrentWidget(m_compare); });
+    view->addSeparator();
+    QAction *diagnostics = m_diagnostics->toggleViewAction();
+    diagnostics->setText(tr("&Diagnostics"));
+    view->addAction(diagnostics);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Quantscope"), this, [this] {
+        AboutDialog dialog(this);
+        dialog.exec();
+    });
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = settings::recentFiles();
+    for (const QString &path : files)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openModel(path); })
+            ->setToolTip(path);
+    if (files.isEmpty()) {
+        m_recentMenu->addAction(tr("No recent files"))->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("Clear List"), this, [this] {
+        for (const QString &path : settings::recentFiles())
+            settings::removeRecentFile(path);
+        rebuildRecentMenu();
+    });
+}
+
+void MainWindow::chooseModel()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open ONNX Model"),
+                                                      settings::lastFolder(settings::Folder::Model),
+                                                      tr("ONNX models (*.onnx);;All files (*)"));
+    if (!path.isEmpty())
+        openModel(path);
+}
+
+void MainWindow::openVariant()
+{
+    if (!m_workbench->model()) {
+        showError(tr("No model open"), tr("Open the FP32 reference model first; variants are compared with it."));
+        return;
+    }
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Variant"),
+                                                      settings::lastFolder(settings::Folder::Output),
+                                                      tr("ONNX models (*.onnx);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    settings::setLastFolder(settings::Folder::Output, path);
+    Variant variant;
+    variant.path = path;
+    variant.kind = tr("Opened file");
+    variant.sizeBytes = QFileInfo(path).size();
+    m_workbench->variants()->add(variant);
+    m_pages->setCurrentWidget(m_compare);
 }
 
 void MainWindow::openModel(const QString &path)
 {
-    m_loadingPath = path;
-    statusBar()->showMessage(tr("Loading %1...").arg(QFileInfo(path).fileName()));
-    m_loadWatcher.setFuture(QtConcurrent::run([path]() {
-        LoadOutcome outcome;
-        auto loaded = Model::load(path.toStdString());
-        if (!loaded) {
-            outcome.error = QString::fromStdString(loaded.status().message());
-            return outcome;
-        }
-        outcome.model = loaded.value();
-        std::ostringstream text;
-        cli::writeInspectText(*outcome.model, summarize(*outcome.model), {true, false, true},
-                              text);
-        outcome.summaryText = QString::fromStdString(text.str());
-        return outcome;
-    }));
-}
-
-void MainWindow::showLoaded()
-{
-    const LoadOutcome outcome = m_loadWatcher.result();
-    if (!outcome.error.isEmpty()) {
-        statusBar()->clearMessage();
-        QMessageBox::critical(this, tr("Cannot open model"), outcome.error);
+    if (m_loadJob->isRunning()) {
+        showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()),
+                  tr("Another model is still loading."));
         return;
     }
-    setWindowTitle(tr("%1 - Quantscope").arg(QFileInfo(m_loadingPath).fileName()));
-    m_summaryView->setPlainText(outcome.summaryText);
-    statusBar()->showMessage(tr("Loaded %1").arg(m_loadingPath));
+    const QString fileName = QFileInfo(path).fileName();
+    const std::string file = path.toStdString();
+    m_loadJob->run<Loaded>(
+        tr("Loading %1").arg(fileName),
+        [file](Progress &progress) {
+            Loaded loaded;
+            auto model = Model::load(file, progress);
+            if (model)
+                loaded.model = *model;
+            else
+                loaded.error = QString::fromStdString(model.status().message());
+            loaded.cancelled = progress.cancelled();
+            return loaded;
+        },
+        [this, path, fileName](Loaded loaded) {
+            if (!loaded.model) {
+                if (!loaded.cancelled) {
+                    showError(tr("Cannot open %1").arg(fileName), loaded.error);
+                    settings::removeRecentFile(path);
+                    rebuildRecentMenu();
+                }
+                emit openFailed(path, loaded.error);
+                return;
+            }
+            settings::setLastFolder(settings::Folder::Model, path);
+            settings::addRecentFile(path);
+            rebuildRecentMenu();
+            m_workbench->setModel(std::move(loaded.model), path);
+            setWindowTitle(tr("%1 - Quantscope").arg(fileName));
+            showModelFacts();
+            emit modelOpened(path);
+        });
+}
+
+bool MainWindow::applyRecipeFile(const QString &path)
+{
+    if (!m_quantize->loadRecipeFile(path))
+        return false;
+    const quantscope::ImagePreprocessing &image = m_quantize->currentRecipe().calibration().preprocessing();
+    if (image.height() > 0 && image.width() > 0)
+        m_compare->setImageSize(image.height(), image.width());
+    return true;
+}
+
+QString MainWindow::modelFactsText() const
+{
+    return m_modelFacts->text();
+}
+
+void MainWindow::showModelFacts()
+{
+    const std::shared_ptr<const Model> &model = m_workbench->model();
+    if (!model)
+        return;
+    const ModelSummary summary = summarize(*model);
+    QStringList opsets;
+    for (const auto &[domain, version] : summary.opsets)
+        opsets.append(QStringLiteral("%1 %2").arg(domain.empty() ? QStringLiteral("ai.onnx")
+                                                                : QString::fromStdString(domain))
+                          .arg(version));
+    const QLocale locale;
+    m_modelFacts->setText(tr("IR %1 | opsets: %2 | %3 nodes | %4 parameters | %5")
+                              .arg(summary.irVersion)
+                              .arg(opsets.join(QStringLiteral(", ")))
+                              .arg(locale.toString(qlonglong(summary.nodeCountTotal)))
+                              .arg(locale.toString(qlonglong(summary.parameterCount + summary.constantParameterCount)))
+                              .arg(formatBytes(qint64(summary.fileBytes))));
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    m_workbench->addMessage(Severity::Error, message);
+    // Window-modal but not blocking: the event loop (and any running job) goes on.
+    auto *box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::cancelJobsAndWait()
+{
+    for (JobController *job : {m_loadJob, m_quantize->job(), m_compare->job()}) {
+        job->cancel();
+        job->waitForFinished();
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    cancelJobsAndWait();
+    settings::saveWindow(saveGeometry(), saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (onnxFiles(event->mimeData()).size() == 1)
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QStringList files = onnxFiles(event->mimeData());
+    if (files.size() != 1)
+        return;
+    event->acceptProposedAction();
+    openModel(files.front());
 }
 
 } // namespace qs::ui

@@ -1,19 +1,25 @@
 #pragma once
-// The workbench window. For now: open a model (File > Open or the command line) off the GUI
-// thread and show its summary; the inspector, quantize and compare pages come next.
+// The workbench window: Inspector, Quantize and Compare pages over one Workbench, the
+// Diagnostics dock, the status bar (model facts, the running job with progress, ETA and
+// Cancel), menus with shortcuts, recent files, drag and drop. Opening a model runs off the GUI
+// thread; closing the window cancels running jobs and waits for them.
 
-#include <QFutureWatcher>
 #include <QMainWindow>
+#include <QString>
 
-#include <memory>
-
-class QPlainTextEdit;
-
-namespace qs {
-class Model;
-}
+class QLabel;
+class QMenu;
+class QTabWidget;
 
 namespace qs::ui {
+
+class ComparePage;
+class DiagnosticsDock;
+class InspectorPage;
+class JobController;
+class JobStatusWidget;
+class QuantizePage;
+class Workbench;
 
 class MainWindow : public QMainWindow
 {
@@ -23,20 +29,52 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // Loads `path` in the background; the pages switch to it when it has loaded.
     void openModel(const QString &path);
 
-private:
-    struct LoadOutcome
-    {
-        std::shared_ptr<const Model> model;
-        QString error;
-        QString summaryText;
-    };
-    void showLoaded();
+    Workbench *workbench() const { return m_workbench; }
+    JobController *loadJob() const { return m_loadJob; }
+    InspectorPage *inspectorPage() const { return m_inspector; }
+    QuantizePage *quantizePage() const { return m_quantize; }
+    ComparePage *comparePage() const { return m_compare; }
+    DiagnosticsDock *diagnosticsDock() const { return m_diagnostics; }
+    QTabWidget *pages() const { return m_pages; }
+    QString modelFactsText() const;
 
-    QPlainTextEdit *m_summaryView = nullptr;
-    QFutureWatcher<LoadOutcome> m_loadWatcher;
-    QString m_loadingPath;
+    // Loads a recipe (textproto) into the Quantize page and gives the Compare page its image
+    // size, for models whose input size is dynamic; false after showing the error.
+    bool applyRecipeFile(const QString &path);
+
+    // Asks every running job to stop and waits for it (also what closing the window does).
+    void cancelJobsAndWait();
+
+signals:
+    void modelOpened(const QString &path);
+    void openFailed(const QString &path, const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createMenus();
+    void rebuildRecentMenu();
+    void showModelFacts();
+    void showError(const QString &title, const QString &message);
+    void chooseModel();
+    void openVariant();
+
+    Workbench *m_workbench;
+    JobController *m_loadJob;
+    QTabWidget *m_pages;
+    InspectorPage *m_inspector;
+    QuantizePage *m_quantize;
+    ComparePage *m_compare;
+    DiagnosticsDock *m_diagnostics;
+    JobStatusWidget *m_jobStatus;
+    QLabel *m_modelFacts;
+    QMenu *m_recentMenu = nullptr;
 };
 
 } // namespace qs::ui

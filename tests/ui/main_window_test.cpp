@@ -1,0 +1,175 @@
+// The whole window as a user drives it: open (good and corrupt files), the status bar facts,
+// quantize then compare through the pages, a job cancelled by closing the window, the About
+// versions and the Chinese translation being loaded.
+#include "about_dialog.h"
+#include "compare/compare_page.h"
+#include "diagnostics_dock.h"
+#include "inspector/inspector_page.h"
+#include "main_window.h"
+#include "model/graph_index.h"
+#include "model/model.h"
+#include "quantize/quantize_page.h"
+#include "translations.h"
+#include "ui_test_support.h"
+#include "workbench/job_controller.h"
+#include "workbench/variant_list_model.h"
+#include "workbench/workbench.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTranslator>
+#include <QtTest>
+
+#include <qcustomplot.h>
+
+using namespace qs;
+using namespace qs::ui;
+
+namespace {
+
+const char *kClsModel = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
+
+bool openAndWait(MainWindow &window, const QString &path)
+{
+    QSignalSpy opened(&window, &MainWindow::modelOpened);
+    window.openModel(path);
+    return opened.wait(60000);
+}
+
+} // namespace
+
+class MainWindowTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { test::isolateSettings(); }
+
+    void opensAModelOffTheGuiThread()
+    {
+        MainWindow window;
+        window.show();
+        QAbstractItemModelTester tester(window.diagnosticsDock()->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(openAndWait(window, test::ocrModel(kClsModel)));
+        QVERIFY(window.windowTitle().contains(QString::fromUtf8(kClsModel)));
+        const auto &model = window.workbench()->model();
+        QVERIFY(model);
+        QCOMPARE(window.inspectorPage()->filteredNodes()->rowCount(), int(model->index().nodes().size()));
+        QVERIFY2(window.modelFactsText().contains(QStringLiteral("IR ")), qPrintable(window.modelFactsText()));
+        QVERIFY(window.modelFactsText().contains(QStringLiteral("ai.onnx")));
+        QCOMPARE(window.diagnosticsDock()->model()->rowCount(), int(window.workbench()->messages().size()));
+    }
+
+    void aCorruptFileShowsTheCoreReason()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("corrupt.onnx"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("this is not a protobuf, just text pretending to be a model");
+        file.close();
+        MainWindow window;
+        window.show();
+        QSignalSpy failed(&window, &MainWindow::openFailed);
+        window.openModel(path);
+        QVERIFY(failed.wait(30000));
+        const QString message = failed.front().at(1).toString();
+        QVERIFY2(message.contains(QStringLiteral("corrupt.onnx")), qPrintable(message));
+        QVERIFY(!window.workbench()->model());
+        QVERIFY(!window.workbench()->messages().isEmpty());
+        QCOMPARE(window.workbench()->messages().back().severity, Severity::Error);
+        // The dialog is open (non-blocking); the window still works.
+        QVERIFY(openAndWait(window, test::ocrModel(kClsModel)));
+    }
+
+    // What `make run` sets up (the sample recipe, the photos as calibration folder), then
+    // Quantize and Compare as a newcomer would press them.
+    void sampleRecipeQuantizesThenComparesWithCharts()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QVERIFY(openAndWait(window, test::ocrModel(kClsModel)));
+        QVERIFY(window.applyRecipeFile(QStringLiteral(QS_SAMPLE_RECIPE)));
+        QuantizePage *quantize = window.quantizePage();
+        quantize->setCalibrationFolder(test::photosDir());
+        QCOMPARE(quantize->currentRecipe().mode(), quantscope::QUANT_MODE_STATIC);
+        QCOMPARE(quantize->currentRecipe().calibration().preprocessing().height(), 48);
+        const QString output = dir.filePath(QStringLiteral("cls_int8.onnx"));
+        quantize->setOutputPath(output);
+        QSignalSpy quantized(quantize, &QuantizePage::quantized);
+        QSignalSpy quantizeFailed(quantize, &QuantizePage::failed);
+        quantize->startQuantize();
+        QTRY_VERIFY_WITH_TIMEOUT(!quantized.isEmpty() || !quantizeFailed.isEmpty(), 300000);
+        QVERIFY2(quantizeFailed.isEmpty(),
+                 quantizeFailed.isEmpty() ? "" : qPrintable(quantizeFailed.front().at(0).toString()));
+        QVERIFY(QFile::exists(output));
+        QCOMPARE(window.workbench()->variants()->rowCount(), 2);
+
+        ComparePage *compare = window.comparePage();
+        compare->setSamples(1);
+        compare->setIterations(3);
+        QSignalSpy compared(compare, &ComparePage::compared);
+        QSignalSpy failed(compare, &ComparePage::failed);
+        compare->startCompare();
+        QTRY_VERIFY_WITH_TIMEOUT(!compared.isEmpty() || !failed.isEmpty(), 300000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().at(0).toString()));
+        QVERIFY(compare->lastReport());
+        QCOMPARE(compare->lastReport()->variants_size(), 2);
+        QVERIFY(compare->sizeChart()->plottableCount() > 0);
+        QVERIFY(compare->latencyChart()->plottableCount() > 0);
+        QVERIFY(compare->perNodeChart()->plottableCount() > 0);
+        // QS_UI_SCREENSHOTS=DIR keeps a picture of each page, for reviewing the layout.
+        const QString screenshots = qEnvironmentVariable("QS_UI_SCREENSHOTS");
+        if (!screenshots.isEmpty()) {
+            window.resize(1400, 900);
+            for (int page = 0; page < window.pages()->count(); ++page) {
+                window.pages()->setCurrentIndex(page);
+                QCoreApplication::processEvents();
+                window.grab().save(QStringLiteral("%1/page%2.png").arg(screenshots).arg(page));
+            }
+        }
+    }
+
+    void closingTheWindowCancelsARunningJob()
+    {
+        auto window = std::make_unique<MainWindow>();
+        window->show();
+        QVERIFY(openAndWait(*window, test::ocrModel(kClsModel)));
+        window->comparePage()->setImageSize(48, 192);
+        window->comparePage()->setIterations(100000);
+        window->comparePage()->startCompare();
+        QVERIFY(window->comparePage()->job()->isRunning());
+        QTest::qWait(300);
+        QElapsedTimer clock;
+        clock.start();
+        window->close();
+        QVERIFY(!window->comparePage()->job()->isRunning());
+        qInfo() << "closed with a running benchmark in" << clock.elapsed() << "ms";
+        window.reset();
+    }
+
+    void aboutListsTheLibraryVersions()
+    {
+        const QString text = AboutDialog::versionsText();
+        for (const char *library : {"Qt", "protobuf", "ONNX", "oneDNN", "Eigen"})
+            QVERIFY2(text.contains(QString::fromUtf8(library) + QLatin1Char(' ')), qPrintable(text));
+        QVERIFY(text.contains(QString::fromUtf8(qVersion())));
+    }
+
+    void theChineseTranslationLoads()
+    {
+        QCOMPARE(installTranslations(*qApp, QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
+        MainWindow window;
+        QCOMPARE(window.pages()->tabText(0), QStringLiteral("检查器"));
+        for (QTranslator *translator : qApp->findChildren<QTranslator *>())
+            QCoreApplication::removeTranslator(translator);
+    }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "main_window_test.moc"

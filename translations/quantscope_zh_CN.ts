@@ -1,0 +1,1511 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>QuantizeJob</name>
+    <message>
+        <source>INT8 dynamic</source>
+        <translation>INT8 动态</translation>
+    </message>
+    <message>
+        <source>INT8 static QOperator</source>
+        <translation>INT8 静态 QOperator</translation>
+    </message>
+    <message>
+        <source>INT8 static QDQ</source>
+        <translation>INT8 静态 QDQ</translation>
+    </message>
+    <message>
+        <source>FP16</source>
+        <translation>FP16</translation>
+    </message>
+    <message>
+        <source>quantized</source>
+        <translation>已量化</translation>
+    </message>
+</context>
+<context>
+    <name>RecipeFields</name>
+    <message>
+        <source>On</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>resize to %1x%2</source>
+        <translation>调整尺寸为 %1x%2</translation>
+    </message>
+    <message>
+        <source>resize to %1x%2 (0: the model&apos;s)</source>
+        <translation>调整尺寸为 %1x%2（0 表示取模型的尺寸）</translation>
+    </message>
+    <message>
+        <source>resize to the model&apos;s input size</source>
+        <translation>调整尺寸为模型的输入尺寸</translation>
+    </message>
+    <message>
+        <source>keep [0,255]</source>
+        <translation>保持 [0,255]</translation>
+    </message>
+    <message>
+        <source>scale to [0,1]</source>
+        <translation>缩放到 [0,1]</translation>
+    </message>
+    <message>
+        <source>subtract mean (%1)</source>
+        <translation>减去均值（%1）</translation>
+    </message>
+    <message>
+        <source>divide by std (%1)</source>
+        <translation>除以标准差（%1）</translation>
+    </message>
+    <message>
+        <source>BGR</source>
+        <translation>BGR</translation>
+    </message>
+    <message>
+        <source>RGB</source>
+        <translation>RGB</translation>
+    </message>
+    <message>
+        <source>NHWC</source>
+        <translation>NHWC</translation>
+    </message>
+    <message>
+        <source>NCHW</source>
+        <translation>NCHW</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Inspect and quantize ONNX models.</source>
+        <translation>检查并量化 ONNX 模型。</translation>
+    </message>
+    <message>
+        <source>The ONNX model to open.</source>
+        <translation>要打开的 ONNX 模型。</translation>
+    </message>
+    <message>
+        <source>Preset the calibration folder.</source>
+        <translation>预设校准文件夹。</translation>
+    </message>
+    <message>
+        <source>Save a screenshot once the model has loaded, then quit.</source>
+        <translation>模型加载完成后保存截图，然后退出。</translation>
+    </message>
+    <message>
+        <source>Preset the Quantize page from a recipe (.textproto).</source>
+        <translation>用配方（.textproto）预设量化页面。</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::AboutDialog</name>
+    <message>
+        <source>About Quantscope</source>
+        <translation>关于 Quantscope</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Quantscope %1&lt;/h2&gt;&lt;p&gt;Inspect ONNX models, quantize them (INT8 dynamic, INT8 static QDQ and QOperator, FP16) and compare size, latency and accuracy.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Quantscope %1&lt;/h2&gt;&lt;p&gt;检查 ONNX 模型，对其进行量化（INT8 动态、INT8 静态 QDQ 和 QOperator、FP16），并比较大小、延迟和精度。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Built with:</source>
+        <translation>构建所用的库：</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::CalibrationPanel</name>
+    <message>
+        <source>Calibration data</source>
+        <translation>校准数据</translation>
+    </message>
+    <message>
+        <source>A folder of images, .npy / .pb tensors or sample folders</source>
+        <translation>包含图像、.npy / .pb 张量或样本文件夹的文件夹</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>Calibration method</source>
+        <translation>校准方法</translation>
+    </message>
+    <message>
+        <source>Default (min/max)</source>
+        <translation>默认（最小/最大值）</translation>
+    </message>
+    <message>
+        <source>Min/max</source>
+        <translation>最小/最大值</translation>
+    </message>
+    <message>
+        <source>Percentile</source>
+        <translation>百分位数</translation>
+    </message>
+    <message>
+        <source>Entropy (KL divergence)</source>
+        <translation>熵（KL 散度）</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>方法：</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Samples:</source>
+        <translation>样本数：</translation>
+    </message>
+    <message>
+        <source>Default (%1)</source>
+        <translation>默认（%1）</translation>
+    </message>
+    <message>
+        <source>Percentile:</source>
+        <translation>百分位数：</translation>
+    </message>
+    <message>
+        <source>Histogram bins:</source>
+        <translation>直方图分箱数：</translation>
+    </message>
+    <message>
+        <source>Quantized bins:</source>
+        <translation>量化分箱数：</translation>
+    </message>
+    <message>
+        <source>Moving average of the per-batch ranges</source>
+        <translation>对每个批次的范围取移动平均</translation>
+    </message>
+    <message>
+        <source>Averaging constant:</source>
+        <translation>平均常数：</translation>
+    </message>
+    <message>
+        <source>Image preprocessing</source>
+        <translation>图像预处理</translation>
+    </message>
+    <message>
+        <source>model&apos;s</source>
+        <translation>模型尺寸</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>×</translation>
+    </message>
+    <message>
+        <source>Height x width:</source>
+        <translation>高 × 宽：</translation>
+    </message>
+    <message>
+        <source>Default ([0,1])</source>
+        <translation>默认（[0,1]）</translation>
+    </message>
+    <message>
+        <source>[0,1]</source>
+        <translation>[0,1]</translation>
+    </message>
+    <message>
+        <source>[0,255]</source>
+        <translation>[0,255]</translation>
+    </message>
+    <message>
+        <source>Pixel range:</source>
+        <translation>像素范围：</translation>
+    </message>
+    <message>
+        <source>none, or 1 or 3 values: 0.485, 0.456, 0.406</source>
+        <translation>留空，或填 1 个或 3 个值：0.485, 0.456, 0.406</translation>
+    </message>
+    <message>
+        <source>Mean:</source>
+        <translation>均值：</translation>
+    </message>
+    <message>
+        <source>none, or 1 or 3 values: 0.229, 0.224, 0.225</source>
+        <translation>留空，或填 1 个或 3 个值：0.229, 0.224, 0.225</translation>
+    </message>
+    <message>
+        <source>Std:</source>
+        <translation>标准差：</translation>
+    </message>
+    <message>
+        <source>RGB</source>
+        <translation>RGB</translation>
+    </message>
+    <message>
+        <source>BGR</source>
+        <translation>BGR</translation>
+    </message>
+    <message>
+        <source>Channel order:</source>
+        <translation>通道顺序：</translation>
+    </message>
+    <message>
+        <source>Default (NCHW)</source>
+        <translation>默认（NCHW）</translation>
+    </message>
+    <message>
+        <source>NCHW</source>
+        <translation>NCHW</translation>
+    </message>
+    <message>
+        <source>NHWC</source>
+        <translation>NHWC</translation>
+    </message>
+    <message>
+        <source>Layout:</source>
+        <translation>布局：</translation>
+    </message>
+    <message>
+        <source>Each image:</source>
+        <translation>每张图像：</translation>
+    </message>
+    <message>
+        <source>Calibration Folder</source>
+        <translation>校准文件夹</translation>
+    </message>
+    <message>
+        <source>No folder: calibration needs one.</source>
+        <translation>未选择文件夹：校准需要一个文件夹。</translation>
+    </message>
+    <message>
+        <source>Reading %1...</source>
+        <translation>正在读取 %1...</translation>
+    </message>
+    <message>
+        <source>%1 does not exist or is not a folder.</source>
+        <translation>%1 不存在或不是文件夹。</translation>
+    </message>
+    <message>
+        <source>The folder is empty.</source>
+        <translation>文件夹为空。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s); the first ones are shown.</source>
+        <translation>
+            <numerusform>共 %n 张图像；仅显示前几张。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>No images: %n entries, read as tensor files (.npy, .pb) or sample folders.</source>
+        <translation>
+            <numerusform>没有图像：%n 个条目，将作为张量文件（.npy、.pb）或样本文件夹读取。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Percentile: &apos;%1&apos; is not a number.</source>
+        <translation>百分位数：“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>Percentile: %1 is not in (0, 100].</source>
+        <translation>百分位数：%1 不在 (0, 100] 范围内。</translation>
+    </message>
+    <message>
+        <source>Averaging constant: &apos;%1&apos; is not a number.</source>
+        <translation>平均常数：“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>Averaging constant: %1 is not in (0, 1].</source>
+        <translation>平均常数：%1 不在 (0, 1] 范围内。</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>Std</source>
+        <translation>标准差</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not a list of numbers.</source>
+        <translation>%1：“%2”不是数字列表。</translation>
+    </message>
+    <message>
+        <source>%1: give 1 or 3 values, not %2.</source>
+        <translation>%1：请给出 1 个或 3 个值，而不是 %2 个。</translation>
+    </message>
+    <message>
+        <source>Std: the values must be non-zero.</source>
+        <translation>标准差：各值必须非零。</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::ChartExport</name>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not encode the chart as PNG for %1.</source>
+        <translation>无法将图表编码为 PNG（%1）。</translation>
+    </message>
+    <message>
+        <source>Could not start an SVG drawing for %1.</source>
+        <translation>无法开始绘制 SVG（%1）。</translation>
+    </message>
+    <message>
+        <source>Export chart as PNG</source>
+        <translation>将图表导出为 PNG</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Export chart as SVG</source>
+        <translation>将图表导出为 SVG</translation>
+    </message>
+    <message>
+        <source>SVG drawings (*.svg)</source>
+        <translation>SVG 矢量图 (*.svg)</translation>
+    </message>
+    <message>
+        <source>Export as PNG...</source>
+        <translation>导出为 PNG...</translation>
+    </message>
+    <message>
+        <source>Export as SVG...</source>
+        <translation>导出为 SVG...</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::CompareCharts</name>
+    <message>
+        <source>reference</source>
+        <translation>参考模型</translation>
+    </message>
+    <message>
+        <source>size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <source>p90</source>
+        <translation>p90</translation>
+    </message>
+    <message>
+        <source>worst cosine</source>
+        <translation>最差余弦相似度</translation>
+    </message>
+    <message>
+        <source>worst SQNR (dB)</source>
+        <translation>最差 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>余弦相似度</translation>
+    </message>
+    <message>
+        <source>SQNR</source>
+        <translation>SQNR</translation>
+    </message>
+    <message>
+        <source>worst</source>
+        <translation>最差</translation>
+    </message>
+    <message>
+        <source>tensor in graph order</source>
+        <translation>张量（按图中顺序）</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::ComparePage</name>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>MB</source>
+        <translation>MB</translation>
+    </message>
+    <message>
+        <source>Latency (median, p90 whisker)</source>
+        <translation>延迟（中位数，须线为 p90）</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>worst cosine</source>
+        <translation>最差余弦相似度</translation>
+    </message>
+    <message>
+        <source>Per-node error</source>
+        <translation>逐节点误差</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Worst cosine</source>
+        <translation>最差余弦相似度</translation>
+    </message>
+    <message>
+        <source>Worst SQNR</source>
+        <translation>最差 SQNR</translation>
+    </message>
+    <message>
+        <source>The variant whose per-node error is shown</source>
+        <translation>显示其逐节点误差的变体</translation>
+    </message>
+    <message>
+        <source>worst </source>
+        <translation>最差 </translation>
+    </message>
+    <message>
+        <source>How many of the worst tensors are drawn in red</source>
+        <translation>以红色标出的最差张量个数</translation>
+    </message>
+    <message>
+        <source>Exclude from quantization</source>
+        <translation>从量化中排除</translation>
+    </message>
+    <message>
+        <source>Export CSV...</source>
+        <translation>导出 CSV...</translation>
+    </message>
+    <message>
+        <source>Comparing variants</source>
+        <translation>正在比较变体</translation>
+    </message>
+    <message>
+        <source>The comparison failed: %1</source>
+        <translation>比较失败：%1</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>%1 produces NaN or Inf values.</source>
+        <translation>%1 产生了 NaN 或 Inf 值。</translation>
+    </message>
+    <message>
+        <source>Exclude %1 from quantization</source>
+        <translation>从量化中排除 %1</translation>
+    </message>
+    <message>
+        <source>%1 will not be quantized.</source>
+        <translation>%1 将不会被量化。</translation>
+    </message>
+    <message>
+        <source>There is no comparison to export yet.</source>
+        <translation>尚无可导出的比较结果。</translation>
+    </message>
+    <message>
+        <source>Export results as CSV</source>
+        <translation>将结果导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::CompareSettingsWidget</name>
+    <message>
+        <source>Add file...</source>
+        <translation>添加文件...</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Random inputs</source>
+        <translation>随机输入</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>all (random: 4)</source>
+        <translation>全部（随机输入时为 4）</translation>
+    </message>
+    <message>
+        <source>all cores</source>
+        <translation>全部核心</translation>
+    </message>
+    <message>
+        <source>Per-node error</source>
+        <translation>逐节点误差</translation>
+    </message>
+    <message>
+        <source>Image preprocessing</source>
+        <translation>图像预处理</translation>
+    </message>
+    <message>
+        <source>model&apos;s</source>
+        <translation>模型尺寸</translation>
+    </message>
+    <message>
+        <source>BGR channel order</source>
+        <translation>BGR 通道顺序</translation>
+    </message>
+    <message>
+        <source>Checked variants are compared with the reference (first row).</source>
+        <translation>勾选的变体将与参考模型（第一行）进行比较。</translation>
+    </message>
+    <message>
+        <source>Compare every float tensor both models compute, to find the nodes that lose the most accuracy.</source>
+        <translation>比较两个模型都会计算的每个浮点张量，以找出精度损失最大的节点。</translation>
+    </message>
+    <message>
+        <source>images or .npy/.pb tensors</source>
+        <translation>图像或 .npy/.pb 张量</translation>
+    </message>
+    <message>
+        <source>e.g. 0.485, 0.456, 0.406</source>
+        <translation>例如 0.485, 0.456, 0.406</translation>
+    </message>
+    <message>
+        <source>e.g. 0.229, 0.224, 0.225</source>
+        <translation>例如 0.229, 0.224, 0.225</translation>
+    </message>
+    <message>
+        <source>Variants</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Samples:</source>
+        <translation>样本数：</translation>
+    </message>
+    <message>
+        <source>Warm-up runs:</source>
+        <translation>预热次数：</translation>
+    </message>
+    <message>
+        <source>Timed runs:</source>
+        <translation>计时迭代次数：</translation>
+    </message>
+    <message>
+        <source>Threads:</source>
+        <translation>线程数：</translation>
+    </message>
+    <message>
+        <source>Height:</source>
+        <translation>高度：</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>宽度：</translation>
+    </message>
+    <message>
+        <source>Mean:</source>
+        <translation>均值：</translation>
+    </message>
+    <message>
+        <source>Std:</source>
+        <translation>标准差：</translation>
+    </message>
+    <message>
+        <source>Open a model first: it is the reference the variants are compared with.</source>
+        <translation>请先打开一个模型：它是各变体用来比较的参考模型。</translation>
+    </message>
+    <message>
+        <source>The data folder &apos;%1&apos; does not exist.</source>
+        <translation>数据文件夹“%1”不存在。</translation>
+    </message>
+    <message>
+        <source>Mean &apos;%1&apos; is not a list of numbers.</source>
+        <translation>均值“%1”不是数字列表。</translation>
+    </message>
+    <message>
+        <source>Std &apos;%1&apos; is not a list of numbers.</source>
+        <translation>标准差“%1”不是数字列表。</translation>
+    </message>
+    <message>
+        <source>opened file</source>
+        <translation>已打开的文件</translation>
+    </message>
+    <message>
+        <source>Add a variant</source>
+        <translation>添加变体</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx);;All files (*)</source>
+        <translation>ONNX 模型 (*.onnx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Evaluation data folder</source>
+        <translation>评估数据文件夹</translation>
+    </message>
+    <message>
+        <source>Image height; also the height of random inputs when the model&apos;s is dynamic</source>
+        <translation>图像高度；模型的高度为动态时，也用作随机输入的高度</translation>
+    </message>
+    <message>
+        <source>Image width; also the width of random inputs when the model&apos;s is dynamic</source>
+        <translation>图像宽度；模型的宽度为动态时，也用作随机输入的宽度</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::DiagnosticsDock</name>
+    <message>
+        <source>Diagnostics</source>
+        <translation>诊断</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::DiagnosticsModel</name>
+    <message>
+        <source>Info</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::ExclusionPanel</name>
+    <message>
+        <source>Nodes kept in float</source>
+        <translation>保持浮点的节点</translation>
+    </message>
+    <message>
+        <source>Node name</source>
+        <translation>节点名称</translation>
+    </message>
+    <message>
+        <source>Op types kept in float</source>
+        <translation>保持浮点的算子类型</translation>
+    </message>
+    <message>
+        <source>Op type, e.g. Softmax</source>
+        <translation>算子类型，例如 Softmax</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>The model has no node named &apos;%1&apos;.</source>
+        <translation>模型中没有名为“%1”的节点。</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::InspectorPage</name>
+    <message>
+        <source>Filter nodes by name or op type (case-insensitive; regular expressions such as ^(Relu|Sigmoid)$ work)</source>
+        <translation>按名称或算子类型筛选节点（不区分大小写；支持 ^(Relu|Sigmoid)$ 这样的正则表达式）</translation>
+    </message>
+    <message>
+        <source>Not a valid regular expression: matching the plain text.</source>
+        <translation>不是有效的正则表达式：按纯文本匹配。</translation>
+    </message>
+    <message>
+        <source>Exclude node</source>
+        <translation>排除节点</translation>
+    </message>
+    <message>
+        <source>Exclude all %1 nodes</source>
+        <translation>排除所有 %1 节点</translation>
+    </message>
+    <message>
+        <source>Copy name</source>
+        <translation>复制名称</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::JobStatusWidget</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel the running job</source>
+        <translation>取消正在运行的任务</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::MainWindow</name>
+    <message>
+        <source>Quantscope</source>
+        <translation>Quantscope</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>检查器</translation>
+    </message>
+    <message>
+        <source>Quantize</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Open an ONNX model with File &gt; Open or drop it here.</source>
+        <translation>通过“文件 &gt; 打开模型”打开 ONNX 模型，或将模型拖放到此处。</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open Model...</source>
+        <translation>打开模型(&amp;O)...</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Variant...</source>
+        <translation>打开变体(&amp;V)...</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Find Node</source>
+        <translation>查找节点(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences...</source>
+        <translation>首选项(&amp;P)...</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Quantize</source>
+        <translation>量化(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Compare</source>
+        <translation>比较(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Cancel &amp;All Jobs</source>
+        <translation>取消所有任务(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Inspector</source>
+        <translation>检查器(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnostics</source>
+        <translation>诊断(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Quantscope</source>
+        <translation>关于 Quantscope(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 Qt(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>No recent files</source>
+        <translation>没有最近文件</translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation>清除列表</translation>
+    </message>
+    <message>
+        <source>Open ONNX Model</source>
+        <translation>打开 ONNX 模型</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx);;All files (*)</source>
+        <translation>ONNX 模型 (*.onnx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>No model open</source>
+        <translation>未打开模型</translation>
+    </message>
+    <message>
+        <source>Open the FP32 reference model first; variants are compared with it.</source>
+        <translation>请先打开 FP32 参考模型；变体将与它进行比较。</translation>
+    </message>
+    <message>
+        <source>Open Variant</source>
+        <translation>打开变体</translation>
+    </message>
+    <message>
+        <source>Opened file</source>
+        <translation>已打开的文件</translation>
+    </message>
+    <message>
+        <source>Cannot open %1</source>
+        <translation>无法打开 %1</translation>
+    </message>
+    <message>
+        <source>Another model is still loading.</source>
+        <translation>另一个模型仍在加载中。</translation>
+    </message>
+    <message>
+        <source>Loading %1</source>
+        <translation>正在加载 %1</translation>
+    </message>
+    <message>
+        <source>%1 - Quantscope</source>
+        <translation>%1 - Quantscope</translation>
+    </message>
+    <message>
+        <source>IR %1 | opsets: %2 | %3 nodes | %4 parameters | %5</source>
+        <translation>IR %1 | opset：%2 | %3 个节点 | %4 个参数 | %5</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::NodeDetailPane</name>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>%1
+%2</source>
+        <translation>%1
+%2</translation>
+    </message>
+    <message>
+        <source>%1
+No numeric values to summarize.</source>
+        <translation>%1
+没有可统计的数值。</translation>
+    </message>
+    <message>
+        <source>%1
+min %2   max %3   mean %4   std %5</source>
+        <translation>%1
+最小值 %2   最大值 %3   均值 %4   标准差 %5</translation>
+    </message>
+    <message>
+        <source>%1
+from %2 of %3 values (sampled)</source>
+        <translation>%1
+基于 %3 个值中的 %2 个（抽样）</translation>
+    </message>
+    <message>
+        <source>%1
+%2 NaN/Inf values left out</source>
+        <translation>%1
+已忽略 %2 个 NaN/Inf 值</translation>
+    </message>
+    <message>
+        <source>Attribute</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Element type</source>
+        <translation>元素类型</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Select a node in the table to see its details.</source>
+        <translation>在表格中选择一个节点以查看其详细信息。</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3 opset %4)%5</source>
+        <translation>%1（%2，%3 opset %4）%5</translation>
+    </message>
+    <message>
+        <source>
+in subgraph %1</source>
+        <translation>
+位于子图 %1 中</translation>
+    </message>
+    <message>
+        <source>?</source>
+        <translation>?</translation>
+    </message>
+    <message>
+        <source>(omitted)</source>
+        <translation>（省略）</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>%1 more constant inputs are not shown.</source>
+        <translation>另有 %1 个常量输入未显示。</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>计数</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::NodeTableModel</name>
+    <message>
+        <source>All %1 nodes are excluded by their op type.</source>
+        <translation>所有 %1 节点均已按算子类型排除。</translation>
+    </message>
+    <message>
+        <source>Checked nodes stay in float when quantizing.</source>
+        <translation>量化时，勾选的节点保持浮点。</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Op type</source>
+        <translation>算子类型</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>域</translation>
+    </message>
+    <message>
+        <source>Inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Outputs</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>Params</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation>MACs</translation>
+    </message>
+    <message>
+        <source>Subgraph</source>
+        <translation>子图</translation>
+    </message>
+    <message>
+        <source>Exclude</source>
+        <translation>排除</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::OpTypeModel</name>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Checked op types stay in float when quantizing.</source>
+        <translation>量化时，勾选的算子类型保持浮点。</translation>
+    </message>
+    <message>
+        <source>Op type</source>
+        <translation>算子类型</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Params</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <source>Exclude</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>节点数</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <source>All cores (%1)</source>
+        <translation>全部核心（%1）</translation>
+    </message>
+    <message>
+        <source>Threads for calibration and benchmarks:</source>
+        <translation>校准和基准测试的线程数：</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>A new language applies when Quantscope starts again.</source>
+        <translation>新语言将在 Quantscope 重新启动后生效。</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::QuantizeOptions</name>
+    <message>
+        <source>INT8 dynamic</source>
+        <translation>INT8 动态</translation>
+    </message>
+    <message>
+        <source>INT8 static (calibrated)</source>
+        <translation>INT8 静态（需校准）</translation>
+    </message>
+    <message>
+        <source>FP16</source>
+        <translation>FP16</translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation>模式：</translation>
+    </message>
+    <message>
+        <source>INT8 options</source>
+        <translation>INT8 选项</translation>
+    </message>
+    <message>
+        <source>Default (QDQ)</source>
+        <translation>默认（QDQ）</translation>
+    </message>
+    <message>
+        <source>QDQ (QuantizeLinear/DequantizeLinear pairs)</source>
+        <translation>QDQ（QuantizeLinear/DequantizeLinear 节点对）</translation>
+    </message>
+    <message>
+        <source>QOperator (QLinearConv, QLinearMatMul, ...)</source>
+        <translation>QOperator（QLinearConv、QLinearMatMul 等）</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Default (int8)</source>
+        <translation>默认（int8）</translation>
+    </message>
+    <message>
+        <source>Default (uint8)</source>
+        <translation>默认（uint8）</translation>
+    </message>
+    <message>
+        <source>int8</source>
+        <translation>int8</translation>
+    </message>
+    <message>
+        <source>uint8</source>
+        <translation>uint8</translation>
+    </message>
+    <message>
+        <source>Weight type:</source>
+        <translation>权重类型：</translation>
+    </message>
+    <message>
+        <source>Activation type:</source>
+        <translation>激活类型：</translation>
+    </message>
+    <message>
+        <source>Per-channel weight scales</source>
+        <translation>逐通道权重缩放因子</translation>
+    </message>
+    <message>
+        <source>Default (on for int8 weights with uint8 activations)</source>
+        <translation>默认（int8 权重搭配 uint8 激活时开启）</translation>
+    </message>
+    <message>
+        <source>Reduce range (7-bit weights):</source>
+        <translation>缩减范围（7 位权重）：</translation>
+    </message>
+    <message>
+        <source>Symmetric activations</source>
+        <translation>对称激活</translation>
+    </message>
+    <message>
+        <source>Default (symmetric for int8 weights)</source>
+        <translation>默认（int8 权重时对称）</translation>
+    </message>
+    <message>
+        <source>Symmetric weights:</source>
+        <translation>对称权重：</translation>
+    </message>
+    <message>
+        <source>Op types to quantize:</source>
+        <translation>要量化的算子类型：</translation>
+    </message>
+    <message>
+        <source>All nodes of those op types</source>
+        <translation>这些算子类型的所有节点</translation>
+    </message>
+    <message>
+        <source>Only these nodes:</source>
+        <translation>仅量化这些节点：</translation>
+    </message>
+    <message>
+        <source>FP16 options</source>
+        <translation>FP16 选项</translation>
+    </message>
+    <message>
+        <source>Keep float32 inputs and outputs</source>
+        <translation>保持 float32 输入和输出</translation>
+    </message>
+    <message>
+        <source>Default: %1</source>
+        <translation>默认：%1</translation>
+    </message>
+    <message>
+        <source>Op types kept in float32:</source>
+        <translation>保持 float32 的算子类型：</translation>
+    </message>
+    <message>
+        <source>Node names (the excluded nodes are added)</source>
+        <translation>节点名称（已排除的节点会自动加入）</translation>
+    </message>
+    <message>
+        <source>Nodes kept in float32:</source>
+        <translation>保持 float32 的节点：</translation>
+    </message>
+    <message>
+        <source>Default (1e-07)</source>
+        <translation>默认（1e-07）</translation>
+    </message>
+    <message>
+        <source>Smallest positive value:</source>
+        <translation>最小正值：</translation>
+    </message>
+    <message>
+        <source>Default (10000)</source>
+        <translation>默认（10000）</translation>
+    </message>
+    <message>
+        <source>Largest finite value:</source>
+        <translation>最大有限值：</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not a positive number.</source>
+        <translation>%1：“%2”不是正数。</translation>
+    </message>
+    <message>
+        <source>Smallest positive value</source>
+        <translation>最小正值</translation>
+    </message>
+    <message>
+        <source>Largest finite value</source>
+        <translation>最大有限值</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::QuantizePage</name>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>Load Recipe...</source>
+        <translation>加载配方...</translation>
+    </message>
+    <message>
+        <source>Save Recipe...</source>
+        <translation>保存配方...</translation>
+    </message>
+    <message>
+        <source>Recipe (.textproto, as quantscope-cli --recipe):</source>
+        <translation>配方（.textproto，与 quantscope-cli --recipe 相同）：</translation>
+    </message>
+    <message>
+        <source>Load Recipe</source>
+        <translation>加载配方</translation>
+    </message>
+    <message>
+        <source>Recipes (*.textproto *.txtpb *.pbtxt);;All files (*)</source>
+        <translation>配方 (*.textproto *.txtpb *.pbtxt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Save Recipe</source>
+        <translation>保存配方</translation>
+    </message>
+    <message>
+        <source>Recipes (*.textproto)</source>
+        <translation>配方 (*.textproto)</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Output Model</source>
+        <translation>输出模型</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
+        <source>Quantize</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cannot load the recipe: %1</source>
+        <translation>无法加载配方：%1</translation>
+    </message>
+    <message>
+        <source>Recipe loaded from %1.</source>
+        <translation>已从 %1 加载配方。</translation>
+    </message>
+    <message>
+        <source>Cannot save the recipe: %1</source>
+        <translation>无法保存配方：%1</translation>
+    </message>
+    <message>
+        <source>Recipe saved to %1.</source>
+        <translation>配方已保存到 %1。</translation>
+    </message>
+    <message>
+        <source>Open a model before quantizing.</source>
+        <translation>请先打开模型，再进行量化。</translation>
+    </message>
+    <message>
+        <source>Choose the output file.</source>
+        <translation>请选择输出文件。</translation>
+    </message>
+    <message>
+        <source>The output folder %1 does not exist.</source>
+        <translation>输出文件夹 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>The output %1 would overwrite the input model.</source>
+        <translation>输出文件 %1 会覆盖输入模型。</translation>
+    </message>
+    <message>
+        <source>Static quantization needs a calibration folder.</source>
+        <translation>静态量化需要校准文件夹。</translation>
+    </message>
+    <message>
+        <source>The calibration folder %1 does not exist.</source>
+        <translation>校准文件夹 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>Quantizing %1</source>
+        <translation>正在量化 %1</translation>
+    </message>
+    <message>
+        <source>Quantization cancelled; %1 was not written.</source>
+        <translation>量化已取消；未写入 %1。</translation>
+    </message>
+    <message>
+        <source>Quantization failed: %1</source>
+        <translation>量化失败：%1</translation>
+    </message>
+    <message>
+        <source>%1 was written for the previously open model.</source>
+        <translation>%1 是为之前打开的模型写入的。</translation>
+    </message>
+    <message>
+        <source>%1 written (%2): %3</source>
+        <translation>已写入 %1（%2）：%3</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::ReportTableModel</name>
+    <message>
+        <source>%1x</source>
+        <translation>%1x</translation>
+    </message>
+    <message>
+        <source>yes (%1)</source>
+        <translation>是（%1）</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Variant</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>Size (MB)</source>
+        <translation>大小 (MB)</translation>
+    </message>
+    <message>
+        <source>Ratio</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <source>Median (ms)</source>
+        <translation>中位数 (ms)</translation>
+    </message>
+    <message>
+        <source>p90 (ms)</source>
+        <translation>p90 (ms)</translation>
+    </message>
+    <message>
+        <source>Speedup</source>
+        <translation>加速比</translation>
+    </message>
+    <message>
+        <source>Worst cosine</source>
+        <translation>最差余弦相似度</translation>
+    </message>
+    <message>
+        <source>Worst SQNR (dB)</source>
+        <translation>最差 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>NaN/Inf</source>
+        <translation>NaN/Inf</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::VariantListModel</name>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Size ratio</source>
+        <translation>大小比例</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::Workbench</name>
+    <message>
+        <source>FP32 reference</source>
+        <translation>FP32 参考模型</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,47 @@
+#include "preferences_dialog.h"
+
+#include "workbench/settings.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QSpinBox>
+#include <QThread>
+
+namespace qs::ui {
+
+PreferencesDialog::PreferencesDialog(QWidget *parent)
+    : QDialog(parent)
+    , m_threads(new QSpinBox(this))
+    , m_language(new QComboBox(this))
+{
+    setWindowTitle(tr("Preferences"));
+    auto *layout = new QFormLayout(this);
+    m_threads->setRange(0, 256);
+    m_threads->setSpecialValueText(tr("All cores (%1)").arg(QThread::idealThreadCount()));
+    m_threads->setValue(settings::threads());
+    layout->addRow(tr("Threads for calibration and benchmarks:"), m_threads);
+    m_language->addItem(tr("System language"), QString());
+    // Each language in its own name, so a user can find theirs whatever is shown now.
+    m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    m_language->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
+    m_language->setCurrentIndex(std::max(0, m_language->findData(settings::language())));
+    layout->addRow(tr("Language:"), m_language);
+    auto *note = new QLabel(tr("A new language applies when Quantscope starts again."), this);
+    note->setWordWrap(true);
+    layout->addRow(note);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addRow(buttons);
+}
+
+void PreferencesDialog::accept()
+{
+    settings::setThreads(m_threads->value());
+    settings::setLanguage(m_language->currentData().toString());
+    QDialog::accept();
+}
+
+} // namespace qs::ui
