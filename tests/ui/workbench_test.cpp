@@ -110,6 +110,44 @@ private slots:
         QVERIFY(!delivered);
     }
 
+    // Engine jobs of different controllers run one after another on the same thread (one
+    // OpenMP team); a load job does not wait for them.
+    void engineJobsShareOneThreadInTurn()
+    {
+        JobController first, second, load(nullptr, JobController::Runs::OnAnyThread);
+        std::atomic<bool> firstRunning{false}, overlapped{false};
+        QThread *firstThread = nullptr, *secondThread = nullptr, *loadThread = nullptr;
+        first.start(
+            QStringLiteral("first"),
+            [&](Progress &) {
+                firstThread = QThread::currentThread();
+                firstRunning = true;
+                std::this_thread::sleep_for(std::chrono::milliseconds(800));
+                firstRunning = false;
+            },
+            [] {});
+        second.start(
+            QStringLiteral("second"),
+            [&](Progress &) {
+                secondThread = QThread::currentThread();
+                overlapped = overlapped || firstRunning;
+            },
+            [] {});
+        load.start(
+            QStringLiteral("load"),
+            [&](Progress &) {
+                loadThread = QThread::currentThread();
+                overlapped = overlapped || !firstRunning; // must run while the first one does
+            },
+            [] {});
+        QVERIFY(test::waitForJob(load));
+        QVERIFY(test::waitForJob(first));
+        QVERIFY(test::waitForJob(second));
+        QVERIFY(!overlapped);
+        QCOMPARE(firstThread, secondThread);
+        QVERIFY(loadThread != firstThread);
+    }
+
     void etaFormatting()
     {
         QCOMPARE(formatDuration(-1), QString());

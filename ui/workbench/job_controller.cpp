@@ -1,5 +1,6 @@
 #include "job_controller.h"
 
+#include <QCoreApplication>
 #include <QtConcurrent>
 
 namespace qs::ui {
@@ -20,8 +21,21 @@ JobProgress::Snapshot JobProgress::snapshot() const
     return m_state;
 }
 
-JobController::JobController(QObject *parent)
+QThreadPool *engineThreadPool()
+{
+    static QThreadPool *pool = [] {
+        auto *created = new QThreadPool(QCoreApplication::instance());
+        created->setMaxThreadCount(1);
+        created->setExpiryTimeout(-1); // the same thread, so the same OpenMP team, every time
+        created->setObjectName(QStringLiteral("quantscope engine"));
+        return created;
+    }();
+    return pool;
+}
+
+JobController::JobController(QObject *parent, Runs runs)
     : QObject(parent)
+    , m_runs(runs)
 {
     // Ten updates a second: smooth enough for a bar, cheap however often the worker reports.
     m_pollTimer.setInterval(100);
@@ -51,7 +65,8 @@ bool JobController::start(const QString &title, std::function<void(Progress &)> 
     emit started(title);
     emit progressChanged(-1, title, -1);
     std::shared_ptr<JobProgress> progress = m_progress;
-    m_watcher.setFuture(QtConcurrent::run([progress, work = std::move(work)] { work(*progress); }));
+    QThreadPool *pool = m_runs == Runs::OnEngineThread ? engineThreadPool() : QThreadPool::globalInstance();
+    m_watcher.setFuture(QtConcurrent::run(pool, [progress, work = std::move(work)] { work(*progress); }));
     m_pollTimer.start();
     return true;
 }

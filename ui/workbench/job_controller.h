@@ -4,8 +4,11 @@
 // timer turns them into progressChanged() signals with an ETA, and cancel() sets the Progress
 // object's flag that the core functions poll. The finish callback runs on the GUI thread.
 //
-// Each page owns its own controller, so a quantization and a comparison may run side by side;
-// the main window cancels and waits for all of them when it closes.
+// Each page owns its own controller; the main window cancels and waits for all of them when it
+// closes. Jobs that run the engine share one thread (engineThreadPool): the engine's OpenMP team
+// belongs to the thread that starts it, and a second team on another thread competed with the
+// first for the cores (a comparison after a quantization measured 5-8x slower latencies on two
+// cores). So a comparison started during a quantization waits for it.
 
 #include "util/progress.h"
 
@@ -13,6 +16,7 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
@@ -48,7 +52,12 @@ class JobController : public QObject
     Q_OBJECT
 
 public:
-    explicit JobController(QObject *parent = nullptr);
+    enum class Runs {
+        OnEngineThread, // calibration, quantization, benchmarks: one after another
+        OnAnyThread,    // no engine work (loading a model): starts at once
+    };
+
+    explicit JobController(QObject *parent = nullptr, Runs runs = Runs::OnEngineThread);
     ~JobController() override; // cancels and waits: a worker never outlives its controller
 
     bool isRunning() const { return m_running; }
@@ -98,9 +107,13 @@ private:
     std::shared_ptr<JobProgress> m_progress;
     std::function<void()> m_done;
     QString m_title;
+    Runs m_runs;
     bool m_running = false;
     bool m_cancelRequested = false;
 };
+
+// The one thread engine jobs run on: a pool of one thread that never expires.
+QThreadPool *engineThreadPool();
 
 // "1:05" / "12 s" for the ETA label.
 QString formatDuration(int seconds);
