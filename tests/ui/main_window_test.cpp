@@ -166,6 +166,8 @@ private slots:
         QCOMPARE(installTranslations(*qApp, QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
         MainWindow window;
         QCOMPARE(window.pages()->tabText(0), QStringLiteral("检查器"));
+        // Qt's own strings (standard buttons) come from qt6-translations-l10n.
+        QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), QStringLiteral("取消"));
         for (QTranslator *translator : qApp->findChildren<QTranslator *>())
             QCoreApplication::removeTranslator(translator);
     }
