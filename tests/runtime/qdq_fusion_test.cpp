@@ -3,133 +3,16 @@
 // table lookups, QLinearAdd/Mul, 8-bit data movement) and once unfused (the float reference
 // path: dequantize, float op, quantize), and compared in output quantization steps. The observer
 // shows that the float values inside a group really disappeared.
-#include "model/model.h"
-#include "runtime/session.h"
-#include "support/model_builder.h"
+#include "support/qdq_graph.h"
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cmath>
-#include <cstring>
-#include <map>
 #include <random>
 
 namespace qs {
 namespace {
 
 using namespace qs::test;
-
-template<typename T>
-onnx::TensorProto &addConstant(onnx::GraphProto &graph, const std::string &name,
-                               std::vector<int64_t> dims, const std::vector<T> &values,
-                               int32_t type)
-{
-    onnx::TensorProto &tensor = *graph.add_initializer();
-    tensor.set_name(name);
-    tensor.set_data_type(type);
-    for (const int64_t d : dims)
-        tensor.add_dims(d);
-    tensor.set_raw_data(std::string(reinterpret_cast<const char *>(values.data()),
-                                    values.size() * sizeof(T)));
-    return tensor;
-}
-
-void addScale(onnx::GraphProto &graph, const std::string &name, float value)
-{
-    addConstant<float>(graph, name, {}, {value}, onnx::TensorProto::FLOAT);
-}
-
-// A per-tensor zero point of type uint8 or int8.
-void addZeroPoint(onnx::GraphProto &graph, const std::string &name, int value, bool isSigned)
-{
-    if (isSigned)
-        addConstant<int8_t>(graph, name, {}, {int8_t(value)}, onnx::TensorProto::INT8);
-    else
-        addConstant<uint8_t>(graph, name, {}, {uint8_t(value)}, onnx::TensorProto::UINT8);
-}
-
-struct QParams
-{
-    float scale;
-    int zeroPoint;
-    bool isSigned = false;
-};
-
-// `input` (float) -> QuantizeLinear -> DequantizeLinear; returns the dequantized name.
-std::string quantizeDequantize(onnx::GraphProto &graph, const std::string &input, const QParams &q)
-{
-    const std::string scale = input + "_scale", zero = input + "_zero_point";
-    addScale(graph, scale, q.scale);
-    addZeroPoint(graph, zero, q.zeroPoint, q.isSigned);
-    addNode(graph, "QuantizeLinear", {input, scale, zero}, {input + "_quantized"});
-    addNode(graph, "DequantizeLinear", {input + "_quantized", scale, zero}, {input + "_dequantized"});
-    return input + "_dequantized";
-}
-
-std::vector<float> randomNormal(size_t count, unsigned seed, float sigma = 1.0f)
-{
-    std::mt19937 random(seed);
-    std::normal_distribution<float> normal(0.0f, sigma);
-    std::vector<float> values(count);
-    for (float &v : values)
-        v = normal(random);
-    return values;
-}
-
-struct Outcome
-{
-    std::vector<float> output;
-    std::vector<std::string> observed;
-    std::map<std::string, Shape> shapes; // of the observed values, as stored
-};
-
-Outcome runModel(const onnx::ModelProto &proto, const std::map<std::string, Tensor> &inputs, bool fuse)
-{
-    auto model = Model::fromProto(proto, ".");
-    EXPECT_TRUE(model) << model.status().message();
-    auto session = Session::create(*model, sessionOptions(2, {}, fuse));
-    EXPECT_TRUE(session) << session.status().message();
-    Outcome run;
-    if (!session)
-        return run;
-    RunOptions options;
-    options.observer = [&](const std::string &name, const Tensor &value) {
-        run.observed.push_back(name);
-        run.shapes[name] = value.shape();
-    };
-    auto outputs = (*session)->run(inputs, options);
-    EXPECT_TRUE(outputs) << outputs.status().message();
-    if (outputs) {
-        const auto values = outputs->front().second.values<float>();
-        run.output.assign(values.begin(), values.end());
-    }
-    return run;
-}
-
-// Fused and reference outputs (both dequantized with scale `step`) differ by at most
-// `maxSteps` steps, and at most `maxDifferentShare` of them differ at all. Requantizing in a
-// different float order may move a value sitting on a rounding tie by one step.
-void expectWithinSteps(const Outcome &fused, const Outcome &reference, float step, int maxSteps,
-                       double maxDifferentShare)
-{
-    ASSERT_EQ(fused.output.size(), reference.output.size());
-    ASSERT_FALSE(fused.output.empty());
-    size_t different = 0;
-    for (size_t i = 0; i < fused.output.size(); ++i) {
-        const float steps = std::fabs(fused.output[i] - reference.output[i]) / step;
-        ASSERT_LE(steps, maxSteps + 1e-3f) << "at " << i << ": " << fused.output[i] << " vs "
-                                           << reference.output[i];
-        different += steps > 0.5f;
-    }
-    EXPECT_LE(double(different) / double(fused.output.size()), maxDifferentShare)
-        << different << " of " << fused.output.size() << " values differ";
-}
-
-bool observes(const Outcome &run, const std::string &name)
-{
-    return std::find(run.observed.begin(), run.observed.end(), name) != run.observed.end();
-}
 
 struct ConvCase
 {
@@ -225,6 +108,7 @@ onnx::ModelProto convGroup(const ConvCase &c, int64_t size)
 class QdqConv : public ::testing::TestWithParam<ConvCase>
 {};
 
+
 TEST_P(QdqConv, Int8ConvolutionMatchesTheFloatPath)
 {
     const ConvCase &c = GetParam();
@@ -261,26 +145,6 @@ INSTANTIATE_TEST_SUITE_P(
                       ConvCase{"TransposedGrouped3x3Relu", 8, 8, 3, 2, 1, 2, true, "Relu", false,
                                true}),
     [](const auto &info) { return std::string(info.param.name); });
-
-// x -> Q -> DQ -> activation -> Q -> DQ: a 256-entry table, so the results are identical.
-TEST(QdqFusion, ElementwiseActivationsBecomeExactTables)
-{
-    for (const char *op : {"HardSwish", "Sigmoid", "HardSigmoid", "LeakyRelu", "Tanh", "Relu"}) {
-        SCOPED_TRACE(op);
-        onnx::ModelProto model = makeModel(14);
-        onnx::GraphProto &graph = *model.mutable_graph();
-        addInput(graph, "x", {2, 3, 17, 5});
-        const std::string x = quantizeDequantize(graph, "x", {0.05f, 120});
-        addNode(graph, op, {x}, {"act"});
-        addNode(graph, "Identity", {quantizeDequantize(graph, "act", {0.01f, 40})}, {"y"});
-        addOutput(graph, "y", {});
-        const Tensor input = Tensor::fromVector<float>({2, 3, 17, 5}, randomNormal(510, 4, 3.0f));
-        const Outcome fused = runModel(model, {{"x", input}}, true);
-        const Outcome reference = runModel(model, {{"x", input}}, false);
-        expectWithinSteps(fused, reference, 0.01f, 0, 0.0);
-        EXPECT_FALSE(observes(fused, "act"));
-    }
-}
 
 // DQ(a), DQ(b) -> Add / Mul -> Q, with the SE block's per-channel broadcast for Mul.
 TEST(QdqFusion, AddAndMulRunOnEightBitInputs)
@@ -337,175 +201,6 @@ TEST(QdqFusion, DataMovementRunsOnEightBitValues)
     expectWithinSteps(fused, reference, q.scale, 0, 0.0);
     for (const char *name : {"up", "pooled", "joined"})
         EXPECT_FALSE(observes(fused, name)) << name;
-}
-
-// DQ(x) -> Add/Sub/Mul/Div with a one-element constant -> Q: PP-LCNet's learnable affine
-// blocks. Each maps every 8-bit value to one 8-bit value, so it is a table and exact; the
-// constant may be either operand, a float initializer or a dequantized int8 scalar.
-TEST(QdqFusion, ScalarArithmeticBecomesExactTables)
-{
-    for (const char *op : {"Add", "Sub", "Mul", "Div"}) {
-        for (const bool constantFirst : {false, true}) {
-            for (const bool dequantizedConstant : {false, true}) {
-                SCOPED_TRACE(std::string(op) + (constantFirst ? " constant first" : " variable first")
-                             + (dequantizedConstant ? ", DQ(int8) constant" : ", float constant"));
-                onnx::ModelProto model = makeModel(13);
-                onnx::GraphProto &graph = *model.mutable_graph();
-                addInput(graph, "x", {1, 3, 7, 5});
-                const std::string x = quantizeDequantize(graph, "x", {0.05f, 120});
-                std::string constant = "c";
-                if (dequantizedConstant) {
-                    addConstant<int8_t>(graph, "c_q", {1}, {int8_t(-37)}, onnx::TensorProto::INT8);
-                    addScale(graph, "c_scale", 0.02f);
-                    addZeroPoint(graph, "c_zero", 0, true);
-                    addNode(graph, "DequantizeLinear", {"c_q", "c_scale", "c_zero"}, {"c"});
-                } else {
-                    addConstant<float>(graph, "c", {1, 1, 1}, {1.7f}, onnx::TensorProto::FLOAT);
-                }
-                if (constantFirst)
-                    addNode(graph, op, {constant, x}, {"affine"});
-                else
-                    addNode(graph, op, {x, constant}, {"affine"});
-                addNode(graph, "Identity", {quantizeDequantize(graph, "affine", {0.03f, 128})}, {"y"});
-                addOutput(graph, "y", {});
-                const Tensor input = Tensor::fromVector<float>({1, 3, 7, 5}, randomNormal(105, 31, 3.0f));
-                const Outcome fused = runModel(model, {{"x", input}}, true);
-                const Outcome reference = runModel(model, {{"x", input}}, false);
-                expectWithinSteps(fused, reference, 0.03f, 0, 0.0);
-                EXPECT_FALSE(observes(fused, "affine"));
-                EXPECT_EQ(fused.shapes.at("y"), (Shape{1, 3, 7, 5}));
-            }
-        }
-    }
-}
-
-// A QOperator model quantizes only the Convs: QLinearConv -> DQ -> HardSwish -> Mul(scalar) ->
-// Add(scalar) -> Q leaves a float chain between DQ and Q. Each value in it has one reader, so
-// the whole chain is one table, computed in the same float order as the nodes: exact.
-TEST(QdqFusion, FloatChainBetweenDequantizeAndQuantizeBecomesOneTable)
-{
-    onnx::ModelProto model = makeModel(14);
-    onnx::GraphProto &graph = *model.mutable_graph();
-    addInput(graph, "x", {1, 4, 6, 6});
-    const std::string x = quantizeDequantize(graph, "x", {0.04f, 128});
-    addNode(graph, "HardSwish", {x}, {"act"});
-    addConstant<float>(graph, "gain", {}, {1.3f}, onnx::TensorProto::FLOAT);
-    addNode(graph, "Mul", {"act", "gain"}, {"scaled"});
-    addConstant<float>(graph, "shift", {1}, {-0.2f}, onnx::TensorProto::FLOAT);
-    addNode(graph, "Add", {"scaled", "shift"}, {"shifted"});
-    addNode(graph, "Identity", {quantizeDequantize(graph, "shifted", {0.02f, 60})}, {"y"});
-    addOutput(graph, "y", {});
-    const Tensor input = Tensor::fromVector<float>({1, 4, 6, 6}, randomNormal(144, 35, 2.5f));
-    const Outcome fused = runModel(model, {{"x", input}}, true);
-    const Outcome reference = runModel(model, {{"x", input}}, false);
-    expectWithinSteps(fused, reference, 0.02f, 0, 0.0);
-    for (const char *name : {"act", "scaled", "shifted"})
-        EXPECT_FALSE(observes(fused, name)) << name;
-}
-
-// A float value inside the chain that something else also reads stays float: no table.
-TEST(QdqFusion, FloatChainWithASecondReaderStaysFloat)
-{
-    onnx::ModelProto model = makeModel(14);
-    onnx::GraphProto &graph = *model.mutable_graph();
-    addInput(graph, "x", {1, 4, 6, 6});
-    const std::string x = quantizeDequantize(graph, "x", {0.04f, 128});
-    addNode(graph, "HardSwish", {x}, {"act"});
-    addConstant<float>(graph, "gain", {}, {1.3f}, onnx::TensorProto::FLOAT);
-    addNode(graph, "Mul", {"act", "gain"}, {"scaled"});
-    addNode(graph, "Identity", {quantizeDequantize(graph, "scaled", {0.02f, 60})}, {"y"});
-    addNode(graph, "Identity", {"act"}, {"act_copy"});
-    addOutput(graph, "y", {});
-    addOutput(graph, "act_copy", {});
-    const Tensor input = Tensor::fromVector<float>({1, 4, 6, 6}, randomNormal(144, 36, 2.5f));
-    const Outcome fused = runModel(model, {{"x", input}}, true);
-    const Outcome reference = runModel(model, {{"x", input}}, false);
-    expectWithinSteps(fused, reference, 0.02f, 0, 0.0);
-    EXPECT_TRUE(observes(fused, "act"));
-}
-
-// A scalar whose rank exceeds the variable's would broadcast the output to a higher rank, so
-// it is no table; the graph still runs and matches.
-TEST(QdqFusion, ScalarOfHigherRankStaysAFloatOp)
-{
-    onnx::ModelProto model = makeModel(13);
-    onnx::GraphProto &graph = *model.mutable_graph();
-    addInput(graph, "x", {4, 6});
-    const std::string x = quantizeDequantize(graph, "x", {0.05f, 120});
-    addConstant<float>(graph, "c", {1, 1, 1}, {0.5f}, onnx::TensorProto::FLOAT);
-    addNode(graph, "Mul", {x, "c"}, {"scaled"});
-    addNode(graph, "Identity", {quantizeDequantize(graph, "scaled", {0.03f, 128})}, {"y"});
-    addOutput(graph, "y", {});
-    const Tensor input = Tensor::fromVector<float>({4, 6}, randomNormal(24, 32, 2.0f));
-    const Outcome fused = runModel(model, {{"x", input}}, true);
-    const Outcome reference = runModel(model, {{"x", input}}, false);
-    expectWithinSteps(fused, reference, 0.03f, 0, 0.0);
-    EXPECT_EQ(fused.shapes.at("y"), (Shape{1, 4, 6}));
-}
-
-// Conv -> Q/DQ -> Mul(scalar) -> Q/DQ -> Add(scalar) -> Q/DQ -> HardSwish -> Q: the three
-// tables compose into one, which the int8 Conv applies to its output; none of the values in
-// between exists any more.
-TEST(QdqFusion, ChainedTablesComposeIntoTheConvolution)
-{
-    onnx::ModelProto model = makeModel(14);
-    onnx::GraphProto &graph = *model.mutable_graph();
-    addInput(graph, "x", {1, 4, 8, 8});
-    const std::string x = quantizeDequantize(graph, "x", {0.02f, 128});
-    std::mt19937 random(33);
-    std::uniform_int_distribution<int> weightValue(-64, 64);
-    std::vector<int8_t> weights(6 * 4 * 3 * 3);
-    for (int8_t &w : weights)
-        w = int8_t(weightValue(random));
-    addConstant<int8_t>(graph, "wq", {6, 4, 3, 3}, weights, onnx::TensorProto::INT8);
-    addScale(graph, "ws", 0.004f);
-    addNode(graph, "DequantizeLinear", {"wq", "ws"}, {"w"});
-    onnx::NodeProto &conv = addNode(graph, "Conv", {x, "w"}, {"conv"}, "conv");
-    setIntsAttribute(conv, "pads", {1, 1, 1, 1});
-    const std::string c = quantizeDequantize(graph, "conv", {0.05f, 110});
-    addConstant<float>(graph, "gain", {}, {0.8f}, onnx::TensorProto::FLOAT);
-    addNode(graph, "Mul", {c, "gain"}, {"scaled"});
-    const std::string scaled = quantizeDequantize(graph, "scaled", {0.04f, 115});
-    addConstant<float>(graph, "bias", {}, {0.3f}, onnx::TensorProto::FLOAT);
-    addNode(graph, "Add", {"bias", scaled}, {"shifted"});
-    const std::string shifted = quantizeDequantize(graph, "shifted", {0.04f, 100});
-    addNode(graph, "HardSwish", {shifted}, {"act"});
-    addNode(graph, "Identity", {quantizeDequantize(graph, "act", {0.03f, 20})}, {"y"});
-    addOutput(graph, "y", {});
-    const Tensor input = Tensor::fromVector<float>({1, 4, 8, 8}, randomNormal(256, 34));
-    const Outcome fused = runModel(model, {{"x", input}}, true);
-    const Outcome reference = runModel(model, {{"x", input}}, false);
-    // The tables are exact; the int8 Conv may round a tie the other way before them.
-    expectWithinSteps(fused, reference, 0.03f, 2, 0.05);
-    for (const char *name : {"conv_quantized", "scaled", "scaled_quantized", "shifted_quantized", "act"})
-        EXPECT_FALSE(observes(fused, name)) << name;
-}
-
-// DQ inputs with their own scales -> Concat -> Q: each input requantized by a table (exact).
-TEST(QdqFusion, ConcatOfOtherScalesRequantizesThroughTables)
-{
-    onnx::ModelProto model = makeModel(13);
-    onnx::GraphProto &graph = *model.mutable_graph();
-    addInput(graph, "a", {1, 3, 5, 5});
-    addInput(graph, "b", {1, 2, 5, 5});
-    const QParams out{0.04f, 128};
-    const std::string a = quantizeDequantize(graph, "a", {0.01f, 128});
-    const std::string b = quantizeDequantize(graph, "b", out);
-    onnx::NodeProto &concat = addNode(graph, "Concat", {a, b}, {"joined"});
-    auto *axis = concat.add_attribute();
-    axis->set_name("axis");
-    axis->set_type(onnx::AttributeProto::INT);
-    axis->set_i(1);
-    addNode(graph, "Identity", {quantizeDequantize(graph, "joined", out)}, {"y"});
-    addOutput(graph, "y", {});
-    const std::map<std::string, Tensor> inputs = {
-        {"a", Tensor::fromVector<float>({1, 3, 5, 5}, randomNormal(75, 30))},
-        {"b", Tensor::fromVector<float>({1, 2, 5, 5}, randomNormal(50, 31, 2.0f))}};
-    const Outcome fused = runModel(model, inputs, true);
-    const Outcome reference = runModel(model, inputs, false);
-    expectWithinSteps(fused, reference, out.scale, 0, 0.0);
-    EXPECT_FALSE(observes(fused, "joined"));
-    EXPECT_FALSE(observes(fused, "a_dequantized"));
 }
 
 // DQ -> GlobalAveragePool -> Q: an integer sum per channel, one requantization.
