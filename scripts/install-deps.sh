@@ -13,6 +13,8 @@ packages=(
     libqcustomplot-dev
     libgtest-dev libgmock-dev
     xvfb xauth
+    # A CJK font, so the Simplified Chinese interface renders on minimal systems (and under Xvfb).
+    fonts-wqy-microhei
 )
 
 missing=()

@@ -17,8 +17,10 @@ class NodeTableModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
+    // Exclude sits beside the name: ticking a node is the page's main action.
     enum Column {
         IndexColumn,
+        ExcludeColumn,
         NameColumn,
         OpTypeColumn,
         DomainColumn,
@@ -28,7 +30,6 @@ public:
         ParamsColumn,
         MacsColumn,
         SubgraphColumn,
-        ExcludeColumn,
         ColumnCount
     };
     // Numbers for the numeric columns, the display text otherwise: the proxy sorts by it.
