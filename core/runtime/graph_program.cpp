@@ -224,7 +224,7 @@ private:
             findKernel(domain, node.proto.op_type(), info.opsetVersion);
         if (!registration) {
             m_unsupported.push_back({node.proto.op_type(), domain, info.opsetVersion,
-                                     info.displayName});
+                                     info.displayName, {}});
             return Status::ok();
         }
         auto step = std::make_unique<GraphProgram::Step>();

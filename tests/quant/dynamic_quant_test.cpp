@@ -72,9 +72,11 @@ TEST(DynamicQuantization, ConvUsesUint8WeightsForOnnxRuntime)
     ASSERT_TRUE(result.isOk()) << result.status().message();
     const auto &graph = result->model.graph();
     EXPECT_EQ(countOps(graph, "ConvInteger"), 2);
-    for (const auto &init : graph.initializer())
-        if (init.name() == "w1_quantized")
+    for (const auto &init : graph.initializer()) {
+        if (init.name() == "w1_quantized") {
             EXPECT_EQ(init.data_type(), onnx::TensorProto::UINT8);
+        }
+    }
     bool said = false;
     for (const auto &d : result->diagnostics)
         said |= d.message.find("ConvInteger") != std::string::npos;
@@ -94,10 +96,12 @@ TEST(DynamicQuantization, PerChannelConvSharesOneZeroPoint)
     auto result = quantizeModel(model, recipe, QuantizeSettings{}, silentProgress());
     ASSERT_TRUE(result.isOk()) << result.status().message();
     for (const auto &init : result->model.graph().initializer()) {
-        if (init.name() == "w1_zero_point")
+        if (init.name() == "w1_zero_point") {
             EXPECT_EQ(init.dims_size(), 0) << "ORT's ConvInteger needs a scalar zero point";
-        if (init.name() == "w1_scale")
+        }
+        if (init.name() == "w1_scale") {
             EXPECT_EQ(init.dims(1), 4);
+        }
     }
     const std::map<std::string, Tensor> inputs{{"x", uniformTensor({1, 3, 8, 8}, 5)}};
     const NamedTensors expected = runModel(model, inputs);

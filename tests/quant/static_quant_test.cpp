@@ -83,9 +83,11 @@ TEST(StaticQuantization, PerChannelWeightsCarryAnAxis)
             for (const auto &attribute : node.attribute())
                 sawAxis |= attribute.name() == "axis" && attribute.i() == 0;
     EXPECT_TRUE(sawAxis);
-    for (const auto &init : q.result.model.graph().initializer())
-        if (init.name() == "w1_scale")
+    for (const auto &init : q.result.model.graph().initializer()) {
+        if (init.name() == "w1_scale") {
             EXPECT_EQ(init.dims(0), 4);
+        }
+    }
     expectCloseToFloat(q.model, 0.99);
 }
 
