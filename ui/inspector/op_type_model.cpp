@@ -8,6 +8,7 @@
 #include <QLocale>
 #include <QMap>
 
+#include <QFontMetrics>
 #include <qcustomplot.h>
 
 #include <algorithm>
@@ -166,6 +167,8 @@ void fillOpTypeChart(QCustomPlot *plot, const OpTypeModel &model)
     plot->yAxis->setSubTicks(false);
     plot->yAxis->setTickLength(0, 2);
     plot->yAxis->setRange(0.3, n + 0.7);
+    // A label's height per bar, so 20+ op types stay readable instead of overlapping.
+    plot->setMinimumHeight(std::max(220, n * (QFontMetrics(plot->yAxis->tickLabelFont()).height() + 2) + 70));
     plot->xAxis->setLabel(OpTypeModel::tr("Nodes"));
     plot->xAxis->setRange(0, std::max(1.0, maxCount * 1.05));
     plot->replot(QCustomPlot::rpQueuedReplot);
