@@ -33,8 +33,8 @@ void OpTypeModel::rebuild()
     beginResetModel();
     m_rows.clear();
     m_totalNodes = 0;
-    if (const auto &model = m_workbench->model()) {
-        const ModelSummary summary = summarize(*model);
+    if (m_workbench->model()) {
+        const ModelSummary &summary = m_workbench->summary();
         m_totalNodes = summary.nodeCountTotal;
         // The summary counts per (domain, op type); exclusions name op types only.
         QMap<QString, Row> byType;

@@ -22,6 +22,7 @@ void Workbench::setModel(std::shared_ptr<const Model> model, const QString &path
 {
     m_model = std::move(model);
     m_modelPath = path;
+    m_summary = m_model ? summarize(*m_model) : ModelSummary{};
     m_excludedNodes.clear();
     m_excludedOpTypes.clear();
     m_selectedNode = -1;

@@ -4,6 +4,7 @@
 // selected node, the variants produced or opened, and the messages of the Diagnostics dock.
 // Pages never talk to each other; they change this object and react to its signals.
 
+#include "model/model_summary.h"
 #include "util/diagnostic.h"
 
 #include <QObject>
@@ -39,6 +40,8 @@ public:
     // The model every page shows; null before the first successful open.
     const std::shared_ptr<const Model> &model() const { return m_model; }
     QString modelPath() const { return m_modelPath; }
+    // summarize(model()), computed once per model for every page that shows totals.
+    const ModelSummary &summary() const { return m_summary; }
     // Replaces the model: clears exclusions, selection, messages and variants, lists the model's
     // diagnostics as messages and adds the model itself as the reference variant.
     void setModel(std::shared_ptr<const Model> model, const QString &path);
@@ -74,6 +77,7 @@ signals:
 private:
     std::shared_ptr<const Model> m_model;
     QString m_modelPath;
+    ModelSummary m_summary;
     QSet<QString> m_excludedNodes;
     QSet<QString> m_excludedOpTypes;
     int m_selectedNode = -1;
