@@ -6,6 +6,7 @@
 #include "report_table_model.h"
 
 #include "compare/benchmark.h"
+#include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/workbench.h"
 
@@ -18,7 +19,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
-#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -470,13 +470,8 @@ void ComparePage::askExportCsv()
 
 void ComparePage::reportError(const QString &message)
 {
-    d->workbench->addMessage(Severity::Error, message);
+    showError(d->workbench, this, tr("Compare"), message);
     emit failed(message);
-    // Non-modal: the page (and a test driving it) keeps running while the box is up.
-    auto *box = new QMessageBox(QMessageBox::Critical, tr("Compare"), message, QMessageBox::Ok,
-                                this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
 }
 
 } // namespace qs::ui

@@ -8,6 +8,7 @@
 #include "quantize_job.h"
 #include "quantize_options.h"
 #include "recipe_fields.h"
+#include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
@@ -20,7 +21,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -329,13 +329,8 @@ bool QuantizePage::saveRecipeFile(const QString &path)
 
 void QuantizePage::Private::showError(const QString &message)
 {
-    workbench->addMessage(Severity::Error, message);
+    qs::ui::showError(workbench, q, QuantizePage::tr("Quantize"), message);
     emit q->failed(message);
-    // Non-modal: the page (and a test driving it) keeps running while the box is up.
-    auto *box = new QMessageBox(QMessageBox::Critical, QuantizePage::tr("Quantize"), message,
-                                QMessageBox::Ok, q);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
 }
 
 QString QuantizePage::Private::validate(const quantscope::Recipe &recipe) const

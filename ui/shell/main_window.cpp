@@ -9,6 +9,7 @@
 #include "model/model_summary.h"
 #include "preferences_dialog.h"
 #include "quantize/quantize_page.h"
+#include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
@@ -23,7 +24,6 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QMimeData>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -260,10 +260,9 @@ QString MainWindow::modelFactsText() const
 
 void MainWindow::showModelFacts()
 {
-    const std::shared_ptr<const Model> &model = m_workbench->model();
-    if (!model)
+    if (!m_workbench->model())
         return;
-    const ModelSummary summary = summarize(*model);
+    const ModelSummary &summary = m_workbench->summary();
     QStringList opsets;
     for (const auto &[domain, version] : summary.opsets)
         opsets.append(QStringLiteral("%1 %2").arg(domain.empty() ? QStringLiteral("ai.onnx")
@@ -280,11 +279,7 @@ void MainWindow::showModelFacts()
 
 void MainWindow::showError(const QString &title, const QString &message)
 {
-    m_workbench->addMessage(Severity::Error, message);
-    // Window-modal but not blocking: the event loop (and any running job) goes on.
-    auto *box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+    qs::ui::showError(m_workbench, this, title, message);
 }
 
 void MainWindow::cancelJobsAndWait()
