@@ -1,6 +1,7 @@
 #include "compare_settings.h"
 
 #include "workbench/settings.h"
+#include "workbench/text_lists.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
@@ -16,7 +17,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QRegularExpression>
 #include <QSpinBox>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -33,20 +33,6 @@ QSpinBox *spinBox(int minimum, int maximum, int value, const QString &special = 
     if (!special.isEmpty())
         spin->setSpecialValueText(special);
     return spin;
-}
-
-// "0.485, 0.456 0.406" -> the numbers; false when a part is not a number.
-bool parseFloats(const QString &text, std::vector<float> *values)
-{
-    static const QRegularExpression separators(QStringLiteral("[,;\\s]+"));
-    for (const QString &part : text.split(separators, Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const float value = part.toFloat(&ok);
-        if (!ok)
-            return false;
-        values->push_back(value);
-    }
-    return true;
 }
 
 } // namespace
@@ -164,18 +150,19 @@ bool CompareSettingsWidget::benchSettings(BenchSettings *settings, QString *erro
         s.dataDir = QDir::toNativeSeparators(folder).toStdString();
         quantscope::ImagePreprocessing &p = s.preprocessing;
         p.set_bgr(m_bgr->isChecked());
-        std::vector<float> mean, std;
-        if (!parseFloats(m_mean->text(), &mean)) {
+        const std::optional<std::vector<float>> mean = text_lists::parseFloats(m_mean->text());
+        if (!mean) {
             *error = tr("Mean '%1' is not a list of numbers.").arg(m_mean->text());
             return false;
         }
-        if (!parseFloats(m_std->text(), &std)) {
+        const std::optional<std::vector<float>> std = text_lists::parseFloats(m_std->text());
+        if (!std) {
             *error = tr("Std '%1' is not a list of numbers.").arg(m_std->text());
             return false;
         }
-        for (float value : mean)
+        for (float value : *mean)
             p.add_mean(value);
-        for (float value : std)
+        for (float value : *std)
             p.add_std(value);
     }
     // The image size also fixes the dynamic height/width of random inputs.

@@ -2,9 +2,7 @@
 
 #include <QComboBox>
 #include <QCoreApplication>
-#include <QRegularExpression>
 
-#include <charconv>
 
 namespace qs::ui::recipe_fields {
 
@@ -59,12 +57,6 @@ QString joinList(const google::protobuf::RepeatedPtrField<std::string> &list)
     return toStringList(list).join(QStringLiteral(", "));
 }
 
-QStringList splitList(const QString &text)
-{
-    static const QRegularExpression separators(QStringLiteral("[,\\s]+"));
-    return text.split(separators, Qt::SkipEmptyParts);
-}
-
 void setList(google::protobuf::RepeatedPtrField<std::string> &field, const QStringList &values)
 {
     field.Clear();
@@ -80,47 +72,12 @@ QStringList toStringList(const google::protobuf::RepeatedPtrField<std::string> &
     return strings;
 }
 
-QString formatFloat(float value)
-{
-    // std::to_chars without a precision is the shortest text that parses back to `value`; Qt's
-    // formatting of a float goes through double and shows its tail digits.
-    char text[32];
-    const auto end = std::to_chars(text, text + sizeof text, value).ptr;
-    return QString::fromLatin1(text, end - text);
-}
-
 QString joinFloats(const google::protobuf::RepeatedField<float> &values)
 {
     QStringList parts;
     for (const float value : values)
         parts.append(formatFloat(value));
     return parts.join(QStringLiteral(", "));
-}
-
-std::optional<float> parseFloat(const QString &text)
-{
-    const QByteArray latin = text.trimmed().toLatin1();
-    float value = 0.0f;
-    const char *begin = latin.constData();
-    const char *end = begin + latin.size();
-    if (!latin.isEmpty() && *begin == '+')
-        ++begin;
-    const auto [ptr, error] = std::from_chars(begin, end, value);
-    if (latin.isEmpty() || error != std::errc() || ptr != end)
-        return std::nullopt;
-    return value;
-}
-
-std::optional<std::vector<float>> parseFloats(const QString &text)
-{
-    std::vector<float> values;
-    for (const QString &token : splitList(text)) {
-        const auto value = parseFloat(token);
-        if (!value)
-            return std::nullopt;
-        values.push_back(*value);
-    }
-    return values;
 }
 
 QString preprocessingSummary(const quantscope::ImagePreprocessing &prep)

@@ -5,6 +5,7 @@
 // and the one-line summary of the image preprocessing.
 
 #include "quantscope.pb.h"
+#include "workbench/text_lists.h"
 
 #include <QString>
 #include <QStringList>
@@ -16,6 +17,11 @@
 class QComboBox;
 
 namespace qs::ui::recipe_fields {
+
+using text_lists::formatFloat;
+using text_lists::parseFloat;
+using text_lists::parseFloats;
+using text_lists::splitList;
 
 // Combo entries carry their proto enum value (or -1 / 0 / 1 for a tri-state) as item data.
 void addChoice(QComboBox *combo, const QString &text, int value);
@@ -29,16 +35,10 @@ std::optional<bool> triState(const QComboBox *combo);
 
 // "Conv, MatMul" <-> repeated string; separators are commas or white space.
 QString joinList(const google::protobuf::RepeatedPtrField<std::string> &list);
-QStringList splitList(const QString &text);
 void setList(google::protobuf::RepeatedPtrField<std::string> &field, const QStringList &values);
 QStringList toStringList(const google::protobuf::RepeatedPtrField<std::string> &list);
 
-// Shortest text that reads back as the same float ("0.485", not "0.48500001").
-QString formatFloat(float value);
 QString joinFloats(const google::protobuf::RepeatedField<float> &values);
-// Nothing when a token is not a number; an empty text gives an empty list.
-std::optional<std::vector<float>> parseFloats(const QString &text);
-std::optional<float> parseFloat(const QString &text);
 
 // "resize to 48x192, scale to [0,1], subtract mean (0.485, 0.456, 0.406), divide by std (...),
 // RGB, NCHW": what the calibration images go through.
