@@ -4,6 +4,7 @@
 #include "model/model.h"
 #include "runtime/session.h"
 #include "support/model_builder.h"
+#include "support/random_data.h"
 #include "support/run_node.h"
 
 #include <gtest/gtest.h>
@@ -27,16 +28,6 @@ onnx::TensorProto &floatConstant(onnx::GraphProto &graph, const std::string &nam
     for (const float v : values)
         tensor.add_float_data(v);
     return tensor;
-}
-
-std::vector<float> randomValues(size_t count, unsigned seed, float scale = 1.0f)
-{
-    std::mt19937 random(seed);
-    std::normal_distribution<float> normal(0.0f, scale);
-    std::vector<float> values(count);
-    for (float &v : values)
-        v = normal(random);
-    return values;
 }
 
 struct Observed
@@ -66,7 +57,7 @@ Observed runWith(const onnx::ModelProto &proto, const Tensor &x, bool fuse)
 void expectSameResults(const onnx::ModelProto &proto, const Shape &inputShape,
                        size_t expectedFusedValues)
 {
-    const auto values = randomValues(static_cast<size_t>(shapeElementCount(inputShape)), 5);
+    const auto values = randomNormal(static_cast<size_t>(shapeElementCount(inputShape)), 5);
     const Tensor x = Tensor::fromVector<float>(inputShape, values);
     const Observed fused = runWith(proto, x, true);
     const Observed plain = runWith(proto, x, false);
@@ -91,9 +82,9 @@ TEST(Fusion, ConvAffineHardSwishAndAffineBecomeOneConv)
     onnx::GraphProto &graph = *proto.mutable_graph();
     addInput(graph, "x", {1, 4, 6, 6});
     addOutput(graph, "y", {1, 8, 6, 6});
-    floatConstant(graph, "w", {8, 4, 3, 3}, randomValues(8 * 4 * 9, 1, 0.3f));
-    floatConstant(graph, "b", {8}, randomValues(8, 2));
-    floatConstant(graph, "scale", {8, 1, 1}, randomValues(8, 3));
+    floatConstant(graph, "w", {8, 4, 3, 3}, randomNormal(8 * 4 * 9, 1, 0.3f));
+    floatConstant(graph, "b", {8}, randomNormal(8, 2));
+    floatConstant(graph, "scale", {8, 1, 1}, randomNormal(8, 3));
     floatConstant(graph, "shift", {1}, {0.25f});
     floatConstant(graph, "three", {}, {3.0f});
     floatConstant(graph, "six", {}, {6.0f});
@@ -119,8 +110,8 @@ TEST(Fusion, MatMulBiasAndErfGeluBecomeOneMatMul)
     onnx::GraphProto &graph = *proto.mutable_graph();
     addInput(graph, "x", {2, 16});
     addOutput(graph, "y", {2, 32});
-    floatConstant(graph, "w", {16, 32}, randomValues(16 * 32, 7, 0.5f));
-    floatConstant(graph, "bias", {32}, randomValues(32, 8));
+    floatConstant(graph, "w", {16, 32}, randomNormal(16 * 32, 7, 0.5f));
+    floatConstant(graph, "bias", {32}, randomNormal(32, 8));
     floatConstant(graph, "sqrt2", {}, {std::sqrt(2.0f)});
     floatConstant(graph, "one", {}, {1.0f});
     floatConstant(graph, "half", {}, {0.5f});
@@ -164,7 +155,7 @@ TEST(Fusion, ValuesWithSeveralReadersAreNotFused)
     floatConstant(graph, "s", {1}, {2.0f});
     addNode(graph, "Conv", {"x", "w"}, {"c"});
     addNode(graph, "Mul", {"c", "s"}, {"y"});
-    const Tensor x = Tensor::fromVector<float>({1, 2, 4, 4}, randomValues(32, 9));
+    const Tensor x = Tensor::fromVector<float>({1, 2, 4, 4}, randomNormal(32, 9));
     const Observed fused = runWith(proto, x, true);
     EXPECT_EQ(fused.values, (std::vector<std::string>{"c", "y"}));
 }

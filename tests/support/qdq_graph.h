@@ -5,6 +5,7 @@
 #include "model/model.h"
 #include "runtime/session.h"
 #include "support/model_builder.h"
+#include "support/random_data.h"
 
 #include <gtest/gtest.h>
 
@@ -62,16 +63,6 @@ inline std::string quantizeDequantize(onnx::GraphProto &graph, const std::string
     addNode(graph, "QuantizeLinear", {input, scale, zero}, {input + "_quantized"});
     addNode(graph, "DequantizeLinear", {input + "_quantized", scale, zero}, {input + "_dequantized"});
     return input + "_dequantized";
-}
-
-inline std::vector<float> randomNormal(size_t count, unsigned seed, float sigma = 1.0f)
-{
-    std::mt19937 random(seed);
-    std::normal_distribution<float> normal(0.0f, sigma);
-    std::vector<float> values(count);
-    for (float &v : values)
-        v = normal(random);
-    return values;
 }
 
 struct Outcome

@@ -1,0 +1,19 @@
+#pragma once
+// Seeded normal random values for kernel and fusion tests: the same seed gives the same data on
+// every run and machine (std::mt19937 is fully specified; the distribution is libstdc++'s).
+#include <random>
+#include <vector>
+
+namespace qs::test {
+
+inline std::vector<float> randomNormal(size_t count, unsigned seed, float sigma = 1.0f)
+{
+    std::mt19937 random(seed);
+    std::normal_distribution<float> normal(0.0f, sigma);
+    std::vector<float> values(count);
+    for (float &v : values)
+        v = normal(random);
+    return values;
+}
+
+} // namespace qs::test
