@@ -9,7 +9,7 @@
 #include "model/model.h"
 #include "model/model_writer.h"
 #include "runtime/session.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 #include "util/latency_stats.h"
 
 #include <algorithm>

@@ -6,7 +6,7 @@
 #include "model/model.h"
 #include "runtime/random_inputs.h"
 #include "runtime/session.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 #include "util/json_writer.h"
 #include "util/latency_stats.h"
 

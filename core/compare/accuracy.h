@@ -2,7 +2,7 @@
 // Accuracy of one tensor against its reference, accumulated over samples without keeping them:
 // sums of squares and products are enough for cosine and SQNR, maxima and counts for the rest.
 #include "quantscope.pb.h"
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 
 #include <cstdint>
 #include <string>

@@ -1,7 +1,7 @@
 #include "data/folder_sources.h"
 
 #include "data/image_decoder.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 
 #include <onnx/onnx_pb.h>
 

@@ -5,7 +5,7 @@
 // backend tests' test_data_set_*/input_N.pb layout, a sub-folder per sample for multi-input
 // models) and random tensors from the model's signature.
 #include "quantscope.pb.h"
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 #include "util/diagnostic.h"
 #include "util/status.h"
 #include <cstdint>

@@ -1,7 +1,7 @@
 #include "quant/fp16_tensors.h"
 
 #include "model/model.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 
 #include <Eigen/Core>
 #include <onnx/onnx_pb.h>

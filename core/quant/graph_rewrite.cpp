@@ -1,6 +1,6 @@
 #include "quant/graph_rewrite.h"
 
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 
 #include <functional>
 

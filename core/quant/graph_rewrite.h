@@ -3,7 +3,7 @@
 // with anything in the model, initializers from engine tensors, nodes, and redirecting the
 // readers of a value (subgraphs included). A rewrite emits a new node list in topological order
 // and swaps it in; nothing here reorders nodes behind the caller's back.
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 #include "util/progress.h"
 #include "util/status.h"
 

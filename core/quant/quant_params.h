@@ -8,7 +8,7 @@
 // Weights are quantized here too: per tensor or per channel along an axis, and int32 biases
 // with scale = input scale x weight scale.
 #include "quantscope.pb.h"
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 
 #include <cstdint>
 #include <vector>

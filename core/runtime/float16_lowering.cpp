@@ -1,7 +1,7 @@
 #include "runtime/float16_lowering.h"
 
 #include "model/model.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 
 #include <Eigen/Core>
 

@@ -9,7 +9,7 @@
 // than true float16 arithmetic (intermediate values keep float32 precision and range), as with
 // ONNX Runtime's CPU provider, which inserts casts around float16 ops it has no kernel for.
 
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 #include "util/status.h"
 
 #include <onnx/onnx_pb.h>

@@ -15,7 +15,7 @@
 // nothing else can observe the value that disappears.
 
 #include "runtime/kernel.h"
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 #include "util/status.h"
 
 #include <onnx/onnx_pb.h>

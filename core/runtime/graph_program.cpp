@@ -4,7 +4,7 @@
 #include "model/model.h"
 #include "runtime/graph_fusion.h"
 #include "runtime/ops/registry.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 
 #include <onnx/onnx_pb.h>
 

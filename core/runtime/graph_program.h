@@ -6,7 +6,7 @@
 
 #include "model/tensor_type.h"
 #include "runtime/kernel.h"
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 #include "util/progress.h"
 #include "util/status.h"
 

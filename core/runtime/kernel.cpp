@@ -1,7 +1,7 @@
 #include "runtime/kernel.h"
 
 #include "runtime/graph_program.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 
 #include <onnx/onnx_pb.h>
 #include <unsupported/Eigen/SpecialFunctions>

@@ -8,7 +8,7 @@
 // Kernels live in core/runtime/ops/<family>/<op>.cpp and are listed in ops/registry.cpp.
 
 #include "model/tensor_type.h"
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 #include "util/status.h"
 
 #include <cstdint>

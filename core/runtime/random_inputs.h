@@ -3,7 +3,7 @@
 // calibration/evaluation source: floats uniform in [0, 1), integers (token ids, indices) uniform
 // in [0, kRandomIntegerBound) so they stay valid for any reasonable embedding table, bools fair.
 
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 #include "util/status.h"
 
 #include <cstdint>

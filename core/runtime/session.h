@@ -6,7 +6,7 @@
 //   auto outputs = (*session)->run({{"x", tensor}});
 
 #include "runtime/graph_program.h"
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 #include "util/progress.h"
 #include "util/status.h"
 

@@ -2,7 +2,7 @@
 // shape, and every kind of bad input answered with exit code 2 and one clear message.
 #include "cli/cli.h"
 #include "cli/run_command.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 #include "support/cli_runner.h"
 #include "support/model_builder.h"
 #include "support/temp_dir.h"

@@ -2,7 +2,7 @@
 
 #include "model/model.h"
 #include "runtime/session.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 
 #include <algorithm>
 #include <cmath>

@@ -4,7 +4,7 @@
 #include "data/sample_source.h"
 #include "model/model.h"
 #include "runtime/session.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 #include "support/temp_dir.h"
 
 #include <QColor>

@@ -6,7 +6,7 @@
 #include "quant/fp16_converter.h"
 #include "runtime/random_inputs.h"
 #include "runtime/session.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 #include "support/model_builder.h"
 
 #include <gtest/gtest.h>

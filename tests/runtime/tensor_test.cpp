@@ -1,5 +1,5 @@
-#include "runtime/tensor.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor.h"
+#include "tensor/tensor_io.h"
 #include "support/temp_dir.h"
 
 #include <gtest/gtest.h>

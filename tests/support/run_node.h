@@ -6,8 +6,8 @@
 
 #include "model/model.h"
 #include "runtime/session.h"
-#include "runtime/tensor.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor.h"
+#include "tensor/tensor_io.h"
 
 #include <onnx/onnx_pb.h>
 

@@ -11,7 +11,7 @@
 
 #include "model/graph_index.h"
 #include "model/model.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 
 #include <onnx/onnx_pb.h>
 

@@ -5,7 +5,7 @@
 #include "model/element_type.h"
 #include "model/graph_index.h"
 #include "model/model.h"
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 
 #include <QGroupBox>
 #include <QHeaderView>

@@ -2,7 +2,7 @@
 // Summary statistics of a constant tensor for the detail pane: min/max/mean/std and a histogram
 // over the finite values. Huge tensors are sampled with a fixed stride so the GUI stays fast.
 
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 
 #include <cstdint>
 #include <vector>

@@ -3,7 +3,7 @@
 // values are folded in and dropped: memory stays the same whether 10 or 10,000 samples run
 // (ONNX Runtime's calibrators keep every activation of every sample until the end and run out
 // of memory on large sets: onnxruntime#10503, #11020).
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 
 #include <cstdint>
 #include <vector>

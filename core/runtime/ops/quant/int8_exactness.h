@@ -5,7 +5,7 @@
 // reduce_range). ONNX Runtime's MLAS kernels behave the same on those CPUs; our engine instead
 // falls back to its exact kernels, so that accuracy figures never depend on the CPU.
 
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 
 #include <dnnl.hpp>
 

@@ -4,7 +4,7 @@
 // indices and weights per output coordinate (1 tap for nearest, 2 for linear, 4 for cubic),
 // built once per shape; an output value is the weighted sum over the product of its axes' taps.
 
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 
 #include <cstdint>
 #include <vector>

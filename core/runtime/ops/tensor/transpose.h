@@ -1,7 +1,7 @@
 #pragma once
 // The permutation copy behind Transpose, also used by DepthToSpace / SpaceToDepth.
 
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 
 #include <vector>
 

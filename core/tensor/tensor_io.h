@@ -2,7 +2,7 @@
 // Tensors in and out of files: ONNX TensorProto (initializers, Constant values, the backend
 // tests' input_N.pb / output_N.pb) and NumPy .npy (what users' scripts save and load).
 
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 #include "util/status.h"
 
 #include <cstddef>

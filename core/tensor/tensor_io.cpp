@@ -1,4 +1,4 @@
-#include "runtime/tensor_io.h"
+#include "tensor/tensor_io.h"
 
 #include "model/model.h"
 #include "util/atomic_file.h"

@@ -1,4 +1,4 @@
-#include "runtime/tensor.h"
+#include "tensor/tensor.h"
 
 #include <cstdlib>
 #include <cstring>
