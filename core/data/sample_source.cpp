@@ -2,7 +2,7 @@
 
 #include "data/folder_sources.h"
 #include "data/image_decoder.h"
-#include "runtime/random_inputs.h"
+#include "data/random_inputs.h"
 #include "runtime/session.h"
 
 #include <algorithm>

@@ -1,10 +1,10 @@
 #pragma once
 // Helpers of the FP16 converter tests: build, convert, validate (checker, strict shape
 // inference, no Cast chains) and run models before and after.
+#include "data/random_inputs.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "quant/fp16_converter.h"
-#include "runtime/random_inputs.h"
 #include "runtime/session.h"
 #include "tensor/tensor_io.h"
 #include "support/model_builder.h"

@@ -1,8 +1,10 @@
-#include "runtime/random_inputs.h"
+#include "data/random_inputs.h"
 
 #include "runtime/session.h"
 
 #include <Eigen/Core>
+
+#include <algorithm>
 
 namespace qs {
 
@@ -28,6 +30,10 @@ void fillUniformInteger(Tensor &tensor, std::mt19937_64 &generator)
 
 Result<Tensor> randomTensor(DType type, const Shape &shape, std::mt19937_64 &generator)
 {
+    // A dynamic dim left at -1 would make a bogus allocation size; the caller resolves it.
+    if (std::any_of(shape.begin(), shape.end(), [](int64_t dim) { return dim < 0; }))
+        return invalidArgument("cannot make random values of unresolved shape " +
+                               shapeToString(shape));
     Tensor tensor = Tensor::allocate(type, shape);
     switch (type) {
     case DType::Float32: fillUniformReal<float>(tensor, generator); break;
