@@ -19,7 +19,6 @@ namespace qs {
 
 namespace {
 
-constexpr int kDefaultRandomSamples = 4;
 constexpr std::string_view kDequantizedSuffix = "_DequantizeLinear_Output";
 
 DType declaredType(const GraphProgram::Value &value)
@@ -89,28 +88,15 @@ std::map<std::string, Tensor> inputsFor(const Session &session,
     return converted;
 }
 
-Result<std::unique_ptr<SampleSource>> openSource(const Session &reference,
-                                                 const BenchSettings &settings)
+// Evaluation samples as data/sample_source.h's rule opens them, the same as calibration's.
+SampleSourceSettings evaluationSamples(const BenchSettings &settings)
 {
-    std::vector<InputSpec> inputs = inputSpecs(reference);
-    if (!settings.dataDir.empty())
-        return openDataFolder(settings.dataDir, inputs, settings.preprocessing, settings.samples);
-    for (auto &input : inputs) {
-        if (input.shape.size() == 4 && settings.preprocessing.height() > 0) {
-            const bool nhwc = settings.preprocessing.layout() == quantscope::TENSOR_LAYOUT_NHWC;
-            if (input.shape[nhwc ? 1 : 2] < 0)
-                input.shape[nhwc ? 1 : 2] = settings.preprocessing.height();
-            if (input.shape[nhwc ? 2 : 3] < 0)
-                input.shape[nhwc ? 2 : 3] = settings.preprocessing.width();
-        }
-        for (size_t d = 0; d < input.shape.size(); ++d)
-            if (input.shape[d] < 0 && d > 0)
-                return invalidArgument("input '" + input.name + "' has shape "
-                                       + shapeToString(input.shape)
-                                       + " with dynamic dims: give data or an image size");
-    }
-    return randomSource(inputs, settings.samples > 0 ? settings.samples : kDefaultRandomSamples,
-                        settings.seed);
+    SampleSourceSettings samples;
+    samples.dataDir = settings.dataDir;
+    samples.preprocessing = settings.preprocessing;
+    samples.maxSamples = settings.samples;
+    samples.seed = settings.seed;
+    return samples;
 }
 
 bool isFloat(const Tensor &tensor)
@@ -252,7 +238,7 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         variants.push_back(std::move(variant));
     }
     const Session &reference = *variants.front().session;
-    auto source = openSource(reference, settings);
+    auto source = openSampleSource(inputSpecs(reference), evaluationSamples(settings));
     if (!source)
         return source.status();
 

@@ -20,14 +20,6 @@ std::string inputLabel(const InputSpec &input)
     return "input '" + input.name + "' " + shapeToString(input.shape);
 }
 
-std::string joinNames(const std::vector<InputSpec> &inputs)
-{
-    std::string names;
-    for (const InputSpec &input : inputs)
-        names += (names.empty() ? "" : ", ") + input.name;
-    return names;
-}
-
 // A list of items (files or folders) read one per next(); maxSamples caps the samples yielded.
 class ListSource : public SampleSource
 {
@@ -219,6 +211,14 @@ std::vector<std::pair<size_t, std::string>> indexedInputFiles(const std::string 
 
 } // namespace
 
+std::string inputNames(const std::vector<InputSpec> &inputs)
+{
+    std::string names;
+    for (const InputSpec &input : inputs)
+        names += (names.empty() ? "" : ", ") + input.name;
+    return names;
+}
+
 std::optional<size_t> backendTestIndex(const std::string &fileName, std::string_view prefix)
 {
     const std::string_view name = fileName;
@@ -245,6 +245,8 @@ Status checkTensorFits(const std::string &file, const Tensor &tensor, const Inpu
         return invalidArgument(file + ": type " + dtypeName(tensor.dtype()) +
                                " does not match input '" + input.name + "' " +
                                dtypeName(input.type));
+    if (!input.hasShape)
+        return Status::ok();
     bool fits = tensor.rank() == int64_t(input.shape.size());
     for (size_t axis = 0; fits && axis < input.shape.size(); ++axis)
         fits = input.shape[axis] < 0 || input.shape[axis] == tensor.shape()[axis];
@@ -308,7 +310,7 @@ Result<std::unique_ptr<SampleSource>> openImageFolder(const std::string &dir,
     if (inputs.size() != 1)
         return invalidArgument(dir + " holds images, which feed a model with exactly one 4-D "
                                      "float input; this model has " +
-                               std::to_string(inputs.size()) + " (" + joinNames(inputs) + ")");
+                               std::to_string(inputs.size()) + " (" + inputNames(inputs) + ")");
     auto decoder = ImageDecoder::create(inputs.front(), prep);
     if (!decoder)
         return decoder.status().withContext(dir + " holds images");
@@ -324,7 +326,7 @@ Result<std::unique_ptr<SampleSource>> openTensorFileFolder(const std::string &di
     if (inputs.size() != 1)
         return invalidArgument(dir + ": .npy/.pb files directly in the folder feed a single-input "
                                      "model; this model has " +
-                               std::to_string(inputs.size()) + " inputs (" + joinNames(inputs) +
+                               std::to_string(inputs.size()) + " inputs (" + inputNames(inputs) +
                                "): put each sample's files in a sub-folder, named after the "
                                "inputs");
     return std::unique_ptr<SampleSource>(std::make_unique<TensorFileSource>(

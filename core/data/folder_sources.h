@@ -43,8 +43,12 @@ Result<std::map<std::string, Tensor>> readSampleFolder(const std::string &folder
 // output_0.pb), else nothing.
 std::optional<size_t> backendTestIndex(const std::string &fileName, std::string_view prefix);
 
+// "a, b": the inputs' names, for messages.
+std::string inputNames(const std::vector<InputSpec> &inputs);
+
 // The data fits the input: same element type, same rank, equal dims where the input's are not
-// -1. The error names `file`, the actual shape and the input with its shape.
+// -1 (any shape when the model declares none). The error names `file`, the actual shape and
+// the input with its shape.
 Status checkTensorFits(const std::string &file, const Tensor &tensor, const InputSpec &input);
 
 } // namespace qs

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <random>
+#include <utility>
 
 namespace qs {
 
@@ -22,10 +24,7 @@ public:
         : m_inputs(std::move(inputs))
         , m_count(count)
         , m_seed(seed)
-    {
-        for (InputSpec &input : m_inputs)
-            std::replace(input.shape.begin(), input.shape.end(), int64_t(-1), int64_t(1));
-    }
+    {}
 
     std::string describe() const override
     {
@@ -111,6 +110,129 @@ Result<FolderListing> listFolder(const std::string &dir)
     return listing;
 }
 
+const std::string &symbolOf(const InputSpec &input, size_t axis)
+{
+    static const std::string unnamed;
+    return axis < input.symbols.size() ? input.symbols[axis] : unnamed;
+}
+
+// A shape the user gave must be one the model accepts: same rank, same fixed dims.
+Status checkGivenShape(const InputSpec &input, const Shape &given)
+{
+    bool fits = std::all_of(given.begin(), given.end(), [](int64_t dim) { return dim >= 0; });
+    if (input.hasShape) {
+        fits = fits && given.size() == input.shape.size();
+        for (size_t axis = 0; fits && axis < given.size(); ++axis)
+            fits = input.shape[axis] < 0 || input.shape[axis] == given[axis];
+    }
+    if (!fits)
+        return invalidArgument(describeInput(input) + ": the given shape " +
+                               shapeToString(given) + " does not fit it");
+    return Status::ok();
+}
+
+// Rule 1 of openSampleSource: the user's shapes and symbol values.
+Status applyUserSizes(std::vector<InputSpec> &inputs, const SampleSourceSettings &settings)
+{
+    for (const auto &[name, shape] : settings.inputShapes) {
+        auto input = std::find_if(inputs.begin(), inputs.end(),
+                                  [&](const InputSpec &spec) { return spec.name == name; });
+        if (input == inputs.end())
+            return invalidArgument("a shape is given for input '" + name +
+                                   "', but the model has no such input (it has " +
+                                   inputNames(inputs) + ")");
+        QS_RETURN_IF_ERROR(checkGivenShape(*input, shape));
+        input->shape = shape;
+        input->hasShape = true;
+    }
+    for (InputSpec &input : inputs) {
+        for (size_t axis = 0; axis < input.shape.size(); ++axis) {
+            const std::string &symbol = symbolOf(input, axis);
+            const auto given = settings.dimValues.find(symbol);
+            if (input.shape[axis] < 0 && !symbol.empty() && given != settings.dimValues.end())
+                input.shape[axis] = given->second;
+        }
+    }
+    return Status::ok();
+}
+
+// The height and width axes of an image input (4-D float) in the preprocessing's layout.
+std::optional<std::pair<size_t, size_t>>
+imageSizeAxes(const InputSpec &input, const quantscope::ImagePreprocessing &prep)
+{
+    if (input.shape.size() != 4 || !isFloatingDType(input.type))
+        return std::nullopt;
+    if (prep.layout() == quantscope::TENSOR_LAYOUT_NHWC)
+        return std::pair<size_t, size_t>(1, 2);
+    return std::pair<size_t, size_t>(2, 3);
+}
+
+// Rule 3's size for `axis` by its position alone, -1 when the position says nothing.
+int64_t sizeByPosition(const InputSpec &input, size_t axis,
+                       const quantscope::ImagePreprocessing &prep)
+{
+    if (axis == 0)
+        return 1;
+    const auto image = imageSizeAxes(input, prep);
+    if (image && axis == image->first && prep.height() > 0)
+        return prep.height();
+    if (image && axis == image->second && prep.width() > 0)
+        return prep.width();
+    return -1;
+}
+
+// Rule 4: names the input, the dim and the fixes that apply to it.
+Status unresolvedDim(const InputSpec &input, size_t axis,
+                     const quantscope::ImagePreprocessing &prep)
+{
+    const std::string &symbol = symbolOf(input, axis);
+    std::string advice = "give a data folder";
+    const auto image = imageSizeAxes(input, prep);
+    if (image && (axis == image->first || axis == image->second))
+        advice += ", an image size (--image-size HxW),";
+    // --dim needs a name; a dim without one can only come with the whole shape.
+    advice += symbol.empty() ? " or the input's shape (--shape " + input.name + "=D1xD2...)"
+                             : " or --dim " + symbol + "=N";
+    return invalidArgument(describeInput(input) + ": dim " + std::to_string(axis) +
+                           (symbol.empty() ? "" : " ('" + symbol + "')") +
+                           " is dynamic and random data has no size for it; " + advice);
+}
+
+// Rule 3 of openSampleSource: every dim known, or the error of rule 4.
+Status resolveRandomSizes(std::vector<InputSpec> &inputs,
+                          const quantscope::ImagePreprocessing &prep)
+{
+    // A symbol's size from the first place whose position gives one, so that inputs sharing a
+    // symbol (a mask beside its image) get the same size.
+    std::map<std::string, int64_t> symbolSizes;
+    for (const InputSpec &input : inputs) {
+        for (size_t axis = 0; axis < input.shape.size(); ++axis) {
+            const std::string &symbol = symbolOf(input, axis);
+            const int64_t size = sizeByPosition(input, axis, prep);
+            if (input.shape[axis] < 0 && !symbol.empty() && size >= 0)
+                symbolSizes.emplace(symbol, size);
+        }
+    }
+    for (InputSpec &input : inputs) {
+        if (!input.hasShape)
+            return invalidArgument(describeInput(input) +
+                                   ": random data needs the rank; give a data folder or the "
+                                   "input's shape (--shape " + input.name + "=D1xD2...)");
+        Shape shape = input.shape;
+        for (size_t axis = 0; axis < shape.size(); ++axis) {
+            if (shape[axis] >= 0)
+                continue;
+            const auto shared = symbolSizes.find(symbolOf(input, axis));
+            shape[axis] = shared != symbolSizes.end() ? shared->second
+                                                      : sizeByPosition(input, axis, prep);
+            if (shape[axis] < 0)
+                return unresolvedDim(input, axis, prep);
+        }
+        input.shape = std::move(shape);
+    }
+    return Status::ok();
+}
+
 } // namespace
 
 std::vector<InputSpec> inputSpecs(const Session &session)
@@ -118,10 +240,41 @@ std::vector<InputSpec> inputSpecs(const Session &session)
     std::vector<InputSpec> specs;
     for (size_t index = 0; index < session.inputs().size(); ++index) {
         const GraphProgram::Value &value = session.inputs()[index];
-        specs.push_back({value.name, static_cast<DType>(value.type.elementType),
-                         session.concreteInputShape(index)});
+        InputSpec spec{value.name, static_cast<DType>(value.type.elementType),
+                       session.concreteInputShape(index)};
+        for (const Dim &dim : value.type.dims)
+            spec.symbols.push_back(dim.isKnown() ? std::string() : dim.symbol);
+        spec.hasShape = value.type.hasShape;
+        specs.push_back(std::move(spec));
     }
     return specs;
+}
+
+std::string describeInput(const InputSpec &input)
+{
+    std::string shape;
+    for (size_t axis = 0; axis < input.shape.size(); ++axis) {
+        const std::string &symbol = symbolOf(input, axis);
+        const int64_t dim = input.shape[axis];
+        shape += (axis ? "," : "") +
+                 (!symbol.empty() ? symbol : dim >= 0 ? std::to_string(dim) : std::string("?"));
+    }
+    return "input '" + input.name + "' (" + dtypeName(input.type) +
+           (input.hasShape ? "[" + shape + "]" : ", shape unknown") + ")";
+}
+
+Result<std::unique_ptr<SampleSource>> openSampleSource(const std::vector<InputSpec> &inputs,
+                                                       const SampleSourceSettings &settings)
+{
+    std::vector<InputSpec> resolved = inputs;
+    QS_RETURN_IF_ERROR(applyUserSizes(resolved, settings));
+    if (!settings.dataDir.empty())
+        return openDataFolder(settings.dataDir, resolved, settings.preprocessing,
+                              settings.maxSamples);
+    QS_RETURN_IF_ERROR(resolveRandomSizes(resolved, settings.preprocessing));
+    return randomSource(resolved,
+                        settings.maxSamples > 0 ? settings.maxSamples : kDefaultRandomSampleCount,
+                        settings.seed);
 }
 
 Result<std::unique_ptr<SampleSource>> openDataFolder(const std::string &dir,

@@ -3,7 +3,8 @@
 // one sample (a tensor per model input) at a time, so calibration memory does not grow with the
 // number of samples. Sources: a folder the user picks (images, .npy, TensorProto .pb, the
 // backend tests' test_data_set_*/input_N.pb layout, a sub-folder per sample for multi-input
-// models) and random tensors from the model's signature.
+// models) and random tensors from the model's signature. openSampleSource picks one and sizes
+// dynamic dims by the one rule written above it; the other openers are its parts.
 #include "quantscope.pb.h"
 #include "tensor/tensor.h"
 #include "util/diagnostic.h"
@@ -25,10 +26,18 @@ struct InputSpec
     std::string name;
     DType type = DType::Float32;
     Shape shape;
+    // Per axis, the dim's name in the model ("batch", "height") when it is symbolic; empty
+    // otherwise, or when the whole list is. Names let openSampleSource take the user's values
+    // and say which value is missing.
+    std::vector<std::string> symbols = {};
+    bool hasShape = true; // false: the model declares no shape (rank unknown), any tensor fits
 };
 
 // The inputs of a session, with symbolic dims resolved from its dimValues where given.
 std::vector<InputSpec> inputSpecs(const Session &session);
+
+// "input 'x' (float32[batch,3,h,w])": the input as the model declares it, symbol names and all.
+std::string describeInput(const InputSpec &input);
 
 struct Sample
 {
@@ -57,6 +66,48 @@ protected:
     std::vector<Diagnostic> m_skipped;
 };
 
+// Where samples come from and what the user said about the inputs' sizes.
+struct SampleSourceSettings
+{
+    std::string dataDir; // a folder of samples (openDataFolder); empty: random tensors
+    // How images become tensors; its height/width also size random image inputs (below).
+    quantscope::ImagePreprocessing preprocessing;
+    // Folder: at most this many samples, 0 = all. Random: this many, 0 = the default count.
+    int64_t maxSamples = 0;
+    uint64_t seed = 0; // random tensors only: the same seed gives the same samples
+    // The user's values for symbolic dims (`--dim SYMBOL=VALUE`), as SessionOptions::dimValues.
+    std::map<std::string, int64_t> dimValues;
+    // Whole shapes the user gave for named inputs (`run --shape NAME=D1xD2...`).
+    std::map<std::string, Shape> inputShapes;
+};
+
+inline constexpr int64_t kDefaultRandomSampleCount = 4;
+
+// The one way quantize (calibration), bench (evaluation), run and tune open their samples, so
+// that they all feed the same tensors for the same model and settings.
+//
+// The size of a dynamic dim (-1 in `inputs`; fixed dims are the model's and never change) comes
+// from the first of these that gives one:
+//   1. The user: an input named in settings.inputShapes takes that whole shape (it must keep
+//      the model's rank and fixed dims); a dim whose symbol is in settings.dimValues takes that
+//      value. Samples from a data folder must then match them.
+//   2. A data folder's samples: a tensor file brings its own shape, batch included; an image is
+//      one sample of batch 1 whose height and width are the model's or, when dynamic, those of
+//      settings.preprocessing (ImageDecoder: an error naming the input when it has none).
+//   3. For random data, the dim's symbol or position. A symbol has one size on every input
+//      that uses it (a mask beside its image), the size the first dim named by it gets from its
+//      position:
+//      - dim 0 is the batch: 1, each sample is batch 1;
+//      - the height and width of an image input (4-D float; axes 2, 3 in NCHW or 1, 2 in NHWC
+//        as settings.preprocessing.layout says) are preprocessing.height and width, when set.
+//      Random values follow random_inputs.h: non-float inputs (token ids) get integers in
+//      [0, kRandomIntegerBound).
+//   4. Nothing: an error naming the input, its shape with symbol names, the dim and its fixes:
+//      a data folder, an image size (image height/width only), --dim SYMBOL=N (or, for a dim
+//      without a name, --shape NAME=D1xD2...).
+Result<std::unique_ptr<SampleSource>> openSampleSource(const std::vector<InputSpec> &inputs,
+                                                       const SampleSourceSettings &settings);
+
 // Opens `dir`. `maxSamples` 0 means every sample. Errors: the folder does not exist, is empty, or
 // holds nothing usable for these inputs (message names the folder and what it expected).
 // Images need `inputs` to have exactly one 4-D float input; its H and W come from the model or,
@@ -67,7 +118,7 @@ Result<std::unique_ptr<SampleSource>> openDataFolder(const std::string &dir,
                                                      int64_t maxSamples);
 
 // `count` samples of random tensors (as random_inputs.h makes them), reproducible from `seed`.
-// Dims still -1 become 1: resolve them in `inputs` first for another size.
+// Every dim must be known: openSampleSource resolves them; a -1 makes next() fail.
 std::unique_ptr<SampleSource> randomSource(const std::vector<InputSpec> &inputs, int64_t count,
                                            uint64_t seed);
 

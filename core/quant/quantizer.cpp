@@ -237,33 +237,14 @@ NodeSelection selectionFor(const Recipe &recipe)
                          toSet(recipe.nodes_to_exclude()), toSet(recipe.op_types_to_exclude()));
 }
 
-// Dynamic dims of image-like inputs take the preprocessing size; a dim still unknown is an
-// error for random data (there is nothing to choose it from).
-Result<std::unique_ptr<SampleSource>> openCalibrationSource(const Session &session,
-                                                            const quantscope::Calibration &c)
+// Calibration samples as data/sample_source.h's rule opens them (seed 0: reproducible ranges).
+SampleSourceSettings calibrationSamples(const quantscope::Calibration &calibration)
 {
-    std::vector<InputSpec> inputs = inputSpecs(session);
-    if (!c.data_dir().empty())
-        return openDataFolder(c.data_dir(), inputs, c.preprocessing(), c.max_samples());
-    for (auto &input : inputs) {
-        if (input.shape.size() == 4 && input.type == DType::Float32) {
-            const bool nhwc = c.preprocessing().layout() == quantscope::TENSOR_LAYOUT_NHWC;
-            const size_t h = nhwc ? 1 : 2, w = nhwc ? 2 : 3;
-            if (input.shape[h] < 0 && c.preprocessing().height() > 0)
-                input.shape[h] = c.preprocessing().height();
-            if (input.shape[w] < 0 && c.preprocessing().width() > 0)
-                input.shape[w] = c.preprocessing().width();
-        }
-        if (!input.shape.empty() && input.shape[0] < 0)
-            input.shape[0] = 1;
-        for (const int64_t dim : input.shape)
-            if (dim < 0)
-                return invalidArgument("input '" + input.name + "' has shape "
-                                       + shapeToString(input.shape)
-                                       + " with dynamic dims: give calibration data or an "
-                                         "image size (--image-size HxW)");
-    }
-    return randomSource(inputs, c.max_samples(), /*seed=*/0);
+    SampleSourceSettings samples;
+    samples.dataDir = calibration.data_dir();
+    samples.preprocessing = calibration.preprocessing();
+    samples.maxSamples = calibration.max_samples();
+    return samples;
 }
 
 StaticWriteOptions staticWriteOptions(const Recipe &recipe)
@@ -290,7 +271,8 @@ Status runStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe
     auto session = Session::create(model, sessionOptions(settings.threads, {}, false), progress);
     if (!session)
         return session.status();
-    auto source = openCalibrationSource(**session, recipe.calibration());
+    auto source = openSampleSource(inputSpecs(**session),
+                                   calibrationSamples(recipe.calibration()));
     if (!source)
         return source.status();
     if (recipe.calibration().data_dir().empty())
