@@ -17,18 +17,26 @@
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
+#include <cctype>
+#include <string>
+
 namespace qs {
 namespace {
 
 using namespace qs::test;
 
-// dims: "3" a fixed size, "h" a symbol, "?" a dim without size or name.
+// Dims are written "3" (a fixed size), "h" (a symbol) or "?" (neither size nor name).
+bool isFixed(const std::string &dim)
+{
+    return !dim.empty() && std::isdigit(static_cast<unsigned char>(dim[0]));
+}
+
 InputSpec spec(const std::string &name, std::vector<std::string> dims,
                DType type = DType::Float32)
 {
     InputSpec input{name, type, {}};
     for (const std::string &dim : dims) {
-        const bool fixed = !dim.empty() && std::isdigit(static_cast<unsigned char>(dim[0]));
+        const bool fixed = isFixed(dim);
         input.shape.push_back(fixed ? std::stoll(dim) : -1);
         input.symbols.push_back(fixed || dim == "?" ? std::string() : dim);
     }
@@ -250,7 +258,6 @@ TEST(DynamicDims, ImagesTakeThePreprocessingSizeOrTheUsersSymbols)
 
 // ---- the session's signature ----
 
-// dims as in spec(): "3", "h" or "?".
 void setNamedType(onnx::ValueInfoProto &value, const std::string &name,
                   const std::vector<std::string> &dims, int32_t type = onnx::TensorProto::FLOAT)
 {
@@ -260,7 +267,7 @@ void setNamedType(onnx::ValueInfoProto &value, const std::string &name,
     auto *shape = tensor->mutable_shape();
     for (const std::string &dim : dims) {
         auto *added = shape->add_dim();
-        if (std::isdigit(static_cast<unsigned char>(dim[0])))
+        if (isFixed(dim))
             added->set_dim_value(std::stoll(dim));
         else if (dim != "?")
             added->set_dim_param(dim);
