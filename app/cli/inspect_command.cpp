@@ -1,5 +1,6 @@
 #include "cli/inspect_command.h"
 
+#include "cli/arguments.h"
 #include "cli/cli.h"
 #include "cli/cli_progress.h"
 #include "cli/inspect_report.h"
@@ -10,43 +11,53 @@
 
 namespace qs::cli {
 
-int inspectCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
+const CommandUsage kInspectUsage{
+    "inspect", "usage: quantscope-cli inspect MODEL [--json] [--nodes] [--ops]\n"};
+
+namespace {
+
+struct InspectArguments
 {
-    std::string path;
+    std::string modelPath;
     bool json = false;
     InspectSections sections;
+};
+
+Result<InspectArguments> parseArguments(const std::vector<std::string> &args)
+{
+    InspectArguments parsed;
     for (const std::string &arg : args) {
         if (arg == "--json") {
-            json = true;
+            parsed.json = true;
         } else if (arg == "--nodes") {
-            sections.nodes = true;
+            parsed.sections.nodes = true;
         } else if (arg == "--ops") {
-            sections.ops = true;
-        } else if (arg.starts_with("-")) {
-            err << "quantscope-cli inspect: unknown option '" << arg << "'\n";
-            return kBadInput;
-        } else if (path.empty()) {
-            path = arg;
+            parsed.sections.ops = true;
         } else {
-            err << "quantscope-cli inspect: one model at a time ('" << path << "' and '" << arg
-                << "' given)\n";
-            return kBadInput;
+            QS_RETURN_IF_ERROR(takeModelPath(arg, parsed.modelPath));
         }
     }
-    if (path.empty()) {
-        err << "usage: quantscope-cli inspect MODEL [--json] [--nodes] [--ops]\n";
-        return kBadInput;
-    }
+    if (parsed.modelPath.empty())
+        return invalidArgument("no model given");
+    return parsed;
+}
+
+} // namespace
+
+int inspectCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
+{
+    auto arguments = parseArguments(args);
+    if (!arguments)
+        return reportUsageError(err, kInspectUsage, arguments.status());
+    InspectSections sections = arguments->sections;
 
     TerminalProgress progress(err);
-    auto loaded = Model::load(path, progress);
-    if (!loaded) {
-        err << "error: " << loaded.status().message() << "\n";
-        return loaded.status().code() == StatusCode::Internal ? kInternalError : kBadInput;
-    }
+    auto loaded = Model::load(arguments->modelPath, progress);
+    if (!loaded)
+        return reportError(err, loaded.status());
     const Model &model = *loaded.value();
     const ModelSummary summary = summarize(model);
-    if (json) {
+    if (arguments->json) {
         writeInspectJson(model, summary, out);
     } else {
         // --nodes or --ops alone show just that table, ready for grep; nothing shows the summary.
