@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "cli/arguments.h"
 #include "cli/bench_command.h"
 #include "cli/inspect_command.h"
 #include "cli/ops_command.h"
@@ -7,6 +8,8 @@
 #include "cli/run_command.h"
 #include "util/library_versions.h"
 
+#include <algorithm>
+#include <iterator>
 #include <ostream>
 
 namespace qs::cli {
@@ -41,12 +44,24 @@ commands:
       The operators the engine implements, with their opset since-versions.
 
 options:
-  -h, --help      this text
+  -h, --help      this text; after a command, that command's usage
   --version       the version
 
 exit codes: 0 success, 2 bad input or usage, 1 internal error, 3 a bench gate failed,
             130 cancelled (Ctrl-C)
 )";
+
+struct Command
+{
+    const CommandUsage *usage; // a pointer: the usages are other files' globals
+    int (*run)(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
+};
+
+const Command kCommands[] = {
+    {&kInspectUsage, inspectCommand}, {&kRunUsage, runCommand},
+    {&kQuantizeUsage, quantizeCommand}, {&kBenchUsage, benchCommand},
+    {&kOpsUsage, opsCommand},
+};
 
 } // namespace
 
@@ -69,16 +84,16 @@ int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &e
                 out << "  " << library << " " << version << "\n";
         return kSuccess;
     }
-    if (command == "inspect")
-        return inspectCommand(rest, out, err);
-    if (command == "run")
-        return runCommand(rest, out, err);
-    if (command == "bench")
-        return benchCommand(rest, out, err);
-    if (command == "quantize")
-        return quantizeCommand(rest, out, err);
-    if (command == "ops")
-        return opsCommand(rest, out, err);
+    const auto found = std::find_if(std::begin(kCommands), std::end(kCommands),
+                                    [&](const Command &c) { return c.usage->name == command; });
+    if (found != std::end(kCommands)) {
+        // -h/--help wins over everything else, for every command alike.
+        if (helpRequested(rest)) {
+            out << found->usage->text;
+            return kSuccess;
+        }
+        return found->run(rest, out, err);
+    }
     err << "quantscope-cli: unknown command '" << command << "' (see quantscope-cli --help)\n";
     return kBadInput;
 }

@@ -7,6 +7,11 @@
 
 namespace qs::cli {
 
+struct CommandUsage;
+
+// What `quantscope-cli bench --help` prints; also shown after a usage error.
+extern const CommandUsage kBenchUsage;
+
 inline constexpr int kGateFailed = 3;
 
 int benchCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);

@@ -18,12 +18,13 @@
 
 namespace qs::cli {
 
-namespace {
-
-constexpr const char *kRunUsage =
+const CommandUsage kRunUsage{
+    "run",
     "usage: quantscope-cli run MODEL [--input NAME=PATH]... [--random [--seed N]]\n"
     "       [--dim SYMBOL=VALUE]... [--shape NAME=D1xD2...]... [--output-dir DIR]\n"
-    "       [--threads N] [--warmup N] [--iterations N] [--json]\n";
+    "       [--threads N] [--warmup N] [--iterations N] [--json]\n"};
+
+namespace {
 
 struct RunArguments
 {
@@ -40,7 +41,7 @@ struct RunArguments
     bool json = false;
 };
 
-Shape parseShape(const std::string &name, const std::string &text)
+Result<Shape> parseShape(const std::string &name, const std::string &text)
 {
     Shape shape;
     size_t start = 0;
@@ -49,8 +50,8 @@ Shape parseShape(const std::string &name, const std::string &text)
         const std::string piece = text.substr(start, end == std::string::npos ? end : end - start);
         const auto dim = parseNumber<int64_t>(piece);
         if (!dim || *dim < 0)
-            throw UsageError{"--shape " + name + ": '" + text +
-                             "' is not a shape like 1x3x224x224"};
+            return invalidArgument("--shape " + name + ": '" + text
+                                   + "' is not a shape like 1x3x224x224");
         shape.push_back(*dim);
         if (end == std::string::npos)
             break;
@@ -59,64 +60,51 @@ Shape parseShape(const std::string &name, const std::string &text)
     return shape;
 }
 
-RunArguments parseArguments(const std::vector<std::string> &args)
+Result<RunArguments> parseArguments(const std::vector<std::string> &args)
 {
     RunArguments parsed;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string &arg = args[i];
-        auto nextValue = [&]() -> const std::string & {
-            if (i + 1 >= args.size())
-                throw UsageError{arg + " needs a value"};
-            return args[++i];
-        };
-        auto nextCount = [&](int minimum) {
-            const std::string &text = nextValue();
-            const auto number = parseNumber<int>(text);
-            if (!number || *number < minimum)
-                throw UsageError{arg + " expects an integer >= " + std::to_string(minimum) +
-                                 ", got '" + text + "'"};
-            return *number;
-        };
+    ArgumentCursor cursor(args);
+    while (cursor.next()) {
+        const std::string arg = cursor.current();
         if (arg == "--input") {
-            parsed.inputFiles.push_back(splitAssignment(arg, nextValue()));
+            QS_CLI_ASSIGN_OR_RETURN(auto input, cursor.assignment());
+            parsed.inputFiles.push_back(std::move(input));
         } else if (arg == "--shape") {
-            const auto [name, text] = splitAssignment(arg, nextValue());
-            parsed.inputShapes[name] = parseShape(name, text);
+            QS_CLI_ASSIGN_OR_RETURN(const auto assignment, cursor.assignment());
+            const auto &[name, text] = assignment;
+            QS_CLI_ASSIGN_OR_RETURN(parsed.inputShapes[name], parseShape(name, text));
         } else if (arg == "--dim") {
-            const auto [symbol, text] = splitAssignment(arg, nextValue());
+            QS_CLI_ASSIGN_OR_RETURN(const auto assignment, cursor.assignment());
+            const auto &[symbol, text] = assignment;
             const auto value = parseNumber<int64_t>(text);
             if (!value || *value < 0)
-                throw UsageError{"--dim " + symbol + ": '" + text + "' is not a size"};
+                return invalidArgument("--dim " + symbol + ": '" + text + "' is not a size");
             parsed.dimValues[symbol] = *value;
         } else if (arg == "--random") {
             parsed.random = true;
         } else if (arg == "--seed") {
-            const std::string &text = nextValue();
+            QS_CLI_ASSIGN_OR_RETURN(const std::string text, cursor.value());
             const auto seed = parseNumber<uint64_t>(text);
             if (!seed)
-                throw UsageError{"--seed expects a non-negative integer, got '" + text + "'"};
+                return invalidArgument("--seed expects a non-negative integer, got '" + text
+                                       + "'");
             parsed.seed = *seed;
         } else if (arg == "--output-dir") {
-            parsed.outputDir = nextValue();
+            QS_CLI_ASSIGN_OR_RETURN(parsed.outputDir, cursor.value());
         } else if (arg == "--threads") {
-            parsed.threads = nextCount(0);
+            QS_CLI_ASSIGN_OR_RETURN(parsed.threads, cursor.count(0));
         } else if (arg == "--warmup") {
-            parsed.warmup = nextCount(0);
+            QS_CLI_ASSIGN_OR_RETURN(parsed.warmup, cursor.count(0));
         } else if (arg == "--iterations") {
-            parsed.iterations = nextCount(1);
+            QS_CLI_ASSIGN_OR_RETURN(parsed.iterations, cursor.count(1));
         } else if (arg == "--json") {
             parsed.json = true;
-        } else if (arg.starts_with("-")) {
-            throw UsageError{"unknown option '" + arg + "'"};
-        } else if (parsed.modelPath.empty()) {
-            parsed.modelPath = arg;
         } else {
-            throw UsageError{"one model at a time ('" + parsed.modelPath + "' and '" + arg +
-                             "' given)"};
+            QS_RETURN_IF_ERROR(takeModelPath(arg, parsed.modelPath));
         }
     }
     if (parsed.modelPath.empty())
-        throw UsageError{"no model given"};
+        return invalidArgument("no model given");
     return parsed;
 }
 
@@ -217,13 +205,10 @@ std::string outputFileName(const std::string &valueName)
 
 int runCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
 {
-    RunArguments arguments;
-    try {
-        arguments = parseArguments(args);
-    } catch (const UsageError &usage) {
-        err << "quantscope-cli run: " << usage.message << "\n" << kRunUsage;
-        return kBadInput;
-    }
+    auto parsed = parseArguments(args);
+    if (!parsed)
+        return reportUsageError(err, kRunUsage, parsed.status());
+    const RunArguments &arguments = *parsed;
     auto fail = [&err](const Status &status) { return reportError(err, status); };
 
     TerminalProgress progress(err);

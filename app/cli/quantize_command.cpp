@@ -13,9 +13,8 @@
 
 namespace qs::cli {
 
-namespace {
-
-constexpr const char *kQuantizeUsage =
+const CommandUsage kQuantizeUsage{
+    "quantize",
     "usage: quantscope-cli quantize MODEL -o OUT --mode dynamic|static|fp16\n"
     "       [--format qdq|qoperator] [--weight-type int8|uint8] [--activation-type int8|uint8]\n"
     "       [--per-channel] [--reduce-range | --no-reduce-range] [--symmetric-activations]\n"
@@ -26,7 +25,9 @@ constexpr const char *kQuantizeUsage =
     "       [--image-size HxW] [--pixel-range 0-1|0-255] [--mean a,b,c] [--std a,b,c] [--bgr]\n"
     "       [--layout nchw|nhwc] [--op-types A,B] [--nodes A,B] [--exclude-nodes A,B]\n"
     "       [--exclude-op-types A,B] [--keep-io-types] [--block-ops A,B] [--block-nodes A,B]\n"
-    "       [--min-positive F] [--max-finite F] [--recipe FILE] [--threads N]\n";
+    "       [--min-positive F] [--max-finite F] [--recipe FILE] [--threads N]\n"};
+
+namespace {
 
 using Edit = std::function<void(quantscope::Recipe &)>;
 
@@ -47,47 +48,48 @@ struct QuantizeArguments
     std::vector<Edit> edits; // applied in order over the --recipe file
 };
 
-quantscope::QuantType parseType(const std::string &option, const std::string &text)
+Result<quantscope::QuantType> parseType(ArgumentCursor &cursor)
 {
-    return parseChoice<quantscope::QuantType>(
-        option, text, {{"int8", quantscope::QUANT_TYPE_INT8}, {"uint8", quantscope::QUANT_TYPE_UINT8}});
+    return cursor.choice<quantscope::QuantType>(
+        {{"int8", quantscope::QUANT_TYPE_INT8}, {"uint8", quantscope::QUANT_TYPE_UINT8}});
 }
 
-QuantizeArguments parseArguments(const std::vector<std::string> &args)
+Result<QuantizeArguments> parseArguments(const std::vector<std::string> &args)
 {
     QuantizeArguments parsed;
     ArgumentCursor cursor(args);
     auto edit = [&](Edit e) { parsed.edits.push_back(std::move(e)); };
     while (cursor.next()) {
         const std::string arg = cursor.current();
-        if (auto prep = parsePreprocessingOption(cursor)) {
-            edit([prep = std::move(*prep)](auto &r) {
+        if (isPreprocessingOption(arg)) {
+            QS_CLI_ASSIGN_OR_RETURN(PreprocessingEdit prep, parsePreprocessingOption(cursor));
+            edit([prep = std::move(prep)](auto &r) {
                 prep(*r.mutable_calibration()->mutable_preprocessing());
             });
         } else if (arg == "-o" || arg == "--output") {
-            parsed.outputPath = cursor.value();
+            QS_CLI_ASSIGN_OR_RETURN(parsed.outputPath, cursor.value());
         } else if (arg == "--recipe") {
-            parsed.recipePath = cursor.value();
+            QS_CLI_ASSIGN_OR_RETURN(parsed.recipePath, cursor.value());
         } else if (arg == "--threads") {
-            parsed.threads = cursor.count(0);
+            QS_CLI_ASSIGN_OR_RETURN(parsed.threads, cursor.count(0));
         } else if (arg == "--mode") {
-            const auto mode = parseChoice<quantscope::QuantMode>(
-                arg, cursor.value(),
-                {{"dynamic", quantscope::QUANT_MODE_DYNAMIC},
-                 {"static", quantscope::QUANT_MODE_STATIC},
-                 {"fp16", quantscope::QUANT_MODE_FP16}});
+            QS_CLI_ASSIGN_OR_RETURN(const auto mode, cursor.choice<quantscope::QuantMode>({
+                {"dynamic", quantscope::QUANT_MODE_DYNAMIC},
+                {"static", quantscope::QUANT_MODE_STATIC},
+                {"fp16", quantscope::QUANT_MODE_FP16},
+            }));
             edit([mode](auto &r) { r.set_mode(mode); });
         } else if (arg == "--format") {
-            const auto format = parseChoice<quantscope::QuantFormat>(
-                arg, cursor.value(),
-                {{"qdq", quantscope::QUANT_FORMAT_QDQ},
-                 {"qoperator", quantscope::QUANT_FORMAT_QOPERATOR}});
+            QS_CLI_ASSIGN_OR_RETURN(const auto format, cursor.choice<quantscope::QuantFormat>({
+                {"qdq", quantscope::QUANT_FORMAT_QDQ},
+                {"qoperator", quantscope::QUANT_FORMAT_QOPERATOR},
+            }));
             edit([format](auto &r) { r.set_format(format); });
         } else if (arg == "--weight-type") {
-            const auto type = parseType(arg, cursor.value());
+            QS_CLI_ASSIGN_OR_RETURN(const auto type, parseType(cursor));
             edit([type](auto &r) { r.set_weight_type(type); });
         } else if (arg == "--activation-type") {
-            const auto type = parseType(arg, cursor.value());
+            QS_CLI_ASSIGN_OR_RETURN(const auto type, parseType(cursor));
             edit([type](auto &r) { r.set_activation_type(type); });
         } else if (arg == "--per-channel") {
             edit([](auto &r) { r.set_per_channel(true); });
@@ -102,35 +104,36 @@ QuantizeArguments parseArguments(const std::vector<std::string> &args)
         } else if (arg == "--asymmetric-weights") {
             edit([](auto &r) { r.set_symmetric_weights(false); });
         } else if (arg == "--calib-dir") {
-            const std::string dir = cursor.value();
+            QS_CLI_ASSIGN_OR_RETURN(const std::string dir, cursor.value());
             edit([dir](auto &r) { r.mutable_calibration()->set_data_dir(dir); });
         } else if (arg == "--calib-method") {
-            const auto method = parseChoice<quantscope::CalibrationMethod>(
-                arg, cursor.value(),
-                {{"minmax", quantscope::CALIBRATION_METHOD_MINMAX},
-                 {"percentile", quantscope::CALIBRATION_METHOD_PERCENTILE},
-                 {"entropy", quantscope::CALIBRATION_METHOD_ENTROPY}});
+            using Method = quantscope::CalibrationMethod;
+            QS_CLI_ASSIGN_OR_RETURN(const auto method, cursor.choice<Method>({
+                {"minmax", quantscope::CALIBRATION_METHOD_MINMAX},
+                {"percentile", quantscope::CALIBRATION_METHOD_PERCENTILE},
+                {"entropy", quantscope::CALIBRATION_METHOD_ENTROPY},
+            }));
             edit([method](auto &r) { r.mutable_calibration()->set_method(method); });
         } else if (arg == "--calib-samples") {
-            const int samples = cursor.count(1);
+            QS_CLI_ASSIGN_OR_RETURN(const int samples, cursor.count(1));
             edit([samples](auto &r) { r.mutable_calibration()->set_max_samples(samples); });
         } else if (arg == "--percentile") {
-            const double p = cursor.number();
+            QS_CLI_ASSIGN_OR_RETURN(const double p, cursor.number());
             if (!(p > 0 && p <= 100))
-                throw UsageError{"--percentile expects a value in (0, 100]"};
+                return invalidArgument("--percentile expects a value in (0, 100]");
             edit([p](auto &r) { r.mutable_calibration()->set_percentile(float(p)); });
         } else if (arg == "--bins") {
-            const int bins = cursor.count(8);
+            QS_CLI_ASSIGN_OR_RETURN(const int bins, cursor.count(8));
             edit([bins](auto &r) { r.mutable_calibration()->set_num_bins(bins); });
         } else if (arg == "--quantized-bins") {
-            const int bins = cursor.count(2);
+            QS_CLI_ASSIGN_OR_RETURN(const int bins, cursor.count(2));
             edit([bins](auto &r) { r.mutable_calibration()->set_num_quantized_bins(bins); });
         } else if (arg == "--moving-average") {
             edit([](auto &r) { r.mutable_calibration()->set_moving_average(true); });
         } else if (arg == "--averaging-constant") {
-            const double c = cursor.number();
+            QS_CLI_ASSIGN_OR_RETURN(const double c, cursor.number());
             if (!(c > 0 && c <= 1))
-                throw UsageError{"--averaging-constant expects a value in (0, 1]"};
+                return invalidArgument("--averaging-constant expects a value in (0, 1]");
             edit([c](auto &r) {
                 r.mutable_calibration()->set_moving_average(true);
                 r.mutable_calibration()->set_averaging_constant(float(c));
@@ -138,7 +141,7 @@ QuantizeArguments parseArguments(const std::vector<std::string> &args)
         } else if (arg == "--op-types" || arg == "--nodes" || arg == "--exclude-nodes"
                    || arg == "--exclude-op-types" || arg == "--block-ops"
                    || arg == "--block-nodes") {
-            const std::vector<std::string> list = splitList(arg, cursor.value());
+            QS_CLI_ASSIGN_OR_RETURN(const std::vector<std::string> list, cursor.list());
             edit([arg, list](quantscope::Recipe &r) {
                 if (arg == "--op-types")
                     setStrings(*r.mutable_op_types_to_quantize(), list);
@@ -156,9 +159,9 @@ QuantizeArguments parseArguments(const std::vector<std::string> &args)
         } else if (arg == "--keep-io-types") {
             edit([](auto &r) { r.mutable_fp16()->set_keep_io_types(true); });
         } else if (arg == "--min-positive" || arg == "--max-finite") {
-            const double value = cursor.number();
+            QS_CLI_ASSIGN_OR_RETURN(const double value, cursor.number());
             if (!(value > 0))
-                throw UsageError{arg + " expects a positive number"};
+                return invalidArgument(arg + " expects a positive number");
             const bool minimum = arg == "--min-positive";
             edit([value, minimum](auto &r) {
                 if (minimum)
@@ -166,13 +169,8 @@ QuantizeArguments parseArguments(const std::vector<std::string> &args)
                 else
                     r.mutable_fp16()->set_max_finite_val(float(value));
             });
-        } else if (arg.starts_with("-")) {
-            throw UsageError{"unknown option '" + arg + "'"};
-        } else if (parsed.modelPath.empty()) {
-            parsed.modelPath = arg;
         } else {
-            throw UsageError{"one model at a time ('" + parsed.modelPath + "' and '" + arg
-                             + "' given)"};
+            QS_RETURN_IF_ERROR(takeModelPath(arg, parsed.modelPath));
         }
     }
     return parsed;
@@ -189,19 +187,11 @@ std::string megabytes(uint64_t bytes)
 
 int quantizeCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
 {
-    for (const auto &arg : args)
-        if (arg == "-h" || arg == "--help") {
-            out << kQuantizeUsage;
-            return kSuccess;
-        }
-    QuantizeArguments arguments;
+    auto parsed = parseArguments(args);
+    if (!parsed)
+        return reportUsageError(err, kQuantizeUsage, parsed.status());
+    const QuantizeArguments &arguments = *parsed;
     quantscope::Recipe recipe;
-    try {
-        arguments = parseArguments(args);
-    } catch (const UsageError &usage) {
-        err << "quantscope-cli quantize: " << usage.message << "\n" << kQuantizeUsage;
-        return kBadInput;
-    }
     auto fail = [&err](const Status &status) { return reportError(err, status); };
     if (!arguments.recipePath.empty()) {
         auto loaded = loadRecipe(arguments.recipePath);
@@ -216,10 +206,10 @@ int quantizeCommand(const std::vector<std::string> &args, std::ostream &out, std
     if (!arguments.outputPath.empty())
         recipe.set_output_model(arguments.outputPath);
     if (recipe.input_model().empty() || recipe.output_model().empty()) {
-        err << "quantscope-cli quantize: "
-            << (recipe.input_model().empty() ? "no model given" : "no output given (-o OUT)")
-            << "\n" << kQuantizeUsage;
-        return kBadInput;
+        return reportUsageError(err, kQuantizeUsage,
+                                invalidArgument(recipe.input_model().empty()
+                                                    ? "no model given"
+                                                    : "no output given (-o OUT)"));
     }
     const std::string output = recipe.output_model();
     std::error_code ec;

@@ -6,6 +6,11 @@
 
 namespace qs::cli {
 
+struct CommandUsage;
+
+// What `quantscope-cli run --help` prints; also shown after a usage error.
+extern const CommandUsage kRunUsage;
+
 // quantscope-cli run MODEL [--input NAME=PATH]... [--random [--seed N]] [--dim SYMBOL=VALUE]...
 //   [--shape NAME=D1xD2...]... [--output-dir DIR] [--threads N] [--warmup N] [--iterations N]
 //   [--json]

@@ -1,5 +1,6 @@
 #include "cli/ops_command.h"
 
+#include "cli/arguments.h"
 #include "cli/cli.h"
 #include "runtime/ops/registry.h"
 #include "util/json_writer.h"
@@ -10,6 +11,8 @@
 #include <set>
 
 namespace qs::cli {
+
+const CommandUsage kOpsUsage{"ops", "usage: quantscope-cli ops [--json]\n"};
 
 namespace {
 
@@ -33,9 +36,8 @@ int opsCommand(const std::vector<std::string> &args, std::ostream &out, std::ost
         if (arg == "--json") {
             json = true;
         } else {
-            err << "quantscope-cli ops: unknown argument '" << arg << "'\n"
-                << "usage: quantscope-cli ops [--json]\n";
-            return kBadInput;
+            return reportUsageError(err, kOpsUsage,
+                                    invalidArgument("unknown argument '" + arg + "'"));
         }
     }
     const std::vector<KernelRegistration> rows = sortedRegistrations();

@@ -18,11 +18,18 @@ namespace qs::cli {
 
 namespace {
 
-const std::string kBenchUsage = std::string(
+const std::string kBenchUsageText = std::string(
     "usage: quantscope-cli bench REF [VARIANT...] [--data DIR | --random] [--samples N]\n"
     "       [--iterations N] [--warmup N] [--threads N] [--per-node] [--json FILE]\n"
     "       [--csv FILE] [--report FILE] [--min-cosine X] [--min-sqnr DB]\n       ")
     + kPreprocessingUsage + "\n";
+
+} // namespace
+
+// Initialized after kBenchUsageText (same file, declared later).
+const CommandUsage kBenchUsage{"bench", kBenchUsageText};
+
+namespace {
 
 struct BenchArguments
 {
@@ -31,7 +38,7 @@ struct BenchArguments
     std::optional<double> minCosine, minSqnr;
 };
 
-BenchArguments parseArguments(const std::vector<std::string> &args)
+Result<BenchArguments> parseArguments(const std::vector<std::string> &args)
 {
     BenchArguments parsed;
     BenchSettings &s = parsed.settings;
@@ -39,34 +46,35 @@ BenchArguments parseArguments(const std::vector<std::string> &args)
     bool random = false;
     while (cursor.next()) {
         const std::string arg = cursor.current();
-        if (auto prep = parsePreprocessingOption(cursor)) {
-            (*prep)(s.preprocessing);
+        if (isPreprocessingOption(arg)) {
+            QS_CLI_ASSIGN_OR_RETURN(const PreprocessingEdit prep, parsePreprocessingOption(cursor));
+            prep(s.preprocessing);
         } else if (arg == "--data") {
-            s.dataDir = cursor.value();
+            QS_CLI_ASSIGN_OR_RETURN(s.dataDir, cursor.value());
         } else if (arg == "--random") {
             random = true;
         } else if (arg == "--samples") {
-            s.samples = cursor.count(1);
+            QS_CLI_ASSIGN_OR_RETURN(s.samples, cursor.count(1));
         } else if (arg == "--iterations") {
-            s.iterations = cursor.count(1);
+            QS_CLI_ASSIGN_OR_RETURN(s.iterations, cursor.count(1));
         } else if (arg == "--warmup") {
-            s.warmup = cursor.count(0);
+            QS_CLI_ASSIGN_OR_RETURN(s.warmup, cursor.count(0));
         } else if (arg == "--threads") {
-            s.threads = cursor.count(0);
+            QS_CLI_ASSIGN_OR_RETURN(s.threads, cursor.count(0));
         } else if (arg == "--per-node") {
             s.perNode = true;
         } else if (arg == "--json") {
-            parsed.json = cursor.value();
+            QS_CLI_ASSIGN_OR_RETURN(parsed.json, cursor.value());
         } else if (arg == "--csv") {
-            parsed.csv = cursor.value();
+            QS_CLI_ASSIGN_OR_RETURN(parsed.csv, cursor.value());
         } else if (arg == "--report") {
-            parsed.report = cursor.value();
+            QS_CLI_ASSIGN_OR_RETURN(parsed.report, cursor.value());
         } else if (arg == "--min-cosine") {
-            parsed.minCosine = cursor.number();
+            QS_CLI_ASSIGN_OR_RETURN(parsed.minCosine, cursor.number());
         } else if (arg == "--min-sqnr") {
-            parsed.minSqnr = cursor.number();
+            QS_CLI_ASSIGN_OR_RETURN(parsed.minSqnr, cursor.number());
         } else if (arg.starts_with("-")) {
-            throw UsageError{"unknown option '" + arg + "'"};
+            return invalidArgument("unknown option '" + arg + "'");
         } else if (s.reference.empty()) {
             s.reference = arg;
         } else {
@@ -74,9 +82,9 @@ BenchArguments parseArguments(const std::vector<std::string> &args)
         }
     }
     if (s.reference.empty())
-        throw UsageError{"no reference model given"};
+        return invalidArgument("no reference model given");
     if (random && !s.dataDir.empty())
-        throw UsageError{"--data and --random exclude each other"};
+        return invalidArgument("--data and --random exclude each other");
     return parsed;
 }
 
@@ -152,18 +160,10 @@ void printTable(const quantscope::Report &report, std::ostream &out)
 
 int benchCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
 {
-    for (const auto &arg : args)
-        if (arg == "-h" || arg == "--help") {
-            out << kBenchUsage;
-            return kSuccess;
-        }
-    BenchArguments arguments;
-    try {
-        arguments = parseArguments(args);
-    } catch (const UsageError &usage) {
-        err << "quantscope-cli bench: " << usage.message << "\n" << kBenchUsage;
-        return kBadInput;
-    }
+    auto parsed = parseArguments(args);
+    if (!parsed)
+        return reportUsageError(err, kBenchUsage, parsed.status());
+    const BenchArguments &arguments = *parsed;
     auto fail = [&err](const Status &status) { return reportError(err, status); };
     TerminalProgress progress(err);
     auto report = runBenchmark(arguments.settings, progress);

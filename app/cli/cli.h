@@ -1,6 +1,6 @@
 #pragma once
-// quantscope-cli: the command-line front end over core. Kept in a library (not in app/) so
-// tests can call it in-process; app/cli_main.cpp only forwards argv.
+// quantscope-cli: the command-line front end over core. Kept in a library (app/cli, beside ui/
+// as the other front end) so tests can call it in-process; app/cli_main.cpp only forwards argv.
 //
 // Exit codes: 0 success, 2 bad input or usage (one clear line on stderr), 1 internal error,
 // 130 cancelled with Ctrl-C (the shell convention for SIGINT).

@@ -7,6 +7,11 @@
 
 namespace qs::cli {
 
+struct CommandUsage;
+
+// What `quantscope-cli quantize --help` prints; also shown after a usage error.
+extern const CommandUsage kQuantizeUsage;
+
 int quantizeCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 
 } // namespace qs::cli
