@@ -44,12 +44,13 @@ Result<bool> PassPipeline::runOnGraph(Graph &graph, PassContext &context) const
     for (const auto &pass : m_passes) {
         if (context.cancelled())
             return cancelled("cancelled before graph pass " + std::string(pass->name()));
+        const size_t nodesBefore = graph.nodeCount();
         const auto start = std::chrono::steady_clock::now();
         Result<bool> changed = pass->apply(graph, context);
         if (!changed)
             return changed.status().withContext("graph pass " + std::string(pass->name()));
         context.records.push_back(
-            {std::string(pass->name()), graph.path(), *changed,
+            {std::string(pass->name()), graph.path(), *changed, nodesBefore, graph.nodeCount(),
              std::chrono::duration_cast<std::chrono::microseconds>(
                  std::chrono::steady_clock::now() - start)});
         modified |= *changed;

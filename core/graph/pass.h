@@ -23,6 +23,8 @@ struct PassRecord
     std::string pass;
     std::string graphPath; // "" for the main graph
     bool modified = false;
+    size_t nodesBefore = 0; // in this graph, not counting subgraphs
+    size_t nodesAfter = 0;
     std::chrono::microseconds elapsed{0};
 };
 
