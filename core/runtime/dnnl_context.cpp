@@ -14,9 +14,4 @@ dnnl::stream makeStream()
     return dnnl::stream(cpuEngine());
 }
 
-dnnl::memory::dims toDnnlDims(const std::vector<int64_t> &dims)
-{
-    return dnnl::memory::dims(dims.begin(), dims.end());
-}
-
 } // namespace qs::dnnl_support

@@ -15,7 +15,4 @@ const dnnl::engine &cpuEngine();
 // the session set for this run.
 dnnl::stream makeStream();
 
-// oneDNN dims from ONNX int64 dims (the same type underneath, kept explicit for readability).
-dnnl::memory::dims toDnnlDims(const std::vector<int64_t> &dims);
-
 } // namespace qs::dnnl_support

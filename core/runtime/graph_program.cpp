@@ -1,10 +1,11 @@
 #include "runtime/graph_program.h"
 
-#include "model/graph_index.h"
+#include "graph/attributes.h"
+#include "graph/graph.h"
 #include "model/model.h"
-#include "runtime/graph_fusion.h"
+#include "runtime/fusion/fused_activation.h"
+#include "runtime/fusion/fusion_pipeline.h"
 #include "runtime/ops/registry.h"
-#include "tensor/tensor_io.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -45,62 +46,31 @@ int GraphProgram::slotOf(const std::string &name) const
     return it == m_slotByName.end() ? -1 : it->second;
 }
 
-namespace {
-
-std::vector<std::string> implicitInputsOf(const onnx::NodeProto &node)
-{
-    std::unordered_set<std::string> names;
-    for (const auto &attr : node.attribute()) {
-        if (attr.has_g())
-            collectOuterReferences(attr.g(), names);
-        for (const auto &g : attr.graphs())
-            collectOuterReferences(g, names);
-    }
-    return {names.begin(), names.end()};
-}
-
-} // namespace
-
 class GraphCompiler
 {
 public:
-    GraphCompiler(const std::shared_ptr<const Model> &model, int graphId,
-                  const CompileOptions &options, std::vector<UnsupportedNode> &unsupported)
-        : m_model(model)
-        , m_index(model->index())
-        , m_graph(m_index.graphs()[static_cast<size_t>(graphId)])
+    GraphCompiler(Graph &graph, const CompileOptions &options,
+                  std::vector<UnsupportedNode> &unsupported)
+        : m_graph(graph)
         , m_options(options)
         , m_unsupported(unsupported)
         , m_program(std::make_shared<GraphProgram>())
     {
-        m_program->m_model = model;
+        m_program->m_model = graph.model();
     }
 
     Result<std::shared_ptr<const GraphProgram>> compile()
     {
-        QS_RETURN_IF_ERROR(declareValues());
-        planNodes();
         if (m_options.fuse) {
-            FusionContext context = fusionContext();
-            QS_RETURN_IF_ERROR(fuseQdqConvAndMatMul(m_planned, context));
-            QS_RETURN_IF_ERROR(fuseQdqLookupTables(m_planned, context));
-            QS_RETURN_IF_ERROR(fuseLookupIntoConv(m_planned, context));
-            QS_RETURN_IF_ERROR(fuseQdqBinary(m_planned, context));
-            QS_RETURN_IF_ERROR(dropQdqAroundDataMovement(m_planned, context));
-            QS_RETURN_IF_ERROR(keepInt8ActivationsChannelsLast(m_planned, context));
-            QS_RETURN_IF_ERROR(fuseIntegerMatMulToFloat(m_planned, context));
-            QS_RETURN_IF_ERROR(foldBatchNormIntoConv(m_planned, context));
-            QS_RETURN_IF_ERROR(foldAffineIntoConv(m_planned, context));
-            QS_RETURN_IF_ERROR(recognizeHardSwish(m_planned, context));
-            QS_RETURN_IF_ERROR(recognizeGelu(m_planned, context));
-            QS_RETURN_IF_ERROR(fuseMatMulBias(m_planned, context));
-            QS_RETURN_IF_ERROR(fuseActivations(m_planned, context));
-            QS_RETURN_IF_ERROR(fusePostAffine(m_planned, context));
+            PassContext context;
+            context.allowInternalOps = true;
+            Result<bool> fused = engineFusionPipeline().run(m_graph, context);
+            if (!fused)
+                return fused.status();
         }
-        for (PlannedNode &node : m_planned) {
-            if (!node.removed)
-                QS_RETURN_IF_ERROR(addStep(node));
-        }
+        QS_RETURN_IF_ERROR(declareValues());
+        for (const NodeId id : m_graph.nodeIds())
+            QS_RETURN_IF_ERROR(addStep(m_graph.node(id)));
         planLifetimes();
         return std::shared_ptr<const GraphProgram>(std::move(m_program));
     }
@@ -119,119 +89,67 @@ private:
 
     Status declareValues()
     {
-        const onnx::GraphProto &graph = *m_graph.proto;
-        for (const ValueRef &input : m_graph.inputs)
+        for (const GraphValue &input : m_graph.inputs())
             m_program->m_inputs.push_back({input.name, input.type, slotFor(input.name)});
-        for (const auto &tensor : graph.initializer()) {
-            Result<Tensor> value = tensorFromProto(tensor, m_model);
+        for (const std::string &name : m_graph.initializerNames()) {
+            Result<const Tensor *> value = m_graph.constantValue(name);
             if (!value)
-                return value.status().withContext("initializer '" + tensor.name() + "'");
-            const int slot = slotFor(tensor.name());
-            m_program->m_constants[static_cast<size_t>(slot)] = std::move(*value);
+                return value.status();
+            m_program->m_constants[static_cast<size_t>(slotFor(name))] = **value;
         }
-        for (const int id : m_graph.nodes) {
-            for (const auto &output : m_index.nodes()[static_cast<size_t>(id)].outputs) {
-                if (!output.name.empty())
-                    slotFor(output.name);
+        std::vector<std::string> reads;
+        for (const NodeId id : m_graph.nodeIds()) {
+            const GraphNode &node = m_graph.node(id);
+            for (const auto &output : node.proto.output()) {
+                if (!output.empty())
+                    slotFor(output);
             }
+            reads.insert(reads.end(), node.proto.input().begin(), node.proto.input().end());
+            reads.insert(reads.end(), node.implicitInputs.begin(), node.implicitInputs.end());
         }
+        for (const GraphValue &output : m_graph.outputs())
+            reads.push_back(output.name);
+        // Names read here but defined in an enclosing graph: filled from the parent's frame.
         std::unordered_set<std::string> outer;
-        collectOuterReferences(graph, outer);
-        for (const auto &name : outer) {
-            if (!m_program->m_slotByName.count(name))
+        for (const auto &name : reads) {
+            if (!name.empty() && !m_program->m_slotByName.count(name) && outer.insert(name).second)
                 m_program->m_outerSlots.emplace_back(slotFor(name), name);
         }
-        for (const ValueRef &output : m_graph.outputs)
+        for (const GraphValue &output : m_graph.outputs())
             m_program->m_outputs.push_back({output.name, output.type, slotFor(output.name)});
         return Status::ok();
     }
 
-    void planNodes()
+    std::string labelOf(const GraphNode &node) const
     {
-        for (const int id : m_graph.nodes) {
-            const NodeInfo &info = m_index.nodes()[static_cast<size_t>(id)];
-            PlannedNode planned;
-            planned.info = &info;
-            planned.proto = *info.proto;
-            planned.implicitInputs = implicitInputsOf(*info.proto);
-            m_planned.push_back(std::move(planned));
+        std::string label = node.opType() + " '" + node.displayName + "'";
+        if (!m_graph.path().empty())
+            label += " in " + m_graph.path();
+        if (!node.absorbed.empty()) {
+            label += " (fused";
+            for (const auto &absorbed : node.absorbed)
+                label += " " + absorbed;
+            label += ")";
         }
-    }
-
-    FusionContext fusionContext()
-    {
-        FusionContext context;
-        context.constant = [this](const std::string &name) -> const Tensor * {
-            const int slot = m_program->slotOf(name);
-            if (slot < 0 || m_program->m_constants[static_cast<size_t>(slot)].empty())
-                return constantOfConstantNode(name);
-            return &m_program->m_constants[static_cast<size_t>(slot)];
-        };
-        context.addConstant = [this](const std::string &name, Tensor value) {
-            const int slot = slotFor(name);
-            m_program->m_constants[static_cast<size_t>(slot)] = std::move(value);
-        };
-        for (size_t i = 0; i < m_planned.size(); ++i) {
-            for (const auto &input : m_planned[i].proto.input())
-                context.readers[input] += 1;
-            for (const auto &input : m_planned[i].implicitInputs)
-                context.readers[input] += 1;
-            for (const auto &output : m_planned[i].proto.output())
-                context.producerOf[output] = i;
-        }
-        for (const auto &output : m_program->m_outputs)
-            context.readers[output.name] += 1;
-        context.elementType = [this](const std::string &name) {
-            return m_index.valueType(m_graph.id, name).elementType;
-        };
-        context.valueType = [this](const std::string &name) {
-            return m_index.valueType(m_graph.id, name);
-        };
-        return context;
-    }
-
-    // Constant nodes are folded in addStep; fusion runs before that, so it decodes them here.
-    const Tensor *constantOfConstantNode(const std::string &name)
-    {
-        auto cached = m_decodedConstants.find(name);
-        if (cached != m_decodedConstants.end())
-            return &cached->second;
-        const onnx::TensorProto *proto = m_index.constantTensor(m_graph.id, name);
-        if (!proto)
-            return nullptr;
-        Result<Tensor> value = tensorFromProto(*proto, m_model);
-        if (!value)
-            return nullptr;
-        return &m_decodedConstants.emplace(name, std::move(*value)).first->second;
-    }
-
-    std::string labelOf(const PlannedNode &node) const
-    {
-        std::string label = node.proto.op_type() + " '" + node.info->displayName + "'";
-        if (!m_graph.path.empty())
-            label += " in " + m_graph.path;
-        if (!node.fusedNames.empty())
-            label += " (fused " + node.fusedNames + ")";
         return label;
     }
 
-    Status addStep(PlannedNode &node)
+    Status addStep(GraphNode &node)
     {
-        const NodeInfo &info = *node.info;
-        // The proto's domain, not the NodeInfo's: fusion may have rewritten the op.
-        const std::string domain = node.proto.domain() == "ai.onnx" ? "" : node.proto.domain();
+        const std::string domain = isDefaultDomain(node.domain()) ? "" : node.domain();
         const KernelRegistration *registration =
-            findKernel(domain, node.proto.op_type(), info.opsetVersion);
+            findKernel(domain, node.opType(), node.opsetVersion);
         if (!registration) {
-            m_unsupported.push_back({node.proto.op_type(), domain, info.opsetVersion,
-                                     info.displayName, {}});
+            m_unsupported.push_back({node.opType(), domain, node.opsetVersion, node.displayName, {}});
             return Status::ok();
         }
         auto step = std::make_unique<GraphProgram::Step>();
-        step->label = labelOf(node); // before the move: the label reads node.proto's op type
+        step->label = labelOf(node);
+        const std::optional<FusedActivation> activation = fusedActivationOf(node.proto);
+        clearFusedActivation(node.proto);
         step->proto = std::make_shared<const onnx::NodeProto>(std::move(node.proto));
-        KernelInfo kernelInfo(*step->proto, step->label, info.opsetVersion);
-        kernelInfo.fusedActivationSetting = node.activation;
+        KernelInfo kernelInfo(*step->proto, step->label, node.opsetVersion);
+        kernelInfo.fusedActivationSetting = activation;
         bool allInputsConstant = true;
         for (const auto &input : step->proto->input()) {
             const Tensor *constant = nullptr;
@@ -243,27 +161,25 @@ private:
             }
             step->inputs.push_back(input.empty() ? -1 : slotFor(input));
             kernelInfo.constantInputs.push_back(constant);
-            kernelInfo.inputTypes.push_back(input.empty() ? TensorType{}
-                                                          : m_index.valueType(m_graph.id, input));
+            kernelInfo.inputTypes.push_back(input.empty() ? TensorType{} : m_graph.valueType(input));
         }
         for (const auto &output : step->proto->output()) {
             step->outputs.push_back(output.empty() ? -1 : slotFor(output));
             kernelInfo.outputTypes.push_back(output.empty() ? TensorType{}
-                                                            : m_index.valueType(m_graph.id, output));
+                                                            : m_graph.valueType(output));
         }
-        kernelInfo.subgraphCompiler = [this, &info](std::string_view name) {
-            return compileSubgraph(info, name);
+        kernelInfo.subgraphCompiler = [this, &node](std::string_view name) {
+            return compileSubgraph(node, name);
         };
         Result<std::unique_ptr<Kernel>> kernel = registration->create(kernelInfo);
         if (!kernel) {
             if (kernel.status().code() == StatusCode::Unsupported) {
-                // node.proto was moved into the step above; the kernel's message starts with the
-                // node's label, which the summary already names.
+                // The kernel's message starts with the node's label, which the summary names.
                 std::string reason = kernel.status().message();
                 if (reason.starts_with(step->label + ": "))
                     reason.erase(0, step->label.size() + 2);
-                m_unsupported.push_back({step->proto->op_type(), domain, info.opsetVersion,
-                                         info.displayName, reason});
+                m_unsupported.push_back({step->proto->op_type(), domain, node.opsetVersion,
+                                         node.displayName, reason});
                 return Status::ok();
             }
             return kernel.status();
@@ -299,18 +215,14 @@ private:
         return true;
     }
 
-    Result<std::shared_ptr<const GraphProgram>> compileSubgraph(const NodeInfo &info,
+    Result<std::shared_ptr<const GraphProgram>> compileSubgraph(GraphNode &node,
                                                                 std::string_view name)
     {
-        for (const auto &attr : info.proto->attribute()) {
-            if (attr.name() != name || !attr.has_g())
-                continue;
-            for (const int graphId : info.subgraphs) {
-                if (m_index.graphs()[static_cast<size_t>(graphId)].proto == &attr.g())
-                    return GraphProgram::compile(m_model, graphId, m_options, m_unsupported);
-            }
+        for (auto &subgraph : node.subgraphs) {
+            if (subgraph.attribute == name && subgraph.listIndex < 0)
+                return GraphProgram::compile(*subgraph.graph, m_options, m_unsupported);
         }
-        return invalidArgument(info.opType + " '" + info.displayName + "': graph attribute '"
+        return invalidArgument(node.opType() + " '" + node.displayName + "': graph attribute '"
                                + std::string(name) + "' is missing");
     }
 
@@ -343,21 +255,17 @@ private:
             steps[i]->inputs.resize(steps[i]->proto->input_size());
     }
 
-    std::shared_ptr<const Model> m_model;
-    const GraphIndex &m_index;
-    const GraphInfo &m_graph;
+    Graph &m_graph;
     const CompileOptions &m_options;
     std::vector<UnsupportedNode> &m_unsupported;
     std::shared_ptr<GraphProgram> m_program;
-    std::vector<PlannedNode> m_planned;
-    std::unordered_map<std::string, Tensor> m_decodedConstants;
 };
 
 Result<std::shared_ptr<const GraphProgram>>
-GraphProgram::compile(const std::shared_ptr<const Model> &model, int graphId,
-                      const CompileOptions &options, std::vector<UnsupportedNode> &unsupported)
+GraphProgram::compile(Graph &graph, const CompileOptions &options,
+                      std::vector<UnsupportedNode> &unsupported)
 {
-    GraphCompiler compiler(model, graphId, options, unsupported);
+    GraphCompiler compiler(graph, options, unsupported);
     return compiler.compile();
 }
 

@@ -20,8 +20,8 @@
 
 namespace qs {
 
+class Graph;
 class Model;
-struct NodeInfo;
 
 // Called with every value a node produces (subgraphs included), in execution order.
 using ValueObserver = std::function<void(const std::string &name, const Tensor &value)>;
@@ -59,7 +59,7 @@ public:
 
 struct CompileOptions
 {
-    bool fuse = true; // fold BatchNormalization into Conv, fuse activations into their producer
+    bool fuse = true; // run the engine's fusion passes (runtime/fusion/fusion_pipeline.cpp)
 };
 
 // Nodes whose op has no kernel, collected over the whole model before failing.
@@ -82,11 +82,11 @@ public:
         int slot = -1;
     };
 
-    // Compiles graph `graphId` of `model`'s index. Nodes without a kernel are appended to
-    // `unsupported` (compilation goes on so that all of them are listed); other problems fail.
+    // Fuses `graph` (when asked) and compiles it; its subgraphs are compiled when the kernels of
+    // their nodes ask for them. Nodes without a kernel are appended to `unsupported`
+    // (compilation goes on so that all of them are listed); other problems fail.
     static Result<std::shared_ptr<const GraphProgram>>
-    compile(const std::shared_ptr<const Model> &model, int graphId, const CompileOptions &options,
-            std::vector<UnsupportedNode> &unsupported);
+    compile(Graph &graph, const CompileOptions &options, std::vector<UnsupportedNode> &unsupported);
 
     ~GraphProgram();
 

@@ -2,6 +2,7 @@
 
 #include "model/graph_index.h"
 #include "model/model.h"
+#include "graph/graph.h"
 #include "runtime/float16_lowering.h"
 
 #include <omp.h>
@@ -99,8 +100,11 @@ Result<std::shared_ptr<const Session>> Session::create(std::shared_ptr<const Mod
             compiled = std::move(*lowered);
             session->m_float16Lowered = true;
         }
+        Result<std::unique_ptr<Graph>> graph = Graph::fromModel(compiled);
+        if (!graph)
+            return graph.status();
         Result<std::shared_ptr<const GraphProgram>> program =
-            GraphProgram::compile(compiled, 0, compileOptions, unsupportedNodes);
+            GraphProgram::compile(**graph, compileOptions, unsupportedNodes);
         if (!unsupportedNodes.empty())
             return unsupported(describeUnsupported(unsupportedNodes));
         if (!program)

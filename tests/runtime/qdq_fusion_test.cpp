@@ -353,7 +353,7 @@ TEST(QdqFusion, SharedDequantizeStaysForItsOtherReaders)
 }
 
 // A chain of int8 ops keeps its activations channels-last between the convolutions
-// (graph_fusion_layout.cpp): Conv -> HardSwish -> Conv, a residual Add, a per-channel Mul by an
+// (fusion/int8_layout.cpp): Conv -> HardSwish -> Conv, a residual Add, a per-channel Mul by an
 // NCHW [1, C, 1, 1] operand (a global average pool of an NHWC value plus an input), a nearest
 // Resize with permuted scales, a last Conv back to NCHW.
 TEST(QdqFusion, ChannelsLastRegionMatchesTheFloatPath)

@@ -86,7 +86,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "ThresholdedRelu", 10, createThresholdedRelu},
     {"", "Where", 9, createWhere},
     {"", "Xor", 7, createXor},
-    // Created by the session's fusion passes only (graph_fusion.h, kFusedDomain).
+    // Created by the session's fusion passes only (fusion/fusion_pipeline.cpp, kFusedDomain).
     {"com.quantscope.fused", "Gelu", 1, createFusedGelu},
     {"com.quantscope.fused", "HardSwish", 1, createHardSwish},
 

@@ -39,7 +39,7 @@ QS_UNARY(Sigmoid, (S(1) + (-x).exp()).inverse())
 QS_UNARY(Softsign, x / (S(1) + x.abs()))
 // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|).
 QS_UNARY(Softplus, x.max(S(0)) + (-x.abs()).exp().log1p())
-// The fused GELU (graph_fusion_patterns.cpp recognises the exporters' Erf form).
+// The fused GELU (fusion/float_fusions.cpp recognises the exporters' Erf form).
 QS_UNARY(Gelu, S(0.5) * x * (S(1) + (x * S(M_SQRT1_2)).erf()))
 #undef QS_UNARY
 

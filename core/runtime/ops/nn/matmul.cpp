@@ -216,7 +216,7 @@ private:
     std::string m_label;
     mutable GemmBackendChooser m_gemmChooser;
     Tensor m_constantB; // float32
-    Tensor m_bias;      // float32 [N], fused from a following Add (graph_fusion_patterns.cpp)
+    Tensor m_bias;      // float32 [N], fused from a following Add (fusion/float_fusions.cpp)
     std::optional<FusedActivation> m_activation;
     mutable PlanCache<MatmulPlan> m_plans;
     mutable PackedWeights m_packed;

@@ -7,7 +7,7 @@
 namespace qs::ops {
 
 // With `table` (256 entries), each byte is mapped through it on the way: an int8 activation's
-// lookup (graph_fusion_qdq.cpp) applied while the result is written anyway.
+// lookup (fusion/qdq_tables.cpp) applied while the result is written anyway.
 void transposeBytes(const uint8_t *in, uint8_t *out, int64_t batch, int64_t rows, int64_t cols,
                     int threads, const uint8_t *table = nullptr);
 

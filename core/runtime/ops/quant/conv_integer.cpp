@@ -297,7 +297,7 @@ public:
         return applyLookup(ctx);
     }
 
-    // A QLinearLookup the session fused in (input 9, graph_fusion_qdq.cpp) maps the uint8 result.
+    // A QLinearLookup the session fused in (input 9, fusion/qdq_tables.cpp) maps the uint8 result.
     static Status applyLookup(KernelContext &ctx)
     {
         if (ctx.inputCount() < 10 || !ctx.hasInput(9))

@@ -15,7 +15,7 @@
 // are int8 with zero points 0 (oneDNN has no weight zero points) and x / y zero points are per
 // tensor; otherwise, and for shapes oneDNN has only its reference code for, our reference kernel
 // (conv_integer.cpp) runs. QLinearConvTranspose is only made under the same conditions
-// (graph_fusion_qdq.cpp) and always runs here, on oneDNN's reference code if need be.
+// (fusion/qdq_conv_matmul.cpp) and always runs here, on oneDNN's reference code if need be.
 #include "runtime/ops/quant/int8_conv.h"
 
 #include "runtime/ops/nn/conv_plan_cache.h"
@@ -50,7 +50,7 @@ struct Int8ConvSettings
     Tensor bias;                   // int32 [M] or empty
     DType xType = DType::UInt8, yType = DType::UInt8; // as the node declares them
     bool shiftSignedInput = false;                   // int8 x runs as uint8 x + 128
-    // x / y held as [N, H, W, C] (graph_fusion_layout.cpp): no transposes; no reference
+    // x / y held as [N, H, W, C] (fusion/int8_layout.cpp): no transposes; no reference
     // fallback either (it computes NCHW), so oneDNN's own reference code is accepted then.
     bool channelsLastInput = false, channelsLastOutput = false;
     int32_t xZeroPoint = 0, yZeroPoint = 0;
@@ -378,7 +378,7 @@ const Tensor *floatConstant(const KernelInfo &info, size_t index)
 namespace {
 
 // The fused lookup's activation as an epilogue (Int8ConvSettings::Epilogue), when the node
-// carries it (graph_fusion_qdq.cpp: inputs 10-11 and the lookup_* attributes).
+// carries it (fusion/qdq_tables.cpp: inputs 10-11 and the lookup_* attributes).
 std::optional<Int8ConvSettings::Epilogue> lookupEpilogue(const KernelInfo &info, float convScale,
                                                          int32_t convZero)
 {

@@ -1,7 +1,7 @@
 // MatMulIntegerToFloat (com.quantscope.fused; inputs A, B, scale, a_zero_point, b_zero_point,
 // optional bias): y = float((A - a_zp) x (B - b_zp)) * scale (+ bias), the scale per tensor or
 // one per column of B. The session makes it from MatMulInteger -> Cast -> Mul (-> Add), the
-// dynamic-quantization spelling (graph_fusion_integer.cpp); the int32 GEMM is integerMatmul's
+// dynamic-quantization spelling (fusion/integer_matmul.cpp); the int32 GEMM is integerMatmul's
 // (oneDNN for uint8 x int8).
 #include "runtime/ops/quant/integer_matmul.h"
 #include "runtime/ops/quant/quant_kernels.h"

@@ -3,7 +3,7 @@
 // the 8-bit inputs with numpy broadcasting, computing exactly what DequantizeLinear -> Add/Mul
 // -> QuantizeLinear computes, y = saturate(round_half_even(op(DQ(a), DQ(b)) / y_scale) + y_zp),
 // without the two float tensors in between. The session creates them from those groups
-// (graph_fusion_qdq.cpp); all scales and zero points are per tensor.
+// (fusion/qdq_elementwise.cpp); all scales and zero points are per tensor.
 #include "runtime/ops/elementwise/broadcast.h"
 #include "runtime/ops/quant/quant_kernels.h"
 
@@ -41,7 +41,7 @@ public:
             return ctx.error("a " + a.describe() + " and b " + b.describe()
                              + " must both be uint8 or both int8");
         std::array<Shape, 2> shapes = {a.shape(), b.shape()};
-        // In a channels-last region (graph_fusion_layout.cpp) a per-channel [N, C, 1, 1] operand
+        // In a channels-last region (fusion/int8_layout.cpp) a per-channel [N, C, 1, 1] operand
         // is still NCHW; its bytes are those of [N, 1, 1, C].
         for (Shape &shape : shapes) {
             if (m_channelsLast && shape.size() == 4 && shape[1] > 1 && shape[2] == 1 && shape[3] == 1)

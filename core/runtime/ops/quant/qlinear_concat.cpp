@@ -1,6 +1,6 @@
 // QLinearConcat (com.quantscope.fused; inputs x0, table0, x1, table1, ...; attribute axis): the
 // session's fusion of DequantizeLinear inputs -> Concat -> QuantizeLinear when the inputs'
-// scales differ from the output's (graph_fusion_qdq_elementwise.cpp). Each input whose
+// scales differ from the output's (fusion/qdq_elementwise.cpp). Each input whose
 // parameters differ carries a 256-entry table Q_y(DQ_i(v)) (exact); an empty table name means
 // the same parameters, a plain copy.
 #include "runtime/ops/quant/quant_kernels.h"

@@ -1,8 +1,8 @@
 // QLinearGlobalAveragePool (com.quantscope.fused; inputs x, x_scale, x_zero_point, y_scale,
 // y_zero_point; attribute channels_last): the session's fusion of DequantizeLinear ->
-// GlobalAveragePool -> QuantizeLinear (graph_fusion_qdq_elementwise.cpp). The 8-bit values of
+// GlobalAveragePool -> QuantizeLinear (fusion/qdq_elementwise.cpp). The 8-bit values of
 // each channel are summed exactly in integers, then y = round((mean - x_zp) * x_scale / y_scale)
-// + y_zp. With channels_last the input is stored [N, H, W, C] (graph_fusion_layout.cpp); the
+// + y_zp. With channels_last the input is stored [N, H, W, C] (fusion/int8_layout.cpp); the
 // output is [N, C, 1, 1], which is the same bytes in both layouts.
 #include "runtime/ops/quant/quant_kernels.h"
 

@@ -1,6 +1,6 @@
 // QLinearLookup (com.quantscope.fused): y[i] = table[x[i]] for 8-bit x, where the table holds
 // Q(f(DQ(v))) for each of the 256 values v. The session creates it from DequantizeLinear ->
-// elementwise activation -> QuantizeLinear (graph_fusion_qdq.cpp), so HardSwish, Sigmoid and
+// elementwise activation -> QuantizeLinear (fusion/qdq_tables.cpp), so HardSwish, Sigmoid and
 // the like on int8 activations cost one byte gather instead of dequantize + float op +
 // quantize. int8 inputs index the table at x + 128.
 #include "runtime/ops/quant/quant_kernels.h"

@@ -13,7 +13,7 @@ Result<std::unique_ptr<Kernel>> createQLinearMatMul(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQLinearConv(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQuantizeLinear(const KernelInfo &info);
 
-// com.quantscope.fused: made by the session's QDQ fusion (runtime/graph_fusion_qdq.cpp).
+// com.quantscope.fused: made by the session's QDQ fusion (runtime/fusion/, fusion_passes.h).
 Result<std::unique_ptr<Kernel>> createQLinearAdd(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQLinearConcat(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQLinearGlobalAveragePool(const KernelInfo &info);

@@ -12,75 +12,72 @@
 // Values whose layouts must agree form groups; a group goes NHWC only when all its values can.
 // Graph outputs, values read by any other node and subgraph reads stay NCHW, so what the
 // model's outputs and every other kernel see is unchanged.
-#include "runtime/graph_fusion.h"
+#include "runtime/fusion/fusion_passes.h"
 
-#include "model/graph_index.h"
+#include "graph/attributes.h"
+#include "graph/fused_ops.h"
 #include "runtime/ops/quant/int8_exactness.h"
 
 #include <numeric>
+#include <unordered_map>
 
 namespace qs {
 
 namespace {
 
-bool isFusedOp(const PlannedNode &node, const char *opType)
+bool isFusedOp(const Graph &graph, NodeId node, const char *opType)
 {
-    return !node.removed && node.proto.domain() == kFusedDomain && node.proto.op_type() == opType;
+    return graph.isAlive(node) && graph.node(node).domain() == kFusedDomain
+           && graph.node(node).opType() == opType;
 }
 
-bool isDefaultOp(const PlannedNode &node, const char *opType)
+bool isInt8Conv(const Graph &graph, NodeId node)
 {
-    return !node.removed && (node.proto.domain().empty() || node.proto.domain() == "ai.onnx")
-           && node.proto.op_type() == opType;
-}
-
-bool isInt8Conv(const PlannedNode &node)
-{
-    return isDefaultOp(node, "QLinearConv") || isFusedOp(node, "QLinearConv")
-           || isFusedOp(node, "QLinearConvTranspose");
+    return (graph.isAlive(node) && isDefaultOp(graph.node(node).proto, "QLinearConv"))
+           || isFusedOp(graph, node, "QLinearConv") || isFusedOp(graph, node, "QLinearConvTranspose");
 }
 
 // The int8 conv kernel runs on oneDNN (and can keep NHWC) under the conditions of
 // int8_conv.cpp's int8Settings; checked here from the constant inputs.
-bool runsOnOneDnn(const PlannedNode &node, FusionContext &context)
+bool runsOnOneDnn(Graph &graph, NodeId node)
 {
-    const onnx::NodeProto &proto = node.proto;
+    if (!isInt8Conv(graph, node))
+        return false;
+    const onnx::NodeProto &proto = graph.node(node).proto;
     if (proto.input_size() < 8)
         return false;
-    const Tensor *weight = context.constant(proto.input(3));
+    const Tensor *weight = graph.constant(proto.input(3));
     if (!weight || weight->dtype() != DType::Int8 || weight->rank() != 4
         || !ops::exactWithUnsignedActivations(*weight))
         return false;
-    const Tensor *zeroPoint = context.constant(proto.input(5));
+    const Tensor *zeroPoint = graph.constant(proto.input(5));
     for (int64_t i = 0; zeroPoint && i < zeroPoint->elementCount(); ++i) {
         if (zeroPoint->intAt(i) != 0)
             return false;
     }
     for (const int i : {1, 2, 4, 6, 7}) {
-        if (!context.constant(proto.input(i)))
+        if (!graph.constant(proto.input(i)))
             return false;
     }
     return zeroPoint != nullptr;
 }
 
-bool isNearestResizeWithScales(const PlannedNode &node, FusionContext &context)
+bool isNearestResizeWithScales(Graph &graph, NodeId node)
 {
-    if (!isDefaultOp(node, "Resize") || node.proto.input_size() < 3)
+    if (!graph.isAlive(node))
         return false;
-    bool nearest = false;
-    for (const auto &attr : node.proto.attribute())
-        nearest |= attr.name() == "mode" && attr.s() == "nearest";
-    const Tensor *scales = context.constant(node.proto.input(2));
-    return nearest && scales && scales->dtype() == DType::Float32 && scales->elementCount() == 4
-           && (node.proto.input_size() < 4 || node.proto.input(3).empty());
+    const onnx::NodeProto &proto = graph.node(node).proto;
+    if (!isDefaultOp(proto, "Resize") || proto.input_size() < 3)
+        return false;
+    const Tensor *scales = graph.constant(proto.input(2));
+    return stringAttribute(proto, "mode") == "nearest" && scales
+           && scales->dtype() == DType::Float32 && scales->elementCount() == 4
+           && (proto.input_size() < 4 || proto.input(3).empty());
 }
 
-void setIntAttribute(onnx::NodeProto &node, const char *name, int64_t value)
+bool isBinary(const Graph &graph, NodeId node)
 {
-    onnx::AttributeProto &attribute = *node.add_attribute();
-    attribute.set_name(name);
-    attribute.set_type(onnx::AttributeProto::INT);
-    attribute.set_i(value);
+    return isFusedOp(graph, node, "QLinearAdd") || isFusedOp(graph, node, "QLinearMul");
 }
 
 struct Groups
@@ -92,13 +89,14 @@ struct Groups
 
 } // namespace
 
-Status keepInt8ActivationsChannelsLast(std::vector<PlannedNode> &nodes, FusionContext &context)
+Result<bool> KeepInt8ActivationsChannelsLast::apply(Graph &graph, PassContext &)
 {
+    const std::vector<NodeId> nodes = graph.nodeIds();
     // Every 4-D 8-bit value an eligible node produces is a candidate.
     std::unordered_map<std::string, size_t> index;
     std::vector<std::string> values;
     auto candidate = [&](const std::string &name) {
-        const TensorType type = context.valueType(name);
+        const TensorType type = graph.valueType(name);
         const bool eightBit = type.elementType == static_cast<int32_t>(DType::UInt8)
                               || type.elementType == static_cast<int32_t>(DType::Int8);
         if (!eightBit || !type.hasShape || type.dims.size() != 4 || index.count(name))
@@ -106,21 +104,18 @@ Status keepInt8ActivationsChannelsLast(std::vector<PlannedNode> &nodes, FusionCo
         index.emplace(name, values.size());
         values.push_back(name);
     };
-    auto eligibleProducer = [&](const PlannedNode &node) {
-        return (isInt8Conv(node) && runsOnOneDnn(node, context)) || isFusedOp(node, "QLinearLookup")
-               || isFusedOp(node, "QLinearAdd") || isFusedOp(node, "QLinearMul")
-               || isNearestResizeWithScales(node, context);
-    };
-    for (const PlannedNode &node : nodes) {
-        if (eligibleProducer(node) && node.proto.output_size() == 1)
-            candidate(node.proto.output(0));
+    for (const NodeId node : nodes) {
+        const bool eligible = runsOnOneDnn(graph, node) || isFusedOp(graph, node, "QLinearLookup")
+                              || isBinary(graph, node) || isNearestResizeWithScales(graph, node);
+        if (eligible && graph.node(node).proto.output_size() == 1)
+            candidate(graph.node(node).proto.output(0));
     }
     if (values.empty())
-        return Status::ok();
+        return false;
 
     // A [N, C, 1, 1] value reads the same in both layouts.
     auto isPerChannel = [&](const std::string &name) {
-        const TensorType type = context.valueType(name);
+        const TensorType type = graph.valueType(name);
         return type.hasShape && type.dims.size() == 4 && type.dims[2].value == 1
                && type.dims[3].value == 1;
     };
@@ -128,22 +123,17 @@ Status keepInt8ActivationsChannelsLast(std::vector<PlannedNode> &nodes, FusionCo
     Groups groups{std::vector<size_t>(values.size())};
     std::iota(groups.parent.begin(), groups.parent.end(), 0);
     std::unordered_map<std::string, int> capableReads;
-    for (const PlannedNode &node : nodes) {
-        if (node.removed)
-            continue;
-        const onnx::NodeProto &proto = node.proto;
-        const bool elementwise = isFusedOp(node, "QLinearLookup") || isFusedOp(node, "QLinearAdd")
-                                 || isFusedOp(node, "QLinearMul");
-        const bool resize = isNearestResizeWithScales(node, context);
-        if ((isInt8Conv(node) && runsOnOneDnn(node, context))
-            || isFusedOp(node, "QLinearGlobalAveragePool")) {
+    for (const NodeId node : nodes) {
+        const onnx::NodeProto &proto = graph.node(node).proto;
+        if (runsOnOneDnn(graph, node) || isFusedOp(graph, node, "QLinearGlobalAveragePool")) {
             capableReads[proto.input(0)] += 1;
             continue;
         }
-        if (!elementwise && !resize)
+        const bool binary = isBinary(graph, node);
+        if (!binary && !isFusedOp(graph, node, "QLinearLookup")
+            && !isNearestResizeWithScales(graph, node))
             continue;
         // Data inputs: Lookup and Resize input 0; Add/Mul inputs 0 and 3.
-        const bool binary = isFusedOp(node, "QLinearAdd") || isFusedOp(node, "QLinearMul");
         std::vector<int> data = {0};
         if (binary)
             data.push_back(3);
@@ -168,8 +158,7 @@ Status keepInt8ActivationsChannelsLast(std::vector<PlannedNode> &nodes, FusionCo
         }
     }
     for (size_t v = 0; v < values.size(); ++v) {
-        auto readers = context.readers.find(values[v]);
-        const int all = readers == context.readers.end() ? 0 : readers->second;
+        const int all = graph.useCount(values[v]);
         if (all == 0 || capableReads[values[v]] != all)
             possible[v] = false;
     }
@@ -181,31 +170,34 @@ Status keepInt8ActivationsChannelsLast(std::vector<PlannedNode> &nodes, FusionCo
         return it != index.end() && groupPossible[groups.find(it->second)];
     };
 
-    for (PlannedNode &node : nodes) {
-        if (node.removed || node.proto.output_size() != 1)
+    bool modified = false;
+    for (const NodeId node : nodes) {
+        onnx::NodeProto &proto = graph.node(node).proto;
+        if (proto.output_size() != 1)
             continue;
-        onnx::NodeProto &proto = node.proto;
         const bool outputLast = channelsLast(proto.output(0));
-        if (isInt8Conv(node) && runsOnOneDnn(node, context)) {
+        if (runsOnOneDnn(graph, node)) {
             const bool inputLast = channelsLast(proto.input(0));
             if (!inputLast && !outputLast)
                 continue;
             proto.set_domain(kFusedDomain); // attributes ONNX's QLinearConv does not have
             setIntAttribute(proto, "channels_last_input", inputLast);
             setIntAttribute(proto, "channels_last_output", outputLast);
-        } else if (isFusedOp(node, "QLinearGlobalAveragePool") && channelsLast(proto.input(0))) {
+        } else if (isFusedOp(graph, node, "QLinearGlobalAveragePool") && channelsLast(proto.input(0))) {
             setIntAttribute(proto, "channels_last", 1);
-        } else if ((isFusedOp(node, "QLinearAdd") || isFusedOp(node, "QLinearMul")) && outputLast) {
+        } else if (isBinary(graph, node) && outputLast) {
             setIntAttribute(proto, "channels_last", 1);
-        } else if (isNearestResizeWithScales(node, context) && outputLast) {
-            const Tensor *scales = context.constant(proto.input(2));
-            const float *s = scales->data<float>();
+        } else if (isNearestResizeWithScales(graph, node) && outputLast) {
+            const float *s = graph.constant(proto.input(2))->data<float>();
             const std::string permuted = proto.output(0) + "::scales_nhwc";
-            context.addConstant(permuted, Tensor::fromVector<float>({4}, {s[0], s[2], s[3], s[1]}));
-            proto.set_input(2, permuted);
+            graph.setInitializer(permuted, Tensor::fromVector<float>({4}, {s[0], s[2], s[3], s[1]}));
+            graph.setInput(node, 2, permuted);
+        } else {
+            continue;
         }
+        modified = true;
     }
-    return Status::ok();
+    return modified;
 }
 
 } // namespace qs

@@ -3,16 +3,18 @@
 // int8 speed (ONNX Runtime's QDQ transformers, TensorRT) recognise the groups and run them on
 // 8-bit values. These passes do the same, each group only when every scale and zero point is a
 // constant, so the rewritten node computes what the group computes (up to float rounding of the
-// requantization, at most one step of the output scale):
-//  - fuseQdqConvAndMatMul: DQ(x) -> Conv(DQ(W), DQ(B)) (-> Relu/Clip) -> Q becomes QLinearConv
-//    with the activation fused (ConvTranspose: QLinearConvTranspose, kFusedDomain);
-//    DQ(a) -> MatMul(DQ(W)) -> Q becomes QLinearMatMul, and Gemm QGemm (kFusedDomain);
-//  - the elementwise passes of graph_fusion_qdq_elementwise.cpp: table lookups for activations
-//    (fused into the Conv before them), QLinearAdd/Mul, 8-bit data movement;
-//  - keepInt8ActivationsChannelsLast (graph_fusion_layout.cpp) then decides the layouts.
+// requantization, at most one step of the output scale). This file:
+//  - DQ(x) -> Conv(DQ(W), DQ(B)) (-> Relu/Clip) -> Q becomes QLinearConv with the activation
+//    fused (ConvTranspose: QLinearConvTranspose, kFusedDomain);
+//  - DQ(a) -> MatMul(DQ(W)) -> Q becomes QLinearMatMul, and Gemm QGemm (kFusedDomain).
 // A DequantizeLinear that other nodes still read stays for them.
-#include "runtime/graph_fusion_qdq_support.h"
+#include "runtime/fusion/fusion_passes.h"
 
+#include "graph/attributes.h"
+#include "graph/fused_ops.h"
+#include "graph/matchers.h"
+#include "runtime/fusion/fused_activation.h"
+#include "runtime/fusion/qdq_support.h"
 #include "runtime/ops/quant/int8_exactness.h"
 
 #include <algorithm>
@@ -26,22 +28,21 @@ using namespace qdq;
 namespace {
 
 // The int32 bias of QLinearConv (scale x_scale * w_scale[c]) from a float or dequantized bias.
-std::optional<Tensor> quantizedBias(std::vector<PlannedNode> &nodes, FusionContext &context,
-                                    const std::string &value, float xScale,
+std::optional<Tensor> quantizedBias(Graph &graph, const std::string &value, float xScale,
                                     const std::vector<float> &weightScales, int64_t channels)
 {
     std::vector<double> bias;
-    if (const Tensor *constant = context.constant(value)) {
+    if (const Tensor *constant = graph.constant(value)) {
         if (constant->dtype() != DType::Float32 || constant->elementCount() != channels)
             return std::nullopt;
         for (int64_t c = 0; c < channels; ++c)
             bias.push_back(constant->doubleAt(c));
     } else {
-        PlannedNode *dq = producer(nodes, context, value);
-        if (!isOp(dq, "DequantizeLinear"))
+        const NodeId dq = graph.producer(value);
+        if (!isOp(graph, dq, "DequantizeLinear"))
             return std::nullopt;
-        std::optional<QuantParams> params = quantParams(*dq, context);
-        const Tensor *quantized = context.constant(dq->proto.input(0));
+        std::optional<QdqParams> params = qdqParams(graph, dq);
+        const Tensor *quantized = graph.constant(graph.node(dq).proto.input(0));
         if (!params || !quantized || quantized->elementCount() != channels
             || (!params->perTensor() && params->scale->elementCount() != channels))
             return std::nullopt;
@@ -69,116 +70,103 @@ bool isClampActivation(const std::optional<FusedActivation> &activation)
            && !activation->hasPostAffine();
 }
 
-int64_t intAttribute(const onnx::NodeProto &node, const char *name, int64_t fallback)
-{
-    for (const auto &attr : node.attribute()) {
-        if (attr.name() == name)
-            return attr.i();
-    }
-    return fallback;
-}
-
-float floatAttribute(const onnx::NodeProto &node, const char *name, float fallback)
-{
-    for (const auto &attr : node.attribute()) {
-        if (attr.name() == name)
-            return attr.f();
-    }
-    return fallback;
-}
-
 // The QuantizeLinear that takes an op's output `value`, directly or through a Relu/Clip that
 // the int8 kernel applies as a clamp.
 struct OutputGroup
 {
-    PlannedNode *activationNode = nullptr;
+    NodeId activationNode = kNoNode;
     std::optional<FusedActivation> activation;
     Dequantized quantize;
 };
 
-std::optional<OutputGroup> outputGroup(std::vector<PlannedNode> &nodes, FusionContext &context,
-                                       const std::string &value)
+std::optional<OutputGroup> outputGroup(Graph &graph, const std::string &value)
 {
     OutputGroup group;
     std::string quantized = value;
-    PlannedNode *reader = soleReader(nodes, context, value);
-    if (reader && reader->proto.input(0) == value) {
-        std::optional<FusedActivation> activation = fusableActivation(*reader, context);
+    const NodeId reader = graph.soleReader(value);
+    if (graph.isAlive(reader) && graph.node(reader).proto.input(0) == value) {
+        std::optional<FusedActivation> activation = fusableActivation(graph, reader);
         if (isClampActivation(activation)) {
             group.activationNode = reader;
             group.activation = activation;
-            quantized = reader->proto.output(0);
+            quantized = graph.node(reader).proto.output(0);
         }
     }
-    std::optional<Dequantized> q = soleQuantizeReader(nodes, context, quantized);
+    std::optional<Dequantized> q = soleQuantizeReader(graph, quantized);
     if (!q)
         return std::nullopt;
     group.quantize = *q;
     return group;
 }
 
-// Replaces `node` by `fused`, which reads its inputs' quantized values and writes the
-// group's QuantizeLinear output.
-void replaceGroup(std::vector<PlannedNode> &nodes, FusionContext &context, PlannedNode &node,
-                  onnx::NodeProto fused, const OutputGroup &output)
+// Replaces `node` by `fused`, which reads its inputs' quantized values and writes the group's
+// QuantizeLinear output.
+void replaceGroup(Graph &graph, NodeId node, onnx::NodeProto fused, const OutputGroup &output)
 {
-    fused.set_name(node.proto.name());
-    fused.add_output(node.proto.output(0));
-    for (const auto &input : fused.input())
-        context.readers[input] += 1;
-    const std::vector<std::string> consumed(node.proto.input().begin(), node.proto.input().end());
-    node.proto = std::move(fused);
-    node.activation = output.activation;
-    for (const std::string &input : consumed) {
-        if (!input.empty())
-            releaseInput(nodes, context, input);
-    }
-    if (output.activationNode)
-        takeOutput(nodes, context, node, *output.activationNode);
-    takeOutput(nodes, context, node, *output.quantize.node);
+    fused.add_output(graph.node(node).proto.output(0));
+    const auto &inputs = graph.node(node).proto.input();
+    const std::vector<std::string> consumed(inputs.begin(), inputs.end());
+    graph.replaceProto(node, std::move(fused));
+    if (output.activation)
+        setFusedActivation(graph.node(node).proto, *output.activation);
+    for (const std::string &input : consumed)
+        removeUnreadDequantize(graph, input);
+    if (output.activationNode != kNoNode)
+        graph.absorbInto(node, output.activationNode);
+    graph.absorbInto(node, output.quantize.node);
 }
 
 // The zero point input of an 8-bit weight, made (0 of the weight's type) when the
 // DequantizeLinear has none.
-std::string weightZeroPoint(FusionContext &context, const QuantParams &weight, DType type,
+std::string weightZeroPoint(Graph &graph, const QdqParams &weight, DType type,
                             const std::string &owner)
 {
     if (!weight.zeroPointName.empty())
         return weight.zeroPointName;
     const std::string name = owner + "::weight_zero_point";
-    context.addConstant(name, type == DType::Int8 ? Tensor::scalar<int8_t>(0) : Tensor::scalar<uint8_t>(0));
+    graph.setInitializer(name, type == DType::Int8 ? Tensor::scalar<int8_t>(0)
+                                                   : Tensor::scalar<uint8_t>(0));
     return name;
 }
 
 // The inputs of QLinearConv / QLinearMatMul and their fused relatives: x, x_scale, x_zero_point,
 // w, w_scale, w_zero_point, y_scale, y_zero_point, and the int32 bias when there is one.
-void addQLinearInputs(onnx::NodeProto &fused, FusionContext &context, const Dequantized &x,
-                      const std::string &weightName, const QuantParams &weight, DType weightType,
+void addQLinearInputs(onnx::NodeProto &fused, Graph &graph, const Dequantized &x,
+                      const std::string &weightName, const QdqParams &weight, DType weightType,
                       const Dequantized &y, std::optional<Tensor> bias, const std::string &owner)
 {
     for (const std::string &input :
-         {x.quantized(), x.params.scaleName, zeroPointOrDefault(context, x.params), weightName,
-          weight.scaleName, weightZeroPoint(context, weight, weightType, owner), y.params.scaleName,
-          zeroPointOrDefault(context, y.params)})
+         {x.quantized, x.params.scaleName, zeroPointOrDefault(graph, x.params), weightName,
+          weight.scaleName, weightZeroPoint(graph, weight, weightType, owner), y.params.scaleName,
+          zeroPointOrDefault(graph, y.params)})
         fused.add_input(input);
     if (bias) {
         const std::string biasName = owner + "::int32_bias";
-        context.addConstant(biasName, std::move(*bias));
+        graph.setInitializer(biasName, std::move(*bias));
         fused.add_input(biasName);
     }
 }
 
-bool fuseConvGroup(std::vector<PlannedNode> &nodes, FusionContext &context, PlannedNode &conv)
+std::vector<float> scalesOf(const QdqParams &params)
 {
-    const onnx::NodeProto &proto = conv.proto;
+    std::vector<float> scales;
+    for (int64_t i = 0; i < params.scale->elementCount(); ++i)
+        scales.push_back(params.scaleAt(i));
+    return scales;
+}
+
+bool fuseConvGroup(Graph &graph, NodeId conv)
+{
+    const onnx::NodeProto &proto = graph.node(conv).proto;
     if (proto.input_size() < 2 || proto.output_size() != 1)
         return false;
-    std::optional<Dequantized> x = perTensorDequantize(nodes, context, proto.input(0));
-    PlannedNode *weightDq = producer(nodes, context, proto.input(1));
-    if (!x || !isOp(weightDq, "DequantizeLinear"))
+    std::optional<Dequantized> x = perTensorDequantize(graph, proto.input(0));
+    const NodeId weightDq = graph.producer(proto.input(1));
+    if (!x || !isOp(graph, weightDq, "DequantizeLinear"))
         return false;
-    std::optional<QuantParams> weight = quantParams(*weightDq, context);
-    const Tensor *weightValues = context.constant(weightDq->proto.input(0));
+    std::optional<QdqParams> weight = qdqParams(graph, weightDq);
+    const std::string weightName = graph.node(weightDq).proto.input(0);
+    const Tensor *weightValues = graph.constant(weightName);
     if (!weight || !weightValues || !isEightBit(static_cast<int32_t>(weightValues->dtype()))
         || weightValues->rank() < 3)
         return false;
@@ -197,30 +185,24 @@ bool fuseConvGroup(std::vector<PlannedNode> &nodes, FusionContext &context, Plan
         && (weightValues->dtype() != DType::Int8 || !weight->zeroPointsAreZero()
             || !ops::exactWithUnsignedActivations(*weightValues)))
         return false;
-    std::vector<float> weightScales;
-    for (int64_t i = 0; i < weight->scale->elementCount(); ++i)
-        weightScales.push_back(weight->scaleAt(i));
-    std::optional<OutputGroup> output = outputGroup(nodes, context, proto.output(0));
+    std::optional<OutputGroup> output = outputGroup(graph, proto.output(0));
     if (!output)
         return false;
     std::optional<Tensor> bias;
-    const bool hasBias = proto.input_size() > 2 && !proto.input(2).empty();
-    if (hasBias) {
-        bias = quantizedBias(nodes, context, proto.input(2), x->params.scaleAt(0), weightScales,
+    if (proto.input_size() > 2 && !proto.input(2).empty()) {
+        bias = quantizedBias(graph, proto.input(2), x->params.scaleAt(0), scalesOf(*weight),
                              channels);
         if (!bias)
             return false;
     }
-    const Dequantized &y = output->quantize;
     onnx::NodeProto fused;
     if (transposed)
         fused.set_domain(kFusedDomain);
     fused.set_op_type(transposed ? "QLinearConvTranspose" : "QLinearConv");
-    for (const auto &attr : proto.attribute())
-        *fused.add_attribute() = attr;
-    addQLinearInputs(fused, context, *x, weightDq->proto.input(0), *weight, weightValues->dtype(),
-                     y, std::move(bias), proto.output(0));
-    replaceGroup(nodes, context, conv, std::move(fused), *output);
+    *fused.mutable_attribute() = proto.attribute();
+    addQLinearInputs(fused, graph, *x, weightName, *weight, weightValues->dtype(),
+                     output->quantize, std::move(bias), proto.output(0));
+    replaceGroup(graph, conv, std::move(fused), *output);
     return true;
 }
 
@@ -240,9 +222,9 @@ Tensor transposed(const Tensor &matrix)
 
 // DQ(a) -> MatMul(DQ(B)) -> Q becomes QLinearMatMul; DQ(a) -> Gemm(DQ(B), C) (-> Relu/Clip) -> Q
 // with alpha = beta = 1 and no transA becomes QGemm (kFusedDomain), B stored [K, N].
-bool fuseMatMulGroup(std::vector<PlannedNode> &nodes, FusionContext &context, PlannedNode &node)
+bool fuseMatMulGroup(Graph &graph, NodeId node)
 {
-    const onnx::NodeProto &proto = node.proto;
+    const onnx::NodeProto &proto = graph.node(node).proto;
     const bool gemm = proto.op_type() == "Gemm";
     if (proto.input_size() < 2 || (!gemm && proto.input_size() != 2) || proto.output_size() != 1)
         return false;
@@ -250,12 +232,13 @@ bool fuseMatMulGroup(std::vector<PlannedNode> &nodes, FusionContext &context, Pl
     if (gemm && (intAttribute(proto, "transA", 0) != 0 || floatAttribute(proto, "alpha", 1.0f) != 1.0f
                  || floatAttribute(proto, "beta", 1.0f) != 1.0f))
         return false;
-    std::optional<Dequantized> a = perTensorDequantize(nodes, context, proto.input(0));
-    PlannedNode *weightDq = producer(nodes, context, proto.input(1));
-    if (!a || !isOp(weightDq, "DequantizeLinear"))
+    std::optional<Dequantized> a = perTensorDequantize(graph, proto.input(0));
+    const NodeId weightDq = graph.producer(proto.input(1));
+    if (!a || !isOp(graph, weightDq, "DequantizeLinear"))
         return false;
-    std::optional<QuantParams> weight = quantParams(*weightDq, context);
-    const Tensor *weightValues = context.constant(weightDq->proto.input(0));
+    std::optional<QdqParams> weight = qdqParams(graph, weightDq);
+    std::string weightName = graph.node(weightDq).proto.input(0);
+    const Tensor *weightValues = graph.constant(weightName);
     if (!weight || !weightValues || weightValues->rank() != 2
         || !isEightBit(static_cast<int32_t>(weightValues->dtype())))
         return false;
@@ -264,49 +247,44 @@ bool fuseMatMulGroup(std::vector<PlannedNode> &nodes, FusionContext &context, Pl
     if (!weight->perTensor()
         && (weight->axis != (transposeB ? 0 : 1) || weight->scale->elementCount() != columns))
         return false;
-    std::optional<OutputGroup> output = outputGroup(nodes, context, proto.output(0));
-    if (!output || (!gemm && output->activationNode))
+    std::optional<OutputGroup> output = outputGroup(graph, proto.output(0));
+    if (!output || (!gemm && output->activationNode != kNoNode))
         return false;
     std::optional<Tensor> bias;
     if (gemm && proto.input_size() > 2 && !proto.input(2).empty()) {
-        std::vector<float> weightScales;
-        for (int64_t i = 0; i < weight->scale->elementCount(); ++i)
-            weightScales.push_back(weight->scaleAt(i));
-        bias = quantizedBias(nodes, context, proto.input(2), a->params.scaleAt(0), weightScales,
+        bias = quantizedBias(graph, proto.input(2), a->params.scaleAt(0), scalesOf(*weight),
                              columns);
         if (!bias)
             return false;
     }
-    std::string weightName = weightDq->proto.input(0);
     if (transposeB) {
         weightName = proto.output(0) + "::weight_k_by_n";
-        context.addConstant(weightName, transposed(*weightValues));
+        graph.setInitializer(weightName, transposed(*weightValues));
     }
-    const Dequantized &y = output->quantize;
     onnx::NodeProto fused;
     if (gemm)
         fused.set_domain(kFusedDomain);
     fused.set_op_type(gemm ? "QGemm" : "QLinearMatMul");
-    addQLinearInputs(fused, context, *a, weightName, *weight, weightValues->dtype(), y,
-                     std::move(bias), proto.output(0));
-    replaceGroup(nodes, context, node, std::move(fused), *output);
+    addQLinearInputs(fused, graph, *a, weightName, *weight, weightValues->dtype(),
+                     output->quantize, std::move(bias), proto.output(0));
+    replaceGroup(graph, node, std::move(fused), *output);
     return true;
 }
 
 } // namespace
 
-Status fuseQdqConvAndMatMul(std::vector<PlannedNode> &nodes, FusionContext &context)
+Result<bool> FuseQdqConvAndMatMul::apply(Graph &graph, PassContext &)
 {
-    for (PlannedNode &node : nodes) {
-        if (node.removed || node.activation || !isDefault(node.proto))
+    bool modified = false;
+    for (const NodeId id : graph.nodeIds()) {
+        if (!graph.isAlive(id) || hasFusedActivation(graph.node(id).proto))
             continue;
-        const std::string &op = node.proto.op_type();
-        if (op == "Conv" || op == "ConvTranspose")
-            fuseConvGroup(nodes, context, node);
-        else if (op == "MatMul" || op == "Gemm")
-            fuseMatMulGroup(nodes, context, node);
+        if (isOp(graph, id, "Conv") || isOp(graph, id, "ConvTranspose"))
+            modified |= fuseConvGroup(graph, id);
+        else if (isOp(graph, id, "MatMul") || isOp(graph, id, "Gemm"))
+            modified |= fuseMatMulGroup(graph, id);
     }
-    return Status::ok();
+    return modified;
 }
 
 } // namespace qs

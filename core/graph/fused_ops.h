@@ -1,0 +1,17 @@
+#pragma once
+// How fused nodes are spelled in a Graph. The engine's passes produce ops ONNX (at the model's
+// opset) has no node for; they live in kFusedDomain, which the kernel registry knows and no file
+// we write ever contains (PassContext::allowInternalOps). An activation fused into its producer
+// (Conv + Relu) is recorded as attributes of the producer, as ONNX Runtime's FusedConv does, so
+// a fused graph stays an ordinary graph of NodeProtos: the engine turns them into the kernel's
+// FusedActivation (runtime/fusion/fused_activation.h).
+namespace qs {
+
+inline constexpr const char *kFusedDomain = "com.quantscope.fused";
+// STRING: Relu, Clip, LeakyRelu, Sigmoid, HardSigmoid, HardSwish, Tanh, Gelu or None (a post
+// affine step alone).
+inline constexpr const char *kFusedActivationAttribute = "qs_fused_activation";
+// FLOATS: alpha, beta, post scale, post shift.
+inline constexpr const char *kFusedActivationParamsAttribute = "qs_fused_activation_params";
+
+} // namespace qs

@@ -1,0 +1,96 @@
+#pragma once
+// The engine's fusion passes. fusion_pipeline.cpp runs them in one commented order; each file
+// says what its passes match:
+//  - qdq_conv_matmul.cpp: DequantizeLinear -> Conv/ConvTranspose/MatMul/Gemm -> QuantizeLinear
+//    groups become int8 ops;
+//  - qdq_tables.cpp: elementwise float steps between DQ and Q become 256-entry lookup tables,
+//    and a table after an int8 conv moves into the conv;
+//  - qdq_elementwise.cpp: QLinearAdd/Mul/GlobalAveragePool, 8-bit data movement, QLinearConcat;
+//  - int8_layout.cpp: which 8-bit values stay channels-last between int8 ops;
+//  - integer_matmul.cpp: MatMulInteger -> Cast -> Mul (-> Add) becomes MatMulIntegerToFloat;
+//  - float_fusions.cpp: GELU recognised, MatMul bias, activations and a scalar affine step
+//    fused into their producer.
+// The float rewrites the quantizer shares (FoldAffineIntoConv, RecognizeHardSwish) live in
+// graph/passes/.
+#include "graph/pass.h"
+
+namespace qs {
+
+class FuseQdqConvAndMatMul final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "FuseQdqConvAndMatMul"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+class FuseQdqLookupTables final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "FuseQdqLookupTables"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+class FuseLookupIntoConv final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "FuseLookupIntoConv"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+class FuseQdqBinary final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "FuseQdqBinary"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+class DropQdqAroundDataMovement final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "DropQdqAroundDataMovement"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+class KeepInt8ActivationsChannelsLast final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "KeepInt8ActivationsChannelsLast"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+class FuseIntegerMatMulToFloat final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "FuseIntegerMatMulToFloat"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+class RecognizeGelu final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "RecognizeGelu"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+class FuseMatMulBias final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "FuseMatMulBias"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+class FuseActivations final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "FuseActivations"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+class FusePostAffine final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "FusePostAffine"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+} // namespace qs
