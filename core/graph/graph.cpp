@@ -2,7 +2,7 @@
 // graph_io.cpp.
 #include "graph/graph.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/graph_shared.h"
 #include "model/graph_index.h"
 #include "model/model.h"

@@ -1,7 +1,7 @@
 // Graph from a Model, back to protobuf, and its self-check.
 #include "graph/graph.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/graph_shared.h"
 #include "model/graph_index.h"
 #include "model/model.h"
@@ -129,7 +129,6 @@ Status Graph::buildNodes(int graphId)
             auto child = build(m_shared, subgraphId, this);
             if (!child)
                 return child.status();
-            collectOuterReferences(body, outer);
             node.subgraphs.push_back({attribute.name(), listIndex, std::move(*child)});
             return Status::ok();
         };
@@ -139,6 +138,7 @@ Status Graph::buildNodes(int graphId)
             for (int g = 0; g < attribute.graphs_size(); ++g)
                 QS_RETURN_IF_ERROR(addSubgraph(attribute, attribute.graphs(g), g));
         }
+        collectSubgraphReads(*info.proto, outer);
         node.implicitInputs.assign(outer.begin(), outer.end());
         std::sort(node.implicitInputs.begin(), node.implicitInputs.end());
         link(std::move(node), kNoNode);

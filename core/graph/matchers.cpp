@@ -1,6 +1,6 @@
 #include "graph/matchers.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 
 #include <cmath>
 

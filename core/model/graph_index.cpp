@@ -1,5 +1,7 @@
 #include "model/graph_index.h"
 
+#include "model/attributes.h"
+
 #include "model/element_type.h"
 #include "model/node_cost.h"
 
@@ -28,18 +30,23 @@ void collectOuterReferences(const onnx::GraphProto &graph, std::unordered_set<st
     for (const auto &node : graph.node()) {
         for (const auto &input : node.input())
             used.insert(input);
-        for (const auto &attribute : node.attribute()) {
-            if (attribute.has_g())
-                collectOuterReferences(attribute.g(), used);
-            for (const auto &subgraph : attribute.graphs())
-                collectOuterReferences(subgraph, used);
-        }
+        collectSubgraphReads(node, used);
     }
     for (const auto &output : graph.output())
         used.insert(output.name());
     for (const auto &name : used) {
         if (!name.empty() && !defined.count(name))
             out.insert(name);
+    }
+}
+
+void collectSubgraphReads(const onnx::NodeProto &node, std::unordered_set<std::string> &out)
+{
+    for (const auto &attribute : node.attribute()) {
+        if (attribute.has_g())
+            collectOuterReferences(attribute.g(), out);
+        for (const auto &subgraph : attribute.graphs())
+            collectOuterReferences(subgraph, out);
     }
 }
 
@@ -103,12 +110,7 @@ std::vector<std::string> dependencies(const onnx::NodeProto &node)
 {
     std::vector<std::string> names(node.input().begin(), node.input().end());
     std::unordered_set<std::string> outer;
-    for (const auto &attribute : node.attribute()) {
-        if (attribute.has_g())
-            collectOuterReferences(attribute.g(), outer);
-        for (const auto &subgraph : attribute.graphs())
-            collectOuterReferences(subgraph, outer);
-    }
+    collectSubgraphReads(node, outer);
     names.insert(names.end(), outer.begin(), outer.end());
     return names;
 }
@@ -427,11 +429,8 @@ const onnx::TensorProto *GraphIndex::constantTensor(int graph, const std::string
     const NodeInfo *node = producer(graph, value);
     if (!node || node->opType != "Constant" || !node->domain.empty())
         return nullptr;
-    for (const auto &attribute : node->proto->attribute()) {
-        if (attribute.name() == "value" && attribute.has_t())
-            return &attribute.t();
-    }
-    return nullptr;
+    const onnx::AttributeProto *tensorAttribute = findAttribute(*node->proto, "value");
+    return tensorAttribute && tensorAttribute->has_t() ? &tensorAttribute->t() : nullptr;
 }
 
 TensorType GraphIndex::valueType(int graph, const std::string &value) const

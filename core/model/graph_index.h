@@ -37,6 +37,8 @@ struct AttributeSummary
 // Adds to `out` the names `graph` (a subgraph) reads from enclosing graphs: used by its nodes,
 // their subgraphs or its outputs, and defined by none of its inputs, initializers or nodes.
 void collectOuterReferences(const onnx::GraphProto &graph, std::unordered_set<std::string> &out);
+// Adds to `out` the names the graph attributes of `node` read from the node's scope.
+void collectSubgraphReads(const onnx::NodeProto &node, std::unordered_set<std::string> &out);
 
 struct NodeInfo
 {

@@ -1,5 +1,7 @@
 #include "model/node_cost.h"
 
+#include "model/attributes.h"
+
 #include "model/graph_index.h"
 
 #include <onnx/onnx_pb.h>
@@ -27,15 +29,6 @@ int64_t product(const std::vector<int64_t> &dims, size_t from, size_t to)
     for (size_t i = from; i < to && i < dims.size(); ++i)
         result *= dims[i];
     return result;
-}
-
-int64_t intAttribute(const onnx::NodeProto &proto, const char *name, int64_t fallback)
-{
-    for (const auto &attribute : proto.attribute()) {
-        if (attribute.name() == name)
-            return attribute.i();
-    }
-    return fallback;
 }
 
 // Conv: each output element is a dot product over (C / group) x kernel elements.

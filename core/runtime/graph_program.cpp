@@ -1,6 +1,6 @@
 #include "runtime/graph_program.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/graph.h"
 #include "model/model.h"
 #include "runtime/fusion/fused_activation.h"

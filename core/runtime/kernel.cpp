@@ -1,5 +1,6 @@
 #include "runtime/kernel.h"
 
+#include "model/attributes.h"
 #include "runtime/graph_program.h"
 #include "tensor/tensor_io.h"
 
@@ -82,11 +83,7 @@ bool KernelInfo::hasAttribute(std::string_view name) const
 
 const onnx::AttributeProto *KernelInfo::attribute(std::string_view name) const
 {
-    for (const auto &attr : m_node.attribute()) {
-        if (attr.name() == name)
-            return &attr;
-    }
-    return nullptr;
+    return findAttribute(m_node, name);
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // The Graph's indexes, edits, constants, subgraphs and round trip to protobuf.
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/graph.h"
 #include "graph/pass.h"
 #include "model/model.h"

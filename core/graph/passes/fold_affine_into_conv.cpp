@@ -1,6 +1,6 @@
 #include "graph/passes/fold_affine_into_conv.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
 

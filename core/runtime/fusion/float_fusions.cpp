@@ -11,7 +11,7 @@
 // nothing else can observe the value that disappears.
 #include "runtime/fusion/fusion_passes.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
 #include "runtime/fusion/fused_activation.h"

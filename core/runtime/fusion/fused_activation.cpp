@@ -1,6 +1,6 @@
 #include "runtime/fusion/fused_activation.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
 

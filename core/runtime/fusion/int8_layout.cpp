@@ -14,7 +14,7 @@
 // model's outputs and every other kernel see is unchanged.
 #include "runtime/fusion/fusion_passes.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "runtime/ops/quant/int8_exactness.h"
 

@@ -7,7 +7,7 @@
 // DynamicQuantizeLinear); the bias must be a constant float32 [N].
 #include "runtime/fusion/fusion_passes.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
 

@@ -10,7 +10,7 @@
 // A DequantizeLinear that other nodes still read stays for them.
 #include "runtime/fusion/fusion_passes.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
 #include "runtime/fusion/fused_activation.h"

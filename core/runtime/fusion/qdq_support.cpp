@@ -1,6 +1,6 @@
 #include "runtime/fusion/qdq_support.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/matchers.h"
 
 namespace qs::qdq {

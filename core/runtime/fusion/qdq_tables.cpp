@@ -6,7 +6,7 @@
 //    writing it, or computes a HardSwish in its epilogue (int8_conv.cpp).
 #include "runtime/fusion/fusion_passes.h"
 
-#include "graph/attributes.h"
+#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
 #include "runtime/fusion/fused_activation.h"

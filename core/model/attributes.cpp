@@ -1,4 +1,4 @@
-#include "graph/attributes.h"
+#include "model/attributes.h"
 
 namespace qs {
 

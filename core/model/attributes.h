@@ -1,6 +1,8 @@
 #pragma once
 // Typed readers and writers of node attributes, and the op identity checks every graph pass
 // makes: the one place that knows how an onnx::AttributeProto stores an int, a float or a list.
+// In model/ (the lowest layer that reads ONNX nodes) so that the graph index and the MAC counts
+// read attributes the same way as graph passes, the quantizer and the engine.
 // A reader returns the fallback when the attribute is absent or stored with another type (a
 // malformed model must not make a pass read garbage); kernels that must reject such a node use
 // KernelInfo's Status-returning getters instead.
