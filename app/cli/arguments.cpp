@@ -102,6 +102,16 @@ Status takeModelPath(const std::string &arg, std::string &modelPath)
     return Status::ok();
 }
 
+Result<std::pair<std::string, int64_t>> parseDimOption(ArgumentCursor &cursor)
+{
+    QS_CLI_ASSIGN_OR_RETURN(const auto assignment, cursor.assignment());
+    const auto &[symbol, text] = assignment;
+    const auto value = parseNumber<int64_t>(text);
+    if (!value || *value < 0)
+        return invalidArgument("--dim " + symbol + ": '" + text + "' is not a size");
+    return std::pair{symbol, *value};
+}
+
 int reportError(std::ostream &err, const Status &status)
 {
     err << "error: " << status.message() << "\n";

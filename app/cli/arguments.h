@@ -7,6 +7,7 @@
 #include "util/status.h"
 
 #include <charconv>
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <iosfwd>
@@ -114,6 +115,10 @@ int exitCodeFor(const Status &status);
 
 // Prints "error: <message>" on `err` and returns the exit code for the status.
 int reportError(std::ostream &err, const Status &status);
+
+// With the cursor on --dim: its "SYMBOL=VALUE", the size of a symbolic input dim that run,
+// quantize and bench take alike (data/sample_source.h's rule puts it first).
+Result<std::pair<std::string, int64_t>> parseDimOption(ArgumentCursor &cursor);
 
 // The image preprocessing flags `quantize` and `bench` share (--image-size, --pixel-range,
 // --mean, --std, --bgr, --layout).

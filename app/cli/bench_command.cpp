@@ -20,8 +20,8 @@ namespace {
 
 const std::string kBenchUsageText = std::string(
     "usage: quantscope-cli bench REF [VARIANT...] [--data DIR | --random] [--samples N]\n"
-    "       [--iterations N] [--warmup N] [--threads N] [--per-node] [--json FILE]\n"
-    "       [--csv FILE] [--report FILE] [--min-cosine X] [--min-sqnr DB]\n       ")
+    "       [--dim SYMBOL=VALUE]... [--iterations N] [--warmup N] [--threads N] [--per-node]\n"
+    "       [--json FILE] [--csv FILE] [--report FILE] [--min-cosine X] [--min-sqnr DB]\n       ")
     + kPreprocessingUsage + "\n";
 
 } // namespace
@@ -49,6 +49,9 @@ Result<BenchArguments> parseArguments(const std::vector<std::string> &args)
         if (isPreprocessingOption(arg)) {
             QS_CLI_ASSIGN_OR_RETURN(const PreprocessingEdit prep, parsePreprocessingOption(cursor));
             prep(s.preprocessing);
+        } else if (arg == "--dim") {
+            QS_CLI_ASSIGN_OR_RETURN(const auto dim, parseDimOption(cursor));
+            s.dimValues[dim.first] = dim.second;
         } else if (arg == "--data") {
             QS_CLI_ASSIGN_OR_RETURN(s.dataDir, cursor.value());
         } else if (arg == "--random") {

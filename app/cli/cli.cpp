@@ -25,8 +25,8 @@ commands:
       Model summary and op-type table. --nodes: one row per node; --ops: op types
       with params and MACs; --json: one JSON document on stdout.
   run MODEL [--input NAME=PATH]... [--random [--seed N]] [--dim SYMBOL=VALUE]...
-      [--shape NAME=D1xD2...]... [--output-dir DIR] [--threads N] [--warmup N]
-      [--iterations N] [--json]
+      [--shape NAME=D1xD2...]... [--image-size HxW] [--output-dir DIR] [--threads N]
+      [--warmup N] [--iterations N] [--json]
       Run the model on the CPU with Quantscope's engine. Inputs: .npy or TensorProto .pb
       files; --random fills the others from the signature (floats in [0,1), integers in
       [0,8)). Outputs go to DIR/<name>.npy. --json prints output shapes and latency.
@@ -42,6 +42,10 @@ commands:
       `bench --help` lists the options.
   ops [--json]
       The operators the engine implements, with their opset since-versions.
+
+  Random data (run --random, quantize --mode static without --calib-dir, bench --random)
+  sizes a dynamic dim from --dim SYMBOL=VALUE, else as batch 1 (dim 0) or the image size
+  (--image-size HxW); for any other dim the error names the input and the flag to give.
 
 options:
   -h, --help      this text; after a command, that command's usage

@@ -21,7 +21,7 @@ const CommandUsage kQuantizeUsage{
     "       [--symmetric-weights | --asymmetric-weights]\n"
     "       [--calib-dir DIR] [--calib-method minmax|percentile|entropy] [--calib-samples N]\n"
     "       [--percentile P] [--bins N] [--quantized-bins N] [--moving-average]\n"
-    "       [--averaging-constant C]\n"
+    "       [--averaging-constant C] [--dim SYMBOL=VALUE]...\n"
     "       [--image-size HxW] [--pixel-range 0-1|0-255] [--mean a,b,c] [--std a,b,c] [--bgr]\n"
     "       [--layout nchw|nhwc] [--op-types A,B] [--nodes A,B] [--exclude-nodes A,B]\n"
     "       [--exclude-op-types A,B] [--keep-io-types] [--block-ops A,B] [--block-nodes A,B]\n"
@@ -106,6 +106,11 @@ Result<QuantizeArguments> parseArguments(const std::vector<std::string> &args)
         } else if (arg == "--calib-dir") {
             QS_CLI_ASSIGN_OR_RETURN(const std::string dir, cursor.value());
             edit([dir](auto &r) { r.mutable_calibration()->set_data_dir(dir); });
+        } else if (arg == "--dim") {
+            QS_CLI_ASSIGN_OR_RETURN(const auto dim, parseDimOption(cursor));
+            edit([dim](auto &r) {
+                (*r.mutable_calibration()->mutable_dim_values())[dim.first] = dim.second;
+            });
         } else if (arg == "--calib-method") {
             using Method = quantscope::CalibrationMethod;
             QS_CLI_ASSIGN_OR_RETURN(const auto method, cursor.choice<Method>({

@@ -3,15 +3,17 @@
 #include "cli/arguments.h"
 #include "cli/cli.h"
 #include "cli/cli_progress.h"
-#include "data/random_inputs.h"
+#include "data/sample_source.h"
 #include "model/model.h"
 #include "runtime/session.h"
 #include "tensor/tensor_io.h"
 #include "util/json_writer.h"
 #include "util/latency_stats.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -21,8 +23,8 @@ namespace qs::cli {
 const CommandUsage kRunUsage{
     "run",
     "usage: quantscope-cli run MODEL [--input NAME=PATH]... [--random [--seed N]]\n"
-    "       [--dim SYMBOL=VALUE]... [--shape NAME=D1xD2...]... [--output-dir DIR]\n"
-    "       [--threads N] [--warmup N] [--iterations N] [--json]\n"};
+    "       [--dim SYMBOL=VALUE]... [--shape NAME=D1xD2...]... [--image-size HxW]\n"
+    "       [--output-dir DIR] [--threads N] [--warmup N] [--iterations N] [--json]\n"};
 
 namespace {
 
@@ -32,6 +34,7 @@ struct RunArguments
     std::vector<std::pair<std::string, std::string>> inputFiles; // name, path
     std::map<std::string, Shape> inputShapes;                    // --shape, for --random
     std::map<std::string, int64_t> dimValues;
+    quantscope::ImagePreprocessing imageSize; // --image-size, for random image inputs
     bool random = false;
     uint64_t seed = 0;
     std::string outputDir;
@@ -74,12 +77,12 @@ Result<RunArguments> parseArguments(const std::vector<std::string> &args)
             const auto &[name, text] = assignment;
             QS_CLI_ASSIGN_OR_RETURN(parsed.inputShapes[name], parseShape(name, text));
         } else if (arg == "--dim") {
-            QS_CLI_ASSIGN_OR_RETURN(const auto assignment, cursor.assignment());
-            const auto &[symbol, text] = assignment;
-            const auto value = parseNumber<int64_t>(text);
-            if (!value || *value < 0)
-                return invalidArgument("--dim " + symbol + ": '" + text + "' is not a size");
-            parsed.dimValues[symbol] = *value;
+            QS_CLI_ASSIGN_OR_RETURN(const auto dim, parseDimOption(cursor));
+            parsed.dimValues[dim.first] = dim.second;
+        } else if (arg == "--image-size") {
+            QS_CLI_ASSIGN_OR_RETURN(const PreprocessingEdit size,
+                                    parsePreprocessingOption(cursor));
+            size(parsed.imageSize);
         } else if (arg == "--random") {
             parsed.random = true;
         } else if (arg == "--seed") {
@@ -108,7 +111,26 @@ Result<RunArguments> parseArguments(const std::vector<std::string> &args)
     return parsed;
 }
 
-// Reads --input files and makes --shape / --random inputs.
+// The sizes of the symbols in the --input files' shapes ("seq" is 7 in a [1,7] file), for the
+// random inputs beside them: a symbol has one size on every input that uses it. The user's --dim
+// wins; a file that contradicts it fails the session's input check.
+std::map<std::string, int64_t> symbolSizes(const std::map<std::string, Tensor> &given,
+                                           const std::vector<InputSpec> &inputs,
+                                           std::map<std::string, int64_t> dimValues)
+{
+    for (const InputSpec &input : inputs) {
+        const auto file = given.find(input.name);
+        if (file == given.end() || size_t(file->second.rank()) != input.symbols.size())
+            continue;
+        for (size_t axis = 0; axis < input.symbols.size(); ++axis)
+            if (!input.symbols[axis].empty())
+                dimValues.emplace(input.symbols[axis], file->second.dim(int64_t(axis)));
+    }
+    return dimValues;
+}
+
+// Reads the --input files; with --random, the other inputs are one sample of openSampleSource's
+// random data, sized by its rule for dynamic dims, as quantize and bench would make them.
 Result<std::map<std::string, Tensor>> gatherInputs(const RunArguments &arguments,
                                                    const Session &session)
 {
@@ -119,24 +141,33 @@ Result<std::map<std::string, Tensor>> gatherInputs(const RunArguments &arguments
             return tensor.status().withContext("input '" + name + "'");
         inputs[name] = std::move(tensor).value();
     }
-    std::mt19937_64 generator(arguments.seed);
-    for (const auto &[name, shape] : arguments.inputShapes) {
-        if (inputs.count(name))
-            continue;
-        const auto declared = std::find_if(session.inputs().begin(), session.inputs().end(),
-                                           [&](const auto &value) { return value.name == name; });
-        if (declared == session.inputs().end())
-            return invalidArgument("--shape: the model has no input '" + name + "'");
-        if (!arguments.random)
-            return invalidArgument("--shape " + name + " makes random values: add --random");
-        auto tensor = randomTensor(static_cast<DType>(declared->type.elementType), shape,
-                                   generator);
-        if (!tensor)
-            return tensor.status().withContext("input '" + name + "'");
-        inputs[name] = std::move(tensor).value();
+    if (!arguments.random) {
+        for (const auto &[name, shape] : arguments.inputShapes)
+            if (!inputs.count(name))
+                return invalidArgument("--shape " + name + " makes random values: add --random");
+        return inputs; // a missing input is the session's error, which names it
     }
-    if (arguments.random)
-        QS_RETURN_IF_ERROR(addRandomInputs(session, inputs, arguments.seed + 1));
+    const std::vector<InputSpec> specs = inputSpecs(session);
+    std::vector<InputSpec> missing;
+    std::copy_if(specs.begin(), specs.end(), std::back_inserter(missing),
+                 [&](const InputSpec &input) { return !inputs.count(input.name); });
+    SampleSourceSettings settings;
+    settings.maxSamples = 1;
+    settings.seed = arguments.seed;
+    settings.preprocessing = arguments.imageSize;
+    settings.dimValues = symbolSizes(inputs, specs, arguments.dimValues);
+    // A file wins over a --shape for the same input, as it always has.
+    for (const auto &[name, shape] : arguments.inputShapes)
+        if (!inputs.count(name))
+            settings.inputShapes.emplace(name, shape);
+    auto source = openSampleSource(missing, settings);
+    if (!source)
+        return source.status();
+    auto sample = (*source)->next();
+    if (!sample)
+        return sample.status();
+    if (sample->has_value())
+        inputs.merge((*sample)->inputs);
     return inputs;
 }
 

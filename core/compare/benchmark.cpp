@@ -96,6 +96,7 @@ SampleSourceSettings evaluationSamples(const BenchSettings &settings)
     samples.preprocessing = settings.preprocessing;
     samples.maxSamples = settings.samples;
     samples.seed = settings.seed;
+    samples.dimValues = settings.dimValues;
     return samples;
 }
 

@@ -8,6 +8,7 @@
 #include "util/status.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct BenchSettings
     int threads = 0;
     bool perNode = false;
     uint64_t seed = 0;
+    // Sizes of symbolic input dims (`--dim SYMBOL=VALUE`), first in the samples' dims rule.
+    std::map<std::string, int64_t> dimValues;
 };
 
 Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress &progress);

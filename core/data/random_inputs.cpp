@@ -1,7 +1,5 @@
 #include "data/random_inputs.h"
 
-#include "runtime/session.h"
-
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -57,39 +55,6 @@ Result<Tensor> randomTensor(DType type, const Shape &shape, std::mt19937_64 &gen
                                        dtypeName(type));
     }
     return tensor;
-}
-
-Status addRandomInputs(const Session &session, std::map<std::string, Tensor> &inputs,
-                       uint64_t seed)
-{
-    std::mt19937_64 generator(seed);
-    for (size_t index = 0; index < session.inputs().size(); ++index) {
-        const GraphProgram::Value &declared = session.inputs()[index];
-        if (inputs.count(declared.name))
-            continue;
-        if (!declared.type.hasShape)
-            return invalidArgument("input '" + declared.name +
-                                           "' has no declared shape; give it with --input");
-        const Shape shape = session.concreteInputShape(index);
-        for (size_t axis = 0; axis < shape.size(); ++axis) {
-            if (shape[axis] >= 0)
-                continue;
-            const std::string symbol = declared.type.dims[axis].symbol;
-            return invalidArgument(
-                "input '" + declared.name + "' " + declared.type.shapeString() + ": dim " +
-                std::to_string(axis) +
-                (symbol.empty() ? " is unknown; give the input's shape with --shape " +
-                                      declared.name + "=D1xD2x..."
-                                : " ('" + symbol + "') is dynamic; give it with --dim " + symbol +
-                                      "=N or --shape " + declared.name + "=D1xD2x..."));
-        }
-        auto tensor = randomTensor(static_cast<DType>(declared.type.elementType), shape, generator);
-        if (!tensor)
-            return invalidArgument("input '" + declared.name +
-                                           "': " + tensor.status().message());
-        inputs.emplace(declared.name, std::move(tensor).value());
-    }
-    return Status::ok();
 }
 
 } // namespace qs

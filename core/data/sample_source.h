@@ -83,8 +83,9 @@ struct SampleSourceSettings
 
 inline constexpr int64_t kDefaultRandomSampleCount = 4;
 
-// The one way quantize (calibration) and bench (evaluation) open their samples, and run and
-// tune are to, so that all feed the same tensors for the same model and settings.
+// The one way quantize (calibration), bench (evaluation) and run (its --random inputs) open
+// their samples, and tune is to, so that all feed the same tensors for the same model and
+// settings.
 //
 // The size of a dynamic dim (-1 in `inputs`; fixed dims are the model's and never change) comes
 // from the first of these that gives one:

@@ -244,6 +244,7 @@ SampleSourceSettings calibrationSamples(const quantscope::Calibration &calibrati
     samples.dataDir = calibration.data_dir();
     samples.preprocessing = calibration.preprocessing();
     samples.maxSamples = calibration.max_samples();
+    samples.dimValues = {calibration.dim_values().begin(), calibration.dim_values().end()};
     return samples;
 }
 

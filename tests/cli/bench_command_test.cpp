@@ -1,6 +1,7 @@
-// quantscope-cli bench: the table, the report files, the accuracy gates' exit code 3 and bad
-// input's exit code 2.
+// quantscope-cli bench: the table, the report files, the accuracy gates' exit code 3, --dim for
+// random data and bad input's exit code 2.
 #include "cli/bench_command.h"
+#include "sequence_model.h"
 #include "support/cli_runner.h"
 #include "support/model_builder.h"
 #include "support/temp_dir.h"
@@ -62,6 +63,24 @@ TEST(BenchCommand, GatesExitThreeBelowTheThreshold)
     const Outcome passing = runCli({"bench", ref, ref, "--random", "--iterations", "1",
                                     "--min-sqnr", "30"});
     EXPECT_EQ(passing.exitCode, cli::kSuccess) << passing.err;
+}
+
+TEST(BenchCommand, DimSizesRandomData)
+{
+    TempDir dir;
+    const std::string model = writeSequenceModel(dir);
+    const std::vector<std::string> args = {"bench", model, model, "--random", "--samples", "2",
+                                           "--iterations", "1", "--warmup", "0"};
+    const Outcome missing = runCli(args);
+    EXPECT_EQ(missing.exitCode, cli::kBadInput) << missing.err;
+    EXPECT_NE(missing.err.find("dim 1 ('seq') is dynamic"), std::string::npos) << missing.err;
+    EXPECT_NE(missing.err.find("--dim seq=N"), std::string::npos) << missing.err;
+
+    std::vector<std::string> withDim = args;
+    withDim.insert(withDim.end(), {"--dim", "seq=3", "--min-cosine", "0.999"});
+    const Outcome outcome = runCli(withDim);
+    ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+    EXPECT_NE(outcome.out.find("1.00000"), std::string::npos) << outcome.out;
 }
 
 TEST(BenchCommand, BadInputExitsTwo)

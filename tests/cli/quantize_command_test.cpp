@@ -2,6 +2,7 @@
 // overriding it, and bad input answered with exit code 2, one clear message and no output file.
 #include "cli/cli.h"
 #include "quant/recipe_io.h"
+#include "sequence_model.h"
 #include "support/cli_runner.h"
 #include "support/model_builder.h"
 #include "support/temp_dir.h"
@@ -84,6 +85,41 @@ TEST(QuantizeCommand, FlagsOverrideTheRecipeFile)
     ASSERT_EQ(recipe->nodes_to_exclude_size(), 1);
     EXPECT_EQ(recipe->nodes_to_exclude(0), "fc2");
     EXPECT_EQ(recipe->calibration().max_samples(), 3);
+}
+
+TEST(QuantizeCommand, DimSizesRandomCalibrationAndIsSavedInTheRecipe)
+{
+    TempDir dir;
+    const std::string model = writeSequenceModel(dir);
+    const std::string out = dir.file("seq_static.onnx");
+    const std::vector<std::string> args = {"quantize", model, "-o", out, "--mode", "static",
+                                           "--calib-samples", "2"};
+    const Outcome missing = cli(args);
+    EXPECT_EQ(missing.exitCode, cli::kBadInput) << missing.err;
+    EXPECT_NE(missing.err.find("input 'x' (float32[batch,seq,8]): dim 1 ('seq') is dynamic"),
+              std::string::npos)
+        << missing.err;
+    EXPECT_NE(missing.err.find("--dim seq=N"), std::string::npos) << missing.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+
+    std::vector<std::string> withDim = args;
+    withDim.insert(withDim.end(), {"--dim", "seq=3"});
+    const Outcome outcome = cli(withDim);
+    ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+    EXPECT_NE(outcome.out.find("calibrated on 2 samples"), std::string::npos) << outcome.out;
+    const std::string recipeFile = dir.file("seq_static.recipe.textproto");
+    auto recipe = loadRecipe(recipeFile);
+    ASSERT_TRUE(recipe.isOk()) << recipe.status().message();
+    const auto &dims = recipe->calibration().dim_values();
+    ASSERT_EQ(dims.size(), 1u);
+    ASSERT_EQ(dims.count("seq"), 1u);
+    EXPECT_EQ(dims.at("seq"), 3);
+
+    // The saved recipe alone reproduces the run, --dim included.
+    const Outcome again = cli({"quantize", "--recipe", recipeFile, "-o", dir.file("again.onnx")});
+    EXPECT_EQ(again.exitCode, cli::kSuccess) << again.err;
+    const Outcome ran = cli({"run", out, "--random", "--dim", "seq=3"});
+    EXPECT_EQ(ran.exitCode, cli::kSuccess) << ran.err;
 }
 
 struct BadCase

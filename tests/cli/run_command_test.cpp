@@ -1,7 +1,9 @@
-// quantscope-cli run and ops: outputs written as .npy, --random reproducible by seed, --json
-// shape, and every kind of bad input answered with exit code 2 and one clear message.
+// quantscope-cli run and ops: outputs written as .npy, --random reproducible by seed and sized by
+// the sample opener's rule for dynamic dims (beside --input files too), --json shape, and every
+// kind of bad input answered with exit code 2 and one clear message.
 #include "cli/cli.h"
 #include "cli/run_command.h"
+#include "sequence_model.h"
 #include "tensor/tensor_io.h"
 #include "support/cli_runner.h"
 #include "support/model_builder.h"
@@ -78,6 +80,74 @@ TEST(RunCommand, RandomInputsAreReproducibleBySeed)
     };
     EXPECT_EQ(runWithSeed("7", "a"), runWithSeed("7", "b"));
     EXPECT_NE(runWithSeed("7", "a"), runWithSeed("8", "c"));
+}
+
+// The output written to DIR/y.npy by a run that must succeed.
+Tensor runForY(const std::vector<std::string> &args, const TempDir &dir)
+{
+    std::vector<std::string> all = args;
+    all.insert(all.end(), {"--output-dir", dir.file("out")});
+    const Outcome outcome = cli(all);
+    EXPECT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+    auto y = readNpyFile(dir.file("out/y.npy"));
+    EXPECT_TRUE(y) << y.status().message();
+    return y ? std::move(y).value() : Tensor();
+}
+
+TEST(RunCommand, RandomDataHasBatchOne)
+{
+    TempDir dir;
+    const Outcome outcome = cli({"run", writeAddModel(dir), "--random", "--output-dir",
+                                 dir.file("out")});
+    ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+    auto y = readNpyFile(dir.file("out/odd_name.npy"));
+    ASSERT_TRUE(y) << y.status().message();
+    EXPECT_EQ(y->shape(), (Shape{1, 3}));
+}
+
+TEST(RunCommand, NamedSymbolTakesTheDimValue)
+{
+    TempDir dir;
+    const Tensor y = runForY({"run", writeSequenceModel(dir), "--random", "--dim", "seq=5"}, dir);
+    EXPECT_EQ(y.shape(), (Shape{1, 5, 4}));
+}
+
+TEST(RunCommand, RandomInputsBesideAFileTakeItsSymbolSizes)
+{
+    TempDir dir;
+    const std::string model = writeSequenceModel(dir);
+    ASSERT_TRUE(writeNpyFile(Tensor::fromVector<float>({2, 3, 8}, std::vector<float>(48, 1.0f)),
+                             dir.file("x.npy")));
+    // mask[batch,seq,1] is random: [2,3,1] from x's batch and seq, values in [0, 1).
+    const Tensor y = runForY({"run", model, "--input", "x=" + dir.file("x.npy"), "--random"}, dir);
+    ASSERT_EQ(y.shape(), (Shape{2, 3, 4}));
+    const auto values = y.values<float>();
+    for (size_t row = 0; row < 6; ++row) {
+        // x . w is 8 x 1 x 0.5 = 4 everywhere, times the row's mask value.
+        EXPECT_GE(values[row * 4], 0.0f);
+        EXPECT_LT(values[row * 4], 4.0f);
+        for (size_t column = 1; column < 4; ++column)
+            EXPECT_EQ(values[row * 4 + column], values[row * 4]);
+    }
+    // The user's --dim wins; the file then contradicts it.
+    expectBadInput(cli({"run", model, "--input", "x=" + dir.file("x.npy"), "--random", "--dim",
+                        "seq=5"}),
+                   "dim 1 should be 5");
+}
+
+TEST(RunCommand, ImageSizeSizesRandomImages)
+{
+    TempDir dir;
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    setSymbolicTensorType(*graph.add_input(), "image", {"batch", "3", "h", "w"});
+    addNode(graph, "Relu", {"image"}, {"y"}, "relu");
+    setSymbolicTensorType(*graph.add_output(), "y", {"batch", "3", "h", "w"});
+    dir.write("image.onnx", proto.SerializeAsString());
+    const std::string model = dir.file("image.onnx");
+    expectBadInput(cli({"run", model, "--random"}), "an image size (--image-size HxW)");
+    const Tensor y = runForY({"run", model, "--random", "--image-size", "4x6"}, dir);
+    EXPECT_EQ(y.shape(), (Shape{1, 3, 4, 6}));
 }
 
 TEST(RunCommand, JsonReportsOutputShapesAndLatency)
@@ -163,7 +233,9 @@ TEST(RunCommandBadInput, UnsupportedOpNamesTheNode)
 TEST(RunCommandBadInput, DynamicDimWithoutValueSaysHowToGiveIt)
 {
     TempDir dir;
-    expectBadInput(cli({"run", writeAddModel(dir), "--random"}), "--dim batch=N");
+    const Outcome outcome = cli({"run", writeSequenceModel(dir), "--random"});
+    expectBadInput(outcome, "input 'x' (float32[batch,seq,8]): dim 1 ('seq') is dynamic");
+    expectBadInput(outcome, "--dim seq=N");
 }
 
 TEST(RunCommandBadInput, MissingInputWithoutRandom)

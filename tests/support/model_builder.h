@@ -3,6 +3,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cctype>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -37,6 +38,23 @@ inline void setTensorType(onnx::ValueInfoProto &value, const std::string &name,
             shape->add_dim()->set_dim_param("batch");
         else
             shape->add_dim()->set_dim_value(dim);
+    }
+}
+
+// Dims as a model writes them: "8" is a fixed size, "seq" a symbol (dim_param).
+inline void setSymbolicTensorType(onnx::ValueInfoProto &value, const std::string &name,
+                                  const std::vector<std::string> &dims,
+                                  int32_t type = onnx::TensorProto::FLOAT)
+{
+    value.set_name(name);
+    auto *tensor = value.mutable_type()->mutable_tensor_type();
+    tensor->set_elem_type(type);
+    auto *shape = tensor->mutable_shape();
+    for (const std::string &dim : dims) {
+        if (!dim.empty() && std::isdigit(static_cast<unsigned char>(dim[0])))
+            shape->add_dim()->set_dim_value(std::stoll(dim));
+        else
+            shape->add_dim()->set_dim_param(dim);
     }
 }
 
