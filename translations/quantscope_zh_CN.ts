@@ -543,6 +543,14 @@
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Clear the results; a running comparison is cancelled</source>
+        <translation>清除结果；正在运行的比较将被取消</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::CompareSettingsWidget</name>
@@ -925,10 +933,6 @@
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <source>Another model is still loading.</source>
-        <translation>另一个模型仍在加载中。</translation>
-    </message>
-    <message>
         <source>Loading %1</source>
         <translation>正在加载 %1</translation>
     </message>
@@ -939,6 +943,20 @@
     <message>
         <source>IR %1 | opsets: %2 | %3 nodes | %4 parameters | %5</source>
         <translation>IR %1 | opset：%2 | %3 个节点 | %4 个参数 | %5</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>打开 %1</translation>
+    </message>
+    <message>
+        <source>Cancel the running jobs and open %1?</source>
+        <translation>取消正在运行的任务并打开 %1？</translation>
+    </message>
+    <message>
+        <source>Running now:
+%1</source>
+        <translation>正在运行：
+%1</translation>
     </message>
 </context>
 <context>
@@ -1042,6 +1060,16 @@ in subgraph %1</source>
     <message>
         <source>count</source>
         <translation>计数</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %n constant tensor(s)...</source>
+        <translation>
+            <numerusform>正在读取 %n 个常量张量...</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reading constants</source>
+        <translation>正在读取常量</translation>
     </message>
 </context>
 <context>
@@ -1421,10 +1449,6 @@ in subgraph %1</source>
     <message>
         <source>Quantization failed: %1</source>
         <translation>量化失败：%1</translation>
-    </message>
-    <message>
-        <source>%1 was written for the previously open model.</source>
-        <translation>%1 是为之前打开的模型写入的。</translation>
     </message>
     <message>
         <source>%1 written (%2): %3</source>

@@ -1,7 +1,8 @@
 // The Compare page on real models: the PaddleOCR cls model as reference and its INT8 dynamic
 // quantization (made here with core's quantizer) as variant. A real benchmark runs in the
 // background; the charts, the per-node click, the exports, cancel and a mismatching variant are
-// checked against the report it produced.
+// checked against the report it produced; clearing the results or opening another model drops a
+// running comparison.
 #include "compare/chart_export.h"
 #include "compare/compare_charts.h"
 #include "compare/compare_page.h"
@@ -20,6 +21,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
+#include <QPushButton>
 #include <QTemporaryDir>
 #include <QTableView>
 #include <QtTest>
@@ -64,11 +66,15 @@ private slots:
     void capsInfiniteValues();
     void comparesReferenceWithInt8Variant();
     void cancelStopsTheComparison();
+    void clearCancelsTheRunningComparison();
+    void resultForAClosedModelIsDropped();
     void mismatchingVariantIsReported();
 
 private:
     // A Workbench with the cls model open and the INT8 variant listed.
     std::unique_ptr<Workbench> makeWorkbench();
+    // Starts a comparison long enough to be interrupted (10,000 timed runs).
+    void startLongComparison(ComparePage &page);
 
     QTemporaryDir m_dir;
     QString m_referencePath;
@@ -130,7 +136,7 @@ void CompareTest::comparesReferenceWithInt8Variant()
     QAbstractItemModelTester resultsTester(page.resultsModel());
     QCOMPARE(page.resultsView()->model(), page.resultsModel());
     page.setDataFolder(QString());
-    page.setImageSize(48, 192); // the cls model's height and width are dynamic
+    page.setImageSize(48, 192); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(1);
     page.setIterations(3);
@@ -268,7 +274,7 @@ void CompareTest::cancelStopsTheComparison()
     auto workbench = makeWorkbench();
     ComparePage page(workbench.get());
     page.setDataFolder(QString());
-    page.setImageSize(48, 192); // the cls model's height and width are dynamic
+    page.setImageSize(48, 192); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(1);
     page.setIterations(10000);
@@ -292,6 +298,61 @@ void CompareTest::cancelStopsTheComparison()
     QVERIFY(!page.job()->isRunning());
 }
 
+void CompareTest::startLongComparison(ComparePage &page)
+{
+    page.setDataFolder(QString());
+    page.setImageSize(48, 192); // the cls model has a dynamic H and W
+    page.setSamples(1);
+    page.setWarmup(1);
+    page.setIterations(10000);
+    page.setPerNode(false);
+    page.startCompare();
+    QVERIFY(page.job()->isRunning());
+    QTest::qWait(500); // into the timed runs
+    QVERIFY(page.job()->isRunning());
+}
+
+void CompareTest::clearCancelsTheRunningComparison()
+{
+    auto workbench = makeWorkbench();
+    ComparePage page(workbench.get());
+    QSignalSpy compared(&page, &ComparePage::compared);
+    QSignalSpy failed(&page, &ComparePage::failed);
+    QSignalSpy finished(page.job(), &JobController::finished);
+    startLongComparison(page);
+    auto *clear = page.findChild<QPushButton *>(QStringLiteral("clearResults"));
+    QVERIFY(clear);
+    QElapsedTimer clock;
+    clock.start();
+    clear->click();
+    QVERIFY(finished.count() == 1 || finished.wait(10000));
+    QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(finished.at(0).at(1).toBool(), true);
+    QCOMPARE(compared.count(), 0);
+    QCOMPARE(failed.count(), 0);
+    QVERIFY(!page.lastReport().has_value());
+    QCOMPARE(page.resultsModel()->rowCount(), 0);
+}
+
+// Opening another model while a comparison runs: the report would name nodes of the model that
+// is gone, so the comparison is cancelled and whatever it returns is dropped.
+void CompareTest::resultForAClosedModelIsDropped()
+{
+    auto workbench = makeWorkbench();
+    ComparePage page(workbench.get());
+    QSignalSpy compared(&page, &ComparePage::compared);
+    QSignalSpy failed(&page, &ComparePage::failed);
+    QSignalSpy finished(page.job(), &JobController::finished);
+    startLongComparison(page);
+    workbench->setModel(m_model, m_referencePath); // another open, here of the same file
+    QVERIFY(finished.count() == 1 || finished.wait(10000));
+    QCOMPARE(finished.at(0).at(1).toBool(), true);
+    QCOMPARE(compared.count(), 0);
+    QCOMPARE(failed.count(), 0);
+    QVERIFY(!page.lastReport().has_value());
+    QCOMPARE(page.resultsModel()->rowCount(), 0);
+}
+
 void CompareTest::mismatchingVariantIsReported()
 {
     auto workbench = makeWorkbench();
@@ -301,7 +362,7 @@ void CompareTest::mismatchingVariantIsReported()
     page.addVariantFile(relu);
     QCOMPARE(workbench->variants()->rowCount(), 3);
     QCOMPARE(workbench->variants()->at(2).kind, QStringLiteral("opened file"));
-    page.setImageSize(48, 192); // the cls model's height and width are dynamic
+    page.setImageSize(48, 192); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(0);
     page.setIterations(1);

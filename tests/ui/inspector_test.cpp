@@ -7,6 +7,7 @@
 #include "inspector/op_type_model.h"
 #include "inspector/tensor_stats.h"
 #include "ui_test_support.h"
+#include "workbench/job_controller.h"
 #include "workbench/workbench.h"
 
 #include "model/graph_index.h"
@@ -89,6 +90,7 @@ private slots:
     void opTypeExclusion();
     void opTypeChartHasOneBarPerOpType();
     void detailPaneShowsWeightStatistics();
+    void detailPaneDropsAStaleDecode();
     void selectionFromElsewhereClearsFilter();
     void contextMenuActions();
     void focusFilterSelectsText();
@@ -350,12 +352,21 @@ void InspectorTest::detailPaneShowsWeightStatistics()
         mean += v;
     mean /= double(values.size());
 
-    m_workbench->selectNode(conv->id);
     NodeDetailPane *pane = m_page->detailPane();
+    QSignalSpy shown(pane, &NodeDetailPane::constantsShown);
+    m_workbench->selectNode(conv->id);
     QCOMPARE(pane->nodeId(), conv->id);
     // The table follows the Workbench's selection.
     const auto *proxy = qobject_cast<QSortFilterProxyModel *>(m_page->filteredNodes());
     QCOMPARE(proxy->mapToSource(m_page->nodeView()->currentIndex()).row(), conv->id);
+    // The attributes show at once; the constants are decoded off the GUI thread, so they are not
+    // there when selectNode() returns.
+    QCOMPARE(pane->attributeView()->topLevelItemCount(), int(conv->attributes.size()));
+    QVERIFY(pane->decodeJob()->isRunning());
+    QVERIFY(pane->constants().isEmpty());
+    QVERIFY(shown.wait(30000));
+    QCOMPARE(shown.size(), 1);
+    QCOMPARE(shown.front().at(0).toInt(), conv->id);
 
     const auto it = std::find_if(pane->constants().begin(), pane->constants().end(),
                                  [&](const auto &c) { return c.name.toStdString() == weightName; });
@@ -381,6 +392,47 @@ void InspectorTest::detailPaneShowsWeightStatistics()
     // Selecting nothing clears the pane.
     m_workbench->selectNode(-1);
     QCOMPARE(pane->nodeId(), -1);
+    QVERIFY(pane->constants().isEmpty());
+}
+
+// Latest request wins: a node selected while the previous one's constants are being decoded
+// replaces it; the older result never reaches the pane, not even for a moment.
+void InspectorTest::detailPaneDropsAStaleDecode()
+{
+    std::vector<const NodeInfo *> convs;
+    for (const NodeInfo &node : m_det->index().nodes())
+        if (node.opType == "Conv" && node.inputs.size() >= 2 && convs.size() < 3)
+            convs.push_back(&node);
+    QCOMPARE(convs.size(), size_t(3));
+    NodeDetailPane *pane = m_page->detailPane();
+    QSignalSpy shown(pane, &NodeDetailPane::constantsShown);
+    QSignalSpy finished(pane->decodeJob(), &JobController::finished);
+    // Within one turn of the event loop, so the first two results cannot have been delivered.
+    m_workbench->selectNode(convs[0]->id);
+    m_workbench->selectNode(convs[1]->id);
+    m_workbench->selectNode(convs[2]->id);
+    QCOMPARE(pane->nodeId(), convs[2]->id);
+    QVERIFY(shown.wait(30000));
+    QTest::qWait(200); // room for anything the superseded workers would still deliver
+    QCOMPARE(shown.size(), 1);
+    QCOMPARE(shown.front().at(0).toInt(), convs[2]->id);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.front().at(1).toBool(), false);
+    const std::string weight = convs[2]->inputs[1].name;
+    QVERIFY(std::any_of(pane->constants().begin(), pane->constants().end(),
+                        [&](const auto &c) { return c.name.toStdString() == weight; }));
+    for (const NodeDetailPane::Constant &constant : pane->constants())
+        QVERIFY2(constant.name.toStdString() != convs[0]->inputs[1].name, qPrintable(constant.name));
+
+    // A node without constants, selected while one decodes, drops that decode too.
+    const auto relu = std::find_if(m_det->index().nodes().begin(), m_det->index().nodes().end(),
+                                   [](const NodeInfo &n) { return n.opType == "Relu"; });
+    QVERIFY(relu != m_det->index().nodes().end());
+    m_workbench->selectNode(convs[0]->id);
+    m_workbench->selectNode(relu->id);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+    QCOMPARE(finished.back().at(1).toBool(), true); // dropped
+    QCOMPARE(shown.size(), 1);
     QVERIFY(pane->constants().isEmpty());
 }
 

@@ -1,6 +1,6 @@
-// The workbench's shared foundation: jobs off the GUI thread (progress, ETA, cancel, shutdown),
-// the Workbench state (model, exclusions, selection, messages), the variants model, settings, and
-// the Simplified Chinese translation being complete.
+// The workbench's shared foundation: jobs off the GUI thread (progress, ETA, cancel, shutdown,
+// latest request wins), the Workbench state (model, exclusions, selection, messages, tickets),
+// the variants model, settings, and the Simplified Chinese translation being complete.
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "ui_test_support.h"
@@ -24,6 +24,7 @@
 using namespace qs;
 using namespace qs::ui;
 
+
 class WorkbenchTest : public QObject
 {
     Q_OBJECT
@@ -33,7 +34,8 @@ private slots:
 
     void jobDeliversItsResultOnTheGuiThread()
     {
-        JobController job;
+        Workbench workbench;
+        JobController job(&workbench);
         QThread *worker = nullptr;
         int delivered = 0;
         QThread *deliveredOn = nullptr;
@@ -55,11 +57,13 @@ private slots:
         QVERIFY(job.isRunning());
         // A second job on the same controller waits its turn: refused while one runs.
         QVERIFY(!job.start(QStringLiteral("other"), [](Progress &) {}, [] {}));
+        QSignalSpy finished(&job, &JobController::finished);
         QVERIFY(test::waitForJob(job));
         QCOMPARE(delivered, 42);
         QCOMPARE(deliveredOn, QThread::currentThread());
         QVERIFY(worker != QThread::currentThread());
-        QVERIFY(!job.wasCancelled());
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.front().at(1).toBool(), false); // not cancelled
         // The timer turned the worker's reports into signals with a fraction of 1000.
         QVERIFY(progress.size() >= 2);
         bool sawFraction = false;
@@ -70,7 +74,8 @@ private slots:
 
     void cancelStopsTheWorkerAndReportsCancelled()
     {
-        JobController job;
+        Workbench workbench;
+        JobController job(&workbench);
         std::atomic<int> iterations{0};
         QSignalSpy finished(&job, &JobController::finished);
         QVERIFY(job.start(
@@ -94,8 +99,9 @@ private slots:
     {
         std::atomic<bool> workerDone{false};
         bool delivered = false;
+        Workbench workbench;
         {
-            JobController job;
+            JobController job(&workbench);
             job.start(
                 QStringLiteral("shutdown"),
                 [&workerDone](Progress &p) {
@@ -114,7 +120,9 @@ private slots:
     // OpenMP team); a load job does not wait for them.
     void engineJobsShareOneThreadInTurn()
     {
-        JobController first, second, load(nullptr, JobController::Runs::OnAnyThread);
+        Workbench workbench;
+        JobController first(&workbench), second(&workbench);
+        JobController load(&workbench, nullptr, JobController::Runs::OnAnyThread);
         std::atomic<bool> firstRunning{false}, overlapped{false};
         QThread *firstThread = nullptr, *secondThread = nullptr, *loadThread = nullptr;
         first.start(
@@ -137,7 +145,12 @@ private slots:
             QStringLiteral("load"),
             [&](Progress &) {
                 loadThread = QThread::currentThread();
-                overlapped = overlapped || !firstRunning; // must run while the first one does
+                // It must run while the first one does. The two workers start on different
+                // threads, so the first may not have begun yet: wait for it, well within its
+                // 800 ms (a load queued behind it would never see it running).
+                for (int i = 0; i < 100 && !firstRunning; ++i)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                overlapped = overlapped || !firstRunning;
             },
             [] {});
         QVERIFY(test::waitForJob(load));
@@ -146,6 +159,120 @@ private slots:
         QVERIFY(!overlapped);
         QCOMPARE(firstThread, secondThread);
         QVERIFY(loadThread != firstThread);
+    }
+
+    // Latest request wins: a ticket is current until the model changes, the same requester
+    // takes a newer one, or its tickets are revoked; other requesters are not affected.
+    void ticketsFollowTheLatestRequest()
+    {
+        Workbench workbench;
+        QObject a, b;
+        const Workbench::Ticket first = workbench.takeTicket(&a);
+        const Workbench::Ticket other = workbench.takeTicket(&b);
+        QVERIFY(workbench.isCurrent(first));
+        const Workbench::Ticket second = workbench.takeTicket(&a);
+        QVERIFY(!workbench.isCurrent(first));
+        QVERIFY(workbench.isCurrent(second));
+        QVERIFY(workbench.isCurrent(other));
+        workbench.revokeTickets(&a);
+        QVERIFY(!workbench.isCurrent(second));
+        QVERIFY(workbench.isCurrent(other));
+        const Workbench::Ticket third = workbench.takeTicket(&a);
+        workbench.setModel(nullptr, QString()); // another model (here: none) is open
+        QVERIFY(!workbench.isCurrent(third));
+        QVERIFY(!workbench.isCurrent(other));
+        QVERIFY(workbench.isCurrent(workbench.takeTicket(&a)));
+    }
+
+    // A job whose worker ignores the cancel and finishes anyway: its result belongs to the model
+    // that was open when it started, so it is dropped once another model is open.
+    void resultForAClosedModelIsDropped()
+    {
+        auto model = Model::load(test::ocrModel("ch_ppocr_mobile_v2.0_cls_infer.onnx").toStdString());
+        QVERIFY2(model, model ? "" : model.status().message().c_str());
+        Workbench workbench;
+        workbench.setModel(*model, QStringLiteral("first.onnx"));
+        JobController job(&workbench);
+        std::atomic<bool> release{false}, sawCancel{false};
+        bool delivered = false;
+        QSignalSpy finished(&job, &JobController::finished);
+        QVERIFY(job.run<int>(
+            QStringLiteral("stubborn"),
+            [&](Progress &p) {
+                while (!release)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                sawCancel = p.cancelled();
+                return 42;
+            },
+            [&delivered](int) { delivered = true; }));
+        workbench.setModel(*model, QStringLiteral("second.onnx"));
+        release = true;
+        QVERIFY(finished.wait(10000));
+        QVERIFY(!delivered);
+        QVERIFY(sawCancel); // the model change also asked it to stop
+        QCOMPARE(finished.front().at(1).toBool(), true);
+        QVERIFY(!job.isRunning());
+
+        // The next job, for the model open now, delivers.
+        QVERIFY(job.run<int>(QStringLiteral("fresh"), [](Progress &) { return 1; },
+                             [&delivered](int) { delivered = true; }));
+        QVERIFY(test::waitForJob(job));
+        QVERIFY(delivered);
+    }
+
+    // WhenBusy::Supersede: a new request cancels the running job and only the newest result
+    // arrives; one finished() for the pair.
+    void aNewerRequestSupersedesTheRunningJob()
+    {
+        Workbench workbench;
+        JobController job(&workbench, nullptr, JobController::Runs::OnAnyThread,
+                          JobController::WhenBusy::Supersede);
+        QSignalSpy started(&job, &JobController::started);
+        QSignalSpy finished(&job, &JobController::finished);
+        std::atomic<bool> release{false};
+        QList<int> delivered;
+        QVERIFY(job.run<int>(
+            QStringLiteral("older"),
+            [&release](Progress &) {
+                while (!release)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                return 1; // finishes although cancelled
+            },
+            [&delivered](int value) { delivered.append(value); }));
+        QVERIFY(job.run<int>(QStringLiteral("newer"), [](Progress &) { return 2; },
+                             [&delivered](int value) { delivered.append(value); }));
+        QCOMPARE(started.size(), 2);
+        release = true; // the older one returns too, cancelled or not
+        QVERIFY(finished.wait(10000));
+        QTest::qWait(200); // nothing of the older one may arrive
+        QCOMPARE(delivered, QList<int>{2});
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.front().at(0).toString(), QStringLiteral("newer"));
+        QCOMPARE(finished.front().at(1).toBool(), false);
+    }
+
+    // discard(): the results were cleared, so the running job stops and its result is dropped.
+    void discardDropsTheRunningJobsResult()
+    {
+        Workbench workbench;
+        JobController job(&workbench);
+        bool delivered = false;
+        std::atomic<bool> sawCancel{false};
+        QSignalSpy finished(&job, &JobController::finished);
+        QVERIFY(job.run<int>(
+            QStringLiteral("to be cleared"),
+            [&sawCancel](Progress &p) {
+                while (!p.cancelled())
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                sawCancel = true;
+                return 7;
+            },
+            [&delivered](int) { delivered = true; }));
+        job.discard();
+        QVERIFY(finished.wait(10000));
+        QVERIFY(sawCancel);
+        QVERIFY(!delivered);
+        QCOMPARE(finished.front().at(1).toBool(), true);
     }
 
     void etaFormatting()

@@ -51,6 +51,7 @@ struct ComparePage::Private
     ReportTableModel *resultsModel = nullptr;
     QTableView *resultsView = nullptr;
     QPushButton *exportCsvButton = nullptr;
+    QPushButton *clearButton = nullptr;
 
     std::optional<quantscope::Report> report;
     QList<PerNodePoint> perNodePoints;
@@ -62,7 +63,7 @@ ComparePage::ComparePage(Workbench *workbench, QWidget *parent)
     , d(new Private)
 {
     d->workbench = workbench;
-    d->job = new JobController(this);
+    d->job = new JobController(workbench, this);
     d->settings = new CompareSettingsWidget(workbench);
     buildLayout();
 
@@ -78,6 +79,7 @@ ComparePage::ComparePage(Workbench *workbench, QWidget *parent)
     connect(d->perNodeChart, &QCustomPlot::plottableClick, this, &ComparePage::onPerNodeClick);
     connect(d->excludeButton, &QPushButton::clicked, this, &ComparePage::excludeClickedNode);
     connect(d->exportCsvButton, &QPushButton::clicked, this, &ComparePage::askExportCsv);
+    connect(d->clearButton, &QPushButton::clicked, this, &ComparePage::clearResults);
     // A report names nodes of the model it was made with; it means nothing for another model.
     connect(workbench, &Workbench::modelChanged, this, &ComparePage::clearResults);
     clearResults();
@@ -174,12 +176,16 @@ void ComparePage::buildLayout()
     d->resultsView->horizontalHeader()->setSectionResizeMode(ReportTableModel::VariantColumn,
                                                              QHeaderView::Stretch);
     d->exportCsvButton = new QPushButton(tr("Export CSV..."));
+    d->clearButton = new QPushButton(tr("Clear"));
+    d->clearButton->setObjectName(QStringLiteral("clearResults"));
+    d->clearButton->setToolTip(tr("Clear the results; a running comparison is cancelled"));
     auto *table = new QWidget;
     auto *tableLayout = new QVBoxLayout(table);
     tableLayout->setContentsMargins(0, 0, 0, 0);
     tableLayout->addWidget(d->resultsView, 1);
     auto *tableButtons = new QHBoxLayout;
     tableButtons->addStretch();
+    tableButtons->addWidget(d->clearButton);
     tableButtons->addWidget(d->exportCsvButton);
     tableLayout->addLayout(tableButtons);
 
@@ -367,6 +373,7 @@ void ComparePage::showReport(quantscope::Report report)
 
 void ComparePage::clearResults()
 {
+    d->job->discard();
     d->report.reset();
     d->resultsModel->setReport(std::nullopt);
     d->perNodePoints.clear();
