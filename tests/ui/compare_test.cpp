@@ -2,10 +2,11 @@
 // quantization (made here with core's quantizer) as variant. A real benchmark runs in the
 // background; the charts, the per-node click, the exports, cancel and a mismatching variant are
 // checked against the report it produced; clearing the results or opening another model drops a
-// running comparison.
+// running comparison; the preprocessing editor's values reach the benchmark settings.
 #include "compare/chart_export.h"
 #include "compare/compare_charts.h"
 #include "compare/compare_page.h"
+#include "compare/compare_settings.h"
 #include "compare/report_table_model.h"
 #include "model/model.h"
 #include "quant/quantizer.h"
@@ -21,6 +22,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTableView>
@@ -68,6 +70,7 @@ private slots:
     void cancelStopsTheComparison();
     void clearCancelsTheRunningComparison();
     void resultForAClosedModelIsDropped();
+    void preprocessingReachesTheBenchSettings();
     void mismatchingVariantIsReported();
 
 private:
@@ -136,7 +139,7 @@ void CompareTest::comparesReferenceWithInt8Variant()
     QAbstractItemModelTester resultsTester(page.resultsModel());
     QCOMPARE(page.resultsView()->model(), page.resultsModel());
     page.setDataFolder(QString());
-    page.setImageSize(48, 192); // the cls model has a dynamic H and W
+    page.setPreprocessing(test::imageSize(48, 192)); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(1);
     page.setIterations(3);
@@ -274,7 +277,7 @@ void CompareTest::cancelStopsTheComparison()
     auto workbench = makeWorkbench();
     ComparePage page(workbench.get());
     page.setDataFolder(QString());
-    page.setImageSize(48, 192); // the cls model has a dynamic H and W
+    page.setPreprocessing(test::imageSize(48, 192)); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(1);
     page.setIterations(10000);
@@ -301,7 +304,7 @@ void CompareTest::cancelStopsTheComparison()
 void CompareTest::startLongComparison(ComparePage &page)
 {
     page.setDataFolder(QString());
-    page.setImageSize(48, 192); // the cls model has a dynamic H and W
+    page.setPreprocessing(test::imageSize(48, 192)); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(1);
     page.setIterations(10000);
@@ -353,6 +356,56 @@ void CompareTest::resultForAClosedModelIsDropped()
     QCOMPARE(page.resultsModel()->rowCount(), 0);
 }
 
+// The Compare page edits the whole preprocessing, as the Quantize page does (pixel range and
+// NHWC included), and hands it to runBenchmark's settings; random inputs take only the shape.
+void CompareTest::preprocessingReachesTheBenchSettings()
+{
+    auto workbench = makeWorkbench();
+    ComparePage page(workbench.get());
+    auto *settingsWidget = page.findChild<CompareSettingsWidget *>();
+    QVERIFY(settingsWidget);
+    auto *range = page.findChild<QComboBox *>(QStringLiteral("prepPixelRange"));
+    auto *layout = page.findChild<QComboBox *>(QStringLiteral("prepLayout"));
+    auto *mean = page.findChild<QLineEdit *>(QStringLiteral("prepMean"));
+    QVERIFY(range && layout && mean);
+
+    page.setDataFolder(test::photosDir());
+    page.setPreprocessing(test::imageSize(48, 192));
+    range->setCurrentIndex(range->findData(quantscope::PIXEL_RANGE_0_255));
+    layout->setCurrentIndex(layout->findData(quantscope::TENSOR_LAYOUT_NHWC));
+    mean->setText(QStringLiteral("127.5"));
+    BenchSettings settings;
+    QString error;
+    QVERIFY2(settingsWidget->benchSettings(&settings, &error), qPrintable(error));
+    QCOMPARE(QString::fromStdString(settings.dataDir), test::photosDir());
+    QCOMPARE(settings.preprocessing.height(), 48);
+    QCOMPARE(settings.preprocessing.width(), 192);
+    QCOMPARE(settings.preprocessing.pixel_range(), quantscope::PIXEL_RANGE_0_255);
+    QCOMPARE(settings.preprocessing.layout(), quantscope::TENSOR_LAYOUT_NHWC);
+    QCOMPARE(settings.preprocessing.mean_size(), 1);
+    QCOMPARE(settings.preprocessing.mean(0), 127.5f);
+
+    // A value core refuses stops the comparison before it starts, with core's words.
+    mean->setText(QStringLiteral("1 2"));
+    QVERIFY(!settingsWidget->benchSettings(&settings, &error));
+    QVERIFY2(error.contains(QStringLiteral("mean has 2 values")), qPrintable(error));
+    QSignalSpy failed(&page, &ComparePage::failed);
+    page.startCompare();
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(failed.front().front().toString(), error);
+    QVERIFY(!page.job()->isRunning());
+
+    // Random inputs: the size and the layout shape the tensors; the rest does not apply.
+    page.setDataFolder(QString());
+    QVERIFY2(settingsWidget->benchSettings(&settings, &error), qPrintable(error));
+    QVERIFY(settings.dataDir.empty());
+    QCOMPARE(settings.preprocessing.height(), 48);
+    QCOMPARE(settings.preprocessing.layout(), quantscope::TENSOR_LAYOUT_NHWC);
+    QCOMPARE(settings.preprocessing.pixel_range(), quantscope::PIXEL_RANGE_UNSPECIFIED);
+    QCOMPARE(settings.preprocessing.mean_size(), 0);
+    QVERIFY(!mean->isEnabled());
+}
+
 void CompareTest::mismatchingVariantIsReported()
 {
     auto workbench = makeWorkbench();
@@ -362,7 +415,7 @@ void CompareTest::mismatchingVariantIsReported()
     page.addVariantFile(relu);
     QCOMPARE(workbench->variants()->rowCount(), 3);
     QCOMPARE(workbench->variants()->at(2).kind, QStringLiteral("opened file"));
-    page.setImageSize(48, 192); // the cls model has a dynamic H and W
+    page.setPreprocessing(test::imageSize(48, 192)); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(0);
     page.setIterations(1);

@@ -142,7 +142,7 @@ private slots:
         auto window = std::make_unique<MainWindow>();
         window->show();
         QVERIFY(openAndWait(*window, test::ocrModel(kClsModel)));
-        window->comparePage()->setImageSize(48, 192);
+        window->comparePage()->setPreprocessing(test::imageSize(48, 192));
         window->comparePage()->setIterations(100000);
         window->comparePage()->startCompare();
         QVERIFY(window->comparePage()->job()->isRunning());
@@ -165,7 +165,7 @@ private slots:
         const QString det = test::ocrModel("ch_PP-OCRv4_det_infer.onnx");
         QVERIFY(openAndWait(window, cls));
         ComparePage *compare = window.comparePage();
-        compare->setImageSize(48, 192);
+        compare->setPreprocessing(test::imageSize(48, 192));
         compare->setIterations(100000);
         compare->setPerNode(false);
         QSignalSpy finished(compare->job(), &JobController::finished);

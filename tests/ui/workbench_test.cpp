@@ -1,16 +1,26 @@
 // The workbench's shared foundation: jobs off the GUI thread (progress, ETA, cancel, shutdown,
 // latest request wins), the Workbench state (model, exclusions, selection, messages, tickets),
-// the variants model, settings, and the Simplified Chinese translation being complete.
+// the variants model, the preprocessing editor, settings, and the Simplified Chinese
+// translation being complete.
+#include "data/image_decoder.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "ui_test_support.h"
 #include "workbench/job_controller.h"
+#include "workbench/preprocessing_editor.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/message_differencer.h>
+
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QDomDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -24,6 +34,24 @@
 using namespace qs;
 using namespace qs::ui;
 
+namespace {
+
+quantscope::ImagePreprocessing parsePreprocessing(const QString &text)
+{
+    quantscope::ImagePreprocessing prep;
+    if (!google::protobuf::TextFormat::ParseFromString(text.toStdString(), &prep))
+        qFatal("not an ImagePreprocessing: %s", qPrintable(text));
+    return prep;
+}
+
+QString prepText(const quantscope::ImagePreprocessing &prep)
+{
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(prep, &text);
+    return QString::fromStdString(text);
+}
+
+} // namespace
 
 class WorkbenchTest : public QObject
 {
@@ -273,6 +301,136 @@ private slots:
         QVERIFY(sawCancel);
         QVERIFY(!delivered);
         QCOMPARE(finished.front().at(1).toBool(), true);
+    }
+
+    void preprocessingEditorRoundTrips_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("defaults") << "";
+        QTest::newRow("every field")
+            << "height: 48 width: 192 pixel_range: PIXEL_RANGE_0_255 mean: 0.485 mean: 0.456 "
+               "mean: 0.406 std: 0.229 std: 0.224 std: 0.225 bgr: true layout: TENSOR_LAYOUT_NHWC";
+        QTest::newRow("explicit defaults")
+            << "pixel_range: PIXEL_RANGE_0_1 layout: TENSOR_LAYOUT_NCHW mean: 0.5 std: 0.5";
+        QTest::newRow("height only, one mean") << "height: 640 mean: 127.5";
+        // Invalid values come back too, so that a loaded recipe is never changed behind the
+        // user's back (problem() names them).
+        QTest::newRow("negative size") << "height: -5 width: 32";
+        QTest::newRow("two means") << "mean: 1 mean: 2";
+    }
+
+    // setValue() -> value() is exact for every field, from an editor showing something else.
+    void preprocessingEditorRoundTrips()
+    {
+        QFETCH(QString, text);
+        const quantscope::ImagePreprocessing expected = parsePreprocessing(text);
+        PreprocessingEditor editor;
+        editor.setValue(parsePreprocessing(
+            "height: 7 width: 9 pixel_range: PIXEL_RANGE_0_1 mean: 3 std: 4 bgr: true "
+            "layout: TENSOR_LAYOUT_NCHW"));
+        QSignalSpy changed(&editor, &PreprocessingEditor::changed);
+        editor.setValue(expected);
+        QVERIFY(!changed.isEmpty());
+        const quantscope::ImagePreprocessing actual = editor.value();
+        QVERIFY2(google::protobuf::util::MessageDifferencer::Equals(actual, expected),
+                 qPrintable(QStringLiteral("expected:\n%1\nactual:\n%2")
+                                .arg(prepText(expected), prepText(actual))));
+    }
+
+    // Each widget writes its own field, as a user edits it.
+    void preprocessingEditorFieldsEditTheMessage()
+    {
+        PreprocessingEditor editor;
+        auto *height = editor.findChild<QSpinBox *>(QStringLiteral("prepHeight"));
+        auto *width = editor.findChild<QSpinBox *>(QStringLiteral("prepWidth"));
+        auto *range = editor.findChild<QComboBox *>(QStringLiteral("prepPixelRange"));
+        auto *mean = editor.findChild<QLineEdit *>(QStringLiteral("prepMean"));
+        auto *stddev = editor.findChild<QLineEdit *>(QStringLiteral("prepStd"));
+        auto *order = editor.findChild<QComboBox *>(QStringLiteral("prepChannelOrder"));
+        auto *layout = editor.findChild<QComboBox *>(QStringLiteral("prepLayout"));
+        QVERIFY(height && width && range && mean && stddev && order && layout);
+        QCOMPARE(editor.value().ByteSizeLong(), size_t(0)); // all defaults: an empty message
+        height->setValue(224);
+        width->setValue(320);
+        range->setCurrentIndex(range->findData(quantscope::PIXEL_RANGE_0_255));
+        mean->setText(QStringLiteral("123.675 116.28, 103.53"));
+        stddev->setText(QStringLiteral("58.395"));
+        order->setCurrentIndex(order->findText(QStringLiteral("BGR")));
+        layout->setCurrentIndex(layout->findData(quantscope::TENSOR_LAYOUT_NHWC));
+        const quantscope::ImagePreprocessing prep = editor.value();
+        QCOMPARE(prep.height(), 224);
+        QCOMPARE(prep.width(), 320);
+        QCOMPARE(prep.pixel_range(), quantscope::PIXEL_RANGE_0_255);
+        QCOMPARE(prep.mean_size(), 3);
+        QCOMPARE(prep.mean(1), 116.28f);
+        QCOMPARE(prep.std_size(), 1);
+        QCOMPARE(prep.std(0), 58.395f);
+        QVERIFY(prep.bgr());
+        QCOMPARE(prep.layout(), quantscope::TENSOR_LAYOUT_NHWC);
+        QCOMPARE(editor.problem(), QString());
+        QCOMPARE(editor.summary(),
+                 QStringLiteral("resize to 224x320, keep [0,255], subtract mean (123.675, "
+                                "116.28, 103.53), divide by std (58.395), BGR, NHWC"));
+
+        // Random inputs: only the shape fields apply; the others are disabled and left out.
+        mean->setText(QStringLiteral("not numbers"));
+        QVERIFY(!editor.problem().isEmpty());
+        editor.setShapeOnly(true);
+        QVERIFY(!mean->isEnabled() && !range->isEnabled() && !order->isEnabled());
+        QVERIFY(height->isEnabled() && width->isEnabled() && layout->isEnabled());
+        QCOMPARE(editor.problem(), QString());
+        QCOMPARE(prepText(editor.value()),
+                 prepText(parsePreprocessing("height: 224 width: 320 layout: TENSOR_LAYOUT_NHWC")));
+        editor.setShapeOnly(false);
+        QVERIFY(mean->isEnabled());
+        QVERIFY(editor.problem().contains(QStringLiteral("not numbers")));
+    }
+
+    void preprocessingEditorReportsWhatCoreRefuses_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("two means") << "mean: 0.5 mean: 0.5";
+        QTest::newRow("four stds") << "std: 1 std: 1 std: 1 std: 1";
+        QTest::newRow("a zero std") << "std: 0.5 std: 0 std: 0.5";
+        QTest::newRow("negative height") << "height: -1";
+        QTest::newRow("negative width") << "height: 48 width: -192";
+    }
+
+    // The same value: the editor shows core's message under its fields, and core's image
+    // decoder refuses it with that message.
+    void preprocessingEditorReportsWhatCoreRefuses()
+    {
+        QFETCH(QString, text);
+        const quantscope::ImagePreprocessing prep = parsePreprocessing(text);
+        const InputSpec input{"x", DType::Float32, Shape{1, 3, -1, -1}};
+        auto decoder = ImageDecoder::create(input, prep);
+        QVERIFY(!decoder);
+        const QString coreMessage = QString::fromStdString(decoder.status().message());
+        QCOMPARE(QString::fromStdString(checkImagePreprocessing(prep).message()), coreMessage);
+
+        PreprocessingEditor editor;
+        editor.setValue(prep);
+        QCOMPARE(editor.problem(), coreMessage);
+        auto *label = editor.findChild<QLabel *>(QStringLiteral("prepProblem"));
+        QVERIFY(label);
+        QCOMPARE(label->text(), coreMessage);
+        QVERIFY(label->isVisibleTo(&editor));
+
+        // Fixed in the widgets: no problem left, and core takes it.
+        editor.setValue(parsePreprocessing("height: 48 width: 192 mean: 0.5 std: 0.5"));
+        QCOMPARE(editor.problem(), QString());
+        QVERIFY(!label->isVisibleTo(&editor));
+        QVERIFY(ImageDecoder::create(input, editor.value()));
+    }
+
+    // A typed text that is not a number is named before core sees anything.
+    void preprocessingEditorNamesTextThatIsNoNumber()
+    {
+        PreprocessingEditor editor;
+        editor.findChild<QLineEdit *>(QStringLiteral("prepStd"))->setText(QStringLiteral("1, x"));
+        QVERIFY(editor.problem().contains(QStringLiteral("1, x")));
+        QVERIFY(editor.problem().startsWith(QStringLiteral("Std")));
+        QCOMPARE(editor.value().std_size(), 0);
     }
 
     void etaFormatting()

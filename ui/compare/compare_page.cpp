@@ -242,9 +242,9 @@ void ComparePage::setPerNode(bool perNode)
     d->settings->setPerNode(perNode);
 }
 
-void ComparePage::setImageSize(int height, int width)
+void ComparePage::setPreprocessing(const quantscope::ImagePreprocessing &prep)
 {
-    d->settings->setImageSize(height, width);
+    d->settings->setPreprocessing(prep);
 }
 
 void ComparePage::addVariantFile(const QString &path)

@@ -47,9 +47,9 @@ public:
     void setWarmup(int warmup);
     void setThreads(int threads);           // 0: all cores
     void setPerNode(bool perNode);
-    // Images are resized to this; random inputs take it for a dynamic height/width. 0: the
-    // model's own.
-    void setImageSize(int height, int width);
+    // How images become tensors (a recipe's preprocessing); random inputs take its size for a
+    // dynamic height/width.
+    void setPreprocessing(const quantscope::ImagePreprocessing &prep);
     // Adds a model file to the Workbench's variants (kind "opened file"), checked.
     void addVariantFile(const QString &path);
 

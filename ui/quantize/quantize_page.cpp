@@ -7,7 +7,7 @@
 #include "quant/recipe_io.h"
 #include "quantize_job.h"
 #include "quantize_options.h"
-#include "recipe_fields.h"
+#include "workbench/recipe_fields.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/settings.h"

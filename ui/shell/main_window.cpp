@@ -282,9 +282,7 @@ bool MainWindow::applyRecipeFile(const QString &path)
 {
     if (!m_quantize->loadRecipeFile(path))
         return false;
-    const quantscope::ImagePreprocessing &image = m_quantize->currentRecipe().calibration().preprocessing();
-    if (image.height() > 0 && image.width() > 0)
-        m_compare->setImageSize(image.height(), image.width());
+    m_compare->setPreprocessing(m_quantize->currentRecipe().calibration().preprocessing());
     return true;
 }
 

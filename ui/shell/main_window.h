@@ -46,8 +46,9 @@ public:
     QTabWidget *pages() const { return m_pages; }
     QString modelFactsText() const;
 
-    // Loads a recipe (textproto) into the Quantize page and gives the Compare page its image
-    // size, for models whose input size is dynamic; false after showing the error.
+    // Loads a recipe (textproto) into the Quantize page and gives the Compare page its
+    // preprocessing, so evaluation images become tensors as the calibration images do; false
+    // after showing the error.
     bool applyRecipeFile(const QString &path);
 
 signals:
