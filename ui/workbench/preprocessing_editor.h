@@ -35,7 +35,6 @@ public:
     // height/width, and the layout that says which axes those are): the other fields are
     // disabled, left out of value() and not checked.
     void setShapeOnly(bool shapeOnly);
-    bool isShapeOnly() const { return m_shapeOnly; }
 
     // Why value() cannot be used: a field whose text is not a number, or core's message for it;
     // empty when core accepts it. Also shown under the fields.
