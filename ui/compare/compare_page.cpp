@@ -21,6 +21,7 @@
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -113,8 +114,14 @@ void ComparePage::buildLayout()
     auto *status = new QHBoxLayout;
     status->addWidget(d->stepLabel, 1);
     status->addWidget(d->etaLabel);
+    // The settings scroll when the window is too short for them; the buttons stay in view.
+    auto *settingsScroll = new QScrollArea;
+    settingsScroll->setWidget(d->settings);
+    settingsScroll->setWidgetResizable(true);
+    settingsScroll->setFrameShape(QFrame::NoFrame);
+    settingsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *leftLayout = new QVBoxLayout(left);
-    leftLayout->addWidget(d->settings, 1);
+    leftLayout->addWidget(settingsScroll, 1);
     leftLayout->addLayout(buttons);
     leftLayout->addWidget(d->progressBar);
     leftLayout->addLayout(status);

@@ -61,6 +61,10 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     m_variantView->horizontalHeader()->setSectionResizeMode(VariantListModel::FileColumn,
                                                             QHeaderView::Stretch);
     m_variantView->verticalHeader()->hide();
+    // The reference and a few variants stay visible however many settings follow.
+    m_variantView->setMinimumHeight(m_variantView->horizontalHeader()->sizeHint().height()
+                                    + 4 * m_variantView->verticalHeader()->defaultSectionSize()
+                                    + 2 * m_variantView->frameWidth());
     m_variantView->setToolTip(tr("Checked variants are compared with the reference (first row)."));
     m_perNode->setChecked(true);
     m_perNode->setToolTip(tr("Compare every float tensor both models compute, to find the nodes "
