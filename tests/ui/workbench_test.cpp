@@ -216,7 +216,8 @@ private slots:
     // that was open when it started, so it is dropped once another model is open.
     void resultForAClosedModelIsDropped()
     {
-        auto model = Model::load(test::ocrModel("ch_ppocr_mobile_v2.0_cls_infer.onnx").toStdString());
+        const QString cls = test::ocrModel("ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        auto model = Model::load(cls.toStdString());
         QVERIFY2(model, model ? "" : model.status().message().c_str());
         Workbench workbench;
         workbench.setModel(*model, QStringLiteral("first.onnx"));
@@ -379,8 +380,8 @@ private slots:
         QVERIFY(!mean->isEnabled() && !range->isEnabled() && !order->isEnabled());
         QVERIFY(height->isEnabled() && width->isEnabled() && layout->isEnabled());
         QCOMPARE(editor.problem(), QString());
-        QCOMPARE(prepText(editor.value()),
-                 prepText(parsePreprocessing("height: 224 width: 320 layout: TENSOR_LAYOUT_NHWC")));
+        const QString shape = QStringLiteral("height: 224 width: 320 layout: TENSOR_LAYOUT_NHWC");
+        QCOMPARE(prepText(editor.value()), prepText(parsePreprocessing(shape)));
         editor.setShapeOnly(false);
         QVERIFY(mean->isEnabled());
         QVERIFY(editor.problem().contains(QStringLiteral("not numbers")));

@@ -3,6 +3,7 @@
 #include "workbench.h"
 
 #include <QCoreApplication>
+#include <QFutureWatcher>
 #include <QtConcurrent>
 
 #include <algorithm>

@@ -16,13 +16,11 @@
 #include "util/progress.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QThreadPool>
 #include <QTimer>
-
-#include <QPointer>
 
 #include <functional>
 #include <memory>
