@@ -41,54 +41,6 @@
         <source>Off</source>
         <translation>关</translation>
     </message>
-    <message>
-        <source>resize to %1x%2</source>
-        <translation>调整尺寸为 %1x%2</translation>
-    </message>
-    <message>
-        <source>resize to %1x%2 (0: the model&apos;s)</source>
-        <translation>调整尺寸为 %1x%2（0 表示取模型的尺寸）</translation>
-    </message>
-    <message>
-        <source>resize to the model&apos;s input size</source>
-        <translation>调整尺寸为模型的输入尺寸</translation>
-    </message>
-    <message>
-        <source>keep [0,255]</source>
-        <translation>保持 [0,255]</translation>
-    </message>
-    <message>
-        <source>scale to [0,1]</source>
-        <translation>缩放到 [0,1]</translation>
-    </message>
-    <message>
-        <source>subtract mean (%1)</source>
-        <translation>减去均值（%1）</translation>
-    </message>
-    <message>
-        <source>divide by std (%1)</source>
-        <translation>除以标准差（%1）</translation>
-    </message>
-    <message>
-        <source>BGR</source>
-        <translation>BGR</translation>
-    </message>
-    <message>
-        <source>RGB</source>
-        <translation>RGB</translation>
-    </message>
-    <message>
-        <source>NHWC</source>
-        <translation>NHWC</translation>
-    </message>
-    <message>
-        <source>NCHW</source>
-        <translation>NCHW</translation>
-    </message>
-    <message>
-        <source>, </source>
-        <translation>，</translation>
-    </message>
 </context>
 <context>
     <name>main</name>
@@ -207,82 +159,6 @@
         <translation>图像预处理</translation>
     </message>
     <message>
-        <source>model&apos;s</source>
-        <translation>模型尺寸</translation>
-    </message>
-    <message>
-        <source>x</source>
-        <translation>×</translation>
-    </message>
-    <message>
-        <source>Height x width:</source>
-        <translation>高 × 宽：</translation>
-    </message>
-    <message>
-        <source>Default ([0,1])</source>
-        <translation>默认（[0,1]）</translation>
-    </message>
-    <message>
-        <source>[0,1]</source>
-        <translation>[0,1]</translation>
-    </message>
-    <message>
-        <source>[0,255]</source>
-        <translation>[0,255]</translation>
-    </message>
-    <message>
-        <source>Pixel range:</source>
-        <translation>像素范围：</translation>
-    </message>
-    <message>
-        <source>none, or 1 or 3 values: 0.485, 0.456, 0.406</source>
-        <translation>留空，或填 1 个或 3 个值：0.485, 0.456, 0.406</translation>
-    </message>
-    <message>
-        <source>Mean:</source>
-        <translation>均值：</translation>
-    </message>
-    <message>
-        <source>none, or 1 or 3 values: 0.229, 0.224, 0.225</source>
-        <translation>留空，或填 1 个或 3 个值：0.229, 0.224, 0.225</translation>
-    </message>
-    <message>
-        <source>Std:</source>
-        <translation>标准差：</translation>
-    </message>
-    <message>
-        <source>RGB</source>
-        <translation>RGB</translation>
-    </message>
-    <message>
-        <source>BGR</source>
-        <translation>BGR</translation>
-    </message>
-    <message>
-        <source>Channel order:</source>
-        <translation>通道顺序：</translation>
-    </message>
-    <message>
-        <source>Default (NCHW)</source>
-        <translation>默认（NCHW）</translation>
-    </message>
-    <message>
-        <source>NCHW</source>
-        <translation>NCHW</translation>
-    </message>
-    <message>
-        <source>NHWC</source>
-        <translation>NHWC</translation>
-    </message>
-    <message>
-        <source>Layout:</source>
-        <translation>布局：</translation>
-    </message>
-    <message>
-        <source>Each image:</source>
-        <translation>每张图像：</translation>
-    </message>
-    <message>
         <source>Calibration Folder</source>
         <translation>校准文件夹</translation>
     </message>
@@ -329,26 +205,6 @@
     <message>
         <source>Averaging constant: %1 is not in (0, 1].</source>
         <translation>平均常数：%1 不在 (0, 1] 范围内。</translation>
-    </message>
-    <message>
-        <source>Mean</source>
-        <translation>均值</translation>
-    </message>
-    <message>
-        <source>Std</source>
-        <translation>标准差</translation>
-    </message>
-    <message>
-        <source>%1: &apos;%2&apos; is not a list of numbers.</source>
-        <translation>%1：“%2”不是数字列表。</translation>
-    </message>
-    <message>
-        <source>%1: give 1 or 3 values, not %2.</source>
-        <translation>%1：请给出 1 个或 3 个值，而不是 %2 个。</translation>
-    </message>
-    <message>
-        <source>Std: the values must be non-zero.</source>
-        <translation>标准差：各值必须非零。</translation>
     </message>
 </context>
 <context>
@@ -543,6 +399,14 @@
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Clear the results; a running comparison is cancelled</source>
+        <translation>清除结果；正在运行的比较将被取消</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::CompareSettingsWidget</name>
@@ -583,14 +447,6 @@
         <translation>图像预处理</translation>
     </message>
     <message>
-        <source>model&apos;s</source>
-        <translation>模型尺寸</translation>
-    </message>
-    <message>
-        <source>BGR channel order</source>
-        <translation>BGR 通道顺序</translation>
-    </message>
-    <message>
         <source>Checked variants are compared with the reference (first row).</source>
         <translation>勾选的变体将与参考模型（第一行）进行比较。</translation>
     </message>
@@ -601,14 +457,6 @@
     <message>
         <source>images or .npy/.pb tensors</source>
         <translation>图像或 .npy/.pb 张量</translation>
-    </message>
-    <message>
-        <source>e.g. 0.485, 0.456, 0.406</source>
-        <translation>例如 0.485, 0.456, 0.406</translation>
-    </message>
-    <message>
-        <source>e.g. 0.229, 0.224, 0.225</source>
-        <translation>例如 0.229, 0.224, 0.225</translation>
     </message>
     <message>
         <source>Variants</source>
@@ -635,36 +483,12 @@
         <translation>线程数：</translation>
     </message>
     <message>
-        <source>Height:</source>
-        <translation>高度：</translation>
-    </message>
-    <message>
-        <source>Width:</source>
-        <translation>宽度：</translation>
-    </message>
-    <message>
-        <source>Mean:</source>
-        <translation>均值：</translation>
-    </message>
-    <message>
-        <source>Std:</source>
-        <translation>标准差：</translation>
-    </message>
-    <message>
         <source>Open a model first: it is the reference the variants are compared with.</source>
         <translation>请先打开一个模型：它是各变体用来比较的参考模型。</translation>
     </message>
     <message>
         <source>The data folder &apos;%1&apos; does not exist.</source>
         <translation>数据文件夹“%1”不存在。</translation>
-    </message>
-    <message>
-        <source>Mean &apos;%1&apos; is not a list of numbers.</source>
-        <translation>均值“%1”不是数字列表。</translation>
-    </message>
-    <message>
-        <source>Std &apos;%1&apos; is not a list of numbers.</source>
-        <translation>标准差“%1”不是数字列表。</translation>
     </message>
     <message>
         <source>opened file</source>
@@ -681,14 +505,6 @@
     <message>
         <source>Evaluation data folder</source>
         <translation>评估数据文件夹</translation>
-    </message>
-    <message>
-        <source>Image height; also the height of random inputs when the model&apos;s is dynamic</source>
-        <translation>图像高度；模型的高度为动态时，也用作随机输入的高度</translation>
-    </message>
-    <message>
-        <source>Image width; also the width of random inputs when the model&apos;s is dynamic</source>
-        <translation>图像宽度；模型的宽度为动态时，也用作随机输入的宽度</translation>
     </message>
 </context>
 <context>
@@ -925,10 +741,6 @@
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <source>Another model is still loading.</source>
-        <translation>另一个模型仍在加载中。</translation>
-    </message>
-    <message>
         <source>Loading %1</source>
         <translation>正在加载 %1</translation>
     </message>
@@ -939,6 +751,20 @@
     <message>
         <source>IR %1 | opsets: %2 | %3 nodes | %4 parameters | %5</source>
         <translation>IR %1 | opset：%2 | %3 个节点 | %4 个参数 | %5</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>打开 %1</translation>
+    </message>
+    <message>
+        <source>Cancel the running jobs and open %1?</source>
+        <translation>取消正在运行的任务并打开 %1？</translation>
+    </message>
+    <message>
+        <source>Running now:
+%1</source>
+        <translation>正在运行：
+%1</translation>
     </message>
 </context>
 <context>
@@ -1042,6 +868,16 @@ in subgraph %1</source>
     <message>
         <source>count</source>
         <translation>计数</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %n constant tensor(s)...</source>
+        <translation>
+            <numerusform>正在读取 %n 个常量张量...</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reading constants</source>
+        <translation>正在读取常量</translation>
     </message>
 </context>
 <context>
@@ -1159,6 +995,137 @@ in subgraph %1</source>
     <message>
         <source>A new language applies when Quantscope starts again.</source>
         <translation>新语言将在 Quantscope 重新启动后生效。</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::PreprocessingEditor</name>
+    <message>
+        <source>model&apos;s</source>
+        <translation>模型尺寸</translation>
+    </message>
+    <message>
+        <source>Image height; also the height of random inputs when the model&apos;s height is dynamic</source>
+        <translation>图像高度；模型的高度为动态时，也用作随机输入的高度</translation>
+    </message>
+    <message>
+        <source>Image width; also the width of random inputs when the model&apos;s width is dynamic</source>
+        <translation>图像宽度；模型的宽度为动态时，也用作随机输入的宽度</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>×</translation>
+    </message>
+    <message>
+        <source>Height x width:</source>
+        <translation>高 × 宽：</translation>
+    </message>
+    <message>
+        <source>Default ([0,1])</source>
+        <translation>默认（[0,1]）</translation>
+    </message>
+    <message>
+        <source>[0,1]</source>
+        <translation>[0,1]</translation>
+    </message>
+    <message>
+        <source>[0,255]</source>
+        <translation>[0,255]</translation>
+    </message>
+    <message>
+        <source>Pixel range:</source>
+        <translation>像素范围：</translation>
+    </message>
+    <message>
+        <source>none, or 1 or 3 values: 0.485, 0.456, 0.406</source>
+        <translation>留空，或填 1 个或 3 个值：0.485, 0.456, 0.406</translation>
+    </message>
+    <message>
+        <source>Mean:</source>
+        <translation>均值：</translation>
+    </message>
+    <message>
+        <source>none, or 1 or 3 values: 0.229, 0.224, 0.225</source>
+        <translation>留空，或填 1 个或 3 个值：0.229, 0.224, 0.225</translation>
+    </message>
+    <message>
+        <source>Std:</source>
+        <translation>标准差：</translation>
+    </message>
+    <message>
+        <source>RGB</source>
+        <translation>RGB</translation>
+    </message>
+    <message>
+        <source>BGR</source>
+        <translation>BGR</translation>
+    </message>
+    <message>
+        <source>Channel order:</source>
+        <translation>通道顺序：</translation>
+    </message>
+    <message>
+        <source>Default (NCHW)</source>
+        <translation>默认（NCHW）</translation>
+    </message>
+    <message>
+        <source>NCHW</source>
+        <translation>NCHW</translation>
+    </message>
+    <message>
+        <source>NHWC</source>
+        <translation>NHWC</translation>
+    </message>
+    <message>
+        <source>Layout:</source>
+        <translation>布局：</translation>
+    </message>
+    <message>
+        <source>Each image:</source>
+        <translation>每张图像：</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not a list of numbers.</source>
+        <translation>%1：“%2”不是数字列表。</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>Std</source>
+        <translation>标准差</translation>
+    </message>
+    <message>
+        <source>resize to %1x%2</source>
+        <translation>调整尺寸为 %1x%2</translation>
+    </message>
+    <message>
+        <source>resize to %1x%2 (0: the model&apos;s)</source>
+        <translation>调整尺寸为 %1x%2（0 表示取模型的尺寸）</translation>
+    </message>
+    <message>
+        <source>resize to the model&apos;s input size</source>
+        <translation>调整尺寸为模型的输入尺寸</translation>
+    </message>
+    <message>
+        <source>keep [0,255]</source>
+        <translation>保持 [0,255]</translation>
+    </message>
+    <message>
+        <source>scale to [0,1]</source>
+        <translation>缩放到 [0,1]</translation>
+    </message>
+    <message>
+        <source>subtract mean (%1)</source>
+        <translation>减去均值（%1）</translation>
+    </message>
+    <message>
+        <source>divide by std (%1)</source>
+        <translation>除以标准差（%1）</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
     </message>
 </context>
 <context>
@@ -1421,10 +1388,6 @@ in subgraph %1</source>
     <message>
         <source>Quantization failed: %1</source>
         <translation>量化失败：%1</translation>
-    </message>
-    <message>
-        <source>%1 was written for the previously open model.</source>
-        <translation>%1 是为之前打开的模型写入的。</translation>
     </message>
     <message>
         <source>%1 written (%2): %3</source>

@@ -19,12 +19,10 @@ std::string inputLabel(const InputSpec &input)
 
 // The model's size for an axis wins; prep only fills in what the model leaves dynamic, and a
 // different value in prep would make tensors the model rejects, so it is an error here instead.
+// prepValue is not negative (checkImagePreprocessing).
 Result<int64_t> resolveSize(const InputSpec &input, int64_t modelDim, int32_t prepValue,
                             const char *what)
 {
-    if (prepValue < 0)
-        return invalidArgument(std::string("preprocessing ") + what + " " +
-                               std::to_string(prepValue) + " is negative");
     if (modelDim >= 0) {
         if (prepValue != 0 && prepValue != modelDim)
             return invalidArgument(inputLabel(input) + " has " + what + " " +
@@ -38,19 +36,30 @@ Result<int64_t> resolveSize(const InputSpec &input, int64_t modelDim, int32_t pr
     return int64_t(prepValue);
 }
 
-// Fills `values` (1 or 3 per-channel numbers, or none) into `out`.
-Status perChannel(const google::protobuf::RepeatedField<float> &values, const char *what,
-                  float (&out)[3])
+Status checkSize(int32_t value, const char *what)
 {
-    if (values.empty())
-        return Status::ok();
-    if (values.size() != 1 && values.size() != 3)
+    if (value < 0)
+        return invalidArgument(std::string("preprocessing ") + what + " " +
+                               std::to_string(value) + " is negative");
+    return Status::ok();
+}
+
+Status checkPerChannel(const google::protobuf::RepeatedField<float> &values, const char *what)
+{
+    if (!values.empty() && values.size() != 1 && values.size() != 3)
         return invalidArgument(std::string("preprocessing ") + what + " has " +
                                std::to_string(values.size()) +
                                " values; give 1 (all channels) or 3 (R, G, B)");
+    return Status::ok();
+}
+
+// Fills `values` (1 or 3 per-channel numbers, or none: `out` keeps its defaults) into `out`.
+void perChannel(const google::protobuf::RepeatedField<float> &values, float (&out)[3])
+{
+    if (values.empty())
+        return;
     for (int c = 0; c < 3; ++c)
         out[c] = values.size() == 1 ? values[0] : values[c];
-    return Status::ok();
 }
 
 template<typename T>
@@ -101,9 +110,30 @@ bool isImageFile(const std::string &path)
     return std::find(known.begin(), known.end(), extension) != known.end();
 }
 
+Status checkImagePreprocessing(const quantscope::ImagePreprocessing &prep)
+{
+    QS_RETURN_IF_ERROR(checkSize(prep.height(), "height"));
+    QS_RETURN_IF_ERROR(checkSize(prep.width(), "width"));
+    // Open proto3 enums: a recipe may hold a number no enum value names.
+    if (!quantscope::PixelRange_IsValid(prep.pixel_range()))
+        return invalidArgument("preprocessing pixel_range " + std::to_string(prep.pixel_range()) +
+                               " is not a known pixel range");
+    if (!quantscope::TensorLayout_IsValid(prep.layout()))
+        return invalidArgument("preprocessing layout " + std::to_string(prep.layout()) +
+                               " is not a known layout");
+    QS_RETURN_IF_ERROR(checkPerChannel(prep.mean(), "mean"));
+    QS_RETURN_IF_ERROR(checkPerChannel(prep.std(), "std"));
+    for (float value : prep.std()) {
+        if (value == 0.0f)
+            return invalidArgument("preprocessing std has a 0, which would divide by zero");
+    }
+    return Status::ok();
+}
+
 Result<ImageDecoder> ImageDecoder::create(const InputSpec &input,
                                           const quantscope::ImagePreprocessing &prep)
 {
+    QS_RETURN_IF_ERROR(checkImagePreprocessing(prep));
     if (input.shape.size() != 4)
         return invalidArgument(inputLabel(input) + " is not a 4-D image input");
     if (!isFloatingDType(input.type))
@@ -140,12 +170,8 @@ Result<ImageDecoder> ImageDecoder::create(const InputSpec &input,
     if (decoder.m_height == 0 || decoder.m_width == 0)
         return invalidArgument(inputLabel(input) + " has an empty image size");
 
-    QS_RETURN_IF_ERROR(perChannel(prep.mean(), "mean", decoder.m_mean));
-    QS_RETURN_IF_ERROR(perChannel(prep.std(), "std", decoder.m_std));
-    for (float value : decoder.m_std) {
-        if (value == 0.0f)
-            return invalidArgument("preprocessing std has a 0, which would divide by zero");
-    }
+    perChannel(prep.mean(), decoder.m_mean);
+    perChannel(prep.std(), decoder.m_std);
 
     decoder.m_shape = decoder.m_nhwc ? Shape{1, decoder.m_height, decoder.m_width, 3}
                                      : Shape{1, 3, decoder.m_height, decoder.m_width};

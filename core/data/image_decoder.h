@@ -16,12 +16,17 @@ const std::vector<std::string> &imageExtensions();
 // By extension, case-insensitive.
 bool isImageFile(const std::string &path);
 
+// The checks that need no model: sizes not negative, 1 or 3 mean/std values, no std of 0, known
+// pixel range and layout. ImageDecoder::create runs it first; the GUI's preprocessing editor
+// runs it on every edit, so a field is refused with the message core would give.
+Status checkImagePreprocessing(const quantscope::ImagePreprocessing &prep);
+
 class ImageDecoder
 {
 public:
-    // Checks once, before any file is read, that `input` can take an image (4-D float, 3 channels
-    // or dynamic) and that `prep` is complete: H and W from the model or from prep when the model
-    // leaves them dynamic, 1 or 3 mean/std values.
+    // Checks once, before any file is read, that `prep` is valid (checkImagePreprocessing), that
+    // `input` can take an image (4-D float, 3 channels or dynamic) and that H and W come from the
+    // model or from prep when the model leaves them dynamic.
     static Result<ImageDecoder> create(const InputSpec &input,
                                        const quantscope::ImagePreprocessing &prep);
 

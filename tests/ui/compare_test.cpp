@@ -1,10 +1,13 @@
 // The Compare page on real models: the PaddleOCR cls model as reference and its INT8 dynamic
 // quantization (made here with core's quantizer) as variant. A real benchmark runs in the
-// background; the charts, the per-node click, the exports, cancel and a mismatching variant are
-// checked against the report it produced.
+// background; the charts, the per-node click, the exports and a mismatching variant are checked
+// against the report it produced; a running comparison stops without a report when cancelled,
+// cleared or when another model opens; the preprocessing editor's values reach the benchmark
+// settings.
 #include "compare/chart_export.h"
 #include "compare/compare_charts.h"
 #include "compare/compare_page.h"
+#include "compare/compare_settings.h"
 #include "compare/report_table_model.h"
 #include "model/model.h"
 #include "quant/quantizer.h"
@@ -20,6 +23,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QTemporaryDir>
 #include <QTableView>
 #include <QtTest>
@@ -63,7 +68,9 @@ private slots:
     void initTestCase();
     void capsInfiniteValues();
     void comparesReferenceWithInt8Variant();
-    void cancelStopsTheComparison();
+    void aRunningComparisonStops_data();
+    void aRunningComparisonStops();
+    void preprocessingReachesTheBenchSettings();
     void mismatchingVariantIsReported();
 
 private:
@@ -130,7 +137,7 @@ void CompareTest::comparesReferenceWithInt8Variant()
     QAbstractItemModelTester resultsTester(page.resultsModel());
     QCOMPARE(page.resultsView()->model(), page.resultsModel());
     page.setDataFolder(QString());
-    page.setImageSize(48, 192); // the cls model's height and width are dynamic
+    page.setPreprocessing(test::imageSize(48, 192)); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(1);
     page.setIterations(3);
@@ -263,33 +270,104 @@ void CompareTest::comparesReferenceWithInt8Variant()
     QCOMPARE(page.resultsModel()->rowCount(), 0);
 }
 
-void CompareTest::cancelStopsTheComparison()
+void CompareTest::aRunningComparisonStops_data()
 {
+    QTest::addColumn<QString>("how");
+    QTest::newRow("cancel") << "cancel";
+    // Clear: the report would replace the results the user has just cleared.
+    QTest::newRow("clear") << "clear";
+    // Another model opened: the report would name nodes of a model that is gone.
+    QTest::newRow("another model") << "model";
+}
+
+// However it is stopped, a running comparison ends at once and leaves no report behind.
+void CompareTest::aRunningComparisonStops()
+{
+    QFETCH(QString, how);
     auto workbench = makeWorkbench();
     ComparePage page(workbench.get());
     page.setDataFolder(QString());
-    page.setImageSize(48, 192); // the cls model's height and width are dynamic
+    page.setPreprocessing(test::imageSize(48, 192)); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(1);
     page.setIterations(10000);
     page.setPerNode(false);
     QSignalSpy compared(&page, &ComparePage::compared);
+    QSignalSpy failed(&page, &ComparePage::failed);
     QSignalSpy finished(page.job(), &JobController::finished);
     page.startCompare();
     QVERIFY(page.job()->isRunning());
-    QSignalSpy failed(&page, &ComparePage::failed);
     QTest::qWait(1500); // into the timed runs
     QVERIFY(page.job()->isRunning());
     QElapsedTimer clock;
     clock.start();
-    page.job()->cancel();
+    if (how == QStringLiteral("cancel")) {
+        page.job()->cancel();
+    } else if (how == QStringLiteral("clear")) {
+        auto *clear = page.findChild<QPushButton *>(QStringLiteral("clearResults"));
+        QVERIFY(clear);
+        clear->click();
+    } else {
+        workbench->setModel(m_model, m_referencePath); // another open, here of the same file
+    }
     QVERIFY(finished.count() == 1 || finished.wait(10000));
     QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
     QCOMPARE(finished.at(0).at(1).toBool(), true);
     QCOMPARE(compared.count(), 0);
-    QCOMPARE(failed.count(), 0); // a cancel is not an error
+    QCOMPARE(failed.count(), 0); // stopping is not an error
     QVERIFY(!page.lastReport().has_value());
+    QCOMPARE(page.resultsModel()->rowCount(), 0);
     QVERIFY(!page.job()->isRunning());
+}
+
+// The Compare page edits the whole preprocessing, as the Quantize page does (pixel range and
+// NHWC included), and hands it to runBenchmark's settings; random inputs take only the shape.
+void CompareTest::preprocessingReachesTheBenchSettings()
+{
+    auto workbench = makeWorkbench();
+    ComparePage page(workbench.get());
+    auto *settingsWidget = page.findChild<CompareSettingsWidget *>();
+    QVERIFY(settingsWidget);
+    auto *range = page.findChild<QComboBox *>(QStringLiteral("prepPixelRange"));
+    auto *layout = page.findChild<QComboBox *>(QStringLiteral("prepLayout"));
+    auto *mean = page.findChild<QLineEdit *>(QStringLiteral("prepMean"));
+    QVERIFY(range && layout && mean);
+
+    page.setDataFolder(test::photosDir());
+    page.setPreprocessing(test::imageSize(48, 192));
+    range->setCurrentIndex(range->findData(quantscope::PIXEL_RANGE_0_255));
+    layout->setCurrentIndex(layout->findData(quantscope::TENSOR_LAYOUT_NHWC));
+    mean->setText(QStringLiteral("127.5"));
+    BenchSettings settings;
+    QString error;
+    QVERIFY2(settingsWidget->benchSettings(&settings, &error), qPrintable(error));
+    QCOMPARE(QString::fromStdString(settings.dataDir), test::photosDir());
+    QCOMPARE(settings.preprocessing.height(), 48);
+    QCOMPARE(settings.preprocessing.width(), 192);
+    QCOMPARE(settings.preprocessing.pixel_range(), quantscope::PIXEL_RANGE_0_255);
+    QCOMPARE(settings.preprocessing.layout(), quantscope::TENSOR_LAYOUT_NHWC);
+    QCOMPARE(settings.preprocessing.mean_size(), 1);
+    QCOMPARE(settings.preprocessing.mean(0), 127.5f);
+
+    // A value core refuses stops the comparison before it starts, with core's words.
+    mean->setText(QStringLiteral("1 2"));
+    QVERIFY(!settingsWidget->benchSettings(&settings, &error));
+    QVERIFY2(error.contains(QStringLiteral("mean has 2 values")), qPrintable(error));
+    QSignalSpy failed(&page, &ComparePage::failed);
+    page.startCompare();
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(failed.front().front().toString(), error);
+    QVERIFY(!page.job()->isRunning());
+
+    // Random inputs: the size and the layout shape the tensors; the rest does not apply.
+    page.setDataFolder(QString());
+    QVERIFY2(settingsWidget->benchSettings(&settings, &error), qPrintable(error));
+    QVERIFY(settings.dataDir.empty());
+    QCOMPARE(settings.preprocessing.height(), 48);
+    QCOMPARE(settings.preprocessing.layout(), quantscope::TENSOR_LAYOUT_NHWC);
+    QCOMPARE(settings.preprocessing.pixel_range(), quantscope::PIXEL_RANGE_UNSPECIFIED);
+    QCOMPARE(settings.preprocessing.mean_size(), 0);
+    QVERIFY(!mean->isEnabled());
 }
 
 void CompareTest::mismatchingVariantIsReported()
@@ -301,7 +379,7 @@ void CompareTest::mismatchingVariantIsReported()
     page.addVariantFile(relu);
     QCOMPARE(workbench->variants()->rowCount(), 3);
     QCOMPARE(workbench->variants()->at(2).kind, QStringLiteral("opened file"));
-    page.setImageSize(48, 192); // the cls model's height and width are dynamic
+    page.setPreprocessing(test::imageSize(48, 192)); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(0);
     page.setIterations(1);

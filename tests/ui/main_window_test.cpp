@@ -1,6 +1,6 @@
 // The whole window as a user drives it: open (good and corrupt files), the status bar facts,
-// quantize then compare through the pages, a job cancelled by closing the window, the About
-// versions and the Chinese translation being loaded.
+// quantize then compare through the pages, a job cancelled by closing the window or by opening
+// another model (after a question), the About versions and the Chinese translation being loaded.
 #include "about_dialog.h"
 #include "compare/compare_page.h"
 #include "diagnostics_dock.h"
@@ -19,6 +19,8 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QTemporaryDir>
 #include <QTranslator>
 #include <QtTest>
@@ -140,7 +142,7 @@ private slots:
         auto window = std::make_unique<MainWindow>();
         window->show();
         QVERIFY(openAndWait(*window, test::ocrModel(kClsModel)));
-        window->comparePage()->setImageSize(48, 192);
+        window->comparePage()->setPreprocessing(test::imageSize(48, 192));
         window->comparePage()->setIterations(100000);
         window->comparePage()->startCompare();
         QVERIFY(window->comparePage()->job()->isRunning());
@@ -151,6 +153,49 @@ private slots:
         QVERIFY(!window->comparePage()->job()->isRunning());
         qInfo() << "closed with a running benchmark in" << clock.elapsed() << "ms";
         window.reset();
+    }
+
+    // Opening a model while a job runs asks first (without blocking): No keeps the job and the
+    // open model; Yes cancels the job and opens the new one.
+    void openingDuringAJobAsksFirst()
+    {
+        MainWindow window;
+        window.show();
+        const QString cls = test::ocrModel(kClsModel);
+        const QString det = test::ocrModel("ch_PP-OCRv4_det_infer.onnx");
+        QVERIFY(openAndWait(window, cls));
+        ComparePage *compare = window.comparePage();
+        compare->setPreprocessing(test::imageSize(48, 192));
+        compare->setIterations(100000);
+        compare->setPerNode(false);
+        QSignalSpy finished(compare->job(), &JobController::finished);
+        QSignalSpy opened(&window, &MainWindow::modelOpened);
+        compare->startCompare();
+        QVERIFY(compare->job()->isRunning());
+
+        window.openModel(det);
+        auto *question = window.findChild<QMessageBox *>(QStringLiteral("cancelJobsQuestion"));
+        QVERIFY(question);
+        QVERIFY(question->isVisible());
+        QVERIFY(question->informativeText().contains(compare->job()->title()));
+        question->button(QMessageBox::No)->click();
+        QTest::qWait(300);
+        QVERIFY(compare->job()->isRunning());
+        QCOMPARE(finished.count(), 0);
+        QCOMPARE(opened.count(), 0);
+        QCOMPARE(window.workbench()->modelPath(), cls);
+        QTRY_VERIFY(!window.findChild<QMessageBox *>(QStringLiteral("cancelJobsQuestion")));
+
+        window.openModel(det);
+        question = window.findChild<QMessageBox *>(QStringLiteral("cancelJobsQuestion"));
+        QVERIFY(question);
+        question->button(QMessageBox::Yes)->click();
+        QVERIFY(finished.count() == 1 || finished.wait(10000));
+        QCOMPARE(finished.front().at(1).toBool(), true);
+        QVERIFY(opened.count() == 1 || opened.wait(60000));
+        QCOMPARE(opened.front().front().toString(), det);
+        QCOMPARE(window.workbench()->modelPath(), det);
+        QVERIFY(!compare->lastReport());
     }
 
     void aboutListsTheLibraryVersions()

@@ -10,9 +10,10 @@
 #include "quantize/exclusion_panel.h"
 #include "quantize/quantize_options.h"
 #include "quantize/quantize_page.h"
-#include "quantize/recipe_fields.h"
+#include "workbench/recipe_fields.h"
 #include "ui_test_support.h"
 #include "workbench/job_controller.h"
+#include "workbench/preprocessing_editor.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
@@ -329,7 +330,7 @@ private slots:
             prep->add_std(v);
         prep->set_bgr(true);
         f.page->applyRecipe(recipe);
-        QCOMPARE(f.page->calibrationPanel()->summary(),
+        QCOMPARE(f.page->calibrationPanel()->preprocessingEditor()->summary(),
                  QStringLiteral("resize to 640x640, scale to [0,1], subtract mean (0.485, 0.456, "
                                 "0.406), divide by std (0.229, 0.224, 0.225), BGR, NCHW"));
         // Edited in the widgets -> the summary follows.
@@ -339,7 +340,7 @@ private slots:
         range->setCurrentIndex(range->findData(quantscope::PIXEL_RANGE_0_255));
         f.page->findChild<QLineEdit *>(QStringLiteral("prepMean"))->clear();
         f.page->findChild<QLineEdit *>(QStringLiteral("prepStd"))->clear();
-        QCOMPARE(f.page->calibrationPanel()->summary(),
+        QCOMPARE(f.page->calibrationPanel()->preprocessingEditor()->summary(),
                  QStringLiteral("resize to the model's input size, keep [0,255], BGR, NCHW"));
         // Bad numbers are refused before a job starts, naming the field.
         f.page->findChild<QLineEdit *>(QStringLiteral("prepStd"))->setText(QStringLiteral("1, x"));

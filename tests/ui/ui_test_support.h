@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the workbench's QtTest suites: where the fetched models live, a throw-away QSettings
-// store, and a wait for a job controller.
+// store, a preprocessing of a given image size, and a wait for a job controller.
+#include "quantscope.pb.h"
 #include "workbench/job_controller.h"
 
 #include <QCoreApplication>
@@ -24,6 +25,16 @@ inline QString photosDir() { return QStringLiteral(QS_PHOTOS_DIR); }
 inline QString backendModel(const char *testDir)
 {
     return QStringLiteral(QS_TESTDATA_DIR "/") + QString::fromUtf8(testDir) + QStringLiteral("/model.onnx");
+}
+
+// Only a size: what a model with a dynamic height and width (PaddleOCR's cls) needs to run on
+// random inputs.
+inline quantscope::ImagePreprocessing imageSize(int height, int width)
+{
+    quantscope::ImagePreprocessing prep;
+    prep.set_height(height);
+    prep.set_width(width);
+    return prep;
 }
 
 // Keeps the tests away from the user's settings: QSettings and QStandardPaths go to test

@@ -1,16 +1,26 @@
-// The workbench's shared foundation: jobs off the GUI thread (progress, ETA, cancel, shutdown),
-// the Workbench state (model, exclusions, selection, messages), the variants model, settings, and
-// the Simplified Chinese translation being complete.
+// The workbench's shared foundation: jobs off the GUI thread (progress, ETA, cancel, shutdown,
+// latest request wins), the Workbench state (model, exclusions, selection, messages, tickets),
+// the variants model, the preprocessing editor, settings, and the Simplified Chinese
+// translation being complete.
+#include "data/image_decoder.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "ui_test_support.h"
 #include "workbench/job_controller.h"
+#include "workbench/preprocessing_editor.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/message_differencer.h>
+
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QDomDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -24,6 +34,25 @@
 using namespace qs;
 using namespace qs::ui;
 
+namespace {
+
+quantscope::ImagePreprocessing parsePreprocessing(const QString &text)
+{
+    quantscope::ImagePreprocessing prep;
+    if (!google::protobuf::TextFormat::ParseFromString(text.toStdString(), &prep))
+        qFatal("not an ImagePreprocessing: %s", qPrintable(text));
+    return prep;
+}
+
+QString prepText(const quantscope::ImagePreprocessing &prep)
+{
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(prep, &text);
+    return QString::fromStdString(text);
+}
+
+} // namespace
+
 class WorkbenchTest : public QObject
 {
     Q_OBJECT
@@ -33,7 +62,8 @@ private slots:
 
     void jobDeliversItsResultOnTheGuiThread()
     {
-        JobController job;
+        Workbench workbench;
+        JobController job(&workbench);
         QThread *worker = nullptr;
         int delivered = 0;
         QThread *deliveredOn = nullptr;
@@ -55,11 +85,13 @@ private slots:
         QVERIFY(job.isRunning());
         // A second job on the same controller waits its turn: refused while one runs.
         QVERIFY(!job.start(QStringLiteral("other"), [](Progress &) {}, [] {}));
+        QSignalSpy finished(&job, &JobController::finished);
         QVERIFY(test::waitForJob(job));
         QCOMPARE(delivered, 42);
         QCOMPARE(deliveredOn, QThread::currentThread());
         QVERIFY(worker != QThread::currentThread());
-        QVERIFY(!job.wasCancelled());
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.front().at(1).toBool(), false); // not cancelled
         // The timer turned the worker's reports into signals with a fraction of 1000.
         QVERIFY(progress.size() >= 2);
         bool sawFraction = false;
@@ -70,7 +102,8 @@ private slots:
 
     void cancelStopsTheWorkerAndReportsCancelled()
     {
-        JobController job;
+        Workbench workbench;
+        JobController job(&workbench);
         std::atomic<int> iterations{0};
         QSignalSpy finished(&job, &JobController::finished);
         QVERIFY(job.start(
@@ -94,8 +127,9 @@ private slots:
     {
         std::atomic<bool> workerDone{false};
         bool delivered = false;
+        Workbench workbench;
         {
-            JobController job;
+            JobController job(&workbench);
             job.start(
                 QStringLiteral("shutdown"),
                 [&workerDone](Progress &p) {
@@ -114,7 +148,9 @@ private slots:
     // OpenMP team); a load job does not wait for them.
     void engineJobsShareOneThreadInTurn()
     {
-        JobController first, second, load(nullptr, JobController::Runs::OnAnyThread);
+        Workbench workbench;
+        JobController first(&workbench), second(&workbench);
+        JobController load(&workbench, nullptr, JobController::Runs::OnAnyThread);
         std::atomic<bool> firstRunning{false}, overlapped{false};
         QThread *firstThread = nullptr, *secondThread = nullptr, *loadThread = nullptr;
         first.start(
@@ -137,7 +173,12 @@ private slots:
             QStringLiteral("load"),
             [&](Progress &) {
                 loadThread = QThread::currentThread();
-                overlapped = overlapped || !firstRunning; // must run while the first one does
+                // It must run while the first one does. The two workers start on different
+                // threads, so the first may not have begun yet: wait for it, well within its
+                // 800 ms (a load queued behind it would never see it running).
+                for (int i = 0; i < 100 && !firstRunning; ++i)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                overlapped = overlapped || !firstRunning;
             },
             [] {});
         QVERIFY(test::waitForJob(load));
@@ -146,6 +187,251 @@ private slots:
         QVERIFY(!overlapped);
         QCOMPARE(firstThread, secondThread);
         QVERIFY(loadThread != firstThread);
+    }
+
+    // Latest request wins: a ticket is current until the model changes, the same requester
+    // takes a newer one, or its tickets are revoked; other requesters are not affected.
+    void ticketsFollowTheLatestRequest()
+    {
+        Workbench workbench;
+        QObject a, b;
+        const Workbench::Ticket first = workbench.takeTicket(&a);
+        const Workbench::Ticket other = workbench.takeTicket(&b);
+        QVERIFY(workbench.isCurrent(first));
+        const Workbench::Ticket second = workbench.takeTicket(&a);
+        QVERIFY(!workbench.isCurrent(first));
+        QVERIFY(workbench.isCurrent(second));
+        QVERIFY(workbench.isCurrent(other));
+        workbench.revokeTickets(&a);
+        QVERIFY(!workbench.isCurrent(second));
+        QVERIFY(workbench.isCurrent(other));
+        const Workbench::Ticket third = workbench.takeTicket(&a);
+        workbench.setModel(nullptr, QString()); // another model (here: none) is open
+        QVERIFY(!workbench.isCurrent(third));
+        QVERIFY(!workbench.isCurrent(other));
+        QVERIFY(workbench.isCurrent(workbench.takeTicket(&a)));
+    }
+
+    // A job whose worker ignores the cancel and finishes anyway: its result belongs to the model
+    // that was open when it started, so it is dropped once another model is open.
+    void resultForAClosedModelIsDropped()
+    {
+        const QString cls = test::ocrModel("ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        auto model = Model::load(cls.toStdString());
+        QVERIFY2(model, model ? "" : model.status().message().c_str());
+        Workbench workbench;
+        workbench.setModel(*model, QStringLiteral("first.onnx"));
+        JobController job(&workbench);
+        std::atomic<bool> release{false}, sawCancel{false};
+        bool delivered = false;
+        QSignalSpy finished(&job, &JobController::finished);
+        QVERIFY(job.run<int>(
+            QStringLiteral("stubborn"),
+            [&](Progress &p) {
+                while (!release)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                sawCancel = p.cancelled();
+                return 42;
+            },
+            [&delivered](int) { delivered = true; }));
+        workbench.setModel(*model, QStringLiteral("second.onnx"));
+        release = true;
+        QVERIFY(finished.wait(10000));
+        QVERIFY(!delivered);
+        QVERIFY(sawCancel); // the model change also asked it to stop
+        QCOMPARE(finished.front().at(1).toBool(), true);
+        QVERIFY(!job.isRunning());
+
+        // The next job, for the model open now, delivers.
+        QVERIFY(job.run<int>(QStringLiteral("fresh"), [](Progress &) { return 1; },
+                             [&delivered](int) { delivered = true; }));
+        QVERIFY(test::waitForJob(job));
+        QVERIFY(delivered);
+    }
+
+    // WhenBusy::Supersede: a new request cancels the running job and only the newest result
+    // arrives; one finished() for the pair.
+    void aNewerRequestSupersedesTheRunningJob()
+    {
+        Workbench workbench;
+        JobController job(&workbench, nullptr, JobController::Runs::OnAnyThread,
+                          JobController::WhenBusy::Supersede);
+        QSignalSpy started(&job, &JobController::started);
+        QSignalSpy finished(&job, &JobController::finished);
+        std::atomic<bool> release{false};
+        QList<int> delivered;
+        QVERIFY(job.run<int>(
+            QStringLiteral("older"),
+            [&release](Progress &) {
+                while (!release)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                return 1; // finishes although cancelled
+            },
+            [&delivered](int value) { delivered.append(value); }));
+        QVERIFY(job.run<int>(QStringLiteral("newer"), [](Progress &) { return 2; },
+                             [&delivered](int value) { delivered.append(value); }));
+        QCOMPARE(started.size(), 2);
+        release = true; // the older one returns too, cancelled or not
+        QVERIFY(finished.wait(10000));
+        QTest::qWait(200); // nothing of the older one may arrive
+        QCOMPARE(delivered, QList<int>{2});
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.front().at(0).toString(), QStringLiteral("newer"));
+        QCOMPARE(finished.front().at(1).toBool(), false);
+    }
+
+    // discard(): the results were cleared, so the running job stops and its result is dropped.
+    void discardDropsTheRunningJobsResult()
+    {
+        Workbench workbench;
+        JobController job(&workbench);
+        bool delivered = false;
+        std::atomic<bool> sawCancel{false};
+        QSignalSpy finished(&job, &JobController::finished);
+        QVERIFY(job.run<int>(
+            QStringLiteral("to be cleared"),
+            [&sawCancel](Progress &p) {
+                while (!p.cancelled())
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                sawCancel = true;
+                return 7;
+            },
+            [&delivered](int) { delivered = true; }));
+        job.discard();
+        QVERIFY(finished.wait(10000));
+        QVERIFY(sawCancel);
+        QVERIFY(!delivered);
+        QCOMPARE(finished.front().at(1).toBool(), true);
+    }
+
+    void preprocessingEditorRoundTrips_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("defaults") << "";
+        QTest::newRow("every field")
+            << "height: 48 width: 192 pixel_range: PIXEL_RANGE_0_255 mean: 0.485 mean: 0.456 "
+               "mean: 0.406 std: 0.229 std: 0.224 std: 0.225 bgr: true layout: TENSOR_LAYOUT_NHWC";
+        QTest::newRow("explicit defaults")
+            << "pixel_range: PIXEL_RANGE_0_1 layout: TENSOR_LAYOUT_NCHW mean: 0.5 std: 0.5";
+        QTest::newRow("height only, one mean") << "height: 640 mean: 127.5";
+        // Invalid values come back too, so that a loaded recipe is never changed behind the
+        // user's back (problem() names them).
+        QTest::newRow("negative size") << "height: -5 width: 32";
+        QTest::newRow("two means") << "mean: 1 mean: 2";
+    }
+
+    // setValue() -> value() is exact for every field, from an editor showing something else.
+    void preprocessingEditorRoundTrips()
+    {
+        QFETCH(QString, text);
+        const quantscope::ImagePreprocessing expected = parsePreprocessing(text);
+        PreprocessingEditor editor;
+        editor.setValue(parsePreprocessing(
+            "height: 7 width: 9 pixel_range: PIXEL_RANGE_0_1 mean: 3 std: 4 bgr: true "
+            "layout: TENSOR_LAYOUT_NCHW"));
+        QSignalSpy changed(&editor, &PreprocessingEditor::changed);
+        editor.setValue(expected);
+        QVERIFY(!changed.isEmpty());
+        const quantscope::ImagePreprocessing actual = editor.value();
+        QVERIFY2(google::protobuf::util::MessageDifferencer::Equals(actual, expected),
+                 qPrintable(QStringLiteral("expected:\n%1\nactual:\n%2")
+                                .arg(prepText(expected), prepText(actual))));
+    }
+
+    // Each widget writes its own field, as a user edits it.
+    void preprocessingEditorFieldsEditTheMessage()
+    {
+        PreprocessingEditor editor;
+        auto *height = editor.findChild<QSpinBox *>(QStringLiteral("prepHeight"));
+        auto *width = editor.findChild<QSpinBox *>(QStringLiteral("prepWidth"));
+        auto *range = editor.findChild<QComboBox *>(QStringLiteral("prepPixelRange"));
+        auto *mean = editor.findChild<QLineEdit *>(QStringLiteral("prepMean"));
+        auto *stddev = editor.findChild<QLineEdit *>(QStringLiteral("prepStd"));
+        auto *order = editor.findChild<QComboBox *>(QStringLiteral("prepChannelOrder"));
+        auto *layout = editor.findChild<QComboBox *>(QStringLiteral("prepLayout"));
+        QVERIFY(height && width && range && mean && stddev && order && layout);
+        QCOMPARE(editor.value().ByteSizeLong(), size_t(0)); // all defaults: an empty message
+        height->setValue(224);
+        width->setValue(320);
+        range->setCurrentIndex(range->findData(quantscope::PIXEL_RANGE_0_255));
+        mean->setText(QStringLiteral("123.675 116.28, 103.53"));
+        stddev->setText(QStringLiteral("58.395"));
+        order->setCurrentIndex(order->findText(QStringLiteral("BGR")));
+        layout->setCurrentIndex(layout->findData(quantscope::TENSOR_LAYOUT_NHWC));
+        const quantscope::ImagePreprocessing prep = editor.value();
+        QCOMPARE(prep.height(), 224);
+        QCOMPARE(prep.width(), 320);
+        QCOMPARE(prep.pixel_range(), quantscope::PIXEL_RANGE_0_255);
+        QCOMPARE(prep.mean_size(), 3);
+        QCOMPARE(prep.mean(1), 116.28f);
+        QCOMPARE(prep.std_size(), 1);
+        QCOMPARE(prep.std(0), 58.395f);
+        QVERIFY(prep.bgr());
+        QCOMPARE(prep.layout(), quantscope::TENSOR_LAYOUT_NHWC);
+        QCOMPARE(editor.problem(), QString());
+        QCOMPARE(editor.summary(),
+                 QStringLiteral("resize to 224x320, keep [0,255], subtract mean (123.675, "
+                                "116.28, 103.53), divide by std (58.395), BGR, NHWC"));
+
+        // Random inputs: only the shape fields apply; the others are disabled and left out.
+        mean->setText(QStringLiteral("not numbers"));
+        QVERIFY(!editor.problem().isEmpty());
+        editor.setShapeOnly(true);
+        QVERIFY(!mean->isEnabled() && !range->isEnabled() && !order->isEnabled());
+        QVERIFY(height->isEnabled() && width->isEnabled() && layout->isEnabled());
+        QCOMPARE(editor.problem(), QString());
+        const QString shape = QStringLiteral("height: 224 width: 320 layout: TENSOR_LAYOUT_NHWC");
+        QCOMPARE(prepText(editor.value()), prepText(parsePreprocessing(shape)));
+        editor.setShapeOnly(false);
+        QVERIFY(mean->isEnabled());
+        QVERIFY(editor.problem().contains(QStringLiteral("not numbers")));
+    }
+
+    void preprocessingEditorReportsWhatCoreRefuses_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("two means") << "mean: 0.5 mean: 0.5";
+        QTest::newRow("four stds") << "std: 1 std: 1 std: 1 std: 1";
+        QTest::newRow("a zero std") << "std: 0.5 std: 0 std: 0.5";
+        QTest::newRow("negative height") << "height: -1";
+        QTest::newRow("negative width") << "height: 48 width: -192";
+    }
+
+    // The same value: the editor shows core's message under its fields, and core's image
+    // decoder refuses it with that message.
+    void preprocessingEditorReportsWhatCoreRefuses()
+    {
+        QFETCH(QString, text);
+        const quantscope::ImagePreprocessing prep = parsePreprocessing(text);
+        const InputSpec input{"x", DType::Float32, Shape{1, 3, -1, -1}};
+        auto decoder = ImageDecoder::create(input, prep);
+        QVERIFY(!decoder);
+        const QString coreMessage = QString::fromStdString(decoder.status().message());
+        QCOMPARE(QString::fromStdString(checkImagePreprocessing(prep).message()), coreMessage);
+
+        PreprocessingEditor editor;
+        editor.setValue(prep);
+        QCOMPARE(editor.problem(), coreMessage);
+        auto *label = editor.findChild<QLabel *>(QStringLiteral("prepProblem"));
+        QVERIFY(label);
+        QCOMPARE(label->text(), coreMessage);
+        QVERIFY(label->isVisibleTo(&editor));
+
+        // Fixed in the widgets: no problem left, and core takes it.
+        editor.setValue(parsePreprocessing("height: 48 width: 192 mean: 0.5 std: 0.5"));
+        QCOMPARE(editor.problem(), QString());
+        QVERIFY(!label->isVisibleTo(&editor));
+        QVERIFY(ImageDecoder::create(input, editor.value()));
+    }
+
+    // A typed text that is not a number is named before core sees anything.
+    void preprocessingEditorNamesTextThatIsNoNumber()
+    {
+        PreprocessingEditor editor;
+        editor.findChild<QLineEdit *>(QStringLiteral("prepStd"))->setText(QStringLiteral("1, x"));
+        QVERIFY(editor.problem().contains(QStringLiteral("1, x")));
+        QVERIFY(editor.problem().startsWith(QStringLiteral("Std")));
+        QCOMPARE(editor.value().std_size(), 0);
     }
 
     void etaFormatting()

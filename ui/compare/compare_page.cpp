@@ -21,6 +21,7 @@
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -51,6 +52,7 @@ struct ComparePage::Private
     ReportTableModel *resultsModel = nullptr;
     QTableView *resultsView = nullptr;
     QPushButton *exportCsvButton = nullptr;
+    QPushButton *clearButton = nullptr;
 
     std::optional<quantscope::Report> report;
     QList<PerNodePoint> perNodePoints;
@@ -62,7 +64,7 @@ ComparePage::ComparePage(Workbench *workbench, QWidget *parent)
     , d(new Private)
 {
     d->workbench = workbench;
-    d->job = new JobController(this);
+    d->job = new JobController(workbench, this);
     d->settings = new CompareSettingsWidget(workbench);
     buildLayout();
 
@@ -78,6 +80,7 @@ ComparePage::ComparePage(Workbench *workbench, QWidget *parent)
     connect(d->perNodeChart, &QCustomPlot::plottableClick, this, &ComparePage::onPerNodeClick);
     connect(d->excludeButton, &QPushButton::clicked, this, &ComparePage::excludeClickedNode);
     connect(d->exportCsvButton, &QPushButton::clicked, this, &ComparePage::askExportCsv);
+    connect(d->clearButton, &QPushButton::clicked, this, &ComparePage::clearResults);
     // A report names nodes of the model it was made with; it means nothing for another model.
     connect(workbench, &Workbench::modelChanged, this, &ComparePage::clearResults);
     clearResults();
@@ -111,8 +114,14 @@ void ComparePage::buildLayout()
     auto *status = new QHBoxLayout;
     status->addWidget(d->stepLabel, 1);
     status->addWidget(d->etaLabel);
+    // The settings scroll when the window is too short for them; the buttons stay in view.
+    auto *settingsScroll = new QScrollArea;
+    settingsScroll->setWidget(d->settings);
+    settingsScroll->setWidgetResizable(true);
+    settingsScroll->setFrameShape(QFrame::NoFrame);
+    settingsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *leftLayout = new QVBoxLayout(left);
-    leftLayout->addWidget(d->settings, 1);
+    leftLayout->addWidget(settingsScroll, 1);
     leftLayout->addLayout(buttons);
     leftLayout->addWidget(d->progressBar);
     leftLayout->addLayout(status);
@@ -174,12 +183,16 @@ void ComparePage::buildLayout()
     d->resultsView->horizontalHeader()->setSectionResizeMode(ReportTableModel::VariantColumn,
                                                              QHeaderView::Stretch);
     d->exportCsvButton = new QPushButton(tr("Export CSV..."));
+    d->clearButton = new QPushButton(tr("Clear"));
+    d->clearButton->setObjectName(QStringLiteral("clearResults"));
+    d->clearButton->setToolTip(tr("Clear the results; a running comparison is cancelled"));
     auto *table = new QWidget;
     auto *tableLayout = new QVBoxLayout(table);
     tableLayout->setContentsMargins(0, 0, 0, 0);
     tableLayout->addWidget(d->resultsView, 1);
     auto *tableButtons = new QHBoxLayout;
     tableButtons->addStretch();
+    tableButtons->addWidget(d->clearButton);
     tableButtons->addWidget(d->exportCsvButton);
     tableLayout->addLayout(tableButtons);
 
@@ -236,9 +249,9 @@ void ComparePage::setPerNode(bool perNode)
     d->settings->setPerNode(perNode);
 }
 
-void ComparePage::setImageSize(int height, int width)
+void ComparePage::setPreprocessing(const quantscope::ImagePreprocessing &prep)
 {
-    d->settings->setImageSize(height, width);
+    d->settings->setPreprocessing(prep);
 }
 
 void ComparePage::addVariantFile(const QString &path)
@@ -367,6 +380,7 @@ void ComparePage::showReport(quantscope::Report report)
 
 void ComparePage::clearResults()
 {
+    d->job->discard();
     d->report.reset();
     d->resultsModel->setReport(std::nullopt);
     d->perNodePoints.clear();

@@ -4,7 +4,8 @@
 // QCustomPlot charts side by side (size, latency median with p90 whiskers, worst accuracy per
 // variant, per-node SQNR in graph order with the worst highlighted; clicking a per-node bar
 // selects that node in the Workbench and offers to exclude it), the result table, and export of
-// each chart as PNG/SVG and of the table as CSV.
+// each chart as PNG/SVG and of the table as CSV. Clearing the results (or opening another model)
+// also drops the comparison that is running: its report would replace what was cleared.
 //
 // Files of this folder: compare_settings (the inputs of a run), compare_charts (drawing a
 // Report), chart_export (PNG/SVG/CSV files), report_table_model (the result table). Depends on
@@ -46,9 +47,9 @@ public:
     void setWarmup(int warmup);
     void setThreads(int threads);           // 0: all cores
     void setPerNode(bool perNode);
-    // Images are resized to this; random inputs take it for a dynamic height/width. 0: the
-    // model's own.
-    void setImageSize(int height, int width);
+    // How images become tensors (a recipe's preprocessing); random inputs take its size for a
+    // dynamic height/width.
+    void setPreprocessing(const quantscope::ImagePreprocessing &prep);
     // Adds a model file to the Workbench's variants (kind "opened file"), checked.
     void addVariantFile(const QString &path);
 
@@ -69,6 +70,9 @@ public:
 
 public slots:
     void startCompare();
+    // Empties the charts and the table, and cancels the running comparison, whose report is
+    // then dropped.
+    void clearResults();
     // Marks the last clicked per-node node as excluded from quantization in the Workbench.
     void excludeClickedNode();
 
@@ -84,7 +88,6 @@ private:
     void onProgress(int permille, const QString &step, int secondsLeft);
     void onJobFinished(bool cancelled);
     void showReport(quantscope::Report report);
-    void clearResults();
     void refreshAccuracy();
     void refreshPerNode();
     void onPerNodeClick(QCPAbstractPlottable *plottable, int dataIndex, QMouseEvent *event);

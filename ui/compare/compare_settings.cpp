@@ -1,7 +1,7 @@
 #include "compare_settings.h"
 
+#include "workbench/preprocessing_editor.h"
 #include "workbench/settings.h"
-#include "workbench/text_lists.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
@@ -53,11 +53,7 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     , m_threads(spinBox(0, 1024, settings::threads(), tr("all cores")))
     , m_perNode(new QCheckBox(tr("Per-node error")))
     , m_preprocessingBox(new QGroupBox(tr("Image preprocessing")))
-    , m_height(spinBox(0, 8192, 0, tr("model's")))
-    , m_width(spinBox(0, 8192, 0, tr("model's")))
-    , m_mean(new QLineEdit)
-    , m_std(new QLineEdit)
-    , m_bgr(new QCheckBox(tr("BGR channel order")))
+    , m_preprocessing(new PreprocessingEditor)
 {
     m_variantView->setModel(workbench->variants());
     m_variantView->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -65,14 +61,16 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     m_variantView->horizontalHeader()->setSectionResizeMode(VariantListModel::FileColumn,
                                                             QHeaderView::Stretch);
     m_variantView->verticalHeader()->hide();
+    // The reference and a few variants stay visible however many settings follow.
+    m_variantView->setMinimumHeight(m_variantView->horizontalHeader()->sizeHint().height()
+                                    + 4 * m_variantView->verticalHeader()->defaultSectionSize()
+                                    + 2 * m_variantView->frameWidth());
     m_variantView->setToolTip(tr("Checked variants are compared with the reference (first row)."));
     m_perNode->setChecked(true);
     m_perNode->setToolTip(tr("Compare every float tensor both models compute, to find the nodes "
                              "that lose the most accuracy."));
     m_randomButton->setChecked(true);
     m_folderEdit->setPlaceholderText(tr("images or .npy/.pb tensors"));
-    m_mean->setPlaceholderText(tr("e.g. 0.485, 0.456, 0.406"));
-    m_std->setPlaceholderText(tr("e.g. 0.229, 0.224, 0.225"));
 
     auto *variantsBox = new QGroupBox(tr("Variants"));
     auto *variantButtons = new QHBoxLayout;
@@ -99,16 +97,8 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     dataLayout->addLayout(folderRow);
     dataLayout->addLayout(dataForm);
 
-    auto *preprocessingForm = new QFormLayout(m_preprocessingBox);
-    m_height->setToolTip(tr("Image height; also the height of random inputs when the model's is "
-                            "dynamic"));
-    m_width->setToolTip(tr("Image width; also the width of random inputs when the model's is "
-                           "dynamic"));
-    preprocessingForm->addRow(tr("Height:"), m_height);
-    preprocessingForm->addRow(tr("Width:"), m_width);
-    preprocessingForm->addRow(tr("Mean:"), m_mean);
-    preprocessingForm->addRow(tr("Std:"), m_std);
-    preprocessingForm->addRow(m_bgr);
+    auto *preprocessingLayout = new QVBoxLayout(m_preprocessingBox);
+    preprocessingLayout->addWidget(m_preprocessing);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -148,26 +138,14 @@ bool CompareSettingsWidget::benchSettings(BenchSettings *settings, QString *erro
             return false;
         }
         s.dataDir = QDir::toNativeSeparators(folder).toStdString();
-        quantscope::ImagePreprocessing &p = s.preprocessing;
-        p.set_bgr(m_bgr->isChecked());
-        const std::optional<std::vector<float>> mean = text_lists::parseFloats(m_mean->text());
-        if (!mean) {
-            *error = tr("Mean '%1' is not a list of numbers.").arg(m_mean->text());
-            return false;
-        }
-        const std::optional<std::vector<float>> std = text_lists::parseFloats(m_std->text());
-        if (!std) {
-            *error = tr("Std '%1' is not a list of numbers.").arg(m_std->text());
-            return false;
-        }
-        for (float value : *mean)
-            p.add_mean(value);
-        for (float value : *std)
-            p.add_std(value);
     }
-    // The image size also fixes the dynamic height/width of random inputs.
-    s.preprocessing.set_height(m_height->value());
-    s.preprocessing.set_width(m_width->value());
+    // For random inputs the editor is in shape-only mode: the size (and the layout that places
+    // it) fixes a dynamic height/width.
+    if (const QString problem = m_preprocessing->problem(); !problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
+    s.preprocessing = m_preprocessing->value();
     s.samples = m_samples->value();
     s.warmup = m_warmup->value();
     s.iterations = m_iterations->value();
@@ -182,11 +160,6 @@ void CompareSettingsWidget::setDataFolder(const QString &folder)
     m_folderEdit->setText(folder);
     (folder.isEmpty() ? m_randomButton : m_folderButton)->setChecked(true);
     updateEnabled();
-}
-
-QString CompareSettingsWidget::dataFolder() const
-{
-    return m_folderButton->isChecked() ? m_folderEdit->text().trimmed() : QString();
 }
 
 void CompareSettingsWidget::setSamples(int samples)
@@ -209,10 +182,9 @@ void CompareSettingsWidget::setThreads(int threads)
     m_threads->setValue(threads);
 }
 
-void CompareSettingsWidget::setImageSize(int height, int width)
+void CompareSettingsWidget::setPreprocessing(const quantscope::ImagePreprocessing &prep)
 {
-    m_height->setValue(height);
-    m_width->setValue(width);
+    m_preprocessing->setValue(prep);
 }
 
 void CompareSettingsWidget::setPerNode(bool perNode)
@@ -293,12 +265,10 @@ void CompareSettingsWidget::updateEnabled()
                             static_cast<QWidget *>(m_iterations), static_cast<QWidget *>(m_threads),
                             static_cast<QWidget *>(m_perNode)})
         widget->setEnabled(editable);
-    // The image size also shapes random inputs of a model with dynamic height/width; the
-    // rest of the preprocessing only means something for a folder of images.
+    // The image size (and layout) also shapes random inputs of a model with a dynamic
+    // height/width; the rest of the preprocessing only means something for a folder of images.
     m_preprocessingBox->setEnabled(editable);
-    for (QWidget *widget : {static_cast<QWidget *>(m_mean), static_cast<QWidget *>(m_std),
-                            static_cast<QWidget *>(m_bgr)})
-        widget->setEnabled(folder);
+    m_preprocessing->setShapeOnly(!folder);
 }
 
 } // namespace qs::ui

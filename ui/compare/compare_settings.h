@@ -1,8 +1,9 @@
 #pragma once
 // The left side of the Compare page: which variants to compare (the Workbench's variant list,
 // plus files opened here), on what data (random inputs or an image/tensor folder with its
-// preprocessing) and how long (samples, warm-up, iterations, threads, per-node error). Produces
-// the BenchSettings that core's runBenchmark takes, as `quantscope-cli bench` fills them.
+// preprocessing, in the same editor as the Quantize page's, so any recipe's preprocessing can be
+// compared) and how long (samples, warm-up, iterations, threads, per-node error). Produces the
+// BenchSettings that core's runBenchmark takes, as `quantscope-cli bench` fills them.
 
 #include "compare/benchmark.h"
 
@@ -18,6 +19,7 @@ class QGroupBox;
 
 namespace qs::ui {
 
+class PreprocessingEditor;
 class Workbench;
 
 class CompareSettingsWidget : public QWidget
@@ -32,17 +34,17 @@ public:
     bool benchSettings(BenchSettings *settings, QString *error) const;
 
     void setDataFolder(const QString &folder); // empty: random inputs
-    QString dataFolder() const;                // empty while random inputs are chosen
     void setSamples(int samples);
     void setWarmup(int warmup);
     void setIterations(int iterations);
     void setThreads(int threads);
     void setPerNode(bool perNode);
-    void setImageSize(int height, int width); // 0: the model's
+    // Images go through this; random inputs take its size for a dynamic height/width.
+    void setPreprocessing(const quantscope::ImagePreprocessing &prep);
+    PreprocessingEditor *preprocessingEditor() const { return m_preprocessing; }
 
     // Adds `path` to the Workbench's variants as an opened file; returns its row.
     int addVariantFile(const QString &path);
-    QTableView *variantView() const { return m_variantView; }
 
     // While a comparison runs its inputs stay as they were when it started.
     void setRunning(bool running);
@@ -67,11 +69,7 @@ private:
     QSpinBox *m_threads;
     QCheckBox *m_perNode;
     QGroupBox *m_preprocessingBox;
-    QSpinBox *m_height;
-    QSpinBox *m_width;
-    QLineEdit *m_mean;
-    QLineEdit *m_std;
-    QCheckBox *m_bgr;
+    PreprocessingEditor *m_preprocessing;
     bool m_running = false;
 };
 

@@ -1,5 +1,6 @@
 #include "node_detail_pane.h"
 
+#include "workbench/job_controller.h"
 #include "workbench/workbench.h"
 
 #include "model/element_type.h"
@@ -75,11 +76,41 @@ NodeDetailPane::Constant describeConstant(const std::shared_ptr<const Model> &mo
     return constant;
 }
 
+// A constant the node reads, found on the GUI thread; the proto lives in the model, which the
+// job keeps alive.
+struct ConstantRef
+{
+    std::string name;
+    const onnx::TensorProto *proto = nullptr;
+};
+
+std::vector<ConstantRef> constantRefs(const GraphIndex &index, const NodeInfo &node)
+{
+    // Constant inputs; a Constant node shows the tensor it produces.
+    std::vector<std::string> names;
+    for (const ValueRef &input : node.inputs)
+        names.push_back(input.name);
+    if (node.opType == "Constant" && node.domain.empty()) {
+        for (const ValueRef &output : node.outputs)
+            names.push_back(output.name);
+    }
+    std::vector<ConstantRef> refs;
+    for (const std::string &name : names) {
+        if (name.empty())
+            continue;
+        if (const onnx::TensorProto *proto = index.constantTensor(node.graph, name))
+            refs.push_back({name, proto});
+    }
+    return refs;
+}
+
 } // namespace
 
 NodeDetailPane::NodeDetailPane(Workbench *workbench, QWidget *parent)
     : QWidget(parent)
     , m_workbench(workbench)
+    , m_decodeJob(new JobController(workbench, this, JobController::Runs::OnAnyThread,
+                                    JobController::WhenBusy::Supersede))
 {
     m_title = new QLabel(this);
     m_title->setTextFormat(Qt::PlainText);
@@ -94,6 +125,8 @@ NodeDetailPane::NodeDetailPane(Workbench *workbench, QWidget *parent)
     scroll->setWidgetResizable(true);
     m_constantBox = new QWidget(scroll);
     m_constantLayout = new QVBoxLayout(m_constantBox);
+    m_constantStatus = new QLabel(m_constantBox);
+    m_constantLayout->addWidget(m_constantStatus);
     m_constantLayout->addStretch(1);
     scroll->setWidget(m_constantBox);
     splitter->addWidget(m_attributes);
@@ -117,9 +150,10 @@ void NodeDetailPane::clearConstants()
 {
     m_constants.clear();
     m_histograms.clear();
-    // Everything but the trailing stretch.
-    while (m_constantLayout->count() > 1) {
-        QLayoutItem *item = m_constantLayout->takeAt(0);
+    m_constantStatus->hide();
+    // Everything but the status line and the trailing stretch.
+    while (m_constantLayout->count() > 2) {
+        QLayoutItem *item = m_constantLayout->takeAt(1);
         delete item->widget();
         delete item;
     }
@@ -134,6 +168,8 @@ void NodeDetailPane::showNode(int nodeId)
     m_attributes->clear();
     m_values->clear();
     clearConstants();
+    // Whatever is still being decoded belongs to the node shown before.
+    m_decodeJob->discard();
     if (nodeId < 0) {
         m_title->setText(tr("Select a node in the table to see its details."));
         return;
@@ -168,24 +204,39 @@ void NodeDetailPane::showNode(int nodeId)
     for (const ValueRef &output : node.outputs)
         addValue(tr("output"), output);
 
-    // Constant inputs; a Constant node shows the tensor it produces.
-    std::vector<std::string> names;
-    for (const ValueRef &input : node.inputs)
-        names.push_back(input.name);
-    if (node.opType == "Constant" && node.domain.empty()) {
-        for (const ValueRef &output : node.outputs)
-            names.push_back(output.name);
-    }
-    for (const std::string &name : names) {
-        if (name.empty())
-            continue;
-        const onnx::TensorProto *proto = index.constantTensor(node.graph, name);
-        if (!proto)
-            continue;
-        m_constants.append(describeConstant(model, name, *proto));
-        if (m_constants.size() <= maxConstantViews)
-            addConstantView(m_constants.back());
-    }
+    decodeConstants(model, nodeId);
+}
+
+void NodeDetailPane::decodeConstants(const std::shared_ptr<const Model> &model, int nodeId)
+{
+    std::vector<ConstantRef> refs
+        = constantRefs(model->index(), model->index().nodes()[size_t(nodeId)]);
+    if (refs.empty())
+        return;
+    m_constantStatus->setText(tr("Reading %n constant tensor(s)...", "", int(refs.size())));
+    m_constantStatus->show();
+    m_decodeJob->run<QList<Constant>>(
+        tr("Reading constants"),
+        [model, refs = std::move(refs)](Progress &progress) {
+            QList<Constant> constants;
+            for (size_t i = 0; i < refs.size() && !progress.cancelled(); ++i) {
+                progress.report(int64_t(i), int64_t(refs.size()), refs[i].name);
+                constants.append(describeConstant(model, refs[i].name, *refs[i].proto));
+            }
+            return constants;
+        },
+        [this, nodeId](QList<Constant> constants) {
+            m_constantStatus->hide();
+            showConstants(std::move(constants));
+            emit constantsShown(nodeId);
+        });
+}
+
+void NodeDetailPane::showConstants(QList<Constant> constants)
+{
+    m_constants = std::move(constants);
+    for (int i = 0; i < std::min<int>(int(m_constants.size()), maxConstantViews); ++i)
+        addConstantView(m_constants[i]);
     if (m_constants.size() > maxConstantViews) {
         auto *more = new QLabel(tr("%1 more constant inputs are not shown.")
                                     .arg(m_constants.size() - maxConstantViews),

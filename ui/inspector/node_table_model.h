@@ -68,7 +68,6 @@ public:
     explicit NodeFilterProxy(QObject *parent = nullptr);
 
     void setFilterText(const QString &text);
-    QString filterText() const { return m_text; }
     // True when the text is used as a regular expression (the search box shows which).
     bool isRegex() const { return m_useRegex; }
 

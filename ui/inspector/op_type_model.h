@@ -38,7 +38,6 @@ public:
     explicit OpTypeModel(Workbench *workbench, QObject *parent = nullptr);
 
     const QList<Row> &rows() const { return m_rows; } // sorted by count, then name
-    qint64 totalNodes() const { return m_totalNodes; }
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;

@@ -2,7 +2,8 @@
 
 #include "data/image_decoder.h"
 #include "quant/calibration/calibrator.h"
-#include "recipe_fields.h"
+#include "workbench/preprocessing_editor.h"
+#include "workbench/recipe_fields.h"
 #include "workbench/settings.h"
 
 #include <QCheckBox>
@@ -85,7 +86,6 @@ CalibrationPanel::CalibrationPanel(QWidget *parent)
             showPreview(preview);
     });
     updateEnabled();
-    updateSummary();
 }
 
 CalibrationPanel::~CalibrationPanel() = default;
@@ -188,66 +188,10 @@ QWidget *CalibrationPanel::createMethodGroup()
 QWidget *CalibrationPanel::createPreprocessingGroup()
 {
     auto *group = new QGroupBox(tr("Image preprocessing"), this);
-    auto *form = new QFormLayout(group);
-    auto *size = new QHBoxLayout;
-    m_height = new QSpinBox(group);
-    m_height->setObjectName(QStringLiteral("prepHeight"));
-    m_width = new QSpinBox(group);
-    m_width->setObjectName(QStringLiteral("prepWidth"));
-    for (QSpinBox *spin : {m_height, m_width}) {
-        spin->setRange(0, 16384);
-        spin->setSpecialValueText(tr("model's"));
-    }
-    size->addWidget(m_height);
-    size->addWidget(new QLabel(tr("x"), group));
-    size->addWidget(m_width);
-    size->addStretch();
-    form->addRow(tr("Height x width:"), size);
-
-    m_pixelRange = new QComboBox(group);
-    m_pixelRange->setObjectName(QStringLiteral("prepPixelRange"));
-    addChoice(m_pixelRange, tr("Default ([0,1])"), quantscope::PIXEL_RANGE_UNSPECIFIED);
-    addChoice(m_pixelRange, tr("[0,1]"), quantscope::PIXEL_RANGE_0_1);
-    addChoice(m_pixelRange, tr("[0,255]"), quantscope::PIXEL_RANGE_0_255);
-    form->addRow(tr("Pixel range:"), m_pixelRange);
-
-    m_mean = new QLineEdit(group);
-    m_mean->setObjectName(QStringLiteral("prepMean"));
-    m_mean->setPlaceholderText(tr("none, or 1 or 3 values: 0.485, 0.456, 0.406"));
-    form->addRow(tr("Mean:"), m_mean);
-    m_std = new QLineEdit(group);
-    m_std->setObjectName(QStringLiteral("prepStd"));
-    m_std->setPlaceholderText(tr("none, or 1 or 3 values: 0.229, 0.224, 0.225"));
-    form->addRow(tr("Std:"), m_std);
-
-    m_channelOrder = new QComboBox(group);
-    m_channelOrder->setObjectName(QStringLiteral("prepChannelOrder"));
-    addChoice(m_channelOrder, tr("RGB"), 0);
-    addChoice(m_channelOrder, tr("BGR"), 1);
-    form->addRow(tr("Channel order:"), m_channelOrder);
-
-    m_layout = new QComboBox(group);
-    m_layout->setObjectName(QStringLiteral("prepLayout"));
-    addChoice(m_layout, tr("Default (NCHW)"), quantscope::TENSOR_LAYOUT_UNSPECIFIED);
-    addChoice(m_layout, tr("NCHW"), quantscope::TENSOR_LAYOUT_NCHW);
-    addChoice(m_layout, tr("NHWC"), quantscope::TENSOR_LAYOUT_NHWC);
-    form->addRow(tr("Layout:"), m_layout);
-
-    m_summary = new QLabel(group);
-    m_summary->setObjectName(QStringLiteral("prepSummary"));
-    m_summary->setWordWrap(true);
-    form->addRow(tr("Each image:"), m_summary);
-
-    auto changedAndSummary = [this] {
-        updateSummary();
-        emit changed();
-    };
-    for (QSpinBox *spin : {m_height, m_width})
-        connect(spin, &QSpinBox::valueChanged, this, changedAndSummary);
-    for (QComboBox *combo : {m_pixelRange, m_channelOrder, m_layout})
-        connect(combo, &QComboBox::currentIndexChanged, this, changedAndSummary);
-    for (QLineEdit *edit : {m_mean, m_std})
-        connect(edit, &QLineEdit::textChanged, this, changedAndSummary);
+    auto *layout = new QVBoxLayout(group);
+    m_preprocessing = new PreprocessingEditor(group);
+    layout->addWidget(m_preprocessing);
+    connect(m_preprocessing, &PreprocessingEditor::changed, this, &CalibrationPanel::changed);
     return group;
 }
 
@@ -315,24 +259,6 @@ void CalibrationPanel::showPreview(const FolderPreview &preview)
     emit previewUpdated();
 }
 
-quantscope::ImagePreprocessing CalibrationPanel::preprocessing() const
-{
-    quantscope::ImagePreprocessing prep;
-    prep.set_height(m_height->value());
-    prep.set_width(m_width->value());
-    prep.set_pixel_range(quantscope::PixelRange(choice(m_pixelRange)));
-    // Invalid text is reported by validate(); the recipe then leaves the field empty.
-    if (const auto mean = parseFloats(m_mean->text()))
-        for (const float value : *mean)
-            prep.add_mean(value);
-    if (const auto stddev = parseFloats(m_std->text()))
-        for (const float value : *stddev)
-            prep.add_std(value);
-    prep.set_bgr(choice(m_channelOrder) == 1);
-    prep.set_layout(quantscope::TensorLayout(choice(m_layout)));
-    return prep;
-}
-
 void CalibrationPanel::read(quantscope::Calibration &calibration) const
 {
     calibration.set_data_dir(folder().toStdString());
@@ -343,7 +269,7 @@ void CalibrationPanel::read(quantscope::Calibration &calibration) const
     calibration.set_num_quantized_bins(m_quantizedBins->value());
     calibration.set_moving_average(m_movingAverage->isChecked());
     calibration.set_averaging_constant(parseFloat(m_averagingConstant->text()).value_or(0.0f));
-    *calibration.mutable_preprocessing() = preprocessing();
+    *calibration.mutable_preprocessing() = m_preprocessing->value();
 }
 
 void CalibrationPanel::apply(const quantscope::Calibration &calibration)
@@ -357,14 +283,7 @@ void CalibrationPanel::apply(const quantscope::Calibration &calibration)
     m_quantizedBins->setValue(calibration.num_quantized_bins());
     m_movingAverage->setChecked(calibration.moving_average());
     m_averagingConstant->setText(floatText(calibration.averaging_constant()));
-    const quantscope::ImagePreprocessing &prep = calibration.preprocessing();
-    m_height->setValue(prep.height());
-    m_width->setValue(prep.width());
-    setChoice(m_pixelRange, prep.pixel_range());
-    m_mean->setText(joinFloats(prep.mean()));
-    m_std->setText(joinFloats(prep.std()));
-    setChoice(m_channelOrder, prep.bgr() ? 1 : 0);
-    setChoice(m_layout, prep.layout());
+    m_preprocessing->setValue(calibration.preprocessing());
     setFolder(QString::fromStdString(calibration.data_dir()));
 }
 
@@ -381,22 +300,7 @@ QString CalibrationPanel::validate() const
         return tr("Averaging constant: '%1' is not a number.").arg(m_averagingConstant->text());
     if (const auto c = parseFloat(m_averagingConstant->text()); c && !(*c > 0 && *c <= 1))
         return tr("Averaging constant: %1 is not in (0, 1].").arg(m_averagingConstant->text());
-    for (const QLineEdit *edit : {m_mean, m_std}) {
-        const QString name = edit == m_mean ? tr("Mean") : tr("Std");
-        const auto values = parseFloats(edit->text());
-        if (!values)
-            return tr("%1: '%2' is not a list of numbers.").arg(name, edit->text());
-        if (values->size() != 0 && values->size() != 1 && values->size() != 3)
-            return tr("%1: give 1 or 3 values, not %2.").arg(name).arg(values->size());
-        if (edit == m_std && std::find(values->begin(), values->end(), 0.0f) != values->end())
-            return tr("Std: the values must be non-zero.");
-    }
-    return QString();
-}
-
-QString CalibrationPanel::summary() const
-{
-    return m_summary->text();
+    return m_preprocessing->problem();
 }
 
 void CalibrationPanel::updateEnabled()
@@ -409,11 +313,6 @@ void CalibrationPanel::updateEnabled()
     m_quantizedBins->setEnabled(method == quantscope::CALIBRATION_METHOD_ENTROPY);
     m_movingAverage->setEnabled(minmax);
     m_averagingConstant->setEnabled(minmax && m_movingAverage->isChecked());
-}
-
-void CalibrationPanel::updateSummary()
-{
-    m_summary->setText(preprocessingSummary(preprocessing()));
 }
 
 } // namespace qs::ui

@@ -1,8 +1,8 @@
 #pragma once
 // The calibration part of the Quantize page (static mode): the data folder with a strip of its
 // first images (thumbnails decoded on the thread pool; a tensor folder lists its files instead),
-// the calibration method with its parameters, the sample count, and the image preprocessing as
-// editable fields with a one-line summary of what will happen to each image.
+// the calibration method with its parameters, the sample count, and the image preprocessing
+// (the workbench's PreprocessingEditor, with a one-line summary of what happens to each image).
 
 #include "quantscope.pb.h"
 
@@ -19,6 +19,8 @@ class QListWidget;
 class QSpinBox;
 
 namespace qs::ui {
+
+class PreprocessingEditor;
 
 // What the preview strip shows for a folder; built off the GUI thread.
 struct FolderPreview
@@ -56,8 +58,7 @@ public:
     QString validate() const;
 
     QListWidget *previewList() const { return m_preview; }
-    bool isPreviewLoading() const { return m_previewWatcher.isRunning(); }
-    QString summary() const;
+    PreprocessingEditor *preprocessingEditor() const { return m_preprocessing; }
 
 signals:
     void changed();
@@ -71,8 +72,6 @@ private:
     void refreshPreview();
     void showPreview(const FolderPreview &preview);
     void updateEnabled();
-    void updateSummary();
-    quantscope::ImagePreprocessing preprocessing() const;
 
     QLineEdit *m_folder = nullptr;
     QListWidget *m_preview = nullptr;
@@ -84,14 +83,7 @@ private:
     QSpinBox *m_quantizedBins = nullptr;
     QCheckBox *m_movingAverage = nullptr;
     QLineEdit *m_averagingConstant = nullptr;
-    QSpinBox *m_height = nullptr;
-    QSpinBox *m_width = nullptr;
-    QComboBox *m_pixelRange = nullptr;
-    QLineEdit *m_mean = nullptr;
-    QLineEdit *m_std = nullptr;
-    QComboBox *m_channelOrder = nullptr;
-    QComboBox *m_layout = nullptr;
-    QLabel *m_summary = nullptr;
+    PreprocessingEditor *m_preprocessing = nullptr;
     QString m_previewFolder; // what the strip shows or is loading
     QFutureWatcher<FolderPreview> m_previewWatcher;
 };

@@ -3,7 +3,7 @@
 #include "quant/dynamic_quantizer.h"
 #include "quant/fp16_converter.h"
 #include "quant/static_plan.h"
-#include "recipe_fields.h"
+#include "workbench/recipe_fields.h"
 #include "workbench/workbench.h"
 
 #include <QCheckBox>

@@ -7,7 +7,7 @@
 #include "quant/recipe_io.h"
 #include "quantize_job.h"
 #include "quantize_options.h"
-#include "recipe_fields.h"
+#include "workbench/recipe_fields.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/settings.h"
@@ -51,8 +51,8 @@ struct QuantizePage::Private
     void updateForMode();
     void showError(const QString &message);
     QString validate(const quantscope::Recipe &recipe) const;
-    void onJobDone(const std::shared_ptr<const Model> &model, const QString &outputPath,
-                   QuantizeOutcome outcome);
+    // Only for the model still open: the Workbench drops the results of a closed one.
+    void onJobDone(const QString &outputPath, QuantizeOutcome outcome);
     void setRunning(bool running);
 };
 
@@ -62,7 +62,7 @@ QuantizePage::QuantizePage(Workbench *workbench, QWidget *parent)
 {
     d->q = this;
     d->workbench = workbench;
-    d->job = new JobController(this);
+    d->job = new JobController(workbench, this);
     d->options = new QuantizeOptions(workbench, this);
     d->calibration = new CalibrationPanel(this);
     d->exclusions = new ExclusionPanel(workbench, this);
@@ -386,13 +386,10 @@ void QuantizePage::startQuantize()
         [model, recipe, outputPath, threads](Progress &progress) {
             return runQuantizeJob(model, recipe, outputPath, threads, progress);
         },
-        [this, model, out](QuantizeOutcome outcome) {
-            d->onJobDone(model, out, std::move(outcome));
-        });
+        [this, out](QuantizeOutcome outcome) { d->onJobDone(out, std::move(outcome)); });
 }
 
-void QuantizePage::Private::onJobDone(const std::shared_ptr<const Model> &model,
-                                      const QString &outputPath, QuantizeOutcome outcome)
+void QuantizePage::Private::onJobDone(const QString &outputPath, QuantizeOutcome outcome)
 {
     if (outcome.status.code() == StatusCode::Cancelled) {
         workbench->addMessage(
@@ -403,13 +400,6 @@ void QuantizePage::Private::onJobDone(const std::shared_ptr<const Model> &model,
     if (!outcome.status) {
         showError(QuantizePage::tr("Quantization failed: %1")
                       .arg(QString::fromStdString(outcome.status.message())));
-        return;
-    }
-    if (workbench->model() != model) {
-        // Another model was opened meanwhile: the file is not a variant of the one shown now.
-        workbench->addMessage(
-            Severity::Info,
-            QuantizePage::tr("%1 was written for the previously open model.").arg(outputPath));
         return;
     }
     Variant variant;

@@ -21,7 +21,6 @@ public:
     explicit JobStatusWidget(QWidget *parent = nullptr);
 
     void watch(JobController *job);
-    JobController *shownJob() const { return m_shown; }
 
 private:
     void show(JobController *job);

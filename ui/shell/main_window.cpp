@@ -24,6 +24,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -57,7 +58,8 @@ QStringList onnxFiles(const QMimeData *mime)
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_workbench(new Workbench(this))
-    , m_loadJob(new JobController(this, JobController::Runs::OnAnyThread))
+    , m_loadJob(new JobController(m_workbench, this, JobController::Runs::OnAnyThread,
+                                  JobController::WhenBusy::Supersede))
     , m_pages(new QTabWidget(this))
     , m_inspector(new InspectorPage(m_workbench, this))
     , m_quantize(new QuantizePage(m_workbench, this))
@@ -78,9 +80,8 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_modelFacts, 1);
     statusBar()->addPermanentWidget(m_jobStatus);
     m_modelFacts->setText(tr("Open an ONNX model with File > Open or drop it here."));
-    m_jobStatus->watch(m_loadJob);
-    m_jobStatus->watch(m_quantize->job());
-    m_jobStatus->watch(m_compare->job());
+    for (JobController *job : jobs())
+        m_jobStatus->watch(job);
 
     connect(m_diagnostics, &DiagnosticsDock::nodeActivated, this,
             [this] { m_pages->setCurrentWidget(m_inspector); });
@@ -130,7 +131,7 @@ void MainWindow::createMenus()
     });
     run->addSeparator();
     run->addAction(tr("Cancel &All Jobs"), QKeySequence(Qt::Key_Escape), this, [this] {
-        for (JobController *job : {m_loadJob, m_quantize->job(), m_compare->job()})
+        for (JobController *job : jobs())
             job->cancel();
     });
 
@@ -202,15 +203,49 @@ void MainWindow::openVariant()
     m_pages->setCurrentWidget(m_compare);
 }
 
+QList<JobController *> MainWindow::jobs() const
+{
+    return {m_loadJob, m_quantize->job(), m_compare->job()};
+}
+
 void MainWindow::openModel(const QString &path)
 {
-    if (m_loadJob->isRunning()) {
-        showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()),
-                  tr("Another model is still loading."));
+    QStringList running;
+    for (JobController *job : jobs())
+        if (job->isRunning())
+            running.append(job->title());
+    if (running.isEmpty()) {
+        loadModel(path);
         return;
     }
+    // Latest request wins here too: a question still open for an earlier file is replaced.
+    if (m_cancelJobsQuestion)
+        m_cancelJobsQuestion->close();
+    const QString fileName = QFileInfo(path).fileName();
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Open %1").arg(fileName),
+                                tr("Cancel the running jobs and open %1?").arg(fileName),
+                                QMessageBox::Yes | QMessageBox::No, this);
+    box->setInformativeText(tr("Running now:\n%1").arg(running.join(QLatin1Char('\n'))));
+    box->setObjectName(QStringLiteral("cancelJobsQuestion"));
+    box->setDefaultButton(QMessageBox::No);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    // Results of the jobs would belong to the model being replaced: they are dropped anyway.
+    connect(box, &QMessageBox::finished, this, [this, path](int answer) {
+        if (answer != QMessageBox::Yes)
+            return;
+        for (JobController *job : jobs())
+            job->cancel();
+        loadModel(path);
+    });
+    m_cancelJobsQuestion = box;
+    box->open(); // window-modal, not blocking: jobs, the event loop and tests go on
+}
+
+void MainWindow::loadModel(const QString &path)
+{
     const QString fileName = QFileInfo(path).fileName();
     const std::string file = path.toStdString();
+    // A load still running is superseded by this one (its model is dropped).
     m_loadJob->run<Loaded>(
         tr("Loading %1").arg(fileName),
         [file](Progress &progress) {
@@ -247,9 +282,7 @@ bool MainWindow::applyRecipeFile(const QString &path)
 {
     if (!m_quantize->loadRecipeFile(path))
         return false;
-    const quantscope::ImagePreprocessing &image = m_quantize->currentRecipe().calibration().preprocessing();
-    if (image.height() > 0 && image.width() > 0)
-        m_compare->setImageSize(image.height(), image.width());
+    m_compare->setPreprocessing(m_quantize->currentRecipe().calibration().preprocessing());
     return true;
 }
 
@@ -284,7 +317,7 @@ void MainWindow::showError(const QString &title, const QString &message)
 
 void MainWindow::cancelJobsAndWait()
 {
-    for (JobController *job : {m_loadJob, m_quantize->job(), m_compare->job()}) {
+    for (JobController *job : jobs()) {
         job->cancel();
         job->waitForFinished();
     }

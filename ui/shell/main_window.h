@@ -2,13 +2,17 @@
 // The workbench window: Inspector, Quantize and Compare pages over one Workbench, the
 // Diagnostics dock, the status bar (model facts, the running job with progress, ETA and
 // Cancel), menus with shortcuts, recent files, drag and drop. Opening a model runs off the GUI
-// thread; closing the window cancels running jobs and waits for them.
+// thread; opening one while a job runs first asks (without blocking) whether to cancel the job;
+// closing the window cancels running jobs and waits for them.
 
+#include <QList>
 #include <QMainWindow>
+#include <QPointer>
 #include <QString>
 
 class QLabel;
 class QMenu;
+class QMessageBox;
 class QTabWidget;
 
 namespace qs::ui {
@@ -29,11 +33,12 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Loads `path` in the background; the pages switch to it when it has loaded.
+    // Loads `path` in the background; the pages switch to it when it has loaded. While a job
+    // runs (loading, quantizing, comparing), a question (object name "cancelJobsQuestion") asks
+    // first: Yes cancels the jobs and opens `path`, No keeps them and the open model.
     void openModel(const QString &path);
 
     Workbench *workbench() const { return m_workbench; }
-    JobController *loadJob() const { return m_loadJob; }
     InspectorPage *inspectorPage() const { return m_inspector; }
     QuantizePage *quantizePage() const { return m_quantize; }
     ComparePage *comparePage() const { return m_compare; }
@@ -41,12 +46,10 @@ public:
     QTabWidget *pages() const { return m_pages; }
     QString modelFactsText() const;
 
-    // Loads a recipe (textproto) into the Quantize page and gives the Compare page its image
-    // size, for models whose input size is dynamic; false after showing the error.
+    // Loads a recipe (textproto) into the Quantize page and gives the Compare page its
+    // preprocessing, so evaluation images become tensors as the calibration images do; false
+    // after showing the error.
     bool applyRecipeFile(const QString &path);
-
-    // Asks every running job to stop and waits for it (also what closing the window does).
-    void cancelJobsAndWait();
 
 signals:
     void modelOpened(const QString &path);
@@ -58,6 +61,10 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    // The jobs the user started: loading, quantizing, comparing.
+    QList<JobController *> jobs() const;
+    void loadModel(const QString &path);
+    void cancelJobsAndWait();
     void createMenus();
     void rebuildRecentMenu();
     void showModelFacts();
@@ -75,6 +82,7 @@ private:
     JobStatusWidget *m_jobStatus;
     QLabel *m_modelFacts;
     QMenu *m_recentMenu = nullptr;
+    QPointer<QMessageBox> m_cancelJobsQuestion; // while one is open
 };
 
 } // namespace qs::ui

@@ -1,7 +1,12 @@
 #include "job_controller.h"
 
+#include "workbench.h"
+
 #include <QCoreApplication>
+#include <QFutureWatcher>
 #include <QtConcurrent>
+
+#include <algorithm>
 
 namespace qs::ui {
 
@@ -33,67 +38,120 @@ QThreadPool *engineThreadPool()
     return pool;
 }
 
-JobController::JobController(QObject *parent, Runs runs)
-    : QObject(parent)
-    , m_runs(runs)
+struct JobController::Job
 {
+    Workbench::Ticket ticket;
+    QString title;
+    std::shared_ptr<JobProgress> progress = std::make_shared<JobProgress>();
+    std::function<void()> done;
+    QFutureWatcher<void> *watcher = nullptr; // child of the controller, deleted after the job
+    bool cancelRequested = false;
+
+    void cancel()
+    {
+        cancelRequested = true;
+        progress->cancel();
+    }
+};
+
+JobController::JobController(Workbench *workbench, QObject *parent, Runs runs, WhenBusy whenBusy)
+    : QObject(parent)
+    , m_workbench(workbench)
+    , m_runs(runs)
+    , m_whenBusy(whenBusy)
+{
+    Q_ASSERT(workbench);
     // Ten updates a second: smooth enough for a bar, cheap however often the worker reports.
     m_pollTimer.setInterval(100);
     connect(&m_pollTimer, &QTimer::timeout, this, &JobController::poll);
-    connect(&m_watcher, &QFutureWatcherBase::finished, this, &JobController::onWorkerFinished);
+    connect(workbench, &Workbench::modelChanged, this, &JobController::onModelChanged);
 }
 
 JobController::~JobController()
 {
-    m_done = nullptr;
-    cancel();
+    for (const auto &job : m_jobs)
+        job->cancel();
     waitForFinished();
+    if (m_workbench)
+        m_workbench->revokeTickets(this);
 }
 
 bool JobController::start(const QString &title, std::function<void(Progress &)> work,
                           std::function<void()> done)
 {
-    if (m_running)
+    if (!m_workbench)
         return false;
-    m_running = true;
-    m_cancelRequested = false;
+    if (m_current) {
+        if (m_whenBusy == WhenBusy::Refuse)
+            return false;
+        // Superseded: the new job's ticket makes this one's stale, so its result is dropped.
+        m_current->cancel();
+    }
+    auto owned = std::make_unique<Job>();
+    Job *job = owned.get();
+    job->ticket = m_workbench->takeTicket(this);
+    job->title = title;
+    job->done = std::move(done);
+    job->watcher = new QFutureWatcher<void>(this);
+    connect(job->watcher, &QFutureWatcherBase::finished, this,
+            [this, job] { onWorkerFinished(job); });
+    m_current = job;
+    m_jobs.push_back(std::move(owned));
+
     m_title = title;
-    m_done = std::move(done);
     m_lastStep.clear();
-    m_progress = std::make_shared<JobProgress>();
     m_stepClock.start();
     emit started(title);
     emit progressChanged(-1, title, -1);
-    std::shared_ptr<JobProgress> progress = m_progress;
-    QThreadPool *pool = m_runs == Runs::OnEngineThread ? engineThreadPool() : QThreadPool::globalInstance();
-    m_watcher.setFuture(QtConcurrent::run(pool, [progress, work = std::move(work)] { work(*progress); }));
+    std::shared_ptr<JobProgress> progress = job->progress;
+    QThreadPool *pool = m_runs == Runs::OnEngineThread ? engineThreadPool()
+                                                       : QThreadPool::globalInstance();
+    job->watcher->setFuture(
+        QtConcurrent::run(pool, [progress, work = std::move(work)] { work(*progress); }));
     m_pollTimer.start();
     return true;
 }
 
 void JobController::cancel()
 {
-    if (!m_running || !m_progress)
+    if (m_current)
+        m_current->cancel();
+}
+
+void JobController::discard()
+{
+    if (!m_current)
         return;
-    m_cancelRequested = true;
-    m_progress->cancel();
+    if (m_workbench)
+        m_workbench->revokeTickets(this);
+    m_current->cancel();
+}
+
+void JobController::onModelChanged()
+{
+    // Its result would be dropped anyway: stop spending the cores on it.
+    if (m_current && m_workbench && !m_workbench->isCurrent(m_current->ticket))
+        m_current->cancel();
 }
 
 void JobController::waitForFinished()
 {
-    if (!m_running)
-        return;
-    m_done = nullptr;
-    m_watcher.waitForFinished();
+    for (const auto &job : m_jobs) {
+        job->done = nullptr;
+        job->watcher->disconnect(this);
+        job->watcher->waitForFinished();
+        job->watcher->deleteLater();
+    }
+    m_jobs.clear();
+    m_current = nullptr;
     m_pollTimer.stop();
-    m_running = false;
 }
 
 void JobController::poll()
 {
-    if (!m_progress)
+    if (!m_current)
         return;
-    const JobProgress::Snapshot state = m_progress->snapshot();
+    const JobProgress::Snapshot state = m_current->progress->snapshot();
     if (state.what != m_lastStep) {
         // Each step (reading, calibrating, writing...) has its own pace: restart the ETA clock.
         m_lastStep = state.what;
@@ -114,18 +172,23 @@ void JobController::poll()
     emit progressChanged(permille, step, secondsLeft);
 }
 
-void JobController::onWorkerFinished()
+void JobController::onWorkerFinished(Job *job)
 {
-    if (!m_running)
+    const auto found = std::find_if(m_jobs.begin(), m_jobs.end(),
+                                    [job](const auto &owned) { return owned.get() == job; });
+    if (found == m_jobs.end())
         return; // waited for already (shutdown); nothing to deliver
+    std::unique_ptr<Job> ended = std::move(*found);
+    m_jobs.erase(found);
+    ended->watcher->deleteLater(); // it is emitting the signal that brought us here
+    if (ended.get() != m_current)
+        return; // superseded: the newer job reports
+    m_current = nullptr;
     m_pollTimer.stop();
-    m_running = false;
-    std::function<void()> done = std::move(m_done);
-    m_done = nullptr;
-    const bool cancelled = m_cancelRequested;
-    if (done)
-        done();
-    emit finished(m_title, cancelled);
+    const bool wanted = m_workbench && m_workbench->isCurrent(ended->ticket);
+    if (wanted && ended->done)
+        ended->done();
+    emit finished(ended->title, ended->cancelRequested || !wanted);
 }
 
 QString formatDuration(int seconds)

@@ -1,10 +1,13 @@
 #pragma once
-// Runs one long core job (load, calibrate + quantize, benchmark) at a time off the GUI thread and
-// adapts core's Progress object to Qt: the worker writes its progress into atomics, a GUI-thread
-// timer turns them into progressChanged() signals with an ETA, and cancel() sets the Progress
-// object's flag that the core functions poll. The finish callback runs on the GUI thread.
+// Runs long core jobs (load, calibrate + quantize, benchmark, decoding a node's constants) off
+// the GUI thread and adapts core's Progress object to Qt: the worker reports into a JobProgress,
+// a GUI-thread timer turns its snapshots into progressChanged() signals with an ETA, and
+// cancel() sets the Progress object's flag that the core functions poll. The finish callback
+// runs on the GUI thread, and only while the Workbench says the job's ticket is current
+// (latest request wins, see Workbench::takeTicket): a result for a model that is no longer
+// open, for a request superseded by a newer one, or for results the user cleared is dropped.
 //
-// Each page owns its own controller; the main window cancels and waits for all of them when it
+// Each page owns its own controllers; the main window cancels and waits for them when it
 // closes. Jobs that run the engine share one thread (engineThreadPool): the engine's OpenMP team
 // belongs to the thread that starts it, and a second team on another thread competed with the
 // first for the cores (a comparison after a quantization measured 5-8x slower latencies on two
@@ -13,20 +16,22 @@
 #include "util/progress.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QThreadPool>
 #include <QTimer>
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace qs::ui {
+
+class Workbench;
 
 // The Progress object handed to the worker; readable from the GUI thread at any time.
 class JobProgress : public Progress
@@ -54,19 +59,28 @@ class JobController : public QObject
 public:
     enum class Runs {
         OnEngineThread, // calibration, quantization, benchmarks: one after another
-        OnAnyThread,    // no engine work (loading a model): starts at once
+        OnAnyThread,    // no engine work (loading a model, decoding tensors): starts at once
+    };
+    // What start() does while a job of this controller runs.
+    enum class WhenBusy {
+        Refuse,    // returns false; the page's button waits for the job (quantize, compare)
+        Supersede, // the running job is cancelled, its result dropped, and the new one starts
+                   // (loading another model, showing another node)
     };
 
-    explicit JobController(QObject *parent = nullptr, Runs runs = Runs::OnEngineThread);
+    // `workbench` issues the tickets that decide whether a result is still wanted.
+    explicit JobController(Workbench *workbench, QObject *parent = nullptr,
+                           Runs runs = Runs::OnEngineThread, WhenBusy whenBusy = WhenBusy::Refuse);
     ~JobController() override; // cancels and waits: a worker never outlives its controller
 
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_current != nullptr; }
     QString title() const { return m_title; }
 
-    // Starts `work` on the global thread pool, then `done` on the GUI thread (also after a
-    // cancel: the core function returns a Cancelled status the callback shows or ignores).
-    // Returns false, doing nothing, while another job of this controller runs.
-    bool start(const QString &title, std::function<void(Progress &)> work, std::function<void()> done);
+    // Starts `work` on its thread pool, then `done` on the GUI thread (also after a cancel: the
+    // core function returns a Cancelled status the callback shows or ignores), unless the result
+    // is dropped. While another job of this controller runs, see WhenBusy.
+    bool start(const QString &title, std::function<void(Progress &)> work,
+               std::function<void()> done);
 
     // The same with a value handed from the worker to `done`.
     template<typename T>
@@ -74,42 +88,51 @@ public:
     {
         auto result = std::make_shared<std::optional<T>>();
         return start(
-            title, [result, work = std::move(work)](Progress &progress) { result->emplace(work(progress)); },
+            title,
+            [result, work = std::move(work)](Progress &progress) {
+                result->emplace(work(progress));
+            },
             [result, done = std::move(done)] {
                 if (*result)
                     done(std::move(**result));
             });
     }
 
-    bool wasCancelled() const { return m_cancelRequested; }
-
-    // Blocks until the running job (if any) has returned; its `done` is then not called.
+    // Blocks until every worker of this controller has returned; no `done` is then called and
+    // no finished() emitted.
     void waitForFinished();
 
 public slots:
+    // Asks the running job to stop; its `done` still sees the (Cancelled) result.
     void cancel();
+    // Cancels the running job and drops its result: the results it would replace were cleared.
+    void discard();
 
 signals:
     void started(const QString &title);
     // permille of the current step (-1 while the total is unknown), its name, seconds left (-1:
     // unknown yet).
     void progressChanged(int permille, const QString &step, int secondsLeft);
+    // `cancelled`: a cancel was asked for or the result was dropped. Not emitted for a job that
+    // another one superseded (the newer job's finished() follows).
     void finished(const QString &title, bool cancelled);
 
 private:
-    void poll();
-    void onWorkerFinished();
+    struct Job; // one started job: its ticket, Progress, `done` and future
 
-    QFutureWatcher<void> m_watcher;
+    void poll();
+    void onWorkerFinished(Job *job);
+    void onModelChanged();
+
+    QPointer<Workbench> m_workbench; // may go first when a window closes
+    Runs m_runs;
+    WhenBusy m_whenBusy;
+    std::vector<std::unique_ptr<Job>> m_jobs; // the current one and superseded ones still running
+    Job *m_current = nullptr;
+    QString m_title;
     QTimer m_pollTimer;
     QElapsedTimer m_stepClock;
     QString m_lastStep;
-    std::shared_ptr<JobProgress> m_progress;
-    std::function<void()> m_done;
-    QString m_title;
-    Runs m_runs;
-    bool m_running = false;
-    bool m_cancelRequested = false;
 };
 
 // The one thread engine jobs run on: a pool of one thread that never expires.

@@ -22,6 +22,7 @@ void Workbench::setModel(std::shared_ptr<const Model> model, const QString &path
 {
     m_model = std::move(model);
     m_modelPath = path;
+    m_modelTicket = m_lastTicket;
     m_summary = m_model ? summarize(*m_model) : ModelSummary{};
     m_excludedNodes.clear();
     m_excludedOpTypes.clear();
@@ -111,6 +112,23 @@ void Workbench::addMessage(Severity severity, const QString &message, const QStr
     WorkbenchMessage entry{severity, message, node};
     m_messages.append(entry);
     emit messageAdded(entry);
+}
+
+Workbench::Ticket Workbench::takeTicket(const QObject *requester)
+{
+    const Ticket ticket{requester, ++m_lastTicket};
+    m_currentTickets.insert(requester, ticket.id);
+    return ticket;
+}
+
+bool Workbench::isCurrent(const Ticket &ticket) const
+{
+    return ticket.id > m_modelTicket && m_currentTickets.value(ticket.requester) == ticket.id;
+}
+
+void Workbench::revokeTickets(const QObject *requester)
+{
+    m_currentTickets.remove(requester);
 }
 
 } // namespace qs::ui

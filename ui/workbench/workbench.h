@@ -1,12 +1,14 @@
 #pragma once
 // The workbench's shared state, owned by the main window and handed to every page: the open
 // model, the exclusion lists the user builds by clicking (nodes by display name, op types), the
-// selected node, the variants produced or opened, and the messages of the Diagnostics dock.
+// selected node, the variants produced or opened, the messages of the Diagnostics dock, and the
+// tickets that decide whether a job's result is still wanted.
 // Pages never talk to each other; they change this object and react to its signals.
 
 #include "model/model_summary.h"
 #include "util/diagnostic.h"
 
+#include <QHash>
 #include <QObject>
 #include <QSet>
 #include <QString>
@@ -67,6 +69,21 @@ public:
     const QList<WorkbenchMessage> &messages() const { return m_messages; }
     void addMessage(Severity severity, const QString &message, const QString &node = QString());
 
+    // Latest request wins (Hotspot's job ids), one rule for every job of every page: a job takes
+    // a ticket from its requester (its JobController) when it starts, and its result is used
+    // only while that ticket is current. Opening another model makes every earlier ticket stale
+    // (a result computed for a model that is no longer open is dropped); so do a newer ticket of
+    // the same requester (the job started again for a newer request) and revokeTickets() (the
+    // results it would replace were cleared).
+    struct Ticket
+    {
+        const QObject *requester = nullptr;
+        quint64 id = 0;
+    };
+    Ticket takeTicket(const QObject *requester);
+    bool isCurrent(const Ticket &ticket) const;
+    void revokeTickets(const QObject *requester);
+
 signals:
     void modelChanged();
     void exclusionsChanged();
@@ -83,6 +100,9 @@ private:
     int m_selectedNode = -1;
     VariantListModel *m_variants = nullptr;
     QList<WorkbenchMessage> m_messages;
+    quint64 m_lastTicket = 0;
+    quint64 m_modelTicket = 0; // the last ticket taken before the open model was set
+    QHash<const QObject *, quint64> m_currentTickets;
 };
 
 } // namespace qs::ui

@@ -1,11 +1,11 @@
 #pragma once
-// Small pieces shared by the Quantize page's panels: combo boxes that stand for proto enums and
-// optional bools (the "Default" entry keeps an unset field unset, so a recipe round-trips
-// exactly), list fields as comma-separated text, floats written in their shortest exact form,
-// and the one-line summary of the image preprocessing.
+// Small pieces shared by the widgets that edit a recipe (the Quantize page's panels, the
+// preprocessing editor): combo boxes that stand for proto enums and optional bools (the
+// "Default" entry keeps an unset field unset, so a recipe round-trips exactly), list fields as
+// comma-separated text, floats written in their shortest exact form.
 
 #include "quantscope.pb.h"
-#include "workbench/text_lists.h"
+#include "text_lists.h"
 
 #include <QString>
 #include <QStringList>
@@ -39,9 +39,5 @@ void setList(google::protobuf::RepeatedPtrField<std::string> &field, const QStri
 QStringList toStringList(const google::protobuf::RepeatedPtrField<std::string> &list);
 
 QString joinFloats(const google::protobuf::RepeatedField<float> &values);
-
-// "resize to 48x192, scale to [0,1], subtract mean (0.485, 0.456, 0.406), divide by std (...),
-// RGB, NCHW": what the calibration images go through.
-QString preprocessingSummary(const quantscope::ImagePreprocessing &prep);
 
 } // namespace qs::ui::recipe_fields

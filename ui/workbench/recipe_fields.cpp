@@ -3,7 +3,6 @@
 #include <QComboBox>
 #include <QCoreApplication>
 
-
 namespace qs::ui::recipe_fields {
 
 namespace {
@@ -78,30 +77,6 @@ QString joinFloats(const google::protobuf::RepeatedField<float> &values)
     for (const float value : values)
         parts.append(formatFloat(value));
     return parts.join(QStringLiteral(", "));
-}
-
-QString preprocessingSummary(const quantscope::ImagePreprocessing &prep)
-{
-    QStringList steps;
-    if (prep.height() > 0 && prep.width() > 0)
-        steps.append(RecipeFields::tr("resize to %1x%2").arg(prep.height()).arg(prep.width()));
-    else if (prep.height() > 0 || prep.width() > 0)
-        steps.append(RecipeFields::tr("resize to %1x%2 (0: the model's)")
-                         .arg(prep.height())
-                         .arg(prep.width()));
-    else
-        steps.append(RecipeFields::tr("resize to the model's input size"));
-    steps.append(prep.pixel_range() == quantscope::PIXEL_RANGE_0_255
-                     ? RecipeFields::tr("keep [0,255]")
-                     : RecipeFields::tr("scale to [0,1]"));
-    if (!prep.mean().empty())
-        steps.append(RecipeFields::tr("subtract mean (%1)").arg(joinFloats(prep.mean())));
-    if (!prep.std().empty())
-        steps.append(RecipeFields::tr("divide by std (%1)").arg(joinFloats(prep.std())));
-    steps.append(prep.bgr() ? RecipeFields::tr("BGR") : RecipeFields::tr("RGB"));
-    steps.append(prep.layout() == quantscope::TENSOR_LAYOUT_NHWC ? RecipeFields::tr("NHWC")
-                                                                 : RecipeFields::tr("NCHW"));
-    return steps.join(RecipeFields::tr(", "));
 }
 
 } // namespace qs::ui::recipe_fields
