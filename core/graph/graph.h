@@ -111,7 +111,8 @@ public:
     // subgraph that reads `from` from here. Graph outputs are left alone.
     void replaceUses(const std::string &from, const std::string &to);
     // Recomputes the outer values node `id`'s subgraphs read, after a pass made a subgraph read
-    // other values of this graph (or of an enclosing one) than before.
+    // other values of this graph (or of an enclosing one) than before. PassPipeline does it
+    // after running on a node's subgraphs; a pass that edits subgraphs itself calls it.
     void refreshImplicitInputs(NodeId id);
 
     // --- values ---
