@@ -323,19 +323,13 @@ Result<DynamicResult> quantizeDynamic(std::shared_ptr<const Model> model,
                                       const NodeSelection &selection,
                                       const DynamicOptions &options, Progress &progress)
 {
-    PassPipeline pipeline;
-    auto pass = std::make_unique<DynamicQuantizePass>(selection, options);
-    const DynamicQuantizePass &dynamic = *pass;
-    pipeline.add(std::move(pass));
-    PassContext context;
-    context.progress = &progress;
-    auto proto = runOnModel(pipeline, std::move(model), context);
+    DynamicQuantizePass pass(selection, options);
+    DynamicResult result;
+    auto proto = runOnModel(pass, std::move(model), progress, &result.diagnostics);
     if (!proto)
         return proto.status();
-    DynamicResult result;
     result.model = std::move(*proto);
-    result.quantizedNodes = dynamic.quantizedNodes();
-    result.diagnostics = std::move(context.diagnostics);
+    result.quantizedNodes = pass.quantizedNodes();
     return result;
 }
 

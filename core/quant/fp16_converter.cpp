@@ -405,21 +405,15 @@ void Fp16ConvertPass::addDiagnostics(std::vector<Diagnostic> &diagnostics) const
 Result<Fp16Result> convertToFloat16(std::shared_ptr<const Model> model,
                                     const quantscope::Fp16Options &options, Progress &progress)
 {
-    PassPipeline pipeline;
-    auto pass = std::make_unique<Fp16ConvertPass>(options);
-    const Fp16ConvertPass &conversion = *pass;
-    pipeline.add(std::move(pass));
-    PassContext context;
-    context.progress = &progress;
-    auto proto = runOnModel(pipeline, std::move(model), context);
+    Fp16ConvertPass pass(options);
+    Fp16Result result;
+    auto proto = runOnModel(pass, std::move(model), progress, &result.diagnostics);
     if (!proto)
         return proto.status();
-    Fp16Result result;
     result.model = std::move(*proto);
-    result.convertedTensors = conversion.counts().convertedTensors;
-    result.clampedValues = conversion.counts().clampedValues;
-    result.insertedCasts = conversion.counts().insertedCasts;
-    result.diagnostics = std::move(context.diagnostics);
+    result.convertedTensors = pass.counts().convertedTensors;
+    result.clampedValues = pass.counts().clampedValues;
+    result.insertedCasts = pass.counts().insertedCasts;
     return result;
 }
 

@@ -18,6 +18,41 @@ Result<onnx::ModelProto> runOnModel(const PassPipeline &pipeline,
     return (*graph)->toModelProto();
 }
 
+namespace {
+
+// Lends a pass to a pipeline, which owns what it runs.
+class BorrowedPass : public GraphPass
+{
+public:
+    explicit BorrowedPass(GraphPass &pass)
+        : m_pass(pass)
+    {}
+    std::string_view name() const override { return m_pass.name(); }
+    Result<bool> apply(Graph &graph, PassContext &context) override
+    {
+        return m_pass.apply(graph, context);
+    }
+
+private:
+    GraphPass &m_pass;
+};
+
+} // namespace
+
+Result<onnx::ModelProto> runOnModel(GraphPass &pass, std::shared_ptr<const Model> model,
+                                    Progress &progress, std::vector<Diagnostic> *diagnostics)
+{
+    PassPipeline pipeline;
+    pipeline.add<BorrowedPass>(pass);
+    PassContext context;
+    context.progress = &progress;
+    auto proto = runOnModel(pipeline, std::move(model), context);
+    if (diagnostics)
+        diagnostics->insert(diagnostics->end(), context.diagnostics.begin(),
+                            context.diagnostics.end());
+    return proto;
+}
+
 onnx::NodeProto makeNode(const std::string &opType, std::initializer_list<std::string> inputs,
                          std::initializer_list<std::string> outputs, const std::string &name)
 {

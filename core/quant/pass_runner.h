@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace qs {
 
@@ -19,6 +20,11 @@ class Model;
 // `context` carries progress and cancellation in, and the pass records and diagnostics out.
 Result<onnx::ModelProto> runOnModel(const PassPipeline &pipeline,
                                     std::shared_ptr<const Model> model, PassContext &context);
+// One writer pass over `model`; the caller keeps `pass` to read what it counted, and gets the
+// diagnostics it reported appended to `diagnostics` when given.
+Result<onnx::ModelProto> runOnModel(GraphPass &pass, std::shared_ptr<const Model> model,
+                                    Progress &progress,
+                                    std::vector<Diagnostic> *diagnostics = nullptr);
 
 // A node of the default domain, as the writers add them.
 onnx::NodeProto makeNode(const std::string &opType, std::initializer_list<std::string> inputs,

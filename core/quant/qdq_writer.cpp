@@ -167,14 +167,6 @@ private:
 
 } // namespace
 
-QdqWritePass::QdqWritePass(const StaticPlan &plan,
-                           const std::map<std::string, TensorRange> &ranges,
-                           const StaticWriteOptions &options)
-    : m_plan(plan)
-    , m_ranges(ranges)
-    , m_options(options)
-{}
-
 Result<bool> QdqWritePass::apply(Graph &graph, PassContext &context)
 {
     QdqGraphWriter writer(graph, m_plan, m_ranges, m_options);
@@ -192,11 +184,8 @@ Result<onnx::ModelProto> writeQdqModel(std::shared_ptr<const Model> model, const
                                        const std::map<std::string, TensorRange> &ranges,
                                        const StaticWriteOptions &options, Progress &progress)
 {
-    PassPipeline pipeline;
-    pipeline.add<QdqWritePass>(plan, ranges, options);
-    PassContext context;
-    context.progress = &progress;
-    return runOnModel(pipeline, std::move(model), context);
+    QdqWritePass pass(plan, ranges, options);
+    return runOnModel(pass, std::move(model), progress);
 }
 
 } // namespace qs

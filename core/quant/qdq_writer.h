@@ -6,7 +6,6 @@
 // producer keeps writing tensor T, T_QuantizeLinear_Output / T_DequantizeLinear_Output follow,
 // and every reader of T reads the dequantized value (a graph output keeps its name: the
 // producer writes T_QuantizeLinear_Input instead). Node names of kept nodes never change.
-#include "graph/pass.h"
 #include "quant/pass_runner.h"
 #include "quant/quant_emitter.h"
 
@@ -14,20 +13,15 @@ namespace qs {
 
 class Model;
 
-// The writer as a pass over each graph of the model the plan was made for (plan node ids are
-// GraphIndex ids, matched through GraphNode::sourceId).
-class QdqWritePass : public GraphPass
+// The writer as a pass over each graph of the model the plan was made for.
+class QdqWritePass : public StaticWritePass
 {
 public:
-    QdqWritePass(const StaticPlan &plan, const std::map<std::string, TensorRange> &ranges,
-                 const StaticWriteOptions &options);
+    using StaticWritePass::StaticWritePass;
     std::string_view name() const override { return "QdqWrite"; }
     Result<bool> apply(Graph &graph, PassContext &context) override;
 
 private:
-    const StaticPlan &m_plan;
-    const std::map<std::string, TensorRange> &m_ranges;
-    StaticWriteOptions m_options;
     NodeProgress m_progress{"writing QDQ model"};
 };
 

@@ -210,14 +210,6 @@ private:
 
 } // namespace
 
-QOperatorWritePass::QOperatorWritePass(const StaticPlan &plan,
-                                       const std::map<std::string, TensorRange> &ranges,
-                                       const StaticWriteOptions &options)
-    : m_plan(plan)
-    , m_ranges(ranges)
-    , m_options(options)
-{}
-
 Result<bool> QOperatorWritePass::apply(Graph &graph, PassContext &context)
 {
     QOperatorGraphWriter writer(graph, m_plan, m_ranges, m_options);
@@ -237,11 +229,8 @@ Result<onnx::ModelProto> writeQOperatorModel(std::shared_ptr<const Model> model,
                                              const StaticWriteOptions &options,
                                              Progress &progress)
 {
-    PassPipeline pipeline;
-    pipeline.add<QOperatorWritePass>(plan, ranges, options);
-    PassContext context;
-    context.progress = &progress;
-    return runOnModel(pipeline, std::move(model), context);
+    QOperatorWritePass pass(plan, ranges, options);
+    return runOnModel(pass, std::move(model), progress);
 }
 
 } // namespace qs

@@ -5,7 +5,6 @@
 // parts meet. Only standard ONNX ops: the ops ONNX has no QLinear form for (Add, Mul, Gemm,
 // ConvTranspose, ...) stay float. A dequantized tensor gets back its original name, so graph
 // outputs and float readers see the same names as in the FP32 model.
-#include "graph/pass.h"
 #include "quant/pass_runner.h"
 #include "quant/quant_emitter.h"
 
@@ -13,20 +12,15 @@ namespace qs {
 
 class Model;
 
-// The writer as a pass over each graph of the model the plan was made for (plan node ids are
-// GraphIndex ids, matched through GraphNode::sourceId).
-class QOperatorWritePass : public GraphPass
+// The writer as a pass over each graph of the model the plan was made for.
+class QOperatorWritePass : public StaticWritePass
 {
 public:
-    QOperatorWritePass(const StaticPlan &plan, const std::map<std::string, TensorRange> &ranges,
-                       const StaticWriteOptions &options);
+    using StaticWritePass::StaticWritePass;
     std::string_view name() const override { return "QOperatorWrite"; }
     Result<bool> apply(Graph &graph, PassContext &context) override;
 
 private:
-    const StaticPlan &m_plan;
-    const std::map<std::string, TensorRange> &m_ranges;
-    StaticWriteOptions m_options;
     NodeProgress m_progress{"writing QOperator model"};
 };
 

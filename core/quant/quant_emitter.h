@@ -3,6 +3,7 @@
 // calibrated activations, and weights/biases turned into quantized initializers of the graph
 // being written, each made once and reused by every node that reads the same tensor.
 #include "graph/graph.h"
+#include "graph/pass.h"
 #include "quant/calibration/range_collector.h"
 #include "quant/quant_params.h"
 #include "quant/static_plan.h"
@@ -98,6 +99,25 @@ private:
     const StaticWriteOptions &m_options;
     std::map<std::string, ScaleZeroPoint> m_activationPairs; // by the tensor giving the range
     std::map<std::string, QuantizedInitializer> m_weights;   // by constant name
+};
+
+// What the static writer passes (QDQ, QOperator) hold: the plan (GraphIndex node ids, matched
+// through GraphNode::sourceId), the calibrated ranges and the options. Each apply writes one
+// graph with its own QuantEmitter.
+class StaticWritePass : public GraphPass
+{
+public:
+    StaticWritePass(const StaticPlan &plan, const std::map<std::string, TensorRange> &ranges,
+                    const StaticWriteOptions &options)
+        : m_plan(plan)
+        , m_ranges(ranges)
+        , m_options(options)
+    {}
+
+protected:
+    const StaticPlan &m_plan;
+    const std::map<std::string, TensorRange> &m_ranges;
+    StaticWriteOptions m_options;
 };
 
 } // namespace qs

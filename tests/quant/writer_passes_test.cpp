@@ -101,29 +101,27 @@ std::map<std::string, TensorRange> calibrated(const std::shared_ptr<const Model>
     return result ? result->ranges : std::map<std::string, TensorRange>{};
 }
 
-StaticWriteOptions staticOptions()
-{
-    StaticWriteOptions options;
-    options.reduceRange = true; // U8S8 as the quantizer's default recipe
-    return options;
-}
-
-StaticPlan planFor(const Model &model)
+// `model` planned with the default op types, calibrated on random inputs and written by a
+// static writer pass.
+template<typename WritePass>
+onnx::ModelProto writeStatic(const std::shared_ptr<const Model> &model)
 {
     const std::vector<std::string> types = defaultStaticOpTypes();
-    return planStaticQuantization(model, NodeSelection({types.begin(), types.end()}, {}, {}, {}),
-                                  false);
+    const StaticPlan plan = planStaticQuantization(
+        *model, NodeSelection({types.begin(), types.end()}, {}, {}, {}), false);
+    const auto ranges = calibrated(model, plan);
+    StaticWriteOptions options;
+    options.reduceRange = true; // U8S8 as the quantizer's default recipe
+    PassPipeline pipeline;
+    pipeline.add<WritePass>(plan, ranges, options);
+    PassContext context;
+    return runPipeline(model, pipeline, context);
 }
 
 TEST(WriterPasses, QdqWritePassPairsActivationsAndFoldsRelu)
 {
     const auto model = loadProto(convNetModel());
-    const StaticPlan plan = planFor(*model);
-    const auto ranges = calibrated(model, plan);
-    PassPipeline pipeline;
-    pipeline.add<QdqWritePass>(plan, ranges, staticOptions());
-    PassContext context;
-    const onnx::ModelProto written = runPipeline(model, pipeline, context);
+    const onnx::ModelProto written = writeStatic<QdqWritePass>(model);
     const auto &graph = written.graph();
 
     // Q/DQ on x, r1 (relu1 folded into conv1), p, c2, sum, flat and the output logits; DQ on the
@@ -145,12 +143,7 @@ TEST(WriterPasses, QdqWritePassPairsActivationsAndFoldsRelu)
 TEST(WriterPasses, QOperatorWritePassKeepsIntegersBetweenQLinearOps)
 {
     const auto model = loadProto(convNetModel());
-    const StaticPlan plan = planFor(*model);
-    const auto ranges = calibrated(model, plan);
-    PassPipeline pipeline;
-    pipeline.add<QOperatorWritePass>(plan, ranges, staticOptions());
-    PassContext context;
-    const onnx::ModelProto written = runPipeline(model, pipeline, context);
+    const onnx::ModelProto written = writeStatic<QOperatorWritePass>(model);
     const auto &graph = written.graph();
 
     EXPECT_EQ(countOps(graph, "QLinearConv"), 2);
