@@ -142,8 +142,8 @@ private:
                                m_graph.uniqueNodeName(nodeName + "_output_mul")));
     }
 
-    // The integer node takes the place (and the name) of node `id`; `finish` adds what follows
-    // it, ending in the original output.
+    // The integer node takes the place (and the name) of node `id`; the rescaling nodes that
+    // follow it end in the original output.
     void replaceWithInteger(NodeId id, onnx::NodeProto integer)
     {
         integer.set_name(m_graph.node(id).proto.name());
