@@ -35,8 +35,8 @@ onnx::ModelProto runPipeline(const std::shared_ptr<const Model> &model,
 }
 
 void expectSameOutputs(const std::shared_ptr<const Model> &reference,
-                       const onnx::ModelProto &written, const std::map<std::string, Tensor> &inputs,
-                       double minCosine)
+                       const onnx::ModelProto &written,
+                       const std::map<std::string, Tensor> &inputs, double minCosine)
 {
     const NamedTensors expected = runModel(reference, inputs);
     const NamedTensors actual = runModel(loadProto(written), inputs);
