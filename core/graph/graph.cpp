@@ -278,11 +278,49 @@ void Graph::replaceUses(const std::string &from, const std::string &to)
     }
 }
 
+void Graph::refreshImplicitInputs(NodeId id)
+{
+    unindexNode(id);
+    std::unordered_set<std::string> outer;
+    for (const auto &subgraph : node(id).subgraphs)
+        subgraph.graph->collectOuterReads(outer);
+    std::vector<std::string> &implicit = node(id).implicitInputs;
+    implicit.assign(outer.begin(), outer.end());
+    std::sort(implicit.begin(), implicit.end());
+    indexNode(id);
+}
+
+void Graph::collectOuterReads(std::unordered_set<std::string> &out) const
+{
+    auto add = [&](const std::string &value) {
+        if (!value.empty() && !definesLocally(value))
+            out.insert(value);
+    };
+    for (NodeId id = m_first; id != kNoNode; id = m_slots[size_t(id)].next) {
+        const GraphNode &current = m_slots[size_t(id)].node;
+        for (const auto &input : current.proto.input())
+            add(input);
+        for (const auto &input : current.implicitInputs)
+            add(input);
+    }
+    for (const auto &output : m_outputs)
+        add(output.name);
+}
+
 // --- values ---
 
 bool Graph::isGraphOutput(const std::string &value) const
 {
     return m_outputNames.count(value) > 0;
+}
+
+void Graph::setGraphOutput(size_t index, const std::string &value)
+{
+    GraphValue &output = m_outputs.at(index);
+    output.name = value;
+    m_outputNames.clear();
+    for (const auto &each : m_outputs)
+        m_outputNames.insert(each.name);
 }
 
 NodeId Graph::producer(const std::string &value) const

@@ -110,11 +110,18 @@ public:
     // Every node input of this graph reading `from` reads `to` instead, and so does every
     // subgraph that reads `from` from here. Graph outputs are left alone.
     void replaceUses(const std::string &from, const std::string &to);
+    // Recomputes the outer values node `id`'s subgraphs read, after a pass made a subgraph read
+    // other values of this graph (or of an enclosing one) than before. PassPipeline does it
+    // after running on a node's subgraphs; a pass that edits subgraphs itself calls it.
+    void refreshImplicitInputs(NodeId id);
 
     // --- values ---
     const std::vector<GraphValue> &inputs() const { return m_inputs; }
     const std::vector<GraphValue> &outputs() const { return m_outputs; }
     bool isGraphOutput(const std::string &value) const;
+    // Output `index` of the graph becomes `value`. Subgraph outputs bind by position, so a pass
+    // may point one at another value; the main graph's output names are the model's interface.
+    void setGraphOutput(size_t index, const std::string &value);
     // The node of this graph producing `value`, or kNoNode (graph inputs, initializers, values of
     // enclosing graphs).
     NodeId producer(const std::string &value) const;
@@ -127,6 +134,8 @@ public:
     // Declared or inferred type (the model's), or the one a pass set; scoped like ONNX names.
     TensorType valueType(const std::string &value) const;
     int32_t elementType(const std::string &value) const { return valueType(value).elementType; }
+    // A type set here is also the element type writeTo gives the value where the graph declares
+    // it (inputs, outputs, value_info).
     void setValueType(const std::string &value, TensorType type);
 
     // --- constants ---
@@ -189,6 +198,8 @@ private:
     void removeReader(const std::string &value, NodeId id);
     bool definesLocally(const std::string &value) const;
     bool definedInScope(const std::string &value) const;
+    // Values this graph's nodes, subgraphs and outputs read from enclosing graphs.
+    void collectOuterReads(std::unordered_set<std::string> &out) const;
     const Tensor *constantNodeValue(const std::string &value);
 
     std::shared_ptr<Shared> m_shared; // model, opsets, name registry: one per model

@@ -18,10 +18,14 @@ namespace {
 onnx::NodeProto copyWithoutSubgraphs(const onnx::NodeProto &source)
 {
     onnx::NodeProto copy;
-    copy.set_name(source.name());
+    // Only the fields the source sets: an empty domain written out is bytes in every node.
+    if (source.has_name())
+        copy.set_name(source.name());
     copy.set_op_type(source.op_type());
-    copy.set_domain(source.domain());
-    copy.set_doc_string(source.doc_string());
+    if (source.has_domain())
+        copy.set_domain(source.domain());
+    if (source.has_doc_string())
+        copy.set_doc_string(source.doc_string());
     *copy.mutable_input() = source.input();
     *copy.mutable_output() = source.output();
     for (const auto &attribute : source.attribute()) {
@@ -239,8 +243,10 @@ Status Graph::writeTo(onnx::GraphProto &graph) const
 {
     graph.Clear();
     if (m_sourceProto) {
-        graph.set_name(m_sourceProto->name());
-        graph.set_doc_string(m_sourceProto->doc_string());
+        if (m_sourceProto->has_name())
+            graph.set_name(m_sourceProto->name());
+        if (m_sourceProto->has_doc_string())
+            graph.set_doc_string(m_sourceProto->doc_string());
         *graph.mutable_input() = m_sourceProto->input();
         *graph.mutable_output() = m_sourceProto->output();
         *graph.mutable_sparse_initializer() = m_sourceProto->sparse_initializer();
@@ -282,6 +288,20 @@ Status Graph::writeTo(onnx::GraphProto &graph) const
                 *graph.add_value_info() = info;
         }
     }
+    // Outputs a pass pointed elsewhere, and element types passes set.
+    for (int i = 0; i < graph.output_size() && size_t(i) < m_outputs.size(); ++i)
+        graph.mutable_output(i)->set_name(m_outputs[size_t(i)].name);
+    auto retype = [&](onnx::ValueInfoProto &value) {
+        auto it = m_types.find(value.name());
+        if (it != m_types.end() && it->second.elementType != 0 && value.type().has_tensor_type())
+            value.mutable_type()->mutable_tensor_type()->set_elem_type(it->second.elementType);
+    };
+    for (auto &value : *graph.mutable_input())
+        retype(value);
+    for (auto &value : *graph.mutable_output())
+        retype(value);
+    for (auto &value : *graph.mutable_value_info())
+        retype(value);
     return Status::ok();
 }
 
@@ -291,13 +311,19 @@ Result<onnx::ModelProto> Graph::toModelProto() const
         return internalError("toModelProto on subgraph '" + m_path + "'");
     const onnx::ModelProto &source = model()->proto();
     onnx::ModelProto proto;
-    // Field by field: copying the source whole would copy its weights once more.
+    // Field by field (copying the source whole would copy its weights once more), and only the
+    // fields it sets.
     proto.set_ir_version(source.ir_version());
-    proto.set_producer_name(source.producer_name());
-    proto.set_producer_version(source.producer_version());
-    proto.set_domain(source.domain());
-    proto.set_model_version(source.model_version());
-    proto.set_doc_string(source.doc_string());
+    if (source.has_producer_name())
+        proto.set_producer_name(source.producer_name());
+    if (source.has_producer_version())
+        proto.set_producer_version(source.producer_version());
+    if (source.has_domain())
+        proto.set_domain(source.domain());
+    if (source.has_model_version())
+        proto.set_model_version(source.model_version());
+    if (source.has_doc_string())
+        proto.set_doc_string(source.doc_string());
     *proto.mutable_metadata_props() = source.metadata_props();
     *proto.mutable_training_info() = source.training_info();
     *proto.mutable_functions() = source.functions();

@@ -21,12 +21,18 @@ Result<bool> PassPipeline::run(Graph &graph, PassContext &context, Scope scope) 
     bool modified = false;
     if (scope == Scope::WithSubgraphs) {
         for (const NodeId id : graph.nodeIds()) {
+            bool changed = false;
             for (auto &subgraph : graph.node(id).subgraphs) {
                 Result<bool> inner = run(*subgraph.graph, context, scope);
                 if (!inner)
                     return inner.status();
-                modified |= *inner;
+                changed |= *inner;
             }
+            // A rewritten subgraph may read other values of this graph than before (a weight
+            // it quantized into its own initializers no longer): keep the owner's reads true.
+            if (changed)
+                graph.refreshImplicitInputs(id);
+            modified |= changed;
         }
     }
     Result<bool> here = runOnGraph(graph, context);

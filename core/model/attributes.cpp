@@ -129,6 +129,11 @@ void setFloatsAttribute(onnx::NodeProto &node, std::string_view name,
         attribute.add_floats(value);
 }
 
+void setTensorAttribute(onnx::NodeProto &node, std::string_view name, onnx::TensorProto value)
+{
+    *replaceOrAdd(node, name, onnx::AttributeProto::TENSOR).mutable_t() = std::move(value);
+}
+
 bool removeAttribute(onnx::NodeProto &node, std::string_view name)
 {
     auto *attributes = node.mutable_attribute();

@@ -39,6 +39,7 @@ void setIntsAttribute(onnx::NodeProto &node, std::string_view name,
                       const std::vector<int64_t> &values);
 void setFloatsAttribute(onnx::NodeProto &node, std::string_view name,
                         const std::vector<float> &values);
+void setTensorAttribute(onnx::NodeProto &node, std::string_view name, onnx::TensorProto value);
 // True when there was one to remove.
 bool removeAttribute(onnx::NodeProto &node, std::string_view name);
 

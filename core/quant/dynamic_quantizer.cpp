@@ -1,8 +1,7 @@
 #include "quant/dynamic_quantizer.h"
 
-#include "model/graph_index.h"
+#include "model/attributes.h"
 #include "model/model.h"
-#include "quant/graph_rewrite.h"
 #include "quant/quant_params.h"
 
 #include <algorithm>
@@ -29,54 +28,28 @@ Tensor transposed2d(const Tensor &matrix)
     return result;
 }
 
-class DynamicRewrite : public NodeRewrite
+// One graph's rewrite: its DynamicQuantizeLinear nodes (one per activation) and the quantized
+// weights it adds belong to it.
+class DynamicGraphWriter
 {
 public:
-    DynamicRewrite(std::shared_ptr<const Model> model, const NodeSelection &selection,
-                   const DynamicOptions &options)
-        : m_model(std::move(model))
-        , m_selection(selection)
+    DynamicGraphWriter(Graph &graph, const DynamicOptions &options)
+        : m_graph(graph)
         , m_options(options)
-        , m_names(m_model->proto())
     {}
 
-    Status rewriteNode(const NodeInfo &info, onnx::NodeProto node, onnx::GraphProto &graph,
-                       std::vector<onnx::NodeProto> &out) override
+    // True when the node became its integer pattern.
+    Result<bool> rewriteNode(NodeId id)
     {
-        if (m_selection.selects(info) && info.outputs.size() == 1
-            && info.outputs[0].type.elementType == onnx::TensorProto::FLOAT) {
-            Result<bool> done = false;
-            if (info.opType == "MatMul" || info.opType == "Gemm")
-                done = rewriteMatMul(info, node, graph, out);
-            else if (info.opType == "Conv")
-                done = rewriteConv(info, node, graph, out);
-            else if (info.opType == "Gather")
-                done = rewriteGather(info, node, graph, out);
-            if (!done)
-                return done.status();
-            if (*done) {
-                ++m_quantizedNodes;
-                return Status::ok();
-            }
-        }
-        out.push_back(std::move(node));
-        return Status::ok();
+        const std::string &op = m_graph.node(id).opType();
+        if (op == "MatMul" || op == "Gemm")
+            return rewriteMatMul(id);
+        if (op == "Conv")
+            return rewriteConv(id);
+        if (op == "Gather")
+            return rewriteGather(id);
+        return false;
     }
-
-    // One DynamicQuantizeLinear per activation and graph; subgraphs nest, hence a stack.
-    Status beginGraph(const GraphInfo &, onnx::GraphProto &, std::vector<onnx::NodeProto> &) override
-    {
-        m_dynamicInputs.emplace_back();
-        return Status::ok();
-    }
-    Status endGraph(const GraphInfo &, onnx::GraphProto &, std::vector<onnx::NodeProto> &) override
-    {
-        m_dynamicInputs.pop_back();
-        return Status::ok();
-    }
-
-    int64_t quantizedNodes() const { return m_quantizedNodes; }
-    std::vector<Diagnostic> takeDiagnostics() { return std::move(m_diagnostics); }
 
 private:
     struct DynamicInput
@@ -84,29 +57,32 @@ private:
         std::string quantized, scale, zeroPoint;
     };
 
-    Result<Tensor> floatConstant(const NodeInfo &info, int input) const
+    // Input `input` of node `id` when it is a float32 constant (initializer or Constant node);
+    // an empty tensor when it is anything else.
+    Result<Tensor> floatConstant(NodeId id, int input)
     {
-        return floatConstantInput(m_model, info, input);
+        const GraphNode &node = m_graph.node(id);
+        if (input >= node.proto.input_size() || node.proto.input(input).empty())
+            return Tensor();
+        Result<const Tensor *> tensor = m_graph.constantValue(node.proto.input(input));
+        if (!tensor)
+            return tensor.status().withContext("node '" + node.displayName + "'");
+        if (!*tensor || (*tensor)->dtype() != DType::Float32)
+            return Tensor();
+        return **tensor;
     }
 
-    const DynamicInput &dynamicInput(const std::string &activation,
-                                     std::vector<onnx::NodeProto> &out)
+    const DynamicInput &dynamicInput(const std::string &activation, NodeCursor &cursor)
     {
-        auto &inputs = m_dynamicInputs.back();
-        if (auto it = inputs.find(activation); it != inputs.end())
+        if (auto it = m_dynamicInputs.find(activation); it != m_dynamicInputs.end())
             return it->second;
-        DynamicInput input{m_names.uniqueValueName(activation + "_quantized"),
-                           m_names.uniqueValueName(activation + "_scale"),
-                           m_names.uniqueValueName(activation + "_zero_point")};
-        onnx::NodeProto node;
-        node.set_op_type("DynamicQuantizeLinear");
-        node.set_name(m_names.uniqueNodeName(activation + "_DynamicQuantizeLinear"));
-        node.add_input(activation);
-        node.add_output(input.quantized);
-        node.add_output(input.scale);
-        node.add_output(input.zeroPoint);
-        out.push_back(std::move(node));
-        return inputs.emplace(activation, input).first->second;
+        DynamicInput input{m_graph.uniqueValueName(activation + "_quantized"),
+                           m_graph.uniqueValueName(activation + "_scale"),
+                           m_graph.uniqueValueName(activation + "_zero_point")};
+        cursor.insert(makeNode("DynamicQuantizeLinear", {activation},
+                               {input.quantized, input.scale, input.zeroPoint},
+                               m_graph.uniqueNodeName(activation + "_DynamicQuantizeLinear")));
+        return m_dynamicInputs.emplace(activation, input).first->second;
     }
 
     // Quantized weight initializers; the zero point is a scalar when every channel shares it
@@ -116,8 +92,8 @@ private:
         std::string values, zeroPoint;
         std::vector<float> scales;
     };
-    Weight addWeight(onnx::GraphProto &graph, const std::string &base, const Tensor &values,
-                     quantscope::QuantType type, int64_t axis, bool symmetric)
+    Weight addWeight(const std::string &base, const Tensor &values, quantscope::QuantType type,
+                     int64_t axis, bool symmetric)
     {
         WeightQuantOptions options;
         options.type = type;
@@ -129,7 +105,7 @@ private:
         const QuantizedTensor quantized = quantizeWeights(values, options);
         Weight weight;
         weight.scales = quantized.scales;
-        weight.values = m_names.addInitializer(graph, base + "_quantized", quantized.values);
+        weight.values = m_graph.addInitializer(base + "_quantized", quantized.values);
         const bool shared = std::all_of(quantized.zeroPoints.begin(), quantized.zeroPoints.end(),
                                         [&](int32_t z) { return z == quantized.zeroPoints[0]; });
         const DType zeroType = quantDType(type);
@@ -145,35 +121,43 @@ private:
                             ? Tensor::fromVector<uint8_t>(shape, {z.begin(), z.end()})
                             : Tensor::fromVector<int8_t>(shape, {z.begin(), z.end()});
         }
-        weight.zeroPoint = m_names.addInitializer(graph, base + "_zero_point", zeroPoint);
+        weight.zeroPoint = m_graph.addInitializer(base + "_zero_point", std::move(zeroPoint));
         return weight;
     }
 
     // int32 result -> float: Cast, then Mul by (activation scale x weight scales).
-    std::string rescale(const std::string &integer, const DynamicInput &input,
-                        const std::string &weightScale, const std::string &nodeName,
-                        const std::string &output, std::vector<onnx::NodeProto> &out)
+    void rescale(const std::string &integer, const DynamicInput &input,
+                 const std::string &weightScale, const std::string &nodeName,
+                 const std::string &output, NodeCursor &cursor)
     {
-        const std::string asFloat = m_names.uniqueValueName(integer + "_cast");
-        onnx::NodeProto cast = GraphRewriter::makeNode("Cast", {integer}, {asFloat},
-                                                       m_names.uniqueNodeName(nodeName + "_cast"));
+        const std::string asFloat = m_graph.uniqueValueName(integer + "_cast");
+        onnx::NodeProto cast = makeNode("Cast", {integer}, {asFloat},
+                                        m_graph.uniqueNodeName(nodeName + "_cast"));
         setIntAttribute(cast, "to", onnx::TensorProto::FLOAT);
-        out.push_back(std::move(cast));
-        const std::string scales = m_names.uniqueValueName(nodeName + "_scales");
-        out.push_back(GraphRewriter::makeNode("Mul", {input.scale, weightScale}, {scales},
-                                              m_names.uniqueNodeName(nodeName + "_scales_mul")));
-        out.push_back(GraphRewriter::makeNode("Mul", {asFloat, scales}, {output},
-                                              m_names.uniqueNodeName(nodeName + "_output_mul")));
-        return output;
+        cursor.insert(std::move(cast));
+        const std::string scales = m_graph.uniqueValueName(nodeName + "_scales");
+        cursor.insert(makeNode("Mul", {input.scale, weightScale}, {scales},
+                               m_graph.uniqueNodeName(nodeName + "_scales_mul")));
+        cursor.insert(makeNode("Mul", {asFloat, scales}, {output},
+                               m_graph.uniqueNodeName(nodeName + "_output_mul")));
     }
 
-    Result<bool> rewriteMatMul(const NodeInfo &info, const onnx::NodeProto &node,
-                               onnx::GraphProto &graph, std::vector<onnx::NodeProto> &out)
+    // The integer node takes the place (and the name) of node `id`; the rescaling nodes that
+    // follow it end in the original output.
+    void replaceWithInteger(NodeId id, onnx::NodeProto integer)
     {
-        const bool gemm = info.opType == "Gemm";
+        integer.set_name(m_graph.node(id).proto.name());
+        m_graph.replaceProto(id, std::move(integer));
+    }
+
+    Result<bool> rewriteMatMul(NodeId id)
+    {
+        const onnx::NodeProto node = m_graph.node(id).proto;
+        const std::string nodeName = m_graph.node(id).displayName;
+        const bool gemm = node.op_type() == "Gemm";
         if (gemm && intAttribute(node, "transA", 0) != 0)
             return false;
-        auto b = floatConstant(info, 1);
+        auto b = floatConstant(id, 1);
         if (!b)
             return b.status();
         if (b->empty() || b->rank() != 2)
@@ -185,7 +169,7 @@ private:
         const float beta = gemm ? floatAttribute(node, "beta", 1.0f) : 1.0f;
         Tensor bias;
         if (gemm && node.input_size() > 2 && !node.input(2).empty()) {
-            auto c = floatConstant(info, 2);
+            auto c = floatConstant(id, 2);
             if (!c)
                 return c.status();
             if (c->empty())
@@ -195,85 +179,85 @@ private:
                 for (float &value : bias.mutableValues<float>())
                     value *= beta;
         }
-        const std::string &a = node.input(0);
-        const DynamicInput &input = dynamicInput(a, out);
-        const Weight weight = addWeight(graph, node.input(1), weights,
-                                        m_options.matMulWeightType, 1,
+        NodeCursor before = NodeCursor::before(m_graph, id);
+        const DynamicInput &input = dynamicInput(node.input(0), before);
+        const Weight weight = addWeight(node.input(1), weights, m_options.matMulWeightType, 1,
                                         m_options.symmetricWeights);
         std::vector<float> scales = weight.scales;
         for (float &scale : scales)
             scale *= alpha;
-        const std::string weightScale = m_names.addInitializer(
-            graph, node.input(1) + "_scale",
+        const std::string weightScale = m_graph.addInitializer(
+            node.input(1) + "_scale",
             scales.size() == 1 ? Tensor::scalar<float>(scales[0])
                                : Tensor::fromVector<float>({int64_t(scales.size())}, scales));
-        const std::string nodeName = info.displayName;
-        const std::string integer = m_names.uniqueValueName(node.output(0) + "_int32");
-        out.push_back(GraphRewriter::makeNode(
-            "MatMulInteger", {input.quantized, weight.values, input.zeroPoint, weight.zeroPoint},
-            {integer}, node.name()));
+        const std::string integer = m_graph.uniqueValueName(node.output(0) + "_int32");
+        replaceWithInteger(id, makeNode("MatMulInteger", {input.quantized, weight.values,
+                                                          input.zeroPoint, weight.zeroPoint},
+                                        {integer}, {}));
+        NodeCursor after = NodeCursor::after(m_graph, id);
         if (bias.empty()) {
-            rescale(integer, input, weightScale, nodeName, node.output(0), out);
+            rescale(integer, input, weightScale, nodeName, node.output(0), after);
             return true;
         }
-        const std::string scaled = m_names.uniqueValueName(node.output(0) + "_scaled");
-        rescale(integer, input, weightScale, nodeName, scaled, out);
-        const std::string biasName = m_names.addInitializer(graph, node.input(2) + "_scaled",
-                                                            bias);
-        out.push_back(GraphRewriter::makeNode("Add", {scaled, biasName}, {node.output(0)},
-                                              m_names.uniqueNodeName(nodeName + "_bias_add")));
+        const std::string scaled = m_graph.uniqueValueName(node.output(0) + "_scaled");
+        rescale(integer, input, weightScale, nodeName, scaled, after);
+        const std::string biasName = m_graph.addInitializer(node.input(2) + "_scaled", bias);
+        after.insert(makeNode("Add", {scaled, biasName}, {node.output(0)},
+                              m_graph.uniqueNodeName(nodeName + "_bias_add")));
         return true;
     }
 
-    Result<bool> rewriteConv(const NodeInfo &info, const onnx::NodeProto &node,
-                             onnx::GraphProto &graph, std::vector<onnx::NodeProto> &out)
+    Result<bool> rewriteConv(NodeId id)
     {
-        auto w = floatConstant(info, 1);
+        const onnx::NodeProto node = m_graph.node(id).proto;
+        const std::string nodeName = m_graph.node(id).displayName;
+        auto w = floatConstant(id, 1);
         if (!w)
             return w.status();
         if (w->empty() || w->rank() < 3)
             return false;
-        auto b = floatConstant(info, 2);
+        auto b = floatConstant(id, 2);
         if (!b)
             return b.status();
         if (node.input_size() > 2 && !node.input(2).empty() && b->empty())
             return false; // a computed bias stays with a float Conv
         // Per channel needs one shared zero point for ORT's ConvInteger: symmetric weights.
         const bool symmetric = m_options.symmetricWeights || m_options.perChannel;
-        const Weight weight = addWeight(graph, node.input(1), *w, m_options.convWeightType, 0,
+        const Weight weight = addWeight(node.input(1), *w, m_options.convWeightType, 0,
                                         symmetric);
         const int64_t channels = w->dim(0);
         Shape broadcast(static_cast<size_t>(w->rank()), 1); // [1, M, 1, 1]
         broadcast[1] = weight.scales.size() == 1 ? 1 : channels;
-        const std::string weightScale = m_names.addInitializer(
-            graph, node.input(1) + "_scale", Tensor::fromVector<float>(broadcast, weight.scales));
-        const DynamicInput &input = dynamicInput(node.input(0), out);
-        const std::string integer = m_names.uniqueValueName(node.output(0) + "_int32");
-        onnx::NodeProto conv = GraphRewriter::makeNode(
+        const std::string weightScale = m_graph.addInitializer(
+            node.input(1) + "_scale", Tensor::fromVector<float>(broadcast, weight.scales));
+        NodeCursor before = NodeCursor::before(m_graph, id);
+        const DynamicInput &input = dynamicInput(node.input(0), before);
+        const std::string integer = m_graph.uniqueValueName(node.output(0) + "_int32");
+        onnx::NodeProto conv = makeNode(
             "ConvInteger", {input.quantized, weight.values, input.zeroPoint, weight.zeroPoint},
-            {integer}, node.name());
+            {integer}, {});
         *conv.mutable_attribute() = node.attribute();
-        out.push_back(std::move(conv));
-        const std::string nodeName = info.displayName;
+        replaceWithInteger(id, std::move(conv));
+        NodeCursor after = NodeCursor::after(m_graph, id);
         if (b->empty()) {
-            rescale(integer, input, weightScale, nodeName, node.output(0), out);
+            rescale(integer, input, weightScale, nodeName, node.output(0), after);
             return true;
         }
-        const std::string scaled = m_names.uniqueValueName(node.output(0) + "_scaled");
-        rescale(integer, input, weightScale, nodeName, scaled, out);
+        const std::string scaled = m_graph.uniqueValueName(node.output(0) + "_scaled");
+        rescale(integer, input, weightScale, nodeName, scaled, after);
         Shape biasShape(static_cast<size_t>(w->rank() - 1), 1); // [M, 1, 1]
         biasShape[0] = channels;
-        const std::string biasName = m_names.addInitializer(graph, node.input(2) + "_broadcast",
-                                                            b->reshaped(biasShape));
-        out.push_back(GraphRewriter::makeNode("Add", {scaled, biasName}, {node.output(0)},
-                                              m_names.uniqueNodeName(nodeName + "_bias_add")));
+        const std::string biasName =
+            m_graph.addInitializer(node.input(2) + "_broadcast", b->reshaped(biasShape));
+        after.insert(makeNode("Add", {scaled, biasName}, {node.output(0)},
+                              m_graph.uniqueNodeName(nodeName + "_bias_add")));
         return true;
     }
 
-    Result<bool> rewriteGather(const NodeInfo &info, const onnx::NodeProto &node,
-                               onnx::GraphProto &graph, std::vector<onnx::NodeProto> &out)
+    Result<bool> rewriteGather(NodeId id)
     {
-        auto table = floatConstant(info, 0);
+        const onnx::NodeProto node = m_graph.node(id).proto;
+        auto table = floatConstant(id, 0);
         if (!table)
             return table.status();
         if (table->empty())
@@ -283,49 +267,69 @@ private:
         options.symmetric = m_options.symmetricWeights;
         options.reduceRange = m_options.reduceRange;
         const QuantizedTensor quantized = quantizeWeights(*table, options);
-        const std::string values = m_names.addInitializer(graph, node.input(0) + "_quantized",
-                                                          quantized.values);
-        const std::string scale = m_names.addInitializer(
-            graph, node.input(0) + "_scale", Tensor::scalar<float>(quantized.scales[0]));
+        const std::string values =
+            m_graph.addInitializer(node.input(0) + "_quantized", quantized.values);
+        const std::string scale = m_graph.addInitializer(
+            node.input(0) + "_scale", Tensor::scalar<float>(quantized.scales[0]));
         const int32_t zero = quantized.zeroPoints[0];
-        const std::string zeroPoint = m_names.addInitializer(
-            graph, node.input(0) + "_zero_point",
+        const std::string zeroPoint = m_graph.addInitializer(
+            node.input(0) + "_zero_point",
             quantized.values.dtype() == DType::UInt8 ? Tensor::scalar<uint8_t>(uint8_t(zero))
                                                      : Tensor::scalar<int8_t>(int8_t(zero)));
-        const std::string gathered = m_names.uniqueValueName(node.output(0) + "_quantized");
-        onnx::NodeProto gather = node;
-        gather.set_input(0, values);
-        gather.set_output(0, gathered);
-        out.push_back(std::move(gather));
-        out.push_back(GraphRewriter::makeNode(
-            "DequantizeLinear", {gathered, scale, zeroPoint}, {node.output(0)},
-            m_names.uniqueNodeName(info.displayName + "_DequantizeLinear")));
+        const std::string gathered = m_graph.uniqueValueName(node.output(0) + "_quantized");
+        m_graph.setInput(id, 0, values);
+        m_graph.setOutput(id, 0, gathered);
+        NodeCursor after = NodeCursor::after(m_graph, id);
+        after.insert(makeNode("DequantizeLinear", {gathered, scale, zeroPoint}, {node.output(0)},
+                              m_graph.uniqueNodeName(m_graph.node(id).displayName
+                                                     + "_DequantizeLinear")));
         return true;
     }
 
-    std::shared_ptr<const Model> m_model;
-    const NodeSelection &m_selection;
-    DynamicOptions m_options;
-    GraphRewriter m_names;
-    std::vector<std::unordered_map<std::string, DynamicInput>> m_dynamicInputs;
-    int64_t m_quantizedNodes = 0;
-    std::vector<Diagnostic> m_diagnostics;
+    Graph &m_graph;
+    const DynamicOptions &m_options;
+    std::unordered_map<std::string, DynamicInput> m_dynamicInputs; // by activation
 };
 
 } // namespace
+
+DynamicQuantizePass::DynamicQuantizePass(NodeSelection selection, const DynamicOptions &options)
+    : m_selection(std::move(selection))
+    , m_options(options)
+{}
+
+Result<bool> DynamicQuantizePass::apply(Graph &graph, PassContext &context)
+{
+    DynamicGraphWriter writer(graph, m_options);
+    bool modified = false;
+    for (const NodeId id : graph.nodeIds()) {
+        QS_RETURN_IF_ERROR(m_progress.step(graph, context));
+        const GraphNode &node = graph.node(id);
+        if (!m_selection.selects(node) || node.proto.output_size() != 1
+            || graph.elementType(node.proto.output(0)) != onnx::TensorProto::FLOAT)
+            continue;
+        Result<bool> done = writer.rewriteNode(id);
+        if (!done)
+            return done.status();
+        if (*done) {
+            ++m_quantizedNodes;
+            modified = true;
+        }
+    }
+    return modified;
+}
 
 Result<DynamicResult> quantizeDynamic(std::shared_ptr<const Model> model,
                                       const NodeSelection &selection,
                                       const DynamicOptions &options, Progress &progress)
 {
-    DynamicRewrite rewrite(model, selection, options);
-    auto proto = rewriteModel(*model, rewrite, progress, "quantizing (dynamic)");
+    DynamicQuantizePass pass(selection, options);
+    DynamicResult result;
+    auto proto = runOnModel(pass, std::move(model), progress, &result.diagnostics);
     if (!proto)
         return proto.status();
-    DynamicResult result;
     result.model = std::move(*proto);
-    result.quantizedNodes = rewrite.quantizedNodes();
-    result.diagnostics = rewrite.takeDiagnostics();
+    result.quantizedNodes = pass.quantizedNodes();
     return result;
 }
 

@@ -9,7 +9,9 @@
 //    DequantizeLinear.
 // The node doing the integer work keeps the original node's name and the last node writes the
 // original output name, so exclude lists and per-node comparisons keep working.
+#include "graph/pass.h"
 #include "quant/node_selection.h"
+#include "quant/pass_runner.h"
 #include "quantscope.pb.h"
 #include "util/diagnostic.h"
 #include "util/progress.h"
@@ -36,6 +38,25 @@ struct DynamicOptions
 
 std::vector<std::string> defaultDynamicOpTypes(); // Conv, MatMul, Gemm, Gather
 
+// The rewrite as a pass over each graph: selected nodes with constant float32 weights become
+// their integer patterns; the rest stays as it is.
+class DynamicQuantizePass : public GraphPass
+{
+public:
+    DynamicQuantizePass(NodeSelection selection, const DynamicOptions &options);
+    std::string_view name() const override { return "DynamicQuantize"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+
+    // Nodes rewritten so far, over every graph the pass visited.
+    int64_t quantizedNodes() const { return m_quantizedNodes; }
+
+private:
+    NodeSelection m_selection;
+    DynamicOptions m_options;
+    int64_t m_quantizedNodes = 0;
+    NodeProgress m_progress{"quantizing (dynamic)"};
+};
+
 struct DynamicResult
 {
     onnx::ModelProto model;
@@ -43,6 +64,7 @@ struct DynamicResult
     std::vector<Diagnostic> diagnostics;
 };
 
+// The dynamic model: DynamicQuantizePass over every graph, unused constants removed.
 Result<DynamicResult> quantizeDynamic(std::shared_ptr<const Model> model,
                                       const NodeSelection &selection,
                                       const DynamicOptions &options, Progress &progress);

@@ -1,14 +1,13 @@
 #include "quant/fp16_converter.h"
 
+#include "model/attributes.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "quant/fp16_plan.h"
 #include "quant/fp16_tensors.h"
-#include "quant/graph_rewrite.h"
+#include "tensor/tensor_io.h"
 
-#include <map>
 #include <sstream>
-#include <unordered_set>
 #include <utility>
 
 namespace qs {
@@ -20,84 +19,6 @@ using fp16::kFloat;
 using fp16::kHalf;
 using fp16::Source;
 using fp16::ValuePlan;
-
-void reserveNames(const onnx::GraphProto &graph, std::unordered_set<std::string> &names)
-{
-    for (const auto &value : graph.input())
-        names.insert(value.name());
-    for (const auto &value : graph.output())
-        names.insert(value.name());
-    for (const auto &value : graph.value_info())
-        names.insert(value.name());
-    for (const auto &tensor : graph.initializer())
-        names.insert(tensor.name());
-    for (const auto &sparse : graph.sparse_initializer())
-        names.insert(sparse.values().name());
-    for (const onnx::NodeProto &node : graph.node()) {
-        names.insert(node.name());
-        names.insert(node.input().begin(), node.input().end());
-        names.insert(node.output().begin(), node.output().end());
-        for (const onnx::AttributeProto &attribute : node.attribute()) {
-            if (attribute.has_g())
-                reserveNames(attribute.g(), names);
-            for (const onnx::GraphProto &subgraph : attribute.graphs())
-                reserveNames(subgraph, names);
-        }
-    }
-}
-
-// The copy has the same structure as the original: pair up their graphs, subgraphs included.
-void mapGraphs(const onnx::GraphProto &source, onnx::GraphProto &target,
-               std::map<const onnx::GraphProto *, onnx::GraphProto *> &graphs)
-{
-    graphs[&source] = &target;
-    for (int n = 0; n < source.node_size(); ++n) {
-        const onnx::NodeProto &node = source.node(n);
-        onnx::NodeProto &copy = *target.mutable_node(n);
-        for (int a = 0; a < node.attribute_size(); ++a) {
-            const onnx::AttributeProto &attribute = node.attribute(a);
-            onnx::AttributeProto &attributeCopy = *copy.mutable_attribute(a);
-            if (attribute.has_g())
-                mapGraphs(attribute.g(), *attributeCopy.mutable_g(), graphs);
-            for (int g = 0; g < attribute.graphs_size(); ++g)
-                mapGraphs(attribute.graphs(g), *attributeCopy.mutable_graphs(g), graphs);
-        }
-    }
-}
-
-onnx::AttributeProto *findAttribute(onnx::NodeProto &node, const std::string &name)
-{
-    for (onnx::AttributeProto &attribute : *node.mutable_attribute()) {
-        if (attribute.name() == name)
-            return &attribute;
-    }
-    return nullptr;
-}
-
-const onnx::AttributeProto *findAttribute(const onnx::NodeProto &node, const std::string &name)
-{
-    return findAttribute(const_cast<onnx::NodeProto &>(node), name);
-}
-
-void removeAttribute(onnx::NodeProto &node, const std::string &name)
-{
-    auto *attributes = node.mutable_attribute();
-    for (int a = attributes->size() - 1; a >= 0; --a) {
-        if (attributes->Get(a).name() == name)
-            attributes->DeleteSubrange(a, 1);
-    }
-}
-
-onnx::TensorProto &setTensorAttribute(onnx::NodeProto &node, const std::string &name)
-{
-    onnx::AttributeProto *attribute = findAttribute(node, name);
-    if (!attribute) {
-        attribute = node.add_attribute();
-        attribute->set_name(name);
-        attribute->set_type(onnx::AttributeProto::TENSOR);
-    }
-    return *attribute->mutable_t();
-}
 
 // A Constant node's float32 value as stored in the original model: its `value` tensor (maybe
 // external data, so it must be the original object) or `value_float(s)` put into `scratch`.
@@ -119,199 +40,180 @@ const onnx::TensorProto *constantValue(const onnx::NodeProto &node, onnx::Tensor
     return nullptr;
 }
 
-void setElementType(onnx::ValueInfoProto &value, int32_t type)
+void setElementType(Graph &graph, const std::string &value, int32_t type)
 {
-    if (value.type().has_tensor_type())
-        value.mutable_type()->mutable_tensor_type()->set_elem_type(type);
+    TensorType retyped = graph.valueType(value);
+    retyped.elementType = type;
+    graph.setValueType(value, std::move(retyped));
 }
 
-class Converter
+} // namespace
+
+Fp16ConvertPass::Fp16ConvertPass(const quantscope::Fp16Options &options)
+    : m_options(options)
+{}
+
+Fp16ConvertPass::~Fp16ConvertPass() = default;
+
+Status Fp16ConvertPass::plan(Graph &graph, PassContext &context)
 {
-public:
-    Converter(const Model &model, const quantscope::Fp16Options &options, Progress &progress)
-        : m_model(model)
-        , m_progress(progress)
-        , m_plan(model, options)
-        , m_range(fp16Range(options))
-    {}
-
-    Result<Fp16Result> run()
-    {
-        if (m_range.minPositive >= m_range.maxFinite) {
-            return invalidArgument("fp16 min_positive_val (" + std::to_string(m_range.minPositive)
-                                   + ") must be below max_finite_val ("
-                                   + std::to_string(m_range.maxFinite) + ")");
-        }
-        m_result.model = m_model.proto();
-        mapGraphs(m_model.proto().graph(), *m_result.model.mutable_graph(), m_outGraphs);
-        reserveNames(m_result.model.graph(), m_reserved);
-        QS_RETURN_IF_ERROR(m_plan.build(m_progress, m_reserved));
-
-        // Subgraphs first (they come after their owner in the index): rewriting a graph moves
-        // its nodes, and nothing in a subgraph's rewrite needs its parent's new node list.
-        const auto &graphs = m_model.index().graphs();
-        for (auto graph = graphs.rbegin(); graph != graphs.rend(); ++graph)
-            QS_RETURN_IF_ERROR(rewriteGraph(*graph));
-
-        addDiagnostics();
-        const auto total = static_cast<int64_t>(m_model.index().nodes().size());
-        m_progress.report(total, total, "Converting to float16");
-        return std::move(m_result);
+    const Fp16Range range = fp16Range(m_options);
+    if (range.minPositive >= range.maxFinite) {
+        return invalidArgument("fp16 min_positive_val (" + std::to_string(range.minPositive)
+                               + ") must be below max_finite_val ("
+                               + std::to_string(range.maxFinite) + ")");
     }
+    m_model = graph.model();
+    for (const GraphInfo &info : m_model->index().graphs())
+        m_graphIds.emplace(info.path, info.id);
+    m_plan = std::make_unique<Fp16Plan>(*m_model, m_options);
+    return m_plan->build(context.progress ? *context.progress : silentProgress(), graph);
+}
 
-private:
-    Status rewriteGraph(const GraphInfo &graph);
-    Status convertInitializers(const GraphInfo &graph, onnx::GraphProto &out);
-    Status rewriteNode(const NodeInfo &info, onnx::NodeProto &node);
-    Status retypeProducer(const NodeInfo &info, onnx::NodeProto &node, int32_t outputType);
-    Status emitVariants(const ValuePlan &value, const std::string &producerInput,
-                        std::vector<onnx::NodeProto> &nodes);
-    void retypeSignature(const GraphInfo &graph, onnx::GraphProto &out) const;
-    void addDiagnostics();
-
-    // Converts a float32 tensor of the original model into `target`, counting clamped values.
-    Status toHalf(const onnx::TensorProto &source, onnx::TensorProto &target)
-    {
-        Result<int64_t> clamped = writeFloat16Tensor(m_model, source, m_range, target);
-        if (!clamped)
-            return clamped.status().withContext("tensor '" + source.name() + "'");
-        m_result.clampedValues += *clamped;
-        return Status::ok();
-    }
-
-    onnx::NodeProto makeCast(const std::string &input, const std::string &output, int32_t to)
-    {
-        onnx::NodeProto node;
-        node.set_op_type("Cast");
-        node.set_name(fp16::uniqueName("Cast_" + output, m_reserved));
-        node.add_input(input);
-        node.add_output(output);
-        setIntAttribute(node, "to", to);
-        ++m_result.insertedCasts;
-        return node;
-    }
-
-    const Model &m_model;
-    Progress &m_progress;
-    Fp16Plan m_plan;
-    Fp16Range m_range;
-    Fp16Result m_result;
-    std::unordered_set<std::string> m_reserved;
-    std::map<const onnx::GraphProto *, onnx::GraphProto *> m_outGraphs;
-    int64_t m_nodesDone = 0;
-};
-
-Status Converter::rewriteGraph(const GraphInfo &graph)
+int Fp16ConvertPass::graphId(const Graph &graph) const
 {
-    onnx::GraphProto &out = *m_outGraphs.at(graph.proto);
-    QS_RETURN_IF_ERROR(convertInitializers(graph, out));
+    auto it = m_graphIds.find(graph.path());
+    return it == m_graphIds.end() ? -1 : it->second;
+}
 
-    std::vector<onnx::NodeProto> nodes;
-    nodes.reserve(static_cast<size_t>(out.node_size()));
+Result<bool> Fp16ConvertPass::apply(Graph &graph, PassContext &context)
+{
+    if (!m_plan)
+        QS_RETURN_IF_ERROR(plan(graph, context));
+    if (graph.model() != m_model)
+        return internalError("Fp16ConvertPass planned for another model");
+    const int id = graphId(graph);
+    if (id < 0)
+        return internalError("graph '" + graph.path() + "' is missing from the graph index");
+    const GraphIndex &index = m_model->index();
+    QS_RETURN_IF_ERROR(convertInitializers(graph, id));
+
     // Values that exist before any node runs get their casts first.
-    for (const auto &entry : m_plan.values(graph.id)) {
-        const ValuePlan &value = entry.second;
+    const std::vector<NodeId> ids = graph.nodeIds();
+    NodeCursor start = NodeCursor::before(graph, ids.empty() ? kNoNode : ids.front());
+    for (const auto &[name, value] : m_plan->values(id)) {
         if (value.source == Source::GraphInput || value.source == Source::FixedFloat)
-            QS_RETURN_IF_ERROR(emitVariants(value, {}, nodes));
+            QS_RETURN_IF_ERROR(emitVariants(graph, value, {}, start));
     }
-
-    std::vector<const NodeInfo *> byFileIndex(static_cast<size_t>(out.node_size()), nullptr);
-    for (const int nodeId : graph.nodes) {
-        const NodeInfo &info = m_model.index().nodes()[static_cast<size_t>(nodeId)];
-        byFileIndex[static_cast<size_t>(info.fileIndex)] = &info;
-    }
-    const auto total = static_cast<int64_t>(m_model.index().nodes().size());
-    for (int n = 0; n < out.node_size(); ++n) {
-        if (++m_nodesDone % 64 == 0) {
-            if (m_progress.cancelled())
-                return cancelled();
-            m_progress.report(m_nodesDone, total, "Converting to float16");
+    for (const NodeId node : ids) {
+        QS_RETURN_IF_ERROR(m_progress.step(graph, context));
+        const int source = graph.node(node).sourceId;
+        if (source < 0)
+            continue;
+        const NodeInfo &info = index.nodes()[size_t(source)];
+        QS_RETURN_IF_ERROR(rewriteNode(graph, node, info));
+        const onnx::NodeProto &proto = graph.node(node).proto;
+        const std::string firstInput = proto.input_size() > 0 ? proto.input(0) : std::string();
+        NodeCursor after = NodeCursor::after(graph, node);
+        for (const ValueRef &output : info.outputs) {
+            if (const ValuePlan *value = m_plan->findLocal(id, output.name))
+                QS_RETURN_IF_ERROR(emitVariants(graph, *value, firstInput, after));
         }
-        const NodeInfo *info = byFileIndex[static_cast<size_t>(n)];
-        if (!info)
-            return internalError("node #" + std::to_string(n) + " of graph '" + graph.path
-                                 + "' is missing from the graph index");
-        onnx::NodeProto node = std::move(*out.mutable_node(n));
-        QS_RETURN_IF_ERROR(rewriteNode(*info, node));
-        const std::string firstInput = node.input_size() > 0 ? node.input(0) : std::string();
-        nodes.push_back(std::move(node));
-        for (const ValueRef &output : info->outputs) {
-            if (const ValuePlan *value = m_plan.findLocal(graph.id, output.name))
-                QS_RETURN_IF_ERROR(emitVariants(*value, firstInput, nodes));
-        }
+        bool subgraphsChanged = false;
+        for (auto &subgraph : graph.node(node).subgraphs)
+            subgraphsChanged |= pointReadsAtVariants(*subgraph.graph, id);
+        if (subgraphsChanged)
+            graph.refreshImplicitInputs(node);
     }
-    out.clear_node();
-    for (onnx::NodeProto &node : nodes)
-        *out.add_node() = std::move(node);
-    retypeSignature(graph, out);
-    return Status::ok();
+    retypeSignature(graph, id);
+    if (!graph.parent())
+        addDiagnostics(context.diagnostics);
+    // Conservatively: a graph with float32 values had them retyped, renamed or cast.
+    return !m_plan->values(id).empty();
 }
 
-Status Converter::convertInitializers(const GraphInfo &graph, onnx::GraphProto &out)
+Status Fp16ConvertPass::convertInitializers(Graph &graph, int graphId)
 {
-    const onnx::GraphProto &original = *graph.proto;
-    for (int i = 0; i < original.initializer_size(); ++i) {
-        const onnx::TensorProto &source = original.initializer(i);
-        const ValuePlan *value = m_plan.findLocal(graph.id, source.name());
-        if (!value || source.data_type() != kFloat
+    const Fp16Range range = fp16Range(m_options);
+    const onnx::GraphProto &original = *m_model->index().graphs()[size_t(graphId)].proto;
+    for (const onnx::TensorProto &stored : original.initializer()) {
+        const ValuePlan *value = m_plan->findLocal(graphId, stored.name());
+        if (!value || stored.data_type() != kFloat
             || (value->source != Source::Initializer && value->source != Source::GraphInput)) {
             continue;
         }
+        Result<const Tensor *> decoded = graph.constantValue(stored.name());
+        if (!decoded || !*decoded)
+            return decoded ? internalError("initializer '" + stored.name() + "' has no value")
+                           : decoded.status();
+        const Tensor values = **decoded; // a handle: stays valid when the name is replaced
         if (value->natural == kHalf) {
-            QS_RETURN_IF_ERROR(toHalf(source, *out.mutable_initializer(i)));
-            ++m_result.convertedTensors;
+            graph.setInitializer(stored.name(), toFloat16(values, range, m_counts.clampedValues));
+            ++m_counts.convertedTensors;
         }
         if (value->source != Source::Initializer)
             continue; // an overridable input: its other types come from Casts
         for (const auto &[type, name] : value->names) {
             if (type == value->natural)
                 continue;
-            onnx::TensorProto &copy = *out.add_initializer();
             if (type == kHalf) {
-                QS_RETURN_IF_ERROR(toHalf(source, copy));
-                ++m_result.convertedTensors;
+                graph.setInitializer(name, toFloat16(values, range, m_counts.clampedValues));
+                ++m_counts.convertedTensors;
             } else {
-                QS_RETURN_IF_ERROR(writeFloat32Tensor(m_model, source, copy));
+                graph.setInitializer(name, values);
             }
-            copy.set_name(name);
         }
     }
     return Status::ok();
 }
 
-Status Converter::rewriteNode(const NodeInfo &info, onnx::NodeProto &node)
+Status Fp16ConvertPass::rewriteNode(Graph &graph, NodeId id, const NodeInfo &info)
 {
-    const fp16::NodePlan &plan = m_plan.node(info.id);
+    const fp16::NodePlan &plan = m_plan->node(info.id);
     for (size_t i = 0; i < info.inputs.size(); ++i) {
         const int32_t demand = plan.inputDemands[i];
         if (demand == 0)
             continue;
-        const ValuePlan *value = m_plan.find(info.graph, info.inputs[i].name);
-        node.set_input(static_cast<int>(i), Fp16Plan::nameFor(*value, demand));
+        // Values of enclosing graphs: their own graph's pass points this read at its variant.
+        const ValuePlan *value = m_plan->find(info.graph, info.inputs[i].name);
+        if (value->graph != info.graph)
+            continue;
+        const std::string &name = Fp16Plan::nameFor(*value, demand);
+        if (graph.node(id).proto.input(int(i)) != name)
+            graph.setInput(id, int(i), name);
     }
     int32_t outputType = 0;
     for (size_t k = 0; k < info.outputs.size(); ++k) {
-        if (const ValuePlan *value = m_plan.findLocal(info.graph, info.outputs[k].name)) {
-            node.set_output(static_cast<int>(k), value->names.at(value->natural));
+        if (const ValuePlan *value = m_plan->findLocal(info.graph, info.outputs[k].name)) {
+            const std::string &name = value->names.at(value->natural);
+            if (graph.node(id).proto.output(int(k)) != name)
+                graph.setOutput(id, int(k), name);
             outputType = value->natural;
         }
     }
     if (outputType == kHalf)
-        return retypeProducer(info, node, outputType);
+        return retypeProducer(graph, id, info);
     return Status::ok();
+}
+
+Result<onnx::TensorProto> Fp16ConvertPass::convertedConstant(const onnx::TensorProto &source,
+                                                             int32_t type)
+{
+    Result<Tensor> values = readFloat32(*m_model, source);
+    if (!values)
+        return values.status().withContext("tensor '" + source.name() + "'");
+    onnx::TensorProto converted;
+    if (type == kHalf) {
+        tensorToProto(toFloat16(*values, fp16Range(m_options), m_counts.clampedValues),
+                      converted);
+    } else {
+        tensorToProto(*values, converted);
+    }
+    return converted;
 }
 
 // Ops whose float output type is an attribute (or the type of a value attribute) write float16
 // once that attribute says so.
-Status Converter::retypeProducer(const NodeInfo &info, onnx::NodeProto &node, int32_t outputType)
+Status Fp16ConvertPass::retypeProducer(Graph &graph, NodeId id, const NodeInfo &info)
 {
-    if (!info.domain.empty())
+    if (!isDefaultDomain(info.domain))
         return Status::ok();
+    onnx::NodeProto &node = graph.node(id).proto;
     const std::string &op = info.opType;
     if (op == "Cast") {
         // The plan picked the type the consumers want: an existing Cast(to=FLOAT) in the
         // converted region becomes Cast(to=FLOAT16) instead of gaining a second Cast.
-        setIntAttribute(node, "to", outputType);
+        setIntAttribute(node, "to", kHalf);
         return Status::ok();
     }
     if (op == "Constant") {
@@ -319,41 +221,56 @@ Status Converter::retypeProducer(const NodeInfo &info, onnx::NodeProto &node, in
         const onnx::TensorProto *source = constantValue(*info.proto, scratch);
         if (!source)
             return internalError("Constant node '" + info.displayName + "' has no float value");
-        const onnx::TensorProto original = *source; // the attributes below are replaced
-        onnx::TensorProto converted;
-        QS_RETURN_IF_ERROR(toHalf(*source, converted));
-        converted.set_name(original.name());
+        auto converted = convertedConstant(*source, kHalf);
+        if (!converted)
+            return converted.status();
+        converted->set_name(source->name());
         removeAttribute(node, "value_float");
         removeAttribute(node, "value_floats");
-        setTensorAttribute(node, "value") = std::move(converted);
-        ++m_result.convertedTensors;
+        setTensorAttribute(node, "value", std::move(*converted));
+        ++m_counts.convertedTensors;
         return Status::ok();
     }
     if (op == "ConstantOfShape") {
-        onnx::TensorProto &value = setTensorAttribute(node, "value");
         if (const onnx::AttributeProto *original = findAttribute(*info.proto, "value")) {
-            QS_RETURN_IF_ERROR(toHalf(original->t(), value));
+            auto converted = convertedConstant(original->t(), kHalf);
+            if (!converted)
+                return converted.status();
+            converted->set_name(original->t().name());
+            setTensorAttribute(node, "value", std::move(*converted));
         } else {
             // The default value is float32 zero; say float16 zero explicitly.
-            value.set_data_type(kHalf);
-            value.add_dims(1);
-            value.set_raw_data(std::string(2, '\0'));
+            onnx::TensorProto zero;
+            zero.set_data_type(kHalf);
+            zero.add_dims(1);
+            zero.set_raw_data(std::string(2, '\0'));
+            setTensorAttribute(node, "value", std::move(zero));
         }
         return Status::ok();
     }
-    if (const onnx::AttributeProto *dtype = findAttribute(*info.proto, "dtype");
-        dtype && dtype->i() == kFloat) {
-        setIntAttribute(node, "dtype", kHalf);
-    } else if (!dtype && (op == "RandomNormal" || op == "RandomUniform")) {
+    if (hasAttribute(*info.proto, "dtype")) {
+        if (intAttribute(*info.proto, "dtype", 0) == kFloat)
+            setIntAttribute(node, "dtype", kHalf);
+    } else if (op == "RandomNormal" || op == "RandomUniform") {
         setIntAttribute(node, "dtype", kHalf); // their default dtype is float32
     }
     return Status::ok();
 }
 
+onnx::NodeProto Fp16ConvertPass::makeCast(Graph &graph, const std::string &input,
+                                          const std::string &output, int32_t to)
+{
+    onnx::NodeProto node = makeNode("Cast", {input}, {output},
+                                    graph.uniqueNodeName("Cast_" + output));
+    setIntAttribute(node, "to", to);
+    ++m_counts.insertedCasts;
+    return node;
+}
+
 // Makes the value available under each of its variant names, right after its producer.
 // `producerInput` is the producer's (rewritten) first input: what a Cast variant casts again.
-Status Converter::emitVariants(const ValuePlan &value, const std::string &producerInput,
-                               std::vector<onnx::NodeProto> &nodes)
+Status Fp16ConvertPass::emitVariants(Graph &graph, const ValuePlan &value,
+                                     const std::string &producerInput, NodeCursor &cursor)
 {
     for (const auto &[type, variant] : value.names) {
         if (type == value.natural)
@@ -362,96 +279,150 @@ Status Converter::emitVariants(const ValuePlan &value, const std::string &produc
         case Source::Initializer:
             break; // new initializers, made by convertInitializers
         case Source::ConstantNode: {
-            const NodeInfo &info = m_model.index().nodes()[static_cast<size_t>(value.producer)];
+            const NodeInfo &info = m_model->index().nodes()[size_t(value.producer)];
             onnx::TensorProto scratch;
             const onnx::TensorProto *source = constantValue(*info.proto, scratch);
             if (!source)
                 return internalError("Constant node '" + info.displayName + "' has no value");
-            onnx::NodeProto copy;
-            copy.set_op_type("Constant");
-            copy.set_name(fp16::uniqueName("Constant_" + variant, m_reserved));
-            copy.add_output(variant);
-            onnx::TensorProto &tensor = setTensorAttribute(copy, "value");
-            if (type == kHalf) {
-                QS_RETURN_IF_ERROR(toHalf(*source, tensor));
-                ++m_result.convertedTensors;
-            } else {
-                QS_RETURN_IF_ERROR(writeFloat32Tensor(m_model, *source, tensor));
-            }
-            nodes.push_back(std::move(copy));
+            auto converted = convertedConstant(*source, type);
+            if (!converted)
+                return converted.status();
+            if (type == kHalf)
+                ++m_counts.convertedTensors;
+            onnx::NodeProto copy = makeNode("Constant", {}, {variant},
+                                            graph.uniqueNodeName("Constant_" + variant));
+            setTensorAttribute(copy, "value", std::move(*converted));
+            cursor.insert(std::move(copy));
             break;
         }
         case Source::CastOutput:
             // A second Cast from the same input, never a Cast of the Cast.
-            nodes.push_back(makeCast(producerInput, variant, type));
+            cursor.insert(makeCast(graph, producerInput, variant, type));
             break;
         default:
-            nodes.push_back(makeCast(value.names.at(value.natural), variant, type));
+            cursor.insert(makeCast(graph, value.names.at(value.natural), variant, type));
             break;
         }
     }
     return Status::ok();
 }
 
-void Converter::retypeSignature(const GraphInfo &graph, onnx::GraphProto &out) const
+// `subgraph` (below a node of graph `definingGraph`, at any depth) reads values of that graph
+// under their original names: each read takes the variant its node demands, and an output
+// bound to such a value takes its float32 variant. True when anything changed.
+bool Fp16ConvertPass::pointReadsAtVariants(Graph &subgraph, int definingGraph)
 {
-    for (onnx::ValueInfoProto &input : *out.mutable_input()) {
-        if (const ValuePlan *value = m_plan.findLocal(graph.id, input.name()))
-            setElementType(input, value->natural);
+    const int id = graphId(subgraph);
+    const GraphIndex &index = m_model->index();
+    bool changed = false;
+    for (const NodeId node : subgraph.nodeIds()) {
+        const int source = subgraph.node(node).sourceId;
+        if (source < 0)
+            continue; // a Cast this pass made reads this graph's own values
+        const NodeInfo &info = index.nodes()[size_t(source)];
+        const fp16::NodePlan &plan = m_plan->node(info.id);
+        for (size_t i = 0; i < info.inputs.size(); ++i) {
+            const ValuePlan *value = plan.inputDemands[i] == 0
+                                         ? nullptr
+                                         : m_plan->find(info.graph, info.inputs[i].name);
+            if (!value || value->graph != definingGraph)
+                continue;
+            const std::string &name = Fp16Plan::nameFor(*value, plan.inputDemands[i]);
+            if (subgraph.node(node).proto.input(int(i)) != name) {
+                subgraph.setInput(node, int(i), name);
+                changed = true;
+            }
+        }
+        bool inner = false;
+        for (auto &nested : subgraph.node(node).subgraphs)
+            inner |= pointReadsAtVariants(*nested.graph, definingGraph);
+        if (inner) {
+            subgraph.refreshImplicitInputs(node);
+            changed = true;
+        }
     }
-    for (onnx::ValueInfoProto &output : *out.mutable_output()) {
-        const ValuePlan *value = m_plan.find(graph.id, output.name());
+    const std::vector<ValueRef> &outputs = index.graphs()[size_t(id)].outputs;
+    for (size_t k = 0; k < outputs.size(); ++k) {
+        const ValuePlan *value = m_plan->find(id, outputs[k].name);
+        if (value && value->graph == definingGraph) {
+            subgraph.setGraphOutput(k, Fp16Plan::nameFor(*value, kFloat));
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+void Fp16ConvertPass::retypeSignature(Graph &graph, int graphId)
+{
+    const GraphInfo &info = m_model->index().graphs()[size_t(graphId)];
+    for (const onnx::ValueInfoProto &input : info.proto->input()) {
+        if (const ValuePlan *value = m_plan->findLocal(graphId, input.name()))
+            setElementType(graph, input.name(), value->natural);
+    }
+    for (size_t k = 0; k < info.outputs.size(); ++k) {
+        const std::string &output = info.outputs[k].name;
+        const ValuePlan *value = m_plan->find(graphId, output);
         if (!value)
             continue;
-        if (graph.parent < 0) {
-            setElementType(output, value->outputDemand);
-        } else {
-            // Subgraph outputs bind by position, so they may name the float32 variant.
-            output.set_name(Fp16Plan::nameFor(*value, kFloat));
+        if (info.parent < 0) {
+            setElementType(graph, output, value->outputDemand);
+        } else if (value->graph == graphId) {
+            // Subgraph outputs bind by position, so they may name the float32 variant (outer
+            // values: the defining graph's pass does it).
+            graph.setGraphOutput(k, Fp16Plan::nameFor(*value, kFloat));
         }
     }
     // value_info keeps describing the names it lists, now with their new element types.
-    auto *valueInfo = out.mutable_value_info();
-    for (int v = valueInfo->size() - 1; v >= 0; --v) {
-        onnx::ValueInfoProto &entry = *valueInfo->Mutable(v);
-        const ValuePlan *value = m_plan.find(graph.id, entry.name());
+    for (const onnx::ValueInfoProto &entry : info.proto->value_info()) {
+        const ValuePlan *value = m_plan->find(graphId, entry.name());
         if (!value)
             continue;
-        int32_t type = 0;
-        for (const auto &[variantType, variant] : value->names) {
+        for (const auto &[type, variant] : value->names) {
             if (variant == entry.name())
-                type = variantType;
+                setElementType(graph, entry.name(), type);
         }
-        if (type)
-            setElementType(entry, type);
-        else
-            valueInfo->DeleteSubrange(v, 1);
     }
 }
 
-void Converter::addDiagnostics()
+void Fp16ConvertPass::addDiagnostics(std::vector<Diagnostic> &diagnostics) const
 {
-    if (m_result.clampedValues > 0) {
+    if (m_counts.clampedValues > 0) {
+        const Fp16Range range = fp16Range(m_options);
         std::ostringstream message;
-        message << m_result.clampedValues << " weights clamped into float16 range ["
-                << m_range.minPositive << ", " << m_range.maxFinite << "]";
-        m_result.diagnostics.push_back({Severity::Warning, message.str(), {}});
+        message << m_counts.clampedValues << " weights clamped into float16 range ["
+                << range.minPositive << ", " << range.maxFinite << "]";
+        diagnostics.push_back({Severity::Warning, message.str(), {}});
     }
-    for (const NodeInfo &info : m_model.index().nodes()) {
-        const fp16::NodePlan &plan = m_plan.node(info.id);
+    for (const NodeInfo &info : m_model->index().nodes()) {
+        const fp16::NodePlan &plan = m_plan->node(info.id);
         if (plan.blocked && plan.touchesFloat && !plan.controlFlow) {
-            m_result.diagnostics.push_back(
+            diagnostics.push_back(
                 {Severity::Info, "stays float32: " + plan.reason, info.displayName});
         }
     }
 }
 
-} // namespace
+Result<Fp16Result> convertToFloat16(std::shared_ptr<const Model> model,
+                                    const quantscope::Fp16Options &options, Progress &progress)
+{
+    Fp16ConvertPass pass(options);
+    Fp16Result result;
+    auto proto = runOnModel(pass, std::move(model), progress, &result.diagnostics);
+    if (!proto)
+        return proto.status();
+    result.model = std::move(*proto);
+    result.convertedTensors = pass.counts().convertedTensors;
+    result.clampedValues = pass.counts().clampedValues;
+    result.insertedCasts = pass.counts().insertedCasts;
+    return result;
+}
 
 Result<Fp16Result> convertToFloat16(const Model &model, const quantscope::Fp16Options &options,
                                     Progress &progress)
 {
-    return Converter(model, options, progress).run();
+    // Not owned: the Graph built inside lives only as long as this call.
+    return convertToFloat16(std::shared_ptr<const Model>(&model, [](const Model *) {}), options,
+                            progress);
 }
 
 std::vector<std::string> defaultFp16OpBlockList()

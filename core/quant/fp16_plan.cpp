@@ -1,5 +1,7 @@
 #include "quant/fp16_plan.h"
 
+#include "model/attributes.h"
+#include "graph/graph.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "quant/fp16_converter.h"
@@ -57,29 +59,12 @@ bool outputTypeFromAttribute(const std::string &opType)
     return ops.count(opType) > 0;
 }
 
-bool hasAttribute(const onnx::NodeProto &node, const std::string &name)
-{
-    return std::any_of(node.attribute().begin(), node.attribute().end(),
-                       [&](const onnx::AttributeProto &attr) { return attr.name() == name; });
-}
-
 const char *suffix(int32_t type)
 {
     return type == kHalf ? "_fp16" : "_fp32";
 }
 
 } // namespace
-
-std::string uniqueName(const std::string &base, std::unordered_set<std::string> &reserved)
-{
-    if (reserved.insert(base).second)
-        return base;
-    for (int i = 1;; ++i) {
-        std::string candidate = base + "_" + std::to_string(i);
-        if (reserved.insert(candidate).second)
-            return candidate;
-    }
-}
 
 Fp16Plan::Fp16Plan(const Model &model, const quantscope::Fp16Options &options)
     : m_model(model)
@@ -148,7 +133,7 @@ void Fp16Plan::collectValues(int graph)
         track(sparse.values().name(), Source::FixedFloat, -1);
     for (const int nodeId : info.nodes) {
         const NodeInfo &node = index.nodes()[static_cast<size_t>(nodeId)];
-        const bool onnxOp = node.domain.empty();
+        const bool onnxOp = isDefaultDomain(node.domain);
         Source source = Source::NodeOutput;
         if (onnxOp && node.opType == "Constant")
             source = Source::ConstantNode;
@@ -201,7 +186,7 @@ void Fp16Plan::classifyNode(const NodeInfo &info)
             return "op type " + info.opType + " is in the float16 op block list";
         if (m_nodeBlockList.count(info.displayName))
             return "the node is in the float16 node block list";
-        if (!info.domain.empty())
+        if (!isDefaultDomain(info.domain))
             return "ops of domain '" + info.domain + "' are not converted";
         if (!plan.touchesFloat)
             return {};
@@ -258,7 +243,7 @@ void Fp16Plan::classifyNode(const NodeInfo &info)
     plan.blocked = !plan.reason.empty();
     plan.controlFlow = !info.subgraphs.empty();
 
-    const bool isCast = info.domain.empty() && info.opType == "Cast";
+    const bool isCast = isDefaultDomain(info.domain) && info.opType == "Cast";
     plan.inputDemands.assign(info.inputs.size(), 0);
     for (size_t i = 0; i < info.inputs.size(); ++i) {
         if (!inputTracked[i])
@@ -313,23 +298,22 @@ void Fp16Plan::decideNatural(ValuePlan &value) const
     }
 }
 
-void Fp16Plan::nameVariants(const std::string &name, ValuePlan &value,
-                            std::unordered_set<std::string> &reserved) const
+void Fp16Plan::nameVariants(const std::string &name, ValuePlan &value, Graph &names) const
 {
     value.names[value.natural] = name;
     if (value.outputDemand && value.outputDemand != value.natural) {
         // Graph output names are the model's interface: the producer writes a new name and the
         // Cast to the output's type writes the output name.
-        value.names[value.natural] = uniqueName(name + suffix(value.natural), reserved);
+        value.names[value.natural] = names.uniqueValueName(name + suffix(value.natural));
         value.names[value.outputDemand] = name;
     }
     for (const int32_t demand : value.demands) {
         if (!value.names.count(demand))
-            value.names[demand] = uniqueName(name + suffix(demand), reserved);
+            value.names[demand] = names.uniqueValueName(name + suffix(demand));
     }
 }
 
-Status Fp16Plan::build(Progress &progress, std::unordered_set<std::string> &reserved)
+Status Fp16Plan::build(Progress &progress, Graph &names)
 {
     const GraphIndex &index = m_model.index();
     m_values.assign(index.graphs().size(), {});
@@ -370,7 +354,7 @@ Status Fp16Plan::build(Progress &progress, std::unordered_set<std::string> &rese
     for (auto &values : m_values) {
         for (auto &[name, value] : values) {
             decideNatural(value);
-            nameVariants(name, value, reserved);
+            nameVariants(name, value, names);
         }
     }
     return Status::ok();

@@ -17,12 +17,11 @@
 #include <map>
 #include <set>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace qs {
 
+class Graph;
 class Model;
 struct NodeInfo;
 
@@ -66,9 +65,9 @@ class Fp16Plan
 public:
     Fp16Plan(const Model &model, const quantscope::Fp16Options &options);
 
-    // Classifies every node, collects the demands, picks natural types and variant names.
-    // `reserved` holds every name in use; new names are added to it.
-    Status build(Progress &progress, std::unordered_set<std::string> &reserved);
+    // Classifies every node, collects the demands, picks natural types and variant names, which
+    // `names` (any Graph of the model: names are unique model-wide) makes unique.
+    Status build(Progress &progress, Graph &names);
 
     // The plan of a float32 value as seen from `graph` (outer scopes searched); null otherwise.
     const ValuePlan *find(int graph, const std::string &name) const;
@@ -91,8 +90,7 @@ private:
     std::string parametersOutOfRange(const NodeInfo &info) const;
     void addDemands(const NodeInfo &info);
     void decideNatural(ValuePlan &value) const;
-    void nameVariants(const std::string &name, ValuePlan &value,
-                      std::unordered_set<std::string> &reserved) const;
+    void nameVariants(const std::string &name, ValuePlan &value, Graph &names) const;
 
     const Model &m_model;
     const quantscope::Fp16Options &m_options;
@@ -102,9 +100,6 @@ private:
     std::vector<std::map<std::string, ValuePlan>> m_values; // per graph id, sorted: stable names
     std::vector<NodePlan> m_nodes;                                    // per node id
 };
-
-// A name not in `reserved` built from `base` ("x_fp16", "x_fp16_1", ...); reserves it.
-std::string uniqueName(const std::string &base, std::unordered_set<std::string> &reserved);
 
 } // namespace fp16
 } // namespace qs

@@ -1,9 +1,10 @@
 #pragma once
-// Internal to the FP16 converter: float32 tensor data rewritten as float16 with clamping.
-// Converted tensors always end up as raw_data, even when the source was external data, because
-// the source file's bytes are float32 and cannot be shared with the new tensor.
+// Internal to the FP16 converter: float32 values rewritten as float16 with clamping. Converted
+// tensors are new tensors (written as raw_data), even when the source was external data: the
+// source file's bytes are float32 and cannot be shared with the new tensor.
 
 #include "quantscope.pb.h"
+#include "tensor/tensor.h"
 #include "util/status.h"
 
 #include <cstdint>
@@ -25,18 +26,14 @@ struct Fp16Range
 // The range from the options: 0 stands for the defaults (onnxconverter-common's).
 Fp16Range fp16Range(const quantscope::Fp16Options &options);
 
+// The values of `source` (a tensor of `model`, external data allowed) as float32; an error when
+// it is not float32.
+Result<Tensor> readFloat32(const Model &model, const onnx::TensorProto &source);
+
 // The largest magnitude among the values of `source` (a float32 tensor of `model`).
 Result<float> maxMagnitude(const Model &model, const onnx::TensorProto &source);
 
-// Writes the values of `source` (a float32 tensor of `model`, external data allowed) into
-// `target` as float16. `target` keeps its name; it may be `source` itself. Returns how many
-// values were clamped.
-Result<int64_t> writeFloat16Tensor(const Model &model, const onnx::TensorProto &source,
-                                   const Fp16Range &range, onnx::TensorProto &target);
-
-// Writes the values of `source` into `target` as float32 raw_data: a self-contained copy that
-// does not depend on `model`'s external files.
-Status writeFloat32Tensor(const Model &model, const onnx::TensorProto &source,
-                          onnx::TensorProto &target);
+// `values` (float32) as float16, clamped into `range`; `clamped` grows by the values moved.
+Tensor toFloat16(const Tensor &values, const Fp16Range &range, int64_t &clamped);
 
 } // namespace qs

@@ -1,5 +1,7 @@
 #include "quant/node_selection.h"
 
+#include "model/attributes.h"
+#include "graph/graph.h"
 #include "model/graph_index.h"
 
 #include <onnx/defs/schema.h>
@@ -20,15 +22,27 @@ NodeSelection::NodeSelection(std::set<std::string> opTypes, std::set<std::string
     , m_excludedOpTypes(std::move(excludedOpTypes))
 {}
 
+bool NodeSelection::selects(std::string_view opType, std::string_view domain,
+                            const std::string &displayName) const
+{
+    if (!isDefaultDomain(domain))
+        return false;
+    const std::string op(opType);
+    if (!m_opTypes.count(op) || m_excludedOpTypes.count(op))
+        return false;
+    if (m_excludedNodes.count(displayName))
+        return false;
+    return m_onlyNodes.empty() || m_onlyNodes.count(displayName);
+}
+
 bool NodeSelection::selects(const NodeInfo &node) const
 {
-    if (!node.domain.empty() && node.domain != "ai.onnx")
-        return false;
-    if (!m_opTypes.count(node.opType) || m_excludedOpTypes.count(node.opType))
-        return false;
-    if (m_excludedNodes.count(node.displayName))
-        return false;
-    return m_onlyNodes.empty() || m_onlyNodes.count(node.displayName);
+    return selects(node.opType, node.domain, node.displayName);
+}
+
+bool NodeSelection::selects(const GraphNode &node) const
+{
+    return selects(node.opType(), node.domain(), node.displayName);
 }
 
 namespace {
@@ -101,7 +115,7 @@ Status validateOpTypes(const std::vector<std::string> &opTypes, const std::strin
 {
     std::vector<std::string> known;
     for (const auto &schema : onnx::OpSchemaRegistry::get_all_schemas())
-        if (schema.domain().empty() || schema.domain() == "ai.onnx.ml")
+        if (isDefaultDomain(schema.domain()) || schema.domain() == "ai.onnx.ml")
             known.push_back(schema.Name());
     std::sort(known.begin(), known.end());
     known.erase(std::unique(known.begin(), known.end()), known.end());

@@ -6,11 +6,13 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace qs {
 
 class GraphIndex;
+struct GraphNode;
 struct NodeInfo;
 
 class NodeSelection
@@ -18,7 +20,10 @@ class NodeSelection
 public:
     NodeSelection(std::set<std::string> opTypes, std::set<std::string> onlyNodes,
                   std::set<std::string> excludedNodes, std::set<std::string> excludedOpTypes);
-    bool selects(const NodeInfo &node) const;
+    bool selects(std::string_view opType, std::string_view domain,
+                 const std::string &displayName) const;
+    bool selects(const NodeInfo &node) const;  // a node of the model's GraphIndex
+    bool selects(const GraphNode &node) const; // a node of a Graph being rewritten
     bool excludes(const std::string &displayName) const { return m_excludedNodes.count(displayName); }
 
 private:

@@ -1,6 +1,6 @@
 #include "quant/opset_upgrade.h"
 
-#include "quant/graph_rewrite.h"
+#include "model/attributes.h"
 
 #include <onnx/version_converter/convert.h>
 
@@ -11,7 +11,7 @@ namespace qs {
 int64_t defaultDomainOpset(const onnx::ModelProto &model)
 {
     for (const auto &opset : model.opset_import())
-        if (opset.domain().empty() || opset.domain() == "ai.onnx")
+        if (isDefaultDomain(opset.domain()))
             return opset.version();
     return 0;
 }
@@ -34,9 +34,8 @@ void spellOutCoercedSoftmax(onnx::GraphProto &graph)
             for (auto &subgraph : *attribute.mutable_graphs())
                 spellOutCoercedSoftmax(subgraph);
         }
-        const bool coerced = node.domain().empty()
-                             && (node.op_type() == "Softmax" || node.op_type() == "LogSoftmax"
-                                 || node.op_type() == "Hardmax");
+        const bool coerced = isDefaultOp(node, "Softmax") || isDefaultOp(node, "LogSoftmax")
+                             || isDefaultOp(node, "Hardmax");
         if (!coerced || node.input_size() != 1 || node.output_size() != 1) {
             *rewritten.Add() = node;
             continue;
@@ -51,20 +50,14 @@ void spellOutCoercedSoftmax(onnx::GraphProto &graph)
         flatten.set_name(tag + "_flatten");
         flatten.add_input(input);
         flatten.add_output(tag + "_2d");
-        auto *axisAttribute = flatten.add_attribute();
-        axisAttribute->set_name("axis");
-        axisAttribute->set_type(onnx::AttributeProto::INT);
-        axisAttribute->set_i(axis);
+        setIntAttribute(flatten, "axis", axis);
 
         onnx::NodeProto &softmax = *rewritten.Add();
         softmax = node; // keeps the user's node name
         softmax.set_input(0, tag + "_2d");
         softmax.set_output(0, tag + "_2d_out");
         softmax.clear_attribute();
-        auto *softmaxAxis = softmax.add_attribute();
-        softmaxAxis->set_name("axis");
-        softmaxAxis->set_type(onnx::AttributeProto::INT);
-        softmaxAxis->set_i(1);
+        setIntAttribute(softmax, "axis", 1);
 
         onnx::NodeProto &shape = *rewritten.Add();
         shape.set_op_type("Shape");

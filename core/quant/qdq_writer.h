@@ -6,10 +6,26 @@
 // producer keeps writing tensor T, T_QuantizeLinear_Output / T_DequantizeLinear_Output follow,
 // and every reader of T reads the dequantized value (a graph output keeps its name: the
 // producer writes T_QuantizeLinear_Input instead). Node names of kept nodes never change.
+#include "quant/pass_runner.h"
 #include "quant/quant_emitter.h"
 
 namespace qs {
 
+class Model;
+
+// The writer as a pass over each graph of the model the plan was made for.
+class QdqWritePass : public StaticWritePass
+{
+public:
+    using StaticWritePass::StaticWritePass;
+    std::string_view name() const override { return "QdqWrite"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+
+private:
+    NodeProgress m_progress{"writing QDQ model"};
+};
+
+// The QDQ model: QdqWritePass over every graph, unused constants removed.
 Result<onnx::ModelProto> writeQdqModel(std::shared_ptr<const Model> model, const StaticPlan &plan,
                                        const std::map<std::string, TensorRange> &ranges,
                                        const StaticWriteOptions &options, Progress &progress);

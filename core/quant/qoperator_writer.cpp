@@ -1,5 +1,6 @@
 #include "quant/qoperator_writer.h"
 
+#include "model/graph_index.h"
 #include "model/model.h"
 
 #include <unordered_map>
@@ -18,48 +19,65 @@ bool runsOnQuantized(const std::string &opType)
     return kOps.count(opType) > 0;
 }
 
-class QOperatorRewrite : public NodeRewrite
+// One graph's rewrite. A value is in float form (its original name), in quantized form
+// ("<name>_quantized" with its scale and zero point), or both; each form is made once, where the
+// first reader that needs it sits.
+class QOperatorGraphWriter
 {
 public:
-    explicit QOperatorRewrite(QuantEmitter &emitter)
-        : m_emitter(emitter)
+    QOperatorGraphWriter(Graph &graph, const StaticPlan &plan,
+                         const std::map<std::string, TensorRange> &ranges,
+                         const StaticWriteOptions &options)
+        : m_graph(graph)
+        , m_emitter(graph, plan, ranges, options)
     {}
 
-    Status rewriteNode(const NodeInfo &info, onnx::NodeProto node, onnx::GraphProto &graph,
-                       std::vector<onnx::NodeProto> &out) override
+    Status rewriteNode(NodeId id)
     {
+        const NodeInfo *info = m_emitter.sourceNode(id);
+        if (!info)
+            return Status::ok();
         const StaticPlan &plan = m_emitter.plan();
-        if (auto folded = plan.foldedActivations.find(info.id);
-            folded != plan.foldedActivations.end() && m_converted.count(folded->second))
-            return Status::ok(); // saturation of its producer's quantized output
-        const bool planned = plan.quantizedNodes.count(info.id) > 0;
-        if (planned && (info.opType == "Conv" || info.opType == "MatMul")) {
-            auto converted = convertToQLinear(info, node, graph, out);
+        if (auto folded = plan.foldedActivations.find(info->id);
+            folded != plan.foldedActivations.end() && m_converted.count(folded->second)) {
+            m_graph.removeNode(id); // saturation of its producer's quantized output
+            m_modified = true;
+            return Status::ok();
+        }
+        const bool planned = plan.quantizedNodes.count(info->id) > 0;
+        if (planned && (info->opType == "Conv" || info->opType == "MatMul")) {
+            auto converted = convertToQLinear(id, *info);
             if (!converted)
                 return converted.status();
             if (*converted)
                 return Status::ok();
         }
-        if (planned && runsOnQuantized(info.opType) && !node.input(0).empty()
-            && m_quantized.count(node.input(0)))
-            return runOnQuantized(std::move(node), graph, out);
-        // A float node: every input in float form.
-        for (int i = 0; i < node.input_size(); ++i)
-            node.set_input(i, floatForm(graph, node.input(i), out));
-        for (const auto &output : node.output())
+        const onnx::NodeProto &proto = m_graph.node(id).proto;
+        if (planned && runsOnQuantized(info->opType) && !proto.input(0).empty()
+            && m_quantized.count(proto.input(0))) {
+            runOnQuantized(id);
+            return Status::ok();
+        }
+        // A float node: every input in float form, the values its subgraphs read too.
+        NodeCursor cursor = NodeCursor::before(m_graph, id);
+        for (const auto &input : proto.input())
+            floatForm(input, cursor);
+        for (const auto &input : m_graph.node(id).implicitInputs)
+            floatForm(input, cursor);
+        for (const auto &output : m_graph.node(id).proto.output())
             m_float.insert(output);
-        out.push_back(std::move(node));
         return Status::ok();
     }
 
-    Status endGraph(const GraphInfo &info, onnx::GraphProto &graph,
-                    std::vector<onnx::NodeProto> &out) override
+    // Graph outputs in float form, at the end.
+    void dequantizeOutputs()
     {
-        for (const auto &output : info.outputs)
-            floatForm(graph, output.name, out);
-        m_emitter.forgetGraph(graph);
-        return Status::ok();
+        NodeCursor cursor = NodeCursor::before(m_graph, kNoNode);
+        for (const GraphValue &output : m_graph.outputs())
+            floatForm(output.name, cursor);
     }
+
+    bool modified() const { return m_modified; }
 
 private:
     struct QuantizedValue
@@ -68,58 +86,56 @@ private:
         ScaleZeroPoint pair;
     };
 
-    std::optional<QuantizedValue> quantizedForm(onnx::GraphProto &graph, const std::string &tensor,
-                                                std::vector<onnx::NodeProto> &out)
+    std::optional<QuantizedValue> quantizedForm(const std::string &tensor, NodeCursor &cursor)
     {
         if (auto it = m_quantized.find(tensor); it != m_quantized.end())
             return it->second;
         if (tensor.empty() || !m_emitter.activationParams(tensor))
             return std::nullopt;
-        QuantizedValue value{m_emitter.names().uniqueValueName(tensor + "_quantized"),
-                             m_emitter.activationScaleZeroPoint(graph, tensor)};
-        out.push_back(m_emitter.quantizeNode(tensor, value.pair, value.name, tensor));
+        QuantizedValue value{m_graph.uniqueValueName(tensor + "_quantized"),
+                             m_emitter.activationScaleZeroPoint(tensor)};
+        cursor.insert(m_emitter.quantizeNode(tensor, value.pair, value.name, tensor));
+        m_modified = true;
         m_float.insert(tensor);
         m_quantized.emplace(tensor, value);
         return value;
     }
 
-    std::string floatForm(onnx::GraphProto &, const std::string &tensor,
-                          std::vector<onnx::NodeProto> &out)
+    void floatForm(const std::string &tensor, NodeCursor &cursor)
     {
         if (tensor.empty() || m_float.count(tensor))
-            return tensor;
+            return;
         auto it = m_quantized.find(tensor);
         if (it == m_quantized.end())
-            return tensor; // an initializer, graph input or outer-scope value
-        out.push_back(m_emitter.dequantizeNode(it->second.name, it->second.pair, tensor, tensor));
+            return; // an initializer, graph input or outer-scope value
+        cursor.insert(m_emitter.dequantizeNode(it->second.name, it->second.pair, tensor, tensor));
+        m_modified = true;
         m_float.insert(tensor);
-        return tensor;
     }
 
     // The quantized output of a converted node: its own tensor, or the folded Relu/Clip's.
     std::string producedTensor(const NodeInfo &info) const
     {
-        if (const int folded = m_emitter.plan().foldedInto(info.id); folded >= 0)
-            return m_emitter.model().index().nodes()[size_t(folded)].outputs[0].name;
-        return info.outputs[0].name;
+        const int folded = m_emitter.plan().foldedInto(info.id);
+        const auto &nodes = m_graph.model()->index().nodes();
+        return folded >= 0 ? nodes[size_t(folded)].outputs[0].name : info.outputs[0].name;
     }
 
     // QLinearConv / QLinearMatMul; false (nothing emitted) when an input or the output has no
     // calibrated range, so the node stays float.
-    Result<bool> convertToQLinear(const NodeInfo &info, onnx::NodeProto &node,
-                                  onnx::GraphProto &graph, std::vector<onnx::NodeProto> &out)
+    Result<bool> convertToQLinear(NodeId id, const NodeInfo &info)
     {
+        const onnx::NodeProto &node = *info.proto;
         const std::string output = producedTensor(info);
         if (!m_emitter.activationParams(output) || !m_emitter.activationParams(node.input(0)))
             return false;
-        const bool constantB = m_emitter.model().index().constantTensor(info.graph,
-                                                                         node.input(1));
+        const bool constantB = m_emitter.isConstant(node.input(1));
         if (!constantB && !m_emitter.activationParams(node.input(1)))
             return false;
-        const auto a = quantizedForm(graph, node.input(0), out);
-        const ScaleZeroPoint outputPair = m_emitter.activationScaleZeroPoint(graph, output);
-        QuantizedValue result{m_emitter.names().uniqueValueName(output + "_quantized"),
-                              outputPair};
+        NodeCursor cursor = NodeCursor::before(m_graph, id);
+        const auto a = quantizedForm(node.input(0), cursor);
+        const ScaleZeroPoint outputPair = m_emitter.activationScaleZeroPoint(output);
+        QuantizedValue result{m_graph.uniqueValueName(output + "_quantized"), outputPair};
 
         onnx::NodeProto converted;
         converted.set_name(node.name());
@@ -130,7 +146,7 @@ private:
         std::optional<QuantizedInitializer> weight;
         if (constantB) {
             // QLinearMatMul takes per-column scales only in recent runtimes: per tensor there.
-            auto w = m_emitter.weight(graph, info, info.opType == "Conv");
+            auto w = m_emitter.weight(info, info.opType == "Conv");
             if (!w)
                 return w.status();
             weight = *w;
@@ -138,7 +154,7 @@ private:
             converted.add_input(w->scaleZeroPoint.scale);
             converted.add_input(w->scaleZeroPoint.zeroPoint);
         } else {
-            const auto b = quantizedForm(graph, node.input(1), out);
+            const auto b = quantizedForm(node.input(1), cursor);
             converted.add_input(b->name);
             converted.add_input(b->pair.scale);
             converted.add_input(b->pair.zeroPoint);
@@ -148,7 +164,7 @@ private:
         if (info.opType == "Conv") {
             converted.set_op_type("QLinearConv");
             if (node.input_size() > 2 && !node.input(2).empty()) {
-                auto bias = m_emitter.bias(graph, info, *weight, a->pair.params.scale);
+                auto bias = m_emitter.bias(info, *weight, a->pair.params.scale);
                 if (!bias)
                     return bias.status();
                 converted.add_input(bias->values);
@@ -158,39 +174,54 @@ private:
             converted.clear_attribute();
         }
         converted.add_output(result.name);
-        out.push_back(std::move(converted));
+        m_graph.replaceProto(id, std::move(converted));
+        m_modified = true;
         m_quantized.emplace(output, result);
         m_converted.insert(info.id);
         return true;
     }
 
-    Status runOnQuantized(onnx::NodeProto node, onnx::GraphProto &graph,
-                          std::vector<onnx::NodeProto> &out)
+    void runOnQuantized(NodeId id)
     {
+        const onnx::NodeProto &node = m_graph.node(id).proto;
         const QuantizedValue input = m_quantized.at(node.input(0));
-        node.set_input(0, input.name);
+        m_graph.setInput(id, 0, input.name);
+        NodeCursor cursor = NodeCursor::before(m_graph, id);
         for (int i = 1; i < node.input_size(); ++i)
-            node.set_input(i, floatForm(graph, node.input(i), out));
+            floatForm(node.input(i), cursor);
         for (int i = 0; i < node.output_size(); ++i) {
             const std::string output = node.output(i);
             if (output.empty())
                 continue;
-            QuantizedValue value{m_emitter.names().uniqueValueName(output + "_quantized"),
-                                 input.pair};
-            node.set_output(i, value.name);
+            QuantizedValue value{m_graph.uniqueValueName(output + "_quantized"), input.pair};
+            m_graph.setOutput(id, i, value.name);
             m_quantized.emplace(output, value);
         }
-        out.push_back(std::move(node));
-        return Status::ok();
+        m_modified = true;
     }
 
-    QuantEmitter &m_emitter;
+    Graph &m_graph;
+    QuantEmitter m_emitter;
     std::unordered_map<std::string, QuantizedValue> m_quantized;
     std::unordered_set<std::string> m_float;
-    std::unordered_set<int> m_converted;
+    std::unordered_set<int> m_converted; // GraphIndex ids
+    bool m_modified = false;
 };
 
 } // namespace
+
+Result<bool> QOperatorWritePass::apply(Graph &graph, PassContext &context)
+{
+    QOperatorGraphWriter writer(graph, m_plan, m_ranges, m_options);
+    for (const NodeId id : graph.nodeIds()) {
+        if (graph.node(id).sourceId < 0)
+            continue;
+        QS_RETURN_IF_ERROR(m_progress.step(graph, context));
+        QS_RETURN_IF_ERROR(writer.rewriteNode(id));
+    }
+    writer.dequantizeOutputs();
+    return writer.modified();
+}
 
 Result<onnx::ModelProto> writeQOperatorModel(std::shared_ptr<const Model> model,
                                              const StaticPlan &plan,
@@ -198,10 +229,8 @@ Result<onnx::ModelProto> writeQOperatorModel(std::shared_ptr<const Model> model,
                                              const StaticWriteOptions &options,
                                              Progress &progress)
 {
-    GraphRewriter names(model->proto());
-    QuantEmitter emitter(model, plan, ranges, options, names);
-    QOperatorRewrite rewrite(emitter);
-    return rewriteModel(*model, rewrite, progress, "writing QOperator model");
+    QOperatorWritePass pass(plan, ranges, options);
+    return runOnModel(pass, std::move(model), progress);
 }
 
 } // namespace qs

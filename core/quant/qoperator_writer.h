@@ -5,10 +5,26 @@
 // parts meet. Only standard ONNX ops: the ops ONNX has no QLinear form for (Add, Mul, Gemm,
 // ConvTranspose, ...) stay float. A dequantized tensor gets back its original name, so graph
 // outputs and float readers see the same names as in the FP32 model.
+#include "quant/pass_runner.h"
 #include "quant/quant_emitter.h"
 
 namespace qs {
 
+class Model;
+
+// The writer as a pass over each graph of the model the plan was made for.
+class QOperatorWritePass : public StaticWritePass
+{
+public:
+    using StaticWritePass::StaticWritePass;
+    std::string_view name() const override { return "QOperatorWrite"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+
+private:
+    NodeProgress m_progress{"writing QOperator model"};
+};
+
+// The QOperator model: QOperatorWritePass over every graph, unused constants removed.
 Result<onnx::ModelProto> writeQOperatorModel(std::shared_ptr<const Model> model,
                                              const StaticPlan &plan,
                                              const std::map<std::string, TensorRange> &ranges,

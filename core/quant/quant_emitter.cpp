@@ -1,18 +1,26 @@
 #include "quant/quant_emitter.h"
 
+#include "model/attributes.h"
+#include "model/graph_index.h"
 #include "model/model.h"
+#include "quant/pass_runner.h"
 
 namespace qs {
 
-QuantEmitter::QuantEmitter(std::shared_ptr<const Model> model, const StaticPlan &plan,
+QuantEmitter::QuantEmitter(Graph &graph, const StaticPlan &plan,
                            const std::map<std::string, TensorRange> &ranges,
-                           StaticWriteOptions options, GraphRewriter &names)
-    : m_model(std::move(model))
+                           const StaticWriteOptions &options)
+    : m_graph(graph)
     , m_plan(plan)
     , m_ranges(ranges)
     , m_options(options)
-    , m_names(names)
 {}
+
+const NodeInfo *QuantEmitter::sourceNode(NodeId id) const
+{
+    const int source = m_graph.node(id).sourceId;
+    return source < 0 ? nullptr : &m_graph.model()->index().nodes()[size_t(source)];
+}
 
 std::optional<QuantParams> QuantEmitter::activationParams(const std::string &tensor) const
 {
@@ -52,78 +60,80 @@ Tensor zeroPointVector(DType type, const std::vector<int32_t> &values)
 
 } // namespace
 
-ScaleZeroPoint QuantEmitter::activationScaleZeroPoint(onnx::GraphProto &graph,
-                                                      const std::string &tensor)
+ScaleZeroPoint QuantEmitter::activationScaleZeroPoint(const std::string &tensor)
 {
     const std::string &source = m_plan.activations.at(tensor);
-    const auto key = std::make_pair(&graph, source);
-    if (auto it = m_activationPairs.find(key); it != m_activationPairs.end())
+    if (auto it = m_activationPairs.find(source); it != m_activationPairs.end())
         return it->second;
     ScaleZeroPoint pair;
     pair.params = *activationParams(tensor);
-    pair.scale = m_names.addInitializer(graph, source + "_scale",
+    pair.scale = m_graph.addInitializer(source + "_scale",
                                         Tensor::scalar<float>(pair.params.scale));
-    pair.zeroPoint = m_names.addInitializer(
-        graph, source + "_zero_point",
+    pair.zeroPoint = m_graph.addInitializer(
+        source + "_zero_point",
         scalarZeroPoint(quantDType(m_options.activationType), pair.params.zeroPoint));
-    m_activationPairs.emplace(key, pair);
+    m_activationPairs.emplace(source, pair);
     return pair;
 }
 
-Result<Tensor> QuantEmitter::floatConstant(const NodeInfo &node, int input) const
+bool QuantEmitter::isConstant(const std::string &value)
 {
-    auto tensor = floatConstantInput(m_model, node, input);
-    if (tensor && tensor->empty())
-        return unsupported("node '" + node.displayName + "': input '" + node.proto->input(input)
+    return !value.empty() && m_graph.constant(value) != nullptr;
+}
+
+Result<Tensor> QuantEmitter::floatConstant(const NodeInfo &node, int input)
+{
+    const std::string &name = node.proto->input(input);
+    Result<const Tensor *> tensor = m_graph.constantValue(name);
+    if (!tensor)
+        return tensor.status().withContext("node '" + node.displayName + "'");
+    if (!*tensor || (*tensor)->dtype() != DType::Float32)
+        return unsupported("node '" + node.displayName + "': input '" + name
                            + "' is not a float32 constant, so it cannot be quantized");
-    return tensor;
+    return **tensor;
 }
 
 Result<QuantizedInitializer> QuantEmitter::cachedConstant(
-    onnx::GraphProto &graph, const NodeInfo &node, int input, DType zeroPointType,
+    const NodeInfo &node, int input, DType zeroPointType,
     const std::function<WeightQuantOptions(const Tensor &)> &optionsFor)
 {
     const std::string &name = node.proto->input(input);
-    const auto key = std::make_pair(&graph, name);
-    if (auto it = m_weights.find(key); it != m_weights.end())
+    if (auto it = m_weights.find(name); it != m_weights.end())
         return it->second;
     auto values = floatConstant(node, input);
     if (!values)
         return values.status();
-    QuantizedInitializer result = addQuantized(graph, name,
-                                               quantizeWeights(*values, optionsFor(*values)),
-                                               zeroPointType);
-    m_weights.emplace(key, result);
+    QuantizedInitializer result =
+        addQuantized(name, quantizeWeights(*values, optionsFor(*values)), zeroPointType);
+    m_weights.emplace(name, result);
     return result;
 }
 
-QuantizedInitializer QuantEmitter::addQuantized(onnx::GraphProto &graph, const std::string &base,
+QuantizedInitializer QuantEmitter::addQuantized(const std::string &base,
                                                 const QuantizedTensor &quantized,
                                                 DType zeroPointType)
 {
     QuantizedInitializer result;
     result.axis = quantized.axis;
     result.scales = quantized.scales;
-    result.values = m_names.addInitializer(graph, base + "_quantized", quantized.values);
+    result.values = m_graph.addInitializer(base + "_quantized", quantized.values);
     const bool perChannel = quantized.axis >= 0;
-    const Tensor scale = perChannel
-                             ? Tensor::fromVector<float>({int64_t(quantized.scales.size())},
-                                                         quantized.scales)
-                             : Tensor::scalar<float>(quantized.scales.at(0));
-    const Tensor zeroPoint = perChannel ? zeroPointVector(zeroPointType, quantized.zeroPoints)
-                                        : scalarZeroPoint(zeroPointType, quantized.zeroPoints[0]);
-    result.scaleZeroPoint.scale = m_names.addInitializer(graph, base + "_scale", scale);
-    result.scaleZeroPoint.zeroPoint = m_names.addInitializer(graph, base + "_zero_point",
-                                                             zeroPoint);
+    Tensor scale = perChannel ? Tensor::fromVector<float>({int64_t(quantized.scales.size())},
+                                                          quantized.scales)
+                              : Tensor::scalar<float>(quantized.scales.at(0));
+    Tensor zeroPoint = perChannel ? zeroPointVector(zeroPointType, quantized.zeroPoints)
+                                  : scalarZeroPoint(zeroPointType, quantized.zeroPoints[0]);
+    result.scaleZeroPoint.scale = m_graph.addInitializer(base + "_scale", std::move(scale));
+    result.scaleZeroPoint.zeroPoint = m_graph.addInitializer(base + "_zero_point",
+                                                             std::move(zeroPoint));
     result.scaleZeroPoint.params = {quantized.scales[0], quantized.zeroPoints[0]};
     return result;
 }
 
-Result<QuantizedInitializer> QuantEmitter::weight(onnx::GraphProto &graph, const NodeInfo &node,
-                                                  bool allowPerChannel)
+Result<QuantizedInitializer> QuantEmitter::weight(const NodeInfo &node, bool allowPerChannel)
 {
-    const WeightLayout layout = weightLayout(node);
-    return cachedConstant(graph, node, layout.weightInput, quantDType(m_options.weightType),
+    const WeightLayout layout = weightLayout(*node.proto);
+    return cachedConstant(node, layout.weightInput, quantDType(m_options.weightType),
                           [&](const Tensor &values) {
                               WeightQuantOptions options;
                               options.type = m_options.weightType;
@@ -138,11 +148,11 @@ Result<QuantizedInitializer> QuantEmitter::weight(onnx::GraphProto &graph, const
                           });
 }
 
-Result<QuantizedInitializer> QuantEmitter::bias(onnx::GraphProto &graph, const NodeInfo &node,
+Result<QuantizedInitializer> QuantEmitter::bias(const NodeInfo &node,
                                                 const QuantizedInitializer &weight,
                                                 float inputScale)
 {
-    const WeightLayout layout = weightLayout(node);
+    const WeightLayout layout = weightLayout(*node.proto);
     auto values = floatConstant(node, layout.biasInput);
     if (!values)
         return values.status();
@@ -162,13 +172,12 @@ Result<QuantizedInitializer> QuantEmitter::bias(onnx::GraphProto &graph, const N
     }
     const QuantizedTensor quantized = quantizeBias(*values, inputScale, weightScales);
     // Not cached: the same bias read by two nodes with other input scales needs two copies.
-    return addQuantized(graph, node.proto->input(layout.biasInput), quantized, DType::Int32);
+    return addQuantized(node.proto->input(layout.biasInput), quantized, DType::Int32);
 }
 
-Result<QuantizedInitializer> QuantEmitter::constantOperand(onnx::GraphProto &graph,
-                                                           const NodeInfo &node, int input)
+Result<QuantizedInitializer> QuantEmitter::constantOperand(const NodeInfo &node, int input)
 {
-    return cachedConstant(graph, node, input, quantDType(m_options.activationType),
+    return cachedConstant(node, input, quantDType(m_options.activationType),
                           [&](const Tensor &) {
                               WeightQuantOptions options;
                               options.type = m_options.activationType;
@@ -180,8 +189,8 @@ Result<QuantizedInitializer> QuantEmitter::constantOperand(onnx::GraphProto &gra
 onnx::NodeProto QuantEmitter::quantizeNode(const std::string &input, const ScaleZeroPoint &params,
                                            const std::string &output, const std::string &nodeBase)
 {
-    return GraphRewriter::makeNode("QuantizeLinear", {input, params.scale, params.zeroPoint},
-                                   {output}, m_names.uniqueNodeName(nodeBase + "_QuantizeLinear"));
+    return makeNode("QuantizeLinear", {input, params.scale, params.zeroPoint}, {output},
+                    m_graph.uniqueNodeName(nodeBase + "_QuantizeLinear"));
 }
 
 onnx::NodeProto QuantEmitter::dequantizeNode(const std::string &input,
@@ -189,18 +198,12 @@ onnx::NodeProto QuantEmitter::dequantizeNode(const std::string &input,
                                              const std::string &output,
                                              const std::string &nodeBase, int64_t axis)
 {
-    onnx::NodeProto node = GraphRewriter::makeNode(
-        "DequantizeLinear", {input, params.scale, params.zeroPoint}, {output},
-        m_names.uniqueNodeName(nodeBase + "_DequantizeLinear"));
+    onnx::NodeProto node =
+        makeNode("DequantizeLinear", {input, params.scale, params.zeroPoint}, {output},
+                 m_graph.uniqueNodeName(nodeBase + "_DequantizeLinear"));
     if (axis >= 0)
         setIntAttribute(node, "axis", axis);
     return node;
-}
-
-void QuantEmitter::forgetGraph(const onnx::GraphProto &graph)
-{
-    std::erase_if(m_activationPairs, [&](const auto &entry) { return entry.first.first == &graph; });
-    std::erase_if(m_weights, [&](const auto &entry) { return entry.first.first == &graph; });
 }
 
 } // namespace qs

@@ -1,11 +1,13 @@
 #pragma once
 // Pre-processing before INT8 quantization, the graph clean-up ONNX Runtime asks users to run
-// first (quant_pre_process: its basic graph optimizations), done here so nobody has to:
-//  1. constant per-channel affine steps after a Conv / ConvTranspose (BatchNormalization,
-//     Mul / Add / Sub / Div by a scalar or per-channel constant) fold into its weights and bias;
-//  2. a scalar Mul / Add in front of a Conv folds into its weights (the Add only where the conv
-//     has no padding, since padded zeros are not shifted);
-//  3. x * Clip(x + 3, 0, 6) / 6 becomes one HardSwish node (opset >= 14).
+// first (quant_pre_process: its basic graph optimizations), done here so nobody has to. It is a
+// pipeline of the shared float passes (graph/passes/), the same ones the engine runs:
+//  1. FoldAffineIntoConv: constant per-channel affine steps after a Conv / ConvTranspose
+//     (BatchNormalization, Mul / Add / Sub / Div by a scalar or per-channel constant) fold into
+//     its weights and bias;
+//  2. RecognizeHardSwish: x * Clip(x + 3, 0, 6) / 6 becomes one HardSwish node (opset >= 14);
+//  3. FoldInputScaleIntoConv: a scalar Mul / Add in front of a Conv folds into its weights (the
+//     Add only where the conv has no padding, since padded zeros are not shifted).
 // All three are exact. They matter for INT8 twice over: every value between two ops is a place
 // where a QDQ pair rounds (a per-tensor scale before a per-channel BatchNorm is ruinous), and
 // every op left in float between int8 ops costs a dequantize/quantize round trip at run time.
@@ -24,7 +26,7 @@ class Model;
 
 struct PreprocessResult
 {
-    onnx::ModelProto model; // untouched copy's place: empty when nothing changed
+    onnx::ModelProto model; // empty when nothing changed
     int foldedIntoConv = 0; // nodes absorbed by convs
     int hardSwish = 0;      // decomposed HardSwish patterns replaced
     bool changed() const { return foldedIntoConv + hardSwish > 0; }

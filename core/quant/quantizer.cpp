@@ -332,7 +332,7 @@ Status runDynamic(const std::shared_ptr<const Model> &model, const Recipe &recip
 Status runFp16(const std::shared_ptr<const Model> &model, const Recipe &recipe,
                QuantizeResult &result, Progress &progress)
 {
-    auto converted = convertToFloat16(*model, recipe.fp16(), progress);
+    auto converted = convertToFloat16(model, recipe.fp16(), progress);
     if (!converted)
         return converted.status();
     result.model = std::move(converted->model);

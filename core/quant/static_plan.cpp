@@ -1,11 +1,11 @@
 #include "quant/static_plan.h"
 
+#include "model/attributes.h"
 #include "model/model.h"
+#include "tensor/tensor_io.h"
 
 #include <onnx/onnx_pb.h>
 
-#include <cmath>
-#include <cstring>
 #include <limits>
 
 namespace qs {
@@ -73,14 +73,8 @@ bool isFloat32(const TensorType &type)
 // Clip's bounds from attributes (opset < 11) or constant inputs; nullopt when not constant.
 std::optional<std::pair<double, double>> clipBounds(const Model &model, const NodeInfo &node)
 {
-    double low = -std::numeric_limits<double>::infinity();
-    double high = std::numeric_limits<double>::infinity();
-    for (const auto &attribute : node.proto->attribute()) {
-        if (attribute.name() == "min")
-            low = attribute.f();
-        if (attribute.name() == "max")
-            high = attribute.f();
-    }
+    double low = floatAttribute(*node.proto, "min", -std::numeric_limits<float>::infinity());
+    double high = floatAttribute(*node.proto, "max", std::numeric_limits<float>::infinity());
     for (int i = 1; i <= 2 && i < node.proto->input_size(); ++i) {
         const std::string &name = node.proto->input(i);
         if (name.empty())
@@ -88,14 +82,10 @@ std::optional<std::pair<double, double>> clipBounds(const Model &model, const No
         const onnx::TensorProto *tensor = model.index().constantTensor(node.graph, name);
         if (!tensor || tensor->data_type() != onnx::TensorProto::FLOAT)
             return std::nullopt;
-        float value = 0;
-        if (tensor->float_data_size() > 0)
-            value = tensor->float_data(0);
-        else if (auto raw = model.rawBytes(*tensor); raw.size() >= sizeof(float))
-            std::memcpy(&value, raw.data(), sizeof(float));
-        else
+        Result<Tensor> value = tensorFromProtoBytes(*tensor, model.rawBytes(*tensor), nullptr);
+        if (!value || value->elementCount() < 1)
             return std::nullopt;
-        (i == 1 ? low : high) = value;
+        (i == 1 ? low : high) = value->data<float>()[0];
     }
     return std::make_pair(low, high);
 }
@@ -129,22 +119,19 @@ std::vector<std::string> defaultStaticOpTypes()
     return types;
 }
 
-WeightLayout weightLayout(const NodeInfo &node)
+WeightLayout weightLayout(const onnx::NodeProto &node)
 {
     WeightLayout layout;
-    if (node.opType == "Conv") {
+    const std::string &op = node.op_type();
+    if (op == "Conv") {
         layout.biasInput = 2;
         layout.channelAxis = 0;
-    } else if (node.opType == "ConvTranspose") {
+    } else if (op == "ConvTranspose") {
         layout.biasInput = 2;
         layout.channelAxis = 1; // W is [C_in, C_out / group, k...]
-    } else if (node.opType == "Gemm") {
+    } else if (op == "Gemm") {
         layout.biasInput = 2;
-        bool transB = false;
-        for (const auto &attribute : node.proto->attribute())
-            if (attribute.name() == "transB")
-                transB = attribute.i() != 0;
-        layout.channelAxis = transB ? 0 : 1;
+        layout.channelAxis = intAttribute(node, "transB", 0) != 0 ? 0 : 1;
     } else { // MatMul: B is [K, N]; per column
         layout.channelAxis = 1;
     }
@@ -223,7 +210,7 @@ StaticPlan planStaticQuantization(const Model &model, const NodeSelection &selec
                 continue;
             }
             if (*role == StaticRole::Weighted) {
-                const WeightLayout layout = weightLayout(node);
+                const WeightLayout layout = weightLayout(*node.proto);
                 const bool constantWeight = node.proto->input_size() > layout.weightInput
                                             && isConstant(node.graph,
                                                           node.proto->input(layout.weightInput));

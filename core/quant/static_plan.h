@@ -55,6 +55,6 @@ struct WeightLayout
     int biasInput = -1;
     int64_t channelAxis = 0; // output-channel axis of the weight
 };
-WeightLayout weightLayout(const NodeInfo &node);
+WeightLayout weightLayout(const onnx::NodeProto &node);
 
 } // namespace qs

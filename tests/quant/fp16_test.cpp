@@ -3,6 +3,8 @@
 // converted model must pass ONNX's checker and strict shape inference. Real models are in
 // tests/quant_models/fp16_real_models_test.cpp.
 #include "fp16_test_support.h"
+#include "graph/graph.h"
+#include "graph/pass.h"
 
 namespace qs {
 namespace {
@@ -312,6 +314,76 @@ TEST(Fp16, IfSubgraphsConvertInside)
             EXPECT_EQ(castTo(*producerOf(body, body.output(0).name())), kFloat);
         }
         EXPECT_EQ(castTo(*producerOf(graph, nodeNamed(graph, "sigmoid")->input(0))), kHalf);
+    }
+}
+
+// m = Max(x, w) (blocked: float32); out = If(flag, then: m * w, else: m + w) -> Sigmoid -> y.
+// The branches convert, so they read float16 variants of the parent's m and w.
+onnx::ModelProto blockedValueReadByBranchesModel()
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {2});
+    addInput(graph, "flag", {}, onnx::TensorProto::BOOL);
+    addOutput(graph, "y", {2});
+    addInitializer(graph, "w", {2});
+    addNode(graph, "Max", {"x", "w"}, {"m"}, "blocked");
+    onnx::NodeProto &branch = addNode(graph, "If", {"flag"}, {"out"}, "branch");
+    addNode(graph, "Sigmoid", {"out"}, {"y"}, "sigmoid");
+    for (const auto &[attribute, op] : {std::pair<std::string, std::string>{"then_branch", "Mul"},
+                                        {"else_branch", "Add"}}) {
+        onnx::AttributeProto &body = *branch.add_attribute();
+        body.set_name(attribute);
+        body.set_type(onnx::AttributeProto::GRAPH);
+        body.mutable_g()->set_name(attribute);
+        addNode(*body.mutable_g(), op, {"m", "w"}, {attribute + "_out"}, attribute + "_node");
+        addOutput(*body.mutable_g(), attribute + "_out", {2});
+    }
+    return proto;
+}
+
+// The pass through a PassPipeline over the Graph, as the converter runs it: subgraphs first, then
+// the parent makes its variants and points the branches' reads at them.
+TEST(Fp16, PassPointsSubgraphReadsAtTheParentsVariants)
+{
+    auto model = load(blockedValueReadByBranchesModel());
+    auto graph = Graph::fromModel(model);
+    ASSERT_TRUE(graph) << graph.status().message();
+    PassPipeline pipeline;
+    auto pass = std::make_unique<Fp16ConvertPass>(options());
+    const Fp16ConvertPass &conversion = *pass;
+    pipeline.add(std::move(pass));
+    PassContext context;
+    auto ran = pipeline.run(**graph, context, PassPipeline::Scope::WithSubgraphs);
+    ASSERT_TRUE(ran) << ran.status().message();
+    (*graph)->removeUnusedConstants();
+    auto written = (*graph)->toModelProto();
+    ASSERT_TRUE(written) << written.status().message();
+    expectValidModel(*written);
+    expectNoCastChains(*written);
+
+    // x -> float32 for Max; m -> float16 for the branches; each branch's output -> float32 for
+    // the If; the If's output -> float16 for Sigmoid.
+    EXPECT_EQ(conversion.counts().insertedCasts, 5);
+    EXPECT_EQ(countOps(*written, "Cast"), 5);
+    const onnx::GraphProto &main = written->graph();
+    EXPECT_EQ(initializerNamed(main, "w")->data_type(), kFloat); // Max reads it
+    ASSERT_TRUE(initializerNamed(main, "w_fp16")); // read by the branches only, yet kept
+    EXPECT_EQ(initializerNamed(main, "w_fp16")->data_type(), kHalf);
+    for (const onnx::AttributeProto &attribute : nodeNamed(main, "branch")->attribute()) {
+        const onnx::NodeProto &node = attribute.g().node(0);
+        EXPECT_EQ(node.input(0), "m_fp16");
+        EXPECT_EQ(node.input(1), "w_fp16");
+        EXPECT_EQ(castTo(*producerOf(attribute.g(), attribute.g().output(0).name())), kFloat);
+    }
+    EXPECT_EQ(elemType(main.output(), "y"), kHalf);
+    auto converted = load(*written);
+    ASSERT_TRUE(converted);
+    for (const bool flag : {true, false}) {
+        const std::map<std::string, Tensor> inputs{
+            {"x", Tensor::fromVector<float>({2}, {-2.0f, 1.0f})},
+            {"flag", Tensor::fromVector<bool>({}, {flag})}};
+        expectClose(run(model, inputs), run(converted, inputs), 0.999);
     }
 }
 

@@ -75,15 +75,32 @@ std::vector<double> biasValues(const FoldableConv &conv)
     return bias;
 }
 
-// The conv reads `weight` and `bias` from new initializers.
+// A new initializer named after `base`, or `current` rewritten in place when an earlier fold
+// made it for this conv alone: a conv folded from both sides (affine steps after it, a scale in
+// front) keeps one folded weight and bias, named as after one fold.
+std::string foldedTensor(Graph &graph, const std::string &current, const std::string &base,
+                         Tensor value)
+{
+    const bool madeByFold = current.ends_with("_folded") && graph.isInitializer(current)
+                            && graph.useCount(current) == 1;
+    if (!madeByFold)
+        return graph.addInitializer(base, std::move(value));
+    graph.setInitializer(current, std::move(value));
+    return current;
+}
+
+// The conv reads `weight` and `bias` from folded initializers.
 void setWeights(Graph &graph, NodeId id, Tensor weight, const std::vector<double> &bias)
 {
     std::vector<float> values(bias.begin(), bias.end());
-    const std::string weightName = graph.node(id).proto.input(1);
-    const std::string biasName = graph.addInitializer(
-        graph.node(id).displayName + "_bias_folded",
+    const onnx::NodeProto &proto = graph.node(id).proto;
+    const std::string weightName = proto.input(1);
+    const std::string currentBias = proto.input_size() > 2 ? proto.input(2) : std::string();
+    const std::string biasName = foldedTensor(
+        graph, currentBias, graph.node(id).displayName + "_bias_folded",
         Tensor::fromVector<float>({int64_t(values.size())}, values));
-    graph.setInput(id, 1, graph.addInitializer(weightName + "_folded", std::move(weight)));
+    graph.setInput(id, 1,
+                   foldedTensor(graph, weightName, weightName + "_folded", std::move(weight)));
     if (graph.node(id).proto.input_size() > 2)
         graph.setInput(id, 2, biasName);
     else
