@@ -45,12 +45,6 @@ int Graph::opsetVersion(const std::string &domain) const
     return it == m_shared->opsets.end() ? 0 : it->second;
 }
 
-void Graph::requireOpset(const std::string &domain, int version)
-{
-    int &current = m_shared->opsets[isDefaultDomain(domain) ? std::string() : domain];
-    current = std::max(current, version);
-}
-
 // --- nodes ---
 
 std::vector<NodeId> Graph::nodeIds() const
@@ -426,6 +420,14 @@ const Tensor *Graph::constantNodeValue(const std::string &value)
     const onnx::AttributeProto *attribute = findAttribute(proto, "value");
     if (!attribute || !attribute->has_t())
         return nullptr;
+    // External data is found by the address of the model's own TensorProto (Model::rawBytes),
+    // not of our copy: read such a value through the node the copy was made from.
+    const int source = node(producer(value)).sourceId;
+    if (attribute->t().data_location() == onnx::TensorProto::EXTERNAL && source >= 0) {
+        const onnx::NodeProto &original = *model()->index().nodes()[size_t(source)].proto;
+        if (const onnx::AttributeProto *stored = findAttribute(original, "value"))
+            attribute = stored;
+    }
     Result<Tensor> decoded = tensorFromProto(attribute->t(), model());
     if (!decoded)
         return nullptr;

@@ -82,7 +82,6 @@ public:
     const std::string &path() const { return m_path; }
     // The opset of `domain` ("" = ai.onnx) imported by the model; 0 when not imported.
     int opsetVersion(const std::string &domain) const;
-    void requireOpset(const std::string &domain, int version);
 
     // --- nodes, in order ---
     std::vector<NodeId> nodeIds() const; // a snapshot: edits while iterating are safe
@@ -168,7 +167,7 @@ public:
     // initializers (unchanged ones copied as stored, external data references included),
     // inputs, outputs, and the value_info of values still present.
     Status writeTo(onnx::GraphProto &graph) const;
-    // The whole model with this (main) graph and the opsets passes required.
+    // The whole model with this (main) graph.
     Result<onnx::ModelProto> toModelProto() const;
 
 private:

@@ -327,21 +327,7 @@ Result<onnx::ModelProto> Graph::toModelProto() const
     *proto.mutable_metadata_props() = source.metadata_props();
     *proto.mutable_training_info() = source.training_info();
     *proto.mutable_functions() = source.functions();
-    std::map<std::string, int> pending = m_shared->opsets;
-    for (const auto &opset : source.opset_import()) {
-        const std::string domain = isDefaultDomain(opset.domain()) ? std::string() : opset.domain();
-        auto &written = *proto.add_opset_import();
-        written = opset;
-        if (auto it = pending.find(domain); it != pending.end()) {
-            written.set_version(it->second);
-            pending.erase(it);
-        }
-    }
-    for (const auto &[domain, version] : pending) {
-        auto &added = *proto.add_opset_import();
-        added.set_domain(domain);
-        added.set_version(version);
-    }
+    *proto.mutable_opset_import() = source.opset_import();
     QS_RETURN_IF_ERROR(writeTo(*proto.mutable_graph()));
     return proto;
 }

@@ -1,7 +1,7 @@
 #pragma once
-// What every Graph of one model shares (internal to graph.cpp and graph_io.cpp): the model, the
-// opsets passes may raise, and the names in use anywhere in the model, so that a name made in a
-// subgraph cannot collide with one in its parent.
+// What every Graph of one model shares (internal to graph.cpp and graph_io.cpp): the model, its
+// opsets, and the names in use anywhere in the model, so that a name made in a subgraph cannot
+// collide with one in its parent.
 #include "graph/graph.h"
 
 #include <map>
