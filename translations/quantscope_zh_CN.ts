@@ -43,6 +43,25 @@
     </message>
 </context>
 <context>
+    <name>TextLists</name>
+    <message>
+        <source>&apos;%1&apos; has no &apos;=&apos;: write SYMBOL=SIZE, e.g. seq=128.</source>
+        <translation>“%1”中没有“=”：请写成 符号=大小，例如 seq=128。</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; names no symbol before &apos;=&apos;.</source>
+        <translation>“%1”在“=”之前没有给出符号名。</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos;: &apos;%2&apos; is not a size (a whole number, 0 or more).</source>
+        <translation>“%1”：“%2”不是有效的大小（应为 0 或更大的整数）。</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos;: the symbol &apos;%2&apos; is given twice.</source>
+        <translation>“%1”：符号“%2”给出了两次。</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Inspect and quantize ONNX models.</source>
@@ -539,6 +558,27 @@
     <message>
         <source>Node</source>
         <translation>节点</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::DimValuesEdit</name>
+    <message>
+        <source>Sizes for the dims the model leaves open: the symbols, such as &apos;seq&apos;, in the shapes the Inspector shows. Write SYMBOL=SIZE, separated by commas: seq=128, batch=1.
+Random inputs need a size for every symbol other than the batch (1) and an image&apos;s height and width (the image size). The samples of a data folder must match the sizes given. Same as quantscope-cli&apos;s --dim SYMBOL=VALUE.</source>
+        <translation>模型未固定的维度的大小：即检查器所示形状中的符号，例如“seq”。写成 符号=大小，用逗号分隔：seq=128, batch=1。
+随机输入需要为除批次维（1）和图像高宽（取图像尺寸）以外的每个符号给出大小。数据文件夹中的样本必须与给出的大小一致。等同于 quantscope-cli 的 --dim SYMBOL=VALUE。</translation>
+    </message>
+    <message>
+        <source>Dynamic dims:</source>
+        <translation>动态维度：</translation>
+    </message>
+    <message>
+        <source>Dynamic dims: %1</source>
+        <translation>动态维度：%1</translation>
+    </message>
+    <message>
+        <source>SYMBOL=SIZE, e.g. seq=128</source>
+        <translation>符号=大小，例如 seq=128</translation>
     </message>
 </context>
 <context>

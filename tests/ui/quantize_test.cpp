@@ -1,7 +1,7 @@
 // The Quantize page on PaddleOCR's cls model: every recipe field round-trips through the widgets
-// (tri-states included), the exclusion lists mirror the Workbench both ways, the calibration
-// preview and preprocessing summary, recipe files, and real quantize jobs (dynamic, static on
-// photos, FP16, cancelled, refused before starting).
+// (tri-states and dynamic dims included), the exclusion lists mirror the Workbench both ways,
+// the calibration preview and preprocessing summary, recipe files, and real quantize jobs
+// (dynamic, static on photos, FP16, cancelled, refused before starting).
 #include "data/image_decoder.h"
 #include "model/graph_index.h"
 #include "model/model.h"
@@ -149,7 +149,8 @@ private slots:
                "op_types_to_exclude: 'Softmax' "
                "calibration { data_dir: '/tmp/calib' method: CALIBRATION_METHOD_ENTROPY "
                "max_samples: 7 moving_average: true averaging_constant: 0.02 percentile: 99.99 "
-               "num_bins: 1024 num_quantized_bins: 64 preprocessing { height: 48 width: 192 "
+               "num_bins: 1024 num_quantized_bins: 64 dim_values { key: 'seq' value: 128 } "
+               "preprocessing { height: 48 width: 192 "
                "pixel_range: PIXEL_RANGE_0_255 mean: 0.485 mean: 0.456 mean: 0.406 std: 0.229 "
                "bgr: true layout: TENSOR_LAYOUT_NHWC } }";
         QTest::newRow("static, percentile, defaults elsewhere")
@@ -183,6 +184,7 @@ private slots:
         auto busy = parseRecipe("mode: QUANT_MODE_STATIC per_channel: true reduce_range: false "
                                 "symmetric_weights: true op_types_to_quantize: 'Gemm' "
                                 "calibration { max_samples: 3 num_bins: 9 percentile: 50 "
+                                "dim_values { key: 'n' value: 2 } "
                                 "preprocessing { mean: 1 } } "
                                 "fp16 { keep_io_types: true max_finite_val: 5 }",
                                 "other");

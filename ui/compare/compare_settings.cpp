@@ -1,5 +1,6 @@
 #include "compare_settings.h"
 
+#include "workbench/dim_values_edit.h"
 #include "workbench/preprocessing_editor.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
@@ -47,6 +48,7 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     , m_folderButton(new QRadioButton(tr("Folder:")))
     , m_folderEdit(new QLineEdit)
     , m_browseFolderButton(new QPushButton(tr("Browse...")))
+    , m_dimValues(new DimValuesEdit)
     , m_samples(spinBox(0, 100000, 0, tr("all (random: 4)")))
     , m_warmup(spinBox(0, 10000, 3))
     , m_iterations(spinBox(1, 1000000, 20))
@@ -71,6 +73,8 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
                              "that lose the most accuracy."));
     m_randomButton->setChecked(true);
     m_folderEdit->setPlaceholderText(tr("images or .npy/.pb tensors"));
+    m_dimValues->setObjectName(QStringLiteral("compareDimValues"));
+    m_dimValues->setModelInputs(workbench->summary().inputs);
 
     auto *variantsBox = new QGroupBox(tr("Variants"));
     auto *variantButtons = new QHBoxLayout;
@@ -87,6 +91,7 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     folderRow->addWidget(m_folderEdit, 1);
     folderRow->addWidget(m_browseFolderButton);
     auto *dataForm = new QFormLayout;
+    dataForm->addRow(DimValuesEdit::label(), m_dimValues);
     dataForm->addRow(tr("Samples:"), m_samples);
     dataForm->addRow(tr("Warm-up runs:"), m_warmup);
     dataForm->addRow(tr("Timed runs:"), m_iterations);
@@ -116,6 +121,8 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
             &CompareSettingsWidget::updateEnabled);
     connect(workbench->variants(), &QAbstractItemModel::modelReset, this,
             &CompareSettingsWidget::updateEnabled);
+    connect(workbench, &Workbench::modelChanged, this,
+            [this] { m_dimValues->setModelInputs(m_workbench->summary().inputs); });
     updateEnabled();
 }
 
@@ -139,6 +146,12 @@ bool CompareSettingsWidget::benchSettings(BenchSettings *settings, QString *erro
         }
         s.dataDir = QDir::toNativeSeparators(folder).toStdString();
     }
+    const auto dimValues = m_dimValues->values();
+    if (!dimValues) {
+        *error = m_dimValues->problem();
+        return false;
+    }
+    s.dimValues = *dimValues;
     // For random inputs the editor is in shape-only mode: the size (and the layout that places
     // it) fixes a dynamic height/width.
     if (const QString problem = m_preprocessing->problem(); !problem.isEmpty()) {
@@ -190,6 +203,11 @@ void CompareSettingsWidget::setPreprocessing(const quantscope::ImagePreprocessin
 void CompareSettingsWidget::setPerNode(bool perNode)
 {
     m_perNode->setChecked(perNode);
+}
+
+void CompareSettingsWidget::setDimValues(const std::map<std::string, int64_t> &values)
+{
+    m_dimValues->setValues(values);
 }
 
 int CompareSettingsWidget::addVariantFile(const QString &path)
@@ -261,9 +279,9 @@ void CompareSettingsWidget::updateEnabled()
     m_folderButton->setEnabled(editable);
     m_folderEdit->setEnabled(editable && folder);
     m_browseFolderButton->setEnabled(editable);
-    for (QWidget *widget : {static_cast<QWidget *>(m_samples), static_cast<QWidget *>(m_warmup),
-                            static_cast<QWidget *>(m_iterations), static_cast<QWidget *>(m_threads),
-                            static_cast<QWidget *>(m_perNode)})
+    for (QWidget *widget : {static_cast<QWidget *>(m_dimValues), static_cast<QWidget *>(m_samples),
+                            static_cast<QWidget *>(m_warmup), static_cast<QWidget *>(m_iterations),
+                            static_cast<QWidget *>(m_threads), static_cast<QWidget *>(m_perNode)})
         widget->setEnabled(editable);
     // The image size (and layout) also shapes random inputs of a model with a dynamic
     // height/width; the rest of the preprocessing only means something for a folder of images.

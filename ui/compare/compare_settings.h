@@ -2,8 +2,9 @@
 // The left side of the Compare page: which variants to compare (the Workbench's variant list,
 // plus files opened here), on what data (random inputs or an image/tensor folder with its
 // preprocessing, in the same editor as the Quantize page's, so any recipe's preprocessing can be
-// compared) and how long (samples, warm-up, iterations, threads, per-node error). Produces the
-// BenchSettings that core's runBenchmark takes, as `quantscope-cli bench` fills them.
+// compared; the sizes of the model's dynamic dims, as `--dim`) and how long (samples, warm-up,
+// iterations, threads, per-node error). Produces the BenchSettings that core's runBenchmark
+// takes, as `quantscope-cli bench` fills them.
 
 #include "compare/benchmark.h"
 
@@ -19,6 +20,7 @@ class QGroupBox;
 
 namespace qs::ui {
 
+class DimValuesEdit;
 class PreprocessingEditor;
 class Workbench;
 
@@ -30,7 +32,8 @@ public:
     explicit CompareSettingsWidget(Workbench *workbench, QWidget *parent = nullptr);
 
     // The settings of the next comparison; false with a message when they cannot be run (no
-    // model open, a mean that is not a list of numbers, no folder chosen...).
+    // model open, a mean that is not a list of numbers, no folder chosen, a dynamic dims text
+    // that is not SYMBOL=SIZE pairs...).
     bool benchSettings(BenchSettings *settings, QString *error) const;
 
     void setDataFolder(const QString &folder); // empty: random inputs
@@ -39,6 +42,8 @@ public:
     void setIterations(int iterations);
     void setThreads(int threads);
     void setPerNode(bool perNode);
+    // Sizes of the model's symbolic dims (BenchSettings::dimValues), shown as "seq=128".
+    void setDimValues(const std::map<std::string, int64_t> &values);
     // Images go through this; random inputs take its size for a dynamic height/width.
     void setPreprocessing(const quantscope::ImagePreprocessing &prep);
     PreprocessingEditor *preprocessingEditor() const { return m_preprocessing; }
@@ -63,6 +68,7 @@ private:
     QRadioButton *m_folderButton;
     QLineEdit *m_folderEdit;
     QPushButton *m_browseFolderButton;
+    DimValuesEdit *m_dimValues;
     QSpinBox *m_samples;
     QSpinBox *m_warmup;
     QSpinBox *m_iterations;

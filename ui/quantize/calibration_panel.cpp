@@ -2,6 +2,7 @@
 
 #include "data/image_decoder.h"
 #include "quant/calibration/calibrator.h"
+#include "workbench/dim_values_edit.h"
 #include "workbench/preprocessing_editor.h"
 #include "workbench/recipe_fields.h"
 #include "workbench/settings.h"
@@ -119,10 +120,16 @@ QWidget *CalibrationPanel::createDataGroup()
     m_previewInfo = new QLabel(group);
     m_previewInfo->setObjectName(QStringLiteral("calibrationPreviewInfo"));
     layout->addWidget(m_previewInfo);
+    auto *dims = new QFormLayout;
+    m_dimValues = new DimValuesEdit(group);
+    m_dimValues->setObjectName(QStringLiteral("calibrationDimValues"));
+    dims->addRow(DimValuesEdit::label(), m_dimValues);
+    layout->addLayout(dims);
 
     connect(browse, &QPushButton::clicked, this, &CalibrationPanel::browse);
     connect(m_folder, &QLineEdit::editingFinished, this, &CalibrationPanel::refreshPreview);
     connect(m_folder, &QLineEdit::textChanged, this, &CalibrationPanel::changed);
+    connect(m_dimValues, &QLineEdit::textChanged, this, &CalibrationPanel::changed);
     return group;
 }
 
@@ -206,6 +213,11 @@ void CalibrationPanel::setFolder(const QString &folder)
     refreshPreview();
 }
 
+void CalibrationPanel::setModelInputs(const std::vector<ValueRef> &inputs)
+{
+    m_dimValues->setModelInputs(inputs);
+}
+
 void CalibrationPanel::browse()
 {
     const QString start = folder().isEmpty() || !QFileInfo(folder()).isDir()
@@ -262,6 +274,9 @@ void CalibrationPanel::showPreview(const FolderPreview &preview)
 void CalibrationPanel::read(quantscope::Calibration &calibration) const
 {
     calibration.set_data_dir(folder().toStdString());
+    calibration.clear_dim_values();
+    for (const auto &[symbol, size] : m_dimValues->values().value_or(text_lists::DimValues()))
+        (*calibration.mutable_dim_values())[symbol] = size;
     calibration.set_method(quantscope::CalibrationMethod(choice(m_method)));
     calibration.set_max_samples(m_samples->value());
     calibration.set_percentile(parseFloat(m_percentile->text()).value_or(0.0f));
@@ -276,6 +291,7 @@ void CalibrationPanel::apply(const quantscope::Calibration &calibration)
 {
     const auto floatText
         = [](float value) { return value != 0.0f ? formatFloat(value) : QString(); };
+    m_dimValues->setValues({calibration.dim_values().begin(), calibration.dim_values().end()});
     setChoice(m_method, calibration.method());
     m_samples->setValue(calibration.max_samples());
     m_percentile->setText(floatText(calibration.percentile()));
@@ -289,6 +305,8 @@ void CalibrationPanel::apply(const quantscope::Calibration &calibration)
 
 QString CalibrationPanel::validate() const
 {
+    if (const QString problem = m_dimValues->problem(); !problem.isEmpty())
+        return problem;
     const auto optionalFloat = [](const QLineEdit *edit) {
         return edit->text().trimmed().isEmpty() || parseFloat(edit->text()).has_value();
     };

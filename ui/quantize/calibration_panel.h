@@ -1,9 +1,11 @@
 #pragma once
 // The calibration part of the Quantize page (static mode): the data folder with a strip of its
 // first images (thumbnails decoded on the thread pool; a tensor folder lists its files instead),
-// the calibration method with its parameters, the sample count, and the image preprocessing
+// the sizes of the model's dynamic dims (dim_values, the workbench's DimValuesEdit), the
+// calibration method with its parameters, the sample count, and the image preprocessing
 // (the workbench's PreprocessingEditor, with a one-line summary of what happens to each image).
 
+#include "model/graph_index.h"
 #include "quantscope.pb.h"
 
 #include <QFutureWatcher>
@@ -20,6 +22,7 @@ class QSpinBox;
 
 namespace qs::ui {
 
+class DimValuesEdit;
 class PreprocessingEditor;
 
 // What the preview strip shows for a folder; built off the GUI thread.
@@ -56,9 +59,12 @@ public:
     void apply(const quantscope::Calibration &calibration);
     // The first field whose text is not a valid value, as a message naming it; empty when fine.
     QString validate() const;
+    // The open model's inputs, whose symbols the dynamic dims field offers (Workbench::summary()).
+    void setModelInputs(const std::vector<ValueRef> &inputs);
 
     QListWidget *previewList() const { return m_preview; }
     PreprocessingEditor *preprocessingEditor() const { return m_preprocessing; }
+    DimValuesEdit *dimValuesEdit() const { return m_dimValues; }
 
 signals:
     void changed();
@@ -76,6 +82,7 @@ private:
     QLineEdit *m_folder = nullptr;
     QListWidget *m_preview = nullptr;
     QLabel *m_previewInfo = nullptr;
+    DimValuesEdit *m_dimValues = nullptr;
     QComboBox *m_method = nullptr;
     QSpinBox *m_samples = nullptr;
     QLineEdit *m_percentile = nullptr;

@@ -88,7 +88,10 @@ QuantizePage::QuantizePage(Workbench *workbench, QWidget *parent)
         d->updateForMode();
         d->updateDefaultOutput();
     });
-    connect(workbench, &Workbench::modelChanged, this, [this] { d->updateDefaultOutput(); });
+    connect(workbench, &Workbench::modelChanged, this, [this] {
+        d->updateDefaultOutput();
+        d->calibration->setModelInputs(d->workbench->summary().inputs);
+    });
     connect(d->exclusions, &ExclusionPanel::problem, this,
             [this](const QString &message) { d->showError(message); });
     connect(d->job, &JobController::started, this, [this] { d->setRunning(true); });
@@ -104,6 +107,7 @@ QuantizePage::QuantizePage(Workbench *workbench, QWidget *parent)
             });
     d->updateForMode();
     d->updateDefaultOutput();
+    d->calibration->setModelInputs(workbench->summary().inputs);
     d->setRunning(false);
 }
 
