@@ -3,12 +3,14 @@
 #include "data/folder_sources.h"
 #include "data/image_decoder.h"
 #include "data/random_inputs.h"
+#include "model/graph_index.h"
 #include "runtime/session.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <random>
+#include <set>
 #include <utility>
 
 namespace qs {
@@ -235,17 +237,64 @@ Status resolveRandomSizes(std::vector<InputSpec> &inputs,
 
 } // namespace
 
+namespace {
+
+InputSpec specOf(const std::string &name, const TensorType &type, Shape shape)
+{
+    InputSpec spec{name, static_cast<DType>(type.elementType), std::move(shape)};
+    for (const Dim &dim : type.dims)
+        spec.symbols.push_back(dim.isKnown() ? std::string() : dim.symbol);
+    spec.hasShape = type.hasShape;
+    return spec;
+}
+
+} // namespace
+
+std::vector<InputSpec> inputSpecs(const std::vector<ValueRef> &declared)
+{
+    std::vector<InputSpec> specs;
+    for (const ValueRef &input : declared) {
+        Shape shape;
+        for (const Dim &dim : input.type.dims)
+            shape.push_back(dim.isKnown() ? dim.value : -1);
+        specs.push_back(specOf(input.name, input.type, std::move(shape)));
+    }
+    return specs;
+}
+
+std::vector<std::string> symbolsNeedingDimValues(const std::vector<InputSpec> &inputs,
+                                                 quantscope::TensorLayout layout)
+{
+    // Rule 3 with an image size given: what it still cannot size needs --dim.
+    quantscope::ImagePreprocessing prep;
+    prep.set_layout(layout);
+    prep.set_height(1);
+    prep.set_width(1);
+    std::set<std::string> sized;
+    for (const InputSpec &input : inputs) {
+        for (size_t axis = 0; axis < input.shape.size(); ++axis) {
+            if (sizeByPosition(input, axis, prep) >= 0)
+                sized.insert(symbolOf(input, axis));
+        }
+    }
+    std::vector<std::string> needed;
+    for (const InputSpec &input : inputs) {
+        for (size_t axis = 0; axis < input.shape.size(); ++axis) {
+            const std::string &symbol = symbolOf(input, axis);
+            if (input.shape[axis] < 0 && !symbol.empty() && !sized.count(symbol)
+                && std::find(needed.begin(), needed.end(), symbol) == needed.end())
+                needed.push_back(symbol);
+        }
+    }
+    return needed;
+}
+
 std::vector<InputSpec> inputSpecs(const Session &session)
 {
     std::vector<InputSpec> specs;
     for (size_t index = 0; index < session.inputs().size(); ++index) {
         const GraphProgram::Value &value = session.inputs()[index];
-        InputSpec spec{value.name, static_cast<DType>(value.type.elementType),
-                       session.concreteInputShape(index)};
-        for (const Dim &dim : value.type.dims)
-            spec.symbols.push_back(dim.isKnown() ? std::string() : dim.symbol);
-        spec.hasShape = value.type.hasShape;
-        specs.push_back(std::move(spec));
+        specs.push_back(specOf(value.name, value.type, session.concreteInputShape(index)));
     }
     return specs;
 }

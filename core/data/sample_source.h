@@ -19,6 +19,7 @@
 namespace qs {
 
 class Session;
+struct ValueRef;
 
 // One model input as the data must match it: dims of -1 are free (dynamic).
 struct InputSpec
@@ -35,6 +36,14 @@ struct InputSpec
 
 // The inputs of a session, with symbolic dims resolved from its dimValues where given.
 std::vector<InputSpec> inputSpecs(const Session &session);
+// The inputs as a model declares them (GraphIndex's main graph inputs): symbolic dims are -1.
+std::vector<InputSpec> inputSpecs(const std::vector<ValueRef> &declared);
+
+// The symbols that random data can size only from the user's values (--dim SYMBOL=VALUE): by
+// openSampleSource's rule, those on no batch axis and on no image height/width axis (the image
+// size gives those) of any input. In the order they first appear.
+std::vector<std::string> symbolsNeedingDimValues(const std::vector<InputSpec> &inputs,
+                                                 quantscope::TensorLayout layout);
 
 // "input 'x' (float32[batch,3,h,w])": the input as the model declares it, symbol names and all.
 std::string describeInput(const InputSpec &input);

@@ -159,6 +159,23 @@ TEST(DynamicDims, NamedSymbolMissingNamesTheInputAndTheSymbol)
               "size for it; give a data folder or --dim seq=N");
 }
 
+// What the GUI offers to fill in: the symbols only --dim can size, by the same rule.
+TEST(DynamicDims, SymbolsNeedingDimValuesAreThoseNoPositionSizes)
+{
+    const std::vector<InputSpec> inputs{
+        spec("ids", {"batch", "seq"}, DType::Int64),
+        spec("image", {"n", "3", "h", "w"}),
+        spec("scale", {"1", "h", "k"}),
+        spec("mask", {"seq", "k"}, DType::Int64), // seq on dim 0 here: a batch-like axis
+    };
+    EXPECT_EQ(symbolsNeedingDimValues(inputs, quantscope::TENSOR_LAYOUT_NCHW),
+              (std::vector<std::string>{"k"}));
+    // NHWC: axis 3 is the channel axis, so a symbol there needs a value.
+    EXPECT_EQ(symbolsNeedingDimValues({spec("image", {"n", "h", "w", "c"})},
+                                      quantscope::TENSOR_LAYOUT_NHWC),
+              (std::vector<std::string>{"c"}));
+}
+
 TEST(DynamicDims, UserValuesWinOverTheBatchAndTheImageSize)
 {
     SampleSourceSettings settings = imageSize(6, 7);

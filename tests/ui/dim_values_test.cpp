@@ -5,6 +5,7 @@
 // can then run a model with a dim that random data cannot size by itself.
 #include "compare/compare_page.h"
 #include "compare/compare_settings.h"
+#include "data/sample_source.h"
 #include "model/model.h"
 #include "model/model_summary.h"
 #include "quant/recipe_io.h"
@@ -177,7 +178,7 @@ void DimValuesTest::formatsWhatItParses()
     QCOMPARE(edit.problem(), QString());
 }
 
-// Only the symbols core's position rule leaves without a size are offered, each once.
+// Only the symbols core's rule leaves without a size are offered, each once.
 void DimValuesTest::offersTheSymbolsRandomDataCannotSize()
 {
     const std::vector<ValueRef> inputs{
@@ -188,7 +189,8 @@ void DimValuesTest::offersTheSymbolsRandomDataCannotSize()
         input("scale", DType::Float32, {"1", "h", "k"}),
     };
     // n stands on a dim 0 (a batch of 1); h is an image height; k and seq only elsewhere.
-    QCOMPARE(openDimSymbols(inputs), (QStringList{"seq", "k"}));
+    QCOMPARE(symbolsNeedingDimValues(inputSpecs(inputs), quantscope::TENSOR_LAYOUT_NCHW),
+             (std::vector<std::string>{"seq", "k"}));
     DimValuesEdit edit;
     edit.setModelInputs(inputs);
     QCOMPARE(edit.placeholderText(), QStringLiteral("seq=?, k=?"));

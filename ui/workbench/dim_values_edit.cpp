@@ -1,45 +1,10 @@
 #include "dim_values_edit.h"
 
-#include "tensor/tensor.h"
+#include "data/sample_source.h"
 
-#include <set>
 #include <string>
 
 namespace qs::ui {
-
-namespace {
-
-// Mirrors the position rule of core's openSampleSource (rule 3): dim 0 is the batch, and the
-// height and width of a 4-D float input take the image size. Axes 1-3 cover both layouts; the
-// channel axis among them is fixed in the models this is for.
-bool sizedByPosition(const ValueRef &input, size_t axis)
-{
-    if (axis == 0)
-        return true;
-    return input.type.dims.size() == 4
-           && isFloatingDType(static_cast<DType>(input.type.elementType));
-}
-
-} // namespace
-
-QStringList openDimSymbols(const std::vector<ValueRef> &inputs)
-{
-    std::set<std::string> sized;
-    for (const ValueRef &input : inputs)
-        for (size_t axis = 0; axis < input.type.dims.size(); ++axis)
-            if (sizedByPosition(input, axis))
-                sized.insert(input.type.dims[axis].symbol);
-    QStringList open;
-    for (const ValueRef &input : inputs) {
-        for (const Dim &dim : input.type.dims) {
-            const QString symbol = QString::fromStdString(dim.symbol);
-            if (!dim.isKnown() && !dim.symbol.empty() && !sized.contains(dim.symbol)
-                && !open.contains(symbol))
-                open.append(symbol);
-        }
-    }
-    return open;
-}
 
 DimValuesEdit::DimValuesEdit(QWidget *parent)
     : QLineEdit(parent)
@@ -78,14 +43,15 @@ QString DimValuesEdit::problem() const
 
 void DimValuesEdit::setModelInputs(const std::vector<ValueRef> &inputs)
 {
-    const QStringList open = openDimSymbols(inputs);
-    if (open.isEmpty()) {
+    const std::vector<std::string> open =
+        symbolsNeedingDimValues(inputSpecs(inputs), quantscope::TENSOR_LAYOUT_NCHW);
+    if (open.empty()) {
         setPlaceholderText(tr("SYMBOL=SIZE, e.g. seq=128"));
         return;
     }
     QStringList pairs;
-    for (const QString &symbol : open)
-        pairs.append(symbol + QStringLiteral("=?"));
+    for (const std::string &symbol : open)
+        pairs.append(QString::fromStdString(symbol) + QStringLiteral("=?"));
     setPlaceholderText(pairs.join(QStringLiteral(", ")));
 }
 

@@ -30,15 +30,10 @@ public:
     // "Dynamic dims: 'seq' has no '='...", naming the bad pair; empty when the text is fine.
     QString problem() const;
 
-    // The model's inputs (Workbench::summary().inputs): the placeholder lists their open
-    // symbols ("seq=?"); none, or no model, shows the generic "SYMBOL=SIZE" example.
+    // The model's inputs (Workbench::summary().inputs): the placeholder lists the symbols random
+    // data cannot size without the user (core's symbolsNeedingDimValues): "seq=?"; none, or no
+    // model, shows the generic "SYMBOL=SIZE" example.
     void setModelInputs(const std::vector<ValueRef> &inputs);
 };
-
-// The symbols of `inputs` that random data has no size for unless the user gives one, in the
-// order they first appear: the symbols that never stand on the batch axis (dim 0) nor on an
-// image's height or width (axes 1-3 of a 4-D float input, NCHW or NHWC), which core sizes by
-// position.
-QStringList openDimSymbols(const std::vector<ValueRef> &inputs);
 
 } // namespace qs::ui
