@@ -10,7 +10,7 @@ JOBS        ?= $(shell nproc)
 CACHE_DIR   ?= $(HOME)/.cache/quantscope
 export QS_CACHE_DIR := $(CACHE_DIR)
 
-.PHONY: all deps build build-asan test run run-cli bench assets clean
+.PHONY: all deps build build-asan test run run-cli bench assets format clean
 
 all: build
 
@@ -54,6 +54,10 @@ run-cli: build assets
 bench: build
 	bash scripts/fetch-test-assets.sh
 	bash bench/run-benchmarks.sh $(BUILD)
+
+# Applies .clang-format to every C++ file (ctest's style.clang_format checks it).
+format:
+	bash scripts/check-format.sh --fix
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

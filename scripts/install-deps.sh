@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    build-essential cmake pkg-config ccache
+    build-essential cmake pkg-config ccache git clang-format
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools qt6-svg-dev qt6-translations-l10n libgl-dev
     libprotobuf-dev protobuf-compiler
     libonnx-dev libonnx-testdata python3-onnx python3-numpy python3-pil
