@@ -49,22 +49,9 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &x = ctx.input(0);
-        if (x.dtype() != DType::Float32 && x.dtype() != DType::Float16)
-            return ctx.error("input 'X' dtype " + dtypeName(x.dtype()) + " is not supported");
-        if (x.rank() < 3 || x.rank() > 5)
-            return ctx.error("input 'X' " + x.describe()
-                             + " must have rank 3, 4 or 5 (N, C and 1 to 3 spatial dims)");
-        Tensor weight = m_weight.empty() ? toFloat32(ctx.input(1), ctx.threads()) : m_weight;
-        if (weight.empty())
-            return ctx.error("input 'W' " + ctx.input(1).describe()
-                             + " must be float32 or float16");
-        Tensor bias = m_bias;
-        if (bias.empty() && ctx.hasInput(2)) {
-            bias = toFloat32(ctx.input(2), ctx.threads());
-            if (bias.empty())
-                return ctx.error("input 'B' dtype " + dtypeName(ctx.input(2).dtype())
-                                 + " is not supported");
-        }
+        QS_RETURN_IF_ERROR(checkFloatActivation(ctx, x, 3, 5));
+        Tensor weight = m_weight, bias = m_bias;
+        QS_RETURN_IF_ERROR(runWeightAndBias(ctx, weight, bias));
         QS_RETURN_IF_ERROR(checkShapes(ctx, x.shape(), weight, bias));
 
         Result<std::shared_ptr<const ConvPlan>> found = plan(x.shape(), weight.shape());
@@ -75,8 +62,7 @@ public:
         if (out.elementCount() == 0)
             return Status::ok();
         const Tensor src = toFloat32(x, ctx.threads());
-        Tensor dst = x.dtype() == DType::Float32 ? out
-                                                 : Tensor::allocate(DType::Float32, p.outputShape);
+        Tensor dst = wideOutput(out);
         std::unordered_map<int, memory> args;
         QS_RETURN_IF_ERROR(bindInput(p.userSrc, p.src, src.rawData(), DNNL_ARG_SRC, args));
         if (p.packedWeights)
@@ -92,8 +78,7 @@ public:
         QS_RETURN_IF_ERROR(executeIntoUser(p.primitive, p.scratchpad, std::move(args), p.dst,
                                            p.userDst, dst.mutableData<float>(), dst.elementCount(),
                                            p.activationAfter, ctx.threads(), m_label));
-        if (x.dtype() == DType::Float16)
-            storeFloat16(dst, out, ctx.threads());
+        storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
 
@@ -238,23 +223,11 @@ Result<std::unique_ptr<Kernel>> createConv(const KernelInfo &info)
     if (*group < 1)
         return info.error("group " + std::to_string(*group) + " must be at least 1");
     Tensor weight, bias;
-    if (const Tensor *w = info.constantInput(1)) {
-        weight = toFloat32(*w, 1);
-        if (weight.empty())
-            return info.error("input 'W' dtype " + dtypeName(w->dtype()) + " is not supported");
-        if (weight.rank() < 3 || weight.dim(0) % *group != 0)
-            return info.error("input 'W' " + w->describe() + " must have rank >= 3 and a "
-                              "multiple of group " + std::to_string(*group) + " filters");
-        if (weight.dtype() == w->dtype())
-            weight = w->clone(); // own the data: the model may be unloaded first
-    }
-    if (const Tensor *b = info.hasInput(2) ? info.constantInput(2) : nullptr) {
-        bias = toFloat32(*b, 1);
-        if (bias.empty())
-            return info.error("input 'B' dtype " + dtypeName(b->dtype()) + " is not supported");
-        if (bias.dtype() == b->dtype())
-            bias = b->clone();
-    }
+    QS_RETURN_IF_ERROR(constantWeightAndBias(info, weight, bias));
+    if (!weight.empty() && (weight.rank() < 3 || weight.dim(0) % *group != 0))
+        return info.error("input 'W' " + info.constantInput(1)->describe()
+                          + " must have rank >= 3 and a multiple of group "
+                          + std::to_string(*group) + " filters");
     auto kernel = std::make_unique<ConvKernel>(info.label(), std::move(*attrs), *group, weight,
                                                bias, info.hasInput(2), info.fusedActivation());
     const TensorType type = info.inputType(0);

@@ -57,17 +57,9 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &x = ctx.input(0);
-        if (x.dtype() != DType::Float32 && x.dtype() != DType::Float16)
-            return ctx.error("input 'X' dtype " + dtypeName(x.dtype()) + " is not supported");
-        if (x.rank() < 3 || x.rank() > 5)
-            return ctx.error("input 'X' " + x.describe()
-                             + " must have rank 3, 4 or 5 (N, C and 1 to 3 spatial dims)");
-        const Tensor weight = m_weight.empty() ? toFloat32(ctx.input(1), ctx.threads()) : m_weight;
-        Tensor bias = m_bias;
-        if (bias.empty() && ctx.hasInput(2))
-            bias = toFloat32(ctx.input(2), ctx.threads());
-        if (weight.empty() || (ctx.hasInput(2) && bias.empty()))
-            return ctx.error("inputs 'W' and 'B' must be float32 or float16");
+        QS_RETURN_IF_ERROR(checkFloatActivation(ctx, x, 3, 5));
+        Tensor weight = m_weight, bias = m_bias;
+        QS_RETURN_IF_ERROR(runWeightAndBias(ctx, weight, bias));
         if (weight.rank() != x.rank() || weight.dim(0) != x.dim(1)
             || weight.dim(0) % m_settings.group != 0)
             return ctx.error("input 'W' " + weight.describe() + " does not fit 'X' "
@@ -90,8 +82,7 @@ public:
         if (out.elementCount() == 0)
             return Status::ok();
         const Tensor src = toFloat32(x, ctx.threads());
-        Tensor dst = x.dtype() == DType::Float32 ? out
-                                                 : Tensor::allocate(DType::Float32, p.outputShape);
+        Tensor dst = wideOutput(out);
         std::unordered_map<int, memory> args;
         Result<memory> srcMemory = inLayout(p.userSrc, p.src, src.rawData(), m_label);
         if (!srcMemory)
@@ -106,8 +97,7 @@ public:
             addBiasAndActivate(dst.mutableData<float>(), p.outputShape[0], outChannels,
                                dst.elementCount() / std::max<int64_t>(p.outputShape[0] * outChannels, 1),
                                bias, p.activationAfter, ctx.threads());
-        if (x.dtype() == DType::Float16)
-            storeFloat16(dst, out, ctx.threads());
+        storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
 
@@ -174,20 +164,7 @@ Result<std::unique_ptr<Kernel>> createConvTranspose(const KernelInfo &info)
     if (!settings)
         return settings.status();
     Tensor weight, bias;
-    if (w) {
-        weight = toFloat32(*w, 1);
-        if (weight.empty())
-            return info.error("input 'W' dtype " + dtypeName(w->dtype()) + " is not supported");
-        if (weight.dtype() == w->dtype())
-            weight = w->clone();
-    }
-    if (const Tensor *b = info.hasInput(2) ? info.constantInput(2) : nullptr) {
-        bias = toFloat32(*b, 1);
-        if (bias.empty())
-            return info.error("input 'B' dtype " + dtypeName(b->dtype()) + " is not supported");
-        if (bias.dtype() == b->dtype())
-            bias = b->clone();
-    }
+    QS_RETURN_IF_ERROR(constantWeightAndBias(info, weight, bias));
     return makeKernel<ConvTransposeKernel>(info.label(), std::move(*settings), std::move(weight),
                                            std::move(bias), info.fusedActivation());
 }
