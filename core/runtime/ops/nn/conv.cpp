@@ -6,9 +6,9 @@
 // (oneDNN falls back to im2col GEMM, 3x slower on depthwise); letting every primitive pick its
 // blocked layout (nChw8c) with reorders in and out 106 ms; blocked for all but pointwise
 // (1x1, stride 1, no pads: a plain GEMM without im2col) 92-100 ms, which is what we do.
+#include "runtime/ops/nn/conv_plan.h"
 #include "runtime/ops/nn/conv_plan_cache.h"
 #include "runtime/ops/nn/nn_kernels.h"
-#include "runtime/ops/nn/nn_util.h"
 
 #include "runtime/dnnl_context.h"
 
@@ -17,17 +17,6 @@ namespace qs::ops {
 namespace {
 
 using dnnl::memory;
-
-struct ConvPlan
-{
-    dnnl::primitive primitive;
-    memory::desc userSrc, src, userWeights, weights, dst, userDst, scratchpad;
-    memory packedWeights; // constant weights in the primitive's layout
-    Shape outputShape;
-    // Set when the primitive is GEMM-based (plain layouts): its eltwise post-ops are slow, so
-    // the activation runs afterwards (nn_util.h, applyActivationInParallel).
-    std::optional<FusedActivation> activationAfter;
-};
 
 class ConvKernel final : public Kernel
 {
@@ -61,23 +50,9 @@ public:
         Tensor &out = ctx.allocateOutput(0, x.dtype(), p.outputShape);
         if (out.elementCount() == 0)
             return Status::ok();
-        const Tensor src = toFloat32(x, ctx.threads());
         Tensor dst = wideOutput(out);
-        std::unordered_map<int, memory> args;
-        QS_RETURN_IF_ERROR(bindInput(p.userSrc, p.src, src.rawData(), DNNL_ARG_SRC, args));
-        if (p.packedWeights)
-            args[DNNL_ARG_WEIGHTS] = p.packedWeights;
-        else
-            QS_RETURN_IF_ERROR(
-                bindInput(p.userWeights, p.weights, weight.rawData(), DNNL_ARG_WEIGHTS, args));
-        if (!bias.empty())
-            args[DNNL_ARG_BIAS] = wrapMemory(memory::desc({bias.elementCount()},
-                                                          memory::data_type::f32,
-                                                          memory::format_tag::a),
-                                             bias.rawData());
-        QS_RETURN_IF_ERROR(executeIntoUser(p.primitive, p.scratchpad, std::move(args), p.dst,
-                                           p.userDst, dst.mutableData<float>(), dst.elementCount(),
-                                           p.activationAfter, ctx.threads(), m_label));
+        QS_RETURN_IF_ERROR(runConvPlan(p, toFloat32(x, ctx.threads()), weight, bias, dst,
+                                       ctx.threads(), m_label));
         storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
@@ -101,22 +76,10 @@ private:
         return Status::ok();
     }
 
-    Status bindInput(const memory::desc &user, const memory::desc &wanted, const void *data,
-                     int arg, std::unordered_map<int, memory> &args) const
-    {
-        Result<memory> bound = inLayout(user, wanted, data, m_label);
-        if (!bound)
-            return bound.status();
-        args[arg] = *bound;
-        return Status::ok();
-    }
-
     Result<std::shared_ptr<const ConvPlan>> plan(const Shape &x, const Shape &w) const
     {
-        Shape key = x;
-        if (m_weight.empty())
-            key.insert(key.end(), w.begin(), w.end());
-        return m_plans.getOrCreate(key, [&] { return createPlan(x, w); });
+        return m_plans.getOrCreate(convPlanKey(x, w, !m_weight.empty()),
+                                   [&] { return createPlan(x, w); });
     }
 
     Result<std::shared_ptr<const ConvPlan>> createPlan(const Shape &x, const Shape &w) const
