@@ -1,12 +1,12 @@
 // Neural-network kernels (core/runtime/ops/nn): what ONNX's backend tests miss — fused
 // activations against the plain op, clear shape errors, changing input shapes (primitive cache),
 // float16, and oneDNN paths against plain loops on random data with a fixed seed.
+#include "support/random_data.h"
 #include "support/run_node.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 
 namespace qs {
 namespace {
@@ -17,19 +17,10 @@ using test::setFloat;
 using test::setInt;
 using test::setInts;
 
-std::vector<float> randomFloats(size_t count, uint32_t seed)
-{
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-    std::vector<float> values(count);
-    for (float &v : values)
-        v = dist(rng);
-    return values;
-}
-
 Tensor randomTensor(Shape shape, uint32_t seed)
 {
-    return Tensor::fromVector<float>(shape, randomFloats(size_t(shapeElementCount(shape)), seed));
+    return Tensor::fromVector<float>(shape,
+                                     test::randomUniform(size_t(shapeElementCount(shape)), seed));
 }
 
 void expectNear(const Tensor &actual, const std::vector<float> &expected, float tolerance = 1e-4f)
@@ -344,35 +335,23 @@ TEST(NnGemm, ConstantAndRuntimeOperandsAgree)
 
 // ---- errors name the node, the value and expected vs actual ----
 
-struct ErrorCase
+std::vector<test::ErrorCase> errorCases()
 {
-    const char *name;
-    onnx::NodeProto node;
-    std::vector<std::pair<std::string, Tensor>> inputs;
-    std::vector<std::string> constants;
-    std::vector<std::string> mustMention;
-};
-
-std::vector<ErrorCase> errorCases()
-{
-    std::vector<ErrorCase> cases;
+    std::vector<test::ErrorCase> cases;
     cases.push_back({"conv_channels", makeNode("Conv", {"x", "w"}, {"y"}),
                      {{"x", randomTensor({1, 3, 5, 5}, 1)}, {"w", randomTensor({2, 4, 3, 3}, 2)}},
-                     {},
                      {"Conv_under_test", "'W' float32[2,4,3,3]", "[1,3,5,5]",
                       "3 input channels"}});
     cases.push_back({"conv_window_too_large", makeNode("Conv", {"x", "w"}, {"y"}),
                      {{"x", randomTensor({1, 1, 2, 2}, 1)}, {"w", randomTensor({1, 1, 3, 3}, 2)}},
-                     {"w"},
-                     {"Conv_under_test", "larger than the padded input"}});
+                     {"Conv_under_test", "larger than the padded input"},
+                     {"w"}});
     cases.push_back({"matmul_k", makeNode("MatMul", {"a", "b"}, {"y"}),
                      {{"a", randomTensor({2, 3}, 1)}, {"b", randomTensor({4, 5}, 2)}},
-                     {},
                      {"MatMul_under_test", "[2,3]", "[4,5]", "3 columns", "4 rows"}});
     cases.push_back({"gemm_c_broadcast", makeNode("Gemm", {"a", "b", "c"}, {"y"}),
                      {{"a", randomTensor({2, 3}, 1)}, {"b", randomTensor({3, 4}, 2)},
                       {"c", randomTensor({3}, 3)}},
-                     {},
                      {"Gemm_under_test", "'C' float32[3]", "[2,4]"}});
     onnx::NodeProto train = makeNode("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
     setInt(train, "training_mode", 1);
@@ -380,25 +359,16 @@ std::vector<ErrorCase> errorCases()
                      {{"x", randomTensor({1, 2, 2}, 1)}, {"s", randomTensor({2}, 2)},
                       {"b", randomTensor({2}, 3)}, {"m", randomTensor({2}, 4)},
                       {"v", randomTensor({2}, 5)}},
-                     {},
                      {"BatchNormalization_under_test", "training_mode=1"}});
     cases.push_back({"maxpool_no_kernel", makeNode("MaxPool", {"x"}, {"y"}),
                      {{"x", randomTensor({1, 1, 4, 4}, 1)}},
-                     {},
                      {"MaxPool_under_test", "kernel_shape"}});
     return cases;
 }
 
 TEST(NnErrors, MessagesNameNodeValueAndExpectation)
 {
-    for (const ErrorCase &c : errorCases()) {
-        SCOPED_TRACE(c.name);
-        auto result = runNode(c.node, c.inputs, 17, c.constants);
-        ASSERT_FALSE(result) << "expected an error";
-        for (const std::string &needle : c.mustMention)
-            EXPECT_NE(result.status().message().find(needle), std::string::npos)
-                << "'" << needle << "' missing from: " << result.status().message();
-    }
+    test::expectErrorsMention(errorCases());
 }
 
 // ---- pooling and batch norm corners ----

@@ -2,6 +2,7 @@
 // (clear errors, non-float dtypes, negative-step slices) and fast paths against plain ones.
 #include "runtime/ops/tensor/resize_plan.h"
 #include "runtime/ops/tensor/transpose.h"
+#include "support/random_data.h"
 #include "support/run_node.h"
 
 #include <gtest/gtest.h>
@@ -22,29 +23,11 @@ Tensor ints(Shape shape, std::vector<int64_t> values)
     return Tensor::fromVector<int64_t>(std::move(shape), values);
 }
 
-std::vector<float> randomFloats(size_t count, uint32_t seed)
-{
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-    std::vector<float> values(count);
-    for (float &v : values)
-        v = dist(rng);
-    return values;
-}
-
 // ---- errors name the node, the value and expected vs actual ----
 
-struct ErrorCase
+std::vector<test::ErrorCase> errorCases()
 {
-    const char *name;
-    onnx::NodeProto node;
-    std::vector<std::pair<std::string, Tensor>> inputs;
-    std::vector<std::string> mustMention;
-};
-
-std::vector<ErrorCase> errorCases()
-{
-    std::vector<ErrorCase> cases;
+    std::vector<test::ErrorCase> cases;
     cases.push_back({"reshape_count",
                      makeNode("Reshape", {"x", "s"}, {"y"}),
                      {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
@@ -83,14 +66,7 @@ std::vector<ErrorCase> errorCases()
 
 TEST(TensorOpsErrors, NameTheValueAndTheShapes)
 {
-    for (const ErrorCase &c : errorCases()) {
-        SCOPED_TRACE(c.name);
-        auto result = runNode(c.node, c.inputs);
-        ASSERT_FALSE(result.isOk());
-        for (const std::string &word : c.mustMention)
-            EXPECT_NE(result.status().message().find(word), std::string::npos)
-                << "'" << word << "' missing from: " << result.status().message();
-    }
+    test::expectErrorsMention(errorCases());
 }
 
 // ---- values ----
@@ -211,8 +187,8 @@ TEST(TensorOpsFastPaths, Resize2dEqualsGeneralPath)
         }
         const ResizePlan plan = makeResizePlan(options, c.in, c.out, scales, lengths, {});
         ASSERT_TRUE(fast2dApplies(plan));
-        const std::vector<float> in = randomFloats(static_cast<size_t>(shapeElementCount(c.in)),
-                                                   seed++);
+        const std::vector<float> in =
+            test::randomUniform(static_cast<size_t>(shapeElementCount(c.in)), seed++);
         std::vector<float> fast(static_cast<size_t>(shapeElementCount(c.out)));
         std::vector<float> general(fast.size());
         resizeFast2d(plan, in.data(), fast.data(), 2);

@@ -94,6 +94,18 @@ inline onnx::ModelProto makeModel(int opset = 13)
     return model;
 }
 
+// A graph attribute of `node` (If's branches, Loop's body); returns the empty body graph, which
+// carries the attribute's name.
+inline onnx::GraphProto &addGraphAttribute(onnx::NodeProto &node, const std::string &name)
+{
+    auto *attribute = node.add_attribute();
+    attribute->set_name(name);
+    attribute->set_type(onnx::AttributeProto::GRAPH);
+    onnx::GraphProto &body = *attribute->mutable_g();
+    body.set_name(name);
+    return body;
+}
+
 inline void setIntsAttribute(onnx::NodeProto &node, const std::string &name,
                              std::vector<int64_t> values)
 {

@@ -3,12 +3,15 @@
 //
 //   onnx::NodeProto node = makeNode("Add", {"a", "b"}, {"y"});
 //   auto outputs = runNode(node, {{"a", Tensor::fromVector<float>({2}, {1, 2})}, ...});
+//
+// and checks what the errors of failing nodes say (ErrorCase, expectErrorsMention).
 
 #include "model/model.h"
 #include "runtime/session.h"
 #include "tensor/tensor.h"
 #include "tensor/tensor_io.h"
 
+#include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
@@ -117,6 +120,29 @@ inline Result<std::vector<Tensor>> runNode(const onnx::NodeProto &node,
     for (auto &[name, tensor] : *outputs)
         result.push_back(std::move(tensor));
     return result;
+}
+
+// A node that must fail to run, and the words its error must contain (the node, the values,
+// expected vs actual). `constants` as in runNode.
+struct ErrorCase
+{
+    const char *name;
+    onnx::NodeProto node;
+    std::vector<std::pair<std::string, Tensor>> inputs;
+    std::vector<std::string> mustMention;
+    std::vector<std::string> constants = {};
+};
+
+inline void expectErrorsMention(const std::vector<ErrorCase> &cases)
+{
+    for (const ErrorCase &c : cases) {
+        SCOPED_TRACE(c.name);
+        auto result = runNode(c.node, c.inputs, 17, c.constants);
+        ASSERT_FALSE(result.isOk()) << "expected an error";
+        for (const std::string &word : c.mustMention)
+            EXPECT_NE(result.status().message().find(word), std::string::npos)
+                << "'" << word << "' missing from: " << result.status().message();
+    }
 }
 
 } // namespace qs::test
