@@ -26,7 +26,7 @@ Result<std::vector<Tensor>> einsum(const std::string &equation, std::vector<Tens
         inputs.emplace_back(names.back(), operands[i]);
     }
     onnx::NodeProto node = makeNode("Einsum", names, {"y"});
-    setString(node, "equation", equation);
+    setStringAttribute(node, "equation", equation);
     return runNode(node, inputs, 12);
 }
 

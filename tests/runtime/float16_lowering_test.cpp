@@ -50,18 +50,7 @@ std::string halfBytes(std::initializer_list<float> values)
 
 onnx::AttributeProto &addTensorAttribute(onnx::NodeProto &node, const std::string &name)
 {
-    onnx::AttributeProto &attribute = *node.add_attribute();
-    attribute.set_name(name);
-    attribute.set_type(onnx::AttributeProto::TENSOR);
-    return attribute;
-}
-
-void setIntAttribute(onnx::NodeProto &node, const std::string &name, int64_t value)
-{
-    onnx::AttributeProto &attribute = *node.add_attribute();
-    attribute.set_name(name);
-    attribute.set_type(onnx::AttributeProto::INT);
-    attribute.set_i(value);
+    return addAttribute(node, name, onnx::AttributeProto::TENSOR);
 }
 
 // x[1,2,6,6] -> Conv(w, b) -> Add(Constant k) -> Relu -> MatMul(m) -> Cast(to=FLOAT) -> y[1,3,6,4]

@@ -45,7 +45,7 @@ std::vector<test::ErrorCase> errorCases()
                       {"axes", ints({1}, {1})}},
                      {"axis 1", "float32[1,3]", "size is 3"}});
     onnx::NodeProto concat = makeNode("Concat", {"a", "b"}, {"y"});
-    test::setInt(concat, "axis", 1);
+    test::setIntAttribute(concat, "axis", 1);
     cases.push_back({"concat_mismatch",
                      concat,
                      {{"a", Tensor::allocate(DType::Float32, {2, 3}, true)},
@@ -107,7 +107,7 @@ TEST(TensorOps, DataMovementWorksOnAnyDtype)
 {
     // Transpose of int8 and bool, Pad reflect of int64, Tile of float16.
     onnx::NodeProto transpose = makeNode("Transpose", {"x"}, {"y"});
-    test::setInts(transpose, "perm", {1, 0});
+    test::setIntsAttribute(transpose, "perm", {1, 0});
     auto t = runNode(transpose,
                      {{"x", Tensor::fromVector<int8_t>({2, 3}, {1, 2, 3, 4, 5, 6})}});
     ASSERT_TRUE(t.isOk()) << t.status().message();
@@ -115,7 +115,7 @@ TEST(TensorOps, DataMovementWorksOnAnyDtype)
     EXPECT_EQ(std::vector<int8_t>(tv.begin(), tv.end()), (std::vector<int8_t>{1, 4, 2, 5, 3, 6}));
 
     onnx::NodeProto pad = makeNode("Pad", {"x", "pads"}, {"y"});
-    test::setString(pad, "mode", "reflect");
+    test::setStringAttribute(pad, "mode", "reflect");
     auto p = runNode(pad, {{"x", ints({1, 3}, {1, 2, 3})}, {"pads", ints({4}, {0, 2, 0, 1})}});
     ASSERT_TRUE(p.isOk()) << p.status().message();
     auto pv = (*p)[0].values<int64_t>();
@@ -147,7 +147,7 @@ TEST(TensorOps, ReshapeCopiesZeroDimsAndSharesStorage)
 TEST(TensorOps, ResizeNearestOnUint8UsesTheGather)
 {
     onnx::NodeProto node = makeNode("Resize", {"x", "", "scales"}, {"y"});
-    test::setString(node, "mode", "nearest");
+    test::setStringAttribute(node, "mode", "nearest");
     auto out = runNode(node, {{"x", Tensor::fromVector<uint8_t>({1, 1, 1, 2}, {7, 200})},
                               {"scales", Tensor::fromVector<float>({4}, {1, 1, 2, 2})}});
     ASSERT_TRUE(out.isOk()) << out.status().message();

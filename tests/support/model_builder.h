@@ -96,24 +96,46 @@ inline onnx::ModelProto makeModel(int opset = 13)
 
 // A graph attribute of `node` (If's branches, Loop's body); returns the empty body graph, which
 // carries the attribute's name.
-inline onnx::GraphProto &addGraphAttribute(onnx::NodeProto &node, const std::string &name)
+inline onnx::AttributeProto &addAttribute(onnx::NodeProto &node, const std::string &name,
+                                         onnx::AttributeProto::AttributeType type)
 {
     auto *attribute = node.add_attribute();
     attribute->set_name(name);
-    attribute->set_type(onnx::AttributeProto::GRAPH);
-    onnx::GraphProto &body = *attribute->mutable_g();
-    body.set_name(name);
-    return body;
+    attribute->set_type(type);
+    return *attribute;
+}
+
+inline void setIntAttribute(onnx::NodeProto &node, const std::string &name, int64_t value)
+{
+    addAttribute(node, name, onnx::AttributeProto::INT).set_i(value);
+}
+
+inline void setFloatAttribute(onnx::NodeProto &node, const std::string &name, float value)
+{
+    addAttribute(node, name, onnx::AttributeProto::FLOAT).set_f(value);
+}
+
+inline void setStringAttribute(onnx::NodeProto &node, const std::string &name,
+                               const std::string &value)
+{
+    addAttribute(node, name, onnx::AttributeProto::STRING).set_s(value);
 }
 
 inline void setIntsAttribute(onnx::NodeProto &node, const std::string &name,
                              std::vector<int64_t> values)
 {
-    auto *attribute = node.add_attribute();
-    attribute->set_name(name);
-    attribute->set_type(onnx::AttributeProto::INTS);
+    onnx::AttributeProto &attribute = addAttribute(node, name, onnx::AttributeProto::INTS);
     for (const int64_t value : values)
-        attribute->add_ints(value);
+        attribute.add_ints(value);
+}
+
+// A graph attribute of `node` (If's branches, Loop's body); returns the empty body graph, which
+// carries the attribute's name.
+inline onnx::GraphProto &addGraphAttribute(onnx::NodeProto &node, const std::string &name)
+{
+    onnx::GraphProto &body = *addAttribute(node, name, onnx::AttributeProto::GRAPH).mutable_g();
+    body.set_name(name);
+    return body;
 }
 
 } // namespace qs::test

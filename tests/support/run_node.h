@@ -7,6 +7,7 @@
 // and checks what the errors of failing nodes say (ErrorCase, expectErrorsMention).
 
 #include "model/model.h"
+#include "support/model_builder.h"
 #include "runtime/session.h"
 #include "tensor/tensor.h"
 #include "tensor/tensor_io.h"
@@ -33,40 +34,6 @@ inline onnx::NodeProto makeNode(const std::string &opType, const std::vector<std
     for (const auto &output : outputs)
         node.add_output(output);
     return node;
-}
-
-inline void setInt(onnx::NodeProto &node, const std::string &name, int64_t value)
-{
-    auto *attr = node.add_attribute();
-    attr->set_name(name);
-    attr->set_type(onnx::AttributeProto::INT);
-    attr->set_i(value);
-}
-
-inline void setFloat(onnx::NodeProto &node, const std::string &name, float value)
-{
-    auto *attr = node.add_attribute();
-    attr->set_name(name);
-    attr->set_type(onnx::AttributeProto::FLOAT);
-    attr->set_f(value);
-}
-
-inline void setString(onnx::NodeProto &node, const std::string &name, const std::string &value)
-{
-    auto *attr = node.add_attribute();
-    attr->set_name(name);
-    attr->set_type(onnx::AttributeProto::STRING);
-    attr->set_s(value);
-}
-
-inline void setInts(onnx::NodeProto &node, const std::string &name,
-                    const std::vector<int64_t> &values)
-{
-    auto *attr = node.add_attribute();
-    attr->set_name(name);
-    attr->set_type(onnx::AttributeProto::INTS);
-    for (const int64_t v : values)
-        attr->add_ints(v);
 }
 
 // `inputs` become graph inputs typed from the tensors, except those listed in `constants`,
