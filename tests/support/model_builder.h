@@ -1,5 +1,6 @@
 #pragma once
-// Builds small ONNX models in code for tests: a graph is a few lines, not a binary fixture.
+// Builds small ONNX models in code for tests (and the benchmarks' generated models): a graph is a
+// few lines, not a binary fixture.
 
 #include <onnx/onnx_pb.h>
 
@@ -52,9 +53,10 @@ inline void addOutput(onnx::GraphProto &graph, const std::string &name, std::vec
     setTensorType(*graph.add_output(), name, std::move(dims), type);
 }
 
-// A float initializer filled with 0.5 (raw_data), or int64 values given explicitly.
-inline onnx::TensorProto &addInitializer(onnx::GraphProto &graph, const std::string &name,
-                                         std::vector<int64_t> dims)
+// A float initializer of `dims` (raw_data) whose values next() gives in row-major order.
+template<typename Next>
+onnx::TensorProto &addFloatInitializer(onnx::GraphProto &graph, const std::string &name,
+                                       const std::vector<int64_t> &dims, Next &&next)
 {
     onnx::TensorProto &tensor = *graph.add_initializer();
     tensor.set_name(name);
@@ -64,10 +66,18 @@ inline onnx::TensorProto &addInitializer(onnx::GraphProto &graph, const std::str
         tensor.add_dims(dim);
         count *= dim;
     }
-    std::vector<float> values(static_cast<size_t>(count), 0.5f);
-    tensor.set_raw_data(std::string(reinterpret_cast<const char *>(values.data()),
-                                    values.size() * sizeof(float)));
+    std::vector<float> values(static_cast<size_t>(count));
+    for (float &value : values)
+        value = next();
+    tensor.set_raw_data(values.data(), values.size() * sizeof(float));
     return tensor;
+}
+
+// A float initializer filled with 0.5, or int64 values given explicitly.
+inline onnx::TensorProto &addInitializer(onnx::GraphProto &graph, const std::string &name,
+                                         std::vector<int64_t> dims)
+{
+    return addFloatInitializer(graph, name, dims, [] { return 0.5f; });
 }
 
 inline onnx::TensorProto &addInt64Initializer(onnx::GraphProto &graph, const std::string &name,
