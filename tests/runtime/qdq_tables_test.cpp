@@ -93,10 +93,9 @@ TEST(QdqFusion, ScalarArithmeticBecomesExactTables)
     }
 }
 
-// A QOperator model quantizes only the Convs: QLinearConv -> DQ -> HardSwish -> Mul(scalar) ->
-// Add(scalar) -> Q leaves a float chain between DQ and Q. Each value in it has one reader, so
-// the whole chain is one table, computed in the same float order as the nodes: exact.
-TEST(QdqFusion, FloatChainBetweenDequantizeAndQuantizeBecomesOneTable)
+// x[1,4,6,6] -> Q -> DQ -> HardSwish "act" -> Mul(scalar) "scaled": the float chain of the two
+// tests below.
+onnx::ModelProto floatChainModel()
 {
     onnx::ModelProto model = makeModel(14);
     onnx::GraphProto &graph = *model.mutable_graph();
@@ -104,6 +103,16 @@ TEST(QdqFusion, FloatChainBetweenDequantizeAndQuantizeBecomesOneTable)
     addNode(graph, "HardSwish", {x}, {"act"});
     addConstant<float>(graph, "gain", {}, {1.3f}, onnx::TensorProto::FLOAT);
     addNode(graph, "Mul", {"act", "gain"}, {"scaled"});
+    return model;
+}
+
+// A QOperator model quantizes only the Convs: QLinearConv -> DQ -> HardSwish -> Mul(scalar) ->
+// Add(scalar) -> Q leaves a float chain between DQ and Q. Each value in it has one reader, so
+// the whole chain is one table, computed in the same float order as the nodes: exact.
+TEST(QdqFusion, FloatChainBetweenDequantizeAndQuantizeBecomesOneTable)
+{
+    onnx::ModelProto model = floatChainModel();
+    onnx::GraphProto &graph = *model.mutable_graph();
     addConstant<float>(graph, "shift", {1}, {-0.2f}, onnx::TensorProto::FLOAT);
     addNode(graph, "Add", {"scaled", "shift"}, {"shifted"});
     addQuantizedOutput(graph, "shifted", {0.02f, 60});
@@ -116,12 +125,8 @@ TEST(QdqFusion, FloatChainBetweenDequantizeAndQuantizeBecomesOneTable)
 // A float value inside the chain that something else also reads stays float: no table.
 TEST(QdqFusion, FloatChainWithASecondReaderStaysFloat)
 {
-    onnx::ModelProto model = makeModel(14);
+    onnx::ModelProto model = floatChainModel();
     onnx::GraphProto &graph = *model.mutable_graph();
-    const std::string x = addQuantizedInput(graph, "x", {1, 4, 6, 6}, {0.04f, 128});
-    addNode(graph, "HardSwish", {x}, {"act"});
-    addConstant<float>(graph, "gain", {}, {1.3f}, onnx::TensorProto::FLOAT);
-    addNode(graph, "Mul", {"act", "gain"}, {"scaled"});
     addQuantizedOutput(graph, "scaled", {0.02f, 60});
     addNode(graph, "Identity", {"act"}, {"act_copy"});
     addOutput(graph, "act_copy", {});
