@@ -90,22 +90,26 @@ Result<float> floatAttribute(const KernelInfo &info, std::string_view name, floa
     return info.getFloat(name, fallback);
 }
 
+// The activations whose only attribute is 'alpha'.
+template<typename Op>
+Result<std::unique_ptr<Kernel>> createWithAlpha(const KernelInfo &info, float fallback)
+{
+    auto alpha = floatAttribute(info, "alpha", fallback);
+    if (!alpha)
+        return alpha.status();
+    return makeKernel<UnaryKernel<Op>>(Op{*alpha});
+}
+
 } // namespace
 
 Result<std::unique_ptr<Kernel>> createLeakyRelu(const KernelInfo &info)
 {
-    auto alpha = floatAttribute(info, "alpha", 0.01f);
-    if (!alpha)
-        return alpha.status();
-    return makeKernel<UnaryKernel<LeakyReluOp>>(LeakyReluOp{*alpha});
+    return createWithAlpha<LeakyReluOp>(info, 0.01f);
 }
 
 Result<std::unique_ptr<Kernel>> createElu(const KernelInfo &info)
 {
-    auto alpha = floatAttribute(info, "alpha", 1.0f);
-    if (!alpha)
-        return alpha.status();
-    return makeKernel<UnaryKernel<EluOp>>(EluOp{*alpha});
+    return createWithAlpha<EluOp>(info, 1.0f);
 }
 
 Result<std::unique_ptr<Kernel>> createSelu(const KernelInfo &info)
@@ -129,10 +133,7 @@ Result<std::unique_ptr<Kernel>> createCelu(const KernelInfo &info)
 
 Result<std::unique_ptr<Kernel>> createThresholdedRelu(const KernelInfo &info)
 {
-    auto alpha = floatAttribute(info, "alpha", 1.0f);
-    if (!alpha)
-        return alpha.status();
-    return makeKernel<UnaryKernel<ThresholdedReluOp>>(ThresholdedReluOp{*alpha});
+    return createWithAlpha<ThresholdedReluOp>(info, 1.0f);
 }
 
 Result<std::unique_ptr<Kernel>> createHardSigmoid(const KernelInfo &info)
