@@ -13,8 +13,8 @@ using namespace qs::test;
 
 Tensor randomTensor(const Shape &shape, unsigned seed)
 {
-    return Tensor::fromVector<float>(shape,
-                                     randomNormal(static_cast<size_t>(shapeElementCount(shape)), seed));
+    return Tensor::fromVector<float>(
+        shape, randomNormal(static_cast<size_t>(shapeElementCount(shape)), seed));
 }
 
 Result<std::vector<Tensor>> einsum(const std::string &equation, std::vector<Tensor> operands)

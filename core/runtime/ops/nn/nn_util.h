@@ -1,8 +1,8 @@
 #pragma once
 // Helpers shared by the nn kernels: sliding-window geometry (Conv, ConvTranspose, pools),
-// float16 widening, oneDNN post-ops for fused activations and primitive execution with a
-// per-call scratchpad (primitives are shared by concurrent runs, so oneDNN's global scratchpad
-// must not be).
+// input checks, float16 computed through float32, Conv's constant and runtime weights, oneDNN
+// post-ops for fused activations and primitive execution with a per-call scratchpad (primitives
+// are shared by concurrent runs, so oneDNN's global scratchpad must not be).
 
 #include "runtime/kernel.h"
 

@@ -1,7 +1,9 @@
 #pragma once
-// Helpers shared by the shape and data-movement kernels: axis normalization, attribute-or-input
-// integer lists, and one strided byte copy that Slice, Transpose, Expand, Tile and DepthToSpace
-// all reduce to. Data movement works on any dtype by moving elements of dtypeSize() bytes.
+// Helpers shared by the shape and data-movement kernels (and by the axis-wise reduce and quant
+// kernels): axis normalization, attribute-or-input integer lists, the index walk of the Gather
+// and Scatter ops, and one strided byte copy that Slice, Transpose, Expand, Tile and
+// DepthToSpace all reduce to. Data movement works on any dtype by moving elements of
+// dtypeSize() bytes.
 
 #include "runtime/kernel.h"
 
