@@ -100,6 +100,18 @@ Result<std::unique_ptr<Kernel>> createWithAlpha(const KernelInfo &info, float fa
     return makeKernel<UnaryKernel<Op>>(Op{*alpha});
 }
 
+// ... and those with a second float attribute after it.
+template<typename Op>
+Result<std::unique_ptr<Kernel>> createWithAlphaAnd(const KernelInfo &info, float alphaFallback,
+                                                   std::string_view second, float secondFallback)
+{
+    auto alpha = floatAttribute(info, "alpha", alphaFallback);
+    auto other = floatAttribute(info, second, secondFallback);
+    if (!alpha || !other)
+        return !alpha ? alpha.status() : other.status();
+    return makeKernel<UnaryKernel<Op>>(Op{*alpha, *other});
+}
+
 } // namespace
 
 Result<std::unique_ptr<Kernel>> createLeakyRelu(const KernelInfo &info)
@@ -114,11 +126,8 @@ Result<std::unique_ptr<Kernel>> createElu(const KernelInfo &info)
 
 Result<std::unique_ptr<Kernel>> createSelu(const KernelInfo &info)
 {
-    auto alpha = floatAttribute(info, "alpha", 1.67326319217681884765625f);
-    auto gamma = floatAttribute(info, "gamma", 1.05070102214813232421875f);
-    if (!alpha || !gamma)
-        return !alpha ? alpha.status() : gamma.status();
-    return makeKernel<UnaryKernel<SeluOp>>(SeluOp{*alpha, *gamma});
+    return createWithAlphaAnd<SeluOp>(info, 1.67326319217681884765625f, "gamma",
+                                      1.05070102214813232421875f);
 }
 
 Result<std::unique_ptr<Kernel>> createCelu(const KernelInfo &info)
@@ -138,11 +147,7 @@ Result<std::unique_ptr<Kernel>> createThresholdedRelu(const KernelInfo &info)
 
 Result<std::unique_ptr<Kernel>> createHardSigmoid(const KernelInfo &info)
 {
-    auto alpha = floatAttribute(info, "alpha", 0.2f);
-    auto beta = floatAttribute(info, "beta", 0.5f);
-    if (!alpha || !beta)
-        return !alpha ? alpha.status() : beta.status();
-    return makeKernel<UnaryKernel<HardSigmoidOp>>(HardSigmoidOp{*alpha, *beta});
+    return createWithAlphaAnd<HardSigmoidOp>(info, 0.2f, "beta", 0.5f);
 }
 
 Result<std::unique_ptr<Kernel>> createHardSwish(const KernelInfo &)
