@@ -1,6 +1,8 @@
 #include "bench/bert_encoder.h"
+#include "tests/support/model_builder.h"
 
 #include <cmath>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
@@ -8,6 +10,8 @@
 namespace qs::bench {
 
 namespace {
+
+using test::setIntAttribute;
 
 class EncoderBuilder
 {
@@ -20,51 +24,30 @@ public:
     // A float initializer of normal(0, 0.02) values, or `fill` when given.
     std::string weight(const std::string &name, std::vector<int64_t> dims, float fill = NAN)
     {
-        onnx::TensorProto &tensor = *m_graph.add_initializer();
-        tensor.set_name(name);
-        tensor.set_data_type(onnx::TensorProto::FLOAT);
-        int64_t count = 1;
-        for (const int64_t dim : dims) {
-            tensor.add_dims(dim);
-            count *= dim;
-        }
         std::normal_distribution<float> normal(0.0f, 0.02f);
-        std::vector<float> values(static_cast<size_t>(count));
-        for (float &value : values)
-            value = std::isnan(fill) ? normal(m_random) : fill;
-        tensor.set_raw_data(values.data(), values.size() * sizeof(float));
+        test::addFloatInitializer(m_graph, name, dims,
+                                  [&] { return std::isnan(fill) ? normal(m_random) : fill; });
         return name;
     }
 
     std::string int64s(const std::string &name, const std::vector<int64_t> &values)
     {
-        onnx::TensorProto &tensor = *m_graph.add_initializer();
-        tensor.set_name(name);
-        tensor.set_data_type(onnx::TensorProto::INT64);
-        tensor.add_dims(static_cast<int64_t>(values.size()));
-        for (const int64_t value : values)
-            tensor.add_int64_data(value);
+        test::addInt64Initializer(m_graph, name, values);
         return name;
     }
 
     std::string scalar(const std::string &name, float value) { return weight(name, {}, value); }
 
-    onnx::NodeProto &node(const std::string &opType, std::vector<std::string> inputs,
+    onnx::NodeProto &node(const std::string &opType, std::initializer_list<std::string> inputs,
                           const std::string &output)
     {
-        onnx::NodeProto &node = *m_graph.add_node();
-        node.set_op_type(opType);
-        node.set_name(output);
-        for (const auto &input : inputs)
-            node.add_input(input);
-        node.add_output(output);
-        return node;
+        return test::addNode(m_graph, opType, inputs, {output}, output);
     }
 
-    std::string op(const std::string &opType, std::vector<std::string> inputs,
+    std::string op(const std::string &opType, std::initializer_list<std::string> inputs,
                    const std::string &output)
     {
-        node(opType, std::move(inputs), output);
+        node(opType, inputs, output);
         return output;
     }
 
@@ -81,32 +64,16 @@ public:
                                      {input, weight(prefix + ".gamma", {hidden}, 1.0f),
                                       weight(prefix + ".beta", {hidden}, 0.0f)},
                                      prefix + "/LayerNorm");
-        setInt(norm, "axis", -1);
-        auto *epsilon = norm.add_attribute();
-        epsilon->set_name("epsilon");
-        epsilon->set_type(onnx::AttributeProto::FLOAT);
-        epsilon->set_f(1e-12f);
+        setIntAttribute(norm, "axis", -1);
+        test::setFloatAttribute(norm, "epsilon", 1e-12f);
         return norm.output(0);
     }
 
     std::string transpose(const std::string &input, std::vector<int64_t> perm,
                           const std::string &output)
     {
-        onnx::NodeProto &node = this->node("Transpose", {input}, output);
-        auto *attribute = node.add_attribute();
-        attribute->set_name("perm");
-        attribute->set_type(onnx::AttributeProto::INTS);
-        for (const int64_t axis : perm)
-            attribute->add_ints(axis);
+        test::setIntsAttribute(node("Transpose", {input}, output), "perm", std::move(perm));
         return output;
-    }
-
-    static void setInt(onnx::NodeProto &node, const std::string &name, int64_t value)
-    {
-        auto *attribute = node.add_attribute();
-        attribute->set_name(name);
-        attribute->set_type(onnx::AttributeProto::INT);
-        attribute->set_i(value);
     }
 
 private:
@@ -114,31 +81,19 @@ private:
     std::mt19937_64 m_random;
 };
 
-void addTensorValue(onnx::ValueInfoProto &value, const std::string &name, int32_t type,
-                    std::vector<int64_t> dims)
-{
-    value.set_name(name);
-    auto *tensor = value.mutable_type()->mutable_tensor_type();
-    tensor->set_elem_type(type);
-    for (const int64_t dim : dims)
-        tensor->mutable_shape()->add_dim()->set_dim_value(dim);
-}
-
 } // namespace
 
 onnx::ModelProto makeBertEncoder(const BertShape &shape, uint64_t seed)
 {
-    onnx::ModelProto model;
-    model.set_ir_version(8);
+    onnx::ModelProto model = test::makeModel(17);
     model.set_producer_name("quantscope-bench");
-    model.add_opset_import()->set_version(17);
     onnx::GraphProto &graph = *model.mutable_graph();
     graph.set_name("bert_encoder");
     const int64_t s = shape.sequence, h = shape.hidden, heads = shape.heads;
     const int64_t headSize = h / heads;
-    addTensorValue(*graph.add_input(), "input_ids", onnx::TensorProto::INT64, {1, s});
-    addTensorValue(*graph.add_input(), "attention_mask", onnx::TensorProto::INT64, {1, s});
-    addTensorValue(*graph.add_output(), "last_hidden_state", onnx::TensorProto::FLOAT, {1, s, h});
+    test::addInput(graph, "input_ids", {1, s}, onnx::TensorProto::INT64);
+    test::addInput(graph, "attention_mask", {1, s}, onnx::TensorProto::INT64);
+    test::addOutput(graph, "last_hidden_state", {1, s, h});
 
     EncoderBuilder b(graph, seed);
     // Embeddings.
@@ -149,7 +104,7 @@ onnx::ModelProto makeBertEncoder(const BertShape &shape, uint64_t seed)
 
     // Mask: 0 where attended, -10000 where padded, broadcast over heads and query positions.
     std::string mask = b.op("Cast", {"attention_mask"}, "mask/Cast");
-    EncoderBuilder::setInt(*graph.mutable_node(graph.node_size() - 1), "to", onnx::TensorProto::FLOAT);
+    setIntAttribute(*graph.mutable_node(graph.node_size() - 1), "to", onnx::TensorProto::FLOAT);
     mask = b.op("Sub", {b.scalar("mask.one", 1.0f), mask}, "mask/Sub");
     mask = b.op("Mul", {mask, b.scalar("mask.scale", -10000.0f)}, "mask/Mul");
     mask = b.op("Unsqueeze", {mask, b.int64s("mask.axes", {1, 2})}, "mask/Unsqueeze");
@@ -174,7 +129,7 @@ onnx::ModelProto makeBertEncoder(const BertShape &shape, uint64_t seed)
         scores = b.op("Mul", {scores, attentionScale}, p + "/scores/Mul");
         scores = b.op("Add", {scores, mask}, p + "/scores/Add");
         onnx::NodeProto &softmax = b.node("Softmax", {scores}, p + "/Softmax");
-        EncoderBuilder::setInt(softmax, "axis", -1);
+        setIntAttribute(softmax, "axis", -1);
         std::string context = b.op("MatMul", {softmax.output(0), value}, p + "/context/MatMul");
         context = b.transpose(context, {0, 2, 1, 3}, p + "/context/Transpose");
         context = b.op("Reshape", {context, mergeShape}, p + "/context/Reshape");

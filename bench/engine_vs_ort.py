@@ -6,8 +6,6 @@ each engine, the ratio engine / ORT (target <= 1.2, aim <= 1.0) and the engine's
 usage: engine_vs_ort.py BUILD_DIR CACHE_DIR [--threads N] [--rounds N] [--iterations N] [CASE...]
 CASE: det, rec, bert (default: all).
 """
-import argparse
-import json
 import os
 import subprocess
 import sys
@@ -15,7 +13,7 @@ import tempfile
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from peers import Peers, argument_parser
 
 
 def cases(build, cache, work):
@@ -40,22 +38,11 @@ def cases(build, cache, work):
     }
 
 
-def measure(command, env=None):
-    result = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("build")
-    parser.add_argument("cache")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--iterations", type=int, default=20)
+    parser = argument_parser()
     parser.add_argument("cases", nargs="*", default=["det", "rec", "bert"])
     args = parser.parse_args()
-    env = dict(os.environ, NODE_PATH=os.path.join(args.cache, "ort", "node_modules"))
-    common = ["--threads", str(args.threads), "--warmup", "3", "--iterations", str(args.iterations)]
+    peers = Peers(args)
     print(f"engine vs ONNX Runtime (onnxruntime-node), {args.threads} threads each, "
           f"best median of {args.rounds} interleaved rounds x {args.iterations} iterations")
     print(f"{'case':36} {'engine ms':>10} {'ORT ms':>10} {'ratio':>7} {'engine peak RSS':>16} "
@@ -64,16 +51,11 @@ def main():
     with tempfile.TemporaryDirectory(prefix="quantscope-bench-") as work:
         table = cases(args.build, args.cache, work)
         for key in args.cases:
-            title, model, inputs = table[key]
-            feeds = []
-            for name, path in inputs.items():
-                feeds += ["--input", f"{name}={path}"]
+            title, model, feeds = table[key]
             ours, theirs = [], []
             for _ in range(args.rounds):  # interleaved, so drift in machine load hits both
-                ours.append(measure([os.path.join(args.build, "bin", "engine_bench"), model]
-                                    + feeds + common))
-                theirs.append(measure(["node", os.path.join(ROOT, "scripts", "ort-peer.js"),
-                                       "--model", model] + feeds + common, env))
+                ours.append(peers.engine(model, feeds))
+                theirs.append(peers.ort(model, feeds))
             ours_ms = min(r["latency_ms"]["median"] for r in ours)
             ort_ms = min(r["latency_ms"]["median"] for r in theirs)
             ratio = ours_ms / ort_ms

@@ -10,8 +10,6 @@ calibrated on the cached photos; the input is a held-out photo (page.png).
 
 usage: int8_figures.py BUILD_DIR CACHE_DIR [--threads N] [--rounds N] [--iterations N]
 """
-import argparse
-import json
 import os
 import subprocess
 import sys
@@ -20,7 +18,8 @@ import tempfile
 import numpy as np
 from PIL import Image
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from peers import Peers, argument_parser
+
 HELD_OUT = {"page.png", "text.png"}
 MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 STD = np.array([0.229, 0.224, 0.225], np.float32)
@@ -80,32 +79,17 @@ def make_models(args, work):
     return models
 
 
-def median_ms(command, env=None):
-    result = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
-    return json.loads(result.stdout.strip().splitlines()[-1])["latency_ms"]["median"]
-
-
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("build")
-    parser.add_argument("cache")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--iterations", type=int, default=20)
-    args = parser.parse_args()
-    env = dict(os.environ, NODE_PATH=os.path.join(args.cache, "ort", "node_modules"))
-    common = ["--threads", str(args.threads), "--warmup", "3", "--iterations", str(args.iterations)]
+    args = argument_parser().parse_args()
+    peers = Peers(args)
     with tempfile.TemporaryDirectory(prefix="quantscope-int8-bench-") as work:
         models = make_models(args, work)
         ours = {name: [] for name in models}
         theirs = {name: [] for name in models}
         for _ in range(args.rounds):  # interleaved, so drift in machine load hits every model
             for name, (path, feeds) in models.items():
-                flags = [arg for key, value in feeds.items() for arg in ("--input", f"{key}={value}")]
-                ours[name].append(median_ms([os.path.join(args.build, "bin", "engine_bench"), path]
-                                            + flags + common))
-                theirs[name].append(median_ms(["node", os.path.join(ROOT, "scripts", "ort-peer.js"),
-                                               "--model", path] + flags + common, env))
+                ours[name].append(peers.engine(path, feeds)["latency_ms"]["median"])
+                theirs[name].append(peers.ort(path, feeds)["latency_ms"]["median"])
     best = {name: min(times) for name, times in ours.items()}
     ort = {name: min(times) for name, times in theirs.items()}
     print(f"INT8 / FP16 execution, engine vs ONNX Runtime (onnxruntime-node), {args.threads} "

@@ -1,11 +1,10 @@
 // Einsum forms the backend tests miss, checked against explicit loops on random data: attention
 // scores with batch and head labels, ellipsis batch broadcasting, outer product, and a bad
 // equation answered with a message that quotes it.
+#include "support/random_data.h"
 #include "support/run_node.h"
 
 #include <gtest/gtest.h>
-
-#include <random>
 
 namespace qs {
 namespace {
@@ -14,12 +13,8 @@ using namespace qs::test;
 
 Tensor randomTensor(const Shape &shape, unsigned seed)
 {
-    std::mt19937 random(seed);
-    std::normal_distribution<float> normal;
-    std::vector<float> values(static_cast<size_t>(shapeElementCount(shape)));
-    for (float &v : values)
-        v = normal(random);
-    return Tensor::fromVector<float>(shape, values);
+    return Tensor::fromVector<float>(
+        shape, randomNormal(static_cast<size_t>(shapeElementCount(shape)), seed));
 }
 
 Result<std::vector<Tensor>> einsum(const std::string &equation, std::vector<Tensor> operands)
@@ -31,7 +26,7 @@ Result<std::vector<Tensor>> einsum(const std::string &equation, std::vector<Tens
         inputs.emplace_back(names.back(), operands[i]);
     }
     onnx::NodeProto node = makeNode("Einsum", names, {"y"});
-    setString(node, "equation", equation);
+    setStringAttribute(node, "equation", equation);
     return runNode(node, inputs, 12);
 }
 

@@ -101,7 +101,7 @@ TEST(Elementwise, HalfTypesComputeThroughFloat)
 
     // bfloat16 round trip through Cast (the backend tests' bfloat16 data is stored as uint16).
     onnx::NodeProto toBf16 = makeNode("Cast", {"x"}, {"y"});
-    setInt(toBf16, "to", static_cast<int64_t>(DType::BFloat16));
+    setIntAttribute(toBf16, "to", static_cast<int64_t>(DType::BFloat16));
     auto bf16 = runNode(toBf16, {{"x", Tensor::fromVector<float>({2}, {1.0f, 3.140625f})}});
     ASSERT_TRUE(bf16) << bf16.status().message();
     EXPECT_EQ((*bf16)[0].dtype(), DType::BFloat16);
@@ -126,7 +126,7 @@ TEST(Elementwise, ModFollowsTheDivisorSignUnlessFmod)
     EXPECT_EQ(std::vector<int32_t>((*python)[0].values<int32_t>().begin(), (*python)[0].values<int32_t>().end()),
               (std::vector<int32_t>{2, -2, -1, 1}));
     onnx::NodeProto cMod = makeNode("Mod", {"a", "b"}, {"y"});
-    setInt(cMod, "fmod", 1);
+    setIntAttribute(cMod, "fmod", 1);
     auto c = runNode(cMod, {{"a", a}, {"b", b}});
     ASSERT_TRUE(c);
     EXPECT_EQ(std::vector<int32_t>((*c)[0].values<int32_t>().begin(), (*c)[0].values<int32_t>().end()),
@@ -151,7 +151,7 @@ TEST(Elementwise, ClipWithRuntimeAndConstantBounds)
 TEST(Elementwise, FloatToIntegerCastsSaturate)
 {
     onnx::NodeProto cast = makeNode("Cast", {"x"}, {"y"});
-    setInt(cast, "to", static_cast<int64_t>(DType::Int8));
+    setIntAttribute(cast, "to", static_cast<int64_t>(DType::Int8));
     auto y = runNode(cast, {{"x", Tensor::fromVector<float>({4}, {1000.0f, -1000.0f, NAN, 12.7f})}});
     ASSERT_TRUE(y) << y.status().message();
     EXPECT_EQ(std::vector<int8_t>((*y)[0].values<int8_t>().begin(), (*y)[0].values<int8_t>().end()),

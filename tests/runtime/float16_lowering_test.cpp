@@ -50,18 +50,7 @@ std::string halfBytes(std::initializer_list<float> values)
 
 onnx::AttributeProto &addTensorAttribute(onnx::NodeProto &node, const std::string &name)
 {
-    onnx::AttributeProto &attribute = *node.add_attribute();
-    attribute.set_name(name);
-    attribute.set_type(onnx::AttributeProto::TENSOR);
-    return attribute;
-}
-
-void setIntAttribute(onnx::NodeProto &node, const std::string &name, int64_t value)
-{
-    onnx::AttributeProto &attribute = *node.add_attribute();
-    attribute.set_name(name);
-    attribute.set_type(onnx::AttributeProto::INT);
-    attribute.set_i(value);
+    return addAttribute(node, name, onnx::AttributeProto::TENSOR);
 }
 
 // x[1,2,6,6] -> Conv(w, b) -> Add(Constant k) -> Relu -> MatMul(m) -> Cast(to=FLOAT) -> y[1,3,6,4]
@@ -128,22 +117,14 @@ onnx::ModelProto handBuiltFloat16Model()
     addNode(graph, "Add", {"shifted", "ones"}, {"sum"}, "add_ones");
 
     onnx::NodeProto &branch = addNode(graph, "If", {"cond"}, {"y"}, "branch");
-    onnx::AttributeProto &thenAttribute = *branch.add_attribute();
-    thenAttribute.set_name("then_branch");
-    thenAttribute.set_type(onnx::AttributeProto::GRAPH);
-    onnx::GraphProto &thenGraph = *thenAttribute.mutable_g();
-    thenGraph.set_name("then");
+    onnx::GraphProto &thenGraph = addGraphAttribute(branch, "then_branch");
     onnx::NodeProto &twoNode = addNode(thenGraph, "Constant", {}, {"two"}, "two");
     onnx::TensorProto &two = *addTensorAttribute(twoNode, "value").mutable_t();
     two.set_data_type(kHalf);
     two.set_raw_data(halfBytes({2.0f}));
     addNode(thenGraph, "Mul", {"sum", "two"}, {"doubled"}, "double");
     addOutput(thenGraph, "doubled", {2, 3}, kHalf);
-    onnx::AttributeProto &elseAttribute = *branch.add_attribute();
-    elseAttribute.set_name("else_branch");
-    elseAttribute.set_type(onnx::AttributeProto::GRAPH);
-    onnx::GraphProto &elseGraph = *elseAttribute.mutable_g();
-    elseGraph.set_name("else");
+    onnx::GraphProto &elseGraph = addGraphAttribute(branch, "else_branch");
     addNode(elseGraph, "Identity", {"sum"}, {"same"}, "same");
     addOutput(elseGraph, "same", {2, 3}, kHalf);
     return proto;
@@ -238,10 +219,8 @@ TEST(Float16Lowering, DetectsFloat16Models)
     onnx::ModelProto castInBranch = makeModel(13);
     onnx::GraphProto &graph = *castInBranch.mutable_graph();
     onnx::NodeProto &loop = addNode(graph, "Loop", {"n", "c"}, {"out"}, "loop");
-    onnx::AttributeProto &body = *loop.add_attribute();
-    body.set_name("body");
-    body.set_type(onnx::AttributeProto::GRAPH);
-    setIntAttribute(addNode(*body.mutable_g(), "Cast", {"i"}, {"h"}, "cast"), "to", kHalf);
+    setIntAttribute(addNode(addGraphAttribute(loop, "body"), "Cast", {"i"}, {"h"}, "cast"), "to",
+                    kHalf);
     EXPECT_TRUE(usesFloat16(castInBranch));
 }
 

@@ -1,35 +1,26 @@
 // Neural-network kernels (core/runtime/ops/nn): what ONNX's backend tests miss — fused
 // activations against the plain op, clear shape errors, changing input shapes (primitive cache),
 // float16, and oneDNN paths against plain loops on random data with a fixed seed.
+#include "support/random_data.h"
 #include "support/run_node.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 
 namespace qs {
 namespace {
 
 using test::makeNode;
 using test::runNode;
-using test::setFloat;
-using test::setInt;
-using test::setInts;
-
-std::vector<float> randomFloats(size_t count, uint32_t seed)
-{
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-    std::vector<float> values(count);
-    for (float &v : values)
-        v = dist(rng);
-    return values;
-}
+using test::setFloatAttribute;
+using test::setIntAttribute;
+using test::setIntsAttribute;
 
 Tensor randomTensor(Shape shape, uint32_t seed)
 {
-    return Tensor::fromVector<float>(shape, randomFloats(size_t(shapeElementCount(shape)), seed));
+    return Tensor::fromVector<float>(shape,
+                                     test::randomUniform(size_t(shapeElementCount(shape)), seed));
 }
 
 void expectNear(const Tensor &actual, const std::vector<float> &expected, float tolerance = 1e-4f)
@@ -148,12 +139,12 @@ std::vector<ActivationCase> activationCases()
 {
     return {
         {"Relu", {}, [](float v) { return std::max(v, 0.0f); }},
-        {"LeakyRelu", [](onnx::NodeProto &n) { setFloat(n, "alpha", 0.1f); },
+        {"LeakyRelu", [](onnx::NodeProto &n) { setFloatAttribute(n, "alpha", 0.1f); },
          [](float v) { return v >= 0 ? v : 0.1f * v; }},
         {"Clip", [](onnx::NodeProto &n) { n.add_input("lo"); n.add_input("hi"); },
          [](float v) { return std::min(std::max(v, -0.25f), 0.5f); }},
         {"Sigmoid", {}, [](float v) { return 1.0f / (1.0f + std::exp(-v)); }},
-        {"HardSigmoid", [](onnx::NodeProto &n) { setFloat(n, "alpha", 0.3f); },
+        {"HardSigmoid", [](onnx::NodeProto &n) { setFloatAttribute(n, "alpha", 0.3f); },
          [](float v) { return std::min(std::max(0.3f * v + 0.5f, 0.0f), 1.0f); }},
         {"HardSwish", {},
          [](float v) { return v * std::min(std::max(v / 6 + 0.5f, 0.0f), 1.0f); }},
@@ -189,7 +180,7 @@ void checkFusion(const onnx::NodeProto &producer,
 TEST(NnFusion, ConvWithActivationEqualsConvThenActivation)
 {
     onnx::NodeProto conv = makeNode("Conv", {"x", "w", "b"}, {"y"});
-    setInts(conv, "pads", {1, 1, 1, 1});
+    setIntsAttribute(conv, "pads", {1, 1, 1, 1});
     const Tensor x = randomTensor({1, 4, 9, 7}, 1);
     checkFusion(conv,
                 {{"x", x}, {"w", randomTensor({6, 4, 3, 3}, 2)}, {"b", randomTensor({6}, 3)}},
@@ -199,9 +190,9 @@ TEST(NnFusion, ConvWithActivationEqualsConvThenActivation)
 TEST(NnFusion, GemmAndMatMulWithActivation)
 {
     onnx::NodeProto gemm = makeNode("Gemm", {"a", "b", "c"}, {"y"});
-    setInt(gemm, "transB", 1);
-    setFloat(gemm, "alpha", 0.5f);
-    setFloat(gemm, "beta", 2.0f);
+    setIntAttribute(gemm, "transB", 1);
+    setFloatAttribute(gemm, "alpha", 0.5f);
+    setFloatAttribute(gemm, "beta", 2.0f);
     const Tensor a = randomTensor({5, 8}, 4);
     checkFusion(gemm, {{"a", a}, {"b", randomTensor({3, 8}, 5)}, {"c", randomTensor({3}, 6)}},
                 {"b", "c"}, {{"a", a}});
@@ -217,10 +208,10 @@ TEST(NnConv, DynamicShapesMatchReference)
     const Tensor w = randomTensor({6, 2, 3, 3}, 10);
     const Tensor b = randomTensor({6}, 11);
     onnx::NodeProto conv = makeNode("Conv", {"x", "w", "b"}, {"y"});
-    setInt(conv, "group", 2);
-    setInts(conv, "strides", {2, 2});
-    setInts(conv, "pads", {1, 1, 1, 1});
-    setInts(conv, "dilations", {2, 2});
+    setIntAttribute(conv, "group", 2);
+    setIntsAttribute(conv, "strides", {2, 2});
+    setIntsAttribute(conv, "pads", {1, 1, 1, 1});
+    setIntsAttribute(conv, "dilations", {2, 2});
     GraphSpec spec{{conv}, {{"x", randomTensor({1, 4, 8, 8}, 0)}, {"w", w}, {"b", b}}, {"w", "b"},
                    {"x"}, "y"};
     // The second 1x4x8x8 run reuses the cached primitive of the first.
@@ -238,8 +229,8 @@ TEST(NnConv, DepthwiseAndRuntimeWeightsMatchReference)
     const Tensor x = randomTensor({2, 8, 10, 9}, 20);
     const Tensor w = randomTensor({8, 1, 3, 3}, 21);
     onnx::NodeProto conv = makeNode("Conv", {"x", "w"}, {"y"});
-    setInt(conv, "group", 8);
-    setInts(conv, "pads", {1, 1, 1, 1});
+    setIntAttribute(conv, "group", 8);
+    setIntsAttribute(conv, "pads", {1, 1, 1, 1});
     for (bool constant : {true, false}) {
         SCOPED_TRACE(constant ? "constant W" : "runtime W");
         auto y = runNode(conv, {{"x", x}, {"w", w}}, 17,
@@ -315,9 +306,9 @@ TEST(NnMatMul, BroadcastAndPromotionMatchLoops)
 TEST(NnGemm, ConstantAndRuntimeOperandsAgree)
 {
     onnx::NodeProto gemm = makeNode("Gemm", {"a", "b", "c"}, {"y"});
-    setInt(gemm, "transA", 1);
-    setFloat(gemm, "alpha", 1.5f);
-    setFloat(gemm, "beta", -0.5f);
+    setIntAttribute(gemm, "transA", 1);
+    setFloatAttribute(gemm, "alpha", 1.5f);
+    setFloatAttribute(gemm, "beta", -0.5f);
     const Tensor a = randomTensor({6, 4}, 50), b = randomTensor({6, 5}, 51);
     for (const Shape &cShape : {Shape{}, Shape{5}, Shape{4, 1}, Shape{4, 5}}) {
         SCOPED_TRACE("C " + shapeToString(cShape));
@@ -344,61 +335,40 @@ TEST(NnGemm, ConstantAndRuntimeOperandsAgree)
 
 // ---- errors name the node, the value and expected vs actual ----
 
-struct ErrorCase
+std::vector<test::ErrorCase> errorCases()
 {
-    const char *name;
-    onnx::NodeProto node;
-    std::vector<std::pair<std::string, Tensor>> inputs;
-    std::vector<std::string> constants;
-    std::vector<std::string> mustMention;
-};
-
-std::vector<ErrorCase> errorCases()
-{
-    std::vector<ErrorCase> cases;
+    std::vector<test::ErrorCase> cases;
     cases.push_back({"conv_channels", makeNode("Conv", {"x", "w"}, {"y"}),
                      {{"x", randomTensor({1, 3, 5, 5}, 1)}, {"w", randomTensor({2, 4, 3, 3}, 2)}},
-                     {},
                      {"Conv_under_test", "'W' float32[2,4,3,3]", "[1,3,5,5]",
                       "3 input channels"}});
     cases.push_back({"conv_window_too_large", makeNode("Conv", {"x", "w"}, {"y"}),
                      {{"x", randomTensor({1, 1, 2, 2}, 1)}, {"w", randomTensor({1, 1, 3, 3}, 2)}},
-                     {"w"},
-                     {"Conv_under_test", "larger than the padded input"}});
+                     {"Conv_under_test", "larger than the padded input"},
+                     {"w"}});
     cases.push_back({"matmul_k", makeNode("MatMul", {"a", "b"}, {"y"}),
                      {{"a", randomTensor({2, 3}, 1)}, {"b", randomTensor({4, 5}, 2)}},
-                     {},
                      {"MatMul_under_test", "[2,3]", "[4,5]", "3 columns", "4 rows"}});
     cases.push_back({"gemm_c_broadcast", makeNode("Gemm", {"a", "b", "c"}, {"y"}),
                      {{"a", randomTensor({2, 3}, 1)}, {"b", randomTensor({3, 4}, 2)},
                       {"c", randomTensor({3}, 3)}},
-                     {},
                      {"Gemm_under_test", "'C' float32[3]", "[2,4]"}});
     onnx::NodeProto train = makeNode("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
-    setInt(train, "training_mode", 1);
+    setIntAttribute(train, "training_mode", 1);
     cases.push_back({"batchnorm_training", train,
                      {{"x", randomTensor({1, 2, 2}, 1)}, {"s", randomTensor({2}, 2)},
                       {"b", randomTensor({2}, 3)}, {"m", randomTensor({2}, 4)},
                       {"v", randomTensor({2}, 5)}},
-                     {},
                      {"BatchNormalization_under_test", "training_mode=1"}});
     cases.push_back({"maxpool_no_kernel", makeNode("MaxPool", {"x"}, {"y"}),
                      {{"x", randomTensor({1, 1, 4, 4}, 1)}},
-                     {},
                      {"MaxPool_under_test", "kernel_shape"}});
     return cases;
 }
 
 TEST(NnErrors, MessagesNameNodeValueAndExpectation)
 {
-    for (const ErrorCase &c : errorCases()) {
-        SCOPED_TRACE(c.name);
-        auto result = runNode(c.node, c.inputs, 17, c.constants);
-        ASSERT_FALSE(result) << "expected an error";
-        for (const std::string &needle : c.mustMention)
-            EXPECT_NE(result.status().message().find(needle), std::string::npos)
-                << "'" << needle << "' missing from: " << result.status().message();
-    }
+    test::expectErrorsMention(errorCases());
 }
 
 // ---- pooling and batch norm corners ----
@@ -406,8 +376,8 @@ TEST(NnErrors, MessagesNameNodeValueAndExpectation)
 TEST(NnPool, MaxPoolIndicesAndGlobalPools)
 {
     onnx::NodeProto pool = makeNode("MaxPool", {"x"}, {"y", "i"});
-    setInts(pool, "kernel_shape", {2, 2});
-    setInts(pool, "strides", {2, 2});
+    setIntsAttribute(pool, "kernel_shape", {2, 2});
+    setIntsAttribute(pool, "strides", {2, 2});
     const Tensor x = Tensor::fromVector<float>({1, 1, 2, 4}, {1, 5, 2, 0, 3, 4, 8, 7});
     auto y = runNode(pool, {{"x", x}});
     ASSERT_TRUE(y) << y.status().message();
@@ -424,7 +394,7 @@ TEST(NnPool, MaxPoolIndicesAndGlobalPools)
 TEST(NnBatchNorm, RuntimeParametersMatchConstantOnes)
 {
     onnx::NodeProto bn = makeNode("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
-    setFloat(bn, "epsilon", 1e-3f);
+    setFloatAttribute(bn, "epsilon", 1e-3f);
     const Tensor x = randomTensor({2, 3, 4, 5}, 60);
     std::vector<std::pair<std::string, Tensor>> inputs = {
         {"x", x}, {"s", randomTensor({3}, 61)}, {"b", randomTensor({3}, 62)},

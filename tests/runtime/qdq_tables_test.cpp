@@ -13,6 +13,34 @@ namespace {
 
 using namespace qs::test;
 
+// Graph input `name` of `dims` -> QuantizeLinear -> DequantizeLinear with `q`; returns the
+// dequantized value.
+std::string addQuantizedInput(onnx::GraphProto &graph, const std::string &name,
+                              std::vector<int64_t> dims, const QParams &q)
+{
+    addInput(graph, name, std::move(dims));
+    return quantizeDequantize(graph, name, q);
+}
+
+// `value` -> QuantizeLinear -> DequantizeLinear with `q` -> the graph output "y".
+void addQuantizedOutput(onnx::GraphProto &graph, const std::string &value, const QParams &q)
+{
+    addNode(graph, "Identity", {quantizeDequantize(graph, value, q)}, {"y"});
+    addOutput(graph, "y", {});
+}
+
+// Runs `model` with the int8 fusion and without it (the float reference), expects the outputs
+// within steps of `step` (expectWithinSteps), and returns the fused run.
+Outcome runFusedAgainstReference(const onnx::ModelProto &model,
+                                 const std::map<std::string, Tensor> &inputs, float step,
+                                 int maxSteps = 0, double maxDifferentShare = 0.0)
+{
+    const Outcome fused = runModel(model, inputs, true);
+    const Outcome reference = runModel(model, inputs, false);
+    expectWithinSteps(fused, reference, step, maxSteps, maxDifferentShare);
+    return fused;
+}
+
 // x -> Q -> DQ -> activation -> Q -> DQ: a 256-entry table, so the results are identical.
 TEST(QdqFusion, ElementwiseActivationsBecomeExactTables)
 {
@@ -20,15 +48,11 @@ TEST(QdqFusion, ElementwiseActivationsBecomeExactTables)
         SCOPED_TRACE(op);
         onnx::ModelProto model = makeModel(14);
         onnx::GraphProto &graph = *model.mutable_graph();
-        addInput(graph, "x", {2, 3, 17, 5});
-        const std::string x = quantizeDequantize(graph, "x", {0.05f, 120});
+        const std::string x = addQuantizedInput(graph, "x", {2, 3, 17, 5}, {0.05f, 120});
         addNode(graph, op, {x}, {"act"});
-        addNode(graph, "Identity", {quantizeDequantize(graph, "act", {0.01f, 40})}, {"y"});
-        addOutput(graph, "y", {});
+        addQuantizedOutput(graph, "act", {0.01f, 40});
         const Tensor input = Tensor::fromVector<float>({2, 3, 17, 5}, randomNormal(510, 4, 3.0f));
-        const Outcome fused = runModel(model, {{"x", input}}, true);
-        const Outcome reference = runModel(model, {{"x", input}}, false);
-        expectWithinSteps(fused, reference, 0.01f, 0, 0.0);
+        const Outcome fused = runFusedAgainstReference(model, {{"x", input}}, 0.01f);
         EXPECT_FALSE(observes(fused, "act"));
     }
 }
@@ -45,8 +69,7 @@ TEST(QdqFusion, ScalarArithmeticBecomesExactTables)
                              + (dequantizedConstant ? ", DQ(int8) constant" : ", float constant"));
                 onnx::ModelProto model = makeModel(13);
                 onnx::GraphProto &graph = *model.mutable_graph();
-                addInput(graph, "x", {1, 3, 7, 5});
-                const std::string x = quantizeDequantize(graph, "x", {0.05f, 120});
+                const std::string x = addQuantizedInput(graph, "x", {1, 3, 7, 5}, {0.05f, 120});
                 std::string constant = "c";
                 if (dequantizedConstant) {
                     addConstant<int8_t>(graph, "c_q", {1}, {int8_t(-37)}, onnx::TensorProto::INT8);
@@ -60,12 +83,9 @@ TEST(QdqFusion, ScalarArithmeticBecomesExactTables)
                     addNode(graph, op, {constant, x}, {"affine"});
                 else
                     addNode(graph, op, {x, constant}, {"affine"});
-                addNode(graph, "Identity", {quantizeDequantize(graph, "affine", {0.03f, 128})}, {"y"});
-                addOutput(graph, "y", {});
+                addQuantizedOutput(graph, "affine", {0.03f, 128});
                 const Tensor input = Tensor::fromVector<float>({1, 3, 7, 5}, randomNormal(105, 31, 3.0f));
-                const Outcome fused = runModel(model, {{"x", input}}, true);
-                const Outcome reference = runModel(model, {{"x", input}}, false);
-                expectWithinSteps(fused, reference, 0.03f, 0, 0.0);
+                const Outcome fused = runFusedAgainstReference(model, {{"x", input}}, 0.03f);
                 EXPECT_FALSE(observes(fused, "affine"));
                 EXPECT_EQ(fused.shapes.at("y"), (Shape{1, 3, 7, 5}));
             }
@@ -73,26 +93,31 @@ TEST(QdqFusion, ScalarArithmeticBecomesExactTables)
     }
 }
 
+// x[1,4,6,6] -> Q -> DQ -> HardSwish "act" -> Mul(scalar) "scaled": the float chain of the two
+// tests below.
+onnx::ModelProto floatChainModel()
+{
+    onnx::ModelProto model = makeModel(14);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    const std::string x = addQuantizedInput(graph, "x", {1, 4, 6, 6}, {0.04f, 128});
+    addNode(graph, "HardSwish", {x}, {"act"});
+    addConstant<float>(graph, "gain", {}, {1.3f}, onnx::TensorProto::FLOAT);
+    addNode(graph, "Mul", {"act", "gain"}, {"scaled"});
+    return model;
+}
+
 // A QOperator model quantizes only the Convs: QLinearConv -> DQ -> HardSwish -> Mul(scalar) ->
 // Add(scalar) -> Q leaves a float chain between DQ and Q. Each value in it has one reader, so
 // the whole chain is one table, computed in the same float order as the nodes: exact.
 TEST(QdqFusion, FloatChainBetweenDequantizeAndQuantizeBecomesOneTable)
 {
-    onnx::ModelProto model = makeModel(14);
+    onnx::ModelProto model = floatChainModel();
     onnx::GraphProto &graph = *model.mutable_graph();
-    addInput(graph, "x", {1, 4, 6, 6});
-    const std::string x = quantizeDequantize(graph, "x", {0.04f, 128});
-    addNode(graph, "HardSwish", {x}, {"act"});
-    addConstant<float>(graph, "gain", {}, {1.3f}, onnx::TensorProto::FLOAT);
-    addNode(graph, "Mul", {"act", "gain"}, {"scaled"});
     addConstant<float>(graph, "shift", {1}, {-0.2f}, onnx::TensorProto::FLOAT);
     addNode(graph, "Add", {"scaled", "shift"}, {"shifted"});
-    addNode(graph, "Identity", {quantizeDequantize(graph, "shifted", {0.02f, 60})}, {"y"});
-    addOutput(graph, "y", {});
+    addQuantizedOutput(graph, "shifted", {0.02f, 60});
     const Tensor input = Tensor::fromVector<float>({1, 4, 6, 6}, randomNormal(144, 35, 2.5f));
-    const Outcome fused = runModel(model, {{"x", input}}, true);
-    const Outcome reference = runModel(model, {{"x", input}}, false);
-    expectWithinSteps(fused, reference, 0.02f, 0, 0.0);
+    const Outcome fused = runFusedAgainstReference(model, {{"x", input}}, 0.02f);
     for (const char *name : {"act", "scaled", "shifted"})
         EXPECT_FALSE(observes(fused, name)) << name;
 }
@@ -100,21 +125,13 @@ TEST(QdqFusion, FloatChainBetweenDequantizeAndQuantizeBecomesOneTable)
 // A float value inside the chain that something else also reads stays float: no table.
 TEST(QdqFusion, FloatChainWithASecondReaderStaysFloat)
 {
-    onnx::ModelProto model = makeModel(14);
+    onnx::ModelProto model = floatChainModel();
     onnx::GraphProto &graph = *model.mutable_graph();
-    addInput(graph, "x", {1, 4, 6, 6});
-    const std::string x = quantizeDequantize(graph, "x", {0.04f, 128});
-    addNode(graph, "HardSwish", {x}, {"act"});
-    addConstant<float>(graph, "gain", {}, {1.3f}, onnx::TensorProto::FLOAT);
-    addNode(graph, "Mul", {"act", "gain"}, {"scaled"});
-    addNode(graph, "Identity", {quantizeDequantize(graph, "scaled", {0.02f, 60})}, {"y"});
+    addQuantizedOutput(graph, "scaled", {0.02f, 60});
     addNode(graph, "Identity", {"act"}, {"act_copy"});
-    addOutput(graph, "y", {});
     addOutput(graph, "act_copy", {});
     const Tensor input = Tensor::fromVector<float>({1, 4, 6, 6}, randomNormal(144, 36, 2.5f));
-    const Outcome fused = runModel(model, {{"x", input}}, true);
-    const Outcome reference = runModel(model, {{"x", input}}, false);
-    expectWithinSteps(fused, reference, 0.02f, 0, 0.0);
+    const Outcome fused = runFusedAgainstReference(model, {{"x", input}}, 0.02f);
     EXPECT_TRUE(observes(fused, "act"));
 }
 
@@ -124,16 +141,12 @@ TEST(QdqFusion, ScalarOfHigherRankStaysAFloatOp)
 {
     onnx::ModelProto model = makeModel(13);
     onnx::GraphProto &graph = *model.mutable_graph();
-    addInput(graph, "x", {4, 6});
-    const std::string x = quantizeDequantize(graph, "x", {0.05f, 120});
+    const std::string x = addQuantizedInput(graph, "x", {4, 6}, {0.05f, 120});
     addConstant<float>(graph, "c", {1, 1, 1}, {0.5f}, onnx::TensorProto::FLOAT);
     addNode(graph, "Mul", {x, "c"}, {"scaled"});
-    addNode(graph, "Identity", {quantizeDequantize(graph, "scaled", {0.03f, 128})}, {"y"});
-    addOutput(graph, "y", {});
+    addQuantizedOutput(graph, "scaled", {0.03f, 128});
     const Tensor input = Tensor::fromVector<float>({4, 6}, randomNormal(24, 32, 2.0f));
-    const Outcome fused = runModel(model, {{"x", input}}, true);
-    const Outcome reference = runModel(model, {{"x", input}}, false);
-    expectWithinSteps(fused, reference, 0.03f, 0, 0.0);
+    const Outcome fused = runFusedAgainstReference(model, {{"x", input}}, 0.03f);
     EXPECT_EQ(fused.shapes.at("y"), (Shape{1, 4, 6}));
 }
 
@@ -144,8 +157,7 @@ TEST(QdqFusion, ChainedTablesComposeIntoTheConvolution)
 {
     onnx::ModelProto model = makeModel(14);
     onnx::GraphProto &graph = *model.mutable_graph();
-    addInput(graph, "x", {1, 4, 8, 8});
-    const std::string x = quantizeDequantize(graph, "x", {0.02f, 128});
+    const std::string x = addQuantizedInput(graph, "x", {1, 4, 8, 8}, {0.02f, 128});
     std::mt19937 random(33);
     std::uniform_int_distribution<int> weightValue(-64, 64);
     std::vector<int8_t> weights(6 * 4 * 3 * 3);
@@ -164,13 +176,10 @@ TEST(QdqFusion, ChainedTablesComposeIntoTheConvolution)
     addNode(graph, "Add", {"bias", scaled}, {"shifted"});
     const std::string shifted = quantizeDequantize(graph, "shifted", {0.04f, 100});
     addNode(graph, "HardSwish", {shifted}, {"act"});
-    addNode(graph, "Identity", {quantizeDequantize(graph, "act", {0.03f, 20})}, {"y"});
-    addOutput(graph, "y", {});
+    addQuantizedOutput(graph, "act", {0.03f, 20});
     const Tensor input = Tensor::fromVector<float>({1, 4, 8, 8}, randomNormal(256, 34));
-    const Outcome fused = runModel(model, {{"x", input}}, true);
-    const Outcome reference = runModel(model, {{"x", input}}, false);
     // The tables are exact; the int8 Conv may round a tie the other way before them.
-    expectWithinSteps(fused, reference, 0.03f, 2, 0.05);
+    const Outcome fused = runFusedAgainstReference(model, {{"x", input}}, 0.03f, 2, 0.05);
     for (const char *name : {"conv_quantized", "scaled", "scaled_quantized", "shifted_quantized", "act"})
         EXPECT_FALSE(observes(fused, name)) << name;
 }
@@ -180,24 +189,19 @@ TEST(QdqFusion, ConcatOfOtherScalesRequantizesThroughTables)
 {
     onnx::ModelProto model = makeModel(13);
     onnx::GraphProto &graph = *model.mutable_graph();
-    addInput(graph, "a", {1, 3, 5, 5});
-    addInput(graph, "b", {1, 2, 5, 5});
     const QParams out{0.04f, 128};
-    const std::string a = quantizeDequantize(graph, "a", {0.01f, 128});
-    const std::string b = quantizeDequantize(graph, "b", out);
+    const std::string a = addQuantizedInput(graph, "a", {1, 3, 5, 5}, {0.01f, 128});
+    const std::string b = addQuantizedInput(graph, "b", {1, 2, 5, 5}, out);
     onnx::NodeProto &concat = addNode(graph, "Concat", {a, b}, {"joined"});
     auto *axis = concat.add_attribute();
     axis->set_name("axis");
     axis->set_type(onnx::AttributeProto::INT);
     axis->set_i(1);
-    addNode(graph, "Identity", {quantizeDequantize(graph, "joined", out)}, {"y"});
-    addOutput(graph, "y", {});
+    addQuantizedOutput(graph, "joined", out);
     const std::map<std::string, Tensor> inputs = {
         {"a", Tensor::fromVector<float>({1, 3, 5, 5}, randomNormal(75, 30))},
         {"b", Tensor::fromVector<float>({1, 2, 5, 5}, randomNormal(50, 31, 2.0f))}};
-    const Outcome fused = runModel(model, inputs, true);
-    const Outcome reference = runModel(model, inputs, false);
-    expectWithinSteps(fused, reference, out.scale, 0, 0.0);
+    const Outcome fused = runFusedAgainstReference(model, inputs, out.scale);
     EXPECT_FALSE(observes(fused, "joined"));
     EXPECT_FALSE(observes(fused, "a_dequantized"));
 }

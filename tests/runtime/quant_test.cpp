@@ -38,7 +38,7 @@ TEST(Quant, PerAxisScalesAndZeroPoints)
 {
     const Tensor x = Tensor::fromVector<float>({2, 3}, {1, 2, 3, 1, 2, 3});
     onnx::NodeProto node = makeNode("QuantizeLinear", {"x", "s", "zp"}, {"y"});
-    setInt(node, "axis", 0);
+    setIntAttribute(node, "axis", 0);
     auto y = runNode(node, {{"x", x}, {"s", Tensor::fromVector<float>({2}, {1.0f, 0.5f})},
                             {"zp", Tensor::fromVector<int8_t>({2}, {0, -1})}},
                      13);
@@ -46,7 +46,7 @@ TEST(Quant, PerAxisScalesAndZeroPoints)
     EXPECT_EQ(valuesOf<int8_t>((*y)[0]), (std::vector<int8_t>{1, 2, 3, 1, 3, 5}));
 
     onnx::NodeProto back = makeNode("DequantizeLinear", {"q", "s", "zp"}, {"x"});
-    setInt(back, "axis", 0);
+    setIntAttribute(back, "axis", 0);
     auto x2 = runNode(back, {{"q", (*y)[0]}, {"s", Tensor::fromVector<float>({2}, {1.0f, 0.5f})},
                              {"zp", Tensor::fromVector<int8_t>({2}, {0, -1})}},
                       13);
@@ -57,7 +57,7 @@ TEST(Quant, PerAxisScalesAndZeroPoints)
 TEST(Quant, ScaleOfTheWrongLengthIsAClearError)
 {
     onnx::NodeProto node = makeNode("QuantizeLinear", {"x", "s"}, {"y"});
-    setInt(node, "axis", 1);
+    setIntAttribute(node, "axis", 1);
     auto y = runNode(node, {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
                             {"s", Tensor::fromVector<float>({2}, {1.0f, 1.0f})}},
                      13);
@@ -119,10 +119,12 @@ TEST(Quant, ConvIntegerMatchesTheDefinition)
         const Shape xShape = c.oneDimensional ? Shape{1, c.channels, c.size} : Shape{1, c.channels, height, c.size};
         const Shape wShape = c.oneDimensional ? Shape{c.filters, cg, c.kernel} : Shape{c.filters, cg, kernelH, c.kernel};
         onnx::NodeProto node = makeNode("ConvInteger", {"x", "w", "xzp", "wzp"}, {"y"});
-        setInts(node, "strides", c.oneDimensional ? std::vector<int64_t>{c.stride} : std::vector<int64_t>{c.stride, c.stride});
-        setInts(node, "pads", c.oneDimensional ? std::vector<int64_t>{c.pad, c.pad}
+        setIntsAttribute(node, "strides", c.oneDimensional
+                                              ? std::vector<int64_t>{c.stride}
+                                              : std::vector<int64_t>{c.stride, c.stride});
+        setIntsAttribute(node, "pads", c.oneDimensional ? std::vector<int64_t>{c.pad, c.pad}
                                                : std::vector<int64_t>{c.pad, c.pad, c.pad, c.pad});
-        setInt(node, "group", c.group);
+        setIntAttribute(node, "group", c.group);
         auto y = runNode(node, {{"x", Tensor::fromVector<uint8_t>(xShape, x)},
                                 {"w", Tensor::fromVector<int8_t>(wShape, w)},
                                 {"xzp", Tensor::scalar<uint8_t>(xZero)},

@@ -43,8 +43,8 @@ Result<std::vector<Tensor>> lstm(const std::string &direction, const Tensor &x, 
         feeds.emplace_back("lens", *lengths);
     }
     onnx::NodeProto node = makeNode("LSTM", inputs, {"y", "y_h"});
-    setInt(node, "hidden_size", r.dim(2));
-    setString(node, "direction", direction);
+    setIntAttribute(node, "hidden_size", r.dim(2));
+    setStringAttribute(node, "direction", direction);
     return runNode(node, feeds, 14);
 }
 

@@ -34,19 +34,14 @@ onnx::ModelProto ifModel()
     addInitializer(graph, "half", {2});
     addNode(graph, "Add", {"x", "half"}, {"a"}, "add");
     onnx::NodeProto &branch = addNode(graph, "If", {"flag"}, {"out"}, "branch");
-    auto makeBranch = [](const std::string &name, const std::string &opType,
+    auto addBranch = [&](const std::string &name, const std::string &opType,
                          const std::string &value) {
-        onnx::AttributeProto attribute;
-        attribute.set_name(name);
-        attribute.set_type(onnx::AttributeProto::GRAPH);
-        onnx::GraphProto &body = *attribute.mutable_g();
-        body.set_name(name);
+        onnx::GraphProto &body = addGraphAttribute(branch, name);
         addNode(body, opType, {"a"}, {value}, name + "_node");
         addOutput(body, value, {2});
-        return attribute;
     };
-    *branch.add_attribute() = makeBranch("then_branch", "Relu", "then_relu");
-    *branch.add_attribute() = makeBranch("else_branch", "Neg", "else_neg");
+    addBranch("then_branch", "Relu", "then_relu");
+    addBranch("else_branch", "Neg", "else_neg");
     return proto;
 }
 

@@ -2,6 +2,7 @@
 // (clear errors, non-float dtypes, negative-step slices) and fast paths against plain ones.
 #include "runtime/ops/tensor/resize_plan.h"
 #include "runtime/ops/tensor/transpose.h"
+#include "support/random_data.h"
 #include "support/run_node.h"
 
 #include <gtest/gtest.h>
@@ -22,29 +23,11 @@ Tensor ints(Shape shape, std::vector<int64_t> values)
     return Tensor::fromVector<int64_t>(std::move(shape), values);
 }
 
-std::vector<float> randomFloats(size_t count, uint32_t seed)
-{
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-    std::vector<float> values(count);
-    for (float &v : values)
-        v = dist(rng);
-    return values;
-}
-
 // ---- errors name the node, the value and expected vs actual ----
 
-struct ErrorCase
+std::vector<test::ErrorCase> errorCases()
 {
-    const char *name;
-    onnx::NodeProto node;
-    std::vector<std::pair<std::string, Tensor>> inputs;
-    std::vector<std::string> mustMention;
-};
-
-std::vector<ErrorCase> errorCases()
-{
-    std::vector<ErrorCase> cases;
+    std::vector<test::ErrorCase> cases;
     cases.push_back({"reshape_count",
                      makeNode("Reshape", {"x", "s"}, {"y"}),
                      {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
@@ -62,7 +45,7 @@ std::vector<ErrorCase> errorCases()
                       {"axes", ints({1}, {1})}},
                      {"axis 1", "float32[1,3]", "size is 3"}});
     onnx::NodeProto concat = makeNode("Concat", {"a", "b"}, {"y"});
-    test::setInt(concat, "axis", 1);
+    test::setIntAttribute(concat, "axis", 1);
     cases.push_back({"concat_mismatch",
                      concat,
                      {{"a", Tensor::allocate(DType::Float32, {2, 3}, true)},
@@ -83,14 +66,7 @@ std::vector<ErrorCase> errorCases()
 
 TEST(TensorOpsErrors, NameTheValueAndTheShapes)
 {
-    for (const ErrorCase &c : errorCases()) {
-        SCOPED_TRACE(c.name);
-        auto result = runNode(c.node, c.inputs);
-        ASSERT_FALSE(result.isOk());
-        for (const std::string &word : c.mustMention)
-            EXPECT_NE(result.status().message().find(word), std::string::npos)
-                << "'" << word << "' missing from: " << result.status().message();
-    }
+    test::expectErrorsMention(errorCases());
 }
 
 // ---- values ----
@@ -131,7 +107,7 @@ TEST(TensorOps, DataMovementWorksOnAnyDtype)
 {
     // Transpose of int8 and bool, Pad reflect of int64, Tile of float16.
     onnx::NodeProto transpose = makeNode("Transpose", {"x"}, {"y"});
-    test::setInts(transpose, "perm", {1, 0});
+    test::setIntsAttribute(transpose, "perm", {1, 0});
     auto t = runNode(transpose,
                      {{"x", Tensor::fromVector<int8_t>({2, 3}, {1, 2, 3, 4, 5, 6})}});
     ASSERT_TRUE(t.isOk()) << t.status().message();
@@ -139,7 +115,7 @@ TEST(TensorOps, DataMovementWorksOnAnyDtype)
     EXPECT_EQ(std::vector<int8_t>(tv.begin(), tv.end()), (std::vector<int8_t>{1, 4, 2, 5, 3, 6}));
 
     onnx::NodeProto pad = makeNode("Pad", {"x", "pads"}, {"y"});
-    test::setString(pad, "mode", "reflect");
+    test::setStringAttribute(pad, "mode", "reflect");
     auto p = runNode(pad, {{"x", ints({1, 3}, {1, 2, 3})}, {"pads", ints({4}, {0, 2, 0, 1})}});
     ASSERT_TRUE(p.isOk()) << p.status().message();
     auto pv = (*p)[0].values<int64_t>();
@@ -171,7 +147,7 @@ TEST(TensorOps, ReshapeCopiesZeroDimsAndSharesStorage)
 TEST(TensorOps, ResizeNearestOnUint8UsesTheGather)
 {
     onnx::NodeProto node = makeNode("Resize", {"x", "", "scales"}, {"y"});
-    test::setString(node, "mode", "nearest");
+    test::setStringAttribute(node, "mode", "nearest");
     auto out = runNode(node, {{"x", Tensor::fromVector<uint8_t>({1, 1, 1, 2}, {7, 200})},
                               {"scales", Tensor::fromVector<float>({4}, {1, 1, 2, 2})}});
     ASSERT_TRUE(out.isOk()) << out.status().message();
@@ -211,8 +187,8 @@ TEST(TensorOpsFastPaths, Resize2dEqualsGeneralPath)
         }
         const ResizePlan plan = makeResizePlan(options, c.in, c.out, scales, lengths, {});
         ASSERT_TRUE(fast2dApplies(plan));
-        const std::vector<float> in = randomFloats(static_cast<size_t>(shapeElementCount(c.in)),
-                                                   seed++);
+        const std::vector<float> in =
+            test::randomUniform(static_cast<size_t>(shapeElementCount(c.in)), seed++);
         std::vector<float> fast(static_cast<size_t>(shapeElementCount(c.out)));
         std::vector<float> general(fast.size());
         resizeFast2d(plan, in.data(), fast.data(), 2);

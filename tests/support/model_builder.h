@@ -1,5 +1,6 @@
 #pragma once
-// Builds small ONNX models in code for tests: a graph is a few lines, not a binary fixture.
+// Builds small ONNX models in code for tests (and the benchmarks' generated models): a graph is a
+// few lines, not a binary fixture.
 
 #include <onnx/onnx_pb.h>
 
@@ -70,9 +71,10 @@ inline void addOutput(onnx::GraphProto &graph, const std::string &name, std::vec
     setTensorType(*graph.add_output(), name, std::move(dims), type);
 }
 
-// A float initializer filled with 0.5 (raw_data), or int64 values given explicitly.
-inline onnx::TensorProto &addInitializer(onnx::GraphProto &graph, const std::string &name,
-                                         std::vector<int64_t> dims)
+// A float initializer of `dims` (raw_data) whose values next() gives in row-major order.
+template<typename Next>
+onnx::TensorProto &addFloatInitializer(onnx::GraphProto &graph, const std::string &name,
+                                       const std::vector<int64_t> &dims, Next &&next)
 {
     onnx::TensorProto &tensor = *graph.add_initializer();
     tensor.set_name(name);
@@ -82,10 +84,18 @@ inline onnx::TensorProto &addInitializer(onnx::GraphProto &graph, const std::str
         tensor.add_dims(dim);
         count *= dim;
     }
-    std::vector<float> values(static_cast<size_t>(count), 0.5f);
-    tensor.set_raw_data(std::string(reinterpret_cast<const char *>(values.data()),
-                                    values.size() * sizeof(float)));
+    std::vector<float> values(static_cast<size_t>(count));
+    for (float &value : values)
+        value = next();
+    tensor.set_raw_data(values.data(), values.size() * sizeof(float));
     return tensor;
+}
+
+// A float initializer filled with 0.5, or int64 values given explicitly.
+inline onnx::TensorProto &addInitializer(onnx::GraphProto &graph, const std::string &name,
+                                         std::vector<int64_t> dims)
+{
+    return addFloatInitializer(graph, name, dims, [] { return 0.5f; });
 }
 
 inline onnx::TensorProto &addInt64Initializer(onnx::GraphProto &graph, const std::string &name,
@@ -112,14 +122,48 @@ inline onnx::ModelProto makeModel(int opset = 13)
     return model;
 }
 
-inline void setIntsAttribute(onnx::NodeProto &node, const std::string &name,
-                             std::vector<int64_t> values)
+// A graph attribute of `node` (If's branches, Loop's body); returns the empty body graph, which
+// carries the attribute's name.
+inline onnx::AttributeProto &addAttribute(onnx::NodeProto &node, const std::string &name,
+                                         onnx::AttributeProto::AttributeType type)
 {
     auto *attribute = node.add_attribute();
     attribute->set_name(name);
-    attribute->set_type(onnx::AttributeProto::INTS);
+    attribute->set_type(type);
+    return *attribute;
+}
+
+inline void setIntAttribute(onnx::NodeProto &node, const std::string &name, int64_t value)
+{
+    addAttribute(node, name, onnx::AttributeProto::INT).set_i(value);
+}
+
+inline void setFloatAttribute(onnx::NodeProto &node, const std::string &name, float value)
+{
+    addAttribute(node, name, onnx::AttributeProto::FLOAT).set_f(value);
+}
+
+inline void setStringAttribute(onnx::NodeProto &node, const std::string &name,
+                               const std::string &value)
+{
+    addAttribute(node, name, onnx::AttributeProto::STRING).set_s(value);
+}
+
+inline void setIntsAttribute(onnx::NodeProto &node, const std::string &name,
+                             std::vector<int64_t> values)
+{
+    onnx::AttributeProto &attribute = addAttribute(node, name, onnx::AttributeProto::INTS);
     for (const int64_t value : values)
-        attribute->add_ints(value);
+        attribute.add_ints(value);
+}
+
+// A graph attribute of `node` (If's branches, Loop's body); returns the empty body graph, which
+// carries the attribute's name.
+inline onnx::GraphProto &addGraphAttribute(onnx::NodeProto &node, const std::string &name)
+{
+    onnx::GraphProto &body = *addAttribute(node, name, onnx::AttributeProto::GRAPH).mutable_g();
+    body.set_name(name);
+    return body;
 }
 
 } // namespace qs::test

@@ -3,12 +3,16 @@
 //
 //   onnx::NodeProto node = makeNode("Add", {"a", "b"}, {"y"});
 //   auto outputs = runNode(node, {{"a", Tensor::fromVector<float>({2}, {1, 2})}, ...});
+//
+// and checks what the errors of failing nodes say (ErrorCase, expectErrorsMention).
 
 #include "model/model.h"
+#include "support/model_builder.h"
 #include "runtime/session.h"
 #include "tensor/tensor.h"
 #include "tensor/tensor_io.h"
 
+#include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
@@ -30,40 +34,6 @@ inline onnx::NodeProto makeNode(const std::string &opType, const std::vector<std
     for (const auto &output : outputs)
         node.add_output(output);
     return node;
-}
-
-inline void setInt(onnx::NodeProto &node, const std::string &name, int64_t value)
-{
-    auto *attr = node.add_attribute();
-    attr->set_name(name);
-    attr->set_type(onnx::AttributeProto::INT);
-    attr->set_i(value);
-}
-
-inline void setFloat(onnx::NodeProto &node, const std::string &name, float value)
-{
-    auto *attr = node.add_attribute();
-    attr->set_name(name);
-    attr->set_type(onnx::AttributeProto::FLOAT);
-    attr->set_f(value);
-}
-
-inline void setString(onnx::NodeProto &node, const std::string &name, const std::string &value)
-{
-    auto *attr = node.add_attribute();
-    attr->set_name(name);
-    attr->set_type(onnx::AttributeProto::STRING);
-    attr->set_s(value);
-}
-
-inline void setInts(onnx::NodeProto &node, const std::string &name,
-                    const std::vector<int64_t> &values)
-{
-    auto *attr = node.add_attribute();
-    attr->set_name(name);
-    attr->set_type(onnx::AttributeProto::INTS);
-    for (const int64_t v : values)
-        attr->add_ints(v);
 }
 
 // `inputs` become graph inputs typed from the tensors, except those listed in `constants`,
@@ -117,6 +87,29 @@ inline Result<std::vector<Tensor>> runNode(const onnx::NodeProto &node,
     for (auto &[name, tensor] : *outputs)
         result.push_back(std::move(tensor));
     return result;
+}
+
+// A node that must fail to run, and the words its error must contain (the node, the values,
+// expected vs actual). `constants` as in runNode.
+struct ErrorCase
+{
+    const char *name;
+    onnx::NodeProto node;
+    std::vector<std::pair<std::string, Tensor>> inputs;
+    std::vector<std::string> mustMention;
+    std::vector<std::string> constants = {};
+};
+
+inline void expectErrorsMention(const std::vector<ErrorCase> &cases)
+{
+    for (const ErrorCase &c : cases) {
+        SCOPED_TRACE(c.name);
+        auto result = runNode(c.node, c.inputs, 17, c.constants);
+        ASSERT_FALSE(result.isOk()) << "expected an error";
+        for (const std::string &word : c.mustMention)
+            EXPECT_NE(result.status().message().find(word), std::string::npos)
+                << "'" << word << "' missing from: " << result.status().message();
+    }
 }
 
 } // namespace qs::test

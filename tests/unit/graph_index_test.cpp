@@ -79,11 +79,7 @@ TEST(GraphIndex, RecursesIntoSubgraphsWithPaths)
     onnx::NodeProto &ifNode = addNode(graph, "If", {"cond"}, {"y"}, "branch");
     addNode(graph, "Mul", {"x", "x"}, {"x2"}, "square");
     for (const char *branchName : {"then_branch", "else_branch"}) {
-        auto *attribute = ifNode.add_attribute();
-        attribute->set_name(branchName);
-        attribute->set_type(onnx::AttributeProto::GRAPH);
-        onnx::GraphProto &branch = *attribute->mutable_g();
-        branch.set_name(branchName);
+        onnx::GraphProto &branch = addGraphAttribute(ifNode, branchName);
         addNode(branch, std::string(branchName) == "then_branch" ? "Relu" : "Neg", {"x2"},
                 {std::string(branchName) + "_out"});
         addOutput(branch, std::string(branchName) + "_out", {3});

@@ -90,17 +90,23 @@ TEST(ModelIo, FailedSaveLeavesNothingBehind)
     EXPECT_FALSE(std::filesystem::exists(path));
 }
 
-TEST(ModelIo, RejectsExternalDataOutsideTheModelFolder)
+// twoLayerModel() whose first weights (float32[64,32]) are said to be in the file `location`.
+onnx::ModelProto modelWithExternalWeights(const std::string &location)
 {
-    TempDir dir;
     onnx::ModelProto proto = twoLayerModel();
     onnx::TensorProto &w1 = *proto.mutable_graph()->mutable_initializer(0);
     w1.clear_raw_data();
     w1.set_data_location(onnx::TensorProto::EXTERNAL);
-    auto *location = w1.add_external_data();
-    location->set_key("location");
-    location->set_value("../../etc/passwd");
-    auto model = Model::fromProto(proto, dir.path());
+    auto *entry = w1.add_external_data();
+    entry->set_key("location");
+    entry->set_value(location);
+    return proto;
+}
+
+TEST(ModelIo, RejectsExternalDataOutsideTheModelFolder)
+{
+    TempDir dir;
+    auto model = Model::fromProto(modelWithExternalWeights("../../etc/passwd"), dir.path());
     ASSERT_FALSE(model.isOk());
     EXPECT_NE(model.status().message().find("relative path inside the model's folder"),
               std::string::npos);
@@ -110,14 +116,7 @@ TEST(ModelIo, RejectsExternalDataOfTheWrongSize)
 {
     TempDir dir;
     dir.write("weights.bin", std::string(100, '\0'));
-    onnx::ModelProto proto = twoLayerModel();
-    onnx::TensorProto &w1 = *proto.mutable_graph()->mutable_initializer(0);
-    w1.clear_raw_data();
-    w1.set_data_location(onnx::TensorProto::EXTERNAL);
-    auto *location = w1.add_external_data();
-    location->set_key("location");
-    location->set_value("weights.bin");
-    auto model = Model::fromProto(proto, dir.path());
+    auto model = Model::fromProto(modelWithExternalWeights("weights.bin"), dir.path());
     ASSERT_FALSE(model.isOk());
     EXPECT_NE(model.status().message().find("holds 100 bytes but float32[64,32] needs 8192"),
               std::string::npos)

@@ -90,31 +90,44 @@ Result<float> floatAttribute(const KernelInfo &info, std::string_view name, floa
     return info.getFloat(name, fallback);
 }
 
+// The activations whose only attribute is 'alpha'.
+template<typename Op>
+Result<std::unique_ptr<Kernel>> createWithAlpha(const KernelInfo &info, float fallback)
+{
+    auto alpha = floatAttribute(info, "alpha", fallback);
+    if (!alpha)
+        return alpha.status();
+    return makeKernel<UnaryKernel<Op>>(Op{*alpha});
+}
+
+// ... and those with a second float attribute after it.
+template<typename Op>
+Result<std::unique_ptr<Kernel>> createWithAlphaAnd(const KernelInfo &info, float alphaFallback,
+                                                   std::string_view second, float secondFallback)
+{
+    auto alpha = floatAttribute(info, "alpha", alphaFallback);
+    auto other = floatAttribute(info, second, secondFallback);
+    if (!alpha || !other)
+        return !alpha ? alpha.status() : other.status();
+    return makeKernel<UnaryKernel<Op>>(Op{*alpha, *other});
+}
+
 } // namespace
 
 Result<std::unique_ptr<Kernel>> createLeakyRelu(const KernelInfo &info)
 {
-    auto alpha = floatAttribute(info, "alpha", 0.01f);
-    if (!alpha)
-        return alpha.status();
-    return makeKernel<UnaryKernel<LeakyReluOp>>(LeakyReluOp{*alpha});
+    return createWithAlpha<LeakyReluOp>(info, 0.01f);
 }
 
 Result<std::unique_ptr<Kernel>> createElu(const KernelInfo &info)
 {
-    auto alpha = floatAttribute(info, "alpha", 1.0f);
-    if (!alpha)
-        return alpha.status();
-    return makeKernel<UnaryKernel<EluOp>>(EluOp{*alpha});
+    return createWithAlpha<EluOp>(info, 1.0f);
 }
 
 Result<std::unique_ptr<Kernel>> createSelu(const KernelInfo &info)
 {
-    auto alpha = floatAttribute(info, "alpha", 1.67326319217681884765625f);
-    auto gamma = floatAttribute(info, "gamma", 1.05070102214813232421875f);
-    if (!alpha || !gamma)
-        return !alpha ? alpha.status() : gamma.status();
-    return makeKernel<UnaryKernel<SeluOp>>(SeluOp{*alpha, *gamma});
+    return createWithAlphaAnd<SeluOp>(info, 1.67326319217681884765625f, "gamma",
+                                      1.05070102214813232421875f);
 }
 
 Result<std::unique_ptr<Kernel>> createCelu(const KernelInfo &info)
@@ -129,19 +142,12 @@ Result<std::unique_ptr<Kernel>> createCelu(const KernelInfo &info)
 
 Result<std::unique_ptr<Kernel>> createThresholdedRelu(const KernelInfo &info)
 {
-    auto alpha = floatAttribute(info, "alpha", 1.0f);
-    if (!alpha)
-        return alpha.status();
-    return makeKernel<UnaryKernel<ThresholdedReluOp>>(ThresholdedReluOp{*alpha});
+    return createWithAlpha<ThresholdedReluOp>(info, 1.0f);
 }
 
 Result<std::unique_ptr<Kernel>> createHardSigmoid(const KernelInfo &info)
 {
-    auto alpha = floatAttribute(info, "alpha", 0.2f);
-    auto beta = floatAttribute(info, "beta", 0.5f);
-    if (!alpha || !beta)
-        return !alpha ? alpha.status() : beta.status();
-    return makeKernel<UnaryKernel<HardSigmoidOp>>(HardSigmoidOp{*alpha, *beta});
+    return createWithAlphaAnd<HardSigmoidOp>(info, 0.2f, "beta", 0.5f);
 }
 
 Result<std::unique_ptr<Kernel>> createHardSwish(const KernelInfo &)

@@ -40,27 +40,26 @@ struct MulTraits : ArithmeticTraits
     static auto op() { return [](T a, T b) { return T(a * b); }; }
 };
 
-// Integer division by zero is undefined behaviour in C++: refuse it with a message instead.
-template<typename T>
-Status checkNoIntegerZero(const KernelContext &ctx, const Tensor &divisor)
+// Div and Mod: integer division by zero is undefined behaviour in C++, so it is refused with
+// a message instead.
+struct DivisionTraits : ArithmeticTraits
 {
-    if constexpr (std::is_integral_v<T>) {
-        for (const T value : divisor.values<T>()) {
-            if (value == 0)
-                return ctx.error("integer division by zero (input 'B' holds a 0)");
+    template<typename T>
+    static Status check(const KernelContext &ctx, const Tensor &, const Tensor &divisor)
+    {
+        if constexpr (std::is_integral_v<T>) {
+            for (const T value : divisor.values<T>()) {
+                if (value == 0)
+                    return ctx.error("integer division by zero (input 'B' holds a 0)");
+            }
         }
+        return Status::ok();
     }
-    return Status::ok();
-}
+};
 
-struct DivTraits : ArithmeticTraits
+struct DivTraits : DivisionTraits
 {
     static constexpr const char *kName = "Div";
-    template<typename T>
-    static Status check(const KernelContext &ctx, const Tensor &, const Tensor &b)
-    {
-        return checkNoIntegerZero<T>(ctx, b);
-    }
     template<typename T>
     static auto op() { return [](T a, T b) { return T(a / b); }; }
 };
@@ -68,14 +67,9 @@ struct DivTraits : ArithmeticTraits
 // Mod with fmod=0: integer remainder with the sign of the divisor (Python's %); fmod=1: C fmod
 // (sign of the dividend), required for floating types.
 template<bool kFmod>
-struct ModTraits : ArithmeticTraits
+struct ModTraits : DivisionTraits
 {
     static constexpr const char *kName = "Mod";
-    template<typename T>
-    static Status check(const KernelContext &ctx, const Tensor &, const Tensor &b)
-    {
-        return checkNoIntegerZero<T>(ctx, b);
-    }
     template<typename T>
     static auto op()
     {

@@ -1,5 +1,6 @@
 // Clip: bounds as attributes (opset 6) or as optional scalar inputs (opset 11; integer types from
 // 12). Constant bounds are read once in the factory.
+#include "runtime/ops/dispatch.h"
 #include "runtime/ops/elementwise/elementwise_kernels.h"
 
 #include <Eigen/Core>
@@ -35,16 +36,9 @@ public:
             }
         }
         Tensor &y = ctx.allocateOutput(0, x.dtype(), x.shape());
-        bool handled = false;
-        dispatchNumeric(x.dtype(), [&](auto tag) {
-            using T = decltype(tag);
-            if constexpr (!std::is_same_v<T, bool>) {
-                clip<T>(x, y, low, high, ctx.threads());
-                handled = true;
-            }
+        return dispatchNonBool(ctx, x.dtype(), [&](auto tag) {
+            clip<decltype(tag)>(x, y, low, high, ctx.threads());
         });
-        return handled ? Status::ok()
-                       : ctx.error(std::string("type ") + dtypeName(x.dtype()) + " is not supported");
     }
 
 private:

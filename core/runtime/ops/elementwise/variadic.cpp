@@ -1,5 +1,6 @@
 // Sum, Mean, Min, Max: one or more inputs, broadcast together; folded pairwise into the output
 // (each step a broadcast run loop), Mean divides once at the end.
+#include "runtime/ops/dispatch.h"
 #include "runtime/ops/elementwise/binary_kernel.h"
 #include "runtime/ops/elementwise/elementwise_kernels.h"
 
@@ -38,15 +39,9 @@ public:
         const bool floating = isFloatingDType(type);
         if (m_fold == Fold::Mean && !floating)
             return ctx.error(std::string("Mean needs floating inputs, got ") + dtypeName(type));
-        Status status = ctx.error(std::string("type ") + dtypeName(type) + " is not supported");
-        dispatchNumeric(type, [&](auto tag) {
-            using T = decltype(tag);
-            if constexpr (!std::is_same_v<T, bool>) {
-                fold<T>(ctx, plan->outputShape());
-                status = Status::ok();
-            }
+        return dispatchNonBool(ctx, type, [&](auto tag) {
+            fold<decltype(tag)>(ctx, plan->outputShape());
         });
-        return status;
     }
 
 private:
@@ -74,11 +69,11 @@ private:
                 break;
             case Fold::Min:
                 broadcastBinary(plan, result, other, result, ctx.threads(),
-                                [](T a, T b) { return minPropagatingNaN(a, b); });
+                                [](T a, T b) { return pickPropagatingNaN<false>(a, b); });
                 break;
             case Fold::Max:
                 broadcastBinary(plan, result, other, result, ctx.threads(),
-                                [](T a, T b) { return maxPropagatingNaN(a, b); });
+                                [](T a, T b) { return pickPropagatingNaN<true>(a, b); });
                 break;
             }
         }
@@ -89,23 +84,15 @@ private:
         }
     }
 
-    template<typename T>
-    static T minPropagatingNaN(T a, T b)
+    // The smaller of a and b (kLarger: the larger); NaN when either is NaN, as ONNX asks.
+    template<bool kLarger, typename T>
+    static T pickPropagatingNaN(T a, T b)
     {
         if constexpr (!std::is_integral_v<T>) {
             if (a != a || b != b)
                 return T(NAN);
         }
-        return b < a ? b : a;
-    }
-    template<typename T>
-    static T maxPropagatingNaN(T a, T b)
-    {
-        if constexpr (!std::is_integral_v<T>) {
-            if (a != a || b != b)
-                return T(NAN);
-        }
-        return a < b ? b : a;
+        return (kLarger ? a < b : b < a) ? b : a;
     }
 
     Fold m_fold;

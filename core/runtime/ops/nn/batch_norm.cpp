@@ -53,10 +53,7 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &x = ctx.input(0);
-        if (x.dtype() != DType::Float32 && x.dtype() != DType::Float16)
-            return ctx.error("input 'X' dtype " + dtypeName(x.dtype()) + " is not supported");
-        if (x.rank() < 2)
-            return ctx.error("input 'X' " + x.describe() + " must have rank >= 2 (N, C, ...)");
+        QS_RETURN_IF_ERROR(checkFloatActivation(ctx, x, 2, kAnyRank));
         std::optional<Affine> runtime;
         if (!m_folded) {
             Result<Affine> affine = foldParameters(
@@ -77,8 +74,7 @@ public:
                              + std::to_string(channels) + " channels");
         Tensor &out = ctx.allocateOutput(0, x.dtype(), x.shape());
         const Tensor src = toFloat32(x, ctx.threads());
-        Tensor dst = x.dtype() == DType::Float32 ? out
-                                                 : Tensor::allocate(DType::Float32, x.shape());
+        Tensor dst = wideOutput(out);
         const float *in = src.data<float>();
         float *y = dst.mutableData<float>();
         const float *factor = affine.factor.data<float>();
@@ -94,8 +90,7 @@ public:
             else
                 result = plane * factor[c] + offset[c];
         }
-        if (x.dtype() == DType::Float16)
-            storeFloat16(dst, out, ctx.threads());
+        storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
 

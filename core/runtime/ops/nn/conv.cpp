@@ -6,9 +6,9 @@
 // (oneDNN falls back to im2col GEMM, 3x slower on depthwise); letting every primitive pick its
 // blocked layout (nChw8c) with reorders in and out 106 ms; blocked for all but pointwise
 // (1x1, stride 1, no pads: a plain GEMM without im2col) 92-100 ms, which is what we do.
+#include "runtime/ops/nn/conv_plan.h"
 #include "runtime/ops/nn/conv_plan_cache.h"
 #include "runtime/ops/nn/nn_kernels.h"
-#include "runtime/ops/nn/nn_util.h"
 
 #include "runtime/dnnl_context.h"
 
@@ -17,17 +17,6 @@ namespace qs::ops {
 namespace {
 
 using dnnl::memory;
-
-struct ConvPlan
-{
-    dnnl::primitive primitive;
-    memory::desc userSrc, src, userWeights, weights, dst, userDst, scratchpad;
-    memory packedWeights; // constant weights in the primitive's layout
-    Shape outputShape;
-    // Set when the primitive is GEMM-based (plain layouts): its eltwise post-ops are slow, so
-    // the activation runs afterwards (nn_util.h, applyActivationInParallel).
-    std::optional<FusedActivation> activationAfter;
-};
 
 class ConvKernel final : public Kernel
 {
@@ -49,22 +38,9 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &x = ctx.input(0);
-        if (x.dtype() != DType::Float32 && x.dtype() != DType::Float16)
-            return ctx.error("input 'X' dtype " + dtypeName(x.dtype()) + " is not supported");
-        if (x.rank() < 3 || x.rank() > 5)
-            return ctx.error("input 'X' " + x.describe()
-                             + " must have rank 3, 4 or 5 (N, C and 1 to 3 spatial dims)");
-        Tensor weight = m_weight.empty() ? toFloat32(ctx.input(1), ctx.threads()) : m_weight;
-        if (weight.empty())
-            return ctx.error("input 'W' " + ctx.input(1).describe()
-                             + " must be float32 or float16");
-        Tensor bias = m_bias;
-        if (bias.empty() && ctx.hasInput(2)) {
-            bias = toFloat32(ctx.input(2), ctx.threads());
-            if (bias.empty())
-                return ctx.error("input 'B' dtype " + dtypeName(ctx.input(2).dtype())
-                                 + " is not supported");
-        }
+        QS_RETURN_IF_ERROR(checkFloatActivation(ctx, x, 3, 5));
+        Tensor weight = m_weight, bias = m_bias;
+        QS_RETURN_IF_ERROR(runWeightAndBias(ctx, weight, bias));
         QS_RETURN_IF_ERROR(checkShapes(ctx, x.shape(), weight, bias));
 
         Result<std::shared_ptr<const ConvPlan>> found = plan(x.shape(), weight.shape());
@@ -74,26 +50,10 @@ public:
         Tensor &out = ctx.allocateOutput(0, x.dtype(), p.outputShape);
         if (out.elementCount() == 0)
             return Status::ok();
-        const Tensor src = toFloat32(x, ctx.threads());
-        Tensor dst = x.dtype() == DType::Float32 ? out
-                                                 : Tensor::allocate(DType::Float32, p.outputShape);
-        std::unordered_map<int, memory> args;
-        QS_RETURN_IF_ERROR(bindInput(p.userSrc, p.src, src.rawData(), DNNL_ARG_SRC, args));
-        if (p.packedWeights)
-            args[DNNL_ARG_WEIGHTS] = p.packedWeights;
-        else
-            QS_RETURN_IF_ERROR(
-                bindInput(p.userWeights, p.weights, weight.rawData(), DNNL_ARG_WEIGHTS, args));
-        if (!bias.empty())
-            args[DNNL_ARG_BIAS] = wrapMemory(memory::desc({bias.elementCount()},
-                                                          memory::data_type::f32,
-                                                          memory::format_tag::a),
-                                             bias.rawData());
-        QS_RETURN_IF_ERROR(executeIntoUser(p.primitive, p.scratchpad, std::move(args), p.dst,
-                                           p.userDst, dst.mutableData<float>(), dst.elementCount(),
-                                           p.activationAfter, ctx.threads(), m_label));
-        if (x.dtype() == DType::Float16)
-            storeFloat16(dst, out, ctx.threads());
+        Tensor dst = wideOutput(out);
+        QS_RETURN_IF_ERROR(runConvPlan(p, toFloat32(x, ctx.threads()), weight, bias, dst,
+                                       ctx.threads(), m_label));
+        storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
 
@@ -116,22 +76,10 @@ private:
         return Status::ok();
     }
 
-    Status bindInput(const memory::desc &user, const memory::desc &wanted, const void *data,
-                     int arg, std::unordered_map<int, memory> &args) const
-    {
-        Result<memory> bound = inLayout(user, wanted, data, m_label);
-        if (!bound)
-            return bound.status();
-        args[arg] = *bound;
-        return Status::ok();
-    }
-
     Result<std::shared_ptr<const ConvPlan>> plan(const Shape &x, const Shape &w) const
     {
-        Shape key = x;
-        if (m_weight.empty())
-            key.insert(key.end(), w.begin(), w.end());
-        return m_plans.getOrCreate(key, [&] { return createPlan(x, w); });
+        return m_plans.getOrCreate(convPlanKey(x, w, !m_weight.empty()),
+                                   [&] { return createPlan(x, w); });
     }
 
     Result<std::shared_ptr<const ConvPlan>> createPlan(const Shape &x, const Shape &w) const
@@ -238,23 +186,11 @@ Result<std::unique_ptr<Kernel>> createConv(const KernelInfo &info)
     if (*group < 1)
         return info.error("group " + std::to_string(*group) + " must be at least 1");
     Tensor weight, bias;
-    if (const Tensor *w = info.constantInput(1)) {
-        weight = toFloat32(*w, 1);
-        if (weight.empty())
-            return info.error("input 'W' dtype " + dtypeName(w->dtype()) + " is not supported");
-        if (weight.rank() < 3 || weight.dim(0) % *group != 0)
-            return info.error("input 'W' " + w->describe() + " must have rank >= 3 and a "
-                              "multiple of group " + std::to_string(*group) + " filters");
-        if (weight.dtype() == w->dtype())
-            weight = w->clone(); // own the data: the model may be unloaded first
-    }
-    if (const Tensor *b = info.hasInput(2) ? info.constantInput(2) : nullptr) {
-        bias = toFloat32(*b, 1);
-        if (bias.empty())
-            return info.error("input 'B' dtype " + dtypeName(b->dtype()) + " is not supported");
-        if (bias.dtype() == b->dtype())
-            bias = b->clone();
-    }
+    QS_RETURN_IF_ERROR(constantWeightAndBias(info, weight, bias));
+    if (!weight.empty() && (weight.rank() < 3 || weight.dim(0) % *group != 0))
+        return info.error("input 'W' " + info.constantInput(1)->describe()
+                          + " must have rank >= 3 and a multiple of group "
+                          + std::to_string(*group) + " filters");
     auto kernel = std::make_unique<ConvKernel>(info.label(), std::move(*attrs), *group, weight,
                                                bias, info.hasInput(2), info.fusedActivation());
     const TensorType type = info.inputType(0);

@@ -1,10 +1,10 @@
 // ConvTranspose (1-D to 3-D, groups, dilations, output_padding, output_shape, auto_pad) through
 // oneDNN deconvolution_forward, cached per input shape, constant weights reordered once.
 // ONNX's weights [C_in, M / group, k...] are described to oneDNN by strides, not copied.
+#include "runtime/ops/nn/conv_plan.h"
 #include "runtime/ops/nn/conv_plan_cache.h"
 #include "runtime/ops/nn/deconv_geometry.h"
 #include "runtime/ops/nn/nn_kernels.h"
-#include "runtime/ops/nn/nn_util.h"
 
 #include <Eigen/Core>
 
@@ -13,18 +13,6 @@ namespace qs::ops {
 namespace {
 
 using dnnl::memory;
-
-struct DeconvPlan
-{
-    dnnl::primitive primitive;
-    memory::desc userSrc, src, userWeights, weights, dst, userDst, scratchpad;
-    memory packedWeights;
-    Shape outputShape;
-    // The primitive is GEMM-based (plain layouts), whose bias and eltwise post-ops are slow, so
-    // both run afterwards in one pass (addBiasAndActivate): with the bias inside the primitive
-    // PaddleOCR det's 24->24 channel 160->320 ConvTranspose took 84 ms instead of 25.
-    std::optional<FusedActivation> activationAfter;
-};
 
 // out[n, c, ...] = activation(out[n, c, ...] + bias[c]) over `batch` x `channels` planes.
 void addBiasAndActivate(float *out, int64_t batch, int64_t channels, int64_t plane,
@@ -57,17 +45,9 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &x = ctx.input(0);
-        if (x.dtype() != DType::Float32 && x.dtype() != DType::Float16)
-            return ctx.error("input 'X' dtype " + dtypeName(x.dtype()) + " is not supported");
-        if (x.rank() < 3 || x.rank() > 5)
-            return ctx.error("input 'X' " + x.describe()
-                             + " must have rank 3, 4 or 5 (N, C and 1 to 3 spatial dims)");
-        const Tensor weight = m_weight.empty() ? toFloat32(ctx.input(1), ctx.threads()) : m_weight;
-        Tensor bias = m_bias;
-        if (bias.empty() && ctx.hasInput(2))
-            bias = toFloat32(ctx.input(2), ctx.threads());
-        if (weight.empty() || (ctx.hasInput(2) && bias.empty()))
-            return ctx.error("inputs 'W' and 'B' must be float32 or float16");
+        QS_RETURN_IF_ERROR(checkFloatActivation(ctx, x, 3, 5));
+        Tensor weight = m_weight, bias = m_bias;
+        QS_RETURN_IF_ERROR(runWeightAndBias(ctx, weight, bias));
         if (weight.rank() != x.rank() || weight.dim(0) != x.dim(1)
             || weight.dim(0) % m_settings.group != 0)
             return ctx.error("input 'W' " + weight.describe() + " does not fit 'X' "
@@ -78,47 +58,37 @@ public:
         if (!bias.empty() && bias.elementCount() != outChannels)
             return ctx.error("input 'B' " + bias.describe() + " must have "
                              + std::to_string(outChannels) + " elements");
-        Shape key = x.shape();
-        if (m_weight.empty())
-            key.insert(key.end(), weight.shape().begin(), weight.shape().end());
-        Result<std::shared_ptr<const DeconvPlan>> plan = m_plans.getOrCreate(
-            key, [&] { return createPlan(x.shape(), weight.shape()); });
+        Result<std::shared_ptr<const ConvPlan>> plan = m_plans.getOrCreate(
+            convPlanKey(x.shape(), weight.shape(), !m_weight.empty()),
+            [&] { return createPlan(x.shape(), weight.shape()); });
         if (!plan)
             return plan.status();
-        const DeconvPlan &p = **plan;
+        const ConvPlan &p = **plan;
         Tensor &out = ctx.allocateOutput(0, x.dtype(), p.outputShape);
         if (out.elementCount() == 0)
             return Status::ok();
-        const Tensor src = toFloat32(x, ctx.threads());
-        Tensor dst = x.dtype() == DType::Float32 ? out
-                                                 : Tensor::allocate(DType::Float32, p.outputShape);
-        std::unordered_map<int, memory> args;
-        Result<memory> srcMemory = inLayout(p.userSrc, p.src, src.rawData(), m_label);
-        if (!srcMemory)
-            return srcMemory.status();
-        args[DNNL_ARG_SRC] = *srcMemory;
-        args[DNNL_ARG_WEIGHTS] = p.packedWeights ? p.packedWeights
-                                                 : wrapMemory(p.weights, weight.rawData());
-        QS_RETURN_IF_ERROR(executeIntoUser(p.primitive, p.scratchpad, std::move(args), p.dst,
-                                           p.userDst, dst.mutableData<float>(), dst.elementCount(),
-                                           std::nullopt, ctx.threads(), m_label));
-        if (!bias.empty() || p.activationAfter)
+        Tensor dst = wideOutput(out);
+        // The primitive is GEMM-based (plain layouts), whose bias and eltwise post-ops are slow,
+        // so both run afterwards in one pass: with the bias inside the primitive PaddleOCR det's
+        // 24->24 channel 160->320 ConvTranspose took 84 ms instead of 25.
+        QS_RETURN_IF_ERROR(runConvPlan(p, toFloat32(x, ctx.threads()), weight, Tensor(), dst,
+                                       ctx.threads(), m_label));
+        if (!bias.empty() || m_activation)
             addBiasAndActivate(dst.mutableData<float>(), p.outputShape[0], outChannels,
                                dst.elementCount() / std::max<int64_t>(p.outputShape[0] * outChannels, 1),
-                               bias, p.activationAfter, ctx.threads());
-        if (x.dtype() == DType::Float16)
-            storeFloat16(dst, out, ctx.threads());
+                               bias, m_activation, ctx.threads());
+        storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
 
 private:
-    Result<std::shared_ptr<const DeconvPlan>> createPlan(const Shape &x, const Shape &w) const
+    Result<std::shared_ptr<const ConvPlan>> createPlan(const Shape &x, const Shape &w) const
     {
         Result<DeconvGeometry> geometry = resolveDeconvGeometry(m_settings, x, w, m_label);
         if (!geometry)
             return geometry.status();
         const Shape &outShape = geometry->outputShape;
-        auto p = std::make_shared<DeconvPlan>();
+        auto p = std::make_shared<ConvPlan>();
         p->outputShape = outShape;
         const auto f32 = memory::data_type::f32;
         const memory::dims &dims = geometry->weightDims;
@@ -134,9 +104,9 @@ private:
                                            ? p->userWeights
                                            : memory::desc(dims, f32, memory::format_tag::any);
         try {
+            // Plain layouts make this a GEMM-based deconvolution: bias and activation afterwards
+            // (compute()), so the plan has no activationAfter.
             dnnl::primitive_attr attr = userScratchpadAttr();
-            // Plain layouts make this a GEMM-based deconvolution: bias and activation afterwards.
-            p->activationAfter = m_activation;
             dnnl::deconvolution_forward::desc desc(
                 dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, planSrc,
                 weightsMd, memory::desc(), planDst, geometry->strides, geometry->dilations,
@@ -154,14 +124,14 @@ private:
                                + shapeToString(x) + ", weights " + shapeToString(w)
                                + " and output " + shapeToString(outShape) + ": " + e.what());
         }
-        return std::shared_ptr<const DeconvPlan>(std::move(p));
+        return std::shared_ptr<const ConvPlan>(std::move(p));
     }
 
     std::string m_label;
     DeconvSettings m_settings;
     Tensor m_weight, m_bias; // float32 when constant
     std::optional<FusedActivation> m_activation;
-    mutable PlanCache<DeconvPlan> m_plans;
+    mutable PlanCache<ConvPlan> m_plans;
     mutable PackedWeights m_packed;
 };
 
@@ -174,20 +144,7 @@ Result<std::unique_ptr<Kernel>> createConvTranspose(const KernelInfo &info)
     if (!settings)
         return settings.status();
     Tensor weight, bias;
-    if (w) {
-        weight = toFloat32(*w, 1);
-        if (weight.empty())
-            return info.error("input 'W' dtype " + dtypeName(w->dtype()) + " is not supported");
-        if (weight.dtype() == w->dtype())
-            weight = w->clone();
-    }
-    if (const Tensor *b = info.hasInput(2) ? info.constantInput(2) : nullptr) {
-        bias = toFloat32(*b, 1);
-        if (bias.empty())
-            return info.error("input 'B' dtype " + dtypeName(b->dtype()) + " is not supported");
-        if (bias.dtype() == b->dtype())
-            bias = b->clone();
-    }
+    QS_RETURN_IF_ERROR(constantWeightAndBias(info, weight, bias));
     return makeKernel<ConvTransposeKernel>(info.label(), std::move(*settings), std::move(weight),
                                            std::move(bias), info.fusedActivation());
 }

@@ -103,12 +103,11 @@ public:
             return plan.status();
         const Tensor a32 = toFloat32(a, ctx.threads());
         const Tensor b32 = constantB ? m_alphaB : toFloat32(b, ctx.threads());
-        Tensor dst = a.dtype() == DType::Float32 ? out : Tensor::allocate(DType::Float32, {m, n});
+        Tensor dst = wideOutput(out);
         QS_RETURN_IF_ERROR(runMatmul(**plan, a32.data<float>(), b32.data<float>(),
                                      useC ? c.data<float>() : nullptr, dst.mutableData<float>(),
                                      ctx.threads(), m_label));
-        if (a.dtype() == DType::Float16)
-            storeFloat16(dst, out, ctx.threads());
+        storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
 

@@ -15,10 +15,7 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &x = ctx.input(0);
-        if (x.dtype() != DType::Float32 && x.dtype() != DType::Float16)
-            return ctx.error("input 'X' dtype " + dtypeName(x.dtype()) + " is not supported");
-        if (x.rank() < 2)
-            return ctx.error("input 'X' " + x.describe() + " must have rank >= 2 (N, C, ...)");
+        QS_RETURN_IF_ERROR(checkFloatActivation(ctx, x, 2, kAnyRank));
         Shape outShape = {x.dim(0), x.dim(1)};
         outShape.resize(static_cast<size_t>(x.rank()), 1);
         const int64_t planes = x.dim(0) * x.dim(1);
@@ -27,8 +24,7 @@ public:
             return ctx.error("input 'X' " + x.describe() + " has empty spatial dims");
         Tensor &out = ctx.allocateOutput(0, x.dtype(), outShape);
         const Tensor src = toFloat32(x, ctx.threads());
-        Tensor dst = x.dtype() == DType::Float32 ? out
-                                                 : Tensor::allocate(DType::Float32, outShape);
+        Tensor dst = wideOutput(out);
         const float *in = src.data<float>();
         float *y = dst.mutableData<float>();
 #pragma omp parallel for num_threads(ctx.threads()) if (x.elementCount() > 65536)
@@ -36,8 +32,7 @@ public:
             Eigen::Map<const Eigen::ArrayXf> plane(in + p * size, size);
             y[p] = m_max ? plane.maxCoeff() : plane.mean();
         }
-        if (x.dtype() == DType::Float16)
-            storeFloat16(dst, out, ctx.threads());
+        storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
 

@@ -165,8 +165,7 @@ private:
             return computeDense(ctx, s, a, out);
         const Tensor a32 = toFloat32(a, ctx.threads());
         const Tensor b32 = useConstant ? m_constantB : toFloat32(b, ctx.threads());
-        Tensor dst = out.dtype() == DType::Float32 ? out : Tensor::allocate(DType::Float32,
-                                                                            out.shape());
+        Tensor dst = wideOutput(out);
         if (plan) {
             QS_RETURN_IF_ERROR(runMatmul(**plan, a32.data<float>(), b32.data<float>(),
                                          m_bias.empty() ? nullptr : m_bias.data<float>(),
@@ -183,8 +182,7 @@ private:
             if (m_activation)
                 applyFusedActivation(*m_activation, dst.mutableData<float>(), dst.elementCount());
         }
-        if (out.dtype() == DType::Float16)
-            storeFloat16(dst, out, ctx.threads());
+        storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
 
@@ -226,14 +224,9 @@ private:
 
 Result<std::unique_ptr<Kernel>> createMatMul(const KernelInfo &info)
 {
-    Tensor constantB;
-    if (const Tensor *b = info.constantInput(1)) {
-        if (b->dtype() == DType::Float32 || b->dtype() == DType::Float16) {
-            constantB = toFloat32(*b, 1);
-            if (constantB.dtype() == b->dtype())
-                constantB = b->clone();
-        }
-    }
+    Tensor constantB; // stays empty for other dtypes than float32/16
+    if (const Tensor *b = info.constantInput(1))
+        constantB = ownedFloat32(*b);
     // A third input only appears when the session fused MatMul + Add(bias) into this node.
     Tensor bias;
     if (info.inputCount() > 2) {

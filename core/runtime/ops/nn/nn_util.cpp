@@ -153,6 +153,25 @@ void appendActivationPostOps(dnnl::post_ops &ops, const FusedActivation &activat
         ops.append_eltwise(1.0f, alg::eltwise_linear, activation.postScale, activation.postShift);
 }
 
+namespace {
+
+// Calls convert(begin, count) over [0, n) in chunks, spread over `threads` when n is large.
+template<typename Convert>
+void convertInChunks(int64_t n, int threads, Convert &&convert)
+{
+    constexpr int64_t kChunk = 1 << 14;
+    const int64_t chunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for num_threads(threads) if (n > 65536)
+    for (int64_t c = 0; c < chunks; ++c) {
+        const int64_t begin = c * kChunk;
+        convert(begin, std::min(kChunk, n - begin));
+    }
+}
+
+using HalfArray = Eigen::Array<Eigen::half, Eigen::Dynamic, 1>;
+
+} // namespace
+
 Tensor toFloat32(const Tensor &tensor, int threads)
 {
     if (tensor.dtype() == DType::Float32)
@@ -162,17 +181,10 @@ Tensor toFloat32(const Tensor &tensor, int threads)
     Tensor wide = Tensor::allocate(DType::Float32, tensor.shape());
     const Eigen::half *src = tensor.data<Eigen::half>();
     float *dst = wide.mutableData<float>();
-    const int64_t n = tensor.elementCount();
-    constexpr int64_t kChunk = 1 << 14;
-    const int64_t chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for num_threads(threads) if (n > 65536)
-    for (int64_t c = 0; c < chunks; ++c) {
-        const int64_t begin = c * kChunk;
-        const int64_t count = std::min(kChunk, n - begin);
+    convertInChunks(tensor.elementCount(), threads, [&](int64_t begin, int64_t count) {
         Eigen::Map<Eigen::ArrayXf>(dst + begin, count)
-            = Eigen::Map<const Eigen::Array<Eigen::half, Eigen::Dynamic, 1>>(src + begin, count)
-                  .cast<float>();
-    }
+            = Eigen::Map<const HalfArray>(src + begin, count).cast<float>();
+    });
     return wide;
 }
 
@@ -180,16 +192,82 @@ void storeFloat16(const Tensor &source, Tensor &destination, int threads)
 {
     const float *src = source.data<float>();
     Eigen::half *dst = destination.mutableData<Eigen::half>();
-    const int64_t n = source.elementCount();
-    constexpr int64_t kChunk = 1 << 14;
-    const int64_t chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for num_threads(threads) if (n > 65536)
-    for (int64_t c = 0; c < chunks; ++c) {
-        const int64_t begin = c * kChunk;
-        const int64_t count = std::min(kChunk, n - begin);
-        Eigen::Map<Eigen::Array<Eigen::half, Eigen::Dynamic, 1>>(dst + begin, count)
+    convertInChunks(source.elementCount(), threads, [&](int64_t begin, int64_t count) {
+        Eigen::Map<HalfArray>(dst + begin, count)
             = Eigen::Map<const Eigen::ArrayXf>(src + begin, count).cast<Eigen::half>();
+    });
+}
+
+Tensor wideOutput(const Tensor &out)
+{
+    return out.dtype() == DType::Float16 ? Tensor::allocate(DType::Float32, out.shape()) : out;
+}
+
+void storeWideOutput(const Tensor &wide, Tensor &out, int threads)
+{
+    if (out.dtype() == DType::Float16)
+        storeFloat16(wide, out, threads);
+}
+
+Status checkFloatActivation(const KernelContext &ctx, const Tensor &x, int64_t minRank,
+                            int64_t maxRank)
+{
+    if (x.dtype() != DType::Float32 && x.dtype() != DType::Float16)
+        return ctx.error("input 'X' dtype " + dtypeName(x.dtype()) + " is not supported");
+    return checkActivationRank(ctx, x, minRank, maxRank);
+}
+
+Status checkActivationRank(const KernelContext &ctx, const Tensor &x, int64_t minRank,
+                           int64_t maxRank)
+{
+    if (maxRank == kAnyRank && x.rank() < minRank)
+        return ctx.error("input 'X' " + x.describe() + " must have rank >= "
+                         + std::to_string(minRank) + " (N, C, ...)");
+    if (maxRank != kAnyRank && (x.rank() < minRank || x.rank() > maxRank))
+        return ctx.error("input 'X' " + x.describe() + " must have rank "
+                         + std::to_string(minRank) + " to " + std::to_string(maxRank)
+                         + " (N, C and " + std::to_string(minRank - 2) + " to "
+                         + std::to_string(maxRank - 2) + " spatial dims)");
+    return Status::ok();
+}
+
+Tensor ownedFloat32(const Tensor &constant)
+{
+    Tensor wide = toFloat32(constant, 1);
+    return wide.dtype() == constant.dtype() ? constant.clone() : wide;
+}
+
+Status constantWeightAndBias(const KernelInfo &info, Tensor &weight, Tensor &bias)
+{
+    auto keep = [&](size_t index, const char *name, Tensor &kept) {
+        const Tensor *constant = info.hasInput(index) ? info.constantInput(index) : nullptr;
+        if (!constant)
+            return Status::ok();
+        kept = ownedFloat32(*constant);
+        if (kept.empty())
+            return info.error(std::string("input '") + name + "' dtype "
+                              + dtypeName(constant->dtype()) + " is not supported");
+        return Status::ok();
+    };
+    QS_RETURN_IF_ERROR(keep(1, "W", weight));
+    return keep(2, "B", bias);
+}
+
+Status runWeightAndBias(const KernelContext &ctx, Tensor &weight, Tensor &bias)
+{
+    if (weight.empty()) {
+        weight = toFloat32(ctx.input(1), ctx.threads());
+        if (weight.empty())
+            return ctx.error("input 'W' " + ctx.input(1).describe()
+                             + " must be float32 or float16");
     }
+    if (bias.empty() && ctx.hasInput(2)) {
+        bias = toFloat32(ctx.input(2), ctx.threads());
+        if (bias.empty())
+            return ctx.error("input 'B' " + ctx.input(2).describe()
+                             + " must be float32 or float16");
+    }
+    return Status::ok();
 }
 
 dnnl::primitive_attr userScratchpadAttr()

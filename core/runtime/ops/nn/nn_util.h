@@ -1,8 +1,8 @@
 #pragma once
 // Helpers shared by the nn kernels: sliding-window geometry (Conv, ConvTranspose, pools),
-// float16 widening, oneDNN post-ops for fused activations and primitive execution with a
-// per-call scratchpad (primitives are shared by concurrent runs, so oneDNN's global scratchpad
-// must not be).
+// input checks, float16 computed through float32, Conv's constant and runtime weights, oneDNN
+// post-ops for fused activations and primitive execution with a per-call scratchpad (primitives
+// are shared by concurrent runs, so oneDNN's global scratchpad must not be).
 
 #include "runtime/kernel.h"
 
@@ -53,6 +53,28 @@ void appendActivationPostOps(dnnl::post_ops &ops, const FusedActivation &activat
 Tensor toFloat32(const Tensor &tensor, int threads);
 // Narrows `source` (float32) into `destination` (a float16 tensor of the same size).
 void storeFloat16(const Tensor &source, Tensor &destination, int threads);
+
+// The float kernels compute float16 in float32: wideOutput(out) is the buffer to write for
+// output `out` (a float32 tensor of its shape when `out` is float16, else `out` itself), and
+// storeWideOutput narrows it into `out` afterwards when they differ.
+Tensor wideOutput(const Tensor &out);
+void storeWideOutput(const Tensor &wide, Tensor &out, int threads);
+
+// Checks input 'X' of an N x C x ... op: float32 or float16 with `minRank` to `maxRank` dims
+// (kAnyRank: no upper limit). checkActivationRank checks only the rank.
+inline constexpr int64_t kAnyRank = -1;
+Status checkFloatActivation(const KernelContext &ctx, const Tensor &x, int64_t minRank,
+                            int64_t maxRank);
+Status checkActivationRank(const KernelContext &ctx, const Tensor &x, int64_t minRank,
+                           int64_t maxRank);
+
+// Conv's and ConvTranspose's weights (input 1) and bias (input 2). The factory keeps the
+// constant ones as float32 tensors of their own (the model may be unloaded before the session);
+// each run widens those left empty from its inputs. Other dtypes than float32/16 are an error.
+Status constantWeightAndBias(const KernelInfo &info, Tensor &weight, Tensor &bias);
+Status runWeightAndBias(const KernelContext &ctx, Tensor &weight, Tensor &bias);
+// `constant` as float32 that does not share the model's storage; empty for other dtypes.
+Tensor ownedFloat32(const Tensor &constant);
 
 // A primitive descriptor attribute with a user-managed scratchpad (see header comment).
 dnnl::primitive_attr userScratchpadAttr();

@@ -41,9 +41,7 @@ public:
         if (x.dtype() != DType::Float32 && x.dtype() != DType::Float16
             && !(integer && m_kind == PoolKind::Max))
             return ctx.error("input 'X' dtype " + dtypeName(x.dtype()) + " is not supported");
-        if (x.rank() < 3 || x.rank() > 5)
-            return ctx.error("input 'X' " + x.describe()
-                             + " must have rank 3, 4 or 5 (N, C and 1 to 3 spatial dims)");
+        QS_RETURN_IF_ERROR(checkActivationRank(ctx, x, 3, 5));
         Result<std::shared_ptr<const PoolPlan>> plan = m_plans.getOrCreate(
             x.shape(), [&] { return createPlan(x.shape(), x.dtype()); });
         if (!plan)
@@ -60,26 +58,21 @@ public:
                 return ctx.error("output 'Indices' needs a float input, not "
                                  + dtypeName(x.dtype()));
             const Tensor src = toFloat32(x, ctx.threads());
-            Tensor values = x.dtype() == DType::Float32 ? out
-                                                        : Tensor::allocate(DType::Float32,
-                                                                           outShape);
+            Tensor values = wideOutput(out);
             Tensor &indices = ctx.allocateOutput(1, DType::Int64, outShape);
             maxPoolWithIndices(src, p.geometry, m_storageOrder != 0, values, indices,
                                ctx.threads());
-            if (x.dtype() == DType::Float16)
-                storeFloat16(values, out, ctx.threads());
+            storeWideOutput(values, out, ctx.threads());
             return Status::ok();
         }
         const Tensor src = integer ? x : toFloat32(x, ctx.threads());
-        Tensor dst = x.dtype() == DType::Float16 ? Tensor::allocate(DType::Float32, outShape)
-                                                 : out;
+        Tensor dst = wideOutput(out);
         QS_RETURN_IF_ERROR(executePrimitive(
             p.primitive, p.scratchpad,
             {{DNNL_ARG_SRC, wrapMemory(p.src, src.rawData())},
              {DNNL_ARG_DST, wrapMemory(p.dst, dst.rawData())}},
             m_label));
-        if (x.dtype() == DType::Float16)
-            storeFloat16(dst, out, ctx.threads());
+        storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
 

@@ -20,28 +20,6 @@ struct QuantLayout
     int64_t outer = 1, channels = 1, inner = 1;
 };
 
-Result<QuantLayout> quantLayout(const KernelContext &ctx, const Tensor &x, const Tensor &scale,
-                                int64_t axis)
-{
-    QuantLayout layout;
-    if (scale.elementCount() == 1) {
-        layout.inner = x.elementCount();
-        return layout;
-    }
-    if (scale.rank() != 1)
-        return ctx.error("scale must be a scalar or 1-D, got shape " + shapeToString(scale.shape()));
-    if (!normalizeAxis(axis, x.rank()))
-        return ctx.error("axis " + std::to_string(axis) + " is out of range for input " +
-                         shapeToString(x.shape()));
-    if (x.dim(axis) != scale.elementCount())
-        return ctx.error("scale has " + std::to_string(scale.elementCount()) +
-                         " values but input " + shapeToString(x.shape()) + " has " +
-                         std::to_string(x.dim(axis)) + " along axis " + std::to_string(axis));
-    for (int64_t d = 0; d < x.rank(); ++d)
-        (d < axis ? layout.outer : d == axis ? layout.channels : layout.inner) *= x.dim(d);
-    return layout;
-}
-
 Status checkZeroPoint(const KernelContext &ctx, const Tensor &scale, const Tensor &zeroPoint)
 {
     if (!zeroPoint.empty() && zeroPoint.elementCount() != scale.elementCount())
@@ -50,17 +28,26 @@ Status checkZeroPoint(const KernelContext &ctx, const Tensor &scale, const Tenso
     return Status::ok();
 }
 
-Tensor floatValues(const Tensor &t)
+// The layout of x for its scale and zero point (inputs 1 and 2), which must agree.
+Result<QuantLayout> quantLayout(const KernelContext &ctx, const Tensor &x, const Tensor &scale,
+                                const Tensor &zeroPoint, int64_t axis)
 {
-    if (t.dtype() == DType::Float32)
-        return t;
-    Tensor wide = Tensor::allocate(DType::Float32, t.shape());
-    dispatchNumeric(t.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        for (int64_t i = 0; i < t.elementCount(); ++i)
-            wide.mutableData<float>()[i] = static_cast<float>(t.data<T>()[i]);
-    });
-    return wide;
+    QS_RETURN_IF_ERROR(checkZeroPoint(ctx, scale, zeroPoint));
+    QuantLayout layout;
+    if (scale.elementCount() == 1) {
+        layout.inner = x.elementCount();
+        return layout;
+    }
+    if (scale.rank() != 1)
+        return ctx.error("scale must be a scalar or 1-D, got shape " + shapeToString(scale.shape()));
+    QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, x));
+    if (x.dim(axis) != scale.elementCount())
+        return ctx.error("scale has " + std::to_string(scale.elementCount()) +
+                         " values but input " + shapeToString(x.shape()) + " has " +
+                         std::to_string(x.dim(axis)) + " along axis " + std::to_string(axis));
+    for (int64_t d = 0; d < x.rank(); ++d)
+        (d < axis ? layout.outer : d == axis ? layout.channels : layout.inner) *= x.dim(d);
+    return layout;
 }
 
 class QuantizeKernel : public Kernel
@@ -76,15 +63,14 @@ public:
         if (!isFloatingDType(x.dtype()) || !isFloatingDType(scale.dtype()))
             return ctx.error("x and y_scale must be floating, got " + x.describe() + " and " +
                              scale.describe());
-        auto layout = quantLayout(ctx, x, scale, m_axis);
+        auto layout = quantLayout(ctx, x, scale, zeroPoint, m_axis);
         if (!layout)
             return layout.status();
-        QS_RETURN_IF_ERROR(checkZeroPoint(ctx, scale, zeroPoint));
         const DType outType = zeroPoint.empty() ? DType::UInt8 : zeroPoint.dtype();
         if (outType != DType::UInt8 && outType != DType::Int8)
             return ctx.error(std::string("zero point type ") + dtypeName(outType) +
                              " is not supported (int8 or uint8)");
-        const Tensor xs = floatValues(x), scales = floatValues(scale);
+        const Tensor xs = valuesAsFloat32(x), scales = valuesAsFloat32(scale);
         Tensor &y = ctx.allocateOutput(0, outType, x.shape());
         if (outType == DType::UInt8)
             run<uint8_t>(xs, scales, zeroPoint, *layout, y, ctx.threads());
@@ -141,11 +127,10 @@ public:
         if (!zeroPoint.empty() && zeroPoint.dtype() != x.dtype())
             return ctx.error("x " + x.describe() + " and zero point " + zeroPoint.describe() +
                              " must have one type");
-        auto layout = quantLayout(ctx, x, scale, m_axis);
+        auto layout = quantLayout(ctx, x, scale, zeroPoint, m_axis);
         if (!layout)
             return layout.status();
-        QS_RETURN_IF_ERROR(checkZeroPoint(ctx, scale, zeroPoint));
-        const Tensor scales = floatValues(scale);
+        const Tensor scales = valuesAsFloat32(scale);
         Tensor &y = ctx.allocateOutput(0, DType::Float32, x.shape());
         Status status = ctx.error(std::string("input type ") + dtypeName(x.dtype()) +
                                   " is not supported (int8, uint8, int32)");
@@ -183,27 +168,26 @@ private:
     int64_t m_axis;
 };
 
-Result<int64_t> axisAttribute(const KernelInfo &info)
+// Both kernels take the quantization axis (an attribute from opset 13, before it always 1).
+template<typename K>
+Result<std::unique_ptr<Kernel>> createWithAxis(const KernelInfo &info)
 {
-    return info.opsetVersion() >= 13 ? info.getInt("axis", 1) : Result<int64_t>(int64_t{1});
+    auto axis = info.opsetVersion() >= 13 ? info.getInt("axis", 1) : Result<int64_t>(int64_t{1});
+    if (!axis)
+        return axis.status();
+    return makeKernel<K>(*axis);
 }
 
 } // namespace
 
 Result<std::unique_ptr<Kernel>> createQuantizeLinear(const KernelInfo &info)
 {
-    auto axis = axisAttribute(info);
-    if (!axis)
-        return axis.status();
-    return makeKernel<QuantizeKernel>(*axis);
+    return createWithAxis<QuantizeKernel>(info);
 }
 
 Result<std::unique_ptr<Kernel>> createDequantizeLinear(const KernelInfo &info)
 {
-    auto axis = axisAttribute(info);
-    if (!axis)
-        return axis.status();
-    return makeKernel<DequantizeKernel>(*axis);
+    return createWithAxis<DequantizeKernel>(info);
 }
 
 } // namespace qs::ops

@@ -1,4 +1,5 @@
 // ArgMax and ArgMin along one axis (keepdims, select_last_index from opset 12); int64 indices.
+#include "runtime/ops/dispatch.h"
 #include "runtime/ops/reduce/reduce_kernels.h"
 #include "runtime/ops/reduce/reduce_plan.h"
 #include "runtime/ops/tensor/tensor_util.h"
@@ -21,9 +22,7 @@ public:
     {
         const Tensor &x = ctx.input(0);
         int64_t axis = m_axis;
-        if (!normalizeAxis(axis, x.rank()))
-            return ctx.error("axis " + std::to_string(m_axis) + " is out of range for input " +
-                             shapeToString(x.shape()));
+        QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, x));
         if (x.dim(axis) == 0)
             return ctx.error("cannot take the arg-" + std::string(m_maximum ? "max" : "min") +
                              " of an empty axis (input " + shapeToString(x.shape()) + ")");
@@ -35,30 +34,24 @@ public:
         const AxisSplit split = splitAtAxis(x.shape(), axis);
         Tensor &y = ctx.allocateOutput(0, DType::Int64, outShape);
         int64_t *out = y.mutableData<int64_t>();
-        bool handled = false;
-        dispatchNumeric(x.dtype(), [&](auto tag) {
+        return dispatchNonBool(ctx, x.dtype(), [&](auto tag) {
             using T = decltype(tag);
-            if constexpr (!std::is_same_v<T, bool>) {
-                const T *in = x.data<T>();
-                for (int64_t o = 0; o < split.outer; ++o) {
-                    for (int64_t i = 0; i < split.inner; ++i) {
-                        const T *base = in + o * split.extent * split.inner + i;
-                        int64_t best = 0;
-                        for (int64_t k = 1; k < split.extent; ++k) {
-                            const T v = base[k * split.inner], b = base[best * split.inner];
-                            const bool better = m_maximum ? (m_selectLast ? v >= b : v > b)
-                                                          : (m_selectLast ? v <= b : v < b);
-                            if (better)
-                                best = k;
-                        }
-                        out[o * split.inner + i] = best;
+            const T *in = x.data<T>();
+            for (int64_t o = 0; o < split.outer; ++o) {
+                for (int64_t i = 0; i < split.inner; ++i) {
+                    const T *base = in + o * split.extent * split.inner + i;
+                    int64_t best = 0;
+                    for (int64_t k = 1; k < split.extent; ++k) {
+                        const T v = base[k * split.inner], b = base[best * split.inner];
+                        const bool better = m_maximum ? (m_selectLast ? v >= b : v > b)
+                                                      : (m_selectLast ? v <= b : v < b);
+                        if (better)
+                            best = k;
                     }
+                    out[o * split.inner + i] = best;
                 }
-                handled = true;
             }
         });
-        return handled ? Status::ok()
-                       : ctx.error(std::string("type ") + dtypeName(x.dtype()) + " is not supported");
     }
 
 private:

@@ -1,4 +1,5 @@
 // CumSum along the axis given as an input (opset 11), with exclusive and reverse attributes.
+#include "runtime/ops/dispatch.h"
 #include "runtime/ops/reduce/reduce_kernels.h"
 #include "runtime/ops/reduce/reduce_plan.h"
 #include "runtime/ops/tensor/tensor_util.h"
@@ -22,39 +23,31 @@ public:
         if (axisInput.elementCount() != 1)
             return ctx.error("axis must hold one value, got shape " + shapeToString(axisInput.shape()));
         int64_t axis = axisInput.intAt(0);
-        if (!normalizeAxis(axis, x.rank()))
-            return ctx.error("axis " + std::to_string(axisInput.intAt(0)) +
-                             " is out of range for input " + shapeToString(x.shape()));
+        QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, x));
         const AxisSplit split = splitAtAxis(x.shape(), axis);
         Tensor &y = ctx.allocateOutput(0, x.dtype(), x.shape());
-        bool handled = false;
-        dispatchNumeric(x.dtype(), [&](auto tag) {
+        return dispatchNonBool(ctx, x.dtype(), [&](auto tag) {
             using T = decltype(tag);
-            if constexpr (!std::is_same_v<T, bool>) {
-                const T *in = x.data<T>();
-                T *out = y.mutableData<T>();
-                for (int64_t o = 0; o < split.outer; ++o) {
-                    for (int64_t i = 0; i < split.inner; ++i) {
-                        const int64_t base = o * split.extent * split.inner + i;
-                        T running = T(0);
-                        for (int64_t step = 0; step < split.extent; ++step) {
-                            const int64_t k = m_reverse ? split.extent - 1 - step : step;
-                            const int64_t at = base + k * split.inner;
-                            if (m_exclusive) {
-                                out[at] = running;
-                                running = T(running + in[at]);
-                            } else {
-                                running = T(running + in[at]);
-                                out[at] = running;
-                            }
+            const T *in = x.data<T>();
+            T *out = y.mutableData<T>();
+            for (int64_t o = 0; o < split.outer; ++o) {
+                for (int64_t i = 0; i < split.inner; ++i) {
+                    const int64_t base = o * split.extent * split.inner + i;
+                    T running = T(0);
+                    for (int64_t step = 0; step < split.extent; ++step) {
+                        const int64_t k = m_reverse ? split.extent - 1 - step : step;
+                        const int64_t at = base + k * split.inner;
+                        if (m_exclusive) {
+                            out[at] = running;
+                            running = T(running + in[at]);
+                        } else {
+                            running = T(running + in[at]);
+                            out[at] = running;
                         }
                     }
                 }
-                handled = true;
             }
         });
-        return handled ? Status::ok()
-                       : ctx.error(std::string("type ") + dtypeName(x.dtype()) + " is not supported");
     }
 
 private:

@@ -22,15 +22,7 @@ Result<std::vector<float>> expandParameter(const KernelContext &ctx, size_t inde
         return std::vector<float>(static_cast<size_t>(count), fallback);
     const Tensor &p = ctx.input(index);
     std::vector<float> values(static_cast<size_t>(count));
-    Tensor widened = p;
-    if (p.dtype() != DType::Float32) {
-        widened = Tensor::allocate(DType::Float32, p.shape());
-        dispatchNumeric(p.dtype(), [&](auto tag) {
-            using T = decltype(tag);
-            for (int64_t i = 0; i < p.elementCount(); ++i)
-                widened.mutableData<float>()[i] = static_cast<float>(p.data<T>()[i]);
-        });
-    }
+    const Tensor widened = valuesAsFloat32(p);
     if (p.elementCount() == count) {
         std::copy_n(widened.data<float>(), count, values.begin());
         return values;
@@ -40,13 +32,8 @@ Result<std::vector<float>> expandParameter(const KernelContext &ctx, size_t inde
         return ctx.error(std::string(index == 1 ? "Scale" : "B") + " has shape " +
                          shapeToString(p.shape()) + ", which does not broadcast to the normalised " +
                          "shape " + shapeToString(normalised));
-    // Strides of p right-aligned against the normalised shape, 0 where p broadcasts.
-    std::vector<int64_t> strides(normalised.size(), 0);
-    const std::vector<int64_t> pStrides = contiguousStrides(p.shape());
-    const size_t pad = normalised.size() - p.shape().size();
-    for (size_t d = 0; d < p.shape().size(); ++d)
-        strides[pad + d] = p.shape()[d] == 1 ? 0 : pStrides[d];
-    stridedCopy(values.data(), widened.data<float>(), normalised, strides, sizeof(float), 1);
+    stridedCopy(values.data(), widened.data<float>(), normalised,
+                broadcastStrides(p.shape(), normalised), sizeof(float), 1);
     return values;
 }
 
@@ -62,9 +49,7 @@ public:
     {
         const Tensor &x = ctx.input(0);
         int64_t axis = m_axis;
-        if (!normalizeAxis(axis, x.rank()))
-            return ctx.error("axis " + std::to_string(m_axis) + " is out of range for input " +
-                             shapeToString(x.shape()));
+        QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, x));
         if (x.dtype() != DType::Float32 && x.dtype() != DType::Float16)
             return ctx.error(std::string("type ") + dtypeName(x.dtype()) + " is not supported");
         const Shape normalised(x.shape().begin() + axis, x.shape().end());

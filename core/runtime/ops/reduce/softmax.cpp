@@ -52,9 +52,7 @@ public:
     {
         const Tensor &x = ctx.input(0);
         int64_t axis = m_axis;
-        if (!normalizeAxis(axis, std::max<int64_t>(x.rank(), 1)))
-            return ctx.error("axis " + std::to_string(m_axis) + " is out of range for input " +
-                             shapeToString(x.shape()));
+        QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, x, std::max<int64_t>(x.rank(), 1)));
         AxisSplit split = splitAtAxis(x.shape(), axis);
         if (m_coerceTo2d) {
             split.extent *= split.inner;

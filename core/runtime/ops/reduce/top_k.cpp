@@ -1,5 +1,6 @@
 // TopK along one axis: k as an attribute (opset 1) or an input (10); largest/sorted from 11.
 // Ties keep the lower index first, as ONNX Runtime does. Outputs Values and int64 Indices.
+#include "runtime/ops/dispatch.h"
 #include "runtime/ops/reduce/reduce_kernels.h"
 #include "runtime/ops/reduce/reduce_plan.h"
 #include "runtime/ops/tensor/tensor_util.h"
@@ -24,9 +25,7 @@ public:
     {
         const Tensor &x = ctx.input(0);
         int64_t axis = m_axis;
-        if (!normalizeAxis(axis, x.rank()))
-            return ctx.error("axis " + std::to_string(m_axis) + " is out of range for input " +
-                             shapeToString(x.shape()));
+        QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, x));
         int64_t k = 0;
         if (m_k) {
             k = *m_k;
@@ -44,16 +43,10 @@ public:
         const AxisSplit split = splitAtAxis(x.shape(), axis);
         Tensor &values = ctx.allocateOutput(0, x.dtype(), outShape);
         Tensor &indices = ctx.allocateOutput(1, DType::Int64, outShape);
-        bool handled = false;
-        dispatchNumeric(x.dtype(), [&](auto tag) {
+        return dispatchNonBool(ctx, x.dtype(), [&](auto tag) {
             using T = decltype(tag);
-            if constexpr (!std::is_same_v<T, bool>) {
-                run<T>(x.data<T>(), values.mutableData<T>(), indices.mutableData<int64_t>(), split, k);
-                handled = true;
-            }
+            run<T>(x.data<T>(), values.mutableData<T>(), indices.mutableData<int64_t>(), split, k);
         });
-        return handled ? Status::ok()
-                       : ctx.error(std::string("type ") + dtypeName(x.dtype()) + " is not supported");
     }
 
 private:

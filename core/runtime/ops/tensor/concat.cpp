@@ -19,9 +19,7 @@ public:
         if (first.empty())
             return ctx.error("needs at least one input");
         int64_t axis = m_axis;
-        if (!normalizeAxis(axis, first.rank()))
-            return ctx.error("axis " + std::to_string(m_axis) + " is out of range for input "
-                             + first.describe());
+        QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, first));
         Shape outShape = first.shape();
         outShape[static_cast<size_t>(axis)] = 0;
         for (size_t i = 0; i < ctx.inputCount(); ++i) {

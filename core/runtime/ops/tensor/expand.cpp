@@ -14,23 +14,17 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &data = ctx.input(0);
-        Result<std::optional<std::vector<int64_t>>> requested = m_shape.get(ctx, "shape");
+        Result<std::vector<int64_t>> requested = m_shape.require(ctx, "shape");
         if (!requested)
             return requested.status();
-        if (!*requested)
-            return ctx.error("input 'shape' is missing");
         Shape outShape;
-        if (!broadcastShapes(data.shape(), **requested, outShape))
+        if (!broadcastShapes(data.shape(), *requested, outShape))
             return ctx.error("input " + data.describe() + " cannot be broadcast to shape "
-                             + intsToString(**requested));
+                             + intsToString(*requested));
         Tensor &out = ctx.allocateOutput(0, data.dtype(), outShape);
-        const std::vector<int64_t> inStrides = contiguousStrides(data.shape());
-        const size_t lead = outShape.size() - data.shape().size();
-        std::vector<int64_t> strides(outShape.size(), 0);
-        for (size_t d = 0; d < data.shape().size(); ++d)
-            strides[lead + d] = data.shape()[d] == 1 ? 0 : inStrides[d];
-        stridedCopy(out.mutableRawData(), data.rawData(), outShape, strides,
-                    dtypeSize(data.dtype()), ctx.threads());
+        stridedCopy(out.mutableRawData(), data.rawData(), outShape,
+                    broadcastStrides(data.shape(), outShape), dtypeSize(data.dtype()),
+                    ctx.threads());
         return Status::ok();
     }
 

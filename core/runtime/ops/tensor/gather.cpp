@@ -19,17 +19,14 @@ public:
         const Tensor &data = ctx.input(0);
         const Tensor &indices = ctx.input(1);
         int64_t axis = m_axis;
-        if (!normalizeAxis(axis, data.rank()))
-            return ctx.error("axis " + std::to_string(m_axis) + " is out of range for input "
-                             + data.describe());
+        QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, data));
         if (indices.dtype() != DType::Int64 && indices.dtype() != DType::Int32)
             return ctx.error("indices dtype " + dtypeName(indices.dtype()) + " is not supported");
         const int64_t dim = data.dim(axis);
         std::vector<int64_t> index = indices.toInt64Vector();
         for (int64_t &i : index) {
             if (i < -dim || i >= dim)
-                return ctx.error("index " + std::to_string(i) + " is out of range for axis "
-                                 + std::to_string(axis) + " of input " + data.describe());
+                return indexOutOfRange(ctx, i, axis, data);
             if (i < 0)
                 i += dim;
         }

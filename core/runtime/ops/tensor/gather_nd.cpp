@@ -54,8 +54,7 @@ public:
                 const int64_t dim = data.dim(b + k);
                 int64_t index = indices.intAt(t * depth + k);
                 if (index < -dim || index >= dim)
-                    return ctx.error("index " + std::to_string(index) + " is out of range for dim "
-                                     + std::to_string(b + k) + " of data " + data.describe());
+                    return indexOutOfRange(ctx, index, b + k, data);
                 if (index < 0)
                     index += dim;
                 offset += index * strides[static_cast<size_t>(b + k)];

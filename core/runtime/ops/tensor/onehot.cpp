@@ -28,9 +28,7 @@ public:
         if (depth < 1)
             return ctx.error("depth " + std::to_string(depth) + " should be positive");
         int64_t axis = m_axis;
-        if (!normalizeAxis(axis, indices.rank() + 1))
-            return ctx.error("axis " + std::to_string(m_axis) + " is out of range for indices "
-                             + indices.describe());
+        QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, indices, indices.rank() + 1));
         Shape outShape = indices.shape();
         outShape.insert(outShape.begin() + axis, depth);
         int64_t outer = 1;

@@ -18,12 +18,10 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &data = ctx.input(0);
-        Result<std::optional<std::vector<int64_t>>> requested = m_shape.get(ctx, "shape");
+        Result<std::vector<int64_t>> requested = m_shape.require(ctx, "shape");
         if (!requested)
             return requested.status();
-        if (!*requested)
-            return ctx.error("input 'shape' is missing");
-        Result<Shape> shape = resolveShape(ctx, data, **requested);
+        Result<Shape> shape = resolveShape(ctx, data, *requested);
         if (!shape)
             return shape.status();
         ctx.output(0) = data.reshaped(std::move(*shape));

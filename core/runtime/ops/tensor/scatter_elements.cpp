@@ -22,9 +22,7 @@ public:
         const Tensor &indices = ctx.input(1);
         const Tensor &updates = ctx.input(2);
         int64_t axis = m_axis;
-        if (!normalizeAxis(axis, data.rank()))
-            return ctx.error("axis " + std::to_string(m_axis) + " is out of range for input "
-                             + data.describe());
+        QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, data));
         if (indices.shape() != updates.shape() || indices.rank() != data.rank()
             || updates.dtype() != data.dtype())
             return ctx.error("indices " + indices.describe() + " and updates "
@@ -38,35 +36,14 @@ public:
         Tensor &out = ctx.allocateOutput(0, data.dtype(), data.shape());
         copyElements(out.mutableRawData(), data.rawData(), data.elementCount(),
                      dtypeSize(data.dtype()));
-        const std::vector<int64_t> strides = contiguousStrides(data.shape());
-        const int64_t dim = data.dim(axis);
         Status status = Status::ok();
         const bool known = dispatchNumeric(data.dtype(), [&](auto tag) {
             using T = decltype(tag);
             T *dst = out.mutableData<T>();
             const T *src = updates.data<T>();
-            std::vector<int64_t> pos(static_cast<size_t>(rank), 0);
-            for (int64_t e = 0; e < indices.elementCount(); ++e) {
-                int64_t index = indices.intAt(e);
-                if (index < -dim || index >= dim) {
-                    status = ctx.error("index " + std::to_string(index)
-                                       + " is out of range for axis " + std::to_string(axis)
-                                       + " of data " + data.describe());
-                    return;
-                }
-                if (index < 0)
-                    index += dim;
-                int64_t offset = 0;
-                for (int64_t d = 0; d < rank; ++d)
-                    offset += (d == axis ? index : pos[static_cast<size_t>(d)])
-                              * strides[static_cast<size_t>(d)];
+            status = forEachAxisIndex(ctx, data, indices, axis, [&](int64_t e, int64_t offset) {
                 scatterReduce(m_reduction, dst[offset], src[e]);
-                for (int64_t d = rank; d-- > 0;) {
-                    if (++pos[static_cast<size_t>(d)] < indices.dim(d))
-                        break;
-                    pos[static_cast<size_t>(d)] = 0;
-                }
-            }
+            });
         });
         if (!known)
             return ctx.error("dtype " + dtypeName(data.dtype()) + " is not supported");

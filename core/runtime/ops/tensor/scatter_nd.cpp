@@ -46,8 +46,7 @@ public:
                 const int64_t dim = data.dim(k);
                 int64_t index = indices.intAt(t * depth + k);
                 if (index < -dim || index >= dim)
-                    return ctx.error("index " + std::to_string(index) + " is out of range for dim "
-                                     + std::to_string(k) + " of data " + data.describe());
+                    return indexOutOfRange(ctx, index, k, data);
                 offset += (index < 0 ? index + dim : index) * strides[static_cast<size_t>(k)];
             }
             offsets[static_cast<size_t>(t)] = offset;

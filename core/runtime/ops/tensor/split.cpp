@@ -21,9 +21,7 @@ public:
     {
         const Tensor &data = ctx.input(0);
         int64_t axis = m_axis;
-        if (!normalizeAxis(axis, data.rank()))
-            return ctx.error("axis " + std::to_string(m_axis) + " is out of range for input "
-                             + data.describe());
+        QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, data));
         const int64_t dim = data.dim(axis);
         const auto parts = static_cast<int64_t>(ctx.outputCount());
         Result<std::optional<std::vector<int64_t>>> given = m_split.get(ctx, "split");

@@ -58,14 +58,12 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &data = ctx.input(0);
-        Result<std::optional<std::vector<int64_t>>> axes = m_axes.get(ctx, "axes");
+        Result<std::vector<int64_t>> axes = m_axes.require(ctx, "axes");
         if (!axes)
             return axes.status();
-        if (!*axes)
-            return ctx.error("axes are missing");
-        const int64_t rank = data.rank() + static_cast<int64_t>((*axes)->size());
+        const int64_t rank = data.rank() + static_cast<int64_t>(axes->size());
         std::vector<bool> inserted(static_cast<size_t>(rank), false);
-        for (int64_t axis : **axes) {
+        for (int64_t axis : *axes) {
             const int64_t given = axis;
             if (!normalizeAxis(axis, rank))
                 return ctx.error("axis " + std::to_string(given)
@@ -73,7 +71,7 @@ public:
                                  + std::to_string(rank));
             if (inserted[static_cast<size_t>(axis)])
                 return ctx.error("axis " + std::to_string(given) + " is repeated in axes "
-                                 + intsToString(**axes));
+                                 + intsToString(*axes));
             inserted[static_cast<size_t>(axis)] = true;
         }
         Shape shape;

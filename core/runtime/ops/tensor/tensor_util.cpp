@@ -17,11 +17,40 @@ bool normalizeAxis(int64_t &axis, int64_t rank)
     return true;
 }
 
+Status resolveAxis(const KernelContext &ctx, int64_t &axis, const Tensor &input)
+{
+    return resolveAxis(ctx, axis, input, input.rank());
+}
+
+Status resolveAxis(const KernelContext &ctx, int64_t &axis, const Tensor &input, int64_t rank)
+{
+    if (!normalizeAxis(axis, rank))
+        return ctx.error("axis " + std::to_string(axis) + " is out of range for input "
+                         + input.describe());
+    return Status::ok();
+}
+
+Status indexOutOfRange(const KernelContext &ctx, int64_t index, int64_t axis, const Tensor &data)
+{
+    return ctx.error("index " + std::to_string(index) + " is out of range for axis "
+                     + std::to_string(axis) + " of data " + data.describe());
+}
+
 std::vector<int64_t> contiguousStrides(const Shape &shape)
 {
     std::vector<int64_t> strides(shape.size(), 1);
     for (size_t i = shape.size(); i-- > 1;)
         strides[i - 1] = strides[i] * shape[i];
+    return strides;
+}
+
+std::vector<int64_t> broadcastStrides(const Shape &from, const Shape &to)
+{
+    const std::vector<int64_t> own = contiguousStrides(from);
+    const size_t lead = to.size() - from.size();
+    std::vector<int64_t> strides(to.size(), 0);
+    for (size_t d = 0; d < from.size(); ++d)
+        strides[lead + d] = from[d] == 1 ? 0 : own[d];
     return strides;
 }
 
@@ -63,6 +92,18 @@ Result<std::optional<std::vector<int64_t>>> IntListParam::get(const KernelContex
         return ctx.error("input '" + std::string(what) + "' has dtype " + dtypeName(input.dtype())
                          + " but int64 is needed");
     return std::optional<std::vector<int64_t>>(input.toInt64Vector());
+}
+
+Result<std::vector<int64_t>> IntListParam::require(const KernelContext &ctx,
+                                                   std::string_view what) const
+{
+    Result<std::optional<std::vector<int64_t>>> list = get(ctx, what);
+    if (!list)
+        return list.status();
+    if (!*list)
+        return ctx.error(std::string(m_fromInput ? "input '" : "attribute '") + std::string(what)
+                         + "' is missing");
+    return std::move(**list);
 }
 
 namespace {
@@ -197,6 +238,21 @@ Tensor scalarOfType(DType type, double value)
             *result.mutableData<T>() = static_cast<T>(value);
     });
     return result;
+}
+
+Tensor valuesAsFloat32(const Tensor &tensor)
+{
+    if (tensor.dtype() == DType::Float32)
+        return tensor;
+    Tensor wide = Tensor::allocate(DType::Float32, tensor.shape());
+    float *out = wide.mutableData<float>();
+    dispatchNumeric(tensor.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T *in = tensor.data<T>();
+        for (int64_t i = 0; i < tensor.elementCount(); ++i)
+            out[i] = static_cast<float>(in[i]);
+    });
+    return wide;
 }
 
 } // namespace qs::ops

@@ -1,0 +1,32 @@
+#pragma once
+// What the float Conv and ConvTranspose kernels keep per input shape (a oneDNN primitive and
+// the layouts it wants) and how they run it on plain float32 tensors.
+
+#include "runtime/ops/nn/nn_util.h"
+
+#include <optional>
+#include <vector>
+
+namespace qs::ops {
+
+struct ConvPlan
+{
+    dnnl::primitive primitive;
+    dnnl::memory::desc userSrc, src, userWeights, weights, dst, userDst, scratchpad;
+    dnnl::memory packedWeights; // constant weights in the primitive's layout
+    Shape outputShape;
+    // Set when the primitive is GEMM-based (plain layouts): its eltwise post-ops are slow, so
+    // the activation runs afterwards (nn_util.h, applyActivationInParallel).
+    std::optional<FusedActivation> activationAfter;
+};
+
+// The plan cache's key: the input shape, and the weights' shape when they come at run time.
+std::vector<int64_t> convPlanKey(const Shape &x, const Shape &weight, bool constantWeights);
+
+// Runs `plan` on `src` and `weight` (plain float32; reordered where the primitive wants another
+// layout, the packed constant weights used when the plan has them) and the primitive's `bias`
+// when not empty, into `dst` (plain float32), then applies the plan's activationAfter.
+Status runConvPlan(const ConvPlan &plan, const Tensor &src, const Tensor &weight,
+                   const Tensor &bias, Tensor &dst, int threads, const std::string &label);
+
+} // namespace qs::ops
