@@ -50,7 +50,10 @@ std::string halfBytes(std::initializer_list<float> values)
 
 onnx::AttributeProto &addTensorAttribute(onnx::NodeProto &node, const std::string &name)
 {
-    return addAttribute(node, name, onnx::AttributeProto::TENSOR);
+    auto *attribute = node.add_attribute();
+    attribute->set_name(name);
+    attribute->set_type(onnx::AttributeProto::TENSOR);
+    return *attribute;
 }
 
 // x[1,2,6,6] -> Conv(w, b) -> Add(Constant k) -> Relu -> MatMul(m) -> Cast(to=FLOAT) -> y[1,3,6,4]

@@ -2,6 +2,8 @@
 // Builds small ONNX models in code for tests (and the benchmarks' generated models): a graph is a
 // few lines, not a binary fixture.
 
+#include "model/attributes.h"
+
 #include <onnx/onnx_pb.h>
 
 #include <cctype>
@@ -122,46 +124,21 @@ inline onnx::ModelProto makeModel(int opset = 13)
     return model;
 }
 
-// A graph attribute of `node` (If's branches, Loop's body); returns the empty body graph, which
-// carries the attribute's name.
-inline onnx::AttributeProto &addAttribute(onnx::NodeProto &node, const std::string &name,
-                                         onnx::AttributeProto::AttributeType type)
-{
-    auto *attribute = node.add_attribute();
-    attribute->set_name(name);
-    attribute->set_type(type);
-    return *attribute;
-}
-
-inline void setIntAttribute(onnx::NodeProto &node, const std::string &name, int64_t value)
-{
-    addAttribute(node, name, onnx::AttributeProto::INT).set_i(value);
-}
-
-inline void setFloatAttribute(onnx::NodeProto &node, const std::string &name, float value)
-{
-    addAttribute(node, name, onnx::AttributeProto::FLOAT).set_f(value);
-}
-
-inline void setStringAttribute(onnx::NodeProto &node, const std::string &name,
-                               const std::string &value)
-{
-    addAttribute(node, name, onnx::AttributeProto::STRING).set_s(value);
-}
-
-inline void setIntsAttribute(onnx::NodeProto &node, const std::string &name,
-                             std::vector<int64_t> values)
-{
-    onnx::AttributeProto &attribute = addAttribute(node, name, onnx::AttributeProto::INTS);
-    for (const int64_t value : values)
-        attribute.add_ints(value);
-}
+// Attribute setters are core's own (model/attributes.h), so tests write attributes the way the
+// quantizer and the passes do.
+using qs::setFloatAttribute;
+using qs::setIntAttribute;
+using qs::setIntsAttribute;
+using qs::setStringAttribute;
 
 // A graph attribute of `node` (If's branches, Loop's body); returns the empty body graph, which
 // carries the attribute's name.
 inline onnx::GraphProto &addGraphAttribute(onnx::NodeProto &node, const std::string &name)
 {
-    onnx::GraphProto &body = *addAttribute(node, name, onnx::AttributeProto::GRAPH).mutable_g();
+    auto *attribute = node.add_attribute();
+    attribute->set_name(name);
+    attribute->set_type(onnx::AttributeProto::GRAPH);
+    onnx::GraphProto &body = *attribute->mutable_g();
     body.set_name(name);
     return body;
 }
