@@ -27,6 +27,20 @@ std::string firstFree(const std::string &base, std::unordered_set<std::string> &
 
 } // namespace
 
+onnx::NodeProto makeNode(const std::string &opType, std::initializer_list<std::string> inputs,
+                         std::initializer_list<std::string> outputs, const std::string &name)
+{
+    onnx::NodeProto node;
+    node.set_op_type(opType);
+    if (!name.empty())
+        node.set_name(name);
+    for (const auto &input : inputs)
+        node.add_input(input);
+    for (const auto &output : outputs)
+        node.add_output(output);
+    return node;
+}
+
 Graph::Graph(std::shared_ptr<Shared> shared, const Graph *parent)
     : m_shared(std::move(shared))
     , m_parent(parent)

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -65,6 +66,10 @@ struct GraphNode
     const std::string &opType() const { return proto.op_type(); }
     const std::string &domain() const { return proto.domain(); }
 };
+
+// A node of the default domain; no name when `name` is empty.
+onnx::NodeProto makeNode(const std::string &opType, std::initializer_list<std::string> inputs,
+                         std::initializer_list<std::string> outputs, const std::string &name = {});
 
 class Graph
 {

@@ -53,19 +53,6 @@ Result<onnx::ModelProto> runOnModel(GraphPass &pass, std::shared_ptr<const Model
     return proto;
 }
 
-onnx::NodeProto makeNode(const std::string &opType, std::initializer_list<std::string> inputs,
-                         std::initializer_list<std::string> outputs, const std::string &name)
-{
-    onnx::NodeProto node;
-    node.set_op_type(opType);
-    node.set_name(name);
-    for (const auto &input : inputs)
-        node.add_input(input);
-    for (const auto &output : outputs)
-        node.add_output(output);
-    return node;
-}
-
 NodeId NodeCursor::insert(onnx::NodeProto node)
 {
     if (m_before)

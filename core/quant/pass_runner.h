@@ -26,10 +26,6 @@ Result<onnx::ModelProto> runOnModel(GraphPass &pass, std::shared_ptr<const Model
                                     Progress &progress,
                                     std::vector<Diagnostic> *diagnostics = nullptr);
 
-// A node of the default domain, as the writers add them.
-onnx::NodeProto makeNode(const std::string &opType, std::initializer_list<std::string> inputs,
-                         std::initializer_list<std::string> outputs, const std::string &name);
-
 // Where a writer puts the nodes it adds: one after the other, in front of a node (or at the end
 // of the graph for kNoNode) or after one, so that they run in the order they were made.
 class NodeCursor

@@ -14,18 +14,6 @@ namespace {
 
 using namespace qs::test;
 
-void floatConstant(onnx::GraphProto &graph, const std::string &name, std::vector<int64_t> dims,
-                   const std::vector<float> &values)
-{
-    onnx::TensorProto &tensor = *graph.add_initializer();
-    tensor.set_name(name);
-    tensor.set_data_type(onnx::TensorProto::FLOAT);
-    for (const int64_t d : dims)
-        tensor.add_dims(d);
-    for (const float v : values)
-        tensor.add_float_data(v);
-}
-
 std::vector<float> positive(size_t count, unsigned seed)
 {
     std::vector<float> values = randomNormal(count, seed);
@@ -53,14 +41,14 @@ TEST(FoldAffineIntoConv, FoldsBatchNormAndArithmeticChains)
     auto &graph = *proto.mutable_graph();
     addInput(graph, "x", {1, 3, 5, 5});
     addOutput(graph, "y", {1, 4, 5, 5});
-    floatConstant(graph, "w", {4, 3, 3, 3}, randomNormal(4 * 27, 1, 0.3f));
-    floatConstant(graph, "gamma", {4}, randomNormal(4, 2));
-    floatConstant(graph, "beta", {4}, randomNormal(4, 3));
-    floatConstant(graph, "mean", {4}, randomNormal(4, 4));
-    floatConstant(graph, "var", {4}, positive(4, 5));
-    floatConstant(graph, "scale", {1, 4, 1, 1}, randomNormal(4, 6));
-    floatConstant(graph, "shift", {}, {0.75f});
-    floatConstant(graph, "divisor", {4, 1, 1}, positive(4, 7));
+    addFloatInitializer(graph, "w", {4, 3, 3, 3}, randomNormal(4 * 27, 1, 0.3f));
+    addFloatInitializer(graph, "gamma", {4}, randomNormal(4, 2));
+    addFloatInitializer(graph, "beta", {4}, randomNormal(4, 3));
+    addFloatInitializer(graph, "mean", {4}, randomNormal(4, 4));
+    addFloatInitializer(graph, "var", {4}, positive(4, 5));
+    addFloatInitializer(graph, "scale", {1, 4, 1, 1}, randomNormal(4, 6));
+    addFloatInitializer(graph, "shift", {}, {0.75f});
+    addFloatInitializer(graph, "divisor", {4, 1, 1}, positive(4, 7));
     setIntsAttribute(addNode(graph, "Conv", {"x", "w"}, {"c"}, "conv"), "pads", {1, 1, 1, 1});
     addNode(graph, "BatchNormalization", {"c", "gamma", "beta", "mean", "var"}, {"bn"}, "bn");
     addNode(graph, "Mul", {"bn", "scale"}, {"scaled"}, "mul");
@@ -86,8 +74,8 @@ TEST(FoldAffineIntoConv, StopsWhereTheStepIsNotPerChannel)
     addInput(graph, "x", {1, 2, 4, 4});
     addOutput(graph, "y", {1, 2, 4, 4});
     addOutput(graph, "c", {1, 2, 4, 4});
-    floatConstant(graph, "w", {2, 2, 1, 1}, randomNormal(4, 1));
-    floatConstant(graph, "k", {}, {2.0f});
+    addFloatInitializer(graph, "w", {2, 2, 1, 1}, randomNormal(4, 1));
+    addFloatInitializer(graph, "k", {}, {2.0f});
     addNode(graph, "Conv", {"x", "w"}, {"c"}, "conv"); // c is a graph output too
     addNode(graph, "Sub", {"k", "c"}, {"y"}, "sub");
     PassPipeline pipeline;
@@ -104,9 +92,9 @@ TEST(FoldAffineIntoConv, FoldsIntoGroupedConvTranspose)
     auto &graph = *proto.mutable_graph();
     addInput(graph, "x", {1, 4, 3, 3});
     addOutput(graph, "y", {1, 6, 6, 6});
-    floatConstant(graph, "w", {4, 3, 2, 2}, randomNormal(4 * 3 * 4, 1, 0.5f));
-    floatConstant(graph, "b", {6}, randomNormal(6, 2));
-    floatConstant(graph, "scale", {6, 1, 1}, randomNormal(6, 3));
+    addFloatInitializer(graph, "w", {4, 3, 2, 2}, randomNormal(4 * 3 * 4, 1, 0.5f));
+    addFloatInitializer(graph, "b", {6}, randomNormal(6, 2));
+    addFloatInitializer(graph, "scale", {6, 1, 1}, randomNormal(6, 3));
     auto &deconv = addNode(graph, "ConvTranspose", {"x", "w", "b"}, {"d"}, "deconv");
     setIntsAttribute(deconv, "strides", {2, 2});
     auto *group = deconv.add_attribute();
@@ -130,10 +118,10 @@ TEST(FoldInputScaleIntoConv, FoldsScalesAndShiftsWherePaddingAllows)
         auto &graph = *proto.mutable_graph();
         addInput(graph, "x", {1, 2, 4, 4});
         addOutput(graph, "y", padded ? std::vector<int64_t>{1, 3, 4, 4} : std::vector<int64_t>{1, 3, 2, 2});
-        floatConstant(graph, "w", {3, 2, 3, 3}, randomNormal(3 * 18, 1, 0.3f));
-        floatConstant(graph, "b", {3}, randomNormal(3, 2));
-        floatConstant(graph, "half", {}, {0.5f});
-        floatConstant(graph, "quarter", {}, {0.25f});
+        addFloatInitializer(graph, "w", {3, 2, 3, 3}, randomNormal(3 * 18, 1, 0.3f));
+        addFloatInitializer(graph, "b", {3}, randomNormal(3, 2));
+        addFloatInitializer(graph, "half", {}, {0.5f});
+        addFloatInitializer(graph, "quarter", {}, {0.25f});
         addNode(graph, "Mul", {"x", "half"}, {"scaled"}, "mul");
         addNode(graph, "Sub", {"scaled", "quarter"}, {"shifted"}, "sub");
         auto &conv = addNode(graph, "Conv", {"shifted", "w", "b"}, {"y"}, "conv");
@@ -156,9 +144,9 @@ onnx::ModelProto decomposedHardSwish(int opset)
     auto &graph = *proto.mutable_graph();
     addInput(graph, "x", {1, 8});
     addOutput(graph, "y", {1, 8});
-    floatConstant(graph, "three", {}, {3.0f});
-    floatConstant(graph, "zero", {}, {0.0f});
-    floatConstant(graph, "six", {}, {6.0f});
+    addFloatInitializer(graph, "three", {}, {3.0f});
+    addFloatInitializer(graph, "zero", {}, {0.0f});
+    addFloatInitializer(graph, "six", {}, {6.0f});
     addNode(graph, "Add", {"three", "x"}, {"plus3"}, "add");
     addNode(graph, "Clip", {"plus3", "zero", "six"}, {"clipped"}, "clip");
     addNode(graph, "Mul", {"clipped", "x"}, {"times"}, "mul");

@@ -2,6 +2,7 @@
 // does, with the BatchNorm, affine steps and decomposed HardSwish gone and node names kept.
 #include "quant/quant_preprocess.h"
 #include "quant_test_models.h"
+#include "support/random_data.h"
 
 #include <gtest/gtest.h>
 
@@ -31,9 +32,10 @@ onnx::ModelProto blockModel(int opset)
     randomInitializer(g, "bn_scale", {4}, 3, 1.0f);
     randomInitializer(g, "bn_bias", {4}, 4, 0.5f);
     randomInitializer(g, "bn_mean", {4}, 5, 0.5f);
-    onnx::TensorProto &var = randomInitializer(g, "bn_var", {4}, 6, 0.1f);
-    for (float &v : *var.mutable_float_data())
+    std::vector<float> variance = randomNormal(4, 6, 0.1f);
+    for (float &v : variance)
         v = v * v + 0.5f;
+    addFloatInitializer(g, "bn_var", {4}, variance);
     randomInitializer(g, "w2", {5, 4, 1, 1}, 7);
     for (const auto &[name, value] : {std::pair<const char *, float>{"k_mul", 0.9f},
                                       {"k_add", 0.5f}, {"three", 3}, {"zero", 0}, {"six", 6},

@@ -16,19 +16,9 @@ inline onnx::TensorProto &randomInitializer(onnx::GraphProto &graph, const std::
                                             std::vector<int64_t> dims, unsigned seed,
                                             float scale = 0.3f)
 {
-    onnx::TensorProto &tensor = *graph.add_initializer();
-    tensor.set_name(name);
-    tensor.set_data_type(onnx::TensorProto::FLOAT);
-    int64_t count = 1;
-    for (const int64_t d : dims) {
-        tensor.add_dims(d);
-        count *= d;
-    }
     std::mt19937 random(seed);
     std::normal_distribution<float> normal(0.0f, scale);
-    for (int64_t i = 0; i < count; ++i)
-        tensor.add_float_data(normal(random));
-    return tensor;
+    return addFloatInitializer(graph, name, dims, [&] { return normal(random); });
 }
 
 // x[1,3,8,8] -> Conv 'conv1' (3x3, pad 1) -> Relu 'relu1' -> MaxPool 'pool' (2x2)

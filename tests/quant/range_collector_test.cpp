@@ -1,6 +1,7 @@
 // Streaming calibration statistics: merging samples one by one gives what one pass over all the
 // values would, and the percentile / entropy ranges behave as their definitions say.
 #include "quant/calibration/range_collector.h"
+#include "support/random_data.h"
 
 #include <gtest/gtest.h>
 
@@ -10,16 +11,6 @@
 
 namespace qs {
 namespace {
-
-std::vector<float> normalValues(size_t count, float sigma, unsigned seed)
-{
-    std::mt19937 random(seed);
-    std::normal_distribution<float> normal(0.0f, sigma);
-    std::vector<float> values(count);
-    for (float &v : values)
-        v = normal(random);
-    return values;
-}
 
 TEST(RangeCollector, MinMaxOverSamplesIgnoresNonFinite)
 {
@@ -46,9 +37,9 @@ TEST(RangeCollector, MovingAverageFoldsEachSample)
 TEST(RangeCollector, HistogramMergedInPiecesEqualsOnePass)
 {
     // Samples with growing ranges force the histogram to double twice.
-    std::vector<std::vector<float>> samples = {normalValues(1000, 0.5f, 1),
-                                               normalValues(1000, 1.5f, 2),
-                                               normalValues(1000, 4.0f, 3)};
+    std::vector<std::vector<float>> samples = {test::randomNormal(1000, 1, 0.5f),
+                                               test::randomNormal(1000, 2, 1.5f),
+                                               test::randomNormal(1000, 3, 4.0f)};
     HistogramCollector streamed(64);
     for (const auto &s : samples)
         streamed.add(s.data(), int64_t(s.size()));
@@ -79,7 +70,7 @@ TEST(RangeCollector, HistogramMergedInPiecesEqualsOnePass)
 
 TEST(RangeCollector, PercentileCutsTheTails)
 {
-    std::vector<float> values = normalValues(200000, 1.0f, 7);
+    std::vector<float> values = test::randomNormal(200000, 7, 1.0f);
     values.push_back(100.0f); // one far outlier
     HistogramCollector collector(2048);
     collector.add(values.data(), int64_t(values.size()));
@@ -97,7 +88,7 @@ TEST(RangeCollector, PercentileCutsTheTails)
 
 TEST(RangeCollector, EntropyClipsOutliersButKeepsTheBulk)
 {
-    std::vector<float> values = normalValues(100000, 1.0f, 11);
+    std::vector<float> values = test::randomNormal(100000, 11, 1.0f);
     for (int i = 0; i < 10; ++i)
         values.push_back(40.0f);
     HistogramCollector collector(2048);

@@ -25,7 +25,7 @@ Result<std::vector<Tensor>> einsum(const std::string &equation, std::vector<Tens
         names.push_back("in" + std::to_string(i));
         inputs.emplace_back(names.back(), operands[i]);
     }
-    onnx::NodeProto node = makeNode("Einsum", names, {"y"});
+    onnx::NodeProto node = nodeUnderTest("Einsum", names, {"y"});
     setStringAttribute(node, "equation", equation);
     return runNode(node, inputs, 12);
 }

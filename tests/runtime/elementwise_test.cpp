@@ -64,7 +64,7 @@ TEST(Elementwise, BroadcastPathsMatchDirectIndexing)
     for (const auto &[shapeA, shapeB] : cases) {
         const Tensor a = randomFloats(shapeA, random);
         const Tensor b = randomFloats(shapeB, random);
-        auto result = runNode(makeNode("Sub", {"a", "b"}, {"y"}), {{"a", a}, {"b", b}});
+        auto result = runNode(nodeUnderTest("Sub", {"a", "b"}, {"y"}), {{"a", a}, {"b", b}});
         ASSERT_TRUE(result) << result.status().message();
         const Tensor &y = (*result)[0];
         const auto expected = referenceSub(a, b, y.shape());
@@ -77,7 +77,7 @@ TEST(Elementwise, BroadcastPathsMatchDirectIndexing)
 
 TEST(Elementwise, IncompatibleShapesNameBothShapesAndTheNode)
 {
-    auto result = runNode(makeNode("Add", {"a", "b"}, {"y"}),
+    auto result = runNode(nodeUnderTest("Add", {"a", "b"}, {"y"}),
                           {{"a", Tensor::allocate(DType::Float32, {2, 3}, true)},
                            {"b", Tensor::allocate(DType::Float32, {4}, true)}});
     ASSERT_FALSE(result);
@@ -91,16 +91,16 @@ TEST(Elementwise, HalfTypesComputeThroughFloat)
 {
     const Tensor a = Tensor::fromVector<Eigen::half>({3}, {Eigen::half(1.5f), Eigen::half(-2.0f), Eigen::half(0.25f)});
     const Tensor b = Tensor::fromVector<Eigen::half>({1}, {Eigen::half(0.5f)});
-    auto sum = runNode(makeNode("Add", {"a", "b"}, {"y"}), {{"a", a}, {"b", b}});
+    auto sum = runNode(nodeUnderTest("Add", {"a", "b"}, {"y"}), {{"a", a}, {"b", b}});
     ASSERT_TRUE(sum) << sum.status().message();
     EXPECT_EQ((*sum)[0].dtype(), DType::Float16);
     EXPECT_EQ(float((*sum)[0].values<Eigen::half>()[1]), -1.5f);
-    auto tanh = runNode(makeNode("Tanh", {"a"}, {"y"}), {{"a", a}});
+    auto tanh = runNode(nodeUnderTest("Tanh", {"a"}, {"y"}), {{"a", a}});
     ASSERT_TRUE(tanh);
     EXPECT_NEAR(float((*tanh)[0].values<Eigen::half>()[0]), std::tanh(1.5f), 1e-3);
 
     // bfloat16 round trip through Cast (the backend tests' bfloat16 data is stored as uint16).
-    onnx::NodeProto toBf16 = makeNode("Cast", {"x"}, {"y"});
+    onnx::NodeProto toBf16 = nodeUnderTest("Cast", {"x"}, {"y"});
     setIntAttribute(toBf16, "to", static_cast<int64_t>(DType::BFloat16));
     auto bf16 = runNode(toBf16, {{"x", Tensor::fromVector<float>({2}, {1.0f, 3.140625f})}});
     ASSERT_TRUE(bf16) << bf16.status().message();
@@ -110,7 +110,7 @@ TEST(Elementwise, HalfTypesComputeThroughFloat)
 
 TEST(Elementwise, IntegerDivisionByZeroIsAnErrorNotACrash)
 {
-    auto result = runNode(makeNode("Div", {"a", "b"}, {"y"}),
+    auto result = runNode(nodeUnderTest("Div", {"a", "b"}, {"y"}),
                           {{"a", Tensor::fromVector<int32_t>({2}, {4, 5})},
                            {"b", Tensor::fromVector<int32_t>({2}, {2, 0})}});
     ASSERT_FALSE(result);
@@ -121,11 +121,11 @@ TEST(Elementwise, ModFollowsTheDivisorSignUnlessFmod)
 {
     const Tensor a = Tensor::fromVector<int32_t>({4}, {-7, 7, -7, 7});
     const Tensor b = Tensor::fromVector<int32_t>({4}, {3, -3, -3, 3});
-    auto python = runNode(makeNode("Mod", {"a", "b"}, {"y"}), {{"a", a}, {"b", b}});
+    auto python = runNode(nodeUnderTest("Mod", {"a", "b"}, {"y"}), {{"a", a}, {"b", b}});
     ASSERT_TRUE(python);
     EXPECT_EQ(std::vector<int32_t>((*python)[0].values<int32_t>().begin(), (*python)[0].values<int32_t>().end()),
               (std::vector<int32_t>{2, -2, -1, 1}));
-    onnx::NodeProto cMod = makeNode("Mod", {"a", "b"}, {"y"});
+    onnx::NodeProto cMod = nodeUnderTest("Mod", {"a", "b"}, {"y"});
     setIntAttribute(cMod, "fmod", 1);
     auto c = runNode(cMod, {{"a", a}, {"b", b}});
     ASSERT_TRUE(c);
@@ -140,7 +140,7 @@ TEST(Elementwise, ClipWithRuntimeAndConstantBounds)
     const Tensor high = Tensor::scalar<float>(1.0f);
     for (const std::vector<std::string> &constants :
          {std::vector<std::string>{}, std::vector<std::string>{"lo", "hi"}}) {
-        auto y = runNode(makeNode("Clip", {"x", "lo", "hi"}, {"y"}),
+        auto y = runNode(nodeUnderTest("Clip", {"x", "lo", "hi"}, {"y"}),
                          {{"x", x}, {"lo", low}, {"hi", high}}, 13, constants);
         ASSERT_TRUE(y) << y.status().message();
         EXPECT_EQ(std::vector<float>((*y)[0].values<float>().begin(), (*y)[0].values<float>().end()),
@@ -150,7 +150,7 @@ TEST(Elementwise, ClipWithRuntimeAndConstantBounds)
 
 TEST(Elementwise, FloatToIntegerCastsSaturate)
 {
-    onnx::NodeProto cast = makeNode("Cast", {"x"}, {"y"});
+    onnx::NodeProto cast = nodeUnderTest("Cast", {"x"}, {"y"});
     setIntAttribute(cast, "to", static_cast<int64_t>(DType::Int8));
     auto y = runNode(cast, {{"x", Tensor::fromVector<float>({4}, {1000.0f, -1000.0f, NAN, 12.7f})}});
     ASSERT_TRUE(y) << y.status().message();

@@ -17,19 +17,6 @@ namespace {
 
 using namespace qs::test;
 
-onnx::TensorProto &floatConstant(onnx::GraphProto &graph, const std::string &name,
-                                 std::vector<int64_t> dims, std::vector<float> values)
-{
-    onnx::TensorProto &tensor = *graph.add_initializer();
-    tensor.set_name(name);
-    tensor.set_data_type(onnx::TensorProto::FLOAT);
-    for (const int64_t d : dims)
-        tensor.add_dims(d);
-    for (const float v : values)
-        tensor.add_float_data(v);
-    return tensor;
-}
-
 struct Observed
 {
     std::vector<float> output;
@@ -82,19 +69,19 @@ TEST(Fusion, ConvAffineHardSwishAndAffineBecomeOneConv)
     onnx::GraphProto &graph = *proto.mutable_graph();
     addInput(graph, "x", {1, 4, 6, 6});
     addOutput(graph, "y", {1, 8, 6, 6});
-    floatConstant(graph, "w", {8, 4, 3, 3}, randomNormal(8 * 4 * 9, 1, 0.3f));
-    floatConstant(graph, "b", {8}, randomNormal(8, 2));
-    floatConstant(graph, "scale", {8, 1, 1}, randomNormal(8, 3));
-    floatConstant(graph, "shift", {1}, {0.25f});
-    floatConstant(graph, "three", {}, {3.0f});
-    floatConstant(graph, "six", {}, {6.0f});
-    floatConstant(graph, "lab_scale", {1}, {1.5f});
-    floatConstant(graph, "lab_bias", {1}, {-0.1f});
+    addFloatInitializer(graph, "w", {8, 4, 3, 3}, randomNormal(8 * 4 * 9, 1, 0.3f));
+    addFloatInitializer(graph, "b", {8}, randomNormal(8, 2));
+    addFloatInitializer(graph, "scale", {8, 1, 1}, randomNormal(8, 3));
+    addFloatInitializer(graph, "shift", {1}, {0.25f});
+    addFloatInitializer(graph, "three", {}, {3.0f});
+    addFloatInitializer(graph, "six", {}, {6.0f});
+    addFloatInitializer(graph, "lab_scale", {1}, {1.5f});
+    addFloatInitializer(graph, "lab_bias", {1}, {-0.1f});
     setIntsAttribute(addNode(graph, "Conv", {"x", "w", "b"}, {"c"}, "conv"), "pads", {1, 1, 1, 1});
     addNode(graph, "Mul", {"c", "scale"}, {"c_scaled"});
     addNode(graph, "Add", {"c_scaled", "shift"}, {"c_shifted"});
     addNode(graph, "Add", {"c_shifted", "three"}, {"plus3"});
-    floatConstant(graph, "zero", {}, {0.0f});
+    addFloatInitializer(graph, "zero", {}, {0.0f});
     addNode(graph, "Clip", {"plus3", "zero", "six"}, {"clipped"}); // opset 11: bounds are inputs
     addNode(graph, "Mul", {"c_shifted", "clipped"}, {"times"});
     addNode(graph, "Div", {"times", "six"}, {"hswish"});
@@ -110,11 +97,11 @@ TEST(Fusion, MatMulBiasAndErfGeluBecomeOneMatMul)
     onnx::GraphProto &graph = *proto.mutable_graph();
     addInput(graph, "x", {2, 16});
     addOutput(graph, "y", {2, 32});
-    floatConstant(graph, "w", {16, 32}, randomNormal(16 * 32, 7, 0.5f));
-    floatConstant(graph, "bias", {32}, randomNormal(32, 8));
-    floatConstant(graph, "sqrt2", {}, {std::sqrt(2.0f)});
-    floatConstant(graph, "one", {}, {1.0f});
-    floatConstant(graph, "half", {}, {0.5f});
+    addFloatInitializer(graph, "w", {16, 32}, randomNormal(16 * 32, 7, 0.5f));
+    addFloatInitializer(graph, "bias", {32}, randomNormal(32, 8));
+    addFloatInitializer(graph, "sqrt2", {}, {std::sqrt(2.0f)});
+    addFloatInitializer(graph, "one", {}, {1.0f});
+    addFloatInitializer(graph, "half", {}, {0.5f});
     addNode(graph, "MatMul", {"x", "w"}, {"mm"});
     addNode(graph, "Add", {"mm", "bias"}, {"h"});
     addNode(graph, "Div", {"h", "sqrt2"}, {"scaled"});
@@ -132,7 +119,7 @@ TEST(Fusion, ClipAttributesAreIgnoredFromOpset11)
     onnx::GraphProto &graph = *proto.mutable_graph();
     addInput(graph, "x", {1, 1, 2, 2});
     addOutput(graph, "y", {1, 1, 2, 2});
-    floatConstant(graph, "w", {1, 1, 1, 1}, {10.0f});
+    addFloatInitializer(graph, "w", {1, 1, 1, 1}, {10.0f});
     addNode(graph, "Conv", {"x", "w"}, {"c"});
     onnx::NodeProto &clip = addNode(graph, "Clip", {"c"}, {"y"});
     auto *attr = clip.add_attribute();
@@ -151,8 +138,8 @@ TEST(Fusion, ValuesWithSeveralReadersAreNotFused)
     addInput(graph, "x", {1, 2, 4, 4});
     addOutput(graph, "c", {1, 2, 4, 4});
     addOutput(graph, "y", {1, 2, 4, 4});
-    floatConstant(graph, "w", {2, 2, 1, 1}, {1, 2, 3, 4});
-    floatConstant(graph, "s", {1}, {2.0f});
+    addFloatInitializer(graph, "w", {2, 2, 1, 1}, {1, 2, 3, 4});
+    addFloatInitializer(graph, "s", {1}, {2.0f});
     addNode(graph, "Conv", {"x", "w"}, {"c"});
     addNode(graph, "Mul", {"c", "s"}, {"y"});
     const Tensor x = Tensor::fromVector<float>({1, 2, 4, 4}, randomNormal(32, 9));

@@ -11,7 +11,7 @@
 namespace qs {
 namespace {
 
-using test::makeNode;
+using test::nodeUnderTest;
 using test::runNode;
 using test::setFloatAttribute;
 using test::setIntAttribute;
@@ -165,7 +165,7 @@ void checkFusion(const onnx::NodeProto &producer,
     constants.push_back("hi");
     for (const ActivationCase &activation : activationCases()) {
         SCOPED_TRACE(std::string(producer.op_type()) + " + " + activation.op);
-        onnx::NodeProto act = makeNode(activation.op, {"y"}, {"z"});
+        onnx::NodeProto act = nodeUnderTest(activation.op, {"y"}, {"z"});
         if (activation.configure)
             activation.configure(act);
         Result<Tensor> fused = runGraph({{producer, act}, inputs, constants, {}, "z"}, feeds);
@@ -179,7 +179,7 @@ void checkFusion(const onnx::NodeProto &producer,
 
 TEST(NnFusion, ConvWithActivationEqualsConvThenActivation)
 {
-    onnx::NodeProto conv = makeNode("Conv", {"x", "w", "b"}, {"y"});
+    onnx::NodeProto conv = nodeUnderTest("Conv", {"x", "w", "b"}, {"y"});
     setIntsAttribute(conv, "pads", {1, 1, 1, 1});
     const Tensor x = randomTensor({1, 4, 9, 7}, 1);
     checkFusion(conv,
@@ -189,14 +189,14 @@ TEST(NnFusion, ConvWithActivationEqualsConvThenActivation)
 
 TEST(NnFusion, GemmAndMatMulWithActivation)
 {
-    onnx::NodeProto gemm = makeNode("Gemm", {"a", "b", "c"}, {"y"});
+    onnx::NodeProto gemm = nodeUnderTest("Gemm", {"a", "b", "c"}, {"y"});
     setIntAttribute(gemm, "transB", 1);
     setFloatAttribute(gemm, "alpha", 0.5f);
     setFloatAttribute(gemm, "beta", 2.0f);
     const Tensor a = randomTensor({5, 8}, 4);
     checkFusion(gemm, {{"a", a}, {"b", randomTensor({3, 8}, 5)}, {"c", randomTensor({3}, 6)}},
                 {"b", "c"}, {{"a", a}});
-    onnx::NodeProto matmul = makeNode("MatMul", {"a", "b"}, {"y"});
+    onnx::NodeProto matmul = nodeUnderTest("MatMul", {"a", "b"}, {"y"});
     const Tensor a3 = randomTensor({2, 5, 8}, 7);
     checkFusion(matmul, {{"a", a3}, {"b", randomTensor({8, 3}, 8)}}, {"b"}, {{"a", a3}});
 }
@@ -207,7 +207,7 @@ TEST(NnConv, DynamicShapesMatchReference)
 {
     const Tensor w = randomTensor({6, 2, 3, 3}, 10);
     const Tensor b = randomTensor({6}, 11);
-    onnx::NodeProto conv = makeNode("Conv", {"x", "w", "b"}, {"y"});
+    onnx::NodeProto conv = nodeUnderTest("Conv", {"x", "w", "b"}, {"y"});
     setIntAttribute(conv, "group", 2);
     setIntsAttribute(conv, "strides", {2, 2});
     setIntsAttribute(conv, "pads", {1, 1, 1, 1});
@@ -228,7 +228,7 @@ TEST(NnConv, DepthwiseAndRuntimeWeightsMatchReference)
 {
     const Tensor x = randomTensor({2, 8, 10, 9}, 20);
     const Tensor w = randomTensor({8, 1, 3, 3}, 21);
-    onnx::NodeProto conv = makeNode("Conv", {"x", "w"}, {"y"});
+    onnx::NodeProto conv = nodeUnderTest("Conv", {"x", "w"}, {"y"});
     setIntAttribute(conv, "group", 8);
     setIntsAttribute(conv, "pads", {1, 1, 1, 1});
     for (bool constant : {true, false}) {
@@ -250,7 +250,7 @@ TEST(NnConv, Float16MatchesFloat32)
             h.mutableData<Eigen::half>()[i] = Eigen::half(t.data<float>()[i]);
         return h;
     };
-    onnx::NodeProto conv = makeNode("Conv", {"x", "w"}, {"y"});
+    onnx::NodeProto conv = nodeUnderTest("Conv", {"x", "w"}, {"y"});
     auto y = runNode(conv, {{"x", half(x)}, {"w", half(w)}}, 17, {"w"});
     ASSERT_TRUE(y) << y.status().message();
     ASSERT_EQ(y->at(0).dtype(), DType::Float16);
@@ -272,7 +272,7 @@ TEST(NnMatMul, BroadcastAndPromotionMatchLoops)
         for (bool constant : {false, true}) {
             const std::vector<std::string> constants = constant ? std::vector<std::string>{"b"}
                                                                 : std::vector<std::string>{};
-            auto y = runNode(makeNode("MatMul", {"a", "b"}, {"y"}), {{"a", a}, {"b", b}}, 17,
+            auto y = runNode(nodeUnderTest("MatMul", {"a", "b"}, {"y"}), {{"a", a}, {"b", b}}, 17,
                              constants);
             ASSERT_TRUE(y) << y.status().message();
             EXPECT_EQ(y->at(0).shape(), c.out);
@@ -305,7 +305,7 @@ TEST(NnMatMul, BroadcastAndPromotionMatchLoops)
 
 TEST(NnGemm, ConstantAndRuntimeOperandsAgree)
 {
-    onnx::NodeProto gemm = makeNode("Gemm", {"a", "b", "c"}, {"y"});
+    onnx::NodeProto gemm = nodeUnderTest("Gemm", {"a", "b", "c"}, {"y"});
     setIntAttribute(gemm, "transA", 1);
     setFloatAttribute(gemm, "alpha", 1.5f);
     setFloatAttribute(gemm, "beta", -0.5f);
@@ -338,29 +338,29 @@ TEST(NnGemm, ConstantAndRuntimeOperandsAgree)
 std::vector<test::ErrorCase> errorCases()
 {
     std::vector<test::ErrorCase> cases;
-    cases.push_back({"conv_channels", makeNode("Conv", {"x", "w"}, {"y"}),
+    cases.push_back({"conv_channels", nodeUnderTest("Conv", {"x", "w"}, {"y"}),
                      {{"x", randomTensor({1, 3, 5, 5}, 1)}, {"w", randomTensor({2, 4, 3, 3}, 2)}},
                      {"Conv_under_test", "'W' float32[2,4,3,3]", "[1,3,5,5]",
                       "3 input channels"}});
-    cases.push_back({"conv_window_too_large", makeNode("Conv", {"x", "w"}, {"y"}),
+    cases.push_back({"conv_window_too_large", nodeUnderTest("Conv", {"x", "w"}, {"y"}),
                      {{"x", randomTensor({1, 1, 2, 2}, 1)}, {"w", randomTensor({1, 1, 3, 3}, 2)}},
                      {"Conv_under_test", "larger than the padded input"},
                      {"w"}});
-    cases.push_back({"matmul_k", makeNode("MatMul", {"a", "b"}, {"y"}),
+    cases.push_back({"matmul_k", nodeUnderTest("MatMul", {"a", "b"}, {"y"}),
                      {{"a", randomTensor({2, 3}, 1)}, {"b", randomTensor({4, 5}, 2)}},
                      {"MatMul_under_test", "[2,3]", "[4,5]", "3 columns", "4 rows"}});
-    cases.push_back({"gemm_c_broadcast", makeNode("Gemm", {"a", "b", "c"}, {"y"}),
+    cases.push_back({"gemm_c_broadcast", nodeUnderTest("Gemm", {"a", "b", "c"}, {"y"}),
                      {{"a", randomTensor({2, 3}, 1)}, {"b", randomTensor({3, 4}, 2)},
                       {"c", randomTensor({3}, 3)}},
                      {"Gemm_under_test", "'C' float32[3]", "[2,4]"}});
-    onnx::NodeProto train = makeNode("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
+    onnx::NodeProto train = nodeUnderTest("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
     setIntAttribute(train, "training_mode", 1);
     cases.push_back({"batchnorm_training", train,
                      {{"x", randomTensor({1, 2, 2}, 1)}, {"s", randomTensor({2}, 2)},
                       {"b", randomTensor({2}, 3)}, {"m", randomTensor({2}, 4)},
                       {"v", randomTensor({2}, 5)}},
                      {"BatchNormalization_under_test", "training_mode=1"}});
-    cases.push_back({"maxpool_no_kernel", makeNode("MaxPool", {"x"}, {"y"}),
+    cases.push_back({"maxpool_no_kernel", nodeUnderTest("MaxPool", {"x"}, {"y"}),
                      {{"x", randomTensor({1, 1, 4, 4}, 1)}},
                      {"MaxPool_under_test", "kernel_shape"}});
     return cases;
@@ -375,7 +375,7 @@ TEST(NnErrors, MessagesNameNodeValueAndExpectation)
 
 TEST(NnPool, MaxPoolIndicesAndGlobalPools)
 {
-    onnx::NodeProto pool = makeNode("MaxPool", {"x"}, {"y", "i"});
+    onnx::NodeProto pool = nodeUnderTest("MaxPool", {"x"}, {"y", "i"});
     setIntsAttribute(pool, "kernel_shape", {2, 2});
     setIntsAttribute(pool, "strides", {2, 2});
     const Tensor x = Tensor::fromVector<float>({1, 1, 2, 4}, {1, 5, 2, 0, 3, 4, 8, 7});
@@ -385,7 +385,7 @@ TEST(NnPool, MaxPoolIndicesAndGlobalPools)
     EXPECT_EQ(std::vector<int64_t>(y->at(1).values<int64_t>().begin(),
                                    y->at(1).values<int64_t>().end()),
               (std::vector<int64_t>{1, 6}));
-    auto avg = runNode(makeNode("GlobalAveragePool", {"x"}, {"y"}), {{"x", x}});
+    auto avg = runNode(nodeUnderTest("GlobalAveragePool", {"x"}, {"y"}), {{"x", x}});
     ASSERT_TRUE(avg);
     EXPECT_EQ(avg->at(0).shape(), (Shape{1, 1, 1, 1}));
     expectNear(avg->at(0), {3.75f});
@@ -393,7 +393,7 @@ TEST(NnPool, MaxPoolIndicesAndGlobalPools)
 
 TEST(NnBatchNorm, RuntimeParametersMatchConstantOnes)
 {
-    onnx::NodeProto bn = makeNode("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
+    onnx::NodeProto bn = nodeUnderTest("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
     setFloatAttribute(bn, "epsilon", 1e-3f);
     const Tensor x = randomTensor({2, 3, 4, 5}, 60);
     std::vector<std::pair<std::string, Tensor>> inputs = {

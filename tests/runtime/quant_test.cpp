@@ -22,12 +22,12 @@ std::vector<T> valuesOf(const Tensor &t)
 TEST(Quant, QuantizeRoundsTiesToEvenAndSaturates)
 {
     const Tensor x = Tensor::fromVector<float>({6}, {0.5f, 1.5f, 2.5f, -2.5f, 1000.0f, -1000.0f});
-    auto asUint8 = runNode(makeNode("QuantizeLinear", {"x", "s", "zp"}, {"y"}),
+    auto asUint8 = runNode(nodeUnderTest("QuantizeLinear", {"x", "s", "zp"}, {"y"}),
                            {{"x", x}, {"s", Tensor::scalar<float>(1.0f)},
                             {"zp", Tensor::scalar<uint8_t>(10)}});
     ASSERT_TRUE(asUint8) << asUint8.status().message();
     EXPECT_EQ(valuesOf<uint8_t>((*asUint8)[0]), (std::vector<uint8_t>{10, 12, 12, 8, 255, 0}));
-    auto asInt8 = runNode(makeNode("QuantizeLinear", {"x", "s", "zp"}, {"y"}),
+    auto asInt8 = runNode(nodeUnderTest("QuantizeLinear", {"x", "s", "zp"}, {"y"}),
                           {{"x", x}, {"s", Tensor::scalar<float>(1.0f)},
                            {"zp", Tensor::scalar<int8_t>(0)}});
     ASSERT_TRUE(asInt8) << asInt8.status().message();
@@ -37,7 +37,7 @@ TEST(Quant, QuantizeRoundsTiesToEvenAndSaturates)
 TEST(Quant, PerAxisScalesAndZeroPoints)
 {
     const Tensor x = Tensor::fromVector<float>({2, 3}, {1, 2, 3, 1, 2, 3});
-    onnx::NodeProto node = makeNode("QuantizeLinear", {"x", "s", "zp"}, {"y"});
+    onnx::NodeProto node = nodeUnderTest("QuantizeLinear", {"x", "s", "zp"}, {"y"});
     setIntAttribute(node, "axis", 0);
     auto y = runNode(node, {{"x", x}, {"s", Tensor::fromVector<float>({2}, {1.0f, 0.5f})},
                             {"zp", Tensor::fromVector<int8_t>({2}, {0, -1})}},
@@ -45,7 +45,7 @@ TEST(Quant, PerAxisScalesAndZeroPoints)
     ASSERT_TRUE(y) << y.status().message();
     EXPECT_EQ(valuesOf<int8_t>((*y)[0]), (std::vector<int8_t>{1, 2, 3, 1, 3, 5}));
 
-    onnx::NodeProto back = makeNode("DequantizeLinear", {"q", "s", "zp"}, {"x"});
+    onnx::NodeProto back = nodeUnderTest("DequantizeLinear", {"q", "s", "zp"}, {"x"});
     setIntAttribute(back, "axis", 0);
     auto x2 = runNode(back, {{"q", (*y)[0]}, {"s", Tensor::fromVector<float>({2}, {1.0f, 0.5f})},
                              {"zp", Tensor::fromVector<int8_t>({2}, {0, -1})}},
@@ -56,7 +56,7 @@ TEST(Quant, PerAxisScalesAndZeroPoints)
 
 TEST(Quant, ScaleOfTheWrongLengthIsAClearError)
 {
-    onnx::NodeProto node = makeNode("QuantizeLinear", {"x", "s"}, {"y"});
+    onnx::NodeProto node = nodeUnderTest("QuantizeLinear", {"x", "s"}, {"y"});
     setIntAttribute(node, "axis", 1);
     auto y = runNode(node, {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
                             {"s", Tensor::fromVector<float>({2}, {1.0f, 1.0f})}},
@@ -71,7 +71,7 @@ TEST(Quant, MatMulIntegerSubtractsPerRowAndPerColumnZeroPoints)
 {
     const Tensor a = Tensor::fromVector<uint8_t>({2, 2}, {3, 4, 5, 6});
     const Tensor b = Tensor::fromVector<uint8_t>({2, 2}, {1, 2, 3, 4});
-    auto y = runNode(makeNode("MatMulInteger", {"a", "b", "azp", "bzp"}, {"y"}),
+    auto y = runNode(nodeUnderTest("MatMulInteger", {"a", "b", "azp", "bzp"}, {"y"}),
                      {{"a", a}, {"b", b}, {"azp", Tensor::fromVector<uint8_t>({2}, {1, 2})},
                       {"bzp", Tensor::fromVector<uint8_t>({2}, {1, 0})}});
     ASSERT_TRUE(y) << y.status().message();
@@ -118,7 +118,7 @@ TEST(Quant, ConvIntegerMatchesTheDefinition)
         const uint8_t xZero = 131;
         const Shape xShape = c.oneDimensional ? Shape{1, c.channels, c.size} : Shape{1, c.channels, height, c.size};
         const Shape wShape = c.oneDimensional ? Shape{c.filters, cg, c.kernel} : Shape{c.filters, cg, kernelH, c.kernel};
-        onnx::NodeProto node = makeNode("ConvInteger", {"x", "w", "xzp", "wzp"}, {"y"});
+        onnx::NodeProto node = nodeUnderTest("ConvInteger", {"x", "w", "xzp", "wzp"}, {"y"});
         setIntsAttribute(node, "strides", c.oneDimensional
                                               ? std::vector<int64_t>{c.stride}
                                               : std::vector<int64_t>{c.stride, c.stride});

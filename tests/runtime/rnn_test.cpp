@@ -42,7 +42,7 @@ Result<std::vector<Tensor>> lstm(const std::string &direction, const Tensor &x, 
         inputs.insert(inputs.end(), {"", "lens"});
         feeds.emplace_back("lens", *lengths);
     }
-    onnx::NodeProto node = makeNode("LSTM", inputs, {"y", "y_h"});
+    onnx::NodeProto node = nodeUnderTest("LSTM", inputs, {"y", "y_h"});
     setIntAttribute(node, "hidden_size", r.dim(2));
     setStringAttribute(node, "direction", direction);
     return runNode(node, feeds, 14);

@@ -14,7 +14,7 @@
 namespace qs {
 namespace {
 
-using test::makeNode;
+using test::nodeUnderTest;
 using test::runNode;
 using namespace qs::ops;
 
@@ -29,22 +29,22 @@ std::vector<test::ErrorCase> errorCases()
 {
     std::vector<test::ErrorCase> cases;
     cases.push_back({"reshape_count",
-                     makeNode("Reshape", {"x", "s"}, {"y"}),
+                     nodeUnderTest("Reshape", {"x", "s"}, {"y"}),
                      {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
                       {"s", ints({2}, {4, 2})}},
                      {"Reshape_under_test", "float32[2,3]", "[4,2]", "6 elements"}});
     cases.push_back({"reshape_inferred",
-                     makeNode("Reshape", {"x", "s"}, {"y"}),
+                     nodeUnderTest("Reshape", {"x", "s"}, {"y"}),
                      {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
                       {"s", ints({2}, {4, -1})}},
                      {"float32[2,3]", "[4,-1]", "multiple of 4"}});
-    onnx::NodeProto squeeze = makeNode("Squeeze", {"x", "axes"}, {"y"});
+    onnx::NodeProto squeeze = nodeUnderTest("Squeeze", {"x", "axes"}, {"y"});
     cases.push_back({"squeeze_not_one",
                      squeeze,
                      {{"x", Tensor::allocate(DType::Float32, {1, 3}, true)},
                       {"axes", ints({1}, {1})}},
                      {"axis 1", "float32[1,3]", "size is 3"}});
-    onnx::NodeProto concat = makeNode("Concat", {"a", "b"}, {"y"});
+    onnx::NodeProto concat = nodeUnderTest("Concat", {"a", "b"}, {"y"});
     test::setIntAttribute(concat, "axis", 1);
     cases.push_back({"concat_mismatch",
                      concat,
@@ -52,12 +52,12 @@ std::vector<test::ErrorCase> errorCases()
                       {"b", Tensor::allocate(DType::Float32, {3, 3}, true)}},
                      {"input 1", "float32[3,3]", "float32[2,3]"}});
     cases.push_back({"gather_index",
-                     makeNode("Gather", {"x", "i"}, {"y"}),
+                     nodeUnderTest("Gather", {"x", "i"}, {"y"}),
                      {{"x", Tensor::allocate(DType::Float32, {3, 2}, true)},
                       {"i", ints({1}, {-4})}},
                      {"index -4", "float32[3,2]"}});
     cases.push_back({"expand_incompatible",
-                     makeNode("Expand", {"x", "s"}, {"y"}),
+                     nodeUnderTest("Expand", {"x", "s"}, {"y"}),
                      {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
                       {"s", ints({1}, {4})}},
                      {"float32[2,3]", "[4]"}});
@@ -73,7 +73,7 @@ TEST(TensorOpsErrors, NameTheValueAndTheShapes)
 
 TEST(TensorOps, SliceWithNegativeStepsAndClamping)
 {
-    onnx::NodeProto node = makeNode("Slice", {"x", "starts", "ends", "axes", "steps"}, {"y"});
+    onnx::NodeProto node = nodeUnderTest("Slice", {"x", "starts", "ends", "axes", "steps"}, {"y"});
     std::vector<float> values(20);
     std::iota(values.begin(), values.end(), 0.0f);
     const int64_t lowest = std::numeric_limits<int64_t>::min();
@@ -93,7 +93,7 @@ TEST(TensorOps, SliceWithNegativeStepsAndClamping)
 
 TEST(TensorOps, SliceEmptyWhenStartPassesEnd)
 {
-    onnx::NodeProto node = makeNode("Slice", {"x", "starts", "ends", "axes", "steps"}, {"y"});
+    onnx::NodeProto node = nodeUnderTest("Slice", {"x", "starts", "ends", "axes", "steps"}, {"y"});
     auto out = runNode(node, {{"x", Tensor::allocate(DType::Int32, {6}, true)},
                               {"starts", ints({1}, {2})},
                               {"ends", ints({1}, {4})},
@@ -106,7 +106,7 @@ TEST(TensorOps, SliceEmptyWhenStartPassesEnd)
 TEST(TensorOps, DataMovementWorksOnAnyDtype)
 {
     // Transpose of int8 and bool, Pad reflect of int64, Tile of float16.
-    onnx::NodeProto transpose = makeNode("Transpose", {"x"}, {"y"});
+    onnx::NodeProto transpose = nodeUnderTest("Transpose", {"x"}, {"y"});
     test::setIntsAttribute(transpose, "perm", {1, 0});
     auto t = runNode(transpose,
                      {{"x", Tensor::fromVector<int8_t>({2, 3}, {1, 2, 3, 4, 5, 6})}});
@@ -114,7 +114,7 @@ TEST(TensorOps, DataMovementWorksOnAnyDtype)
     auto tv = (*t)[0].values<int8_t>();
     EXPECT_EQ(std::vector<int8_t>(tv.begin(), tv.end()), (std::vector<int8_t>{1, 4, 2, 5, 3, 6}));
 
-    onnx::NodeProto pad = makeNode("Pad", {"x", "pads"}, {"y"});
+    onnx::NodeProto pad = nodeUnderTest("Pad", {"x", "pads"}, {"y"});
     test::setStringAttribute(pad, "mode", "reflect");
     auto p = runNode(pad, {{"x", ints({1, 3}, {1, 2, 3})}, {"pads", ints({4}, {0, 2, 0, 1})}});
     ASSERT_TRUE(p.isOk()) << p.status().message();
@@ -122,7 +122,7 @@ TEST(TensorOps, DataMovementWorksOnAnyDtype)
     EXPECT_EQ(std::vector<int64_t>(pv.begin(), pv.end()),
               (std::vector<int64_t>{3, 2, 1, 2, 3, 2}));
 
-    onnx::NodeProto tile = makeNode("Tile", {"x", "r"}, {"y"});
+    onnx::NodeProto tile = nodeUnderTest("Tile", {"x", "r"}, {"y"});
     auto h = runNode(tile, {{"x", Tensor::fromVector<Eigen::half>(
                                       {2}, {Eigen::half(1.5f), Eigen::half(-2.0f)})},
                             {"r", ints({1}, {3})}});
@@ -133,7 +133,7 @@ TEST(TensorOps, DataMovementWorksOnAnyDtype)
 
 TEST(TensorOps, ReshapeCopiesZeroDimsAndSharesStorage)
 {
-    onnx::NodeProto node = makeNode("Reshape", {"x", "s"}, {"y"});
+    onnx::NodeProto node = nodeUnderTest("Reshape", {"x", "s"}, {"y"});
     std::vector<float> values(12);
     std::iota(values.begin(), values.end(), 0.0f);
     Tensor input = Tensor::fromVector<float>({2, 3, 2}, values);
@@ -146,7 +146,7 @@ TEST(TensorOps, ReshapeCopiesZeroDimsAndSharesStorage)
 
 TEST(TensorOps, ResizeNearestOnUint8UsesTheGather)
 {
-    onnx::NodeProto node = makeNode("Resize", {"x", "", "scales"}, {"y"});
+    onnx::NodeProto node = nodeUnderTest("Resize", {"x", "", "scales"}, {"y"});
     test::setStringAttribute(node, "mode", "nearest");
     auto out = runNode(node, {{"x", Tensor::fromVector<uint8_t>({1, 1, 1, 2}, {7, 200})},
                               {"scales", Tensor::fromVector<float>({4}, {1, 1, 2, 2})}});

@@ -2,11 +2,13 @@
 // Builds small ONNX models in code for tests (and the benchmarks' generated models): a graph is a
 // few lines, not a binary fixture.
 
+#include "graph/graph.h"
 #include "model/attributes.h"
 
 #include <onnx/onnx_pb.h>
 
 #include <cctype>
+#include <concepts>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -19,13 +21,7 @@ inline onnx::NodeProto &addNode(onnx::GraphProto &graph, const std::string &opTy
                                 const std::string &name = {})
 {
     onnx::NodeProto &node = *graph.add_node();
-    node.set_op_type(opType);
-    if (!name.empty())
-        node.set_name(name);
-    for (const auto &input : inputs)
-        node.add_input(input);
-    for (const auto &output : outputs)
-        node.add_output(output);
+    node = makeNode(opType, inputs, outputs, name);
     return node;
 }
 
@@ -75,6 +71,7 @@ inline void addOutput(onnx::GraphProto &graph, const std::string &name, std::vec
 
 // A float initializer of `dims` (raw_data) whose values next() gives in row-major order.
 template<typename Next>
+    requires std::invocable<Next &>
 onnx::TensorProto &addFloatInitializer(onnx::GraphProto &graph, const std::string &name,
                                        const std::vector<int64_t> &dims, Next &&next)
 {
@@ -91,6 +88,15 @@ onnx::TensorProto &addFloatInitializer(onnx::GraphProto &graph, const std::strin
         value = next();
     tensor.set_raw_data(values.data(), values.size() * sizeof(float));
     return tensor;
+}
+
+// A float initializer with the given values in row-major order.
+inline onnx::TensorProto &addFloatInitializer(onnx::GraphProto &graph, const std::string &name,
+                                              const std::vector<int64_t> &dims,
+                                              const std::vector<float> &values)
+{
+    size_t next = 0;
+    return addFloatInitializer(graph, name, dims, [&] { return values.at(next++); });
 }
 
 // A float initializer filled with 0.5, or int64 values given explicitly.

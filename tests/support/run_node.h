@@ -1,7 +1,7 @@
 #pragma once
 // Runs one ONNX node through the whole engine (model -> Session -> run), for per-op tests:
 //
-//   onnx::NodeProto node = makeNode("Add", {"a", "b"}, {"y"});
+//   onnx::NodeProto node = nodeUnderTest("Add", {"a", "b"}, {"y"});
 //   auto outputs = runNode(node, {{"a", Tensor::fromVector<float>({2}, {1, 2})}, ...});
 //
 // and checks what the errors of failing nodes say (ErrorCase, expectErrorsMention).
@@ -23,7 +23,7 @@
 
 namespace qs::test {
 
-inline onnx::NodeProto makeNode(const std::string &opType, const std::vector<std::string> &inputs,
+inline onnx::NodeProto nodeUnderTest(const std::string &opType, const std::vector<std::string> &inputs,
                                 const std::vector<std::string> &outputs)
 {
     onnx::NodeProto node;

@@ -34,7 +34,7 @@ QString typeText(const TensorType &type)
 } // namespace
 
 NodeTableModel::NodeTableModel(Workbench *workbench, QObject *parent)
-    : QAbstractTableModel(parent)
+    : ExclusionTableModel(ExcludeColumn, parent)
     , m_workbench(workbench)
 {
     connect(workbench, &Workbench::modelChanged, this, &NodeTableModel::rebuild);
@@ -133,25 +133,9 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     }
 }
 
-bool NodeTableModel::setData(const QModelIndex &index, const QVariant &value, int role)
+void NodeTableModel::setRowExcluded(int row, bool excluded)
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)
-        || index.column() != ExcludeColumn || role != Qt::CheckStateRole)
-        return false;
-    const bool excluded = value.toInt() == Qt::Checked;
-    // The Workbench emits exclusionsChanged, which refreshes the column.
-    m_workbench->setNodeExcluded(m_names.at(index.row()), excluded);
-    return true;
-}
-
-Qt::ItemFlags NodeTableModel::flags(const QModelIndex &index) const
-{
-    if (!index.isValid())
-        return Qt::NoItemFlags;
-    Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
-    if (index.column() == ExcludeColumn)
-        flags |= Qt::ItemIsUserCheckable;
-    return flags;
+    m_workbench->setNodeExcluded(m_names.at(row), excluded);
 }
 
 QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -3,6 +3,8 @@
 // so row == node id), and the proxy the view shows, filtered by the search box. Rows are read
 // from the GraphIndex on demand: the model stays cheap with tens of thousands of nodes.
 
+#include "exclusion_table_model.h"
+
 #include <QAbstractTableModel>
 #include <QRegularExpression>
 #include <QSortFilterProxyModel>
@@ -12,7 +14,7 @@ namespace qs::ui {
 
 class Workbench;
 
-class NodeTableModel : public QAbstractTableModel
+class NodeTableModel : public ExclusionTableModel
 {
     Q_OBJECT
 
@@ -40,14 +42,16 @@ public:
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    bool setData(const QModelIndex &index, const QVariant &value, int role) override;
-    Qt::ItemFlags flags(const QModelIndex &index) const override;
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
     // The search keys of a row, kept as QStrings so that filtering does not convert per row.
     const QString &displayName(int row) const { return m_names.at(row); }
     const QString &opType(int row) const { return m_opTypes.at(row); }
+
+
+protected:
+    void setRowExcluded(int row, bool excluded) override;
 
 private:
     void rebuild();

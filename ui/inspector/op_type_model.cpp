@@ -16,7 +16,7 @@
 namespace qs::ui {
 
 OpTypeModel::OpTypeModel(Workbench *workbench, QObject *parent)
-    : QAbstractTableModel(parent)
+    : ExclusionTableModel(ExcludeColumn, parent)
     , m_workbench(workbench)
 {
     connect(workbench, &Workbench::modelChanged, this, &OpTypeModel::rebuild);
@@ -104,23 +104,9 @@ QVariant OpTypeModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
-bool OpTypeModel::setData(const QModelIndex &index, const QVariant &value, int role)
+void OpTypeModel::setRowExcluded(int row, bool excluded)
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)
-        || index.column() != ExcludeColumn || role != Qt::CheckStateRole)
-        return false;
-    m_workbench->setOpTypeExcluded(m_rows.at(index.row()).opType, value.toInt() == Qt::Checked);
-    return true;
-}
-
-Qt::ItemFlags OpTypeModel::flags(const QModelIndex &index) const
-{
-    if (!index.isValid())
-        return Qt::NoItemFlags;
-    Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
-    if (index.column() == ExcludeColumn)
-        flags |= Qt::ItemIsUserCheckable;
-    return flags;
+    m_workbench->setOpTypeExcluded(m_rows.at(row).opType, excluded);
 }
 
 QVariant OpTypeModel::headerData(int section, Qt::Orientation orientation, int role) const

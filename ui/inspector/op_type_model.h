@@ -3,6 +3,8 @@
 // because the recipe excludes op types by name), most frequent first, with a checkbox bound to
 // Workbench::setOpTypeExcluded. fillOpTypeChart() draws the same rows as a QCustomPlot bar chart.
 
+#include "exclusion_table_model.h"
+
 #include <QAbstractTableModel>
 #include <QList>
 #include <QString>
@@ -13,7 +15,7 @@ namespace qs::ui {
 
 class Workbench;
 
-class OpTypeModel : public QAbstractTableModel
+class OpTypeModel : public ExclusionTableModel
 {
     Q_OBJECT
 
@@ -42,10 +44,12 @@ public:
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    bool setData(const QModelIndex &index, const QVariant &value, int role) override;
-    Qt::ItemFlags flags(const QModelIndex &index) const override;
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
+
+
+protected:
+    void setRowExcluded(int row, bool excluded) override;
 
 private:
     void rebuild();
