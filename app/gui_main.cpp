@@ -20,19 +20,25 @@ int main(int argc, char **argv)
     qs::ui::installTranslations(app, qs::ui::settings::language());
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Inspect and quantize ONNX models."));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Inspect and quantize ONNX models."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("model"), QApplication::translate("main", "The ONNX model to open."));
-    const QCommandLineOption recipe(QStringLiteral("recipe"),
-                                    QApplication::translate("main", "Preset the Quantize page from a recipe (.textproto)."),
-                                    QStringLiteral("file"));
+    parser.addPositionalArgument(QStringLiteral("model"),
+                                 QApplication::translate("main", "The ONNX model to open."));
+    const QCommandLineOption
+        recipe(QStringLiteral("recipe"),
+               QApplication::translate("main",
+                                       "Preset the Quantize page from a recipe (.textproto)."),
+               QStringLiteral("file"));
     const QCommandLineOption calibration(QStringLiteral("calibration-folder"),
-                                         QApplication::translate("main", "Preset the calibration folder."),
+                                         QApplication::translate("main",
+                                                                 "Preset the calibration folder."),
                                          QStringLiteral("dir"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QApplication::translate("main", "Save a screenshot once the model has loaded, then quit."),
-                                        QStringLiteral("png"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QApplication::translate("main", "Save a screenshot once the model has loaded, then quit."),
+        QStringLiteral("png"));
     parser.addOption(recipe);
     parser.addOption(calibration);
     parser.addOption(screenshot);
@@ -54,7 +60,8 @@ int main(int argc, char **argv)
             });
         };
         QObject::connect(&window, &qs::ui::MainWindow::modelOpened, &window, grab);
-        QObject::connect(&window, &qs::ui::MainWindow::openFailed, &window, [] { QApplication::exit(2); });
+        QObject::connect(&window, &qs::ui::MainWindow::openFailed, &window,
+                         [] { QApplication::exit(2); });
         if (parser.positionalArguments().isEmpty())
             grab();
     }

@@ -97,7 +97,8 @@ onnx::ModelProto makeBertEncoder(const BertShape &shape, uint64_t seed)
 
     EncoderBuilder b(graph, seed);
     // Embeddings.
-    std::string hidden = b.op("Gather", {b.weight("embeddings.word", {shape.vocabulary, h}), "input_ids"},
+    std::string hidden = b.op("Gather",
+                              {b.weight("embeddings.word", {shape.vocabulary, h}), "input_ids"},
                               "embeddings/Gather");
     hidden = b.op("Add", {hidden, b.weight("embeddings.position", {1, s, h})}, "embeddings/Add");
     hidden = b.layerNorm(hidden, "embeddings", static_cast<int>(h));
@@ -111,7 +112,8 @@ onnx::ModelProto makeBertEncoder(const BertShape &shape, uint64_t seed)
 
     const std::string splitShape = b.int64s("shape.split_heads", {1, s, heads, headSize});
     const std::string mergeShape = b.int64s("shape.merge_heads", {1, s, h});
-    const std::string attentionScale = b.scalar("attention.scale", 1.0f / std::sqrt(float(headSize)));
+    const std::string attentionScale = b.scalar("attention.scale",
+                                                1.0f / std::sqrt(float(headSize)));
     const std::string sqrt2 = b.scalar("gelu.sqrt2", std::sqrt(2.0f));
     const std::string one = b.scalar("gelu.one", 1.0f);
     const std::string half = b.scalar("gelu.half", 0.5f);
@@ -119,7 +121,8 @@ onnx::ModelProto makeBertEncoder(const BertShape &shape, uint64_t seed)
         const std::string p = "layer" + std::to_string(layer);
         auto heads4d = [&](const std::string &name, std::vector<int64_t> perm) {
             const std::string projected = b.linear(hidden, p + ".attention." + name, int(h), int(h));
-            const std::string split = b.op("Reshape", {projected, splitShape}, p + "/" + name + "/Reshape");
+            const std::string split = b.op("Reshape", {projected, splitShape},
+                                           p + "/" + name + "/Reshape");
             return b.transpose(split, std::move(perm), p + "/" + name + "/Transpose");
         };
         const std::string query = heads4d("query", {0, 2, 1, 3});

@@ -58,8 +58,8 @@ int main(int argc, char **argv)
             const size_t equals = value.find('=');
             auto tensor = readTensorFile(value.substr(equals + 1));
             if (equals == std::string::npos || !tensor)
-                return fail("--input " + value + ": " +
-                            (tensor ? "expects NAME=FILE" : tensor.status().message()));
+                return fail("--input " + value + ": "
+                            + (tensor ? "expects NAME=FILE" : tensor.status().message()));
             inputs[value.substr(0, equals)] = std::move(tensor).value();
         } else if (arg == "--threads") {
             threads = std::stoi(value);
@@ -81,8 +81,9 @@ int main(int argc, char **argv)
     auto session = Session::create(model.value(), sessionOptions(threads));
     if (!session)
         return fail(session.status().message());
-    const double createMs = std::chrono::duration<double, std::milli>(
-                                std::chrono::steady_clock::now() - createStart).count();
+    const double createMs
+        = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - createStart)
+              .count();
     std::vector<double> samples;
     for (int run = 0; run < warmup + iterations; ++run) {
         const auto start = std::chrono::steady_clock::now();
@@ -102,8 +103,8 @@ int main(int argc, char **argv)
         options.observer = [&](const std::string &name, const Tensor &) {
             const auto now = std::chrono::steady_clock::now();
             const NodeInfo *node = (*model)->index().producer(0, name);
-            msByOp[node ? node->opType : "?"] +=
-                std::chrono::duration<double, std::milli>(now - last).count();
+            msByOp[node ? node->opType : "?"]
+                += std::chrono::duration<double, std::milli>(now - last).count();
             last = now;
         };
         for (int run = 0; run < iterations; ++run) {

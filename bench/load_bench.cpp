@@ -90,8 +90,8 @@ int main(int argc, char **argv)
         return 2;
     }
     const qs::ModelSummary summary = qs::summarize(*model.value());
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("quantscope load+index+summarize: %.3f s, peak RSS %.1f MB (%.1f MB before "
                 "loading), %lld nodes, %lld parameters\n",
                 seconds, peakRssKb() / 1024.0, baselineKb / 1024.0,

@@ -65,8 +65,8 @@ int speed(const std::string &path)
     for (const auto mode : {quantscope::QUANT_MODE_DYNAMIC, quantscope::QUANT_MODE_FP16}) {
         quantscope::Recipe recipe;
         recipe.set_mode(mode);
-        const std::string out = path + (mode == quantscope::QUANT_MODE_DYNAMIC ? ".int8.onnx"
-                                                                                : ".fp16.onnx");
+        const std::string out
+            = path + (mode == quantscope::QUANT_MODE_DYNAMIC ? ".int8.onnx" : ".fp16.onnx");
         double best = 1e30, bestQuantize = 0;
         for (int round = 0; round < 3; ++round) {
             start = std::chrono::steady_clock::now();
@@ -84,8 +84,8 @@ int speed(const std::string &path)
             }
         }
         std::printf("%-8s quantize %.3f s + save = %.3f s, output %.1f MB\n",
-                    mode == quantscope::QUANT_MODE_DYNAMIC ? "dynamic" : "fp16", bestQuantize,
-                    best, double(std::filesystem::file_size(out)) / 1e6);
+                    mode == quantscope::QUANT_MODE_DYNAMIC ? "dynamic" : "fp16", bestQuantize, best,
+                    double(std::filesystem::file_size(out)) / 1e6);
         std::filesystem::remove(out);
         std::filesystem::remove(recipePathFor(out));
     }
@@ -105,8 +105,9 @@ int calibrateRandom(const std::string &path, int samples, int height, int width)
         input.shape = {1, 3, height, width};
     auto source = randomSource(inputs, samples, 1);
     std::vector<std::string> types = defaultStaticOpTypes();
-    const StaticPlan plan = planStaticQuantization(
-        **model, NodeSelection({types.begin(), types.end()}, {}, {}, {}), false);
+    const StaticPlan plan
+        = planStaticQuantization(**model, NodeSelection({types.begin(), types.end()}, {}, {}, {}),
+                                 false);
     CalibrationSettings settings;
     settings.method = quantscope::CALIBRATION_METHOD_ENTROPY; // histograms: the larger state
     const auto start = std::chrono::steady_clock::now();

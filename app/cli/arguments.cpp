@@ -37,8 +37,7 @@ Result<std::vector<std::string>> splitList(const std::string &option, const std:
         const size_t comma = text.find(',', start);
         std::string item = text.substr(start, comma == std::string::npos ? comma : comma - start);
         if (item.empty())
-            return invalidArgument(option + " expects a comma-separated list, got '" + text
-                                   + "'");
+            return invalidArgument(option + " expects a comma-separated list, got '" + text + "'");
         items.push_back(std::move(item));
         if (comma == std::string::npos)
             return items;
@@ -96,8 +95,7 @@ Status takeModelPath(const std::string &arg, std::string &modelPath)
     if (arg.starts_with("-"))
         return invalidArgument("unknown option '" + arg + "'");
     if (!modelPath.empty())
-        return invalidArgument("one model at a time ('" + modelPath + "' and '" + arg
-                               + "' given)");
+        return invalidArgument("one model at a time ('" + modelPath + "' and '" + arg + "' given)");
     modelPath = arg;
     return Status::ok();
 }
@@ -121,12 +119,9 @@ int reportError(std::ostream &err, const Status &status)
 int exitCodeFor(const Status &status)
 {
     switch (status.code()) {
-    case StatusCode::Internal:
-        return kInternalError;
-    case StatusCode::Cancelled:
-        return kCancelled;
-    default:
-        return kBadInput;
+    case StatusCode::Internal: return kInternalError;
+    case StatusCode::Cancelled: return kCancelled;
+    default: return kBadInput;
     }
 }
 
@@ -174,7 +169,8 @@ Result<PreprocessingEdit> parsePreprocessingOption(ArgumentCursor &cursor)
     }
     if (arg == "--pixel-range") {
         QS_CLI_ASSIGN_OR_RETURN(const auto range, cursor.choice<quantscope::PixelRange>(
-            {{"0-1", quantscope::PIXEL_RANGE_0_1}, {"0-255", quantscope::PIXEL_RANGE_0_255}}));
+                                                      {{"0-1", quantscope::PIXEL_RANGE_0_1},
+                                                       {"0-255", quantscope::PIXEL_RANGE_0_255}}));
         return PreprocessingEdit(
             [range](quantscope::ImagePreprocessing &p) { p.set_pixel_range(range); });
     }
@@ -197,7 +193,8 @@ Result<PreprocessingEdit> parsePreprocessingOption(ArgumentCursor &cursor)
         return PreprocessingEdit([](quantscope::ImagePreprocessing &p) { p.set_bgr(true); });
     if (arg == "--layout") {
         QS_CLI_ASSIGN_OR_RETURN(const auto layout, cursor.choice<quantscope::TensorLayout>(
-            {{"nchw", quantscope::TENSOR_LAYOUT_NCHW}, {"nhwc", quantscope::TENSOR_LAYOUT_NHWC}}));
+                                                       {{"nchw", quantscope::TENSOR_LAYOUT_NCHW},
+                                                        {"nhwc", quantscope::TENSOR_LAYOUT_NHWC}}));
         return PreprocessingEdit(
             [layout](quantscope::ImagePreprocessing &p) { p.set_layout(layout); });
     }

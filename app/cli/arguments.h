@@ -19,12 +19,12 @@
 
 // Binds the value of an expression that yields a Result<T> to `lhs` (a declaration or an
 // lvalue), or returns its error from the enclosing function.
-#define QS_CLI_ASSIGN_OR_RETURN(lhs, expr) \
+#define QS_CLI_ASSIGN_OR_RETURN(lhs, expr)                                                         \
     QS_CLI_ASSIGN_OR_RETURN_IMPL_(QS_CLI_CONCAT_(qsResult_, __LINE__), lhs, expr)
-#define QS_CLI_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
-    auto result = (expr); \
-    if (!result.isOk()) \
-        return result.status(); \
+#define QS_CLI_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr)                                           \
+    auto result = (expr);                                                                          \
+    if (!result.isOk())                                                                            \
+        return result.status();                                                                    \
     lhs = std::move(result).value()
 #define QS_CLI_CONCAT_(a, b) QS_CLI_CONCAT_INNER_(a, b)
 #define QS_CLI_CONCAT_INNER_(a, b) a##b
@@ -128,8 +128,8 @@ bool isPreprocessingOption(const std::string &arg);
 using PreprocessingEdit = std::function<void(quantscope::ImagePreprocessing &)>;
 Result<PreprocessingEdit> parsePreprocessingOption(ArgumentCursor &cursor);
 
-inline constexpr const char *kPreprocessingUsage =
-    "[--image-size HxW] [--pixel-range 0-1|0-255] [--mean a,b,c] [--std a,b,c] [--bgr]\n"
-    "       [--layout nchw|nhwc]";
+inline constexpr const char *kPreprocessingUsage
+    = "[--image-size HxW] [--pixel-range 0-1|0-255] [--mean a,b,c] [--std a,b,c] [--bgr]\n"
+      "       [--layout nchw|nhwc]";
 
 } // namespace qs::cli

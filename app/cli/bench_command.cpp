@@ -18,11 +18,14 @@ namespace qs::cli {
 
 namespace {
 
-const std::string kBenchUsageText = std::string(
-    "usage: quantscope-cli bench REF [VARIANT...] [--data DIR | --random] [--samples N]\n"
-    "       [--dim SYMBOL=VALUE]... [--iterations N] [--warmup N] [--threads N] [--per-node]\n"
-    "       [--json FILE] [--csv FILE] [--report FILE] [--min-cosine X] [--min-sqnr DB]\n       ")
-    + kPreprocessingUsage + "\n";
+const std::string kBenchUsageText
+    = std::string(
+          "usage: quantscope-cli bench REF [VARIANT...] [--data DIR | --random] [--samples N]\n"
+          "       [--dim SYMBOL=VALUE]... [--iterations N] [--warmup N] [--threads N] "
+          "[--per-node]\n"
+          "       [--json FILE] [--csv FILE] [--report FILE] [--min-cosine X] [--min-sqnr DB]\n    "
+          "   ")
+      + kPreprocessingUsage + "\n";
 
 } // namespace
 
@@ -121,31 +124,37 @@ void printTable(const quantscope::Report &report, std::ostream &out)
     const auto &variants = report.variants();
     const double referenceMs = variants.empty() ? 0 : variants[0].latency().median_ms();
     using Align = TextTable::Align;
-    TextTable table({{"variant"}, {"size MB", Align::Right}, {"ratio", Align::Right},
-                     {"median ms", Align::Right}, {"p90 ms", Align::Right},
-                     {"speedup", Align::Right}, {"worst cosine", Align::Right},
-                     {"worst SQNR dB", Align::Right}, {"NaN/Inf", Align::Right}});
+    TextTable table({{"variant"},
+                     {"size MB", Align::Right},
+                     {"ratio", Align::Right},
+                     {"median ms", Align::Right},
+                     {"p90 ms", Align::Right},
+                     {"speedup", Align::Right},
+                     {"worst cosine", Align::Right},
+                     {"worst SQNR dB", Align::Right},
+                     {"NaN/Inf", Align::Right}});
     for (const auto &variant : variants) {
         int64_t nans = 0;
         for (const auto &output : variant.outputs())
             nans += output.nan_count();
         const double median = variant.latency().median_ms();
-        table.addRow({variant.path(), fixed(double(variant.size_bytes()) / 1e6, 2),
-                      fixed(variant.size_ratio(), 3), fixed(median, 2),
-                      fixed(variant.latency().p90_ms(), 2),
-                      median > 0 ? fixed(referenceMs / median, 2) + "x" : "-",
-                      fixed(worstCosine(variant), 5), fixed(worstSqnr(variant), 1),
-                      std::to_string(nans)});
+        table.addRow(
+            {variant.path(), fixed(double(variant.size_bytes()) / 1e6, 2),
+             fixed(variant.size_ratio(), 3), fixed(median, 2), fixed(variant.latency().p90_ms(), 2),
+             median > 0 ? fixed(referenceMs / median, 2) + "x" : "-",
+             fixed(worstCosine(variant), 5), fixed(worstSqnr(variant), 1), std::to_string(nans)});
     }
     out << report.samples() << " samples (" << report.data() << "), " << report.threads()
-        << " threads, latency over " << report.iterations() << " runs after "
-        << report.warmup() << " warm-up\n";
+        << " threads, latency over " << report.iterations() << " runs after " << report.warmup()
+        << " warm-up\n";
     table.write(out);
     for (const auto &variant : variants) {
         if (variant.per_node().empty())
             continue;
         out << "\nper-node error of " << variant.path() << " (worst first):\n";
-        TextTable nodes({{"node"}, {"tensor"}, {"SQNR dB", TextTable::Align::Right},
+        TextTable nodes({{"node"},
+                         {"tensor"},
+                         {"SQNR dB", TextTable::Align::Right},
                          {"cosine", TextTable::Align::Right}});
         const int shown = std::min(variant.per_node_size(), 15);
         for (int i = 0; i < shown; ++i) {
@@ -173,10 +182,10 @@ int benchCommand(const std::vector<std::string> &args, std::ostream &out, std::o
     if (!report)
         return fail(report.status());
     printTable(*report, out);
-    const std::pair<const std::string *, ReportFormat> outputs[] = {
-        {&arguments.report, ReportFormat::Text},
-        {&arguments.json, ReportFormat::Json},
-        {&arguments.csv, ReportFormat::Csv}};
+    const std::pair<const std::string *, ReportFormat> outputs[]
+        = {{&arguments.report, ReportFormat::Text},
+           {&arguments.json, ReportFormat::Json},
+           {&arguments.csv, ReportFormat::Csv}};
     for (const auto &[path, format] : outputs)
         if (!path->empty())
             if (Status saved = saveReport(*report, *path, format); !saved)

@@ -62,9 +62,8 @@ struct Command
 };
 
 const Command kCommands[] = {
-    {&kInspectUsage, inspectCommand}, {&kRunUsage, runCommand},
-    {&kQuantizeUsage, quantizeCommand}, {&kBenchUsage, benchCommand},
-    {&kOpsUsage, opsCommand},
+    {&kInspectUsage, inspectCommand}, {&kRunUsage, runCommand}, {&kQuantizeUsage, quantizeCommand},
+    {&kBenchUsage, benchCommand},     {&kOpsUsage, opsCommand},
 };
 
 } // namespace

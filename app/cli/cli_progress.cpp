@@ -30,7 +30,8 @@ TerminalProgress::TerminalProgress(std::ostream &err)
 {
     TerminalProgress *expected = nullptr;
     if (g_interruptible.compare_exchange_strong(expected, this)) {
-        struct sigaction action{};
+        struct sigaction action
+        {};
         action.sa_handler = cancelOnInterrupt;
         action.sa_flags = SA_RESETHAND;
         sigemptyset(&action.sa_mask);

@@ -11,8 +11,8 @@
 
 namespace qs::cli {
 
-const CommandUsage kInspectUsage{
-    "inspect", "usage: quantscope-cli inspect MODEL [--json] [--nodes] [--ops]\n"};
+const CommandUsage
+    kInspectUsage{"inspect", "usage: quantscope-cli inspect MODEL [--json] [--nodes] [--ops]\n"};
 
 namespace {
 

@@ -70,7 +70,10 @@ void writeSummary(const Model &model, const ModelSummary &summary, std::ostream 
 
 void writeOpTypes(const ModelSummary &summary, std::ostream &out)
 {
-    TextTable table({{"op_type"}, {"domain"}, {"count", Align::Right}, {"params", Align::Right},
+    TextTable table({{"op_type"},
+                     {"domain"},
+                     {"count", Align::Right},
+                     {"params", Align::Right},
                      {"MACs", Align::Right}});
     for (const OpTypeStats &stats : summary.opTypes) {
         table.addRow({stats.opType, stats.domain.empty() ? "ai.onnx" : stats.domain,
@@ -82,8 +85,15 @@ void writeOpTypes(const ModelSummary &summary, std::ostream &out)
 
 void writeNodes(const Model &model, std::ostream &out)
 {
-    TextTable table({{"index", Align::Right}, {"name"}, {"op_type"}, {"inputs"}, {"outputs"},
-                     {"output_shape"}, {"params", Align::Right}, {"MACs", Align::Right}, {"graph"}});
+    TextTable table({{"index", Align::Right},
+                     {"name"},
+                     {"op_type"},
+                     {"inputs"},
+                     {"outputs"},
+                     {"output_shape"},
+                     {"params", Align::Right},
+                     {"MACs", Align::Right},
+                     {"graph"}});
     for (const NodeInfo &node : model.index().nodes()) {
         table.addRow({std::to_string(node.id), node.displayName, node.opType,
                       joinNames(node.inputs), joinNames(node.outputs),

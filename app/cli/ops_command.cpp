@@ -21,8 +21,8 @@ std::vector<KernelRegistration> sortedRegistrations()
     const auto registry = kernelRegistry();
     std::vector<KernelRegistration> rows(registry.begin(), registry.end());
     std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
-        return std::tie(a.domain, a.opType, a.sinceVersion) <
-               std::tie(b.domain, b.opType, b.sinceVersion);
+        return std::tie(a.domain, a.opType, a.sinceVersion)
+               < std::tie(b.domain, b.opType, b.sinceVersion);
     });
     return rows;
 }
@@ -59,8 +59,9 @@ int opsCommand(const std::vector<std::string> &args, std::ostream &out, std::ost
     for (const KernelRegistration &row : rows)
         versions[{row.domain, row.opType}].push_back(row.sinceVersion);
     for (const auto &[key, since] : versions) {
-        std::string name = key.first.empty() ? std::string(key.second)
-                                             : std::string(key.first) + "::" + std::string(key.second);
+        std::string name = key.first.empty()
+                               ? std::string(key.second)
+                               : std::string(key.first) + "::" + std::string(key.second);
         out << name << std::string(name.size() < 28 ? 28 - name.size() : 1, ' ') << "since ";
         for (size_t i = 0; i < since.size(); ++i)
             out << (i ? ", " : "") << since[i];

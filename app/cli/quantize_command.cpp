@@ -74,16 +74,17 @@ Result<QuantizeArguments> parseArguments(const std::vector<std::string> &args)
             QS_CLI_ASSIGN_OR_RETURN(parsed.threads, cursor.count(0));
         } else if (arg == "--mode") {
             QS_CLI_ASSIGN_OR_RETURN(const auto mode, cursor.choice<quantscope::QuantMode>({
-                {"dynamic", quantscope::QUANT_MODE_DYNAMIC},
-                {"static", quantscope::QUANT_MODE_STATIC},
-                {"fp16", quantscope::QUANT_MODE_FP16},
-            }));
+                                                         {"dynamic", quantscope::QUANT_MODE_DYNAMIC},
+                                                         {"static", quantscope::QUANT_MODE_STATIC},
+                                                         {"fp16", quantscope::QUANT_MODE_FP16},
+                                                     }));
             edit([mode](auto &r) { r.set_mode(mode); });
         } else if (arg == "--format") {
-            QS_CLI_ASSIGN_OR_RETURN(const auto format, cursor.choice<quantscope::QuantFormat>({
-                {"qdq", quantscope::QUANT_FORMAT_QDQ},
-                {"qoperator", quantscope::QUANT_FORMAT_QOPERATOR},
-            }));
+            QS_CLI_ASSIGN_OR_RETURN(const auto format,
+                                    cursor.choice<quantscope::QuantFormat>({
+                                        {"qdq", quantscope::QUANT_FORMAT_QDQ},
+                                        {"qoperator", quantscope::QUANT_FORMAT_QOPERATOR},
+                                    }));
             edit([format](auto &r) { r.set_format(format); });
         } else if (arg == "--weight-type") {
             QS_CLI_ASSIGN_OR_RETURN(const auto type, parseType(cursor));
@@ -113,11 +114,12 @@ Result<QuantizeArguments> parseArguments(const std::vector<std::string> &args)
             });
         } else if (arg == "--calib-method") {
             using Method = quantscope::CalibrationMethod;
-            QS_CLI_ASSIGN_OR_RETURN(const auto method, cursor.choice<Method>({
-                {"minmax", quantscope::CALIBRATION_METHOD_MINMAX},
-                {"percentile", quantscope::CALIBRATION_METHOD_PERCENTILE},
-                {"entropy", quantscope::CALIBRATION_METHOD_ENTROPY},
-            }));
+            QS_CLI_ASSIGN_OR_RETURN(const auto method,
+                                    cursor.choice<Method>({
+                                        {"minmax", quantscope::CALIBRATION_METHOD_MINMAX},
+                                        {"percentile", quantscope::CALIBRATION_METHOD_PERCENTILE},
+                                        {"entropy", quantscope::CALIBRATION_METHOD_ENTROPY},
+                                    }));
             edit([method](auto &r) { r.mutable_calibration()->set_method(method); });
         } else if (arg == "--calib-samples") {
             QS_CLI_ASSIGN_OR_RETURN(const int samples, cursor.count(1));

@@ -20,11 +20,11 @@
 
 namespace qs::cli {
 
-const CommandUsage kRunUsage{
-    "run",
-    "usage: quantscope-cli run MODEL [--input NAME=PATH]... [--random [--seed N]]\n"
-    "       [--dim SYMBOL=VALUE]... [--shape NAME=D1xD2...]... [--image-size HxW]\n"
-    "       [--output-dir DIR] [--threads N] [--warmup N] [--iterations N] [--json]\n"};
+const CommandUsage
+    kRunUsage{"run",
+              "usage: quantscope-cli run MODEL [--input NAME=PATH]... [--random [--seed N]]\n"
+              "       [--dim SYMBOL=VALUE]... [--shape NAME=D1xD2...]... [--image-size HxW]\n"
+              "       [--output-dir DIR] [--threads N] [--warmup N] [--iterations N] [--json]\n"};
 
 namespace {
 
@@ -80,8 +80,7 @@ Result<RunArguments> parseArguments(const std::vector<std::string> &args)
             QS_CLI_ASSIGN_OR_RETURN(const auto dim, parseDimOption(cursor));
             parsed.dimValues[dim.first] = dim.second;
         } else if (arg == "--image-size") {
-            QS_CLI_ASSIGN_OR_RETURN(const PreprocessingEdit size,
-                                    parsePreprocessingOption(cursor));
+            QS_CLI_ASSIGN_OR_RETURN(const PreprocessingEdit size, parsePreprocessingOption(cursor));
             size(parsed.imageSize);
         } else if (arg == "--random") {
             parsed.random = true;
@@ -89,8 +88,7 @@ Result<RunArguments> parseArguments(const std::vector<std::string> &args)
             QS_CLI_ASSIGN_OR_RETURN(const std::string text, cursor.value());
             const auto seed = parseNumber<uint64_t>(text);
             if (!seed)
-                return invalidArgument("--seed expects a non-negative integer, got '" + text
-                                       + "'");
+                return invalidArgument("--seed expects a non-negative integer, got '" + text + "'");
             parsed.seed = *seed;
         } else if (arg == "--output-dir") {
             QS_CLI_ASSIGN_OR_RETURN(parsed.outputDir, cursor.value());
@@ -176,8 +174,8 @@ Status writeOutputs(const NamedTensors &outputs, const std::string &directory)
     std::error_code error;
     std::filesystem::create_directories(directory, error);
     if (error)
-        return invalidArgument(directory + ": cannot create the output directory: " +
-                               error.message());
+        return invalidArgument(directory
+                               + ": cannot create the output directory: " + error.message());
     for (const auto &[name, tensor] : outputs) {
         const std::string path = (std::filesystem::path(directory) / outputFileName(name)).string();
         QS_RETURN_IF_ERROR(writeNpyFile(tensor, path));
@@ -213,8 +211,8 @@ void printText(const NamedTensors &outputs, const LatencyStats &latency, int thr
     out.setf(std::ios::fixed);
     out.precision(3);
     out << "latency over " << latency.iterations << " iteration(s), " << threads
-        << " thread(s): median " << latency.medianMs << " ms, min " << latency.minMs
-        << " ms, p90 " << latency.p90Ms << " ms, max " << latency.maxMs << " ms\n";
+        << " thread(s): median " << latency.medianMs << " ms, min " << latency.minMs << " ms, p90 "
+        << latency.p90Ms << " ms, max " << latency.maxMs << " ms\n";
 }
 
 } // namespace
@@ -223,8 +221,8 @@ std::string outputFileName(const std::string &valueName)
 {
     std::string file = valueName;
     for (char &c : file) {
-        const bool safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                          (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+        const bool safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                          || c == '_' || c == '.' || c == '-';
         if (!safe)
             c = '_';
     }

@@ -22,7 +22,10 @@ public:
     double sqnrDb() const;
     int64_t nanCount() const { return m_nanCount; }
     bool hasTop1() const { return m_top1Total > 0; }
-    double top1Agreement() const { return m_top1Total ? double(m_top1Same) / double(m_top1Total) : 0; }
+    double top1Agreement() const
+    {
+        return m_top1Total ? double(m_top1Same) / double(m_top1Total) : 0;
+    }
 
     quantscope::OutputAccuracy toProto(const std::string &name) const;
 

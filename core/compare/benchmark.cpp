@@ -49,15 +49,16 @@ Status checkCompatible(const Session &reference, const Variant &variant)
         const bool bothFloat = isFloatingDType(theirs) && isFloatingDType(ours);
         if (theirs != ours && !bothFloat)
             return invalidArgument(variant.path + ": input '" + input.name + "' is "
-                                   + dtypeName(theirs) + ", the reference's is "
-                                   + dtypeName(ours));
+                                   + dtypeName(theirs) + ", the reference's is " + dtypeName(ours));
     }
     if (variant.session->inputs().size() != reference.inputs().size())
-        return invalidArgument(variant.path + ": has " + std::to_string(variant.session->inputs().size())
-                               + " inputs, the reference " + std::to_string(reference.inputs().size()));
+        return invalidArgument(
+            variant.path + ": has " + std::to_string(variant.session->inputs().size())
+            + " inputs, the reference " + std::to_string(reference.inputs().size()));
     for (const auto &output : reference.outputs()) {
         const auto &outs = variant.session->outputs();
-        if (std::none_of(outs.begin(), outs.end(), [&](const auto &v) { return v.name == output.name; }))
+        if (std::none_of(outs.begin(), outs.end(),
+                         [&](const auto &v) { return v.name == output.name; }))
             return invalidArgument(variant.path + ": has no output '" + output.name
                                    + "' (the reference has)");
     }
@@ -139,8 +140,7 @@ Status comparePerNode(const std::map<std::string, Tensor> &referenceValues, Vari
         if (dequantized)
             referenceName = name.substr(0, name.size() - kDequantizedSuffix.size());
         auto it = referenceValues.find(referenceName);
-        if (it == referenceValues.end()
-            || it->second.elementCount() != value.elementCount())
+        if (it == referenceValues.end() || it->second.elementCount() != value.elementCount())
             return;
         if (dequantized) {
             // A quantized activation is judged after its Q/DQ round trip, which replaces any
@@ -307,8 +307,8 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         quantscope::VariantReport &entry = *report.add_variants();
         entry.set_path(variant.path);
         entry.set_size_bytes(int64_t(variant.model->fileBytes()));
-        entry.set_size_ratio(referenceBytes > 0 ? double(variant.model->fileBytes()) / referenceBytes
-                                                : 1.0);
+        entry.set_size_ratio(
+            referenceBytes > 0 ? double(variant.model->fileBytes()) / referenceBytes : 1.0);
         auto &l = *entry.mutable_latency();
         l.set_iterations(latency->iterations);
         l.set_median_ms(latency->medianMs);
@@ -333,9 +333,8 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
             error.set_cosine(accuracy.cosine());
             errors.push_back(std::move(error));
         }
-        std::stable_sort(errors.begin(), errors.end(), [](const auto &a, const auto &b) {
-            return a.sqnr_db() < b.sqnr_db();
-        });
+        std::stable_sort(errors.begin(), errors.end(),
+                         [](const auto &a, const auto &b) { return a.sqnr_db() < b.sqnr_db(); });
         for (auto &error : errors)
             *entry.add_per_node() = std::move(error);
     }

@@ -20,7 +20,7 @@ struct BenchSettings
     std::vector<std::string> variants;
     std::string dataDir; // empty: random inputs from the reference's signature
     quantscope::ImagePreprocessing preprocessing;
-    int samples = 0;     // 0: every sample of the folder, 4 random samples
+    int samples = 0; // 0: every sample of the folder, 4 random samples
     int warmup = 3;
     int iterations = 20;
     int threads = 0;

@@ -118,9 +118,8 @@ void writeReportCsv(const quantscope::Report &report, std::ostream &out)
             out << csvField(variant.path()) << ',' << csvField(output.name()) << ','
                 << variant.size_bytes() << ',' << number(variant.size_ratio()) << ','
                 << number(variant.latency().median_ms()) << ','
-                << number(variant.latency().p90_ms()) << ','
-                << number(variant.latency().p99_ms()) << ','
-                << number(variant.latency().min_ms()) << ','
+                << number(variant.latency().p90_ms()) << ',' << number(variant.latency().p99_ms())
+                << ',' << number(variant.latency().min_ms()) << ','
                 << number(variant.throughput_per_s()) << ',' << number(output.max_abs()) << ','
                 << number(output.mean_abs()) << ',' << number(output.cosine()) << ','
                 << number(output.sqnr_db()) << ','
@@ -134,15 +133,9 @@ Status saveReport(const quantscope::Report &report, const std::string &path, Rep
 {
     return writeFileAtomically(path, [&](std::ostream &out) {
         switch (format) {
-        case ReportFormat::Text:
-            out << reportToText(report);
-            break;
-        case ReportFormat::Json:
-            writeReportJson(report, out);
-            break;
-        case ReportFormat::Csv:
-            writeReportCsv(report, out);
-            break;
+        case ReportFormat::Text: out << reportToText(report); break;
+        case ReportFormat::Json: writeReportJson(report, out); break;
+        case ReportFormat::Csv: writeReportCsv(report, out); break;
         }
         return Status::ok();
     });

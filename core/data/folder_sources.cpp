@@ -24,8 +24,7 @@ std::string inputLabel(const InputSpec &input)
 class ListSource : public SampleSource
 {
 public:
-    ListSource(std::string dir, std::vector<std::string> items, int64_t maxSamples,
-               std::string noun)
+    ListSource(std::string dir, std::vector<std::string> items, int64_t maxSamples, std::string noun)
         : m_dir(std::move(dir))
         , m_items(std::move(items))
         , m_maxSamples(maxSamples)
@@ -85,9 +84,10 @@ public:
             const std::string &path = m_items[m_next++];
             Result<Tensor> tensor = m_decoder.decode(path);
             if (!tensor) {
-                m_skipped.push_back({Severity::Warning, path + ": cannot decode image (" +
-                                                            tensor.status().message() + ")",
-                                     {}});
+                m_skipped.push_back(
+                    {Severity::Warning,
+                     path + ": cannot decode image (" + tensor.status().message() + ")",
+                     {}});
                 continue;
             }
             ++m_yielded;
@@ -98,9 +98,9 @@ public:
         }
         if (m_yielded == 0 && !m_skipped.empty()) {
             // Every image was skipped: calibrating on nothing would only fail later, less clearly.
-            return invalidArgument("no usable image in " + m_dir + " (" +
-                                   std::to_string(m_skipped.size()) +
-                                   " skipped: " + m_skipped.front().message + ")");
+            return invalidArgument("no usable image in " + m_dir + " ("
+                                   + std::to_string(m_skipped.size())
+                                   + " skipped: " + m_skipped.front().message + ")");
         }
         return std::optional<Sample>();
     }
@@ -242,17 +242,17 @@ std::optional<size_t> backendTestIndex(const std::string &fileName, std::string_
 Status checkTensorFits(const std::string &file, const Tensor &tensor, const InputSpec &input)
 {
     if (input.type != DType::Undefined && tensor.dtype() != input.type)
-        return invalidArgument(file + ": type " + dtypeName(tensor.dtype()) +
-                               " does not match input '" + input.name + "' " +
-                               dtypeName(input.type));
+        return invalidArgument(file + ": type " + dtypeName(tensor.dtype())
+                               + " does not match input '" + input.name + "' "
+                               + dtypeName(input.type));
     if (!input.hasShape)
         return Status::ok();
     bool fits = tensor.rank() == int64_t(input.shape.size());
     for (size_t axis = 0; fits && axis < input.shape.size(); ++axis)
         fits = input.shape[axis] < 0 || input.shape[axis] == tensor.shape()[axis];
     if (!fits)
-        return invalidArgument(file + ": shape " + shapeToString(tensor.shape()) +
-                               " does not match " + inputLabel(input));
+        return invalidArgument(file + ": shape " + shapeToString(tensor.shape())
+                               + " does not match " + inputLabel(input));
     return Status::ok();
 }
 
@@ -294,9 +294,9 @@ Result<std::map<std::string, Tensor>> readSampleFolder(const std::string &folder
     for (size_t index = 0; index < inputs.size(); ++index) {
         const std::string &name = inputs[index].name;
         if (!found.count(name))
-            return invalidArgument(folder + ": no data for input '" + name + "' (expected " +
-                                   name + ".npy, " + name + ".pb or input_" +
-                                   std::to_string(index) + ".pb)");
+            return invalidArgument(folder + ": no data for input '" + name + "' (expected " + name
+                                   + ".npy, " + name + ".pb or input_" + std::to_string(index)
+                                   + ".pb)");
     }
     return found;
 }
@@ -308,14 +308,16 @@ Result<std::unique_ptr<SampleSource>> openImageFolder(const std::string &dir,
                                                       int64_t maxSamples)
 {
     if (inputs.size() != 1)
-        return invalidArgument(dir + " holds images, which feed a model with exactly one 4-D "
-                                     "float input; this model has " +
-                               std::to_string(inputs.size()) + " (" + inputNames(inputs) + ")");
+        return invalidArgument(dir
+                               + " holds images, which feed a model with exactly one 4-D "
+                                 "float input; this model has "
+                               + std::to_string(inputs.size()) + " (" + inputNames(inputs) + ")");
     auto decoder = ImageDecoder::create(inputs.front(), prep);
     if (!decoder)
         return decoder.status().withContext(dir + " holds images");
-    return std::unique_ptr<SampleSource>(std::make_unique<ImageFolderSource>(
-        dir, std::move(files), maxSamples, inputs.front().name, std::move(decoder).value()));
+    return std::unique_ptr<SampleSource>(
+        std::make_unique<ImageFolderSource>(dir, std::move(files), maxSamples, inputs.front().name,
+                                            std::move(decoder).value()));
 }
 
 Result<std::unique_ptr<SampleSource>> openTensorFileFolder(const std::string &dir,
@@ -324,13 +326,14 @@ Result<std::unique_ptr<SampleSource>> openTensorFileFolder(const std::string &di
                                                            int64_t maxSamples)
 {
     if (inputs.size() != 1)
-        return invalidArgument(dir + ": .npy/.pb files directly in the folder feed a single-input "
-                                     "model; this model has " +
-                               std::to_string(inputs.size()) + " inputs (" + inputNames(inputs) +
-                               "): put each sample's files in a sub-folder, named after the "
-                               "inputs");
-    return std::unique_ptr<SampleSource>(std::make_unique<TensorFileSource>(
-        dir, std::move(files), maxSamples, inputs.front()));
+        return invalidArgument(dir
+                               + ": .npy/.pb files directly in the folder feed a single-input "
+                                 "model; this model has "
+                               + std::to_string(inputs.size()) + " inputs (" + inputNames(inputs)
+                               + "): put each sample's files in a sub-folder, named after the "
+                                 "inputs");
+    return std::unique_ptr<SampleSource>(
+        std::make_unique<TensorFileSource>(dir, std::move(files), maxSamples, inputs.front()));
 }
 
 Result<std::unique_ptr<SampleSource>> openSampleFolders(const std::string &dir,

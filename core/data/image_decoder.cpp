@@ -25,31 +25,31 @@ Result<int64_t> resolveSize(const InputSpec &input, int64_t modelDim, int32_t pr
 {
     if (modelDim >= 0) {
         if (prepValue != 0 && prepValue != modelDim)
-            return invalidArgument(inputLabel(input) + " has " + what + " " +
-                                   std::to_string(modelDim) + ", but the preprocessing asks for " +
-                                   std::to_string(prepValue));
+            return invalidArgument(inputLabel(input) + " has " + what + " "
+                                   + std::to_string(modelDim) + ", but the preprocessing asks for "
+                                   + std::to_string(prepValue));
         return modelDim;
     }
     if (prepValue == 0)
-        return invalidArgument(inputLabel(input) + " has a dynamic " + what +
-                               ": set the image height and width in the preprocessing");
+        return invalidArgument(inputLabel(input) + " has a dynamic " + what
+                               + ": set the image height and width in the preprocessing");
     return int64_t(prepValue);
 }
 
 Status checkSize(int32_t value, const char *what)
 {
     if (value < 0)
-        return invalidArgument(std::string("preprocessing ") + what + " " +
-                               std::to_string(value) + " is negative");
+        return invalidArgument(std::string("preprocessing ") + what + " " + std::to_string(value)
+                               + " is negative");
     return Status::ok();
 }
 
 Status checkPerChannel(const google::protobuf::RepeatedField<float> &values, const char *what)
 {
     if (!values.empty() && values.size() != 1 && values.size() != 3)
-        return invalidArgument(std::string("preprocessing ") + what + " has " +
-                               std::to_string(values.size()) +
-                               " values; give 1 (all channels) or 3 (R, G, B)");
+        return invalidArgument(std::string("preprocessing ") + what + " has "
+                               + std::to_string(values.size())
+                               + " values; give 1 (all channels) or 3 (R, G, B)");
     return Status::ok();
 }
 
@@ -116,11 +116,11 @@ Status checkImagePreprocessing(const quantscope::ImagePreprocessing &prep)
     QS_RETURN_IF_ERROR(checkSize(prep.width(), "width"));
     // Open proto3 enums: a recipe may hold a number no enum value names.
     if (!quantscope::PixelRange_IsValid(prep.pixel_range()))
-        return invalidArgument("preprocessing pixel_range " + std::to_string(prep.pixel_range()) +
-                               " is not a known pixel range");
+        return invalidArgument("preprocessing pixel_range " + std::to_string(prep.pixel_range())
+                               + " is not a known pixel range");
     if (!quantscope::TensorLayout_IsValid(prep.layout()))
-        return invalidArgument("preprocessing layout " + std::to_string(prep.layout()) +
-                               " is not a known layout");
+        return invalidArgument("preprocessing layout " + std::to_string(prep.layout())
+                               + " is not a known layout");
     QS_RETURN_IF_ERROR(checkPerChannel(prep.mean(), "mean"));
     QS_RETURN_IF_ERROR(checkPerChannel(prep.std(), "std"));
     for (float value : prep.std()) {
@@ -137,8 +137,8 @@ Result<ImageDecoder> ImageDecoder::create(const InputSpec &input,
     if (input.shape.size() != 4)
         return invalidArgument(inputLabel(input) + " is not a 4-D image input");
     if (!isFloatingDType(input.type))
-        return invalidArgument(inputLabel(input) + " is " + dtypeName(input.type) +
-                               "; images need a float input");
+        return invalidArgument(inputLabel(input) + " is " + dtypeName(input.type)
+                               + "; images need a float input");
 
     ImageDecoder decoder;
     decoder.m_type = input.type;
@@ -150,13 +150,13 @@ Result<ImageDecoder> ImageDecoder::create(const InputSpec &input,
     const Shape &shape = input.shape;
     const size_t channelAxis = decoder.m_nhwc ? 3 : 1;
     if (shape[channelAxis] >= 0 && shape[channelAxis] != 3)
-        return invalidArgument(inputLabel(input) + " has " + std::to_string(shape[channelAxis]) +
-                               " channels on axis " + std::to_string(channelAxis) + " (" +
-                               (decoder.m_nhwc ? "NHWC" : "NCHW") +
-                               " layout); images give 3 (is the layout right?)");
+        return invalidArgument(inputLabel(input) + " has " + std::to_string(shape[channelAxis])
+                               + " channels on axis " + std::to_string(channelAxis) + " ("
+                               + (decoder.m_nhwc ? "NHWC" : "NCHW")
+                               + " layout); images give 3 (is the layout right?)");
     if (shape[0] > 1)
-        return invalidArgument(inputLabel(input) + " has a fixed batch of " +
-                               std::to_string(shape[0]) + "; an image sample has batch 1");
+        return invalidArgument(inputLabel(input) + " has a fixed batch of "
+                               + std::to_string(shape[0]) + "; an image sample has batch 1");
 
     const size_t heightAxis = decoder.m_nhwc ? 1 : 2;
     auto height = resolveSize(input, shape[heightAxis], prep.height(), "height");

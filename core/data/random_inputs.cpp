@@ -30,8 +30,8 @@ Result<Tensor> randomTensor(DType type, const Shape &shape, std::mt19937_64 &gen
 {
     // A dynamic dim left at -1 would make a bogus allocation size; the caller resolves it.
     if (std::any_of(shape.begin(), shape.end(), [](int64_t dim) { return dim < 0; }))
-        return invalidArgument("cannot make random values of unresolved shape " +
-                               shapeToString(shape));
+        return invalidArgument("cannot make random values of unresolved shape "
+                               + shapeToString(shape));
     Tensor tensor = Tensor::allocate(type, shape);
     switch (type) {
     case DType::Float32: fillUniformReal<float>(tensor, generator); break;
@@ -51,8 +51,7 @@ Result<Tensor> randomTensor(DType type, const Shape &shape, std::mt19937_64 &gen
         break;
     }
     default:
-        return invalidArgument(std::string("cannot make random values of type ") +
-                                       dtypeName(type));
+        return invalidArgument(std::string("cannot make random values of type ") + dtypeName(type));
     }
     return tensor;
 }

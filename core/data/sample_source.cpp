@@ -128,8 +128,8 @@ Status checkGivenShape(const InputSpec &input, const Shape &given)
             fits = input.shape[axis] < 0 || input.shape[axis] == given[axis];
     }
     if (!fits)
-        return invalidArgument(describeInput(input) + ": the given shape " +
-                               shapeToString(given) + " does not fit it");
+        return invalidArgument(describeInput(input) + ": the given shape " + shapeToString(given)
+                               + " does not fit it");
     return Status::ok();
 }
 
@@ -140,9 +140,9 @@ Status applyUserSizes(std::vector<InputSpec> &inputs, const SampleSourceSettings
         auto input = std::find_if(inputs.begin(), inputs.end(),
                                   [&](const InputSpec &spec) { return spec.name == name; });
         if (input == inputs.end())
-            return invalidArgument("a shape is given for input '" + name +
-                                   "', but the model has no such input (it has " +
-                                   inputNames(inputs) + ")");
+            return invalidArgument("a shape is given for input '" + name
+                                   + "', but the model has no such input (it has "
+                                   + inputNames(inputs) + ")");
         QS_RETURN_IF_ERROR(checkGivenShape(*input, shape));
         input->shape = shape;
         input->hasShape = true;
@@ -159,8 +159,8 @@ Status applyUserSizes(std::vector<InputSpec> &inputs, const SampleSourceSettings
 }
 
 // The height and width axes of an image input (4-D float) in the preprocessing's layout.
-std::optional<std::pair<size_t, size_t>>
-imageSizeAxes(const InputSpec &input, const quantscope::ImagePreprocessing &prep)
+std::optional<std::pair<size_t, size_t>> imageSizeAxes(const InputSpec &input,
+                                                       const quantscope::ImagePreprocessing &prep)
 {
     if (input.shape.size() != 4 || !isFloatingDType(input.type))
         return std::nullopt;
@@ -184,8 +184,7 @@ int64_t sizeByPosition(const InputSpec &input, size_t axis,
 }
 
 // Rule 4: names the input, the dim and the fixes that apply to it.
-Status unresolvedDim(const InputSpec &input, size_t axis,
-                     const quantscope::ImagePreprocessing &prep)
+Status unresolvedDim(const InputSpec &input, size_t axis, const quantscope::ImagePreprocessing &prep)
 {
     const std::string &symbol = symbolOf(input, axis);
     std::string advice = "give a data folder";
@@ -195,14 +194,13 @@ Status unresolvedDim(const InputSpec &input, size_t axis,
     // --dim needs a name; a dim without one can only come with the whole shape.
     advice += symbol.empty() ? " or the input's shape (--shape " + input.name + "=D1xD2...)"
                              : " or --dim " + symbol + "=N";
-    return invalidArgument(describeInput(input) + ": dim " + std::to_string(axis) +
-                           (symbol.empty() ? "" : " ('" + symbol + "')") +
-                           " is dynamic and random data has no size for it; " + advice);
+    return invalidArgument(describeInput(input) + ": dim " + std::to_string(axis)
+                           + (symbol.empty() ? "" : " ('" + symbol + "')")
+                           + " is dynamic and random data has no size for it; " + advice);
 }
 
 // Rule 3 of openSampleSource: every dim known, or the error of rule 4.
-Status resolveRandomSizes(std::vector<InputSpec> &inputs,
-                          const quantscope::ImagePreprocessing &prep)
+Status resolveRandomSizes(std::vector<InputSpec> &inputs, const quantscope::ImagePreprocessing &prep)
 {
     // A symbol's size from the first place whose position gives one, so that inputs sharing a
     // symbol (a mask beside its image) get the same size.
@@ -217,9 +215,10 @@ Status resolveRandomSizes(std::vector<InputSpec> &inputs,
     }
     for (InputSpec &input : inputs) {
         if (!input.hasShape)
-            return invalidArgument(describeInput(input) +
-                                   ": random data needs the rank; give a data folder or the "
-                                   "input's shape (--shape " + input.name + "=D1xD2...)");
+            return invalidArgument(describeInput(input)
+                                   + ": random data needs the rank; give a data folder or the "
+                                     "input's shape (--shape "
+                                   + input.name + "=D1xD2...)");
         Shape shape = input.shape;
         for (size_t axis = 0; axis < shape.size(); ++axis) {
             if (shape[axis] >= 0)
@@ -305,11 +304,13 @@ std::string describeInput(const InputSpec &input)
     for (size_t axis = 0; axis < input.shape.size(); ++axis) {
         const std::string &symbol = symbolOf(input, axis);
         const int64_t dim = input.shape[axis];
-        shape += (axis ? "," : "") +
-                 (!symbol.empty() ? symbol : dim >= 0 ? std::to_string(dim) : std::string("?"));
+        shape += (axis ? "," : "")
+                 + (!symbol.empty() ? symbol
+                    : dim >= 0      ? std::to_string(dim)
+                                    : std::string("?"));
     }
-    return "input '" + input.name + "' (" + dtypeName(input.type) +
-           (input.hasShape ? "[" + shape + "]" : ", shape unknown") + ")";
+    return "input '" + input.name + "' (" + dtypeName(input.type)
+           + (input.hasShape ? "[" + shape + "]" : ", shape unknown") + ")";
 }
 
 Result<std::unique_ptr<SampleSource>> openSampleSource(const std::vector<InputSpec> &inputs,
@@ -349,8 +350,8 @@ Result<std::unique_ptr<SampleSource>> openDataFolder(const std::string &dir,
     std::string extensions;
     for (const std::string &extension : imageExtensions())
         extensions += (extensions.empty() ? "" : ", ") + extension;
-    return invalidArgument(dir + ": holds no images (" + extensions +
-                           "), .npy/.pb tensor files or sample sub-folders");
+    return invalidArgument(dir + ": holds no images (" + extensions
+                           + "), .npy/.pb tensor files or sample sub-folders");
 }
 
 std::unique_ptr<SampleSource> randomSource(const std::vector<InputSpec> &inputs, int64_t count,

@@ -2,8 +2,8 @@
 // graph_io.cpp.
 #include "graph/graph.h"
 
-#include "model/attributes.h"
 #include "graph/graph_shared.h"
+#include "model/attributes.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "tensor/tensor_io.h"

@@ -59,7 +59,7 @@ struct GraphNode
     std::string displayName; // the file's name, or "<OpType>_<index>" (GraphIndex's display name)
     int opsetVersion = 0;    // of the node's domain
     int sourceId = -1;       // GraphIndex node id it was built from; -1 for nodes a pass made
-    std::vector<std::string> absorbed; // labels of nodes fused into it: "+Relu 'relu1'"
+    std::vector<std::string> absorbed;       // labels of nodes fused into it: "+Relu 'relu1'"
     std::vector<std::string> implicitInputs; // outer names its subgraphs read
     std::vector<Subgraph> subgraphs;
 

@@ -1,8 +1,8 @@
 // Graph from a Model, back to protobuf, and its self-check.
 #include "graph/graph.h"
 
-#include "model/attributes.h"
 #include "graph/graph_shared.h"
+#include "model/attributes.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "tensor/tensor_io.h"
@@ -83,8 +83,8 @@ Result<std::unique_ptr<Graph>> Graph::fromModel(std::shared_ptr<const Model> mod
     shared->model = std::move(model);
     const onnx::ModelProto &proto = shared->model->proto();
     for (const auto &opset : proto.opset_import())
-        shared->opsets[isDefaultDomain(opset.domain()) ? std::string() : opset.domain()] =
-            int(opset.version());
+        shared->opsets[isDefaultDomain(opset.domain()) ? std::string() : opset.domain()]
+            = int(opset.version());
     collectNames(proto.graph(), shared->valueNames, shared->nodeNames);
     for (const NodeInfo &node : shared->model->index().nodes())
         shared->nodeNames.insert(node.displayName);
@@ -217,8 +217,9 @@ Status Graph::checkConsistency() const
     if (live != m_liveNodes)
         return internalError(where + ": node count out of date");
     if (producers != m_producers)
-        return internalError(where + ": producer index out of date (a pass edited outputs "
-                                     "without Graph::setOutput)");
+        return internalError(where
+                             + ": producer index out of date (a pass edited outputs "
+                               "without Graph::setOutput)");
     for (auto &[name, ids] : readers)
         std::sort(ids.begin(), ids.end());
     for (const auto &[name, ids] : m_readers) {

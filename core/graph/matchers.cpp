@@ -67,9 +67,9 @@ bool composeArithmetic(Graph &graph, const onnx::NodeProto &node, const std::str
     const std::string &op = node.op_type();
     if (constantIndex < 0 || ((op == "Sub" || op == "Div") && constantIndex != 1))
         return false;
-    const std::vector<double> values =
-        perChannelValues(floatConstant(graph, node.input(constantIndex)),
-                         int64_t(affine.scale.size()), size_t(rank));
+    const std::vector<double> values
+        = perChannelValues(floatConstant(graph, node.input(constantIndex)),
+                           int64_t(affine.scale.size()), size_t(rank));
     if (values.empty())
         return false;
     for (size_t c = 0; c < values.size(); ++c) {
@@ -177,7 +177,8 @@ std::optional<HardSwishMatch> matchHardSwish(Graph &graph, NodeId add)
         return std::nullopt;
     const std::string &clipped = graph.node(match.clip).proto.output(0);
     match.mul = graph.soleReader(clipped);
-    if (!isOp(graph, match.mul, "Mul") || otherInput(graph.node(match.mul).proto, clipped) != match.input)
+    if (!isOp(graph, match.mul, "Mul")
+        || otherInput(graph.node(match.mul).proto, clipped) != match.input)
         return std::nullopt;
     const std::string &product = graph.node(match.mul).proto.output(0);
     match.last = graph.soleReader(product);
@@ -204,9 +205,10 @@ std::optional<GeluMatch> matchGelu(Graph &graph, NodeId first)
         return std::nullopt;
     // x / sqrt(2) or x * (1 / sqrt(2))
     const auto factor = scalarConstant(graph, firstProto.input(1));
-    const bool scalesBySqrtHalf =
-        factor && ((firstProto.op_type() == "Div" && nearlyEqual(*factor, float(M_SQRT2)))
-                   || (firstProto.op_type() == "Mul" && nearlyEqual(*factor, float(M_SQRT1_2))));
+    const bool scalesBySqrtHalf
+        = factor
+          && ((firstProto.op_type() == "Div" && nearlyEqual(*factor, float(M_SQRT2)))
+              || (firstProto.op_type() == "Mul" && nearlyEqual(*factor, float(M_SQRT1_2))));
     if (!scalesBySqrtHalf)
         return std::nullopt;
     GeluMatch match;
@@ -234,7 +236,8 @@ std::optional<GeluMatch> matchGelu(Graph &graph, NodeId first)
         match.last = graph.soleReader(productOutput);
         if (!isOp(graph, match.last, "Mul"))
             return std::nullopt;
-        const auto half = scalarConstant(graph, otherInput(graph.node(match.last).proto, productOutput));
+        const auto half = scalarConstant(graph,
+                                         otherInput(graph.node(match.last).proto, productOutput));
         if (!half || !nearlyEqual(*half, 0.5f))
             return std::nullopt;
         match.inner.push_back(product);
@@ -295,7 +298,8 @@ InputAffineChain matchScalarAffineBefore(Graph &graph, NodeId conv)
         const onnx::NodeProto &proto = graph.node(producer).proto;
         const std::string &op = proto.op_type();
         if (!isDefaultDomain(proto.domain()) || proto.output_size() != 1
-            || (op != "Mul" && op != "Add" && op != "Sub" && op != "Div") || proto.input_size() != 2)
+            || (op != "Mul" && op != "Add" && op != "Sub" && op != "Div")
+            || proto.input_size() != 2)
             break;
         const NodeId reader = graph.soleReader(value);
         if (reader != (chain.nodes.empty() ? conv : chain.nodes.back()))

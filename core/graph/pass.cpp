@@ -55,10 +55,10 @@ Result<bool> PassPipeline::runOnGraph(Graph &graph, PassContext &context) const
         Result<bool> changed = pass->apply(graph, context);
         if (!changed)
             return changed.status().withContext("graph pass " + std::string(pass->name()));
-        context.records.push_back(
-            {std::string(pass->name()), graph.path(), *changed, nodesBefore, graph.nodeCount(),
-             std::chrono::duration_cast<std::chrono::microseconds>(
-                 std::chrono::steady_clock::now() - start)});
+        context.records.push_back({std::string(pass->name()), graph.path(), *changed, nodesBefore,
+                                   graph.nodeCount(),
+                                   std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::steady_clock::now() - start)});
         modified |= *changed;
         if (checkEachPass && *changed) {
             Status consistent = graph.checkConsistency();

@@ -9,7 +9,8 @@ using Type = onnx::AttributeProto::AttributeType;
 // Models from before IR version 2 leave `type` unset; the field that holds a value says it then.
 bool holds(const onnx::AttributeProto &attribute, Type type, bool fieldSet)
 {
-    return attribute.type() == type || (attribute.type() == onnx::AttributeProto::UNDEFINED && fieldSet);
+    return attribute.type() == type
+           || (attribute.type() == onnx::AttributeProto::UNDEFINED && fieldSet);
 }
 
 onnx::AttributeProto &replaceOrAdd(onnx::NodeProto &node, std::string_view name, Type type)

@@ -50,7 +50,6 @@ void collectSubgraphReads(const onnx::NodeProto &node, std::unordered_set<std::s
     }
 }
 
-
 namespace {
 
 std::string joinNumbers(const auto &numbers)
@@ -76,17 +75,13 @@ std::string summarizeAttribute(const onnx::AttributeProto &attribute)
 {
     char buffer[32];
     switch (attribute.type()) {
-    case onnx::AttributeProto::INT:
-        return std::to_string(attribute.i());
+    case onnx::AttributeProto::INT: return std::to_string(attribute.i());
     case onnx::AttributeProto::FLOAT:
         std::snprintf(buffer, sizeof buffer, "%g", attribute.f());
         return buffer;
-    case onnx::AttributeProto::STRING:
-        return "'" + attribute.s() + "'";
-    case onnx::AttributeProto::INTS:
-        return joinNumbers(attribute.ints());
-    case onnx::AttributeProto::FLOATS:
-        return joinNumbers(attribute.floats());
+    case onnx::AttributeProto::STRING: return "'" + attribute.s() + "'";
+    case onnx::AttributeProto::INTS: return joinNumbers(attribute.ints());
+    case onnx::AttributeProto::FLOATS: return joinNumbers(attribute.floats());
     case onnx::AttributeProto::STRINGS: {
         std::string text = "[";
         for (int i = 0; i < attribute.strings_size(); ++i)
@@ -100,8 +95,7 @@ std::string summarizeAttribute(const onnx::AttributeProto &attribute)
         return "<graph: " + std::to_string(attribute.g().node_size()) + " nodes>";
     case onnx::AttributeProto::GRAPHS:
         return "<" + std::to_string(attribute.graphs_size()) + " graphs>";
-    default:
-        return "<" + onnx::AttributeProto::AttributeType_Name(attribute.type()) + ">";
+    default: return "<" + onnx::AttributeProto::AttributeType_Name(attribute.type()) + ">";
     }
 }
 
@@ -305,7 +299,8 @@ private:
             }
         }
         for (const auto &output : proto.output()) {
-            node.outputs.push_back({output, output.empty() ? TensorType{} : typeOf(graphId, output)});
+            node.outputs.push_back(
+                {output, output.empty() ? TensorType{} : typeOf(graphId, output)});
             if (output.empty())
                 continue;
             auto [it, inserted] = scope.producers.emplace(output, nodeId);
@@ -332,8 +327,8 @@ private:
         const bool attributesMatch = annotated.attribute_size() == proto.attribute_size();
         for (int a = 0; a < proto.attribute_size(); ++a) {
             const onnx::AttributeProto &attribute = proto.attribute(a);
-            const onnx::AttributeProto &annotatedAttribute = attributesMatch ? annotated.attribute(a)
-                                                                             : attribute;
+            const onnx::AttributeProto &annotatedAttribute
+                = attributesMatch ? annotated.attribute(a) : attribute;
             const NodeInfo &owner = m_index.m_nodes[nodeId];
             const std::string ownerPath = m_index.m_graphs[owner.graph].path;
             const std::string prefix = (ownerPath.empty() ? "" : ownerPath + "/")
@@ -341,17 +336,18 @@ private:
             if (attribute.has_g()) {
                 m_index.m_nodes[nodeId].subgraphs.push_back(
                     static_cast<int>(m_index.m_graphs.size()));
-                addGraph(attribute.g(), annotatedAttribute.has_g() ? annotatedAttribute.g()
-                                                                   : attribute.g(),
+                addGraph(attribute.g(),
+                         annotatedAttribute.has_g() ? annotatedAttribute.g() : attribute.g(),
                          owner.graph, nodeId, prefix);
             }
             for (int g = 0; g < attribute.graphs_size(); ++g) {
                 m_index.m_nodes[nodeId].subgraphs.push_back(
                     static_cast<int>(m_index.m_graphs.size()));
                 const bool same = annotatedAttribute.graphs_size() == attribute.graphs_size();
-                addGraph(attribute.graphs(g), same ? annotatedAttribute.graphs(g)
-                                                   : attribute.graphs(g),
-                         m_index.m_nodes[nodeId].graph, nodeId, prefix + "[" + std::to_string(g) + "]");
+                addGraph(attribute.graphs(g),
+                         same ? annotatedAttribute.graphs(g) : attribute.graphs(g),
+                         m_index.m_nodes[nodeId].graph, nodeId,
+                         prefix + "[" + std::to_string(g) + "]");
             }
         }
     }

@@ -72,7 +72,7 @@ struct GraphInfo
     int ownerNode = -1; // node whose attribute holds this graph
     std::string path;   // "" for the main graph, "Loop_3/body", "Loop_3/body/If_7/then_branch"
     const onnx::GraphProto *proto = nullptr;
-    std::vector<int> nodes; // node ids in topological order
+    std::vector<int> nodes;       // node ids in topological order
     std::vector<ValueRef> inputs; // graph inputs that are not initializers
     std::vector<ValueRef> outputs;
     std::unordered_map<std::string, const onnx::TensorProto *> initializers;

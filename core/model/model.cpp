@@ -2,8 +2,8 @@
 
 #include "model/element_type.h"
 #include "model/graph_index.h"
-#include "model/tensor_type.h"
 #include "model/model_checks.h"
+#include "model/tensor_type.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -66,7 +66,8 @@ bool isSafeRelativeLocation(const std::string &location)
 
 Status parseModelFile(const std::string &path, onnx::ModelProto &proto, uint64_t &fileBytes)
 {
-    struct stat info {};
+    struct stat info
+    {};
     if (::stat(path.c_str(), &info) != 0) {
         if (errno == ENOENT)
             return notFound(path + ": no such file");
@@ -218,9 +219,9 @@ Status Model::resolveExternalData()
         if (!file) {
             auto opened = MappedFile::open(m_baseDir + "/" + location);
             if (!opened) {
-                status = Status(opened.status().code(),
-                                what + ": external data file '" + location
-                                    + "' cannot be read (" + opened.status().message() + ")");
+                status = Status(opened.status().code(), what + ": external data file '" + location
+                                                            + "' cannot be read ("
+                                                            + opened.status().message() + ")");
                 return;
             }
             file = opened.value();
@@ -239,7 +240,8 @@ Status Model::resolveExternalData()
         if (elements && elementSize > 0
             && static_cast<size_t>(*elements * elementSize) != sliceLength) {
             status = invalidArgument(what + ": external data holds " + std::to_string(sliceLength)
-                                     + " bytes but " + std::string(elementTypeName(tensor.data_type()))
+                                     + " bytes but "
+                                     + std::string(elementTypeName(tensor.data_type()))
                                      + TensorType::fromTensor(tensor).shapeString() + " needs "
                                      + std::to_string(*elements * elementSize));
             return;

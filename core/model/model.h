@@ -46,8 +46,8 @@ public:
     const std::vector<Diagnostic> &diagnostics() const { return m_diagnostics; }
 
     const std::string &path() const { return m_path; }       // empty for models built in code
-    const std::string &baseDir() const { return m_baseDir; }  // where external data lives
-    uint64_t fileBytes() const { return m_fileBytes; }         // model file + its external data
+    const std::string &baseDir() const { return m_baseDir; } // where external data lives
+    uint64_t fileBytes() const { return m_fileBytes; }       // model file + its external data
 
     // The opset version of `domain` ("" and "ai.onnx" are the same); 0 when not imported.
     int opsetVersion(const std::string &domain) const;

@@ -88,8 +88,7 @@ std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::str
     return findings;
 }
 
-std::vector<Diagnostic> inferShapesInto(const onnx::ModelProto &model,
-                                        onnx::ModelProto &annotated)
+std::vector<Diagnostic> inferShapesInto(const onnx::ModelProto &model, onnx::ModelProto &annotated)
 {
     std::vector<Diagnostic> findings;
     // Copy everything but the top graph's initializers, which hold nearly all the bytes.

@@ -19,7 +19,6 @@ std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::str
 
 // Fills `annotated` with a copy of `model` in which large tensor data is left out, then runs
 // ONNX shape inference on it (with data propagation), so its value_info holds inferred types.
-std::vector<Diagnostic> inferShapesInto(const onnx::ModelProto &model,
-                                        onnx::ModelProto &annotated);
+std::vector<Diagnostic> inferShapesInto(const onnx::ModelProto &model, onnx::ModelProto &annotated);
 
 } // namespace qs

@@ -41,7 +41,8 @@ ModelSummary summarize(const Model &model)
     for (const NodeInfo &node : index.nodes()) {
         if (node.opType != "Constant" || !node.domain.empty() || node.outputs.empty())
             continue;
-        if (const onnx::TensorProto *tensor = index.constantTensor(node.graph, node.outputs[0].name)) {
+        if (const onnx::TensorProto *tensor = index.constantTensor(node.graph,
+                                                                   node.outputs[0].name)) {
             const int64_t elements = TensorType::fromTensor(*tensor).elementCount().value_or(0);
             summary.constantTensorCount += 1;
             summary.constantParameterCount += elements;

@@ -31,21 +31,21 @@ struct ModelSummary
     int64_t modelVersion = 0;
     std::vector<std::pair<std::string, int64_t>> opsets;       // (domain, version)
     std::vector<std::pair<std::string, std::string>> metadata; // metadata_props
-    std::vector<ValueRef> inputs;  // initializers excluded
+    std::vector<ValueRef> inputs;                              // initializers excluded
     std::vector<ValueRef> outputs;
 
     int64_t nodeCount = 0;      // main graph
     int64_t nodeCountTotal = 0; // all graphs
     int64_t graphCount = 0;
     int64_t initializerCount = 0;
-    int64_t parameterCount = 0;  // elements of all initializers in all graphs, each counted once
+    int64_t parameterCount = 0; // elements of all initializers in all graphs, each counted once
     int64_t initializerBytes = 0;
     // Weights stored as Constant nodes instead of initializers (paddle2onnx does this).
     int64_t constantTensorCount = 0;
     int64_t constantParameterCount = 0;
     int64_t constantBytes = 0;
-    int64_t totalMacs = 0;       // over the nodes whose MACs are known
-    uint64_t fileBytes = 0;      // model file plus external data
+    int64_t totalMacs = 0;  // over the nodes whose MACs are known
+    uint64_t fileBytes = 0; // model file plus external data
 
     std::vector<OpTypeStats> opTypes; // sorted by count, then name
 };

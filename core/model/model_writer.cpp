@@ -93,8 +93,7 @@ Status inlineExternalData(onnx::ModelProto &proto, ExternalReader &reader)
 
 // Moves every large tensor's bytes into `dataPath` and points the tensor at them.
 Status writeExternalData(onnx::ModelProto &proto, const std::string &dataPath,
-                         const std::string &dataLocation, int64_t threshold,
-                         ExternalReader &reader)
+                         const std::string &dataLocation, int64_t threshold, ExternalReader &reader)
 {
     return writeFileAtomically(dataPath, [&](std::ostream &out) {
         uint64_t offset = 0;

@@ -16,8 +16,8 @@ namespace qs {
 
 struct Dim
 {
-    int64_t value = -1;  // >= 0 when the size is known
-    std::string symbol;  // dim_param when the size is symbolic; empty when unknown
+    int64_t value = -1; // >= 0 when the size is known
+    std::string symbol; // dim_param when the size is symbolic; empty when unknown
 
     bool isKnown() const { return value >= 0; }
     std::string toString() const; // "3", "batch" or "?"

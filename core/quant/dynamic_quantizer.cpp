@@ -186,13 +186,16 @@ private:
         std::vector<float> scales = weight.scales;
         for (float &scale : scales)
             scale *= alpha;
-        const std::string weightScale = m_graph.addInitializer(
-            node.input(1) + "_scale",
-            scales.size() == 1 ? Tensor::scalar<float>(scales[0])
-                               : Tensor::fromVector<float>({int64_t(scales.size())}, scales));
+        const std::string weightScale
+            = m_graph.addInitializer(node.input(1) + "_scale",
+                                     scales.size() == 1
+                                         ? Tensor::scalar<float>(scales[0])
+                                         : Tensor::fromVector<float>({int64_t(scales.size())},
+                                                                     scales));
         const std::string integer = m_graph.uniqueValueName(node.output(0) + "_int32");
-        replaceWithInteger(id, makeNode("MatMulInteger", {input.quantized, weight.values,
-                                                          input.zeroPoint, weight.zeroPoint},
+        replaceWithInteger(id, makeNode("MatMulInteger",
+                                        {input.quantized, weight.values, input.zeroPoint,
+                                         weight.zeroPoint},
                                         {integer}, {}));
         NodeCursor after = NodeCursor::after(m_graph, id);
         if (bias.empty()) {
@@ -223,19 +226,20 @@ private:
             return false; // a computed bias stays with a float Conv
         // Per channel needs one shared zero point for ORT's ConvInteger: symmetric weights.
         const bool symmetric = m_options.symmetricWeights || m_options.perChannel;
-        const Weight weight = addWeight(node.input(1), *w, m_options.convWeightType, 0,
-                                        symmetric);
+        const Weight weight = addWeight(node.input(1), *w, m_options.convWeightType, 0, symmetric);
         const int64_t channels = w->dim(0);
         Shape broadcast(static_cast<size_t>(w->rank()), 1); // [1, M, 1, 1]
         broadcast[1] = weight.scales.size() == 1 ? 1 : channels;
-        const std::string weightScale = m_graph.addInitializer(
-            node.input(1) + "_scale", Tensor::fromVector<float>(broadcast, weight.scales));
+        const std::string weightScale
+            = m_graph.addInitializer(node.input(1) + "_scale",
+                                     Tensor::fromVector<float>(broadcast, weight.scales));
         NodeCursor before = NodeCursor::before(m_graph, id);
         const DynamicInput &input = dynamicInput(node.input(0), before);
         const std::string integer = m_graph.uniqueValueName(node.output(0) + "_int32");
-        onnx::NodeProto conv = makeNode(
-            "ConvInteger", {input.quantized, weight.values, input.zeroPoint, weight.zeroPoint},
-            {integer}, {});
+        onnx::NodeProto conv
+            = makeNode("ConvInteger",
+                       {input.quantized, weight.values, input.zeroPoint, weight.zeroPoint},
+                       {integer}, {});
         *conv.mutable_attribute() = node.attribute();
         replaceWithInteger(id, std::move(conv));
         NodeCursor after = NodeCursor::after(m_graph, id);
@@ -247,8 +251,8 @@ private:
         rescale(integer, input, weightScale, nodeName, scaled, after);
         Shape biasShape(static_cast<size_t>(w->rank() - 1), 1); // [M, 1, 1]
         biasShape[0] = channels;
-        const std::string biasName =
-            m_graph.addInitializer(node.input(2) + "_broadcast", b->reshaped(biasShape));
+        const std::string biasName = m_graph.addInitializer(node.input(2) + "_broadcast",
+                                                            b->reshaped(biasShape));
         after.insert(makeNode("Add", {scaled, biasName}, {node.output(0)},
                               m_graph.uniqueNodeName(nodeName + "_bias_add")));
         return true;
@@ -267,22 +271,23 @@ private:
         options.symmetric = m_options.symmetricWeights;
         options.reduceRange = m_options.reduceRange;
         const QuantizedTensor quantized = quantizeWeights(*table, options);
-        const std::string values =
-            m_graph.addInitializer(node.input(0) + "_quantized", quantized.values);
-        const std::string scale = m_graph.addInitializer(
-            node.input(0) + "_scale", Tensor::scalar<float>(quantized.scales[0]));
+        const std::string values = m_graph.addInitializer(node.input(0) + "_quantized",
+                                                          quantized.values);
+        const std::string scale = m_graph.addInitializer(node.input(0) + "_scale",
+                                                         Tensor::scalar<float>(quantized.scales[0]));
         const int32_t zero = quantized.zeroPoints[0];
-        const std::string zeroPoint = m_graph.addInitializer(
-            node.input(0) + "_zero_point",
-            quantized.values.dtype() == DType::UInt8 ? Tensor::scalar<uint8_t>(uint8_t(zero))
-                                                     : Tensor::scalar<int8_t>(int8_t(zero)));
+        const std::string zeroPoint
+            = m_graph.addInitializer(node.input(0) + "_zero_point",
+                                     quantized.values.dtype() == DType::UInt8
+                                         ? Tensor::scalar<uint8_t>(uint8_t(zero))
+                                         : Tensor::scalar<int8_t>(int8_t(zero)));
         const std::string gathered = m_graph.uniqueValueName(node.output(0) + "_quantized");
         m_graph.setInput(id, 0, values);
         m_graph.setOutput(id, 0, gathered);
         NodeCursor after = NodeCursor::after(m_graph, id);
-        after.insert(makeNode("DequantizeLinear", {gathered, scale, zeroPoint}, {node.output(0)},
-                              m_graph.uniqueNodeName(m_graph.node(id).displayName
-                                                     + "_DequantizeLinear")));
+        after.insert(
+            makeNode("DequantizeLinear", {gathered, scale, zeroPoint}, {node.output(0)},
+                     m_graph.uniqueNodeName(m_graph.node(id).displayName + "_DequantizeLinear")));
         return true;
     }
 
@@ -320,8 +325,8 @@ Result<bool> DynamicQuantizePass::apply(Graph &graph, PassContext &context)
 }
 
 Result<DynamicResult> quantizeDynamic(std::shared_ptr<const Model> model,
-                                      const NodeSelection &selection,
-                                      const DynamicOptions &options, Progress &progress)
+                                      const NodeSelection &selection, const DynamicOptions &options,
+                                      Progress &progress)
 {
     DynamicQuantizePass pass(selection, options);
     DynamicResult result;

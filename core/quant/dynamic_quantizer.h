@@ -66,7 +66,7 @@ struct DynamicResult
 
 // The dynamic model: DynamicQuantizePass over every graph, unused constants removed.
 Result<DynamicResult> quantizeDynamic(std::shared_ptr<const Model> model,
-                                      const NodeSelection &selection,
-                                      const DynamicOptions &options, Progress &progress);
+                                      const NodeSelection &selection, const DynamicOptions &options,
+                                      Progress &progress);
 
 } // namespace qs

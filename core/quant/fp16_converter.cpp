@@ -194,8 +194,7 @@ Result<onnx::TensorProto> Fp16ConvertPass::convertedConstant(const onnx::TensorP
         return values.status().withContext("tensor '" + source.name() + "'");
     onnx::TensorProto converted;
     if (type == kHalf) {
-        tensorToProto(toFloat16(*values, fp16Range(m_options), m_counts.clampedValues),
-                      converted);
+        tensorToProto(toFloat16(*values, fp16Range(m_options), m_counts.clampedValues), converted);
     } else {
         tensorToProto(*values, converted);
     }
@@ -276,8 +275,7 @@ Status Fp16ConvertPass::emitVariants(Graph &graph, const ValuePlan &value,
         if (type == value.natural)
             continue;
         switch (value.source) {
-        case Source::Initializer:
-            break; // new initializers, made by convertInitializers
+        case Source::Initializer: break; // new initializers, made by convertInitializers
         case Source::ConstantNode: {
             const NodeInfo &info = m_model->index().nodes()[size_t(value.producer)];
             onnx::TensorProto scratch;
@@ -427,11 +425,33 @@ Result<Fp16Result> convertToFloat16(const Model &model, const quantscope::Fp16Op
 
 std::vector<std::string> defaultFp16OpBlockList()
 {
-    return {"ArrayFeatureExtractor", "Binarizer", "CastMap", "CategoryMapper", "DictVectorizer",
-            "FeatureVectorizer", "Imputer", "LabelEncoder", "LinearClassifier", "LinearRegressor",
-            "Normalizer", "OneHotEncoder", "RandomUniformLike", "SVMClassifier", "SVMRegressor",
-            "Scaler", "TreeEnsembleClassifier", "TreeEnsembleRegressor", "ZipMap",
-            "NonMaxSuppression", "TopK", "RoiAlign", "Resize", "Range", "CumSum", "Min", "Max",
+    return {"ArrayFeatureExtractor",
+            "Binarizer",
+            "CastMap",
+            "CategoryMapper",
+            "DictVectorizer",
+            "FeatureVectorizer",
+            "Imputer",
+            "LabelEncoder",
+            "LinearClassifier",
+            "LinearRegressor",
+            "Normalizer",
+            "OneHotEncoder",
+            "RandomUniformLike",
+            "SVMClassifier",
+            "SVMRegressor",
+            "Scaler",
+            "TreeEnsembleClassifier",
+            "TreeEnsembleRegressor",
+            "ZipMap",
+            "NonMaxSuppression",
+            "TopK",
+            "RoiAlign",
+            "Resize",
+            "Range",
+            "CumSum",
+            "Min",
+            "Max",
             "Upsample"};
 }
 

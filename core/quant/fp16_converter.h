@@ -73,7 +73,7 @@ private:
 
     quantscope::Fp16Options m_options;
     std::unique_ptr<fp16::Fp16Plan> m_plan;
-    std::shared_ptr<const Model> m_model; // the model the plan was made for
+    std::shared_ptr<const Model> m_model;            // the model the plan was made for
     std::unordered_map<std::string, int> m_graphIds; // GraphIndex graph id by path
     Fp16Counts m_counts;
     NodeProgress m_progress{"Converting to float16"};
@@ -81,9 +81,9 @@ private:
 
 struct Fp16Result
 {
-    onnx::ModelProto model;              // the converted model (not yet saved)
-    int64_t convertedTensors = 0;        // initializers/Constant values turned into float16
-    int64_t clampedValues = 0;           // values moved into [min_positive, max_finite]
+    onnx::ModelProto model;       // the converted model (not yet saved)
+    int64_t convertedTensors = 0; // initializers/Constant values turned into float16
+    int64_t clampedValues = 0;    // values moved into [min_positive, max_finite]
     int64_t insertedCasts = 0;
     std::vector<Diagnostic> diagnostics; // clamped weights, blocked nodes
 };

@@ -1,7 +1,7 @@
 #include "quant/fp16_plan.h"
 
-#include "model/attributes.h"
 #include "graph/graph.h"
+#include "model/attributes.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "quant/fp16_converter.h"
@@ -52,10 +52,10 @@ bool usesTypeString(const std::vector<Formal> &formals, const std::string &typeS
 // an input; the rewrite retargets those attributes, so they need not be blocked.
 bool outputTypeFromAttribute(const std::string &opType)
 {
-    static const std::set<std::string> ops = {"Constant",      "ConstantOfShape", "Cast",
-                                              "RandomNormal",  "RandomUniform",   "EyeLike",
-                                              "Bernoulli",     "RandomNormalLike",
-                                              "RandomUniformLike"};
+    static const std::set<std::string> ops
+        = {"Constant",     "ConstantOfShape",  "Cast",
+           "RandomNormal", "RandomUniform",    "EyeLike",
+           "Bernoulli",    "RandomNormalLike", "RandomUniformLike"};
     return ops.count(opType) > 0;
 }
 
@@ -150,8 +150,8 @@ void Fp16Plan::collectValues(int graph)
 std::string Fp16Plan::parametersOutOfRange(const NodeInfo &info) const
 {
     for (size_t i = 1; i < info.inputs.size(); ++i) {
-        const onnx::TensorProto *tensor =
-            m_model.index().constantTensor(info.graph, info.inputs[i].name);
+        const onnx::TensorProto *tensor = m_model.index().constantTensor(info.graph,
+                                                                         info.inputs[i].name);
         if (!tensor || tensor->data_type() != kFloat)
             continue;
         Result<float> largest = maxMagnitude(m_model, *tensor);
@@ -196,8 +196,8 @@ void Fp16Plan::classifyNode(const NodeInfo &info)
         }
         if (info.opType == "Constant" && hasAttribute(*info.proto, "sparse_value"))
             return "sparse Constant values are not converted";
-        const onnx::OpSchema *schema =
-            onnx::OpSchemaRegistry::Schema(info.opType, info.opsetVersion, "");
+        const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(info.opType,
+                                                                      info.opsetVersion, "");
         if (!schema) {
             return "no schema for " + info.opType + " at opset "
                    + std::to_string(info.opsetVersion);
@@ -214,8 +214,8 @@ void Fp16Plan::classifyNode(const NodeInfo &info)
             const std::string &typeStr = formal->GetTypeStr();
             if (isTypeVariable(*schema, typeStr) && !usesTypeString(schema->inputs(), typeStr)
                 && !outputTypeFromAttribute(info.opType)) {
-                return "the type of output '" + info.outputs[k].name
-                       + "' is set by an attribute" + where;
+                return "the type of output '" + info.outputs[k].name + "' is set by an attribute"
+                       + where;
             }
             outputVars.push_back(typeStr);
         }
@@ -232,8 +232,8 @@ void Fp16Plan::classifyNode(const NodeInfo &info)
                 floatOnly[i] = true;
             }
             // Without the input's type we cannot tell what a converted output would be.
-            const bool feedsTrackedOutput = std::count(outputVars.begin(), outputVars.end(),
-                                                       typeStr) > 0;
+            const bool feedsTrackedOutput
+                = std::count(outputVars.begin(), outputVars.end(), typeStr) > 0;
             if (!inputTracked[i] && info.inputs[i].type.elementType == 0 && feedsTrackedOutput)
                 return "the type of input '" + info.inputs[i].name + "' is unknown";
         }
@@ -273,12 +273,8 @@ void Fp16Plan::decideNatural(ValuePlan &value) const
     case Source::GraphInput:
         value.natural = value.graph == 0 && !keepIoTypes() ? kHalf : kFloat;
         return;
-    case Source::FixedFloat:
-        value.natural = kFloat;
-        return;
-    case Source::NodeOutput:
-        value.natural = producerBlocked ? kFloat : kHalf;
-        return;
+    case Source::FixedFloat: value.natural = kFloat; return;
+    case Source::NodeOutput: value.natural = producerBlocked ? kFloat : kHalf; return;
     case Source::CastOutput:
         if (producerBlocked)
             value.natural = kFloat;

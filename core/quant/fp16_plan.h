@@ -46,8 +46,8 @@ struct ValuePlan
     Source source = Source::NodeOutput;
     int producer = -1; // NodeInfo id for node outputs
     int32_t natural = kFloat;
-    std::set<int32_t> demands;  // kFloat / kHalf from consumers and subgraph outputs
-    int32_t outputDemand = 0;   // the main graph output's type; 0 when not a main graph output
+    std::set<int32_t> demands; // kFloat / kHalf from consumers and subgraph outputs
+    int32_t outputDemand = 0;  // the main graph output's type; 0 when not a main graph output
     std::map<int32_t, std::string> names; // type -> the name holding the value in that type
 };
 
@@ -98,7 +98,7 @@ private:
     std::set<std::string> m_nodeBlockList;
     float m_maxFinite = 0.0f;
     std::vector<std::map<std::string, ValuePlan>> m_values; // per graph id, sorted: stable names
-    std::vector<NodePlan> m_nodes;                                    // per node id
+    std::vector<NodePlan> m_nodes;                          // per node id
 };
 
 } // namespace fp16

@@ -1,7 +1,7 @@
 #include "quant/node_selection.h"
 
-#include "model/attributes.h"
 #include "graph/graph.h"
+#include "model/attributes.h"
 #include "model/graph_index.h"
 
 #include <onnx/defs/schema.h>
@@ -56,8 +56,8 @@ size_t editDistance(const std::string &a, const std::string &b)
         for (size_t j = 1; j <= b.size(); ++j) {
             const bool same = std::tolower(static_cast<unsigned char>(a[i - 1]))
                               == std::tolower(static_cast<unsigned char>(b[j - 1]));
-            current[j] = std::min({previous[j] + 1, current[j - 1] + 1,
-                                   previous[j - 1] + (same ? 0 : 1)});
+            current[j]
+                = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (same ? 0 : 1)});
         }
         std::swap(previous, current);
     }

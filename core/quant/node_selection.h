@@ -24,7 +24,10 @@ public:
                  const std::string &displayName) const;
     bool selects(const NodeInfo &node) const;  // a node of the model's GraphIndex
     bool selects(const GraphNode &node) const; // a node of a Graph being rewritten
-    bool excludes(const std::string &displayName) const { return m_excludedNodes.count(displayName); }
+    bool excludes(const std::string &displayName) const
+    {
+        return m_excludedNodes.count(displayName);
+    }
 
 private:
     std::set<std::string> m_opTypes;

@@ -95,17 +95,16 @@ Result<onnx::ModelProto> upgradeOpset(const onnx::ModelProto &model, int64_t tar
     // The rank-only value_info added above has no element type; the converter needs none, and
     // it is dropped again below so the checker does not see half-typed entries.
     try {
-        onnx::ModelProto converted = onnx::version_conversion::ConvertVersion(
-            prepared, static_cast<int>(target));
+        onnx::ModelProto converted
+            = onnx::version_conversion::ConvertVersion(prepared, static_cast<int>(target));
         auto *infos = converted.mutable_graph()->mutable_value_info();
         for (int i = infos->size() - 1; i >= 0; --i)
             if (infos->Get(i).type().tensor_type().elem_type() == 0)
                 infos->DeleteSubrange(i, 1);
         return converted;
     } catch (const std::exception &error) {
-        return unsupported("cannot convert the model from opset " + std::to_string(current)
-                           + " to " + std::to_string(target) + " (needed for quantization): "
-                           + error.what());
+        return unsupported("cannot convert the model from opset " + std::to_string(current) + " to "
+                           + std::to_string(target) + " (needed for quantization): " + error.what());
     }
 }
 

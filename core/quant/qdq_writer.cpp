@@ -62,8 +62,8 @@ public:
             if (output.empty() || !m_emitter.activationParams(output))
                 continue;
             if (m_graph.isGraphOutput(output)) {
-                const std::string renamed =
-                    m_graph.uniqueValueName(output + "_QuantizeLinear_Input");
+                const std::string renamed
+                    = m_graph.uniqueValueName(output + "_QuantizeLinear_Input");
                 m_graph.setOutput(id, i, renamed);
                 m_modified = true;
                 pairs.emplace_back(output, renamed);
@@ -82,17 +82,15 @@ public:
 private:
     // Q(written) -> DQ; the DQ writes `tensor` itself when it is a graph output, and every other
     // reader of `tensor` reads the DQ's output.
-    void addActivationPair(const std::string &tensor, const std::string &written,
-                           NodeCursor &cursor)
+    void addActivationPair(const std::string &tensor, const std::string &written, NodeCursor &cursor)
     {
         if (!m_emitter.activationParams(tensor))
             return;
         const ScaleZeroPoint pair = m_emitter.activationScaleZeroPoint(tensor);
-        const std::string quantizedName =
-            m_graph.uniqueValueName(tensor + "_QuantizeLinear_Output");
-        const std::string dequantizedName =
-            written != tensor ? tensor
-                              : m_graph.uniqueValueName(tensor + "_DequantizeLinear_Output");
+        const std::string quantizedName = m_graph.uniqueValueName(tensor + "_QuantizeLinear_Output");
+        const std::string dequantizedName
+            = written != tensor ? tensor
+                                : m_graph.uniqueValueName(tensor + "_DequantizeLinear_Output");
         if (written == tensor)
             m_graph.replaceUses(tensor, dequantizedName);
         cursor.insert(m_emitter.quantizeNode(written, pair, quantizedName, tensor));
@@ -109,11 +107,11 @@ private:
         auto weight = m_emitter.weight(info, true);
         if (!weight)
             return weight.status();
-        const std::string dequantized =
-            m_graph.uniqueValueName(weightName + "_DequantizeLinear_Output");
+        const std::string dequantized
+            = m_graph.uniqueValueName(weightName + "_DequantizeLinear_Output");
         NodeCursor cursor = NodeCursor::before(m_graph, id);
-        cursor.insert(m_emitter.dequantizeNode(weight->values, weight->scaleZeroPoint,
-                                               dequantized, weightName, weight->axis));
+        cursor.insert(m_emitter.dequantizeNode(weight->values, weight->scaleZeroPoint, dequantized,
+                                               weightName, weight->axis));
         m_graph.setInput(id, layout.weightInput, dequantized);
         m_modified = true;
 
@@ -149,8 +147,8 @@ private:
             auto operand = m_emitter.constantOperand(info, i);
             if (!operand)
                 return operand.status();
-            const std::string dequantized =
-                m_graph.uniqueValueName(name + "_DequantizeLinear_Output");
+            const std::string dequantized
+                = m_graph.uniqueValueName(name + "_DequantizeLinear_Output");
             cursor.insert(m_emitter.dequantizeNode(operand->values, operand->scaleZeroPoint,
                                                    dequantized, name));
             m_graph.setInput(id, i, dequantized);

@@ -13,9 +13,10 @@ namespace {
 // Ops ONNX defines on int8/uint8 tensors with the same meaning as on the dequantized values.
 bool runsOnQuantized(const std::string &opType)
 {
-    static const std::unordered_set<std::string> kOps = {
-        "MaxPool", "GlobalMaxPool", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Flatten",
-        "DepthToSpace", "SpaceToDepth", "Slice", "Split", "Gather", "Resize"};
+    static const std::unordered_set<std::string> kOps
+        = {"MaxPool",   "GlobalMaxPool", "Reshape",      "Transpose",    "Squeeze",
+           "Unsqueeze", "Flatten",       "DepthToSpace", "SpaceToDepth", "Slice",
+           "Split",     "Gather",        "Resize"};
     return kOps.count(opType) > 0;
 }
 
@@ -226,8 +227,7 @@ Result<bool> QOperatorWritePass::apply(Graph &graph, PassContext &context)
 Result<onnx::ModelProto> writeQOperatorModel(std::shared_ptr<const Model> model,
                                              const StaticPlan &plan,
                                              const std::map<std::string, TensorRange> &ranges,
-                                             const StaticWriteOptions &options,
-                                             Progress &progress)
+                                             const StaticWriteOptions &options, Progress &progress)
 {
     QOperatorWritePass pass(plan, ranges, options);
     return runOnModel(pass, std::move(model), progress);

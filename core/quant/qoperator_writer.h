@@ -28,7 +28,6 @@ private:
 Result<onnx::ModelProto> writeQOperatorModel(std::shared_ptr<const Model> model,
                                              const StaticPlan &plan,
                                              const std::map<std::string, TensorRange> &ranges,
-                                             const StaticWriteOptions &options,
-                                             Progress &progress);
+                                             const StaticWriteOptions &options, Progress &progress);
 
 } // namespace qs

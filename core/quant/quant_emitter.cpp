@@ -67,11 +67,10 @@ ScaleZeroPoint QuantEmitter::activationScaleZeroPoint(const std::string &tensor)
         return it->second;
     ScaleZeroPoint pair;
     pair.params = *activationParams(tensor);
-    pair.scale = m_graph.addInitializer(source + "_scale",
-                                        Tensor::scalar<float>(pair.params.scale));
-    pair.zeroPoint = m_graph.addInitializer(
-        source + "_zero_point",
-        scalarZeroPoint(quantDType(m_options.activationType), pair.params.zeroPoint));
+    pair.scale = m_graph.addInitializer(source + "_scale", Tensor::scalar<float>(pair.params.scale));
+    pair.zeroPoint = m_graph.addInitializer(source + "_zero_point",
+                                            scalarZeroPoint(quantDType(m_options.activationType),
+                                                            pair.params.zeroPoint));
     m_activationPairs.emplace(source, pair);
     return pair;
 }
@@ -103,8 +102,8 @@ Result<QuantizedInitializer> QuantEmitter::cachedConstant(
     auto values = floatConstant(node, input);
     if (!values)
         return values.status();
-    QuantizedInitializer result =
-        addQuantized(name, quantizeWeights(*values, optionsFor(*values)), zeroPointType);
+    QuantizedInitializer result = addQuantized(name, quantizeWeights(*values, optionsFor(*values)),
+                                               zeroPointType);
     m_weights.emplace(name, result);
     return result;
 }
@@ -139,9 +138,8 @@ Result<QuantizedInitializer> QuantEmitter::weight(const NodeInfo &node, bool all
                               options.type = m_options.weightType;
                               options.symmetric = m_options.symmetricWeights;
                               options.reduceRange = m_options.reduceRange;
-                              const bool rankAllows = node.opType == "MatMul"
-                                                          ? values.rank() == 2
-                                                          : values.rank() >= 2;
+                              const bool rankAllows = node.opType == "MatMul" ? values.rank() == 2
+                                                                              : values.rank() >= 2;
                               if (m_options.perChannel && allowPerChannel && rankAllows)
                                   options.axis = layout.channelAxis;
                               return options;
@@ -177,13 +175,12 @@ Result<QuantizedInitializer> QuantEmitter::bias(const NodeInfo &node,
 
 Result<QuantizedInitializer> QuantEmitter::constantOperand(const NodeInfo &node, int input)
 {
-    return cachedConstant(node, input, quantDType(m_options.activationType),
-                          [&](const Tensor &) {
-                              WeightQuantOptions options;
-                              options.type = m_options.activationType;
-                              options.symmetric = m_options.symmetricActivations;
-                              return options;
-                          });
+    return cachedConstant(node, input, quantDType(m_options.activationType), [&](const Tensor &) {
+        WeightQuantOptions options;
+        options.type = m_options.activationType;
+        options.symmetric = m_options.symmetricActivations;
+        return options;
+    });
 }
 
 onnx::NodeProto QuantEmitter::quantizeNode(const std::string &input, const ScaleZeroPoint &params,
@@ -193,14 +190,13 @@ onnx::NodeProto QuantEmitter::quantizeNode(const std::string &input, const Scale
                     m_graph.uniqueNodeName(nodeBase + "_QuantizeLinear"));
 }
 
-onnx::NodeProto QuantEmitter::dequantizeNode(const std::string &input,
-                                             const ScaleZeroPoint &params,
-                                             const std::string &output,
-                                             const std::string &nodeBase, int64_t axis)
+onnx::NodeProto QuantEmitter::dequantizeNode(const std::string &input, const ScaleZeroPoint &params,
+                                             const std::string &output, const std::string &nodeBase,
+                                             int64_t axis)
 {
-    onnx::NodeProto node =
-        makeNode("DequantizeLinear", {input, params.scale, params.zeroPoint}, {output},
-                 m_graph.uniqueNodeName(nodeBase + "_DequantizeLinear"));
+    onnx::NodeProto node = makeNode("DequantizeLinear", {input, params.scale, params.zeroPoint},
+                                    {output},
+                                    m_graph.uniqueNodeName(nodeBase + "_DequantizeLinear"));
     if (axis >= 0)
         setIntAttribute(node, "axis", axis);
     return node;

@@ -37,8 +37,8 @@ QuantParams computeQuantParams(float rmin, float rmax, QuantRange range, bool sy
 // A float tensor quantized per tensor (axis -1: one scale) or per channel along `axis`.
 struct QuantizedTensor
 {
-    Tensor values;                  // int8 / uint8 / int32 (biases)
-    std::vector<float> scales;      // one, or one per channel
+    Tensor values;             // int8 / uint8 / int32 (biases)
+    std::vector<float> scales; // one, or one per channel
     std::vector<int32_t> zeroPoints;
     int64_t axis = -1;
 };

@@ -1,7 +1,6 @@
 #include "quant/quantizer.h"
 
 #include "data/sample_source.h"
-#include "quant/quant_preprocess.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "model/model_writer.h"
@@ -12,6 +11,7 @@
 #include "quant/opset_upgrade.h"
 #include "quant/qdq_writer.h"
 #include "quant/qoperator_writer.h"
+#include "quant/quant_preprocess.h"
 #include "quant/recipe_io.h"
 #include "quant/static_plan.h"
 #include "runtime/session.h"
@@ -53,16 +53,16 @@ void setList(google::protobuf::RepeatedPtrField<std::string> &field,
 Status validateLists(const Recipe &recipe, const Model &model)
 {
     const GraphIndex &index = model.index();
-    QS_RETURN_IF_ERROR(validateNodeNames(index, toVector(recipe.nodes_to_exclude()),
-                                         "nodes_to_exclude"));
-    QS_RETURN_IF_ERROR(validateNodeNames(index, toVector(recipe.nodes_to_quantize()),
-                                         "nodes_to_quantize"));
+    QS_RETURN_IF_ERROR(
+        validateNodeNames(index, toVector(recipe.nodes_to_exclude()), "nodes_to_exclude"));
+    QS_RETURN_IF_ERROR(
+        validateNodeNames(index, toVector(recipe.nodes_to_quantize()), "nodes_to_quantize"));
     QS_RETURN_IF_ERROR(validateNodeNames(index, toVector(recipe.fp16().node_block_list()),
                                          "fp16 node_block_list"));
-    QS_RETURN_IF_ERROR(validateOpTypes(toVector(recipe.op_types_to_quantize()),
-                                       "op_types_to_quantize"));
-    QS_RETURN_IF_ERROR(validateOpTypes(toVector(recipe.op_types_to_exclude()),
-                                       "op_types_to_exclude"));
+    QS_RETURN_IF_ERROR(
+        validateOpTypes(toVector(recipe.op_types_to_quantize()), "op_types_to_quantize"));
+    QS_RETURN_IF_ERROR(
+        validateOpTypes(toVector(recipe.op_types_to_exclude()), "op_types_to_exclude"));
     return validateOpTypes(toVector(recipe.fp16().op_block_list()), "fp16 op_block_list");
 }
 
@@ -115,7 +115,8 @@ Result<Recipe> effectiveRecipe(const Recipe &given, const Model &model)
         for (const auto &opType : recipe.op_types_to_quantize())
             if (!staticRole(opType))
                 return invalidArgument("op_types_to_quantize: static quantization has no rule "
-                                       "for '" + opType + "'");
+                                       "for '"
+                                       + opType + "'");
         auto &calibration = *recipe.mutable_calibration();
         const CalibrationSettings defaults;
         if (calibration.method() == quantscope::CALIBRATION_METHOD_UNSPECIFIED)
@@ -123,8 +124,8 @@ Result<Recipe> effectiveRecipe(const Recipe &given, const Model &model)
         if (calibration.percentile() <= 0)
             calibration.set_percentile(static_cast<float>(defaults.percentile));
         if (calibration.percentile() > 100)
-            return invalidArgument("calibration.percentile " + std::to_string(calibration.percentile())
-                                   + " is above 100");
+            return invalidArgument("calibration.percentile "
+                                   + std::to_string(calibration.percentile()) + " is above 100");
         if (calibration.num_bins() <= 0)
             calibration.set_num_bins(defaults.bins);
         if (calibration.num_quantized_bins() <= 0)
@@ -150,8 +151,7 @@ Result<Recipe> effectiveRecipe(const Recipe &given, const Model &model)
         recipe.clear_activation_type();
         break;
     }
-    default:
-        return invalidArgument("the recipe has no mode: choose dynamic, static or fp16");
+    default: return invalidArgument("the recipe has no mode: choose dynamic, static or fp16");
     }
     if (recipe.mode() != quantscope::QUANT_MODE_FP16 && !recipe.has_symmetric_weights())
         recipe.set_symmetric_weights(recipe.weight_type() == quantscope::QUANT_TYPE_INT8);
@@ -185,8 +185,7 @@ void nameUnnamedNodes(onnx::GraphProto &copy, const onnx::GraphProto &original,
             if (attribute.has_g())
                 nameUnnamedNodes(*attribute.mutable_g(), source.attribute(a).g(), names);
             for (int g = 0; g < attribute.graphs_size(); ++g)
-                nameUnnamedNodes(*attribute.mutable_graphs(g), source.attribute(a).graphs(g),
-                                 names);
+                nameUnnamedNodes(*attribute.mutable_graphs(g), source.attribute(a).graphs(g), names);
         }
     }
 }
@@ -272,8 +271,7 @@ Status runStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe
     auto session = Session::create(model, sessionOptions(settings.threads, {}, false), progress);
     if (!session)
         return session.status();
-    auto source = openSampleSource(inputSpecs(**session),
-                                   calibrationSamples(recipe.calibration()));
+    auto source = openSampleSource(inputSpecs(**session), calibrationSamples(recipe.calibration()));
     if (!source)
         return source.status();
     if (recipe.calibration().data_dir().empty())
@@ -282,10 +280,10 @@ Status runStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe
                                           + std::to_string(recipe.calibration().max_samples())
                                           + " random inputs, ranges will not match real data",
                                       {}});
-    auto calibration = calibrate(**session, **source, plan.tensorsToCalibrate(),
-                                 calibrationSettings(recipe.calibration(),
-                                                     recipe.symmetric_activations()),
-                                 progress);
+    auto calibration
+        = calibrate(**session, **source, plan.tensorsToCalibrate(),
+                    calibrationSettings(recipe.calibration(), recipe.symmetric_activations()),
+                    progress);
     if (!calibration)
         return calibration.status();
     result.calibrationSamples = calibration->samples;

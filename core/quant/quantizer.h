@@ -27,9 +27,9 @@ struct QuantizeResult
     onnx::ModelProto model;
     quantscope::Recipe recipe; // the effective recipe: what ran, defaults included
     std::vector<Diagnostic> diagnostics;
-    int64_t quantizedNodes = 0;   // nodes rewritten (INT8) or converted (FP16)
+    int64_t quantizedNodes = 0; // nodes rewritten (INT8) or converted (FP16)
     int64_t calibrationSamples = 0;
-    std::string summary;          // one line for the CLI / GUI
+    std::string summary; // one line for the CLI / GUI
 };
 
 struct QuantizeSettings

@@ -32,7 +32,7 @@ std::vector<std::string> defaultStaticOpTypes();
 
 struct StaticPlan
 {
-    std::set<int> quantizedNodes;       // node ids (GraphIndex)
+    std::set<int> quantizedNodes;         // node ids (GraphIndex)
     std::map<int, int> foldedActivations; // Relu/Clip node id -> producer node id it folds into
     // Quantized activation -> the tensor whose calibrated range gives its scale (itself, or a
     // pass-through op's input).

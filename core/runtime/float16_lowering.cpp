@@ -164,9 +164,9 @@ public:
         }
         for (int i = 0; i < original.sparse_initializer_size(); ++i) {
             const onnx::TensorProto &values = original.sparse_initializer(i).values();
-            QS_RETURN_IF_ERROR(
-                lowerTensor(values, *lowered.mutable_sparse_initializer(i)->mutable_values(),
-                            "sparse initializer '" + values.name() + "'"));
+            QS_RETURN_IF_ERROR(lowerTensor(values,
+                                           *lowered.mutable_sparse_initializer(i)->mutable_values(),
+                                           "sparse initializer '" + values.name() + "'"));
         }
         lowerValues(*lowered.mutable_input());
         lowerValues(*lowered.mutable_output());
@@ -205,9 +205,9 @@ private:
                                                what));
             }
             for (int t = 0; t < attribute.sparse_tensors_size(); ++t) {
-                QS_RETURN_IF_ERROR(
-                    lowerTensor(attribute.sparse_tensors(t).values(),
-                                *target.mutable_sparse_tensors(t)->mutable_values(), what));
+                QS_RETURN_IF_ERROR(lowerTensor(attribute.sparse_tensors(t).values(),
+                                               *target.mutable_sparse_tensors(t)->mutable_values(),
+                                               what));
             }
             if (attribute.has_g()) {
                 Status status = lowerGraph(attribute.g(), *target.mutable_g());
@@ -231,8 +231,9 @@ private:
         if (original.data_type() != kFloat16)
             return Status::ok();
         if (hasExternalData(original) && !m_dataSource) {
-            return unsupported(what + " is float16 stored as external data; converting it to "
-                               "float32 needs the loaded model to read it from");
+            return unsupported(what
+                               + " is float16 stored as external data; converting it to "
+                                 "float32 needs the loaded model to read it from");
         }
         Result<Tensor> half = tensorFromProto(original, m_dataSource);
         if (!half)

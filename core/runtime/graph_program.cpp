@@ -1,7 +1,7 @@
 #include "runtime/graph_program.h"
 
-#include "model/attributes.h"
 #include "graph/graph.h"
+#include "model/attributes.h"
 #include "model/model.h"
 #include "runtime/fusion/fused_activation.h"
 #include "runtime/fusion/fusion_pipeline.h"
@@ -137,10 +137,11 @@ private:
     Status addStep(GraphNode &node)
     {
         const std::string domain = isDefaultDomain(node.domain()) ? "" : node.domain();
-        const KernelRegistration *registration =
-            findKernel(domain, node.opType(), node.opsetVersion);
+        const KernelRegistration *registration = findKernel(domain, node.opType(),
+                                                            node.opsetVersion);
         if (!registration) {
-            m_unsupported.push_back({node.opType(), domain, node.opsetVersion, node.displayName, {}});
+            m_unsupported.push_back(
+                {node.opType(), domain, node.opsetVersion, node.displayName, {}});
             return Status::ok();
         }
         auto step = std::make_unique<GraphProgram::Step>();
@@ -178,8 +179,8 @@ private:
                 std::string reason = kernel.status().message();
                 if (reason.starts_with(step->label + ": "))
                     reason.erase(0, step->label.size() + 2);
-                m_unsupported.push_back({step->proto->op_type(), domain, node.opsetVersion,
-                                         node.displayName, reason});
+                m_unsupported.push_back(
+                    {step->proto->op_type(), domain, node.opsetVersion, node.displayName, reason});
                 return Status::ok();
             }
             return kernel.status();
@@ -203,7 +204,8 @@ private:
         Frame frame(*m_program, nullptr);
         std::vector<const Tensor *> inputs;
         for (const int slot : step.inputs)
-            inputs.push_back(slot < 0 ? nullptr : &m_program->m_constants[static_cast<size_t>(slot)]);
+            inputs.push_back(slot < 0 ? nullptr
+                                      : &m_program->m_constants[static_cast<size_t>(slot)]);
         std::vector<Tensor> outputs(step.outputs.size());
         KernelContext context(step.label, inputs, outputs, state, frame);
         if (!step.kernel->compute(context).isOk())
@@ -242,13 +244,15 @@ private:
         }
         for (size_t i = 0; i < steps.size(); ++i) {
             for (const int slot : steps[i]->outputs) {
-                if (slot >= 0 && lastReader[static_cast<size_t>(slot)] < 0 && !keep[static_cast<size_t>(slot)])
+                if (slot >= 0 && lastReader[static_cast<size_t>(slot)] < 0
+                    && !keep[static_cast<size_t>(slot)])
                     steps[i]->release.push_back(slot); // nobody reads it
             }
         }
         for (size_t slot = 0; slot < slotCount; ++slot) {
             if (lastReader[slot] >= 0 && !keep[slot])
-                steps[static_cast<size_t>(lastReader[slot])]->release.push_back(static_cast<int>(slot));
+                steps[static_cast<size_t>(lastReader[slot])]->release.push_back(
+                    static_cast<int>(slot));
         }
         // Implicit inputs were appended for lifetimes only; kernels see explicit inputs.
         for (size_t i = 0; i < steps.size(); ++i)
@@ -261,9 +265,8 @@ private:
     std::shared_ptr<GraphProgram> m_program;
 };
 
-Result<std::shared_ptr<const GraphProgram>>
-GraphProgram::compile(Graph &graph, const CompileOptions &options,
-                      std::vector<UnsupportedNode> &unsupported)
+Result<std::shared_ptr<const GraphProgram>> GraphProgram::compile(
+    Graph &graph, const CompileOptions &options, std::vector<UnsupportedNode> &unsupported)
 {
     GraphCompiler compiler(graph, options, unsupported);
     return compiler.compile();
@@ -313,7 +316,8 @@ Result<std::vector<Tensor>> GraphProgram::run(std::span<const Tensor> inputs, Ru
                 continue;
             if (stepOutputs[i].empty())
                 return internalError(step->label + ": produced no value for output "
-                                     + std::to_string(i) + " '" + m_slotNames[static_cast<size_t>(slot)] + "'");
+                                     + std::to_string(i) + " '"
+                                     + m_slotNames[static_cast<size_t>(slot)] + "'");
             if (state.observer())
                 (*state.observer())(m_slotNames[static_cast<size_t>(slot)], stepOutputs[i]);
             frame.values[static_cast<size_t>(slot)] = std::move(stepOutputs[i]);

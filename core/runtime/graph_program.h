@@ -85,8 +85,8 @@ public:
     // Fuses `graph` (when asked) and compiles it; its subgraphs are compiled when the kernels of
     // their nodes ask for them. Nodes without a kernel are appended to `unsupported`
     // (compilation goes on so that all of them are listed); other problems fail.
-    static Result<std::shared_ptr<const GraphProgram>>
-    compile(Graph &graph, const CompileOptions &options, std::vector<UnsupportedNode> &unsupported);
+    static Result<std::shared_ptr<const GraphProgram>> compile(
+        Graph &graph, const CompileOptions &options, std::vector<UnsupportedNode> &unsupported);
 
     ~GraphProgram();
 
@@ -114,8 +114,8 @@ private:
     std::deque<Tensor> m_constants;
     std::vector<std::pair<int, std::string>> m_outerSlots; // filled from the parent frame
     std::vector<std::unique_ptr<Step>> m_steps;
-    std::vector<int> m_releaseUnused;             // values nobody reads, freed as produced
-    std::shared_ptr<const Model> m_model;         // keeps viewed initializer bytes alive
+    std::vector<int> m_releaseUnused;     // values nobody reads, freed as produced
+    std::shared_ptr<const Model> m_model; // keeps viewed initializer bytes alive
 };
 
 } // namespace qs

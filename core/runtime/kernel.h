@@ -62,7 +62,7 @@ public:
     const std::string &label() const { return m_label; }
     const std::string &opType() const;
     int opsetVersion() const { return m_opsetVersion; }
-    size_t inputCount() const;  // as written in the node, omitted optional inputs included
+    size_t inputCount() const; // as written in the node, omitted optional inputs included
     size_t outputCount() const;
     bool hasInput(size_t index) const; // present and not the empty name
 
@@ -157,7 +157,7 @@ struct KernelRegistration
 {
     std::string_view domain; // "" for the default ONNX domain
     std::string_view opType;
-    int sinceVersion;        // first opset version this kernel implements
+    int sinceVersion; // first opset version this kernel implements
     KernelFactory create;
 };
 

@@ -1,8 +1,8 @@
 #include "runtime/session.h"
 
+#include "graph/graph.h"
 #include "model/graph_index.h"
 #include "model/model.h"
-#include "graph/graph.h"
 #include "runtime/float16_lowering.h"
 
 #include <omp.h>
@@ -55,8 +55,8 @@ Result<std::shared_ptr<const Model>> lowerFloat16Model(const std::shared_ptr<con
     Result<onnx::ModelProto> lowered = lowerFloat16ToFloat32(model->proto(), model);
     if (!lowered)
         return lowered.status().withContext("running the float16 model in float32");
-    Result<std::shared_ptr<const Model>> loaded =
-        Model::fromProto(std::move(*lowered), model->baseDir());
+    Result<std::shared_ptr<const Model>> loaded = Model::fromProto(std::move(*lowered),
+                                                                   model->baseDir());
     if (!loaded)
         return loaded.status().withContext("running the float16 model in float32");
     return loaded;
@@ -103,8 +103,8 @@ Result<std::shared_ptr<const Session>> Session::create(std::shared_ptr<const Mod
         Result<std::unique_ptr<Graph>> graph = Graph::fromModel(compiled);
         if (!graph)
             return graph.status();
-        Result<std::shared_ptr<const GraphProgram>> program =
-            GraphProgram::compile(**graph, compileOptions, unsupportedNodes);
+        Result<std::shared_ptr<const GraphProgram>> program
+            = GraphProgram::compile(**graph, compileOptions, unsupportedNodes);
         if (!unsupportedNodes.empty())
             return unsupported(describeUnsupported(unsupportedNodes));
         if (!program)
@@ -142,14 +142,15 @@ Status Session::checkInput(const GraphProgram::Value &declared, const Tensor &ac
     const std::string what = "input '" + declared.name + "'";
     const DType expectedType = static_cast<DType>(declared.type.elementType);
     if (declared.type.elementType != 0 && actual.dtype() != expectedType) {
-        return invalidArgument(what + " must be " + dtypeName(expectedType) + declaredShape(declared.type)
-                               + " but is " + actual.describe());
+        return invalidArgument(what + " must be " + dtypeName(expectedType)
+                               + declaredShape(declared.type) + " but is " + actual.describe());
     }
     if (!declared.type.hasShape)
         return Status::ok();
     if (static_cast<size_t>(actual.rank()) != declared.type.dims.size()) {
         return invalidArgument(what + " must have rank " + std::to_string(declared.type.dims.size())
-                               + " (" + declaredShape(declared.type) + ") but is " + actual.describe());
+                               + " (" + declaredShape(declared.type) + ") but is "
+                               + actual.describe());
     }
     for (size_t d = 0; d < declared.type.dims.size(); ++d) {
         const Dim &dim = declared.type.dims[d];
@@ -187,7 +188,8 @@ Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
     for (const GraphProgram::Value &declared : this->inputs()) {
         auto it = inputs.find(declared.name);
         if (it == inputs.end() || it->second.empty())
-            return invalidArgument("input '" + declared.name + "' (" + dtypeName(static_cast<DType>(declared.type.elementType))
+            return invalidArgument("input '" + declared.name + "' ("
+                                   + dtypeName(static_cast<DType>(declared.type.elementType))
                                    + declared.type.shapeString() + ") is missing");
         QS_RETURN_IF_ERROR(checkInput(declared, it->second));
         // The lowered program computes in float32 wherever the model declares float16.
@@ -205,8 +207,8 @@ Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
         for (size_t i = 0; i < outputs->size(); ++i) {
             const GraphProgram::Value &declared = this->outputs()[i];
             Tensor &value = (*outputs)[i];
-            const bool declaredFloat16 =
-                declared.type.elementType == static_cast<int32_t>(DType::Float16);
+            const bool declaredFloat16 = declared.type.elementType
+                                         == static_cast<int32_t>(DType::Float16);
             if (m_float16Lowered && declaredFloat16)
                 value = convertFloat32ToFloat16(value, m_threads);
             named.emplace_back(declared.name, std::move(value));

@@ -22,8 +22,8 @@ class Model;
 
 struct SessionOptions
 {
-    int threads = 0;    // 0: all cores
-    bool fuse = true;   // Conv+BatchNorm folding, activation fusion; off to observe every value
+    int threads = 0;  // 0: all cores
+    bool fuse = true; // Conv+BatchNorm folding, activation fusion; off to observe every value
     // Values for symbolic input dims ("batch" -> 1), used when checking and generating inputs.
     std::map<std::string, int64_t> dimValues;
     // Runs a model that uses float16 as float32 (runtime/float16_lowering.h): its weights are
@@ -49,7 +49,7 @@ inline SessionOptions sessionOptions(int threads, std::map<std::string, int64_t>
 struct RunOptions
 {
     Progress *progress = nullptr; // cancellation is checked before every node
-    ValueObserver observer;        // called with every produced value when set
+    ValueObserver observer;       // called with every produced value when set
 };
 
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;

@@ -39,13 +39,15 @@ enum class DType : int32_t {
 
 using Shape = std::vector<int64_t>;
 
-int64_t dtypeSize(DType type);             // bytes per element; 0 for String/Undefined
-std::string dtypeName(DType type);         // "float32", "int64", ...
-bool isSupportedDType(DType type);         // the types the engine computes with
-bool isFloatingDType(DType type);          // float32/16, bfloat16, float64
+int64_t dtypeSize(DType type);     // bytes per element; 0 for String/Undefined
+std::string dtypeName(DType type); // "float32", "int64", ...
+bool isSupportedDType(DType type); // the types the engine computes with
+bool isFloatingDType(DType type);  // float32/16, bfloat16, float64
 int64_t shapeElementCount(const Shape &shape);
 std::string shapeToString(const Shape &shape); // "[1,3,224,224]", "[]" for a scalar
 
+// A table, one type per line.
+// clang-format off
 template<typename T> struct DTypeOf;
 template<> struct DTypeOf<float> { static constexpr DType value = DType::Float32; };
 template<> struct DTypeOf<double> { static constexpr DType value = DType::Float64; };
@@ -60,6 +62,7 @@ template<> struct DTypeOf<uint32_t> { static constexpr DType value = DType::UInt
 template<> struct DTypeOf<int64_t> { static constexpr DType value = DType::Int64; };
 template<> struct DTypeOf<uint64_t> { static constexpr DType value = DType::UInt64; };
 template<> struct DTypeOf<bool> { static constexpr DType value = DType::Bool; };
+// clang-format on
 
 class Tensor
 {
@@ -73,7 +76,10 @@ public:
     template<typename T>
     static Tensor fromVector(Shape shape, const std::vector<T> &values);
     template<typename T>
-    static Tensor scalar(T value) { return fromVector<T>({}, {value}); }
+    static Tensor scalar(T value)
+    {
+        return fromVector<T>({}, {value});
+    }
 
     bool empty() const { return m_type == DType::Undefined; }
     DType dtype() const { return m_type; }

@@ -92,8 +92,8 @@ Result<Tensor> tensorFromProtoBytes(const onnx::TensorProto &proto, std::span<co
 {
     const DType type = static_cast<DType>(proto.data_type());
     if (!isSupportedDType(type)) {
-        return unsupported(tensorLabel(proto) + ": element type "
-                           + dtypeName(type) + " is not supported by the engine");
+        return unsupported(tensorLabel(proto) + ": element type " + dtypeName(type)
+                           + " is not supported by the engine");
     }
     Shape shape(proto.dims().begin(), proto.dims().end());
     for (const int64_t d : shape) {
@@ -239,8 +239,9 @@ Result<Tensor> readNpyFile(const std::string &path)
     if (type == DType::Undefined)
         return unsupported(path + ": .npy element type '" + descr + "' is not supported");
     if (headerValue(header, "fortran_order").rfind("True", 0) == 0)
-        return unsupported(path + ": Fortran-ordered .npy arrays are not supported; save with "
-                                  "np.ascontiguousarray");
+        return unsupported(path
+                           + ": Fortran-ordered .npy arrays are not supported; save with "
+                             "np.ascontiguousarray");
     const std::string shapeText = headerValue(header, "shape");
     if (shapeText.empty() || shapeText.front() != '(')
         return invalidArgument(path + ": .npy header has no shape");
@@ -283,8 +284,8 @@ Status writeNpyFile(const Tensor &tensor, const std::string &path)
     if (tensor.rank() > 1)
         shape.pop_back();
     shape += ")";
-    std::string header = std::string("{'descr': '") + code + "', 'fortran_order': False, 'shape': "
-                         + shape + ", }";
+    std::string header = std::string("{'descr': '") + code
+                         + "', 'fortran_order': False, 'shape': " + shape + ", }";
     // Total header (magic 6 + version 2 + length 2 + text + '\n') padded to 64 bytes.
     const size_t unpadded = 10 + header.size() + 1;
     header.append((64 - unpadded % 64) % 64, ' ');

@@ -24,8 +24,7 @@ class Model;
 Result<Tensor> tensorFromProto(const onnx::TensorProto &proto,
                                std::shared_ptr<const Model> model = nullptr);
 // Like tensorFromProto, with the raw bytes given and kept alive by `owner`.
-Result<Tensor> tensorFromProtoBytes(const onnx::TensorProto &proto,
-                                    std::span<const std::byte> raw,
+Result<Tensor> tensorFromProtoBytes(const onnx::TensorProto &proto, std::span<const std::byte> raw,
                                     std::shared_ptr<const void> owner);
 
 void tensorToProto(const Tensor &tensor, onnx::TensorProto &proto);

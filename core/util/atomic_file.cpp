@@ -41,8 +41,8 @@ Status writeFileAtomically(const std::string &path,
             return fail(invalidArgument(path + ": write failed (disk full?)"));
     }
     if (std::rename(tempPath.c_str(), path.c_str()) != 0)
-        return fail(invalidArgument(path + ": cannot rename the temporary file into place: "
-                                    + std::strerror(errno)));
+        return fail(invalidArgument(
+            path + ": cannot rename the temporary file into place: " + std::strerror(errno)));
     return Status::ok();
 }
 

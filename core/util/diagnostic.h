@@ -13,12 +13,9 @@ enum class Severity { Info, Warning, Error };
 inline std::string_view severityName(Severity severity)
 {
     switch (severity) {
-    case Severity::Info:
-        return "info";
-    case Severity::Warning:
-        return "warning";
-    case Severity::Error:
-        return "error";
+    case Severity::Info: return "info";
+    case Severity::Warning: return "warning";
+    case Severity::Error: return "error";
     }
     return "unknown";
 }

@@ -31,7 +31,8 @@ LatencyStats summarizeLatencies(std::vector<double> samplesMs)
     stats.medianMs = n % 2 ? samplesMs[n / 2] : (samplesMs[n / 2 - 1] + samplesMs[n / 2]) / 2;
     stats.p90Ms = percentile(samplesMs, 0.90);
     stats.p99Ms = percentile(samplesMs, 0.99);
-    stats.meanMs = std::accumulate(samplesMs.begin(), samplesMs.end(), 0.0) / static_cast<double>(n);
+    stats.meanMs = std::accumulate(samplesMs.begin(), samplesMs.end(), 0.0)
+                   / static_cast<double>(n);
     return stats;
 }
 

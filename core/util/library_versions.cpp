@@ -1,7 +1,7 @@
 #include "util/library_versions.h"
 
-#include <QtGlobal>
 #include <Eigen/Core>
+#include <QtGlobal>
 #include <google/protobuf/stubs/common.h>
 #include <oneapi/dnnl/dnnl.h>
 #include <onnx/common/version.h>
@@ -19,8 +19,8 @@ std::vector<std::pair<std::string, std::string>> libraryVersions()
         {"ONNX", ONNX_NAMESPACE::LAST_RELEASE_VERSION},
         {"oneDNN", std::to_string(dnnl->major) + "." + std::to_string(dnnl->minor) + "."
                        + std::to_string(dnnl->patch)},
-        {"Eigen", std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "."
-                      + std::to_string(EIGEN_MINOR_VERSION)},
+        {"Eigen", std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION)
+                      + "." + std::to_string(EIGEN_MINOR_VERSION)},
     };
 }
 

@@ -15,7 +15,8 @@ Result<std::shared_ptr<const MappedFile>> MappedFile::open(const std::string &pa
     if (fd < 0)
         return Status(errno == ENOENT ? StatusCode::NotFound : StatusCode::InvalidArgument,
                       path + ": cannot open: " + std::strerror(errno));
-    struct stat info {};
+    struct stat info
+    {};
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         ::close(fd);
         return invalidArgument(path + ": not a regular file");

@@ -114,9 +114,9 @@ private:
 } // namespace qs
 
 // Returns early with the error of an expression that yields a Status.
-#define QS_RETURN_IF_ERROR(expr) \
-    do { \
-        ::qs::Status qsStatus_ = (expr); \
-        if (!qsStatus_.isOk()) \
-            return qsStatus_; \
+#define QS_RETURN_IF_ERROR(expr)                                                                   \
+    do {                                                                                           \
+        ::qs::Status qsStatus_ = (expr);                                                           \
+        if (!qsStatus_.isOk())                                                                     \
+            return qsStatus_;                                                                      \
     } while (false)

@@ -70,8 +70,7 @@ TEST(CliBadInput, RandomBytes)
         for (char &c : bytes)
             c = static_cast<char>(random());
         dir.write("random.onnx", bytes);
-        expectOneLineError(inspect({dir.file("random.onnx")}), "random.onnx",
-                           "not an ONNX model");
+        expectOneLineError(inspect({dir.file("random.onnx")}), "random.onnx", "not an ONNX model");
     }
 }
 

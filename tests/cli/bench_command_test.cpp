@@ -36,11 +36,10 @@ TEST(BenchCommand, PrintsTheTableAndWritesEveryReport)
     TempDir dir;
     const std::string ref = writeScale(dir, "ref.onnx", 2.0f);
     const std::string var = writeScale(dir, "var.onnx", 2.0f);
-    const Outcome outcome = runCli({"bench", ref, var, "--random", "--samples", "2",
-                                    "--iterations", "2", "--warmup", "0", "--per-node",
-                                    "--json", dir.file("r.json"), "--csv", dir.file("r.csv"),
-                                    "--report", dir.file("r.textproto"), "--min-cosine",
-                                    "0.999"});
+    const Outcome outcome
+        = runCli({"bench", ref, var, "--random", "--samples", "2", "--iterations", "2", "--warmup",
+                  "0", "--per-node", "--json", dir.file("r.json"), "--csv", dir.file("r.csv"),
+                  "--report", dir.file("r.textproto"), "--min-cosine", "0.999"});
     ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
     EXPECT_NE(outcome.out.find("worst cosine"), std::string::npos) << outcome.out;
     EXPECT_NE(outcome.out.find("1.00000"), std::string::npos) << outcome.out;
@@ -53,15 +52,15 @@ TEST(BenchCommand, GatesExitThreeBelowTheThreshold)
     TempDir dir;
     const std::string ref = writeScale(dir, "ref.onnx", 2.0f);
     const std::string var = writeScale(dir, "var.onnx", -2.0f); // cosine -1
-    const Outcome cosine = runCli({"bench", ref, var, "--random", "--iterations", "1",
-                                   "--min-cosine", "0.99"});
+    const Outcome cosine
+        = runCli({"bench", ref, var, "--random", "--iterations", "1", "--min-cosine", "0.99"});
     EXPECT_EQ(cosine.exitCode, cli::kGateFailed) << cosine.err;
     EXPECT_NE(cosine.err.find("below --min-cosine"), std::string::npos) << cosine.err;
-    const Outcome sqnr = runCli({"bench", ref, var, "--random", "--iterations", "1",
-                                 "--min-sqnr", "30"});
+    const Outcome sqnr
+        = runCli({"bench", ref, var, "--random", "--iterations", "1", "--min-sqnr", "30"});
     EXPECT_EQ(sqnr.exitCode, cli::kGateFailed) << sqnr.err;
-    const Outcome passing = runCli({"bench", ref, ref, "--random", "--iterations", "1",
-                                    "--min-sqnr", "30"});
+    const Outcome passing
+        = runCli({"bench", ref, ref, "--random", "--iterations", "1", "--min-sqnr", "30"});
     EXPECT_EQ(passing.exitCode, cli::kSuccess) << passing.err;
 }
 
@@ -69,8 +68,8 @@ TEST(BenchCommand, DimSizesRandomData)
 {
     TempDir dir;
     const std::string model = writeSequenceModel(dir);
-    const std::vector<std::string> args = {"bench", model, model, "--random", "--samples", "2",
-                                           "--iterations", "1", "--warmup", "0"};
+    const std::vector<std::string> args = {"bench", model,          model, "--random", "--samples",
+                                           "2",     "--iterations", "1",   "--warmup", "0"};
     const Outcome missing = runCli(args);
     EXPECT_EQ(missing.exitCode, cli::kBadInput) << missing.err;
     EXPECT_NE(missing.err.find("dim 1 ('seq') is dynamic"), std::string::npos) << missing.err;

@@ -32,8 +32,8 @@ std::string writeMlp(const TempDir &dir)
     addOutput(g, "y", {1, 4});
     std::mt19937 random(3);
     std::normal_distribution<float> normal(0.0f, 0.5f);
-    for (const auto &[name, dims] : {std::pair<std::string, std::vector<int64_t>>{"w1", {8, 16}},
-                                     {"w2", {16, 4}}}) {
+    for (const auto &[name, dims] :
+         {std::pair<std::string, std::vector<int64_t>>{"w1", {8, 16}}, {"w2", {16, 4}}}) {
         onnx::TensorProto &t = *g.add_initializer();
         t.set_name(name);
         t.set_data_type(onnx::TensorProto::FLOAT);
@@ -75,9 +75,9 @@ TEST(QuantizeCommand, FlagsOverrideTheRecipeFile)
     dir.write("base.textproto", "mode: QUANT_MODE_STATIC\nformat: QUANT_FORMAT_QOPERATOR\n"
                                 "nodes_to_exclude: \"fc2\"\n");
     const std::string out = dir.file("q.onnx");
-    const Outcome outcome = cli({"quantize", model, "-o", out, "--recipe",
-                                 dir.file("base.textproto"), "--format", "qdq",
-                                 "--calib-samples", "3"});
+    const Outcome outcome
+        = cli({"quantize", model, "-o", out, "--recipe", dir.file("base.textproto"), "--format",
+               "qdq", "--calib-samples", "3"});
     ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
     auto recipe = loadRecipe(dir.file("q.recipe.textproto"));
     ASSERT_TRUE(recipe.isOk());
@@ -92,7 +92,7 @@ TEST(QuantizeCommand, DimSizesRandomCalibrationAndIsSavedInTheRecipe)
     TempDir dir;
     const std::string model = writeSequenceModel(dir);
     const std::string out = dir.file("seq_static.onnx");
-    const std::vector<std::string> args = {"quantize", model, "-o", out, "--mode", "static",
+    const std::vector<std::string> args = {"quantize",        model, "-o", out, "--mode", "static",
                                            "--calib-samples", "2"};
     const Outcome missing = cli(args);
     EXPECT_EQ(missing.exitCode, cli::kBadInput) << missing.err;
@@ -157,8 +157,8 @@ TEST(QuantizeCommand, BadInputExitsTwoAndWritesNothing)
         EXPECT_FALSE(std::filesystem::exists(out)) << c.problem;
         EXPECT_FALSE(std::filesystem::exists(dir.file("out.recipe.textproto"))) << c.problem;
     }
-    const Outcome notModel = cli({"quantize", dir.file("garbage.onnx"), "-o", out, "--mode",
-                                  "dynamic"});
+    const Outcome notModel
+        = cli({"quantize", dir.file("garbage.onnx"), "-o", out, "--mode", "dynamic"});
     EXPECT_EQ(notModel.exitCode, cli::kBadInput);
     EXPECT_NE(notModel.err.find("garbage.onnx"), std::string::npos) << notModel.err;
     EXPECT_FALSE(std::filesystem::exists(out));

@@ -4,10 +4,10 @@
 #include "cli/cli.h"
 #include "cli/run_command.h"
 #include "sequence_model.h"
-#include "tensor/tensor_io.h"
 #include "support/cli_runner.h"
 #include "support/model_builder.h"
 #include "support/temp_dir.h"
+#include "tensor/tensor_io.h"
 
 #include <gtest/gtest.h>
 
@@ -46,10 +46,11 @@ TEST(RunCommand, WritesOutputsAsNpyUnderSanitisedNames)
 {
     TempDir dir;
     const std::string model = writeAddModel(dir);
-    ASSERT_TRUE(writeNpyFile(Tensor::fromVector<float>({2, 3}, {0, 1, 2, 3, 4, 5}), dir.file("x.npy")));
+    ASSERT_TRUE(
+        writeNpyFile(Tensor::fromVector<float>({2, 3}, {0, 1, 2, 3, 4, 5}), dir.file("x.npy")));
 
-    const Outcome outcome = cli({"run", model, "--input", "x=" + dir.file("x.npy"), "--output-dir",
-                                 dir.file("out")});
+    const Outcome outcome
+        = cli({"run", model, "--input", "x=" + dir.file("x.npy"), "--output-dir", dir.file("out")});
     ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
     auto y = readNpyFile(dir.file("out/odd_name.npy"));
     ASSERT_TRUE(y) << y.status().message();
@@ -97,8 +98,8 @@ Tensor runForY(const std::vector<std::string> &args, const TempDir &dir)
 TEST(RunCommand, RandomDataHasBatchOne)
 {
     TempDir dir;
-    const Outcome outcome = cli({"run", writeAddModel(dir), "--random", "--output-dir",
-                                 dir.file("out")});
+    const Outcome outcome
+        = cli({"run", writeAddModel(dir), "--random", "--output-dir", dir.file("out")});
     ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
     auto y = readNpyFile(dir.file("out/odd_name.npy"));
     ASSERT_TRUE(y) << y.status().message();
@@ -167,9 +168,9 @@ TEST(RunCommand, TensorProtoInputsFromOnnxBackendTests)
     // ONNX's own test_add: inputs and expected output as TensorProto .pb files.
     const std::string dir = "/usr/share/libonnx-testdata/data/node/test_add/";
     TempDir out;
-    const Outcome outcome = cli({"run", dir + "model.onnx", "--input",
-                                 "x=" + dir + "test_data_set_0/input_0.pb", "--input",
-                                 "y=" + dir + "test_data_set_0/input_1.pb", "--output-dir", out.path()});
+    const Outcome outcome
+        = cli({"run", dir + "model.onnx", "--input", "x=" + dir + "test_data_set_0/input_0.pb",
+               "--input", "y=" + dir + "test_data_set_0/input_1.pb", "--output-dir", out.path()});
     ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
     auto ours = readNpyFile(out.file("sum.npy"));
     auto expected = readTensorProtoFile(dir + "test_data_set_0/output_0.pb");
@@ -210,8 +211,7 @@ TEST(RunCommandBadInput, WrongRankAndDim)
     ASSERT_TRUE(writeNpyFile(Tensor::fromVector<float>({3}, {0, 1, 2}), dir.file("rank1.npy")));
     expectBadInput(cli({"run", model, "--input", "x=" + dir.file("rank1.npy")}), "input 'x'");
     ASSERT_TRUE(writeNpyFile(Tensor::fromVector<float>({1, 2}, {0, 1}), dir.file("dim.npy")));
-    expectBadInput(cli({"run", model, "--input", "x=" + dir.file("dim.npy")}),
-                   "dim 1 should be 3");
+    expectBadInput(cli({"run", model, "--input", "x=" + dir.file("dim.npy")}), "dim 1 should be 3");
 }
 
 TEST(RunCommandBadInput, UnreadableAndCorruptFiles)
@@ -248,7 +248,8 @@ TEST(RunCommandBadInput, BadOptions)
 {
     TempDir dir;
     const std::string model = writeAddModel(dir);
-    expectBadInput(cli({"run", model, "--iterations", "0"}), "--iterations expects an integer >= 1");
+    expectBadInput(cli({"run", model, "--iterations", "0"}),
+                   "--iterations expects an integer >= 1");
     expectBadInput(cli({"run", model, "--input", "x"}), "--input expects NAME=VALUE");
     expectBadInput(cli({"run", model, "--frobnicate"}), "unknown option '--frobnicate'");
     expectBadInput(cli({"run"}), "no model given");

@@ -20,7 +20,8 @@ TEST(CliHelp, EveryCommandAnswersHelpOnStdout)
             const Outcome outcome = runCli({command, flag});
             EXPECT_EQ(outcome.exitCode, cli::kSuccess) << command << " " << flag;
             EXPECT_TRUE(outcome.out.starts_with("usage: quantscope-cli " + command + " "))
-                << command << " " << flag << ":\n" << outcome.out;
+                << command << " " << flag << ":\n"
+                << outcome.out;
             EXPECT_TRUE(outcome.err.empty()) << command << " " << flag << ":\n" << outcome.err;
         }
     }
@@ -53,7 +54,8 @@ TEST(CliHelp, TopLevelHelpListsTheCommands)
         EXPECT_TRUE(outcome.err.empty()) << outcome.err;
         for (const std::string command : kCommands)
             EXPECT_NE(outcome.out.find("\n  " + command + " "), std::string::npos)
-                << command << " missing from:\n" << outcome.out;
+                << command << " missing from:\n"
+                << outcome.out;
     }
 }
 
@@ -79,16 +81,14 @@ TEST(CliUsageErrors, NameTheCommandAndShowItsUsage)
         {{"quantize", "m.onnx", "--nodes", "a,,b"},
          "--nodes expects a comma-separated list, got 'a,,b'"},
         {{"quantize", "m.onnx", "--percentile", "x"}, "--percentile expects a number, got 'x'"},
-        {{"quantize", "m.onnx", "--percentile", "101"},
-         "--percentile expects a value in (0, 100]"},
+        {{"quantize", "m.onnx", "--percentile", "101"}, "--percentile expects a value in (0, 100]"},
         {{"quantize", "m.onnx", "--weight-type", "int4"},
          "--weight-type expects one of int8, uint8, got 'int4'"},
         {{"quantize", "m.onnx", "--mode", "dynamic"}, "no output given (-o OUT)"},
         {{"quantize", "m.onnx", "--dim", "seq"}, "--dim expects NAME=VALUE, got 'seq'"},
         {{"bench"}, "no reference model given"},
         {{"bench", "m.onnx", "--data", "d", "--random"}, "--data and --random exclude each other"},
-        {{"bench", "m.onnx", "--image-size", "3"},
-         "--image-size expects HxW like 640x640, got '3'"},
+        {{"bench", "m.onnx", "--image-size", "3"}, "--image-size expects HxW like 640x640, got '3'"},
         {{"bench", "m.onnx", "--std", "1,0,1"}, "--std values must be non-zero"},
         {{"bench", "m.onnx", "--dim", "seq=x"}, "--dim seq: 'x' is not a size"},
         {{"bench", "m.onnx", "--layout", "chw"}, "--layout expects one of nchw, nhwc, got 'chw'"},

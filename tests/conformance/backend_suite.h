@@ -14,7 +14,7 @@ enum class Outcome { Pass, Fail, Unsupported };
 
 struct TestResult
 {
-    std::string name;    // "node/test_conv_with_strides_padding"
+    std::string name; // "node/test_conv_with_strides_padding"
     Outcome outcome = Outcome::Fail;
     std::string message; // why it failed or is unsupported
 };

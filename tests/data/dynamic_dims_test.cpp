@@ -31,8 +31,7 @@ bool isFixed(const std::string &dim)
     return !dim.empty() && std::isdigit(static_cast<unsigned char>(dim[0]));
 }
 
-InputSpec spec(const std::string &name, std::vector<std::string> dims,
-               DType type = DType::Float32)
+InputSpec spec(const std::string &name, std::vector<std::string> dims, DType type = DType::Float32)
 {
     InputSpec input{name, type, {}};
     for (const std::string &dim : dims) {
@@ -163,8 +162,7 @@ TEST(DynamicDims, NamedSymbolMissingNamesTheInputAndTheSymbol)
 TEST(DynamicDims, SymbolsNeedingDimValuesAreThoseNoPositionSizes)
 {
     const std::vector<InputSpec> inputs{
-        spec("ids", {"batch", "seq"}, DType::Int64),
-        spec("image", {"n", "3", "h", "w"}),
+        spec("ids", {"batch", "seq"}, DType::Int64), spec("image", {"n", "3", "h", "w"}),
         spec("scale", {"1", "h", "k"}),
         spec("mask", {"seq", "k"}, DType::Int64), // seq on dim 0 here: a batch-like axis
     };
@@ -188,9 +186,9 @@ TEST(DynamicDims, UserValuesWinOverTheBatchAndTheImageSize)
 TEST(DynamicDims, ASymbolHasOneSizeOnEveryInput)
 {
     // The mask is not an image, but shares h and w with one.
-    const auto inputs = firstSample(
-        {spec("image", {"batch", "3", "h", "w"}), spec("mask", {"batch", "h", "w"}, DType::Bool)},
-        imageSize(4, 6));
+    const auto inputs = firstSample({spec("image", {"batch", "3", "h", "w"}),
+                                     spec("mask", {"batch", "h", "w"}, DType::Bool)},
+                                    imageSize(4, 6));
     ASSERT_EQ(inputs.size(), 2u);
     EXPECT_EQ(inputs.at("image").shape(), (Shape{1, 3, 4, 6}));
     EXPECT_EQ(inputs.at("mask").shape(), (Shape{1, 4, 6}));
@@ -298,8 +296,7 @@ onnx::ModelProto convModel()
     onnx::GraphProto &graph = *model.mutable_graph();
     setNamedType(*graph.add_input(), "x", {"batch", "3", "h", "w"});
     addInitializer(graph, "weight", {4, 3, 3, 3});
-    setIntsAttribute(addNode(graph, "Conv", {"x", "weight"}, {"y"}, "conv"), "pads",
-                     {1, 1, 1, 1});
+    setIntsAttribute(addNode(graph, "Conv", {"x", "weight"}, {"y"}, "conv"), "pads", {1, 1, 1, 1});
     setNamedType(*graph.add_output(), "y", {"batch", "4", "h", "w"});
     return model;
 }
@@ -355,8 +352,9 @@ TEST(DynamicDims, QuantizeAndBenchOpenTheSameSamples)
     ASSERT_FALSE(quantized.isOk());
     ASSERT_FALSE(benched.isOk());
     EXPECT_EQ(quantized.status().message(), benched.status().message());
-    EXPECT_EQ(quantized.status().message().rfind(
-                  "input 'x' (float32[batch,3,h,w]): dim 2 ('h') is dynamic", 0),
+    EXPECT_EQ(quantized.status()
+                  .message()
+                  .rfind("input 'x' (float32[batch,3,h,w]): dim 2 ('h') is dynamic", 0),
               0u)
         << quantized.status().message();
 

@@ -4,8 +4,8 @@
 #include "data/sample_source.h"
 #include "model/model.h"
 #include "runtime/session.h"
-#include "tensor/tensor_io.h"
 #include "support/temp_dir.h"
+#include "tensor/tensor_io.h"
 
 #include <QColor>
 #include <QImage>
@@ -129,8 +129,8 @@ TEST(ImageSource, DefaultsAreRgbNchwInZeroToOne)
     const Tensor tensor = decodeOne(fourColorImage(), floatInput("x", {1, 3, 2, 2}), {});
     ASSERT_EQ(tensor.shape(), (Shape{1, 3, 2, 2}));
     const float k = 1.0f / 255.0f;
-    EXPECT_EQ(floats(tensor), (std::vector<float>{1, 0, 0, 10 * k,   // R plane
-                                                  0, 1, 0, 20 * k,   // G plane
+    EXPECT_EQ(floats(tensor), (std::vector<float>{1, 0, 0, 10 * k,    // R plane
+                                                  0, 1, 0, 20 * k,    // G plane
                                                   0, 0, 1, 30 * k})); // B plane
 }
 
@@ -151,8 +151,7 @@ TEST(ImageSource, BgrSwapsRedAndBlue)
     prep.set_pixel_range(quantscope::PIXEL_RANGE_0_255);
     const Tensor tensor = decodeOne(fourColorImage(), floatInput("x", {1, 3, 2, 2}), prep);
     EXPECT_EQ(floats(tensor), (std::vector<float>{0, 0, 255, 30, // B plane first
-                                                  0, 255, 0, 20,
-                                                  255, 0, 0, 10}));
+                                                  0, 255, 0, 20, 255, 0, 0, 10}));
 }
 
 TEST(ImageSource, MeanAndStdPerChannel)
@@ -164,9 +163,8 @@ TEST(ImageSource, MeanAndStdPerChannel)
     for (float stddev : {2.0f, 1.0f, 5.0f})
         prep.add_std(stddev);
     const Tensor tensor = decodeOne(fourColorImage(), floatInput("x", {1, 3, 2, 2}), prep);
-    EXPECT_EQ(floats(tensor), (std::vector<float>{77.5f, -50, -50, -45, // (r - 100) / 2
-                                                  0, 255, 0, 20,
-                                                  -2, -2, 49, 4})); // (b - 10) / 5
+    EXPECT_EQ(floats(tensor), (std::vector<float>{77.5f, -50, -50, -45,            // (r - 100) / 2
+                                                  0, 255, 0, 20, -2, -2, 49, 4})); // (b - 10) / 5
 }
 
 TEST(ImageSource, OneMeanAndStdForAllChannels)
@@ -265,8 +263,9 @@ TEST(ImageSource, NeedsExactlyOneImageInput)
 {
     TempDir dir;
     saveImage(fourColorImage(), dir.file("a.png"));
-    auto twoInputs = openDataFolder(
-        dir.path(), {floatInput("a", {1, 3, 2, 2}), floatInput("b", {1, 3, 2, 2})}, {}, 0);
+    auto twoInputs = openDataFolder(dir.path(),
+                                    {floatInput("a", {1, 3, 2, 2}), floatInput("b", {1, 3, 2, 2})},
+                                    {}, 0);
     ASSERT_FALSE(twoInputs.isOk());
     EXPECT_NE(twoInputs.status().message().find("(a, b)"), std::string::npos);
     auto flat = openDataFolder(dir.path(), {floatInput("v", {1, 12})}, {}, 0);
@@ -307,8 +306,8 @@ TEST(ImageSource, FolderOfOnlyCorruptImagesIsAnError)
     ASSERT_TRUE(source);
     auto sample = source->next();
     ASSERT_FALSE(sample.isOk());
-    const std::string prefix = "no usable image in " + dir.path() + " (2 skipped: " +
-                               dir.file("a.png") + ": cannot decode image (";
+    const std::string prefix = "no usable image in " + dir.path()
+                               + " (2 skipped: " + dir.file("a.png") + ": cannot decode image (";
     EXPECT_EQ(sample.status().message().rfind(prefix, 0), 0u) << sample.status().message();
 }
 
@@ -361,8 +360,7 @@ TEST(TensorFileSource, WrongShapeNamesTheFileAndTheExpectedShape)
     auto sample = source->next();
     ASSERT_FALSE(sample.isOk());
     EXPECT_EQ(sample.status().message(),
-              dir.file("small.npy")
-                  + ": shape [1,3,32,32] does not match input 'x' [1,3,640,640]");
+              dir.file("small.npy") + ": shape [1,3,32,32] does not match input 'x' [1,3,640,640]");
 }
 
 TEST(TensorFileSource, WrongTypeIsAnError)
@@ -516,8 +514,7 @@ TEST(DataFolder, MissingEmptyOrUselessFoldersAreErrorsNamingThem)
 
 TEST(RandomSource, ReproducibleFromTheSeedAndAfterRewind)
 {
-    const std::vector<InputSpec> inputs = {floatInput("x", {-1, 3}),
-                                           {"ids", DType::Int64, {4}}};
+    const std::vector<InputSpec> inputs = {floatInput("x", {-1, 3}), {"ids", DType::Int64, {4}}};
     auto open = [&](uint64_t seed) {
         SampleSourceSettings settings;
         settings.maxSamples = 3;

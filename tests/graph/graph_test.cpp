@@ -1,7 +1,7 @@
 // The Graph's indexes, edits, constants, subgraphs and round trip to protobuf.
-#include "model/attributes.h"
 #include "graph/graph.h"
 #include "graph/pass.h"
+#include "model/attributes.h"
 #include "model/model.h"
 #include "support/model_builder.h"
 
@@ -54,7 +54,7 @@ TEST(Graph, IndexesProducersReadersAndUses)
     EXPECT_EQ(graph->producer("r"), ids[0]);
     EXPECT_EQ(graph->producer("x"), kNoNode);
     EXPECT_EQ(graph->readers("r").size(), 3u); // Mul once, Add twice
-    EXPECT_EQ(graph->useCount("y"), 1);         // the graph output
+    EXPECT_EQ(graph->useCount("y"), 1);        // the graph output
     EXPECT_EQ(graph->soleReader("r"), kNoNode);
     EXPECT_EQ(graph->soleReader("x"), ids[0]);
     EXPECT_EQ(graph->soleReader("y"), kNoNode); // a graph output is not a node reader

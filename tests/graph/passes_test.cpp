@@ -117,7 +117,8 @@ TEST(FoldInputScaleIntoConv, FoldsScalesAndShiftsWherePaddingAllows)
         onnx::ModelProto proto = makeModel(13);
         auto &graph = *proto.mutable_graph();
         addInput(graph, "x", {1, 2, 4, 4});
-        addOutput(graph, "y", padded ? std::vector<int64_t>{1, 3, 4, 4} : std::vector<int64_t>{1, 3, 2, 2});
+        addOutput(graph, "y",
+                  padded ? std::vector<int64_t>{1, 3, 4, 4} : std::vector<int64_t>{1, 3, 2, 2});
         addFloatInitializer(graph, "w", {3, 2, 3, 3}, randomNormal(3 * 18, 1, 0.3f));
         addFloatInitializer(graph, "b", {3}, randomNormal(3, 2));
         addFloatInitializer(graph, "half", {}, {0.5f});
@@ -125,14 +126,15 @@ TEST(FoldInputScaleIntoConv, FoldsScalesAndShiftsWherePaddingAllows)
         addNode(graph, "Mul", {"x", "half"}, {"scaled"}, "mul");
         addNode(graph, "Sub", {"scaled", "quarter"}, {"shifted"}, "sub");
         auto &conv = addNode(graph, "Conv", {"shifted", "w", "b"}, {"y"}, "conv");
-        setIntsAttribute(conv, "pads", padded ? std::vector<int64_t>{1, 1, 1, 1}
-                                              : std::vector<int64_t>{0, 0, 0, 0});
+        setIntsAttribute(conv, "pads",
+                         padded ? std::vector<int64_t>{1, 1, 1, 1}
+                                : std::vector<int64_t>{0, 0, 0, 0});
         PassPipeline pipeline;
         pipeline.add<FoldInputScaleIntoConv>();
         const PassOutcome outcome = runPasses(proto, pipeline);
-        const std::map<std::string, int> expected =
-            padded ? std::map<std::string, int>{{"Mul", 1}, {"Sub", 1}, {"Conv", 1}}
-                   : std::map<std::string, int>{{"Conv", 1}};
+        const std::map<std::string, int> expected
+            = padded ? std::map<std::string, int>{{"Mul", 1}, {"Sub", 1}, {"Conv", 1}}
+                     : std::map<std::string, int>{{"Conv", 1}};
         EXPECT_EQ(outcome.opCounts, expected) << "padded " << padded;
         expectPassKeepsResults(proto, outcome, {1, 2, 4, 4});
     }

@@ -21,8 +21,7 @@ onnx::ModelProto convModel()
     addOutput(graph, "y", {1, 3, 6, 6});
     addInitializer(graph, "w", {3, 2, 3, 3});
     addInitializer(graph, "b", {3});
-    setIntsAttribute(addNode(graph, "Conv", {"x", "w", "b"}, {"c"}, "conv"), "pads",
-                     {1, 1, 1, 1});
+    setIntsAttribute(addNode(graph, "Conv", {"x", "w", "b"}, {"c"}, "conv"), "pads", {1, 1, 1, 1});
     addNode(graph, "Relu", {"c"}, {"r"}, "relu");
     addNode(graph, "Sigmoid", {"r"}, {"y"}, "sigmoid");
     return proto;
@@ -44,8 +43,7 @@ TEST(Fp16, ConvertsEverythingWithoutCasts)
 
 TEST(Fp16, KeepIoTypesCastsAtTheBoundary)
 {
-    Fp16Result result = convertAndCompare(convModel(), {{"x", ramp({1, 2, 6, 6})}},
-                                          options(true));
+    Fp16Result result = convertAndCompare(convModel(), {{"x", ramp({1, 2, 6, 6})}}, options(true));
     const onnx::GraphProto &graph = result.model.graph();
     EXPECT_EQ(elemType(graph.input(), "x"), kFloat);
     EXPECT_EQ(elemType(graph.output(), "y"), kFloat);
@@ -69,8 +67,7 @@ TEST(Fp16, NodeBlockListKeepsNodeInFloat32)
 {
     quantscope::Fp16Options fp16Options = options(true);
     fp16Options.add_node_block_list("relu");
-    Fp16Result result = convertAndCompare(convModel(), {{"x", ramp({1, 2, 6, 6})}},
-                                          fp16Options);
+    Fp16Result result = convertAndCompare(convModel(), {{"x", ramp({1, 2, 6, 6})}}, fp16Options);
     // x -> fp16, c -> fp32 for relu, r -> fp16 for sigmoid, y_fp16 -> y.
     EXPECT_EQ(result.insertedCasts, 4);
     const onnx::GraphProto &graph = result.model.graph();
@@ -118,8 +115,7 @@ TEST(Fp16, FloatOnlyInputStaysFloat32WhenTheNodeConverts)
     // An explicit list without Resize: Resize converts, but its scales have no float16 form.
     quantscope::Fp16Options fp16Options = options();
     fp16Options.add_op_block_list("TopK");
-    Fp16Result result = convertAndCompare(resizeModel(), {{"x", ramp({1, 2, 4, 4})}},
-                                          fp16Options);
+    Fp16Result result = convertAndCompare(resizeModel(), {{"x", ramp({1, 2, 4, 4})}}, fp16Options);
     EXPECT_EQ(result.insertedCasts, 0);
     EXPECT_EQ(initializerNamed(result.model.graph(), "scales")->data_type(), kFloat);
     EXPECT_EQ(initializerNamed(result.model.graph(), "w")->data_type(), kHalf);
@@ -144,10 +140,10 @@ TEST(Fp16, ExistingCastToFloatIsRetargeted)
     addNode(graph, "Relu", {"f"}, {"z"}, "relu");
     quantscope::Fp16Options fp16Options = options(true);
     fp16Options.add_node_block_list("relu");
-    Fp16Result result = convertAndCompare(
-        proto,
-        {{"x", ramp({4})}, {"idx", Tensor::fromVector<int64_t>({4}, {1, 2, 3, -4})}},
-        fp16Options);
+    Fp16Result result = convertAndCompare(proto,
+                                          {{"x", ramp({4})},
+                                           {"idx", Tensor::fromVector<int64_t>({4}, {1, 2, 3, -4})}},
+                                          fp16Options);
     const onnx::GraphProto &out = result.model.graph();
     EXPECT_EQ(castTo(*nodeNamed(out, "to_float")), kHalf);
     const onnx::NodeProto *reluCast = producerOf(out, nodeNamed(out, "relu")->input(0));
@@ -297,11 +293,10 @@ onnx::ModelProto ifModel()
 TEST(Fp16, IfSubgraphsConvertInside)
 {
     for (const bool flag : {true, false}) {
-        Fp16Result result = convertAndCompare(
-            ifModel(),
-            {{"x", Tensor::fromVector<float>({2}, {-2.0f, 1.0f})},
-             {"flag", Tensor::fromVector<bool>({}, {flag})}},
-            options());
+        Fp16Result result = convertAndCompare(ifModel(),
+                                              {{"x", Tensor::fromVector<float>({2}, {-2.0f, 1.0f})},
+                                               {"flag", Tensor::fromVector<bool>({}, {flag})}},
+                                              options());
         // Inside each branch: the Relu/Neg reads the outer float16 `a` directly and its
         // output is cast to float32 for the If; after the If, one Cast back to float16.
         EXPECT_EQ(result.insertedCasts, 3);
@@ -330,8 +325,8 @@ onnx::ModelProto blockedValueReadByBranchesModel()
     addNode(graph, "Max", {"x", "w"}, {"m"}, "blocked");
     onnx::NodeProto &branch = addNode(graph, "If", {"flag"}, {"out"}, "branch");
     addNode(graph, "Sigmoid", {"out"}, {"y"}, "sigmoid");
-    for (const auto &[attribute, op] : {std::pair<std::string, std::string>{"then_branch", "Mul"},
-                                        {"else_branch", "Add"}}) {
+    for (const auto &[attribute, op] :
+         {std::pair<std::string, std::string>{"then_branch", "Mul"}, {"else_branch", "Add"}}) {
         onnx::AttributeProto &body = *branch.add_attribute();
         body.set_name(attribute);
         body.set_type(onnx::AttributeProto::GRAPH);
@@ -380,9 +375,9 @@ TEST(Fp16, PassPointsSubgraphReadsAtTheParentsVariants)
     auto converted = load(*written);
     ASSERT_TRUE(converted);
     for (const bool flag : {true, false}) {
-        const std::map<std::string, Tensor> inputs{
-            {"x", Tensor::fromVector<float>({2}, {-2.0f, 1.0f})},
-            {"flag", Tensor::fromVector<bool>({}, {flag})}};
+        const std::map<std::string, Tensor> inputs{{"x",
+                                                    Tensor::fromVector<float>({2}, {-2.0f, 1.0f})},
+                                                   {"flag", Tensor::fromVector<bool>({}, {flag})}};
         expectClose(run(model, inputs), run(converted, inputs), 0.999);
     }
 }

@@ -6,8 +6,8 @@
 #include "model/model.h"
 #include "quant/fp16_converter.h"
 #include "runtime/session.h"
-#include "tensor/tensor_io.h"
 #include "support/model_builder.h"
+#include "tensor/tensor_io.h"
 
 #include <gtest/gtest.h>
 #include <onnx/checker.h>
@@ -59,8 +59,9 @@ inline void expectValidModel(const onnx::ModelProto &proto)
     }
 }
 
-inline void forEachNode(const onnx::GraphProto &graph,
-                 const std::function<void(const onnx::GraphProto &, const onnx::NodeProto &)> &fn)
+inline void forEachNode(
+    const onnx::GraphProto &graph,
+    const std::function<void(const onnx::GraphProto &, const onnx::NodeProto &)> &fn)
 {
     for (const onnx::NodeProto &node : graph.node()) {
         fn(graph, node);
@@ -124,7 +125,7 @@ inline void expectNoCastChains(const onnx::ModelProto &proto)
 }
 
 inline int32_t elemType(const google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> &values,
-                 const std::string &name)
+                        const std::string &name)
 {
     for (const onnx::ValueInfoProto &value : values) {
         if (value.name() == name)
@@ -133,7 +134,8 @@ inline int32_t elemType(const google::protobuf::RepeatedPtrField<onnx::ValueInfo
     return 0;
 }
 
-inline const onnx::TensorProto *initializerNamed(const onnx::GraphProto &graph, const std::string &name)
+inline const onnx::TensorProto *initializerNamed(const onnx::GraphProto &graph,
+                                                 const std::string &name)
 {
     for (const onnx::TensorProto &tensor : graph.initializer()) {
         if (tensor.name() == name)
@@ -158,7 +160,8 @@ inline Tensor toDType(const Tensor &tensor, DType type)
 }
 
 // Runs `model`, first converting float inputs to the element type it declares.
-inline NamedTensors run(const std::shared_ptr<const Model> &model, std::map<std::string, Tensor> inputs)
+inline NamedTensors run(const std::shared_ptr<const Model> &model,
+                        std::map<std::string, Tensor> inputs)
 {
     for (const onnx::ValueInfoProto &input : model->proto().graph().input()) {
         auto it = inputs.find(input.name());
@@ -201,8 +204,8 @@ inline void expectClose(const NamedTensors &expected, const NamedTensors &actual
 
 // Converts, validates, runs both models on `inputs` and compares; returns the result.
 inline Fp16Result convertAndCompare(const onnx::ModelProto &proto,
-                             const std::map<std::string, Tensor> &inputs,
-                             const quantscope::Fp16Options &fp16Options)
+                                    const std::map<std::string, Tensor> &inputs,
+                                    const quantscope::Fp16Options &fp16Options)
 {
     auto model = load(proto);
     auto result = convertToFloat16(*model, fp16Options, silentProgress());

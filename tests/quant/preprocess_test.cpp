@@ -38,8 +38,12 @@ onnx::ModelProto blockModel(int opset)
     addFloatInitializer(g, "bn_var", {4}, variance);
     randomInitializer(g, "w2", {5, 4, 1, 1}, 7);
     for (const auto &[name, value] : {std::pair<const char *, float>{"k_mul", 0.9f},
-                                      {"k_add", 0.5f}, {"three", 3}, {"zero", 0}, {"six", 6},
-                                      {"k_mul2", 0.5f}, {"k_add2", -0.25f}})
+                                      {"k_add", 0.5f},
+                                      {"three", 3},
+                                      {"zero", 0},
+                                      {"six", 6},
+                                      {"k_mul2", 0.5f},
+                                      {"k_add2", -0.25f}})
         scalar(g, name, value);
     auto &conv1 = addNode(g, "Conv", {"x", "w1", "b1"}, {"c1"}, "conv1");
     setIntsAttribute(conv1, "pads", {1, 1, 1, 1});
@@ -90,14 +94,24 @@ TEST(QuantPreprocess, ShiftBeforeAPaddedConvStaysAndOldOpsetsKeepTheirHardSwish)
     onnx::ModelProto proto = blockModel(13);
     auto *conv2 = proto.mutable_graph()->mutable_node(10);
     setIntsAttribute(*conv2, "pads", {1, 1, 1, 1});
-    proto.mutable_graph()->mutable_output(0)->mutable_type()->mutable_tensor_type()
-        ->mutable_shape()->mutable_dim(2)->set_dim_value(8);
-    proto.mutable_graph()->mutable_output(0)->mutable_type()->mutable_tensor_type()
-        ->mutable_shape()->mutable_dim(3)->set_dim_value(8);
+    proto.mutable_graph()
+        ->mutable_output(0)
+        ->mutable_type()
+        ->mutable_tensor_type()
+        ->mutable_shape()
+        ->mutable_dim(2)
+        ->set_dim_value(8);
+    proto.mutable_graph()
+        ->mutable_output(0)
+        ->mutable_type()
+        ->mutable_tensor_type()
+        ->mutable_shape()
+        ->mutable_dim(3)
+        ->set_dim_value(8);
     const auto original = loadProto(proto);
     auto result = preprocessForQuantization(original, silentProgress());
     ASSERT_TRUE(result.isOk()) << result.status().message();
-    EXPECT_EQ(result->hardSwish, 0); // HardSwish is an opset-14 op
+    EXPECT_EQ(result->hardSwish, 0);      // HardSwish is an opset-14 op
     EXPECT_EQ(result->foldedIntoConv, 3); // the Add in front of the padded conv2 stays
     const auto &graph = result->model.graph();
     EXPECT_TRUE(findNode(graph, "pre_add"));

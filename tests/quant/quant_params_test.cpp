@@ -48,8 +48,9 @@ TEST(QuantParams, ScaleAndZeroPoint)
         {0.0f, 0.0f, QUANT_TYPE_UINT8, false, 1.0f, 0},
     };
     for (const auto &c : cases) {
-        const QuantParams params = computeQuantParams(
-            c.rmin, c.rmax, quantRange(c.type, false, c.symmetric), c.symmetric);
+        const QuantParams params = computeQuantParams(c.rmin, c.rmax,
+                                                      quantRange(c.type, false, c.symmetric),
+                                                      c.symmetric);
         EXPECT_NEAR(params.scale, c.scale, 1e-7) << c.rmin << ".." << c.rmax;
         EXPECT_EQ(params.zeroPoint, c.zeroPoint) << c.rmin << ".." << c.rmax;
     }

@@ -94,8 +94,8 @@ TEST(RangeCollector, EntropyClipsOutliersButKeepsTheBulk)
     HistogramCollector collector(2048);
     collector.add(values.data(), int64_t(values.size()));
     const TensorRange range = collector.entropyRange(128);
-    EXPECT_LT(range.max, 20.0f);  // the 10 outliers are not worth the resolution
-    EXPECT_GT(range.max, 2.5f);   // the bulk of N(0,1) is kept
+    EXPECT_LT(range.max, 20.0f); // the 10 outliers are not worth the resolution
+    EXPECT_GT(range.max, 2.5f);  // the bulk of N(0,1) is kept
     EXPECT_GE(range.min, -range.max - 1e-6f);
 }
 

@@ -93,8 +93,7 @@ TEST(StaticQuantization, PerChannelWeightsCarryAnAxis)
 
 TEST(StaticQuantization, QOperatorUsesQLinearOpsAndRunsPoolOnIntegers)
 {
-    const Quantized q = quantize(convNetModel(),
-                                 staticRecipe(quantscope::QUANT_FORMAT_QOPERATOR));
+    const Quantized q = quantize(convNetModel(), staticRecipe(quantscope::QUANT_FORMAT_QOPERATOR));
     ASSERT_TRUE(q.model);
     const auto &graph = q.result.model.graph();
     EXPECT_EQ(countOps(graph, "QLinearConv"), 2);
@@ -162,9 +161,9 @@ TEST(StaticQuantization, EffectiveRecipeWritesEveryDefault)
 
 TEST(StaticQuantization, EveryCalibrationMethodProducesARunnableModel)
 {
-    for (const auto method : {quantscope::CALIBRATION_METHOD_MINMAX,
-                              quantscope::CALIBRATION_METHOD_PERCENTILE,
-                              quantscope::CALIBRATION_METHOD_ENTROPY}) {
+    for (const auto method :
+         {quantscope::CALIBRATION_METHOD_MINMAX, quantscope::CALIBRATION_METHOD_PERCENTILE,
+          quantscope::CALIBRATION_METHOD_ENTROPY}) {
         quantscope::Recipe recipe = staticRecipe(quantscope::QUANT_FORMAT_QDQ);
         recipe.mutable_calibration()->set_method(method);
         const Quantized q = quantize(convNetModel(), recipe);

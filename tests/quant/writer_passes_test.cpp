@@ -35,8 +35,8 @@ onnx::ModelProto runPipeline(const std::shared_ptr<const Model> &model,
 }
 
 void expectSameOutputs(const std::shared_ptr<const Model> &reference,
-                       const onnx::ModelProto &written,
-                       const std::map<std::string, Tensor> &inputs, double minCosine)
+                       const onnx::ModelProto &written, const std::map<std::string, Tensor> &inputs,
+                       double minCosine)
 {
     const NamedTensors expected = runModel(reference, inputs);
     const NamedTensors actual = runModel(loadProto(written), inputs);
@@ -49,8 +49,7 @@ void expectSameOutputs(const std::shared_ptr<const Model> &reference,
 
 const std::map<std::string, Tensor> &convNetInputs()
 {
-    static const std::map<std::string, Tensor> inputs{
-        {"x", uniformTensor({1, 3, 8, 8}, 7)}};
+    static const std::map<std::string, Tensor> inputs{{"x", uniformTensor({1, 3, 8, 8}, 7)}};
     return inputs;
 }
 
@@ -59,8 +58,9 @@ TEST(WriterPasses, DynamicQuantizePassRewritesSelectedNodes)
     const auto model = loadProto(convNetModel());
     const std::vector<std::string> types = defaultDynamicOpTypes();
     PassPipeline pipeline;
-    auto pass = std::make_unique<DynamicQuantizePass>(
-        NodeSelection({types.begin(), types.end()}, {}, {"conv2"}, {}), DynamicOptions{});
+    auto pass = std::make_unique<DynamicQuantizePass>(NodeSelection({types.begin(), types.end()},
+                                                                    {}, {"conv2"}, {}),
+                                                      DynamicOptions{});
     const DynamicQuantizePass &dynamic = *pass;
     pipeline.add(std::move(pass));
     PassContext context;
@@ -107,8 +107,9 @@ template<typename WritePass>
 onnx::ModelProto writeStatic(const std::shared_ptr<const Model> &model)
 {
     const std::vector<std::string> types = defaultStaticOpTypes();
-    const StaticPlan plan = planStaticQuantization(
-        *model, NodeSelection({types.begin(), types.end()}, {}, {}, {}), false);
+    const StaticPlan plan
+        = planStaticQuantization(*model, NodeSelection({types.begin(), types.end()}, {}, {}, {}),
+                                 false);
     const auto ranges = calibrated(model, plan);
     StaticWriteOptions options;
     options.reduceRange = true; // U8S8 as the quantizer's default recipe

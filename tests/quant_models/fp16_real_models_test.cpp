@@ -25,8 +25,8 @@ TEST(Fp16, BackendTestModels)
         std::map<std::string, Tensor> inputs;
         const auto &graphInputs = (*model)->index().mainGraph().inputs;
         for (size_t i = 0; i < graphInputs.size(); ++i) {
-            auto tensor = readTensorProtoFile(dir + "test_data_set_0/input_" + std::to_string(i)
-                                              + ".pb");
+            auto tensor
+                = readTensorProtoFile(dir + "test_data_set_0/input_" + std::to_string(i) + ".pb");
             ASSERT_TRUE(tensor) << tensor.status().message();
             inputs[graphInputs[i].name] = *tensor;
         }

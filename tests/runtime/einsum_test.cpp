@@ -13,8 +13,9 @@ using namespace qs::test;
 
 Tensor randomTensor(const Shape &shape, unsigned seed)
 {
-    return Tensor::fromVector<float>(
-        shape, randomNormal(static_cast<size_t>(shapeElementCount(shape)), seed));
+    return Tensor::fromVector<float>(shape,
+                                     randomNormal(static_cast<size_t>(shapeElementCount(shape)),
+                                                  seed));
 }
 
 Result<std::vector<Tensor>> einsum(const std::string &equation, std::vector<Tensor> operands)
@@ -68,10 +69,12 @@ TEST(Einsum, EllipsisBroadcastsBatchDims)
 
 TEST(Einsum, OuterProductAndImplicitOutput)
 {
-    const Tensor u = Tensor::fromVector<float>({2}, {1, 2}), v = Tensor::fromVector<float>({3}, {3, 4, 5});
+    const Tensor u = Tensor::fromVector<float>({2}, {1, 2}),
+                 v = Tensor::fromVector<float>({3}, {3, 4, 5});
     auto outer = einsum("i,j", {u, v}); // implicit output "ij"
     ASSERT_TRUE(outer) << outer.status().message();
-    EXPECT_EQ(std::vector<float>((*outer)[0].values<float>().begin(), (*outer)[0].values<float>().end()),
+    EXPECT_EQ(std::vector<float>((*outer)[0].values<float>().begin(),
+                                 (*outer)[0].values<float>().end()),
               (std::vector<float>{3, 4, 5, 6, 8, 10}));
 }
 

@@ -89,7 +89,8 @@ TEST(Elementwise, IncompatibleShapesNameBothShapesAndTheNode)
 
 TEST(Elementwise, HalfTypesComputeThroughFloat)
 {
-    const Tensor a = Tensor::fromVector<Eigen::half>({3}, {Eigen::half(1.5f), Eigen::half(-2.0f), Eigen::half(0.25f)});
+    const Tensor a = Tensor::fromVector<Eigen::half>({3}, {Eigen::half(1.5f), Eigen::half(-2.0f),
+                                                           Eigen::half(0.25f)});
     const Tensor b = Tensor::fromVector<Eigen::half>({1}, {Eigen::half(0.5f)});
     auto sum = runNode(nodeUnderTest("Add", {"a", "b"}, {"y"}), {{"a", a}, {"b", b}});
     ASSERT_TRUE(sum) << sum.status().message();
@@ -123,13 +124,15 @@ TEST(Elementwise, ModFollowsTheDivisorSignUnlessFmod)
     const Tensor b = Tensor::fromVector<int32_t>({4}, {3, -3, -3, 3});
     auto python = runNode(nodeUnderTest("Mod", {"a", "b"}, {"y"}), {{"a", a}, {"b", b}});
     ASSERT_TRUE(python);
-    EXPECT_EQ(std::vector<int32_t>((*python)[0].values<int32_t>().begin(), (*python)[0].values<int32_t>().end()),
+    EXPECT_EQ(std::vector<int32_t>((*python)[0].values<int32_t>().begin(),
+                                   (*python)[0].values<int32_t>().end()),
               (std::vector<int32_t>{2, -2, -1, 1}));
     onnx::NodeProto cMod = nodeUnderTest("Mod", {"a", "b"}, {"y"});
     setIntAttribute(cMod, "fmod", 1);
     auto c = runNode(cMod, {{"a", a}, {"b", b}});
     ASSERT_TRUE(c);
-    EXPECT_EQ(std::vector<int32_t>((*c)[0].values<int32_t>().begin(), (*c)[0].values<int32_t>().end()),
+    EXPECT_EQ(std::vector<int32_t>((*c)[0].values<int32_t>().begin(),
+                                   (*c)[0].values<int32_t>().end()),
               (std::vector<int32_t>{-1, 1, -1, 1}));
 }
 

@@ -26,8 +26,8 @@ void fillWithWave(onnx::TensorProto &tensor, float scale)
     std::vector<float> values(static_cast<size_t>(count));
     for (size_t i = 0; i < values.size(); ++i)
         values[i] = std::sin(static_cast<float>(i) * 1.3f + 0.4f) * scale;
-    tensor.set_raw_data(std::string(reinterpret_cast<const char *>(values.data()),
-                                    values.size() * sizeof(float)));
+    tensor.set_raw_data(
+        std::string(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(float)));
 }
 
 uint16_t halfBits(float value)
@@ -66,8 +66,7 @@ onnx::ModelProto float32Model()
     fillWithWave(addInitializer(graph, "w", {3, 2, 3, 3}), 0.4f);
     fillWithWave(addInitializer(graph, "b", {3}), 0.2f);
     fillWithWave(addInitializer(graph, "m", {6, 4}), 0.7f);
-    setIntsAttribute(addNode(graph, "Conv", {"x", "w", "b"}, {"c"}, "conv"), "pads",
-                     {1, 1, 1, 1});
+    setIntsAttribute(addNode(graph, "Conv", {"x", "w", "b"}, {"c"}, "conv"), "pads", {1, 1, 1, 1});
     onnx::NodeProto &constant = addNode(graph, "Constant", {}, {"k"}, "shift");
     onnx::TensorProto &shift = *addTensorAttribute(constant, "value").mutable_t();
     for (const int64_t dim : {1, 3, 1, 1})
@@ -382,7 +381,8 @@ TEST(Float16Lowering, PaddleOcrDetector)
 {
     const std::string path = cachedOcrModel("ch_PP-OCRv4_det_infer.onnx");
     ASSERT_TRUE(std::filesystem::exists(path))
-        << path << " is missing (fetched by `make assets`, which `make test` runs; QS_CACHE_DIR moves it)";
+        << path
+        << " is missing (fetched by `make assets`, which `make test` runs; QS_CACHE_DIR moves it)";
     auto model = Model::load(path);
     ASSERT_TRUE(model) << model.status().message();
     auto converted = convertToFloat16(**model, options(), silentProgress());

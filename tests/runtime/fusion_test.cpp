@@ -31,7 +31,9 @@ Observed runWith(const onnx::ModelProto &proto, const Tensor &x, bool fuse)
     EXPECT_TRUE(session) << session.status().message();
     Observed observed;
     RunOptions options;
-    options.observer = [&](const std::string &name, const Tensor &) { observed.values.push_back(name); };
+    options.observer = [&](const std::string &name, const Tensor &) {
+        observed.values.push_back(name);
+    };
     auto outputs = (*session)->run({{"x", x}}, options);
     EXPECT_TRUE(outputs) << outputs.status().message();
     if (outputs) {
@@ -55,8 +57,8 @@ void expectSameResults(const onnx::ModelProto &proto, const Shape &inputShape,
     for (size_t i = 0; i < plain.output.size(); ++i)
         ASSERT_NEAR(fused.output[i], plain.output[i], 1e-5f * std::max(scale, 1.0f)) << "at " << i;
     EXPECT_EQ(fused.values.size(), expectedFusedValues)
-        << "fused run observed " << fused.values.size() << " values, unfused " << plain.values.size()
-        << ": " << ::testing::PrintToString(fused.values);
+        << "fused run observed " << fused.values.size() << " values, unfused "
+        << plain.values.size() << ": " << ::testing::PrintToString(fused.values);
     EXPECT_GT(plain.values.size(), fused.values.size());
 }
 

@@ -52,8 +52,7 @@ Result<std::shared_ptr<const Session>> buildSession(const GraphSpec &spec, bool 
     for (const auto &node : spec.nodes)
         *graph->add_node() = node;
     for (const auto &[name, tensor] : spec.inputs) {
-        if (std::find(spec.constants.begin(), spec.constants.end(), name)
-            != spec.constants.end()) {
+        if (std::find(spec.constants.begin(), spec.constants.end(), name) != spec.constants.end()) {
             onnx::TensorProto *initializer = graph->add_initializer();
             tensorToProto(tensor, *initializer);
             initializer->set_name(name);
@@ -96,8 +95,8 @@ Result<Tensor> runGraph(const GraphSpec &spec, const std::map<std::string, Tenso
 }
 
 // Plain 2-D convolution (NCHW, groups, strides, symmetric pads, dilations).
-std::vector<float> referenceConv2d(const Tensor &x, const Tensor &w, const Tensor *b,
-                                   int64_t group, int64_t stride, int64_t pad, int64_t dilation)
+std::vector<float> referenceConv2d(const Tensor &x, const Tensor &w, const Tensor *b, int64_t group,
+                                   int64_t stride, int64_t pad, int64_t dilation)
 {
     const int64_t n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
     const int64_t m = w.dim(0), kh = w.dim(2), kw = w.dim(3), cg = c / group, mg = m / group;
@@ -141,13 +140,16 @@ std::vector<ActivationCase> activationCases()
         {"Relu", {}, [](float v) { return std::max(v, 0.0f); }},
         {"LeakyRelu", [](onnx::NodeProto &n) { setFloatAttribute(n, "alpha", 0.1f); },
          [](float v) { return v >= 0 ? v : 0.1f * v; }},
-        {"Clip", [](onnx::NodeProto &n) { n.add_input("lo"); n.add_input("hi"); },
+        {"Clip",
+         [](onnx::NodeProto &n) {
+             n.add_input("lo");
+             n.add_input("hi");
+         },
          [](float v) { return std::min(std::max(v, -0.25f), 0.5f); }},
         {"Sigmoid", {}, [](float v) { return 1.0f / (1.0f + std::exp(-v)); }},
         {"HardSigmoid", [](onnx::NodeProto &n) { setFloatAttribute(n, "alpha", 0.3f); },
          [](float v) { return std::min(std::max(0.3f * v + 0.5f, 0.0f), 1.0f); }},
-        {"HardSwish", {},
-         [](float v) { return v * std::min(std::max(v / 6 + 0.5f, 0.0f), 1.0f); }},
+        {"HardSwish", {}, [](float v) { return v * std::min(std::max(v / 6 + 0.5f, 0.0f), 1.0f); }},
         {"Tanh", {}, [](float v) { return std::tanh(v); }},
     };
 }
@@ -182,8 +184,7 @@ TEST(NnFusion, ConvWithActivationEqualsConvThenActivation)
     onnx::NodeProto conv = nodeUnderTest("Conv", {"x", "w", "b"}, {"y"});
     setIntsAttribute(conv, "pads", {1, 1, 1, 1});
     const Tensor x = randomTensor({1, 4, 9, 7}, 1);
-    checkFusion(conv,
-                {{"x", x}, {"w", randomTensor({6, 4, 3, 3}, 2)}, {"b", randomTensor({6}, 3)}},
+    checkFusion(conv, {{"x", x}, {"w", randomTensor({6, 4, 3, 3}, 2)}, {"b", randomTensor({6}, 3)}},
                 {"w", "b"}, {{"x", x}});
 }
 
@@ -212,8 +213,11 @@ TEST(NnConv, DynamicShapesMatchReference)
     setIntsAttribute(conv, "strides", {2, 2});
     setIntsAttribute(conv, "pads", {1, 1, 1, 1});
     setIntsAttribute(conv, "dilations", {2, 2});
-    GraphSpec spec{{conv}, {{"x", randomTensor({1, 4, 8, 8}, 0)}, {"w", w}, {"b", b}}, {"w", "b"},
-                   {"x"}, "y"};
+    GraphSpec spec{{conv},
+                   {{"x", randomTensor({1, 4, 8, 8}, 0)}, {"w", w}, {"b", b}},
+                   {"w", "b"},
+                   {"x"},
+                   "y"};
     // The second 1x4x8x8 run reuses the cached primitive of the first.
     for (const Shape &shape : {Shape{1, 4, 8, 8}, Shape{3, 4, 11, 6}, Shape{1, 4, 8, 8}}) {
         SCOPED_TRACE(shapeToString(shape));
@@ -263,10 +267,12 @@ TEST(NnConv, Float16MatchesFloat32)
 
 TEST(NnMatMul, BroadcastAndPromotionMatchLoops)
 {
-    struct Case { Shape a, b, out; };
-    for (const Case &c :
-         {Case{{2, 1, 3, 4}, {3, 4, 5}, {2, 3, 3, 5}}, Case{{4}, {2, 4, 3}, {2, 3}},
-          Case{{2, 3, 4}, {4}, {2, 3}}, Case{{3, 4}, {4, 2}, {3, 2}}}) {
+    struct Case
+    {
+        Shape a, b, out;
+    };
+    for (const Case &c : {Case{{2, 1, 3, 4}, {3, 4, 5}, {2, 3, 3, 5}}, Case{{4}, {2, 4, 3}, {2, 3}},
+                          Case{{2, 3, 4}, {4}, {2, 3}}, Case{{3, 4}, {4, 2}, {3, 2}}}) {
         SCOPED_TRACE(shapeToString(c.a) + " x " + shapeToString(c.b));
         const Tensor a = randomTensor(c.a, 40), b = randomTensor(c.b, 41);
         for (bool constant : {false, true}) {
@@ -325,7 +331,8 @@ TEST(NnGemm, ConstantAndRuntimeOperandsAgree)
                     sum += a.data<float>()[k * 4 + i] * b.data<float>()[k * 5 + j];
                 const int64_t ci = cShape.size() == 2 ? (cShape[0] == 1 ? 0 : i) * cShape[1]
                                                             + (cShape[1] == 1 ? 0 : j)
-                                   : cShape.size() == 1 ? j : 0;
+                                   : cShape.size() == 1 ? j
+                                                        : 0;
                 expected.push_back(float(1.5 * sum - 0.5 * c.data<float>()[ci]));
             }
         expectNear(runtime->at(0), expected);
@@ -338,29 +345,37 @@ TEST(NnGemm, ConstantAndRuntimeOperandsAgree)
 std::vector<test::ErrorCase> errorCases()
 {
     std::vector<test::ErrorCase> cases;
-    cases.push_back({"conv_channels", nodeUnderTest("Conv", {"x", "w"}, {"y"}),
+    cases.push_back({"conv_channels",
+                     nodeUnderTest("Conv", {"x", "w"}, {"y"}),
                      {{"x", randomTensor({1, 3, 5, 5}, 1)}, {"w", randomTensor({2, 4, 3, 3}, 2)}},
-                     {"Conv_under_test", "'W' float32[2,4,3,3]", "[1,3,5,5]",
-                      "3 input channels"}});
-    cases.push_back({"conv_window_too_large", nodeUnderTest("Conv", {"x", "w"}, {"y"}),
+                     {"Conv_under_test", "'W' float32[2,4,3,3]", "[1,3,5,5]", "3 input channels"}});
+    cases.push_back({"conv_window_too_large",
+                     nodeUnderTest("Conv", {"x", "w"}, {"y"}),
                      {{"x", randomTensor({1, 1, 2, 2}, 1)}, {"w", randomTensor({1, 1, 3, 3}, 2)}},
                      {"Conv_under_test", "larger than the padded input"},
                      {"w"}});
-    cases.push_back({"matmul_k", nodeUnderTest("MatMul", {"a", "b"}, {"y"}),
+    cases.push_back({"matmul_k",
+                     nodeUnderTest("MatMul", {"a", "b"}, {"y"}),
                      {{"a", randomTensor({2, 3}, 1)}, {"b", randomTensor({4, 5}, 2)}},
                      {"MatMul_under_test", "[2,3]", "[4,5]", "3 columns", "4 rows"}});
-    cases.push_back({"gemm_c_broadcast", nodeUnderTest("Gemm", {"a", "b", "c"}, {"y"}),
-                     {{"a", randomTensor({2, 3}, 1)}, {"b", randomTensor({3, 4}, 2)},
+    cases.push_back({"gemm_c_broadcast",
+                     nodeUnderTest("Gemm", {"a", "b", "c"}, {"y"}),
+                     {{"a", randomTensor({2, 3}, 1)},
+                      {"b", randomTensor({3, 4}, 2)},
                       {"c", randomTensor({3}, 3)}},
                      {"Gemm_under_test", "'C' float32[3]", "[2,4]"}});
     onnx::NodeProto train = nodeUnderTest("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
     setIntAttribute(train, "training_mode", 1);
-    cases.push_back({"batchnorm_training", train,
-                     {{"x", randomTensor({1, 2, 2}, 1)}, {"s", randomTensor({2}, 2)},
-                      {"b", randomTensor({2}, 3)}, {"m", randomTensor({2}, 4)},
+    cases.push_back({"batchnorm_training",
+                     train,
+                     {{"x", randomTensor({1, 2, 2}, 1)},
+                      {"s", randomTensor({2}, 2)},
+                      {"b", randomTensor({2}, 3)},
+                      {"m", randomTensor({2}, 4)},
                       {"v", randomTensor({2}, 5)}},
                      {"BatchNormalization_under_test", "training_mode=1"}});
-    cases.push_back({"maxpool_no_kernel", nodeUnderTest("MaxPool", {"x"}, {"y"}),
+    cases.push_back({"maxpool_no_kernel",
+                     nodeUnderTest("MaxPool", {"x"}, {"y"}),
                      {{"x", randomTensor({1, 1, 4, 4}, 1)}},
                      {"MaxPool_under_test", "kernel_shape"}});
     return cases;
@@ -396,9 +411,12 @@ TEST(NnBatchNorm, RuntimeParametersMatchConstantOnes)
     onnx::NodeProto bn = nodeUnderTest("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
     setFloatAttribute(bn, "epsilon", 1e-3f);
     const Tensor x = randomTensor({2, 3, 4, 5}, 60);
-    std::vector<std::pair<std::string, Tensor>> inputs = {
-        {"x", x}, {"s", randomTensor({3}, 61)}, {"b", randomTensor({3}, 62)},
-        {"m", randomTensor({3}, 63)}, {"v", Tensor::fromVector<float>({3}, {0.5f, 1.0f, 2.0f})}};
+    std::vector<std::pair<std::string, Tensor>> inputs
+        = {{"x", x},
+           {"s", randomTensor({3}, 61)},
+           {"b", randomTensor({3}, 62)},
+           {"m", randomTensor({3}, 63)},
+           {"v", Tensor::fromVector<float>({3}, {0.5f, 1.0f, 2.0f})}};
     auto runtime = runNode(bn, inputs);
     auto constant = runNode(bn, inputs, 17, {"s", "b", "m", "v"});
     ASSERT_TRUE(runtime) << runtime.status().message();

@@ -25,7 +25,10 @@ struct ConvCase
     int weightLimit = 64;    // |w| <= 64: 7 bits, as reduce_range writes them
 };
 
-std::ostream &operator<<(std::ostream &out, const ConvCase &c) { return out << c.name; }
+std::ostream &operator<<(std::ostream &out, const ConvCase &c)
+{
+    return out << c.name;
+}
 
 // x -> Q -> DQ -> Conv(DQ(W int8), DQ(B int32)) [-> Relu/Clip] -> Q -> DQ -> y
 onnx::ModelProto convGroup(const ConvCase &c, int64_t size)
@@ -38,9 +41,9 @@ onnx::ModelProto convGroup(const ConvCase &c, int64_t size)
 
     // 7-bit weights by default, as our static recipe writes them. Full-range ones would saturate
     // oneDNN's int16 sums on CPUs without VNNI; the engine must then stay exact anyway.
-    const std::vector<int64_t> weightDims =
-        c.transposed ? std::vector<int64_t>{c.channels, c.filters / c.group, c.kernel, c.kernel}
-                     : std::vector<int64_t>{c.filters, c.channels / c.group, c.kernel, c.kernel};
+    const std::vector<int64_t> weightDims
+        = c.transposed ? std::vector<int64_t>{c.channels, c.filters / c.group, c.kernel, c.kernel}
+                       : std::vector<int64_t>{c.filters, c.channels / c.group, c.kernel, c.kernel};
     std::mt19937 random(11);
     std::uniform_int_distribution<int> weightValue(-c.weightLimit, c.weightLimit);
     std::vector<int8_t> weights(size_t(shapeElementCount(weightDims)));
@@ -57,7 +60,8 @@ onnx::ModelProto convGroup(const ConvCase &c, int64_t size)
     addConstant<float>(graph, "w_scale", scaleDims, weightScales, onnx::TensorProto::FLOAT);
     addConstant<int8_t>(graph, "w_zero", scaleDims, std::vector<int8_t>(weightScales.size(), 0),
                         onnx::TensorProto::INT8);
-    onnx::NodeProto &weightDq = addNode(graph, "DequantizeLinear", {"w_q", "w_scale", "w_zero"}, {"w"});
+    onnx::NodeProto &weightDq = addNode(graph, "DequantizeLinear", {"w_q", "w_scale", "w_zero"},
+                                        {"w"});
     auto *axis = weightDq.add_attribute();
     axis->set_name("axis");
     axis->set_type(onnx::AttributeProto::INT);
@@ -99,7 +103,8 @@ onnx::ModelProto convGroup(const ConvCase &c, int64_t size)
         addNode(graph, "HardSwish", {quantizeDequantize(graph, "conv", {0.03f, 100})}, {"act"});
         y = "act";
     }
-    const std::string out = quantizeDequantize(graph, y, {0.03f, c.signedActivations ? -5 : 60, c.signedActivations});
+    const std::string out
+        = quantizeDequantize(graph, y, {0.03f, c.signedActivations ? -5 : 60, c.signedActivations});
     addNode(graph, "Identity", {out}, {"y"});
     addOutput(graph, "y", {});
     return model;
@@ -107,7 +112,6 @@ onnx::ModelProto convGroup(const ConvCase &c, int64_t size)
 
 class QdqConv : public ::testing::TestWithParam<ConvCase>
 {};
-
 
 TEST_P(QdqConv, Int8ConvolutionMatchesTheFloatPath)
 {
@@ -123,7 +127,8 @@ TEST_P(QdqConv, Int8ConvolutionMatchesTheFloatPath)
     expectWithinSteps(fused, reference, 0.03f, lookup ? 2 : 1, 0.01);
     EXPECT_TRUE(observes(reference, "conv"));
     if (lookup) {
-        EXPECT_FALSE(observes(fused, "conv_quantized")) << "the table should be fused into the Conv";
+        EXPECT_FALSE(observes(fused, "conv_quantized"))
+            << "the table should be fused into the Conv";
     }
     EXPECT_FALSE(observes(fused, "conv")) << "the float Conv output should be fused away";
     EXPECT_FALSE(observes(fused, "x_dequantized"));
@@ -131,19 +136,17 @@ TEST_P(QdqConv, Int8ConvolutionMatchesTheFloatPath)
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, QdqConv,
-    ::testing::Values(ConvCase{"Conv3x3PerChannelRelu", 8, 16, 3, 1, 1, 1, true, "Relu", false},
-                      ConvCase{"Conv3x3Stride2PerTensor", 8, 16, 3, 2, 1, 1, false, "", false},
-                      ConvCase{"Depthwise3x3Clip", 16, 16, 3, 1, 1, 16, true, "Clip", false},
-                      ConvCase{"Pointwise1x1", 16, 24, 1, 1, 0, 1, true, "", false},
-                      ConvCase{"Depthwise3x3HardSwishTable", 16, 16, 3, 1, 1, 16, true,
-                               "HardSwish", false},
-                      ConvCase{"Grouped5x5Stride2", 8, 8, 5, 2, 2, 2, true, "Relu", false},
-                      ConvCase{"SignedActivations", 8, 16, 3, 1, 1, 1, true, "Relu", true},
-                      ConvCase{"FullRangeWeightsStayExact", 16, 16, 3, 1, 1, 1, true, "Relu", false,
-                               false, 127},
-                      ConvCase{"Transposed2x2Stride2", 8, 12, 2, 2, 0, 1, true, "", false, true},
-                      ConvCase{"TransposedGrouped3x3Relu", 8, 8, 3, 2, 1, 2, true, "Relu", false,
-                               true}),
+    ::testing::Values(
+        ConvCase{"Conv3x3PerChannelRelu", 8, 16, 3, 1, 1, 1, true, "Relu", false},
+        ConvCase{"Conv3x3Stride2PerTensor", 8, 16, 3, 2, 1, 1, false, "", false},
+        ConvCase{"Depthwise3x3Clip", 16, 16, 3, 1, 1, 16, true, "Clip", false},
+        ConvCase{"Pointwise1x1", 16, 24, 1, 1, 0, 1, true, "", false},
+        ConvCase{"Depthwise3x3HardSwishTable", 16, 16, 3, 1, 1, 16, true, "HardSwish", false},
+        ConvCase{"Grouped5x5Stride2", 8, 8, 5, 2, 2, 2, true, "Relu", false},
+        ConvCase{"SignedActivations", 8, 16, 3, 1, 1, 1, true, "Relu", true},
+        ConvCase{"FullRangeWeightsStayExact", 16, 16, 3, 1, 1, 1, true, "Relu", false, false, 127},
+        ConvCase{"Transposed2x2Stride2", 8, 12, 2, 2, 0, 1, true, "", false, true},
+        ConvCase{"TransposedGrouped3x3Relu", 8, 8, 3, 2, 1, 2, true, "Relu", false, true}),
     [](const auto &info) { return std::string(info.param.name); });
 
 // DQ(a), DQ(b) -> Add / Mul -> Q, with the SE block's per-channel broadcast for Mul.
@@ -160,9 +163,9 @@ TEST(QdqFusion, AddAndMulRunOnEightBitInputs)
         addNode(graph, op, {a, b}, {"sum"});
         addNode(graph, "Identity", {quantizeDequantize(graph, "sum", {0.05f, 128})}, {"y"});
         addOutput(graph, "y", {});
-        const std::map<std::string, Tensor> inputs = {
-            {"a", Tensor::fromVector<float>({1, 6, 9, 9}, randomNormal(486, 5, 2.0f))},
-            {"b", Tensor::fromVector<float>({1, 6, 1, 1}, randomNormal(6, 6, 1.5f))}};
+        const std::map<std::string, Tensor> inputs
+            = {{"a", Tensor::fromVector<float>({1, 6, 9, 9}, randomNormal(486, 5, 2.0f))},
+               {"b", Tensor::fromVector<float>({1, 6, 1, 1}, randomNormal(6, 6, 1.5f))}};
         const Outcome fused = runModel(model, inputs, true);
         const Outcome reference = runModel(model, inputs, false);
         expectWithinSteps(fused, reference, 0.05f, 0, 0.0);
@@ -184,7 +187,8 @@ TEST(QdqFusion, DataMovementRunsOnEightBitValues)
     mode->set_name("mode");
     mode->set_type(onnx::AttributeProto::STRING);
     mode->set_s("nearest");
-    onnx::NodeProto &pool = addNode(graph, "MaxPool", {quantizeDequantize(graph, "up", q)}, {"pooled"});
+    onnx::NodeProto &pool = addNode(graph, "MaxPool", {quantizeDequantize(graph, "up", q)},
+                                    {"pooled"});
     setIntsAttribute(pool, "kernel_shape", {2, 2});
     setIntsAttribute(pool, "strides", {2, 2});
     const std::string pooled = quantizeDequantize(graph, "pooled", q);
@@ -373,9 +377,10 @@ TEST(QdqFusion, ChannelsLastRegionMatchesTheFloatPath)
             w = int8_t(weightValue(random));
         addConstant<int8_t>(graph, name + "_wq", {filters, channels, kernel, kernel}, weights,
                             onnx::TensorProto::INT8);
-        addConstant<float>(graph, name + "_ws", {filters}, std::vector<float>(size_t(filters), 0.004f),
-                           onnx::TensorProto::FLOAT);
-        onnx::NodeProto &dq = addNode(graph, "DequantizeLinear", {name + "_wq", name + "_ws"}, {name + "_w"});
+        addConstant<float>(graph, name + "_ws", {filters},
+                           std::vector<float>(size_t(filters), 0.004f), onnx::TensorProto::FLOAT);
+        onnx::NodeProto &dq = addNode(graph, "DequantizeLinear", {name + "_wq", name + "_ws"},
+                                      {name + "_w"});
         auto *axis = dq.add_attribute();
         axis->set_name("axis");
         axis->set_type(onnx::AttributeProto::INT);
@@ -408,9 +413,10 @@ TEST(QdqFusion, ChannelsLastRegionMatchesTheFloatPath)
     addNode(graph, "Identity", {conv(up, 8, 4, 3)}, {"y"});
     addOutput(graph, "y", {});
 
-    const std::map<std::string, Tensor> inputs = {
-        {"x", Tensor::fromVector<float>({1, 8, 10, 10}, randomNormal(800, 22))},
-        {"se", Tensor::fromVector<float>({1, 8, 1, 1}, {0.1f, 0.5f, 1.0f, 1.5f, 2.0f, 0.3f, 0.8f, 1.2f})}};
+    const std::map<std::string, Tensor> inputs
+        = {{"x", Tensor::fromVector<float>({1, 8, 10, 10}, randomNormal(800, 22))},
+           {"se", Tensor::fromVector<float>({1, 8, 1, 1},
+                                            {0.1f, 0.5f, 1.0f, 1.5f, 2.0f, 0.3f, 0.8f, 1.2f})}};
     const Outcome fused = runModel(model, inputs, true);
     const Outcome reference = runModel(model, inputs, false);
     // The same result with or without the channels-last copies (checked while writing the pass);

@@ -65,7 +65,8 @@ TEST(QdqFusion, ScalarArithmeticBecomesExactTables)
     for (const char *op : {"Add", "Sub", "Mul", "Div"}) {
         for (const bool constantFirst : {false, true}) {
             for (const bool dequantizedConstant : {false, true}) {
-                SCOPED_TRACE(std::string(op) + (constantFirst ? " constant first" : " variable first")
+                SCOPED_TRACE(std::string(op)
+                             + (constantFirst ? " constant first" : " variable first")
                              + (dequantizedConstant ? ", DQ(int8) constant" : ", float constant"));
                 onnx::ModelProto model = makeModel(13);
                 onnx::GraphProto &graph = *model.mutable_graph();
@@ -84,7 +85,8 @@ TEST(QdqFusion, ScalarArithmeticBecomesExactTables)
                 else
                     addNode(graph, op, {x, constant}, {"affine"});
                 addQuantizedOutput(graph, "affine", {0.03f, 128});
-                const Tensor input = Tensor::fromVector<float>({1, 3, 7, 5}, randomNormal(105, 31, 3.0f));
+                const Tensor input = Tensor::fromVector<float>({1, 3, 7, 5},
+                                                               randomNormal(105, 31, 3.0f));
                 const Outcome fused = runFusedAgainstReference(model, {{"x", input}}, 0.03f);
                 EXPECT_FALSE(observes(fused, "affine"));
                 EXPECT_EQ(fused.shapes.at("y"), (Shape{1, 3, 7, 5}));
@@ -180,7 +182,8 @@ TEST(QdqFusion, ChainedTablesComposeIntoTheConvolution)
     const Tensor input = Tensor::fromVector<float>({1, 4, 8, 8}, randomNormal(256, 34));
     // The tables are exact; the int8 Conv may round a tie the other way before them.
     const Outcome fused = runFusedAgainstReference(model, {{"x", input}}, 0.03f, 2, 0.05);
-    for (const char *name : {"conv_quantized", "scaled", "scaled_quantized", "shifted_quantized", "act"})
+    for (const char *name :
+         {"conv_quantized", "scaled", "scaled_quantized", "shifted_quantized", "act"})
         EXPECT_FALSE(observes(fused, name)) << name;
 }
 
@@ -198,9 +201,9 @@ TEST(QdqFusion, ConcatOfOtherScalesRequantizesThroughTables)
     axis->set_type(onnx::AttributeProto::INT);
     axis->set_i(1);
     addQuantizedOutput(graph, "joined", out);
-    const std::map<std::string, Tensor> inputs = {
-        {"a", Tensor::fromVector<float>({1, 3, 5, 5}, randomNormal(75, 30))},
-        {"b", Tensor::fromVector<float>({1, 2, 5, 5}, randomNormal(50, 31, 2.0f))}};
+    const std::map<std::string, Tensor> inputs
+        = {{"a", Tensor::fromVector<float>({1, 3, 5, 5}, randomNormal(75, 30))},
+           {"b", Tensor::fromVector<float>({1, 2, 5, 5}, randomNormal(50, 31, 2.0f))}};
     const Outcome fused = runFusedAgainstReference(model, inputs, out.scale);
     EXPECT_FALSE(observes(fused, "joined"));
     EXPECT_FALSE(observes(fused, "a_dequantized"));

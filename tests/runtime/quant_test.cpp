@@ -23,13 +23,14 @@ TEST(Quant, QuantizeRoundsTiesToEvenAndSaturates)
 {
     const Tensor x = Tensor::fromVector<float>({6}, {0.5f, 1.5f, 2.5f, -2.5f, 1000.0f, -1000.0f});
     auto asUint8 = runNode(nodeUnderTest("QuantizeLinear", {"x", "s", "zp"}, {"y"}),
-                           {{"x", x}, {"s", Tensor::scalar<float>(1.0f)},
+                           {{"x", x},
+                            {"s", Tensor::scalar<float>(1.0f)},
                             {"zp", Tensor::scalar<uint8_t>(10)}});
     ASSERT_TRUE(asUint8) << asUint8.status().message();
     EXPECT_EQ(valuesOf<uint8_t>((*asUint8)[0]), (std::vector<uint8_t>{10, 12, 12, 8, 255, 0}));
-    auto asInt8 = runNode(nodeUnderTest("QuantizeLinear", {"x", "s", "zp"}, {"y"}),
-                          {{"x", x}, {"s", Tensor::scalar<float>(1.0f)},
-                           {"zp", Tensor::scalar<int8_t>(0)}});
+    auto asInt8
+        = runNode(nodeUnderTest("QuantizeLinear", {"x", "s", "zp"}, {"y"}),
+                  {{"x", x}, {"s", Tensor::scalar<float>(1.0f)}, {"zp", Tensor::scalar<int8_t>(0)}});
     ASSERT_TRUE(asInt8) << asInt8.status().message();
     EXPECT_EQ(valuesOf<int8_t>((*asInt8)[0]), (std::vector<int8_t>{0, 2, 2, -2, 127, -128}));
 }
@@ -39,16 +40,20 @@ TEST(Quant, PerAxisScalesAndZeroPoints)
     const Tensor x = Tensor::fromVector<float>({2, 3}, {1, 2, 3, 1, 2, 3});
     onnx::NodeProto node = nodeUnderTest("QuantizeLinear", {"x", "s", "zp"}, {"y"});
     setIntAttribute(node, "axis", 0);
-    auto y = runNode(node, {{"x", x}, {"s", Tensor::fromVector<float>({2}, {1.0f, 0.5f})},
-                            {"zp", Tensor::fromVector<int8_t>({2}, {0, -1})}},
+    auto y = runNode(node,
+                     {{"x", x},
+                      {"s", Tensor::fromVector<float>({2}, {1.0f, 0.5f})},
+                      {"zp", Tensor::fromVector<int8_t>({2}, {0, -1})}},
                      13);
     ASSERT_TRUE(y) << y.status().message();
     EXPECT_EQ(valuesOf<int8_t>((*y)[0]), (std::vector<int8_t>{1, 2, 3, 1, 3, 5}));
 
     onnx::NodeProto back = nodeUnderTest("DequantizeLinear", {"q", "s", "zp"}, {"x"});
     setIntAttribute(back, "axis", 0);
-    auto x2 = runNode(back, {{"q", (*y)[0]}, {"s", Tensor::fromVector<float>({2}, {1.0f, 0.5f})},
-                             {"zp", Tensor::fromVector<int8_t>({2}, {0, -1})}},
+    auto x2 = runNode(back,
+                      {{"q", (*y)[0]},
+                       {"s", Tensor::fromVector<float>({2}, {1.0f, 0.5f})},
+                       {"zp", Tensor::fromVector<int8_t>({2}, {0, -1})}},
                       13);
     ASSERT_TRUE(x2) << x2.status().message();
     EXPECT_EQ(valuesOf<float>((*x2)[0]), (std::vector<float>{1, 2, 3, 1, 2, 3}));
@@ -58,8 +63,9 @@ TEST(Quant, ScaleOfTheWrongLengthIsAClearError)
 {
     onnx::NodeProto node = nodeUnderTest("QuantizeLinear", {"x", "s"}, {"y"});
     setIntAttribute(node, "axis", 1);
-    auto y = runNode(node, {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
-                            {"s", Tensor::fromVector<float>({2}, {1.0f, 1.0f})}},
+    auto y = runNode(node,
+                     {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
+                      {"s", Tensor::fromVector<float>({2}, {1.0f, 1.0f})}},
                      13);
     ASSERT_FALSE(y);
     EXPECT_NE(y.status().message().find("scale has 2 values but input [2,3] has 3 along axis 1"),
@@ -72,7 +78,9 @@ TEST(Quant, MatMulIntegerSubtractsPerRowAndPerColumnZeroPoints)
     const Tensor a = Tensor::fromVector<uint8_t>({2, 2}, {3, 4, 5, 6});
     const Tensor b = Tensor::fromVector<uint8_t>({2, 2}, {1, 2, 3, 4});
     auto y = runNode(nodeUnderTest("MatMulInteger", {"a", "b", "azp", "bzp"}, {"y"}),
-                     {{"a", a}, {"b", b}, {"azp", Tensor::fromVector<uint8_t>({2}, {1, 2})},
+                     {{"a", a},
+                      {"b", b},
+                      {"azp", Tensor::fromVector<uint8_t>({2}, {1, 2})},
                       {"bzp", Tensor::fromVector<uint8_t>({2}, {1, 0})}});
     ASSERT_TRUE(y) << y.status().message();
     // (A - [1;2]) = [[2,3],[3,4]], (B - [1,0]) = [[0,2],[2,4]]
@@ -104,7 +112,8 @@ TEST(Quant, ConvIntegerMatchesTheDefinition)
     std::uniform_int_distribution<int> byte(0, 255), weight(-127, 127);
     for (const ConvIntegerCase &c : cases) {
         SCOPED_TRACE(c.name);
-        const int64_t height = c.oneDimensional ? 1 : c.size, kernelH = c.oneDimensional ? 1 : c.kernel;
+        const int64_t height = c.oneDimensional ? 1 : c.size,
+                      kernelH = c.oneDimensional ? 1 : c.kernel;
         const int64_t cg = c.channels / c.group, mg = c.filters / c.group;
         std::vector<uint8_t> x(size_t(c.channels * height * c.size));
         for (uint8_t &v : x)
@@ -116,19 +125,23 @@ TEST(Quant, ConvIntegerMatchesTheDefinition)
         for (int8_t &v : wZero)
             v = int8_t(weight(random) / 16);
         const uint8_t xZero = 131;
-        const Shape xShape = c.oneDimensional ? Shape{1, c.channels, c.size} : Shape{1, c.channels, height, c.size};
-        const Shape wShape = c.oneDimensional ? Shape{c.filters, cg, c.kernel} : Shape{c.filters, cg, kernelH, c.kernel};
+        const Shape xShape = c.oneDimensional ? Shape{1, c.channels, c.size}
+                                              : Shape{1, c.channels, height, c.size};
+        const Shape wShape = c.oneDimensional ? Shape{c.filters, cg, c.kernel}
+                                              : Shape{c.filters, cg, kernelH, c.kernel};
         onnx::NodeProto node = nodeUnderTest("ConvInteger", {"x", "w", "xzp", "wzp"}, {"y"});
-        setIntsAttribute(node, "strides", c.oneDimensional
-                                              ? std::vector<int64_t>{c.stride}
-                                              : std::vector<int64_t>{c.stride, c.stride});
-        setIntsAttribute(node, "pads", c.oneDimensional ? std::vector<int64_t>{c.pad, c.pad}
-                                               : std::vector<int64_t>{c.pad, c.pad, c.pad, c.pad});
+        setIntsAttribute(node, "strides",
+                         c.oneDimensional ? std::vector<int64_t>{c.stride}
+                                          : std::vector<int64_t>{c.stride, c.stride});
+        setIntsAttribute(node, "pads",
+                         c.oneDimensional ? std::vector<int64_t>{c.pad, c.pad}
+                                          : std::vector<int64_t>{c.pad, c.pad, c.pad, c.pad});
         setIntAttribute(node, "group", c.group);
-        auto y = runNode(node, {{"x", Tensor::fromVector<uint8_t>(xShape, x)},
-                                {"w", Tensor::fromVector<int8_t>(wShape, w)},
-                                {"xzp", Tensor::scalar<uint8_t>(xZero)},
-                                {"wzp", Tensor::fromVector<int8_t>({int64_t(wZero.size())}, wZero)}},
+        auto y = runNode(node,
+                         {{"x", Tensor::fromVector<uint8_t>(xShape, x)},
+                          {"w", Tensor::fromVector<int8_t>(wShape, w)},
+                          {"xzp", Tensor::scalar<uint8_t>(xZero)},
+                          {"wzp", Tensor::fromVector<int8_t>({int64_t(wZero.size())}, wZero)}},
                          10);
         ASSERT_TRUE(y) << y.status().message();
         const int64_t padH = c.oneDimensional ? 0 : c.pad;
@@ -145,12 +158,15 @@ TEST(Quant, ConvIntegerMatchesTheDefinition)
                     for (int64_t ci = 0; ci < cg; ++ci) {
                         for (int64_t ky = 0; ky < kernelH; ++ky) {
                             for (int64_t kx = 0; kx < c.kernel; ++kx) {
-                                const int64_t iy = oy * (c.oneDimensional ? 1 : c.stride) - padH + ky;
+                                const int64_t iy = oy * (c.oneDimensional ? 1 : c.stride) - padH
+                                                   + ky;
                                 const int64_t ix = ox * c.stride - c.pad + kx;
                                 if (iy < 0 || iy >= height || ix < 0 || ix >= c.size)
                                     continue;
-                                const int64_t xv = x[size_t(((gi * cg + ci) * height + iy) * c.size + ix)];
-                                const int64_t wv = w[size_t(((m * cg + ci) * kernelH + ky) * c.kernel + kx)];
+                                const int64_t xv
+                                    = x[size_t(((gi * cg + ci) * height + iy) * c.size + ix)];
+                                const int64_t wv
+                                    = w[size_t(((m * cg + ci) * kernelH + ky) * c.kernel + kx)];
                                 sum += (xv - xZero) * (wv - wzp);
                             }
                         }
@@ -167,8 +183,11 @@ TEST(Quant, ConvIntegerMatchesTheDefinition)
 // and several batches, against the index formula.
 TEST(Quant, ByteTransposeMatchesTheIndexFormula)
 {
-    for (const auto &[batch, rows, cols] : std::vector<std::array<int64_t, 3>>{
-             {1, 16, 16}, {2, 24, 1600}, {1, 3, 5}, {3, 37, 50}, {1, 1, 40}}) {
+    for (const auto &[batch, rows, cols] : std::vector<std::array<int64_t, 3>>{{1, 16, 16},
+                                                                               {2, 24, 1600},
+                                                                               {1, 3, 5},
+                                                                               {3, 37, 50},
+                                                                               {1, 1, 40}}) {
         std::vector<uint8_t> in(size_t(batch * rows * cols)), out(in.size());
         for (size_t i = 0; i < in.size(); ++i)
             in[i] = uint8_t(i * 131 + i / 7);
@@ -178,7 +197,8 @@ TEST(Quant, ByteTransposeMatchesTheIndexFormula)
                 for (int64_t c = 0; c < cols; ++c)
                     ASSERT_EQ(out[size_t(n * rows * cols + c * rows + r)],
                               in[size_t(n * rows * cols + r * cols + c)])
-                        << batch << "x" << rows << "x" << cols << " at " << n << "," << r << "," << c;
+                        << batch << "x" << rows << "x" << cols << " at " << n << "," << r << ","
+                        << c;
     }
 }
 

@@ -85,7 +85,8 @@ TEST(Rnn, SequenceLengthsZeroThePaddingAndKeepTheLastState)
         for (int64_t k = 0; k < hidden; ++k)
             EXPECT_EQ(y.values<float>()[(t * batch + 1) * hidden + k], 0.0f);
     for (int64_t k = 0; k < hidden; ++k) {
-        EXPECT_EQ(yh.values<float>()[1 * hidden + k], y.values<float>()[(0 * batch + 1) * hidden + k]);
+        EXPECT_EQ(yh.values<float>()[1 * hidden + k],
+                  y.values<float>()[(0 * batch + 1) * hidden + k]);
         EXPECT_EQ(yh.values<float>()[k], y.values<float>()[(2 * batch + 0) * hidden + k]);
     }
 }

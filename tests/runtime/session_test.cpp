@@ -61,7 +61,7 @@ TEST(Session, ObserverSeesEveryValueIncludingSubgraphs)
     auto outputs = (*session)->run(ifInputs(true), options);
     ASSERT_TRUE(outputs) << outputs.status().message();
     EXPECT_EQ(seen, (std::vector<std::string>{"a", "then_relu", "out"}));
-    EXPECT_EQ(outputs->at(0).second.values<float>()[0], 0.0f);  // relu(-1.5)
+    EXPECT_EQ(outputs->at(0).second.values<float>()[0], 0.0f); // relu(-1.5)
     EXPECT_EQ(outputs->at(0).second.values<float>()[1], 1.5f);
 
     seen.clear();
@@ -98,7 +98,8 @@ TEST(Session, EveryUnsupportedOpTypeIsListedWithItsNodes)
     EXPECT_EQ(session.status().code(), StatusCode::Unsupported);
     const std::string &message = session.status().message();
     EXPECT_NE(message.find("2 op types"), std::string::npos) << message;
-    EXPECT_NE(message.find("FrobA (opset 13) in nodes 'first', 'third'"), std::string::npos) << message;
+    EXPECT_NE(message.find("FrobA (opset 13) in nodes 'first', 'third'"), std::string::npos)
+        << message;
     EXPECT_NE(message.find("FrobB (opset 13) in node 'second'"), std::string::npos) << message;
 }
 

@@ -28,22 +28,22 @@ Tensor ints(Shape shape, std::vector<int64_t> values)
 std::vector<test::ErrorCase> errorCases()
 {
     std::vector<test::ErrorCase> cases;
-    cases.push_back({"reshape_count",
-                     nodeUnderTest("Reshape", {"x", "s"}, {"y"}),
-                     {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
-                      {"s", ints({2}, {4, 2})}},
-                     {"Reshape_under_test", "float32[2,3]", "[4,2]", "6 elements"}});
-    cases.push_back({"reshape_inferred",
-                     nodeUnderTest("Reshape", {"x", "s"}, {"y"}),
-                     {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
-                      {"s", ints({2}, {4, -1})}},
-                     {"float32[2,3]", "[4,-1]", "multiple of 4"}});
+    cases.push_back(
+        {"reshape_count",
+         nodeUnderTest("Reshape", {"x", "s"}, {"y"}),
+         {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)}, {"s", ints({2}, {4, 2})}},
+         {"Reshape_under_test", "float32[2,3]", "[4,2]", "6 elements"}});
+    cases.push_back(
+        {"reshape_inferred",
+         nodeUnderTest("Reshape", {"x", "s"}, {"y"}),
+         {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)}, {"s", ints({2}, {4, -1})}},
+         {"float32[2,3]", "[4,-1]", "multiple of 4"}});
     onnx::NodeProto squeeze = nodeUnderTest("Squeeze", {"x", "axes"}, {"y"});
-    cases.push_back({"squeeze_not_one",
-                     squeeze,
-                     {{"x", Tensor::allocate(DType::Float32, {1, 3}, true)},
-                      {"axes", ints({1}, {1})}},
-                     {"axis 1", "float32[1,3]", "size is 3"}});
+    cases.push_back(
+        {"squeeze_not_one",
+         squeeze,
+         {{"x", Tensor::allocate(DType::Float32, {1, 3}, true)}, {"axes", ints({1}, {1})}},
+         {"axis 1", "float32[1,3]", "size is 3"}});
     onnx::NodeProto concat = nodeUnderTest("Concat", {"a", "b"}, {"y"});
     test::setIntAttribute(concat, "axis", 1);
     cases.push_back({"concat_mismatch",
@@ -53,13 +53,11 @@ std::vector<test::ErrorCase> errorCases()
                      {"input 1", "float32[3,3]", "float32[2,3]"}});
     cases.push_back({"gather_index",
                      nodeUnderTest("Gather", {"x", "i"}, {"y"}),
-                     {{"x", Tensor::allocate(DType::Float32, {3, 2}, true)},
-                      {"i", ints({1}, {-4})}},
+                     {{"x", Tensor::allocate(DType::Float32, {3, 2}, true)}, {"i", ints({1}, {-4})}},
                      {"index -4", "float32[3,2]"}});
     cases.push_back({"expand_incompatible",
                      nodeUnderTest("Expand", {"x", "s"}, {"y"}),
-                     {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)},
-                      {"s", ints({1}, {4})}},
+                     {{"x", Tensor::allocate(DType::Float32, {2, 3}, true)}, {"s", ints({1}, {4})}},
                      {"float32[2,3]", "[4]"}});
     return cases;
 }
@@ -108,8 +106,7 @@ TEST(TensorOps, DataMovementWorksOnAnyDtype)
     // Transpose of int8 and bool, Pad reflect of int64, Tile of float16.
     onnx::NodeProto transpose = nodeUnderTest("Transpose", {"x"}, {"y"});
     test::setIntsAttribute(transpose, "perm", {1, 0});
-    auto t = runNode(transpose,
-                     {{"x", Tensor::fromVector<int8_t>({2, 3}, {1, 2, 3, 4, 5, 6})}});
+    auto t = runNode(transpose, {{"x", Tensor::fromVector<int8_t>({2, 3}, {1, 2, 3, 4, 5, 6})}});
     ASSERT_TRUE(t.isOk()) << t.status().message();
     auto tv = (*t)[0].values<int8_t>();
     EXPECT_EQ(std::vector<int8_t>(tv.begin(), tv.end()), (std::vector<int8_t>{1, 4, 2, 5, 3, 6}));
@@ -119,12 +116,11 @@ TEST(TensorOps, DataMovementWorksOnAnyDtype)
     auto p = runNode(pad, {{"x", ints({1, 3}, {1, 2, 3})}, {"pads", ints({4}, {0, 2, 0, 1})}});
     ASSERT_TRUE(p.isOk()) << p.status().message();
     auto pv = (*p)[0].values<int64_t>();
-    EXPECT_EQ(std::vector<int64_t>(pv.begin(), pv.end()),
-              (std::vector<int64_t>{3, 2, 1, 2, 3, 2}));
+    EXPECT_EQ(std::vector<int64_t>(pv.begin(), pv.end()), (std::vector<int64_t>{3, 2, 1, 2, 3, 2}));
 
     onnx::NodeProto tile = nodeUnderTest("Tile", {"x", "r"}, {"y"});
-    auto h = runNode(tile, {{"x", Tensor::fromVector<Eigen::half>(
-                                      {2}, {Eigen::half(1.5f), Eigen::half(-2.0f)})},
+    auto h = runNode(tile, {{"x", Tensor::fromVector<Eigen::half>({2}, {Eigen::half(1.5f),
+                                                                        Eigen::half(-2.0f)})},
                             {"r", ints({1}, {3})}});
     ASSERT_TRUE(h.isOk()) << h.status().message();
     EXPECT_EQ((*h)[0].describe(), "float16[6]");
@@ -187,8 +183,8 @@ TEST(TensorOpsFastPaths, Resize2dEqualsGeneralPath)
         }
         const ResizePlan plan = makeResizePlan(options, c.in, c.out, scales, lengths, {});
         ASSERT_TRUE(fast2dApplies(plan));
-        const std::vector<float> in =
-            test::randomUniform(static_cast<size_t>(shapeElementCount(c.in)), seed++);
+        const std::vector<float> in
+            = test::randomUniform(static_cast<size_t>(shapeElementCount(c.in)), seed++);
         std::vector<float> fast(static_cast<size_t>(shapeElementCount(c.out)));
         std::vector<float> general(fast.size());
         resizeFast2d(plan, in.data(), fast.data(), 2);

@@ -1,6 +1,6 @@
+#include "support/temp_dir.h"
 #include "tensor/tensor.h"
 #include "tensor/tensor_io.h"
-#include "support/temp_dir.h"
 
 #include <gtest/gtest.h>
 

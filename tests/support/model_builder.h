@@ -71,9 +71,8 @@ inline void addOutput(onnx::GraphProto &graph, const std::string &name, std::vec
 
 // A float initializer of `dims` (raw_data) whose values next() gives in row-major order.
 template<typename Next>
-    requires std::invocable<Next &>
-onnx::TensorProto &addFloatInitializer(onnx::GraphProto &graph, const std::string &name,
-                                       const std::vector<int64_t> &dims, Next &&next)
+requires std::invocable<Next &> onnx::TensorProto &addFloatInitializer(
+    onnx::GraphProto &graph, const std::string &name, const std::vector<int64_t> &dims, Next &&next)
 {
     onnx::TensorProto &tensor = *graph.add_initializer();
     tensor.set_name(name);

@@ -73,8 +73,8 @@ inline std::vector<Tensor> runUnfused(const onnx::ModelProto &proto,
 }
 
 // Same shapes and values within `tolerance` of the largest magnitude.
-inline void expectSameOutputs(const std::vector<Tensor> &actual, const std::vector<Tensor> &expected,
-                              float tolerance = 1e-5f)
+inline void expectSameOutputs(const std::vector<Tensor> &actual,
+                              const std::vector<Tensor> &expected, float tolerance = 1e-5f)
 {
     ASSERT_EQ(actual.size(), expected.size());
     for (size_t o = 0; o < expected.size(); ++o) {

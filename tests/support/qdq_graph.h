@@ -28,8 +28,8 @@ inline onnx::TensorProto &addConstant(onnx::GraphProto &graph, const std::string
     tensor.set_data_type(type);
     for (const int64_t d : dims)
         tensor.add_dims(d);
-    tensor.set_raw_data(std::string(reinterpret_cast<const char *>(values.data()),
-                                    values.size() * sizeof(T)));
+    tensor.set_raw_data(
+        std::string(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(T)));
     return tensor;
 }
 
@@ -55,13 +55,15 @@ struct QParams
 };
 
 // `input` (float) -> QuantizeLinear -> DequantizeLinear; returns the dequantized name.
-inline std::string quantizeDequantize(onnx::GraphProto &graph, const std::string &input, const QParams &q)
+inline std::string quantizeDequantize(onnx::GraphProto &graph, const std::string &input,
+                                      const QParams &q)
 {
     const std::string scale = input + "_scale", zero = input + "_zero_point";
     addScale(graph, scale, q.scale);
     addZeroPoint(graph, zero, q.zeroPoint, q.isSigned);
     addNode(graph, "QuantizeLinear", {input, scale, zero}, {input + "_quantized"});
-    addNode(graph, "DequantizeLinear", {input + "_quantized", scale, zero}, {input + "_dequantized"});
+    addNode(graph, "DequantizeLinear", {input + "_quantized", scale, zero},
+            {input + "_dequantized"});
     return input + "_dequantized";
 }
 
@@ -72,7 +74,8 @@ struct Outcome
     std::map<std::string, Shape> shapes; // of the observed values, as stored
 };
 
-inline Outcome runModel(const onnx::ModelProto &proto, const std::map<std::string, Tensor> &inputs, bool fuse)
+inline Outcome runModel(const onnx::ModelProto &proto, const std::map<std::string, Tensor> &inputs,
+                        bool fuse)
 {
     auto model = Model::fromProto(proto, ".");
     EXPECT_TRUE(model) << model.status().message();
@@ -106,8 +109,8 @@ inline void expectWithinSteps(const Outcome &fused, const Outcome &reference, fl
     size_t different = 0;
     for (size_t i = 0; i < fused.output.size(); ++i) {
         const float steps = std::fabs(fused.output[i] - reference.output[i]) / step;
-        ASSERT_LE(steps, maxSteps + 1e-3f) << "at " << i << ": " << fused.output[i] << " vs "
-                                           << reference.output[i];
+        ASSERT_LE(steps, maxSteps + 1e-3f)
+            << "at " << i << ": " << fused.output[i] << " vs " << reference.output[i];
         different += steps > 0.5f;
     }
     EXPECT_LE(double(different) / double(fused.output.size()), maxDifferentShare)

@@ -7,8 +7,8 @@
 // and checks what the errors of failing nodes say (ErrorCase, expectErrorsMention).
 
 #include "model/model.h"
-#include "support/model_builder.h"
 #include "runtime/session.h"
+#include "support/model_builder.h"
 #include "tensor/tensor.h"
 #include "tensor/tensor_io.h"
 
@@ -23,8 +23,9 @@
 
 namespace qs::test {
 
-inline onnx::NodeProto nodeUnderTest(const std::string &opType, const std::vector<std::string> &inputs,
-                                const std::vector<std::string> &outputs)
+inline onnx::NodeProto nodeUnderTest(const std::string &opType,
+                                     const std::vector<std::string> &inputs,
+                                     const std::vector<std::string> &outputs)
 {
     onnx::NodeProto node;
     node.set_op_type(opType);
@@ -38,11 +39,9 @@ inline onnx::NodeProto nodeUnderTest(const std::string &opType, const std::vecto
 
 // `inputs` become graph inputs typed from the tensors, except those listed in `constants`,
 // which become initializers (so kernels see them as constant inputs).
-inline Result<std::vector<Tensor>> runNode(const onnx::NodeProto &node,
-                                           const std::vector<std::pair<std::string, Tensor>> &inputs,
-                                           int opset = 17,
-                                           const std::vector<std::string> &constants = {},
-                                           SessionOptions options = {})
+inline Result<std::vector<Tensor>> runNode(
+    const onnx::NodeProto &node, const std::vector<std::pair<std::string, Tensor>> &inputs,
+    int opset = 17, const std::vector<std::string> &constants = {}, SessionOptions options = {})
 {
     onnx::ModelProto model;
     model.set_ir_version(8);
@@ -54,7 +53,8 @@ inline Result<std::vector<Tensor>> runNode(const onnx::NodeProto &node,
     *graph->add_node() = node;
     std::map<std::string, Tensor> feeds;
     for (const auto &[name, tensor] : inputs) {
-        const bool constant = std::find(constants.begin(), constants.end(), name) != constants.end();
+        const bool constant = std::find(constants.begin(), constants.end(), name)
+                              != constants.end();
         if (constant) {
             onnx::TensorProto *initializer = graph->add_initializer();
             tensorToProto(tensor, *initializer);

@@ -25,8 +25,8 @@
 #include <QImage>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QTemporaryDir>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>

@@ -171,8 +171,7 @@ void DetailPaneTest::detailPaneDropsAStaleDecode()
     QVERIFY(std::any_of(pane->constants().begin(), pane->constants().end(),
                         [&](const auto &c) { return c.name.toStdString() == weight; }));
     for (const NodeDetailPane::Constant &constant : pane->constants())
-        QVERIFY2(constant.name.toStdString() != convs[0]->inputs[1].name,
-                 qPrintable(constant.name));
+        QVERIFY2(constant.name.toStdString() != convs[0]->inputs[1].name, qPrintable(constant.name));
 
     // A node without constants, selected while one decodes, drops that decode too.
     const auto relu = std::find_if(m_det->index().nodes().begin(), m_det->index().nodes().end(),

@@ -110,11 +110,11 @@ void DimValuesTest::parsesPairs_data()
     QTest::newRow("white space") << "  " << DimValues();
     QTest::newRow("one") << "seq=128" << DimValues{{"seq", 128}};
     QTest::newRow("comma") << "seq=128, batch=1" << DimValues{{"seq", 128}, {"batch", 1}};
-    QTest::newRow("spaces, no comma") << " seq = 128  batch= 1 "
-                                      << DimValues{{"seq", 128}, {"batch", 1}};
+    QTest::newRow("spaces, no comma")
+        << " seq = 128  batch= 1 " << DimValues{{"seq", 128}, {"batch", 1}};
     QTest::newRow("zero") << "n=0" << DimValues{{"n", 0}};
-    QTest::newRow("paddle2onnx symbol") << "p2o.DynamicDimension.1=48"
-                                        << DimValues{{"p2o.DynamicDimension.1", 48}};
+    QTest::newRow("paddle2onnx symbol")
+        << "p2o.DynamicDimension.1=48" << DimValues{{"p2o.DynamicDimension.1", 48}};
     QTest::newRow("int64") << "tokens=9000000000" << DimValues{{"tokens", 9000000000}};
 }
 
@@ -134,8 +134,10 @@ void DimValuesTest::namesTheBadPair_data()
     QTest::addColumn<QString>("message");
     QTest::newRow("no '='") << "seq=128, batch"
                             << "'batch' has no '=': write SYMBOL=SIZE, e.g. seq=128.";
-    QTest::newRow("no symbol") << "=5" << "'=5' names no symbol before '='.";
-    QTest::newRow("no size") << "seq=" << "'seq=': '' is not a size (a whole number, 0 or more).";
+    QTest::newRow("no symbol") << "=5"
+                               << "'=5' names no symbol before '='.";
+    QTest::newRow("no size") << "seq="
+                             << "'seq=': '' is not a size (a whole number, 0 or more).";
     QTest::newRow("a word") << "seq=long"
                             << "'seq=long': 'long' is not a size (a whole number, 0 or more).";
     QTest::newRow("negative") << "seq=-1"
@@ -145,7 +147,8 @@ void DimValuesTest::namesTheBadPair_data()
     QTest::newRow("too large") << "seq=99999999999999999999"
                                << "'seq=99999999999999999999': '99999999999999999999' is not a "
                                   "size (a whole number, 0 or more).";
-    QTest::newRow("twice") << "seq=1 seq=2" << "'seq=2': the symbol 'seq' is given twice.";
+    QTest::newRow("twice") << "seq=1 seq=2"
+                           << "'seq=2': the symbol 'seq' is given twice.";
 }
 
 void DimValuesTest::namesTheBadPair()

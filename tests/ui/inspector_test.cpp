@@ -153,8 +153,7 @@ void InspectorTest::tableRowsMatchTheIndex()
             QVERIFY(cell(table, row, NodeTableModel::OutputShapeColumn).startsWith(u"float32["));
             // MACs need known spatial sizes; the det model's input is [?,3,?,?].
             QCOMPARE(sortKey(table, row, NodeTableModel::MacsColumn), node.macs.value_or(-1));
-            QCOMPARE(cell(table, row, NodeTableModel::MacsColumn).isEmpty(),
-                     !node.macs.has_value());
+            QCOMPARE(cell(table, row, NodeTableModel::MacsColumn).isEmpty(), !node.macs.has_value());
             sawConvShape = true;
         }
         QVERIFY(table->flags(table->index(row, NodeTableModel::ExcludeColumn))
@@ -280,9 +279,8 @@ void InspectorTest::opTypeExclusion()
     double share = 0;
     qint64 count = 0;
     for (int row = 0; row < opTypes->rowCount(); ++row) {
-        share += opTypes->index(row, OpTypeModel::ShareColumn)
-                     .data(OpTypeModel::SortRole)
-                     .toDouble();
+        share
+            += opTypes->index(row, OpTypeModel::ShareColumn).data(OpTypeModel::SortRole).toDouble();
         count += sortKey(opTypes, row, OpTypeModel::CountColumn);
     }
     QCOMPARE(count, qint64(m_det->index().nodes().size()));

@@ -60,10 +60,13 @@ private slots:
         QVERIFY(window.windowTitle().contains(QString::fromUtf8(kClsModel)));
         const auto &model = window.workbench()->model();
         QVERIFY(model);
-        QCOMPARE(window.inspectorPage()->filteredNodes()->rowCount(), int(model->index().nodes().size()));
-        QVERIFY2(window.modelFactsText().contains(QStringLiteral("IR ")), qPrintable(window.modelFactsText()));
+        QCOMPARE(window.inspectorPage()->filteredNodes()->rowCount(),
+                 int(model->index().nodes().size()));
+        QVERIFY2(window.modelFactsText().contains(QStringLiteral("IR ")),
+                 qPrintable(window.modelFactsText()));
         QVERIFY(window.modelFactsText().contains(QStringLiteral("ai.onnx")));
-        QCOMPARE(window.diagnosticsDock()->model()->rowCount(), int(window.workbench()->messages().size()));
+        QCOMPARE(window.diagnosticsDock()->model()->rowCount(),
+                 int(window.workbench()->messages().size()));
     }
 
     void aCorruptFileShowsTheCoreReason()
@@ -108,7 +111,8 @@ private slots:
         quantize->startQuantize();
         QTRY_VERIFY_WITH_TIMEOUT(!quantized.isEmpty() || !quantizeFailed.isEmpty(), 300000);
         QVERIFY2(quantizeFailed.isEmpty(),
-                 quantizeFailed.isEmpty() ? "" : qPrintable(quantizeFailed.front().at(0).toString()));
+                 quantizeFailed.isEmpty() ? ""
+                                          : qPrintable(quantizeFailed.front().at(0).toString()));
         QVERIFY(QFile::exists(output));
         QCOMPARE(window.workbench()->variants()->rowCount(), 2);
 
@@ -119,7 +123,8 @@ private slots:
         QSignalSpy failed(compare, &ComparePage::failed);
         compare->startCompare();
         QTRY_VERIFY_WITH_TIMEOUT(!compared.isEmpty() || !failed.isEmpty(), 300000);
-        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().at(0).toString()));
+        QVERIFY2(failed.isEmpty(),
+                 failed.isEmpty() ? "" : qPrintable(failed.front().at(0).toString()));
         QVERIFY(compare->lastReport());
         QCOMPARE(compare->lastReport()->variants_size(), 2);
         QVERIFY(compare->sizeChart()->plottableCount() > 0);

@@ -10,10 +10,10 @@
 #include "quantize/exclusion_panel.h"
 #include "quantize/quantize_options.h"
 #include "quantize/quantize_page.h"
-#include "workbench/recipe_fields.h"
 #include "ui_test_support.h"
 #include "workbench/job_controller.h"
 #include "workbench/preprocessing_editor.h"
+#include "workbench/recipe_fields.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 

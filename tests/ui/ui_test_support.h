@@ -19,12 +19,16 @@ inline QString ocrModel(const char *fileName)
     return QStringLiteral(QS_OCR_DIR "/") + QString::fromUtf8(fileName);
 }
 
-inline QString photosDir() { return QStringLiteral(QS_PHOTOS_DIR); }
+inline QString photosDir()
+{
+    return QStringLiteral(QS_PHOTOS_DIR);
+}
 
 // A model of ONNX's backend tests (libonnx-testdata), e.g. "node/test_relu".
 inline QString backendModel(const char *testDir)
 {
-    return QStringLiteral(QS_TESTDATA_DIR "/") + QString::fromUtf8(testDir) + QStringLiteral("/model.onnx");
+    return QStringLiteral(QS_TESTDATA_DIR "/") + QString::fromUtf8(testDir)
+           + QStringLiteral("/model.onnx");
 }
 
 // Only a size: what a model with a dynamic height and width (PaddleOCR's cls) needs to run on

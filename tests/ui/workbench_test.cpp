@@ -18,11 +18,11 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDomDocument>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
-#include <QSpinBox>
-#include <QFile>
 #include <QProcess>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
@@ -84,7 +84,8 @@ private slots:
             }));
         QVERIFY(job.isRunning());
         // A second job on the same controller waits its turn: refused while one runs.
-        QVERIFY(!job.start(QStringLiteral("other"), [](Progress &) {}, [] {}));
+        QVERIFY(!job.start(
+            QStringLiteral("other"), [](Progress &) {}, [] {}));
         QSignalSpy finished(&job, &JobController::finished);
         QVERIFY(test::waitForJob(job));
         QCOMPARE(delivered, 42);
@@ -96,7 +97,8 @@ private slots:
         QVERIFY(progress.size() >= 2);
         bool sawFraction = false;
         for (const QList<QVariant> &args : progress)
-            sawFraction |= args.at(0).toInt() > 0 && args.at(1).toString() == QStringLiteral("counting");
+            sawFraction |= args.at(0).toInt() > 0
+                           && args.at(1).toString() == QStringLiteral("counting");
         QVERIFY(sawFraction);
     }
 
@@ -243,8 +245,9 @@ private slots:
         QVERIFY(!job.isRunning());
 
         // The next job, for the model open now, delivers.
-        QVERIFY(job.run<int>(QStringLiteral("fresh"), [](Progress &) { return 1; },
-                             [&delivered](int) { delivered = true; }));
+        QVERIFY(job.run<int>(
+            QStringLiteral("fresh"), [](Progress &) { return 1; },
+            [&delivered](int) { delivered = true; }));
         QVERIFY(test::waitForJob(job));
         QVERIFY(delivered);
     }
@@ -268,8 +271,9 @@ private slots:
                 return 1; // finishes although cancelled
             },
             [&delivered](int value) { delivered.append(value); }));
-        QVERIFY(job.run<int>(QStringLiteral("newer"), [](Progress &) { return 2; },
-                             [&delivered](int value) { delivered.append(value); }));
+        QVERIFY(job.run<int>(
+            QStringLiteral("newer"), [](Progress &) { return 2; },
+            [&delivered](int value) { delivered.append(value); }));
         QCOMPARE(started.size(), 2);
         release = true; // the older one returns too, cancelled or not
         QVERIFY(finished.wait(10000));
@@ -443,10 +447,12 @@ private slots:
 
     void workbenchTracksModelExclusionsAndSelection()
     {
-        auto model = Model::load(test::ocrModel("ch_ppocr_mobile_v2.0_cls_infer.onnx").toStdString());
+        auto model
+            = Model::load(test::ocrModel("ch_ppocr_mobile_v2.0_cls_infer.onnx").toStdString());
         QVERIFY2(model, model ? "" : model.status().message().c_str());
         Workbench workbench;
-        QAbstractItemModelTester tester(workbench.variants(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(workbench.variants(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy changed(&workbench, &Workbench::modelChanged);
         QSignalSpy exclusions(&workbench, &Workbench::exclusionsChanged);
         workbench.setModel(*model, test::ocrModel("ch_ppocr_mobile_v2.0_cls_infer.onnx"));
@@ -457,7 +463,8 @@ private slots:
         QCOMPARE(workbench.variants()->at(0).sizeBytes,
                  QFileInfo(test::ocrModel("ch_ppocr_mobile_v2.0_cls_infer.onnx")).size());
 
-        const NodeInfo &conv = *std::find_if((*model)->index().nodes().begin(), (*model)->index().nodes().end(),
+        const NodeInfo &conv = *std::find_if((*model)->index().nodes().begin(),
+                                             (*model)->index().nodes().end(),
                                              [](const NodeInfo &n) { return n.opType == "Conv"; });
         const QString convName = QString::fromStdString(conv.displayName);
         exclusions.clear();
@@ -486,17 +493,20 @@ private slots:
     void variantsAreCheckableExceptTheReference()
     {
         VariantListModel variants;
-        QAbstractItemModelTester tester(&variants, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&variants,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         variants.add({QStringLiteral("/m/ref.onnx"), QStringLiteral("FP32 reference"), 1000, true});
         variants.add({QStringLiteral("/m/int8.onnx"), QStringLiteral("INT8 dynamic"), 250, false});
         variants.add({QStringLiteral("/m/fp16.onnx"), QStringLiteral("FP16"), 500, false});
         QCOMPARE(variants.rowCount(), 3);
-        QCOMPARE(variants.data(variants.index(1, VariantListModel::RatioColumn)).toString(), QStringLiteral("0.25x"));
+        QCOMPARE(variants.data(variants.index(1, VariantListModel::RatioColumn)).toString(),
+                 QStringLiteral("0.25x"));
         QVERIFY(!(variants.flags(variants.index(0, 0)) & Qt::ItemIsUserCheckable));
         QVERIFY(variants.setData(variants.index(2, 0), Qt::Unchecked, Qt::CheckStateRole));
         QCOMPARE(variants.checkedVariantPaths(), QStringList{QStringLiteral("/m/int8.onnx")});
         // Re-running a quantization overwrites its file: the row is updated, not duplicated.
-        variants.add({QStringLiteral("/m/int8.onnx"), QStringLiteral("INT8 static QDQ"), 260, false});
+        variants.add(
+            {QStringLiteral("/m/int8.onnx"), QStringLiteral("INT8 static QDQ"), 260, false});
         QCOMPARE(variants.rowCount(), 3);
         QCOMPARE(variants.at(1).kind, QStringLiteral("INT8 static QDQ"));
         variants.remove(0); // the reference stays
@@ -532,10 +542,10 @@ private slots:
         QVERIFY(QFile::copy(QStringLiteral(QS_TS_FILE), copy));
         QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner);
         QProcess lupdate;
-        lupdate.start(QStringLiteral(QS_LUPDATE), {QStringLiteral(QS_UI_SOURCE_DIR), QStringLiteral(QS_GUI_MAIN),
-                                                   QStringLiteral("-no-obsolete"),
-                                                   QStringLiteral("-locations"), QStringLiteral("none"),
-                                                   QStringLiteral("-ts"), copy});
+        lupdate.start(QStringLiteral(QS_LUPDATE),
+                      {QStringLiteral(QS_UI_SOURCE_DIR), QStringLiteral(QS_GUI_MAIN),
+                       QStringLiteral("-no-obsolete"), QStringLiteral("-locations"),
+                       QStringLiteral("none"), QStringLiteral("-ts"), copy});
         QVERIFY(lupdate.waitForFinished(120000));
         QCOMPARE(lupdate.exitCode(), 0);
         checkTranslationFile(copy);
@@ -553,12 +563,14 @@ private:
         for (int i = 0; i < messages.size(); ++i) {
             const QDomElement message = messages.at(i).toElement();
             const QString source = message.firstChildElement(QStringLiteral("source")).text();
-            const QDomElement translation = message.firstChildElement(QStringLiteral("translation"));
+            const QDomElement translation
+                = message.firstChildElement(QStringLiteral("translation"));
             const QString type = translation.attribute(QStringLiteral("type"));
             QVERIFY2(type.isEmpty(), qPrintable(QStringLiteral("%1: %2").arg(type, source)));
             if (message.attribute(QStringLiteral("numerus")) == QStringLiteral("yes"))
                 continue;
-            QVERIFY2(!translation.text().isEmpty(), qPrintable(QStringLiteral("untranslated: %1").arg(source)));
+            QVERIFY2(!translation.text().isEmpty(),
+                     qPrintable(QStringLiteral("untranslated: %1").arg(source)));
         }
     }
 };

@@ -52,8 +52,8 @@ TEST(ModelIo, SavesExternalDataAndLoadsItBackMapped)
     const auto bytes = model.rawBytes(*w1);
     ASSERT_EQ(bytes.size(), 64u * 32u * 4u);
     EXPECT_EQ(firstFloat(bytes), 0.5f);
-    EXPECT_EQ(model.fileBytes(), std::filesystem::file_size(path)
-                                     + std::filesystem::file_size(path + ".data"));
+    EXPECT_EQ(model.fileBytes(),
+              std::filesystem::file_size(path) + std::filesystem::file_size(path + ".data"));
     EXPECT_EQ(model.index().findByDisplayName("fc1")->paramCount, 64 * 32);
 
     // Saving again without external data brings the bytes back inline.

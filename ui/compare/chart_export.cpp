@@ -138,12 +138,10 @@ void ChartExport::installContextMenu(QCustomPlot *plot, const QString &baseName,
                      [plot, baseName, onError](const QPoint &position) {
                          auto *menu = new QMenu(plot);
                          menu->setAttribute(Qt::WA_DeleteOnClose);
-                         menu->addAction(tr("Export as PNG..."), plot, [=] {
-                             askAndSavePng(plot, baseName, onError);
-                         });
-                         menu->addAction(tr("Export as SVG..."), plot, [=] {
-                             askAndSaveSvg(plot, baseName, onError);
-                         });
+                         menu->addAction(tr("Export as PNG..."), plot,
+                                         [=] { askAndSavePng(plot, baseName, onError); });
+                         menu->addAction(tr("Export as SVG..."), plot,
+                                         [=] { askAndSaveSvg(plot, baseName, onError); });
                          menu->popup(plot->mapToGlobal(position));
                      });
 }

@@ -12,9 +12,9 @@ namespace qs::ui {
 
 namespace {
 
-const QColor kBarColor(70, 130, 180);     // steel blue
+const QColor kBarColor(70, 130, 180); // steel blue
 const QColor kReferenceColor(150, 150, 150);
-const QColor kWorstColor(215, 48, 39);    // red: the nodes to look at first
+const QColor kWorstColor(215, 48, 39); // red: the nodes to look at first
 const QColor kWhiskerColor(40, 40, 40);
 
 QCPBars *addBars(QCustomPlot *plot, const QColor &color, const QString &name)
@@ -210,9 +210,7 @@ QList<PerNodePoint> CompareCharts::perNodeInGraphOrder(
         point.worst = i < worstCount; // per_node is sorted worst first
         points.append(point);
     }
-    auto byNodeId = [](const PerNodePoint &a, const PerNodePoint &b) {
-        return a.nodeId < b.nodeId;
-    };
+    auto byNodeId = [](const PerNodePoint &a, const PerNodePoint &b) { return a.nodeId < b.nodeId; };
     std::stable_sort(points.begin(), points.end(), byNodeId);
     return points;
 }

@@ -47,9 +47,9 @@ public:
 
     // The report lists per_node worst first; the chart wants graph order so that a user reads
     // the error growing along the network. Entries of one node keep the report's order.
-    static QList<PerNodePoint> perNodeInGraphOrder(
-        const quantscope::VariantReport &variant,
-        const std::function<int(const QString &)> &nodeId, int worstCount);
+    static QList<PerNodePoint> perNodeInGraphOrder(const quantscope::VariantReport &variant,
+                                                   const std::function<int(const QString &)> &nodeId,
+                                                   int worstCount);
 
     static double worstCosine(const quantscope::VariantReport &variant);
     static double worstSqnr(const quantscope::VariantReport &variant);

@@ -73,8 +73,7 @@ ComparePage::ComparePage(Workbench *workbench, QWidget *parent)
     connect(d->job, &JobController::progressChanged, this, &ComparePage::onProgress);
     connect(d->job, &JobController::finished, this,
             [this](const QString &, bool cancelled) { onJobFinished(cancelled); });
-    connect(d->accuracyMetric, &QComboBox::currentIndexChanged, this,
-            &ComparePage::refreshAccuracy);
+    connect(d->accuracyMetric, &QComboBox::currentIndexChanged, this, &ComparePage::refreshAccuracy);
     connect(d->perNodeVariant, &QComboBox::currentIndexChanged, this, &ComparePage::refreshPerNode);
     connect(d->worstCount, &QSpinBox::valueChanged, this, &ComparePage::refreshPerNode);
     connect(d->perNodeChart, &QCustomPlot::plottableClick, this, &ComparePage::onPerNodeClick);
@@ -173,8 +172,8 @@ void ComparePage::buildLayout()
     grid->addWidget(panel(d->sizeChart, {}), 0, 0);
     grid->addWidget(panel(d->latencyChart, {}), 0, 1);
     grid->addWidget(panel(d->accuracyChart, {d->accuracyMetric}), 1, 0);
-    grid->addWidget(panel(d->perNodeChart, {d->perNodeVariant, d->worstCount, d->excludeButton}),
-                    1, 1);
+    grid->addWidget(panel(d->perNodeChart, {d->perNodeVariant, d->worstCount, d->excludeButton}), 1,
+                    1);
 
     d->resultsModel = new ReportTableModel(this);
     d->resultsView = new QTableView;
@@ -459,8 +458,8 @@ void ComparePage::excludeClickedNode()
     if (d->clickedNode.isEmpty())
         return;
     d->workbench->setNodeExcluded(d->clickedNode, true);
-    d->workbench->addMessage(Severity::Info,
-                             tr("%1 will not be quantized.").arg(d->clickedNode), d->clickedNode);
+    d->workbench->addMessage(Severity::Info, tr("%1 will not be quantized.").arg(d->clickedNode),
+                             d->clickedNode);
     d->excludeButton->setEnabled(false);
 }
 

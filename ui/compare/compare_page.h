@@ -45,7 +45,7 @@ public:
     void setIterations(int iterations);
     void setSamples(int samples);
     void setWarmup(int warmup);
-    void setThreads(int threads);           // 0: all cores
+    void setThreads(int threads); // 0: all cores
     void setPerNode(bool perNode);
     // How images become tensors (a recipe's preprocessing); random inputs take its size for a
     // dynamic height/width.

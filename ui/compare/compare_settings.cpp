@@ -114,8 +114,7 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     connect(m_addButton, &QPushButton::clicked, this, &CompareSettingsWidget::browseVariant);
     connect(m_removeButton, &QPushButton::clicked, this,
             &CompareSettingsWidget::removeSelectedVariant);
-    connect(m_browseFolderButton, &QPushButton::clicked, this,
-            &CompareSettingsWidget::browseFolder);
+    connect(m_browseFolderButton, &QPushButton::clicked, this, &CompareSettingsWidget::browseFolder);
     connect(m_randomButton, &QRadioButton::toggled, this, &CompareSettingsWidget::updateEnabled);
     connect(m_variantView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &CompareSettingsWidget::updateEnabled);
@@ -140,8 +139,8 @@ bool CompareSettingsWidget::benchSettings(BenchSettings *settings, QString *erro
     if (m_folderButton->isChecked()) {
         const QString folder = m_folderEdit->text().trimmed();
         if (folder.isEmpty() || !QFileInfo(folder).isDir()) {
-            *error = tr("The data folder '%1' does not exist.")
-                         .arg(QDir::toNativeSeparators(folder));
+            *error
+                = tr("The data folder '%1' does not exist.").arg(QDir::toNativeSeparators(folder));
             return false;
         }
         s.dataDir = QDir::toNativeSeparators(folder).toStdString();
@@ -234,9 +233,9 @@ void CompareSettingsWidget::setRunning(bool running)
 
 void CompareSettingsWidget::browseVariant()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Add a variant"), settings::lastFolder(settings::Folder::Model),
-        tr("ONNX models (*.onnx);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Add a variant"),
+                                                      settings::lastFolder(settings::Folder::Model),
+                                                      tr("ONNX models (*.onnx);;All files (*)"));
     if (path.isEmpty())
         return;
     settings::setLastFolder(settings::Folder::Model, path);

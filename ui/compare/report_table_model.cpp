@@ -32,8 +32,7 @@ int64_t nanCount(const quantscope::VariantReport &variant)
 
 ReportTableModel::ReportTableModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 void ReportTableModel::setReport(const std::optional<quantscope::Report> &report)
 {
@@ -57,24 +56,16 @@ QString ReportTableModel::text(const quantscope::VariantReport &variant, int col
     const double referenceMs = m_report->variants(0).latency().median_ms();
     const double median = variant.latency().median_ms();
     switch (column) {
-    case VariantColumn:
-        return CompareCharts::variantLabel(variant);
-    case SizeColumn:
-        return fixed(double(variant.size_bytes()) / 1e6, 2);
-    case RatioColumn:
-        return fixed(variant.size_ratio(), 3);
-    case MedianColumn:
-        return fixed(median, 2);
-    case P90Column:
-        return fixed(variant.latency().p90_ms(), 2);
+    case VariantColumn: return CompareCharts::variantLabel(variant);
+    case SizeColumn: return fixed(double(variant.size_bytes()) / 1e6, 2);
+    case RatioColumn: return fixed(variant.size_ratio(), 3);
+    case MedianColumn: return fixed(median, 2);
+    case P90Column: return fixed(variant.latency().p90_ms(), 2);
     case SpeedupColumn:
         return median > 0 ? tr("%1x").arg(fixed(referenceMs / median, 2)) : QStringLiteral("-");
-    case CosineColumn:
-        return fixed(CompareCharts::worstCosine(variant), 5);
-    case SqnrColumn:
-        return fixed(CompareCharts::worstSqnr(variant), 1);
-    case NanColumn:
-        return variant.has_nan() ? tr("yes (%1)").arg(nanCount(variant)) : tr("no");
+    case CosineColumn: return fixed(CompareCharts::worstCosine(variant), 5);
+    case SqnrColumn: return fixed(CompareCharts::worstSqnr(variant), 1);
+    case NanColumn: return variant.has_nan() ? tr("yes (%1)").arg(nanCount(variant)) : tr("no");
     }
     return QString();
 }
@@ -85,10 +76,8 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         return {};
     const auto &variant = m_report->variants(index.row());
     switch (role) {
-    case Qt::DisplayRole:
-        return text(variant, index.column());
-    case Qt::ToolTipRole:
-        return QString::fromStdString(variant.path());
+    case Qt::DisplayRole: return text(variant, index.column());
+    case Qt::ToolTipRole: return QString::fromStdString(variant.path());
     case Qt::TextAlignmentRole:
         if (index.column() != VariantColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -110,24 +99,15 @@ QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case VariantColumn:
-        return tr("Variant");
-    case SizeColumn:
-        return tr("Size (MB)");
-    case RatioColumn:
-        return tr("Ratio");
-    case MedianColumn:
-        return tr("Median (ms)");
-    case P90Column:
-        return tr("p90 (ms)");
-    case SpeedupColumn:
-        return tr("Speedup");
-    case CosineColumn:
-        return tr("Worst cosine");
-    case SqnrColumn:
-        return tr("Worst SQNR (dB)");
-    case NanColumn:
-        return tr("NaN/Inf");
+    case VariantColumn: return tr("Variant");
+    case SizeColumn: return tr("Size (MB)");
+    case RatioColumn: return tr("Ratio");
+    case MedianColumn: return tr("Median (ms)");
+    case P90Column: return tr("p90 (ms)");
+    case SpeedupColumn: return tr("Speedup");
+    case CosineColumn: return tr("Worst cosine");
+    case SqnrColumn: return tr("Worst SQNR (dB)");
+    case NanColumn: return tr("NaN/Inf");
     }
     return {};
 }

@@ -76,13 +76,13 @@ InspectorPage::InspectorPage(Workbench *workbench, QWidget *parent)
     d->nodeView->setContextMenuPolicy(Qt::CustomContextMenu);
     d->nodeView->sortByColumn(NodeTableModel::IndexColumn, Qt::AscendingOrder);
     // Fixed widths: resizing to contents would measure all rows of a 20,000-node model.
-    const QList<QPair<int, int>> widths = {
-        {NodeTableModel::IndexColumn, 60},  {NodeTableModel::NameColumn, 220},
-        {NodeTableModel::OpTypeColumn, 120}, {NodeTableModel::DomainColumn, 80},
-        {NodeTableModel::InputsColumn, 200}, {NodeTableModel::OutputsColumn, 160},
-        {NodeTableModel::OutputShapeColumn, 160}, {NodeTableModel::ParamsColumn, 90},
-        {NodeTableModel::MacsColumn, 110},  {NodeTableModel::SubgraphColumn, 140},
-        {NodeTableModel::ExcludeColumn, 70}};
+    const QList<QPair<int, int>> widths
+        = {{NodeTableModel::IndexColumn, 60},        {NodeTableModel::NameColumn, 220},
+           {NodeTableModel::OpTypeColumn, 120},      {NodeTableModel::DomainColumn, 80},
+           {NodeTableModel::InputsColumn, 200},      {NodeTableModel::OutputsColumn, 160},
+           {NodeTableModel::OutputShapeColumn, 160}, {NodeTableModel::ParamsColumn, 90},
+           {NodeTableModel::MacsColumn, 110},        {NodeTableModel::SubgraphColumn, 140},
+           {NodeTableModel::ExcludeColumn, 70}};
     for (const auto &[column, width] : widths)
         d->nodeView->setColumnWidth(column, width);
 
@@ -138,8 +138,9 @@ InspectorPage::InspectorPage(Workbench *workbench, QWidget *parent)
                                            ? d->proxy->mapFromSource(d->nodes->index(selected, 0))
                                            : QModelIndex();
         if (proxyIndex.isValid()) {
-            d->nodeView->selectionModel()->setCurrentIndex(
-                proxyIndex, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            d->nodeView->selectionModel()->setCurrentIndex(proxyIndex,
+                                                           QItemSelectionModel::ClearAndSelect
+                                                               | QItemSelectionModel::Rows);
         } else {
             d->nodeView->selectionModel()->clearSelection();
             d->nodeView->selectionModel()->setCurrentIndex(QModelIndex(),
@@ -165,8 +166,9 @@ InspectorPage::InspectorPage(Workbench *workbench, QWidget *parent)
         }
         if (d->nodeView->currentIndex().row() != proxyIndex.row()
             || !d->nodeView->selectionModel()->isRowSelected(proxyIndex.row(), QModelIndex())) {
-            d->nodeView->selectionModel()->setCurrentIndex(
-                proxyIndex, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            d->nodeView->selectionModel()->setCurrentIndex(proxyIndex,
+                                                           QItemSelectionModel::ClearAndSelect
+                                                               | QItemSelectionModel::Rows);
         }
         d->nodeView->scrollTo(proxyIndex, QAbstractItemView::PositionAtCenter);
     });
@@ -232,13 +234,37 @@ void InspectorPage::focusFilter()
     d->filter->selectAll();
 }
 
-NodeTableModel *InspectorPage::nodeTableModel() const { return d->nodes; }
-QAbstractItemModel *InspectorPage::filteredNodes() const { return d->proxy; }
-OpTypeModel *InspectorPage::opTypeModel() const { return d->opTypes; }
-QLineEdit *InspectorPage::filterEdit() const { return d->filter; }
-QTableView *InspectorPage::nodeView() const { return d->nodeView; }
-QTableView *InspectorPage::opTypeView() const { return d->opTypeView; }
-QCustomPlot *InspectorPage::opTypeChart() const { return d->chart; }
-NodeDetailPane *InspectorPage::detailPane() const { return d->detail; }
+NodeTableModel *InspectorPage::nodeTableModel() const
+{
+    return d->nodes;
+}
+QAbstractItemModel *InspectorPage::filteredNodes() const
+{
+    return d->proxy;
+}
+OpTypeModel *InspectorPage::opTypeModel() const
+{
+    return d->opTypes;
+}
+QLineEdit *InspectorPage::filterEdit() const
+{
+    return d->filter;
+}
+QTableView *InspectorPage::nodeView() const
+{
+    return d->nodeView;
+}
+QTableView *InspectorPage::opTypeView() const
+{
+    return d->opTypeView;
+}
+QCustomPlot *InspectorPage::opTypeChart() const
+{
+    return d->chart;
+}
+NodeDetailPane *InspectorPage::detailPane() const
+{
+    return d->detail;
+}
 
 } // namespace qs::ui

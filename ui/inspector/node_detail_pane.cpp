@@ -209,8 +209,8 @@ void NodeDetailPane::showNode(int nodeId)
 
 void NodeDetailPane::decodeConstants(const std::shared_ptr<const Model> &model, int nodeId)
 {
-    std::vector<ConstantRef> refs
-        = constantRefs(model->index(), model->index().nodes()[size_t(nodeId)]);
+    std::vector<ConstantRef> refs = constantRefs(model->index(),
+                                                 model->index().nodes()[size_t(nodeId)]);
     if (refs.empty())
         return;
     m_constantStatus->setText(tr("Reading %n constant tensor(s)...", "", int(refs.size())));

@@ -36,9 +36,9 @@ public:
     struct Constant
     {
         QString name;
-        QString dtype;  // "float32"
-        QString shape;  // "[16,3,3,3]"
-        QString error;  // why it could not be decoded; empty when `stats` holds its numbers
+        QString dtype; // "float32"
+        QString shape; // "[16,3,3,3]"
+        QString error; // why it could not be decoded; empty when `stats` holds its numbers
         TensorStats stats;
     };
 

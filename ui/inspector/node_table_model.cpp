@@ -125,8 +125,7 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     case OutputShapeColumn:
         return node.outputs.empty() ? QString() : typeText(node.outputs.front().type);
     case ParamsColumn: return QLocale().toString(qlonglong(node.paramCount));
-    case MacsColumn:
-        return node.macs ? QLocale().toString(qlonglong(*node.macs)) : QString();
+    case MacsColumn: return node.macs ? QLocale().toString(qlonglong(*node.macs)) : QString();
     case SubgraphColumn:
         return QString::fromStdString(model->index().graphs()[size_t(node.graph)].path);
     default: return {};
@@ -192,9 +191,8 @@ bool NodeFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
     } else {
         const QAbstractItemModel *source = sourceModel();
         name = source->index(sourceRow, NodeTableModel::NameColumn, sourceParent).data().toString();
-        opType = source->index(sourceRow, NodeTableModel::OpTypeColumn, sourceParent)
-                     .data()
-                     .toString();
+        opType
+            = source->index(sourceRow, NodeTableModel::OpTypeColumn, sourceParent).data().toString();
     }
     if (m_useRegex)
         return m_regex.match(name).hasMatch() || m_regex.match(opType).hasMatch();

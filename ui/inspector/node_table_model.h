@@ -49,7 +49,6 @@ public:
     const QString &displayName(int row) const { return m_names.at(row); }
     const QString &opType(int row) const { return m_opTypes.at(row); }
 
-
 protected:
     void setRowExcluded(int row, bool excluded) override;
 

@@ -154,7 +154,8 @@ void fillOpTypeChart(QCustomPlot *plot, const OpTypeModel &model)
     plot->yAxis->setTickLength(0, 2);
     plot->yAxis->setRange(0.3, n + 0.7);
     // A label's height per bar, so 20+ op types stay readable instead of overlapping.
-    plot->setMinimumHeight(std::max(220, n * (QFontMetrics(plot->yAxis->tickLabelFont()).height() + 2) + 70));
+    plot->setMinimumHeight(
+        std::max(220, n * (QFontMetrics(plot->yAxis->tickLabelFont()).height() + 2) + 70));
     plot->xAxis->setLabel(OpTypeModel::tr("Nodes"));
     plot->xAxis->setRange(0, std::max(1.0, maxCount * 1.05));
     plot->replot(QCustomPlot::rpQueuedReplot);

@@ -47,7 +47,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
-
 protected:
     void setRowExcluded(int row, bool excluded) override;
 

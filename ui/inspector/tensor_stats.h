@@ -18,7 +18,7 @@ struct TensorStats
     double min = 0;
     double max = 0;
     double mean = 0;
-    double stddev = 0; // population standard deviation
+    double stddev = 0;              // population standard deviation
     std::vector<int64_t> histogram; // `bins` equal-width bins over [min, max]
     double binWidth() const
     {

@@ -53,8 +53,8 @@ FolderPreview loadFolderPreview(const QString &folder, int maxImages, int maxFil
     preview.exists = !folder.isEmpty() && dir.exists();
     if (!preview.exists)
         return preview;
-    const QFileInfoList entries
-        = dir.entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    const QFileInfoList entries = dir.entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot,
+                                                    QDir::Name);
     QFileInfoList images;
     for (const QFileInfo &entry : entries)
         if (entry.isFile() && isImageFile(entry.fileName().toStdString()))
@@ -289,8 +289,9 @@ void CalibrationPanel::read(quantscope::Calibration &calibration) const
 
 void CalibrationPanel::apply(const quantscope::Calibration &calibration)
 {
-    const auto floatText
-        = [](float value) { return value != 0.0f ? formatFloat(value) : QString(); };
+    const auto floatText = [](float value) {
+        return value != 0.0f ? formatFloat(value) : QString();
+    };
     m_dimValues->setValues({calibration.dim_values().begin(), calibration.dim_values().end()});
     setChoice(m_method, calibration.method());
     m_samples->setValue(calibration.max_samples());

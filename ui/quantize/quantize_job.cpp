@@ -45,28 +45,22 @@ QuantizeOutcome runQuantizeJob(const std::shared_ptr<const Model> &model,
 QString variantKind(const quantscope::Recipe &recipe)
 {
     switch (recipe.mode()) {
-    case quantscope::QUANT_MODE_DYNAMIC:
-        return QuantizeJob::tr("INT8 dynamic");
+    case quantscope::QUANT_MODE_DYNAMIC: return QuantizeJob::tr("INT8 dynamic");
     case quantscope::QUANT_MODE_STATIC:
         return recipe.format() == quantscope::QUANT_FORMAT_QOPERATOR
                    ? QuantizeJob::tr("INT8 static QOperator")
                    : QuantizeJob::tr("INT8 static QDQ");
-    case quantscope::QUANT_MODE_FP16:
-        return QuantizeJob::tr("FP16");
-    default:
-        return QuantizeJob::tr("quantized");
+    case quantscope::QUANT_MODE_FP16: return QuantizeJob::tr("FP16");
+    default: return QuantizeJob::tr("quantized");
     }
 }
 
 QString modeFileSuffix(quantscope::QuantMode mode)
 {
     switch (mode) {
-    case quantscope::QUANT_MODE_STATIC:
-        return QStringLiteral("int8_static");
-    case quantscope::QUANT_MODE_FP16:
-        return QStringLiteral("fp16");
-    default:
-        return QStringLiteral("int8_dynamic");
+    case quantscope::QUANT_MODE_STATIC: return QStringLiteral("int8_static");
+    case quantscope::QUANT_MODE_FP16: return QStringLiteral("fp16");
+    default: return QStringLiteral("int8_dynamic");
     }
 }
 

@@ -7,9 +7,9 @@
 #include "quant/recipe_io.h"
 #include "quantize_job.h"
 #include "quantize_options.h"
-#include "workbench/recipe_fields.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
+#include "workbench/recipe_fields.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
@@ -141,9 +141,10 @@ QWidget *QuantizePage::Private::createRecipeRow()
         q->loadRecipeFile(path);
     });
     connect(save, &QPushButton::clicked, q, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            q, QuantizePage::tr("Save Recipe"), settings::lastFolder(settings::Folder::Recipe),
-            QuantizePage::tr("Recipes (*.textproto)"));
+        const QString path
+            = QFileDialog::getSaveFileName(q, QuantizePage::tr("Save Recipe"),
+                                           settings::lastFolder(settings::Folder::Recipe),
+                                           QuantizePage::tr("Recipes (*.textproto)"));
         if (path.isEmpty())
             return;
         settings::setLastFolder(settings::Folder::Recipe, path);
@@ -167,8 +168,9 @@ QWidget *QuantizePage::Private::createOutputGroup()
         const QString start = !q->outputPath().isEmpty()
                                   ? q->outputPath()
                                   : settings::lastFolder(settings::Folder::Output);
-        const QString path = QFileDialog::getSaveFileName(
-            q, QuantizePage::tr("Output Model"), start, QuantizePage::tr("ONNX models (*.onnx)"));
+        const QString path = QFileDialog::getSaveFileName(q, QuantizePage::tr("Output Model"),
+                                                          start,
+                                                          QuantizePage::tr("ONNX models (*.onnx)"));
         if (path.isEmpty())
             return;
         settings::setLastFolder(settings::Folder::Output, path);
@@ -311,8 +313,8 @@ bool QuantizePage::loadRecipeFile(const QString &path)
 {
     auto recipe = loadRecipe(path.toStdString());
     if (!recipe) {
-        d->showError(tr("Cannot load the recipe: %1")
-                         .arg(QString::fromStdString(recipe.status().message())));
+        d->showError(
+            tr("Cannot load the recipe: %1").arg(QString::fromStdString(recipe.status().message())));
         return false;
     }
     applyRecipe(*recipe);
@@ -396,9 +398,9 @@ void QuantizePage::startQuantize()
 void QuantizePage::Private::onJobDone(const QString &outputPath, QuantizeOutcome outcome)
 {
     if (outcome.status.code() == StatusCode::Cancelled) {
-        workbench->addMessage(
-            Severity::Info,
-            QuantizePage::tr("Quantization cancelled; %1 was not written.").arg(outputPath));
+        workbench->addMessage(Severity::Info,
+                              QuantizePage::tr("Quantization cancelled; %1 was not written.")
+                                  .arg(outputPath));
         return;
     }
     if (!outcome.status) {

@@ -13,7 +13,8 @@ QString AboutDialog::versionsText()
 {
     QStringList lines;
     for (const auto &[name, version] : libraryVersions())
-        lines.append(QStringLiteral("%1 %2").arg(QString::fromStdString(name), QString::fromStdString(version)));
+        lines.append(QStringLiteral("%1 %2").arg(QString::fromStdString(name),
+                                                 QString::fromStdString(version)));
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -22,11 +23,12 @@ AboutDialog::AboutDialog(QWidget *parent)
 {
     setWindowTitle(tr("About Quantscope"));
     auto *layout = new QVBoxLayout(this);
-    auto *title = new QLabel(tr("<h2>Quantscope %1</h2>"
-                                "<p>Inspect ONNX models, quantize them (INT8 dynamic, INT8 static QDQ "
-                                "and QOperator, FP16) and compare size, latency and accuracy.</p>")
-                                 .arg(QStringLiteral(QUANTSCOPE_VERSION)),
-                             this);
+    auto *title
+        = new QLabel(tr("<h2>Quantscope %1</h2>"
+                        "<p>Inspect ONNX models, quantize them (INT8 dynamic, INT8 static QDQ "
+                        "and QOperator, FP16) and compare size, latency and accuracy.</p>")
+                         .arg(QStringLiteral(QUANTSCOPE_VERSION)),
+                     this);
     title->setWordWrap(true);
     layout->addWidget(title);
     layout->addWidget(new QLabel(tr("Built with:"), this));

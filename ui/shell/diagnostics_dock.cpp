@@ -10,12 +10,9 @@ namespace qs::ui {
 QString severityText(Severity severity)
 {
     switch (severity) {
-    case Severity::Info:
-        return DiagnosticsModel::tr("Info");
-    case Severity::Warning:
-        return DiagnosticsModel::tr("Warning");
-    case Severity::Error:
-        return DiagnosticsModel::tr("Error");
+    case Severity::Info: return DiagnosticsModel::tr("Info");
+    case Severity::Warning: return DiagnosticsModel::tr("Warning");
+    case Severity::Error: return DiagnosticsModel::tr("Error");
     }
     return QString();
 }
@@ -53,7 +50,8 @@ QVariant DiagnosticsModel::data(const QModelIndex &index, int role) const
         return {};
     const WorkbenchMessage &message = m_messages.at(index.row());
     if (role == Qt::DecorationRole && index.column() == SeverityColumn) {
-        const QStyle::StandardPixmap icon = message.severity == Severity::Error ? QStyle::SP_MessageBoxCritical
+        const QStyle::StandardPixmap icon = message.severity == Severity::Error
+                                                ? QStyle::SP_MessageBoxCritical
                                             : message.severity == Severity::Warning
                                                 ? QStyle::SP_MessageBoxWarning
                                                 : QStyle::SP_MessageBoxInformation;
@@ -64,12 +62,9 @@ QVariant DiagnosticsModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case SeverityColumn:
-        return severityText(message.severity);
-    case MessageColumn:
-        return message.message;
-    case NodeColumn:
-        return message.node;
+    case SeverityColumn: return severityText(message.severity);
+    case MessageColumn: return message.message;
+    case NodeColumn: return message.node;
     }
     return {};
 }
@@ -79,12 +74,9 @@ QVariant DiagnosticsModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case SeverityColumn:
-        return tr("Severity");
-    case MessageColumn:
-        return tr("Message");
-    case NodeColumn:
-        return tr("Node");
+    case SeverityColumn: return tr("Severity");
+    case MessageColumn: return tr("Message");
+    case NodeColumn: return tr("Node");
     }
     return {};
 }
@@ -100,11 +92,13 @@ DiagnosticsDock::DiagnosticsDock(Workbench *workbench, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setSectionResizeMode(DiagnosticsModel::MessageColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(DiagnosticsModel::MessageColumn,
+                                                     QHeaderView::Stretch);
     m_view->setWordWrap(false);
     setWidget(m_view);
     // New messages scroll into view: a failed job's reason is the newest row.
-    connect(m_model, &QAbstractItemModel::rowsInserted, m_view, [this] { m_view->scrollToBottom(); });
+    connect(m_model, &QAbstractItemModel::rowsInserted, m_view,
+            [this] { m_view->scrollToBottom(); });
     auto activate = [this](const QModelIndex &index) {
         if (!index.isValid())
             return;

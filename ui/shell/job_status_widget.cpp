@@ -49,7 +49,8 @@ void JobStatusWidget::watch(JobController *job)
                     m_bar->setRange(0, 1000);
                     m_bar->setValue(permille);
                 }
-                m_eta->setText(secondsLeft >= 0 ? tr("%1 left").arg(formatDuration(secondsLeft)) : QString());
+                m_eta->setText(secondsLeft >= 0 ? tr("%1 left").arg(formatDuration(secondsLeft))
+                                                : QString());
             });
     connect(job, &JobController::finished, this, [this, job] {
         if (job == m_shown)

@@ -186,7 +186,8 @@ void MainWindow::chooseModel()
 void MainWindow::openVariant()
 {
     if (!m_workbench->model()) {
-        showError(tr("No model open"), tr("Open the FP32 reference model first; variants are compared with it."));
+        showError(tr("No model open"),
+                  tr("Open the FP32 reference model first; variants are compared with it."));
         return;
     }
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Variant"),
@@ -298,16 +299,18 @@ void MainWindow::showModelFacts()
     const ModelSummary &summary = m_workbench->summary();
     QStringList opsets;
     for (const auto &[domain, version] : summary.opsets)
-        opsets.append(QStringLiteral("%1 %2").arg(domain.empty() ? QStringLiteral("ai.onnx")
-                                                                : QString::fromStdString(domain))
-                          .arg(version));
+        opsets.append(
+            QStringLiteral("%1 %2")
+                .arg(domain.empty() ? QStringLiteral("ai.onnx") : QString::fromStdString(domain))
+                .arg(version));
     const QLocale locale;
-    m_modelFacts->setText(tr("IR %1 | opsets: %2 | %3 nodes | %4 parameters | %5")
-                              .arg(summary.irVersion)
-                              .arg(opsets.join(QStringLiteral(", ")))
-                              .arg(locale.toString(qlonglong(summary.nodeCountTotal)))
-                              .arg(locale.toString(qlonglong(summary.parameterCount + summary.constantParameterCount)))
-                              .arg(formatBytes(qint64(summary.fileBytes))));
+    m_modelFacts->setText(
+        tr("IR %1 | opsets: %2 | %3 nodes | %4 parameters | %5")
+            .arg(summary.irVersion)
+            .arg(opsets.join(QStringLiteral(", ")))
+            .arg(locale.toString(qlonglong(summary.nodeCountTotal)))
+            .arg(locale.toString(qlonglong(summary.parameterCount + summary.constantParameterCount)))
+            .arg(formatBytes(qint64(summary.fileBytes))));
 }
 
 void MainWindow::showError(const QString &title, const QString &message)

@@ -13,7 +13,8 @@ QString installTranslations(QCoreApplication &app, const QString &language)
     auto *ours = new QTranslator(&app);
     // QTranslator::load(locale, ...) tries zh_Hans_CN, zh_CN, zh...: any Chinese-script-Simplified
     // locale finds quantscope_zh_CN.qm.
-    if (!ours->load(locale, QStringLiteral("quantscope"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+    if (!ours->load(locale, QStringLiteral("quantscope"), QStringLiteral("_"),
+                    QStringLiteral(":/i18n"))) {
         delete ours;
         return QStringLiteral("en");
     }

@@ -43,8 +43,8 @@ QString DimValuesEdit::problem() const
 
 void DimValuesEdit::setModelInputs(const std::vector<ValueRef> &inputs)
 {
-    const std::vector<std::string> open =
-        symbolsNeedingDimValues(inputSpecs(inputs), quantscope::TENSOR_LAYOUT_NCHW);
+    const std::vector<std::string> open = symbolsNeedingDimValues(inputSpecs(inputs),
+                                                                  quantscope::TENSOR_LAYOUT_NCHW);
     if (open.empty()) {
         setPlaceholderText(tr("SYMBOL=SIZE, e.g. seq=128"));
         return;

@@ -213,8 +213,8 @@ void PreprocessingEditor::onEdited()
 
 void PreprocessingEditor::updateEnabled()
 {
-    for (QWidget *field : std::initializer_list<QWidget *>{m_pixelRange, m_mean, m_std,
-                                                           m_channelOrder})
+    for (QWidget *field :
+         std::initializer_list<QWidget *>{m_pixelRange, m_mean, m_std, m_channelOrder})
         field->setEnabled(!m_shapeOnly);
     // What each image goes through means nothing for random inputs.
     m_form->setRowVisible(m_summary, !m_shapeOnly);

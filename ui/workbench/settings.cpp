@@ -13,16 +13,11 @@ namespace {
 QString folderKey(Folder folder)
 {
     switch (folder) {
-    case Folder::Model:
-        return QStringLiteral("folders/model");
-    case Folder::Calibration:
-        return QStringLiteral("folders/calibration");
-    case Folder::Output:
-        return QStringLiteral("folders/output");
-    case Folder::Recipe:
-        return QStringLiteral("folders/recipe");
-    case Folder::Export:
-        return QStringLiteral("folders/export");
+    case Folder::Model: return QStringLiteral("folders/model");
+    case Folder::Calibration: return QStringLiteral("folders/calibration");
+    case Folder::Output: return QStringLiteral("folders/output");
+    case Folder::Recipe: return QStringLiteral("folders/recipe");
+    case Folder::Export: return QStringLiteral("folders/export");
     }
     return QStringLiteral("folders/other");
 }
@@ -40,7 +35,8 @@ void setLastFolder(Folder folder, const QString &pathInside)
     if (pathInside.isEmpty())
         return;
     const QFileInfo info(pathInside);
-    QSettings().setValue(folderKey(folder), info.isDir() ? info.absoluteFilePath() : info.absolutePath());
+    QSettings().setValue(folderKey(folder),
+                         info.isDir() ? info.absoluteFilePath() : info.absolutePath());
 }
 
 QStringList recentFiles()

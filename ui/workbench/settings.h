@@ -12,18 +12,18 @@ namespace qs::ui::settings {
 // The dialogs that remember their folder separately.
 enum class Folder { Model, Calibration, Output, Recipe, Export };
 
-QString lastFolder(Folder folder);          // home when never set
+QString lastFolder(Folder folder);                            // home when never set
 void setLastFolder(Folder folder, const QString &pathInside); // a file or folder path
 
-QStringList recentFiles();                  // most recent first, at most kMaxRecentFiles
+QStringList recentFiles(); // most recent first, at most kMaxRecentFiles
 void addRecentFile(const QString &path);
 void removeRecentFile(const QString &path);
 inline constexpr int kMaxRecentFiles = 10;
 
-int threads();                              // 0: all cores
+int threads(); // 0: all cores
 void setThreads(int threads);
 
-QString language();                         // "" follows the system locale, else "en", "zh_CN"
+QString language(); // "" follows the system locale, else "en", "zh_CN"
 void setLanguage(const QString &language);
 
 QByteArray windowGeometry();

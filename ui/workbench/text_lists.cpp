@@ -85,8 +85,8 @@ std::optional<DimValues> parseDimValues(const QString &text, QString *error)
     for (const QString &pair : splitList(joined)) {
         const qsizetype equals = pair.indexOf(QLatin1Char('='));
         if (equals < 0)
-            return fail(TextLists::tr("'%1' has no '=': write SYMBOL=SIZE, e.g. seq=128.")
-                            .arg(pair));
+            return fail(
+                TextLists::tr("'%1' has no '=': write SYMBOL=SIZE, e.g. seq=128.").arg(pair));
         const QString symbol = pair.left(equals);
         if (symbol.isEmpty())
             return fail(TextLists::tr("'%1' names no symbol before '='.").arg(pair));

@@ -7,8 +7,7 @@ namespace qs::ui {
 
 VariantListModel::VariantListModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 int VariantListModel::rowCount(const QModelIndex &parent) const
 {
@@ -29,17 +28,15 @@ QVariant VariantListModel::data(const QModelIndex &index, int role) const
         return variant.path;
     if (role == Qt::CheckStateRole && index.column() == FileColumn)
         return variant.isReference || variant.checked ? Qt::Checked : Qt::Unchecked;
-    if (role == Qt::TextAlignmentRole && (index.column() == SizeColumn || index.column() == RatioColumn))
+    if (role == Qt::TextAlignmentRole
+        && (index.column() == SizeColumn || index.column() == RatioColumn))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case FileColumn:
-        return QFileInfo(variant.path).fileName();
-    case KindColumn:
-        return variant.kind;
-    case SizeColumn:
-        return formatBytes(variant.sizeBytes);
+    case FileColumn: return QFileInfo(variant.path).fileName();
+    case KindColumn: return variant.kind;
+    case SizeColumn: return formatBytes(variant.sizeBytes);
     case RatioColumn: {
         const qint64 reference = m_variants.isEmpty() ? 0 : m_variants.front().sizeBytes;
         if (reference <= 0)
@@ -55,14 +52,10 @@ QVariant VariantListModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case FileColumn:
-        return tr("File");
-    case KindColumn:
-        return tr("Kind");
-    case SizeColumn:
-        return tr("Size");
-    case RatioColumn:
-        return tr("Size ratio");
+    case FileColumn: return tr("File");
+    case KindColumn: return tr("Kind");
+    case SizeColumn: return tr("Size");
+    case RatioColumn: return tr("Size ratio");
     }
     return {};
 }

@@ -13,8 +13,7 @@ namespace qs::ui {
 Workbench::Workbench(QObject *parent)
     : QObject(parent)
     , m_variants(new VariantListModel(this))
-{
-}
+{}
 
 Workbench::~Workbench() = default;
 

@@ -51,7 +51,10 @@ public:
     // Exclusions, in the recipe's vocabulary: nodes_to_exclude (display names) and
     // op_types_to_exclude.
     bool isNodeExcluded(const QString &node) const { return m_excludedNodes.contains(node); }
-    bool isOpTypeExcluded(const QString &opType) const { return m_excludedOpTypes.contains(opType); }
+    bool isOpTypeExcluded(const QString &opType) const
+    {
+        return m_excludedOpTypes.contains(opType);
+    }
     void setNodeExcluded(const QString &node, bool excluded);
     void setOpTypeExcluded(const QString &opType, bool excluded);
     void setExclusions(const QStringList &nodes, const QStringList &opTypes);

@@ -1,8 +1,8 @@
 #include "graph/passes/fold_affine_into_conv.h"
 
-#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
+#include "model/attributes.h"
 
 namespace qs {
 
@@ -96,9 +96,9 @@ void setWeights(Graph &graph, NodeId id, Tensor weight, const std::vector<double
     const onnx::NodeProto &proto = graph.node(id).proto;
     const std::string weightName = proto.input(1);
     const std::string currentBias = proto.input_size() > 2 ? proto.input(2) : std::string();
-    const std::string biasName = foldedTensor(
-        graph, currentBias, graph.node(id).displayName + "_bias_folded",
-        Tensor::fromVector<float>({int64_t(values.size())}, values));
+    const std::string biasName
+        = foldedTensor(graph, currentBias, graph.node(id).displayName + "_bias_folded",
+                       Tensor::fromVector<float>({int64_t(values.size())}, values));
     graph.setInput(id, 1,
                    foldedTensor(graph, weightName, weightName + "_folded", std::move(weight)));
     if (graph.node(id).proto.input_size() > 2)

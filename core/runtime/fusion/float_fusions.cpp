@@ -11,9 +11,9 @@
 // nothing else can observe the value that disappears.
 #include "runtime/fusion/fusion_passes.h"
 
-#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
+#include "model/attributes.h"
 #include "runtime/fusion/fused_activation.h"
 
 namespace qs {
@@ -115,8 +115,8 @@ Result<bool> FusePostAffine::apply(Graph &graph, PassContext &)
             const bool isMul = isOp(graph, next, "Mul"), isAdd = isOp(graph, next, "Add");
             if (!isMul && !isAdd)
                 break;
-            const std::optional<float> value =
-                scalarConstant(graph, otherInput(graph.node(next).proto, output));
+            const std::optional<float> value
+                = scalarConstant(graph, otherInput(graph.node(next).proto, output));
             if (!value)
                 break;
             FusedActivation activation = fusedActivationOf(graph.node(id).proto)

@@ -1,8 +1,8 @@
 #include "runtime/fusion/fused_activation.h"
 
-#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
+#include "model/attributes.h"
 
 #include <cmath>
 #include <iterator>
@@ -14,7 +14,7 @@ namespace {
 using Kind = FusedActivation::Kind;
 
 constexpr std::pair<Kind, const char *> kKindNames[] = {
-    {Kind::None, "None"},         {Kind::Relu, "Relu"},         {Kind::Clip, "Clip"},
+    {Kind::None, "None"},           {Kind::Relu, "Relu"},       {Kind::Clip, "Clip"},
     {Kind::LeakyRelu, "LeakyRelu"}, {Kind::Sigmoid, "Sigmoid"}, {Kind::HardSigmoid, "HardSigmoid"},
     {Kind::HardSwish, "HardSwish"}, {Kind::Tanh, "Tanh"},       {Kind::Gelu, "Gelu"},
 };

@@ -14,8 +14,8 @@
 // model's outputs and every other kernel see is unchanged.
 #include "runtime/fusion/fusion_passes.h"
 
-#include "model/attributes.h"
 #include "graph/fused_ops.h"
+#include "model/attributes.h"
 #include "runtime/ops/quant/int8_exactness.h"
 
 #include <numeric>
@@ -34,7 +34,8 @@ bool isFusedOp(const Graph &graph, NodeId node, const char *opType)
 bool isInt8Conv(const Graph &graph, NodeId node)
 {
     return (graph.isAlive(node) && isDefaultOp(graph.node(node).proto, "QLinearConv"))
-           || isFusedOp(graph, node, "QLinearConv") || isFusedOp(graph, node, "QLinearConvTranspose");
+           || isFusedOp(graph, node, "QLinearConv")
+           || isFusedOp(graph, node, "QLinearConvTranspose");
 }
 
 // The int8 conv kernel runs on oneDNN (and can keep NHWC) under the conditions of
@@ -183,7 +184,8 @@ Result<bool> KeepInt8ActivationsChannelsLast::apply(Graph &graph, PassContext &)
             proto.set_domain(kFusedDomain); // attributes ONNX's QLinearConv does not have
             setIntAttribute(proto, "channels_last_input", inputLast);
             setIntAttribute(proto, "channels_last_output", outputLast);
-        } else if (isFusedOp(graph, node, "QLinearGlobalAveragePool") && channelsLast(proto.input(0))) {
+        } else if (isFusedOp(graph, node, "QLinearGlobalAveragePool")
+                   && channelsLast(proto.input(0))) {
             setIntAttribute(proto, "channels_last", 1);
         } else if (isBinary(graph, node) && outputLast) {
             setIntAttribute(proto, "channels_last", 1);

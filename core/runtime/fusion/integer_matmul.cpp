@@ -7,9 +7,9 @@
 // DynamicQuantizeLinear); the bias must be a constant float32 [N].
 #include "runtime/fusion/fusion_passes.h"
 
-#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
+#include "model/attributes.h"
 
 namespace qs {
 
@@ -33,7 +33,8 @@ Result<bool> FuseIntegerMatMulToFloat::apply(Graph &graph, PassContext &)
         // other broadcast stays with the separate nodes.
         const TensorType product = graph.valueType(integer.output(0));
         const TensorType scaleType = graph.valueType(scale);
-        const int64_t columns = product.hasShape && !product.dims.empty() ? product.dims.back().value : -1;
+        const int64_t columns
+            = product.hasShape && !product.dims.empty() ? product.dims.back().value : -1;
         const bool scalarScale = scaleType.hasShape && scaleType.elementCount() == 1;
         const bool columnScale = scaleType.hasShape && scaleType.dims.size() == 1 && columns > 0
                                  && scaleType.dims[0].value == columns;

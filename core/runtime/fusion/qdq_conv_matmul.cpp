@@ -10,9 +10,9 @@
 // A DequantizeLinear that other nodes still read stays for them.
 #include "runtime/fusion/fusion_passes.h"
 
-#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
+#include "model/attributes.h"
 #include "runtime/fusion/fused_activation.h"
 #include "runtime/fusion/qdq_support.h"
 #include "runtime/ops/quant/int8_exactness.h"
@@ -47,7 +47,8 @@ std::optional<Tensor> quantizedBias(Graph &graph, const std::string &value, floa
             || (!params->perTensor() && params->scale->elementCount() != channels))
             return std::nullopt;
         for (int64_t c = 0; c < channels; ++c)
-            bias.push_back(double(quantized->intAt(c) - params->zeroPointAt(c)) * params->scaleAt(c));
+            bias.push_back(double(quantized->intAt(c) - params->zeroPointAt(c))
+                           * params->scaleAt(c));
     }
     Tensor result = Tensor::allocate(DType::Int32, {channels});
     for (int64_t c = 0; c < channels; ++c) {
@@ -55,8 +56,9 @@ std::optional<Tensor> quantizedBias(Graph &graph, const std::string &value, floa
         // Saturated like the quantizer saturates a bias too large for int32 (the dequantized
         // value of such a bias already is the clamped one).
         const double q = step > 0 ? std::nearbyint(bias[size_t(c)] / step) : 0.0;
-        result.mutableData<int32_t>()[c] = int32_t(std::clamp(
-            q, double(std::numeric_limits<int32_t>::min()), double(std::numeric_limits<int32_t>::max())));
+        result.mutableData<int32_t>()[c]
+            = int32_t(std::clamp(q, double(std::numeric_limits<int32_t>::min()),
+                                 double(std::numeric_limits<int32_t>::max())));
     }
     return result;
 }
@@ -200,8 +202,8 @@ bool fuseConvGroup(Graph &graph, NodeId conv)
         fused.set_domain(kFusedDomain);
     fused.set_op_type(transposed ? "QLinearConvTranspose" : "QLinearConv");
     *fused.mutable_attribute() = proto.attribute();
-    addQLinearInputs(fused, graph, *x, weightName, *weight, weightValues->dtype(),
-                     output->quantize, std::move(bias), proto.output(0));
+    addQLinearInputs(fused, graph, *x, weightName, *weight, weightValues->dtype(), output->quantize,
+                     std::move(bias), proto.output(0));
     replaceGroup(graph, conv, std::move(fused), *output);
     return true;
 }
@@ -229,8 +231,9 @@ bool fuseMatMulGroup(Graph &graph, NodeId node)
     if (proto.input_size() < 2 || (!gemm && proto.input_size() != 2) || proto.output_size() != 1)
         return false;
     const bool transposeB = gemm && intAttribute(proto, "transB", 0) != 0;
-    if (gemm && (intAttribute(proto, "transA", 0) != 0 || floatAttribute(proto, "alpha", 1.0f) != 1.0f
-                 || floatAttribute(proto, "beta", 1.0f) != 1.0f))
+    if (gemm
+        && (intAttribute(proto, "transA", 0) != 0 || floatAttribute(proto, "alpha", 1.0f) != 1.0f
+            || floatAttribute(proto, "beta", 1.0f) != 1.0f))
         return false;
     std::optional<Dequantized> a = perTensorDequantize(graph, proto.input(0));
     const NodeId weightDq = graph.producer(proto.input(1));
@@ -265,8 +268,8 @@ bool fuseMatMulGroup(Graph &graph, NodeId node)
     if (gemm)
         fused.set_domain(kFusedDomain);
     fused.set_op_type(gemm ? "QGemm" : "QLinearMatMul");
-    addQLinearInputs(fused, graph, *a, weightName, *weight, weightValues->dtype(),
-                     output->quantize, std::move(bias), proto.output(0));
+    addQLinearInputs(fused, graph, *a, weightName, *weight, weightValues->dtype(), output->quantize,
+                     std::move(bias), proto.output(0));
     replaceGroup(graph, node, std::move(fused), *output);
     return true;
 }

@@ -6,9 +6,9 @@
 //    inputs with other scales becomes QLinearConcat with a requantizing table per input (exact).
 #include "runtime/fusion/fusion_passes.h"
 
-#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
+#include "model/attributes.h"
 #include "runtime/fusion/qdq_lookup_table.h"
 #include "runtime/fusion/qdq_support.h"
 

@@ -26,7 +26,8 @@ Tensor lookupTable(const QdqParams &in, DType inType, const QdqParams &out,
     Tensor table = Tensor::allocate(outType, {256});
     for (int i = 0; i < 256; ++i) {
         // 0/0 from a Div by a constant zero has no 8-bit value; the zero point stands for it.
-        const float scaled = std::isnan(values[i]) ? 0.0f : std::nearbyint(values[i] / out.scaleAt(0));
+        const float scaled = std::isnan(values[i]) ? 0.0f
+                                                   : std::nearbyint(values[i] / out.scaleAt(0));
         const float q = std::clamp(scaled + float(out.zeroPointAt(0)), low, high);
         if (outType == DType::Int8)
             table.mutableData<int8_t>()[i] = int8_t(q);

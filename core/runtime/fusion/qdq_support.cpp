@@ -1,7 +1,7 @@
 #include "runtime/fusion/qdq_support.h"
 
-#include "model/attributes.h"
 #include "graph/matchers.h"
+#include "model/attributes.h"
 
 namespace qs::qdq {
 

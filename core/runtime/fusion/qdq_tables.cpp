@@ -6,9 +6,9 @@
 //    writing it, or computes a HardSwish in its epilogue (int8_conv.cpp).
 #include "runtime/fusion/fusion_passes.h"
 
-#include "model/attributes.h"
 #include "graph/fused_ops.h"
 #include "graph/matchers.h"
+#include "model/attributes.h"
 #include "runtime/fusion/fused_activation.h"
 #include "runtime/fusion/qdq_lookup_table.h"
 #include "runtime/fusion/qdq_support.h"
@@ -73,21 +73,23 @@ std::optional<float> scalarOperand(Graph &graph, const std::string &value,
 
 std::optional<ScalarArithmetic> scalarArithmetic(Graph &graph, NodeId node)
 {
-    static const std::pair<const char *, char> ops[] = {{"Add", '+'}, {"Sub", '-'}, {"Mul", '*'}, {"Div", '/'}};
+    static const std::pair<const char *, char> ops[]
+        = {{"Add", '+'}, {"Sub", '-'}, {"Mul", '*'}, {"Div", '/'}};
     const onnx::NodeProto &proto = graph.node(node).proto;
     if (!isDefaultDomain(proto.domain()) || proto.input_size() != 2 || proto.output_size() != 1)
         return std::nullopt;
-    const auto found = std::find_if(std::begin(ops), std::end(ops),
-                                    [&](const auto &entry) { return proto.op_type() == entry.first; });
+    const auto found = std::find_if(std::begin(ops), std::end(ops), [&](const auto &entry) {
+        return proto.op_type() == entry.first;
+    });
     if (found == std::end(ops))
         return std::nullopt;
     // The variable side must keep the output's shape: a one-element constant broadcasts to it.
     for (int constantInput : {1, 0}) {
         const TensorType variable = graph.valueType(proto.input(1 - constantInput));
-        const std::optional<size_t> variableRank =
-            variable.hasShape ? std::optional<size_t>(variable.dims.size()) : std::nullopt;
-        if (std::optional<float> constant =
-                scalarOperand(graph, proto.input(constantInput), variableRank))
+        const std::optional<size_t> variableRank
+            = variable.hasShape ? std::optional<size_t>(variable.dims.size()) : std::nullopt;
+        if (std::optional<float> constant = scalarOperand(graph, proto.input(constantInput),
+                                                          variableRank))
             return ScalarArithmetic{found->second, *constant, 1 - constantInput};
     }
     return std::nullopt;
@@ -203,17 +205,18 @@ Result<bool> FuseQdqLookupTables::apply(Graph &graph, PassContext &)
             continue;
         const DType inType = static_cast<DType>(graph.elementType(x->quantized));
         const std::string tableName = proto.output(0) + "::lookup_table";
-        graph.setInitializer(tableName, lookupTable(x->params, inType, y->params, [&](float *values) {
-            for (const TableStep &step : chain)
-                step.apply(values, 256);
-        }));
+        graph.setInitializer(tableName,
+                             lookupTable(x->params, inType, y->params, [&](float *values) {
+                                 for (const TableStep &step : chain)
+                                     step.apply(values, 256);
+                             }));
         onnx::NodeProto fused;
         fused.set_domain(kFusedDomain);
         fused.set_op_type("QLinearLookup");
         // The output's scale and zero point and the activation ride along (the lookup kernel
         // ignores them) for FuseLookupIntoConv, which may compute the activation instead.
-        for (const std::string &input : {x->quantized, tableName, y->params.scaleName,
-                                         zeroPointOrDefault(graph, y->params)})
+        for (const std::string &input :
+             {x->quantized, tableName, y->params.scaleName, zeroPointOrDefault(graph, y->params)})
             fused.add_input(input);
         fused.add_output(proto.output(0));
         const std::vector<std::string> consumed(proto.input().begin(), proto.input().end());

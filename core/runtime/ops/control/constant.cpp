@@ -11,7 +11,9 @@ namespace {
 class ConstantKernel final : public Kernel
 {
 public:
-    explicit ConstantKernel(Tensor value) : m_value(std::move(value)) {}
+    explicit ConstantKernel(Tensor value)
+        : m_value(std::move(value))
+    {}
     Status compute(KernelContext &context) const override
     {
         context.output(0) = m_value;

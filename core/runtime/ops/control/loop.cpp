@@ -33,7 +33,9 @@ Result<Tensor> stack(const std::vector<Tensor> &parts, const KernelContext &cont
 class LoopKernel final : public Kernel
 {
 public:
-    explicit LoopKernel(std::shared_ptr<const GraphProgram> body) : m_body(std::move(body)) {}
+    explicit LoopKernel(std::shared_ptr<const GraphProgram> body)
+        : m_body(std::move(body))
+    {}
 
     Status compute(KernelContext &context) const override
     {
@@ -74,9 +76,10 @@ public:
             context.output(i) = std::move(values[i]);
         for (size_t i = 0; i < scans && carried + i < context.outputCount(); ++i) {
             if (scanParts[i].empty()) {
-                const DType type = static_cast<DType>(m_body->outputs()[1 + carried + i].type.elementType);
-                context.output(carried + i) =
-                    Tensor::allocate(type == DType::Undefined ? DType::Float32 : type, {0});
+                const DType type
+                    = static_cast<DType>(m_body->outputs()[1 + carried + i].type.elementType);
+                context.output(carried + i)
+                    = Tensor::allocate(type == DType::Undefined ? DType::Float32 : type, {0});
                 continue;
             }
             Result<Tensor> stacked = stack(scanParts[i], context, i);

@@ -14,7 +14,10 @@ constexpr bool isArithmetic = !std::is_same_v<T, bool>;
 struct ArithmeticTraits : NoValueCheck
 {
     template<typename T>
-    static constexpr bool supports() { return isArithmetic<T>; }
+    static constexpr bool supports()
+    {
+        return isArithmetic<T>;
+    }
     template<typename T>
     using Output = T;
 };
@@ -23,21 +26,30 @@ struct AddTraits : ArithmeticTraits
 {
     static constexpr const char *kName = "Add";
     template<typename T>
-    static auto op() { return [](T a, T b) { return T(a + b); }; }
+    static auto op()
+    {
+        return [](T a, T b) { return T(a + b); };
+    }
 };
 
 struct SubTraits : ArithmeticTraits
 {
     static constexpr const char *kName = "Sub";
     template<typename T>
-    static auto op() { return [](T a, T b) { return T(a - b); }; }
+    static auto op()
+    {
+        return [](T a, T b) { return T(a - b); };
+    }
 };
 
 struct MulTraits : ArithmeticTraits
 {
     static constexpr const char *kName = "Mul";
     template<typename T>
-    static auto op() { return [](T a, T b) { return T(a * b); }; }
+    static auto op()
+    {
+        return [](T a, T b) { return T(a * b); };
+    }
 };
 
 // Div and Mod: integer division by zero is undefined behaviour in C++, so it is refused with
@@ -61,7 +73,10 @@ struct DivTraits : DivisionTraits
 {
     static constexpr const char *kName = "Div";
     template<typename T>
-    static auto op() { return [](T a, T b) { return T(a / b); }; }
+    static auto op()
+    {
+        return [](T a, T b) { return T(a / b); };
+    }
 };
 
 // Mod with fmod=0: integer remainder with the sign of the divisor (Python's %); fmod=1: C fmod
@@ -96,11 +111,17 @@ struct PReluTraits : NoValueCheck
 {
     static constexpr const char *kName = "PRelu";
     template<typename T>
-    static constexpr bool supports() { return isArithmetic<T> && !std::is_unsigned_v<T>; }
+    static constexpr bool supports()
+    {
+        return isArithmetic<T> && !std::is_unsigned_v<T>;
+    }
     template<typename T>
     using Output = T;
     template<typename T>
-    static auto op() { return [](T x, T slope) { return x < T(0) ? T(x * slope) : x; }; }
+    static auto op()
+    {
+        return [](T x, T slope) { return x < T(0) ? T(x * slope) : x; };
+    }
 };
 
 } // namespace
@@ -114,11 +135,26 @@ Result<std::unique_ptr<Kernel>> createArithmetic(const KernelInfo &info)
     return makeKernel<BinaryKernel<Traits>>(*legacy);
 }
 
-Result<std::unique_ptr<Kernel>> createAdd(const KernelInfo &info) { return createArithmetic<AddTraits>(info); }
-Result<std::unique_ptr<Kernel>> createSub(const KernelInfo &info) { return createArithmetic<SubTraits>(info); }
-Result<std::unique_ptr<Kernel>> createMul(const KernelInfo &info) { return createArithmetic<MulTraits>(info); }
-Result<std::unique_ptr<Kernel>> createDiv(const KernelInfo &info) { return createArithmetic<DivTraits>(info); }
-Result<std::unique_ptr<Kernel>> createPRelu(const KernelInfo &) { return makeKernel<BinaryKernel<PReluTraits>>(); }
+Result<std::unique_ptr<Kernel>> createAdd(const KernelInfo &info)
+{
+    return createArithmetic<AddTraits>(info);
+}
+Result<std::unique_ptr<Kernel>> createSub(const KernelInfo &info)
+{
+    return createArithmetic<SubTraits>(info);
+}
+Result<std::unique_ptr<Kernel>> createMul(const KernelInfo &info)
+{
+    return createArithmetic<MulTraits>(info);
+}
+Result<std::unique_ptr<Kernel>> createDiv(const KernelInfo &info)
+{
+    return createArithmetic<DivTraits>(info);
+}
+Result<std::unique_ptr<Kernel>> createPRelu(const KernelInfo &)
+{
+    return makeKernel<BinaryKernel<PReluTraits>>();
+}
 
 Result<std::unique_ptr<Kernel>> createMod(const KernelInfo &info)
 {

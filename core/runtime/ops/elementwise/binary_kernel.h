@@ -36,9 +36,9 @@ struct LegacyBroadcast
         if (start < 0)
             start += rankA;
         if (start < 0 || start + rankB > rankA)
-            return invalidArgument("legacy broadcast of B " + shapeToString(b) + " at axis " +
-                                   std::to_string(axis.value_or(start)) + " does not fit A " +
-                                   shapeToString(a));
+            return invalidArgument("legacy broadcast of B " + shapeToString(b) + " at axis "
+                                   + std::to_string(axis.value_or(start)) + " does not fit A "
+                                   + shapeToString(a));
         Shape aligned(static_cast<size_t>(rankA), 1);
         std::copy(b.begin(), b.end(), aligned.begin() + start);
         return aligned;
@@ -83,14 +83,14 @@ public:
             b = b.reshaped(*aligned);
         }
         if (a.dtype() != b.dtype())
-            return ctx.error(std::string("inputs must have one type, got ") + dtypeName(a.dtype()) +
-                             " and " + dtypeName(b.dtype()));
+            return ctx.error(std::string("inputs must have one type, got ") + dtypeName(a.dtype())
+                             + " and " + dtypeName(b.dtype()));
         const Shape shapes[] = {a.shape(), b.shape()};
         auto plan = BroadcastPlan::make(shapes);
         if (!plan)
             return ctx.error(plan.status().message());
-        Status status = ctx.error(std::string(Traits::kName) + " does not support " +
-                                  dtypeName(a.dtype()));
+        Status status
+            = ctx.error(std::string(Traits::kName) + " does not support " + dtypeName(a.dtype()));
         dispatchNumeric(a.dtype(), [&](auto tag) {
             using T = decltype(tag);
             if constexpr (Traits::template supports<T>()) {

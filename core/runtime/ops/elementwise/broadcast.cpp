@@ -27,8 +27,8 @@ Result<BroadcastPlan> BroadcastPlan::make(std::span<const Shape> inputs)
                 std::string shapes;
                 for (const Shape &shape : inputs)
                     shapes += (shapes.empty() ? "" : " and ") + shapeToString(shape);
-                return invalidArgument("shapes " + shapes + " cannot be broadcast together (dim " +
-                                       std::to_string(d) + " of the broadcast shape)");
+                return invalidArgument("shapes " + shapes + " cannot be broadcast together (dim "
+                                       + std::to_string(d) + " of the broadcast shape)");
             }
             plan.m_output[d] = dim;
         }

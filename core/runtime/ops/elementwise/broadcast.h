@@ -90,8 +90,7 @@ inline void binaryRun(const A *a, int64_t sa, const B *b, int64_t sb, Out *out, 
 
 // out = op(a, b) elementwise with broadcasting; `out` is already allocated with the plan's shape.
 template<typename A, typename B, typename Out, typename Op>
-void broadcastBinary(const BroadcastPlan &plan, const A *a, const B *b, Out *out, int threads,
-                     Op op)
+void broadcastBinary(const BroadcastPlan &plan, const A *a, const B *b, Out *out, int threads, Op op)
 {
     const int64_t length = plan.rowLength();
     const int64_t sa = plan.innerStride(0), sb = plan.innerStride(1);

@@ -49,8 +49,8 @@ Status castInto(const KernelContext &ctx, const Tensor &x, Tensor &y)
         });
     });
     if (!handled)
-        return ctx.error(std::string("cannot cast ") + dtypeName(x.dtype()) + " to " +
-                         dtypeName(y.dtype()));
+        return ctx.error(std::string("cannot cast ") + dtypeName(x.dtype()) + " to "
+                         + dtypeName(y.dtype()));
     return Status::ok();
 }
 
@@ -86,10 +86,10 @@ Result<std::unique_ptr<Kernel>> createCast(const KernelInfo &info)
         return to.status();
     const auto type = static_cast<DType>(*to);
     if (!isSupportedDType(type) || type == DType::String)
-        return info.unsupportedError("casting to " +
-                                     (type == DType::String ? std::string("string")
-                                                            : "type code " + std::to_string(*to)) +
-                                     " is not supported");
+        return info.unsupportedError(
+            "casting to "
+            + (type == DType::String ? std::string("string") : "type code " + std::to_string(*to))
+            + " is not supported");
     return makeKernel<CastKernel>(type);
 }
 

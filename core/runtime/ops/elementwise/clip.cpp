@@ -30,8 +30,9 @@ public:
                     continue;
                 const Tensor &bound = ctx.input(index);
                 if (bound.elementCount() != 1)
-                    return ctx.error(std::string(index == 1 ? "min" : "max") +
-                                     " must be a scalar, got shape " + shapeToString(bound.shape()));
+                    return ctx.error(std::string(index == 1 ? "min" : "max")
+                                     + " must be a scalar, got shape "
+                                     + shapeToString(bound.shape()));
                 (index == 1 ? low : high) = bound.doubleAt(0);
             }
         }
@@ -46,9 +47,8 @@ private:
     static void clip(const Tensor &x, Tensor &y, std::optional<double> low,
                      std::optional<double> high, int threads)
     {
-        using C = std::conditional_t<std::is_same_v<T, Eigen::half> ||
-                                         std::is_same_v<T, Eigen::bfloat16>,
-                                     float, T>;
+        using C = std::conditional_t<
+            std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>, float, T>;
         const C lo = low ? static_cast<C>(*low) : std::numeric_limits<C>::lowest();
         const C hi = high ? static_cast<C>(*high) : std::numeric_limits<C>::max();
         const T *in = x.data<T>();

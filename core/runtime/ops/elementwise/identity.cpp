@@ -16,8 +16,9 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         if (m_checkTrainingMode && trainingWithDrops(ctx))
-            return unsupported(ctx.label() +
-                               ": training_mode=true with ratio > 0 is not supported (inference only)");
+            return unsupported(
+                ctx.label()
+                + ": training_mode=true with ratio > 0 is not supported (inference only)");
         ctx.output(0) = ctx.input(0);
         if (ctx.outputCount() > 1) {
             Tensor &mask = ctx.allocateOutput(1, DType::Bool, ctx.input(0).shape());
@@ -33,9 +34,8 @@ private:
     {
         if (!ctx.hasInput(2) || ctx.input(2).elementCount() != 1 || ctx.input(2).doubleAt(0) == 0.0)
             return false;
-        const double ratio = ctx.hasInput(1) && ctx.input(1).elementCount() == 1
-                                 ? ctx.input(1).doubleAt(0)
-                                 : 0.5;
+        const double ratio
+            = ctx.hasInput(1) && ctx.input(1).elementCount() == 1 ? ctx.input(1).doubleAt(0) : 0.5;
         return ratio != 0.0;
     }
 

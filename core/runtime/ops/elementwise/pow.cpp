@@ -11,9 +11,10 @@ namespace qs::ops {
 namespace {
 
 template<typename T>
-constexpr bool isPowType = std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                           std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16> ||
-                           std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
+constexpr bool isPowType
+    = std::is_same_v<
+          T,
+          float> || std::is_same_v<T, double> || std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16> || std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
 
 class PowKernel : public Kernel
 {
@@ -30,9 +31,9 @@ public:
         auto plan = BroadcastPlan::make(shapes);
         if (!plan)
             return ctx.error(plan.status().message());
-        Status status = ctx.error(std::string("base type ") + dtypeName(base.dtype()) +
-                                  " with exponent type " + dtypeName(exponent.dtype()) +
-                                  " is not supported");
+        Status status = ctx.error(std::string("base type ") + dtypeName(base.dtype())
+                                  + " with exponent type " + dtypeName(exponent.dtype())
+                                  + " is not supported");
         dispatchNumeric(base.dtype(), [&](auto baseTag) {
             using T = decltype(baseTag);
             if constexpr (isPowType<T>) {
@@ -57,7 +58,8 @@ private:
         const T *x = base.data<T>();
         const E *y = exponent.data<E>();
         T *result = out.mutableData<T>();
-        if (m_constantExponent && exponent.elementCount() == 1 && base.shape() == plan.outputShape()) {
+        if (m_constantExponent && exponent.elementCount() == 1
+            && base.shape() == plan.outputShape()) {
             const int64_t n = out.elementCount();
             const double e = *m_constantExponent;
             if (e == 2.0) {
@@ -81,8 +83,8 @@ private:
             }
         }
         broadcastBinary(plan, x, y, result, threads, [](T a, E b) {
-            if constexpr (std::is_same_v<T, double> || std::is_same_v<E, double> ||
-                          std::is_integral_v<T>)
+            if constexpr (std::is_same_v<
+                              T, double> || std::is_same_v<E, double> || std::is_integral_v<T>)
                 return T(std::pow(double(a), double(b)));
             else
                 return T(std::pow(float(a), float(b)));

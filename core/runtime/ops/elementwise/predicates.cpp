@@ -47,9 +47,10 @@ public:
                 const T *in = x.data<T>();
                 for (int64_t i = 0; i < x.elementCount(); ++i) {
                     const double v = static_cast<double>(in[i]);
-                    out[i] = m_test == Test::NaN ? std::isnan(v)
-                                                 : std::isinf(v) && ((v > 0 && m_positive) ||
-                                                                     (v < 0 && m_negative));
+                    out[i] = m_test == Test::NaN
+                                 ? std::isnan(v)
+                                 : std::isinf(v)
+                                       && ((v > 0 && m_positive) || (v < 0 && m_negative));
                 }
             }
         });
@@ -63,7 +64,10 @@ private:
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createNot(const KernelInfo &) { return makeKernel<NotKernel>(); }
+Result<std::unique_ptr<Kernel>> createNot(const KernelInfo &)
+{
+    return makeKernel<NotKernel>();
+}
 
 Result<std::unique_ptr<Kernel>> createIsNaN(const KernelInfo &)
 {

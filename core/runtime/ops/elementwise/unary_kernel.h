@@ -15,7 +15,10 @@ namespace qs::ops {
 
 // Ops whose functor has `template<typename T> T integer(T) const` accept integer inputs.
 template<typename Op>
-concept HasIntegerForm = requires(const Op &op) { op.integer(int32_t{}); };
+concept HasIntegerForm = requires(const Op &op)
+{
+    op.integer(int32_t{});
+};
 
 template<typename Op>
 class UnaryKernel : public Kernel

@@ -9,16 +9,16 @@ namespace qs::ops {
 
 namespace {
 
-#define QS_UNARY(Name, expression)                                                               \
-    struct Name##Op                                                                              \
-    {                                                                                            \
-        template<typename A>                                                                     \
-        auto operator()(const A &x) const                                                        \
-        {                                                                                        \
-            using S = typename A::Scalar;                                                        \
-            (void) sizeof(S);                                                                    \
-            return (expression).eval();                                                          \
-        }                                                                                        \
+#define QS_UNARY(Name, expression)                                                                 \
+    struct Name##Op                                                                                \
+    {                                                                                              \
+        template<typename A>                                                                       \
+        auto operator()(const A &x) const                                                          \
+        {                                                                                          \
+            using S = typename A::Scalar;                                                          \
+            (void) sizeof(S);                                                                      \
+            return (expression).eval();                                                            \
+        }                                                                                          \
     };
 
 QS_UNARY(Exp, x.exp())
@@ -46,15 +46,24 @@ QS_UNARY(Gelu, S(0.5) * x * (S(1) + (x * S(M_SQRT1_2)).erf()))
 struct NegOp
 {
     template<typename A>
-    auto operator()(const A &x) const { return (-x).eval(); }
+    auto operator()(const A &x) const
+    {
+        return (-x).eval();
+    }
     template<typename T>
-    T integer(T v) const { return static_cast<T>(-v); }
+    T integer(T v) const
+    {
+        return static_cast<T>(-v);
+    }
 };
 
 struct AbsOp
 {
     template<typename A>
-    auto operator()(const A &x) const { return x.abs().eval(); }
+    auto operator()(const A &x) const
+    {
+        return x.abs().eval();
+    }
     template<typename T>
     T integer(T v) const
     {
@@ -67,17 +76,29 @@ struct AbsOp
 struct SignOp
 {
     template<typename A>
-    auto operator()(const A &x) const { return x.sign().eval(); }
+    auto operator()(const A &x) const
+    {
+        return x.sign().eval();
+    }
     template<typename T>
-    T integer(T v) const { return static_cast<T>((T(0) < v) - (v < T(0))); }
+    T integer(T v) const
+    {
+        return static_cast<T>((T(0) < v) - (v < T(0)));
+    }
 };
 
 struct ReluOp
 {
     template<typename A>
-    auto operator()(const A &x) const { return x.max(typename A::Scalar(0)).eval(); }
+    auto operator()(const A &x) const
+    {
+        return x.max(typename A::Scalar(0)).eval();
+    }
     template<typename T>
-    T integer(T v) const { return v < T(0) ? T(0) : v; }
+    T integer(T v) const
+    {
+        return v < T(0) ? T(0) : v;
+    }
 };
 
 template<typename Op>
@@ -88,25 +109,85 @@ Result<std::unique_ptr<Kernel>> createUnary(const KernelInfo &)
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createExp(const KernelInfo &info) { return createUnary<ExpOp>(info); }
-Result<std::unique_ptr<Kernel>> createLog(const KernelInfo &info) { return createUnary<LogOp>(info); }
-Result<std::unique_ptr<Kernel>> createSqrt(const KernelInfo &info) { return createUnary<SqrtOp>(info); }
-Result<std::unique_ptr<Kernel>> createReciprocal(const KernelInfo &info) { return createUnary<ReciprocalOp>(info); }
-Result<std::unique_ptr<Kernel>> createFloor(const KernelInfo &info) { return createUnary<FloorOp>(info); }
-Result<std::unique_ptr<Kernel>> createCeil(const KernelInfo &info) { return createUnary<CeilOp>(info); }
-Result<std::unique_ptr<Kernel>> createRound(const KernelInfo &info) { return createUnary<RoundOp>(info); }
-Result<std::unique_ptr<Kernel>> createErf(const KernelInfo &info) { return createUnary<ErfOp>(info); }
-Result<std::unique_ptr<Kernel>> createSin(const KernelInfo &info) { return createUnary<SinOp>(info); }
-Result<std::unique_ptr<Kernel>> createCos(const KernelInfo &info) { return createUnary<CosOp>(info); }
-Result<std::unique_ptr<Kernel>> createTan(const KernelInfo &info) { return createUnary<TanOp>(info); }
-Result<std::unique_ptr<Kernel>> createTanh(const KernelInfo &info) { return createUnary<TanhOp>(info); }
-Result<std::unique_ptr<Kernel>> createSigmoid(const KernelInfo &info) { return createUnary<SigmoidOp>(info); }
-Result<std::unique_ptr<Kernel>> createSoftsign(const KernelInfo &info) { return createUnary<SoftsignOp>(info); }
-Result<std::unique_ptr<Kernel>> createSoftplus(const KernelInfo &info) { return createUnary<SoftplusOp>(info); }
-Result<std::unique_ptr<Kernel>> createNeg(const KernelInfo &info) { return createUnary<NegOp>(info); }
-Result<std::unique_ptr<Kernel>> createAbs(const KernelInfo &info) { return createUnary<AbsOp>(info); }
-Result<std::unique_ptr<Kernel>> createSign(const KernelInfo &info) { return createUnary<SignOp>(info); }
-Result<std::unique_ptr<Kernel>> createRelu(const KernelInfo &info) { return createUnary<ReluOp>(info); }
-Result<std::unique_ptr<Kernel>> createFusedGelu(const KernelInfo &info) { return createUnary<GeluOp>(info); }
+Result<std::unique_ptr<Kernel>> createExp(const KernelInfo &info)
+{
+    return createUnary<ExpOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createLog(const KernelInfo &info)
+{
+    return createUnary<LogOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createSqrt(const KernelInfo &info)
+{
+    return createUnary<SqrtOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createReciprocal(const KernelInfo &info)
+{
+    return createUnary<ReciprocalOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createFloor(const KernelInfo &info)
+{
+    return createUnary<FloorOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createCeil(const KernelInfo &info)
+{
+    return createUnary<CeilOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createRound(const KernelInfo &info)
+{
+    return createUnary<RoundOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createErf(const KernelInfo &info)
+{
+    return createUnary<ErfOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createSin(const KernelInfo &info)
+{
+    return createUnary<SinOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createCos(const KernelInfo &info)
+{
+    return createUnary<CosOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createTan(const KernelInfo &info)
+{
+    return createUnary<TanOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createTanh(const KernelInfo &info)
+{
+    return createUnary<TanhOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createSigmoid(const KernelInfo &info)
+{
+    return createUnary<SigmoidOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createSoftsign(const KernelInfo &info)
+{
+    return createUnary<SoftsignOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createSoftplus(const KernelInfo &info)
+{
+    return createUnary<SoftplusOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createNeg(const KernelInfo &info)
+{
+    return createUnary<NegOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createAbs(const KernelInfo &info)
+{
+    return createUnary<AbsOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createSign(const KernelInfo &info)
+{
+    return createUnary<SignOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createRelu(const KernelInfo &info)
+{
+    return createUnary<ReluOp>(info);
+}
+Result<std::unique_ptr<Kernel>> createFusedGelu(const KernelInfo &info)
+{
+    return createUnary<GeluOp>(info);
+}
 
 } // namespace qs::ops

@@ -39,9 +39,8 @@ public:
         const bool floating = isFloatingDType(type);
         if (m_fold == Fold::Mean && !floating)
             return ctx.error(std::string("Mean needs floating inputs, got ") + dtypeName(type));
-        return dispatchNonBool(ctx, type, [&](auto tag) {
-            fold<decltype(tag)>(ctx, plan->outputShape());
-        });
+        return dispatchNonBool(ctx, type,
+                               [&](auto tag) { fold<decltype(tag)>(ctx, plan->outputShape()); });
     }
 
 private:
@@ -100,9 +99,21 @@ private:
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createSum(const KernelInfo &) { return makeKernel<VariadicKernel>(Fold::Sum); }
-Result<std::unique_ptr<Kernel>> createMean(const KernelInfo &) { return makeKernel<VariadicKernel>(Fold::Mean); }
-Result<std::unique_ptr<Kernel>> createMin(const KernelInfo &) { return makeKernel<VariadicKernel>(Fold::Min); }
-Result<std::unique_ptr<Kernel>> createMax(const KernelInfo &) { return makeKernel<VariadicKernel>(Fold::Max); }
+Result<std::unique_ptr<Kernel>> createSum(const KernelInfo &)
+{
+    return makeKernel<VariadicKernel>(Fold::Sum);
+}
+Result<std::unique_ptr<Kernel>> createMean(const KernelInfo &)
+{
+    return makeKernel<VariadicKernel>(Fold::Mean);
+}
+Result<std::unique_ptr<Kernel>> createMin(const KernelInfo &)
+{
+    return makeKernel<VariadicKernel>(Fold::Min);
+}
+Result<std::unique_ptr<Kernel>> createMax(const KernelInfo &)
+{
+    return makeKernel<VariadicKernel>(Fold::Max);
+}
 
 } // namespace qs::ops

@@ -26,11 +26,11 @@ public:
         const Tensor &x = ctx.input(1);
         const Tensor &y = ctx.input(2);
         if (condition.dtype() != DType::Bool)
-            return ctx.error(std::string("condition must be bool, got ") +
-                             dtypeName(condition.dtype()));
+            return ctx.error(std::string("condition must be bool, got ")
+                             + dtypeName(condition.dtype()));
         if (x.dtype() != y.dtype())
-            return ctx.error(std::string("X and Y must have one type, got ") +
-                             dtypeName(x.dtype()) + " and " + dtypeName(y.dtype()));
+            return ctx.error(std::string("X and Y must have one type, got ") + dtypeName(x.dtype())
+                             + " and " + dtypeName(y.dtype()));
         const Shape shapes[] = {condition.shape(), x.shape(), y.shape()};
         auto plan = BroadcastPlan::make(shapes);
         if (!plan)
@@ -68,6 +68,9 @@ private:
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createWhere(const KernelInfo &) { return makeKernel<WhereKernel>(); }
+Result<std::unique_ptr<Kernel>> createWhere(const KernelInfo &)
+{
+    return makeKernel<WhereKernel>();
+}
 
 } // namespace qs::ops

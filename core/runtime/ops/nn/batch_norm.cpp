@@ -28,9 +28,8 @@ Result<Affine> foldParameters(const std::array<Tensor, 4> &params, float epsilon
     for (size_t i = 0; i < 4; ++i) {
         wide[i] = toFloat32(params[i], 1);
         if (wide[i].empty() || wide[i].elementCount() != params[0].elementCount())
-            return invalidArgument(label + ": input '" + kNames[i] + "' "
-                                   + params[i].describe() + " must be float and match 'scale' "
-                                   + params[0].describe());
+            return invalidArgument(label + ": input '" + kNames[i] + "' " + params[i].describe()
+                                   + " must be float and match 'scale' " + params[0].describe());
     }
     const int64_t n = wide[0].elementCount();
     Affine affine{Tensor::allocate(DType::Float32, {n}), Tensor::allocate(DType::Float32, {n})};
@@ -56,8 +55,9 @@ public:
         QS_RETURN_IF_ERROR(checkFloatActivation(ctx, x, 2, kAnyRank));
         std::optional<Affine> runtime;
         if (!m_folded) {
-            Result<Affine> affine = foldParameters(
-                {ctx.input(1), ctx.input(2), ctx.input(3), ctx.input(4)}, m_epsilon, ctx.label());
+            Result<Affine> affine
+                = foldParameters({ctx.input(1), ctx.input(2), ctx.input(3), ctx.input(4)},
+                                 m_epsilon, ctx.label());
             if (!affine)
                 return affine.status();
             runtime = std::move(*affine);

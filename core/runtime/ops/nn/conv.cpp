@@ -21,8 +21,8 @@ using dnnl::memory;
 class ConvKernel final : public Kernel
 {
 public:
-    ConvKernel(std::string label, WindowAttributes attrs, int64_t group, Tensor weight,
-               Tensor bias, bool hasBiasInput, std::optional<FusedActivation> activation)
+    ConvKernel(std::string label, WindowAttributes attrs, int64_t group, Tensor weight, Tensor bias,
+               bool hasBiasInput, std::optional<FusedActivation> activation)
         : m_hasBiasInput(hasBiasInput)
         , m_label(std::move(label))
         , m_attrs(std::move(attrs))
@@ -33,7 +33,7 @@ public:
     {}
 
     // Builds the plan for a statically known input shape ahead of the first run.
-    void warmUp(const Shape &inputShape) { (void)plan(inputShape, m_weight.shape()); }
+    void warmUp(const Shape &inputShape) { (void) plan(inputShape, m_weight.shape()); }
 
     Status compute(KernelContext &ctx) const override
     {
@@ -51,8 +51,8 @@ public:
         if (out.elementCount() == 0)
             return Status::ok();
         Tensor dst = wideOutput(out);
-        QS_RETURN_IF_ERROR(runConvPlan(p, toFloat32(x, ctx.threads()), weight, bias, dst,
-                                       ctx.threads(), m_label));
+        QS_RETURN_IF_ERROR(
+            runConvPlan(p, toFloat32(x, ctx.threads()), weight, bias, dst, ctx.threads(), m_label));
         storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
@@ -71,8 +71,8 @@ private:
                              + ": W[1] * group must equal the " + std::to_string(x[1])
                              + " input channels and W[0] must be a multiple of group");
         if (!bias.empty() && bias.elementCount() != w[0])
-            return ctx.error("input 'B' " + bias.describe() + " must have "
-                             + std::to_string(w[0]) + " elements (one per output channel)");
+            return ctx.error("input 'B' " + bias.describe() + " must have " + std::to_string(w[0])
+                             + " elements (one per output channel)");
         return Status::ok();
     }
 
@@ -91,8 +91,9 @@ private:
         else if (kernel != std::vector<int64_t>(w.begin() + 2, w.end()))
             return invalidArgument(m_label + ": kernel_shape " + dimsToString(kernel)
                                    + " does not match the weights " + shapeToString(w));
-        Result<WindowGeometry> geometry = resolveWindow(
-            m_attrs, kernel, std::vector<int64_t>(x.begin() + 2, x.end()), false, m_label);
+        Result<WindowGeometry> geometry
+            = resolveWindow(m_attrs, kernel, std::vector<int64_t>(x.begin() + 2, x.end()), false,
+                            m_label);
         if (!geometry)
             return geometry.status();
         const WindowGeometry &g = *geometry;
@@ -122,9 +123,8 @@ private:
                          && g.padEnd[i] == 0;
         const memory::desc src = pointwise ? p->userSrc
                                            : memory::desc(x, f32, memory::format_tag::any);
-        const memory::desc dst = pointwise
-                                     ? p->userDst
-                                     : memory::desc(p->outputShape, f32, memory::format_tag::any);
+        const memory::desc dst
+            = pointwise ? p->userDst : memory::desc(p->outputShape, f32, memory::format_tag::any);
         const memory::desc anyWeights(weightDims, f32, memory::format_tag::any);
         const memory::desc weightsMd = m_weight.empty() ? p->userWeights : anyWeights;
         const bool hasBias = !m_bias.empty() || m_hasBiasInput;
@@ -142,9 +142,10 @@ private:
                 appendActivationPostOps(ops, *m_activation);
                 attr.set_post_ops(ops);
             }
-            dnnl::convolution_forward::desc desc(
-                dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src,
-                weightsMd, biasMd, dst, g.strides, dilations, g.padBegin, g.padEnd);
+            dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                                 dnnl::algorithm::convolution_direct, src,
+                                                 weightsMd, biasMd, dst, g.strides, dilations,
+                                                 g.padBegin, g.padEnd);
             dnnl::convolution_forward::primitive_desc pd(desc, attr, dnnl_support::cpuEngine());
             p->primitive = dnnl::convolution_forward(pd);
             p->src = pd.src_desc();
@@ -155,9 +156,8 @@ private:
                 p->packedWeights = m_packedWeights.get(p->userWeights, p->weights,
                                                        m_weight.rawData());
         } catch (const dnnl::error &e) {
-            return unsupported(m_label + ": oneDNN has no convolution for input "
-                               + shapeToString(x) + " and weights " + shapeToString(w) + ": "
-                               + e.what());
+            return unsupported(m_label + ": oneDNN has no convolution for input " + shapeToString(x)
+                               + " and weights " + shapeToString(w) + ": " + e.what());
         }
         return std::shared_ptr<const ConvPlan>(std::move(p));
     }
@@ -189,8 +189,8 @@ Result<std::unique_ptr<Kernel>> createConv(const KernelInfo &info)
     QS_RETURN_IF_ERROR(constantWeightAndBias(info, weight, bias));
     if (!weight.empty() && (weight.rank() < 3 || weight.dim(0) % *group != 0))
         return info.error("input 'W' " + info.constantInput(1)->describe()
-                          + " must have rank >= 3 and a multiple of group "
-                          + std::to_string(*group) + " filters");
+                          + " must have rank >= 3 and a multiple of group " + std::to_string(*group)
+                          + " filters");
     auto kernel = std::make_unique<ConvKernel>(info.label(), std::move(*attrs), *group, weight,
                                                bias, info.hasInput(2), info.fusedActivation());
     const TensorType type = info.inputType(0);

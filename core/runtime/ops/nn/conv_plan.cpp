@@ -28,12 +28,12 @@ Status runConvPlan(const ConvPlan &plan, const Tensor &src, const Tensor &weight
         args[DNNL_ARG_WEIGHTS] = *weights;
     }
     if (!bias.empty())
-        args[DNNL_ARG_BIAS] = wrapMemory(
-            memory::desc({bias.elementCount()}, memory::data_type::f32, memory::format_tag::a),
-            bias.rawData());
-    return executeIntoUser(plan.primitive, plan.scratchpad, std::move(args), plan.dst,
-                           plan.userDst, dst.mutableData<float>(), dst.elementCount(),
-                           plan.activationAfter, threads, label);
+        args[DNNL_ARG_BIAS] = wrapMemory(memory::desc({bias.elementCount()}, memory::data_type::f32,
+                                                      memory::format_tag::a),
+                                         bias.rawData());
+    return executeIntoUser(plan.primitive, plan.scratchpad, std::move(args), plan.dst, plan.userDst,
+                           dst.mutableData<float>(), dst.elementCount(), plan.activationAfter,
+                           threads, label);
 }
 
 } // namespace qs::ops

@@ -25,8 +25,7 @@ public:
     // first request. Errors are not cached. The lock is held while creating, so two runs
     // meeting a new shape build its primitive once.
     template<typename Create>
-    Result<std::shared_ptr<const Plan>> getOrCreate(const std::vector<int64_t> &key,
-                                                    Create &&create)
+    Result<std::shared_ptr<const Plan>> getOrCreate(const std::vector<int64_t> &key, Create &&create)
     {
         std::lock_guard lock(m_mutex);
         auto found = m_plans.find(key);

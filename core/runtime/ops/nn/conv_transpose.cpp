@@ -50,17 +50,17 @@ public:
         QS_RETURN_IF_ERROR(runWeightAndBias(ctx, weight, bias));
         if (weight.rank() != x.rank() || weight.dim(0) != x.dim(1)
             || weight.dim(0) % m_settings.group != 0)
-            return ctx.error("input 'W' " + weight.describe() + " does not fit 'X' "
-                             + x.describe() + " with group " + std::to_string(m_settings.group)
+            return ctx.error("input 'W' " + weight.describe() + " does not fit 'X' " + x.describe()
+                             + " with group " + std::to_string(m_settings.group)
                              + ": W needs the rank of X and W[0] = " + std::to_string(x.dim(1))
                              + " input channels, a multiple of group");
         const int64_t outChannels = weight.dim(1) * m_settings.group;
         if (!bias.empty() && bias.elementCount() != outChannels)
             return ctx.error("input 'B' " + bias.describe() + " must have "
                              + std::to_string(outChannels) + " elements");
-        Result<std::shared_ptr<const ConvPlan>> plan = m_plans.getOrCreate(
-            convPlanKey(x.shape(), weight.shape(), !m_weight.empty()),
-            [&] { return createPlan(x.shape(), weight.shape()); });
+        Result<std::shared_ptr<const ConvPlan>> plan
+            = m_plans.getOrCreate(convPlanKey(x.shape(), weight.shape(), !m_weight.empty()),
+                                  [&] { return createPlan(x.shape(), weight.shape()); });
         if (!plan)
             return plan.status();
         const ConvPlan &p = **plan;
@@ -75,7 +75,8 @@ public:
                                        ctx.threads(), m_label));
         if (!bias.empty() || m_activation)
             addBiasAndActivate(dst.mutableData<float>(), p.outputShape[0], outChannels,
-                               dst.elementCount() / std::max<int64_t>(p.outputShape[0] * outChannels, 1),
+                               dst.elementCount()
+                                   / std::max<int64_t>(p.outputShape[0] * outChannels, 1),
                                bias, m_activation, ctx.threads());
         storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
@@ -100,17 +101,17 @@ private:
         p->userDst = memory::desc(outShape, f32, plainTag(x.size()));
         const memory::desc &planSrc = p->userSrc;
         const memory::desc &planDst = p->userDst;
-        const memory::desc weightsMd = m_weight.empty()
-                                           ? p->userWeights
-                                           : memory::desc(dims, f32, memory::format_tag::any);
+        const memory::desc weightsMd
+            = m_weight.empty() ? p->userWeights : memory::desc(dims, f32, memory::format_tag::any);
         try {
             // Plain layouts make this a GEMM-based deconvolution: bias and activation afterwards
             // (compute()), so the plan has no activationAfter.
             dnnl::primitive_attr attr = userScratchpadAttr();
-            dnnl::deconvolution_forward::desc desc(
-                dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, planSrc,
-                weightsMd, memory::desc(), planDst, geometry->strides, geometry->dilations,
-                geometry->padBegin, geometry->padEnd);
+            dnnl::deconvolution_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                                   dnnl::algorithm::deconvolution_direct, planSrc,
+                                                   weightsMd, memory::desc(), planDst,
+                                                   geometry->strides, geometry->dilations,
+                                                   geometry->padBegin, geometry->padEnd);
             dnnl::deconvolution_forward::primitive_desc pd(desc, attr, dnnl_support::cpuEngine());
             p->primitive = dnnl::deconvolution_forward(pd);
             p->src = pd.src_desc();
@@ -121,8 +122,8 @@ private:
                 p->packedWeights = m_packed.get(p->userWeights, p->weights, m_weight.rawData());
         } catch (const dnnl::error &e) {
             return unsupported(m_label + ": oneDNN has no deconvolution for input "
-                               + shapeToString(x) + ", weights " + shapeToString(w)
-                               + " and output " + shapeToString(outShape) + ": " + e.what());
+                               + shapeToString(x) + ", weights " + shapeToString(w) + " and output "
+                               + shapeToString(outShape) + ": " + e.what());
         }
         return std::shared_ptr<const ConvPlan>(std::move(p));
     }

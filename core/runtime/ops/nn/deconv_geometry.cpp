@@ -8,8 +8,8 @@ Result<DeconvSettings> DeconvSettings::parse(const KernelInfo &info, int64_t wei
     Result<int64_t> group = info.getInt("group", 1);
     Result<std::vector<int64_t>> outputPadding = info.getInts("output_padding");
     Result<std::vector<int64_t>> outputShape = info.getInts("output_shape");
-    for (const Status &status : {window.status(), group.status(), outputPadding.status(),
-                                 outputShape.status()}) {
+    for (const Status &status :
+         {window.status(), group.status(), outputPadding.status(), outputShape.status()}) {
         if (!status)
             return status;
     }
@@ -40,8 +40,9 @@ Result<DeconvGeometry> resolveDeconvGeometry(const DeconvSettings &settings, con
     if (kernel.size() != spatial || strides.size() != spatial || dilations.size() != spatial
         || outputPadding.size() != spatial || pads.size() != 2 * spatial
         || (!settings.outputShape.empty() && settings.outputShape.size() != spatial))
-        return invalidArgument(label + ": kernel_shape, strides, dilations, pads, "
-                               "output_padding or output_shape do not match the "
+        return invalidArgument(label
+                               + ": kernel_shape, strides, dilations, pads, "
+                                 "output_padding or output_shape do not match the "
                                + std::to_string(spatial) + " spatial dims of 'X' "
                                + shapeToString(x));
     DeconvGeometry g;

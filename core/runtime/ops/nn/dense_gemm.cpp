@@ -9,8 +9,8 @@
 
 namespace qs::ops {
 
-void denseGemm(GemmBackend backend, const float *a, const float *b, float *c, int64_t m,
-               int64_t k, int64_t n, int threads)
+void denseGemm(GemmBackend backend, const float *a, const float *b, float *c, int64_t m, int64_t k,
+               int64_t n, int threads)
 {
     if (backend == GemmBackend::OneDnn) {
         // oneDNN's sgemm follows the OpenMP thread count the session set for this run.
@@ -40,16 +40,16 @@ GemmBackend GemmBackendChooser::choose(int64_t m, int64_t k, int64_t n, int thre
         for (int run = 0; run < 4; ++run) {
             const auto start = std::chrono::steady_clock::now();
             denseGemm(backend, a.data(), b.data(), c.data(), m, k, n, threads);
-            const double elapsed =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const double elapsed
+                = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             if (run > 0) // the first run pays for JIT and page faults
                 fastest = std::min(fastest, elapsed);
         }
         return fastest;
     };
-    const GemmBackend choice =
-        best(GemmBackend::OneDnn) <= best(GemmBackend::Eigen) ? GemmBackend::OneDnn
-                                                              : GemmBackend::Eigen;
+    const GemmBackend choice = best(GemmBackend::OneDnn) <= best(GemmBackend::Eigen)
+                                   ? GemmBackend::OneDnn
+                                   : GemmBackend::Eigen;
     std::lock_guard<std::mutex> lock(m_mutex);
     m_choices.emplace(key, choice);
     return choice;

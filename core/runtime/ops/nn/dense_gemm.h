@@ -14,8 +14,8 @@ namespace qs::ops {
 
 enum class GemmBackend { Eigen, OneDnn };
 
-void denseGemm(GemmBackend backend, const float *a, const float *b, float *c, int64_t m,
-               int64_t k, int64_t n, int threads);
+void denseGemm(GemmBackend backend, const float *a, const float *b, float *c, int64_t m, int64_t k,
+               int64_t n, int threads);
 
 // Remembers the faster backend per (m, k, n, threads); thread-safe.
 class GemmBackendChooser

@@ -73,8 +73,8 @@ public:
             cDims = c.shape();
             cDims.insert(cDims.begin(), 2 - cDims.size(), 1);
             if ((cDims[0] != 1 && cDims[0] != m) || (cDims[1] != 1 && cDims[1] != n))
-                return ctx.error("input 'C' " + c.describe() + " does not broadcast to [" +
-                                 std::to_string(m) + "," + std::to_string(n) + "]");
+                return ctx.error("input 'C' " + c.describe() + " does not broadcast to ["
+                                 + std::to_string(m) + "," + std::to_string(n) + "]");
         }
         Tensor &out = ctx.allocateOutput(0, a.dtype(), {m, n});
         if (out.elementCount() == 0)
@@ -82,7 +82,11 @@ public:
         if (k == 0)
             return fillEmptyProduct(ctx, out, useC ? &c : nullptr, cDims);
         const bool constantB = !m_alphaB.empty() && b.shape() == m_alphaB.shape();
-        const Shape key = {a.dim(0), a.dim(1), b.dim(0), b.dim(1), cDims.empty() ? -1 : cDims[0],
+        const Shape key = {a.dim(0),
+                           a.dim(1),
+                           b.dim(0),
+                           b.dim(1),
+                           cDims.empty() ? -1 : cDims[0],
                            cDims.empty() ? -1 : cDims[1]};
         Result<std::shared_ptr<const MatmulPlan>> plan = m_plans.getOrCreate(key, [&] {
             const auto f32 = memory::data_type::f32;
@@ -150,8 +154,7 @@ Result<std::unique_ptr<Kernel>> createGemm(const KernelInfo &info)
     Result<int64_t> transB = info.getInt("transB", 0);
     Result<float> alpha = info.getFloat("alpha", 1.0f);
     Result<float> beta = info.getFloat("beta", 1.0f);
-    for (const Status &status :
-         {transA.status(), transB.status(), alpha.status(), beta.status()}) {
+    for (const Status &status : {transA.status(), transB.status(), alpha.status(), beta.status()}) {
         if (!status)
             return status;
     }

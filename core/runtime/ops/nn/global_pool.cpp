@@ -10,7 +10,9 @@ namespace {
 class GlobalPoolKernel final : public Kernel
 {
 public:
-    explicit GlobalPoolKernel(bool max) : m_max(max) {}
+    explicit GlobalPoolKernel(bool max)
+        : m_max(max)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {

@@ -15,9 +15,9 @@ using dnnl::memory;
 
 struct MatmulShapes
 {
-    Shape a, b;       // promoted to rank >= 2 and padded to the same rank
-    Shape batch;      // broadcast batch dims
-    Shape output;     // as ONNX reports it
+    Shape a, b;   // promoted to rank >= 2 and padded to the same rank
+    Shape batch;  // broadcast batch dims
+    Shape output; // as ONNX reports it
     int64_t m = 0, k = 0, n = 0;
 };
 
@@ -116,9 +116,10 @@ public:
         bool typeOk = false;
         dispatchNumeric(a.dtype(), [&](auto tag) {
             using T = decltype(tag);
-            if constexpr (std::is_same_v<T, double> || std::is_same_v<T, int32_t>
-                          || std::is_same_v<T, int64_t> || std::is_same_v<T, uint32_t>
-                          || std::is_same_v<T, uint64_t>) {
+            if constexpr (
+                std::is_same_v<
+                    T,
+                    double> || std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> || std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>) {
                 eigenMatmul<T>(s, a.data<T>(), b.data<T>(), out.mutableData<T>(), ctx.threads());
                 typeOk = true;
             }
@@ -129,8 +130,8 @@ public:
     }
 
 private:
-    Status computeFloat(KernelContext &ctx, const MatmulShapes &s, const Tensor &a,
-                        const Tensor &b, Tensor &out) const
+    Status computeFloat(KernelContext &ctx, const MatmulShapes &s, const Tensor &a, const Tensor &b,
+                        Tensor &out) const
     {
         const bool useConstant = !m_constantB.empty() && b.shape() == m_constantB.shape();
         const bool flatB = s.b.size() == 2 || shapeElementCount(s.b) == s.k * s.n;
@@ -195,16 +196,15 @@ private:
         const int threads = ctx.threads();
         const GemmBackend backend = m_gemmChooser.choose(rows, s.k, s.n, threads);
         float *dst = out.mutableData<float>();
-        denseGemm(backend, a.data<float>(), m_constantB.data<float>(), dst, rows, s.k, s.n,
-                  threads);
+        denseGemm(backend, a.data<float>(), m_constantB.data<float>(), dst, rows, s.k, s.n, threads);
         if (m_bias.empty() && !m_activation)
             return Status::ok();
 #pragma omp parallel for num_threads(threads) schedule(static) if (rows * s.n > (1 << 15))
         for (int64_t r = 0; r < rows; ++r) {
             float *row = dst + r * s.n;
             if (!m_bias.empty())
-                Eigen::Map<Eigen::ArrayXf>(row, s.n) +=
-                    Eigen::Map<const Eigen::ArrayXf>(m_bias.data<float>(), s.n);
+                Eigen::Map<Eigen::ArrayXf>(row, s.n)
+                    += Eigen::Map<const Eigen::ArrayXf>(m_bias.data<float>(), s.n);
             if (m_activation)
                 applyFusedActivation(*m_activation, row, s.n);
         }

@@ -8,9 +8,8 @@ namespace {
 
 using dnnl::memory;
 
-dnnl::matmul::primitive_desc makeMatmulDesc(const MatmulRequest &request,
-                                            const memory::desc &b, bool fuseAddend,
-                                            bool fuseActivation)
+dnnl::matmul::primitive_desc makeMatmulDesc(const MatmulRequest &request, const memory::desc &b,
+                                            bool fuseAddend, bool fuseActivation)
 {
     dnnl::primitive_attr attr = userScratchpadAttr();
     if (request.scale != 1.0f)

@@ -15,8 +15,8 @@ Result<WindowAttributes> WindowAttributes::parse(const KernelInfo &info, bool wi
     Result<std::vector<int64_t>> strides = info.getInts("strides");
     Result<std::vector<int64_t>> pads = info.getInts("pads");
     Result<std::string> autoPad = info.getString("auto_pad", "NOTSET");
-    for (const Status &status : {kernel.status(), strides.status(), pads.status(),
-                                 autoPad.status()}) {
+    for (const Status &status :
+         {kernel.status(), strides.status(), pads.status(), autoPad.status()}) {
         if (!status)
             return status;
     }
@@ -221,13 +221,13 @@ Status checkActivationRank(const KernelContext &ctx, const Tensor &x, int64_t mi
                            int64_t maxRank)
 {
     if (maxRank == kAnyRank && x.rank() < minRank)
-        return ctx.error("input 'X' " + x.describe() + " must have rank >= "
-                         + std::to_string(minRank) + " (N, C, ...)");
+        return ctx.error("input 'X' " + x.describe()
+                         + " must have rank >= " + std::to_string(minRank) + " (N, C, ...)");
     if (maxRank != kAnyRank && (x.rank() < minRank || x.rank() > maxRank))
-        return ctx.error("input 'X' " + x.describe() + " must have rank "
-                         + std::to_string(minRank) + " to " + std::to_string(maxRank)
-                         + " (N, C and " + std::to_string(minRank - 2) + " to "
-                         + std::to_string(maxRank - 2) + " spatial dims)");
+        return ctx.error("input 'X' " + x.describe() + " must have rank " + std::to_string(minRank)
+                         + " to " + std::to_string(maxRank) + " (N, C and "
+                         + std::to_string(minRank - 2) + " to " + std::to_string(maxRank - 2)
+                         + " spatial dims)");
     return Status::ok();
 }
 
@@ -258,14 +258,12 @@ Status runWeightAndBias(const KernelContext &ctx, Tensor &weight, Tensor &bias)
     if (weight.empty()) {
         weight = toFloat32(ctx.input(1), ctx.threads());
         if (weight.empty())
-            return ctx.error("input 'W' " + ctx.input(1).describe()
-                             + " must be float32 or float16");
+            return ctx.error("input 'W' " + ctx.input(1).describe() + " must be float32 or float16");
     }
     if (bias.empty() && ctx.hasInput(2)) {
         bias = toFloat32(ctx.input(2), ctx.threads());
         if (bias.empty())
-            return ctx.error("input 'B' " + ctx.input(2).describe()
-                             + " must be float32 or float16");
+            return ctx.error("input 'B' " + ctx.input(2).describe() + " must be float32 or float16");
     }
     return Status::ok();
 }
@@ -307,8 +305,7 @@ dnnl::memory wrapMemory(const dnnl::memory::desc &desc, const void *data)
 std::string dimsToString(const std::vector<int64_t> &dims)
 {
     std::string text = "[";
-    for (size_t i = 0; i < dims.size(); ++i)
-    {
+    for (size_t i = 0; i < dims.size(); ++i) {
         if (i > 0)
             text += ',';
         text += std::to_string(dims[i]);

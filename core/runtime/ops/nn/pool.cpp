@@ -42,8 +42,8 @@ public:
             && !(integer && m_kind == PoolKind::Max))
             return ctx.error("input 'X' dtype " + dtypeName(x.dtype()) + " is not supported");
         QS_RETURN_IF_ERROR(checkActivationRank(ctx, x, 3, 5));
-        Result<std::shared_ptr<const PoolPlan>> plan = m_plans.getOrCreate(
-            x.shape(), [&] { return createPlan(x.shape(), x.dtype()); });
+        Result<std::shared_ptr<const PoolPlan>> plan
+            = m_plans.getOrCreate(x.shape(), [&] { return createPlan(x.shape(), x.dtype()); });
         if (!plan)
             return plan.status();
         const PoolPlan &p = **plan;
@@ -60,18 +60,16 @@ public:
             const Tensor src = toFloat32(x, ctx.threads());
             Tensor values = wideOutput(out);
             Tensor &indices = ctx.allocateOutput(1, DType::Int64, outShape);
-            maxPoolWithIndices(src, p.geometry, m_storageOrder != 0, values, indices,
-                               ctx.threads());
+            maxPoolWithIndices(src, p.geometry, m_storageOrder != 0, values, indices, ctx.threads());
             storeWideOutput(values, out, ctx.threads());
             return Status::ok();
         }
         const Tensor src = integer ? x : toFloat32(x, ctx.threads());
         Tensor dst = wideOutput(out);
-        QS_RETURN_IF_ERROR(executePrimitive(
-            p.primitive, p.scratchpad,
-            {{DNNL_ARG_SRC, wrapMemory(p.src, src.rawData())},
-             {DNNL_ARG_DST, wrapMemory(p.dst, dst.rawData())}},
-            m_label));
+        QS_RETURN_IF_ERROR(executePrimitive(p.primitive, p.scratchpad,
+                                            {{DNNL_ARG_SRC, wrapMemory(p.src, src.rawData())},
+                                             {DNNL_ARG_DST, wrapMemory(p.dst, dst.rawData())}},
+                                            m_label));
         storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
@@ -97,8 +95,9 @@ private:
             const int64_t extent = (g.kernel[i] - 1) * g.dilations[i] + 1;
             padEnd[i] = (g.output[i] - 1) * g.strides[i] + extent - spatial[i] - g.padBegin[i];
             if (padEnd[i] > g.padEnd[i] && m_kind == PoolKind::Average && m_countIncludePad)
-                return unsupported(m_label + ": ceil_mode with count_include_pad is not "
-                                   "supported when the last window passes the padding");
+                return unsupported(m_label
+                                   + ": ceil_mode with count_include_pad is not "
+                                     "supported when the last window passes the padding");
         }
         Shape outShape = {x[0], x[1]};
         outShape.insert(outShape.end(), g.output.begin(), g.output.end());
@@ -110,8 +109,7 @@ private:
         memory::dims dilations;
         for (int64_t d : g.dilations)
             dilations.push_back(d - 1);
-        const dnnl::algorithm algorithm = m_kind == PoolKind::Max
-                                              ? dnnl::algorithm::pooling_max
+        const dnnl::algorithm algorithm = m_kind == PoolKind::Max ? dnnl::algorithm::pooling_max
                                           : m_countIncludePad
                                               ? dnnl::algorithm::pooling_avg_include_padding
                                               : dnnl::algorithm::pooling_avg_exclude_padding;
@@ -145,8 +143,8 @@ Result<std::unique_ptr<Kernel>> createPool(const KernelInfo &info, PoolKind kind
     Result<int64_t> ceilMode = info.getInt("ceil_mode", 0);
     Result<int64_t> includePad = info.getInt("count_include_pad", 0);
     Result<int64_t> storageOrder = info.getInt("storage_order", 0);
-    for (const Status &status : {attrs.status(), ceilMode.status(), includePad.status(),
-                                 storageOrder.status()}) {
+    for (const Status &status :
+         {attrs.status(), ceilMode.status(), includePad.status(), storageOrder.status()}) {
         if (!status)
             return status;
     }

@@ -4,10 +4,10 @@
 // (floatSumsAreExact), else Eigen's int32 GEMM. Padding contributes 0 after centring (the pad
 // value is x's zero point, as in ONNX Runtime). Exact either way: this is the reference;
 // QLinearConv nodes with constant int8 weights run on oneDNN (int8_conv.cpp) instead.
+#include "runtime/ops/nn/dense_gemm.h"
 #include "runtime/ops/nn/nn_util.h"
 #include "runtime/ops/quant/int8_conv.h"
 #include "runtime/ops/quant/integer_matmul.h"
-#include "runtime/ops/nn/dense_gemm.h"
 #include "runtime/ops/quant/quant_kernels.h"
 
 #include <Eigen/Core>
@@ -47,7 +47,8 @@ void gatherColumns(const X *image, int64_t cg, int64_t inSize, const Shape &spat
     for (const int64_t k : kernel)
         kernelSize *= k;
     if (spatial == 2) {
-        const int64_t inH = spatialIn[0], inW = spatialIn[1], outH = g.output[0], outW = g.output[1];
+        const int64_t inH = spatialIn[0], inW = spatialIn[1], outH = g.output[0],
+                      outW = g.output[1];
         for (int64_t c = 0; c < cg; ++c) {
             const X *plane = image + c * inSize;
             for (int64_t ky = 0; ky < kernel[0]; ++ky) {
@@ -62,7 +63,8 @@ void gatherColumns(const X *image, int64_t cg, int64_t inSize, const Shape &spat
                         }
                         const X *line = plane + iy * inW;
                         for (int64_t ox = 0; ox < outW; ++ox) {
-                            const int64_t ix = ox * g.strides[1] - g.padBegin[1] + kx * g.dilations[1];
+                            const int64_t ix = ox * g.strides[1] - g.padBegin[1]
+                                               + kx * g.dilations[1];
                             out[ox] = ix >= 0 && ix < inW ? T(int32_t(line[ix]) - zeroPoint) : T(0);
                         }
                     }
@@ -87,11 +89,13 @@ void gatherColumns(const X *image, int64_t cg, int64_t inSize, const Shape &spat
                     r /= g.output[d];
                 }
                 for (size_t d = 0; d < spatial && inside; ++d) {
-                    const int64_t pos = oIndex[d] * g.strides[d] - g.padBegin[d] + kIndex[d] * g.dilations[d];
+                    const int64_t pos = oIndex[d] * g.strides[d] - g.padBegin[d]
+                                        + kIndex[d] * g.dilations[d];
                     inside = pos >= 0 && pos < spatialIn[d];
                     offset = offset * spatialIn[d] + pos;
                 }
-                columns[(c * kernelSize + kk) * outSize + o] = inside ? T(int32_t(plane[offset]) - zeroPoint) : T(0);
+                columns[(c * kernelSize + kk) * outSize + o]
+                    = inside ? T(int32_t(plane[offset]) - zeroPoint) : T(0);
             }
         }
     }
@@ -122,14 +126,14 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
 {
     const Tensor &x = *in.x, &w = *in.w;
     if (x.rank() < 3 || w.rank() != x.rank())
-        return ctx.error("X " + x.describe() + " and W " + w.describe() +
-                         " must have one rank of at least 3");
+        return ctx.error("X " + x.describe() + " and W " + w.describe()
+                         + " must have one rank of at least 3");
     const int64_t batch = x.dim(0), channels = x.dim(1), outChannels = w.dim(0);
     if (group <= 0 || channels % group || outChannels % group || w.dim(1) * group != channels)
-        return ctx.error("W " + w.describe() + " does not fit X " + x.describe() + " with group " +
-                         std::to_string(group));
-    if (!in.wZeroPoint->empty() && in.wZeroPoint->elementCount() != 1 &&
-        in.wZeroPoint->elementCount() != outChannels)
+        return ctx.error("W " + w.describe() + " does not fit X " + x.describe() + " with group "
+                         + std::to_string(group));
+    if (!in.wZeroPoint->empty() && in.wZeroPoint->elementCount() != 1
+        && in.wZeroPoint->elementCount() != outChannels)
         return ctx.error("w_zero_point must hold 1 or " + std::to_string(outChannels) + " values");
     const Shape spatialIn(x.shape().begin() + 2, x.shape().end());
     const std::vector<int64_t> kernel(w.shape().begin() + 2, w.shape().end());
@@ -153,10 +157,11 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
         using X = decltype(xTag);
         using W = decltype(wTag);
         const int32_t xzp = zeroPointAt<X>(*in.xZeroPoint, 0);
-        const bool exactInFloat = floatSumsAreExact(
-            depth, maxAbsCentred(x.data<X>(), x.elementCount(), *in.xZeroPoint, 0),
-            maxAbsCentred(w.data<W>(), w.elementCount(), *in.wZeroPoint,
-                          in.wZeroPoint->elementCount() > 1 ? depth : 0));
+        const bool exactInFloat
+            = floatSumsAreExact(depth,
+                                maxAbsCentred(x.data<X>(), x.elementCount(), *in.xZeroPoint, 0),
+                                maxAbsCentred(w.data<W>(), w.elementCount(), *in.wZeroPoint,
+                                              in.wZeroPoint->elementCount() > 1 ? depth : 0));
         auto centredWeights = [&](auto *out, int64_t gi) {
             for (int64_t m = 0; m < mg; ++m) {
                 const int64_t oc = gi * mg + m;
@@ -168,7 +173,8 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
         if (cg == 1 && mg == 1 && spatial == 2) {
             // Depthwise: nine products per output; a GEMM call per channel would cost more than
             // the arithmetic, so accumulate in int32 straight from the image.
-            const int64_t inH = spatialIn[0], inW = spatialIn[1], outH = g.output[0], outW = g.output[1];
+            const int64_t inH = spatialIn[0], inW = spatialIn[1], outH = g.output[0],
+                          outW = g.output[1];
             for (int64_t n = 0; n < batch; ++n) {
 #pragma omp parallel for num_threads(ctx.threads()) schedule(static)
                 for (int64_t oc = 0; oc < outChannels; ++oc) {
@@ -178,15 +184,19 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
                     std::fill(out, out + outSize, 0);
                     for (int64_t ky = 0; ky < kernel[0]; ++ky) {
                         for (int64_t kx = 0; kx < kernel[1]; ++kx) {
-                            const int32_t weight = int32_t(w.data<W>()[(oc * kernel[0] + ky) * kernel[1] + kx]) - wzp;
+                            const int32_t weight
+                                = int32_t(w.data<W>()[(oc * kernel[0] + ky) * kernel[1] + kx])
+                                  - wzp;
                             for (int64_t oy = 0; oy < outH; ++oy) {
-                                const int64_t iy = oy * g.strides[0] - g.padBegin[0] + ky * g.dilations[0];
+                                const int64_t iy = oy * g.strides[0] - g.padBegin[0]
+                                                   + ky * g.dilations[0];
                                 if (iy < 0 || iy >= inH)
                                     continue;
                                 const X *line = plane + iy * inW;
                                 int32_t *row = out + oy * outW;
                                 for (int64_t ox = 0; ox < outW; ++ox) {
-                                    const int64_t ix = ox * g.strides[1] - g.padBegin[1] + kx * g.dilations[1];
+                                    const int64_t ix = ox * g.strides[1] - g.padBegin[1]
+                                                       + kx * g.dilations[1];
                                     if (ix >= 0 && ix < inW)
                                         row[ox] += weight * (int32_t(line[ix]) - xzp);
                                 }
@@ -203,11 +213,12 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
             for (int64_t gi = 0; gi < group; ++gi) {
                 centredWeights(weights.data(), gi);
                 for (int64_t n = 0; n < batch; ++n) {
-                    gatherColumns(x.data<X>() + (n * channels + gi * cg) * inSize, cg, inSize, spatialIn,
-                                  kernel, g, outSize, xzp, columns.data());
+                    gatherColumns(x.data<X>() + (n * channels + gi * cg) * inSize, cg, inSize,
+                                  spatialIn, kernel, g, outSize, xzp, columns.data());
                     denseGemm(GemmBackend::OneDnn, weights.data(), columns.data(), sums.data(), mg,
                               depth, outSize, ctx.threads());
-                    int32_t *out = acc.mutableData<int32_t>() + (n * outChannels + gi * mg) * outSize;
+                    int32_t *out = acc.mutableData<int32_t>()
+                                   + (n * outChannels + gi * mg) * outSize;
                     for (int64_t i = 0; i < mg * outSize; ++i)
                         out[i] = int32_t(sums[size_t(i)]); // integers already: no rounding
                 }
@@ -219,11 +230,13 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
             centredWeights(weights.data(), gi);
             IntMatrix columns(depth, outSize);
             for (int64_t n = 0; n < batch; ++n) {
-                gatherColumns(x.data<X>() + (n * channels + gi * cg) * inSize, cg, inSize, spatialIn,
-                              kernel, g, outSize, xzp, columns.data());
-                Eigen::Map<IntMatrix>(acc.mutableData<int32_t>() + (n * outChannels + gi * mg) * outSize,
+                gatherColumns(x.data<X>() + (n * channels + gi * cg) * inSize, cg, inSize,
+                              spatialIn, kernel, g, outSize, xzp, columns.data());
+                Eigen::Map<IntMatrix>(acc.mutableData<int32_t>()
+                                          + (n * outChannels + gi * mg) * outSize,
                                       mg, outSize)
-                    .noalias() = weights * columns;
+                    .noalias()
+                    = weights * columns;
             }
         }
         return Status::ok();
@@ -235,9 +248,10 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
             return run(xTag, int8_t{});
         return ctx.error("W must be int8 or uint8, got " + w.describe());
     };
-    Status status = x.dtype() == DType::UInt8  ? withW(uint8_t{})
-                    : x.dtype() == DType::Int8 ? withW(int8_t{})
-                                               : ctx.error("X must be int8 or uint8, got " + x.describe());
+    Status status = x.dtype() == DType::UInt8 ? withW(uint8_t{})
+                    : x.dtype() == DType::Int8
+                        ? withW(int8_t{})
+                        : ctx.error("X must be int8 or uint8, got " + x.describe());
     if (!status)
         return status;
     return acc;
@@ -246,7 +260,10 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
 class ConvIntegerKernel : public Kernel
 {
 public:
-    ConvIntegerKernel(WindowAttributes attrs, int64_t group) : m_attrs(std::move(attrs)), m_group(group) {}
+    ConvIntegerKernel(WindowAttributes attrs, int64_t group)
+        : m_attrs(std::move(attrs))
+        , m_group(group)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -266,8 +283,11 @@ private:
 class QLinearConvKernel : public Kernel
 {
 public:
-    QLinearConvKernel(WindowAttributes attrs, int64_t group, std::optional<FusedActivation> activation)
-        : m_attrs(std::move(attrs)), m_group(group), m_activation(activation)
+    QLinearConvKernel(WindowAttributes attrs, int64_t group,
+                      std::optional<FusedActivation> activation)
+        : m_attrs(std::move(attrs))
+        , m_group(group)
+        , m_activation(activation)
     {}
 
     Status compute(KernelContext &ctx) const override
@@ -283,14 +303,17 @@ public:
         if (wScale.elementCount() != 1 && wScale.elementCount() != outChannels)
             return ctx.error("w_scale must hold 1 or " + std::to_string(outChannels) + " values");
         if (!bias.empty() && (bias.dtype() != DType::Int32 || bias.elementCount() != outChannels))
-            return ctx.error("B must be int32[" + std::to_string(outChannels) + "], got " + bias.describe());
-        const int64_t perChannel = acc->elementCount() / std::max<int64_t>(acc->dim(0) * outChannels, 1);
+            return ctx.error("B must be int32[" + std::to_string(outChannels) + "], got "
+                             + bias.describe());
+        const int64_t perChannel = acc->elementCount()
+                                   / std::max<int64_t>(acc->dim(0) * outChannels, 1);
         const float xs = float(xScale.doubleAt(0)), ys = float(yScale.doubleAt(0));
         auto channel = [&](int64_t i) { return (i / perChannel) % outChannels; };
         QS_RETURN_IF_ERROR(requantizeToOutput(
             ctx, *acc, yZeroPoint,
             [&](int64_t i) {
-                return xs * float(wScale.doubleAt(wScale.elementCount() == 1 ? 0 : channel(i))) / ys;
+                return xs * float(wScale.doubleAt(wScale.elementCount() == 1 ? 0 : channel(i)))
+                       / ys;
             },
             [&](int64_t i) { return bias.empty() ? int32_t{0} : bias.data<int32_t>()[channel(i)]; },
             RequantizeClamp::of(m_activation, ys)));
@@ -304,7 +327,8 @@ public:
             return Status::ok();
         const Tensor &table = ctx.input(9);
         Tensor &y = ctx.output(0);
-        if (y.dtype() != DType::UInt8 || table.elementCount() != 256 || dtypeSize(table.dtype()) != 1)
+        if (y.dtype() != DType::UInt8 || table.elementCount() != 256
+            || dtypeSize(table.dtype()) != 1)
             return ctx.error("the fused lookup needs a uint8 result and 256 8-bit entries, got "
                              + y.describe() + " and " + table.describe());
         Tensor mapped = Tensor::allocate(table.dtype(), y.shape());

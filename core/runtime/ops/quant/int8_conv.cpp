@@ -42,21 +42,21 @@ struct Int8ConvPlan
 struct Int8ConvSettings
 {
     std::string label;
-    bool transposed = false;       // deconvolution (ConvTranspose)
-    WindowAttributes attrs;        // convolution
-    DeconvSettings deconv;         // deconvolution
+    bool transposed = false; // deconvolution (ConvTranspose)
+    WindowAttributes attrs;  // convolution
+    DeconvSettings deconv;   // deconvolution
     int64_t group = 1;
-    Tensor weight;                 // int8, as ONNX lays it out
-    Tensor bias;                   // int32 [M] or empty
+    Tensor weight;                                    // int8, as ONNX lays it out
+    Tensor bias;                                      // int32 [M] or empty
     DType xType = DType::UInt8, yType = DType::UInt8; // as the node declares them
-    bool shiftSignedInput = false;                   // int8 x runs as uint8 x + 128
+    bool shiftSignedInput = false;                    // int8 x runs as uint8 x + 128
     // x / y held as [N, H, W, C] (fusion/int8_layout.cpp): no transposes; no reference
     // fallback either (it computes NCHW), so oneDNN's own reference code is accepted then.
     bool channelsLastInput = false, channelsLastOutput = false;
     int32_t xZeroPoint = 0, yZeroPoint = 0;
     std::vector<float> outputScales; // x_scale * w_scale[m] / y_scale, 1 or M (output channels)
-    RequantizeClamp clamp;          // fused Relu/Clip in units of y_scale
-    Tensor lookup;                  // 256 entries mapping a uint8 output (a fused QLinearLookup)
+    RequantizeClamp clamp;           // fused Relu/Clip in units of y_scale
+    Tensor lookup;                   // 256 entries mapping a uint8 output (a fused QLinearLookup)
     DType resultType = DType::UInt8; // yType, or the lookup's type
     // A fused HardSwish lookup computed in the primitive's epilogue instead of the table:
     // requantize to the Conv's own output grid (round, saturate), dequantize, HardSwish, scale
@@ -86,7 +86,10 @@ public:
         , m_reference(std::move(reference))
     {}
 
-    void warmUp(const Shape &inputShape) { (void)m_plans.getOrCreate(inputShape, [&] { return createPlan(inputShape); }); }
+    void warmUp(const Shape &inputShape)
+    {
+        (void) m_plans.getOrCreate(inputShape, [&] { return createPlan(inputShape); });
+    }
 
     Status compute(KernelContext &ctx) const override
     {
@@ -102,8 +105,8 @@ public:
         const Shape logical = m_settings.channelsLastInput
                                   ? Shape{x.dim(0), x.dim(3), x.dim(1), x.dim(2)}
                                   : x.shape();
-        Result<std::shared_ptr<const Int8ConvPlan>> found =
-            m_plans.getOrCreate(logical, [&] { return createPlan(logical); });
+        Result<std::shared_ptr<const Int8ConvPlan>> found
+            = m_plans.getOrCreate(logical, [&] { return createPlan(logical); });
         if (!found) {
             if (found.status().code() == StatusCode::Unsupported && m_reference && !channelsLast)
                 return m_reference->compute(ctx);
@@ -112,7 +115,8 @@ public:
         const Int8ConvPlan &p = **found;
         const Shape &o = p.outputShape;
         Tensor &y = ctx.allocateOutput(0, m_settings.resultType,
-                                       m_settings.channelsLastOutput ? Shape{o[0], o[2], o[3], o[1]} : o);
+                                       m_settings.channelsLastOutput ? Shape{o[0], o[2], o[3], o[1]}
+                                                                     : o);
         if (y.elementCount() == 0)
             return Status::ok();
         const std::string &label = m_settings.label;
@@ -136,10 +140,10 @@ public:
             args[DNNL_ARG_SRC] = *src;
         }
         if (!m_settings.bias.empty())
-            args[DNNL_ARG_BIAS] = wrapMemory(memory::desc({m_settings.bias.elementCount()},
-                                                          memory::data_type::s32,
-                                                          memory::format_tag::a),
-                                             m_settings.bias.rawData());
+            args[DNNL_ARG_BIAS]
+                = wrapMemory(memory::desc({m_settings.bias.elementCount()}, memory::data_type::s32,
+                                          memory::format_tag::a),
+                             m_settings.bias.rawData());
         const memory user = wrapMemory(p.userDst, y.mutableRawData());
         const uint8_t *table = m_settings.lookup.empty() || m_settings.epilogue
                                    ? nullptr
@@ -157,9 +161,8 @@ public:
         if (!m_settings.channelsLastOutput && isChannelsLast(p.dst, p.outputShape)) {
             const int64_t planes = p.outputShape[0] * p.outputShape[1];
             const int64_t spatial = y.elementCount() / std::max<int64_t>(planes, 1);
-            transposeBytes(dstScratch.data(),
-                           static_cast<uint8_t *>(y.mutableRawData()), p.outputShape[0], spatial,
-                           p.outputShape[1], ctx.threads(), table);
+            transposeBytes(dstScratch.data(), static_cast<uint8_t *>(y.mutableRawData()),
+                           p.outputShape[0], spatial, p.outputShape[1], ctx.threads(), table);
             return Status::ok();
         }
         QS_RETURN_IF_ERROR(reorderMemory(dst, user, label));
@@ -248,13 +251,17 @@ private:
     }
 
     // What the primitive writes: the Conv's own output type, or the fused lookup's.
-    DType dstType() const { return m_settings.epilogue ? m_settings.resultType : m_settings.yType; }
+    DType dstType() const
+    {
+        return m_settings.epilogue ? m_settings.resultType : m_settings.yType;
+    }
 
     memory::desc biasDesc() const
     {
-        return m_settings.bias.empty() ? memory::desc()
-                                       : memory::desc({m_settings.bias.elementCount()},
-                                                      memory::data_type::s32, memory::format_tag::a);
+        return m_settings.bias.empty()
+                   ? memory::desc()
+                   : memory::desc({m_settings.bias.elementCount()}, memory::data_type::s32,
+                                  memory::format_tag::a);
     }
 
     // Fills the plan from a primitive descriptor; weights reordered once from `userWeights`.
@@ -274,8 +281,8 @@ private:
         const Int8ConvSettings &s = m_settings;
         const Shape &w = s.weight.shape();
         if (x.size() != w.size() || x[1] != w[0])
-            return unsupported(s.label + ": input " + shapeToString(x) + " does not fit the weights "
-                               + shapeToString(w));
+            return unsupported(s.label + ": input " + shapeToString(x)
+                               + " does not fit the weights " + shapeToString(w));
         Result<DeconvGeometry> g = resolveDeconvGeometry(s.deconv, x, w, s.label);
         if (!g)
             return g.status();
@@ -286,15 +293,18 @@ private:
         p->userSrc = memory::desc(x, u8, userTag(m_settings.channelsLastInput, x.size()));
         p->userDst = memory::desc(p->outputShape, dnnlType(dstType()),
                                   userTag(m_settings.channelsLastOutput, x.size()));
-        dnnl::deconvolution_forward::desc desc(
-            dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
-            memory::desc(x, u8, any), memory::desc(g->weightDims, s8, any), biasDesc(),
-            memory::desc(p->outputShape, dnnlType(dstType()), any), g->strides, g->dilations,
-            g->padBegin, g->padEnd);
+        dnnl::deconvolution_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                               dnnl::algorithm::deconvolution_direct,
+                                               memory::desc(x, u8, any),
+                                               memory::desc(g->weightDims, s8, any), biasDesc(),
+                                               memory::desc(p->outputShape, dnnlType(dstType()),
+                                                            any),
+                                               g->strides, g->dilations, g->padBegin, g->padEnd);
         dnnl::deconvolution_forward::primitive_desc pd(desc, int8Attributes(),
                                                        dnnl_support::cpuEngine());
-        finish<dnnl::deconvolution_forward::primitive_desc, dnnl::deconvolution_forward>(
-            *p, pd, memory::desc(g->weightDims, s8, g->weightStrides));
+        finish<dnnl::deconvolution_forward::primitive_desc,
+               dnnl::deconvolution_forward>(*p, pd,
+                                            memory::desc(g->weightDims, s8, g->weightStrides));
         return std::shared_ptr<const Int8ConvPlan>(std::move(p));
     }
 
@@ -303,11 +313,12 @@ private:
         const Int8ConvSettings &s = m_settings;
         const Shape &w = s.weight.shape();
         if (x.size() != w.size() || x[1] != w[1] * s.group)
-            return unsupported(s.label + ": input " + shapeToString(x) + " does not fit the weights "
-                               + shapeToString(w));
+            return unsupported(s.label + ": input " + shapeToString(x)
+                               + " does not fit the weights " + shapeToString(w));
         const std::vector<int64_t> kernel(w.begin() + 2, w.end());
-        Result<WindowGeometry> geometry = resolveWindow(
-            s.attrs, kernel, std::vector<int64_t>(x.begin() + 2, x.end()), false, s.label);
+        Result<WindowGeometry> geometry
+            = resolveWindow(s.attrs, kernel, std::vector<int64_t>(x.begin() + 2, x.end()), false,
+                            s.label);
         if (!geometry)
             return unsupported(geometry.status().message());
         const WindowGeometry &g = *geometry;
@@ -333,11 +344,13 @@ private:
         memory::dims dilations;
         for (int64_t d : g.dilations)
             dilations.push_back(d - 1);
-        dnnl::convolution_forward::desc desc(
-            dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-            memory::desc(x, srcType, any), memory::desc(weightDims, memory::data_type::s8, any),
-            biasDesc(), memory::desc(p->outputShape, dnnlType(dstType()), any), g.strides,
-            dilations, g.padBegin, g.padEnd);
+        dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                             dnnl::algorithm::convolution_direct,
+                                             memory::desc(x, srcType, any),
+                                             memory::desc(weightDims, memory::data_type::s8, any),
+                                             biasDesc(),
+                                             memory::desc(p->outputShape, dnnlType(dstType()), any),
+                                             g.strides, dilations, g.padBegin, g.padEnd);
         dnnl::convolution_forward::primitive_desc pd(desc, int8Attributes(),
                                                      dnnl_support::cpuEngine());
         // Its reference code is slower than our own reference kernel (which computes NCHW).
@@ -387,8 +400,8 @@ std::optional<Int8ConvSettings::Epilogue> lookupEpilogue(const KernelInfo &info,
     Result<float> beta = info.getFloat("lookup_beta", 0.0f);
     const Tensor *outScale = info.inputCount() > 11 ? floatConstant(info, 10) : nullptr;
     const Tensor *outZero = info.inputCount() > 11 ? info.constantInput(11) : nullptr;
-    if (!kind || !alpha || !beta || *kind != int64_t(FusedActivation::Kind::HardSwish)
-        || !outScale || outScale->elementCount() != 1 || !outZero || outZero->elementCount() != 1)
+    if (!kind || !alpha || !beta || *kind != int64_t(FusedActivation::Kind::HardSwish) || !outScale
+        || outScale->elementCount() != 1 || !outZero || outZero->elementCount() != 1)
         return std::nullopt;
     Int8ConvSettings::Epilogue epilogue;
     epilogue.activation.kind = static_cast<FusedActivation::Kind>(*kind);
@@ -416,8 +429,8 @@ std::optional<Int8ConvSettings> int8Settings(const KernelInfo &info, int64_t cha
     const Tensor *bias = info.hasInput(8) ? info.constantInput(8) : nullptr;
     const DType inType = static_cast<DType>(xType.elementType);
     if (!weight || weight->dtype() != DType::Int8 || weight->rank() < 3
-        || !exactWithUnsignedActivations(*weight) || !xScale || !wScale
-        || !yScale || xScale->elementCount() != 1 || yScale->elementCount() != 1
+        || !exactWithUnsignedActivations(*weight) || !xScale || !wScale || !yScale
+        || xScale->elementCount() != 1 || yScale->elementCount() != 1
         || (inType != DType::UInt8 && inType != DType::Int8) || !yZeroPointTensor
         || (info.hasInput(8) && (!bias || bias->dtype() != DType::Int32)))
         return std::nullopt;
@@ -497,7 +510,8 @@ std::unique_ptr<Kernel> int8ConvOrReference(const KernelInfo &info, const Window
     if (!settings)
         return reference;
     settings->attrs = attrs;
-    return warmedUp(info, std::make_unique<Int8ConvKernel>(std::move(*settings), std::move(reference)));
+    return warmedUp(info,
+                    std::make_unique<Int8ConvKernel>(std::move(*settings), std::move(reference)));
 }
 
 Result<std::unique_ptr<Kernel>> createQLinearConvTranspose(const KernelInfo &info)

@@ -22,13 +22,14 @@ Result<IntMatrix> centred(const KernelContext &ctx, const Tensor &values, int64_
                           const char *name)
 {
     if (!zeroPoint.empty() && zeroPoint.dtype() != values.dtype())
-        return ctx.error(std::string(name) + "'s zero point " + zeroPoint.describe() +
-                         " must have the type of " + name + " (" + dtypeName(values.dtype()) + ")");
+        return ctx.error(std::string(name) + "'s zero point " + zeroPoint.describe()
+                         + " must have the type of " + name + " (" + dtypeName(values.dtype())
+                         + ")");
     const int64_t expected = perRow ? rows : cols;
     if (!zeroPoint.empty() && zeroPoint.elementCount() != 1 && zeroPoint.elementCount() != expected)
-        return ctx.error(std::string(name) + "'s zero point has " +
-                         std::to_string(zeroPoint.elementCount()) + " values; 1 or " +
-                         std::to_string(expected) + " are needed");
+        return ctx.error(std::string(name) + "'s zero point has "
+                         + std::to_string(zeroPoint.elementCount()) + " values; 1 or "
+                         + std::to_string(expected) + " are needed");
     IntMatrix matrix(rows, cols);
     auto fill = [&](auto tag) {
         using Q = decltype(tag);
@@ -96,24 +97,23 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
     const int64_t m = a.dim(a.rank() - 2), k = a.dim(a.rank() - 1);
     const int64_t n = b.dim(b.rank() - 1);
     if (b.dim(b.rank() - 2) != k)
-        return ctx.error("A " + a.describe() + " and B " + b.describe() +
-                         " cannot be multiplied (inner dims differ)");
+        return ctx.error("A " + a.describe() + " and B " + b.describe()
+                         + " cannot be multiplied (inner dims differ)");
     const int64_t batches = a.elementCount() / std::max<int64_t>(m * k, 1);
     const int64_t bBatches = b.elementCount() / std::max<int64_t>(k * n, 1);
     if (bBatches != 1 && bBatches != batches)
-        return ctx.error("batch dims of A " + a.describe() + " and B " + b.describe() +
-                         " differ; only a 2-D B or matching batches are supported");
+        return ctx.error("batch dims of A " + a.describe() + " and B " + b.describe()
+                         + " differ; only a 2-D B or matching batches are supported");
     Shape outShape = (a.rank() >= b.rank()) ? a.shape() : b.shape();
     outShape[outShape.size() - 2] = m;
     outShape.back() = n;
     IntegerMatmulResult result{Tensor::allocate(DType::Int32, outShape), n};
     const bool eightBitA = a.dtype() == DType::UInt8 || a.dtype() == DType::Int8;
-    const bool bCentred = bZeroPoint.empty() || (bZeroPoint.elementCount() == 1
-                                                 && bZeroPoint.dtype() == DType::Int8
-                                                 && bZeroPoint.data<int8_t>()[0] == 0);
+    const bool bCentred = bZeroPoint.empty()
+                          || (bZeroPoint.elementCount() == 1 && bZeroPoint.dtype() == DType::Int8
+                              && bZeroPoint.data<int8_t>()[0] == 0);
     if (eightBitA && b.dtype() == DType::Int8 && perTensorZeroPoint(aZeroPoint, a.dtype())
-        && perTensorZeroPoint(bZeroPoint, DType::Int8)
-        && bCentred
+        && perTensorZeroPoint(bZeroPoint, DType::Int8) && bCentred
         && (constantB == ConstantB::Unknown ? exactWithUnsignedActivations(b)
                                             : constantB == ConstantB::Exact)) {
         const UnsignedA left = unsignedA(a, aZeroPoint);
@@ -123,12 +123,15 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
         const int64_t calls = bBatches == 1 ? 1 : batches;
         const int64_t rows = bBatches == 1 ? batches * m : m;
         for (int64_t batch = 0; batch < calls; ++batch) {
-            const dnnl_status_t status = dnnl_gemm_u8s8s32(
-                'N', 'N', 'F', rows, n, k, 1.0f, left.values.data<uint8_t>() + batch * m * k, k,
-                left.zeroPoint, b.data<int8_t>() + batch * k * n, n, bZero, 0.0f,
-                result.accumulator.mutableData<int32_t>() + batch * m * n, n, &noOffset);
+            const dnnl_status_t status
+                = dnnl_gemm_u8s8s32('N', 'N', 'F', rows, n, k, 1.0f,
+                                    left.values.data<uint8_t>() + batch * m * k, k, left.zeroPoint,
+                                    b.data<int8_t>() + batch * k * n, n, bZero, 0.0f,
+                                    result.accumulator.mutableData<int32_t>() + batch * m * n, n,
+                                    &noOffset);
             if (status != dnnl_success)
-                return ctx.error("oneDNN's int8 GEMM failed (status " + std::to_string(int(status)) + ")");
+                return ctx.error("oneDNN's int8 GEMM failed (status " + std::to_string(int(status))
+                                 + ")");
         }
         return result;
     }
@@ -136,11 +139,13 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
         auto left = centred(ctx, a, batch * m * k, m, k, aZeroPoint, true, "A");
         if (!left)
             return left.status();
-        auto right = centred(ctx, b, (bBatches == 1 ? 0 : batch) * k * n, k, n, bZeroPoint, false, "B");
+        auto right = centred(ctx, b, (bBatches == 1 ? 0 : batch) * k * n, k, n, bZeroPoint, false,
+                             "B");
         if (!right)
             return right.status();
         Eigen::Map<IntMatrix>(result.accumulator.mutableData<int32_t>() + batch * m * n, m, n)
-            .noalias() = *left * *right;
+            .noalias()
+            = *left * *right;
     }
     return result;
 }

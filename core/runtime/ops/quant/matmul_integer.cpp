@@ -16,7 +16,9 @@ namespace {
 class MatMulIntegerKernel : public Kernel
 {
 public:
-    explicit MatMulIntegerKernel(ConstantB constantB) : m_constantB(constantB) {}
+    explicit MatMulIntegerKernel(ConstantB constantB)
+        : m_constantB(constantB)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -52,7 +54,8 @@ public:
         // a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, y_zero_point[, bias]
         const Tensor &aScale = ctx.input(1), &bScale = ctx.input(4), &yScale = ctx.input(6);
         const Tensor &yZeroPoint = ctx.input(7), &bias = ctx.input(8);
-        if (aScale.elementCount() != 1 || yScale.elementCount() != 1 || yZeroPoint.elementCount() != 1)
+        if (aScale.elementCount() != 1 || yScale.elementCount() != 1
+            || yZeroPoint.elementCount() != 1)
             return ctx.error("a_scale, y_scale and y_zero_point must be scalars");
         auto result = integerMatmul(ctx, ctx.input(0), ctx.input(2), ctx.input(3), ctx.input(5),
                                     m_constantB);
@@ -60,10 +63,11 @@ public:
             return result.status();
         const int64_t n = result->n;
         if (bScale.elementCount() != 1 && bScale.elementCount() != n)
-            return ctx.error("b_scale has " + std::to_string(bScale.elementCount()) +
-                             " values; 1 or " + std::to_string(n) + " are needed");
+            return ctx.error("b_scale has " + std::to_string(bScale.elementCount())
+                             + " values; 1 or " + std::to_string(n) + " are needed");
         if (!bias.empty() && (bias.dtype() != DType::Int32 || bias.elementCount() != n))
-            return ctx.error("bias " + bias.describe() + " must be int32[" + std::to_string(n) + "]");
+            return ctx.error("bias " + bias.describe() + " must be int32[" + std::to_string(n)
+                             + "]");
         const float a = scalarOrAt(aScale, 0), ys = scalarOrAt(yScale, 0);
         std::vector<float> multipliers(static_cast<size_t>(n));
         for (int64_t c = 0; c < n; ++c)
@@ -94,13 +98,13 @@ public:
         const float low = n ? std::min(0.0f, in.minCoeff()) : 0.0f;
         const float high = n ? std::max(0.0f, in.maxCoeff()) : 0.0f;
         const float scale = (high - low) / 255.0f;
-        const float zeroPoint =
-            scale == 0.0f ? 0.0f : std::clamp(std::nearbyint(0.0f - low / scale), 0.0f, 255.0f);
+        const float zeroPoint
+            = scale == 0.0f ? 0.0f : std::clamp(std::nearbyint(0.0f - low / scale), 0.0f, 255.0f);
         Tensor &y = ctx.allocateOutput(0, DType::UInt8, x.shape());
         Eigen::Map<Eigen::Array<uint8_t, Eigen::Dynamic, 1>> out(y.mutableData<uint8_t>(), n);
         if (scale == 0.0f)
             out.setConstant(static_cast<uint8_t>(zeroPoint));
-        else  // rint rounds half to even, like nearbyint, and vectorises
+        else // rint rounds half to even, like nearbyint, and vectorises
             out = ((in / scale).rint() + zeroPoint).max(0.0f).min(255.0f).cast<uint8_t>();
         ctx.output(1) = Tensor::scalar<float>(scale);
         ctx.output(2) = Tensor::scalar<uint8_t>(static_cast<uint8_t>(zeroPoint));
@@ -110,9 +114,21 @@ public:
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createMatMulInteger(const KernelInfo &info) { return makeKernel<MatMulIntegerKernel>(constantBExactness(info, 1)); }
-Result<std::unique_ptr<Kernel>> createQLinearMatMul(const KernelInfo &info) { return makeKernel<QLinearMatMulKernel>(info.fusedActivation(), constantBExactness(info, 3)); }
-Result<std::unique_ptr<Kernel>> createQGemm(const KernelInfo &info) { return makeKernel<QLinearMatMulKernel>(info.fusedActivation(), constantBExactness(info, 3)); }
-Result<std::unique_ptr<Kernel>> createDynamicQuantizeLinear(const KernelInfo &) { return makeKernel<DynamicQuantizeKernel>(); }
+Result<std::unique_ptr<Kernel>> createMatMulInteger(const KernelInfo &info)
+{
+    return makeKernel<MatMulIntegerKernel>(constantBExactness(info, 1));
+}
+Result<std::unique_ptr<Kernel>> createQLinearMatMul(const KernelInfo &info)
+{
+    return makeKernel<QLinearMatMulKernel>(info.fusedActivation(), constantBExactness(info, 3));
+}
+Result<std::unique_ptr<Kernel>> createQGemm(const KernelInfo &info)
+{
+    return makeKernel<QLinearMatMulKernel>(info.fusedActivation(), constantBExactness(info, 3));
+}
+Result<std::unique_ptr<Kernel>> createDynamicQuantizeLinear(const KernelInfo &)
+{
+    return makeKernel<DynamicQuantizeKernel>();
+}
 
 } // namespace qs::ops

@@ -15,7 +15,9 @@ namespace {
 class MatMulIntegerToFloatKernel final : public Kernel
 {
 public:
-    explicit MatMulIntegerToFloatKernel(ConstantB constantB) : m_constantB(constantB) {}
+    explicit MatMulIntegerToFloatKernel(ConstantB constantB)
+        : m_constantB(constantB)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -32,7 +34,8 @@ public:
             return ctx.error("scale " + scale.describe() + " must hold 1 or " + std::to_string(n)
                              + " values (one per column)");
         if (!bias.empty() && (bias.dtype() != DType::Float32 || bias.elementCount() != n))
-            return ctx.error("bias " + bias.describe() + " must be float32[" + std::to_string(n) + "]");
+            return ctx.error("bias " + bias.describe() + " must be float32[" + std::to_string(n)
+                             + "]");
         const Tensor &acc = result->accumulator;
         Tensor &y = ctx.allocateOutput(0, DType::Float32, acc.shape());
         const int64_t rows = n ? acc.elementCount() / n : 0;
@@ -46,7 +49,8 @@ public:
             out = in.cast<float>().rowwise()
                   * Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(scale.data<float>(), n);
         if (!bias.empty())
-            out.rowwise() += Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(bias.data<float>(), n);
+            out.rowwise()
+                += Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(bias.data<float>(), n);
         return Status::ok();
     }
 

@@ -27,7 +27,10 @@ float zeroPointOf(const Tensor &zeroPoint)
 class QLinearBinaryKernel final : public Kernel
 {
 public:
-    QLinearBinaryKernel(BinaryOp op, bool channelsLast) : m_op(op), m_channelsLast(channelsLast) {}
+    QLinearBinaryKernel(BinaryOp op, bool channelsLast)
+        : m_op(op)
+        , m_channelsLast(channelsLast)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -44,7 +47,8 @@ public:
         // In a channels-last region (fusion/int8_layout.cpp) a per-channel [N, C, 1, 1] operand
         // is still NCHW; its bytes are those of [N, 1, 1, C].
         for (Shape &shape : shapes) {
-            if (m_channelsLast && shape.size() == 4 && shape[1] > 1 && shape[2] == 1 && shape[3] == 1)
+            if (m_channelsLast && shape.size() == 4 && shape[1] > 1 && shape[2] == 1
+                && shape[3] == 1)
                 shape = {shape[0], 1, 1, shape[1]};
         }
         Result<BroadcastPlan> plan = BroadcastPlan::make(shapes);
@@ -80,7 +84,8 @@ private:
         const float yScale = ctx.input(6).data<float>()[0];
         const float aZero = zeroPointOf<In>(ctx.input(2)), bZero = zeroPointOf<In>(ctx.input(5));
         const float yZero = zeroPointOf<Out>(ctx.input(7));
-        constexpr float low = std::numeric_limits<Out>::min(), high = std::numeric_limits<Out>::max();
+        constexpr float low = std::numeric_limits<Out>::min(),
+                        high = std::numeric_limits<Out>::max();
         const In *a = ctx.input(0).data<In>();
         const In *b = ctx.input(3).data<In>();
         Out *out = y.mutableData<Out>();
@@ -107,7 +112,8 @@ Result<std::unique_ptr<Kernel>> createBinary(const KernelInfo &info, BinaryOp op
 {
     if (info.inputCount() != 8)
         return info.error("expects 8 inputs (a, a_scale, a_zero_point, b, b_scale, b_zero_point, "
-                          "y_scale, y_zero_point), got " + std::to_string(info.inputCount()));
+                          "y_scale, y_zero_point), got "
+                          + std::to_string(info.inputCount()));
     Result<int64_t> channelsLast = info.getInt("channels_last", 0);
     if (!channelsLast)
         return channelsLast.status();
@@ -116,7 +122,13 @@ Result<std::unique_ptr<Kernel>> createBinary(const KernelInfo &info, BinaryOp op
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createQLinearAdd(const KernelInfo &info) { return createBinary(info, BinaryOp::Add); }
-Result<std::unique_ptr<Kernel>> createQLinearMul(const KernelInfo &info) { return createBinary(info, BinaryOp::Mul); }
+Result<std::unique_ptr<Kernel>> createQLinearAdd(const KernelInfo &info)
+{
+    return createBinary(info, BinaryOp::Add);
+}
+Result<std::unique_ptr<Kernel>> createQLinearMul(const KernelInfo &info)
+{
+    return createBinary(info, BinaryOp::Mul);
+}
 
 } // namespace qs::ops

@@ -15,7 +15,9 @@ namespace {
 class QLinearConcatKernel final : public Kernel
 {
 public:
-    explicit QLinearConcatKernel(int64_t axis) : m_axis(axis) {}
+    explicit QLinearConcatKernel(int64_t axis)
+        : m_axis(axis)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -34,8 +36,8 @@ public:
                 matches = d == axis || in.dim(d) == first.dim(d);
             if (!matches || (!table.empty() && table.elementCount() != 256))
                 return ctx.error("input " + std::to_string(i) + " " + in.describe()
-                                 + " does not concatenate with " + first.describe()
-                                 + " along axis " + std::to_string(axis));
+                                 + " does not concatenate with " + first.describe() + " along axis "
+                                 + std::to_string(axis));
             outShape[size_t(axis)] += in.dim(axis);
         }
         const DType outType = ctx.input(1).empty() ? first.dtype() : ctx.input(1).dtype();
@@ -53,7 +55,8 @@ public:
             const Tensor &table = ctx.input(2 * i + 1);
             const int64_t row = in.dim(axis) * inner;
             const auto *src = static_cast<const uint8_t *>(in.rawData());
-            const auto *lookup = table.empty() ? nullptr : static_cast<const uint8_t *>(table.rawData());
+            const auto *lookup = table.empty() ? nullptr
+                                               : static_cast<const uint8_t *>(table.rawData());
             // int8 inputs index the table at x + 128, as QLinearLookup does.
             const uint8_t shift = in.dtype() == DType::Int8 ? 128 : 0;
 #pragma omp parallel for num_threads(ctx.threads()) if (outer * row > (1 << 18) && outer > 1)

@@ -18,7 +18,9 @@ namespace {
 class QLinearGlobalAveragePoolKernel final : public Kernel
 {
 public:
-    explicit QLinearGlobalAveragePoolKernel(bool channelsLast) : m_channelsLast(channelsLast) {}
+    explicit QLinearGlobalAveragePoolKernel(bool channelsLast)
+        : m_channelsLast(channelsLast)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -31,7 +33,8 @@ public:
         const Tensor &yZeroPoint = ctx.input(4);
         const DType outType = yZeroPoint.empty() ? DType::UInt8 : yZeroPoint.dtype();
         Tensor &y = ctx.allocateOutput(0, outType, {batch, channels, 1, 1});
-        const float xScale = float(ctx.input(1).doubleAt(0)), yScale = float(ctx.input(3).doubleAt(0));
+        const float xScale = float(ctx.input(1).doubleAt(0)),
+                    yScale = float(ctx.input(3).doubleAt(0));
         const float xZero = ctx.input(2).empty() ? 0.0f : float(ctx.input(2).doubleAt(0));
         const float yZero = yZeroPoint.empty() ? 0.0f : float(yZeroPoint.doubleAt(0));
         const bool signedIn = x.dtype() == DType::Int8;
@@ -57,7 +60,8 @@ public:
         auto *out = static_cast<uint8_t *>(y.mutableRawData());
         for (int64_t i = 0; i < batch * channels; ++i) {
             const float mean = float(double(sums[size_t(i)]) / double(std::max<int64_t>(plane, 1)));
-            const float q = std::clamp(std::nearbyint((mean - xZero) * xScale / yScale) + yZero, low, high);
+            const float q = std::clamp(std::nearbyint((mean - xZero) * xScale / yScale) + yZero,
+                                       low, high);
             out[i] = outType == DType::Int8 ? uint8_t(int8_t(q)) : uint8_t(q);
         }
         return Status::ok();

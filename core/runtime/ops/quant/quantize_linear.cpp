@@ -23,8 +23,8 @@ struct QuantLayout
 Status checkZeroPoint(const KernelContext &ctx, const Tensor &scale, const Tensor &zeroPoint)
 {
     if (!zeroPoint.empty() && zeroPoint.elementCount() != scale.elementCount())
-        return ctx.error("zero point has " + std::to_string(zeroPoint.elementCount()) +
-                         " values but scale has " + std::to_string(scale.elementCount()));
+        return ctx.error("zero point has " + std::to_string(zeroPoint.elementCount())
+                         + " values but scale has " + std::to_string(scale.elementCount()));
     return Status::ok();
 }
 
@@ -42,9 +42,9 @@ Result<QuantLayout> quantLayout(const KernelContext &ctx, const Tensor &x, const
         return ctx.error("scale must be a scalar or 1-D, got shape " + shapeToString(scale.shape()));
     QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, x));
     if (x.dim(axis) != scale.elementCount())
-        return ctx.error("scale has " + std::to_string(scale.elementCount()) +
-                         " values but input " + shapeToString(x.shape()) + " has " +
-                         std::to_string(x.dim(axis)) + " along axis " + std::to_string(axis));
+        return ctx.error("scale has " + std::to_string(scale.elementCount()) + " values but input "
+                         + shapeToString(x.shape()) + " has " + std::to_string(x.dim(axis))
+                         + " along axis " + std::to_string(axis));
     for (int64_t d = 0; d < x.rank(); ++d)
         (d < axis ? layout.outer : d == axis ? layout.channels : layout.inner) *= x.dim(d);
     return layout;
@@ -53,7 +53,9 @@ Result<QuantLayout> quantLayout(const KernelContext &ctx, const Tensor &x, const
 class QuantizeKernel : public Kernel
 {
 public:
-    explicit QuantizeKernel(int64_t axis) : m_axis(axis) {}
+    explicit QuantizeKernel(int64_t axis)
+        : m_axis(axis)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -61,15 +63,15 @@ public:
         const Tensor &scale = ctx.input(1);
         const Tensor &zeroPoint = ctx.input(2);
         if (!isFloatingDType(x.dtype()) || !isFloatingDType(scale.dtype()))
-            return ctx.error("x and y_scale must be floating, got " + x.describe() + " and " +
-                             scale.describe());
+            return ctx.error("x and y_scale must be floating, got " + x.describe() + " and "
+                             + scale.describe());
         auto layout = quantLayout(ctx, x, scale, zeroPoint, m_axis);
         if (!layout)
             return layout.status();
         const DType outType = zeroPoint.empty() ? DType::UInt8 : zeroPoint.dtype();
         if (outType != DType::UInt8 && outType != DType::Int8)
-            return ctx.error(std::string("zero point type ") + dtypeName(outType) +
-                             " is not supported (int8 or uint8)");
+            return ctx.error(std::string("zero point type ") + dtypeName(outType)
+                             + " is not supported (int8 or uint8)");
         const Tensor xs = valuesAsFloat32(x), scales = valuesAsFloat32(scale);
         Tensor &y = ctx.allocateOutput(0, outType, x.shape());
         if (outType == DType::UInt8)
@@ -102,11 +104,11 @@ private:
             const float zp = zeroPoint.empty() ? 0.0f : float(zeroPoint.data<Q>()[c]);
             const int64_t offset = block * l.inner + begin;
             // rint rounds half to even (the default rounding mode), as the spec asks.
-            Eigen::Map<Eigen::Array<Q, Eigen::Dynamic, 1>>(out + offset, count) =
-                ((Eigen::Map<const Eigen::ArrayXf>(in + offset, count) / s).rint() + zp)
-                    .max(lo)
-                    .min(hi)
-                    .template cast<Q>();
+            Eigen::Map<Eigen::Array<Q, Eigen::Dynamic, 1>>(out + offset, count)
+                = ((Eigen::Map<const Eigen::ArrayXf>(in + offset, count) / s).rint() + zp)
+                      .max(lo)
+                      .min(hi)
+                      .template cast<Q>();
         }
     }
 
@@ -117,7 +119,9 @@ private:
 class DequantizeKernel : public Kernel
 {
 public:
-    explicit DequantizeKernel(int64_t axis) : m_axis(axis) {}
+    explicit DequantizeKernel(int64_t axis)
+        : m_axis(axis)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -125,33 +129,35 @@ public:
         const Tensor &scale = ctx.input(1);
         const Tensor &zeroPoint = ctx.input(2);
         if (!zeroPoint.empty() && zeroPoint.dtype() != x.dtype())
-            return ctx.error("x " + x.describe() + " and zero point " + zeroPoint.describe() +
-                             " must have one type");
+            return ctx.error("x " + x.describe() + " and zero point " + zeroPoint.describe()
+                             + " must have one type");
         auto layout = quantLayout(ctx, x, scale, zeroPoint, m_axis);
         if (!layout)
             return layout.status();
         const Tensor scales = valuesAsFloat32(scale);
         Tensor &y = ctx.allocateOutput(0, DType::Float32, x.shape());
-        Status status = ctx.error(std::string("input type ") + dtypeName(x.dtype()) +
-                                  " is not supported (int8, uint8, int32)");
+        Status status = ctx.error(std::string("input type ") + dtypeName(x.dtype())
+                                  + " is not supported (int8, uint8, int32)");
         auto run = [&](auto tag) {
             using Q = decltype(tag);
             const Q *in = x.data<Q>();
             float *out = y.mutableData<float>();
             const int64_t blocks = layout->outer * layout->channels;
             const int64_t inner = layout->inner;
-#pragma omp parallel for num_threads(ctx.threads()) schedule(static) if (x.elementCount() > (1 << 16) && blocks > 1)
+#pragma omp parallel for num_threads(ctx.threads())                                                \
+    schedule(static) if (x.elementCount() > (1 << 16) && blocks > 1)
             for (int64_t block = 0; block < blocks; ++block) {
                 const int64_t c = block % layout->channels;
                 const float s = scales.data<float>()[c];
                 const int32_t zp = zeroPoint.empty() ? 0 : int32_t(zeroPoint.data<Q>()[c]);
                 // q - zp in int32 (exact), then scaled in float.
-                Eigen::Map<Eigen::ArrayXf>(out + block * inner, inner) =
-                    (Eigen::Map<const Eigen::Array<Q, Eigen::Dynamic, 1>>(in + block * inner, inner)
-                         .template cast<int32_t>()
-                     - zp)
-                        .template cast<float>()
-                    * s;
+                Eigen::Map<Eigen::ArrayXf>(out + block * inner, inner)
+                    = (Eigen::Map<const Eigen::Array<Q, Eigen::Dynamic, 1>>(in + block * inner,
+                                                                            inner)
+                           .template cast<int32_t>()
+                       - zp)
+                          .template cast<float>()
+                      * s;
             }
             status = Status::ok();
         };

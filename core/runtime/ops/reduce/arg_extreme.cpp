@@ -24,8 +24,8 @@ public:
         int64_t axis = m_axis;
         QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, x));
         if (x.dim(axis) == 0)
-            return ctx.error("cannot take the arg-" + std::string(m_maximum ? "max" : "min") +
-                             " of an empty axis (input " + shapeToString(x.shape()) + ")");
+            return ctx.error("cannot take the arg-" + std::string(m_maximum ? "max" : "min")
+                             + " of an empty axis (input " + shapeToString(x.shape()) + ")");
         Shape outShape = x.shape();
         if (m_keepDims)
             outShape[static_cast<size_t>(axis)] = 1;
@@ -73,7 +73,13 @@ Result<std::unique_ptr<Kernel>> createArgExtreme(const KernelInfo &info, bool ma
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createArgMax(const KernelInfo &info) { return createArgExtreme(info, true); }
-Result<std::unique_ptr<Kernel>> createArgMin(const KernelInfo &info) { return createArgExtreme(info, false); }
+Result<std::unique_ptr<Kernel>> createArgMax(const KernelInfo &info)
+{
+    return createArgExtreme(info, true);
+}
+Result<std::unique_ptr<Kernel>> createArgMin(const KernelInfo &info)
+{
+    return createArgExtreme(info, false);
+}
 
 } // namespace qs::ops

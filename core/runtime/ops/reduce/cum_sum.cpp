@@ -21,7 +21,8 @@ public:
         const Tensor &x = ctx.input(0);
         const Tensor &axisInput = ctx.input(1);
         if (axisInput.elementCount() != 1)
-            return ctx.error("axis must hold one value, got shape " + shapeToString(axisInput.shape()));
+            return ctx.error("axis must hold one value, got shape "
+                             + shapeToString(axisInput.shape()));
         int64_t axis = axisInput.intAt(0);
         QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, x));
         const AxisSplit split = splitAtAxis(x.shape(), axis);

@@ -35,8 +35,8 @@ View<T> viewOf(const Tensor &tensor, std::string labels)
 // A contiguous copy of `view` with its axes in `order` (labels of view, each once); `sizes` gives
 // the size of every label (a view's size-1 axis broadcasts to it with stride 0).
 template<typename T>
-View<T> materialize(const View<T> &view, const std::string &order, const std::map<char, int64_t> &sizes,
-                 int threads)
+View<T> materialize(const View<T> &view, const std::string &order,
+                    const std::map<char, int64_t> &sizes, int threads)
 {
     Shape dims;
     std::vector<int64_t> strides;
@@ -71,7 +71,7 @@ View<T> takeDiagonals(View<T> view)
 // Sums out the labels not in `keep`.
 template<typename T>
 View<T> sumOut(const View<T> &view, const std::string &keep, const std::map<char, int64_t> &sizes,
-            int threads)
+               int threads)
 {
     std::string kept, summed;
     for (const char label : view.labels)
@@ -89,15 +89,17 @@ View<T> sumOut(const View<T> &view, const std::string &keep, const std::map<char
         dims.push_back(sizes.at(label));
     Tensor out = Tensor::allocate(DTypeOf<T>::value, dims);
     using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>>(out.template mutableData<T>(), rows) =
-        Eigen::Map<const RowMatrix>(laid.data, rows, cols).rowwise().sum();
+    Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>>(out.template mutableData<T>(), rows)
+        = Eigen::Map<const RowMatrix>(laid.data, rows, cols).rowwise().sum();
     return {kept, dims, contiguousStrides(dims), out, out.template data<T>()};
 }
 
 class EinsumKernel : public Kernel
 {
 public:
-    explicit EinsumKernel(std::string equation) : m_equation(std::move(equation)) {}
+    explicit EinsumKernel(std::string equation)
+        : m_equation(std::move(equation))
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -105,8 +107,8 @@ public:
         for (size_t i = 0; i < ctx.inputCount(); ++i)
             inputs.push_back(&ctx.input(i));
         if (inputs.empty() || inputs.size() > 2)
-            return ctx.error("only one or two operands are supported, got " +
-                             std::to_string(inputs.size()));
+            return ctx.error("only one or two operands are supported, got "
+                             + std::to_string(inputs.size()));
         for (const Tensor *t : inputs) {
             if (t->dtype() != inputs[0]->dtype())
                 return ctx.error("operands must have one type, got " + t->describe());
@@ -115,8 +117,8 @@ public:
             return run<float>(ctx, inputs);
         if (inputs[0]->dtype() == DType::Float64)
             return run<double>(ctx, inputs);
-        return ctx.error("only float32 and float64 operands are supported, got " +
-                         inputs[0]->describe());
+        return ctx.error("only float32 and float64 operands are supported, got "
+                         + inputs[0]->describe());
     }
 
 private:
@@ -138,8 +140,8 @@ private:
             start = comma + 1;
         }
         if (terms.size() != inputs.size())
-            return bad("has " + std::to_string(terms.size()) + " operand terms for " +
-                       std::to_string(inputs.size()) + " inputs");
+            return bad("has " + std::to_string(terms.size()) + " operand terms for "
+                       + std::to_string(inputs.size()) + " inputs");
         // Expand "..." into placeholder labels aligned from the right.
         std::vector<size_t> ellipsisRanks(terms.size(), 0);
         size_t maxEllipsis = 0;
@@ -147,11 +149,12 @@ private:
             const size_t dots = terms[i].find("...");
             const size_t letters = terms[i].size() - (dots == std::string::npos ? 0 : 3);
             if (dots == std::string::npos && letters != size_t(inputs[i]->rank()))
-                return bad("term '" + terms[i] + "' has " + std::to_string(letters) +
-                           " labels for input " + inputs[i]->describe());
+                return bad("term '" + terms[i] + "' has " + std::to_string(letters)
+                           + " labels for input " + inputs[i]->describe());
             if (dots != std::string::npos) {
                 if (size_t(inputs[i]->rank()) < letters)
-                    return bad("term '" + terms[i] + "' has more labels than input " + inputs[i]->describe());
+                    return bad("term '" + terms[i] + "' has more labels than input "
+                               + inputs[i]->describe());
                 ellipsisRanks[i] = inputs[i]->rank() - letters;
                 maxEllipsis = std::max(maxEllipsis, ellipsisRanks[i]);
             }
@@ -192,8 +195,8 @@ private:
                 auto [it, added] = sizes.emplace(c, size);
                 if (!added && it->second != size) {
                     if (it->second != 1 && size != 1)
-                        return bad("label sizes disagree (" + std::to_string(it->second) + " vs " +
-                                   std::to_string(size) + ")");
+                        return bad("label sizes disagree (" + std::to_string(it->second) + " vs "
+                                   + std::to_string(size) + ")");
                     it->second = std::max(it->second, size);
                 }
             }
@@ -210,7 +213,8 @@ private:
             for (size_t j = 0; j < terms.size(); ++j)
                 if (j != i)
                     needed += terms[j];
-            views.push_back(sumOut(takeDiagonals(viewOf<T>(*inputs[i], terms[i])), needed, sizes, threads));
+            views.push_back(
+                sumOut(takeDiagonals(viewOf<T>(*inputs[i], terms[i])), needed, sizes, threads));
         }
         View<T> result;
         if (views.size() == 1) {
@@ -242,10 +246,11 @@ private:
             Tensor out = Tensor::allocate(DTypeOf<T>::value, dims);
             using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
             for (int64_t i = 0; i < nb; ++i)
-                Eigen::Map<RowMatrix>(out.template mutableData<T>() + i * m * n, m, n).noalias() =
-                    Eigen::Map<const RowMatrix>(la.data + i * m * k, m, k) *
-                    Eigen::Map<const RowMatrix>(lb.data + i * k * n, k, n);
-            result = {batch + aOnly + bOnly, dims, contiguousStrides(dims), out, out.template data<T>()};
+                Eigen::Map<RowMatrix>(out.template mutableData<T>() + i * m * n, m, n).noalias()
+                    = Eigen::Map<const RowMatrix>(la.data + i * m * k, m, k)
+                      * Eigen::Map<const RowMatrix>(lb.data + i * k * n, k, n);
+            result = {batch + aOnly + bOnly, dims, contiguousStrides(dims), out,
+                      out.template data<T>()};
         }
         result = sumOut(result, output, sizes, threads);
         ctx.output(0) = materialize(result, output, sizes, threads).storage;

@@ -29,9 +29,9 @@ Result<std::vector<float>> expandParameter(const KernelContext &ctx, size_t inde
     }
     Shape broadcast;
     if (!broadcastShapes(p.shape(), normalised, broadcast) || broadcast != normalised)
-        return ctx.error(std::string(index == 1 ? "Scale" : "B") + " has shape " +
-                         shapeToString(p.shape()) + ", which does not broadcast to the normalised " +
-                         "shape " + shapeToString(normalised));
+        return ctx.error(std::string(index == 1 ? "Scale" : "B") + " has shape "
+                         + shapeToString(p.shape()) + ", which does not broadcast to the normalised "
+                         + "shape " + shapeToString(normalised));
     stridedCopy(values.data(), widened.data<float>(), normalised,
                 broadcastStrides(p.shape(), normalised), sizeof(float), 1);
     return values;
@@ -63,8 +63,12 @@ public:
         Shape statsShape(x.shape().begin(), x.shape().begin() + axis);
         statsShape.resize(x.shape().size(), 1);
         Tensor &y = ctx.allocateOutput(0, x.dtype(), x.shape());
-        float *means = ctx.outputCount() > 1 ? ctx.allocateOutput(1, DType::Float32, statsShape).mutableData<float>() : nullptr;
-        float *invStd = ctx.outputCount() > 2 ? ctx.allocateOutput(2, DType::Float32, statsShape).mutableData<float>() : nullptr;
+        float *means = ctx.outputCount() > 1
+                           ? ctx.allocateOutput(1, DType::Float32, statsShape).mutableData<float>()
+                           : nullptr;
+        float *invStd = ctx.outputCount() > 2
+                            ? ctx.allocateOutput(2, DType::Float32, statsShape).mutableData<float>()
+                            : nullptr;
 
         const Eigen::Map<const Eigen::ArrayXf> gamma(scale->data(), rowLength);
         const Eigen::Map<const Eigen::ArrayXf> beta(bias->data(), rowLength);
@@ -122,10 +126,10 @@ public:
         if (x.rank() < 2)
             return ctx.error("input must have at least 2 dims, got " + shapeToString(x.shape()));
         const int64_t batch = x.dim(0), channels = x.dim(1);
-        if (scale.elementCount() != channels || bias.elementCount() != channels ||
-            scale.dtype() != DType::Float32 || bias.dtype() != DType::Float32)
-            return ctx.error("scale and B must be float32[" + std::to_string(channels) +
-                             "], got " + scale.describe() + " and " + bias.describe());
+        if (scale.elementCount() != channels || bias.elementCount() != channels
+            || scale.dtype() != DType::Float32 || bias.dtype() != DType::Float32)
+            return ctx.error("scale and B must be float32[" + std::to_string(channels) + "], got "
+                             + scale.describe() + " and " + bias.describe());
         const int64_t spatial = channels ? x.elementCount() / (batch * channels) : 0;
         Tensor &y = ctx.allocateOutput(0, x.dtype(), x.shape());
         const int threads = x.elementCount() > (1 << 15) ? ctx.threads() : 1;

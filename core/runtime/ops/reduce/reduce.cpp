@@ -17,9 +17,9 @@ namespace {
 enum class Reduction { Sum, Mean, Max, Min, Prod, L1, L2, LogSum, LogSumExp, SumSquare };
 
 template<typename T>
-using AccumulatorOf = std::conditional_t<std::is_same_v<T, Eigen::half> ||
-                                             std::is_same_v<T, Eigen::bfloat16>,
-                                         float, T>;
+using AccumulatorOf
+    = std::conditional_t<std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>,
+                         float, T>;
 
 template<typename A>
 A initialValue(Reduction reduction)
@@ -123,8 +123,8 @@ public:
         if (!plan)
             return ctx.error(plan.status().message());
         if (plan->reduced == 0 && (m_reduction == Reduction::Max || m_reduction == Reduction::Min))
-            return ctx.error("cannot take the max/min of an empty set (input " +
-                             shapeToString(x.shape()) + ")");
+            return ctx.error("cannot take the max/min of an empty set (input "
+                             + shapeToString(x.shape()) + ")");
         const Tensor laid = reduceLayout(*plan, x, ctx.threads());
         Tensor &out = ctx.allocateOutput(0, x.dtype(), plan->outputShape);
         bool handled = false;
@@ -132,8 +132,8 @@ public:
             using T = decltype(tag);
             if constexpr (!std::is_same_v<T, bool>) {
                 if constexpr (std::is_integral_v<T>) {
-                    if (m_reduction == Reduction::L2 || m_reduction == Reduction::LogSum ||
-                        m_reduction == Reduction::LogSumExp)
+                    if (m_reduction == Reduction::L2 || m_reduction == Reduction::LogSum
+                        || m_reduction == Reduction::LogSumExp)
                         return;
                 }
                 const T *data = laid.data<T>();
@@ -142,7 +142,8 @@ public:
                     Tensor maxima = Tensor::allocate(x.dtype(), plan->outputShape);
                     reduceBlock<T>(Reduction::Max, data, maxima.mutableData<T>(), *plan, nullptr,
                                    ctx.threads());
-                    reduceBlock<T>(m_reduction, data, result, *plan, maxima.data<T>(), ctx.threads());
+                    reduceBlock<T>(m_reduction, data, result, *plan, maxima.data<T>(),
+                                   ctx.threads());
                 } else {
                     reduceBlock<T>(m_reduction, data, result, *plan, nullptr, ctx.threads());
                 }
@@ -178,15 +179,45 @@ constexpr int kAxesInputSince = 18;
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createReduceSum(const KernelInfo &info) { return createReduce(info, Reduction::Sum, 13); }
-Result<std::unique_ptr<Kernel>> createReduceMean(const KernelInfo &info) { return createReduce(info, Reduction::Mean, kAxesInputSince); }
-Result<std::unique_ptr<Kernel>> createReduceMax(const KernelInfo &info) { return createReduce(info, Reduction::Max, kAxesInputSince); }
-Result<std::unique_ptr<Kernel>> createReduceMin(const KernelInfo &info) { return createReduce(info, Reduction::Min, kAxesInputSince); }
-Result<std::unique_ptr<Kernel>> createReduceProd(const KernelInfo &info) { return createReduce(info, Reduction::Prod, kAxesInputSince); }
-Result<std::unique_ptr<Kernel>> createReduceL1(const KernelInfo &info) { return createReduce(info, Reduction::L1, kAxesInputSince); }
-Result<std::unique_ptr<Kernel>> createReduceL2(const KernelInfo &info) { return createReduce(info, Reduction::L2, kAxesInputSince); }
-Result<std::unique_ptr<Kernel>> createReduceLogSum(const KernelInfo &info) { return createReduce(info, Reduction::LogSum, kAxesInputSince); }
-Result<std::unique_ptr<Kernel>> createReduceLogSumExp(const KernelInfo &info) { return createReduce(info, Reduction::LogSumExp, kAxesInputSince); }
-Result<std::unique_ptr<Kernel>> createReduceSumSquare(const KernelInfo &info) { return createReduce(info, Reduction::SumSquare, kAxesInputSince); }
+Result<std::unique_ptr<Kernel>> createReduceSum(const KernelInfo &info)
+{
+    return createReduce(info, Reduction::Sum, 13);
+}
+Result<std::unique_ptr<Kernel>> createReduceMean(const KernelInfo &info)
+{
+    return createReduce(info, Reduction::Mean, kAxesInputSince);
+}
+Result<std::unique_ptr<Kernel>> createReduceMax(const KernelInfo &info)
+{
+    return createReduce(info, Reduction::Max, kAxesInputSince);
+}
+Result<std::unique_ptr<Kernel>> createReduceMin(const KernelInfo &info)
+{
+    return createReduce(info, Reduction::Min, kAxesInputSince);
+}
+Result<std::unique_ptr<Kernel>> createReduceProd(const KernelInfo &info)
+{
+    return createReduce(info, Reduction::Prod, kAxesInputSince);
+}
+Result<std::unique_ptr<Kernel>> createReduceL1(const KernelInfo &info)
+{
+    return createReduce(info, Reduction::L1, kAxesInputSince);
+}
+Result<std::unique_ptr<Kernel>> createReduceL2(const KernelInfo &info)
+{
+    return createReduce(info, Reduction::L2, kAxesInputSince);
+}
+Result<std::unique_ptr<Kernel>> createReduceLogSum(const KernelInfo &info)
+{
+    return createReduce(info, Reduction::LogSum, kAxesInputSince);
+}
+Result<std::unique_ptr<Kernel>> createReduceLogSumExp(const KernelInfo &info)
+{
+    return createReduce(info, Reduction::LogSumExp, kAxesInputSince);
+}
+Result<std::unique_ptr<Kernel>> createReduceSumSquare(const KernelInfo &info)
+{
+    return createReduce(info, Reduction::SumSquare, kAxesInputSince);
+}
 
 } // namespace qs::ops

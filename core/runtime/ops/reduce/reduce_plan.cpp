@@ -13,8 +13,8 @@ Result<ReducePlan> ReducePlan::make(const Shape &input, std::vector<int64_t> axe
     for (int64_t axis : axes) {
         const int64_t original = axis;
         if (!normalizeAxis(axis, rank))
-            return invalidArgument("axis " + std::to_string(original) + " is out of range for rank " +
-                                   std::to_string(rank));
+            return invalidArgument("axis " + std::to_string(original) + " is out of range for rank "
+                                   + std::to_string(rank));
         isReduced[static_cast<size_t>(axis)] = true;
     }
     ReducePlan plan;

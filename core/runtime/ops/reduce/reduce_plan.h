@@ -17,7 +17,7 @@ struct ReducePlan
     int64_t reduced = 1;
     int64_t inner = 1;
     bool permute = false;
-    Shape permutedShape;                 // when permute: the input's dims reordered
+    Shape permutedShape;                  // when permute: the input's dims reordered
     std::vector<int64_t> permutedStrides; // element strides into the input, per permuted dim
 
     // `axes` may be negative; empty means all axes. Errors name the bad axis.

@@ -63,8 +63,8 @@ public:
             run(x.data<float>(), y.mutableData<float>(), split, ctx.threads());
             return Status::ok();
         }
-        if (x.dtype() == DType::Float16 || x.dtype() == DType::Float64 ||
-            x.dtype() == DType::BFloat16) {
+        if (x.dtype() == DType::Float16 || x.dtype() == DType::Float64
+            || x.dtype() == DType::BFloat16) {
             // Widen once, normalise in float, narrow back.
             Tensor wide = Tensor::allocate(DType::Float32, x.shape());
             Tensor result = Tensor::allocate(DType::Float32, x.shape());
@@ -130,8 +130,17 @@ Result<std::unique_ptr<Kernel>> createNormaliser(const KernelInfo &info, Normali
 
 } // namespace
 
-Result<std::unique_ptr<Kernel>> createSoftmax(const KernelInfo &info) { return createNormaliser(info, Normaliser::Softmax); }
-Result<std::unique_ptr<Kernel>> createLogSoftmax(const KernelInfo &info) { return createNormaliser(info, Normaliser::LogSoftmax); }
-Result<std::unique_ptr<Kernel>> createHardmax(const KernelInfo &info) { return createNormaliser(info, Normaliser::Hardmax); }
+Result<std::unique_ptr<Kernel>> createSoftmax(const KernelInfo &info)
+{
+    return createNormaliser(info, Normaliser::Softmax);
+}
+Result<std::unique_ptr<Kernel>> createLogSoftmax(const KernelInfo &info)
+{
+    return createNormaliser(info, Normaliser::LogSoftmax);
+}
+Result<std::unique_ptr<Kernel>> createHardmax(const KernelInfo &info)
+{
+    return createNormaliser(info, Normaliser::Hardmax);
+}
 
 } // namespace qs::ops

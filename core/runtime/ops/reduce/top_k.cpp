@@ -32,12 +32,13 @@ public:
         } else {
             const Tensor &kInput = ctx.input(1);
             if (kInput.elementCount() != 1)
-                return ctx.error("K must hold one value, got shape " + shapeToString(kInput.shape()));
+                return ctx.error("K must hold one value, got shape "
+                                 + shapeToString(kInput.shape()));
             k = kInput.intAt(0);
         }
         if (k < 0 || k > x.dim(axis))
-            return ctx.error("K=" + std::to_string(k) + " is outside [0, " +
-                             std::to_string(x.dim(axis)) + "] for axis " + std::to_string(axis));
+            return ctx.error("K=" + std::to_string(k) + " is outside [0, "
+                             + std::to_string(x.dim(axis)) + "] for axis " + std::to_string(axis));
         Shape outShape = x.shape();
         outShape[static_cast<size_t>(axis)] = k;
         const AxisSplit split = splitAtAxis(x.shape(), axis);
@@ -93,7 +94,8 @@ Result<std::unique_ptr<Kernel>> createTopK(const KernelInfo &info)
         if (!attribute)
             return attribute.status();
         k = *attribute;
-    } else if (const Tensor *constant = info.constantInput(1); constant && constant->elementCount() == 1) {
+    } else if (const Tensor *constant = info.constantInput(1);
+               constant && constant->elementCount() == 1) {
         k = constant->intAt(0);
     }
     return makeKernel<TopKKernel>(*axis, *largest != 0, k);

@@ -13,7 +13,9 @@ class GruCell : public RecurrentCell
 {
 public:
     GruCell(const RecurrentSettings &settings, bool linearBeforeReset, const KernelContext &ctx)
-        : m_settings(settings), m_linearBeforeReset(linearBeforeReset), m_ctx(ctx)
+        : m_settings(settings)
+        , m_linearBeforeReset(linearBeforeReset)
+        , m_ctx(ctx)
     {}
     int gateCount() const override { return 3; }
 
@@ -70,7 +72,8 @@ class SimpleRnnCell : public RecurrentCell
 {
 public:
     SimpleRnnCell(const RecurrentSettings &settings, const KernelContext &ctx)
-        : m_settings(settings), m_ctx(ctx)
+        : m_settings(settings)
+        , m_ctx(ctx)
     {}
     int gateCount() const override { return 1; }
 
@@ -95,7 +98,8 @@ class GruKernel : public Kernel
 {
 public:
     GruKernel(RecurrentSettings settings, bool linearBeforeReset)
-        : m_settings(std::move(settings)), m_linearBeforeReset(linearBeforeReset)
+        : m_settings(std::move(settings))
+        , m_linearBeforeReset(linearBeforeReset)
     {}
     Status compute(KernelContext &ctx) const override
     {
@@ -111,7 +115,9 @@ private:
 class SimpleRnnKernel : public Kernel
 {
 public:
-    explicit SimpleRnnKernel(RecurrentSettings settings) : m_settings(std::move(settings)) {}
+    explicit SimpleRnnKernel(RecurrentSettings settings)
+        : m_settings(std::move(settings))
+    {}
     Status compute(KernelContext &ctx) const override
     {
         SimpleRnnCell cell(m_settings, ctx);

@@ -11,12 +11,15 @@ class LstmCell : public RecurrentCell
 {
 public:
     LstmCell(const RecurrentSettings &settings, bool inputForget, const KernelContext *&ctx)
-        : m_settings(settings), m_inputForget(inputForget), m_ctx(ctx)
+        : m_settings(settings)
+        , m_inputForget(inputForget)
+        , m_ctx(ctx)
     {}
     int gateCount() const override { return 4; }
     bool hasCellState() const override { return true; }
 
-    void step(const CellContext &context, RowMatrix &gates, RowMatrix &h, RowMatrix &c) const override
+    void step(const CellContext &context, RowMatrix &gates, RowMatrix &h,
+              RowMatrix &c) const override
     {
         const int64_t H = m_settings.hidden;
         const int d = context.direction;
@@ -68,7 +71,8 @@ class LstmKernel : public Kernel
 {
 public:
     LstmKernel(RecurrentSettings settings, bool inputForget)
-        : m_settings(std::move(settings)), m_inputForget(inputForget)
+        : m_settings(std::move(settings))
+        , m_inputForget(inputForget)
     {}
 
     Status compute(KernelContext &ctx) const override
@@ -76,8 +80,8 @@ public:
         const Tensor &p = ctx.input(7);
         const int64_t expected = m_settings.directions * 3 * m_settings.hidden;
         if (!p.empty() && (p.dtype() != DType::Float32 || p.elementCount() != expected))
-            return ctx.error("P must be float32 with " + std::to_string(expected) + " values, got " +
-                             p.describe());
+            return ctx.error("P must be float32 with " + std::to_string(expected) + " values, got "
+                             + p.describe());
         const KernelContext *context = &ctx;
         LstmCell cell(m_settings, m_inputForget, context);
         return runRecurrent(ctx, m_settings, cell, 6);

@@ -59,7 +59,8 @@ std::pair<float, float> defaultParameters(const std::string &name)
 
 } // namespace
 
-Result<RecurrentSettings> parseRecurrent(const KernelInfo &info, const std::vector<std::string> &defaults)
+Result<RecurrentSettings> parseRecurrent(const KernelInfo &info,
+                                         const std::vector<std::string> &defaults)
 {
     RecurrentSettings settings;
     auto direction = info.getString("direction", "forward");
@@ -88,8 +89,8 @@ Result<RecurrentSettings> parseRecurrent(const KernelInfo &info, const std::vect
             names.insert(names.end(), defaults.begin(), defaults.end());
     }
     if (names.size() != defaults.size() * size_t(settings.directions))
-        return info.error("activations lists " + std::to_string(names.size()) + " functions; " +
-                          std::to_string(defaults.size() * settings.directions) + " are needed");
+        return info.error("activations lists " + std::to_string(names.size()) + " functions; "
+                          + std::to_string(defaults.size() * settings.directions) + " are needed");
     size_t alphaAt = 0, betaAt = 0;
     for (const std::string &name : names) {
         if (!knownActivation(name))
@@ -98,7 +99,8 @@ Result<RecurrentSettings> parseRecurrent(const KernelInfo &info, const std::vect
         const bool takesAlpha = alpha != 0.0f || name == "Affine" || name == "LeakyRelu";
         if (takesAlpha && alphaAt < alphas->size())
             alpha = (*alphas)[alphaAt++];
-        if ((name == "HardSigmoid" || name == "Affine" || name == "ScaledTanh") && betaAt < betas->size())
+        if ((name == "HardSigmoid" || name == "Affine" || name == "ScaledTanh")
+            && betaAt < betas->size())
             beta = (*betas)[betaAt++];
         settings.activations.push_back({name, alpha, beta});
     }
@@ -113,22 +115,22 @@ Status runRecurrent(KernelContext &ctx, const RecurrentSettings &s, const Recurr
         if (t->dtype() != DType::Float32)
             return ctx.error("only float32 is supported, got " + t->describe());
     if (xIn.rank() != 3 || w.rank() != 3 || r.rank() != 3)
-        return ctx.error("X, W and R must be 3-D, got " + xIn.describe() + ", " + w.describe() +
-                         " and " + r.describe());
+        return ctx.error("X, W and R must be 3-D, got " + xIn.describe() + ", " + w.describe()
+                         + " and " + r.describe());
     const int64_t seq = s.layout ? xIn.dim(1) : xIn.dim(0);
     const int64_t batch = s.layout ? xIn.dim(0) : xIn.dim(1);
     const int64_t input = xIn.dim(2), H = s.hidden, G = cell.gateCount();
     const int dirs = s.directions;
-    if (w.dim(0) != dirs || w.dim(1) != G * H || w.dim(2) != input || r.dim(0) != dirs ||
-        r.dim(1) != G * H || r.dim(2) != H)
-        return ctx.error("W " + w.describe() + " or R " + r.describe() + " does not match " +
-                         std::to_string(dirs) + " direction(s), " + std::to_string(G) +
-                         " gates of hidden_size " + std::to_string(H) + " and input size " +
-                         std::to_string(input));
+    if (w.dim(0) != dirs || w.dim(1) != G * H || w.dim(2) != input || r.dim(0) != dirs
+        || r.dim(1) != G * H || r.dim(2) != H)
+        return ctx.error("W " + w.describe() + " or R " + r.describe() + " does not match "
+                         + std::to_string(dirs) + " direction(s), " + std::to_string(G)
+                         + " gates of hidden_size " + std::to_string(H) + " and input size "
+                         + std::to_string(input));
     const Tensor &b = ctx.input(3);
     if (!b.empty() && (b.dtype() != DType::Float32 || b.elementCount() != dirs * 2 * G * H))
-        return ctx.error("B must be float32[" + std::to_string(dirs) + "," + std::to_string(2 * G * H) +
-                         "], got " + b.describe());
+        return ctx.error("B must be float32[" + std::to_string(dirs) + ","
+                         + std::to_string(2 * G * H) + "], got " + b.describe());
     std::vector<int64_t> lengths(size_t(batch), seq);
     if (ctx.hasInput(4)) {
         const Tensor &lens = ctx.input(4);
@@ -142,14 +144,17 @@ Status runRecurrent(KernelContext &ctx, const RecurrentSettings &s, const Recurr
     for (int64_t t = 0; t < seq; ++t)
         for (int64_t n = 0; n < batch; ++n)
             for (int64_t i = 0; i < input; ++i)
-                x(t * batch + n, i) = xIn.data<float>()[(s.layout ? (n * seq + t) : (t * batch + n)) * input + i];
+                x(t * batch + n,
+                  i) = xIn.data<float>()[(s.layout ? (n * seq + t) : (t * batch + n)) * input + i];
 
     Shape yShape = s.layout ? Shape{batch, seq, dirs, H} : Shape{seq, dirs, batch, H};
     Shape stateShape = s.layout ? Shape{batch, dirs, H} : Shape{dirs, batch, H};
     Tensor y = Tensor::allocate(DType::Float32, yShape, true);
     Tensor yh = Tensor::allocate(DType::Float32, stateShape, true);
     Tensor yc = Tensor::allocate(DType::Float32, stateShape, true);
-    auto stateAt = [&](int d, int64_t n) { return s.layout ? (n * dirs + d) * H : (d * batch + n) * H; };
+    auto stateAt = [&](int d, int64_t n) {
+        return s.layout ? (n * dirs + d) * H : (d * batch + n) * H;
+    };
     for (int d = 0; d < dirs; ++d) {
         const bool reverse = s.reverseOnly || d == 1;
         Eigen::Map<const RowMatrix> wd(w.data<float>() + d * G * H * input, G * H, input);
@@ -165,8 +170,8 @@ Status runRecurrent(KernelContext &ctx, const RecurrentSettings &s, const Recurr
                 continue;
             const Tensor &init = ctx.input(size_t(index));
             if (init.elementCount() != dirs * batch * H)
-                return ctx.error("initial state has shape " + shapeToString(init.shape()) + "; " +
-                                 shapeToString(stateShape) + " is needed");
+                return ctx.error("initial state has shape " + shapeToString(init.shape()) + "; "
+                                 + shapeToString(stateShape) + " is needed");
             for (int64_t n = 0; n < batch; ++n)
                 for (int64_t k = 0; k < H; ++k)
                     (*state)(n, k) = init.data<float>()[stateAt(d, n) + k];
@@ -198,8 +203,9 @@ Status runRecurrent(KernelContext &ctx, const RecurrentSettings &s, const Recurr
             }
             for (const int64_t n : rows) {
                 const int64_t t = reverse ? lengths[size_t(n)] - 1 - step : step;
-                float *out = y.mutableData<float>() +
-                             (s.layout ? ((n * seq + t) * dirs + d) * H : ((t * dirs + d) * batch + n) * H);
+                float *out = y.mutableData<float>()
+                             + (s.layout ? ((n * seq + t) * dirs + d) * H
+                                         : ((t * dirs + d) * batch + n) * H);
                 for (int64_t k = 0; k < H; ++k)
                     out[k] = h(n, k);
             }

@@ -25,11 +25,11 @@ struct Activation
 
 struct RecurrentSettings
 {
-    int directions = 1;     // 2 when bidirectional
+    int directions = 1; // 2 when bidirectional
     bool reverseOnly = false;
     int64_t hidden = 0;
     std::vector<Activation> activations; // per direction, `perDirection` each
-    float clip = 0.0f;      // 0: no clipping
+    float clip = 0.0f;                   // 0: no clipping
     int64_t layout = 0;
 };
 
@@ -52,12 +52,13 @@ public:
     virtual ~RecurrentCell() = default;
     virtual int gateCount() const = 0;
     virtual bool hasCellState() const { return false; }
-    virtual void step(const CellContext &context, RowMatrix &gates, RowMatrix &h, RowMatrix &c) const = 0;
+    virtual void step(const CellContext &context, RowMatrix &gates, RowMatrix &h,
+                      RowMatrix &c) const = 0;
 };
 
 // Runs the cell: inputs X, W, R, B, sequence_lens, initial_h (initial_c, P for LSTM are read by
 // the cell itself), writes Y, Y_h and (LSTM) Y_c.
-Status runRecurrent(KernelContext &ctx, const RecurrentSettings &settings, const RecurrentCell &cell,
-                    int64_t initialCIndex);
+Status runRecurrent(KernelContext &ctx, const RecurrentSettings &settings,
+                    const RecurrentCell &cell, int64_t initialCIndex);
 
 } // namespace qs::ops

@@ -11,7 +11,9 @@ namespace {
 class ConcatKernel final : public Kernel
 {
 public:
-    explicit ConcatKernel(int64_t axis) : m_axis(axis) {}
+    explicit ConcatKernel(int64_t axis)
+        : m_axis(axis)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -51,8 +53,7 @@ public:
             if (row > 0) {
 #pragma omp parallel for num_threads(ctx.threads()) if (outer * row > (1 << 18) && outer > 1)
                 for (int64_t o = 0; o < outer; ++o)
-                    std::memcpy(dst + o * outRow + offset, src + o * row,
-                                static_cast<size_t>(row));
+                    std::memcpy(dst + o * outRow + offset, src + o * row, static_cast<size_t>(row));
             }
             offset += row;
         }

@@ -12,7 +12,9 @@ namespace {
 class ConstantOfShapeKernel final : public Kernel
 {
 public:
-    explicit ConstantOfShapeKernel(Tensor value) : m_value(std::move(value)) {}
+    explicit ConstantOfShapeKernel(Tensor value)
+        : m_value(std::move(value))
+    {}
 
     Status compute(KernelContext &ctx) const override
     {

@@ -28,15 +28,19 @@ public:
         Shape outShape;
         if (m_toDepth) {
             if (h % b != 0 || w % b != 0)
-                return ctx.error("input " + data.describe() + " height and width should be "
-                                 "multiples of blocksize " + std::to_string(b));
+                return ctx.error("input " + data.describe()
+                                 + " height and width should be "
+                                   "multiples of blocksize "
+                                 + std::to_string(b));
             shape6 = {n, c, h / b, b, w / b, b};
             perm = {0, 3, 5, 1, 2, 4};
             outShape = {n, c * b * b, h / b, w / b};
         } else {
             if (c % (b * b) != 0)
-                return ctx.error("input " + data.describe() + " channels should be a multiple of "
-                                 "blocksize^2 = " + std::to_string(b * b));
+                return ctx.error("input " + data.describe()
+                                 + " channels should be a multiple of "
+                                   "blocksize^2 = "
+                                 + std::to_string(b * b));
             if (m_crd) {
                 shape6 = {n, c / (b * b), b, b, h, w};
                 perm = {0, 1, 4, 2, 5, 3};
@@ -47,8 +51,8 @@ public:
             outShape = {n, c / (b * b), h * b, w * b};
         }
         Tensor &out = ctx.allocateOutput(0, data.dtype(), outShape);
-        permuteElements(out.mutableRawData(), data.rawData(), shape6, perm,
-                        dtypeSize(data.dtype()), ctx.threads());
+        permuteElements(out.mutableRawData(), data.rawData(), shape6, perm, dtypeSize(data.dtype()),
+                        ctx.threads());
         return Status::ok();
     }
 
@@ -64,8 +68,7 @@ Result<int64_t> readBlockSize(const KernelInfo &info)
     if (!blockSize)
         return blockSize.status();
     if (*blockSize < 1)
-        return info.error("attribute 'blocksize' should be >= 1, not "
-                          + std::to_string(*blockSize));
+        return info.error("attribute 'blocksize' should be >= 1, not " + std::to_string(*blockSize));
     return blockSize;
 }
 

@@ -9,7 +9,9 @@ namespace {
 class ExpandKernel final : public Kernel
 {
 public:
-    explicit ExpandKernel(IntListParam shape) : m_shape(std::move(shape)) {}
+    explicit ExpandKernel(IntListParam shape)
+        : m_shape(std::move(shape))
+    {}
 
     Status compute(KernelContext &ctx) const override
     {

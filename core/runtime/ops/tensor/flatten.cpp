@@ -9,7 +9,9 @@ namespace {
 class FlattenKernel final : public Kernel
 {
 public:
-    explicit FlattenKernel(int64_t axis) : m_axis(axis) {}
+    explicit FlattenKernel(int64_t axis)
+        : m_axis(axis)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {

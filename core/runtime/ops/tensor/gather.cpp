@@ -12,7 +12,9 @@ namespace {
 class GatherKernel final : public Kernel
 {
 public:
-    explicit GatherKernel(int64_t axis) : m_axis(axis) {}
+    explicit GatherKernel(int64_t axis)
+        : m_axis(axis)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {

@@ -11,7 +11,9 @@ namespace {
 class GatherElementsKernel final : public Kernel
 {
 public:
-    explicit GatherElementsKernel(int64_t axis) : m_axis(axis) {}
+    explicit GatherElementsKernel(int64_t axis)
+        : m_axis(axis)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {

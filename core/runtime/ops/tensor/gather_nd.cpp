@@ -13,7 +13,9 @@ namespace {
 class GatherNdKernel final : public Kernel
 {
 public:
-    explicit GatherNdKernel(int64_t batchDims) : m_batchDims(batchDims) {}
+    explicit GatherNdKernel(int64_t batchDims)
+        : m_batchDims(batchDims)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -25,9 +27,9 @@ public:
                              + data.describe() + " and indices " + indices.describe());
         const int64_t depth = indices.dim(indices.rank() - 1);
         if (depth < 1 || depth > data.rank() - b)
-            return ctx.error("indices " + indices.describe() + " address "
-                             + std::to_string(depth) + " dims but data " + data.describe()
-                             + " has " + std::to_string(data.rank() - b) + " after batch_dims");
+            return ctx.error("indices " + indices.describe() + " address " + std::to_string(depth)
+                             + " dims but data " + data.describe() + " has "
+                             + std::to_string(data.rank() - b) + " after batch_dims");
         int64_t batch = 1;
         for (int64_t d = 0; d < b; ++d) {
             if (data.dim(d) != indices.dim(d))

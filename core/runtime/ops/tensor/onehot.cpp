@@ -14,7 +14,9 @@ namespace {
 class OneHotKernel final : public Kernel
 {
 public:
-    explicit OneHotKernel(int64_t axis) : m_axis(axis) {}
+    explicit OneHotKernel(int64_t axis)
+        : m_axis(axis)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {

@@ -53,8 +53,8 @@ public:
             return pads.status();
         const int64_t rank = data.rank();
         if (!*pads || static_cast<int64_t>((*pads)->size()) != 2 * rank)
-            return ctx.error("pads should have " + std::to_string(2 * rank)
-                             + " values for input " + data.describe());
+            return ctx.error("pads should have " + std::to_string(2 * rank) + " values for input "
+                             + data.describe());
         const std::vector<int64_t> &p = **pads;
         Shape outShape(static_cast<size_t>(rank));
         for (int64_t d = 0; d < rank; ++d) {
@@ -72,8 +72,8 @@ public:
         const Tensor &valueInput = ctx.input(2);
         if (!m_attributeValue && !valueInput.empty()) {
             if (valueInput.dtype() != data.dtype() || valueInput.elementCount() != 1)
-                return ctx.error("constant_value " + valueInput.describe()
-                                 + " should be one " + dtypeName(data.dtype()) + " value");
+                return ctx.error("constant_value " + valueInput.describe() + " should be one "
+                                 + dtypeName(data.dtype()) + " value");
             value = valueInput;
         }
         Tensor &out = ctx.allocateOutput(0, data.dtype(), outShape);
@@ -89,8 +89,8 @@ public:
     }
 
 private:
-    void padRows(const Tensor &data, Tensor &out, const std::vector<int64_t> &p,
-                 const char *value, int64_t es, int threads) const
+    void padRows(const Tensor &data, Tensor &out, const std::vector<int64_t> &p, const char *value,
+                 int64_t es, int threads) const
     {
         const int64_t rank = data.rank();
         const Shape &outShape = out.shape();

@@ -20,8 +20,7 @@ public:
         if (limit.dtype() != type || delta.dtype() != type || start.elementCount() != 1
             || limit.elementCount() != 1 || delta.elementCount() != 1)
             return ctx.error("start " + start.describe() + ", limit " + limit.describe()
-                             + " and delta " + delta.describe()
-                             + " should be scalars of one type");
+                             + " and delta " + delta.describe() + " should be scalars of one type");
         if (type != DType::Float32 && type != DType::Float64 && type != DType::Int16
             && type != DType::Int32 && type != DType::Int64)
             return ctx.error("dtype " + dtypeName(type) + " is not supported");

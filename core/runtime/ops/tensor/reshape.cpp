@@ -39,9 +39,8 @@ private:
             if (shape[i] == 0 && !m_allowZero) {
                 if (static_cast<int64_t>(i) >= data.rank())
                     return ctx.error("shape " + intsToString(requested) + " copies dim "
-                                     + std::to_string(i)
-                                     + " (0) but the input " + data.describe() + " has rank "
-                                     + std::to_string(data.rank()));
+                                     + std::to_string(i) + " (0) but the input " + data.describe()
+                                     + " has rank " + std::to_string(data.rank()));
                 shape[i] = data.dim(static_cast<int64_t>(i));
             }
             if (shape[i] == -1) {

@@ -74,8 +74,8 @@ public:
             if (!given)
                 given = read(ctx, m_inputs.scales);
             if (!given || static_cast<int64_t>(given->size()) != rank)
-                return ctx.error("scales should have " + std::to_string(rank)
-                                 + " values for input " + data.describe());
+                return ctx.error("scales should have " + std::to_string(rank) + " values for input "
+                                 + data.describe());
             for (size_t d = 0; d < scales.size(); ++d) {
                 scales[d] = (*given)[d];
                 if (!(scales[d] > 0))
@@ -85,8 +85,8 @@ public:
                 outShape[d] = static_cast<int64_t>(std::floor(lengths[d]));
             }
         }
-        const ResizePlan plan = makeResizePlan(m_options, data.shape(), outShape, scales,
-                                               lengths, roi);
+        const ResizePlan plan = makeResizePlan(m_options, data.shape(), outShape, scales, lengths,
+                                               roi);
         return run(ctx, data, plan);
     }
 
@@ -122,13 +122,13 @@ private:
             return Status::ok();
         }
         if (isGatherPlan(plan) && dtypeSize(type) > 0) {
-            resizeGather(plan, data.rawData(), out.mutableRawData(), dtypeSize(type),
-                         ctx.threads());
+            resizeGather(plan, data.rawData(), out.mutableRawData(), dtypeSize(type), ctx.threads());
             return Status::ok();
         }
         if (type == DType::Bool || !isSupportedDType(type))
-            return ctx.error("dtype " + dtypeName(type) + " is not supported with mode "
-                             "linear or cubic");
+            return ctx.error("dtype " + dtypeName(type)
+                             + " is not supported with mode "
+                               "linear or cubic");
         // Other types: widen to float32, interpolate, narrow back (rounding integers).
         std::vector<float> in(static_cast<size_t>(data.elementCount()));
         std::vector<float> result(static_cast<size_t>(out.elementCount()));
@@ -205,8 +205,7 @@ Status parseResize11(const KernelInfo &info, ResizeOptions &options)
         }
     }
     if (!found)
-        return info.error("coordinate_transformation_mode '" + *coordinates
-                          + "' is not supported");
+        return info.error("coordinate_transformation_mode '" + *coordinates + "' is not supported");
     const std::pair<const char *, NearestMode> nearestModes[] = {
         {"round_prefer_floor", NearestMode::RoundPreferFloor},
         {"round_prefer_ceil", NearestMode::RoundPreferCeil},

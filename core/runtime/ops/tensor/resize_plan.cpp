@@ -42,15 +42,14 @@ int64_t nearestIndex(double x, NearestMode mode, double scale)
         return static_cast<int64_t>(x - lower < 0.5 ? lower : lower + 1);
     case NearestMode::Floor: return static_cast<int64_t>(lower);
     case NearestMode::Ceil: return static_cast<int64_t>(std::ceil(x));
-    case NearestMode::Simple:
-        return static_cast<int64_t>(scale < 1 ? std::ceil(x) : lower);
+    case NearestMode::Simple: return static_cast<int64_t>(scale < 1 ? std::ceil(x) : lower);
     }
     return static_cast<int64_t>(lower);
 }
 
 std::array<double, 4> cubicCoefficients(double r, double a)
 {
-    auto near = [a](double t) { return ((a + 2) * t - (a + 3)) * t * t + 1; };        // |t| <= 1
+    auto near = [a](double t) { return ((a + 2) * t - (a + 3)) * t * t + 1; };      // |t| <= 1
     auto far = [a](double t) { return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a; }; // 1 < |t| < 2
     return {far(r + 1), near(r), near(1 - r), far(2 - r)};
 }
@@ -171,10 +170,9 @@ bool rowTaps(const ResizePlan &plan, int64_t row, const std::vector<int64_t> &in
 
 } // namespace
 
-ResizePlan makeResizePlan(const ResizeOptions &options, const Shape &inShape,
-                          const Shape &outShape, const std::vector<double> &scales,
-                          const std::vector<double> &resizedLengths,
-                          const std::vector<double> &roi)
+ResizePlan makeResizePlan(const ResizeOptions &options, const Shape &inShape, const Shape &outShape,
+                          const std::vector<double> &scales,
+                          const std::vector<double> &resizedLengths, const std::vector<double> &roi)
 {
     ResizePlan plan;
     plan.inShape = inShape;
@@ -279,7 +277,8 @@ void resizeGather(const ResizePlan &plan, const void *in, void *out, int64_t ele
             else
                 for (int64_t x = 0; x < width; ++x)
                     std::memcpy(target + static_cast<size_t>(x) * es,
-                                line + static_cast<size_t>(columns[static_cast<size_t>(x)]) * es, es);
+                                line + static_cast<size_t>(columns[static_cast<size_t>(x)]) * es,
+                                es);
         }
     }
 }
@@ -339,9 +338,8 @@ void resizeFast2d(const ResizePlan &plan, const float *in, float *out, int threa
     const bool nearest = rowsAxis.taps == 1 && colsAxis.taps == 1;
     const bool parallel = planes * oh * ow > 16384;
     // Work items are (plane, band of output rows); bands only when there are too few planes.
-    const int64_t bands = planes >= threads
-                              ? 1
-                              : std::min<int64_t>(oh, (threads + planes - 1) / planes);
+    const int64_t bands
+        = planes >= threads ? 1 : std::min<int64_t>(oh, (threads + planes - 1) / planes);
     const int64_t items = planes * bands;
 #pragma omp parallel num_threads(threads) if (parallel)
     {

@@ -54,8 +54,8 @@ struct ResizePlan
 // `scales[d]` is output/input for axis d; `resizedLengths[d]` the (possibly fractional) output
 // length the coordinate transforms divide by (input * scale, or the requested size); `roi` holds
 // rank starts then rank ends (only read for tf_crop_and_resize).
-ResizePlan makeResizePlan(const ResizeOptions &options, const Shape &inShape,
-                          const Shape &outShape, const std::vector<double> &scales,
+ResizePlan makeResizePlan(const ResizeOptions &options, const Shape &inShape, const Shape &outShape,
+                          const std::vector<double> &scales,
                           const std::vector<double> &resizedLengths,
                           const std::vector<double> &roi);
 

@@ -25,13 +25,13 @@ public:
         QS_RETURN_IF_ERROR(resolveAxis(ctx, axis, data));
         if (indices.shape() != updates.shape() || indices.rank() != data.rank()
             || updates.dtype() != data.dtype())
-            return ctx.error("indices " + indices.describe() + " and updates "
-                             + updates.describe() + " do not match data " + data.describe());
+            return ctx.error("indices " + indices.describe() + " and updates " + updates.describe()
+                             + " do not match data " + data.describe());
         const int64_t rank = data.rank();
         for (int64_t d = 0; d < rank; ++d) {
             if (indices.dim(d) > data.dim(d))
-                return ctx.error("indices " + indices.describe() + " exceed data "
-                                 + data.describe() + " in dim " + std::to_string(d));
+                return ctx.error("indices " + indices.describe() + " exceed data " + data.describe()
+                                 + " in dim " + std::to_string(d));
         }
         Tensor &out = ctx.allocateOutput(0, data.dtype(), data.shape());
         copyElements(out.mutableRawData(), data.rawData(), data.elementCount(),

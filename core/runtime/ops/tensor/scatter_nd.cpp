@@ -13,7 +13,9 @@ namespace {
 class ScatterNdKernel final : public Kernel
 {
 public:
-    explicit ScatterNdKernel(ScatterReduction reduction) : m_reduction(reduction) {}
+    explicit ScatterNdKernel(ScatterReduction reduction)
+        : m_reduction(reduction)
+    {}
 
     Status compute(KernelContext &ctx) const override
     {

@@ -33,8 +33,10 @@ void scatterReduce(ScatterReduction reduction, T &target, T value)
 {
     if constexpr (std::is_same_v<T, bool>) {
         switch (reduction) {
-        case ScatterReduction::Add: case ScatterReduction::Max: target = target || value; return;
-        case ScatterReduction::Mul: case ScatterReduction::Min: target = target && value; return;
+        case ScatterReduction::Add:
+        case ScatterReduction::Max: target = target || value; return;
+        case ScatterReduction::Mul:
+        case ScatterReduction::Min: target = target && value; return;
         default: target = value; return;
         }
     } else {

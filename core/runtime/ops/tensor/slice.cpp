@@ -36,8 +36,8 @@ public:
         const size_t count = (*starts)->size();
         if ((*ends)->size() != count || (*axes && (*axes)->size() != count)
             || (*steps && (*steps)->size() != count))
-            return ctx.error("starts " + intsToString(**starts) + ", ends "
-                             + intsToString(**ends) + ", axes and steps differ in length");
+            return ctx.error("starts " + intsToString(**starts) + ", ends " + intsToString(**ends)
+                             + ", axes and steps differ in length");
         const int64_t rank = data.rank();
         std::vector<int64_t> begin(static_cast<size_t>(rank), 0);
         std::vector<int64_t> step(static_cast<size_t>(rank), 1);
@@ -48,8 +48,7 @@ public:
             const int64_t given = axis;
             if (!normalizeAxis(axis, rank) || seen[static_cast<size_t>(axis)])
                 return ctx.error("axis " + std::to_string(given)
-                                 + " is out of range or repeated for input "
-                                 + data.describe());
+                                 + " is out of range or repeated for input " + data.describe());
             seen[static_cast<size_t>(axis)] = true;
             const int64_t s = *steps ? (**steps)[i] : 1;
             if (s == 0)

@@ -12,7 +12,9 @@ namespace {
 class SqueezeKernel final : public Kernel
 {
 public:
-    explicit SqueezeKernel(IntListParam axes) : m_axes(std::move(axes)) {}
+    explicit SqueezeKernel(IntListParam axes)
+        : m_axes(std::move(axes))
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -28,11 +30,11 @@ public:
             for (int64_t axis : **axes) {
                 const int64_t given = axis;
                 if (!normalizeAxis(axis, data.rank()))
-                    return ctx.error("axis " + std::to_string(given)
-                                     + " is out of range for input " + data.describe());
+                    return ctx.error("axis " + std::to_string(given) + " is out of range for input "
+                                     + data.describe());
                 if (data.dim(axis) != 1)
-                    return ctx.error("cannot squeeze axis " + std::to_string(given)
-                                     + " of input " + data.describe() + ": its size is "
+                    return ctx.error("cannot squeeze axis " + std::to_string(given) + " of input "
+                                     + data.describe() + ": its size is "
                                      + std::to_string(data.dim(axis)) + ", not 1");
                 drop[static_cast<size_t>(axis)] = true;
             }
@@ -53,7 +55,9 @@ private:
 class UnsqueezeKernel final : public Kernel
 {
 public:
-    explicit UnsqueezeKernel(IntListParam axes) : m_axes(std::move(axes)) {}
+    explicit UnsqueezeKernel(IntListParam axes)
+        : m_axes(std::move(axes))
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
@@ -67,8 +71,7 @@ public:
             const int64_t given = axis;
             if (!normalizeAxis(axis, rank))
                 return ctx.error("axis " + std::to_string(given)
-                                 + " is out of range for output rank "
-                                 + std::to_string(rank));
+                                 + " is out of range for output rank " + std::to_string(rank));
             if (inserted[static_cast<size_t>(axis)])
                 return ctx.error("axis " + std::to_string(given) + " is repeated in axes "
                                  + intsToString(*axes));

@@ -19,7 +19,7 @@ Result<std::unique_ptr<Kernel>> createOneHot(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createPad(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createRange(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReshape(const KernelInfo &info);
-Result<std::unique_ptr<Kernel>> createResize(const KernelInfo &info);   // Resize and Upsample
+Result<std::unique_ptr<Kernel>> createResize(const KernelInfo &info); // Resize and Upsample
 Result<std::unique_ptr<Kernel>> createScatterElements(const KernelInfo &info); // and Scatter
 Result<std::unique_ptr<Kernel>> createScatterNd(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createShape(const KernelInfo &info);

@@ -10,7 +10,9 @@ namespace {
 class TileKernel final : public Kernel
 {
 public:
-    explicit TileKernel(IntListParam repeats) : m_repeats(std::move(repeats)) {}
+    explicit TileKernel(IntListParam repeats)
+        : m_repeats(std::move(repeats))
+    {}
 
     Status compute(KernelContext &ctx) const override
     {

@@ -16,8 +16,7 @@ namespace {
 
 // out[b][c][r] = in[b][r][c] for b < batch, in tiles so both sides stay in cache.
 template<typename T>
-void transposeBatched2d(T *out, const T *in, int64_t batch, int64_t rows, int64_t cols,
-                        int threads)
+void transposeBatched2d(T *out, const T *in, int64_t batch, int64_t rows, int64_t cols, int threads)
 {
     constexpr int64_t kTile = 32;
     const int64_t rowTiles = (rows + kTile - 1) / kTile;
@@ -64,7 +63,9 @@ bool transposeBatched2dBytes(void *out, const void *in, int64_t batch, int64_t r
 class TransposeKernel final : public Kernel
 {
 public:
-    explicit TransposeKernel(std::vector<int64_t> perm) : m_perm(std::move(perm)) {}
+    explicit TransposeKernel(std::vector<int64_t> perm)
+        : m_perm(std::move(perm))
+    {}
 
     Status compute(KernelContext &ctx) const override
     {
