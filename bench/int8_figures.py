@@ -8,8 +8,14 @@ best-of-rounds median in both, then the issue's targets:
 The det models are quantized here by quantscope-cli from the cached PaddleOCR det model,
 calibrated on the cached photos; the input is a held-out photo (page.png).
 
+With --baseline OTHER_BUILD_DIR, the same files also run in that build's engine_bench, in the
+same interleaved rounds, and a column shows this build / the baseline: the check that a refactor
+leaves the engine's speed where it was.
+
 usage: int8_figures.py BUILD_DIR CACHE_DIR [--threads N] [--rounds N] [--iterations N]
+                       [--baseline OTHER_BUILD_DIR]
 """
+import argparse
 import os
 import subprocess
 import sys
@@ -80,23 +86,35 @@ def make_models(args, work):
 
 
 def main():
-    args = argument_parser().parse_args()
+    parser = argument_parser()
+    parser.add_argument("--baseline", help="another build whose engine_bench runs the same files")
+    args = parser.parse_args()
     peers = Peers(args)
+    baseline = Peers(argparse.Namespace(**{**vars(args), "build": args.baseline})) \
+        if args.baseline else None
     with tempfile.TemporaryDirectory(prefix="quantscope-int8-bench-") as work:
         models = make_models(args, work)
         ours = {name: [] for name in models}
         theirs = {name: [] for name in models}
+        before = {name: [] for name in models}
         for _ in range(args.rounds):  # interleaved, so drift in machine load hits every model
             for name, (path, feeds) in models.items():
                 ours[name].append(peers.engine(path, feeds)["latency_ms"]["median"])
                 theirs[name].append(peers.ort(path, feeds)["latency_ms"]["median"])
+                if baseline:
+                    before[name].append(baseline.engine(path, feeds)["latency_ms"]["median"])
     best = {name: min(times) for name, times in ours.items()}
     ort = {name: min(times) for name, times in theirs.items()}
     print(f"INT8 / FP16 execution, engine vs ONNX Runtime (onnxruntime-node), {args.threads} "
           f"threads each, best median of {args.rounds} interleaved rounds x {args.iterations}")
-    print(f"{'model':34} {'engine ms':>10} {'ORT ms':>9} {'engine/ORT':>11}")
+    extra = f" {'baseline ms':>12} {'this/baseline':>14}" if baseline else ""
+    print(f"{'model':34} {'engine ms':>10} {'ORT ms':>9} {'engine/ORT':>11}{extra}")
     for name in models:
-        print(f"{name:34} {best[name]:10.2f} {ort[name]:9.2f} {best[name] / ort[name]:11.2f}")
+        row = f"{name:34} {best[name]:10.2f} {ort[name]:9.2f} {best[name] / ort[name]:11.2f}"
+        if baseline:
+            old = min(before[name])
+            row += f" {old:12.2f} {best[name] / old:14.2f}"
+        print(row)
     print("targets:")
     for name in ("det INT8 QDQ (default recipe)", "det INT8 QDQ (accuracy recipe)", "det INT8 QOperator"):
         print(f"  {name}: {best['det FP32'] / best[name]:.2f}x faster than det FP32 in our engine "
