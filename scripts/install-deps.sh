@@ -8,6 +8,8 @@ packages=(
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools qt6-svg-dev qt6-translations-l10n libgl-dev
     libprotobuf-dev protobuf-compiler
     libonnx-dev libonnx-testdata python3-onnx python3-numpy python3-pil
+    # The model zoo (scripts/export-zoo.py) is exported the way users do it, with PyTorch.
+    python3-torch python3-torchvision
     libeigen3-dev
     libdnnl-dev ocl-icd-opencl-dev
     libqcustomplot-dev
