@@ -27,14 +27,15 @@ class Peers:
         self.common = ["--threads", str(args.threads), "--warmup", "3",
                        "--iterations", str(args.iterations)]
 
-    def engine(self, model, feeds):
+    def engine(self, model, feeds, env=None):
         """Our engine's report for `model` with `feeds` ({input name: .npy path})."""
-        return _report([self.engine_bench, model] + _input_flags(feeds) + self.common)
+        return _report([self.engine_bench, model] + _input_flags(feeds) + self.common, env)
 
-    def ort(self, model, feeds):
-        """ONNX Runtime's report for the same run."""
-        return _report(["node", os.path.join(ROOT, "scripts", "ort-peer.js"), "--model", model]
-                       + _input_flags(feeds) + self.common, self.env)
+    def ort(self, model, feeds, env=None, optimization="all"):
+        """ONNX Runtime's report for the same run (at graph optimization level `optimization`)."""
+        return _report(["node", os.path.join(ROOT, "scripts", "ort-peer.js"), "--model", model,
+                        "--optimization", optimization] + _input_flags(feeds) + self.common,
+                       env or self.env)
 
 
 def _input_flags(feeds):
