@@ -1,7 +1,7 @@
 // ConvInteger (int32 output) and QLinearConv (requantized 8-bit output, optional int32 bias,
 // per-tensor or per-output-channel weight scale and zero point, optional fused Relu/Clip). Both:
-// zero points subtracted, im2col per group, then oneDNN's float GEMM where float sums are exact
-// (floatSumsAreExact), else Eigen's int32 GEMM. Padding contributes 0 after centring (the pad
+// zero points subtracted, im2col per group, then oneDNN's float GEMM over depth slices short
+// enough for float sums to be exact (exactFloatDepth). Padding contributes 0 after centring (the pad
 // value is x's zero point, as in ONNX Runtime). Exact either way: this is the reference;
 // QLinearConv nodes with constant int8 weights run on oneDNN (int8_conv.cpp) instead.
 #include "runtime/ops/nn/dense_gemm.h"
@@ -10,7 +10,6 @@
 #include "runtime/ops/quant/integer_matmul.h"
 #include "runtime/ops/quant/quant_kernels.h"
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -18,8 +17,6 @@
 namespace qs::ops {
 
 namespace {
-
-using IntMatrix = Eigen::Matrix<int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 template<typename Q>
 int32_t zeroPointAt(const Tensor &zp, int64_t index)
@@ -102,11 +99,15 @@ void gatherColumns(const X *image, int64_t cg, int64_t inSize, const Shape &spat
 }
 
 // The products of centred 8-bit values are integers, so a float GEMM sums them exactly, in
-// whatever order it adds, while every partial sum stays within float's integers (2^24): then
-// oneDNN's sgemm computes the exact int32 result many times faster than an int32 GEMM.
-bool floatSumsAreExact(int64_t depth, int64_t maxAbsX, int64_t maxAbsW)
+// whatever order it adds, while every partial sum stays within float's integers (2^24). The
+// largest depth for which that holds, given the largest centred magnitudes; a deeper
+// convolution is summed in slices of this depth, each exact, added in int32. That keeps every
+// ConvInteger on oneDNN's sgemm, many times faster than an int32 GEMM (ResNet-18's 3x3x512
+// convolutions with full-range uint8 activations need 9 slices, at the cost of one GEMM).
+int64_t exactFloatDepth(int64_t maxAbsX, int64_t maxAbsW)
 {
-    return double(depth) * double(maxAbsX) * double(maxAbsW) < 16777216.0;
+    constexpr int64_t kFloatIntegers = int64_t(1) << 24;
+    return std::max<int64_t>(1, (kFloatIntegers - 1) / std::max<int64_t>(1, maxAbsX * maxAbsW));
 }
 
 template<typename Q>
@@ -157,11 +158,13 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
         using X = decltype(xTag);
         using W = decltype(wTag);
         const int32_t xzp = zeroPointAt<X>(*in.xZeroPoint, 0);
-        const bool exactInFloat
-            = floatSumsAreExact(depth,
-                                maxAbsCentred(x.data<X>(), x.elementCount(), *in.xZeroPoint, 0),
-                                maxAbsCentred(w.data<W>(), w.elementCount(), *in.wZeroPoint,
-                                              in.wZeroPoint->elementCount() > 1 ? depth : 0));
+        const int64_t slice
+            = std::min(depth,
+                       exactFloatDepth(maxAbsCentred(x.data<X>(), x.elementCount(), *in.xZeroPoint,
+                                                     0),
+                                       maxAbsCentred(w.data<W>(), w.elementCount(), *in.wZeroPoint,
+                                                     in.wZeroPoint->elementCount() > 1 ? depth
+                                                                                       : 0)));
         auto centredWeights = [&](auto *out, int64_t gi) {
             for (int64_t m = 0; m < mg; ++m) {
                 const int64_t oc = gi * mg + m;
@@ -207,36 +210,34 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
             }
             return Status::ok();
         }
-        if (exactInFloat) {
-            std::vector<float> weights(size_t(mg * depth)), columns(size_t(depth * outSize)),
-                sums(size_t(mg * outSize));
-            for (int64_t gi = 0; gi < group; ++gi) {
-                centredWeights(weights.data(), gi);
-                for (int64_t n = 0; n < batch; ++n) {
-                    gatherColumns(x.data<X>() + (n * channels + gi * cg) * inSize, cg, inSize,
-                                  spatialIn, kernel, g, outSize, xzp, columns.data());
-                    denseGemm(GemmBackend::OneDnn, weights.data(), columns.data(), sums.data(), mg,
-                              depth, outSize, ctx.threads());
-                    int32_t *out = acc.mutableData<int32_t>()
-                                   + (n * outChannels + gi * mg) * outSize;
-                    for (int64_t i = 0; i < mg * outSize; ++i)
-                        out[i] = int32_t(sums[size_t(i)]); // integers already: no rounding
-                }
-            }
-            return Status::ok();
-        }
+        std::vector<float> weights(size_t(mg * depth)), sliceWeights(size_t(mg * slice)),
+            columns(size_t(depth * outSize)), sums(size_t(mg * outSize));
         for (int64_t gi = 0; gi < group; ++gi) {
-            IntMatrix weights(mg, depth);
             centredWeights(weights.data(), gi);
-            IntMatrix columns(depth, outSize);
             for (int64_t n = 0; n < batch; ++n) {
                 gatherColumns(x.data<X>() + (n * channels + gi * cg) * inSize, cg, inSize,
                               spatialIn, kernel, g, outSize, xzp, columns.data());
-                Eigen::Map<IntMatrix>(acc.mutableData<int32_t>()
-                                          + (n * outChannels + gi * mg) * outSize,
-                                      mg, outSize)
-                    .noalias()
-                    = weights * columns;
+                int32_t *out = acc.mutableData<int32_t>() + (n * outChannels + gi * mg) * outSize;
+                for (int64_t first = 0; first < depth; first += slice) {
+                    const int64_t width = std::min(slice, depth - first);
+                    const float *a = weights.data();
+                    if (width != depth) { // the slice's weight columns, contiguous for the GEMM
+                        for (int64_t m = 0; m < mg; ++m)
+                            std::copy_n(weights.data() + m * depth + first, width,
+                                        sliceWeights.data() + m * width);
+                        a = sliceWeights.data();
+                    }
+                    denseGemm(GemmBackend::OneDnn, a, columns.data() + first * outSize, sums.data(),
+                              mg, width, outSize, ctx.threads());
+                    // Integers already: no rounding in the conversion.
+                    if (first == 0) {
+                        for (int64_t i = 0; i < mg * outSize; ++i)
+                            out[i] = int32_t(sums[size_t(i)]);
+                    } else {
+                        for (int64_t i = 0; i < mg * outSize; ++i)
+                            out[i] += int32_t(sums[size_t(i)]);
+                    }
+                }
             }
         }
         return Status::ok();
