@@ -432,4 +432,54 @@ TEST(NnBatchNorm, RuntimeParametersMatchConstantOnes)
 }
 
 } // namespace
+// The direct 2-D MaxPool (max_pool_2d.cpp) against the Indices path's independent loop, on the
+// geometries real networks use (ResNet's 3x3/2 pad 1, ceil_mode as SqueezeNet exports it,
+// asymmetric pads, 2x2/2) and on 8-bit data, which must give the float result exactly.
+TEST(NnPool, DirectMaxPoolMatchesIndicesPath)
+{
+    struct Case
+    {
+        std::vector<int64_t> kernel, strides, pads;
+        int64_t ceil;
+        Shape shape;
+    };
+    const std::vector<Case> cases = {{{3, 3}, {2, 2}, {1, 1, 1, 1}, 0, {1, 4, 13, 11}},
+                                     {{3, 3}, {2, 2}, {0, 0, 0, 0}, 1, {2, 3, 14, 9}},
+                                     {{2, 2}, {2, 2}, {0, 0, 0, 0}, 0, {1, 5, 8, 8}},
+                                     {{3, 2}, {1, 2}, {1, 0, 2, 1}, 0, {1, 2, 7, 6}}};
+    unsigned seed = 70;
+    for (const Case &c : cases) {
+        onnx::NodeProto direct = nodeUnderTest("MaxPool", {"x"}, {"y"});
+        setIntsAttribute(direct, "kernel_shape", c.kernel);
+        setIntsAttribute(direct, "strides", c.strides);
+        setIntsAttribute(direct, "pads", c.pads);
+        setIntAttribute(direct, "ceil_mode", c.ceil);
+        onnx::NodeProto withIndices = direct;
+        withIndices.add_output("i");
+        const Tensor x = randomTensor(c.shape, seed++);
+        auto fast = runNode(direct, {{"x", x}});
+        auto reference = runNode(withIndices, {{"x", x}});
+        ASSERT_TRUE(fast) << fast.status().message();
+        ASSERT_TRUE(reference) << reference.status().message();
+        ASSERT_EQ(fast->at(0).shape(), reference->at(0).shape());
+        for (int64_t i = 0; i < fast->at(0).elementCount(); ++i)
+            ASSERT_EQ(fast->at(0).data<float>()[i], reference->at(0).data<float>()[i]) << i;
+
+        Tensor bytes = Tensor::allocate(DType::Int8, c.shape);
+        std::vector<float> asFloat;
+        for (int64_t i = 0; i < x.elementCount(); ++i) {
+            const auto v = int8_t(std::clamp(std::lround(x.data<float>()[i] * 40.0f), -128L, 127L));
+            bytes.mutableData<int8_t>()[i] = v;
+            asFloat.push_back(float(v));
+        }
+        auto quantized = runNode(direct, {{"x", bytes}});
+        auto floatOfBytes = runNode(direct, {{"x", Tensor::fromVector<float>(c.shape, asFloat)}});
+        ASSERT_TRUE(quantized) << quantized.status().message();
+        ASSERT_TRUE(floatOfBytes);
+        for (int64_t i = 0; i < quantized->at(0).elementCount(); ++i)
+            ASSERT_EQ(float(quantized->at(0).data<int8_t>()[i]),
+                      floatOfBytes->at(0).data<float>()[i]);
+    }
+}
+
 } // namespace qs

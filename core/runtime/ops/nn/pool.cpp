@@ -1,7 +1,9 @@
 // MaxPool and AveragePool (1-D to 3-D, pads, auto_pad, ceil_mode, dilations, count_include_pad)
 // through oneDNN pooling_v2, cached per input shape. MaxPool's optional Indices output comes
-// from a direct loop (pool_indices.cpp), since oneDNN's workspace is not ONNX's flat index.
+// from a direct loop (pool_indices.cpp), since oneDNN's workspace is not ONNX's flat index;
+// 2-D MaxPool on plain NCHW runs a direct loop too (max_pool_2d.cpp: oneDNN's is slow there).
 #include "runtime/ops/nn/conv_plan_cache.h"
+#include "runtime/ops/nn/max_pool_2d.h"
 #include "runtime/ops/nn/nn_kernels.h"
 #include "runtime/ops/nn/nn_util.h"
 #include "runtime/ops/nn/pool_indices.h"
@@ -62,6 +64,10 @@ public:
             Tensor &indices = ctx.allocateOutput(1, DType::Int64, outShape);
             maxPoolWithIndices(src, p.geometry, m_storageOrder != 0, values, indices, ctx.threads());
             storeWideOutput(values, out, ctx.threads());
+            return Status::ok();
+        }
+        if (m_kind == PoolKind::Max && directMaxPool2dApplies(x, p.geometry)) {
+            directMaxPool2d(x, p.geometry, out, ctx.threads());
             return Status::ok();
         }
         const Tensor src = integer ? x : toFloat32(x, ctx.threads());
