@@ -6,9 +6,11 @@
 #include "runtime/fusion/fused_activation.h"
 #include "runtime/fusion/fusion_pipeline.h"
 #include "runtime/ops/registry.h"
+#include "runtime/profile.h"
 
 #include <onnx/onnx_pb.h>
 
+#include <chrono>
 #include <unordered_set>
 
 namespace qs {
@@ -18,6 +20,10 @@ struct GraphProgram::Step
     std::unique_ptr<Kernel> kernel;
     std::shared_ptr<const onnx::NodeProto> proto; // KernelInfo refers to it; kept alive here
     std::string label;
+    // The node as the engine runs it (a fused node keeps its own name and op type), apart from
+    // the label so that a profile can group by op type.
+    std::string nodeName;
+    std::string opType;
     std::vector<int> inputs;  // slot per node input, -1 when omitted
     std::vector<int> outputs; // slot per node output, -1 when omitted
     std::vector<int> release; // slots whose last reader is this step
@@ -146,6 +152,8 @@ private:
         }
         auto step = std::make_unique<GraphProgram::Step>();
         step->label = labelOf(node);
+        step->nodeName = node.displayName;
+        step->opType = node.opType();
         const std::optional<FusedActivation> activation = fusedActivationOf(node.proto);
         clearFusedActivation(node.proto);
         step->proto = std::make_shared<const onnx::NodeProto>(std::move(node.proto));
@@ -289,11 +297,16 @@ Result<std::vector<Tensor>> GraphProgram::run(std::span<const Tensor> inputs, Ru
     for (size_t i = 0; i < inputs.size(); ++i)
         frame.values[static_cast<size_t>(m_inputs[i].slot)] = inputs[i];
 
+    // Subgraph runs are not recorded: their time is already in their If/Loop node's step.
+    ProfileRecorder *const profile = parent ? nullptr : state.profile();
+    using Clock = std::chrono::steady_clock;
     std::vector<const Tensor *> stepInputs;
     std::vector<Tensor> stepOutputs;
-    for (const auto &step : m_steps) {
+    for (size_t index = 0; index < m_steps.size(); ++index) {
+        const Step *step = m_steps[index].get();
         if (state.cancelled())
             return cancelled("cancelled before " + step->label);
+        const Clock::time_point start = profile ? Clock::now() : Clock::time_point();
         stepInputs.clear();
         for (const int slot : step->inputs) {
             const Tensor *value = slot < 0 ? nullptr : &frame.values[static_cast<size_t>(slot)];
@@ -324,6 +337,9 @@ Result<std::vector<Tensor>> GraphProgram::run(std::span<const Tensor> inputs, Ru
         }
         for (const int slot : step->release)
             frame.values[static_cast<size_t>(slot)] = Tensor();
+        // Freeing the step's dead inputs is part of its cost, so the step times add up to the run.
+        if (profile)
+            profile->record(index, step->nodeName, step->opType, Clock::now() - start);
     }
 
     std::vector<Tensor> outputs;

@@ -22,6 +22,7 @@ namespace qs {
 
 class Graph;
 class Model;
+class ProfileRecorder;
 
 // Called with every value a node produces (subgraphs included), in execution order.
 using ValueObserver = std::function<void(const std::string &name, const Tensor &value)>;
@@ -30,19 +31,24 @@ using ValueObserver = std::function<void(const std::string &name, const Tensor &
 class RunState
 {
 public:
-    RunState(int threads, Progress *progress, const ValueObserver *observer)
+    RunState(int threads, Progress *progress, const ValueObserver *observer,
+             ProfileRecorder *profile = nullptr)
         : m_threads(threads)
         , m_progress(progress)
         , m_observer(observer)
+        , m_profile(profile)
     {}
     int threads() const { return m_threads; }
     bool cancelled() const { return m_progress && m_progress->cancelled(); }
     const ValueObserver *observer() const { return m_observer; }
+    // Times the main graph's steps only: a subgraph's time is its If/Loop node's.
+    ProfileRecorder *profile() const { return m_profile; }
 
 private:
     int m_threads;
     Progress *m_progress;
     const ValueObserver *m_observer;
+    ProfileRecorder *m_profile;
 };
 
 // The live values of one running graph; subgraphs see their parent's frame for outer names.

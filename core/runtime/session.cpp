@@ -198,7 +198,8 @@ Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
     }
 
     omp_set_num_threads(m_threads);
-    RunState state(m_threads, options.progress, options.observer ? &options.observer : nullptr);
+    RunState state(m_threads, options.progress, options.observer ? &options.observer : nullptr,
+                   options.profile);
     try {
         Result<std::vector<Tensor>> outputs = m_program->run(ordered, state, nullptr);
         if (!outputs)

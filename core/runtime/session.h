@@ -50,6 +50,9 @@ struct RunOptions
 {
     Progress *progress = nullptr; // cancellation is checked before every node
     ValueObserver observer;       // called with every produced value when set
+    // Collects the wall time of every step of the main graph (runtime/profile.h); one run at a
+    // time per recorder. A step's time includes the observer's calls for its outputs.
+    ProfileRecorder *profile = nullptr;
 };
 
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
