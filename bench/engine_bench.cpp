@@ -3,16 +3,16 @@
 // on the same files in the same run and prints the ratios.
 //
 //   engine_bench MODEL --input NAME=FILE.npy... [--threads N] [--warmup N] [--iterations N]
+//                [--profile 1]     also prints ms per op type (slowest first) on stderr
 //   engine_bench --write-bert PATH      writes the BERT-style encoder (bench/bert_encoder.h)
 #include "bench/bert_encoder.h"
-#include "model/graph_index.h"
 #include "model/model.h"
 #include "model/model_writer.h"
+#include "runtime/profile.h"
 #include "runtime/session.h"
 #include "tensor/tensor_io.h"
 #include "util/latency_stats.h"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
                     "[--warmup N] [--iterations N]");
     std::map<std::string, Tensor> inputs;
     int threads = 2, warmup = 3, iterations = 20;
-    bool profile = false; // --profile 1: time per op type (from the observer's timestamps)
+    bool profile = false; // --profile 1: time per op type (runtime/profile.h), on stderr
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
         if (i + 1 >= argc)
@@ -95,29 +95,12 @@ int main(int argc, char **argv)
             samples.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
     }
     if (profile) {
-        // Time between consecutive observed values, charged to the producing node's op type.
-        // Fused nodes are charged to the op that absorbed them.
-        std::map<std::string, double> msByOp;
-        auto last = std::chrono::steady_clock::now();
-        RunOptions options;
-        options.observer = [&](const std::string &name, const Tensor &) {
-            const auto now = std::chrono::steady_clock::now();
-            const NodeInfo *node = (*model)->index().producer(0, name);
-            msByOp[node ? node->opType : "?"]
-                += std::chrono::duration<double, std::milli>(now - last).count();
-            last = now;
-        };
-        for (int run = 0; run < iterations; ++run) {
-            last = std::chrono::steady_clock::now();
-            if (!(*session)->run(inputs, options))
-                return fail("profiled run failed");
-        }
-        std::vector<std::pair<double, std::string>> rows;
-        for (const auto &[op, ms] : msByOp)
-            rows.emplace_back(ms / iterations, op);
-        std::sort(rows.rbegin(), rows.rend());
-        for (const auto &[ms, op] : rows)
-            std::fprintf(stderr, "%-24s %8.3f ms\n", op.c_str(), ms);
+        // Fused nodes are charged to the op that absorbed them. The timed runs above warmed up.
+        auto profiled = profileSession(**session, inputs, /*warmup=*/0, iterations);
+        if (!profiled)
+            return fail("profiled run failed: " + profiled.status().message());
+        for (const OpTypeTime &op : profiled->opTypes)
+            std::fprintf(stderr, "%-24s %8.3f ms\n", op.opType.c_str(), op.ms);
     }
     const LatencyStats stats = summarizeLatencies(samples);
     std::printf("{\"latency_ms\":{\"median\":%.3f,\"min\":%.3f,\"max\":%.3f,\"p90\":%.3f},"

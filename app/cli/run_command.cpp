@@ -3,8 +3,10 @@
 #include "cli/arguments.h"
 #include "cli/cli.h"
 #include "cli/cli_progress.h"
+#include "cli/text_table.h"
 #include "data/sample_source.h"
 #include "model/model.h"
+#include "runtime/profile.h"
 #include "runtime/session.h"
 #include "tensor/tensor_io.h"
 #include "util/json_writer.h"
@@ -17,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <sstream>
 
 namespace qs::cli {
 
@@ -24,7 +27,8 @@ const CommandUsage
     kRunUsage{"run",
               "usage: quantscope-cli run MODEL [--input NAME=PATH]... [--random [--seed N]]\n"
               "       [--dim SYMBOL=VALUE]... [--shape NAME=D1xD2...]... [--image-size HxW]\n"
-              "       [--output-dir DIR] [--threads N] [--warmup N] [--iterations N] [--json]\n"};
+              "       [--output-dir DIR] [--threads N] [--warmup N] [--iterations N]\n"
+              "       [--profile] [--no-fusion] [--json]\n"};
 
 namespace {
 
@@ -41,8 +45,13 @@ struct RunArguments
     int threads = 0;
     int warmup = 0;
     int iterations = 1;
+    bool profile = false;  // time per node and op type over the timed iterations
+    bool noFusion = false; // every node as written, to tell a fusion's rounding from a kernel's
     bool json = false;
 };
+
+// Rows of the text output's node table; --json lists every node.
+constexpr size_t kTopNodes = 25;
 
 Result<Shape> parseShape(const std::string &name, const std::string &text)
 {
@@ -98,6 +107,10 @@ Result<RunArguments> parseArguments(const std::vector<std::string> &args)
             QS_CLI_ASSIGN_OR_RETURN(parsed.warmup, cursor.count(0));
         } else if (arg == "--iterations") {
             QS_CLI_ASSIGN_OR_RETURN(parsed.iterations, cursor.count(1));
+        } else if (arg == "--profile") {
+            parsed.profile = true;
+        } else if (arg == "--no-fusion") {
+            parsed.noFusion = true;
         } else if (arg == "--json") {
             parsed.json = true;
         } else {
@@ -183,7 +196,27 @@ Status writeOutputs(const NamedTensors &outputs, const std::string &directory)
     return Status::ok();
 }
 
-void printJson(const NamedTensors &outputs, const LatencyStats &latency, std::ostream &out)
+void writeProfileJson(const Profile &profile, JsonWriter &json)
+{
+    json.key("profile").beginObject();
+    json.member("total_ms", profile.totalMs);
+    json.key("op_types").beginArray();
+    for (const OpTypeTime &opType : profile.opTypes) {
+        json.beginObject().member("op_type", opType.opType).member("ms", opType.ms);
+        json.member("nodes", opType.nodes).member("share", opType.share).endObject();
+    }
+    json.endArray();
+    json.key("nodes").beginArray();
+    for (const NodeTime &node : profile.nodes) {
+        json.beginObject().member("name", node.name).member("op_type", node.opType);
+        json.member("ms", node.ms).member("share", node.share).endObject();
+    }
+    json.endArray();
+    json.endObject();
+}
+
+void printJson(const NamedTensors &outputs, const LatencyStats &latency,
+               const std::optional<Profile> &profile, std::ostream &out)
 {
     JsonWriter json(out);
     json.beginObject().key("outputs").beginObject();
@@ -199,6 +232,8 @@ void printJson(const NamedTensors &outputs, const LatencyStats &latency, std::os
     json.member("max", latency.maxMs).member("p90", latency.p90Ms);
     json.endObject();
     json.member("iterations", latency.iterations);
+    if (profile)
+        writeProfileJson(*profile, json);
     json.endObject();
     out << "\n";
 }
@@ -213,6 +248,47 @@ void printText(const NamedTensors &outputs, const LatencyStats &latency, int thr
     out << "latency over " << latency.iterations << " iteration(s), " << threads
         << " thread(s): median " << latency.medianMs << " ms, min " << latency.minMs << " ms, p90 "
         << latency.p90Ms << " ms, max " << latency.maxMs << " ms\n";
+}
+
+std::string formatMs(double ms)
+{
+    std::ostringstream text;
+    text.setf(std::ios::fixed);
+    text.precision(3);
+    text << ms;
+    return text.str();
+}
+
+std::string formatShare(double share)
+{
+    std::ostringstream text;
+    text.setf(std::ios::fixed);
+    text.precision(1);
+    text << share * 100.0 << "%";
+    return text.str();
+}
+
+void printProfileText(const Profile &profile, std::ostream &out)
+{
+    out << "\nprofile over " << profile.iterations << " iteration(s): " << formatMs(profile.totalMs)
+        << " ms per iteration in " << profile.nodes.size()
+        << " node(s) as the engine runs them (a fused node includes what it absorbed)\n";
+    using Align = TextTable::Align;
+    TextTable opTypes(
+        {{"op type"}, {"ms", Align::Right}, {"share", Align::Right}, {"nodes", Align::Right}});
+    for (const OpTypeTime &opType : profile.opTypes)
+        opTypes.addRow({opType.opType, formatMs(opType.ms), formatShare(opType.share),
+                        std::to_string(opType.nodes)});
+    opTypes.write(out);
+
+    const size_t shown = std::min(profile.nodes.size(), kTopNodes);
+    out << "\nslowest " << shown << " of " << profile.nodes.size() << " node(s):\n";
+    TextTable nodes({{"node"}, {"op type"}, {"ms", Align::Right}, {"share", Align::Right}});
+    for (size_t i = 0; i < shown; ++i) {
+        const NodeTime &node = profile.nodes[i];
+        nodes.addRow({node.name, node.opType, formatMs(node.ms), formatShare(node.share)});
+    }
+    nodes.write(out);
 }
 
 } // namespace
@@ -247,6 +323,7 @@ int runCommand(const std::vector<std::string> &args, std::ostream &out, std::ost
     SessionOptions options;
     options.threads = arguments.threads;
     options.dimValues = arguments.dimValues;
+    options.fuse = !arguments.noFusion;
     auto session = Session::create(model.value(), options, progress);
     if (!session)
         return fail(session.status().withContext(arguments.modelPath));
@@ -256,11 +333,15 @@ int runCommand(const std::vector<std::string> &args, std::ostream &out, std::ost
 
     RunOptions runOptions;
     runOptions.progress = &progress;
+    // The timed iterations are the profiled ones: latency and profile describe the same runs
+    // (the recorder's cost is two clock reads per node).
+    ProfileRecorder recorder;
     std::vector<double> timesMs;
     NamedTensors outputs;
     const int totalRuns = arguments.warmup + arguments.iterations;
     for (int run = 0; run < totalRuns; ++run) {
         progress.report(run, totalRuns, run < arguments.warmup ? "warm-up" : "timed runs");
+        runOptions.profile = arguments.profile && run >= arguments.warmup ? &recorder : nullptr;
         const auto start = std::chrono::steady_clock::now();
         auto result = (*session)->run(*inputs, runOptions);
         const auto stop = std::chrono::steady_clock::now();
@@ -278,10 +359,16 @@ int runCommand(const std::vector<std::string> &args, std::ostream &out, std::ost
             return fail(written);
     }
     const LatencyStats latency = summarizeLatencies(std::move(timesMs));
-    if (arguments.json)
-        printJson(outputs, latency, out);
-    else
+    std::optional<Profile> profile;
+    if (arguments.profile)
+        profile = summarizeProfile(recorder, arguments.iterations);
+    if (arguments.json) {
+        printJson(outputs, latency, profile, out);
+    } else {
         printText(outputs, latency, (*session)->threads(), out);
+        if (profile)
+            printProfileText(*profile, out);
+    }
     return kSuccess;
 }
 

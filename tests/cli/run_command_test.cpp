@@ -1,16 +1,20 @@
 // quantscope-cli run and ops: outputs written as .npy, --random reproducible by seed and sized by
-// the sample opener's rule for dynamic dims (beside --input files too), --json shape, and every
-// kind of bad input answered with exit code 2 and one clear message.
+// the sample opener's rule for dynamic dims (beside --input files too), --json shape, --profile's
+// tables and JSON, --no-fusion's same results, and every kind of bad input answered with exit
+// code 2 and one clear message.
 #include "cli/cli.h"
 #include "cli/run_command.h"
 #include "sequence_model.h"
 #include "support/cli_runner.h"
+#include "support/conv_bn_relu_model.h"
 #include "support/model_builder.h"
 #include "support/temp_dir.h"
 #include "tensor/tensor_io.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <sstream>
 
 namespace qs {
@@ -161,6 +165,73 @@ TEST(RunCommand, JsonReportsOutputShapesAndLatency)
                             "\"min\"", "\"max\"", "\"p90\""})
         EXPECT_NE(outcome.out.find(key), std::string::npos) << key << " in " << outcome.out;
     EXPECT_NE(outcome.out.find("\"iterations\": 3"), std::string::npos) << outcome.out;
+}
+
+TEST(RunCommand, ProfilePrintsOpTypesAndSlowestNodes)
+{
+    TempDir dir;
+    const Outcome outcome
+        = cli({"run", writeAddModel(dir), "--random", "--iterations", "2", "--profile"});
+    ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+    for (const char *text : {"latency over 2 iteration(s)", "profile over 2 iteration(s)", "op type",
+                             "share", "nodes", "slowest 1 of 1 node(s)", "add_half", "100.0%"})
+        EXPECT_NE(outcome.out.find(text), std::string::npos) << text << " in " << outcome.out;
+    // The latency line comes first: --profile only adds to the normal output.
+    EXPECT_LT(outcome.out.find("latency over"), outcome.out.find("profile over"));
+}
+
+TEST(RunCommand, JsonProfileListsEveryNode)
+{
+    TempDir dir;
+    dir.write("conv.onnx", convBnReluModel().SerializeAsString());
+    auto run = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"run", dir.file("conv.onnx"), "--random", "--json"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const Outcome outcome = cli(args);
+        EXPECT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+        return outcome.out;
+    };
+    EXPECT_EQ(run({}).find("\"profile\""), std::string::npos);
+    const std::string fused = run({"--profile"});
+    for (const char *key :
+         {"\"profile\"", "\"total_ms\"", "\"op_types\"", "\"op_type\": \"Conv\"", "\"nodes\": 2",
+          "\"share\"", "\"name\": \"conv\"", "\"name\": \"conv2\"", "\"name\": \"pool\""})
+        EXPECT_NE(fused.find(key), std::string::npos) << key << " in " << fused;
+    // Fused: BatchNorm and Relu ran inside the Convs, so they are not rows.
+    EXPECT_EQ(fused.find("\"name\": \"bn\""), std::string::npos) << fused;
+    const std::string plain = run({"--profile", "--no-fusion"});
+    for (const char *key :
+         {"\"name\": \"bn\"", "\"name\": \"relu2\"", "\"op_type\": \"BatchNormalization\""})
+        EXPECT_NE(plain.find(key), std::string::npos) << key << " in " << plain;
+}
+
+TEST(RunCommand, NoFusionGivesTheFusedResultsWithinRounding)
+{
+    TempDir dir;
+    dir.write("conv.onnx", convBnReluModel().SerializeAsString());
+    const std::string model = dir.file("conv.onnx");
+    ASSERT_TRUE(writeNpyFile(Tensor::fromVector<float>({1, 3, 8, 8}, randomNormal(3 * 64, 9)),
+                             dir.file("x.npy")));
+    auto runTo = [&](const std::string &outDir, std::vector<std::string> extra) {
+        std::vector<std::string> args
+            = {"run", model, "--input", "x=" + dir.file("x.npy"), "--output-dir", dir.file(outDir)};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const Outcome outcome = cli(args);
+        EXPECT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+        auto y = readNpyFile(dir.file(outDir + "/y.npy"));
+        EXPECT_TRUE(y) << y.status().message();
+        return y ? std::move(y).value() : Tensor();
+    };
+    const Tensor fused = runTo("fused", {});
+    const Tensor plain = runTo("plain", {"--no-fusion"});
+    ASSERT_EQ(fused.shape(), (Shape{1, 4, 1, 1}));
+    ASSERT_EQ(plain.shape(), fused.shape());
+    const auto a = fused.values<float>(), b = plain.values<float>();
+    float scale = 1.0f;
+    for (const float v : b)
+        scale = std::max(scale, std::fabs(v));
+    for (size_t i = 0; i < b.size(); ++i)
+        EXPECT_NEAR(a[i], b[i], 1e-5f * scale) << "at " << i;
 }
 
 TEST(RunCommand, TensorProtoInputsFromOnnxBackendTests)
