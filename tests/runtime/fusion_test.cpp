@@ -149,5 +149,71 @@ TEST(Fusion, ValuesWithSeveralReadersAreNotFused)
     EXPECT_EQ(fused.values, (std::vector<std::string>{"c", "y"}));
 }
 
+// A small CNN with every kind of node the blocked layout pass keeps blocked (blocked_layout.h):
+// a stem Conv reading plain input, MaxPool, a depthwise and a pointwise Conv, a residual Add, a
+// squeeze-excite branch (GlobalAveragePool -> 1x1 Convs -> HardSigmoid -> Mul by a per-channel
+// value), a Mul by a per-channel constant, a channel Concat, AveragePool, and Flatten, which
+// needs the plain layout back. The fused run must equal the unfused one, and every value between
+// the stem and Flatten must stay blocked: only one BlockedToPlain conversion runs.
+TEST(Fusion, FloatActivationsStayChannelBlockedBetweenConvolutions)
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {1, 3, 16, 16});
+    addOutput(graph, "y", {1, 32});
+    std::mt19937 random(11);
+    std::normal_distribution<float> normal(0.0f, 0.3f);
+    auto weights = [&](const std::string &name, std::vector<int64_t> dims) {
+        addFloatInitializer(graph, name, dims, [&] { return normal(random); });
+    };
+    weights("w_stem", {16, 3, 3, 3});
+    weights("b_stem", {16});
+    weights("w_dw", {16, 1, 3, 3});
+    weights("w_pw", {16, 16, 1, 1});
+    weights("w_se1", {8, 16, 1, 1});
+    weights("w_se2", {16, 8, 1, 1});
+    weights("channel_scale", {1, 16, 1, 1});
+    setIntsAttribute(addNode(graph, "Conv", {"x", "w_stem", "b_stem"}, {"stem"}, "stem"), "pads",
+                     {1, 1, 1, 1});
+    addNode(graph, "Relu", {"stem"}, {"stem_relu"});
+    onnx::NodeProto &pool = addNode(graph, "MaxPool", {"stem_relu"}, {"a"});
+    setIntsAttribute(pool, "kernel_shape", {3, 3});
+    setIntsAttribute(pool, "strides", {2, 2});
+    setIntsAttribute(pool, "pads", {1, 1, 1, 1});
+    onnx::NodeProto &depthwise = addNode(graph, "Conv", {"a", "w_dw"}, {"b"}, "depthwise");
+    setIntsAttribute(depthwise, "pads", {1, 1, 1, 1});
+    setIntAttribute(depthwise, "group", 16);
+    addNode(graph, "Conv", {"b", "w_pw"}, {"c"}, "pointwise");
+    addNode(graph, "Add", {"c", "a"}, {"d"});
+    addNode(graph, "GlobalAveragePool", {"d"}, {"g"});
+    addNode(graph, "Conv", {"g", "w_se1"}, {"g1"}, "se1");
+    addNode(graph, "Relu", {"g1"}, {"g1_relu"});
+    addNode(graph, "Conv", {"g1_relu", "w_se2"}, {"g2"}, "se2");
+    addNode(graph, "HardSigmoid", {"g2"}, {"s"});
+    addNode(graph, "Mul", {"d", "s"}, {"e"});
+    addNode(graph, "Mul", {"e", "channel_scale"}, {"f"});
+    setIntAttribute(addNode(graph, "Concat", {"e", "f"}, {"h"}), "axis", -3);
+    onnx::NodeProto &average = addNode(graph, "AveragePool", {"h"}, {"p"});
+    setIntsAttribute(average, "kernel_shape", {2, 2});
+    setIntsAttribute(average, "strides", {2, 2});
+    addNode(graph, "GlobalAveragePool", {"p"}, {"q"});
+    addNode(graph, "Flatten", {"q"}, {"y"});
+
+    const auto values = randomNormal(3 * 16 * 16, 12);
+    const Tensor x = Tensor::fromVector<float>({1, 3, 16, 16}, values);
+    const Observed fused = runWith(proto, x, true);
+    const Observed plain = runWith(proto, x, false);
+    ASSERT_EQ(fused.output.size(), 32u);
+    ASSERT_EQ(plain.output.size(), 32u);
+    for (size_t i = 0; i < plain.output.size(); ++i)
+        EXPECT_NEAR(fused.output[i], plain.output[i], 1e-5f) << "at " << i;
+    // The fused run observes the blocked values under "<name>::blocked" where a plain copy
+    // was needed, and exactly one conversion's output: q (read by Flatten).
+    int blockedCopies = 0;
+    for (const std::string &value : fused.values)
+        blockedCopies += value.ends_with("::blocked");
+    EXPECT_EQ(blockedCopies, 1) << ::testing::PrintToString(fused.values);
+}
+
 } // namespace
 } // namespace qs

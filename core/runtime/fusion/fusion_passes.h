@@ -58,6 +58,15 @@ public:
     Result<bool> apply(Graph &graph, PassContext &context) override;
 };
 
+// Float activations between convolutions, pooling and elementwise ops stay channel-blocked
+// (float_blocked_layout.cpp).
+class KeepFloatActivationsBlocked final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "KeepFloatActivationsBlocked"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
 class FuseIntegerMatMulToFloat final : public GraphPass
 {
 public:

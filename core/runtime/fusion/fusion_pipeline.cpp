@@ -38,6 +38,9 @@ PassPipeline engineFusionPipeline()
     // 11. A scalar affine step after the (possibly fused) activation, last: it extends the
     //     fused activation that (10) set.
     pipeline.add<FusePostAffine>();
+    // 12. Float layout last: it needs every Conv with what it absorbed, and every elementwise
+    //     op that remains, in place (like (5) for int8).
+    pipeline.add<KeepFloatActivationsBlocked>();
     return pipeline;
 }
 

@@ -87,6 +87,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Where", 9, createWhere},
     {"", "Xor", 7, createXor},
     // Created by the session's fusion passes only (fusion/fusion_pipeline.cpp, kFusedDomain).
+    {"com.quantscope.fused", "BlockedToPlain", 1, createBlockedToPlain},
     {"com.quantscope.fused", "Gelu", 1, createFusedGelu},
     {"com.quantscope.fused", "HardSwish", 1, createHardSwish},
 

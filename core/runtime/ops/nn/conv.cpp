@@ -5,7 +5,10 @@
 // 1x1 pointwise, AVX2, 2 threads): forcing NCHW on every primitive 131 ms of convolutions
 // (oneDNN falls back to im2col GEMM, 3x slower on depthwise); letting every primitive pick its
 // blocked layout (nChw8c) with reorders in and out 106 ms; blocked for all but pointwise
-// (1x1, stride 1, no pads: a plain GEMM without im2col) 92-100 ms, which is what we do.
+// (1x1, stride 1, no pads: a plain GEMM without im2col) 92-100 ms, which is what we do for a
+// Conv between plain values. Inside a blocked region (float_blocked_layout.cpp) input and output
+// stay nChw8c/nChw16c and no reorder runs at all.
+#include "runtime/ops/nn/blocked_layout.h"
 #include "runtime/ops/nn/conv_plan.h"
 #include "runtime/ops/nn/conv_plan_cache.h"
 #include "runtime/ops/nn/nn_kernels.h"
@@ -22,8 +25,11 @@ class ConvKernel final : public Kernel
 {
 public:
     ConvKernel(std::string label, WindowAttributes attrs, int64_t group, Tensor weight, Tensor bias,
-               bool hasBiasInput, std::optional<FusedActivation> activation)
+               bool hasBiasInput, std::optional<FusedActivation> activation, bool blockedInput,
+               bool blockedOutput)
         : m_hasBiasInput(hasBiasInput)
+        , m_blockedInput(blockedInput)
+        , m_blockedOutput(blockedOutput)
         , m_label(std::move(label))
         , m_attrs(std::move(attrs))
         , m_group(group)
@@ -39,15 +45,22 @@ public:
     {
         const Tensor &x = ctx.input(0);
         QS_RETURN_IF_ERROR(checkFloatActivation(ctx, x, 3, 5));
+        if (m_blockedInput && (x.rank() != 5 || x.dim(4) != channelBlock()))
+            return ctx.error("input 'X' " + x.describe() + " is not channel-blocked by "
+                             + std::to_string(channelBlock()));
+        const Shape xShape = m_blockedInput ? logicalShapeOfBlocked(x.shape()) : x.shape();
         Tensor weight = m_weight, bias = m_bias;
         QS_RETURN_IF_ERROR(runWeightAndBias(ctx, weight, bias));
-        QS_RETURN_IF_ERROR(checkShapes(ctx, x.shape(), weight, bias));
+        QS_RETURN_IF_ERROR(checkShapes(ctx, xShape, weight, bias));
 
-        Result<std::shared_ptr<const ConvPlan>> found = plan(x.shape(), weight.shape());
+        Result<std::shared_ptr<const ConvPlan>> found = plan(xShape, weight.shape());
         if (!found)
             return found.status();
         const ConvPlan &p = **found;
-        Tensor &out = ctx.allocateOutput(0, x.dtype(), p.outputShape);
+        Tensor &out = ctx.allocateOutput(0, x.dtype(),
+                                         m_blockedOutput
+                                             ? blockedShape(p.outputShape, channelBlock())
+                                             : p.outputShape);
         if (out.elementCount() == 0)
             return Status::ok();
         Tensor dst = wideOutput(out);
@@ -112,19 +125,24 @@ private:
             weightDims[0] = w[0] / m_group;
             weightDims.insert(weightDims.begin(), m_group);
         }
-        p->userSrc = memory::desc(x, f32, plainTag(x.size()));
-        p->userDst = memory::desc(p->outputShape, f32, plainTag(x.size()));
+        p->userSrc = m_blockedInput ? blockedDesc(x, channelBlock())
+                                    : memory::desc(x, f32, plainTag(x.size()));
+        p->userDst = m_blockedOutput ? blockedDesc(p->outputShape, channelBlock())
+                                     : memory::desc(p->outputShape, f32, plainTag(x.size()));
         p->userWeights = memory::desc(weightDims, f32, plainTag(weightDims.size()));
         // Pointwise convolutions are one GEMM on plain layouts; the others get the primitive's
-        // preferred (blocked) layouts and reorders (see the header comment).
-        bool pointwise = m_group == 1;
+        // preferred (blocked) layouts and reorders (see the header comment). A side the layout
+        // pass keeps blocked is fixed to that layout, so no reorder happens there.
+        bool pointwise = m_group == 1 && !m_blockedInput && !m_blockedOutput;
         for (size_t i = 0; i < spatial; ++i)
             pointwise &= kernel[i] == 1 && g.strides[i] == 1 && g.padBegin[i] == 0
                          && g.padEnd[i] == 0;
-        const memory::desc src = pointwise ? p->userSrc
-                                           : memory::desc(x, f32, memory::format_tag::any);
-        const memory::desc dst
-            = pointwise ? p->userDst : memory::desc(p->outputShape, f32, memory::format_tag::any);
+        const memory::desc src = pointwise || m_blockedInput
+                                     ? p->userSrc
+                                     : memory::desc(x, f32, memory::format_tag::any);
+        const memory::desc dst = pointwise || m_blockedOutput
+                                     ? p->userDst
+                                     : memory::desc(p->outputShape, f32, memory::format_tag::any);
         const memory::desc anyWeights(weightDims, f32, memory::format_tag::any);
         const memory::desc weightsMd = m_weight.empty() ? p->userWeights : anyWeights;
         const bool hasBias = !m_bias.empty() || m_hasBiasInput;
@@ -163,6 +181,8 @@ private:
     }
 
     bool m_hasBiasInput;
+    bool m_blockedInput;  // input 0 arrives as [N, C/B, H, W, B] (blocked_layout.h)
+    bool m_blockedOutput; // output 0 leaves blocked
     std::string m_label;
     WindowAttributes m_attrs;
     int64_t m_group;
@@ -191,8 +211,13 @@ Result<std::unique_ptr<Kernel>> createConv(const KernelInfo &info)
         return info.error("input 'W' " + info.constantInput(1)->describe()
                           + " must have rank >= 3 and a multiple of group " + std::to_string(*group)
                           + " filters");
+    Result<int64_t> blockedInput = info.getInt(kBlockedInputAttribute, 0);
+    Result<int64_t> blockedOutput = info.getInt(kBlockedOutputAttribute, 0);
+    if (!blockedInput || !blockedOutput)
+        return !blockedInput ? blockedInput.status() : blockedOutput.status();
     auto kernel = std::make_unique<ConvKernel>(info.label(), std::move(*attrs), *group, weight,
-                                               bias, info.hasInput(2), info.fusedActivation());
+                                               bias, info.hasInput(2), info.fusedActivation(),
+                                               *blockedInput != 0, *blockedOutput != 0);
     const TensorType type = info.inputType(0);
     if (!weight.empty() && type.hasShape && type.elementCount() && type.dims.size() >= 3
         && type.dims.size() <= 5) {

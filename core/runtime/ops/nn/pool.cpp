@@ -2,6 +2,7 @@
 // through oneDNN pooling_v2, cached per input shape. MaxPool's optional Indices output comes
 // from a direct loop (pool_indices.cpp), since oneDNN's workspace is not ONNX's flat index;
 // 2-D MaxPool on plain NCHW runs a direct loop too (max_pool_2d.cpp: oneDNN's is slow there).
+#include "runtime/ops/nn/blocked_layout.h"
 #include "runtime/ops/nn/conv_plan_cache.h"
 #include "runtime/ops/nn/max_pool_2d.h"
 #include "runtime/ops/nn/nn_kernels.h"
@@ -27,8 +28,9 @@ class PoolKernel final : public Kernel
 {
 public:
     PoolKernel(std::string label, PoolKind kind, WindowAttributes attrs, bool ceilMode,
-               bool countIncludePad, int64_t storageOrder)
-        : m_label(std::move(label))
+               bool countIncludePad, int64_t storageOrder, bool blocked)
+        : m_blocked(blocked)
+        , m_label(std::move(label))
         , m_kind(kind)
         , m_attrs(std::move(attrs))
         , m_ceilMode(ceilMode)
@@ -44,14 +46,21 @@ public:
             && !(integer && m_kind == PoolKind::Max))
             return ctx.error("input 'X' dtype " + dtypeName(x.dtype()) + " is not supported");
         QS_RETURN_IF_ERROR(checkActivationRank(ctx, x, 3, 5));
+        if (m_blocked
+            && (x.dtype() != DType::Float32 || x.rank() != 5 || x.dim(4) != channelBlock()))
+            return ctx.error("input 'X' " + x.describe() + " is not channel-blocked by "
+                             + std::to_string(channelBlock()));
+        const Shape xShape = m_blocked ? logicalShapeOfBlocked(x.shape()) : x.shape();
         Result<std::shared_ptr<const PoolPlan>> plan
-            = m_plans.getOrCreate(x.shape(), [&] { return createPlan(x.shape(), x.dtype()); });
+            = m_plans.getOrCreate(xShape, [&] { return createPlan(xShape, x.dtype()); });
         if (!plan)
             return plan.status();
         const PoolPlan &p = **plan;
-        Shape outShape = {x.dim(0), x.dim(1)};
+        Shape outShape = {xShape[0], xShape[1]};
         outShape.insert(outShape.end(), p.geometry.output.begin(), p.geometry.output.end());
-        Tensor &out = ctx.allocateOutput(0, x.dtype(), outShape);
+        Tensor &out = ctx.allocateOutput(0, x.dtype(),
+                                         m_blocked ? blockedShape(outShape, channelBlock())
+                                                   : outShape);
         if (out.elementCount() == 0)
             return Status::ok();
         const bool wantIndices = ctx.outputCount() > 1;
@@ -110,8 +119,10 @@ private:
         const memory::data_type dataType = type == DType::Int8    ? memory::data_type::s8
                                            : type == DType::UInt8 ? memory::data_type::u8
                                                                   : memory::data_type::f32;
-        p->src = memory::desc(x, dataType, plainTag(x.size()));
-        p->dst = memory::desc(outShape, dataType, plainTag(x.size()));
+        p->src = m_blocked ? blockedDesc(x, channelBlock())
+                           : memory::desc(x, dataType, plainTag(x.size()));
+        p->dst = m_blocked ? blockedDesc(outShape, channelBlock())
+                           : memory::desc(outShape, dataType, plainTag(x.size()));
         memory::dims dilations;
         for (int64_t d : g.dilations)
             dilations.push_back(d - 1);
@@ -134,6 +145,7 @@ private:
         return std::shared_ptr<const PoolPlan>(std::move(p));
     }
 
+    bool m_blocked; // input and output as [N, C/B, H, W, B] (blocked_layout.h)
     std::string m_label;
     PoolKind m_kind;
     WindowAttributes m_attrs;
@@ -149,15 +161,16 @@ Result<std::unique_ptr<Kernel>> createPool(const KernelInfo &info, PoolKind kind
     Result<int64_t> ceilMode = info.getInt("ceil_mode", 0);
     Result<int64_t> includePad = info.getInt("count_include_pad", 0);
     Result<int64_t> storageOrder = info.getInt("storage_order", 0);
-    for (const Status &status :
-         {attrs.status(), ceilMode.status(), includePad.status(), storageOrder.status()}) {
+    Result<int64_t> blocked = info.getInt(kBlockedInputAttribute, 0);
+    for (const Status &status : {attrs.status(), ceilMode.status(), includePad.status(),
+                                 storageOrder.status(), blocked.status()}) {
         if (!status)
             return status;
     }
     if (attrs->kernelShape.empty())
         return info.error("attribute 'kernel_shape' is required");
     return makeKernel<PoolKernel>(info.label(), kind, std::move(*attrs), *ceilMode != 0,
-                                  *includePad != 0, *storageOrder);
+                                  *includePad != 0, *storageOrder, *blocked != 0);
 }
 
 } // namespace

@@ -1,0 +1,78 @@
+#include "runtime/ops/nn/blocked_layout.h"
+
+#include "runtime/dnnl_context.h"
+#include "runtime/ops/nn/nn_kernels.h"
+#include "runtime/ops/nn/nn_util.h"
+
+namespace qs::ops {
+
+int64_t channelBlock()
+{
+    static const int64_t block = [] {
+        const dnnl::cpu_isa isa = dnnl::get_effective_cpu_isa();
+        switch (isa) {
+        case dnnl::cpu_isa::avx512_core:
+        case dnnl::cpu_isa::avx512_core_vnni:
+        case dnnl::cpu_isa::avx512_core_bf16:
+        case dnnl::cpu_isa::avx512_core_amx: return int64_t(16);
+        default: return int64_t(8);
+        }
+    }();
+    return block;
+}
+
+Shape logicalShapeOfBlocked(const Shape &physical)
+{
+    return {physical[0], physical[1] * physical[4], physical[2], physical[3]};
+}
+
+Shape blockedShape(const Shape &logical, int64_t block)
+{
+    return {logical[0], logical[1] / block, logical[2], logical[3], block};
+}
+
+dnnl::memory::desc blockedDesc(const Shape &logical, int64_t block)
+{
+    return dnnl::memory::desc(logical, dnnl::memory::data_type::f32,
+                              block == 16 ? dnnl::memory::format_tag::nChw16c
+                                          : dnnl::memory::format_tag::nChw8c);
+}
+
+namespace {
+
+class BlockedToPlainKernel final : public Kernel
+{
+public:
+    explicit BlockedToPlainKernel(std::string label)
+        : m_label(std::move(label))
+    {}
+
+    Status compute(KernelContext &ctx) const override
+    {
+        const Tensor &x = ctx.input(0);
+        if (x.dtype() != DType::Float32 || x.rank() != 5 || (x.dim(4) != 8 && x.dim(4) != 16))
+            return ctx.error("input " + x.describe()
+                             + " is not a channel-blocked float32 activation");
+        const Shape logical = logicalShapeOfBlocked(x.shape());
+        Tensor &out = ctx.allocateOutput(0, DType::Float32, logical);
+        if (out.elementCount() == 0)
+            return Status::ok();
+        return reorderMemory(wrapMemory(blockedDesc(logical, x.dim(4)), x.rawData()),
+                             wrapMemory(dnnl::memory::desc(logical, dnnl::memory::data_type::f32,
+                                                           dnnl::memory::format_tag::nchw),
+                                        out.rawData()),
+                             m_label);
+    }
+
+private:
+    std::string m_label;
+};
+
+} // namespace
+
+Result<std::unique_ptr<Kernel>> createBlockedToPlain(const KernelInfo &info)
+{
+    return std::unique_ptr<Kernel>(std::make_unique<BlockedToPlainKernel>(info.label()));
+}
+
+} // namespace qs::ops

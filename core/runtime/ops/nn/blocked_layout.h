@@ -1,0 +1,37 @@
+// Float activations in oneDNN's channel-blocked layout (nChw8c on AVX2, nChw16c with AVX-512)
+// between the kernels that read and write it directly: convolutions, pooling, elementwise ops
+// and channel Concat (runtime/fusion/float_blocked_layout.cpp decides which values). ONNX
+// Runtime's NCHWc transformer does the same; without it every blocked convolution reorders its
+// input in and its output out (half of ResNet-18's time on an AVX2 CPU went to those reorders).
+//
+// A blocked value of logical shape [N, C, H, W] is stored as the plain 5-D tensor
+// [N, C/B, H, W, B] (C a multiple of B, so no padding). Elementwise kernels need no change:
+// equal shapes stay equal, and a per-channel [N, C, 1, 1] operand becomes [N, C/B, 1, 1, B],
+// which numpy broadcasting pairs with [N, C/B, H, W, B] channel by channel. Concat on axis 1
+// concatenates whole blocks. A [N, C, 1, 1] value has the same bytes in both layouts.
+#pragma once
+
+#include "runtime/kernel.h"
+#include "tensor/tensor.h"
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+namespace qs::ops {
+
+// The attributes (INT 0/1) the layout pass sets on the nodes whose input 0 / output 0 it keeps
+// blocked. Engine-internal, like the fused-activation attributes.
+inline constexpr const char *kBlockedInputAttribute = "qs_blocked_input";
+inline constexpr const char *kBlockedOutputAttribute = "qs_blocked_output";
+
+// Channels per block on this CPU, as oneDNN sees it (ONEDNN_MAX_CPU_ISA included): 16 with
+// AVX-512, else 8.
+int64_t channelBlock();
+
+// [N, C/B, H, W, B] -> [N, C, H, W].
+Shape logicalShapeOfBlocked(const Shape &physical);
+// [N, C, H, W] -> [N, C/B, H, W, B]; C must be a multiple of `block`.
+Shape blockedShape(const Shape &logical, int64_t block);
+// The oneDNN descriptor of a blocked float32 tensor of logical shape [N, C, H, W].
+dnnl::memory::desc blockedDesc(const Shape &logical, int64_t block);
+
+} // namespace qs::ops
