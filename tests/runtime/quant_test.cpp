@@ -87,6 +87,49 @@ TEST(Quant, MatMulIntegerSubtractsPerRowAndPerColumnZeroPoints)
     EXPECT_EQ(valuesOf<int32_t>((*y)[0]), (std::vector<int32_t>{6, 16, 8, 22}));
 }
 
+// MatMulInteger against the definition (int64 sums) where float slices are needed: full-range
+// int8 B (oneDNN's u8 x s8 GEMM is not exact without VNNI), depth 700 with values up to 255 x 128
+// (three exact slices), batched A over a 2-D B, and B's zero point per column, all 0 (symmetric
+// weights quantized per channel), as well as a per-tensor one that is not 0.
+TEST(Quant, MatMulIntegerIsExactBeyondFloatIntegers)
+{
+    const int64_t batches = 3, m = 5, k = 700, n = 7;
+    std::mt19937 random(21);
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::vector<uint8_t> av(size_t(batches * m * k));
+    std::vector<int8_t> bv(size_t(k * n));
+    for (uint8_t &v : av)
+        v = uint8_t(byte(random));
+    for (int8_t &v : bv)
+        v = int8_t(byte(random) - 128);
+    av[0] = 255; // the extremes, so that one slice's sum cannot be exact in float
+    bv[0] = -128;
+    const Tensor a = Tensor::fromVector<uint8_t>({batches, m, k}, av);
+    const Tensor b = Tensor::fromVector<int8_t>({k, n}, bv);
+    for (const bool perColumn : {true, false}) {
+        const int8_t zero = perColumn ? 0 : 3;
+        const Tensor bzp = perColumn ? Tensor::fromVector<int8_t>({n}, std::vector<int8_t>(n, 0))
+                                     : Tensor::fromVector<int8_t>({}, {zero});
+        auto y = runNode(nodeUnderTest("MatMulInteger", {"a", "b", "azp", "bzp"}, {"y"}),
+                         {{"a", a},
+                          {"b", b},
+                          {"azp", Tensor::fromVector<uint8_t>({}, {uint8_t(7)})},
+                          {"bzp", bzp}});
+        ASSERT_TRUE(y) << y.status().message();
+        ASSERT_EQ((*y)[0].shape(), (Shape{batches, m, n}));
+        const auto got = valuesOf<int32_t>((*y)[0]);
+        for (int64_t row = 0; row < batches * m; ++row) {
+            for (int64_t col = 0; col < n; ++col) {
+                int64_t expected = 0;
+                for (int64_t i = 0; i < k; ++i)
+                    expected += (int64_t(av[size_t(row * k + i)]) - 7)
+                                * (int64_t(bv[size_t(i * n + col)]) - zero);
+                ASSERT_EQ(got[size_t(row * n + col)], expected) << row << "," << col;
+            }
+        }
+    }
+}
+
 struct ConvIntegerCase
 {
     const char *name;
@@ -96,8 +139,8 @@ struct ConvIntegerCase
 };
 
 // ConvInteger against the definition (a direct 4-deep loop in int64) on random data from fixed
-// seeds: the float-GEMM path (exact while the sums stay within 2^24), the int32 path past that
-// bound (128 channels x 3x3 of full-range values), depthwise, grouped, per-channel zero points,
+// seeds: the float-GEMM path (exact while the sums stay within 2^24), summed in slices past
+// that bound (128 channels x 3x3 of full-range values), depthwise, grouped, per-channel zero points,
 // and a 1-D convolution through the generic column gathering.
 TEST(Quant, ConvIntegerMatchesTheDefinition)
 {

@@ -7,6 +7,7 @@
 #include "runtime/ops/nn/dense_gemm.h"
 #include "runtime/ops/nn/nn_util.h"
 #include "runtime/ops/quant/int8_conv.h"
+#include "runtime/ops/quant/int8_exactness.h"
 #include "runtime/ops/quant/integer_matmul.h"
 #include "runtime/ops/quant/quant_kernels.h"
 
@@ -96,18 +97,6 @@ void gatherColumns(const X *image, int64_t cg, int64_t inSize, const Shape &spat
             }
         }
     }
-}
-
-// The products of centred 8-bit values are integers, so a float GEMM sums them exactly, in
-// whatever order it adds, while every partial sum stays within float's integers (2^24). The
-// largest depth for which that holds, given the largest centred magnitudes; a deeper
-// convolution is summed in slices of this depth, each exact, added in int32. That keeps every
-// ConvInteger on oneDNN's sgemm, many times faster than an int32 GEMM (ResNet-18's 3x3x512
-// convolutions with full-range uint8 activations need 9 slices, at the cost of one GEMM).
-int64_t exactFloatDepth(int64_t maxAbsX, int64_t maxAbsW)
-{
-    constexpr int64_t kFloatIntegers = int64_t(1) << 24;
-    return std::max<int64_t>(1, (kFloatIntegers - 1) / std::max<int64_t>(1, maxAbsX * maxAbsW));
 }
 
 template<typename Q>

@@ -1,9 +1,10 @@
 // The int32 GEMM of MatMulInteger / QLinearMatMul / QGemm / MatMulIntegerToFloat. uint8 (or
 // int8) A times int8 B (zero point 0) goes to oneDNN's u8 x s8 GEMM when that is exact
 // (int8_exactness.h: VNNI, or 7-bit weights as reduce_range writes them); everything else to
-// the exact Eigen int32 GEMM.
+// oneDNN's float GEMM over depth slices in which float sums are exact (exactFloatDepth).
 #include "runtime/ops/quant/integer_matmul.h"
 
+#include "runtime/ops/nn/dense_gemm.h"
 #include "runtime/ops/quant/int8_exactness.h"
 
 #include <Eigen/Core>
@@ -51,6 +52,50 @@ Result<IntMatrix> centred(const KernelContext &ctx, const Tensor &values, int64_
     else
         return ctx.error(std::string(name) + " must be int8 or uint8, got " + values.describe());
     return matrix;
+}
+
+// rows x cols int32 -> float (exact: 8-bit differences), and the largest magnitude.
+int64_t toFloat(const IntMatrix &values, std::vector<float> &out)
+{
+    out.resize(size_t(values.size()));
+    int64_t largest = 0;
+    const int32_t *in = values.data();
+    for (Eigen::Index i = 0; i < values.size(); ++i) {
+        out[size_t(i)] = float(in[i]);
+        largest = std::max<int64_t>(largest, std::abs(int64_t(in[i])));
+    }
+    return largest;
+}
+
+// out (rows x n, int32) = a (rows x k) * b (k x n), both exact small integers in float, summed
+// by oneDNN's sgemm over depth slices short enough to stay exact (exactFloatDepth).
+void exactFloatGemm(const std::vector<float> &a, int64_t largestA, const std::vector<float> &b,
+                    int64_t largestB, int64_t rows, int64_t k, int64_t n, int32_t *out, int threads)
+{
+    const int64_t slice = std::min(k, exactFloatDepth(largestA, largestB));
+    std::vector<float> sums(size_t(rows * n)), sliceA;
+    for (int64_t first = 0; first < k; first += slice) {
+        const int64_t width = std::min(slice, k - first);
+        const float *left = a.data();
+        if (width != k) { // the slice's columns of A, contiguous for the GEMM
+            sliceA.resize(size_t(rows * width));
+            for (int64_t r = 0; r < rows; ++r)
+                std::copy_n(a.data() + r * k + first, width, sliceA.data() + r * width);
+            left = sliceA.data();
+        }
+        denseGemm(GemmBackend::OneDnn, left, b.data() + first * n, sums.data(), rows, width, n,
+                  threads);
+        for (int64_t i = 0; i < rows * n; ++i) // integers already: no rounding
+            out[i] = (first == 0 ? 0 : out[i]) + int32_t(sums[size_t(i)]);
+    }
+}
+
+bool allZero(const Tensor &zeroPoint)
+{
+    if (zeroPoint.dtype() != DType::Int8)
+        return false;
+    const int8_t *values = zeroPoint.data<int8_t>();
+    return std::all_of(values, values + zeroPoint.elementCount(), [](int8_t v) { return v == 0; });
 }
 
 bool perTensorZeroPoint(const Tensor &zeroPoint, DType type)
@@ -109,15 +154,14 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
     outShape.back() = n;
     IntegerMatmulResult result{Tensor::allocate(DType::Int32, outShape), n};
     const bool eightBitA = a.dtype() == DType::UInt8 || a.dtype() == DType::Int8;
-    const bool bCentred = bZeroPoint.empty()
-                          || (bZeroPoint.elementCount() == 1 && bZeroPoint.dtype() == DType::Int8
-                              && bZeroPoint.data<int8_t>()[0] == 0);
+    // Symmetric weights quantized per column carry a zero point per column, all 0.
+    const bool bCentred = bZeroPoint.empty() || allZero(bZeroPoint);
     if (eightBitA && b.dtype() == DType::Int8 && perTensorZeroPoint(aZeroPoint, a.dtype())
-        && perTensorZeroPoint(bZeroPoint, DType::Int8) && bCentred
+        && bCentred
         && (constantB == ConstantB::Unknown ? exactWithUnsignedActivations(b)
                                             : constantB == ConstantB::Exact)) {
         const UnsignedA left = unsignedA(a, aZeroPoint);
-        const int8_t bZero = bZeroPoint.empty() ? int8_t(0) : bZeroPoint.data<int8_t>()[0];
+        const int8_t bZero = 0;
         const int32_t noOffset = 0;
         // A 2-D B with several A batches is one GEMM over the stacked rows.
         const int64_t calls = bBatches == 1 ? 1 : batches;
@@ -135,17 +179,27 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
         }
         return result;
     }
-    for (int64_t batch = 0; batch < batches; ++batch) {
-        auto left = centred(ctx, a, batch * m * k, m, k, aZeroPoint, true, "A");
-        if (!left)
-            return left.status();
-        auto right = centred(ctx, b, (bBatches == 1 ? 0 : batch) * k * n, k, n, bZeroPoint, false,
-                             "B");
-        if (!right)
-            return right.status();
-        Eigen::Map<IntMatrix>(result.accumulator.mutableData<int32_t>() + batch * m * n, m, n)
-            .noalias()
-            = *left * *right;
+    // The exact float path; a 2-D B with several A batches is one GEMM over the stacked rows,
+    // unless A's zero point is per row (it is then per batch as well).
+    const bool stack = bBatches == 1 && perTensorZeroPoint(aZeroPoint, a.dtype());
+    const int64_t calls = stack ? 1 : batches;
+    const int64_t rows = stack ? batches * m : m;
+    std::vector<float> left, right;
+    int64_t largestB = 0;
+    for (int64_t batch = 0; batch < calls; ++batch) {
+        auto centredA = centred(ctx, a, batch * m * k, rows, k, aZeroPoint, true, "A");
+        if (!centredA)
+            return centredA.status();
+        const int64_t largestA = toFloat(*centredA, left);
+        if (batch == 0 || bBatches != 1) {
+            auto centredB = centred(ctx, b, (bBatches == 1 ? 0 : batch) * k * n, k, n, bZeroPoint,
+                                    false, "B");
+            if (!centredB)
+                return centredB.status();
+            largestB = toFloat(*centredB, right);
+        }
+        exactFloatGemm(left, largestA, right, largestB, rows, k, n,
+                       result.accumulator.mutableData<int32_t>() + batch * m * n, ctx.threads());
     }
     return result;
 }

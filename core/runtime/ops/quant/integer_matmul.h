@@ -1,7 +1,7 @@
 #pragma once
 // The int32 core of MatMulInteger and QLinearMatMul: (A - a_zp) x (B - b_zp) with 8-bit A and B,
 // A's zero point per tensor or per row, B's per tensor or per column, numpy batch broadcasting
-// of A over a 2-D B or matching batches. Eigen int32 GEMM per batch.
+// of A over a 2-D B or matching batches (integer_matmul.cpp says which GEMM runs when).
 
 #include "runtime/kernel.h"
 
