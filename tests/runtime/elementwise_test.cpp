@@ -60,6 +60,11 @@ TEST(Elementwise, BroadcastPathsMatchDirectIndexing)
         {{}, {2, 3}},                 // scalar first
         {{2, 1, 3}, {2, 4, 1}},
         {{64, 300, 300}, {64, 1, 1}}, // large enough to run in parallel
+        // Channel-blocked activations (blocked_layout.h): 8-element rows, several outer dims.
+        {{2, 4, 5, 3, 8}, {2, 4, 1, 1, 8}},
+        {{1, 8, 7, 7, 8}, {1, 8, 1, 1, 8}},
+        {{2, 3, 4, 5, 6, 8}, {1, 3, 1, 5, 1, 8}},
+        {{2, 64, 28, 28, 8}, {2, 64, 1, 1, 8}}, // parallel, rows split across threads
     };
     for (const auto &[shapeA, shapeB] : cases) {
         const Tensor a = randomFloats(shapeA, random);
