@@ -215,5 +215,23 @@ TEST(Fusion, FloatActivationsStayChannelBlockedBetweenConvolutions)
     EXPECT_EQ(blockedCopies, 1) << ::testing::PrintToString(fused.values);
 }
 
+// torch.onnx.export writes an Identity for every shared parameter; the engine reads through it,
+// so that a Conv's bias is a constant again for the fusions (SqueezeNet's static QDQ model kept
+// every Conv float because of these).
+TEST(Fusion, IdentityOfAConstantIsReadThrough)
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {1, 4, 6, 6});
+    addOutput(graph, "y", {1, 8, 6, 6});
+    addFloatInitializer(graph, "w", {8, 4, 3, 3}, randomNormal(8 * 4 * 9, 1, 0.3f));
+    addFloatInitializer(graph, "b", {8}, randomNormal(8, 2));
+    addNode(graph, "Identity", {"b"}, {"b_shared"});
+    setIntsAttribute(addNode(graph, "Conv", {"x", "w", "b_shared"}, {"c"}, "conv"), "pads",
+                     {1, 1, 1, 1});
+    addNode(graph, "Relu", {"c"}, {"y"});
+    expectSameResults(proto, {1, 4, 6, 6}, 1); // Identity gone, Relu fused: only "y"
+}
+
 } // namespace
 } // namespace qs

@@ -1,4 +1,6 @@
 // Float fusions, run after the int8 passes so that they never split a QDQ group:
+//  - ForwardConstantIdentities (first of all passes, not a fusion): readers of Identity(constant)
+//    read the constant;
 //  - RecognizeGelu: x * 0.5 * (1 + Erf(x / sqrt 2)) in its two usual spellings becomes one fused
 //    Gelu node (kFusedDomain: ONNX has Gelu only from opset 20);
 //  - FuseMatMulBias: MatMul with constant 2-D B -> Add(constant [N]) becomes one MatMul with a
@@ -131,6 +133,22 @@ Result<bool> FusePostAffine::apply(Graph &graph, PassContext &)
             graph.absorbInto(id, next);
             modified = true;
         }
+    }
+    return modified;
+}
+
+Result<bool> ForwardConstantIdentities::apply(Graph &graph, PassContext &)
+{
+    bool modified = false;
+    for (const NodeId id : graph.nodeIds()) {
+        const onnx::NodeProto &proto = graph.node(id).proto;
+        if (!isDefaultOp(proto, "Identity") || proto.input_size() != 1 || proto.output_size() != 1
+            || graph.isGraphOutput(proto.output(0)) || !graph.constant(proto.input(0)))
+            continue;
+        const std::string from = proto.output(0), to = proto.input(0);
+        graph.replaceUses(from, to);
+        graph.removeNode(id);
+        modified = true;
     }
     return modified;
 }

@@ -74,6 +74,15 @@ public:
     Result<bool> apply(Graph &graph, PassContext &context) override;
 };
 
+// Identity of a constant (torch.onnx.export writes one for every shared parameter) is replaced
+// by the constant itself, so that the passes after it see a constant bias or weight.
+class ForwardConstantIdentities final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "ForwardConstantIdentities"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
 class RecognizeGelu final : public GraphPass
 {
 public:
