@@ -29,6 +29,7 @@ void applyFusedActivation(const FusedActivation &activation, float *data, int64_
         break;
     case FusedActivation::Kind::Tanh: x = x.tanh(); break;
     case FusedActivation::Kind::Gelu: x = 0.5f * x * (1.0f + (x * float(M_SQRT1_2)).erf()); break;
+    case FusedActivation::Kind::Swish: x = x * (1.0f + (-x).exp()).inverse(); break;
     case FusedActivation::Kind::None: break;
     }
     if (activation.hasPostAffine())

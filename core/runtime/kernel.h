@@ -39,7 +39,18 @@ class RunState;
 // that affine step.
 struct FusedActivation
 {
-    enum class Kind { None, Relu, Clip, LeakyRelu, Sigmoid, HardSigmoid, HardSwish, Tanh, Gelu };
+    enum class Kind {
+        None,
+        Relu,
+        Clip,
+        LeakyRelu,
+        Sigmoid,
+        HardSigmoid,
+        HardSwish,
+        Tanh,
+        Gelu,
+        Swish
+    };
     Kind kind = Kind::Relu;
     float alpha = 0.0f; // Clip min, LeakyRelu slope, HardSigmoid alpha
     float beta = 0.0f;  // Clip max, HardSigmoid beta

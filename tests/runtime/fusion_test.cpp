@@ -233,5 +233,27 @@ TEST(Fusion, IdentityOfAConstantIsReadThrough)
     expectSameResults(proto, {1, 4, 6, 6}, 1); // Identity gone, Relu fused: only "y"
 }
 
+// SiLU as exporters write it, Mul(x, Sigmoid(x)), in either operand order, becomes one Swish
+// that the Conv before it applies (oneDNN's swish post-op).
+TEST(Fusion, SiluBecomesASwishInsideTheConv)
+{
+    for (const bool sigmoidFirst : {false, true}) {
+        onnx::ModelProto proto = makeModel(13);
+        onnx::GraphProto &graph = *proto.mutable_graph();
+        addInput(graph, "x", {1, 4, 6, 6});
+        addOutput(graph, "y", {1, 8, 6, 6});
+        addFloatInitializer(graph, "w", {8, 4, 3, 3}, randomNormal(8 * 4 * 9, 1, 0.5f));
+        addFloatInitializer(graph, "b", {8}, randomNormal(8, 2));
+        setIntsAttribute(addNode(graph, "Conv", {"x", "w", "b"}, {"c"}, "conv"), "pads",
+                         {1, 1, 1, 1});
+        addNode(graph, "Sigmoid", {"c"}, {"s"});
+        if (sigmoidFirst)
+            addNode(graph, "Mul", {"s", "c"}, {"y"});
+        else
+            addNode(graph, "Mul", {"c", "s"}, {"y"});
+        expectSameResults(proto, {1, 4, 6, 6}, 1); // only "y" is produced
+    }
+}
+
 } // namespace
 } // namespace qs

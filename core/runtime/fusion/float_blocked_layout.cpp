@@ -37,9 +37,9 @@ const std::unordered_set<std::string> &unaryOps()
 {
     // Elementwise in one input (Clip's bounds and the like are scalars): layout-agnostic.
     static const std::unordered_set<std::string> ops
-        = {"Relu",  "Clip", "Sigmoid",  "HardSigmoid", "HardSwish", "Tanh", "LeakyRelu", "Elu",
-           "Selu",  "Gelu", "Identity", "Neg",         "Abs",       "Erf",  "Exp",       "Sqrt",
-           "Floor", "Ceil", "Round",    "Softplus",    "Softsign",  "Mish", "Reciprocal"};
+        = {"Relu",  "Clip", "Sigmoid",  "HardSigmoid", "HardSwish", "Tanh", "LeakyRelu",  "Elu",
+           "Selu",  "Gelu", "Identity", "Neg",         "Abs",       "Erf",  "Exp",        "Sqrt",
+           "Floor", "Ceil", "Round",    "Softplus",    "Softsign",  "Mish", "Reciprocal", "Swish"};
     return ops;
 }
 

@@ -3,10 +3,11 @@
 //    read the constant;
 //  - RecognizeGelu: x * 0.5 * (1 + Erf(x / sqrt 2)) in its two usual spellings becomes one fused
 //    Gelu node (kFusedDomain: ONNX has Gelu only from opset 20);
+//  - RecognizeSwish: Mul(x, Sigmoid(x)) becomes one fused Swish node;
 //  - FuseMatMulBias: MatMul with constant 2-D B -> Add(constant [N]) becomes one MatMul with a
 //    bias input, added by the matmul primitive;
 //  - FuseActivations: Conv / ConvTranspose / Gemm / MatMul -> Relu, Clip, LeakyRelu, Sigmoid,
-//    HardSigmoid, HardSwish, Tanh or Gelu becomes the producer with a fused activation;
+//    HardSigmoid, HardSwish, Tanh, Gelu or Swish becomes the producer with a fused activation;
 //  - FusePostAffine: such a producer -> Mul(scalar) -> Add(scalar) moves the scalar affine step
 //    into its fused activation (PP-LCNet's learnable affine blocks).
 // Every rewrite needs the intermediate value to have exactly one reader (Graph::soleReader), so
@@ -51,6 +52,31 @@ Result<bool> RecognizeGelu::apply(Graph &graph, PassContext &)
             graph.removeNode(inner);
         }
         graph.absorbInto(id, match->last);
+        modified = true;
+    }
+    return modified;
+}
+
+Result<bool> RecognizeSwish::apply(Graph &graph, PassContext &)
+{
+    bool modified = false;
+    for (const NodeId sigmoid : graph.nodeIds()) {
+        if (!graph.isAlive(sigmoid) || !isOp(graph, sigmoid, "Sigmoid"))
+            continue;
+        const onnx::NodeProto &s = graph.node(sigmoid).proto;
+        const std::string x = s.input(0);
+        const NodeId mul = graph.soleReader(s.output(0));
+        if (!isOp(graph, mul, "Mul") || otherInput(graph.node(mul).proto, s.output(0)) != x
+            || graph.elementType(x) != onnx::TensorProto::FLOAT)
+            continue;
+        onnx::NodeProto swish;
+        swish.set_op_type("Swish");
+        swish.set_domain(kFusedDomain);
+        swish.add_input(x);
+        swish.add_output(graph.node(mul).proto.output(0));
+        graph.replaceProto(mul, std::move(swish));
+        graph.node(mul).absorbed.push_back(graph.fusionLabel(sigmoid));
+        graph.removeNode(sigmoid);
         modified = true;
     }
     return modified;

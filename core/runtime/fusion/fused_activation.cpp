@@ -17,6 +17,7 @@ constexpr std::pair<Kind, const char *> kKindNames[] = {
     {Kind::None, "None"},           {Kind::Relu, "Relu"},       {Kind::Clip, "Clip"},
     {Kind::LeakyRelu, "LeakyRelu"}, {Kind::Sigmoid, "Sigmoid"}, {Kind::HardSigmoid, "HardSigmoid"},
     {Kind::HardSwish, "HardSwish"}, {Kind::Tanh, "Tanh"},       {Kind::Gelu, "Gelu"},
+    {Kind::Swish, "Swish"},
 };
 
 } // namespace
@@ -63,6 +64,8 @@ std::optional<FusedActivation> fusableActivation(Graph &graph, NodeId id)
         return FusedActivation{Kind::Gelu};
     if (node.domain() == kFusedDomain && node.op_type() == "HardSwish")
         return FusedActivation{Kind::HardSwish};
+    if (node.domain() == kFusedDomain && node.op_type() == "Swish")
+        return FusedActivation{Kind::Swish};
     if (!isDefaultDomain(node.domain()) || node.input_size() < 1 || node.output_size() != 1)
         return std::nullopt;
     const std::string &op = node.op_type();

@@ -83,6 +83,14 @@ public:
     Result<bool> apply(Graph &graph, PassContext &context) override;
 };
 
+// x * Sigmoid(x) (SiLU, EfficientNet's and YOLO's activation) becomes one fused Swish node.
+class RecognizeSwish final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "RecognizeSwish"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
 class RecognizeGelu final : public GraphPass
 {
 public:

@@ -34,6 +34,7 @@ PassPipeline engineFusionPipeline()
     // 8. Decomposed activations become single nodes before (10) looks for activations to fuse.
     pipeline.add<RecognizeHardSwish>();
     pipeline.add<RecognizeGelu>();
+    pipeline.add<RecognizeSwish>();
     // 9. MatMul + bias before (10): MatMul -> Add -> Relu becomes one MatMul.
     pipeline.add<FuseMatMulBias>();
     // 10. Activations into their Conv / ConvTranspose / Gemm / MatMul.

@@ -90,6 +90,7 @@ constexpr KernelRegistration kKernels[] = {
     {"com.quantscope.fused", "BlockedToPlain", 1, createBlockedToPlain},
     {"com.quantscope.fused", "Gelu", 1, createFusedGelu},
     {"com.quantscope.fused", "HardSwish", 1, createHardSwish},
+    {"com.quantscope.fused", "Swish", 1, createFusedSwish},
 
     // --- reductions, softmax, normalization, arg/top-k, cumulative, einsum (ops/reduce) ---
     {"", "ArgMax", 1, createArgMax},

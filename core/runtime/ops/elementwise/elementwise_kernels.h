@@ -59,6 +59,7 @@ Result<std::unique_ptr<Kernel>> createTanh(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createThresholdedRelu(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createWhere(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createXor(const KernelInfo &info);
-Result<std::unique_ptr<Kernel>> createFusedGelu(const KernelInfo &info); // com.quantscope.fused
+Result<std::unique_ptr<Kernel>> createFusedGelu(const KernelInfo &info);  // com.quantscope.fused
+Result<std::unique_ptr<Kernel>> createFusedSwish(const KernelInfo &info); // com.quantscope.fused
 
 } // namespace qs::ops

@@ -41,6 +41,8 @@ QS_UNARY(Softsign, x / (S(1) + x.abs()))
 QS_UNARY(Softplus, x.max(S(0)) + (-x.abs()).exp().log1p())
 // The fused GELU (fusion/float_fusions.cpp recognises the exporters' Erf form).
 QS_UNARY(Gelu, S(0.5) * x * (S(1) + (x * S(M_SQRT1_2)).erf()))
+// The fused SiLU / Swish, x * Sigmoid(x) (fusion/float_fusions.cpp, RecognizeSwish).
+QS_UNARY(Swish, x *(S(1) + (-x).exp()).inverse())
 #undef QS_UNARY
 
 struct NegOp
@@ -188,6 +190,11 @@ Result<std::unique_ptr<Kernel>> createRelu(const KernelInfo &info)
 Result<std::unique_ptr<Kernel>> createFusedGelu(const KernelInfo &info)
 {
     return createUnary<GeluOp>(info);
+}
+
+Result<std::unique_ptr<Kernel>> createFusedSwish(const KernelInfo &info)
+{
+    return createUnary<SwishOp>(info);
 }
 
 } // namespace qs::ops

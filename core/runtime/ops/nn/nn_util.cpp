@@ -147,6 +147,7 @@ void appendActivationPostOps(dnnl::post_ops &ops, const FusedActivation &activat
     case Kind::HardSwish: ops.append_eltwise(1.0f, alg::eltwise_hardswish, 0.0f, 0.0f); break;
     case Kind::Tanh: ops.append_eltwise(1.0f, alg::eltwise_tanh, 0.0f, 0.0f); break;
     case Kind::Gelu: ops.append_eltwise(1.0f, alg::eltwise_gelu_erf, 0.0f, 0.0f); break;
+    case Kind::Swish: ops.append_eltwise(1.0f, alg::eltwise_swish, 1.0f, 0.0f); break;
     case Kind::None: break;
     }
     if (activation.hasPostAffine())
