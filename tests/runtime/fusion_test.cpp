@@ -234,10 +234,12 @@ TEST(Fusion, IdentityOfAConstantIsReadThrough)
 }
 
 // SiLU as exporters write it, Mul(x, Sigmoid(x)), in either operand order, becomes one Swish
-// that the Conv before it applies (oneDNN's swish post-op).
+// that the Conv before it applies (oneDNN's swish post-op); HardSwish as torch writes it before
+// opset 14, Mul(x, HardSigmoid(x; 1/6, 1/2)), one HardSwish.
 TEST(Fusion, SiluBecomesASwishInsideTheConv)
 {
-    for (const bool sigmoidFirst : {false, true}) {
+    for (const int variant : {0, 1, 2}) {
+        const bool sigmoidFirst = variant == 1, hard = variant == 2;
         onnx::ModelProto proto = makeModel(13);
         onnx::GraphProto &graph = *proto.mutable_graph();
         addInput(graph, "x", {1, 4, 6, 6});
@@ -246,7 +248,11 @@ TEST(Fusion, SiluBecomesASwishInsideTheConv)
         addFloatInitializer(graph, "b", {8}, randomNormal(8, 2));
         setIntsAttribute(addNode(graph, "Conv", {"x", "w", "b"}, {"c"}, "conv"), "pads",
                          {1, 1, 1, 1});
-        addNode(graph, "Sigmoid", {"c"}, {"s"});
+        onnx::NodeProto &sigmoid = addNode(graph, hard ? "HardSigmoid" : "Sigmoid", {"c"}, {"s"});
+        if (hard) {
+            setFloatAttribute(sigmoid, "alpha", 1.0f / 6.0f);
+            setFloatAttribute(sigmoid, "beta", 0.5f);
+        }
         if (sigmoidFirst)
             addNode(graph, "Mul", {"s", "c"}, {"y"});
         else

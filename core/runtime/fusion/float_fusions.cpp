@@ -3,7 +3,8 @@
 //    read the constant;
 //  - RecognizeGelu: x * 0.5 * (1 + Erf(x / sqrt 2)) in its two usual spellings becomes one fused
 //    Gelu node (kFusedDomain: ONNX has Gelu only from opset 20);
-//  - RecognizeSwish: Mul(x, Sigmoid(x)) becomes one fused Swish node;
+//  - RecognizeSwish: Mul(x, Sigmoid(x)) becomes one fused Swish node, and
+//    Mul(x, HardSigmoid(x; 1/6, 1/2)) one fused HardSwish;
 //  - FuseMatMulBias: MatMul with constant 2-D B -> Add(constant [N]) becomes one MatMul with a
 //    bias input, added by the matmul primitive;
 //  - FuseActivations: Conv / ConvTranspose / Gemm / MatMul -> Relu, Clip, LeakyRelu, Sigmoid,
@@ -61,16 +62,22 @@ Result<bool> RecognizeSwish::apply(Graph &graph, PassContext &)
 {
     bool modified = false;
     for (const NodeId sigmoid : graph.nodeIds()) {
-        if (!graph.isAlive(sigmoid) || !isOp(graph, sigmoid, "Sigmoid"))
+        if (!graph.isAlive(sigmoid))
             continue;
         const onnx::NodeProto &s = graph.node(sigmoid).proto;
+        // HardSwish is x * HardSigmoid(x) with alpha 1/6 and beta 1/2 (torch at opset < 14).
+        const bool hard = isOp(graph, sigmoid, "HardSigmoid")
+                          && nearlyEqual(floatAttribute(s, "alpha", 0.2f), 1.0f / 6.0f)
+                          && nearlyEqual(floatAttribute(s, "beta", 0.5f), 0.5f);
+        if (!hard && !isOp(graph, sigmoid, "Sigmoid"))
+            continue;
         const std::string x = s.input(0);
         const NodeId mul = graph.soleReader(s.output(0));
         if (!isOp(graph, mul, "Mul") || otherInput(graph.node(mul).proto, s.output(0)) != x
             || graph.elementType(x) != onnx::TensorProto::FLOAT)
             continue;
         onnx::NodeProto swish;
-        swish.set_op_type("Swish");
+        swish.set_op_type(hard ? "HardSwish" : "Swish");
         swish.set_domain(kFusedDomain);
         swish.add_input(x);
         swish.add_output(graph.node(mul).proto.output(0));

@@ -83,7 +83,9 @@ public:
     Result<bool> apply(Graph &graph, PassContext &context) override;
 };
 
-// x * Sigmoid(x) (SiLU, EfficientNet's and YOLO's activation) becomes one fused Swish node.
+// x * Sigmoid(x) (SiLU, EfficientNet's and YOLO's activation) becomes one fused Swish node;
+// x * HardSigmoid(x) with alpha 1/6, beta 1/2 (HardSwish as torch exports it before opset 14,
+// MobileNetV3's activation) one fused HardSwish.
 class RecognizeSwish final : public GraphPass
 {
 public:

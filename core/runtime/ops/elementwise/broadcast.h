@@ -33,6 +33,14 @@ public:
     // Element offset in input `i` where row `row` starts.
     int64_t rowOffset(size_t input, int64_t row) const;
 
+    // The innermost collapsed outer dim (rows that differ only there form a "tile"), and each
+    // input's stride along it; 1 and 0 when there are no outer dims.
+    int64_t tileRows() const { return m_outerDims.empty() ? 1 : m_outerDims.back(); }
+    int64_t tileStride(size_t input) const
+    {
+        return m_outerDims.empty() ? 0 : m_outerStrides[input].back();
+    }
+
     // Calls fn(row, offsets) for rows [begin, end), offsets[i] = rowOffset(i, row), stepping the
     // outer indices like an odometer instead of dividing per row: with channel-blocked operands
     // ([N, C/8, H, W, 8] x [N, C/8, 1, 1, 8]) a row is only 8 elements long.
@@ -124,10 +132,53 @@ inline void binaryRun(const A *a, int64_t sa, const B *b, int64_t sb, Out *out, 
     }
 }
 
+// `rows` rows of Lanes elements: out[r][l] = op(a[r * ta + l], b[r * tb + l]), one input's
+// tile stride 0 (a per-channel operand repeated over H*W), the other's Lanes.
+template<int64_t Lanes, typename A, typename B, typename Out, typename Op>
+inline void tileRun(const A *a, int64_t ta, const B *b, int64_t tb, Out *out, int64_t rows, Op op)
+{
+    for (int64_t r = 0; r < rows; ++r) {
+        const A *x = a + r * ta;
+        const B *y = b + r * tb;
+        Out *z = out + r * Lanes;
+        for (int64_t l = 0; l < Lanes; ++l)
+            z[l] = op(x[l], y[l]);
+    }
+}
+
+// Channel-blocked operands ([N, C/B, H, W, B] with [N, C/B, 1, 1, B]): rows of one block of B
+// lanes, one input repeating its row along the tile (H*W). Runs whole tiles with the lane count
+// known at compile time, so the lanes vectorise; false when the plan is not of that form.
+template<typename A, typename B, typename Out, typename Op>
+bool broadcastBlockedTiles(const BroadcastPlan &plan, const A *a, const B *b, Out *out, int threads,
+                           Op op)
+{
+    const int64_t length = plan.rowLength(), tile = plan.tileRows();
+    const int64_t ta = plan.tileStride(0), tb = plan.tileStride(1);
+    if ((length != 8 && length != 16) || tile < 2 || plan.innerStride(0) != 1
+        || plan.innerStride(1) != 1 || !((ta == length && tb == 0) || (ta == 0 && tb == length)))
+        return false;
+    const int64_t tiles = plan.rowCount() / tile;
+    const bool parallel = threads > 1 && plan.outputCount() >= (1 << 16) && tiles > 1;
+#pragma omp parallel for num_threads(threads) schedule(static) if (parallel)
+    for (int64_t t = 0; t < tiles; ++t) {
+        const A *x = a + plan.rowOffset(0, t * tile);
+        const B *y = b + plan.rowOffset(1, t * tile);
+        Out *z = out + t * tile * length;
+        if (length == 8)
+            tileRun<8>(x, ta, y, tb, z, tile, op);
+        else
+            tileRun<16>(x, ta, y, tb, z, tile, op);
+    }
+    return true;
+}
+
 // out = op(a, b) elementwise with broadcasting; `out` is already allocated with the plan's shape.
 template<typename A, typename B, typename Out, typename Op>
 void broadcastBinary(const BroadcastPlan &plan, const A *a, const B *b, Out *out, int threads, Op op)
 {
+    if (broadcastBlockedTiles(plan, a, b, out, threads, op))
+        return;
     const int64_t length = plan.rowLength();
     const int64_t sa = plan.innerStride(0), sb = plan.innerStride(1);
     forEachRowRange(plan, threads, [&](int64_t begin, int64_t end, int64_t splitRun) {
