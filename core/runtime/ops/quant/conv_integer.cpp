@@ -11,6 +11,8 @@
 #include "runtime/ops/quant/integer_matmul.h"
 #include "runtime/ops/quant/quant_kernels.h"
 
+#include <dnnl.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -27,9 +29,18 @@ int32_t zeroPointAt(const Tensor &zp, int64_t index)
     return int32_t(zp.data<Q>()[zp.elementCount() == 1 ? 0 : index]);
 }
 
+// Constant weights minus their zero points, widened to float once per kernel: redone on every
+// run, centring ResNet-18's 11M weights cost as much as its GEMMs.
+struct CentredWeights
+{
+    std::vector<float> values; // [outChannels, depth], row-major
+    int64_t maxAbs = 0;        // the largest |w - zp|
+};
+
 struct ConvIntegerInputs
 {
     const Tensor *x, *xZeroPoint, *w, *wZeroPoint;
+    const CentredWeights *prepared = nullptr; // set when W and its zero point are constant
 };
 
 // Columns [cg * kernelSize, outSize] of one image and group (im2col), centred by the zero point;
@@ -38,7 +49,7 @@ struct ConvIntegerInputs
 template<typename X, typename T>
 void gatherColumns(const X *image, int64_t cg, int64_t inSize, const Shape &spatialIn,
                    const std::vector<int64_t> &kernel, const WindowGeometry &g, int64_t outSize,
-                   int32_t zeroPoint, T *columns)
+                   int32_t zeroPoint, T *columns, int threads = 1)
 {
     const size_t spatial = spatialIn.size();
     int64_t kernelSize = 1;
@@ -47,6 +58,7 @@ void gatherColumns(const X *image, int64_t cg, int64_t inSize, const Shape &spat
     if (spatial == 2) {
         const int64_t inH = spatialIn[0], inW = spatialIn[1], outH = g.output[0],
                       outW = g.output[1];
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && cg > 1)
         for (int64_t c = 0; c < cg; ++c) {
             const X *plane = image + c * inSize;
             for (int64_t ky = 0; ky < kernel[0]; ++ky) {
@@ -147,13 +159,14 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
         using X = decltype(xTag);
         using W = decltype(wTag);
         const int32_t xzp = zeroPointAt<X>(*in.xZeroPoint, 0);
-        const int64_t slice
-            = std::min(depth,
-                       exactFloatDepth(maxAbsCentred(x.data<X>(), x.elementCount(), *in.xZeroPoint,
-                                                     0),
-                                       maxAbsCentred(w.data<W>(), w.elementCount(), *in.wZeroPoint,
-                                                     in.wZeroPoint->elementCount() > 1 ? depth
-                                                                                       : 0)));
+        const int64_t maxAbsW = in.prepared
+                                    ? in.prepared->maxAbs
+                                    : maxAbsCentred(w.data<W>(), w.elementCount(), *in.wZeroPoint,
+                                                    in.wZeroPoint->elementCount() > 1 ? depth : 0);
+        const int64_t slice = std::min(depth,
+                                       exactFloatDepth(maxAbsCentred(x.data<X>(), x.elementCount(),
+                                                                     *in.xZeroPoint, 0),
+                                                       maxAbsW));
         auto centredWeights = [&](auto *out, int64_t gi) {
             for (int64_t m = 0; m < mg; ++m) {
                 const int64_t oc = gi * mg + m;
@@ -199,33 +212,31 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
             }
             return Status::ok();
         }
-        std::vector<float> weights(size_t(mg * depth)), sliceWeights(size_t(mg * slice)),
+        std::vector<float> weights(in.prepared ? 0 : size_t(mg * depth)),
             columns(size_t(depth * outSize)), sums(size_t(mg * outSize));
         for (int64_t gi = 0; gi < group; ++gi) {
-            centredWeights(weights.data(), gi);
+            const float *groupWeights = in.prepared ? in.prepared->values.data() + gi * mg * depth
+                                                    : weights.data();
+            if (!in.prepared)
+                centredWeights(weights.data(), gi);
             for (int64_t n = 0; n < batch; ++n) {
                 gatherColumns(x.data<X>() + (n * channels + gi * cg) * inSize, cg, inSize,
-                              spatialIn, kernel, g, outSize, xzp, columns.data());
+                              spatialIn, kernel, g, outSize, xzp, columns.data(), ctx.threads());
                 int32_t *out = acc.mutableData<int32_t>() + (n * outChannels + gi * mg) * outSize;
                 for (int64_t first = 0; first < depth; first += slice) {
                     const int64_t width = std::min(slice, depth - first);
-                    const float *a = weights.data();
-                    if (width != depth) { // the slice's weight columns, contiguous for the GEMM
-                        for (int64_t m = 0; m < mg; ++m)
-                            std::copy_n(weights.data() + m * depth + first, width,
-                                        sliceWeights.data() + m * width);
-                        a = sliceWeights.data();
-                    }
-                    denseGemm(GemmBackend::OneDnn, a, columns.data() + first * outSize, sums.data(),
-                              mg, width, outSize, ctx.threads());
+                    // The slice's weight columns in place (leading dimension depth); sgemm
+                    // follows the OpenMP thread count the session set for this run.
+                    dnnl_sgemm('N', 'N', mg, outSize, width, 1.0f, groupWeights + first, depth,
+                               columns.data() + first * outSize, outSize, 0.0f, sums.data(),
+                               outSize);
                     // Integers already: no rounding in the conversion.
-                    if (first == 0) {
-                        for (int64_t i = 0; i < mg * outSize; ++i)
-                            out[i] = int32_t(sums[size_t(i)]);
-                    } else {
-                        for (int64_t i = 0; i < mg * outSize; ++i)
-                            out[i] += int32_t(sums[size_t(i)]);
-                    }
+                    const int64_t count = mg * outSize;
+                    const bool parallel = ctx.threads() > 1 && count >= (1 << 15);
+                    const bool firstSlice = first == 0;
+#pragma omp parallel for num_threads(ctx.threads()) schedule(static) if (parallel)
+                    for (int64_t i = 0; i < count; ++i)
+                        out[i] = (firstSlice ? 0 : out[i]) + int32_t(sums[size_t(i)]);
                 }
             }
         }
@@ -247,18 +258,46 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
     return acc;
 }
 
+// W (input `weight`) centred by its zero point (input `zeroPoint`, may be absent) when both are
+// constant; nothing otherwise (the kernel then centres per run).
+std::shared_ptr<const CentredWeights> centredConstantWeights(const KernelInfo &info, size_t weight,
+                                                             size_t zeroPoint)
+{
+    const Tensor *w = info.constantInput(weight);
+    const Tensor *zp = info.hasInput(zeroPoint) ? info.constantInput(zeroPoint) : nullptr;
+    if (!w || (info.hasInput(zeroPoint) && !zp) || w->rank() < 3 || w->dim(0) <= 0
+        || (w->dtype() != DType::UInt8 && w->dtype() != DType::Int8))
+        return nullptr;
+    const int64_t outChannels = w->dim(0), depth = w->elementCount() / outChannels;
+    if (zp && zp->elementCount() != 1 && zp->elementCount() != outChannels)
+        return nullptr; // the kernel reports it
+    auto centred = std::make_shared<CentredWeights>();
+    centred->values.resize(size_t(w->elementCount()));
+    for (int64_t i = 0; i < w->elementCount(); ++i) {
+        const int64_t channel = i / depth;
+        const int64_t zero = zp ? zp->intAt(zp->elementCount() == 1 ? 0 : channel) : 0;
+        const int64_t value = w->intAt(i) - zero;
+        centred->values[size_t(i)] = float(value);
+        centred->maxAbs = std::max<int64_t>(centred->maxAbs, std::abs(value));
+    }
+    return centred;
+}
+
 class ConvIntegerKernel : public Kernel
 {
 public:
-    ConvIntegerKernel(WindowAttributes attrs, int64_t group)
+    ConvIntegerKernel(WindowAttributes attrs, int64_t group,
+                      std::shared_ptr<const CentredWeights> weights)
         : m_attrs(std::move(attrs))
         , m_group(group)
+        , m_weights(std::move(weights))
     {}
 
     Status compute(KernelContext &ctx) const override
     {
         auto acc = convolveIntegers(ctx, m_attrs, m_group,
-                                    {&ctx.input(0), &ctx.input(2), &ctx.input(1), &ctx.input(3)});
+                                    {&ctx.input(0), &ctx.input(2), &ctx.input(1), &ctx.input(3),
+                                     m_weights.get()});
         if (!acc)
             return acc.status();
         ctx.output(0) = std::move(acc).value();
@@ -268,6 +307,7 @@ public:
 private:
     WindowAttributes m_attrs;
     int64_t m_group;
+    std::shared_ptr<const CentredWeights> m_weights;
 };
 
 class QLinearConvKernel : public Kernel
@@ -354,7 +394,8 @@ Result<std::unique_ptr<Kernel>> createConvInteger(const KernelInfo &info)
     auto parsed = parseConvAttributes(info);
     if (!parsed)
         return parsed.status();
-    return makeKernel<ConvIntegerKernel>(parsed->first, parsed->second);
+    return makeKernel<ConvIntegerKernel>(parsed->first, parsed->second,
+                                         centredConstantWeights(info, 1, 3));
 }
 
 Result<std::unique_ptr<Kernel>> createQLinearConv(const KernelInfo &info)
