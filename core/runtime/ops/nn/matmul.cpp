@@ -135,6 +135,9 @@ private:
     {
         const bool useConstant = !m_constantB.empty() && b.shape() == m_constantB.shape();
         const bool flatB = s.b.size() == 2 || shapeElementCount(s.b) == s.k * s.n;
+        // Before any plan: a plan packs the constant B, a second copy the dense path never reads.
+        if (useConstant && flatB && a.dtype() == DType::Float32 && out.dtype() == DType::Float32)
+            return computeDense(ctx, s, a, out);
         Shape key = s.a;
         key.push_back(-1);
         key.insert(key.end(), s.b.begin(), s.b.end());
@@ -162,8 +165,6 @@ private:
             request.activation = m_activation;
             return createMatmulPlan(request, m_packed, m_label);
         });
-        if (useConstant && flatB && a.dtype() == DType::Float32 && out.dtype() == DType::Float32)
-            return computeDense(ctx, s, a, out);
         const Tensor a32 = toFloat32(a, ctx.threads());
         const Tensor b32 = useConstant ? m_constantB : toFloat32(b, ctx.threads());
         Tensor dst = wideOutput(out);
@@ -226,7 +227,7 @@ Result<std::unique_ptr<Kernel>> createMatMul(const KernelInfo &info)
 {
     Tensor constantB; // stays empty for other dtypes than float32/16
     if (const Tensor *b = info.constantInput(1))
-        constantB = ownedFloat32(*b);
+        constantB = ownedFloat32(*b); // float32: the model's own bytes, not a copy
     // A third input only appears when the session fused MatMul + Add(bias) into this node.
     Tensor bias;
     if (info.inputCount() > 2) {

@@ -234,8 +234,9 @@ Status checkActivationRank(const KernelContext &ctx, const Tensor &x, int64_t mi
 
 Tensor ownedFloat32(const Tensor &constant)
 {
-    Tensor wide = toFloat32(constant, 1);
-    return wide.dtype() == constant.dtype() ? constant.clone() : wide;
+    // A float32 constant is shared, not copied: the session keeps the model (and a mapped
+    // file's bytes) alive, and a copy doubled the memory of weight-heavy models.
+    return constant.dtype() == DType::Float32 ? constant : toFloat32(constant, 1);
 }
 
 Status constantWeightAndBias(const KernelInfo &info, Tensor &weight, Tensor &bias)

@@ -73,7 +73,8 @@ Status checkActivationRank(const KernelContext &ctx, const Tensor &x, int64_t mi
 // each run widens those left empty from its inputs. Other dtypes than float32/16 are an error.
 Status constantWeightAndBias(const KernelInfo &info, Tensor &weight, Tensor &bias);
 Status runWeightAndBias(const KernelContext &ctx, Tensor &weight, Tensor &bias);
-// `constant` as float32 that does not share the model's storage; empty for other dtypes.
+// `constant` as float32: the constant itself when it is float32 (a view keeps its owner, the
+// model's bytes, alive), else a widened copy; empty for dtypes that do not widen to float32.
 Tensor ownedFloat32(const Tensor &constant);
 
 // A primitive descriptor attribute with a user-managed scratchpad (see header comment).
