@@ -48,3 +48,11 @@ echo "== quantization"
 echo
 echo "== INT8 / FP16 execution vs ONNX Runtime"
 /usr/bin/python3 "$(dirname "$0")/int8_figures.py" "$build" "$cache"
+
+echo
+echo "== model zoo: engine vs ONNX Runtime in four forms, as built and with oneDNN limited to AVX2"
+/usr/bin/python3 "$(dirname "$0")/zoo_figures.py" "$build" "$cache"
+
+echo
+echo "== memory and start-up on large models"
+/usr/bin/python3 "$(dirname "$0")/memory_figures.py" "$build" "$cache"
