@@ -152,8 +152,8 @@ TEST(Fusion, ValuesWithSeveralReadersAreNotFused)
 // A small CNN with every kind of node the blocked layout pass keeps blocked (blocked_layout.h):
 // a stem Conv reading plain input, MaxPool, a depthwise and a pointwise Conv, a residual Add, a
 // squeeze-excite branch (GlobalAveragePool -> 1x1 Convs -> HardSigmoid -> Mul by a per-channel
-// value), a Mul by a per-channel constant, a channel Concat, AveragePool, and Flatten, which
-// needs the plain layout back. The fused run must equal the unfused one, and every value between
+// value), a Mul by a per-channel constant, a channel Concat, a BatchNormalization, a grouped
+// Conv, a zero Pad, AveragePool, and Flatten, which needs the plain layout back. The fused run must equal the unfused one, and every value between
 // the stem and Flatten must stay blocked: only one BlockedToPlain conversion runs.
 TEST(Fusion, FloatActivationsStayChannelBlockedBetweenConvolutions)
 {
@@ -193,7 +193,18 @@ TEST(Fusion, FloatActivationsStayChannelBlockedBetweenConvolutions)
     addNode(graph, "Mul", {"d", "s"}, {"e"});
     addNode(graph, "Mul", {"e", "channel_scale"}, {"f"});
     setIntAttribute(addNode(graph, "Concat", {"e", "f"}, {"h"}), "axis", -3);
-    onnx::NodeProto &average = addNode(graph, "AveragePool", {"h"}, {"p"});
+    // DenseNet-style BatchNormalization after the Concat, a grouped Conv (RegNet), and the
+    // all-zero Pad torch writes before AvgPool2d.
+    weights("bn_scale", {32});
+    weights("bn_bias", {32});
+    weights("bn_mean", {32});
+    addFloatInitializer(graph, "bn_var", {32}, [&] { return 0.5f + std::fabs(normal(random)); });
+    addNode(graph, "BatchNormalization", {"h", "bn_scale", "bn_bias", "bn_mean", "bn_var"}, {"hb"});
+    weights("w_group", {32, 16, 1, 1});
+    setIntAttribute(addNode(graph, "Conv", {"hb", "w_group"}, {"hg"}, "grouped"), "group", 2);
+    addInt64Initializer(graph, "no_pads", {0, 0, 0, 0, 0, 0, 0, 0});
+    addNode(graph, "Pad", {"hg", "no_pads"}, {"hp"});
+    onnx::NodeProto &average = addNode(graph, "AveragePool", {"hp"}, {"p"});
     setIntsAttribute(average, "kernel_shape", {2, 2});
     setIntsAttribute(average, "strides", {2, 2});
     addNode(graph, "GlobalAveragePool", {"p"}, {"q"});

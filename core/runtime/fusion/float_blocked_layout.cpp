@@ -7,13 +7,15 @@
 //
 // Walking the nodes in order, a float value of logical shape [N, C, H, W] (C a multiple of the
 // block) becomes blocked when its producer can write it so:
-//   - a Conv with constant weights, group 1 or depthwise, whose output channels fit the block
-//     (its input may be plain: the stem's three channels are);
+//   - a Conv with constant weights, group 1, depthwise or groups of whole blocks, whose output
+//     channels fit the block (its input may be plain: the stem's three channels are);
 //   - an elementwise op (unary, or Add/Sub/Mul/Div) whose non-scalar operands are all blocked,
 //     of the output's shape or per-channel [N, C, 1, 1] (a per-channel constant is re-shaped:
 //     its bytes are already in blocked order);
 //   - MaxPool / AveragePool (2-D, no Indices), GlobalAveragePool, and Concat on the channel
-//     axis, whose inputs are all blocked.
+//     axis, whose inputs are all blocked;
+//   - a BatchNormalization with constant parameters on a blocked input, split into Mul and Add
+//     by blocked per-channel constants.
 // A blocked value that some reader cannot take blocked (Flatten, Reshape, Shape, a graph
 // output, a subgraph) is converted once by a BlockedToPlain node, which takes over the value's
 // name, so that every such reader is left as it was.
@@ -23,6 +25,7 @@
 #include "model/attributes.h"
 #include "runtime/ops/nn/blocked_layout.h"
 
+#include <cmath>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -138,6 +141,9 @@ private:
             markBlocked(out);
             readsBlocked(node, proto.input(0));
             m_blockedPools.push_back(node);
+        } else if (proto.domain().empty() && op == "BatchNormalization" && proto.output_size() == 1
+                   && isBlocked(proto.input(0)) && fitsBlocks(out)) {
+            splitBatchNorm(node);
         } else if (proto.domain().empty() && op == "Concat" && fitsBlocks(out)) {
             const int64_t axis = intAttribute(proto, "axis", 0);
             if (axis != 1 && axis != -3)
@@ -152,6 +158,47 @@ private:
         }
     }
 
+    // An inference BatchNormalization that no Conv absorbed (DenseNet's, after a Concat) on a
+    // blocked input becomes Mul and Add by per-channel constants made directly in blocked shape
+    // [1, C/B, 1, 1, B]: the BatchNormalization kernel indexes channels on axis 1.
+    void splitBatchNorm(NodeId node)
+    {
+        const onnx::NodeProto proto = m_graph.node(node).proto;
+        if (proto.input_size() != 5)
+            return;
+        const Tensor *gamma = m_graph.constant(proto.input(1));
+        const Tensor *beta = m_graph.constant(proto.input(2));
+        const Tensor *mean = m_graph.constant(proto.input(3));
+        const Tensor *var = m_graph.constant(proto.input(4));
+        const int64_t channels = m_graph.valueType(proto.output(0)).dims[1].value;
+        for (const Tensor *t : {gamma, beta, mean, var})
+            if (!t || t->elementCount() != channels
+                || (t->dtype() != DType::Float32 && t->dtype() != DType::Float64))
+                return;
+        const double epsilon = floatAttribute(proto, "epsilon", 1e-5f);
+        std::vector<float> scale(static_cast<size_t>(channels)), shift(scale.size());
+        for (int64_t c = 0; c < channels; ++c) {
+            const double s = gamma->doubleAt(c) / std::sqrt(var->doubleAt(c) + epsilon);
+            scale[size_t(c)] = float(s);
+            shift[size_t(c)] = float(beta->doubleAt(c) - mean->doubleAt(c) * s);
+        }
+        const Shape blocked = {1, channels / m_block, 1, 1, m_block};
+        const std::string &x = proto.input(0), &y = proto.output(0);
+        const std::string scaleName
+            = m_graph.addInitializer(y + "::bn_scale", Tensor::fromVector<float>(blocked, scale));
+        const std::string shiftName
+            = m_graph.addInitializer(y + "::bn_shift", Tensor::fromVector<float>(blocked, shift));
+        const std::string scaled = m_graph.uniqueValueName(y + "::bn_scaled");
+        m_graph.replaceProto(node, makeNode("Mul", {x, scaleName}, {scaled}, proto.name()));
+        const NodeId add = m_graph.insertAfter(node, makeNode("Add", {scaled, shiftName}, {y},
+                                                              proto.name() + "::shift"));
+        m_graph.setValueType(scaled, m_graph.valueType(y));
+        markBlocked(scaled);
+        readsBlocked(node, x);
+        markBlocked(y);
+        readsBlocked(add, scaled);
+    }
+
     void decideConv(NodeId node, const onnx::NodeProto &proto)
     {
         if (proto.input_size() < 2 || proto.output_size() != 1)
@@ -162,7 +209,11 @@ private:
         const int64_t group = intAttribute(proto, "group", 1);
         const int64_t inChannels = weight->dim(1) * group, outChannels = weight->dim(0);
         const bool depthwise = group == inChannels && outChannels == inChannels;
-        if (group != 1 && !depthwise)
+        // Grouped convolutions (RegNet, ResNeXt) stay blocked when every group holds whole
+        // blocks on both sides.
+        const bool wholeBlockGroups = group > 1 && (inChannels / group) % m_block == 0
+                                      && (outChannels / group) % m_block == 0;
+        if (group != 1 && !depthwise && !wholeBlockGroups)
             return;
         const bool inputBlocked = isBlocked(proto.input(0));
         const bool outputBlocked = fitsBlocks(proto.output(0)) && outChannels % m_block == 0;

@@ -1,6 +1,6 @@
 // Float fusions, run after the int8 passes so that they never split a QDQ group:
-//  - ForwardConstantIdentities (first of all passes, not a fusion): readers of Identity(constant)
-//    read the constant;
+//  - ReadThroughNoOps (first of all passes, not a fusion): readers of Identity(constant) read
+//    the constant, readers of a Pad by zero its input;
 //  - RecognizeGelu: x * 0.5 * (1 + Erf(x / sqrt 2)) in its two usual spellings becomes one fused
 //    Gelu node (kFusedDomain: ONNX has Gelu only from opset 20);
 //  - RecognizeSwish: Mul(x, Sigmoid(x)) becomes one fused Swish node, and
@@ -23,6 +23,20 @@
 namespace qs {
 
 namespace {
+
+// Pad (opset 11+: pads as a constant input) whose pads are all 0: its output equals its input.
+bool isZeroPad(Graph &graph, const onnx::NodeProto &proto)
+{
+    if (!isDefaultOp(proto, "Pad") || proto.input_size() < 2)
+        return false;
+    const Tensor *pads = graph.constant(proto.input(1));
+    if (!pads || pads->elementCount() == 0)
+        return false;
+    for (int64_t i = 0; i < pads->elementCount(); ++i)
+        if (pads->intAt(i) != 0)
+            return false;
+    return true;
+}
 
 bool isFusableProducer(const Graph &graph, NodeId id)
 {
@@ -170,13 +184,17 @@ Result<bool> FusePostAffine::apply(Graph &graph, PassContext &)
     return modified;
 }
 
-Result<bool> ForwardConstantIdentities::apply(Graph &graph, PassContext &)
+Result<bool> ReadThroughNoOps::apply(Graph &graph, PassContext &)
 {
     bool modified = false;
     for (const NodeId id : graph.nodeIds()) {
         const onnx::NodeProto &proto = graph.node(id).proto;
-        if (!isDefaultOp(proto, "Identity") || proto.input_size() != 1 || proto.output_size() != 1
-            || graph.isGraphOutput(proto.output(0)) || !graph.constant(proto.input(0)))
+        if (proto.output_size() != 1 || proto.input_size() < 1
+            || graph.isGraphOutput(proto.output(0)))
+            continue;
+        const bool constantIdentity = isDefaultOp(proto, "Identity")
+                                      && graph.constant(proto.input(0));
+        if (!constantIdentity && !isZeroPad(graph, proto))
             continue;
         const std::string from = proto.output(0), to = proto.input(0);
         graph.replaceUses(from, to);

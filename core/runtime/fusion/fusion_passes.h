@@ -75,11 +75,12 @@ public:
 };
 
 // Identity of a constant (torch.onnx.export writes one for every shared parameter) is replaced
-// by the constant itself, so that the passes after it see a constant bias or weight.
-class ForwardConstantIdentities final : public GraphPass
+// by the constant itself, so that the passes after it see a constant bias or weight; a Pad whose
+// pads are all 0 (torch writes one before AvgPool2d: DenseNet's transitions) by its input.
+class ReadThroughNoOps final : public GraphPass
 {
 public:
-    std::string_view name() const override { return "ForwardConstantIdentities"; }
+    std::string_view name() const override { return "ReadThroughNoOps"; }
     Result<bool> apply(Graph &graph, PassContext &context) override;
 };
 

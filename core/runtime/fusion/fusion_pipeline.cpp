@@ -10,8 +10,9 @@ PassPipeline engineFusionPipeline()
 {
     PassPipeline pipeline;
     // 0. Constants seen through the Identity nodes torch writes for shared parameters, so that
-    //    the int8 passes find a constant bias (SqueezeNet's convolutions all have one).
-    pipeline.add<ForwardConstantIdentities>();
+    //    the int8 passes find a constant bias (SqueezeNet's convolutions all have one); Pads by
+    //    zero dropped, so that they split no region.
+    pipeline.add<ReadThroughNoOps>();
     // 1. Int8 groups first, so that no float pass splits a DequantizeLinear -> op ->
     //    QuantizeLinear group: a Conv inside one must not take a BatchNorm or a Relu that the
     //    group's output range already accounts for. A Relu/Clip between the op and its
