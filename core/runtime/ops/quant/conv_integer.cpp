@@ -58,7 +58,10 @@ void gatherColumns(const X *image, int64_t cg, int64_t inSize, const Shape &spat
     if (spatial == 2) {
         const int64_t inH = spatialIn[0], inW = spatialIn[1], outH = g.output[0],
                       outW = g.output[1];
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && cg > 1)
+        // Only worth a parallel region (a barrier, slow when another process holds a core)
+        // for a large gather.
+        const bool parallel = threads > 1 && cg > 1 && cg * kernelSize * outSize >= (1 << 16);
+#pragma omp parallel for num_threads(threads) schedule(static) if (parallel)
         for (int64_t c = 0; c < cg; ++c) {
             const X *plane = image + c * inSize;
             for (int64_t ky = 0; ky < kernel[0]; ++ky) {
