@@ -14,7 +14,9 @@ void poolPlanes(const T *in, T *out, int64_t planes, int64_t inH, int64_t inW,
     const int64_t outH = g.output[0], outW = g.output[1];
     const int64_t kh = g.kernel[0], kw = g.kernel[1], sh = g.strides[0], sw = g.strides[1];
     const int64_t ph = g.padBegin[0], pw = g.padBegin[1];
-#pragma omp parallel for num_threads(threads) schedule(static)
+    // A parallel region only where the work pays for its barrier.
+    const bool parallel = threads > 1 && planes > 1 && planes * outH * outW * kh * kw >= (1 << 16);
+#pragma omp parallel for num_threads(threads) schedule(static) if (parallel)
     for (int64_t plane = 0; plane < planes; ++plane) {
         const T *src = in + plane * inH * inW;
         T *dst = out + plane * outH * outW;
