@@ -4,10 +4,13 @@
 #              preset as calibration folder: press Quantize, then Compare, and see the charts
 #   make test  installs what is missing, builds (Release + an ASan/UBSan build), runs every test
 # Also: make run-cli (the same job in the terminal: inspect, run, quantize, run the result)
+# The build runs on any x86-64 CPU with AVX2 (CMake's QS_ARCH=x86-64-v3); CMAKE_ARGS adds CMake
+# options, e.g. make build CMAKE_ARGS=-DQS_NATIVE=ON for this machine's CPU only.
 BUILD       ?= build
 BUILD_ASAN  ?= build-asan
 JOBS        ?= $(shell nproc)
 CACHE_DIR   ?= $(HOME)/.cache/quantscope
+CMAKE_ARGS  ?=
 export QS_CACHE_DIR := $(CACHE_DIR)
 
 .PHONY: all deps build build-asan test run run-cli bench assets format clean
@@ -17,8 +20,10 @@ all: build
 deps:
 	bash scripts/install-deps.sh
 
+# -DQS_NATIVE=OFF first (CMAKE_ARGS can turn it on): a build folder configured when -march=native
+# was the default becomes portable too.
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DQS_NATIVE=OFF $(CMAKE_ARGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The unit, kernel, CLI and ONNX backend suites; not the GUI, benches or model tests.
