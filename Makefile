@@ -3,7 +3,8 @@
 #              and opens the workbench on the PaddleOCR text-direction classifier with the photos
 #              preset as calibration folder: press Quantize, then Compare, and see the charts
 #   make test  installs what is missing, builds (Release + an ASan/UBSan build), runs every test
-# Also: make run-cli (the same job in the terminal: inspect, run, quantize, run the result)
+# Also: make run-cli (the same job in the terminal: inspect, run, quantize, run the result),
+#       make package (a Debian package of the build)
 # The build runs on any x86-64 CPU with AVX2 (CMake's QS_ARCH=x86-64-v3); CMAKE_ARGS adds CMake
 # options, e.g. make build CMAKE_ARGS=-DQS_NATIVE=ON for this machine's CPU only.
 BUILD       ?= build
@@ -13,7 +14,7 @@ CACHE_DIR   ?= $(HOME)/.cache/quantscope
 CMAKE_ARGS  ?=
 export QS_CACHE_DIR := $(CACHE_DIR)
 
-.PHONY: all deps build build-asan test run run-cli bench assets format clean
+.PHONY: all deps build build-asan test run run-cli bench assets package format clean
 
 all: build
 
@@ -59,6 +60,12 @@ run-cli: build assets
 bench: build
 	bash scripts/fetch-test-assets.sh
 	bash bench/run-benchmarks.sh $(BUILD)
+
+# The Debian package of the build: $(BUILD)/quantscope_<version>_<arch>.deb (cmake/Packaging.cmake).
+package: build
+	rm -f $(BUILD)/quantscope_*.deb
+	cd $(BUILD) && cpack -G DEB
+	@echo "package: $$(ls $(BUILD)/quantscope_*.deb)"
 
 # Applies .clang-format to every C++ file (ctest's style.clang_format checks it).
 format:

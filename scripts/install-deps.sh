@@ -15,6 +15,9 @@ packages=(
     libqcustomplot-dev
     libgtest-dev libgmock-dev
     xvfb xauth
+    # make package: dpkg-shlibdeps computes the package's Depends; make package-test validates
+    # the desktop entry.
+    dpkg-dev desktop-file-utils
     # A CJK font, so the Simplified Chinese interface renders on minimal systems (and under Xvfb).
     fonts-wqy-microhei
 )
