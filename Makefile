@@ -4,7 +4,7 @@
 #              preset as calibration folder: press Quantize, then Compare, and see the charts
 #   make test  installs what is missing, builds (Release + an ASan/UBSan build), runs every test
 # Also: make run-cli (the same job in the terminal: inspect, run, quantize, run the result),
-#       make package (a Debian package of the build)
+#       make package (a Debian package of the build), make package-test (checks that package)
 # The build runs on any x86-64 CPU with AVX2 (CMake's QS_ARCH=x86-64-v3); CMAKE_ARGS adds CMake
 # options, e.g. make build CMAKE_ARGS=-DQS_NATIVE=ON for this machine's CPU only.
 BUILD       ?= build
@@ -14,7 +14,7 @@ CACHE_DIR   ?= $(HOME)/.cache/quantscope
 CMAKE_ARGS  ?=
 export QS_CACHE_DIR := $(CACHE_DIR)
 
-.PHONY: all deps build build-asan test run run-cli bench assets package format clean
+.PHONY: all deps build build-asan test run run-cli bench assets package package-test format clean
 
 all: build
 
@@ -66,6 +66,10 @@ package: build
 	rm -f $(BUILD)/quantscope_*.deb
 	cd $(BUILD) && cpack -G DEB
 	@echo "package: $$(ls $(BUILD)/quantscope_*.deb)"
+
+# Unpacks that package into a scratch folder and checks it is complete (tests/package).
+package-test: package assets
+	bash tests/package/check_package.sh $(BUILD)/quantscope_*.deb
 
 # Applies .clang-format to every C++ file (ctest's style.clang_format checks it).
 format:
