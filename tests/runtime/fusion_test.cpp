@@ -272,5 +272,46 @@ TEST(Fusion, SiluBecomesASwishInsideTheConv)
     }
 }
 
+// A blocked value that an If body reads (an implicit input, not a direct reader) must reach the
+// body in the plain layout: the branch outputs equal the unfused run's.
+TEST(Fusion, BlockedValuesReachSubgraphsPlain)
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {1, 4, 6, 6});
+    addInput(graph, "cond", {}, onnx::TensorProto::BOOL);
+    addOutput(graph, "y", {1, 16, 6, 6});
+    addFloatInitializer(graph, "w", {16, 4, 3, 3}, randomNormal(16 * 4 * 9, 3, 0.3f));
+    setIntsAttribute(addNode(graph, "Conv", {"x", "w"}, {"c"}, "conv"), "pads", {1, 1, 1, 1});
+    addNode(graph, "Relu", {"c"}, {"r"}); // a blocked reader, so that c is blocked
+    onnx::NodeProto &branch = addNode(graph, "If", {"cond"}, {"b"}, "branch");
+    onnx::GraphProto &thenGraph = addGraphAttribute(branch, "then_branch");
+    addNode(thenGraph, "Neg", {"c"}, {"negated"});
+    addOutput(thenGraph, "negated", {1, 16, 6, 6});
+    onnx::GraphProto &elseGraph = addGraphAttribute(branch, "else_branch");
+    addNode(elseGraph, "Identity", {"c"}, {"same"});
+    addOutput(elseGraph, "same", {1, 16, 6, 6});
+    addNode(graph, "Add", {"r", "b"}, {"y"});
+
+    const Tensor x = Tensor::fromVector<float>({1, 4, 6, 6}, randomNormal(4 * 36, 4));
+    for (const bool condition : {true, false}) {
+        std::vector<std::vector<float>> results;
+        for (const bool fuse : {true, false}) {
+            auto model = Model::fromProto(proto, ".");
+            ASSERT_TRUE(model) << model.status().message();
+            auto session = Session::create(*model, sessionOptions(2, {}, fuse));
+            ASSERT_TRUE(session) << session.status().message();
+            auto outputs
+                = (*session)->run({{"x", x}, {"cond", Tensor::fromVector<bool>({}, {condition})}});
+            ASSERT_TRUE(outputs) << outputs.status().message();
+            ASSERT_EQ(outputs->back().second.shape(), (Shape{1, 16, 6, 6}));
+            const auto values = outputs->back().second.values<float>();
+            results.emplace_back(values.begin(), values.end());
+        }
+        for (size_t i = 0; i < results[0].size(); ++i)
+            ASSERT_NEAR(results[0][i], results[1][i], 1e-5f) << "at " << i;
+    }
+}
+
 } // namespace
 } // namespace qs

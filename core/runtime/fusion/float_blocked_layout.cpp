@@ -304,7 +304,9 @@ private:
         for (const std::string &value :
              std::vector<std::string>(m_blocked.begin(), m_blocked.end())) {
             const std::unordered_set<NodeId> &blockedReaders = m_blockedReaders[value];
-            bool plainNeeded = m_graph.isGraphOutput(value);
+            // Graph outputs and reads inside If/Loop bodies count in useCount, not in readers.
+            const int directReads = int(m_graph.readers(value).size());
+            bool plainNeeded = m_graph.useCount(value) != directReads;
             for (const NodeId reader : m_graph.readers(value))
                 plainNeeded |= !blockedReaders.count(reader);
             if (!plainNeeded)
