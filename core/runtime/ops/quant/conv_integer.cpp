@@ -4,14 +4,11 @@
 // enough for float sums to be exact (exactFloatDepth). Padding contributes 0 after centring (the pad
 // value is x's zero point, as in ONNX Runtime). Exact either way: this is the reference;
 // QLinearConv nodes with constant int8 weights run on oneDNN (int8_conv.cpp) instead.
-#include "runtime/ops/nn/dense_gemm.h"
 #include "runtime/ops/nn/nn_util.h"
 #include "runtime/ops/quant/int8_conv.h"
 #include "runtime/ops/quant/int8_exactness.h"
 #include "runtime/ops/quant/integer_matmul.h"
 #include "runtime/ops/quant/quant_kernels.h"
-
-#include <dnnl.h>
 
 #include <algorithm>
 #include <cmath>
@@ -162,14 +159,6 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
         using X = decltype(xTag);
         using W = decltype(wTag);
         const int32_t xzp = zeroPointAt<X>(*in.xZeroPoint, 0);
-        const int64_t maxAbsW = in.prepared
-                                    ? in.prepared->maxAbs
-                                    : maxAbsCentred(w.data<W>(), w.elementCount(), *in.wZeroPoint,
-                                                    in.wZeroPoint->elementCount() > 1 ? depth : 0);
-        const int64_t slice = std::min(depth,
-                                       exactFloatDepth(maxAbsCentred(x.data<X>(), x.elementCount(),
-                                                                     *in.xZeroPoint, 0),
-                                                       maxAbsW));
         auto centredWeights = [&](auto *out, int64_t gi) {
             for (int64_t m = 0; m < mg; ++m) {
                 const int64_t oc = gi * mg + m;
@@ -215,8 +204,15 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
             }
             return Status::ok();
         }
+        // The largest centred magnitudes bound the exact depth of a float sum (only here: the
+        // depthwise loop above sums in int32).
+        const int64_t maxAbsX = maxAbsCentred(x.data<X>(), x.elementCount(), *in.xZeroPoint, 0);
+        const int64_t maxAbsW = in.prepared
+                                    ? in.prepared->maxAbs
+                                    : maxAbsCentred(w.data<W>(), w.elementCount(), *in.wZeroPoint,
+                                                    in.wZeroPoint->elementCount() > 1 ? depth : 0);
         std::vector<float> weights(in.prepared ? 0 : size_t(mg * depth)),
-            columns(size_t(depth * outSize)), sums(size_t(mg * outSize));
+            columns(size_t(depth * outSize)), sums;
         for (int64_t gi = 0; gi < group; ++gi) {
             const float *groupWeights = in.prepared ? in.prepared->values.data() + gi * mg * depth
                                                     : weights.data();
@@ -225,22 +221,10 @@ Result<Tensor> convolveIntegers(const KernelContext &ctx, const WindowAttributes
             for (int64_t n = 0; n < batch; ++n) {
                 gatherColumns(x.data<X>() + (n * channels + gi * cg) * inSize, cg, inSize,
                               spatialIn, kernel, g, outSize, xzp, columns.data(), ctx.threads());
-                int32_t *out = acc.mutableData<int32_t>() + (n * outChannels + gi * mg) * outSize;
-                for (int64_t first = 0; first < depth; first += slice) {
-                    const int64_t width = std::min(slice, depth - first);
-                    // The slice's weight columns in place (leading dimension depth); sgemm
-                    // follows the OpenMP thread count the session set for this run.
-                    dnnl_sgemm('N', 'N', mg, outSize, width, 1.0f, groupWeights + first, depth,
-                               columns.data() + first * outSize, outSize, 0.0f, sums.data(),
-                               outSize);
-                    // Integers already: no rounding in the conversion.
-                    const int64_t count = mg * outSize;
-                    const bool parallel = ctx.threads() > 1 && count >= (1 << 15);
-                    const bool firstSlice = first == 0;
-#pragma omp parallel for num_threads(ctx.threads()) schedule(static) if (parallel)
-                    for (int64_t i = 0; i < count; ++i)
-                        out[i] = (firstSlice ? 0 : out[i]) + int32_t(sums[size_t(i)]);
-                }
+                exactSlicedGemm(groupWeights, depth, columns.data(), mg, depth, outSize, maxAbsW,
+                                maxAbsX,
+                                acc.mutableData<int32_t>() + (n * outChannels + gi * mg) * outSize,
+                                sums, ctx.threads());
             }
         }
         return Status::ok();

@@ -4,7 +4,6 @@
 // oneDNN's float GEMM over depth slices in which float sums are exact (exactFloatDepth).
 #include "runtime/ops/quant/integer_matmul.h"
 
-#include "runtime/ops/nn/dense_gemm.h"
 #include "runtime/ops/quant/int8_exactness.h"
 
 #include <Eigen/Core>
@@ -67,29 +66,6 @@ int64_t toFloat(const IntMatrix &values, std::vector<float> &out)
     return largest;
 }
 
-// out (rows x n, int32) = a (rows x k) * b (k x n), both exact small integers in float, summed
-// by oneDNN's sgemm over depth slices short enough to stay exact (exactFloatDepth).
-void exactFloatGemm(const std::vector<float> &a, int64_t largestA, const std::vector<float> &b,
-                    int64_t largestB, int64_t rows, int64_t k, int64_t n, int32_t *out, int threads)
-{
-    const int64_t slice = std::min(k, exactFloatDepth(largestA, largestB));
-    std::vector<float> sums(size_t(rows * n)), sliceA;
-    for (int64_t first = 0; first < k; first += slice) {
-        const int64_t width = std::min(slice, k - first);
-        const float *left = a.data();
-        if (width != k) { // the slice's columns of A, contiguous for the GEMM
-            sliceA.resize(size_t(rows * width));
-            for (int64_t r = 0; r < rows; ++r)
-                std::copy_n(a.data() + r * k + first, width, sliceA.data() + r * width);
-            left = sliceA.data();
-        }
-        denseGemm(GemmBackend::OneDnn, left, b.data() + first * n, sums.data(), rows, width, n,
-                  threads);
-        for (int64_t i = 0; i < rows * n; ++i) // integers already: no rounding
-            out[i] = (first == 0 ? 0 : out[i]) + int32_t(sums[size_t(i)]);
-    }
-}
-
 bool allZero(const Tensor &zeroPoint)
 {
     if (zeroPoint.dtype() != DType::Int8)
@@ -124,6 +100,27 @@ UnsignedA unsignedA(const Tensor &a, const Tensor &zeroPoint)
 }
 
 } // namespace
+
+void exactSlicedGemm(const float *a, int64_t lda, const float *b, int64_t rows, int64_t depth,
+                     int64_t n, int64_t largestA, int64_t largestB, int32_t *out,
+                     std::vector<float> &sums, int threads)
+{
+    const int64_t slice = std::min(depth, exactFloatDepth(largestA, largestB));
+    const int64_t count = rows * n;
+    sums.resize(size_t(count));
+    const bool parallel = threads > 1 && count >= (1 << 15);
+    for (int64_t first = 0; first < depth; first += slice) {
+        const int64_t width = std::min(slice, depth - first);
+        // The slice's columns of A in place (leading dimension lda); sgemm follows the OpenMP
+        // thread count the session set for this run.
+        dnnl_sgemm('N', 'N', rows, n, width, 1.0f, a + first, lda, b + first * n, n, 0.0f,
+                   sums.data(), n);
+        const bool firstSlice = first == 0;
+#pragma omp parallel for num_threads(threads) schedule(static) if (parallel)
+        for (int64_t i = 0; i < count; ++i) // integers already: no rounding
+            out[i] = (firstSlice ? 0 : out[i]) + int32_t(sums[size_t(i)]);
+    }
+}
 
 ConstantB constantBExactness(const KernelInfo &info, size_t bInput)
 {
@@ -184,7 +181,7 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
     const bool stack = bBatches == 1 && perTensorZeroPoint(aZeroPoint, a.dtype());
     const int64_t calls = stack ? 1 : batches;
     const int64_t rows = stack ? batches * m : m;
-    std::vector<float> left, right;
+    std::vector<float> left, right, sums;
     int64_t largestB = 0;
     for (int64_t batch = 0; batch < calls; ++batch) {
         auto centredA = centred(ctx, a, batch * m * k, rows, k, aZeroPoint, true, "A");
@@ -198,8 +195,9 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
                 return centredB.status();
             largestB = toFloat(*centredB, right);
         }
-        exactFloatGemm(left, largestA, right, largestB, rows, k, n,
-                       result.accumulator.mutableData<int32_t>() + batch * m * n, ctx.threads());
+        exactSlicedGemm(left.data(), k, right.data(), rows, k, n, largestA, largestB,
+                        result.accumulator.mutableData<int32_t>() + batch * m * n, sums,
+                        ctx.threads());
     }
     return result;
 }

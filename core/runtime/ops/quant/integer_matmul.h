@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace qs::ops {
 
@@ -22,6 +23,14 @@ struct IntegerMatmulResult
 enum class ConstantB { Unknown, Exact, Inexact };
 
 ConstantB constantBExactness(const KernelInfo &info, size_t bInput);
+
+// out (rows x n, int32) = A (rows x depth, leading dimension lda) * B (depth x n, row-major),
+// both holding small integers as floats with |a| <= largestA and |b| <= largestB: oneDNN's sgemm
+// over depth slices short enough for float sums to be exact (exactFloatDepth), each added in
+// int32. `sums` is scratch (resized to rows x n). Shared by ConvInteger and the integer MatMuls.
+void exactSlicedGemm(const float *a, int64_t lda, const float *b, int64_t rows, int64_t depth,
+                     int64_t n, int64_t largestA, int64_t largestB, int32_t *out,
+                     std::vector<float> &sums, int threads);
 
 Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor &a,
                                           const Tensor &aZeroPoint, const Tensor &b,
