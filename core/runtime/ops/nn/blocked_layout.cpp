@@ -21,6 +21,14 @@ int64_t channelBlock()
     return block;
 }
 
+Status checkBlockedInput(const KernelContext &ctx, const Tensor &x)
+{
+    if (x.dtype() == DType::Float32 && x.rank() == 5 && x.dim(4) == channelBlock())
+        return Status::ok();
+    return ctx.error("input " + x.describe() + " is not a float32 activation channel-blocked by "
+                     + std::to_string(channelBlock()));
+}
+
 Shape logicalShapeOfBlocked(const Shape &physical)
 {
     return {physical[0], physical[1] * physical[4], physical[2], physical[3]};
@@ -50,9 +58,7 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &x = ctx.input(0);
-        if (x.dtype() != DType::Float32 || x.rank() != 5 || (x.dim(4) != 8 && x.dim(4) != 16))
-            return ctx.error("input " + x.describe()
-                             + " is not a channel-blocked float32 activation");
+        QS_RETURN_IF_ERROR(checkBlockedInput(ctx, x));
         const Shape logical = logicalShapeOfBlocked(x.shape());
         Tensor &out = ctx.allocateOutput(0, DType::Float32, logical);
         if (out.elementCount() == 0)

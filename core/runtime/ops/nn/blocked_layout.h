@@ -27,6 +27,10 @@ inline constexpr const char *kBlockedOutputAttribute = "qs_blocked_output";
 // AVX-512, else 8.
 int64_t channelBlock();
 
+// Fails with one message naming the input unless `x` is a float32 [N, C/B, H, W, B] with this
+// CPU's block (what the layout pass promised the kernel).
+Status checkBlockedInput(const KernelContext &ctx, const Tensor &x);
+
 // [N, C/B, H, W, B] -> [N, C, H, W].
 Shape logicalShapeOfBlocked(const Shape &physical);
 // [N, C, H, W] -> [N, C/B, H, W, B]; C must be a multiple of `block`.

@@ -45,9 +45,8 @@ public:
     {
         const Tensor &x = ctx.input(0);
         QS_RETURN_IF_ERROR(checkFloatActivation(ctx, x, 3, 5));
-        if (m_blockedInput && (x.rank() != 5 || x.dim(4) != channelBlock()))
-            return ctx.error("input 'X' " + x.describe() + " is not channel-blocked by "
-                             + std::to_string(channelBlock()));
+        if (m_blockedInput)
+            QS_RETURN_IF_ERROR(checkBlockedInput(ctx, x));
         const Shape xShape = m_blockedInput ? logicalShapeOfBlocked(x.shape()) : x.shape();
         Tensor weight = m_weight, bias = m_bias;
         QS_RETURN_IF_ERROR(runWeightAndBias(ctx, weight, bias));

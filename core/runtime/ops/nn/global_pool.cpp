@@ -46,9 +46,7 @@ private:
     // [N, C/B, H, W, B] -> [N, C/B, 1, 1, B]: per (n, block), the mean of H*W vectors of B lanes.
     Status computeBlocked(KernelContext &ctx, const Tensor &x) const
     {
-        if (m_max || x.dtype() != DType::Float32 || x.rank() != 5 || x.dim(4) != channelBlock())
-            return ctx.error("input 'X' " + x.describe() + " is not channel-blocked by "
-                             + std::to_string(channelBlock()));
+        QS_RETURN_IF_ERROR(checkBlockedInput(ctx, x)); // (only GlobalAveragePool is blocked)
         const int64_t blocks = x.dim(0) * x.dim(1), size = x.dim(2) * x.dim(3), lanes = x.dim(4);
         if (size == 0 && blocks > 0)
             return ctx.error("input 'X' " + x.describe() + " has empty spatial dims");

@@ -46,10 +46,8 @@ public:
             && !(integer && m_kind == PoolKind::Max))
             return ctx.error("input 'X' dtype " + dtypeName(x.dtype()) + " is not supported");
         QS_RETURN_IF_ERROR(checkActivationRank(ctx, x, 3, 5));
-        if (m_blocked
-            && (x.dtype() != DType::Float32 || x.rank() != 5 || x.dim(4) != channelBlock()))
-            return ctx.error("input 'X' " + x.describe() + " is not channel-blocked by "
-                             + std::to_string(channelBlock()));
+        if (m_blocked)
+            QS_RETURN_IF_ERROR(checkBlockedInput(ctx, x));
         const Shape xShape = m_blocked ? logicalShapeOfBlocked(x.shape()) : x.shape();
         Result<std::shared_ptr<const PoolPlan>> plan
             = m_plans.getOrCreate(xShape, [&] { return createPlan(xShape, x.dtype()); });
