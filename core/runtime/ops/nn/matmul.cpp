@@ -227,7 +227,7 @@ Result<std::unique_ptr<Kernel>> createMatMul(const KernelInfo &info)
 {
     Tensor constantB; // stays empty for other dtypes than float32/16
     if (const Tensor *b = info.constantInput(1))
-        constantB = ownedFloat32(*b); // float32: the model's own bytes, not a copy
+        constantB = float32Constant(*b); // float32: the model's own bytes, not a copy
     // A third input only appears when the session fused MatMul + Add(bias) into this node.
     Tensor bias;
     if (info.inputCount() > 2) {

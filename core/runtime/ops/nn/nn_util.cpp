@@ -232,7 +232,7 @@ Status checkActivationRank(const KernelContext &ctx, const Tensor &x, int64_t mi
     return Status::ok();
 }
 
-Tensor ownedFloat32(const Tensor &constant)
+Tensor float32Constant(const Tensor &constant)
 {
     // A float32 constant is shared, not copied: the session keeps the model (and a mapped
     // file's bytes) alive, and a copy doubled the memory of weight-heavy models.
@@ -245,7 +245,7 @@ Status constantWeightAndBias(const KernelInfo &info, Tensor &weight, Tensor &bia
         const Tensor *constant = info.hasInput(index) ? info.constantInput(index) : nullptr;
         if (!constant)
             return Status::ok();
-        kept = ownedFloat32(*constant);
+        kept = float32Constant(*constant);
         if (kept.empty())
             return info.error(std::string("input '") + name + "' dtype "
                               + dtypeName(constant->dtype()) + " is not supported");

@@ -75,7 +75,7 @@ Status constantWeightAndBias(const KernelInfo &info, Tensor &weight, Tensor &bia
 Status runWeightAndBias(const KernelContext &ctx, Tensor &weight, Tensor &bias);
 // `constant` as float32: the constant itself when it is float32 (a view keeps its owner, the
 // model's bytes, alive), else a widened copy; empty for dtypes that do not widen to float32.
-Tensor ownedFloat32(const Tensor &constant);
+Tensor float32Constant(const Tensor &constant);
 
 // A primitive descriptor attribute with a user-managed scratchpad (see header comment).
 dnnl::primitive_attr userScratchpadAttr();
