@@ -5,6 +5,7 @@
 #include "runtime/profile.h"
 #include "runtime/session.h"
 #include "support/conv_bn_relu_model.h"
+#include "support/if_model.h"
 #include "support/model_builder.h"
 #include "support/random_data.h"
 
@@ -119,26 +120,12 @@ TEST(Profile, UnfusedSessionListsEveryNodeOnce)
                                                          {"Relu", 2}}));
 }
 
-// a = x + 0.5; out = If(flag, then: Relu(a), else: Neg(a)): the body's node is not a profile row.
+// ifModel(): the If body's node is not a profile row.
 TEST(Profile, IfBodyIsChargedToTheIfNode)
 {
-    onnx::ModelProto proto = makeModel(13);
-    onnx::GraphProto &graph = *proto.mutable_graph();
-    addInput(graph, "x", {2});
-    addInput(graph, "flag", {}, onnx::TensorProto::BOOL);
-    addOutput(graph, "out", {2});
-    addInitializer(graph, "half", {2});
-    addNode(graph, "Add", {"x", "half"}, {"a"}, "add");
-    onnx::NodeProto &branch = addNode(graph, "If", {"flag"}, {"out"}, "branch");
-    for (const auto &[name, opType] : {std::pair{"then_branch", "Relu"}, {"else_branch", "Neg"}}) {
-        onnx::GraphProto &body = addGraphAttribute(branch, name);
-        addNode(body, opType, {"a"}, {std::string(name) + "_out"}, std::string(name) + "_node");
-        addOutput(body, std::string(name) + "_out", {2});
-    }
-    auto session = createSession(std::move(proto));
+    auto session = createSession(ifModel());
     ASSERT_TRUE(session);
-    const std::map<std::string, Tensor> inputs{{"x", Tensor::fromVector<float>({2}, {-2, 1})},
-                                               {"flag", Tensor::fromVector<bool>({}, {true})}};
+    const std::map<std::string, Tensor> inputs = ifInputs(true);
     ProfileRecorder recorder;
     RunOptions options;
     options.profile = &recorder;

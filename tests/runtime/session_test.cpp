@@ -3,6 +3,7 @@
 // concurrent runs of one session agree, and values a node does not need are not kept.
 #include "model/model.h"
 #include "runtime/session.h"
+#include "support/if_model.h"
 #include "support/model_builder.h"
 #include "support/run_node.h"
 
@@ -21,34 +22,6 @@ std::shared_ptr<const Model> load(onnx::ModelProto proto)
     auto model = Model::fromProto(std::move(proto), ".");
     EXPECT_TRUE(model) << model.status().message();
     return model.value();
-}
-
-// a = x + 0.5; out = If(flag, then: Relu(a) (via a subgraph value "then_relu"), else: Neg(a)).
-onnx::ModelProto ifModel()
-{
-    onnx::ModelProto proto = makeModel(13);
-    onnx::GraphProto &graph = *proto.mutable_graph();
-    addInput(graph, "x", {2});
-    addInput(graph, "flag", {}, onnx::TensorProto::BOOL);
-    addOutput(graph, "out", {2});
-    addInitializer(graph, "half", {2});
-    addNode(graph, "Add", {"x", "half"}, {"a"}, "add");
-    onnx::NodeProto &branch = addNode(graph, "If", {"flag"}, {"out"}, "branch");
-    auto addBranch = [&](const std::string &name, const std::string &opType,
-                         const std::string &value) {
-        onnx::GraphProto &body = addGraphAttribute(branch, name);
-        addNode(body, opType, {"a"}, {value}, name + "_node");
-        addOutput(body, value, {2});
-    };
-    addBranch("then_branch", "Relu", "then_relu");
-    addBranch("else_branch", "Neg", "else_neg");
-    return proto;
-}
-
-std::map<std::string, Tensor> ifInputs(bool flag)
-{
-    return {{"x", Tensor::fromVector<float>({2}, {-2.0f, 1.0f})},
-            {"flag", Tensor::fromVector<bool>({}, {flag})}};
 }
 
 TEST(Session, ObserverSeesEveryValueIncludingSubgraphs)
