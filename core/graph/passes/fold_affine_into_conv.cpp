@@ -24,8 +24,10 @@ std::optional<FoldableConv> foldableConv(Graph &graph, NodeId id, bool transpose
     if (!isConv && !(transposeAllowed && isDefaultOp(proto, "ConvTranspose")))
         return std::nullopt;
     // A fused activation sits between the conv and whatever reads it.
+    // A run-time output scale comes before the bias (fused_ops.h).
     if (proto.input_size() < 2 || proto.output_size() != 1
-        || hasAttribute(proto, kFusedActivationAttribute))
+        || hasAttribute(proto, kFusedActivationAttribute)
+        || hasAttribute(proto, kScaledOutputAttribute))
         return std::nullopt;
     FoldableConv conv;
     conv.weight = graph.constant(proto.input(1));

@@ -39,10 +39,14 @@ using ops::kBlockedOutputAttribute;
 const std::unordered_set<std::string> &unaryOps()
 {
     // Elementwise in one input (Clip's bounds and the like are scalars): layout-agnostic.
+    // DynamicQuantizeCentred too (its second output is the scalar scale): its range is over
+    // all elements, and a blocked value has no padding lanes (its channels fill whole blocks).
     static const std::unordered_set<std::string> ops
-        = {"Relu",  "Clip", "Sigmoid",  "HardSigmoid", "HardSwish", "Tanh", "LeakyRelu",  "Elu",
-           "Selu",  "Gelu", "Identity", "Neg",         "Abs",       "Erf",  "Exp",        "Sqrt",
-           "Floor", "Ceil", "Round",    "Softplus",    "Softsign",  "Mish", "Reciprocal", "Swish"};
+        = {"Relu",     "Clip",      "Sigmoid",    "HardSigmoid", "HardSwish",
+           "Tanh",     "LeakyRelu", "Elu",        "Selu",        "Gelu",
+           "Identity", "Neg",       "Abs",        "Erf",         "Exp",
+           "Sqrt",     "Floor",     "Ceil",       "Round",       "Softplus",
+           "Softsign", "Mish",      "Reciprocal", "Swish",       "DynamicQuantizeCentred"};
     return ops;
 }
 
@@ -125,7 +129,8 @@ private:
         if (proto.domain().empty() && op == "Conv") {
             decideConv(node, proto);
         } else if (isUnary(proto) && proto.input_size() >= 1 && isBlocked(proto.input(0))
-                   && proto.output_size() == 1 && fitsBlocks(out)) {
+                   && (proto.output_size() == 1 || op == "DynamicQuantizeCentred")
+                   && fitsBlocks(out)) {
             markBlocked(out);
             readsBlocked(node, proto.input(0));
         } else if (isBinary(proto) && fitsBlocks(out)) {

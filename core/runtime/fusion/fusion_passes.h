@@ -8,6 +8,8 @@
 //  - qdq_elementwise.cpp: QLinearAdd/Mul/GlobalAveragePool, 8-bit data movement, QLinearConcat;
 //  - int8_layout.cpp: which 8-bit values stay channels-last between int8 ops;
 //  - integer_matmul.cpp: MatMulInteger -> Cast -> Mul (-> Add) becomes MatMulIntegerToFloat;
+//  - dynamic_conv.cpp: DynamicQuantizeLinear -> ConvInteger -> Cast -> Mul becomes a float Conv
+//    of the dequantized input and weights;
 //  - float_fusions.cpp: GELU recognised, MatMul bias, activations and a scalar affine step
 //    fused into their producer.
 // The float rewrites the quantizer shares (FoldAffineIntoConv, RecognizeHardSwish) live in
@@ -64,6 +66,15 @@ class KeepFloatActivationsBlocked final : public GraphPass
 {
 public:
     std::string_view name() const override { return "KeepFloatActivationsBlocked"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
+// DynamicQuantizeLinear -> ConvInteger -> Cast -> Mul(x_scale * W_scale) becomes
+// DynamicQuantizeDequantize -> Conv with dequantized weights (dynamic_conv.cpp says why).
+class RunDynamicConvInFloat final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "RunDynamicConvInFloat"; }
     Result<bool> apply(Graph &graph, PassContext &context) override;
 };
 

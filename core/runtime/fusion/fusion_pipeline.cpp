@@ -29,6 +29,9 @@ PassPipeline engineFusionPipeline()
     pipeline.add<KeepInt8ActivationsChannelsLast>();
     // 6. The dynamic-quantization MatMul spelling; independent of the QDQ passes.
     pipeline.add<FuseIntegerMatMulToFloat>();
+    //    The dynamic-quantization Conv spelling becomes a float Conv before (7), which folds
+    //    its bias Add into it, and (10) and (12), which give it its activation and layout.
+    pipeline.add<RunDynamicConvInFloat>();
     // 7. BatchNorm/affine folding before activation fusion (10), so that Conv -> BN -> Relu ends
     //    as one Conv with its Relu (the fold refuses a conv that already carries an activation).
     pipeline.add<FoldAffineIntoConv>();

@@ -140,6 +140,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "QLinearMatMul", 10, createQLinearMatMul},
     {"", "QuantizeLinear", 10, createQuantizeLinear},
     {"", "QuantizeLinear", 13, createQuantizeLinear},
+    {"com.quantscope.fused", "DynamicQuantizeCentred", 1, createDynamicQuantizeCentred},
     {"com.quantscope.fused", "MatMulIntegerToFloat", 1, createMatMulIntegerToFloat},
     {"com.quantscope.fused", "QGemm", 1, createQGemm},
     {"com.quantscope.fused", "QLinearAdd", 1, createQLinearAdd},

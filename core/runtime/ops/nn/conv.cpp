@@ -13,6 +13,7 @@
 #include "runtime/ops/nn/conv_plan_cache.h"
 #include "runtime/ops/nn/nn_kernels.h"
 
+#include "graph/fused_ops.h"
 #include "runtime/dnnl_context.h"
 
 namespace qs::ops {
@@ -26,8 +27,10 @@ class ConvKernel final : public Kernel
 public:
     ConvKernel(std::string label, WindowAttributes attrs, int64_t group, Tensor weight, Tensor bias,
                bool hasBiasInput, std::optional<FusedActivation> activation, bool blockedInput,
-               bool blockedOutput)
+               bool blockedOutput, bool scaledOutput, Tensor postBias)
         : m_hasBiasInput(hasBiasInput)
+        , m_scaledOutput(scaledOutput)
+        , m_postBias(std::move(postBias))
         , m_blockedInput(blockedInput)
         , m_blockedOutput(blockedOutput)
         , m_label(std::move(label))
@@ -39,7 +42,10 @@ public:
     {}
 
     // Builds the plan for a statically known input shape ahead of the first run.
-    void warmUp(const Shape &inputShape) { (void) plan(inputShape, m_weight.shape()); }
+    void warmUp(const Shape &inputShape, int64_t scaleCount)
+    {
+        (void) plan(inputShape, m_weight.shape(), scaleCount);
+    }
 
     Status compute(KernelContext &ctx) const override
     {
@@ -51,8 +57,20 @@ public:
         Tensor weight = m_weight, bias = m_bias;
         QS_RETURN_IF_ERROR(runWeightAndBias(ctx, weight, bias));
         QS_RETURN_IF_ERROR(checkShapes(ctx, xShape, weight, bias));
+        std::vector<const Tensor *> postOpInputs;
+        if (m_scaledOutput) {
+            const Tensor &scale = ctx.input(3);
+            if (scale.dtype() != DType::Float32
+                || (scale.elementCount() != 1 && scale.elementCount() != weight.dim(0)))
+                return ctx.error("output scale " + scale.describe() + " must be float32 with 1 or "
+                                 + std::to_string(weight.dim(0)) + " values");
+            postOpInputs.push_back(&scale);
+            if (!m_postBias.empty())
+                postOpInputs.push_back(&m_postBias);
+        }
+        const int64_t scaleCount = m_scaledOutput ? ctx.input(3).elementCount() : 0;
 
-        Result<std::shared_ptr<const ConvPlan>> found = plan(xShape, weight.shape());
+        Result<std::shared_ptr<const ConvPlan>> found = plan(xShape, weight.shape(), scaleCount);
         if (!found)
             return found.status();
         const ConvPlan &p = **found;
@@ -63,8 +81,8 @@ public:
         if (out.elementCount() == 0)
             return Status::ok();
         Tensor dst = wideOutput(out);
-        QS_RETURN_IF_ERROR(
-            runConvPlan(p, toFloat32(x, ctx.threads()), weight, bias, dst, ctx.threads(), m_label));
+        QS_RETURN_IF_ERROR(runConvPlan(p, toFloat32(x, ctx.threads()), weight, bias, dst,
+                                       ctx.threads(), m_label, postOpInputs));
         storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
@@ -88,13 +106,16 @@ private:
         return Status::ok();
     }
 
-    Result<std::shared_ptr<const ConvPlan>> plan(const Shape &x, const Shape &w) const
+    Result<std::shared_ptr<const ConvPlan>> plan(const Shape &x, const Shape &w,
+                                                 int64_t scaleCount) const
     {
-        return m_plans.getOrCreate(convPlanKey(x, w, !m_weight.empty()),
-                                   [&] { return createPlan(x, w); });
+        std::vector<int64_t> key = convPlanKey(x, w, !m_weight.empty());
+        key.push_back(scaleCount);
+        return m_plans.getOrCreate(key, [&] { return createPlan(x, w, scaleCount); });
     }
 
-    Result<std::shared_ptr<const ConvPlan>> createPlan(const Shape &x, const Shape &w) const
+    Result<std::shared_ptr<const ConvPlan>> createPlan(const Shape &x, const Shape &w,
+                                                       int64_t scaleCount) const
     {
         const size_t spatial = x.size() - 2;
         std::vector<int64_t> kernel = m_attrs.kernelShape;
@@ -131,8 +152,9 @@ private:
         p->userWeights = memory::desc(weightDims, f32, plainTag(weightDims.size()));
         // Pointwise convolutions are one GEMM on plain layouts; the others get the primitive's
         // preferred (blocked) layouts and reorders (see the header comment). A side the layout
-        // pass keeps blocked is fixed to that layout, so no reorder happens there.
-        bool pointwise = m_group == 1 && !m_blockedInput && !m_blockedOutput;
+        // pass keeps blocked is fixed to that layout, so no reorder happens there. A run-time
+        // output scale needs binary post-ops, which the GEMM-based primitive runs slowly.
+        bool pointwise = m_group == 1 && !m_blockedInput && !m_blockedOutput && !m_scaledOutput;
         for (size_t i = 0; i < spatial; ++i)
             pointwise &= kernel[i] == 1 && g.strides[i] == 1 && g.padBegin[i] == 0
                          && g.padEnd[i] == 0;
@@ -151,19 +173,56 @@ private:
         for (int64_t d : g.dilations)
             dilations.push_back(d - 1);
         try {
-            dnnl::primitive_attr attr = userScratchpadAttr();
-            if (m_activation && pointwise) {
-                p->activationAfter = m_activation;
-            } else if (m_activation) {
+            // out = activation(sum * scale + bias) for a scaled conv, in the order of the Mul
+            // and Add it absorbed (kScaledOutputAttribute). `perChannelDesc` describes the
+            // bias and a per-channel scale.
+            const auto primitiveFor = [&](const memory::desc &perChannelDesc) {
+                dnnl::primitive_attr attr = userScratchpadAttr();
                 dnnl::post_ops ops;
-                appendActivationPostOps(ops, *m_activation);
-                attr.set_post_ops(ops);
+                p->binaryPostOpInputs.clear();
+                if (m_scaledOutput) {
+                    p->binaryPostOpInputs.push_back(
+                        scaleCount == 1
+                            ? memory::desc(memory::dims(x.size(), 1), f32, plainTag(x.size()))
+                            : perChannelDesc);
+                    ops.append_binary(dnnl::algorithm::binary_mul, p->binaryPostOpInputs.back());
+                    if (!m_postBias.empty()) {
+                        p->binaryPostOpInputs.push_back(perChannelDesc);
+                        ops.append_binary(dnnl::algorithm::binary_add, perChannelDesc);
+                    }
+                }
+                p->activationAfter.reset();
+                if (m_activation && pointwise)
+                    p->activationAfter = m_activation;
+                else if (m_activation)
+                    appendActivationPostOps(ops, *m_activation);
+                if (ops.len() > 0)
+                    attr.set_post_ops(ops);
+                dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                                     dnnl::algorithm::convolution_direct, src,
+                                                     weightsMd, biasMd, dst, g.strides, dilations,
+                                                     g.padBegin, g.padEnd);
+                return dnnl::convolution_forward::primitive_desc(desc, attr,
+                                                                 dnnl_support::cpuEngine());
+            };
+            memory::dims perChannel(x.size(), 1);
+            perChannel[1] = w[0];
+            const memory::desc plainPerChannel(perChannel, f32, plainTag(x.size()));
+            dnnl::convolution_forward::primitive_desc pd = primitiveFor(plainPerChannel);
+            // When the output is one vector of channels (a squeeze-excite conv on a pooled
+            // [1, C, 1, 1]), a per-channel operand has the output's own shape, and oneDNN's
+            // fast kernels take such an operand only in the output's layout: described so (for
+            // one vector of channels a dense layout orders the bytes as the plain one does).
+            const bool oneVector = shapeElementCount(p->outputShape) == w[0];
+            if (m_scaledOutput && oneVector && pd.dst_desc() != plainPerChannel
+                && pd.dst_desc().get_size() == size_t(w[0]) * sizeof(float)) {
+                const memory::desc outputLayout = pd.dst_desc();
+                dnnl::convolution_forward::primitive_desc matched = primitiveFor(outputLayout);
+                if (matched.dst_desc() == outputLayout)
+                    pd = matched;
+                else
+                    pd = primitiveFor(plainPerChannel);
             }
-            dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
-                                                 dnnl::algorithm::convolution_direct, src,
-                                                 weightsMd, biasMd, dst, g.strides, dilations,
-                                                 g.padBegin, g.padEnd);
-            dnnl::convolution_forward::primitive_desc pd(desc, attr, dnnl_support::cpuEngine());
             p->primitive = dnnl::convolution_forward(pd);
             p->src = pd.src_desc();
             p->dst = pd.dst_desc();
@@ -180,6 +239,8 @@ private:
     }
 
     bool m_hasBiasInput;
+    bool m_scaledOutput;  // input 3 is a run-time output scale (kScaledOutputAttribute)
+    Tensor m_postBias;    // [M] added after that scale, or empty
     bool m_blockedInput;  // input 0 arrives as [N, C/B, H, W, B] (blocked_layout.h)
     bool m_blockedOutput; // output 0 leaves blocked
     std::string m_label;
@@ -214,16 +275,38 @@ Result<std::unique_ptr<Kernel>> createConv(const KernelInfo &info)
     Result<int64_t> blockedOutput = info.getInt(kBlockedOutputAttribute, 0);
     if (!blockedInput || !blockedOutput)
         return !blockedInput ? blockedInput.status() : blockedOutput.status();
+    Result<int64_t> scaledOutput = info.getInt(kScaledOutputAttribute, 0);
+    if (!scaledOutput)
+        return scaledOutput.status();
+    Tensor postBias;
+    if (*scaledOutput != 0) {
+        if (!info.hasInput(3))
+            return info.error("a conv with " + std::string(kScaledOutputAttribute)
+                              + " needs its output scale as input 3");
+        if (info.hasInput(4)) {
+            const Tensor *constant = info.constantInput(4);
+            if (!constant || constant->dtype() != DType::Float32 || weight.empty()
+                || constant->elementCount() != weight.dim(0))
+                return info.error("input 4 (the bias after the output scale) must be a constant "
+                                  "float32 with one value per output channel");
+            postBias = *constant;
+        }
+    }
     auto kernel = std::make_unique<ConvKernel>(info.label(), std::move(*attrs), *group, weight,
                                                bias, info.hasInput(2), info.fusedActivation(),
-                                               *blockedInput != 0, *blockedOutput != 0);
+                                               *blockedInput != 0, *blockedOutput != 0,
+                                               *scaledOutput != 0, std::move(postBias));
     const TensorType type = info.inputType(0);
     if (!weight.empty() && type.hasShape && type.elementCount() && type.dims.size() >= 3
         && type.dims.size() <= 5) {
         Shape shape;
         for (const Dim &d : type.dims)
             shape.push_back(d.value);
-        kernel->warmUp(shape);
+        // A run-time scale's count is known here only from its type.
+        const int64_t scaleCount = *scaledOutput != 0 ? info.inputType(3).elementCount().value_or(0)
+                                                      : 0;
+        if (*scaledOutput == 0 || scaleCount > 0)
+            kernel->warmUp(shape, scaleCount);
     }
     return std::unique_ptr<Kernel>(std::move(kernel));
 }

@@ -11,7 +11,8 @@ std::vector<int64_t> convPlanKey(const Shape &x, const Shape &weight, bool const
 }
 
 Status runConvPlan(const ConvPlan &plan, const Tensor &src, const Tensor &weight,
-                   const Tensor &bias, Tensor &dst, int threads, const std::string &label)
+                   const Tensor &bias, Tensor &dst, int threads, const std::string &label,
+                   const std::vector<const Tensor *> &postOpInputs)
 {
     using dnnl::memory;
     std::unordered_map<int, memory> args;
@@ -31,6 +32,9 @@ Status runConvPlan(const ConvPlan &plan, const Tensor &src, const Tensor &weight
         args[DNNL_ARG_BIAS] = wrapMemory(memory::desc({bias.elementCount()}, memory::data_type::f32,
                                                       memory::format_tag::a),
                                          bias.rawData());
+    for (size_t i = 0; i < plan.binaryPostOpInputs.size() && i < postOpInputs.size(); ++i)
+        args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(int(i)) | DNNL_ARG_SRC_1]
+            = wrapMemory(plan.binaryPostOpInputs[i], postOpInputs[i]->rawData());
     return executeIntoUser(plan.primitive, plan.scratchpad, std::move(args), plan.dst, plan.userDst,
                            dst.mutableData<float>(), dst.elementCount(), plan.activationAfter,
                            threads, label);

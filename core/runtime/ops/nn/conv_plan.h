@@ -18,6 +18,9 @@ struct ConvPlan
     // Set when the primitive is GEMM-based (plain layouts): its eltwise post-ops are slow, so
     // the activation runs afterwards (nn_util.h, applyActivationInParallel).
     std::optional<FusedActivation> activationAfter;
+    // The inputs of the primitive's binary post-ops, in post-op order (a run-time output scale
+    // and a bias after it: kScaledOutputAttribute); runConvPlan's postOpInputs match them.
+    std::vector<dnnl::memory::desc> binaryPostOpInputs;
 };
 
 // The plan cache's key: the input shape, and the weights' shape when they come at run time.
@@ -26,7 +29,9 @@ std::vector<int64_t> convPlanKey(const Shape &x, const Shape &weight, bool const
 // Runs `plan` on `src` and `weight` (plain float32; reordered where the primitive wants another
 // layout, the packed constant weights used when the plan has them) and the primitive's `bias`
 // when not empty, into `dst` (plain float32), then applies the plan's activationAfter.
+// `postOpInputs` holds one float32 tensor per plan.binaryPostOpInputs.
 Status runConvPlan(const ConvPlan &plan, const Tensor &src, const Tensor &weight,
-                   const Tensor &bias, Tensor &dst, int threads, const std::string &label);
+                   const Tensor &bias, Tensor &dst, int threads, const std::string &label,
+                   const std::vector<const Tensor *> &postOpInputs = {});
 
 } // namespace qs::ops

@@ -1,13 +1,6 @@
-// MatMulInteger (int32 output), QLinearMatMul and QGemm (requantized 8-bit output) and
-// DynamicQuantizeLinear (uint8 with a range that includes 0).
+// MatMulInteger (int32 output), QLinearMatMul and QGemm (requantized 8-bit output).
 #include "runtime/ops/quant/integer_matmul.h"
 #include "runtime/ops/quant/quant_kernels.h"
-
-#include <Eigen/Core>
-
-#include <algorithm>
-#include <cmath>
-#include <limits>
 
 namespace qs::ops {
 
@@ -84,34 +77,6 @@ private:
     ConstantB m_constantB;
 };
 
-class DynamicQuantizeKernel : public Kernel
-{
-public:
-    Status compute(KernelContext &ctx) const override
-    {
-        const Tensor &x = ctx.input(0);
-        if (x.dtype() != DType::Float32)
-            return ctx.error("x must be float32, got " + x.describe());
-        const int64_t n = x.elementCount();
-        const Eigen::Map<const Eigen::ArrayXf> in(x.data<float>(), n);
-        // The range always includes 0, so 0 is exactly representable.
-        const float low = n ? std::min(0.0f, in.minCoeff()) : 0.0f;
-        const float high = n ? std::max(0.0f, in.maxCoeff()) : 0.0f;
-        const float scale = (high - low) / 255.0f;
-        const float zeroPoint
-            = scale == 0.0f ? 0.0f : std::clamp(std::nearbyint(0.0f - low / scale), 0.0f, 255.0f);
-        Tensor &y = ctx.allocateOutput(0, DType::UInt8, x.shape());
-        Eigen::Map<Eigen::Array<uint8_t, Eigen::Dynamic, 1>> out(y.mutableData<uint8_t>(), n);
-        if (scale == 0.0f)
-            out.setConstant(static_cast<uint8_t>(zeroPoint));
-        else // rint rounds half to even, like nearbyint, and vectorises
-            out = ((in / scale).rint() + zeroPoint).max(0.0f).min(255.0f).cast<uint8_t>();
-        ctx.output(1) = Tensor::scalar<float>(scale);
-        ctx.output(2) = Tensor::scalar<uint8_t>(static_cast<uint8_t>(zeroPoint));
-        return Status::ok();
-    }
-};
-
 } // namespace
 
 Result<std::unique_ptr<Kernel>> createMatMulInteger(const KernelInfo &info)
@@ -125,10 +90,6 @@ Result<std::unique_ptr<Kernel>> createQLinearMatMul(const KernelInfo &info)
 Result<std::unique_ptr<Kernel>> createQGemm(const KernelInfo &info)
 {
     return makeKernel<QLinearMatMulKernel>(info.fusedActivation(), constantBExactness(info, 3));
-}
-Result<std::unique_ptr<Kernel>> createDynamicQuantizeLinear(const KernelInfo &)
-{
-    return makeKernel<DynamicQuantizeKernel>();
 }
 
 } // namespace qs::ops

@@ -21,6 +21,8 @@ Result<std::unique_ptr<Kernel>> createQLinearLookup(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQLinearMul(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMatMulIntegerToFloat(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQGemm(const KernelInfo &info);
+// dynamic_quantize_linear.cpp; made by runtime/fusion/dynamic_conv.cpp
+Result<std::unique_ptr<Kernel>> createDynamicQuantizeCentred(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createQLinearConvTranspose(const KernelInfo &info); // int8_conv.cpp
 
 } // namespace qs::ops
