@@ -14,11 +14,12 @@ inline constexpr const char *kFusedActivationAttribute = "qs_fused_activation";
 // FLOATS: alpha, beta, post scale, post shift.
 inline constexpr const char *kFusedActivationParamsAttribute = "qs_fused_activation_params";
 
-// INT: 1 on a Conv whose input 3 is a run-time scale (one value, or one per output channel) and
-// input 4 an optional constant bias, applied in that order after the convolution and before its
-// fused activation: a dynamically quantized convolution run on exact integer-valued floats
-// (runtime/fusion/dynamic_conv.cpp). Passes that fold constants into a conv's weights or bias
-// leave such a conv alone.
+// INT: 1 on a Conv whose input 3 is a run-time scale (one value, or one per output channel),
+// input 4 an optional constant bias and input 5 an optional constant factor of the scale (the
+// weight scale: the scale is input 3 * input 5), applied in that order after the convolution
+// and before its fused activation: a dynamically quantized convolution run on exact
+// integer-valued floats (runtime/fusion/dynamic_conv.cpp). Passes that fold constants into a
+// conv's weights or bias leave such a conv alone.
 inline constexpr const char *kScaledOutputAttribute = "qs_scaled_output";
 
 } // namespace qs

@@ -54,11 +54,10 @@ std::string addDynamicConv(onnx::GraphProto &graph, const std::string &input,
                        scales, onnx::TensorProto::FLOAT);
     addNode(graph, "DynamicQuantizeLinear", {input},
             {name + "_xq", name + "_xscale", name + "_xzero"});
-    onnx::NodeProto &conv = addNode(
-        graph, "ConvInteger", {name + "_xq", name + "_wq", name + "_xzero", name + "_wzero"},
-        {name + "_acc"}, name);
-    setIntsAttribute(conv, "pads",
-                     {c.kernel / 2, c.kernel / 2, c.kernel / 2, c.kernel / 2});
+    onnx::NodeProto &conv = addNode(graph, "ConvInteger",
+                                    {name + "_xq", name + "_wq", name + "_xzero", name + "_wzero"},
+                                    {name + "_acc"}, name);
+    setIntsAttribute(conv, "pads", {c.kernel / 2, c.kernel / 2, c.kernel / 2, c.kernel / 2});
     if (c.group > 1) {
         auto *group = conv.add_attribute();
         group->set_name("group");
@@ -101,9 +100,9 @@ TEST_P(DynamicConv, RunsAsAFloatConvWithIdenticalResults)
     second.group = c.group > 1 ? c.filters : 1;
     addNode(graph, "Identity", {addDynamicConv(graph, first, second, "second", 17)}, {"y"});
     addOutput(graph, "y", {});
-    const Tensor input = Tensor::fromVector<float>(
-        {1, c.channels, c.size, c.size},
-        randomNormal(size_t(c.channels * c.size * c.size), 3, 2.0f));
+    const Tensor input
+        = Tensor::fromVector<float>({1, c.channels, c.size, c.size},
+                                    randomNormal(size_t(c.channels * c.size * c.size), 3, 2.0f));
     const Outcome fused = runModel(model, {{"x", input}}, true);
     const Outcome reference = runModel(model, {{"x", input}}, false);
     ASSERT_EQ(fused.output.size(), reference.output.size());
@@ -141,8 +140,7 @@ TEST(DynamicConvFusion, QuantizedInputReadElsewhereStaysInteger)
     addNode(graph, "Identity", {addDynamicConv(graph, "x", c, "conv", 5)}, {"y"});
     addOutput(graph, "y", {});
     addOutput(graph, "conv_xq", {});
-    const Tensor input
-        = Tensor::fromVector<float>({1, 16, 6, 6}, randomNormal(16 * 36, 9, 2.0f));
+    const Tensor input = Tensor::fromVector<float>({1, 16, 6, 6}, randomNormal(16 * 36, 9, 2.0f));
     const Outcome fused = runModel(model, {{"x", input}}, true);
     const Outcome reference = runModel(model, {{"x", input}}, false);
     ASSERT_EQ(fused.output, reference.output);

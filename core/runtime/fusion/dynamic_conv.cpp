@@ -5,7 +5,7 @@
 //   [-> Add(bias)]
 // runs as a float convolution of the same integers:
 //   DynamicQuantizeCentred(x) -> x_q - x_zp (float), x_scale
-//   Conv(·, W_q - W_zp (float), scale s, bias) with kScaledOutputAttribute
+//   Conv(·, W_q - W_zp (float), x_scale, bias, W_scale) with kScaledOutputAttribute
 // The products and their sums are integers, exact in float while partial sums stay below 2^24
 // (for 8-bit operands that takes hundreds of large same-signed products; real activations stay
 // far below), so the convolution's sum is ConvInteger's, and oneDNN then multiplies by s and
@@ -69,7 +69,6 @@ Tensor centredWeight(const Tensor &weight, const std::vector<double> &zeroPoint)
         const float zero = float(zeroPoint[size_t(c)]);
         for (int64_t i = c * perChannel; i < (c + 1) * perChannel; ++i)
             out[i] = (isSigned ? float(int8_t(bytes[i])) : float(bytes[i])) - zero; // exact
-
     }
     return result;
 }
@@ -78,11 +77,12 @@ struct DynamicConvMatch
 {
     NodeId quantize = kNoNode; // the DynamicQuantizeLinear
     NodeId cast = kNoNode;
-    NodeId rescale = kNoNode;   // Mul(cast, s)
-    NodeId biasAdd = kNoNode;   // Add(·, bias) when the bias is a per-channel constant
-    std::string scale;          // s = Mul(x_scale, W_scale)
-    Tensor weight;              // W_q - W_zp as float32
-    Tensor bias;                // [M] float32, or empty
+    NodeId rescale = kNoNode;      // Mul(cast, s)
+    NodeId biasAdd = kNoNode;      // Add(·, bias) when the bias is a per-channel constant
+    NodeId scaleProduct = kNoNode; // s = Mul(x_scale, W_scale)
+    Tensor weightScale;            // W_scale as [1] or [M] float32
+    Tensor weight;                 // W_q - W_zp as float32
+    Tensor bias;                   // [M] float32, or empty
 };
 
 std::optional<DynamicConvMatch> matchDynamicConv(Graph &graph, NodeId conv)
@@ -122,13 +122,14 @@ std::optional<DynamicConvMatch> matchDynamicConv(Graph &graph, NodeId conv)
     match.rescale = graph.soleReader(castOutput);
     if (!isOp(graph, match.rescale, "Mul") || graph.node(match.rescale).proto.input_size() != 2)
         return std::nullopt;
-    match.scale = otherInput(graph.node(match.rescale).proto, castOutput);
-    // s must be x_scale times a constant, one value or one per output channel, so that it is
-    // the conv's run-time scale input as is.
-    const NodeId product = graph.producer(match.scale);
-    if (!isOp(graph, product, "Mul") || graph.node(product).proto.input_size() != 2)
+    // s must be x_scale times a constant, one value or one per output channel: the conv
+    // computes it from x_scale and that constant as the Mul did.
+    const std::string scale = otherInput(graph.node(match.rescale).proto, castOutput);
+    match.scaleProduct = graph.producer(scale);
+    if (!isOp(graph, match.scaleProduct, "Mul")
+        || graph.node(match.scaleProduct).proto.input_size() != 2)
         return std::nullopt;
-    const onnx::NodeProto &productProto = graph.node(product).proto;
+    const onnx::NodeProto &productProto = graph.node(match.scaleProduct).proto;
     const std::string &inputScale = quantize.output(1);
     if (productProto.input(0) != inputScale && productProto.input(1) != inputScale)
         return std::nullopt;
@@ -136,6 +137,7 @@ std::optional<DynamicConvMatch> matchDynamicConv(Graph &graph, NodeId conv)
     if (!weightScale || weightScale->dtype() != DType::Float32
         || !perOutputChannel(*weightScale, channels, outputRank, false))
         return std::nullopt;
+    match.weightScale = weightScale->reshaped({weightScale->elementCount()});
     match.weight = centredWeight(*weight, weightZero);
     const std::string &scaled = graph.node(match.rescale).proto.output(0);
     const NodeId add = graph.soleReader(scaled);
@@ -157,8 +159,7 @@ std::optional<DynamicConvMatch> matchDynamicConv(Graph &graph, NodeId conv)
 // Every ConvInteger reading a DynamicQuantizeLinear's x_q and x_zp must match: the centred
 // twin replaces that node, which has no x_q or x_zp to give other readers. Ordered by node id,
 // so that the names the rewrite makes do not depend on hashing.
-std::map<NodeId, std::vector<std::pair<NodeId, DynamicConvMatch>>>
-matchesByQuantizer(Graph &graph)
+std::map<NodeId, std::vector<std::pair<NodeId, DynamicConvMatch>>> matchesByQuantizer(Graph &graph)
 {
     std::map<NodeId, std::vector<std::pair<NodeId, DynamicConvMatch>>> found;
     for (const NodeId conv : graph.nodeIds()) {
@@ -205,20 +206,21 @@ Result<bool> RunDynamicConvInFloat::apply(Graph &graph, PassContext &)
         graph.node(quantizeId).opsetVersion = 1;
         graph.setValueType(centred, graph.valueType(input));
         for (auto &[conv, match] : convs) {
-            // The conv reads s, which Mul(x_scale, W_scale) computes after the ConvInteger in
-            // the file's order: the conv takes the place of the last node of its chain.
+            // The conv takes the place (and output name) of the last node of its chain.
             const NodeId last = match.biasAdd != kNoNode ? match.biasAdd : match.rescale;
             const onnx::NodeProto &integer = graph.node(conv).proto;
-            onnx::NodeProto floatConv
-                = makeNode("Conv", {}, {graph.node(last).proto.output(0)}, integer.name());
+            onnx::NodeProto floatConv = makeNode("Conv", {}, {graph.node(last).proto.output(0)},
+                                                 integer.name());
             floatConv.add_input(centred);
             floatConv.add_input(
                 graph.addInitializer(integer.input(1) + "_centred", std::move(match.weight)));
             floatConv.add_input("");
-            floatConv.add_input(match.scale);
-            if (!match.bias.empty())
-                floatConv.add_input(
-                    graph.addInitializer(integer.name() + "_bias", std::move(match.bias)));
+            floatConv.add_input(inputScale);
+            floatConv.add_input(match.bias.empty() ? std::string()
+                                                   : graph.addInitializer(integer.name() + "_bias",
+                                                                          std::move(match.bias)));
+            floatConv.add_input(graph.addInitializer(integer.name() + "_weight_scale",
+                                                     std::move(match.weightScale)));
             for (const onnx::AttributeProto &attribute : integer.attribute())
                 *floatConv.add_attribute() = attribute;
             setIntAttribute(floatConv, kScaledOutputAttribute, 1);
@@ -237,6 +239,13 @@ Result<bool> RunDynamicConvInFloat::apply(Graph &graph, PassContext &)
             if (last != match.rescale)
                 graph.removeNode(match.rescale);
             graph.replaceProto(last, std::move(floatConv));
+            // The conv computes x_scale * W_scale itself; the Mul goes when nothing else reads
+            // its product.
+            const std::string &product = graph.node(match.scaleProduct).proto.output(0);
+            if (graph.useCount(product) == 0 && !graph.isGraphOutput(product)) {
+                graph.node(last).absorbed.push_back(graph.fusionLabel(match.scaleProduct));
+                graph.removeNode(match.scaleProduct);
+            }
         }
     }
     if (!found.empty())

@@ -27,10 +27,11 @@ class ConvKernel final : public Kernel
 public:
     ConvKernel(std::string label, WindowAttributes attrs, int64_t group, Tensor weight, Tensor bias,
                bool hasBiasInput, std::optional<FusedActivation> activation, bool blockedInput,
-               bool blockedOutput, bool scaledOutput, Tensor postBias)
+               bool blockedOutput, bool scaledOutput, Tensor postBias, Tensor weightScale)
         : m_hasBiasInput(hasBiasInput)
         , m_scaledOutput(scaledOutput)
         , m_postBias(std::move(postBias))
+        , m_weightScale(std::move(weightScale))
         , m_blockedInput(blockedInput)
         , m_blockedOutput(blockedOutput)
         , m_label(std::move(label))
@@ -58,17 +59,17 @@ public:
         QS_RETURN_IF_ERROR(runWeightAndBias(ctx, weight, bias));
         QS_RETURN_IF_ERROR(checkShapes(ctx, xShape, weight, bias));
         std::vector<const Tensor *> postOpInputs;
+        Tensor scale;
         if (m_scaledOutput) {
-            const Tensor &scale = ctx.input(3);
-            if (scale.dtype() != DType::Float32
-                || (scale.elementCount() != 1 && scale.elementCount() != weight.dim(0)))
-                return ctx.error("output scale " + scale.describe() + " must be float32 with 1 or "
-                                 + std::to_string(weight.dim(0)) + " values");
+            Result<Tensor> computed = outputScale(ctx, weight.dim(0));
+            if (!computed)
+                return computed.status();
+            scale = std::move(*computed);
             postOpInputs.push_back(&scale);
             if (!m_postBias.empty())
                 postOpInputs.push_back(&m_postBias);
         }
-        const int64_t scaleCount = m_scaledOutput ? ctx.input(3).elementCount() : 0;
+        const int64_t scaleCount = scale.elementCount();
 
         Result<std::shared_ptr<const ConvPlan>> found = plan(xShape, weight.shape(), scaleCount);
         if (!found)
@@ -81,13 +82,55 @@ public:
         if (out.elementCount() == 0)
             return Status::ok();
         Tensor dst = wideOutput(out);
-        QS_RETURN_IF_ERROR(runConvPlan(p, toFloat32(x, ctx.threads()), weight, bias, dst,
-                                       ctx.threads(), m_label, postOpInputs));
+        QS_RETURN_IF_ERROR(
+            runConvPlan(p, toFloat32(x, ctx.threads()), weight, bias, dst, ctx.threads(), m_label,
+                        p.scaleAfter ? std::vector<const Tensor *>{} : postOpInputs));
+        if (p.scaleAfter)
+            scaleOneVector(dst, scale);
         storeWideOutput(dst, out, ctx.threads());
         return Status::ok();
     }
 
 private:
+    // The run-time input 3 (x_scale), times the constant weight scale when there is one, as
+    // Mul(x_scale, W_scale) computed it: 1 or `channels` values.
+    Result<Tensor> outputScale(KernelContext &ctx, int64_t channels) const
+    {
+        const Tensor &runTime = ctx.input(3);
+        const auto fits = [&](const Tensor &t) {
+            return t.dtype() == DType::Float32
+                   && (t.elementCount() == 1 || t.elementCount() == channels);
+        };
+        if (!fits(runTime))
+            return ctx.error("output scale " + runTime.describe() + " must be float32 with 1 or "
+                             + std::to_string(channels) + " values");
+        if (m_weightScale.empty())
+            return runTime;
+        const int64_t count = std::max(runTime.elementCount(), m_weightScale.elementCount());
+        Tensor product = Tensor::allocate(DType::Float32, {count});
+        const float *a = runTime.data<float>(), *b = m_weightScale.data<float>();
+        for (int64_t c = 0; c < count; ++c)
+            product.mutableData<float>()[c] = a[runTime.elementCount() == 1 ? 0 : c]
+                                              * b[m_weightScale.elementCount() == 1 ? 0 : c];
+        return product;
+    }
+
+    // out = activation(out * scale + bias) on an output that is one vector of channels, in the
+    // order the post-ops would have used (ConvPlan::scaleAfter).
+    void scaleOneVector(Tensor &out, const Tensor &scale) const
+    {
+        float *values = out.mutableData<float>();
+        const float *scales = scale.data<float>();
+        const int64_t count = out.elementCount();
+        for (int64_t c = 0; c < count; ++c) {
+            values[c] *= scales[scale.elementCount() == 1 ? 0 : c];
+            if (!m_postBias.empty())
+                values[c] += m_postBias.data<float>()[c];
+        }
+        if (m_activation)
+            applyActivationInParallel(*m_activation, values, count, 1);
+    }
+
     Status checkShapes(KernelContext &ctx, const Shape &x, const Tensor &weight,
                        const Tensor &bias) const
     {
@@ -180,7 +223,7 @@ private:
                 dnnl::primitive_attr attr = userScratchpadAttr();
                 dnnl::post_ops ops;
                 p->binaryPostOpInputs.clear();
-                if (m_scaledOutput) {
+                if (m_scaledOutput && !p->scaleAfter) {
                     p->binaryPostOpInputs.push_back(
                         scaleCount == 1
                             ? memory::desc(memory::dims(x.size(), 1), f32, plainTag(x.size()))
@@ -191,10 +234,9 @@ private:
                         ops.append_binary(dnnl::algorithm::binary_add, perChannelDesc);
                     }
                 }
-                p->activationAfter.reset();
                 if (m_activation && pointwise)
                     p->activationAfter = m_activation;
-                else if (m_activation)
+                else if (m_activation && !p->scaleAfter)
                     appendActivationPostOps(ops, *m_activation);
                 if (ops.len() > 0)
                     attr.set_post_ops(ops);
@@ -207,22 +249,13 @@ private:
             };
             memory::dims perChannel(x.size(), 1);
             perChannel[1] = w[0];
-            const memory::desc plainPerChannel(perChannel, f32, plainTag(x.size()));
-            dnnl::convolution_forward::primitive_desc pd = primitiveFor(plainPerChannel);
             // When the output is one vector of channels (a squeeze-excite conv on a pooled
-            // [1, C, 1, 1]), a per-channel operand has the output's own shape, and oneDNN's
-            // fast kernels take such an operand only in the output's layout: described so (for
-            // one vector of channels a dense layout orders the bytes as the plain one does).
-            const bool oneVector = shapeElementCount(p->outputShape) == w[0];
-            if (m_scaledOutput && oneVector && pd.dst_desc() != plainPerChannel
-                && pd.dst_desc().get_size() == size_t(w[0]) * sizeof(float)) {
-                const memory::desc outputLayout = pd.dst_desc();
-                dnnl::convolution_forward::primitive_desc matched = primitiveFor(outputLayout);
-                if (matched.dst_desc() == outputLayout)
-                    pd = matched;
-                else
-                    pd = primitiveFor(plainPerChannel);
-            }
+            // [1, C, 1, 1]), a per-channel operand has the output's own shape, which oneDNN's
+            // fast kernels do not take as a post-op (they fall to ref:any, 100x slower): the
+            // kernel scales, adds and activates those few values itself (scaleAfter).
+            p->scaleAfter = m_scaledOutput && shapeElementCount(p->outputShape) == w[0];
+            dnnl::convolution_forward::primitive_desc pd
+                = primitiveFor(memory::desc(perChannel, f32, plainTag(x.size())));
             p->primitive = dnnl::convolution_forward(pd);
             p->src = pd.src_desc();
             p->dst = pd.dst_desc();
@@ -241,6 +274,7 @@ private:
     bool m_hasBiasInput;
     bool m_scaledOutput;  // input 3 is a run-time output scale (kScaledOutputAttribute)
     Tensor m_postBias;    // [M] added after that scale, or empty
+    Tensor m_weightScale; // constant factor of that scale (1 or M values), or empty
     bool m_blockedInput;  // input 0 arrives as [N, C/B, H, W, B] (blocked_layout.h)
     bool m_blockedOutput; // output 0 leaves blocked
     std::string m_label;
@@ -278,7 +312,8 @@ Result<std::unique_ptr<Kernel>> createConv(const KernelInfo &info)
     Result<int64_t> scaledOutput = info.getInt(kScaledOutputAttribute, 0);
     if (!scaledOutput)
         return scaledOutput.status();
-    Tensor postBias;
+    Tensor postBias, weightScale;
+    int64_t scaleCount = 0; // of the run-time scale, when the input types tell
     if (*scaledOutput != 0) {
         if (!info.hasInput(3))
             return info.error("a conv with " + std::string(kScaledOutputAttribute)
@@ -291,20 +326,28 @@ Result<std::unique_ptr<Kernel>> createConv(const KernelInfo &info)
                                   "float32 with one value per output channel");
             postBias = *constant;
         }
+        scaleCount = info.inputType(3).elementCount().value_or(0);
+        if (info.hasInput(5)) {
+            const Tensor *constant = info.constantInput(5);
+            if (!constant || constant->dtype() != DType::Float32 || weight.empty()
+                || (constant->elementCount() != 1 && constant->elementCount() != weight.dim(0)))
+                return info.error("input 5 (the weight scale) must be a constant float32 with 1 "
+                                  "value or one per output channel");
+            weightScale = *constant;
+            scaleCount = scaleCount > 0 ? std::max(scaleCount, constant->elementCount()) : 0;
+        }
     }
     auto kernel = std::make_unique<ConvKernel>(info.label(), std::move(*attrs), *group, weight,
                                                bias, info.hasInput(2), info.fusedActivation(),
                                                *blockedInput != 0, *blockedOutput != 0,
-                                               *scaledOutput != 0, std::move(postBias));
+                                               *scaledOutput != 0, std::move(postBias),
+                                               std::move(weightScale));
     const TensorType type = info.inputType(0);
     if (!weight.empty() && type.hasShape && type.elementCount() && type.dims.size() >= 3
         && type.dims.size() <= 5) {
         Shape shape;
         for (const Dim &d : type.dims)
             shape.push_back(d.value);
-        // A run-time scale's count is known here only from its type.
-        const int64_t scaleCount = *scaledOutput != 0 ? info.inputType(3).elementCount().value_or(0)
-                                                      : 0;
         if (*scaledOutput == 0 || scaleCount > 0)
             kernel->warmUp(shape, scaleCount);
     }

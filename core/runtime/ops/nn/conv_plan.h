@@ -21,6 +21,9 @@ struct ConvPlan
     // The inputs of the primitive's binary post-ops, in post-op order (a run-time output scale
     // and a bias after it: kScaledOutputAttribute); runConvPlan's postOpInputs match them.
     std::vector<dnnl::memory::desc> binaryPostOpInputs;
+    // A scaled conv whose output is one vector of channels: the kernel applies the scale, bias
+    // and activation itself after the primitive (conv.cpp says why).
+    bool scaleAfter = false;
 };
 
 // The plan cache's key: the input shape, and the weights' shape when they come at run time.
