@@ -329,7 +329,7 @@ int runCommand(const std::vector<std::string> &args, std::ostream &out, std::ost
         return fail(session.status().withContext(arguments.modelPath));
     auto inputs = gatherInputs(arguments, **session);
     if (!inputs)
-        return fail(inputs.status());
+        return fail(inputs.status().withContext(arguments.modelPath));
 
     RunOptions runOptions;
     runOptions.progress = &progress;

@@ -32,6 +32,7 @@ Result<Tensor> randomTensor(DType type, const Shape &shape, std::mt19937_64 &gen
     if (std::any_of(shape.begin(), shape.end(), [](int64_t dim) { return dim < 0; }))
         return invalidArgument("cannot make random values of unresolved shape "
                                + shapeToString(shape));
+    QS_RETURN_IF_ERROR(checkAllocatable(type, shape, "random values"));
     Tensor tensor = Tensor::allocate(type, shape);
     switch (type) {
     case DType::Float32: fillUniformReal<float>(tensor, generator); break;

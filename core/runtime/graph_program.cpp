@@ -322,7 +322,12 @@ Result<std::vector<Tensor>> GraphProgram::run(std::span<const Tensor> inputs, Ru
         }
         stepOutputs.assign(step->outputs.size(), Tensor());
         KernelContext context(step->label, stepInputs, stepOutputs, state, frame);
-        QS_RETURN_IF_ERROR(step->kernel->compute(context));
+        try {
+            QS_RETURN_IF_ERROR(step->kernel->compute(context));
+        } catch (const AllocationError &error) {
+            // A shape from a bad model or input (pads of 2^40, a declared [1e5, 1e5, 1e3]).
+            return invalidArgument(step->label + ": " + error.message());
+        }
         for (size_t i = 0; i < step->outputs.size(); ++i) {
             const int slot = step->outputs[i];
             if (slot < 0)

@@ -113,6 +113,8 @@ Result<std::shared_ptr<const Session>> Session::create(std::shared_ptr<const Mod
         const GraphInfo &declared = model->index().mainGraph();
         session->m_inputs = withDeclaredTypes(session->m_program->inputs(), declared.inputs);
         session->m_outputs = withDeclaredTypes(session->m_program->outputs(), declared.outputs);
+    } catch (const AllocationError &error) {
+        return invalidArgument("preparing the model: " + error.message());
     } catch (const std::bad_alloc &) {
         return internalError("out of memory while preparing the model");
     } catch (const std::exception &e) {
@@ -215,6 +217,8 @@ Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
             named.emplace_back(declared.name, std::move(value));
         }
         return named;
+    } catch (const AllocationError &error) {
+        return invalidArgument("running the model: " + error.message());
     } catch (const std::bad_alloc &) {
         return internalError("out of memory while running the model");
     } catch (const std::exception &e) {

@@ -1,5 +1,8 @@
 #include "tensor/tensor.h"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -67,6 +70,48 @@ int64_t shapeElementCount(const Shape &shape)
     return count;
 }
 
+namespace {
+
+int64_t physicalMemoryBytes()
+{
+    static const int64_t bytes = [] {
+        const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+        return pages > 0 && pageSize > 0 ? int64_t(pages) * int64_t(pageSize) : INT64_MAX;
+    }();
+    return bytes;
+}
+
+std::string byteString(double bytes)
+{
+    const char *units[] = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
+    size_t unit = 0;
+    while (bytes >= 1024.0 && unit + 1 < std::size(units)) {
+        bytes /= 1024.0;
+        ++unit;
+    }
+    char text[64];
+    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+    return text;
+}
+
+} // namespace
+
+Status checkAllocatable(DType type, const Shape &shape, const std::string &what)
+{
+    const std::string described = what + " " + dtypeName(type) + shapeToString(shape);
+    // The bytes as a double: exact enough to report, and it cannot overflow.
+    double bytes = double(std::max<int64_t>(dtypeSize(type), 1));
+    for (const int64_t dim : shape) {
+        if (dim < 0)
+            return invalidArgument(described + " has a negative dimension");
+        bytes *= double(dim);
+    }
+    if (bytes > double(physicalMemoryBytes()))
+        return invalidArgument(described + " would need " + byteString(bytes)
+                               + "; this machine has " + byteString(double(physicalMemoryBytes())));
+    return Status::ok();
+}
+
 std::string shapeToString(const Shape &shape)
 {
     std::ostringstream out;
@@ -79,6 +124,9 @@ std::string shapeToString(const Shape &shape)
 
 Tensor Tensor::allocate(DType type, Shape shape, bool zero)
 {
+    // Checked first: a shape from a bad model may overflow int64 or ask for terabytes.
+    if (Status allocatable = checkAllocatable(type, shape, "a tensor"); !allocatable)
+        throw AllocationError(allocatable.message());
     Tensor tensor;
     tensor.m_type = type;
     tensor.m_shape = std::move(shape);
@@ -89,7 +137,9 @@ Tensor Tensor::allocate(DType type, Shape shape, bool zero)
     const size_t rounded = (bytes + 63) / 64 * 64;
     void *memory = std::aligned_alloc(64, rounded);
     if (!memory)
-        throw std::bad_alloc();
+        throw AllocationError("a tensor " + dtypeName(type) + shapeToString(tensor.m_shape)
+                              + " could not be allocated (" + std::to_string(rounded)
+                              + " bytes): out of memory");
     if (zero)
         std::memset(memory, 0, rounded);
     tensor.m_data = memory;

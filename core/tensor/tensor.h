@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -45,6 +46,27 @@ bool isSupportedDType(DType type); // the types the engine computes with
 bool isFloatingDType(DType type);  // float32/16, bfloat16, float64
 int64_t shapeElementCount(const Shape &shape);
 std::string shapeToString(const Shape &shape); // "[1,3,224,224]", "[]" for a scalar
+
+// Whether a tensor of `type` and `shape` can be allocated here: no negative dim, no overflow,
+// and no more bytes than this machine's physical memory. The error names `what` (an input, a
+// node's output), the bytes it would need and the memory there is, so that a model or input
+// asking for terabytes is refused as bad input before anything is allocated.
+Status checkAllocatable(DType type, const Shape &shape, const std::string &what);
+
+// Thrown by Tensor::allocate when checkAllocatable fails or the allocation does: the session
+// turns it into an error naming the node (exit 2 in the CLI), not an internal error.
+class AllocationError : public std::bad_alloc
+{
+public:
+    explicit AllocationError(std::string message)
+        : m_message(std::move(message))
+    {}
+    const char *what() const noexcept override { return m_message.c_str(); }
+    const std::string &message() const { return m_message; }
+
+private:
+    std::string m_message;
+};
 
 // A table, one type per line.
 // clang-format off

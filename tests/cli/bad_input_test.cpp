@@ -137,6 +137,33 @@ TEST(CliBadInput, UsageErrors)
     EXPECT_NE(err.str().find("unknown command 'transmogrify'"), std::string::npos);
 }
 
+// An input declared [100000, 100000, 1000] is refused before anything is allocated, and a Conv
+// whose pads (2^40) make a terabyte output is refused by name: bad input, not an internal error.
+TEST(CliBadInput, ShapesThatWouldNeedTerabytes)
+{
+    TempDir dir;
+    onnx::ModelProto proto = makeModel();
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {100000, 100000, 1000});
+    addOutput(graph, "y", {});
+    addNode(graph, "Relu", {"x"}, {"y"}, "act");
+    dir.write("huge_input.onnx", proto.SerializeAsString());
+    expectOneLineError(runCli({"run", dir.file("huge_input.onnx"), "--random"}),
+                       dir.file("huge_input.onnx"),
+                       "input 'x': random values float32[100000,100000,1000] would need");
+
+    onnx::ModelProto conv = makeModel();
+    onnx::GraphProto &convGraph = *conv.mutable_graph();
+    addInput(convGraph, "x", {1, 1, 3, 3});
+    addOutput(convGraph, "y", {});
+    addInitializer(convGraph, "w", {1, 1, 1, 1});
+    setIntsAttribute(addNode(convGraph, "Conv", {"x", "w"}, {"y"}, "padded"), "pads",
+                     {int64_t(1) << 40, 0, int64_t(1) << 40, 0});
+    dir.write("huge_pads.onnx", conv.SerializeAsString());
+    expectOneLineError(runCli({"run", dir.file("huge_pads.onnx"), "--random"}),
+                       dir.file("huge_pads.onnx"), "Conv 'padded': a tensor float32");
+}
+
 TEST(CliInspect, ValidModelSucceedsInTextAndJson)
 {
     TempDir dir;
