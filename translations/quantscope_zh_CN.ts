@@ -371,10 +371,6 @@
         <translation>以红色标出的最差张量个数</translation>
     </message>
     <message>
-        <source>Exclude from quantization</source>
-        <translation>从量化中排除</translation>
-    </message>
-    <message>
         <source>Export CSV...</source>
         <translation>导出 CSV...</translation>
     </message>
@@ -399,14 +395,6 @@
         <translation>%1 产生了 NaN 或 Inf 值。</translation>
     </message>
     <message>
-        <source>Exclude %1 from quantization</source>
-        <translation>从量化中排除 %1</translation>
-    </message>
-    <message>
-        <source>%1 will not be quantized.</source>
-        <translation>%1 将不会被量化。</translation>
-    </message>
-    <message>
         <source>There is no comparison to export yet.</source>
         <translation>尚无可导出的比较结果。</translation>
     </message>
@@ -425,6 +413,42 @@
     <message>
         <source>Clear the results; a running comparison is cancelled</source>
         <translation>清除结果；正在运行的比较将被取消</translation>
+    </message>
+    <message>
+        <source>Keep in float</source>
+        <translation>保持浮点</translation>
+    </message>
+    <message>
+        <source>Compare the checked variants with the reference</source>
+        <translation>将勾选的变体与参考模型比较</translation>
+    </message>
+    <message>
+        <source>No variant was compared.</source>
+        <translation>没有比较任何变体。</translation>
+    </message>
+    <message>
+        <source>Per-node error was off for this comparison.
+Tick &quot;Per-node error&quot; and compare again to see it.</source>
+        <translation>本次比较未开启逐节点误差。
+勾选“逐节点误差”后重新比较即可查看。</translation>
+    </message>
+    <message>
+        <source>The reference compared with itself has no error.</source>
+        <translation>参考模型与自身比较没有误差。</translation>
+    </message>
+    <message>
+        <source>%1 has no float tensor named as in the reference,
+so no tensor could be compared.</source>
+        <translation>%1 没有与参考模型同名的浮点张量，
+因此无法比较任何张量。</translation>
+    </message>
+    <message>
+        <source>Keep %1 in float</source>
+        <translation>将 %1 保持为浮点</translation>
+    </message>
+    <message>
+        <source>%1 will be kept in float.</source>
+        <translation>%1 将保持为浮点。</translation>
     </message>
 </context>
 <context>
@@ -525,6 +549,14 @@
         <source>Evaluation data folder</source>
         <translation>评估数据文件夹</translation>
     </message>
+    <message>
+        <source>No variant to compare: quantize the model, or add a file, then check it in the list.</source>
+        <translation>没有可比较的变体：请先量化模型或添加文件，然后在列表中勾选。</translation>
+    </message>
+    <message>
+        <source>No variant is checked: check at least one to compare it with the reference.</source>
+        <translation>未勾选任何变体：请至少勾选一个与参考模型比较。</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::DiagnosticsDock</name>
@@ -623,16 +655,16 @@ Random inputs need a size for every symbol other than the batch (1) and an image
         <translation>不是有效的正则表达式：按纯文本匹配。</translation>
     </message>
     <message>
-        <source>Exclude node</source>
-        <translation>排除节点</translation>
-    </message>
-    <message>
-        <source>Exclude all %1 nodes</source>
-        <translation>排除所有 %1 节点</translation>
-    </message>
-    <message>
         <source>Copy name</source>
         <translation>复制名称</translation>
+    </message>
+    <message>
+        <source>Keep node in float</source>
+        <translation>将节点保持为浮点</translation>
+    </message>
+    <message>
+        <source>Keep all %1 nodes in float</source>
+        <translation>将所有 %1 节点保持为浮点</translation>
     </message>
 </context>
 <context>
@@ -923,14 +955,6 @@ in subgraph %1</source>
 <context>
     <name>qs::ui::NodeTableModel</name>
     <message>
-        <source>All %1 nodes are excluded by their op type.</source>
-        <translation>所有 %1 节点均已按算子类型排除。</translation>
-    </message>
-    <message>
-        <source>Checked nodes stay in float when quantizing.</source>
-        <translation>量化时，勾选的节点保持浮点。</translation>
-    </message>
-    <message>
         <source>#</source>
         <translation>#</translation>
     </message>
@@ -971,8 +995,16 @@ in subgraph %1</source>
         <translation>子图</translation>
     </message>
     <message>
-        <source>Exclude</source>
-        <translation>排除</translation>
+        <source>All %1 nodes are kept in float by their op type.</source>
+        <translation>所有 %1 节点因其算子类型而保持浮点。</translation>
+    </message>
+    <message>
+        <source>Checked nodes are kept in float, in every mode (INT8 and FP16).</source>
+        <translation>勾选的节点在所有模式（INT8 和 FP16）下都保持浮点。</translation>
+    </message>
+    <message>
+        <source>Kept in float</source>
+        <translation>保持浮点</translation>
     </message>
 </context>
 <context>
@@ -980,10 +1012,6 @@ in subgraph %1</source>
     <message>
         <source>%1 %</source>
         <translation>%1 %</translation>
-    </message>
-    <message>
-        <source>Checked op types stay in float when quantizing.</source>
-        <translation>量化时，勾选的算子类型保持浮点。</translation>
     </message>
     <message>
         <source>Op type</source>
@@ -1002,12 +1030,16 @@ in subgraph %1</source>
         <translation>占比</translation>
     </message>
     <message>
-        <source>Exclude</source>
-        <translation>排除</translation>
-    </message>
-    <message>
         <source>Nodes</source>
         <translation>节点数</translation>
+    </message>
+    <message>
+        <source>Checked op types are kept in float, in every mode (INT8 and FP16).</source>
+        <translation>勾选的算子类型在所有模式（INT8 和 FP16）下都保持浮点。</translation>
+    </message>
+    <message>
+        <source>Kept in float</source>
+        <translation>保持浮点</translation>
     </message>
 </context>
 <context>
@@ -1279,18 +1311,6 @@ in subgraph %1</source>
         <translation>默认：%1</translation>
     </message>
     <message>
-        <source>Op types kept in float32:</source>
-        <translation>保持 float32 的算子类型：</translation>
-    </message>
-    <message>
-        <source>Node names (the excluded nodes are added)</source>
-        <translation>节点名称（已排除的节点会自动加入）</translation>
-    </message>
-    <message>
-        <source>Nodes kept in float32:</source>
-        <translation>保持 float32 的节点：</translation>
-    </message>
-    <message>
         <source>Default (1e-07)</source>
         <translation>默认（1e-07）</translation>
     </message>
@@ -1317,6 +1337,14 @@ in subgraph %1</source>
     <message>
         <source>Largest finite value</source>
         <translation>最大有限值</translation>
+    </message>
+    <message>
+        <source>Op types the FP16 conversion never converts, because their float16 kernels are missing or lose too much (onnxconverter-common&apos;s list by default). To keep other nodes or op types in float, add them to the lists kept in float, which apply to every mode.</source>
+        <translation>FP16 转换从不转换的算子类型，因为它们的 float16 内核缺失或精度损失过大（默认为 onnxconverter-common 的列表）。要让其他节点或算子类型保持浮点，请将它们加入“保持浮点”的列表，这些列表对所有模式都有效。</translation>
+    </message>
+    <message>
+        <source>Op types without float16 kernels:</source>
+        <translation>无 float16 内核的算子类型：</translation>
     </message>
 </context>
 <context>

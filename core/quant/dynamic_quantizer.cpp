@@ -28,6 +28,42 @@ Tensor transposed2d(const Tensor &matrix)
     return result;
 }
 
+// What the writer did with one eligible node: rewritten, or left in float and why.
+struct NodeRewrite
+{
+    bool rewritten = false;
+    std::string reason;
+    Severity severity = Severity::Warning;
+
+    static NodeRewrite done() { return {true, {}, Severity::Info}; }
+    static NodeRewrite leftInFloat(std::string reason, Severity severity = Severity::Warning)
+    {
+        return {false, std::move(reason), severity};
+    }
+};
+
+// Where a Graph's values come from, for nonConstantReason.
+ValueSources graphSources(Graph &graph)
+{
+    ValueSources sources;
+    sources.isConstant = [&graph](const std::string &value) {
+        return graph.constant(value) != nullptr;
+    };
+    sources.producer = [&graph](const std::string &value) -> std::optional<ValueProducer> {
+        const NodeId id = graph.producer(value);
+        if (id == kNoNode)
+            return std::nullopt;
+        const GraphNode &node = graph.node(id);
+        ValueProducer producer{node.displayName,
+                               node.opType(),
+                               {node.proto.input().begin(), node.proto.input().end()}};
+        producer.inputs.insert(producer.inputs.end(), node.implicitInputs.begin(),
+                               node.implicitInputs.end());
+        return producer;
+    };
+    return sources;
+}
+
 // One graph's rewrite: its DynamicQuantizeLinear nodes (one per activation) and the quantized
 // weights it adds belong to it.
 class DynamicGraphWriter
@@ -38,8 +74,8 @@ public:
         , m_options(options)
     {}
 
-    // True when the node became its integer pattern.
-    Result<bool> rewriteNode(NodeId id)
+    // The node as its integer pattern, or why it stays float.
+    Result<NodeRewrite> rewriteNode(NodeId id)
     {
         const std::string &op = m_graph.node(id).opType();
         if (op == "MatMul" || op == "Gemm")
@@ -48,7 +84,7 @@ public:
             return rewriteConv(id);
         if (op == "Gather")
             return rewriteGather(id);
-        return false;
+        return NodeRewrite::leftInFloat("dynamic quantization has no integer form for " + op);
     }
 
 private:
@@ -70,6 +106,26 @@ private:
         if (!*tensor || (*tensor)->dtype() != DType::Float32)
             return Tensor();
         return **tensor;
+    }
+
+    // Why input `input` of node `id`, called `role`, is not a float32 constant.
+    std::string notAFloatConstant(NodeId id, int input, std::string_view role)
+    {
+        const std::string &value = m_graph.node(id).proto.input(input);
+        if (const Tensor *constant = m_graph.constant(value))
+            return std::string(role) + " is a " + dtypeName(constant->dtype())
+                   + " constant; the integer ops take float32 weights";
+        return nonConstantReason(role, value, graphSources(m_graph));
+    }
+
+    // A product of two activations (attention) or a selection from an activation is what
+    // dynamic quantization leaves float by design; anything else was meant to be a weight.
+    Severity severityWhenNotConstant(NodeId id, int input)
+    {
+        const std::string &value = m_graph.node(id).proto.input(input);
+        return !m_graph.constant(value) && dependsOnRunTimeValues(value, graphSources(m_graph))
+                   ? Severity::Info
+                   : Severity::Warning;
     }
 
     const DynamicInput &dynamicInput(const std::string &activation, NodeCursor &cursor)
@@ -150,18 +206,22 @@ private:
         m_graph.replaceProto(id, std::move(integer));
     }
 
-    Result<bool> rewriteMatMul(NodeId id)
+    Result<NodeRewrite> rewriteMatMul(NodeId id)
     {
         const onnx::NodeProto node = m_graph.node(id).proto;
         const std::string nodeName = m_graph.node(id).displayName;
         const bool gemm = node.op_type() == "Gemm";
         if (gemm && intAttribute(node, "transA", 0) != 0)
-            return false;
+            return NodeRewrite::leftInFloat("transA = 1: MatMulInteger has no transposed A");
         auto b = floatConstant(id, 1);
         if (!b)
             return b.status();
-        if (b->empty() || b->rank() != 2)
-            return false; // batched or activation weights stay float
+        if (b->empty())
+            return NodeRewrite::leftInFloat(notAFloatConstant(id, 1, "B"),
+                                            severityWhenNotConstant(id, 1));
+        if (b->rank() != 2)
+            return NodeRewrite::leftInFloat("B has rank " + std::to_string(b->rank())
+                                            + " (a batched MatMul), not a 2-D weight matrix");
         Tensor weights = *b;
         if (gemm && intAttribute(node, "transB", 0) != 0)
             weights = transposed2d(weights);
@@ -173,7 +233,7 @@ private:
             if (!c)
                 return c.status();
             if (c->empty())
-                return false; // a computed C stays with a float Gemm
+                return NodeRewrite::leftInFloat(notAFloatConstant(id, 2, "C"));
             bias = beta == 1.0f ? *c : c->clone();
             if (beta != 1.0f)
                 for (float &value : bias.mutableValues<float>())
@@ -200,30 +260,33 @@ private:
         NodeCursor after = NodeCursor::after(m_graph, id);
         if (bias.empty()) {
             rescale(integer, input, weightScale, nodeName, node.output(0), after);
-            return true;
+            return NodeRewrite::done();
         }
         const std::string scaled = m_graph.uniqueValueName(node.output(0) + "_scaled");
         rescale(integer, input, weightScale, nodeName, scaled, after);
         const std::string biasName = m_graph.addInitializer(node.input(2) + "_scaled", bias);
         after.insert(makeNode("Add", {scaled, biasName}, {node.output(0)},
                               m_graph.uniqueNodeName(nodeName + "_bias_add")));
-        return true;
+        return NodeRewrite::done();
     }
 
-    Result<bool> rewriteConv(NodeId id)
+    Result<NodeRewrite> rewriteConv(NodeId id)
     {
         const onnx::NodeProto node = m_graph.node(id).proto;
         const std::string nodeName = m_graph.node(id).displayName;
         auto w = floatConstant(id, 1);
         if (!w)
             return w.status();
-        if (w->empty() || w->rank() < 3)
-            return false;
+        if (w->empty())
+            return NodeRewrite::leftInFloat(notAFloatConstant(id, 1, "weight"));
+        if (w->rank() < 3)
+            return NodeRewrite::leftInFloat("weight has rank " + std::to_string(w->rank())
+                                            + "; a Conv weight has at least 3");
         auto b = floatConstant(id, 2);
         if (!b)
             return b.status();
         if (node.input_size() > 2 && !node.input(2).empty() && b->empty())
-            return false; // a computed bias stays with a float Conv
+            return NodeRewrite::leftInFloat(notAFloatConstant(id, 2, "bias"));
         // Per channel needs one shared zero point for ORT's ConvInteger: symmetric weights.
         const bool symmetric = m_options.symmetricWeights || m_options.perChannel;
         const Weight weight = addWeight(node.input(1), *w, m_options.convWeightType, 0, symmetric);
@@ -245,7 +308,7 @@ private:
         NodeCursor after = NodeCursor::after(m_graph, id);
         if (b->empty()) {
             rescale(integer, input, weightScale, nodeName, node.output(0), after);
-            return true;
+            return NodeRewrite::done();
         }
         const std::string scaled = m_graph.uniqueValueName(node.output(0) + "_scaled");
         rescale(integer, input, weightScale, nodeName, scaled, after);
@@ -255,17 +318,18 @@ private:
                                                             b->reshaped(biasShape));
         after.insert(makeNode("Add", {scaled, biasName}, {node.output(0)},
                               m_graph.uniqueNodeName(nodeName + "_bias_add")));
-        return true;
+        return NodeRewrite::done();
     }
 
-    Result<bool> rewriteGather(NodeId id)
+    Result<NodeRewrite> rewriteGather(NodeId id)
     {
         const onnx::NodeProto node = m_graph.node(id).proto;
         auto table = floatConstant(id, 0);
         if (!table)
             return table.status();
         if (table->empty())
-            return false;
+            return NodeRewrite::leftInFloat(notAFloatConstant(id, 0, "data"),
+                                            severityWhenNotConstant(id, 0));
         WeightQuantOptions options;
         options.type = m_options.matMulWeightType;
         options.symmetric = m_options.symmetricWeights;
@@ -288,7 +352,7 @@ private:
         after.insert(
             makeNode("DequantizeLinear", {gathered, scale, zeroPoint}, {node.output(0)},
                      m_graph.uniqueNodeName(m_graph.node(id).displayName + "_DequantizeLinear")));
-        return true;
+        return NodeRewrite::done();
     }
 
     Graph &m_graph;
@@ -310,15 +374,20 @@ Result<bool> DynamicQuantizePass::apply(Graph &graph, PassContext &context)
     for (const NodeId id : graph.nodeIds()) {
         QS_RETURN_IF_ERROR(m_progress.step(graph, context));
         const GraphNode &node = graph.node(id);
+        // Only float32 computations are candidates: a Gather of shape values is not one.
         if (!m_selection.selects(node) || node.proto.output_size() != 1
             || graph.elementType(node.proto.output(0)) != onnx::TensorProto::FLOAT)
             continue;
-        Result<bool> done = writer.rewriteNode(id);
-        if (!done)
-            return done.status();
-        if (*done) {
-            ++m_quantizedNodes;
+        const std::string displayName = node.displayName, opType = node.opType();
+        Result<NodeRewrite> rewrite = writer.rewriteNode(id);
+        if (!rewrite)
+            return rewrite.status();
+        if (rewrite->rewritten) {
+            m_coverage.addQuantized(opType);
             modified = true;
+        } else {
+            m_coverage.addLeftInFloat(
+                {displayName, opType, std::move(rewrite->reason), rewrite->severity});
         }
     }
     return modified;
@@ -334,7 +403,7 @@ Result<DynamicResult> quantizeDynamic(std::shared_ptr<const Model> model,
     if (!proto)
         return proto.status();
     result.model = std::move(*proto);
-    result.quantizedNodes = pass.quantizedNodes();
+    result.coverage = pass.coverage();
     return result;
 }
 

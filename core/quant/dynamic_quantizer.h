@@ -10,6 +10,7 @@
 // The node doing the integer work keeps the original node's name and the last node writes the
 // original output name, so exclude lists and per-node comparisons keep working.
 #include "graph/pass.h"
+#include "quant/coverage.h"
 #include "quant/node_selection.h"
 #include "quant/pass_runner.h"
 #include "quantscope.pb.h"
@@ -39,7 +40,7 @@ struct DynamicOptions
 std::vector<std::string> defaultDynamicOpTypes(); // Conv, MatMul, Gemm, Gather
 
 // The rewrite as a pass over each graph: selected nodes with constant float32 weights become
-// their integer patterns; the rest stays as it is.
+// their integer patterns; the rest stays as it is, each with the reason in coverage().
 class DynamicQuantizePass : public GraphPass
 {
 public:
@@ -47,21 +48,23 @@ public:
     std::string_view name() const override { return "DynamicQuantize"; }
     Result<bool> apply(Graph &graph, PassContext &context) override;
 
-    // Nodes rewritten so far, over every graph the pass visited.
-    int64_t quantizedNodes() const { return m_quantizedNodes; }
+    // Eligible nodes rewritten and left in float so far, over every graph the pass visited.
+    const QuantCoverage &coverage() const { return m_coverage; }
+    int64_t quantizedNodes() const { return m_coverage.quantized(); }
 
 private:
     NodeSelection m_selection;
     DynamicOptions m_options;
-    int64_t m_quantizedNodes = 0;
+    QuantCoverage m_coverage;
     NodeProgress m_progress{"quantizing (dynamic)"};
 };
 
 struct DynamicResult
 {
     onnx::ModelProto model;
-    int64_t quantizedNodes = 0;
+    QuantCoverage coverage; // what was quantized, what was left in float and why
     std::vector<Diagnostic> diagnostics;
+    int64_t quantizedNodes() const { return coverage.quantized(); }
 };
 
 // The dynamic model: DynamicQuantizePass over every graph, unused constants removed.

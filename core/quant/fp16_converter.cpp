@@ -116,8 +116,10 @@ Result<bool> Fp16ConvertPass::apply(Graph &graph, PassContext &context)
             graph.refreshImplicitInputs(node);
     }
     retypeSignature(graph, id);
-    if (!graph.parent())
+    if (!graph.parent()) {
         addDiagnostics(context.diagnostics);
+        collectNodeOutcomes();
+    }
     // Conservatively: a graph with float32 values had them retyped, renamed or cast.
     return !m_plan->values(id).empty();
 }
@@ -391,12 +393,16 @@ void Fp16ConvertPass::addDiagnostics(std::vector<Diagnostic> &diagnostics) const
                 << range.minPositive << ", " << range.maxFinite << "]";
         diagnostics.push_back({Severity::Warning, message.str(), {}});
     }
+}
+
+void Fp16ConvertPass::collectNodeOutcomes()
+{
+    m_nodeOutcomes.clear();
     for (const NodeInfo &info : m_model->index().nodes()) {
         const fp16::NodePlan &plan = m_plan->node(info.id);
-        if (plan.blocked && plan.touchesFloat && !plan.controlFlow) {
-            diagnostics.push_back(
-                {Severity::Info, "stays float32: " + plan.reason, info.displayName});
-        }
+        if (!plan.touchesFloat || plan.controlFlow)
+            continue;
+        m_nodeOutcomes.push_back({info.displayName, info.opType, !plan.blocked, plan.reason});
     }
 }
 
@@ -412,6 +418,7 @@ Result<Fp16Result> convertToFloat16(std::shared_ptr<const Model> model,
     result.convertedTensors = pass.counts().convertedTensors;
     result.clampedValues = pass.counts().clampedValues;
     result.insertedCasts = pass.counts().insertedCasts;
+    result.nodes = pass.nodeOutcomes();
     return result;
 }
 

@@ -31,6 +31,16 @@ class Fp16Plan;
 struct ValuePlan;
 } // namespace fp16
 
+// What the conversion did with one node that computes on float values (control flow aside: its
+// subgraphs' nodes are counted instead).
+struct Fp16NodeOutcome
+{
+    std::string node; // display name
+    std::string opType;
+    bool converted = false;
+    std::string reason; // why it stays float32, when it does
+};
+
 struct Fp16Counts
 {
     int64_t convertedTensors = 0; // initializers/Constant values turned into float16
@@ -42,8 +52,8 @@ struct Fp16Counts
 // model, so it is made from the Graph's model when the first graph arrives. Variants of a value
 // (its Casts or converted copies) live in the graph that defines it: a graph's pass also points
 // its subgraphs' reads of its values at the variants they need, so subgraphs must be visited
-// first (PassPipeline::Scope::WithSubgraphs). Diagnostics (clamped weights, nodes left float32)
-// are added to the context with the main graph.
+// first (PassPipeline::Scope::WithSubgraphs). Diagnostics (clamped weights) are added to the
+// context with the main graph; what happened to each node is in nodeOutcomes().
 class Fp16ConvertPass : public GraphPass
 {
 public:
@@ -53,6 +63,7 @@ public:
     Result<bool> apply(Graph &graph, PassContext &context) override;
 
     const Fp16Counts &counts() const { return m_counts; }
+    const std::vector<Fp16NodeOutcome> &nodeOutcomes() const { return m_nodeOutcomes; }
 
 private:
     Status plan(Graph &graph, PassContext &context);
@@ -64,6 +75,7 @@ private:
     bool pointReadsAtVariants(Graph &subgraph, int definingGraph);
     void retypeSignature(Graph &graph, int graphId);
     void addDiagnostics(std::vector<Diagnostic> &diagnostics) const;
+    void collectNodeOutcomes();
     onnx::NodeProto makeCast(Graph &graph, const std::string &input, const std::string &output,
                              int32_t to);
     // `source` (a float32 tensor of the model) as a new, unnamed tensor of `type`: float16, or a
@@ -76,6 +88,7 @@ private:
     std::shared_ptr<const Model> m_model;            // the model the plan was made for
     std::unordered_map<std::string, int> m_graphIds; // GraphIndex graph id by path
     Fp16Counts m_counts;
+    std::vector<Fp16NodeOutcome> m_nodeOutcomes;
     NodeProgress m_progress{"Converting to float16"};
 };
 
@@ -85,7 +98,8 @@ struct Fp16Result
     int64_t convertedTensors = 0; // initializers/Constant values turned into float16
     int64_t clampedValues = 0;    // values moved into [min_positive, max_finite]
     int64_t insertedCasts = 0;
-    std::vector<Diagnostic> diagnostics; // clamped weights, blocked nodes
+    std::vector<Diagnostic> diagnostics; // clamped weights
+    std::vector<Fp16NodeOutcome> nodes;  // each node on float values: converted, or why not
 };
 
 // `options.node_block_list` holds display names the caller has already validated. Converted

@@ -28,9 +28,11 @@ class QOperatorGraphWriter
 public:
     QOperatorGraphWriter(Graph &graph, const StaticPlan &plan,
                          const std::map<std::string, TensorRange> &ranges,
-                         const StaticWriteOptions &options)
+                         const StaticWriteOptions &options,
+                         std::vector<NodeLeftInFloat> &leftInFloat)
         : m_graph(graph)
         , m_emitter(graph, plan, ranges, options)
+        , m_leftInFloat(leftInFloat)
     {}
 
     Status rewriteNode(NodeId id)
@@ -40,10 +42,15 @@ public:
             return Status::ok();
         const StaticPlan &plan = m_emitter.plan();
         if (auto folded = plan.foldedActivations.find(info->id);
-            folded != plan.foldedActivations.end() && m_converted.count(folded->second)) {
-            m_graph.removeNode(id); // saturation of its producer's quantized output
-            m_modified = true;
-            return Status::ok();
+            folded != plan.foldedActivations.end()) {
+            if (m_converted.count(folded->second)) {
+                m_graph.removeNode(id); // saturation of its producer's quantized output
+                m_modified = true;
+                return Status::ok();
+            }
+            const NodeInfo &producer = m_graph.model()->index().nodes()[size_t(folded->second)];
+            leaveInFloat(*info, "its producer " + producer.opType + " '" + producer.displayName
+                                    + "' stays float in the QOperator format");
         }
         const bool planned = plan.quantizedNodes.count(info->id) > 0;
         if (planned && (info->opType == "Conv" || info->opType == "MatMul")) {
@@ -52,16 +59,23 @@ public:
                 return converted.status();
             if (*converted)
                 return Status::ok();
-        }
-        const onnx::NodeProto &proto = m_graph.node(id).proto;
-        if (planned && runsOnQuantized(info->opType) && !proto.input(0).empty()
-            && m_quantized.count(proto.input(0))) {
-            runOnQuantized(id);
-            return Status::ok();
+            leaveInFloat(*info, "its input or output has no calibrated range");
+        } else if (planned && runsOnQuantized(info->opType)) {
+            const onnx::NodeProto &proto = m_graph.node(id).proto;
+            if (!proto.input(0).empty() && m_quantized.count(proto.input(0))) {
+                runOnQuantized(id);
+                return Status::ok();
+            }
+            leaveInFloat(*info, "its input '" + proto.input(0)
+                                    + "' is float here; a pass-through op runs on int8 only "
+                                      "where its input is");
+        } else if (planned) {
+            leaveInFloat(*info, "the QOperator format has no standard ONNX op for " + info->opType
+                                    + " on int8 (the QDQ format quantizes it)");
         }
         // A float node: every input in float form, the values its subgraphs read too.
         NodeCursor cursor = NodeCursor::before(m_graph, id);
-        for (const auto &input : proto.input())
+        for (const auto &input : m_graph.node(id).proto.input())
             floatForm(input, cursor);
         for (const auto &input : m_graph.node(id).implicitInputs)
             floatForm(input, cursor);
@@ -182,6 +196,12 @@ private:
         return true;
     }
 
+    // Planned as quantized, but this format leaves it float: by design, so Info.
+    void leaveInFloat(const NodeInfo &info, std::string reason)
+    {
+        m_leftInFloat.push_back({info.displayName, info.opType, std::move(reason), Severity::Info});
+    }
+
     void runOnQuantized(NodeId id)
     {
         const onnx::NodeProto &node = m_graph.node(id).proto;
@@ -206,6 +226,7 @@ private:
     std::unordered_map<std::string, QuantizedValue> m_quantized;
     std::unordered_set<std::string> m_float;
     std::unordered_set<int> m_converted; // GraphIndex ids
+    std::vector<NodeLeftInFloat> &m_leftInFloat;
     bool m_modified = false;
 };
 
@@ -213,7 +234,7 @@ private:
 
 Result<bool> QOperatorWritePass::apply(Graph &graph, PassContext &context)
 {
-    QOperatorGraphWriter writer(graph, m_plan, m_ranges, m_options);
+    QOperatorGraphWriter writer(graph, m_plan, m_ranges, m_options, m_leftInFloat);
     for (const NodeId id : graph.nodeIds()) {
         if (graph.node(id).sourceId < 0)
             continue;
@@ -227,10 +248,14 @@ Result<bool> QOperatorWritePass::apply(Graph &graph, PassContext &context)
 Result<onnx::ModelProto> writeQOperatorModel(std::shared_ptr<const Model> model,
                                              const StaticPlan &plan,
                                              const std::map<std::string, TensorRange> &ranges,
-                                             const StaticWriteOptions &options, Progress &progress)
+                                             const StaticWriteOptions &options, Progress &progress,
+                                             std::vector<NodeLeftInFloat> *leftInFloat)
 {
     QOperatorWritePass pass(plan, ranges, options);
-    return runOnModel(pass, std::move(model), progress);
+    auto written = runOnModel(pass, std::move(model), progress);
+    if (leftInFloat)
+        *leftInFloat = pass.leftInFloat();
+    return written;
 }
 
 } // namespace qs

@@ -20,14 +20,20 @@ public:
     std::string_view name() const override { return "QOperatorWrite"; }
     Result<bool> apply(Graph &graph, PassContext &context) override;
 
+    // Nodes the plan quantizes that this format leaves float (Add, Gemm, ...), with why.
+    const std::vector<NodeLeftInFloat> &leftInFloat() const { return m_leftInFloat; }
+
 private:
     NodeProgress m_progress{"writing QOperator model"};
+    std::vector<NodeLeftInFloat> m_leftInFloat;
 };
 
-// The QOperator model: QOperatorWritePass over every graph, unused constants removed.
+// The QOperator model: QOperatorWritePass over every graph, unused constants removed; the
+// planned nodes it left float go to `leftInFloat` when given.
 Result<onnx::ModelProto> writeQOperatorModel(std::shared_ptr<const Model> model,
                                              const StaticPlan &plan,
                                              const std::map<std::string, TensorRange> &ranges,
-                                             const StaticWriteOptions &options, Progress &progress);
+                                             const StaticWriteOptions &options, Progress &progress,
+                                             std::vector<NodeLeftInFloat> *leftInFloat = nullptr);
 
 } // namespace qs

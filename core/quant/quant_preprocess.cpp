@@ -1,6 +1,7 @@
 #include "quant/quant_preprocess.h"
 
 #include "graph/passes/fold_affine_into_conv.h"
+#include "graph/passes/fold_constants.h"
 #include "graph/passes/recognize_hardswish.h"
 #include "model/model.h"
 #include "quant/pass_runner.h"
@@ -10,7 +11,9 @@ namespace qs {
 namespace {
 
 // The order pins which pass gets a node that two of them could take:
-//  - FoldAffineIntoConv first: a Mul / Add between two convs belongs to the one before it, since
+//  - FoldConstants before everything: the other passes, like the writers after them, see a
+//    weight or a BatchNorm parameter only as a constant, not through an Identity or a Reshape;
+//  - FoldAffineIntoConv next: a Mul / Add between two convs belongs to the one before it, since
 //    after a conv per-channel constants and shifts fold whatever the padding, in front of one
 //    only scalars, and shifts only where it has no padding;
 //  - RecognizeHardSwish before FoldInputScaleIntoConv: the Div by 6 (or Mul by 1/6) that ends
@@ -19,6 +22,7 @@ namespace {
 PassPipeline preparationPipeline()
 {
     PassPipeline pipeline;
+    pipeline.add<FoldConstants>();
     pipeline.add<FoldAffineIntoConv>();
     pipeline.add<RecognizeHardSwish>();
     pipeline.add<FoldInputScaleIntoConv>();
@@ -47,6 +51,7 @@ Result<PreprocessResult> preprocessForQuantization(std::shared_ptr<const Model> 
     if (!proto)
         return proto.status();
     PreprocessResult result;
+    result.foldedConstants = removedBy(context.records, FoldConstants().name());
     result.foldedIntoConv = removedBy(context.records, FoldAffineIntoConv().name())
                             + removedBy(context.records, FoldInputScaleIntoConv().name());
     // Add, Clip, Mul and the closing Div / Mul become one node.

@@ -18,6 +18,7 @@
 
 #include <onnx/checker.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <unordered_map>
@@ -30,135 +31,13 @@ using quantscope::Recipe;
 
 constexpr int64_t kStaticOpset = 14;  // QDQ with axis (13), HardSwish (14)
 constexpr int64_t kDynamicOpset = 11; // DynamicQuantizeLinear
-constexpr int64_t kDefaultRandomSamples = 16;
-
-std::vector<std::string> toVector(const google::protobuf::RepeatedPtrField<std::string> &field)
-{
-    return {field.begin(), field.end()};
-}
 
 std::set<std::string> toSet(const google::protobuf::RepeatedPtrField<std::string> &field)
 {
     return {field.begin(), field.end()};
 }
 
-void setList(google::protobuf::RepeatedPtrField<std::string> &field,
-             const std::vector<std::string> &values)
-{
-    field.Clear();
-    for (const auto &value : values)
-        *field.Add() = value;
-}
-
-Status validateLists(const Recipe &recipe, const Model &model)
-{
-    const GraphIndex &index = model.index();
-    QS_RETURN_IF_ERROR(
-        validateNodeNames(index, toVector(recipe.nodes_to_exclude()), "nodes_to_exclude"));
-    QS_RETURN_IF_ERROR(
-        validateNodeNames(index, toVector(recipe.nodes_to_quantize()), "nodes_to_quantize"));
-    QS_RETURN_IF_ERROR(validateNodeNames(index, toVector(recipe.fp16().node_block_list()),
-                                         "fp16 node_block_list"));
-    QS_RETURN_IF_ERROR(
-        validateOpTypes(toVector(recipe.op_types_to_quantize()), "op_types_to_quantize"));
-    QS_RETURN_IF_ERROR(
-        validateOpTypes(toVector(recipe.op_types_to_exclude()), "op_types_to_exclude"));
-    return validateOpTypes(toVector(recipe.fp16().op_block_list()), "fp16 op_block_list");
-}
-
 } // namespace
-
-Result<Recipe> effectiveRecipe(const Recipe &given, const Model &model)
-{
-    Recipe recipe = given;
-    QS_RETURN_IF_ERROR(validateLists(recipe, model));
-    switch (recipe.mode()) {
-    case quantscope::QUANT_MODE_DYNAMIC:
-        if (recipe.activation_type() == quantscope::QUANT_TYPE_INT8)
-            return invalidArgument("activation_type int8: dynamic quantization quantizes "
-                                   "activations at run time with DynamicQuantizeLinear, which "
-                                   "produces uint8 only");
-        recipe.set_activation_type(quantscope::QUANT_TYPE_UINT8);
-        if (recipe.weight_type() == quantscope::QUANT_TYPE_UNSPECIFIED)
-            recipe.set_weight_type(quantscope::QUANT_TYPE_INT8);
-        recipe.clear_format();
-        // On for int8 weights, unlike ORT's default: MatMulInteger's U8S8 kernels without VNNI
-        // (oneDNN's and ORT's MLAS on AVX2) saturate int16 pair sums with full-range weights
-        // (cosine 0.98 instead of 0.999 in dynamic_quant_test). Conv's uint8 weights keep 8 bits.
-        if (!recipe.has_reduce_range())
-            recipe.set_reduce_range(recipe.weight_type() == quantscope::QUANT_TYPE_INT8);
-        if (recipe.op_types_to_quantize().empty())
-            setList(*recipe.mutable_op_types_to_quantize(), defaultDynamicOpTypes());
-        break;
-    case quantscope::QUANT_MODE_STATIC: {
-        if (recipe.format() == quantscope::QUANT_FORMAT_UNSPECIFIED)
-            recipe.set_format(quantscope::QUANT_FORMAT_QDQ);
-        // U8S8, as ONNX Runtime recommends for x86: its S8S8 kernels ran our PaddleOCR det
-        // QDQ model 1.9x slower than U8S8 on an AVX2 CPU without VNNI (bench/quant_figures.py).
-        if (recipe.activation_type() == quantscope::QUANT_TYPE_UNSPECIFIED)
-            recipe.set_activation_type(quantscope::QUANT_TYPE_UINT8);
-        if (recipe.weight_type() == quantscope::QUANT_TYPE_UNSPECIFIED)
-            recipe.set_weight_type(quantscope::QUANT_TYPE_INT8);
-        if (recipe.activation_type() == quantscope::QUANT_TYPE_INT8
-            && recipe.weight_type() == quantscope::QUANT_TYPE_UINT8)
-            return invalidArgument("int8 activations with uint8 weights: no runtime has "
-                                   "kernels for this pair (ONNX Runtime rejects it too); use "
-                                   "uint8 activations or int8 weights");
-        // U8S8 kernels without VNNI (vpmaddubsw) saturate int16 pair sums with full-range int8
-        // weights: ONNX Runtime's output drifted from the exact QDQ result (cosine 0.94 on
-        // PaddleOCR det) until weights used 7 bits. So reduce-range is on by default for U8S8.
-        if (!recipe.has_reduce_range())
-            recipe.set_reduce_range(recipe.activation_type() == quantscope::QUANT_TYPE_UINT8
-                                    && recipe.weight_type() == quantscope::QUANT_TYPE_INT8);
-        if (recipe.op_types_to_quantize().empty())
-            setList(*recipe.mutable_op_types_to_quantize(), defaultStaticOpTypes());
-        for (const auto &opType : recipe.op_types_to_quantize())
-            if (!staticRole(opType))
-                return invalidArgument("op_types_to_quantize: static quantization has no rule "
-                                       "for '"
-                                       + opType + "'");
-        auto &calibration = *recipe.mutable_calibration();
-        const CalibrationSettings defaults;
-        if (calibration.method() == quantscope::CALIBRATION_METHOD_UNSPECIFIED)
-            calibration.set_method(quantscope::CALIBRATION_METHOD_MINMAX);
-        if (calibration.percentile() <= 0)
-            calibration.set_percentile(static_cast<float>(defaults.percentile));
-        if (calibration.percentile() > 100)
-            return invalidArgument("calibration.percentile "
-                                   + std::to_string(calibration.percentile()) + " is above 100");
-        if (calibration.num_bins() <= 0)
-            calibration.set_num_bins(defaults.bins);
-        if (calibration.num_quantized_bins() <= 0)
-            calibration.set_num_quantized_bins(defaults.quantizedBins);
-        if (calibration.moving_average() && calibration.averaging_constant() <= 0)
-            calibration.set_averaging_constant(defaults.averagingConstant);
-        if (calibration.data_dir().empty() && calibration.max_samples() <= 0)
-            calibration.set_max_samples(kDefaultRandomSamples);
-        break;
-    }
-    case quantscope::QUANT_MODE_FP16: {
-        auto &fp16 = *recipe.mutable_fp16();
-        if (fp16.op_block_list().empty())
-            setList(*fp16.mutable_op_block_list(), defaultFp16OpBlockList());
-        if (fp16.min_positive_val() <= 0)
-            fp16.set_min_positive_val(1e-7f);
-        if (fp16.max_finite_val() <= 0)
-            fp16.set_max_finite_val(1e4f);
-        if (fp16.min_positive_val() >= fp16.max_finite_val())
-            return invalidArgument("fp16 min_positive_val must be below max_finite_val");
-        recipe.clear_format();
-        recipe.clear_weight_type();
-        recipe.clear_activation_type();
-        break;
-    }
-    default: return invalidArgument("the recipe has no mode: choose dynamic, static or fp16");
-    }
-    if (recipe.mode() != quantscope::QUANT_MODE_FP16 && !recipe.has_symmetric_weights())
-        recipe.set_symmetric_weights(recipe.weight_type() == quantscope::QUANT_TYPE_INT8);
-    if (recipe.input_model().empty())
-        recipe.set_input_model(model.path());
-    return recipe;
-}
 
 namespace {
 
@@ -188,6 +67,27 @@ void nameUnnamedNodes(onnx::GraphProto &copy, const onnx::GraphProto &original,
                 nameUnnamedNodes(*attribute.mutable_graphs(g), source.attribute(a).graphs(g), names);
         }
     }
+}
+
+// "18 constant nodes folded (...), 2 BatchNormalization/Mul/Add nodes folded into Conv
+// weights": only what happened.
+std::string preparationSummary(const PreprocessResult &cleaned)
+{
+    std::vector<std::string> parts;
+    if (cleaned.foldedConstants > 0)
+        parts.push_back(std::to_string(cleaned.foldedConstants)
+                        + " constant nodes folded (Identity/Cast/Reshape... of initializers, "
+                          "shape computations), so that weights and biases are constants");
+    if (cleaned.foldedIntoConv > 0)
+        parts.push_back(std::to_string(cleaned.foldedIntoConv)
+                        + " BatchNormalization/Mul/Add nodes folded into Conv weights");
+    if (cleaned.hardSwish > 0)
+        parts.push_back(std::to_string(cleaned.hardSwish)
+                        + " decomposed HardSwish patterns made one HardSwish node");
+    std::string text = "prepared for INT8: ";
+    for (size_t i = 0; i < parts.size(); ++i)
+        text += (i ? ", " : "") + parts[i];
+    return text;
 }
 
 Result<std::shared_ptr<const Model>> prepareModel(const std::shared_ptr<const Model> &model,
@@ -220,13 +120,7 @@ Result<std::shared_ptr<const Model>> prepareModel(const std::shared_ptr<const Mo
         return cleaned.status();
     if (!cleaned->changed())
         return prepared;
-    diagnostics.push_back({Severity::Info,
-                           std::to_string(cleaned->foldedIntoConv)
-                               + " BatchNormalization/Mul/Add nodes folded into Conv weights, "
-                               + std::to_string(cleaned->hardSwish)
-                               + " decomposed HardSwish patterns made one HardSwish node "
-                                 "(fewer values to round, fewer float ops between int8 ones)",
-                           {}});
+    diagnostics.push_back({Severity::Info, preparationSummary(*cleaned), {}});
     return Model::fromProto(std::move(cleaned->model), model->baseDir(), progress);
 }
 
@@ -259,15 +153,30 @@ StaticWriteOptions staticWriteOptions(const Recipe &recipe)
     return options;
 }
 
+// The error of a run that quantized nothing, with the first reasons when nodes were eligible.
+Status nothingQuantized(const QuantCoverage &coverage, const Recipe &recipe)
+{
+    if (coverage.eligible() == 0)
+        return invalidArgument("no node to quantize: none of the op types ("
+                               + std::to_string(recipe.op_types_to_quantize_size())
+                               + ") is in the graph with a float32 output, or every match is "
+                                 "excluded");
+    std::string reasons;
+    const auto &left = coverage.leftInFloat();
+    for (size_t i = 0; i < left.size() && i < 3; ++i)
+        reasons += (i ? "; " : "") + left[i].opType + " '" + left[i].node + "': " + left[i].reason;
+    return invalidArgument("no node to quantize: none of the " + std::to_string(coverage.eligible())
+                           + " eligible nodes could be quantized (" + reasons
+                           + (left.size() > 3 ? "; ..." : "") + ")");
+}
+
 Status runStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe,
                  const QuantizeSettings &settings, QuantizeResult &result, Progress &progress)
 {
     const StaticPlan plan = planStaticQuantization(*model, selectionFor(recipe),
                                                    recipe.symmetric_activations());
     if (plan.quantizedNodes.empty())
-        return invalidArgument("no node to quantize: none of the op types ("
-                               + std::to_string(recipe.op_types_to_quantize_size())
-                               + ") is in the graph, or every match is excluded");
+        return nothingQuantized(plan.coverage, recipe);
     auto session = Session::create(model, sessionOptions(settings.threads, {}, false), progress);
     if (!session)
         return session.status();
@@ -290,13 +199,18 @@ Status runStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe
     result.diagnostics.insert(result.diagnostics.end(), calibration->diagnostics.begin(),
                               calibration->diagnostics.end());
     const StaticWriteOptions options = staticWriteOptions(recipe);
+    std::vector<NodeLeftInFloat> leftByFormat;
     auto written = recipe.format() == quantscope::QUANT_FORMAT_QOPERATOR
-                       ? writeQOperatorModel(model, plan, calibration->ranges, options, progress)
+                       ? writeQOperatorModel(model, plan, calibration->ranges, options, progress,
+                                             &leftByFormat)
                        : writeQdqModel(model, plan, calibration->ranges, options, progress);
     if (!written)
         return written.status();
     result.model = std::move(*written);
-    result.quantizedNodes = static_cast<int64_t>(plan.quantizedNodes.size());
+    result.coverage = plan.coverage;
+    for (NodeLeftInFloat &node : leftByFormat)
+        result.coverage.moveToFloat(std::move(node));
+    result.quantizedNodes = result.coverage.quantized();
     return Status::ok();
 }
 
@@ -317,27 +231,71 @@ Status runDynamic(const std::shared_ptr<const Model> &model, const Recipe &recip
     auto dynamic = quantizeDynamic(model, selectionFor(recipe), options, progress);
     if (!dynamic)
         return dynamic.status();
-    if (dynamic->quantizedNodes == 0)
-        return invalidArgument("no node to quantize: no Conv/MatMul/Gemm with constant weights "
-                               "or Gather on a constant table is selected");
+    if (dynamic->quantizedNodes() == 0)
+        return nothingQuantized(dynamic->coverage, recipe);
     result.model = std::move(dynamic->model);
-    result.quantizedNodes = dynamic->quantizedNodes;
+    result.coverage = std::move(dynamic->coverage);
+    result.quantizedNodes = result.coverage.quantized();
     result.diagnostics.insert(result.diagnostics.end(), dynamic->diagnostics.begin(),
                               dynamic->diagnostics.end());
     return Status::ok();
 }
 
+// One exclusion model for every mode: FP16 keeps the recipe's excluded nodes and op types in
+// float32 too, besides its own block lists (issue 16: "Add" ticked in the inspector was
+// converted).
+quantscope::Fp16Options fp16OptionsWithExclusions(const Recipe &recipe)
+{
+    quantscope::Fp16Options options = recipe.fp16();
+    for (const std::string &node : recipe.nodes_to_exclude())
+        options.add_node_block_list(node);
+    for (const std::string &opType : recipe.op_types_to_exclude())
+        options.add_op_block_list(opType);
+    return options;
+}
+
+// FP16's eligible nodes: those computing on float values that the user did not keep in float
+// (excluded, or blocked by name or by an op type the converter does not block by default).
+QuantCoverage fp16Coverage(const std::vector<Fp16NodeOutcome> &nodes, const Recipe &recipe)
+{
+    const std::set<std::string> keptNodes = [&] {
+        std::set<std::string> names = toSet(recipe.nodes_to_exclude());
+        names.insert(recipe.fp16().node_block_list().begin(), recipe.fp16().node_block_list().end());
+        return names;
+    }();
+    const std::vector<std::string> defaults = defaultFp16OpBlockList();
+    std::set<std::string> keptOpTypes = toSet(recipe.op_types_to_exclude());
+    for (const std::string &opType : recipe.fp16().op_block_list()) {
+        if (std::find(defaults.begin(), defaults.end(), opType) == defaults.end())
+            keptOpTypes.insert(opType);
+    }
+    QuantCoverage coverage;
+    for (const Fp16NodeOutcome &node : nodes) {
+        // A Constant is a value, not a computation: its tensor is counted with the tensors.
+        if (node.opType == "Constant" || keptNodes.count(node.node)
+            || keptOpTypes.count(node.opType))
+            continue;
+        if (node.converted)
+            coverage.addQuantized(node.opType);
+        else
+            coverage.addLeftInFloat({node.node, node.opType, node.reason, Severity::Info});
+    }
+    return coverage;
+}
+
 Status runFp16(const std::shared_ptr<const Model> &model, const Recipe &recipe,
                QuantizeResult &result, Progress &progress)
 {
-    auto converted = convertToFloat16(model, recipe.fp16(), progress);
+    auto converted = convertToFloat16(model, fp16OptionsWithExclusions(recipe), progress);
     if (!converted)
         return converted.status();
     result.model = std::move(converted->model);
     result.quantizedNodes = converted->convertedTensors;
     result.diagnostics.insert(result.diagnostics.end(), converted->diagnostics.begin(),
                               converted->diagnostics.end());
-    result.summary = std::to_string(converted->convertedTensors) + " tensors to float16, "
+    result.coverage = fp16Coverage(converted->nodes, recipe);
+    result.summary = result.coverage.summary("converted to float16") + "; "
+                     + std::to_string(converted->convertedTensors) + " tensors to float16, "
                      + std::to_string(converted->clampedValues) + " values clamped, "
                      + std::to_string(converted->insertedCasts) + " casts inserted";
     return Status::ok();
@@ -386,11 +344,16 @@ Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const R
         return status;
     if (mode == quantscope::QUANT_MODE_DYNAMIC || mode == quantscope::QUANT_MODE_STATIC) {
         if (result.summary.empty())
-            result.summary = std::to_string(result.quantizedNodes) + " nodes quantized";
+            result.summary = result.coverage.summary();
         if (result.calibrationSamples > 0)
             result.summary += ", calibrated on " + std::to_string(result.calibrationSamples)
                               + " samples";
     }
+    // What the run left in float, and why, where the user looks: the messages and the recipe.
+    const std::vector<Diagnostic> leftInFloat
+        = result.coverage.diagnostics(mode == quantscope::QUANT_MODE_FP16 ? "float32" : "float");
+    result.diagnostics.insert(result.diagnostics.end(), leftInFloat.begin(), leftInFloat.end());
+    result.coverage.writeTo(result.recipe);
     QS_RETURN_IF_ERROR(checkOutput(result.model));
     return result;
 }

@@ -2,10 +2,13 @@
 // The one entry point for quantization: a recipe in, a quantized model (not yet saved) and the
 // effective recipe out. Dispatches to the dynamic quantizer, calibration + the QDQ / QOperator
 // writers, or the FP16 converter, after the steps they share:
-//   1. the effective recipe: every default written out, names and types validated;
+//   1. the effective recipe: the chosen mode's options with every default written out, names
+//      and types validated (effective_recipe.h);
 //   2. unnamed nodes get their display names, so exclude lists keep meaning the same nodes;
 //   3. the opset raised where the quantized ops need it (opset_upgrade.h);
 //   4. the output checked with ONNX's checker (a failure is our bug, reported as such).
+#include "quant/coverage.h"
+#include "quant/effective_recipe.h"
 #include "quantscope.pb.h"
 #include "util/diagnostic.h"
 #include "util/progress.h"
@@ -25,22 +28,23 @@ class Model;
 struct QuantizeResult
 {
     onnx::ModelProto model;
-    quantscope::Recipe recipe; // the effective recipe: what ran, defaults included
+    // The effective recipe: what ran, defaults included, and in left_in_float the eligible nodes
+    // the run left in float with why (the saved recipe carries them).
+    quantscope::Recipe recipe;
+    // Every node left in float is also a diagnostic naming it.
     std::vector<Diagnostic> diagnostics;
-    int64_t quantizedNodes = 0; // nodes rewritten (INT8) or converted (FP16)
+    // Eligible nodes quantized (INT8) or converted (FP16) per op type, and those left in float.
+    QuantCoverage coverage;
+    int64_t quantizedNodes = 0; // nodes rewritten (INT8); tensors converted (FP16)
     int64_t calibrationSamples = 0;
-    std::string summary; // one line for the CLI / GUI
+    // One line for the CLI / GUI: "21 of 21 eligible nodes quantized (Conv 20, Gemm 1)".
+    std::string summary;
 };
 
 struct QuantizeSettings
 {
     int threads = 0; // calibration runs; 0 = all cores
 };
-
-// The recipe with every default filled in (so the saved recipe reproduces the run), or an error
-// naming the bad field: unknown node names (with the closest existing ones), unknown op types,
-// int8 activations with uint8 weights, ...
-Result<quantscope::Recipe> effectiveRecipe(const quantscope::Recipe &recipe, const Model &model);
 
 Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model,
                                      const quantscope::Recipe &recipe,

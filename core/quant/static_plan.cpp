@@ -98,6 +98,36 @@ bool isGraphOutput(const GraphInfo &graph, const std::string &name)
     return false;
 }
 
+// Where the values of one graph of the index come from, for nonConstantReason.
+ValueSources indexSources(const GraphIndex &index, int graph)
+{
+    ValueSources sources;
+    sources.isConstant = [&index, graph](const std::string &value) {
+        return index.constantTensor(graph, value) != nullptr;
+    };
+    sources.producer = [&index, graph](const std::string &value) -> std::optional<ValueProducer> {
+        const NodeInfo *node = index.producer(graph, value);
+        if (!node)
+            return std::nullopt;
+        ValueProducer producer{node->displayName, node->opType, {}};
+        for (const ValueRef &input : node->inputs)
+            producer.inputs.push_back(input.name);
+        return producer;
+    };
+    return sources;
+}
+
+// Why a pass-through op whose input is not quantized stays float.
+std::string floatInputReason(const GraphIndex &index, const NodeInfo &node)
+{
+    const std::string &input = node.proto->input(0);
+    std::string origin;
+    if (const NodeInfo *producer = index.producer(node.graph, input))
+        origin = " (from " + producer->opType + " '" + producer->displayName + "')";
+    return "its input '" + input + "'" + origin
+           + " is float; a pass-through op is quantized only where its input is";
+}
+
 } // namespace
 
 std::optional<StaticRole> staticRole(const std::string &opType)
@@ -190,20 +220,32 @@ StaticPlan planStaticQuantization(const Model &model, const NodeSelection &selec
     for (const GraphInfo &graph : index.graphs()) {
         for (const int nodeId : graph.nodes) {
             const NodeInfo &node = index.nodes()[static_cast<size_t>(nodeId)];
-            if (plan.isFolded(nodeId) || !selection.selects(node))
+            if (plan.isFolded(nodeId)) {
+                plan.coverage.addQuantized(node.opType);
                 continue;
+            }
+            if (!selection.selects(node))
+                continue;
+            // Only float32 computations are candidates: a Gather of shape values is not one.
             const auto role = staticRole(node.opType);
             if (!role || node.outputs.empty() || !isFloat32(node.outputs[0].type))
                 continue;
             const std::string &firstInput = node.proto->input_size() ? node.proto->input(0) : "";
             if (firstInput.empty())
                 continue;
+            auto leaveInFloat = [&](std::string reason, Severity severity) {
+                plan.coverage.addLeftInFloat(
+                    {node.displayName, node.opType, std::move(reason), severity});
+            };
 
             if (*role == StaticRole::PassThrough) {
                 auto source = plan.activations.find(firstInput);
-                if (source == plan.activations.end())
+                if (source == plan.activations.end()) {
+                    leaveInFloat(floatInputReason(index, node), Severity::Info);
                     continue;
+                }
                 plan.quantizedNodes.insert(nodeId);
+                plan.coverage.addQuantized(node.opType);
                 for (const auto &output : node.outputs)
                     if (!output.name.empty())
                         plan.activations[output.name] = source->second;
@@ -215,10 +257,23 @@ StaticPlan planStaticQuantization(const Model &model, const NodeSelection &selec
                                             && isConstant(node.graph,
                                                           node.proto->input(layout.weightInput));
                 // Conv-like ops need constant weights; MatMul may multiply two activations.
-                if (!constantWeight && node.opType != "MatMul")
+                if (!constantWeight && node.opType != "MatMul") {
+                    const std::string &weight = node.proto->input_size() > layout.weightInput
+                                                    ? node.proto->input(layout.weightInput)
+                                                    : std::string();
+                    leaveInFloat(weight.empty()
+                                     ? "it has no weight input"
+                                     : nonConstantReason("weight", weight,
+                                                         indexSources(index, node.graph)),
+                                 Severity::Warning);
                     continue;
-                if (isConstant(node.graph, firstInput))
+                }
+                if (isConstant(node.graph, firstInput)) {
+                    leaveInFloat("its input '" + firstInput
+                                     + "' is a constant: no activation to quantize",
+                                 Severity::Info);
                     continue;
+                }
             }
             // Computing, Activation (not folded) and Weighted: float activation inputs.
             const int dataInputs = *role == StaticRole::Weighted ? 2 : node.proto->input_size();
@@ -231,6 +286,7 @@ StaticPlan planStaticQuantization(const Model &model, const NodeSelection &selec
                     plan.activations[input] = input;
             }
             plan.quantizedNodes.insert(nodeId);
+            plan.coverage.addQuantized(node.opType);
             if (*role != StaticRole::Activation) {
                 if (const NodeInfo *activation = foldableActivation(node)) {
                     plan.foldedActivations[activation->id] = nodeId;

@@ -13,6 +13,7 @@
 //  - Relu / Clip right after a quantized node are folded into that node's output range (the
 //    quantized output saturates exactly where they clip), unless activations are symmetric.
 #include "model/graph_index.h"
+#include "quant/coverage.h"
 #include "quant/node_selection.h"
 
 #include <map>
@@ -37,6 +38,9 @@ struct StaticPlan
     // Quantized activation -> the tensor whose calibrated range gives its scale (itself, or a
     // pass-through op's input).
     std::map<std::string, std::string> activations;
+    // Eligible nodes planned (a folded Relu/Clip counts: its producer's range quantizes it) and
+    // left in float, with why.
+    QuantCoverage coverage;
 
     std::set<std::string> tensorsToCalibrate() const;
     bool isFolded(int nodeId) const { return foldedActivations.count(nodeId) > 0; }

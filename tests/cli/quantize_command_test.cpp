@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <sstream>
 
@@ -47,6 +48,29 @@ std::string writeMlp(const TempDir &dir)
     addNode(g, "MatMul", {"a", "w2"}, {"y"}, "fc2");
     dir.write("mlp.onnx", proto.SerializeAsString());
     return dir.file("mlp.onnx");
+}
+
+// The MLP with fc2's weight scaled by the mean of x ('w2_mul'): no fold makes it a constant.
+std::string writeMlpWithComputedWeight(const TempDir &dir)
+{
+    const std::string path = writeMlp(dir);
+    onnx::ModelProto proto;
+    std::ifstream in(path, std::ios::binary);
+    EXPECT_TRUE(proto.ParseFromIstream(&in));
+    onnx::GraphProto &g = *proto.mutable_graph();
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+    onnx::NodeProto &mean = *nodes.Add();
+    mean = makeNode("ReduceMean", {"x"}, {"x_mean"}, "x_mean");
+    setIntAttribute(mean, "keepdims", 0);
+    *nodes.Add() = makeNode("Mul", {"w2", "x_mean"}, {"w2_scaled"}, "w2_mul");
+    for (onnx::NodeProto &node : *g.mutable_node()) {
+        if (node.name() == "fc2")
+            node.set_input(1, "w2_scaled");
+        *nodes.Add() = node;
+    }
+    g.mutable_node()->Swap(&nodes);
+    dir.write("mlp_computed.onnx", proto.SerializeAsString());
+    return dir.file("mlp_computed.onnx");
 }
 
 TEST(QuantizeCommand, EveryModeWritesTheModelAndItsRecipe)
@@ -127,6 +151,72 @@ struct BadCase
     std::vector<std::string> extra;
     std::string problem;
 };
+
+// Issue 16: the summary counts the eligible nodes, and each one left in float is printed with
+// its name and reason and saved in the recipe.
+TEST(QuantizeCommand, ReportsEveryEligibleNodeLeftInFloat)
+{
+    TempDir dir;
+    const std::string model = writeMlpWithComputedWeight(dir);
+    const std::string out = dir.file("q.onnx");
+    const Outcome outcome = cli({"quantize", model, "-o", out, "--mode", "dynamic"});
+    ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+    EXPECT_NE(outcome.out.find("1 of 2 eligible nodes quantized (MatMul 1); 1 left in float "
+                               "(MatMul 1)"),
+              std::string::npos)
+        << outcome.out;
+    EXPECT_NE(outcome.err.find("node 'fc2': MatMul left in float: B comes from node 'w2_mul' "
+                               "(Mul), computed from the model's inputs, not a constant"),
+              std::string::npos)
+        << outcome.err;
+    auto recipe = loadRecipe(dir.file("q.recipe.textproto"));
+    ASSERT_TRUE(recipe) << recipe.status().message();
+    ASSERT_EQ(recipe->left_in_float_size(), 1);
+    EXPECT_EQ(recipe->left_in_float(0).node(), "fc2");
+}
+
+// Issue 16: a recipe that carries the FP16 options of another model (a node this one does not
+// have) runs in INT8 mode, and its saved recipe drops them.
+TEST(QuantizeCommand, OptionsOfOtherModesAreIgnored)
+{
+    TempDir dir;
+    const std::string model = writeMlp(dir);
+    dir.write("other.textproto", "mode: QUANT_MODE_FP16\n"
+                                 "fp16 { node_block_list: \"/layer1/layer1.0/conv1/Conv\" }\n");
+    const Outcome int8
+        = cli({"quantize", model, "-o", dir.file("int8.onnx"), "--recipe",
+               dir.file("other.textproto"), "--mode", "static", "--calib-samples", "2"});
+    EXPECT_EQ(int8.exitCode, cli::kSuccess) << int8.err;
+    auto saved = loadRecipe(dir.file("int8.recipe.textproto"));
+    ASSERT_TRUE(saved) << saved.status().message();
+    EXPECT_FALSE(saved->has_fp16());
+}
+
+// Issue 16: FP16 keeps --exclude-op-types in float32, as the INT8 modes do.
+TEST(QuantizeCommand, Fp16KeepsExcludedOpTypesInFloat)
+{
+    TempDir dir;
+    const std::string model = writeMlp(dir);
+    const Outcome fp16 = cli({"quantize", model, "-o", dir.file("fp16.onnx"), "--mode", "fp16",
+                              "--exclude-op-types", "Relu"});
+    ASSERT_EQ(fp16.exitCode, cli::kSuccess) << fp16.err;
+    onnx::ModelProto written;
+    std::ifstream in(dir.file("fp16.onnx"), std::ios::binary);
+    ASSERT_TRUE(written.ParseFromIstream(&in));
+    // Relu reads float32: the converted fc1's output is cast back for it.
+    int relus = 0;
+    for (const auto &node : written.graph().node()) {
+        if (node.name() != "act")
+            continue;
+        ++relus;
+        bool castToFloat = false;
+        for (const auto &cast : written.graph().node())
+            castToFloat |= cast.op_type() == "Cast" && cast.output(0) == node.input(0)
+                           && intAttribute(cast, "to", 0) == onnx::TensorProto::FLOAT;
+        EXPECT_TRUE(castToFloat) << "Relu 'act' reads " << node.input(0);
+    }
+    EXPECT_EQ(relus, 1);
+}
 
 TEST(QuantizeCommand, BadInputExitsTwoAndWritesNothing)
 {

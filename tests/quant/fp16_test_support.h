@@ -221,6 +221,16 @@ inline Fp16Result convertAndCompare(const onnx::ModelProto &proto,
     return std::move(result).value();
 }
 
+// The conversion reported node `name` as staying float32, with a reason.
+inline bool stayedFloat32(const Fp16Result &result, const std::string &name)
+{
+    for (const Fp16NodeOutcome &node : result.nodes) {
+        if (node.node == name)
+            return !node.converted && !node.reason.empty();
+    }
+    return false;
+}
+
 inline Tensor ramp(Shape shape, float scale = 0.1f)
 {
     Tensor tensor = Tensor::allocate(DType::Float32, shape);

@@ -23,6 +23,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTableView>
@@ -50,6 +51,23 @@ QList<QPair<double, double>> barData(QCustomPlot *plot)
     return points;
 }
 
+// The text a chart shows over its plot area (why it is empty), or an empty string.
+QString chartText(QCustomPlot *plot)
+{
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (auto *text = qobject_cast<QCPItemText *>(plot->item(i)))
+            return text->text();
+    return QString();
+}
+
+QPushButton *buttonLabelled(QWidget *parent, const QString &text)
+{
+    for (QPushButton *button : parent->findChildren<QPushButton *>())
+        if (button->text() == text)
+            return button;
+    return nullptr;
+}
+
 QCPErrorBars *errorBars(QCustomPlot *plot)
 {
     for (int i = 0; i < plot->plottableCount(); ++i)
@@ -72,6 +90,7 @@ private slots:
     void aRunningComparisonStops();
     void preprocessingReachesTheBenchSettings();
     void mismatchingVariantIsReported();
+    void nothingToCompareIsDisabledAndSaysWhy();
 
 private:
     // A Workbench with the cls model open and the INT8 variant listed.
@@ -405,6 +424,60 @@ void CompareTest::mismatchingVariantIsReported()
     emptyPage.startCompare();
     QCOMPARE(emptyFailed.count(), 1);
     QVERIFY(!emptyPage.job()->isRunning());
+}
+
+// Issue 16, item 5: with no variant checked, Compare ran the reference against itself for half
+// a minute and replaced the previous results; the per-node chart stayed empty without a word.
+void CompareTest::nothingToCompareIsDisabledAndSaysWhy()
+{
+    auto workbench = makeWorkbench();
+    ComparePage page(workbench.get());
+    page.setDataFolder(QString());
+    page.setPreprocessing(test::imageSize(48, 192));
+    page.setSamples(1);
+    page.setWarmup(0);
+    page.setIterations(2);
+    page.setPerNode(false);
+    QPushButton *compare = buttonLabelled(&page, QStringLiteral("Compare"));
+    QVERIFY(compare);
+    QVERIFY(compare->isEnabled());
+    auto *reason = page.findChild<QLabel *>(QStringLiteral("compareBlockedReason"));
+    QVERIFY(reason);
+    QVERIFY(reason->isHidden());
+
+    // A comparison without per-node error: its chart says why it is empty.
+    QSignalSpy compared(&page, &ComparePage::compared);
+    page.startCompare();
+    QVERIFY(test::waitForJob(*page.job()));
+    QCOMPARE(compared.count(), 1);
+    QCOMPARE(page.lastReport()->variants_size(), 2);
+    QCOMPARE(barData(page.perNodeChart()).size(), 0);
+    QVERIFY2(chartText(page.perNodeChart()).contains(QStringLiteral("Per-node error was off")),
+             qPrintable(chartText(page.perNodeChart())));
+    QVERIFY(compare->isEnabled());
+
+    // The only variant unchecked: Compare is disabled, and the page says why.
+    VariantListModel *variants = workbench->variants();
+    QVERIFY(variants->setData(variants->index(1, 0), Qt::Unchecked, Qt::CheckStateRole));
+    QVERIFY(!compare->isEnabled());
+    QVERIFY(!reason->isHidden());
+    QVERIFY2(reason->text().contains(QStringLiteral("No variant is checked")),
+             qPrintable(reason->text()));
+    QCOMPARE(compare->toolTip(), reason->text());
+
+    // Started anyway (Ctrl+Shift+C): no job, the reason as an error, the results kept.
+    QSignalSpy failed(&page, &ComparePage::failed);
+    page.startCompare();
+    QVERIFY(!page.job()->isRunning());
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(failed.at(0).at(0).toString(), reason->text());
+    QCOMPARE(page.lastReport()->variants_size(), 2);
+    QCOMPARE(page.resultsModel()->rowCount(), 2);
+
+    // Checked again: Compare runs.
+    QVERIFY(variants->setData(variants->index(1, 0), Qt::Checked, Qt::CheckStateRole));
+    QVERIFY(compare->isEnabled());
+    QVERIFY(reason->isHidden());
 }
 
 QTEST_MAIN(CompareTest)

@@ -147,6 +147,9 @@ private slots:
         auto window = std::make_unique<MainWindow>();
         window->show();
         QVERIFY(openAndWait(*window, test::ocrModel(kClsModel)));
+        QTemporaryDir dir;
+        window->comparePage()->addVariantFile(
+            test::copyOfModel(test::ocrModel(kClsModel), dir.path()));
         window->comparePage()->setPreprocessing(test::imageSize(48, 192));
         window->comparePage()->setIterations(100000);
         window->comparePage()->startCompare();
@@ -170,6 +173,8 @@ private slots:
         const QString det = test::ocrModel("ch_PP-OCRv4_det_infer.onnx");
         QVERIFY(openAndWait(window, cls));
         ComparePage *compare = window.comparePage();
+        QTemporaryDir dir;
+        compare->addVariantFile(test::copyOfModel(cls, dir.path()));
         compare->setPreprocessing(test::imageSize(48, 192));
         compare->setIterations(100000);
         compare->setPerNode(false);

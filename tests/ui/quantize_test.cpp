@@ -5,6 +5,8 @@
 #include "data/image_decoder.h"
 #include "model/graph_index.h"
 #include "model/model.h"
+#include "quant/effective_recipe.h"
+#include "quant/quantizer.h"
 #include "quant/recipe_io.h"
 #include "quantize/calibration_panel.h"
 #include "quantize/exclusion_panel.h"
@@ -158,9 +160,9 @@ private slots:
                "calibration { method: CALIBRATION_METHOD_PERCENTILE percentile: 99.999 "
                "preprocessing { pixel_range: PIXEL_RANGE_0_1 layout: TENSOR_LAYOUT_NCHW } }";
         QTest::newRow("fp16, every option")
-            << "mode: QUANT_MODE_FP16 fp16 { keep_io_types: true op_block_list: 'Resize' "
-               "op_block_list: 'TopK' node_block_list: '$NODE1' min_positive_val: 1e-06 "
-               "max_finite_val: 60000 }";
+            << "mode: QUANT_MODE_FP16 nodes_to_exclude: '$NODE1' op_types_to_exclude: 'Add' "
+               "fp16 { keep_io_types: true op_block_list: 'Resize' op_block_list: 'TopK' "
+               "min_positive_val: 1e-06 max_finite_val: 60000 }";
     }
 
     void recipeRoundTrip()
@@ -179,7 +181,8 @@ private slots:
         nodes.sort();
         recipe_fields::setList(*expected.mutable_nodes_to_exclude(), nodes);
 
-        // From a page showing something else, so that every field has to be set.
+        // From a page showing something else, so that every field has to be set. The page
+        // gives back the options of the recipe's mode only, as the quantizer reads them.
         quantscope::Recipe other = f.recipeWithPaths(QDir::temp().filePath("other.onnx"));
         auto busy = parseRecipe("mode: QUANT_MODE_STATIC per_channel: true reduce_range: false "
                                 "symmetric_weights: true op_types_to_quantize: 'Gemm' "
@@ -191,6 +194,7 @@ private slots:
         QVERIFY(busy);
         other.MergeFrom(*busy);
         f.page->applyRecipe(other);
+        keepOnlyModeOptions(other);
         QVERIFY2(sameRecipe(f.page->currentRecipe(), other),
                  qPrintable(recipeText(f.page->currentRecipe())));
 
@@ -282,17 +286,153 @@ private slots:
                  QStringList{m_lastNode});
     }
 
-    void fp16NodeBlockListFollowsExclusions()
+    // The CLI's --block-nodes (fp16 node_block_list) means what excluded nodes mean: a recipe's
+    // list joins the page's one list of nodes kept in float.
+    void fp16BlockedNodesBecomeExclusions()
     {
         Fixture f(m_model);
-        f.workbench.setNodeExcluded(m_node0, true);
+        quantscope::Recipe recipe = f.recipeWithPaths(QString());
+        recipe.set_mode(quantscope::QUANT_MODE_FP16);
+        recipe.add_nodes_to_exclude(m_node1.toStdString());
+        recipe.mutable_fp16()->add_node_block_list(m_node0.toStdString());
+        f.page->applyRecipe(recipe);
+        QStringList expected{m_node0, m_node1};
+        expected.sort();
+        QCOMPARE(f.workbench.excludedNodes(), expected);
+        const quantscope::Recipe read = f.page->currentRecipe();
+        QCOMPARE(recipe_fields::toStringList(read.nodes_to_exclude()), expected);
+        QCOMPARE(read.fp16().node_block_list_size(), 0);
+        // One list and one wording: the FP16 form has no list of its own for nodes.
+        QVERIFY(!f.page->findChild<QLineEdit *>(QStringLiteral("fp16NodeBlockList")));
+        QVERIFY(f.page->exclusionPanel()->isVisible() || !f.page->isVisible());
+    }
+
+    // Issue 16, item 2: after an FP16 run with an excluded node, an INT8 static run on another
+    // model failed with "fp16 node_block_list: no node ..." from a field FP16 mode had filled.
+    // Opening a model resets what named the previous one; options of other modes never reach
+    // the recipe.
+    void anotherModelStartsFromCleanSettings()
+    {
+        const QString recPath = test::ocrModel("ch_PP-OCRv4_rec_infer.onnx");
+        auto rec = Model::load(recPath.toStdString());
+        QVERIFY2(rec, rec ? "" : rec.status().message().c_str());
+        // A node of the cls model that the rec model does not have.
+        QString clsOnly;
+        for (const NodeInfo &node : m_model->index().nodes()) {
+            if (!(*rec)->index().findByDisplayName(node.displayName)) {
+                clsOnly = QString::fromStdString(node.displayName);
+                break;
+            }
+        }
+        QVERIFY(!clsOnly.isEmpty());
+
+        Fixture f(m_model);
+        QTemporaryDir dir;
         f.page->options()->setMode(quantscope::QUANT_MODE_FP16);
-        QCOMPARE(recipe_fields::toStringList(f.page->currentRecipe().fp16().node_block_list()),
-                 QStringList{m_node0});
-        f.workbench.setNodeExcluded(m_node1, true);
-        f.workbench.setNodeExcluded(m_node0, false);
-        QCOMPARE(recipe_fields::toStringList(f.page->currentRecipe().fp16().node_block_list()),
-                 QStringList{m_node1});
+        f.workbench.setNodeExcluded(clsOnly, true);
+        f.page->setOutputPath(dir.filePath(QStringLiteral("cls_fp16.onnx")));
+        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
+        f.page->startQuantize();
+        QVERIFY(test::waitForJob(*f.page->job()));
+        QCOMPARE(quantized.count(), 1);
+        f.page->options()->setMode(quantscope::QUANT_MODE_STATIC);
+        f.workbench.setModel(*rec, recPath);
+        // The issue's symptom: the recipe the page now describes is refused for the rec model.
+        auto effective = effectiveRecipe(f.page->currentRecipe(), **rec);
+        QVERIFY2(effective, effective ? "" : effective.status().message().c_str());
+        QVERIFY(f.workbench.excludedNodes().isEmpty());
+        QVERIFY(!f.page->currentRecipe().has_fp16());
+        QCOMPARE(f.page->options()->mode(), quantscope::QUANT_MODE_STATIC); // the user's choice
+
+        // What names one model's parts or data goes when another opens; the output path
+        // follows the new model.
+        auto *nodes = f.page->findChild<QLineEdit *>(QStringLiteral("nodesToQuantize"));
+        QVERIFY(nodes);
+        nodes->setText(clsOnly);
+        f.page->setCalibrationFolder(test::photosDir());
+        f.page->setOutputPath(dir.filePath(QStringLiteral("mine.onnx")));
+        f.workbench.setModel(m_model, test::ocrModel(kClsModel));
+        f.workbench.setModel(*rec, recPath);
+        QVERIFY(nodes->text().isEmpty());
+        QVERIFY(f.page->calibrationPanel()->folder().isEmpty());
+        QCOMPARE(f.page->outputPath(), f.page->defaultOutputPath());
+
+        // And the static run on the rec model starts.
+        f.page->setCalibrationFolder(test::photosDir());
+        quantscope::Recipe recipe = f.page->currentRecipe();
+        recipe.mutable_calibration()->set_max_samples(1);
+        recipe.mutable_calibration()->mutable_preprocessing()->set_height(48);
+        recipe.mutable_calibration()->mutable_preprocessing()->set_width(320);
+        f.page->applyRecipe(recipe);
+        f.page->setOutputPath(dir.filePath(QStringLiteral("rec_static.onnx")));
+        QSignalSpy failed(f.page.get(), &QuantizePage::failed);
+        f.page->startQuantize();
+        QVERIFY2(failed.isEmpty(),
+                 qPrintable(failed.isEmpty() ? QString() : failed.first().first().toString()));
+        QVERIFY(f.page->job()->isRunning());
+        f.page->job()->cancel();
+        QVERIFY(test::waitForJob(*f.page->job()));
+    }
+
+    // Issue 16, item 3: "Add" ticked in the inspector showed under "Op types kept in float" on
+    // the FP16 form, but the FP16 run converted the Add nodes anyway.
+    void fp16JobKeepsExcludedOpTypesInFloat()
+    {
+        Fixture f(m_model);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("cls_fp16_add.onnx"));
+        f.page->options()->setMode(quantscope::QUANT_MODE_FP16);
+        f.workbench.setOpTypeExcluded(QStringLiteral("Add"), true); // the inspector's checkbox
+        QCOMPARE(f.page->exclusionPanel()->opTypeList()->count(), 1);
+        f.page->setOutputPath(out);
+        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
+        f.page->startQuantize();
+        QVERIFY(test::waitForJob(*f.page->job()));
+        QCOMPARE(quantized.count(), 1);
+        auto recipe = loadRecipe(recipePathFor(out.toStdString()));
+        QVERIFY2(recipe, recipe ? "" : recipe.status().message().c_str());
+        QCOMPARE(recipe_fields::toStringList(recipe->op_types_to_exclude()),
+                 QStringList{QStringLiteral("Add")});
+        auto written = Model::load(out.toStdString());
+        QVERIFY2(written, written ? "" : written.status().message().c_str());
+        int adds = 0;
+        for (const NodeInfo &node : (*written)->index().nodes()) {
+            if (node.opType != "Add")
+                continue;
+            ++adds;
+            QCOMPARE(node.outputs.at(0).type.elementType, int(onnx::TensorProto::FLOAT));
+        }
+        QCOMPARE(adds, countOpType(*m_model, "Add"));
+    }
+
+    // Issue 16, item 1: what a run left in float reaches the Diagnostics dock, by node.
+    void nodesLeftInFloatReachTheMessages()
+    {
+        Fixture f(m_model);
+        QTemporaryDir dir;
+        // The cls model's attention-free MatMul has a constant weight; a QOperator run leaves
+        // its Adds in float, each with a reason.
+        quantscope::Recipe recipe = f.recipeWithPaths(dir.filePath(QStringLiteral("q.onnx")));
+        recipe.set_mode(quantscope::QUANT_MODE_STATIC);
+        recipe.set_format(quantscope::QUANT_FORMAT_QOPERATOR);
+        recipe.mutable_calibration()->set_data_dir(test::photosDir().toStdString());
+        recipe.mutable_calibration()->set_max_samples(1);
+        recipe.mutable_calibration()->mutable_preprocessing()->set_height(48);
+        recipe.mutable_calibration()->mutable_preprocessing()->set_width(192);
+        f.page->applyRecipe(recipe);
+        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
+        f.page->startQuantize();
+        QVERIFY(test::waitForJob(*f.page->job()));
+        QCOMPARE(quantized.count(), 1);
+        int reported = 0;
+        for (const WorkbenchMessage &message : f.workbench.messages()) {
+            if (message.message.startsWith(QStringLiteral("Add left in float: "))) {
+                ++reported;
+                QVERIFY(f.workbench.nodeIdByName(message.node) >= 0);
+            }
+        }
+        QVERIFY(reported > 0);
+        QVERIFY(hasMessage(f.workbench, Severity::Info, QStringLiteral("left in float (")));
     }
 
     void modeSetsDefaultOutputAndVisibleOptions()

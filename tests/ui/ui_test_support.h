@@ -5,6 +5,7 @@
 #include "workbench/job_controller.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -48,6 +49,16 @@ inline void isolateSettings()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("QuantscopeTests"));
     QCoreApplication::setApplicationName(QStringLiteral("QuantscopeTests"));
+}
+
+// A copy of `model` in `folder` (named "<name>_copy.onnx"): a variant to compare a model with
+// when the test only needs a comparison to run (Compare refuses the reference alone).
+inline QString copyOfModel(const QString &model, const QString &folder)
+{
+    const QString copy = folder + QStringLiteral("/") + QFileInfo(model).completeBaseName()
+                         + QStringLiteral("_copy.onnx");
+    QFile::remove(copy);
+    return QFile::copy(model, copy) ? copy : QString();
 }
 
 // Waits for `job` to finish (QSignalSpy on finished()); false after `timeoutMs`.

@@ -87,8 +87,34 @@ void CompareCharts::setUp(QCustomPlot *plot, const QString &title, const QString
 void CompareCharts::clear(QCustomPlot *plot)
 {
     plot->clearPlottables();
+    plot->clearItems();
     plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
     plot->replot();
+}
+
+void CompareCharts::showMessage(QCustomPlot *plot, const QString &text)
+{
+    plot->clearItems();
+    if (!text.isEmpty()) {
+        auto *label = new QCPItemText(plot);
+        label->setClipToAxisRect(false);
+        label->position->setType(QCPItemPosition::ptAxisRectRatio);
+        label->position->setCoords(0.5, 0.5);
+        label->setPositionAlignment(Qt::AlignCenter);
+        label->setTextAlignment(Qt::AlignCenter);
+        label->setText(text);
+        label->setColor(QColor(90, 90, 90));
+    }
+    plot->replot();
+}
+
+QString CompareCharts::message(const QCustomPlot *plot)
+{
+    for (int i = 0; i < plot->itemCount(); ++i) {
+        if (const auto *label = qobject_cast<const QCPItemText *>(plot->item(i)))
+            return label->text();
+    }
+    return QString();
 }
 
 void CompareCharts::fillSize(QCustomPlot *plot, const quantscope::Report &report)
@@ -159,6 +185,7 @@ void CompareCharts::fillAccuracy(QCustomPlot *plot, const quantscope::Report &re
 void CompareCharts::fillPerNode(QCustomPlot *plot, const QList<PerNodePoint> &points)
 {
     plot->clearPlottables();
+    plot->clearItems();
     QVector<double> sqnr;
     for (const PerNodePoint &point : points)
         sqnr.append(point.sqnrDb);

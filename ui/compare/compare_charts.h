@@ -37,6 +37,10 @@ public:
     // Title, axis labels and fonts shared by the four charts; called once per chart.
     static void setUp(QCustomPlot *plot, const QString &title, const QString &valueLabel);
     static void clear(QCustomPlot *plot);
+    // A sentence in the middle of the plot area saying why it is empty; an empty text removes it.
+    static void showMessage(QCustomPlot *plot, const QString &text);
+    // The sentence showMessage() put there, or an empty string.
+    static QString message(const QCustomPlot *plot);
 
     static void fillSize(QCustomPlot *plot, const quantscope::Report &report);
     static void fillLatency(QCustomPlot *plot, const quantscope::Report &report);

@@ -36,6 +36,7 @@ struct ComparePage::Private
     CompareSettingsWidget *settings = nullptr;
     QPushButton *compareButton = nullptr;
     QPushButton *cancelButton = nullptr;
+    QLabel *blockedReason = nullptr; // why Compare is disabled, beside it
     QProgressBar *progressBar = nullptr;
     QLabel *stepLabel = nullptr;
     QLabel *etaLabel = nullptr;
@@ -55,6 +56,7 @@ struct ComparePage::Private
     QPushButton *clearButton = nullptr;
 
     std::optional<quantscope::Report> report;
+    bool reportHasPerNode = false; // the report's comparison asked for per-node error
     QList<PerNodePoint> perNodePoints;
     QString clickedNode;
 };
@@ -69,6 +71,8 @@ ComparePage::ComparePage(Workbench *workbench, QWidget *parent)
     buildLayout();
 
     connect(d->compareButton, &QPushButton::clicked, this, &ComparePage::startCompare);
+    connect(d->settings, &CompareSettingsWidget::readinessChanged, this,
+            &ComparePage::updateCompareButton);
     connect(d->cancelButton, &QPushButton::clicked, d->job, &JobController::cancel);
     connect(d->job, &JobController::progressChanged, this, &ComparePage::onProgress);
     connect(d->job, &JobController::finished, this,
@@ -83,6 +87,7 @@ ComparePage::ComparePage(Workbench *workbench, QWidget *parent)
     // A report names nodes of the model it was made with; it means nothing for another model.
     connect(workbench, &Workbench::modelChanged, this, &ComparePage::clearResults);
     clearResults();
+    updateCompareButton();
 }
 
 ComparePage::~ComparePage()
@@ -105,6 +110,9 @@ void ComparePage::buildLayout()
     d->progressBar->setTextVisible(false);
     d->stepLabel = new QLabel;
     d->etaLabel = new QLabel;
+    d->blockedReason = new QLabel;
+    d->blockedReason->setObjectName(QStringLiteral("compareBlockedReason"));
+    d->blockedReason->setWordWrap(true);
 
     auto *left = new QWidget;
     auto *buttons = new QHBoxLayout;
@@ -122,6 +130,7 @@ void ComparePage::buildLayout()
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->addWidget(settingsScroll, 1);
     leftLayout->addLayout(buttons);
+    leftLayout->addWidget(d->blockedReason);
     leftLayout->addWidget(d->progressBar);
     leftLayout->addLayout(status);
 
@@ -150,7 +159,7 @@ void ComparePage::buildLayout()
     d->worstCount->setValue(5);
     d->worstCount->setPrefix(tr("worst "));
     d->worstCount->setToolTip(tr("How many of the worst tensors are drawn in red"));
-    d->excludeButton = new QPushButton(tr("Exclude from quantization"));
+    d->excludeButton = new QPushButton(tr("Keep in float"));
 
     auto panel = [](QCustomPlot *plot, const QList<QWidget *> &controls) {
         auto *widget = new QWidget;
@@ -298,6 +307,16 @@ QString ComparePage::clickedNode() const
     return d->clickedNode;
 }
 
+QString ComparePage::perNodeMessage() const
+{
+    return CompareCharts::message(d->perNodeChart);
+}
+
+QString ComparePage::compareBlockedReason() const
+{
+    return d->blockedReason->text();
+}
+
 void ComparePage::startCompare()
 {
     if (d->job->isRunning())
@@ -311,14 +330,15 @@ void ComparePage::startCompare()
     d->settings->setRunning(true);
     d->compareButton->setEnabled(false);
     d->cancelButton->setEnabled(true);
+    const bool perNode = settings.perNode;
     d->progressBar->setValue(0);
     d->etaLabel->clear();
     d->job->run<Result<quantscope::Report>>(
         tr("Comparing variants"),
         [settings](Progress &progress) { return runBenchmark(settings, progress); },
-        [this](Result<quantscope::Report> result) {
+        [this, perNode](Result<quantscope::Report> result) {
             if (result) {
-                showReport(std::move(*result));
+                showReport(std::move(*result), perNode);
             } else if (result.status().code() != StatusCode::Cancelled) {
                 reportError(tr("The comparison failed: %1")
                                 .arg(QString::fromStdString(result.status().message())));
@@ -342,17 +362,30 @@ void ComparePage::onProgress(int permille, const QString &step, int secondsLeft)
 void ComparePage::onJobFinished(bool cancelled)
 {
     d->settings->setRunning(false);
-    d->compareButton->setEnabled(true);
     d->cancelButton->setEnabled(false);
     d->progressBar->setRange(0, 1000);
     d->progressBar->setValue(cancelled ? 0 : 1000);
     d->stepLabel->setText(cancelled ? tr("Cancelled") : QString());
     d->etaLabel->clear();
+    updateCompareButton();
 }
 
-void ComparePage::showReport(quantscope::Report report)
+// Issue 16: with no variant checked, Compare ran the reference against itself for half a minute
+// and replaced the previous results with that.
+void ComparePage::updateCompareButton()
+{
+    const QString reason = d->settings->whyNothingToCompare();
+    d->compareButton->setEnabled(reason.isEmpty() && !d->job->isRunning());
+    d->compareButton->setToolTip(
+        reason.isEmpty() ? tr("Compare the checked variants with the reference") : reason);
+    d->blockedReason->setText(reason);
+    d->blockedReason->setVisible(!reason.isEmpty());
+}
+
+void ComparePage::showReport(quantscope::Report report, bool perNodeRequested)
 {
     d->report = std::move(report);
+    d->reportHasPerNode = perNodeRequested;
     d->resultsModel->setReport(d->report);
     CompareCharts::fillSize(d->sizeChart, *d->report);
     CompareCharts::fillLatency(d->latencyChart, *d->report);
@@ -391,7 +424,7 @@ void ComparePage::clearResults()
     for (QCustomPlot *plot : {d->sizeChart, d->latencyChart, d->accuracyChart, d->perNodeChart})
         CompareCharts::clear(plot);
     d->excludeButton->setEnabled(false);
-    d->excludeButton->setText(tr("Exclude from quantization"));
+    d->excludeButton->setText(tr("Keep in float"));
     d->exportCsvButton->setEnabled(false);
     d->cancelButton->setEnabled(d->job->isRunning());
 }
@@ -408,19 +441,37 @@ void ComparePage::refreshPerNode()
 {
     d->clickedNode.clear();
     d->excludeButton->setEnabled(false);
-    d->excludeButton->setText(tr("Exclude from quantization"));
+    d->excludeButton->setText(tr("Keep in float"));
     const int variant = d->perNodeVariant->currentData().toInt();
     if (!d->report || variant < 0 || variant >= d->report->variants_size()) {
         d->perNodePoints.clear();
         CompareCharts::clear(d->perNodeChart);
+        if (d->report)
+            CompareCharts::showMessage(d->perNodeChart, tr("No variant was compared."));
         return;
     }
     Workbench *workbench = d->workbench;
+    const quantscope::VariantReport &shown = d->report->variants(variant);
     d->perNodePoints = CompareCharts::perNodeInGraphOrder(
-        d->report->variants(variant),
-        [workbench](const QString &name) { return workbench->nodeIdByName(name); },
+        shown, [workbench](const QString &name) { return workbench->nodeIdByName(name); },
         d->worstCount->value());
     CompareCharts::fillPerNode(d->perNodeChart, d->perNodePoints);
+    if (!d->perNodePoints.isEmpty())
+        return;
+    // An empty chart without a word looked like a broken page (issue 16).
+    if (!d->reportHasPerNode)
+        CompareCharts::showMessage(d->perNodeChart,
+                                   tr("Per-node error was off for this comparison.\nTick "
+                                      "\"Per-node error\" and compare again to see it."));
+    else if (shown.path() == d->report->reference())
+        CompareCharts::showMessage(d->perNodeChart,
+                                   tr("The reference compared with itself has no error."));
+    else
+        CompareCharts::showMessage(
+            d->perNodeChart,
+            tr("%1 has no float tensor named as in the reference,\nso no tensor could be "
+               "compared.")
+                .arg(CompareCharts::variantLabel(shown)));
 }
 
 void ComparePage::onPerNodeClick(QCPAbstractPlottable *plottable, int dataIndex, QMouseEvent *event)
@@ -441,12 +492,12 @@ void ComparePage::onPerNodeClick(QCPAbstractPlottable *plottable, int dataIndex,
     d->clickedNode = point.node;
     d->workbench->selectNode(point.nodeId);
     emit showNodeRequested(point.nodeId);
-    d->excludeButton->setText(tr("Exclude %1 from quantization").arg(point.node));
+    d->excludeButton->setText(tr("Keep %1 in float").arg(point.node));
     d->excludeButton->setEnabled(!d->workbench->isNodeExcluded(point.node));
     if (event) {
         auto *menu = new QMenu(this);
         menu->setAttribute(Qt::WA_DeleteOnClose);
-        QAction *exclude = menu->addAction(tr("Exclude %1 from quantization").arg(point.node), this,
+        QAction *exclude = menu->addAction(tr("Keep %1 in float").arg(point.node), this,
                                            &ComparePage::excludeClickedNode);
         exclude->setEnabled(!d->workbench->isNodeExcluded(point.node));
         menu->popup(event->globalPosition().toPoint());
@@ -458,7 +509,7 @@ void ComparePage::excludeClickedNode()
     if (d->clickedNode.isEmpty())
         return;
     d->workbench->setNodeExcluded(d->clickedNode, true);
-    d->workbench->addMessage(Severity::Info, tr("%1 will not be quantized.").arg(d->clickedNode),
+    d->workbench->addMessage(Severity::Info, tr("%1 will be kept in float.").arg(d->clickedNode),
                              d->clickedNode);
     d->excludeButton->setEnabled(false);
 }

@@ -5,7 +5,9 @@
 // variant, per-node SQNR in graph order with the worst highlighted; clicking a per-node bar
 // selects that node in the Workbench and offers to exclude it), the result table, and export of
 // each chart as PNG/SVG and of the table as CSV. Clearing the results (or opening another model)
-// also drops the comparison that is running: its report would replace what was cleared.
+// also drops the comparison that is running: its report would replace what was cleared. What
+// cannot run is disabled with the reason beside it (no variant checked would compare the
+// reference with itself), and an empty per-node chart says why it is empty.
 //
 // Files of this folder: compare_settings (the inputs of a run), compare_charts (drawing a
 // Report), chart_export (PNG/SVG/CSV files), report_table_model (the result table). Depends on
@@ -64,6 +66,12 @@ public:
     const QList<PerNodePoint> &perNodePoints() const;
     // The display name of the last clicked per-node bar; empty before a click.
     QString clickedNode() const;
+    // Why the per-node chart is empty after a comparison (per-node error was off, the variant
+    // shares no tensor name with the reference...), as the chart shows it; empty when it has bars.
+    QString perNodeMessage() const;
+    // Why Compare cannot run now (no variant checked...), as the page shows it beside the
+    // disabled button; empty when it can.
+    QString compareBlockedReason() const;
 
     // Writes the result table as CSV (core's report writer); empty on success, else the error.
     QString exportCsv(const QString &path) const;
@@ -87,7 +95,8 @@ private:
     void buildLayout();
     void onProgress(int permille, const QString &step, int secondsLeft);
     void onJobFinished(bool cancelled);
-    void showReport(quantscope::Report report);
+    void updateCompareButton();
+    void showReport(quantscope::Report report, bool perNodeRequested);
     void refreshAccuracy();
     void refreshPerNode();
     void onPerNodeClick(QCPAbstractPlottable *plottable, int dataIndex, QMouseEvent *event);

@@ -122,16 +122,41 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
             &CompareSettingsWidget::updateEnabled);
     connect(workbench, &Workbench::modelChanged, this,
             [this] { m_dimValues->setModelInputs(m_workbench->summary().inputs); });
+    // A variant checked, unchecked, added or removed, or another model: what can run changed.
+    VariantListModel *variants = workbench->variants();
+    connect(variants, &QAbstractItemModel::modelReset, this,
+            &CompareSettingsWidget::readinessChanged);
+    connect(variants, &QAbstractItemModel::rowsInserted, this,
+            &CompareSettingsWidget::readinessChanged);
+    connect(variants, &QAbstractItemModel::rowsRemoved, this,
+            &CompareSettingsWidget::readinessChanged);
+    connect(variants, &QAbstractItemModel::dataChanged, this,
+            &CompareSettingsWidget::readinessChanged);
+    connect(workbench, &Workbench::modelChanged, this, &CompareSettingsWidget::readinessChanged);
     updateEnabled();
+}
+
+QString CompareSettingsWidget::whyNothingToCompare() const
+{
+    const VariantListModel *variants = m_workbench->variants();
+    if (!m_workbench->model() || variants->rowCount() == 0)
+        return tr("Open a model first: it is the reference the variants are compared with.");
+    if (variants->checkedVariantPaths().isEmpty())
+        return variants->rowCount() == 1
+                   ? tr("No variant to compare: quantize the model, or add a file, then check "
+                        "it in the list.")
+                   : tr("No variant is checked: check at least one to compare it with the "
+                        "reference.");
+    return QString();
 }
 
 bool CompareSettingsWidget::benchSettings(BenchSettings *settings, QString *error) const
 {
-    const VariantListModel *variants = m_workbench->variants();
-    if (!m_workbench->model() || variants->rowCount() == 0) {
-        *error = tr("Open a model first: it is the reference the variants are compared with.");
+    if (const QString reason = whyNothingToCompare(); !reason.isEmpty()) {
+        *error = reason;
         return false;
     }
+    const VariantListModel *variants = m_workbench->variants();
     BenchSettings s;
     s.reference = variants->at(0).path.toStdString();
     for (const QString &path : variants->checkedVariantPaths())

@@ -32,9 +32,13 @@ public:
     explicit CompareSettingsWidget(Workbench *workbench, QWidget *parent = nullptr);
 
     // The settings of the next comparison; false with a message when they cannot be run (no
-    // model open, a mean that is not a list of numbers, no folder chosen, a dynamic dims text
-    // that is not SYMBOL=SIZE pairs...).
+    // model open, no variant checked, a mean that is not a list of numbers, no folder chosen, a
+    // dynamic dims text that is not SYMBOL=SIZE pairs...).
     bool benchSettings(BenchSettings *settings, QString *error) const;
+    // Why no comparison can start whatever the other fields say (no model, no variant checked:
+    // the reference compared with itself for nothing); empty when one can. readinessChanged()
+    // tells when it may have changed.
+    QString whyNothingToCompare() const;
 
     void setDataFolder(const QString &folder); // empty: random inputs
     void setSamples(int samples);
@@ -53,6 +57,9 @@ public:
 
     // While a comparison runs its inputs stay as they were when it started.
     void setRunning(bool running);
+
+signals:
+    void readinessChanged();
 
 private:
     void browseVariant();

@@ -209,13 +209,13 @@ QMenu *InspectorPage::createContextMenu(const QModelIndex &index, QWidget *paren
     const QString opType = d->nodes->opType(row);
     Workbench *workbench = d->workbench;
 
-    QAction *excludeNode = menu->addAction(tr("Exclude node"));
+    QAction *excludeNode = menu->addAction(tr("Keep node in float"));
     excludeNode->setCheckable(true);
     excludeNode->setChecked(workbench->isNodeExcluded(name));
     connect(excludeNode, &QAction::toggled, workbench,
             [workbench, name](bool on) { workbench->setNodeExcluded(name, on); });
 
-    QAction *excludeType = menu->addAction(tr("Exclude all %1 nodes").arg(opType));
+    QAction *excludeType = menu->addAction(tr("Keep all %1 nodes in float").arg(opType));
     excludeType->setCheckable(true);
     excludeType->setChecked(workbench->isOpTypeExcluded(opType));
     connect(excludeType, &QAction::toggled, workbench,

@@ -95,7 +95,8 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
         if (role == SortRole)
             return excluded ? 1 : 0;
         if (role == Qt::ToolTipRole && m_workbench->isOpTypeExcluded(m_opTypes.at(index.row())))
-            return tr("All %1 nodes are excluded by their op type.").arg(m_opTypes.at(index.row()));
+            return tr("All %1 nodes are kept in float by their op type.")
+                .arg(m_opTypes.at(index.row()));
         return {};
     }
 
@@ -142,7 +143,7 @@ QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
     if (role == Qt::ToolTipRole && section == ExcludeColumn)
-        return tr("Checked nodes stay in float when quantizing.");
+        return tr("Checked nodes are kept in float, in every mode (INT8 and FP16).");
     if (role != Qt::DisplayRole)
         return {};
     switch (section) {
@@ -156,7 +157,7 @@ QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, in
     case ParamsColumn: return tr("Params");
     case MacsColumn: return tr("MACs");
     case SubgraphColumn: return tr("Subgraph");
-    case ExcludeColumn: return tr("Exclude");
+    case ExcludeColumn: return tr("Kept in float");
     default: return {};
     }
 }

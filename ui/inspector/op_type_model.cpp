@@ -114,7 +114,7 @@ QVariant OpTypeModel::headerData(int section, Qt::Orientation orientation, int r
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
     if (role == Qt::ToolTipRole && section == ExcludeColumn)
-        return tr("Checked op types stay in float when quantizing.");
+        return tr("Checked op types are kept in float, in every mode (INT8 and FP16).");
     if (role != Qt::DisplayRole)
         return {};
     switch (section) {
@@ -122,7 +122,7 @@ QVariant OpTypeModel::headerData(int section, Qt::Orientation orientation, int r
     case CountColumn: return tr("Count");
     case ParamsColumn: return tr("Params");
     case ShareColumn: return tr("Share");
-    case ExcludeColumn: return tr("Exclude");
+    case ExcludeColumn: return tr("Kept in float");
     default: return {};
     }
 }

@@ -218,6 +218,13 @@ void CalibrationPanel::setModelInputs(const std::vector<ValueRef> &inputs)
     m_dimValues->setModelInputs(inputs);
 }
 
+void CalibrationPanel::resetModelSettings()
+{
+    m_dimValues->setValues({});
+    m_preprocessing->setValue(quantscope::ImagePreprocessing{});
+    setFolder(QString());
+}
+
 void CalibrationPanel::browse()
 {
     const QString start = folder().isEmpty() || !QFileInfo(folder()).isDir()

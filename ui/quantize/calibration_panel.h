@@ -61,6 +61,9 @@ public:
     QString validate() const;
     // The open model's inputs, whose symbols the dynamic dims field offers (Workbench::summary()).
     void setModelInputs(const std::vector<ValueRef> &inputs);
+    // Clears what describes one model's data (the folder, its dims' sizes, how its images are
+    // preprocessed): another model is open. The method and its parameters stay.
+    void resetModelSettings();
 
     QListWidget *previewList() const { return m_preview; }
     PreprocessingEditor *preprocessingEditor() const { return m_preprocessing; }

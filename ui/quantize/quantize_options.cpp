@@ -4,7 +4,6 @@
 #include "quant/fp16_converter.h"
 #include "quant/static_plan.h"
 #include "workbench/recipe_fields.h"
-#include "workbench/workbench.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -44,9 +43,8 @@ QComboBox *comboBox(QWidget *parent, const char *objectName)
 
 } // namespace
 
-QuantizeOptions::QuantizeOptions(Workbench *workbench, QWidget *parent)
+QuantizeOptions::QuantizeOptions(QWidget *parent)
     : QWidget(parent)
-    , m_workbench(workbench)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -60,16 +58,11 @@ QuantizeOptions::QuantizeOptions(Workbench *workbench, QWidget *parent)
     layout->addWidget(createInt8Group());
     layout->addWidget(createFp16Group());
 
-    const QStringList excluded = m_workbench->excludedNodes();
-    m_knownExcludedNodes = QSet<QString>(excluded.begin(), excluded.end());
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
         updateForMode();
-        if (mode() == quantscope::QUANT_MODE_FP16)
-            syncNodeBlockList();
         emit modeChanged(mode());
         emit changed();
     });
-    connect(m_workbench, &Workbench::exclusionsChanged, this, &QuantizeOptions::syncNodeBlockList);
     updateForMode();
 }
 
@@ -131,18 +124,22 @@ QWidget *QuantizeOptions::createFp16Group()
     m_keepIoTypes = new QCheckBox(tr("Keep float32 inputs and outputs"), m_fp16Group);
     m_keepIoTypes->setObjectName(QStringLiteral("keepIoTypes"));
     form->addRow(QString(), m_keepIoTypes);
+    // The converter's own list, not the user's exclusions: those are the page's "kept in float"
+    // lists, which every mode reads.
     m_opBlockList = lineEdit(m_fp16Group, "fp16OpBlockList",
                              tr("Default: %1").arg(defaultsText(defaultFp16OpBlockList())));
-    form->addRow(tr("Op types kept in float32:"), m_opBlockList);
-    m_nodeBlockList = lineEdit(m_fp16Group, "fp16NodeBlockList",
-                               tr("Node names (the excluded nodes are added)"));
-    form->addRow(tr("Nodes kept in float32:"), m_nodeBlockList);
+    m_opBlockList->setToolTip(
+        tr("Op types the FP16 conversion never converts, because their float16 kernels are "
+           "missing or lose too much (onnxconverter-common's list by default). To keep other "
+           "nodes or op types in float, add them to the lists kept in float, which apply to "
+           "every mode."));
+    form->addRow(tr("Op types without float16 kernels:"), m_opBlockList);
     m_minPositive = lineEdit(m_fp16Group, "fp16MinPositive", tr("Default (1e-07)"));
     form->addRow(tr("Smallest positive value:"), m_minPositive);
     m_maxFinite = lineEdit(m_fp16Group, "fp16MaxFinite", tr("Default (10000)"));
     form->addRow(tr("Largest finite value:"), m_maxFinite);
     connect(m_keepIoTypes, &QCheckBox::toggled, this, &QuantizeOptions::changed);
-    for (QLineEdit *edit : {m_opBlockList, m_nodeBlockList, m_minPositive, m_maxFinite})
+    for (QLineEdit *edit : {m_opBlockList, m_minPositive, m_maxFinite})
         connect(edit, &QLineEdit::textChanged, this, &QuantizeOptions::changed);
     return m_fp16Group;
 }
@@ -173,56 +170,39 @@ void QuantizeOptions::updateForMode()
             .arg(defaultsText(isStatic ? defaultStaticOpTypes() : defaultDynamicOpTypes())));
 }
 
-void QuantizeOptions::syncNodeBlockList()
-{
-    const QStringList excludedList = m_workbench->excludedNodes();
-    const QSet<QString> excluded(excludedList.begin(), excludedList.end());
-    if (mode() == quantscope::QUANT_MODE_FP16) {
-        // Newly excluded nodes join the list, released ones leave it; names typed here stay.
-        QStringList blocked = splitList(m_nodeBlockList->text());
-        for (const QString &node : m_knownExcludedNodes)
-            if (!excluded.contains(node))
-                blocked.removeAll(node);
-        for (const QString &node : excludedList)
-            if (!blocked.contains(node))
-                blocked.append(node);
-        const QString text = blocked.join(QStringLiteral(", "));
-        if (text != m_nodeBlockList->text())
-            m_nodeBlockList->setText(text);
-    }
-    m_knownExcludedNodes = excluded;
-}
-
 void QuantizeOptions::read(quantscope::Recipe &recipe) const
 {
     recipe.set_mode(mode());
-    recipe.set_format(quantscope::QuantFormat(choice(m_format)));
+    if (mode() == quantscope::QUANT_MODE_FP16) {
+        auto &fp16 = *recipe.mutable_fp16();
+        fp16.set_keep_io_types(m_keepIoTypes->isChecked());
+        setList(*fp16.mutable_op_block_list(), splitList(m_opBlockList->text()));
+        fp16.set_min_positive_val(parseFloat(m_minPositive->text()).value_or(0.0f));
+        fp16.set_max_finite_val(parseFloat(m_maxFinite->text()).value_or(0.0f));
+        return;
+    }
+    // The widgets disabled in dynamic mode keep what static mode had; the recipe does not.
+    if (mode() == quantscope::QUANT_MODE_STATIC) {
+        recipe.set_format(quantscope::QuantFormat(choice(m_format)));
+        recipe.set_activation_type(quantscope::QuantType(choice(m_activationType)));
+        recipe.set_symmetric_activations(m_symmetricActivations->isChecked());
+    }
     recipe.set_weight_type(quantscope::QuantType(choice(m_weightType)));
-    recipe.set_activation_type(quantscope::QuantType(choice(m_activationType)));
     recipe.set_per_channel(m_perChannel->isChecked());
     if (const auto reduce = triState(m_reduceRange))
         recipe.set_reduce_range(*reduce);
     else
         recipe.clear_reduce_range();
-    recipe.set_symmetric_activations(m_symmetricActivations->isChecked());
     if (const auto symmetric = triState(m_symmetricWeights))
         recipe.set_symmetric_weights(*symmetric);
     else
         recipe.clear_symmetric_weights();
     setList(*recipe.mutable_op_types_to_quantize(), splitList(m_opTypes->text()));
     setList(*recipe.mutable_nodes_to_quantize(), splitList(m_nodes->text()));
-
-    auto &fp16 = *recipe.mutable_fp16();
-    fp16.set_keep_io_types(m_keepIoTypes->isChecked());
-    setList(*fp16.mutable_op_block_list(), splitList(m_opBlockList->text()));
-    setList(*fp16.mutable_node_block_list(), splitList(m_nodeBlockList->text()));
-    fp16.set_min_positive_val(parseFloat(m_minPositive->text()).value_or(0.0f));
-    fp16.set_max_finite_val(parseFloat(m_maxFinite->text()).value_or(0.0f));
 }
 
 void QuantizeOptions::apply(const quantscope::Recipe &recipe)
 {
-    // The mode first: switching to FP16 fills the node block list, which the recipe then sets.
     setMode(recipe.mode() == quantscope::QUANT_MODE_UNSPECIFIED ? quantscope::QUANT_MODE_DYNAMIC
                                                                 : recipe.mode());
     setChoice(m_format, recipe.format());
@@ -240,11 +220,15 @@ void QuantizeOptions::apply(const quantscope::Recipe &recipe)
     const auto &fp16 = recipe.fp16();
     m_keepIoTypes->setChecked(fp16.keep_io_types());
     m_opBlockList->setText(joinList(fp16.op_block_list()));
-    m_nodeBlockList->setText(joinList(fp16.node_block_list()));
     m_minPositive->setText(fp16.min_positive_val() != 0.0f ? formatFloat(fp16.min_positive_val())
                                                            : QString());
     m_maxFinite->setText(fp16.max_finite_val() != 0.0f ? formatFloat(fp16.max_finite_val())
                                                        : QString());
+}
+
+void QuantizeOptions::resetModelSettings()
+{
+    m_nodes->clear();
 }
 
 QString QuantizeOptions::validate() const

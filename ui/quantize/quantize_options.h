@@ -2,13 +2,13 @@
 // The mode and the quantizer's options of the Quantize page: format, weight and activation
 // types, per-channel, reduce range and symmetric weights (optional in the recipe, so a "Default"
 // entry leaves them unset), symmetric activations, which ops and nodes to quantize, and the FP16
-// options. Options that do not apply to the mode are disabled; the FP16 group shows only in FP16
-// mode, where the Workbench's excluded nodes flow into the node block list (FP16 conversion has
-// no other exclusion list).
+// options. Options that do not apply to the mode are disabled or hidden, and read() leaves them
+// out of the recipe: what the user typed for another mode waits in its widget, but is neither
+// checked nor used (issue 16: an FP16 node list from another model stopped an INT8 run). What
+// stays in float is not here: the Workbench's exclusions (ExclusionPanel) serve every mode.
 
 #include "quantscope.pb.h"
 
-#include <QSet>
 #include <QWidget>
 
 class QCheckBox;
@@ -18,14 +18,12 @@ class QLineEdit;
 
 namespace qs::ui {
 
-class Workbench;
-
 class QuantizeOptions : public QWidget
 {
     Q_OBJECT
 
 public:
-    explicit QuantizeOptions(Workbench *workbench, QWidget *parent = nullptr);
+    explicit QuantizeOptions(QWidget *parent = nullptr);
 
     quantscope::QuantMode mode() const;
     void setMode(quantscope::QuantMode mode);
@@ -34,6 +32,8 @@ public:
     void read(quantscope::Recipe &recipe) const;
     void apply(const quantscope::Recipe &recipe);
     QString validate() const; // empty, or the first bad field as a sentence naming it
+    // Clears what names parts of one model (the nodes to quantize): another model is open.
+    void resetModelSettings();
 
 signals:
     void modeChanged(quantscope::QuantMode mode);
@@ -43,9 +43,7 @@ private:
     QWidget *createInt8Group();
     QWidget *createFp16Group();
     void updateForMode();
-    void syncNodeBlockList();
 
-    Workbench *m_workbench;
     QComboBox *m_mode = nullptr;
     QGroupBox *m_int8Group = nullptr;
     QComboBox *m_format = nullptr;
@@ -60,10 +58,8 @@ private:
     QGroupBox *m_fp16Group = nullptr;
     QCheckBox *m_keepIoTypes = nullptr;
     QLineEdit *m_opBlockList = nullptr;
-    QLineEdit *m_nodeBlockList = nullptr;
     QLineEdit *m_minPositive = nullptr;
     QLineEdit *m_maxFinite = nullptr;
-    QSet<QString> m_knownExcludedNodes; // the Workbench's list at the last exclusionsChanged()
 };
 
 } // namespace qs::ui

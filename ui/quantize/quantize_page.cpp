@@ -38,6 +38,9 @@ struct QuantizePage::Private
     ExclusionPanel *exclusions = nullptr;
     QLineEdit *output = nullptr;
     bool outputEdited = false; // the user's path wins over the default from then on
+    // Settings made before the first model opens (--recipe, --calibration-folder) are for it;
+    // once a model was open, opening another resets what named the old one.
+    bool hadModel = false;
     QPushButton *quantize = nullptr;
     QPushButton *cancel = nullptr;
     QProgressBar *progress = nullptr;
@@ -49,6 +52,7 @@ struct QuantizePage::Private
     QWidget *createRunRow();
     void updateDefaultOutput();
     void updateForMode();
+    void resetModelSettings();
     void showError(const QString &message);
     QString validate(const quantscope::Recipe &recipe) const;
     // Only for the model still open: the Workbench drops the results of a closed one.
@@ -63,7 +67,7 @@ QuantizePage::QuantizePage(Workbench *workbench, QWidget *parent)
     d->q = this;
     d->workbench = workbench;
     d->job = new JobController(workbench, this);
-    d->options = new QuantizeOptions(workbench, this);
+    d->options = new QuantizeOptions(this);
     d->calibration = new CalibrationPanel(this);
     d->exclusions = new ExclusionPanel(workbench, this);
 
@@ -89,6 +93,9 @@ QuantizePage::QuantizePage(Workbench *workbench, QWidget *parent)
         d->updateDefaultOutput();
     });
     connect(workbench, &Workbench::modelChanged, this, [this] {
+        if (d->hadModel)
+            d->resetModelSettings();
+        d->hadModel = d->workbench->model() != nullptr;
         d->updateDefaultOutput();
         d->calibration->setModelInputs(d->workbench->summary().inputs);
     });
@@ -105,6 +112,7 @@ QuantizePage::QuantizePage(Workbench *workbench, QWidget *parent)
                 d->eta->setText(secondsLeft < 0 ? QString()
                                                 : tr("%1 left").arg(formatDuration(secondsLeft)));
             });
+    d->hadModel = workbench->model() != nullptr;
     d->updateForMode();
     d->updateDefaultOutput();
     d->calibration->setModelInputs(workbench->summary().inputs);
@@ -220,6 +228,16 @@ void QuantizePage::Private::setRunning(bool running)
     }
 }
 
+// Issue 16: a setting left from the previous model (an FP16 node list naming its nodes) failed
+// an INT8 run on the next one. Node names, the data folder, dims and preprocessing and the
+// output path belong to one model; the mode and the quantizer's options are the user's.
+void QuantizePage::Private::resetModelSettings()
+{
+    options->resetModelSettings();
+    calibration->resetModelSettings();
+    outputEdited = false;
+}
+
 void QuantizePage::Private::updateForMode()
 {
     calibration->setVisible(options->mode() == quantscope::QUANT_MODE_STATIC);
@@ -285,7 +303,9 @@ quantscope::Recipe QuantizePage::currentRecipe() const
     recipe.set_input_model(d->workbench->modelPath().toStdString());
     recipe.set_output_model(outputPath().toStdString());
     d->options->read(recipe);
-    d->calibration->read(*recipe.mutable_calibration());
+    if (recipe.mode() == quantscope::QUANT_MODE_STATIC)
+        d->calibration->read(*recipe.mutable_calibration());
+    // One exclusion model for every mode (issue 16): FP16 reads these lists too.
     recipe_fields::setList(*recipe.mutable_nodes_to_exclude(), d->workbench->excludedNodes());
     recipe_fields::setList(*recipe.mutable_op_types_to_exclude(), d->workbench->excludedOpTypes());
     // All-default sub-messages stay unset, as in a recipe written by hand or by the CLI.
@@ -300,9 +320,13 @@ quantscope::Recipe QuantizePage::currentRecipe() const
 
 void QuantizePage::applyRecipe(const quantscope::Recipe &recipe)
 {
-    d->workbench->setExclusions(recipe_fields::toStringList(recipe.nodes_to_exclude()),
-                                recipe_fields::toStringList(recipe.op_types_to_exclude()));
-    // After the exclusions: FP16's node block list follows them, and the recipe's list wins.
+    // FP16's node block list (the CLI's --block-nodes) means what excluded nodes mean, in the
+    // one list the page keeps.
+    QStringList nodes = recipe_fields::toStringList(recipe.nodes_to_exclude());
+    for (const QString &node : recipe_fields::toStringList(recipe.fp16().node_block_list()))
+        if (!nodes.contains(node))
+            nodes.append(node);
+    d->workbench->setExclusions(nodes, recipe_fields::toStringList(recipe.op_types_to_exclude()));
     d->options->apply(recipe);
     d->calibration->apply(recipe.calibration());
     if (!recipe.output_model().empty())

@@ -8,9 +8,11 @@
 #include "model/model.h"
 #include "model/model_summary.h"
 #include "preferences_dialog.h"
+#include "quantize/calibration_panel.h"
 #include "quantize/quantize_page.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
+#include "workbench/preprocessing_editor.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
@@ -283,7 +285,9 @@ bool MainWindow::applyRecipeFile(const QString &path)
 {
     if (!m_quantize->loadRecipeFile(path))
         return false;
-    m_compare->setPreprocessing(m_quantize->currentRecipe().calibration().preprocessing());
+    // The panel's, whatever the recipe's mode: the recipe describes how this model's images
+    // are prepared even when it quantizes without calibration.
+    m_compare->setPreprocessing(m_quantize->calibrationPanel()->preprocessingEditor()->value());
     return true;
 }
 

@@ -1,0 +1,179 @@
+#include "quant/effective_recipe.h"
+
+#include "model/graph_index.h"
+#include "model/model.h"
+#include "quant/calibration/calibrator.h"
+#include "quant/dynamic_quantizer.h"
+#include "quant/fp16_converter.h"
+#include "quant/node_selection.h"
+#include "quant/static_plan.h"
+
+namespace qs {
+
+namespace {
+
+using quantscope::Recipe;
+
+constexpr int64_t kDefaultRandomSamples = 16;
+
+std::vector<std::string> toVector(const google::protobuf::RepeatedPtrField<std::string> &field)
+{
+    return {field.begin(), field.end()};
+}
+
+void setList(google::protobuf::RepeatedPtrField<std::string> &field,
+             const std::vector<std::string> &values)
+{
+    field.Clear();
+    for (const auto &value : values)
+        *field.Add() = value;
+}
+
+// Every list the recipe still holds: keepOnlyModeOptions has dropped those of other modes.
+Status validateLists(const Recipe &recipe, const Model &model)
+{
+    const GraphIndex &index = model.index();
+    QS_RETURN_IF_ERROR(
+        validateNodeNames(index, toVector(recipe.nodes_to_exclude()), "nodes_to_exclude"));
+    QS_RETURN_IF_ERROR(
+        validateNodeNames(index, toVector(recipe.nodes_to_quantize()), "nodes_to_quantize"));
+    QS_RETURN_IF_ERROR(validateNodeNames(index, toVector(recipe.fp16().node_block_list()),
+                                         "fp16 node_block_list"));
+    QS_RETURN_IF_ERROR(
+        validateOpTypes(toVector(recipe.op_types_to_quantize()), "op_types_to_quantize"));
+    QS_RETURN_IF_ERROR(
+        validateOpTypes(toVector(recipe.op_types_to_exclude()), "op_types_to_exclude"));
+    return validateOpTypes(toVector(recipe.fp16().op_block_list()), "fp16 op_block_list");
+}
+
+Status fillDynamicDefaults(Recipe &recipe)
+{
+    if (recipe.activation_type() == quantscope::QUANT_TYPE_INT8)
+        return invalidArgument("activation_type int8: dynamic quantization quantizes "
+                               "activations at run time with DynamicQuantizeLinear, which "
+                               "produces uint8 only");
+    recipe.set_activation_type(quantscope::QUANT_TYPE_UINT8);
+    if (recipe.weight_type() == quantscope::QUANT_TYPE_UNSPECIFIED)
+        recipe.set_weight_type(quantscope::QUANT_TYPE_INT8);
+    // On for int8 weights, unlike ORT's default: MatMulInteger's U8S8 kernels without VNNI
+    // (oneDNN's and ORT's MLAS on AVX2) saturate int16 pair sums with full-range weights
+    // (cosine 0.98 instead of 0.999 in dynamic_quant_test). Conv's uint8 weights keep 8 bits.
+    if (!recipe.has_reduce_range())
+        recipe.set_reduce_range(recipe.weight_type() == quantscope::QUANT_TYPE_INT8);
+    if (recipe.op_types_to_quantize().empty())
+        setList(*recipe.mutable_op_types_to_quantize(), defaultDynamicOpTypes());
+    return Status::ok();
+}
+
+Status fillStaticDefaults(Recipe &recipe)
+{
+    if (recipe.format() == quantscope::QUANT_FORMAT_UNSPECIFIED)
+        recipe.set_format(quantscope::QUANT_FORMAT_QDQ);
+    // U8S8, as ONNX Runtime recommends for x86: its S8S8 kernels ran our PaddleOCR det
+    // QDQ model 1.9x slower than U8S8 on an AVX2 CPU without VNNI (bench/quant_figures.py).
+    if (recipe.activation_type() == quantscope::QUANT_TYPE_UNSPECIFIED)
+        recipe.set_activation_type(quantscope::QUANT_TYPE_UINT8);
+    if (recipe.weight_type() == quantscope::QUANT_TYPE_UNSPECIFIED)
+        recipe.set_weight_type(quantscope::QUANT_TYPE_INT8);
+    if (recipe.activation_type() == quantscope::QUANT_TYPE_INT8
+        && recipe.weight_type() == quantscope::QUANT_TYPE_UINT8)
+        return invalidArgument("int8 activations with uint8 weights: no runtime has "
+                               "kernels for this pair (ONNX Runtime rejects it too); use "
+                               "uint8 activations or int8 weights");
+    // U8S8 kernels without VNNI (vpmaddubsw) saturate int16 pair sums with full-range int8
+    // weights: ONNX Runtime's output drifted from the exact QDQ result (cosine 0.94 on
+    // PaddleOCR det) until weights used 7 bits. So reduce-range is on by default for U8S8.
+    if (!recipe.has_reduce_range())
+        recipe.set_reduce_range(recipe.activation_type() == quantscope::QUANT_TYPE_UINT8
+                                && recipe.weight_type() == quantscope::QUANT_TYPE_INT8);
+    if (recipe.op_types_to_quantize().empty())
+        setList(*recipe.mutable_op_types_to_quantize(), defaultStaticOpTypes());
+    for (const auto &opType : recipe.op_types_to_quantize())
+        if (!staticRole(opType))
+            return invalidArgument("op_types_to_quantize: static quantization has no rule "
+                                   "for '"
+                                   + opType + "'");
+    auto &calibration = *recipe.mutable_calibration();
+    const CalibrationSettings defaults;
+    if (calibration.method() == quantscope::CALIBRATION_METHOD_UNSPECIFIED)
+        calibration.set_method(quantscope::CALIBRATION_METHOD_MINMAX);
+    if (calibration.percentile() <= 0)
+        calibration.set_percentile(static_cast<float>(defaults.percentile));
+    if (calibration.percentile() > 100)
+        return invalidArgument("calibration.percentile " + std::to_string(calibration.percentile())
+                               + " is above 100");
+    if (calibration.num_bins() <= 0)
+        calibration.set_num_bins(defaults.bins);
+    if (calibration.num_quantized_bins() <= 0)
+        calibration.set_num_quantized_bins(defaults.quantizedBins);
+    if (calibration.moving_average() && calibration.averaging_constant() <= 0)
+        calibration.set_averaging_constant(defaults.averagingConstant);
+    if (calibration.data_dir().empty() && calibration.max_samples() <= 0)
+        calibration.set_max_samples(kDefaultRandomSamples);
+    return Status::ok();
+}
+
+Status fillFp16Defaults(Recipe &recipe)
+{
+    auto &fp16 = *recipe.mutable_fp16();
+    if (fp16.op_block_list().empty())
+        setList(*fp16.mutable_op_block_list(), defaultFp16OpBlockList());
+    if (fp16.min_positive_val() <= 0)
+        fp16.set_min_positive_val(1e-7f);
+    if (fp16.max_finite_val() <= 0)
+        fp16.set_max_finite_val(1e4f);
+    if (fp16.min_positive_val() >= fp16.max_finite_val())
+        return invalidArgument("fp16 min_positive_val must be below max_finite_val");
+    return Status::ok();
+}
+
+} // namespace
+
+void keepOnlyModeOptions(Recipe &recipe)
+{
+    // What each run reads (quantizer.cpp): dynamic the weight options and op/node selection,
+    // static those plus activations, format and calibration, FP16 only its own options.
+    switch (recipe.mode()) {
+    case quantscope::QUANT_MODE_DYNAMIC:
+        recipe.clear_fp16();
+        recipe.clear_calibration();
+        recipe.clear_format();
+        recipe.clear_symmetric_activations();
+        break;
+    case quantscope::QUANT_MODE_STATIC: recipe.clear_fp16(); break;
+    case quantscope::QUANT_MODE_FP16:
+        recipe.clear_calibration();
+        recipe.clear_format();
+        recipe.clear_weight_type();
+        recipe.clear_activation_type();
+        recipe.clear_per_channel();
+        recipe.clear_reduce_range();
+        recipe.clear_symmetric_activations();
+        recipe.clear_symmetric_weights();
+        recipe.clear_op_types_to_quantize();
+        recipe.clear_nodes_to_quantize();
+        break;
+    default: break;
+    }
+}
+
+Result<Recipe> effectiveRecipe(const Recipe &given, const Model &model)
+{
+    Recipe recipe = given;
+    recipe.clear_left_in_float(); // what a run left in float is its output, never its input
+    keepOnlyModeOptions(recipe);
+    QS_RETURN_IF_ERROR(validateLists(recipe, model));
+    switch (recipe.mode()) {
+    case quantscope::QUANT_MODE_DYNAMIC: QS_RETURN_IF_ERROR(fillDynamicDefaults(recipe)); break;
+    case quantscope::QUANT_MODE_STATIC: QS_RETURN_IF_ERROR(fillStaticDefaults(recipe)); break;
+    case quantscope::QUANT_MODE_FP16: QS_RETURN_IF_ERROR(fillFp16Defaults(recipe)); break;
+    default: return invalidArgument("the recipe has no mode: choose dynamic, static or fp16");
+    }
+    if (recipe.mode() != quantscope::QUANT_MODE_FP16 && !recipe.has_symmetric_weights())
+        recipe.set_symmetric_weights(recipe.weight_type() == quantscope::QUANT_TYPE_INT8);
+    if (recipe.input_model().empty())
+        recipe.set_input_model(model.path());
+    return recipe;
+}
+
+} // namespace qs
