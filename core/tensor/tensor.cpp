@@ -98,16 +98,17 @@ std::string byteString(double bytes)
 
 Status checkAllocatable(DType type, const Shape &shape, const std::string &what)
 {
-    const std::string described = what + " " + dtypeName(type) + shapeToString(shape);
+    // Every kernel output passes here on every run: the message is built only on failure.
+    const auto described = [&] { return what + " " + dtypeName(type) + shapeToString(shape); };
     // The bytes as a double: exact enough to report, and it cannot overflow.
     double bytes = double(std::max<int64_t>(dtypeSize(type), 1));
     for (const int64_t dim : shape) {
         if (dim < 0)
-            return invalidArgument(described + " has a negative dimension");
+            return invalidArgument(described() + " has a negative dimension");
         bytes *= double(dim);
     }
     if (bytes > double(physicalMemoryBytes()))
-        return invalidArgument(described + " would need " + byteString(bytes)
+        return invalidArgument(described() + " would need " + byteString(bytes)
                                + "; this machine has " + byteString(double(physicalMemoryBytes())));
     return Status::ok();
 }
@@ -125,7 +126,8 @@ std::string shapeToString(const Shape &shape)
 Tensor Tensor::allocate(DType type, Shape shape, bool zero)
 {
     // Checked first: a shape from a bad model may overflow int64 or ask for terabytes.
-    if (Status allocatable = checkAllocatable(type, shape, "a tensor"); !allocatable)
+    static const std::string kWhat = "a tensor";
+    if (Status allocatable = checkAllocatable(type, shape, kWhat); !allocatable)
         throw AllocationError(allocatable.message());
     Tensor tensor;
     tensor.m_type = type;

@@ -216,46 +216,40 @@ private:
         for (int64_t d : g.dilations)
             dilations.push_back(d - 1);
         try {
-            // out = activation(sum * scale + bias) for a scaled conv, in the order of the Mul
-            // and Add it absorbed (kScaledOutputAttribute). `perChannelDesc` describes the
-            // bias and a per-channel scale.
-            const auto primitiveFor = [&](const memory::desc &perChannelDesc) {
-                dnnl::primitive_attr attr = userScratchpadAttr();
-                dnnl::post_ops ops;
-                p->binaryPostOpInputs.clear();
-                if (m_scaledOutput && !p->scaleAfter) {
-                    p->binaryPostOpInputs.push_back(
-                        scaleCount == 1
-                            ? memory::desc(memory::dims(x.size(), 1), f32, plainTag(x.size()))
-                            : perChannelDesc);
-                    ops.append_binary(dnnl::algorithm::binary_mul, p->binaryPostOpInputs.back());
-                    if (!m_postBias.empty()) {
-                        p->binaryPostOpInputs.push_back(perChannelDesc);
-                        ops.append_binary(dnnl::algorithm::binary_add, perChannelDesc);
-                    }
-                }
-                if (m_activation && pointwise)
-                    p->activationAfter = m_activation;
-                else if (m_activation && !p->scaleAfter)
-                    appendActivationPostOps(ops, *m_activation);
-                if (ops.len() > 0)
-                    attr.set_post_ops(ops);
-                dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
-                                                     dnnl::algorithm::convolution_direct, src,
-                                                     weightsMd, biasMd, dst, g.strides, dilations,
-                                                     g.padBegin, g.padEnd);
-                return dnnl::convolution_forward::primitive_desc(desc, attr,
-                                                                 dnnl_support::cpuEngine());
-            };
-            memory::dims perChannel(x.size(), 1);
-            perChannel[1] = w[0];
             // When the output is one vector of channels (a squeeze-excite conv on a pooled
             // [1, C, 1, 1]), a per-channel operand has the output's own shape, which oneDNN's
             // fast kernels do not take as a post-op (they fall to ref:any, 100x slower): the
             // kernel scales, adds and activates those few values itself (scaleAfter).
             p->scaleAfter = m_scaledOutput && shapeElementCount(p->outputShape) == w[0];
-            dnnl::convolution_forward::primitive_desc pd
-                = primitiveFor(memory::desc(perChannel, f32, plainTag(x.size())));
+            dnnl::primitive_attr attr = userScratchpadAttr();
+            dnnl::post_ops ops;
+            if (m_scaledOutput && !p->scaleAfter) {
+                // out = activation(sum * scale + bias), in the order of the Mul and Add the
+                // conv absorbed (kScaledOutputAttribute).
+                memory::dims perChannel(x.size(), 1);
+                perChannel[1] = w[0];
+                const memory::desc perChannelDesc(perChannel, f32, plainTag(x.size()));
+                p->binaryPostOpInputs.push_back(
+                    scaleCount == 1
+                        ? memory::desc(memory::dims(x.size(), 1), f32, plainTag(x.size()))
+                        : perChannelDesc);
+                ops.append_binary(dnnl::algorithm::binary_mul, p->binaryPostOpInputs.back());
+                if (!m_postBias.empty()) {
+                    p->binaryPostOpInputs.push_back(perChannelDesc);
+                    ops.append_binary(dnnl::algorithm::binary_add, perChannelDesc);
+                }
+            }
+            if (m_activation && pointwise)
+                p->activationAfter = m_activation;
+            else if (m_activation && !p->scaleAfter)
+                appendActivationPostOps(ops, *m_activation);
+            if (ops.len() > 0)
+                attr.set_post_ops(ops);
+            dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                                 dnnl::algorithm::convolution_direct, src,
+                                                 weightsMd, biasMd, dst, g.strides, dilations,
+                                                 g.padBegin, g.padEnd);
+            dnnl::convolution_forward::primitive_desc pd(desc, attr, dnnl_support::cpuEngine());
             p->primitive = dnnl::convolution_forward(pd);
             p->src = pd.src_desc();
             p->dst = pd.dst_desc();
