@@ -110,9 +110,39 @@ Result<std::pair<std::string, int64_t>> parseDimOption(ArgumentCursor &cursor)
     return std::pair{symbol, *value};
 }
 
+namespace {
+
+// The message on one line: a node or file name may hold newlines or other control characters
+// (a hostile model's names do), which would split the error over lines that scripts read one
+// by one.
+std::string oneLine(const std::string &message)
+{
+    std::string line;
+    line.reserve(message.size());
+    for (const char c : message) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\n')
+            line += "\\n";
+        else if (c == '\r')
+            line += "\\r";
+        else if (c == '\t')
+            line += "\\t";
+        else if (byte < 0x20 || byte == 0x7f) {
+            static const char digits[] = "0123456789abcdef";
+            line += "\\x";
+            line += digits[byte >> 4];
+            line += digits[byte & 15];
+        } else
+            line += c;
+    }
+    return line;
+}
+
+} // namespace
+
 int reportError(std::ostream &err, const Status &status)
 {
-    err << "error: " << status.message() << "\n";
+    err << "error: " << oneLine(status.message()) << "\n";
     return exitCodeFor(status);
 }
 

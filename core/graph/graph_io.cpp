@@ -5,6 +5,7 @@
 #include "model/attributes.h"
 #include "model/graph_index.h"
 #include "model/model.h"
+#include "model/model_checks.h"
 #include "tensor/tensor_io.h"
 
 #include <algorithm>
@@ -118,6 +119,9 @@ Status Graph::buildNodes(int graphId)
     const GraphIndex &index = model()->index();
     for (const int id : index.graphs()[size_t(graphId)].nodes) {
         const NodeInfo &info = index.nodes()[size_t(id)];
+        QS_RETURN_IF_ERROR(
+            checkNodeArity(*info.proto, info.opsetVersion,
+                           "node '" + info.displayName + "' (" + info.proto->op_type() + ")"));
         GraphNode node;
         node.proto = copyWithoutSubgraphs(*info.proto);
         node.displayName = info.displayName;

@@ -5,6 +5,7 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <functional>
 #include <unordered_map>
 
 namespace qs {
@@ -52,7 +53,111 @@ void copyWithoutLargeData(const onnx::TensorProto &tensor, onnx::TensorProto &co
     copy.mutable_dims()->CopyFrom(tensor.dims());
 }
 
+int opsetOf(const onnx::ModelProto &model, const std::string &domain)
+{
+    for (const onnx::OperatorSetIdProto &opset : model.opset_import()) {
+        const bool same = opset.domain() == domain
+                          || (domain.empty() && opset.domain() == "ai.onnx")
+                          || (domain == "ai.onnx" && opset.domain().empty());
+        if (same)
+            return static_cast<int>(opset.version());
+    }
+    return 0;
+}
+
+// Calls `visit` on every node of `graph` and of its subgraphs, with the declared ranks of the
+// values visible there (graph inputs, outputs, value_info and initializers; -1 when unknown).
+using NodeVisitor
+    = std::function<Status(const onnx::NodeProto &, const std::unordered_map<std::string, int> &)>;
+
+Status visitNodes(const onnx::GraphProto &graph, std::unordered_map<std::string, int> ranks,
+                  const NodeVisitor &visit)
+{
+    auto declare = [&](const onnx::ValueInfoProto &value) {
+        const bool known = value.type().has_tensor_type() && value.type().tensor_type().has_shape();
+        ranks[value.name()] = known ? value.type().tensor_type().shape().dim_size() : -1;
+    };
+    for (const auto &value : graph.input())
+        declare(value);
+    for (const auto &value : graph.output())
+        declare(value);
+    for (const auto &value : graph.value_info())
+        declare(value);
+    for (const auto &tensor : graph.initializer())
+        ranks[tensor.name()] = tensor.dims_size();
+    for (const onnx::NodeProto &node : graph.node()) {
+        QS_RETURN_IF_ERROR(visit(node, ranks));
+        for (const onnx::AttributeProto &attribute : node.attribute()) {
+            if (attribute.has_g())
+                QS_RETURN_IF_ERROR(visitNodes(attribute.g(), ranks, visit));
+            for (const onnx::GraphProto &body : attribute.graphs())
+                QS_RETURN_IF_ERROR(visitNodes(body, ranks, visit));
+        }
+    }
+    return Status::ok();
+}
+
+std::string nodeLabel(const onnx::NodeProto &node)
+{
+    return "node '" + (node.name().empty() ? node.op_type() : node.name()) + "' (" + node.op_type()
+           + ")";
+}
+
+// The convolutions' weights must have the rank of their input (and at least 3).
+Status checkConvolutionRanks(const onnx::NodeProto &node,
+                             const std::unordered_map<std::string, int> &ranks)
+{
+    const std::string &op = node.op_type();
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+        return Status::ok();
+    const int weightIndex = op == "QLinearConv"                                            ? 3
+                            : op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" ? 1
+                                                                                           : -1;
+    if (weightIndex < 0 || node.input_size() <= weightIndex)
+        return Status::ok();
+    const auto rankOf = [&](const std::string &name) {
+        const auto it = ranks.find(name);
+        return it == ranks.end() ? -1 : it->second;
+    };
+    const int inputRank = rankOf(node.input(0)), weightRank = rankOf(node.input(weightIndex));
+    if (weightRank >= 0 && weightRank < 3)
+        return invalidArgument(nodeLabel(node) + ": weights '" + node.input(weightIndex)
+                               + "' have rank " + std::to_string(weightRank)
+                               + "; a convolution's weights have rank 3 or more");
+    if (weightRank >= 0 && inputRank >= 0 && weightRank != inputRank)
+        return invalidArgument(nodeLabel(node) + ": weights '" + node.input(weightIndex)
+                               + "' have rank " + std::to_string(weightRank) + " but input '"
+                               + node.input(0) + "' has rank " + std::to_string(inputRank));
+    return Status::ok();
+}
+
 } // namespace
+
+Status checkNodeArity(const onnx::NodeProto &node, int opsetVersion, const std::string &label)
+{
+    const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(node.op_type(), opsetVersion,
+                                                                  node.domain());
+    if (!schema)
+        return Status::ok();
+    const auto outside = [](int count, int min, int max) { return count < min || count > max; };
+    if (outside(node.input_size(), schema->min_input(), schema->max_input())) {
+        const std::string range = schema->min_input() == schema->max_input()
+                                      ? std::to_string(schema->min_input())
+                                      : std::to_string(schema->min_input()) + " to "
+                                            + std::to_string(schema->max_input());
+        return invalidArgument(label + " has " + std::to_string(node.input_size()) + " inputs; "
+                               + node.op_type() + " takes " + range);
+    }
+    if (outside(node.output_size(), schema->min_output(), schema->max_output())) {
+        const std::string range = schema->min_output() == schema->max_output()
+                                      ? std::to_string(schema->min_output())
+                                      : std::to_string(schema->min_output()) + " to "
+                                            + std::to_string(schema->max_output());
+        return invalidArgument(label + " has " + std::to_string(node.output_size()) + " outputs; "
+                               + node.op_type() + " gives " + range);
+    }
+    return Status::ok();
+}
 
 std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::string &baseDir)
 {
@@ -106,6 +211,20 @@ std::vector<Diagnostic> inferShapesInto(const onnx::ModelProto &model, onnx::Mod
     for (const onnx::TensorProto &tensor : source.initializer())
         copyWithoutLargeData(tensor, *graph.add_initializer());
 
+    const Status safe
+        = visitNodes(source, {},
+                     [&](const onnx::NodeProto &node,
+                         const std::unordered_map<std::string, int> &ranks) {
+                         const int opset = opsetOf(model, node.domain());
+                         if (opset > 0)
+                             QS_RETURN_IF_ERROR(checkNodeArity(node, opset, nodeLabel(node)));
+                         return checkConvolutionRanks(node, ranks);
+                     });
+    if (!safe.isOk()) {
+        findings.push_back(
+            {Severity::Error, "shape inference skipped: " + safe.message(), std::string()});
+        return findings;
+    }
     try {
         onnx::ShapeInferenceOptions strict(false, 1, true);
         onnx::shape_inference::InferShapes(annotated, onnx::OpSchemaRegistry::Instance(), strict);

@@ -4,21 +4,32 @@
 // opening: users inspect broken models precisely to find out what is wrong with them.
 
 #include "util/diagnostic.h"
+#include "util/status.h"
 
 #include <string>
 #include <vector>
 
 namespace onnx {
 class ModelProto;
-}
+class NodeProto;
+} // namespace onnx
 
 namespace qs {
 
 // Runs ONNX's checker over the whole model, resolving external data against `baseDir`.
 std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::string &baseDir);
 
+// An error naming the node unless its input and output counts are within its ONNX schema's
+// bounds at `opsetVersion` (nodes of domains without schemas pass). Passes and kernels index a
+// node's inputs by position; a MaxPool with no input would otherwise end in protobuf's fatal
+// CHECK instead of a message.
+Status checkNodeArity(const onnx::NodeProto &node, int opsetVersion, const std::string &label);
+
 // Fills `annotated` with a copy of `model` in which large tensor data is left out, then runs
 // ONNX shape inference on it (with data propagation), so its value_info holds inferred types.
+// ONNX's inference functions trust node arity and the convolutions' weight ranks (a ConvTranspose
+// with 2-D weights reads past its kernel shape and dies with SIGSEGV), so a model that breaks
+// either is refused with an error finding and left without inferred shapes.
 std::vector<Diagnostic> inferShapesInto(const onnx::ModelProto &model, onnx::ModelProto &annotated);
 
 } // namespace qs

@@ -316,11 +316,30 @@ Status checkOutput(const onnx::ModelProto &proto)
     return Status::ok();
 }
 
+// ONNX's checker ran when the model was loaded (its findings are the model's diagnostics). A
+// model it refuses is refused here too, before any work: the output would fail the same check,
+// and the user needs to hear that the input is at fault, not the quantizer.
+Status checkInput(const Model &model)
+{
+    const std::string prefix = "checker: ";
+    for (const Diagnostic &finding : model.diagnostics()) {
+        if (finding.severity != Severity::Error)
+            continue;
+        if (finding.message.starts_with(prefix))
+            return invalidArgument("the model is not a valid ONNX model: "
+                                   + finding.message.substr(prefix.size()));
+        if (finding.message == "the model imports no opset")
+            return invalidArgument("the model is not a valid ONNX model: " + finding.message);
+    }
+    return Status::ok();
+}
+
 } // namespace
 
 Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const Recipe &given,
                                      const QuantizeSettings &settings, Progress &progress)
 {
+    QS_RETURN_IF_ERROR(checkInput(*model));
     auto recipe = effectiveRecipe(given, *model);
     if (!recipe)
         return recipe.status();

@@ -130,10 +130,59 @@ JsonWriter &JsonWriter::null()
     return *this;
 }
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence at the start of `text` (RFC 3629: no overlong
+// forms, no surrogates, nothing past U+10FFFF), or 0 when it is not one.
+size_t utf8SequenceLength(std::string_view text)
+{
+    const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char lead = byte(0);
+    if (lead < 0x80)
+        return 1;
+    size_t length = 0;
+    unsigned char low = 0x80, high = 0xbf; // the allowed range of the second byte
+    if (lead >= 0xc2 && lead <= 0xdf) {
+        length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+        length = 3;
+        low = lead == 0xe0 ? 0xa0 : 0x80;
+        high = lead == 0xed ? 0x9f : 0xbf;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+        length = 4;
+        low = lead == 0xf0 ? 0x90 : 0x80;
+        high = lead == 0xf4 ? 0x8f : 0xbf;
+    } else {
+        return 0;
+    }
+    if (text.size() < length || byte(1) < low || byte(1) > high)
+        return 0;
+    for (size_t i = 2; i < length; ++i)
+        if (byte(i) < 0x80 || byte(i) > 0xbf)
+            return 0;
+    return length;
+}
+
+} // namespace
+
+// JSON must be valid UTF-8: names in a hostile or broken model may hold any bytes, and each
+// byte that starts no well-formed sequence is written as U+FFFD.
 void JsonWriter::writeString(std::string_view text)
 {
     m_out << '"';
-    for (const char c : text) {
+    for (size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            const size_t length = utf8SequenceLength(text.substr(i));
+            if (length == 0) {
+                m_out << "\\ufffd";
+                ++i;
+            } else {
+                m_out << text.substr(i, length);
+                i += length;
+            }
+            continue;
+        }
         switch (c) {
         case '"': m_out << "\\\""; break;
         case '\\': m_out << "\\\\"; break;
@@ -149,6 +198,7 @@ void JsonWriter::writeString(std::string_view text)
                 m_out << c;
             }
         }
+        ++i;
     }
     m_out << '"';
 }

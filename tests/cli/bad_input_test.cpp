@@ -164,6 +164,63 @@ TEST(CliBadInput, ShapesThatWouldNeedTerabytes)
                        dir.file("huge_pads.onnx"), "Conv 'padded': a tensor float32");
 }
 
+// Malformed graphs that used to crash (issue 18): a ConvTranspose whose weights have rank 2
+// (ONNX's shape inference read past its kernel shape: SIGSEGV in every command), and pooling /
+// BatchNormalization nodes with no input (protobuf's fatal CHECK when the engine prepared them).
+TEST(CliBadInput, MalformedNodesGiveOneLineErrors)
+{
+    TempDir dir;
+    onnx::ModelProto deconv = makeModel();
+    onnx::GraphProto &deconvGraph = *deconv.mutable_graph();
+    addInput(deconvGraph, "x", {1, 1, 3, 3});
+    addInput(deconvGraph, "w", {1, 1});
+    addOutput(deconvGraph, "y", {});
+    addNode(deconvGraph, "ConvTranspose", {"x", "w"}, {"y"}, "deconv");
+    dir.write("deconv.onnx", deconv.SerializeAsString());
+    const Outcome inspected = inspect({dir.file("deconv.onnx")});
+    EXPECT_EQ(inspected.exitCode, 0) << inspected.err; // inspect shows what is wrong
+    EXPECT_NE(inspected.out.find("weights 'w' have rank 2"), std::string::npos) << inspected.out;
+    expectOneLineError(runCli({"run", dir.file("deconv.onnx"), "--random"}),
+                       dir.file("deconv.onnx"), "ConvTranspose 'deconv': input 'W' float32[1,1]");
+
+    for (const std::string op : {"MaxPool", "AveragePool", "BatchNormalization"}) {
+        onnx::ModelProto proto = makeModel();
+        onnx::GraphProto &graph = *proto.mutable_graph();
+        addInput(graph, "x", {1, 1, 3, 3});
+        addOutput(graph, "y", {});
+        addNode(graph, op, {}, {"y"}, "inputless");
+        const std::string file = op + ".onnx";
+        dir.write(file, proto.SerializeAsString());
+        expectOneLineError(runCli({"run", dir.file(file), "--random"}), dir.file(file),
+                           "node 'inputless' (" + op + ") has 0 inputs");
+    }
+}
+
+// Names are untrusted bytes: an error naming a node whose name holds a newline stays one line,
+// and JSON escapes control characters and replaces bytes that are not UTF-8.
+TEST(CliBadInput, HostileNamesStayOneLineAndValidUtf8)
+{
+    TempDir dir;
+    onnx::ModelProto proto = makeModel();
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {1, 4});
+    addOutput(graph, "y", {1, 4});
+    addNode(graph, "Relu", {"x"}, {"r"}, "name\nwith \xff\xfe bytes");
+    onnx::NodeProto &unknown = addNode(graph, "NoSuchOp", {"r"}, {"y"}, "evil\nnode");
+    unknown.set_domain("example.custom");
+    onnx::OperatorSetIdProto *custom = proto.add_opset_import();
+    custom->set_domain("example.custom");
+    custom->set_version(1);
+    dir.write("names.onnx", proto.SerializeAsString());
+    const Outcome run = runCli({"run", dir.file("names.onnx"), "--random"});
+    expectOneLineError(run, dir.file("names.onnx"), "evil\\nnode");
+
+    const Outcome json = inspect({dir.file("names.onnx"), "--json", "--nodes"});
+    EXPECT_EQ(json.exitCode, 0) << json.err;
+    EXPECT_NE(json.out.find("name\\nwith \\ufffd\\ufffd bytes"), std::string::npos) << json.out;
+    EXPECT_EQ(json.out.find('\xff'), std::string::npos);
+}
+
 TEST(CliInspect, ValidModelSucceedsInTextAndJson)
 {
     TempDir dir;

@@ -257,5 +257,32 @@ TEST(QuantizeCommand, BadInputExitsTwoAndWritesNothing)
     EXPECT_NE(sameFile.err.find("overwrite the input"), std::string::npos);
 }
 
+// An input that ONNX's checker refuses (here: fc2 reads a value nothing produces) is refused
+// before any work, as the input's fault (exit 2), in every mode; "a bug in Quantscope" stays
+// for an invalid output made from a valid input.
+TEST(QuantizeCommand, InvalidInputModelIsRefusedFirst)
+{
+    TempDir dir;
+    const std::string valid = writeMlp(dir);
+    onnx::ModelProto proto;
+    std::ifstream in(valid, std::ios::binary);
+    ASSERT_TRUE(proto.ParseFromIstream(&in));
+    for (onnx::NodeProto &node : *proto.mutable_graph()->mutable_node())
+        if (node.name() == "fc2")
+            node.set_input(0, "nowhere");
+    dir.write("dangling.onnx", proto.SerializeAsString());
+    const std::string out = dir.file("out.onnx");
+    for (const std::string mode : {"dynamic", "fp16", "static"}) {
+        const Outcome outcome
+            = cli({"quantize", dir.file("dangling.onnx"), "-o", out, "--mode", mode});
+        EXPECT_EQ(outcome.exitCode, cli::kBadInput) << mode << "\n" << outcome.err;
+        EXPECT_NE(outcome.err.find("dangling.onnx"), std::string::npos) << outcome.err;
+        EXPECT_NE(outcome.err.find("is not a valid ONNX model"), std::string::npos) << outcome.err;
+        EXPECT_NE(outcome.err.find("nowhere"), std::string::npos) << outcome.err;
+        EXPECT_EQ(outcome.err.find("a bug in Quantscope"), std::string::npos) << outcome.err;
+        EXPECT_FALSE(std::filesystem::exists(out)) << mode;
+    }
+}
+
 } // namespace
 } // namespace qs
