@@ -235,6 +235,77 @@ TEST(Fusion, FloatActivationsStayChannelBlockedBetweenConvolutions)
     EXPECT_EQ(blockedCopies, 1) << ::testing::PrintToString(fused.values);
 }
 
+// Channels that do not fill whole blocks (12: padded to 16 lanes with AVX2's 8 and AVX-512's
+// 16) stay blocked too, with padding lanes: the same kinds of nodes as above, plus ops that fill
+// the padding with non-zero values (Sigmoid, HardSigmoid, an Add of a scalar), after which a
+// convolution reads the plain value instead, and a Div by a per-channel constant (padded with
+// ones). The fused run must equal the unfused one.
+TEST(Fusion, PaddedChannelsStayBlocked)
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {1, 3, 16, 16});
+    addOutput(graph, "y", {1, 12});
+    std::mt19937 random(13);
+    std::normal_distribution<float> normal(0.0f, 0.3f);
+    auto weights = [&](const std::string &name, std::vector<int64_t> dims) {
+        addFloatInitializer(graph, name, dims, [&] { return normal(random); });
+    };
+    weights("w_stem", {12, 3, 3, 3});
+    weights("w_dw", {12, 1, 3, 3});
+    weights("w_pw", {12, 12, 1, 1});
+    weights("w_se1", {8, 12, 1, 1});
+    weights("w_se2", {12, 8, 1, 1});
+    weights("w_last", {12, 12, 1, 1});
+    weights("channel_scale", {1, 12, 1, 1});
+    addFloatInitializer(graph, "channel_divisor", {12, 1, 1},
+                        [&] { return 0.5f + std::fabs(normal(random)); });
+    addFloatInitializer(graph, "three", {}, {3.0f});
+    setIntsAttribute(addNode(graph, "Conv", {"x", "w_stem"}, {"stem"}, "stem"), "pads",
+                     {1, 1, 1, 1});
+    addNode(graph, "Relu", {"stem"}, {"stem_relu"});
+    onnx::NodeProto &pool = addNode(graph, "MaxPool", {"stem_relu"}, {"a"});
+    setIntsAttribute(pool, "kernel_shape", {3, 3});
+    setIntsAttribute(pool, "strides", {2, 2});
+    setIntsAttribute(pool, "pads", {1, 1, 1, 1});
+    onnx::NodeProto &depthwise = addNode(graph, "Conv", {"a", "w_dw"}, {"b"}, "depthwise");
+    setIntsAttribute(depthwise, "pads", {1, 1, 1, 1});
+    setIntAttribute(depthwise, "group", 12);
+    addNode(graph, "Conv", {"b", "w_pw"}, {"c"}, "pointwise");
+    addNode(graph, "Add", {"c", "a"}, {"d"});
+    addNode(graph, "GlobalAveragePool", {"d"}, {"g"});
+    addNode(graph, "Conv", {"g", "w_se1"}, {"g1"}, "se1");
+    addNode(graph, "Relu", {"g1"}, {"g1_relu"});
+    addNode(graph, "Conv", {"g1_relu", "w_se2"}, {"g2"}, "se2");
+    addNode(graph, "HardSigmoid", {"g2"}, {"s"}); // padding 0.5 (dirty)
+    addNode(graph, "Mul", {"d", "s"}, {"e"});     // clean again: d's padding is zero
+    addNode(graph, "Mul", {"e", "channel_scale"}, {"f"});
+    addNode(graph, "Div", {"f", "channel_divisor"}, {"h"});
+    addNode(graph, "Sigmoid", {"h"}, {"k"});                // dirty
+    addNode(graph, "Add", {"k", "three"}, {"m"});           // dirty
+    addNode(graph, "Conv", {"m", "w_last"}, {"n"}, "last"); // reads m plain
+    addNode(graph, "Exp", {"n"}, {"o"});                    // not on padded lanes: stays plain
+    addNode(graph, "GlobalAveragePool", {"o"}, {"q"});
+    addNode(graph, "Flatten", {"q"}, {"y"});
+
+    const auto values = randomNormal(3 * 16 * 16, 14);
+    const Tensor x = Tensor::fromVector<float>({1, 3, 16, 16}, values);
+    const Observed fused = runWith(proto, x, true);
+    const Observed plain = runWith(proto, x, false);
+    ASSERT_EQ(fused.output.size(), 12u);
+    ASSERT_EQ(plain.output.size(), 12u);
+    for (size_t i = 0; i < plain.output.size(); ++i)
+        EXPECT_NEAR(fused.output[i], plain.output[i], 1e-4f * std::fabs(plain.output[i]))
+            << "at " << i;
+    // One conversion: m (dirty) for the last Conv; n is written plain by that Conv itself.
+    std::vector<std::string> blockedCopies;
+    for (const std::string &value : fused.values)
+        if (value.ends_with("::blocked"))
+            blockedCopies.push_back(value);
+    EXPECT_EQ(blockedCopies, (std::vector<std::string>{"m::blocked"}))
+        << ::testing::PrintToString(fused.values);
+}
+
 // torch.onnx.export writes an Identity for every shared parameter; the engine reads through it,
 // so that a Conv's bias is a constant again for the fusions (SqueezeNet's static QDQ model kept
 // every Conv float because of these).

@@ -5,8 +5,8 @@
 // convolution in two). ONNX Runtime's NCHWc transformer keeps such regions blocked; so does this
 // pass.
 //
-// Walking the nodes in order, a float value of logical shape [N, C, H, W] (C a multiple of the
-// block) becomes blocked when its producer can write it so:
+// Walking the nodes in order, a float value of logical shape [N, C, H, W] becomes blocked when
+// its producer can write it so:
 //   - a Conv with constant weights, group 1, depthwise or groups of whole blocks, whose output
 //     channels fit the block (its input may be plain: the stem's three channels are);
 //   - an elementwise op (unary, or Add/Sub/Mul/Div) whose non-scalar operands are all blocked,
@@ -19,13 +19,27 @@
 // A blocked value that some reader cannot take blocked (Flatten, Reshape, Shape, a graph
 // output, a subgraph) is converted once by a BlockedToPlain node, which takes over the value's
 // name, so that every such reader is left as it was.
+//
+// Channels that do not fill whole blocks (ShuffleNet's 58/116/232; MobileNetV3's 24/40/72/120
+// and EfficientNet's 24/40 with AVX-512's 16) leave padding lanes in the last block. Nothing
+// crosses from a padding lane into a real channel except through a convolution, whose padded
+// weights are zero, so what padding holds matters only in two ways: it must stay finite
+// (0 * inf is NaN), and DynamicQuantizeCentred's range covers every lane, so it reads only
+// values whose padding is zero ("clean"). Convolutions, pooling and a zero-preserving chain keep
+// padding clean; Sigmoid and the like fill it with other finite values; ops that could make it
+// infinite (Reciprocal, Exp, a Div by a blocked value) are not given padded values, nor is a
+// Concat (it would interleave padding with channels).
 #include "runtime/fusion/fusion_passes.h"
 
 #include "graph/fused_ops.h"
+#include "graph/matchers.h"
 #include "model/attributes.h"
+#include "runtime/fusion/fused_activation.h"
 #include "runtime/ops/nn/blocked_layout.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -40,7 +54,8 @@ const std::unordered_set<std::string> &unaryOps()
 {
     // Elementwise in one input (Clip's bounds and the like are scalars): layout-agnostic.
     // DynamicQuantizeCentred too (its second output is the scalar scale): its range is over
-    // all elements, and a blocked value has no padding lanes (its channels fill whole blocks).
+    // all lanes, padding included, which is why it reads only clean padding (zeros: its range
+    // always includes zero anyway).
     static const std::unordered_set<std::string> ops
         = {"Relu",     "Clip",      "Sigmoid",    "HardSigmoid", "HardSwish",
            "Tanh",     "LeakyRelu", "Elu",        "Selu",        "Gelu",
@@ -48,6 +63,37 @@ const std::unordered_set<std::string> &unaryOps()
            "Sqrt",     "Floor",     "Ceil",       "Round",       "Softplus",
            "Softsign", "Mish",      "Reciprocal", "Swish",       "DynamicQuantizeCentred"};
     return ops;
+}
+
+// Unary ops that map 0 to 0 (clean padding stays clean). Clip is decided by its bounds.
+bool preservesZero(const std::string &op)
+{
+    static const std::unordered_set<std::string> ops = {"Relu",
+                                                        "HardSwish",
+                                                        "Tanh",
+                                                        "LeakyRelu",
+                                                        "Elu",
+                                                        "Selu",
+                                                        "Gelu",
+                                                        "Identity",
+                                                        "Neg",
+                                                        "Abs",
+                                                        "Erf",
+                                                        "Floor",
+                                                        "Ceil",
+                                                        "Round",
+                                                        "Softsign",
+                                                        "Mish",
+                                                        "Swish",
+                                                        "Sqrt",
+                                                        "DynamicQuantizeCentred"};
+    return ops.count(op) > 0;
+}
+
+// Unary ops that could turn finite padding into inf or NaN (or, for Sqrt, a negative one).
+bool mayLeaveFinite(const std::string &op)
+{
+    return op == "Exp" || op == "Softplus" || op == "Reciprocal" || op == "Sqrt";
 }
 
 bool isBinary(const onnx::NodeProto &proto)
@@ -61,6 +107,15 @@ bool isUnary(const onnx::NodeProto &proto)
     return (proto.domain().empty() || proto.domain() == kFusedDomain)
            && unaryOps().count(proto.op_type());
 }
+
+// A per-channel constant input to read as [1, ceil(C/B), 1, 1, B], `padding` past C.
+struct ReshapedConstant
+{
+    NodeId node;
+    int input;
+    std::string constant;
+    float padding;
+};
 
 class BlockedLayoutPlanner
 {
@@ -84,34 +139,52 @@ public:
         }
         for (const NodeId node : m_blockedPools)
             setIntAttribute(m_graph.node(node).proto, kBlockedInputAttribute, 1);
-        for (const auto &[node, index, constant] : m_reshapedConstants) {
-            const Tensor *plain = m_graph.constant(constant);
-            const int64_t channels = plain->elementCount();
-            const std::string name
-                = m_graph.addInitializer(constant + "::blocked",
-                                         plain->reshaped({1, channels / m_block, 1, 1, m_block}));
-            m_graph.setInput(node, index, name);
+        for (const ReshapedConstant &r : m_reshapedConstants) {
+            const Tensor *plain = m_graph.constant(r.constant);
+            const float *values = plain->data<float>();
+            const std::string name = m_graph.addInitializer(
+                r.constant + "::blocked",
+                perChannelBlocked(std::vector<float>(values, values + plain->elementCount()),
+                                  r.padding));
+            m_graph.setInput(r.node, r.input, name);
         }
         convertForPlainReaders();
         return true;
     }
 
 private:
-    // A float32 value of known rank 4 whose channels fill whole blocks.
+    // A float32 value of known rank 4 whose channels fill whole blocks, or at least two thirds
+    // of their last ones (a 1-channel map padded to 16 lanes would cost more than it saves).
     bool fitsBlocks(const std::string &value) const
     {
         const TensorType type = m_graph.valueType(value);
-        return type.elementType == onnx::TensorProto::FLOAT && type.hasShape
-               && type.dims.size() == 4 && type.dims[1].isKnown() && type.dims[1].value > 0
-               && type.dims[1].value % m_block == 0;
+        if (type.elementType != onnx::TensorProto::FLOAT || !type.hasShape || type.dims.size() != 4
+            || !type.dims[1].isKnown() || type.dims[1].value <= 0)
+            return false;
+        const int64_t channels = type.dims[1].value;
+        const int64_t padded = (channels + m_block - 1) / m_block * m_block;
+        return 2 * padded <= 3 * channels;
     }
+
+    int64_t channels(const std::string &value) const
+    {
+        return m_graph.valueType(value).dims[1].value;
+    }
+
+    // Its last block has padding lanes.
+    bool isPadded(const std::string &value) const { return channels(value) % m_block != 0; }
 
     bool isBlocked(const std::string &value) const { return m_blocked.count(value) > 0; }
 
-    void markBlocked(const std::string &value)
+    // Blocked with padding lanes that may hold non-zero (finite) values.
+    bool isDirty(const std::string &value) const { return m_dirty.count(value) > 0; }
+
+    void markBlocked(const std::string &value, bool dirty = false)
     {
         m_blocked.insert(value);
         m_blockedReaders[value]; // its blocked readers are recorded as they are decided
+        if (dirty && isPadded(value))
+            m_dirty.insert(value);
     }
 
     void readsBlocked(NodeId reader, const std::string &value)
@@ -131,36 +204,56 @@ private:
         } else if (isUnary(proto) && proto.input_size() >= 1 && isBlocked(proto.input(0))
                    && (proto.output_size() == 1 || op == "DynamicQuantizeCentred")
                    && fitsBlocks(out)) {
-            markBlocked(out);
-            readsBlocked(node, proto.input(0));
+            decideUnary(node, proto);
         } else if (isBinary(proto) && fitsBlocks(out)) {
             decideBinary(node, proto);
         } else if (proto.domain().empty() && (op == "MaxPool" || op == "AveragePool")
                    && proto.output_size() == 1 && isBlocked(proto.input(0)) && fitsBlocks(out)
+                   && !isDirty(proto.input(0))
                    && intsAttribute(proto, "kernel_shape").size() == 2) {
             markBlocked(out);
             readsBlocked(node, proto.input(0));
             m_blockedPools.push_back(node);
         } else if (proto.domain().empty() && op == "GlobalAveragePool" && isBlocked(proto.input(0))
-                   && fitsBlocks(out)) {
+                   && !isDirty(proto.input(0)) && fitsBlocks(out)) {
             markBlocked(out);
             readsBlocked(node, proto.input(0));
             m_blockedPools.push_back(node);
         } else if (proto.domain().empty() && op == "BatchNormalization" && proto.output_size() == 1
-                   && isBlocked(proto.input(0)) && fitsBlocks(out)) {
+                   && isBlocked(proto.input(0)) && !isDirty(proto.input(0)) && fitsBlocks(out)) {
             splitBatchNorm(node);
-        } else if (proto.domain().empty() && op == "Concat" && fitsBlocks(out)) {
+        } else if (proto.domain().empty() && op == "Concat" && fitsBlocks(out) && !isPadded(out)) {
             const int64_t axis = intAttribute(proto, "axis", 0);
             if (axis != 1 && axis != -3)
                 return;
             for (const std::string &input : proto.input())
-                if (!isBlocked(input))
+                if (!isBlocked(input) || isPadded(input))
                     return;
             setIntAttribute(m_graph.node(node).proto, "axis", 1); // -3 would be H when 5-D
             markBlocked(out);
             for (const std::string &input : proto.input())
                 readsBlocked(node, input);
         }
+    }
+
+    void decideUnary(NodeId node, const onnx::NodeProto &proto)
+    {
+        const std::string &op = proto.op_type(), &in = proto.input(0), &out = proto.output(0);
+        bool dirty = false;
+        if (isPadded(out)) {
+            if (mayLeaveFinite(op) && !(op == "Sqrt" && !isDirty(in)))
+                return;
+            if (op == "DynamicQuantizeCentred" && isDirty(in))
+                return;
+            bool zeroToZero = preservesZero(op);
+            if (op == "Clip") {
+                const std::optional<std::pair<float, float>> bounds = clipBounds(m_graph, node);
+                zeroToZero = bounds && bounds->first <= 0.0f && bounds->second >= 0.0f;
+            }
+            dirty = isDirty(in) || !zeroToZero;
+        }
+        markBlocked(out, dirty);
+        readsBlocked(node, in);
     }
 
     // An inference BatchNormalization that no Conv absorbed (DenseNet's, after a Concat) on a
@@ -187,12 +280,11 @@ private:
             scale[size_t(c)] = float(s);
             shift[size_t(c)] = float(beta->doubleAt(c) - mean->doubleAt(c) * s);
         }
-        const Shape blocked = {1, channels / m_block, 1, 1, m_block};
         const std::string &x = proto.input(0), &y = proto.output(0);
-        const std::string scaleName
-            = m_graph.addInitializer(y + "::bn_scale", Tensor::fromVector<float>(blocked, scale));
-        const std::string shiftName
-            = m_graph.addInitializer(y + "::bn_shift", Tensor::fromVector<float>(blocked, shift));
+        const std::string scaleName = m_graph.addInitializer(y + "::bn_scale",
+                                                             perChannelBlocked(scale, 0.0f));
+        const std::string shiftName = m_graph.addInitializer(y + "::bn_shift",
+                                                             perChannelBlocked(shift, 0.0f));
         const std::string scaled = m_graph.uniqueValueName(y + "::bn_scaled");
         m_graph.replaceProto(node, makeNode("Mul", {x, scaleName}, {scaled}, proto.name()));
         const NodeId add = m_graph.insertAfter(node, makeNode("Add", {scaled, shiftName}, {y},
@@ -202,6 +294,16 @@ private:
         readsBlocked(node, x);
         markBlocked(y);
         readsBlocked(add, scaled);
+    }
+
+    // [1, ceil(C/B), 1, 1, B] holding `values` with `padding` in the lanes past C.
+    Tensor perChannelBlocked(const std::vector<float> &values, float padding) const
+    {
+        const int64_t count = int64_t(values.size());
+        const int64_t blocks = (count + m_block - 1) / m_block;
+        std::vector<float> lanes(size_t(blocks * m_block), padding);
+        std::copy(values.begin(), values.end(), lanes.begin());
+        return Tensor::fromVector<float>({1, blocks, 1, 1, m_block}, lanes);
     }
 
     void decideConv(NodeId node, const onnx::NodeProto &proto)
@@ -220,8 +322,14 @@ private:
                                       && (outChannels / group) % m_block == 0;
         if (group != 1 && !depthwise && !wholeBlockGroups)
             return;
-        const bool inputBlocked = isBlocked(proto.input(0));
-        const bool outputBlocked = fitsBlocks(proto.output(0)) && outChannels % m_block == 0;
+        // Dirty padding is finite, and the padded weights are zero, but oneDNN may take input
+        // padding to be zero: convolutions read clean values only.
+        const bool inputBlocked = isBlocked(proto.input(0)) && !isDirty(proto.input(0));
+        // A run-time output scale of one vector of channels is applied by the kernel lane by
+        // lane (ConvPlan::scaleAfter), which knows no padding.
+        const bool scaled = intAttribute(proto, kScaledOutputAttribute, 0) != 0;
+        const bool outputBlocked = fitsBlocks(proto.output(0))
+                                   && (!scaled || outChannels % m_block == 0);
         // A depthwise convolution reads the layout it writes; oneDNN's blocked depthwise kernel
         // wants both sides blocked.
         if (depthwise && inputBlocked != outputBlocked)
@@ -231,24 +339,53 @@ private:
         m_convs.emplace_back(node, std::make_pair(int64_t(inputBlocked), int64_t(outputBlocked)));
         if (inputBlocked)
             readsBlocked(node, proto.input(0));
-        if (outputBlocked)
-            markBlocked(proto.output(0));
+        // The padded weights and bias are zero, so padding lanes come out as the fused
+        // activation of zero.
+        if (outputBlocked) {
+            const std::optional<FusedActivation> activation = fusedActivationOf(proto);
+            markBlocked(proto.output(0), activation && !activationKeepsZero(*activation));
+        }
+    }
+
+    static bool activationKeepsZero(const FusedActivation &activation)
+    {
+        using Kind = FusedActivation::Kind;
+        if (activation.postShift != 0.0f)
+            return false;
+        switch (activation.kind) {
+        case Kind::Sigmoid:
+        case Kind::HardSigmoid: return false;
+        case Kind::Clip: return activation.alpha <= 0.0f && activation.beta >= 0.0f;
+        default: return true;
+        }
     }
 
     // Add/Sub/Mul/Div: every operand a scalar, a blocked value of the output's shape or
     // per-channel [N, C, 1, 1], or a per-channel constant (re-shaped to [1, C/B, 1, 1, B]).
+    // With padding lanes: a per-channel constant is padded with zeros (ones as a divisor), a
+    // blocked divisor is refused (0 / 0), and the result is clean when zeros come out of the
+    // padding (Add/Sub of clean operands, Mul with one clean operand, Div of a clean one).
     void decideBinary(NodeId node, const onnx::NodeProto &proto)
     {
         if (proto.input_size() != 2)
             return;
+        const std::string &op = proto.op_type();
         const TensorType outType = m_graph.valueType(proto.output(0));
+        const bool padded = isPadded(proto.output(0));
         bool anyBlocked = false;
-        std::vector<std::tuple<NodeId, int, std::string>> reshaped;
+        bool clean[2] = {true, true};
+        std::vector<ReshapedConstant> reshaped;
         for (int i = 0; i < 2; ++i) {
             const std::string &input = proto.input(i);
             if (const Tensor *constant = m_graph.constant(input)) {
-                if (constant->elementCount() == 1)
+                if (constant->elementCount() == 1) {
+                    const double value = constant->dtype() == DType::Float32 ? constant->doubleAt(0)
+                                                                             : 1.0;
+                    clean[i] = value == 0.0;
+                    if (padded && op == "Div" && i == 1 && value == 0.0)
+                        return;
                     continue;
+                }
                 // [C, 1, 1] or [1, C, 1, 1] with C the output's channels: per channel.
                 const Shape &s = constant->shape();
                 const int64_t channels = outType.dims[1].value;
@@ -258,10 +395,12 @@ private:
                                             || (s.size() == 3 && s[1] == 1 && s[2] == 1));
                 if (!perChannel)
                     return;
-                reshaped.emplace_back(node, i, input);
+                const bool divisor = op == "Div" && i == 1;
+                reshaped.push_back({node, i, input, divisor ? 1.0f : 0.0f});
+                clean[i] = !divisor;
                 continue;
             }
-            if (!isBlocked(input))
+            if (!isBlocked(input) || (padded && op == "Div" && i == 1))
                 return;
             const TensorType type = m_graph.valueType(input);
             const bool sameShape = type.dims[2].value == outType.dims[2].value
@@ -270,11 +409,15 @@ private:
             const bool perChannel = type.dims[2].value == 1 && type.dims[3].value == 1;
             if (!sameShape && !perChannel)
                 return;
+            clean[i] = !isDirty(input);
             anyBlocked = true;
         }
         if (!anyBlocked)
             return;
-        markBlocked(proto.output(0));
+        const bool cleanOut = op == "Mul"   ? clean[0] || clean[1]
+                              : op == "Div" ? clean[0]
+                                            : clean[0] && clean[1];
+        markBlocked(proto.output(0), !cleanOut);
         for (int i = 0; i < 2; ++i)
             if (isBlocked(proto.input(i)))
                 readsBlocked(node, proto.input(i));
@@ -333,6 +476,7 @@ private:
             onnx::NodeProto convert = makeNode("BlockedToPlain", {blockedName}, {value},
                                                m_graph.uniqueNodeName(value + "::to_plain"));
             convert.set_domain(kFusedDomain);
+            setIntAttribute(convert, ops::kBlockedChannelsAttribute, channels(value));
             const NodeId converter = m_graph.insertAfter(producer, std::move(convert));
             m_graph.node(converter).opsetVersion = 1; // the fused domain's only version
         }
@@ -344,8 +488,8 @@ private:
     std::unordered_map<std::string, std::unordered_set<NodeId>> m_blockedReaders;
     std::vector<std::pair<NodeId, std::pair<int64_t, int64_t>>> m_convs; // input, output blocked
     std::vector<NodeId> m_blockedPools;
-    // (node, input index, per-channel constant) to read as [1, C/B, 1, 1, B].
-    std::vector<std::tuple<NodeId, int, std::string>> m_reshapedConstants;
+    std::vector<ReshapedConstant> m_reshapedConstants;
+    std::unordered_set<std::string> m_dirty; // blocked values whose padding may be non-zero
 };
 
 } // namespace

@@ -36,7 +36,7 @@ Shape logicalShapeOfBlocked(const Shape &physical)
 
 Shape blockedShape(const Shape &logical, int64_t block)
 {
-    return {logical[0], logical[1] / block, logical[2], logical[3], block};
+    return {logical[0], (logical[1] + block - 1) / block, logical[2], logical[3], block};
 }
 
 dnnl::memory::desc blockedDesc(const Shape &logical, int64_t block)
@@ -51,15 +51,22 @@ namespace {
 class BlockedToPlainKernel final : public Kernel
 {
 public:
-    explicit BlockedToPlainKernel(std::string label)
+    BlockedToPlainKernel(std::string label, int64_t channels)
         : m_label(std::move(label))
+        , m_channels(channels)
     {}
 
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &x = ctx.input(0);
         QS_RETURN_IF_ERROR(checkBlockedInput(ctx, x));
-        const Shape logical = logicalShapeOfBlocked(x.shape());
+        Shape logical = logicalShapeOfBlocked(x.shape());
+        if (m_channels > 0) {
+            if (m_channels > logical[1] || m_channels <= logical[1] - x.dim(4))
+                return ctx.error("input " + x.describe() + " cannot hold "
+                                 + std::to_string(m_channels) + " channels");
+            logical[1] = m_channels;
+        }
         Tensor &out = ctx.allocateOutput(0, DType::Float32, logical);
         if (out.elementCount() == 0)
             return Status::ok();
@@ -72,13 +79,17 @@ public:
 
 private:
     std::string m_label;
+    int64_t m_channels; // logical channels (0: every lane of every block)
 };
 
 } // namespace
 
 Result<std::unique_ptr<Kernel>> createBlockedToPlain(const KernelInfo &info)
 {
-    return std::unique_ptr<Kernel>(std::make_unique<BlockedToPlainKernel>(info.label()));
+    Result<int64_t> channels = info.getInt(kBlockedChannelsAttribute, 0);
+    if (!channels)
+        return channels.status();
+    return std::unique_ptr<Kernel>(std::make_unique<BlockedToPlainKernel>(info.label(), *channels));
 }
 
 } // namespace qs::ops

@@ -5,10 +5,13 @@
 // input in and its output out (half of ResNet-18's time on an AVX2 CPU went to those reorders).
 //
 // A blocked value of logical shape [N, C, H, W] is stored as the plain 5-D tensor
-// [N, C/B, H, W, B] (C a multiple of B, so no padding). Elementwise kernels need no change:
-// equal shapes stay equal, and a per-channel [N, C, 1, 1] operand becomes [N, C/B, 1, 1, B],
-// which numpy broadcasting pairs with [N, C/B, H, W, B] channel by channel. Concat on axis 1
-// concatenates whole blocks. A [N, C, 1, 1] value has the same bytes in both layouts.
+// [N, ceil(C/B), H, W, B]; when C is not a multiple of B the last block has padding lanes
+// (oneDNN's padded dims: ShuffleNet's 58/116/232 channels, MobileNetV3's 24/40/72/120 with
+// AVX-512's 16). Padding lanes hold zeros wherever a convolution or pooling reads them (the
+// layout pass tracks which values may carry other finite values there). Elementwise kernels
+// need no change: equal shapes stay equal, and a per-channel [N, C, 1, 1] operand becomes
+// [N, ceil(C/B), 1, 1, B], which numpy broadcasting pairs with [N, ceil(C/B), H, W, B] channel
+// by channel. Concat on axis 1 concatenates whole blocks (only unpadded inputs).
 #pragma once
 
 #include "runtime/kernel.h"
@@ -22,6 +25,8 @@ namespace qs::ops {
 // blocked. Engine-internal, like the fused-activation attributes.
 inline constexpr const char *kBlockedInputAttribute = "qs_blocked_input";
 inline constexpr const char *kBlockedOutputAttribute = "qs_blocked_output";
+// On BlockedToPlain: the value's logical channel count (its input may carry padding lanes).
+inline constexpr const char *kBlockedChannelsAttribute = "qs_channels";
 
 // Channels per block on this CPU, as oneDNN sees it (ONEDNN_MAX_CPU_ISA included): 16 with
 // AVX-512, else 8.
@@ -31,11 +36,12 @@ int64_t channelBlock();
 // CPU's block (what the layout pass promised the kernel).
 Status checkBlockedInput(const KernelContext &ctx, const Tensor &x);
 
-// [N, C/B, H, W, B] -> [N, C, H, W].
+// [N, C/B, H, W, B] -> [N, C/B * B, H, W]: the channels padding included.
 Shape logicalShapeOfBlocked(const Shape &physical);
-// [N, C, H, W] -> [N, C/B, H, W, B]; C must be a multiple of `block`.
+// [N, C, H, W] -> [N, ceil(C/B), H, W, B].
 Shape blockedShape(const Shape &logical, int64_t block);
-// The oneDNN descriptor of a blocked float32 tensor of logical shape [N, C, H, W].
+// The oneDNN descriptor of a blocked float32 tensor of logical shape [N, C, H, W] (oneDNN pads
+// C up to the block itself).
 dnnl::memory::desc blockedDesc(const Shape &logical, int64_t block);
 
 } // namespace qs::ops

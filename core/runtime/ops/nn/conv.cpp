@@ -54,9 +54,13 @@ public:
         QS_RETURN_IF_ERROR(checkFloatActivation(ctx, x, 3, 5));
         if (m_blockedInput)
             QS_RETURN_IF_ERROR(checkBlockedInput(ctx, x));
-        const Shape xShape = m_blockedInput ? logicalShapeOfBlocked(x.shape()) : x.shape();
+        Shape xShape = m_blockedInput ? logicalShapeOfBlocked(x.shape()) : x.shape();
         Tensor weight = m_weight, bias = m_bias;
         QS_RETURN_IF_ERROR(runWeightAndBias(ctx, weight, bias));
+        // A blocked input may end in padding lanes: the weights tell the real channel count.
+        const int64_t inputChannels = weight.rank() >= 2 ? weight.dim(1) * m_group : 0;
+        if (m_blockedInput && inputChannels <= xShape[1] && inputChannels > xShape[1] - x.dim(4))
+            xShape[1] = inputChannels;
         QS_RETURN_IF_ERROR(checkShapes(ctx, xShape, weight, bias));
         std::vector<const Tensor *> postOpInputs;
         Tensor scale;
