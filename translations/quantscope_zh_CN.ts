@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BenchWarnings</name>
+    <message>
+        <source>Compare on a data folder of real inputs to judge it.</source>
+        <translation>请在真实输入的数据文件夹上比较，才能判断它。</translation>
+    </message>
+    <message>
+        <source>Output &apos;%1&apos; is (nearly) constant on these inputs (mean %2, standard deviation %3): cosine and SQNR cannot see a variant&apos;s error there. %4</source>
+        <translation>输出“%1”在这些输入上（几乎）恒定（均值 %2，标准差 %3）：余弦相似度和 SQNR 在此看不出变体的误差。%4</translation>
+    </message>
+    <message>
+        <source>Output &apos;%1&apos; is saturated: %3% of its values sit at the bounds of %2 (%4 or %5), where errors made before it vanish; cosine and SQNR are insensitive there. %6</source>
+        <translation>输出“%1”已饱和：%3% 的值位于 %2 的边界（%4 或 %5），之前产生的误差在此消失；余弦相似度和 SQNR 在此不敏感。%6</translation>
+    </message>
+    <message>
+        <source>%2: output &apos;%1&apos; is at %3 dB SQNR while the tensors inside are at %4 dB (median): the output hides the error made before it. %5</source>
+        <translation>%2：输出“%1”的 SQNR 为 %3 dB，而内部张量为 %4 dB（中位数）：输出掩盖了之前产生的误差。%5</translation>
+    </message>
+    <message>
+        <source>Latency too noisy to rank %1 and %2: their round medians overlap (%3-%4 ms and %5-%6 ms). Close other programs, or raise the iterations.</source>
+        <translation>延迟噪声太大，无法比较 %1 与 %2 的快慢：它们各轮的中位数重叠（%3-%4 ms 与 %5-%6 ms）。请关闭其他程序，或增加迭代次数。</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>%1 s</source>
@@ -1511,6 +1534,22 @@ in subgraph %1</source>
     <message>
         <source>NaN/Inf</source>
         <translation>NaN/Inf</translation>
+    </message>
+    <message>
+        <source>Median of each round (ms): %1</source>
+        <translation>每轮的中位数（ms）：%1</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>p90/median</source>
+        <translation>p90/中位数</translation>
+    </message>
+    <message>
+        <source>Round spread</source>
+        <translation>轮间波动</translation>
     </message>
 </context>
 <context>

@@ -1,9 +1,11 @@
 #include "report_table_model.h"
 
+#include "bench_warnings.h"
 #include "compare_charts.h"
 
 #include <QBrush>
 #include <QColor>
+#include <QStringList>
 
 #include <cmath>
 
@@ -26,6 +28,15 @@ int64_t nanCount(const quantscope::VariantReport &variant)
     for (const auto &output : variant.outputs())
         count += output.nan_count();
     return count;
+}
+
+QString roundMedians(const quantscope::VariantReport &variant)
+{
+    QStringList medians;
+    for (const double median : variant.latency().round_median_ms())
+        medians << fixed(median, 2);
+    return ReportTableModel::tr("Median of each round (ms): %1")
+        .arg(medians.join(QStringLiteral(", ")));
 }
 
 } // namespace
@@ -61,6 +72,11 @@ QString ReportTableModel::text(const quantscope::VariantReport &variant, int col
     case RatioColumn: return fixed(variant.size_ratio(), 3);
     case MedianColumn: return fixed(median, 2);
     case P90Column: return fixed(variant.latency().p90_ms(), 2);
+    case P90RatioColumn: return fixed(variant.latency().p90_over_median(), 2);
+    case RoundSpreadColumn:
+        if (variant.latency().round_median_ms_size() < 2)
+            return QStringLiteral("-"); // one round shows no spread
+        return tr("%1%").arg(fixed(100.0 * variant.latency().round_variation(), 1));
     case SpeedupColumn:
         return median > 0 ? tr("%1x").arg(fixed(referenceMs / median, 2)) : QStringLiteral("-");
     case CosineColumn: return fixed(CompareCharts::worstCosine(variant), 5);
@@ -70,6 +86,18 @@ QString ReportTableModel::text(const quantscope::VariantReport &variant, int col
     return QString();
 }
 
+QStringList ReportTableModel::warnings(int row, int column) const
+{
+    switch (column) {
+    case MedianColumn:
+    case RoundSpreadColumn:
+    case SpeedupColumn: return BenchWarnings::latencyWarnings(*m_report, row);
+    case CosineColumn:
+    case SqnrColumn: return BenchWarnings::accuracyWarnings(*m_report, row);
+    }
+    return {};
+}
+
 QVariant ReportTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -77,7 +105,14 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
     const auto &variant = m_report->variants(index.row());
     switch (role) {
     case Qt::DisplayRole: return text(variant, index.column());
-    case Qt::ToolTipRole: return QString::fromStdString(variant.path());
+    case Qt::ToolTipRole: {
+        const QStringList doubts = warnings(index.row(), index.column());
+        if (!doubts.isEmpty())
+            return doubts.join(QLatin1Char('\n'));
+        if (index.column() == RoundSpreadColumn)
+            return roundMedians(variant);
+        return QString::fromStdString(variant.path());
+    }
     case Qt::TextAlignmentRole:
         if (index.column() != VariantColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -85,6 +120,8 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
     case Qt::BackgroundRole:
         if (variant.has_nan() && (index.column() == NanColumn || index.column() == VariantColumn))
             return QBrush(QColor(215, 48, 39));
+        if (!warnings(index.row(), index.column()).isEmpty())
+            return QBrush(QColor(253, 184, 99)); // amber: a figure in doubt, not a failure
         return {};
     case Qt::ForegroundRole:
         if (variant.has_nan() && (index.column() == NanColumn || index.column() == VariantColumn))
@@ -104,6 +141,8 @@ QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, 
     case RatioColumn: return tr("Ratio");
     case MedianColumn: return tr("Median (ms)");
     case P90Column: return tr("p90 (ms)");
+    case P90RatioColumn: return tr("p90/median");
+    case RoundSpreadColumn: return tr("Round spread");
     case SpeedupColumn: return tr("Speedup");
     case CosineColumn: return tr("Worst cosine");
     case SqnrColumn: return tr("Worst SQNR (dB)");

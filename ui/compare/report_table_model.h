@@ -1,7 +1,9 @@
 #pragma once
 // The Compare page's result table: one row per variant of a Report, the columns of
-// `quantscope-cli bench` (size, ratio, latency, speedup, worst accuracy, NaN/Inf), the NaN cell
-// painted red because such a variant is unusable whatever its other numbers say.
+// `quantscope-cli bench` (size, ratio, latency and its spread, speedup, worst accuracy, NaN/Inf),
+// the NaN cell painted red because such a variant is unusable whatever its other numbers say,
+// and the figures a report warning puts in doubt (latency too noisy to rank, an output whose
+// metric cannot see the error) painted amber with the warning as their tooltip.
 
 #include "quantscope.pb.h"
 
@@ -22,6 +24,8 @@ public:
         RatioColumn,
         MedianColumn,
         P90Column,
+        P90RatioColumn,    // p90 / median: spread inside the runs
+        RoundSpreadColumn, // (max - min) / median of the interleaved rounds' medians
         SpeedupColumn,
         CosineColumn,
         SqnrColumn,
@@ -40,6 +44,8 @@ public:
 
 private:
     QString text(const quantscope::VariantReport &variant, int column) const;
+    // The warnings that put this cell's figure in doubt; empty for most cells.
+    QStringList warnings(int row, int column) const;
 
     std::optional<quantscope::Report> m_report;
 };
