@@ -3,7 +3,7 @@
 // background; the charts, the per-node click, the exports and a mismatching variant are checked
 // against the report it produced; a running comparison stops without a report when cancelled,
 // cleared or when another model opens; the preprocessing editor's values reach the benchmark
-// settings; a saturated output (a tiny model built here) is warned about on the page.
+// settings.
 #include "compare/chart_export.h"
 #include "compare/compare_charts.h"
 #include "compare/compare_page.h"
@@ -11,7 +11,6 @@
 #include "compare/report_table_model.h"
 #include "model/model.h"
 #include "quant/quantizer.h"
-#include "support/model_builder.h"
 #include "ui_test_support.h"
 #include "workbench/job_controller.h"
 #include "workbench/variant_list_model.h"
@@ -20,7 +19,6 @@
 #include <qcustomplot.h>
 
 #include <QAbstractItemModelTester>
-#include <QBrush>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
@@ -93,7 +91,6 @@ private slots:
     void preprocessingReachesTheBenchSettings();
     void mismatchingVariantIsReported();
     void nothingToCompareIsDisabledAndSaysWhy();
-    void saturatedOutputIsWarnedAbout();
 
 private:
     // A Workbench with the cls model open and the INT8 variant listed.
@@ -107,9 +104,9 @@ private:
 
 void CompareTest::initTestCase()
 {
-    ui::test::isolateSettings();
+    test::isolateSettings();
     QVERIFY(m_dir.isValid());
-    m_referencePath = ui::test::ocrModel("ch_ppocr_mobile_v2.0_cls_infer.onnx");
+    m_referencePath = test::ocrModel("ch_ppocr_mobile_v2.0_cls_infer.onnx");
     QVERIFY2(QFileInfo::exists(m_referencePath), qPrintable(m_referencePath));
     auto model = Model::load(m_referencePath.toStdString());
     QVERIFY2(model, model ? "" : model.status().message().c_str());
@@ -159,7 +156,7 @@ void CompareTest::comparesReferenceWithInt8Variant()
     QAbstractItemModelTester resultsTester(page.resultsModel());
     QCOMPARE(page.resultsView()->model(), page.resultsModel());
     page.setDataFolder(QString());
-    page.setPreprocessing(ui::test::imageSize(48, 192)); // the cls model has a dynamic H and W
+    page.setPreprocessing(test::imageSize(48, 192)); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(1);
     page.setIterations(3);
@@ -169,7 +166,7 @@ void CompareTest::comparesReferenceWithInt8Variant()
     QSignalSpy failed(&page, &ComparePage::failed);
     page.startCompare();
     QVERIFY(page.job()->isRunning());
-    QVERIFY(ui::test::waitForJob(*page.job()));
+    QVERIFY(test::waitForJob(*page.job()));
     QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
     QCOMPARE(compared.count(), 1);
 
@@ -309,7 +306,7 @@ void CompareTest::aRunningComparisonStops()
     auto workbench = makeWorkbench();
     ComparePage page(workbench.get());
     page.setDataFolder(QString());
-    page.setPreprocessing(ui::test::imageSize(48, 192)); // the cls model has a dynamic H and W
+    page.setPreprocessing(test::imageSize(48, 192)); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(1);
     page.setIterations(10000);
@@ -355,15 +352,15 @@ void CompareTest::preprocessingReachesTheBenchSettings()
     auto *mean = page.findChild<QLineEdit *>(QStringLiteral("prepMean"));
     QVERIFY(range && layout && mean);
 
-    page.setDataFolder(ui::test::photosDir());
-    page.setPreprocessing(ui::test::imageSize(48, 192));
+    page.setDataFolder(test::photosDir());
+    page.setPreprocessing(test::imageSize(48, 192));
     range->setCurrentIndex(range->findData(quantscope::PIXEL_RANGE_0_255));
     layout->setCurrentIndex(layout->findData(quantscope::TENSOR_LAYOUT_NHWC));
     mean->setText(QStringLiteral("127.5"));
     BenchSettings settings;
     QString error;
     QVERIFY2(settingsWidget->benchSettings(&settings, &error), qPrintable(error));
-    QCOMPARE(QString::fromStdString(settings.dataDir), ui::test::photosDir());
+    QCOMPARE(QString::fromStdString(settings.dataDir), test::photosDir());
     QCOMPARE(settings.preprocessing.height(), 48);
     QCOMPARE(settings.preprocessing.width(), 192);
     QCOMPARE(settings.preprocessing.pixel_range(), quantscope::PIXEL_RANGE_0_255);
@@ -396,19 +393,19 @@ void CompareTest::mismatchingVariantIsReported()
 {
     auto workbench = makeWorkbench();
     ComparePage page(workbench.get());
-    const QString relu = ui::test::backendModel("node/test_relu");
+    const QString relu = test::backendModel("node/test_relu");
     QVERIFY2(QFileInfo::exists(relu), qPrintable(relu));
     page.addVariantFile(relu);
     QCOMPARE(workbench->variants()->rowCount(), 3);
     QCOMPARE(workbench->variants()->at(2).kind, QStringLiteral("opened file"));
-    page.setPreprocessing(ui::test::imageSize(48, 192)); // the cls model has a dynamic H and W
+    page.setPreprocessing(test::imageSize(48, 192)); // the cls model has a dynamic H and W
     page.setSamples(1);
     page.setWarmup(0);
     page.setIterations(1);
     QSignalSpy failed(&page, &ComparePage::failed);
     QSignalSpy compared(&page, &ComparePage::compared);
     page.startCompare();
-    QVERIFY(ui::test::waitForJob(*page.job()));
+    QVERIFY(test::waitForJob(*page.job()));
     QCOMPARE(failed.count(), 1);
     QCOMPARE(compared.count(), 0);
     QVERIFY(!page.lastReport().has_value());
@@ -436,7 +433,7 @@ void CompareTest::nothingToCompareIsDisabledAndSaysWhy()
     auto workbench = makeWorkbench();
     ComparePage page(workbench.get());
     page.setDataFolder(QString());
-    page.setPreprocessing(ui::test::imageSize(48, 192));
+    page.setPreprocessing(test::imageSize(48, 192));
     page.setSamples(1);
     page.setWarmup(0);
     page.setIterations(2);
@@ -451,7 +448,7 @@ void CompareTest::nothingToCompareIsDisabledAndSaysWhy()
     // A comparison without per-node error: its chart says why it is empty.
     QSignalSpy compared(&page, &ComparePage::compared);
     page.startCompare();
-    QVERIFY(ui::test::waitForJob(*page.job()));
+    QVERIFY(test::waitForJob(*page.job()));
     QCOMPARE(compared.count(), 1);
     QCOMPARE(page.lastReport()->variants_size(), 2);
     QCOMPARE(barData(page.perNodeChart()).size(), 0);
@@ -481,98 +478,6 @@ void CompareTest::nothingToCompareIsDisabledAndSaysWhy()
     QVERIFY(variants->setData(variants->index(1, 0), Qt::Checked, Qt::CheckStateRole));
     QVERIFY(compare->isEnabled());
     QVERIFY(reason->isHidden());
-}
-
-namespace {
-
-// x (random: 0..1) -> Sub 0.5 -> Mul 'gain' (k) -> Sigmoid 'sig' -> y: with a large k every
-// value of y sits at 0 or 1.
-QString writeSigmoidModel(const QString &path, float k)
-{
-    onnx::ModelProto model = qs::test::makeModel(13);
-    onnx::GraphProto &g = *model.mutable_graph();
-    qs::test::addInput(g, "x", {1, 10});
-    for (const auto &[name, value] : {std::pair{"half", 0.5f}, std::pair{"k", k}}) {
-        onnx::TensorProto &t = *g.add_initializer();
-        t.set_name(name);
-        t.set_data_type(onnx::TensorProto::FLOAT);
-        t.add_float_data(value);
-    }
-    qs::test::addNode(g, "Sub", {"x", "half"}, {"centred"}, "centre");
-    qs::test::addNode(g, "Mul", {"centred", "k"}, {"logits"}, "gain");
-    qs::test::addNode(g, "Sigmoid", {"logits"}, {"y"}, "sig");
-    qs::test::addOutput(g, "y", {1, 10});
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return QString();
-    file.write(QByteArray::fromStdString(model.SerializeAsString()));
-    return path;
-}
-
-} // namespace
-
-// Issue 16, item 6: DeepFM's saturated sigmoid output showed cosine 1.00000 without a word. The
-// page says the metric is insensitive there, colours the accuracy figures and fills the
-// Diagnostics dock; Clear takes the warning away with the results.
-void CompareTest::saturatedOutputIsWarnedAbout()
-{
-    const QString reference = writeSigmoidModel(m_dir.filePath(QStringLiteral("sigmoid_ref.onnx")),
-                                                1e4f);
-    const QString variantPath
-        = writeSigmoidModel(m_dir.filePath(QStringLiteral("sigmoid_var.onnx")), 1.2e4f);
-    QVERIFY(!reference.isEmpty() && !variantPath.isEmpty());
-    auto model = Model::load(reference.toStdString());
-    QVERIFY2(model, model ? "" : model.status().message().c_str());
-    Workbench workbench;
-    workbench.setModel(*model, reference);
-    Variant variant;
-    variant.path = variantPath;
-    variant.kind = QStringLiteral("opened file");
-    workbench.variants()->add(variant);
-    ComparePage page(&workbench);
-    QAbstractItemModelTester resultsTester(page.resultsModel());
-    page.setDataFolder(QString());
-    page.setSamples(4);
-    page.setWarmup(0);
-    page.setIterations(2);
-    page.setPerNode(true);
-    QSignalSpy compared(&page, &ComparePage::compared);
-    page.startCompare();
-    QVERIFY(ui::test::waitForJob(*page.job()));
-    QCOMPARE(compared.count(), 1);
-
-    auto *label = page.findChild<QLabel *>(QStringLiteral("compareWarnings"));
-    QVERIFY(label);
-    QVERIFY(!label->isHidden());
-    const QString warnings = page.warningsText();
-    QVERIFY2(warnings.contains(QStringLiteral("Output 'y' is saturated")), qPrintable(warnings));
-    QVERIFY2(warnings.contains(QStringLiteral("Sigmoid")), qPrintable(warnings));
-    QVERIFY2(warnings.contains(QStringLiteral("real inputs")), qPrintable(warnings));
-    bool inDock = false;
-    for (const WorkbenchMessage &entry : workbench.messages())
-        inDock |= entry.severity == Severity::Warning
-                  && entry.message.contains(QStringLiteral("saturated"))
-                  && entry.node == QStringLiteral("sig");
-    QVERIFY(inDock);
-
-    // The variant's accuracy figures are in doubt: amber, the warning as their tooltip.
-    const QModelIndex cosine = page.resultsModel()->index(1, ReportTableModel::CosineColumn);
-    QVERIFY(page.resultsModel()->data(cosine, Qt::BackgroundRole).value<QBrush>().style()
-            != Qt::NoBrush);
-    QVERIFY(page.resultsModel()
-                ->data(cosine, Qt::ToolTipRole)
-                .toString()
-                .contains(QStringLiteral("saturated")));
-    // The latency spread columns are filled.
-    const QModelIndex spread = page.resultsModel()->index(1, ReportTableModel::RoundSpreadColumn);
-    QVERIFY(page.resultsModel()->data(spread).toString().endsWith(QLatin1Char('%')));
-    QCOMPARE(page.resultsModel()->headerData(ReportTableModel::P90RatioColumn, Qt::Horizontal,
-                                             Qt::DisplayRole),
-             QVariant(QStringLiteral("p90/median")));
-
-    page.clearResults();
-    QVERIFY(label->isHidden());
-    QVERIFY(page.warningsText().isEmpty());
 }
 
 QTEST_MAIN(CompareTest)

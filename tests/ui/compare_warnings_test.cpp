@@ -1,0 +1,132 @@
+// The Compare page on tiny models built in code (x -> Sub -> Mul 'gain' -> Sigmoid -> y): the
+// report's warnings about a saturated output on the page, in the Diagnostics dock and on the
+// table's figures (issue 16, item 6). The page on real models: compare_test.cpp.
+#include "compare/compare_page.h"
+#include "compare/report_table_model.h"
+#include "model/model.h"
+#include "support/model_builder.h"
+#include "ui_test_support.h"
+#include "workbench/job_controller.h"
+#include "workbench/variant_list_model.h"
+#include "workbench/workbench.h"
+
+#include <QAbstractItemModelTester>
+#include <QBrush>
+#include <QFile>
+#include <QLabel>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace qs;
+using namespace qs::ui;
+
+class CompareWarningsTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        ui::test::isolateSettings();
+        QVERIFY(m_dir.isValid());
+    }
+    void saturatedOutputIsWarnedAbout();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+namespace {
+
+// x (random: 0..1) -> Sub 0.5 -> Mul 'gain' (k) -> Sigmoid 'sig' -> y: with a large k every
+// value of y sits at 0 or 1.
+QString writeSigmoidModel(const QString &path, float k)
+{
+    onnx::ModelProto model = qs::test::makeModel(13);
+    onnx::GraphProto &g = *model.mutable_graph();
+    qs::test::addInput(g, "x", {1, 10});
+    for (const auto &[name, value] : {std::pair{"half", 0.5f}, std::pair{"k", k}}) {
+        onnx::TensorProto &t = *g.add_initializer();
+        t.set_name(name);
+        t.set_data_type(onnx::TensorProto::FLOAT);
+        t.add_float_data(value);
+    }
+    qs::test::addNode(g, "Sub", {"x", "half"}, {"centred"}, "centre");
+    qs::test::addNode(g, "Mul", {"centred", "k"}, {"logits"}, "gain");
+    qs::test::addNode(g, "Sigmoid", {"logits"}, {"y"}, "sig");
+    qs::test::addOutput(g, "y", {1, 10});
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return QString();
+    file.write(QByteArray::fromStdString(model.SerializeAsString()));
+    return path;
+}
+
+} // namespace
+
+// Issue 16, item 6: DeepFM's saturated sigmoid output showed cosine 1.00000 without a word. The
+// page says the metric is insensitive there, colours the accuracy figures and fills the
+// Diagnostics dock; Clear takes the warning away with the results.
+void CompareWarningsTest::saturatedOutputIsWarnedAbout()
+{
+    const QString reference = writeSigmoidModel(m_dir.filePath(QStringLiteral("sigmoid_ref.onnx")),
+                                                1e4f);
+    const QString variantPath
+        = writeSigmoidModel(m_dir.filePath(QStringLiteral("sigmoid_var.onnx")), 1.2e4f);
+    QVERIFY(!reference.isEmpty() && !variantPath.isEmpty());
+    auto model = Model::load(reference.toStdString());
+    QVERIFY2(model, model ? "" : model.status().message().c_str());
+    Workbench workbench;
+    workbench.setModel(*model, reference);
+    Variant variant;
+    variant.path = variantPath;
+    variant.kind = QStringLiteral("opened file");
+    workbench.variants()->add(variant);
+    ComparePage page(&workbench);
+    QAbstractItemModelTester resultsTester(page.resultsModel());
+    page.setDataFolder(QString());
+    page.setSamples(4);
+    page.setWarmup(0);
+    page.setIterations(2);
+    page.setPerNode(true);
+    QSignalSpy compared(&page, &ComparePage::compared);
+    page.startCompare();
+    QVERIFY(ui::test::waitForJob(*page.job()));
+    QCOMPARE(compared.count(), 1);
+
+    auto *label = page.findChild<QLabel *>(QStringLiteral("compareWarnings"));
+    QVERIFY(label);
+    QVERIFY(!label->isHidden());
+    const QString warnings = page.warningsText();
+    QVERIFY2(warnings.contains(QStringLiteral("Output 'y' is saturated")), qPrintable(warnings));
+    QVERIFY2(warnings.contains(QStringLiteral("Sigmoid")), qPrintable(warnings));
+    QVERIFY2(warnings.contains(QStringLiteral("real inputs")), qPrintable(warnings));
+    bool inDock = false;
+    for (const WorkbenchMessage &entry : workbench.messages())
+        inDock |= entry.severity == Severity::Warning
+                  && entry.message.contains(QStringLiteral("saturated"))
+                  && entry.node == QStringLiteral("sig");
+    QVERIFY(inDock);
+
+    // The variant's accuracy figures are in doubt: amber, the warning as their tooltip.
+    const QModelIndex cosine = page.resultsModel()->index(1, ReportTableModel::CosineColumn);
+    QVERIFY(page.resultsModel()->data(cosine, Qt::BackgroundRole).value<QBrush>().style()
+            != Qt::NoBrush);
+    QVERIFY(page.resultsModel()
+                ->data(cosine, Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("saturated")));
+    // The latency spread columns are filled.
+    const QModelIndex spread = page.resultsModel()->index(1, ReportTableModel::RoundSpreadColumn);
+    QVERIFY(page.resultsModel()->data(spread).toString().endsWith(QLatin1Char('%')));
+    QCOMPARE(page.resultsModel()->headerData(ReportTableModel::P90RatioColumn, Qt::Horizontal,
+                                             Qt::DisplayRole),
+             QVariant(QStringLiteral("p90/median")));
+
+    page.clearResults();
+    QVERIFY(label->isHidden());
+    QVERIFY(page.warningsText().isEmpty());
+}
+
+QTEST_MAIN(CompareWarningsTest)
+#include "compare_warnings_test.moc"
