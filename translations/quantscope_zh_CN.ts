@@ -580,6 +580,14 @@ so no tensor could be compared.</source>
         <source>No variant is checked: check at least one to compare it with the reference.</source>
         <translation>未勾选任何变体：请至少勾选一个与参考模型比较。</translation>
     </message>
+    <message>
+        <source>What each variant&apos;s verdict judges, separated by spaces: cosine, sqnr, top1 (e.g. top1&gt;=99%), speedup, smaller (size reduction), each with &gt;= or &lt;= and a value.</source>
+        <translation>每个变体的结论所依据的目标，以空格分隔：cosine、sqnr、top1（例如 top1&gt;=99%）、speedup、smaller（体积缩小倍数），各带 &gt;= 或 &lt;= 和一个数值。</translation>
+    </message>
+    <message>
+        <source>Targets:</source>
+        <translation>目标：</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::DiagnosticsDock</name>
@@ -1550,6 +1558,46 @@ in subgraph %1</source>
     <message>
         <source>Round spread</source>
         <translation>轮间波动</translation>
+    </message>
+    <message>
+        <source>reference</source>
+        <translation>参考</translation>
+    </message>
+    <message>
+        <source>%1x smaller</source>
+        <translation>小 %1 倍</translation>
+    </message>
+    <message>
+        <source>%1x larger</source>
+        <translation>大 %1 倍</translation>
+    </message>
+    <message>
+        <source>%1x faster</source>
+        <translation>快 %1 倍</translation>
+    </message>
+    <message>
+        <source>%1x slower</source>
+        <translation>慢 %1 倍</translation>
+    </message>
+    <message>
+        <source>top-1 %1%</source>
+        <translation>top-1 %1%</translation>
+    </message>
+    <message>
+        <source>cosine %1</source>
+        <translation>余弦 %1</translation>
+    </message>
+    <message>
+        <source>%1: meets targets</source>
+        <translation>%1：达到目标</translation>
+    </message>
+    <message>
+        <source>%1: misses %2</source>
+        <translation>%1：未达到 %2</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
     </message>
 </context>
 <context>

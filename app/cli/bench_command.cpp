@@ -24,7 +24,9 @@ const std::string kBenchUsageText
           "       [--dim SYMBOL=VALUE]... [--iterations N] [--rounds N] [--warmup N] "
           "[--threads N]\n"
           "       [--per-node] [--json FILE] [--csv FILE] [--report FILE] [--min-cosine X] "
-          "[--min-sqnr DB]\n    "
+          "[--min-sqnr DB]\n"
+          "       [--target METRIC>=X]... (cosine, sqnr, top1, speedup, smaller; e.g. "
+          "top1>=99%)\n    "
           "   ")
       + kPreprocessingUsage + "\n";
 
@@ -80,6 +82,10 @@ Result<BenchArguments> parseArguments(const std::vector<std::string> &args)
             QS_CLI_ASSIGN_OR_RETURN(parsed.report, cursor.value());
         } else if (arg == "--min-cosine") {
             QS_CLI_ASSIGN_OR_RETURN(parsed.minCosine, cursor.number());
+        } else if (arg == "--target") {
+            QS_CLI_ASSIGN_OR_RETURN(const std::string text, cursor.value());
+            QS_CLI_ASSIGN_OR_RETURN(const Target target, parseTarget(text));
+            s.targets.push_back(target);
         } else if (arg == "--min-sqnr") {
             QS_CLI_ASSIGN_OR_RETURN(parsed.minSqnr, cursor.number());
         } else if (arg.starts_with("-")) {
@@ -164,6 +170,10 @@ void printTable(const quantscope::Report &report, std::ostream &out)
         << " interleaved rounds after " << report.warmup() << " warm-up\n";
     table.write(out);
     // In the report itself (not only on stderr): these say which figures above mislead.
+    // One line per variant that answers "which one should I ship?".
+    for (const auto &variant : variants)
+        if (variant.has_verdict())
+            out << variant.path() << ": " << variant.verdict().summary() << "\n";
     for (const auto &diagnostic : report.diagnostics())
         out << diagnostic.severity() << ": " << diagnostic.message() << "\n";
     for (const auto &variant : variants) {
@@ -225,6 +235,12 @@ int benchCommand(const std::vector<std::string> &args, std::ostream &out, std::o
         }
         if (variant.has_nan() && (arguments.minCosine || arguments.minSqnr))
             exitCode = kGateFailed;
+        // Targets gate as --min-cosine does: a variant that misses one fails the run.
+        if (!arguments.settings.targets.empty() && variant.has_verdict()
+            && !variant.verdict().meets_targets()) {
+            err << "gate: " << variant.path() << " misses its targets\n";
+            exitCode = kGateFailed;
+        }
     }
     return exitCode;
 }

@@ -372,6 +372,7 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         *report.add_diagnostics() = std::move(diagnostic);
     for (auto &diagnostic : latencyNoiseDiagnostics(report))
         *report.add_diagnostics() = std::move(diagnostic);
+    addVerdicts(report, settings.targets);
     return report;
 }
 

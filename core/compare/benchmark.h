@@ -5,6 +5,7 @@
 // Report (proto/quantscope.proto); report_io.h writes it as text, JSON or CSV. The report's
 // diagnostics say where its figures mislead: outputs whose metric cannot see the error
 // (output_sensitivity.h), latency too noisy to rank the variants (latency_noise.h).
+#include "compare/targets.h"
 #include "quantscope.pb.h"
 #include "util/progress.h"
 #include "util/status.h"
@@ -33,6 +34,8 @@ struct BenchSettings
     uint64_t seed = 0;
     // Sizes of symbolic input dims (`--dim SYMBOL=VALUE`), first in the samples' dims rule.
     std::map<std::string, int64_t> dimValues;
+    // What each variant's verdict judges (`--target cosine>=0.99`); none: verdicts only summarise.
+    std::vector<Target> targets;
 };
 
 Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress &progress);

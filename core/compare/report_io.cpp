@@ -39,6 +39,10 @@ void writeReportJson(const quantscope::Report &report, std::ostream &out)
     json.member("iterations", report.iterations());
     json.member("threads", report.threads());
     json.member("rounds", report.rounds());
+    json.key("targets").beginArray();
+    for (const auto &target : report.targets())
+        json.value(target);
+    json.endArray();
     json.key("variants").beginArray();
     for (const auto &variant : report.variants()) {
         json.beginObject();
@@ -60,6 +64,18 @@ void writeReportJson(const quantscope::Report &report, std::ostream &out)
         json.endObject();
         json.member("throughput_per_s", variant.throughput_per_s());
         json.member("has_nan", variant.has_nan());
+        if (variant.has_verdict()) {
+            json.key("verdict").beginObject();
+            json.member("summary", variant.verdict().summary());
+            json.member("meets_targets", variant.verdict().meets_targets());
+            json.key("missed").beginArray();
+            for (const auto &missed : variant.verdict().missed())
+                json.value(missed);
+            json.endArray();
+            json.endObject();
+        } else {
+            json.key("verdict").null();
+        }
         json.key("accuracy").beginObject().key("outputs").beginObject();
         for (const auto &output : variant.outputs()) {
             json.key(output.name()).beginObject();
@@ -153,7 +169,7 @@ void writeReportCsv(const quantscope::Report &report, std::ostream &out)
 {
     out << "variant,output,size_bytes,size_ratio,median_ms,p90_ms,p99_ms,min_ms,"
            "throughput_per_s,max_abs,mean_abs,cosine,sqnr_db,top1_agreement,nan_count,"
-           "p90_over_median,round_variation,warnings\n";
+           "p90_over_median,round_variation,warnings,verdict,meets_targets\n";
     for (const auto &variant : report.variants()) {
         for (const auto &output : variant.outputs()) {
             out << csvField(variant.path()) << ',' << csvField(output.name()) << ','
@@ -167,7 +183,12 @@ void writeReportCsv(const quantscope::Report &report, std::ostream &out)
                 << (output.has_top1_agreement() ? number(output.top1_agreement()) : "") << ','
                 << output.nan_count() << ',' << number(variant.latency().p90_over_median()) << ','
                 << number(variant.latency().round_variation()) << ','
-                << csvField(warningCodes(report, variant.path(), output.name())) << '\n';
+                << csvField(warningCodes(report, variant.path(), output.name())) << ','
+                << csvField(variant.verdict().summary()) << ','
+                << (variant.has_verdict() && report.targets_size() > 0
+                        ? (variant.verdict().meets_targets() ? "yes" : "no")
+                        : "")
+                << '\n';
         }
     }
 }

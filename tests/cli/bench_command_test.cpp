@@ -1,6 +1,7 @@
 // quantscope-cli bench: the table, the report files, the accuracy gates' exit code 3, --dim for
 // random data and bad input's exit code 2; the warnings about a saturated output and about latency
-// too noisy to rank, and the latency spread fields (issue 16, items 6 and 7).
+// too noisy to rank, and the latency spread fields (issue 16, items 6 and 7); verdicts against
+// --target (item 4).
 #include "cli/bench_command.h"
 #include "sequence_model.h"
 #include "support/cli_runner.h"
@@ -134,7 +135,7 @@ TEST(BenchCommand, SaturatedOutputIsReported)
     EXPECT_NE(json.find("\"code\": \"saturated_output\""), std::string::npos) << json;
     EXPECT_NE(json.find("\"node\": \"sig\""), std::string::npos) << json;
     const std::string csv = readFile(dir.file("r.csv"));
-    EXPECT_NE(csv.find(",warnings\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",warnings,"), std::string::npos) << csv;
     EXPECT_NE(csv.find("saturated_output;hidden_error"), std::string::npos) << csv;
 
     // A sigmoid in its slope is judged as usual: no warning.
@@ -164,10 +165,45 @@ TEST(BenchCommand, ReportsTheLatencySpread)
                               "\"round_variation\"", "\"diagnostics\""})
         EXPECT_NE(json.find(field), std::string::npos) << field << "\n" << json;
     const std::string csv = readFile(dir.file("r.csv"));
-    EXPECT_NE(csv.find(",p90_over_median,round_variation,warnings\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",p90_over_median,round_variation,warnings,"), std::string::npos) << csv;
     const std::string text = readFile(dir.file("r.textproto"));
     EXPECT_NE(text.find("round_median_ms"), std::string::npos) << text;
     EXPECT_NE(text.find("round_variation"), std::string::npos) << text;
+}
+
+// Issue 16, item 4: one line per variant against the user's targets, a gate like --min-cosine.
+TEST(BenchCommand, TargetsGiveEachVariantAVerdict)
+{
+    TempDir dir;
+    const std::string ref = writeScale(dir, "ref.onnx", 2.0f);
+    const std::string same = writeScale(dir, "same.onnx", 2.0f);
+    const std::string flipped = writeScale(dir, "flipped.onnx", -2.0f); // cosine -1
+    const Outcome outcome
+        = runCli({"bench", ref, same, flipped, "--random", "--iterations", "1", "--warmup", "0",
+                  "--target", "cosine>=0.99", "--target", "smaller>=0.5", "--json",
+                  dir.file("r.json"), "--csv", dir.file("r.csv")});
+    EXPECT_EQ(outcome.exitCode, cli::kGateFailed) << outcome.err;
+    EXPECT_NE(outcome.out.find(same + ": 1.0x smaller"), std::string::npos) << outcome.out;
+    EXPECT_NE(outcome.out.find("top-1 100.0%: meets targets"), std::string::npos) << outcome.out;
+    EXPECT_NE(outcome.out.find(flipped + ": "), std::string::npos) << outcome.out;
+    EXPECT_NE(outcome.out.find("misses cosine>=0.99 (-1.00000)"), std::string::npos) << outcome.out;
+    EXPECT_NE(outcome.err.find("gate: " + flipped + " misses its targets"), std::string::npos)
+        << outcome.err;
+    EXPECT_EQ(outcome.err.find("gate: " + same), std::string::npos) << outcome.err;
+    const std::string json = readFile(dir.file("r.json"));
+    for (const char *field : {"\"targets\"", "\"cosine>=0.99\"", "\"verdict\"",
+                              "\"meets_targets\": true", "\"meets_targets\": false"})
+        EXPECT_NE(json.find(field), std::string::npos) << field << "\n" << json;
+    const std::string csv = readFile(dir.file("r.csv"));
+    EXPECT_NE(csv.find(",verdict,meets_targets\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(": meets targets\",yes\n"), std::string::npos) << csv;
+
+    const Outcome passing = runCli({"bench", ref, same, "--random", "--iterations", "1", "--target",
+                                    "top1>=99%", "--target", "cosine>=0.99"});
+    EXPECT_EQ(passing.exitCode, cli::kSuccess) << passing.err;
+    const Outcome bad = runCli({"bench", ref, "--random", "--target", "latency<=3"});
+    EXPECT_EQ(bad.exitCode, cli::kBadInput);
+    EXPECT_NE(bad.err.find("unknown metric 'latency'"), std::string::npos) << bad.err;
 }
 
 TEST(BenchCommand, BadInputExitsTwo)

@@ -1,6 +1,7 @@
 // The Compare page on tiny models built in code (x -> Sub -> Mul 'gain' -> Sigmoid -> y): the
 // report's warnings about a saturated output on the page, in the Diagnostics dock and on the
-// table's figures (issue 16, item 6). The page on real models: compare_test.cpp.
+// table's figures (issue 16, item 6), and verdicts against the targets set on the page, in the
+// table's colours (item 4). The page on real models: compare_test.cpp.
 #include "compare/compare_page.h"
 #include "compare/report_table_model.h"
 #include "model/model.h"
@@ -12,6 +13,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QBrush>
+#include <QColor>
 #include <QFile>
 #include <QLabel>
 #include <QTemporaryDir>
@@ -31,6 +33,7 @@ private slots:
         QVERIFY(m_dir.isValid());
     }
     void saturatedOutputIsWarnedAbout();
+    void targetsGiveEachVariantAVerdict();
 
 private:
     QTemporaryDir m_dir;
@@ -126,6 +129,61 @@ void CompareWarningsTest::saturatedOutputIsWarnedAbout()
     page.clearResults();
     QVERIFY(label->isHidden());
     QVERIFY(page.warningsText().isEmpty());
+}
+
+// Issue 16, item 4: "which variant should I ship?" answered in the table against the targets
+// set on the page, in green or red; a target core refuses stops the comparison with its words.
+void CompareWarningsTest::targetsGiveEachVariantAVerdict()
+{
+    const QString reference = writeSigmoidModel(m_dir.filePath(QStringLiteral("verdict_ref.onnx")),
+                                                2.0f);
+    const QString variantPath
+        = writeSigmoidModel(m_dir.filePath(QStringLiteral("verdict_var.onnx")), 2.0f);
+    auto model = Model::load(reference.toStdString());
+    QVERIFY2(model, model ? "" : model.status().message().c_str());
+    Workbench workbench;
+    workbench.setModel(*model, reference);
+    Variant variant;
+    variant.path = variantPath;
+    variant.kind = QStringLiteral("opened file");
+    workbench.variants()->add(variant);
+    ComparePage page(&workbench);
+    page.setDataFolder(QString());
+    page.setSamples(2);
+    page.setWarmup(0);
+    page.setIterations(1);
+    page.setPerNode(false);
+
+    QSignalSpy failed(&page, &ComparePage::failed);
+    page.setTargets(QStringLiteral("cosine>=0.99 latency<=3"));
+    page.startCompare();
+    QCOMPARE(failed.count(), 1);
+    QVERIFY2(failed.at(0).at(0).toString().contains(QStringLiteral("unknown metric 'latency'")),
+             qPrintable(failed.at(0).at(0).toString()));
+    QVERIFY(!page.job()->isRunning());
+
+    QSignalSpy compared(&page, &ComparePage::compared);
+    page.setTargets(QStringLiteral("cosine>=0.99, smaller>=0.5"));
+    page.startCompare();
+    QVERIFY(ui::test::waitForJob(*page.job()));
+    QCOMPARE(compared.count(), 1);
+    ReportTableModel *results = page.resultsModel();
+    const QModelIndex met = results->index(1, ReportTableModel::VerdictColumn);
+    const QString text = results->data(met).toString();
+    QVERIFY2(text.startsWith(QStringLiteral("1.0x smaller")), qPrintable(text));
+    QVERIFY2(text.endsWith(QStringLiteral(": meets targets")), qPrintable(text));
+    QCOMPARE(results->data(met, Qt::BackgroundRole).value<QBrush>().color(), QColor(166, 217, 106));
+    QCOMPARE(results->data(results->index(0, ReportTableModel::VerdictColumn)).toString(),
+             QStringLiteral("reference"));
+
+    // A target the variant cannot meet: red, with what it missed.
+    page.setTargets(QStringLiteral("smaller>=2"));
+    page.startCompare();
+    QVERIFY(ui::test::waitForJob(*page.job()));
+    const QModelIndex missed = results->index(1, ReportTableModel::VerdictColumn);
+    QVERIFY2(results->data(missed).toString().contains(QStringLiteral("misses smaller>=2 (1.00x)")),
+             qPrintable(results->data(missed).toString()));
+    QCOMPARE(results->data(missed, Qt::BackgroundRole).value<QBrush>().color(), QColor(215, 48, 39));
 }
 
 QTEST_MAIN(CompareWarningsTest)

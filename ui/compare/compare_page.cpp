@@ -268,6 +268,11 @@ void ComparePage::setPerNode(bool perNode)
     d->settings->setPerNode(perNode);
 }
 
+void ComparePage::setTargets(const QString &targets)
+{
+    d->settings->setTargets(targets);
+}
+
 void ComparePage::setPreprocessing(const quantscope::ImagePreprocessing &prep)
 {
     d->settings->setPreprocessing(prep);

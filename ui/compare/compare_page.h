@@ -52,6 +52,8 @@ public:
     void setWarmup(int warmup);
     void setThreads(int threads); // 0: all cores
     void setPerNode(bool perNode);
+    // What each variant's verdict judges ("cosine>=0.99 speedup>=1.2").
+    void setTargets(const QString &targets);
     // How images become tensors (a recipe's preprocessing); random inputs take its size for a
     // dynamic height/width.
     void setPreprocessing(const quantscope::ImagePreprocessing &prep);

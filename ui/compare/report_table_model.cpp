@@ -3,6 +3,8 @@
 #include "bench_warnings.h"
 #include "compare_charts.h"
 
+#include "compare/targets.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QStringList>
@@ -86,6 +88,35 @@ QString ReportTableModel::text(const quantscope::VariantReport &variant, int col
     return QString();
 }
 
+// Worded here rather than taken from core's English summary, so that it is translated.
+QString ReportTableModel::verdict(int row) const
+{
+    if (row == 0)
+        return tr("reference");
+    const quantscope::Report &report = *m_report;
+    QStringList parts;
+    if (auto smaller = targetFigure(report, row, TargetMetric::Smaller))
+        parts << (*smaller >= 1 ? tr("%1x smaller").arg(fixed(*smaller, 1))
+                                : tr("%1x larger").arg(fixed(1.0 / *smaller, 1)));
+    if (auto faster = targetFigure(report, row, TargetMetric::Speedup))
+        parts << (*faster >= 1 ? tr("%1x faster").arg(fixed(*faster, 1))
+                               : tr("%1x slower").arg(fixed(1.0 / *faster, 1)));
+    if (auto top1 = targetFigure(report, row, TargetMetric::Top1))
+        parts << tr("top-1 %1%").arg(fixed(100.0 * *top1, 1));
+    else if (auto cosine = targetFigure(report, row, TargetMetric::Cosine))
+        parts << tr("cosine %1").arg(fixed(*cosine, 5));
+    QString text = parts.join(QStringLiteral(", "));
+    const quantscope::Verdict &verdict = report.variants(row).verdict();
+    if (report.targets_size() == 0)
+        return text;
+    if (verdict.meets_targets())
+        return tr("%1: meets targets").arg(text);
+    QStringList missed;
+    for (const auto &target : verdict.missed())
+        missed << QString::fromStdString(target);
+    return tr("%1: misses %2").arg(text, missed.join(QStringLiteral(", ")));
+}
+
 QStringList ReportTableModel::warnings(int row, int column) const
 {
     switch (column) {
@@ -104,7 +135,10 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         return {};
     const auto &variant = m_report->variants(index.row());
     switch (role) {
-    case Qt::DisplayRole: return text(variant, index.column());
+    case Qt::DisplayRole:
+        if (index.column() == VerdictColumn)
+            return verdict(index.row());
+        return text(variant, index.column());
     case Qt::ToolTipRole: {
         const QStringList doubts = warnings(index.row(), index.column());
         if (!doubts.isEmpty())
@@ -114,17 +148,23 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         return QString::fromStdString(variant.path());
     }
     case Qt::TextAlignmentRole:
-        if (index.column() != VariantColumn)
+        if (index.column() != VariantColumn && index.column() != VerdictColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case Qt::BackgroundRole:
         if (variant.has_nan() && (index.column() == NanColumn || index.column() == VariantColumn))
             return QBrush(QColor(215, 48, 39));
+        if (index.column() == VerdictColumn && index.row() > 0 && m_report->targets_size() > 0)
+            return QBrush(variant.verdict().meets_targets() ? QColor(166, 217, 106)
+                                                            : QColor(215, 48, 39));
         if (!warnings(index.row(), index.column()).isEmpty())
             return QBrush(QColor(253, 184, 99)); // amber: a figure in doubt, not a failure
         return {};
     case Qt::ForegroundRole:
         if (variant.has_nan() && (index.column() == NanColumn || index.column() == VariantColumn))
+            return QBrush(Qt::white);
+        if (index.column() == VerdictColumn && index.row() > 0 && m_report->targets_size() > 0
+            && !variant.verdict().meets_targets())
             return QBrush(Qt::white);
         return {};
     }
@@ -147,6 +187,7 @@ QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, 
     case CosineColumn: return tr("Worst cosine");
     case SqnrColumn: return tr("Worst SQNR (dB)");
     case NanColumn: return tr("NaN/Inf");
+    case VerdictColumn: return tr("Verdict");
     }
     return {};
 }
