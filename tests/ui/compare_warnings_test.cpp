@@ -2,7 +2,9 @@
 // report's warnings about a saturated output on the page, in the Diagnostics dock and on the
 // table's figures (issue 16, item 6), and verdicts against the targets set on the page, in the
 // table's colours (item 4). The page on real models: compare_test.cpp.
+#include "compare/bench_warnings.h"
 #include "compare/compare_page.h"
+#include "compare/latency_noise.h"
 #include "compare/report_table_model.h"
 #include "model/model.h"
 #include "support/model_builder.h"
@@ -34,6 +36,7 @@ private slots:
     }
     void saturatedOutputIsWarnedAbout();
     void targetsGiveEachVariantAVerdict();
+    void noisyLatencyIsMarkedInTheTable();
 
 private:
     QTemporaryDir m_dir;
@@ -184,6 +187,45 @@ void CompareWarningsTest::targetsGiveEachVariantAVerdict()
     QVERIFY2(results->data(missed).toString().contains(QStringLiteral("misses smaller>=2 (1.00x)")),
              qPrintable(results->data(missed).toString()));
     QCOMPARE(results->data(missed, Qt::BackgroundRole).value<QBrush>().color(), QColor(215, 48, 39));
+}
+
+// Issue 16, item 7: latency moved by the machine's load more than two variants differ. The
+// table shows each variant's round spread and paints the latency figures of the pair amber with
+// the warning, worded from its code; the third variant, far faster, stays as it was.
+void CompareWarningsTest::noisyLatencyIsMarkedInTheTable()
+{
+    quantscope::Report report;
+    const std::vector<std::pair<const char *, std::vector<double>>> timings
+        = {{"/m/ref.onnx", {94.0, 96.0, 582.0}},
+           {"/m/int8.onnx", {85.0, 88.0, 530.0}},
+           {"/m/fp16.onnx", {40.0, 41.0, 42.0}}};
+    for (const auto &[path, medians] : timings) {
+        auto *variant = report.add_variants();
+        variant->set_path(path);
+        auto *latency = variant->mutable_latency();
+        for (const double median : medians)
+            latency->add_round_median_ms(median);
+        latency->set_median_ms(medians[1]);
+        latency->set_round_variation(roundVariation(medians));
+    }
+    for (auto &diagnostic : latencyNoiseDiagnostics(report))
+        *report.add_diagnostics() = std::move(diagnostic);
+    QCOMPARE(report.diagnostics_size(), 1);
+    const QString warning = BenchWarnings::text(report.diagnostics(0), report);
+    QVERIFY2(warning.startsWith(QStringLiteral("Latency too noisy to rank")), qPrintable(warning));
+    QVERIFY2(warning.contains(QStringLiteral("94.0-582.0 ms")), qPrintable(warning));
+
+    ReportTableModel model;
+    QAbstractItemModelTester tester(&model);
+    model.setReport(report);
+    const QModelIndex spread = model.index(1, ReportTableModel::RoundSpreadColumn);
+    QCOMPARE(model.data(spread).toString(), QStringLiteral("505.7%")); // (530 - 85) / 88
+    QVERIFY(model.data(spread, Qt::BackgroundRole).value<QBrush>().style() != Qt::NoBrush);
+    QCOMPARE(model.data(spread, Qt::ToolTipRole).toString(), warning);
+    const QModelIndex fast = model.index(2, ReportTableModel::RoundSpreadColumn);
+    QCOMPARE(model.data(fast, Qt::BackgroundRole), QVariant());
+    QVERIFY2(model.data(fast, Qt::ToolTipRole).toString().contains(QStringLiteral("40.00, 41.00")),
+             qPrintable(model.data(fast, Qt::ToolTipRole).toString()));
 }
 
 QTEST_MAIN(CompareWarningsTest)
