@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BenchWarnings</name>
+    <message>
+        <source>Compare on a data folder of real inputs to judge it.</source>
+        <translation>请在真实输入的数据文件夹上比较，才能判断它。</translation>
+    </message>
+    <message>
+        <source>Output &apos;%1&apos; is (nearly) constant on these inputs (mean %2, standard deviation %3): cosine and SQNR cannot see a variant&apos;s error there. %4</source>
+        <translation>输出“%1”在这些输入上（几乎）恒定（均值 %2，标准差 %3）：余弦相似度和 SQNR 在此看不出变体的误差。%4</translation>
+    </message>
+    <message>
+        <source>Output &apos;%1&apos; is saturated: %3% of its values sit at the bounds of %2 (%4 or %5), where errors made before it vanish; cosine and SQNR are insensitive there. %6</source>
+        <translation>输出“%1”已饱和：%3% 的值位于 %2 的边界（%4 或 %5），之前产生的误差在此消失；余弦相似度和 SQNR 在此不敏感。%6</translation>
+    </message>
+    <message>
+        <source>%2: output &apos;%1&apos; is at %3 dB SQNR while the tensors inside are at %4 dB (median): the output hides the error made before it. %5</source>
+        <translation>%2：输出“%1”的 SQNR 为 %3 dB，而内部张量为 %4 dB（中位数）：输出掩盖了之前产生的误差。%5</translation>
+    </message>
+    <message>
+        <source>Latency too noisy to rank %1 and %2: their round medians overlap (%3-%4 ms and %5-%6 ms). Close other programs, or raise the iterations.</source>
+        <translation>延迟噪声太大，无法比较 %1 与 %2 的快慢：它们各轮的中位数重叠（%3-%4 ms 与 %5-%6 ms）。请关闭其他程序，或增加迭代次数。</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>%1 s</source>
@@ -556,6 +579,14 @@ so no tensor could be compared.</source>
     <message>
         <source>No variant is checked: check at least one to compare it with the reference.</source>
         <translation>未勾选任何变体：请至少勾选一个与参考模型比较。</translation>
+    </message>
+    <message>
+        <source>What each variant&apos;s verdict judges, separated by spaces: cosine, sqnr, top1 (e.g. top1&gt;=99%), speedup, smaller (size reduction), each with &gt;= or &lt;= and a value.</source>
+        <translation>每个变体的结论所依据的目标，以空格分隔：cosine、sqnr、top1（例如 top1&gt;=99%）、speedup、smaller（体积缩小倍数），各带 &gt;= 或 &lt;= 和一个数值。</translation>
+    </message>
+    <message>
+        <source>Targets:</source>
+        <translation>目标：</translation>
     </message>
 </context>
 <context>
@@ -1511,6 +1542,62 @@ in subgraph %1</source>
     <message>
         <source>NaN/Inf</source>
         <translation>NaN/Inf</translation>
+    </message>
+    <message>
+        <source>Median of each round (ms): %1</source>
+        <translation>每轮的中位数（ms）：%1</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>p90/median</source>
+        <translation>p90/中位数</translation>
+    </message>
+    <message>
+        <source>Round spread</source>
+        <translation>轮间波动</translation>
+    </message>
+    <message>
+        <source>reference</source>
+        <translation>参考</translation>
+    </message>
+    <message>
+        <source>%1x smaller</source>
+        <translation>小 %1 倍</translation>
+    </message>
+    <message>
+        <source>%1x larger</source>
+        <translation>大 %1 倍</translation>
+    </message>
+    <message>
+        <source>%1x faster</source>
+        <translation>快 %1 倍</translation>
+    </message>
+    <message>
+        <source>%1x slower</source>
+        <translation>慢 %1 倍</translation>
+    </message>
+    <message>
+        <source>top-1 %1%</source>
+        <translation>top-1 %1%</translation>
+    </message>
+    <message>
+        <source>cosine %1</source>
+        <translation>余弦 %1</translation>
+    </message>
+    <message>
+        <source>%1: meets targets</source>
+        <translation>%1：达到目标</translation>
+    </message>
+    <message>
+        <source>%1: misses %2</source>
+        <translation>%1：未达到 %2</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
     </message>
 </context>
 <context>

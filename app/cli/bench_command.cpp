@@ -21,9 +21,12 @@ namespace {
 const std::string kBenchUsageText
     = std::string(
           "usage: quantscope-cli bench REF [VARIANT...] [--data DIR | --random] [--samples N]\n"
-          "       [--dim SYMBOL=VALUE]... [--iterations N] [--warmup N] [--threads N] "
-          "[--per-node]\n"
-          "       [--json FILE] [--csv FILE] [--report FILE] [--min-cosine X] [--min-sqnr DB]\n    "
+          "       [--dim SYMBOL=VALUE]... [--iterations N] [--rounds N] [--warmup N] "
+          "[--threads N]\n"
+          "       [--per-node] [--json FILE] [--csv FILE] [--report FILE] [--min-cosine X] "
+          "[--min-sqnr DB]\n"
+          "       [--target METRIC>=X]... (cosine, sqnr, top1, speedup, smaller; e.g. "
+          "top1>=99%)\n    "
           "   ")
       + kPreprocessingUsage + "\n";
 
@@ -63,6 +66,8 @@ Result<BenchArguments> parseArguments(const std::vector<std::string> &args)
             QS_CLI_ASSIGN_OR_RETURN(s.samples, cursor.count(1));
         } else if (arg == "--iterations") {
             QS_CLI_ASSIGN_OR_RETURN(s.iterations, cursor.count(1));
+        } else if (arg == "--rounds") {
+            QS_CLI_ASSIGN_OR_RETURN(s.rounds, cursor.count(1));
         } else if (arg == "--warmup") {
             QS_CLI_ASSIGN_OR_RETURN(s.warmup, cursor.count(0));
         } else if (arg == "--threads") {
@@ -77,6 +82,10 @@ Result<BenchArguments> parseArguments(const std::vector<std::string> &args)
             QS_CLI_ASSIGN_OR_RETURN(parsed.report, cursor.value());
         } else if (arg == "--min-cosine") {
             QS_CLI_ASSIGN_OR_RETURN(parsed.minCosine, cursor.number());
+        } else if (arg == "--target") {
+            QS_CLI_ASSIGN_OR_RETURN(const std::string text, cursor.value());
+            QS_CLI_ASSIGN_OR_RETURN(const Target target, parseTarget(text));
+            s.targets.push_back(target);
         } else if (arg == "--min-sqnr") {
             QS_CLI_ASSIGN_OR_RETURN(parsed.minSqnr, cursor.number());
         } else if (arg.starts_with("-")) {
@@ -119,6 +128,15 @@ double worstSqnr(const quantscope::VariantReport &variant)
     return worst;
 }
 
+// How far the round medians spread: (max - min) / their median as a percentage, the
+// report's round_variation; "-" with one round, which shows no spread.
+std::string roundSpread(const quantscope::LatencySummary &latency)
+{
+    if (latency.round_median_ms_size() < 2)
+        return "-";
+    return fixed(100.0 * latency.round_variation(), 1) + "%";
+}
+
 void printTable(const quantscope::Report &report, std::ostream &out)
 {
     const auto &variants = report.variants();
@@ -129,6 +147,8 @@ void printTable(const quantscope::Report &report, std::ostream &out)
                      {"ratio", Align::Right},
                      {"median ms", Align::Right},
                      {"p90 ms", Align::Right},
+                     {"p90/median", Align::Right},
+                     {"round spread", Align::Right},
                      {"speedup", Align::Right},
                      {"worst cosine", Align::Right},
                      {"worst SQNR dB", Align::Right},
@@ -141,13 +161,21 @@ void printTable(const quantscope::Report &report, std::ostream &out)
         table.addRow(
             {variant.path(), fixed(double(variant.size_bytes()) / 1e6, 2),
              fixed(variant.size_ratio(), 3), fixed(median, 2), fixed(variant.latency().p90_ms(), 2),
+             fixed(variant.latency().p90_over_median(), 2), roundSpread(variant.latency()),
              median > 0 ? fixed(referenceMs / median, 2) + "x" : "-",
              fixed(worstCosine(variant), 5), fixed(worstSqnr(variant), 1), std::to_string(nans)});
     }
     out << report.samples() << " samples (" << report.data() << "), " << report.threads()
-        << " threads, latency over " << report.iterations() << " runs after " << report.warmup()
-        << " warm-up\n";
+        << " threads, latency over " << report.iterations() << " runs in " << report.rounds()
+        << " interleaved rounds after " << report.warmup() << " warm-up\n";
     table.write(out);
+    // In the report itself (not only on stderr): these say which figures above mislead.
+    // One line per variant that answers "which one should I ship?".
+    for (const auto &variant : variants)
+        if (variant.has_verdict())
+            out << variant.path() << ": " << variant.verdict().summary() << "\n";
+    for (const auto &diagnostic : report.diagnostics())
+        out << diagnostic.severity() << ": " << diagnostic.message() << "\n";
     for (const auto &variant : variants) {
         if (variant.per_node().empty())
             continue;
@@ -207,6 +235,12 @@ int benchCommand(const std::vector<std::string> &args, std::ostream &out, std::o
         }
         if (variant.has_nan() && (arguments.minCosine || arguments.minSqnr))
             exitCode = kGateFailed;
+        // Targets gate as --min-cosine does: a variant that misses one fails the run.
+        if (!arguments.settings.targets.empty() && variant.has_verdict()
+            && !variant.verdict().meets_targets()) {
+            err << "gate: " << variant.path() << " misses its targets\n";
+            exitCode = kGateFailed;
+        }
     }
     return exitCode;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // `quantscope-cli bench`: size, latency and accuracy of model variants against a reference,
-// optionally per node; reports as text/JSON/CSV; --min-cosine / --min-sqnr gates (exit 3).
+// optionally per node; reports as text/JSON/CSV; --min-cosine / --min-sqnr / --target gates
+// (exit 3), with one verdict line per variant against the targets.
 #include <iosfwd>
 #include <string>
 #include <vector>

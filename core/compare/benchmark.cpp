@@ -1,6 +1,8 @@
 #include "compare/benchmark.h"
 
 #include "compare/accuracy.h"
+#include "compare/latency_noise.h"
+#include "compare/output_sensitivity.h"
 #include "data/sample_source.h"
 #include "model/graph_index.h"
 #include "model/model.h"
@@ -158,14 +160,20 @@ Status comparePerNode(const std::map<std::string, Tensor> &referenceValues, Vari
     return Status::ok();
 }
 
-// Times every variant on the same inputs. The timed runs are split into rounds that visit the
-// variants in turn, so a burst of load on the machine lands on all of them rather than on one.
-Result<std::vector<LatencyStats>> measureLatencies(const std::vector<Variant> &variants,
-                                                   const std::map<std::string, Tensor> &inputs,
-                                                   const BenchSettings &settings,
-                                                   Progress &progress)
+struct VariantTimings
 {
-    constexpr int kRounds = 3;
+    LatencyStats stats;
+    std::vector<double> roundMediansMs;
+};
+
+// Times every variant on the same inputs. The timed runs are split into rounds that visit the
+// variants in turn, so a burst of load on the machine lands on all of them rather than on one,
+// and each round's median per variant shows how far the load moved the figures.
+Result<std::vector<VariantTimings>> measureLatencies(const std::vector<Variant> &variants,
+                                                     const std::map<std::string, Tensor> &inputs,
+                                                     const BenchSettings &settings,
+                                                     Progress &progress)
+{
     std::vector<std::map<std::string, Tensor>> converted;
     for (const Variant &variant : variants)
         converted.push_back(inputsFor(*variant.session, inputs));
@@ -189,24 +197,28 @@ Result<std::vector<LatencyStats>> measureLatencies(const std::vector<Variant> &v
             progress.report(++done, total, "warming up");
         }
     std::vector<std::vector<double>> times(variants.size());
-    const int rounds = std::min(kRounds, settings.iterations);
+    std::vector<VariantTimings> timings(variants.size());
+    const int rounds = std::max(1, std::min(settings.rounds, settings.iterations));
     for (int round = 0; round < rounds; ++round) {
         const int runs = settings.iterations / rounds + (round < settings.iterations % rounds);
-        for (size_t v = 0; v < variants.size(); ++v)
+        for (size_t v = 0; v < variants.size(); ++v) {
+            std::vector<double> roundTimes;
             for (int run = 0; run < runs; ++run) {
                 if (progress.cancelled())
                     return cancelled();
                 auto time = runOnce(v);
                 if (!time)
                     return time.status();
-                times[v].push_back(*time);
+                roundTimes.push_back(*time);
                 progress.report(++done, total, "timing");
             }
+            times[v].insert(times[v].end(), roundTimes.begin(), roundTimes.end());
+            timings[v].roundMediansMs.push_back(summarizeLatencies(roundTimes).medianMs);
+        }
     }
-    std::vector<LatencyStats> stats;
-    for (auto &series : times)
-        stats.push_back(summarizeLatencies(std::move(series)));
-    return stats;
+    for (size_t v = 0; v < variants.size(); ++v)
+        timings[v].stats = summarizeLatencies(std::move(times[v]));
+    return timings;
 }
 
 } // namespace
@@ -243,6 +255,14 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
     if (!source)
         return source.status();
 
+    // The reference's values of every output, to tell whether cosine and SQNR can see an error
+    // there at all (a constant or saturated output hides it).
+    std::vector<std::pair<std::string, ValueSpread>> outputSpreads;
+    for (const auto &output : reference.outputs())
+        outputSpreads.emplace_back(output.name,
+                                   ValueSpread(saturatingBounds(variants.front().model->index(),
+                                                                output.name)));
+
     std::map<std::string, Tensor> firstSample;
     int samples = 0;
     const int64_t expected = (*source)->count();
@@ -263,6 +283,10 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         auto expectedOutputs = reference.run(inputs, options);
         if (!expectedOutputs)
             return expectedOutputs.status().withContext((*sample)->origin + " (reference)");
+        for (auto &[name, spread] : outputSpreads)
+            for (const auto &[produced, value] : *expectedOutputs)
+                if (produced == name)
+                    spread.add(value);
         Result<std::map<std::string, Tensor>> nodeValues = std::map<std::string, Tensor>{};
         if (settings.perNode && variants.size() > 1)
             nodeValues = referenceValues(*variants.front().observedSession, inputs, progress);
@@ -297,13 +321,15 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
     report.set_warmup(settings.warmup);
     report.set_iterations(settings.iterations);
     report.set_threads(reference.threads());
+    report.set_rounds(std::max(1, std::min(settings.rounds, settings.iterations)));
     const double referenceBytes = double(variants.front().model->fileBytes());
     auto latencies = measureLatencies(variants, firstSample, settings, progress);
     if (!latencies)
         return latencies.status();
     for (size_t v = 0; v < variants.size(); ++v) {
         Variant &variant = variants[v];
-        const LatencyStats *latency = &(*latencies)[v];
+        const LatencyStats *latency = &(*latencies)[v].stats;
+        const std::vector<double> &roundMedians = (*latencies)[v].roundMediansMs;
         quantscope::VariantReport &entry = *report.add_variants();
         entry.set_path(variant.path);
         entry.set_size_bytes(int64_t(variant.model->fileBytes()));
@@ -316,6 +342,10 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         l.set_p99_ms(latency->p99Ms);
         l.set_min_ms(latency->minMs);
         l.set_mean_ms(latency->meanMs);
+        for (const double median : roundMedians)
+            l.add_round_median_ms(median);
+        l.set_round_variation(roundVariation(roundMedians));
+        l.set_p90_over_median(latency->medianMs > 0 ? latency->p90Ms / latency->medianMs : 1.0);
         entry.set_throughput_per_s(latency->medianMs > 0 ? 1000.0 / latency->medianMs : 0.0);
         for (const auto &output : reference.outputs()) {
             const AccuracyAccumulator &accuracy = variant.outputs[output.name];
@@ -338,6 +368,11 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         for (auto &error : errors)
             *entry.add_per_node() = std::move(error);
     }
+    for (auto &diagnostic : outputSensitivityDiagnostics(outputSpreads, report))
+        *report.add_diagnostics() = std::move(diagnostic);
+    for (auto &diagnostic : latencyNoiseDiagnostics(report))
+        *report.add_diagnostics() = std::move(diagnostic);
+    addVerdicts(report, settings.targets);
     return report;
 }
 

@@ -2,7 +2,10 @@
 // Compares model variants with a reference: size on disk, latency, accuracy of every output over
 // an evaluation set, and optionally the error of every float tensor both models compute
 // ("per node": what tells a user which node to exclude). Results come back as one immutable
-// Report (proto/quantscope.proto); report_io.h writes it as text, JSON or CSV.
+// Report (proto/quantscope.proto); report_io.h writes it as text, JSON or CSV. The report's
+// diagnostics say where its figures mislead: outputs whose metric cannot see the error
+// (output_sensitivity.h), latency too noisy to rank the variants (latency_noise.h).
+#include "compare/targets.h"
 #include "quantscope.pb.h"
 #include "util/progress.h"
 #include "util/status.h"
@@ -23,11 +26,16 @@ struct BenchSettings
     int samples = 0; // 0: every sample of the folder, 4 random samples
     int warmup = 3;
     int iterations = 20;
+    // The timed runs are split into this many rounds that visit the variants in turn; their
+    // medians show how much the machine's load moved the figures (compare/latency_noise.h).
+    int rounds = 5;
     int threads = 0;
     bool perNode = false;
     uint64_t seed = 0;
     // Sizes of symbolic input dims (`--dim SYMBOL=VALUE`), first in the samples' dims rule.
     std::map<std::string, int64_t> dimValues;
+    // What each variant's verdict judges (`--target cosine>=0.99`); none: verdicts only summarise.
+    std::vector<Target> targets;
 };
 
 Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress &progress);

@@ -5,6 +5,7 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <ostream>
@@ -37,6 +38,11 @@ void writeReportJson(const quantscope::Report &report, std::ostream &out)
     json.member("warmup", report.warmup());
     json.member("iterations", report.iterations());
     json.member("threads", report.threads());
+    json.member("rounds", report.rounds());
+    json.key("targets").beginArray();
+    for (const auto &target : report.targets())
+        json.value(target);
+    json.endArray();
     json.key("variants").beginArray();
     for (const auto &variant : report.variants()) {
         json.beginObject();
@@ -49,9 +55,27 @@ void writeReportJson(const quantscope::Report &report, std::ostream &out)
         json.member("p99", variant.latency().p99_ms());
         json.member("min", variant.latency().min_ms());
         json.member("mean", variant.latency().mean_ms());
+        json.member("p90_over_median", variant.latency().p90_over_median());
+        json.key("round_medians").beginArray();
+        for (const double median : variant.latency().round_median_ms())
+            json.value(median);
+        json.endArray();
+        json.member("round_variation", variant.latency().round_variation());
         json.endObject();
         json.member("throughput_per_s", variant.throughput_per_s());
         json.member("has_nan", variant.has_nan());
+        if (variant.has_verdict()) {
+            json.key("verdict").beginObject();
+            json.member("summary", variant.verdict().summary());
+            json.member("meets_targets", variant.verdict().meets_targets());
+            json.key("missed").beginArray();
+            for (const auto &missed : variant.verdict().missed())
+                json.value(missed);
+            json.endArray();
+            json.endObject();
+        } else {
+            json.key("verdict").null();
+        }
         json.key("accuracy").beginObject().key("outputs").beginObject();
         for (const auto &output : variant.outputs()) {
             json.key(output.name()).beginObject();
@@ -76,6 +100,21 @@ void writeReportJson(const quantscope::Report &report, std::ostream &out)
             json.member("cosine", error.cosine());
             json.endObject();
         }
+        json.endArray();
+        json.endObject();
+    }
+    json.endArray();
+    json.key("diagnostics").beginArray();
+    for (const auto &diagnostic : report.diagnostics()) {
+        json.beginObject();
+        json.member("severity", diagnostic.severity());
+        json.member("code", diagnostic.code());
+        json.member("message", diagnostic.message());
+        json.member("node", diagnostic.node());
+        json.member("output", diagnostic.output());
+        json.key("variants").beginArray();
+        for (const auto &variant : diagnostic.variants())
+            json.value(variant);
         json.endArray();
         json.endObject();
     }
@@ -107,12 +146,30 @@ std::string number(double value)
     return text.str();
 }
 
+// The codes of the report's diagnostics that concern one variant's output, ';'-separated.
+std::string warningCodes(const quantscope::Report &report, const std::string &variant,
+                         const std::string &output)
+{
+    std::string codes;
+    for (const auto &diagnostic : report.diagnostics()) {
+        const auto &variants = diagnostic.variants();
+        const bool ours = variants.empty()
+                          || std::find(variants.begin(), variants.end(), variant) != variants.end();
+        if (!ours || (!diagnostic.output().empty() && diagnostic.output() != output))
+            continue;
+        if (codes.find(diagnostic.code()) == std::string::npos)
+            codes += (codes.empty() ? "" : ";") + diagnostic.code();
+    }
+    return codes;
+}
+
 } // namespace
 
 void writeReportCsv(const quantscope::Report &report, std::ostream &out)
 {
     out << "variant,output,size_bytes,size_ratio,median_ms,p90_ms,p99_ms,min_ms,"
-           "throughput_per_s,max_abs,mean_abs,cosine,sqnr_db,top1_agreement,nan_count\n";
+           "throughput_per_s,max_abs,mean_abs,cosine,sqnr_db,top1_agreement,nan_count,"
+           "p90_over_median,round_variation,warnings,verdict,meets_targets\n";
     for (const auto &variant : report.variants()) {
         for (const auto &output : variant.outputs()) {
             out << csvField(variant.path()) << ',' << csvField(output.name()) << ','
@@ -124,7 +181,14 @@ void writeReportCsv(const quantscope::Report &report, std::ostream &out)
                 << number(output.mean_abs()) << ',' << number(output.cosine()) << ','
                 << number(output.sqnr_db()) << ','
                 << (output.has_top1_agreement() ? number(output.top1_agreement()) : "") << ','
-                << output.nan_count() << '\n';
+                << output.nan_count() << ',' << number(variant.latency().p90_over_median()) << ','
+                << number(variant.latency().round_variation()) << ','
+                << csvField(warningCodes(report, variant.path(), output.name())) << ','
+                << csvField(variant.verdict().summary()) << ','
+                << (variant.has_verdict() && report.targets_size() > 0
+                        ? (variant.verdict().meets_targets() ? "yes" : "no")
+                        : "")
+                << '\n';
         }
     }
 }

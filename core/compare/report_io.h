@@ -1,8 +1,9 @@
 #pragma once
 // A Report as protobuf text format (readable back with parseReportText), as JSON in the shape
 // scripts expect ({"reference", "variants": [{"path", "size_bytes", "latency_ms": {...},
-// "accuracy": {"outputs": {...}}, "per_node": [...]}]}), and as CSV (one row per variant and
-// output). Every writer is atomic.
+// "accuracy": {"outputs": {...}}, "per_node": [...], "verdict": {...}}], "diagnostics": [...]}),
+// and as CSV (one row per variant and output, with the codes of the warnings that concern it and
+// the variant's verdict). Every writer is atomic.
 #include "quantscope.pb.h"
 #include "util/status.h"
 

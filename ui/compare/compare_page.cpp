@@ -1,5 +1,6 @@
 #include "compare_page.h"
 
+#include "bench_warnings.h"
 #include "chart_export.h"
 #include "compare_charts.h"
 #include "compare_settings.h"
@@ -50,6 +51,7 @@ struct ComparePage::Private
     QSpinBox *worstCount = nullptr;
     QPushButton *excludeButton = nullptr;
 
+    QLabel *warnings = nullptr; // the report's warnings, above the table
     ReportTableModel *resultsModel = nullptr;
     QTableView *resultsView = nullptr;
     QPushButton *exportCsvButton = nullptr;
@@ -197,6 +199,15 @@ void ComparePage::buildLayout()
     auto *table = new QWidget;
     auto *tableLayout = new QVBoxLayout(table);
     tableLayout->setContentsMargins(0, 0, 0, 0);
+    // Issue 16: cosine 1.00000 on a saturated output and latency moved 6x by the machine's load
+    // were shown without a word; the report's warnings stand where the figures are read.
+    d->warnings = new QLabel;
+    d->warnings->setObjectName(QStringLiteral("compareWarnings"));
+    d->warnings->setWordWrap(true);
+    d->warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    d->warnings->setStyleSheet(
+        QStringLiteral("QLabel { background: #fdb863; color: black; padding: 4px; }"));
+    tableLayout->addWidget(d->warnings);
     tableLayout->addWidget(d->resultsView, 1);
     auto *tableButtons = new QHBoxLayout;
     tableButtons->addStretch();
@@ -255,6 +266,11 @@ void ComparePage::setThreads(int threads)
 void ComparePage::setPerNode(bool perNode)
 {
     d->settings->setPerNode(perNode);
+}
+
+void ComparePage::setTargets(const QString &targets)
+{
+    d->settings->setTargets(targets);
 }
 
 void ComparePage::setPreprocessing(const quantscope::ImagePreprocessing &prep)
@@ -401,6 +417,7 @@ void ComparePage::showReport(quantscope::Report report, bool perNodeRequested)
             d->perNodeVariant->addItem(CompareCharts::variantLabel(d->report->variants(i)), i);
     }
     refreshPerNode();
+    showWarnings();
     for (const auto &variant : d->report->variants())
         if (variant.has_nan())
             d->workbench->addMessage(Severity::Warning,
@@ -410,11 +427,32 @@ void ComparePage::showReport(quantscope::Report report, bool perNodeRequested)
     emit compared();
 }
 
+void ComparePage::showWarnings()
+{
+    QStringList texts;
+    for (const auto &diagnostic : d->report->diagnostics()) {
+        const QString text = BenchWarnings::text(diagnostic, *d->report);
+        texts << text;
+        const Severity severity = diagnostic.severity() == "warning" ? Severity::Warning
+                                                                     : Severity::Info;
+        d->workbench->addMessage(severity, text, QString::fromStdString(diagnostic.node()));
+    }
+    d->warnings->setText(texts.join(QLatin1Char('\n')));
+    d->warnings->setVisible(!texts.isEmpty());
+}
+
+QString ComparePage::warningsText() const
+{
+    return d->warnings->isHidden() ? QString() : d->warnings->text();
+}
+
 void ComparePage::clearResults()
 {
     d->job->discard();
     d->report.reset();
     d->resultsModel->setReport(std::nullopt);
+    d->warnings->clear();
+    d->warnings->hide();
     d->perNodePoints.clear();
     d->clickedNode.clear();
     {

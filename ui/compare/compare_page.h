@@ -7,10 +7,13 @@
 // each chart as PNG/SVG and of the table as CSV. Clearing the results (or opening another model)
 // also drops the comparison that is running: its report would replace what was cleared. What
 // cannot run is disabled with the reason beside it (no variant checked would compare the
-// reference with itself), and an empty per-node chart says why it is empty.
+// reference with itself), and an empty per-node chart says why it is empty. The report's
+// warnings (an output whose metric cannot see the error, latency too noisy to rank the variants)
+// stand above the table, colour the figures they concern and go to the Diagnostics dock.
 //
 // Files of this folder: compare_settings (the inputs of a run), compare_charts (drawing a
-// Report), chart_export (PNG/SVG/CSV files), report_table_model (the result table). Depends on
+// Report), chart_export (PNG/SVG/CSV files), report_table_model (the result table),
+// bench_warnings (the report's warnings in the interface's language). Depends on
 // ui/workbench and core only.
 
 #include "quantscope.pb.h"
@@ -49,6 +52,8 @@ public:
     void setWarmup(int warmup);
     void setThreads(int threads); // 0: all cores
     void setPerNode(bool perNode);
+    // What each variant's verdict judges ("cosine>=0.99 speedup>=1.2").
+    void setTargets(const QString &targets);
     // How images become tensors (a recipe's preprocessing); random inputs take its size for a
     // dynamic height/width.
     void setPreprocessing(const quantscope::ImagePreprocessing &prep);
@@ -72,6 +77,10 @@ public:
     // Why Compare cannot run now (no variant checked...), as the page shows it beside the
     // disabled button; empty when it can.
     QString compareBlockedReason() const;
+
+    // The report's warnings as the page shows them above the table (a saturated output, latency
+    // too noisy to rank...), one a line; empty when there are none.
+    QString warningsText() const;
 
     // Writes the result table as CSV (core's report writer); empty on success, else the error.
     QString exportCsv(const QString &path) const;
@@ -97,6 +106,7 @@ private:
     void onJobFinished(bool cancelled);
     void updateCompareButton();
     void showReport(quantscope::Report report, bool perNodeRequested);
+    void showWarnings();
     void refreshAccuracy();
     void refreshPerNode();
     void onPerNodeClick(QCPAbstractPlottable *plottable, int dataIndex, QMouseEvent *event);

@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -54,6 +55,7 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     , m_iterations(spinBox(1, 1000000, 20))
     , m_threads(spinBox(0, 1024, settings::threads(), tr("all cores")))
     , m_perNode(new QCheckBox(tr("Per-node error")))
+    , m_targets(new QLineEdit)
     , m_preprocessingBox(new QGroupBox(tr("Image preprocessing")))
     , m_preprocessing(new PreprocessingEditor)
 {
@@ -71,6 +73,11 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     m_perNode->setChecked(true);
     m_perNode->setToolTip(tr("Compare every float tensor both models compute, to find the nodes "
                              "that lose the most accuracy."));
+    m_targets->setObjectName(QStringLiteral("compareTargets"));
+    m_targets->setPlaceholderText(QStringLiteral("cosine>=0.99 speedup>=1.2"));
+    m_targets->setToolTip(tr("What each variant's verdict judges, separated by spaces: cosine, "
+                             "sqnr, top1 (e.g. top1>=99%), speedup, smaller (size reduction), "
+                             "each with >= or <= and a value."));
     m_randomButton->setChecked(true);
     m_folderEdit->setPlaceholderText(tr("images or .npy/.pb tensors"));
     m_dimValues->setObjectName(QStringLiteral("compareDimValues"));
@@ -97,6 +104,7 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     dataForm->addRow(tr("Timed runs:"), m_iterations);
     dataForm->addRow(tr("Threads:"), m_threads);
     dataForm->addRow(m_perNode);
+    dataForm->addRow(tr("Targets:"), m_targets);
     auto *dataLayout = new QVBoxLayout(dataBox);
     dataLayout->addWidget(m_randomButton);
     dataLayout->addLayout(folderRow);
@@ -188,6 +196,17 @@ bool CompareSettingsWidget::benchSettings(BenchSettings *settings, QString *erro
     s.iterations = m_iterations->value();
     s.threads = m_threads->value();
     s.perNode = m_perNode->isChecked();
+    const QStringList targets
+        = m_targets->text().split(QRegularExpression(QStringLiteral("[\\s,;]+")),
+                                  Qt::SkipEmptyParts);
+    for (const QString &text : targets) {
+        auto target = parseTarget(text.toStdString());
+        if (!target) {
+            *error = QString::fromStdString(target.status().message());
+            return false;
+        }
+        s.targets.push_back(*target);
+    }
     *settings = std::move(s);
     return true;
 }
@@ -222,6 +241,11 @@ void CompareSettingsWidget::setThreads(int threads)
 void CompareSettingsWidget::setPreprocessing(const quantscope::ImagePreprocessing &prep)
 {
     m_preprocessing->setValue(prep);
+}
+
+void CompareSettingsWidget::setTargets(const QString &targets)
+{
+    m_targets->setText(targets);
 }
 
 void CompareSettingsWidget::setPerNode(bool perNode)
@@ -305,7 +329,8 @@ void CompareSettingsWidget::updateEnabled()
     m_browseFolderButton->setEnabled(editable);
     for (QWidget *widget : {static_cast<QWidget *>(m_dimValues), static_cast<QWidget *>(m_samples),
                             static_cast<QWidget *>(m_warmup), static_cast<QWidget *>(m_iterations),
-                            static_cast<QWidget *>(m_threads), static_cast<QWidget *>(m_perNode)})
+                            static_cast<QWidget *>(m_threads), static_cast<QWidget *>(m_perNode),
+                            static_cast<QWidget *>(m_targets)})
         widget->setEnabled(editable);
     // The image size (and layout) also shapes random inputs of a model with a dynamic
     // height/width; the rest of the preprocessing only means something for a folder of images.

@@ -46,6 +46,8 @@ public:
     void setIterations(int iterations);
     void setThreads(int threads);
     void setPerNode(bool perNode);
+    // What each variant's verdict judges: "cosine>=0.99 speedup>=1.2" (core/compare/targets.h).
+    void setTargets(const QString &targets);
     // Sizes of the model's symbolic dims (BenchSettings::dimValues), shown as "seq=128".
     void setDimValues(const std::map<std::string, int64_t> &values);
     // Images go through this; random inputs take its size for a dynamic height/width.
@@ -81,6 +83,7 @@ private:
     QSpinBox *m_iterations;
     QSpinBox *m_threads;
     QCheckBox *m_perNode;
+    QLineEdit *m_targets;
     QGroupBox *m_preprocessingBox;
     PreprocessingEditor *m_preprocessing;
     bool m_running = false;

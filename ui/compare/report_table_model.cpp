@@ -1,9 +1,13 @@
 #include "report_table_model.h"
 
+#include "bench_warnings.h"
 #include "compare_charts.h"
+
+#include "compare/targets.h"
 
 #include <QBrush>
 #include <QColor>
+#include <QStringList>
 
 #include <cmath>
 
@@ -26,6 +30,15 @@ int64_t nanCount(const quantscope::VariantReport &variant)
     for (const auto &output : variant.outputs())
         count += output.nan_count();
     return count;
+}
+
+QString roundMedians(const quantscope::VariantReport &variant)
+{
+    QStringList medians;
+    for (const double median : variant.latency().round_median_ms())
+        medians << fixed(median, 2);
+    return ReportTableModel::tr("Median of each round (ms): %1")
+        .arg(medians.join(QStringLiteral(", ")));
 }
 
 } // namespace
@@ -61,6 +74,11 @@ QString ReportTableModel::text(const quantscope::VariantReport &variant, int col
     case RatioColumn: return fixed(variant.size_ratio(), 3);
     case MedianColumn: return fixed(median, 2);
     case P90Column: return fixed(variant.latency().p90_ms(), 2);
+    case P90RatioColumn: return fixed(variant.latency().p90_over_median(), 2);
+    case RoundSpreadColumn:
+        if (variant.latency().round_median_ms_size() < 2)
+            return QStringLiteral("-"); // one round shows no spread
+        return tr("%1%").arg(fixed(100.0 * variant.latency().round_variation(), 1));
     case SpeedupColumn:
         return median > 0 ? tr("%1x").arg(fixed(referenceMs / median, 2)) : QStringLiteral("-");
     case CosineColumn: return fixed(CompareCharts::worstCosine(variant), 5);
@@ -70,24 +88,83 @@ QString ReportTableModel::text(const quantscope::VariantReport &variant, int col
     return QString();
 }
 
+// Worded here rather than taken from core's English summary, so that it is translated.
+QString ReportTableModel::verdict(int row) const
+{
+    if (row == 0)
+        return tr("reference");
+    const quantscope::Report &report = *m_report;
+    QStringList parts;
+    if (auto smaller = targetFigure(report, row, TargetMetric::Smaller))
+        parts << (*smaller >= 1 ? tr("%1x smaller").arg(fixed(*smaller, 1))
+                                : tr("%1x larger").arg(fixed(1.0 / *smaller, 1)));
+    if (auto faster = targetFigure(report, row, TargetMetric::Speedup))
+        parts << (*faster >= 1 ? tr("%1x faster").arg(fixed(*faster, 1))
+                               : tr("%1x slower").arg(fixed(1.0 / *faster, 1)));
+    if (auto top1 = targetFigure(report, row, TargetMetric::Top1))
+        parts << tr("top-1 %1%").arg(fixed(100.0 * *top1, 1));
+    else if (auto cosine = targetFigure(report, row, TargetMetric::Cosine))
+        parts << tr("cosine %1").arg(fixed(*cosine, 5));
+    QString text = parts.join(QStringLiteral(", "));
+    const quantscope::Verdict &verdict = report.variants(row).verdict();
+    if (report.targets_size() == 0)
+        return text;
+    if (verdict.meets_targets())
+        return tr("%1: meets targets").arg(text);
+    QStringList missed;
+    for (const auto &target : verdict.missed())
+        missed << QString::fromStdString(target);
+    return tr("%1: misses %2").arg(text, missed.join(QStringLiteral(", ")));
+}
+
+QStringList ReportTableModel::warnings(int row, int column) const
+{
+    switch (column) {
+    case MedianColumn:
+    case RoundSpreadColumn:
+    case SpeedupColumn: return BenchWarnings::latencyWarnings(*m_report, row);
+    case CosineColumn:
+    case SqnrColumn: return BenchWarnings::accuracyWarnings(*m_report, row);
+    }
+    return {};
+}
+
 QVariant ReportTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const auto &variant = m_report->variants(index.row());
     switch (role) {
-    case Qt::DisplayRole: return text(variant, index.column());
-    case Qt::ToolTipRole: return QString::fromStdString(variant.path());
+    case Qt::DisplayRole:
+        if (index.column() == VerdictColumn)
+            return verdict(index.row());
+        return text(variant, index.column());
+    case Qt::ToolTipRole: {
+        const QStringList doubts = warnings(index.row(), index.column());
+        if (!doubts.isEmpty())
+            return doubts.join(QLatin1Char('\n'));
+        if (index.column() == RoundSpreadColumn)
+            return roundMedians(variant);
+        return QString::fromStdString(variant.path());
+    }
     case Qt::TextAlignmentRole:
-        if (index.column() != VariantColumn)
+        if (index.column() != VariantColumn && index.column() != VerdictColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case Qt::BackgroundRole:
         if (variant.has_nan() && (index.column() == NanColumn || index.column() == VariantColumn))
             return QBrush(QColor(215, 48, 39));
+        if (index.column() == VerdictColumn && index.row() > 0 && m_report->targets_size() > 0)
+            return QBrush(variant.verdict().meets_targets() ? QColor(166, 217, 106)
+                                                            : QColor(215, 48, 39));
+        if (!warnings(index.row(), index.column()).isEmpty())
+            return QBrush(QColor(253, 184, 99)); // amber: a figure in doubt, not a failure
         return {};
     case Qt::ForegroundRole:
         if (variant.has_nan() && (index.column() == NanColumn || index.column() == VariantColumn))
+            return QBrush(Qt::white);
+        if (index.column() == VerdictColumn && index.row() > 0 && m_report->targets_size() > 0
+            && !variant.verdict().meets_targets())
             return QBrush(Qt::white);
         return {};
     }
@@ -104,10 +181,13 @@ QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, 
     case RatioColumn: return tr("Ratio");
     case MedianColumn: return tr("Median (ms)");
     case P90Column: return tr("p90 (ms)");
+    case P90RatioColumn: return tr("p90/median");
+    case RoundSpreadColumn: return tr("Round spread");
     case SpeedupColumn: return tr("Speedup");
     case CosineColumn: return tr("Worst cosine");
     case SqnrColumn: return tr("Worst SQNR (dB)");
     case NanColumn: return tr("NaN/Inf");
+    case VerdictColumn: return tr("Verdict");
     }
     return {};
 }

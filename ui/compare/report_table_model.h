@@ -1,7 +1,10 @@
 #pragma once
 // The Compare page's result table: one row per variant of a Report, the columns of
-// `quantscope-cli bench` (size, ratio, latency, speedup, worst accuracy, NaN/Inf), the NaN cell
-// painted red because such a variant is unusable whatever its other numbers say.
+// `quantscope-cli bench` (size, ratio, latency and its spread, speedup, worst accuracy, NaN/Inf),
+// the NaN cell painted red because such a variant is unusable whatever its other numbers say,
+// and the figures a report warning puts in doubt (latency too noisy to rank, an output whose
+// metric cannot see the error) painted amber with the warning as their tooltip. The verdict
+// column answers "which variant should I ship?" against the targets the user set.
 
 #include "quantscope.pb.h"
 
@@ -22,10 +25,13 @@ public:
         RatioColumn,
         MedianColumn,
         P90Column,
+        P90RatioColumn,    // p90 / median: spread inside the runs
+        RoundSpreadColumn, // (max - min) / median of the interleaved rounds' medians
         SpeedupColumn,
         CosineColumn,
         SqnrColumn,
         NanColumn,
+        VerdictColumn, // against the user's targets: green when met, red when missed
         ColumnCount
     };
 
@@ -40,6 +46,9 @@ public:
 
 private:
     QString text(const quantscope::VariantReport &variant, int column) const;
+    // The warnings that put this cell's figure in doubt; empty for most cells.
+    QStringList warnings(int row, int column) const;
+    QString verdict(int row) const;
 
     std::optional<quantscope::Report> m_report;
 };

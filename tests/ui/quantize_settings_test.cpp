@@ -1,120 +1,21 @@
-// The Quantize page on PaddleOCR's cls model: every recipe field round-trips through the widgets
-// (tri-states and dynamic dims included), the exclusion lists mirror the Workbench both ways,
-// the calibration preview and preprocessing summary, recipe files, and real quantize jobs
-// (dynamic, static on photos, FP16, cancelled, refused before starting).
-#include "data/image_decoder.h"
-#include "model/graph_index.h"
-#include "model/model.h"
-#include "quant/effective_recipe.h"
-#include "quant/quantizer.h"
-#include "quant/recipe_io.h"
-#include "quantize/calibration_panel.h"
-#include "quantize/exclusion_panel.h"
-#include "quantize/quantize_options.h"
-#include "quantize/quantize_page.h"
-#include "ui_test_support.h"
-#include "workbench/job_controller.h"
-#include "workbench/preprocessing_editor.h"
-#include "workbench/recipe_fields.h"
-#include "workbench/variant_list_model.h"
-#include "workbench/workbench.h"
+// The Quantize page's form on PaddleOCR's cls model: every recipe field round-trips through the
+// widgets (tri-states and dynamic dims included), the exclusion lists mirror the Workbench both
+// ways, another model starts from clean settings, the calibration preview, the preprocessing
+// summary and recipe files. Real quantize jobs: quantize_jobs_test.cpp.
+#include "quantize_test_support.h"
 
-#include <google/protobuf/util/message_differencer.h>
-
-#include <QAbstractItemModelTester>
-#include <QComboBox>
-#include <QDir>
-#include <QLabel>
-#include <QLineEdit>
-#include <QListWidget>
-#include <QPushButton>
-#include <QSpinBox>
-#include <QStringListModel>
-#include <QTemporaryDir>
 #include <QtTest>
-
-#include <memory>
 
 using namespace qs;
 using namespace qs::ui;
+using namespace qs::ui::test;
 
-namespace {
-
-const char *const kClsModel = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
-
-QString recipeText(const quantscope::Recipe &recipe)
-{
-    return QString::fromStdString(recipeToText(recipe));
-}
-
-bool sameRecipe(const quantscope::Recipe &a, const quantscope::Recipe &b)
-{
-    return google::protobuf::util::MessageDifferencer::Equals(a, b);
-}
-
-int countOpType(const Model &model, const std::string &opType)
-{
-    int count = 0;
-    for (const NodeInfo &node : model.index().nodes())
-        count += node.opType == opType;
-    return count;
-}
-
-bool hasMessage(const Workbench &workbench, Severity severity, const QString &part)
-{
-    for (const WorkbenchMessage &message : workbench.messages())
-        if (message.severity == severity && message.message.contains(part))
-            return true;
-    return false;
-}
-
-int imageCount(const QString &folder)
-{
-    int count = 0;
-    for (const QFileInfo &file : QDir(folder).entryInfoList(QDir::Files))
-        count += isImageFile(file.fileName().toStdString());
-    return count;
-}
-
-} // namespace
-
-class QuantizeTest : public QObject
+class QuantizeSettingsTest : public QObject
 {
     Q_OBJECT
 
 private:
-    // A Workbench with the cls model open and a page on it, fresh per test.
-    struct Fixture
-    {
-        Workbench workbench;
-        std::unique_ptr<QuantizePage> page;
-        QList<std::shared_ptr<QAbstractItemModelTester>> testers;
-
-        explicit Fixture(const std::shared_ptr<const Model> &model)
-        {
-            workbench.setModel(model, test::ocrModel(kClsModel));
-            page = std::make_unique<QuantizePage>(&workbench);
-            // Every item model the page created: the lists, the preview, the completers.
-            testers.append(tester(page->exclusionPanel()->nodeList()->model()));
-            testers.append(tester(page->exclusionPanel()->opTypeList()->model()));
-            testers.append(tester(page->calibrationPanel()->previewList()->model()));
-            for (QStringListModel *completions : page->findChildren<QStringListModel *>())
-                testers.append(tester(completions));
-            testers.append(tester(workbench.variants()));
-        }
-        static std::shared_ptr<QAbstractItemModelTester> tester(QAbstractItemModel *model)
-        {
-            return std::make_shared<QAbstractItemModelTester>(
-                model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        }
-        quantscope::Recipe recipeWithPaths(const QString &output) const
-        {
-            quantscope::Recipe recipe;
-            recipe.set_input_model(workbench.modelPath().toStdString());
-            recipe.set_output_model(output.toStdString());
-            return recipe;
-        }
-    };
+    using Fixture = QuantizeFixture;
 
     std::shared_ptr<const Model> m_model;
     QString m_node0;
@@ -374,67 +275,6 @@ private slots:
         QVERIFY(test::waitForJob(*f.page->job()));
     }
 
-    // Issue 16, item 3: "Add" ticked in the inspector showed under "Op types kept in float" on
-    // the FP16 form, but the FP16 run converted the Add nodes anyway.
-    void fp16JobKeepsExcludedOpTypesInFloat()
-    {
-        Fixture f(m_model);
-        QTemporaryDir dir;
-        const QString out = dir.filePath(QStringLiteral("cls_fp16_add.onnx"));
-        f.page->options()->setMode(quantscope::QUANT_MODE_FP16);
-        f.workbench.setOpTypeExcluded(QStringLiteral("Add"), true); // the inspector's checkbox
-        QCOMPARE(f.page->exclusionPanel()->opTypeList()->count(), 1);
-        f.page->setOutputPath(out);
-        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
-        f.page->startQuantize();
-        QVERIFY(test::waitForJob(*f.page->job()));
-        QCOMPARE(quantized.count(), 1);
-        auto recipe = loadRecipe(recipePathFor(out.toStdString()));
-        QVERIFY2(recipe, recipe ? "" : recipe.status().message().c_str());
-        QCOMPARE(recipe_fields::toStringList(recipe->op_types_to_exclude()),
-                 QStringList{QStringLiteral("Add")});
-        auto written = Model::load(out.toStdString());
-        QVERIFY2(written, written ? "" : written.status().message().c_str());
-        int adds = 0;
-        for (const NodeInfo &node : (*written)->index().nodes()) {
-            if (node.opType != "Add")
-                continue;
-            ++adds;
-            QCOMPARE(node.outputs.at(0).type.elementType, int(onnx::TensorProto::FLOAT));
-        }
-        QCOMPARE(adds, countOpType(*m_model, "Add"));
-    }
-
-    // Issue 16, item 1: what a run left in float reaches the Diagnostics dock, by node.
-    void nodesLeftInFloatReachTheMessages()
-    {
-        Fixture f(m_model);
-        QTemporaryDir dir;
-        // The cls model's attention-free MatMul has a constant weight; a QOperator run leaves
-        // its Adds in float, each with a reason.
-        quantscope::Recipe recipe = f.recipeWithPaths(dir.filePath(QStringLiteral("q.onnx")));
-        recipe.set_mode(quantscope::QUANT_MODE_STATIC);
-        recipe.set_format(quantscope::QUANT_FORMAT_QOPERATOR);
-        recipe.mutable_calibration()->set_data_dir(test::photosDir().toStdString());
-        recipe.mutable_calibration()->set_max_samples(1);
-        recipe.mutable_calibration()->mutable_preprocessing()->set_height(48);
-        recipe.mutable_calibration()->mutable_preprocessing()->set_width(192);
-        f.page->applyRecipe(recipe);
-        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
-        f.page->startQuantize();
-        QVERIFY(test::waitForJob(*f.page->job()));
-        QCOMPARE(quantized.count(), 1);
-        int reported = 0;
-        for (const WorkbenchMessage &message : f.workbench.messages()) {
-            if (message.message.startsWith(QStringLiteral("Add left in float: "))) {
-                ++reported;
-                QVERIFY(f.workbench.nodeIdByName(message.node) >= 0);
-            }
-        }
-        QVERIFY(reported > 0);
-        QVERIFY(hasMessage(f.workbench, Severity::Info, QStringLiteral("left in float (")));
-    }
-
     void modeSetsDefaultOutputAndVisibleOptions()
     {
         Fixture f(m_model);
@@ -522,150 +362,6 @@ private slots:
         QCOMPARE(preview->count(), 0);
     }
 
-    void dynamicJobAddsAVariant()
-    {
-        Fixture f(m_model);
-        QTemporaryDir dir;
-        const QString out = dir.filePath(QStringLiteral("cls_dynamic.onnx"));
-        f.page->setOutputPath(out);
-        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
-        f.page->startQuantize();
-        QVERIFY(f.page->job()->isRunning());
-        QVERIFY(f.page->findChild<QPushButton *>(QStringLiteral("cancelButton"))->isEnabled());
-        QVERIFY(test::waitForJob(*f.page->job()));
-        QCOMPARE(quantized.count(), 1);
-        QCOMPARE(quantized.first().first().toString(), out);
-        QVERIFY(QFileInfo::exists(out));
-        QCOMPARE(f.workbench.variants()->rowCount(), 2);
-        const Variant &variant = f.workbench.variants()->at(1);
-        QCOMPARE(variant.path, out);
-        QCOMPARE(variant.kind, QStringLiteral("INT8 dynamic"));
-        QCOMPARE(variant.sizeBytes, QFileInfo(out).size());
-        QVERIFY(variant.sizeBytes > 0);
-        QVERIFY(hasMessage(f.workbench, Severity::Info, QStringLiteral("nodes quantized")));
-        QVERIFY(f.page->findChild<QPushButton *>(QStringLiteral("quantizeButton"))->isEnabled());
-    }
-
-    void staticJobOnPhotos()
-    {
-        Fixture f(m_model);
-        QTemporaryDir dir;
-        const QString out = dir.filePath(QStringLiteral("cls_static.onnx"));
-        quantscope::Recipe recipe = f.recipeWithPaths(out);
-        recipe.set_mode(quantscope::QUANT_MODE_STATIC);
-        recipe.mutable_calibration()->set_data_dir(test::photosDir().toStdString());
-        recipe.mutable_calibration()->set_max_samples(2);
-        recipe.mutable_calibration()->mutable_preprocessing()->set_height(48);
-        recipe.mutable_calibration()->mutable_preprocessing()->set_width(192);
-        f.page->applyRecipe(recipe);
-        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
-        QSignalSpy progress(f.page->job(), &JobController::progressChanged);
-        f.page->startQuantize();
-        QVERIFY(test::waitForJob(*f.page->job()));
-        QVERIFY2(quantized.count() == 1, qPrintable(f.workbench.messages().last().message));
-        QVERIFY(progress.count() > 0);
-        QCOMPARE(f.workbench.variants()->rowCount(), 2);
-        QCOMPARE(f.workbench.variants()->at(1).kind, QStringLiteral("INT8 static QDQ"));
-        QCOMPARE(f.workbench.variants()->at(1).sizeBytes, QFileInfo(out).size());
-        auto written = Model::load(out.toStdString());
-        QVERIFY2(written, written.status().message().c_str());
-        QVERIFY(countOpType(**written, "QuantizeLinear") > 0);
-        QVERIFY(hasMessage(f.workbench, Severity::Info, QStringLiteral("calibrated on 2 samples")));
-    }
-
-    void fp16JobAddsAVariant()
-    {
-        Fixture f(m_model);
-        QTemporaryDir dir;
-        const QString out = dir.filePath(QStringLiteral("cls_fp16.onnx"));
-        f.page->options()->setMode(quantscope::QUANT_MODE_FP16);
-        f.page->setOutputPath(out);
-        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
-        f.page->startQuantize();
-        QVERIFY(test::waitForJob(*f.page->job()));
-        QCOMPARE(quantized.count(), 1);
-        QCOMPARE(f.workbench.variants()->rowCount(), 2);
-        QCOMPARE(f.workbench.variants()->at(1).kind, QStringLiteral("FP16"));
-        QCOMPARE(f.workbench.variants()->at(1).path, out);
-        QVERIFY(QFileInfo(out).size() < qint64(m_model->fileBytes()));
-    }
-
-    void cancelledJobLeavesNoFile()
-    {
-        Fixture f(m_model);
-        QTemporaryDir dir;
-        const QString out = dir.filePath(QStringLiteral("cls_cancelled.onnx"));
-        quantscope::Recipe recipe = f.recipeWithPaths(out);
-        recipe.set_mode(quantscope::QUANT_MODE_STATIC);
-        recipe.mutable_calibration()->set_data_dir(test::photosDir().toStdString());
-        recipe.mutable_calibration()->set_max_samples(0); // every photo
-        recipe.mutable_calibration()->set_method(quantscope::CALIBRATION_METHOD_ENTROPY);
-        recipe.mutable_calibration()->mutable_preprocessing()->set_height(48);
-        recipe.mutable_calibration()->mutable_preprocessing()->set_width(192);
-        f.page->applyRecipe(recipe);
-        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
-        QSignalSpy failed(f.page.get(), &QuantizePage::failed);
-        QSignalSpy finished(f.page->job(), &JobController::finished);
-        f.page->startQuantize();
-        QVERIFY(f.page->job()->isRunning());
-        f.page->findChild<QPushButton *>(QStringLiteral("cancelButton"))->click();
-        QVERIFY(test::waitForJob(*f.page->job()));
-        QCOMPARE(finished.count(), 1);
-        QCOMPARE(finished.first().at(1).toBool(), true);
-        QCOMPARE(quantized.count(), 0);
-        QCOMPARE(failed.count(), 0); // a cancel is not an error
-        QVERIFY(hasMessage(f.workbench, Severity::Info, QStringLiteral("cancelled")));
-        QVERIFY(!QFileInfo::exists(out));
-        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
-                 QStringList());
-        QCOMPARE(f.workbench.variants()->rowCount(), 1);
-    }
-
-    void badSettingsStartNoJob()
-    {
-        Fixture f(m_model);
-        QTemporaryDir dir;
-        f.page->setOutputPath(dir.filePath(QStringLiteral("never.onnx")));
-        QSignalSpy failed(f.page.get(), &QuantizePage::failed);
-        QSignalSpy started(f.page->job(), &JobController::started);
-
-        f.page->options()->setMode(quantscope::QUANT_MODE_STATIC);
-        const QString missing = dir.filePath(QStringLiteral("no_such_folder"));
-        f.page->setCalibrationFolder(missing);
-        f.page->startQuantize();
-        QVERIFY(!f.page->job()->isRunning());
-        QCOMPARE(failed.count(), 1);
-        QVERIFY(failed.last().first().toString().contains(missing));
-        QVERIFY(hasMessage(f.workbench, Severity::Error, missing));
-
-        // No output path.
-        f.page->setCalibrationFolder(test::photosDir());
-        f.page->findChild<QLineEdit *>(QStringLiteral("outputPath"))->clear();
-        f.page->startQuantize();
-        QCOMPARE(failed.count(), 2);
-
-        // A setting core refuses (int8 activations with uint8 weights), named before starting.
-        f.page->setOutputPath(dir.filePath(QStringLiteral("never.onnx")));
-        quantscope::Recipe recipe = f.page->currentRecipe();
-        recipe.set_activation_type(quantscope::QUANT_TYPE_INT8);
-        recipe.set_weight_type(quantscope::QUANT_TYPE_UINT8);
-        f.page->applyRecipe(recipe);
-        f.page->startQuantize();
-        QCOMPARE(failed.count(), 3);
-        QVERIFY(failed.last().first().toString().contains(QStringLiteral("uint8 weights")));
-
-        // No model open.
-        Workbench empty;
-        QuantizePage page(&empty);
-        QSignalSpy emptyFailed(&page, &QuantizePage::failed);
-        page.startQuantize();
-        QCOMPARE(emptyFailed.count(), 1);
-        QVERIFY(hasMessage(empty, Severity::Error, QString()));
-
-        QCOMPARE(started.count(), 0);
-        QVERIFY(QDir(dir.path()).isEmpty());
-    }
-
     void recipeFileRoundTrip()
     {
         Fixture f(m_model);
@@ -705,5 +401,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(QuantizeTest)
-#include "quantize_test.moc"
+QTEST_MAIN(QuantizeSettingsTest)
+#include "quantize_settings_test.moc"
