@@ -306,6 +306,56 @@ TEST(Fusion, PaddedChannelsStayBlocked)
         << ::testing::PrintToString(fused.values);
 }
 
+// ShuffleNet's branches start at a Slice with computed bounds, which ONNX's shape inference
+// leaves untyped, and so is everything after it. A convolution's weights still tell its output's
+// channels, so the branch (1x1 Conv, depthwise Conv, 1x1 Conv) stays blocked: here the input
+// itself is declared without a shape.
+TEST(Fusion, UntypedConvolutionOutputsStayBlocked)
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    onnx::ValueInfoProto &input = *graph.add_input();
+    input.set_name("x");
+    input.mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+    addOutput(graph, "y", {});
+    graph.mutable_output(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+    addFloatInitializer(graph, "w1", {24, 12, 1, 1}, randomNormal(24 * 12, 1, 0.3f));
+    addFloatInitializer(graph, "w_dw", {24, 1, 3, 3}, randomNormal(24 * 9, 2, 0.3f));
+    addFloatInitializer(graph, "w2", {12, 24, 1, 1}, randomNormal(12 * 24, 3, 0.3f));
+    addNode(graph, "Conv", {"x", "w1"}, {"a"}, "expand");
+    addNode(graph, "Relu", {"a"}, {"b"});
+    onnx::NodeProto &depthwise = addNode(graph, "Conv", {"b", "w_dw"}, {"c"}, "depthwise");
+    setIntsAttribute(depthwise, "pads", {1, 1, 1, 1});
+    setIntAttribute(depthwise, "group", 24);
+    addNode(graph, "Conv", {"c", "w2"}, {"y"}, "project");
+
+    const Tensor x = Tensor::fromVector<float>({1, 12, 10, 10}, randomNormal(1200, 4));
+    auto model = Model::fromProto(proto, ".");
+    ASSERT_TRUE(model) << model.status().message();
+    std::map<std::string, Shape> shapes;
+    std::vector<float> outputs[2];
+    for (const bool fuse : {false, true}) {
+        auto session = Session::create(*model, sessionOptions(2, {}, fuse));
+        ASSERT_TRUE(session) << session.status().message();
+        RunOptions options;
+        options.observer = [&](const std::string &name, const Tensor &value) {
+            if (fuse)
+                shapes[name] = value.shape();
+        };
+        auto result = (*session)->run({{"x", x}}, options);
+        ASSERT_TRUE(result) << result.status().message();
+        const auto values = result->back().second.values<float>();
+        outputs[fuse].assign(values.begin(), values.end());
+    }
+    ASSERT_EQ(outputs[0].size(), 1200u);
+    for (size_t i = 0; i < outputs[0].size(); ++i)
+        EXPECT_NEAR(outputs[1][i], outputs[0][i], 1e-4f) << "at " << i;
+    // The depthwise convolution's output c is blocked: [1, 24/B rounded up, 10, 10, B].
+    ASSERT_TRUE(shapes.count("c")) << ::testing::PrintToString(shapes);
+    EXPECT_EQ(shapes["c"].size(), 5u) << ::testing::PrintToString(shapes["c"]);
+    EXPECT_EQ(shapes["y"], (Shape{1, 12, 10, 10}));
+}
+
 // torch.onnx.export writes an Identity for every shared parameter; the engine reads through it,
 // so that a Conv's bias is a constant again for the fusions (SqueezeNet's static QDQ model kept
 // every Conv float because of these).

@@ -153,22 +153,43 @@ public:
     }
 
 private:
-    // A float32 value of known rank 4 whose channels fill whole blocks, or at least two thirds
-    // of their last ones (a 1-channel map padded to 16 lanes would cost more than it saves).
+    // Channels that fill whole blocks, or at least two thirds of their last one (a 1-channel
+    // map padded to 16 lanes would cost more than it saves).
+    bool channelsFit(int64_t channels) const
+    {
+        const int64_t padded = (channels + m_block - 1) / m_block * m_block;
+        return channels > 0 && 2 * padded <= 3 * channels;
+    }
+
+    // A float32 value of known rank 4 whose channels fit the blocks.
     bool fitsBlocks(const std::string &value) const
     {
         const TensorType type = m_graph.valueType(value);
-        if (type.elementType != onnx::TensorProto::FLOAT || !type.hasShape || type.dims.size() != 4
-            || !type.dims[1].isKnown() || type.dims[1].value <= 0)
+        return type.elementType == onnx::TensorProto::FLOAT && type.hasShape
+               && type.dims.size() == 4 && type.dims[1].isKnown()
+               && channelsFit(type.dims[1].value);
+    }
+
+    // For the output of an op that keeps its blocked input's channels (unary ops, pooling):
+    // true when it can be blocked, and then its channels are known, from its type or, where
+    // shape inference left it untyped (a dynamic-batch export's Slice with computed bounds,
+    // ShuffleNet's channel split), from the input.
+    bool fitsBlocksLike(const std::string &output, const std::string &input)
+    {
+        if (fitsBlocks(output))
+            return true;
+        const TensorType type = m_graph.valueType(output);
+        if (!isBlocked(input) || (type.hasShape && type.dims.size() != 4)
+            || (type.elementType != 0 && type.elementType != onnx::TensorProto::FLOAT))
             return false;
-        const int64_t channels = type.dims[1].value;
-        const int64_t padded = (channels + m_block - 1) / m_block * m_block;
-        return 2 * padded <= 3 * channels;
+        m_channels[output] = channels(input);
+        return true;
     }
 
     int64_t channels(const std::string &value) const
     {
-        return m_graph.valueType(value).dims[1].value;
+        const auto known = m_channels.find(value);
+        return known != m_channels.end() ? known->second : m_graph.valueType(value).dims[1].value;
     }
 
     // Its last block has padding lanes.
@@ -203,24 +224,25 @@ private:
             decideConv(node, proto);
         } else if (isUnary(proto) && proto.input_size() >= 1 && isBlocked(proto.input(0))
                    && (proto.output_size() == 1 || op == "DynamicQuantizeCentred")
-                   && fitsBlocks(out)) {
+                   && fitsBlocksLike(out, proto.input(0))) {
             decideUnary(node, proto);
         } else if (isBinary(proto) && fitsBlocks(out)) {
             decideBinary(node, proto);
         } else if (proto.domain().empty() && (op == "MaxPool" || op == "AveragePool")
-                   && proto.output_size() == 1 && isBlocked(proto.input(0)) && fitsBlocks(out)
-                   && !isDirty(proto.input(0))
+                   && proto.output_size() == 1 && isBlocked(proto.input(0))
+                   && fitsBlocksLike(out, proto.input(0)) && !isDirty(proto.input(0))
                    && intsAttribute(proto, "kernel_shape").size() == 2) {
             markBlocked(out);
             readsBlocked(node, proto.input(0));
             m_blockedPools.push_back(node);
         } else if (proto.domain().empty() && op == "GlobalAveragePool" && isBlocked(proto.input(0))
-                   && !isDirty(proto.input(0)) && fitsBlocks(out)) {
+                   && !isDirty(proto.input(0)) && fitsBlocksLike(out, proto.input(0))) {
             markBlocked(out);
             readsBlocked(node, proto.input(0));
             m_blockedPools.push_back(node);
         } else if (proto.domain().empty() && op == "BatchNormalization" && proto.output_size() == 1
-                   && isBlocked(proto.input(0)) && !isDirty(proto.input(0)) && fitsBlocks(out)) {
+                   && isBlocked(proto.input(0)) && !isDirty(proto.input(0))
+                   && fitsBlocksLike(out, proto.input(0))) {
             splitBatchNorm(node);
         } else if (proto.domain().empty() && op == "Concat" && fitsBlocks(out) && !isPadded(out)) {
             const int64_t axis = intAttribute(proto, "axis", 0);
@@ -268,7 +290,7 @@ private:
         const Tensor *beta = m_graph.constant(proto.input(2));
         const Tensor *mean = m_graph.constant(proto.input(3));
         const Tensor *var = m_graph.constant(proto.input(4));
-        const int64_t channels = m_graph.valueType(proto.output(0)).dims[1].value;
+        const int64_t channels = this->channels(proto.output(0));
         for (const Tensor *t : {gamma, beta, mean, var})
             if (!t || t->elementCount() != channels
                 || (t->dtype() != DType::Float32 && t->dtype() != DType::Float64))
@@ -328,8 +350,15 @@ private:
         // A run-time output scale of one vector of channels is applied by the kernel lane by
         // lane (ConvPlan::scaleAfter), which knows no padding.
         const bool scaled = intAttribute(proto, kScaledOutputAttribute, 0) != 0;
-        const bool outputBlocked = fitsBlocks(proto.output(0))
-                                   && (!scaled || outChannels % m_block == 0);
+        // The weights tell the output's channels (and a 4-D weight a 2-D convolution), so an
+        // output that shape inference left untyped can be blocked too.
+        const TensorType outType = m_graph.valueType(proto.output(0));
+        const bool outputFits = outType.hasShape
+                                    ? fitsBlocks(proto.output(0))
+                                    : channelsFit(outChannels)
+                                          && (outType.elementType == 0
+                                              || outType.elementType == onnx::TensorProto::FLOAT);
+        const bool outputBlocked = outputFits && (!scaled || outChannels % m_block == 0);
         // A depthwise convolution reads the layout it writes; oneDNN's blocked depthwise kernel
         // wants both sides blocked.
         if (depthwise && inputBlocked != outputBlocked)
@@ -342,6 +371,7 @@ private:
         // The padded weights and bias are zero, so padding lanes come out as the fused
         // activation of zero.
         if (outputBlocked) {
+            m_channels[proto.output(0)] = outChannels;
             const std::optional<FusedActivation> activation = fusedActivationOf(proto);
             markBlocked(proto.output(0), activation && !activationKeepsZero(*activation));
         }
@@ -490,6 +520,7 @@ private:
     std::vector<NodeId> m_blockedPools;
     std::vector<ReshapedConstant> m_reshapedConstants;
     std::unordered_set<std::string> m_dirty; // blocked values whose padding may be non-zero
+    std::unordered_map<std::string, int64_t> m_channels; // of blocked values, where decided
 };
 
 } // namespace
