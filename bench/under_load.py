@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""How the engine's latency degrades when another process keeps one core busy (the GUI thread,
-a browser), against ONNX Runtime in the same conditions: each model's median and p90 quiet and
-with a busy-looping process beside it, interleaved rounds, 2 threads. The engine's OpenMP threads
-spin while waiting (libgomp's default); OMP_WAIT_POLICY=PASSIVE is shown too, since it trades
-quiet-machine speed for calm under load.
+"""How the engine's latency degrades when other processes keep cores busy (the GUI thread, a
+browser, a build), against ONNX Runtime in the same conditions: each model's median and p90 with
+0, 1 and 4 busy-looping processes beside it (--busy), interleaved rounds, 2 threads. The
+engine's OpenMP threads spin while waiting (libgomp's default); OMP_WAIT_POLICY=PASSIVE and
+shorter spins (GOMP_SPINCOUNT) are shown too, since they trade quiet-machine speed for calm
+under load.
 
 usage: under_load.py BUILD_DIR CACHE_DIR [--threads N] [--rounds N] [--iterations N]
-                     [--models A,B]
+                     [--models A,B] [--busy 0,1,4] [--spincounts 10000,100000]
 """
 import multiprocessing
 import os
@@ -27,7 +28,10 @@ def spin():
 def main():
     parser = argument_parser()
     parser.add_argument("--models", default="mobilenet_v3_small,squeezenet1_1,resnet18")
+    parser.add_argument("--busy", default="0,1,4")
+    parser.add_argument("--spincounts", default="10000")
     args = parser.parse_args()
+    busy_counts = [int(n) for n in args.busy.split(",")]
     peers = Peers(args)
     manifest = zoo.load_manifest(args.cache)
     work = os.path.join(args.cache, "bench", "zoo-forms")
@@ -37,17 +41,22 @@ def main():
     runs = {
         "engine": lambda m, f: peers.engine(m, f),
         "engine PASSIVE": lambda m, f: peers.engine(m, f, passive),
-        "ORT": lambda m, f: peers.ort(m, f),
     }
-    print(f"median / p90 ms, {args.threads} threads, best median of {args.rounds} rounds")
-    print(f"{'model':22}{'peer':16}{'quiet':>16}{'one core busy':>18}{'slowdown':>10}")
+    for count in [c for c in args.spincounts.split(",") if c]:
+        spin_env = dict(peers.env, GOMP_SPINCOUNT=count)
+        runs[f"engine spin {count}"] = lambda m, f, env=spin_env: peers.engine(m, f, env)
+    runs["ORT"] = lambda m, f: peers.ort(m, f)
+    print(f"median / p90 ms, {args.threads} threads, best median of {args.rounds} rounds; "
+          f"columns: busy-looping processes beside the run")
+    print(f"{'model':22}{'peer':22}" + "".join(f"{f'{n} busy':>18}" for n in busy_counts)
+          + f"{'worst/quiet':>12}")
     for name in args.models.split(","):
         entry = next(e for e in manifest["models"] if e["name"] == name)
         feeds = zoo.feeds(entry, manifest, photos, work)
         results = {}
-        for busy in (False, True):
-            spinner = multiprocessing.Process(target=spin, daemon=True) if busy else None
-            if spinner:
+        for busy in busy_counts:
+            spinners = [multiprocessing.Process(target=spin, daemon=True) for _ in range(busy)]
+            for spinner in spinners:
                 spinner.start()
             try:
                 for _ in range(args.rounds):
@@ -57,14 +66,14 @@ def main():
                         if not old or latency["median"] < old["median"]:
                             results[(peer, busy)] = latency
             finally:
-                if spinner:
+                for spinner in spinners:
                     spinner.terminate()
                     spinner.join()
         for peer in runs:
-            quiet, loaded = results[(peer, False)], results[(peer, True)]
-            print(f"{name:22}{peer:16}{quiet['median']:8.2f}/{quiet['p90']:7.2f}"
-                  f"{loaded['median']:10.2f}/{loaded['p90']:7.2f}"
-                  f"{loaded['median'] / quiet['median']:9.2f}x")
+            cells = "".join(f"{results[(peer, n)]['median']:9.2f}/{results[(peer, n)]['p90']:8.2f}"
+                            for n in busy_counts)
+            worst = max(results[(peer, n)]["median"] for n in busy_counts)
+            print(f"{name:22}{peer:22}{cells}{worst / results[(peer, busy_counts[0])]['median']:11.2f}x")
 
 
 if __name__ == "__main__":
