@@ -6,6 +6,7 @@
 #include "runtime/ops/quant/quant_kernels.h"
 #include "runtime/ops/reduce/reduce_kernels.h"
 #include "runtime/ops/rnn/rnn_kernels.h"
+#include "runtime/ops/sequence/sequence_kernels.h"
 #include "runtime/ops/tensor/tensor_kernels.h"
 
 #include <algorithm>
@@ -155,6 +156,20 @@ constexpr KernelRegistration kKernels[] = {
     {"", "GRU", 7, createGRU}, // layout (14) read from the attribute
     {"", "LSTM", 7, createLSTM},
     {"", "RNN", 7, createRNN},
+
+    // --- sequences and optionals (ops/sequence) ---
+    {"", "ConcatFromSequence", 11, createConcatFromSequence},
+    {"", "Optional", 15, createOptional},
+    {"", "OptionalGetElement", 15, createOptionalGetElement},
+    {"", "OptionalHasElement", 15, createOptionalHasElement},
+    {"", "SequenceAt", 11, createSequenceAt},
+    {"", "SequenceConstruct", 11, createSequenceConstruct},
+    {"", "SequenceEmpty", 11, createSequenceEmpty},
+    {"", "SequenceErase", 11, createSequenceErase},
+    {"", "SequenceInsert", 11, createSequenceInsert},
+    {"", "SequenceLength", 11, createSequenceLength},
+    {"", "SequenceMap", 17, createSequenceMap},
+    {"", "SplitToSequence", 11, createSplitToSequence},
 
     // --- shape and data movement (ops/tensor) ---
     {"", "Concat", 4, createConcat},
