@@ -26,6 +26,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Constant", 1, createConstant},
     {"", "If", 1, createIf},
     {"", "Loop", 1, createLoop},
+    {"", "Scan", 8, createScan}, // 8: batch axis and sequence_lens; 9: per-input axes
 
     // --- elementwise math, activations, comparisons, logic, casts (ops/elementwise) ---
     {"", "Abs", 6, createAbs},
