@@ -1,6 +1,7 @@
 #include "runtime/ops/registry.h"
 
 #include "runtime/ops/control/control_kernels.h"
+#include "runtime/ops/detection/detection_kernels.h"
 #include "runtime/ops/elementwise/elementwise_kernels.h"
 #include "runtime/ops/nn/nn_kernels.h"
 #include "runtime/ops/quant/quant_kernels.h"
@@ -131,6 +132,12 @@ constexpr KernelRegistration kKernels[] = {
     {"", "GlobalMaxPool", 1, createGlobalMaxPool},
     {"", "MatMul", 1, createMatMul},
     {"", "MaxPool", 1, createMaxPool},
+    {"", "MaxUnpool", 9, createMaxUnpool},
+
+    // --- detection: box suppression, RoI pooling, grid sampling (ops/detection) ---
+    {"", "GridSample", 16, createGridSample},
+    {"", "NonMaxSuppression", 10, createNonMaxSuppression},
+    {"", "RoiAlign", 10, createRoiAlign},
 
     // --- quantization (ops/quant) ---
     {"", "ConvInteger", 10, createConvInteger},
