@@ -9,6 +9,7 @@
 #include "runtime/ops/rnn/rnn_kernels.h"
 #include "runtime/ops/sequence/sequence_kernels.h"
 #include "runtime/ops/tensor/tensor_kernels.h"
+#include "runtime/ops/text/text_kernels.h"
 
 #include <algorithm>
 
@@ -178,6 +179,9 @@ constexpr KernelRegistration kKernels[] = {
     {"", "SequenceLength", 11, createSequenceLength},
     {"", "SequenceMap", 17, createSequenceMap},
     {"", "SplitToSequence", 11, createSplitToSequence},
+
+    // --- text: n-gram features (ops/text) ---
+    {"", "TfIdfVectorizer", 9, createTfIdfVectorizer},
 
     // --- shape and data movement (ops/tensor) ---
     {"", "Concat", 4, createConcat},
