@@ -1,13 +1,15 @@
 // NonMaxSuppression: per batch and class, keeps the highest-scoring boxes above score_threshold
 // and drops every box overlapping a kept one by IoU > iou_threshold, up to
 // max_output_boxes_per_class; outputs (batch, class, box) triples in selection order.
-// Candidates are sorted once per class (ties: lower box index first, as ONNX Runtime); each is
-// compared only against the boxes kept so far, stopping at the first overlap, and the class
-// stops as soon as it has its maximum.
+// Candidates are ordered by score once per class (ties: lower box index first, as ONNX Runtime)
+// in a heap, so a class that reaches its maximum after a few hundred boxes never pays for
+// sorting the thousands it does not look at; each candidate is compared only against the boxes
+// kept so far, stopping at the first overlap.
 #include "runtime/ops/detection/detection_kernels.h"
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 namespace qs::ops {
 
@@ -87,14 +89,20 @@ public:
             for (int64_t c = 0; c < classes; ++c) {
                 const float *score = scores.data<float>() + (n * classes + c) * count;
                 candidates.clear();
+                // NaN scores are left out: they select nothing and would break the ordering.
                 for (int64_t i = 0; i < count; ++i) {
-                    if (!hasScoreThreshold || score[i] > scoreThreshold)
+                    if (hasScoreThreshold ? score[i] > scoreThreshold : !std::isnan(score[i]))
                         candidates.push_back(i);
                 }
-                std::stable_sort(candidates.begin(), candidates.end(),
-                                 [score](int64_t a, int64_t b) { return score[a] > score[b]; });
+                // A max-heap on (score, then lower index): the order a stable sort would give.
+                const auto comesLater = [score](int64_t a, int64_t b) {
+                    return score[a] < score[b] || (score[a] == score[b] && a > b);
+                };
+                std::make_heap(candidates.begin(), candidates.end(), comesLater);
                 kept.clear();
-                for (const int64_t i : candidates) {
+                for (auto end = candidates.end(); end != candidates.begin(); --end) {
+                    std::pop_heap(candidates.begin(), end, comesLater);
+                    const int64_t i = *(end - 1);
                     const Box &box = decoded[static_cast<size_t>(i)];
                     bool suppressed = false;
                     for (const int64_t k : kept) {
