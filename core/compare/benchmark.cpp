@@ -122,7 +122,7 @@ Result<std::map<std::string, Tensor>> referenceValues(const Session &referenceOb
         if (isFloat(value))
             values[name] = value;
     };
-    auto ran = referenceObserved.run(inputs, collect);
+    auto ran = referenceObserved.runValues(inputs, collect);
     if (!ran)
         return ran.status().withContext("reference");
     return values;
@@ -154,7 +154,8 @@ Status comparePerNode(const std::map<std::string, Tensor> &referenceValues, Vari
         }
         variant.tensors[referenceName].add(it->second, value, false);
     };
-    auto result = variant.observedSession->run(inputsFor(*variant.observedSession, inputs), compare);
+    auto result = variant.observedSession->runValues(inputsFor(*variant.observedSession, inputs),
+                                                     compare);
     if (!result)
         return result.status().withContext(variant.path);
     return Status::ok();
@@ -181,7 +182,7 @@ Result<std::vector<VariantTimings>> measureLatencies(const std::vector<Variant> 
     options.progress = &progress;
     auto runOnce = [&](size_t v) -> Result<double> {
         const auto start = std::chrono::steady_clock::now();
-        auto outputs = variants[v].session->run(converted[v], options);
+        auto outputs = variants[v].session->runValues(converted[v], options);
         const auto stop = std::chrono::steady_clock::now();
         if (!outputs)
             return outputs.status().withContext(variants[v].path);
@@ -280,7 +281,7 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
             firstSample = inputs;
         RunOptions options;
         options.progress = &progress;
-        auto expectedOutputs = reference.run(inputs, options);
+        auto expectedOutputs = reference.runValues(inputs, options);
         if (!expectedOutputs)
             return expectedOutputs.status().withContext((*sample)->origin + " (reference)");
         for (auto &[name, spread] : outputSpreads)
@@ -293,17 +294,22 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         if (!nodeValues)
             return nodeValues.status();
         for (Variant &variant : variants) {
-            auto actual = variant.session->run(inputsFor(*variant.session, inputs), options);
+            auto actual = variant.session->runValues(inputsFor(*variant.session, inputs), options);
             if (!actual)
                 return actual.status().withContext(variant.path);
-            for (const auto &[name, want] : *expectedOutputs) {
+            for (const auto &[name, wantValue] : *expectedOutputs) {
+                // Accuracy is measured on tensors; a sequence or optional output is not scored.
+                if (!wantValue.isTensor())
+                    continue;
+                const Tensor &want = wantValue.tensor();
                 auto it = std::find_if(actual->begin(), actual->end(),
                                        [&](const auto &o) { return o.first == name; });
-                if (it->second.elementCount() != want.elementCount())
+                const Tensor &got = it->second.tensor();
+                if (got.elementCount() != want.elementCount())
                     return invalidArgument(variant.path + ": output '" + name + "' is "
                                            + it->second.describe() + ", the reference's is "
                                            + want.describe());
-                variant.outputs[name].add(want, it->second, looksLikeScores(want.shape()));
+                variant.outputs[name].add(want, got, looksLikeScores(want.shape()));
             }
             if (settings.perNode && &variant != &variants.front())
                 QS_RETURN_IF_ERROR(comparePerNode(*nodeValues, variant, inputs, progress));

@@ -82,6 +82,25 @@ void spellOutCoercedSoftmax(onnx::GraphProto &graph)
     graph.mutable_node()->Swap(&rewritten);
 }
 
+// The version converter writes graph inputs and outputs back with tensor types only: a
+// sequence or optional output comes out with no type at all, which the checker refuses. The
+// conversion renames nothing, so the source's types are put back by name.
+void restoreNonTensorTypes(const onnx::GraphProto &source, onnx::GraphProto &converted)
+{
+    auto restore = [](const auto &from, auto &to) {
+        for (auto &value : to) {
+            if (value.has_type() && value.type().value_case() != onnx::TypeProto::VALUE_NOT_SET)
+                continue;
+            for (const auto &original : from) {
+                if (original.name() == value.name())
+                    *value.mutable_type() = original.type();
+            }
+        }
+    };
+    restore(source.input(), *converted.mutable_input());
+    restore(source.output(), *converted.mutable_output());
+}
+
 } // namespace
 
 Result<onnx::ModelProto> upgradeOpset(const onnx::ModelProto &model, int64_t target)
@@ -101,6 +120,7 @@ Result<onnx::ModelProto> upgradeOpset(const onnx::ModelProto &model, int64_t tar
         for (int i = infos->size() - 1; i >= 0; --i)
             if (infos->Get(i).type().tensor_type().elem_type() == 0)
                 infos->DeleteSubrange(i, 1);
+        restoreNonTensorTypes(prepared.graph(), *converted.mutable_graph());
         return converted;
     } catch (const std::exception &error) {
         return unsupported("cannot convert the model from opset " + std::to_string(current) + " to "

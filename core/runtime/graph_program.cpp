@@ -34,7 +34,7 @@ Frame::Frame(const GraphProgram &program, const Frame *parent)
     , parent(parent)
 {}
 
-const Tensor *Frame::lookup(const std::string &name) const
+const Value *Frame::lookup(const std::string &name) const
 {
     for (const Frame *frame = this; frame; frame = frame->parent) {
         const int slot = frame->program.slotOf(name);
@@ -210,17 +210,27 @@ private:
     {
         RunState state(1, nullptr, nullptr);
         Frame frame(*m_program, nullptr);
-        std::vector<const Tensor *> inputs;
-        for (const int slot : step.inputs)
-            inputs.push_back(slot < 0 ? nullptr
-                                      : &m_program->m_constants[static_cast<size_t>(slot)]);
-        std::vector<Tensor> outputs(step.outputs.size());
+        std::vector<Value> constants;
+        constants.reserve(step.inputs.size());
+        std::vector<const Value *> inputs;
+        for (const int slot : step.inputs) {
+            if (slot >= 0)
+                constants.emplace_back(m_program->m_constants[static_cast<size_t>(slot)]);
+            inputs.push_back(slot < 0 ? nullptr : &constants.back());
+        }
+        std::vector<Value> outputs(step.outputs.size());
         KernelContext context(step.label, inputs, outputs, state, frame);
         if (!step.kernel->compute(context).isOk())
             return false;
+        // Constants are tensors; a node making a sequence or an optional (SequenceEmpty) runs.
+        for (const Value &output : outputs) {
+            if (!output.isTensor())
+                return false;
+        }
         for (size_t i = 0; i < outputs.size(); ++i) {
             if (step.outputs[i] >= 0)
-                m_program->m_constants[static_cast<size_t>(step.outputs[i])] = std::move(outputs[i]);
+                m_program->m_constants[static_cast<size_t>(step.outputs[i])]
+                    = std::move(outputs[i].tensor());
         }
         return true;
     }
@@ -280,13 +290,13 @@ Result<std::shared_ptr<const GraphProgram>> GraphProgram::compile(
     return compiler.compile();
 }
 
-Result<std::vector<Tensor>> GraphProgram::run(std::span<const Tensor> inputs, RunState &state,
-                                              const Frame *parent) const
+Result<std::vector<qs::Value>> GraphProgram::run(std::span<const qs::Value> inputs, RunState &state,
+                                                 const Frame *parent) const
 {
     Frame frame(*this, parent);
     frame.values.assign(m_constants.begin(), m_constants.end());
     for (const auto &[slot, name] : m_outerSlots) {
-        const Tensor *value = parent ? parent->lookup(name) : nullptr;
+        const qs::Value *value = parent ? parent->lookup(name) : nullptr;
         if (value)
             frame.values[static_cast<size_t>(slot)] = *value;
     }
@@ -300,8 +310,8 @@ Result<std::vector<Tensor>> GraphProgram::run(std::span<const Tensor> inputs, Ru
     // Subgraph runs are not recorded: their time is already in their If/Loop node's step.
     ProfileRecorder *const profile = parent ? nullptr : state.profile();
     using Clock = std::chrono::steady_clock;
-    std::vector<const Tensor *> stepInputs;
-    std::vector<Tensor> stepOutputs;
+    std::vector<const qs::Value *> stepInputs;
+    std::vector<qs::Value> stepOutputs;
     for (size_t index = 0; index < m_steps.size(); ++index) {
         const Step *step = m_steps[index].get();
         if (state.cancelled())
@@ -309,7 +319,7 @@ Result<std::vector<Tensor>> GraphProgram::run(std::span<const Tensor> inputs, Ru
         const Clock::time_point start = profile ? Clock::now() : Clock::time_point();
         stepInputs.clear();
         for (const int slot : step->inputs) {
-            const Tensor *value = slot < 0 ? nullptr : &frame.values[static_cast<size_t>(slot)];
+            const qs::Value *value = slot < 0 ? nullptr : &frame.values[static_cast<size_t>(slot)];
             if (value && value->empty()) {
                 value = frame.lookup(m_slotNames[static_cast<size_t>(slot)]);
                 if (!value) {
@@ -320,7 +330,7 @@ Result<std::vector<Tensor>> GraphProgram::run(std::span<const Tensor> inputs, Ru
             }
             stepInputs.push_back(value);
         }
-        stepOutputs.assign(step->outputs.size(), Tensor());
+        stepOutputs.assign(step->outputs.size(), qs::Value());
         KernelContext context(step->label, stepInputs, stepOutputs, state, frame);
         try {
             QS_RETURN_IF_ERROR(step->kernel->compute(context));
@@ -336,20 +346,20 @@ Result<std::vector<Tensor>> GraphProgram::run(std::span<const Tensor> inputs, Ru
                 return internalError(step->label + ": produced no value for output "
                                      + std::to_string(i) + " '"
                                      + m_slotNames[static_cast<size_t>(slot)] + "'");
-            if (state.observer())
-                (*state.observer())(m_slotNames[static_cast<size_t>(slot)], stepOutputs[i]);
+            if (state.observer() && stepOutputs[i].isTensor())
+                (*state.observer())(m_slotNames[static_cast<size_t>(slot)], stepOutputs[i].tensor());
             frame.values[static_cast<size_t>(slot)] = std::move(stepOutputs[i]);
         }
         for (const int slot : step->release)
-            frame.values[static_cast<size_t>(slot)] = Tensor();
+            frame.values[static_cast<size_t>(slot)] = qs::Value();
         // Freeing the step's dead inputs is part of its cost, so the step times add up to the run.
         if (profile)
             profile->record(index, step->nodeName, step->opType, Clock::now() - start);
     }
 
-    std::vector<Tensor> outputs;
-    for (const Value &output : m_outputs) {
-        const Tensor *value = frame.lookup(output.name);
+    std::vector<qs::Value> outputs;
+    for (const GraphProgram::Value &output : m_outputs) {
+        const qs::Value *value = frame.lookup(output.name);
         if (!value)
             return invalidArgument("graph output '" + output.name + "' has no value");
         outputs.push_back(*value);

@@ -6,6 +6,7 @@
 
 #include "model/tensor_type.h"
 #include "runtime/kernel.h"
+#include "runtime/value.h"
 #include "tensor/tensor.h"
 #include "util/progress.h"
 #include "util/status.h"
@@ -24,7 +25,9 @@ class Graph;
 class Model;
 class ProfileRecorder;
 
-// Called with every value a node produces (subgraphs included), in execution order.
+// Called with every tensor a node produces (subgraphs included), in execution order. Sequences
+// and optionals are not passed: everything that observes (calibration, per-node error, dumps)
+// measures tensors, so they skip non-tensor values here, at the one place that produces them.
 using ValueObserver = std::function<void(const std::string &name, const Tensor &value)>;
 
 // What one call of Session::run shares with every kernel and subgraph it runs.
@@ -56,11 +59,11 @@ class Frame
 {
 public:
     Frame(const GraphProgram &program, const Frame *parent);
-    const Tensor *lookup(const std::string &name) const;
+    const Value *lookup(const std::string &name) const;
 
     const GraphProgram &program;
     const Frame *parent;
-    std::vector<Tensor> values; // by slot
+    std::vector<Value> values; // by slot
 };
 
 struct CompileOptions
@@ -101,8 +104,9 @@ public:
     size_t nodeCount() const { return m_steps.size(); }
 
     // Runs with `inputs` in the order of inputs(); `parent` resolves outer-scope names.
-    Result<std::vector<Tensor>> run(std::span<const Tensor> inputs, RunState &state,
-                                    const Frame *parent) const;
+    // (qs::Value: inside this class, Value names the declaration above.)
+    Result<std::vector<qs::Value>> run(std::span<const qs::Value> inputs, RunState &state,
+                                       const Frame *parent) const;
 
     int slotOf(const std::string &name) const; // -1 when the graph does not define it
 

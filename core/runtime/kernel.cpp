@@ -187,8 +187,11 @@ Status KernelInfo::unsupportedError(const std::string &message) const
     return unsupported(m_label + ": " + message);
 }
 
-KernelContext::KernelContext(const std::string &label, std::span<const Tensor *const> inputs,
-                             std::span<Tensor> outputs, RunState &run, const Frame &frame)
+const Tensor KernelContext::kNoTensor;
+const Value KernelContext::kNoValue;
+
+KernelContext::KernelContext(const std::string &label, std::span<const Value *const> inputs,
+                             std::span<Value> outputs, RunState &run, const Frame &frame)
     : m_label(label)
     , m_inputs(inputs)
     , m_outputs(outputs)
@@ -196,18 +199,10 @@ KernelContext::KernelContext(const std::string &label, std::span<const Tensor *c
     , m_frame(frame)
 {}
 
-const Tensor &KernelContext::input(size_t index) const
-{
-    static const Tensor kNone;
-    if (index >= m_inputs.size() || !m_inputs[index])
-        return kNone;
-    return *m_inputs[index];
-}
-
 Tensor &KernelContext::allocateOutput(size_t index, DType type, Shape shape, bool zero)
 {
-    m_outputs[index] = Tensor::allocate(type, std::move(shape), zero);
-    return m_outputs[index];
+    m_outputs[index] = Value(Tensor::allocate(type, std::move(shape), zero));
+    return m_outputs[index].tensor();
 }
 
 int KernelContext::threads() const
@@ -220,8 +215,8 @@ bool KernelContext::cancelled() const
     return m_run.cancelled();
 }
 
-Result<std::vector<Tensor>> KernelContext::runSubgraph(const GraphProgram &program,
-                                                       std::span<const Tensor> inputs) const
+Result<std::vector<Value>> KernelContext::runSubgraph(const GraphProgram &program,
+                                                      std::span<const Value> inputs) const
 {
     return program.run(inputs, m_run, &m_frame);
 }

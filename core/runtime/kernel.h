@@ -8,6 +8,7 @@
 // Kernels live in core/runtime/ops/<family>/<op>.cpp and are listed in ops/registry.cpp.
 
 #include "model/tensor_type.h"
+#include "runtime/value.h"
 #include "tensor/tensor.h"
 #include "util/status.h"
 
@@ -125,15 +126,26 @@ private:
 class KernelContext
 {
 public:
-    KernelContext(const std::string &label, std::span<const Tensor *const> inputs,
-                  std::span<Tensor> outputs, RunState &run, const Frame &frame);
+    KernelContext(const std::string &label, std::span<const Value *const> inputs,
+                  std::span<Value> outputs, RunState &run, const Frame &frame);
 
     size_t inputCount() const { return m_inputs.size(); }
-    // An empty Tensor when the input is omitted (optional) or beyond the node's inputs.
-    const Tensor &input(size_t index) const;
+    // An empty Tensor when the input is omitted (optional), beyond the node's inputs, or not a
+    // tensor (a sequence or an optional: read those with value()).
+    const Tensor &input(size_t index) const
+    {
+        return index < m_inputs.size() && m_inputs[index] ? m_inputs[index]->tensor() : kNoTensor;
+    }
     bool hasInput(size_t index) const { return !input(index).empty(); }
+    // Input `index` whatever its kind; an empty Value when omitted.
+    const Value &value(size_t index) const
+    {
+        return index < m_inputs.size() && m_inputs[index] ? *m_inputs[index] : kNoValue;
+    }
     size_t outputCount() const { return m_outputs.size(); }
-    Tensor &output(size_t index) { return m_outputs[index]; }
+    Tensor &output(size_t index) { return m_outputs[index].tensor(); }
+    // Sets output `index` to any kind of value (sequences, optionals, a subgraph's outputs).
+    void setOutput(size_t index, Value value) { m_outputs[index] = std::move(value); }
     // Allocates output `index` and returns it for filling.
     Tensor &allocateOutput(size_t index, DType type, Shape shape, bool zero = false);
 
@@ -141,16 +153,19 @@ public:
     bool cancelled() const;
 
     // Runs a compiled subgraph; names it does not define are looked up in this node's scope.
-    Result<std::vector<Tensor>> runSubgraph(const GraphProgram &program,
-                                            std::span<const Tensor> inputs) const;
+    Result<std::vector<Value>> runSubgraph(const GraphProgram &program,
+                                           std::span<const Value> inputs) const;
 
     const std::string &label() const { return m_label; }
     Status error(const std::string &message) const; // invalidArgument("<label>: <message>")
 
 private:
+    static const Tensor kNoTensor;
+    static const Value kNoValue;
+
     const std::string &m_label;
-    std::span<const Tensor *const> m_inputs;
-    std::span<Tensor> m_outputs;
+    std::span<const Value *const> m_inputs;
+    std::span<Value> m_outputs;
     RunState &m_run;
     const Frame &m_frame;
 };

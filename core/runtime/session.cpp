@@ -139,9 +139,13 @@ Shape Session::concreteInputShape(size_t index) const
     return shape;
 }
 
-Status Session::checkInput(const GraphProgram::Value &declared, const Tensor &actual) const
+Status Session::checkInput(const GraphProgram::Value &declared, const qs::Value &value) const
 {
     const std::string what = "input '" + declared.name + "'";
+    // TensorType describes tensors only; a sequence or an optional is checked by its consumers.
+    if (!value.isTensor())
+        return Status::ok();
+    const Tensor &actual = value.tensor();
     const DType expectedType = static_cast<DType>(declared.type.elementType);
     if (declared.type.elementType != 0 && actual.dtype() != expectedType) {
         return invalidArgument(what + " must be " + dtypeName(expectedType)
@@ -173,6 +177,29 @@ Status Session::checkInput(const GraphProgram::Value &declared, const Tensor &ac
 Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
                                   const RunOptions &options) const
 {
+    Result<NamedValues> values = runValues(inputs, options);
+    if (!values)
+        return values.status();
+    NamedTensors named;
+    named.reserve(values->size());
+    for (auto &[name, value] : *values) {
+        if (!value.isTensor())
+            return invalidArgument("output '" + name + "' is a " + value.describe()
+                                   + ", not a tensor");
+        named.emplace_back(name, std::move(value.tensor()));
+    }
+    return named;
+}
+
+Result<NamedValues> Session::runValues(const std::map<std::string, Tensor> &inputs,
+                                       const RunOptions &options) const
+{
+    return runValues(std::map<std::string, Value>(inputs.begin(), inputs.end()), options);
+}
+
+Result<NamedValues> Session::runValues(const std::map<std::string, Value> &inputs,
+                                       const RunOptions &options) const
+{
     // Unknown names first: a misspelt name would otherwise be reported as a missing input.
     for (const auto &[name, tensor] : inputs) {
         const bool known = std::any_of(this->inputs().begin(), this->inputs().end(),
@@ -186,7 +213,7 @@ Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
         }
     }
 
-    std::vector<Tensor> ordered;
+    std::vector<qs::Value> ordered;
     for (const GraphProgram::Value &declared : this->inputs()) {
         auto it = inputs.find(declared.name);
         if (it == inputs.end() || it->second.empty())
@@ -195,25 +222,26 @@ Result<NamedTensors> Session::run(const std::map<std::string, Tensor> &inputs,
                                    + declared.type.shapeString() + ") is missing");
         QS_RETURN_IF_ERROR(checkInput(declared, it->second));
         // The lowered program computes in float32 wherever the model declares float16.
-        ordered.push_back(m_float16Lowered ? convertFloat16ToFloat32(it->second, m_threads)
-                                           : it->second);
+        const bool widen = m_float16Lowered && it->second.isTensor();
+        ordered.push_back(widen ? convertFloat16ToFloat32(it->second.tensor(), m_threads)
+                                : it->second);
     }
 
     omp_set_num_threads(m_threads);
     RunState state(m_threads, options.progress, options.observer ? &options.observer : nullptr,
                    options.profile);
     try {
-        Result<std::vector<Tensor>> outputs = m_program->run(ordered, state, nullptr);
+        Result<std::vector<qs::Value>> outputs = m_program->run(ordered, state, nullptr);
         if (!outputs)
             return outputs.status();
-        NamedTensors named;
+        NamedValues named;
         for (size_t i = 0; i < outputs->size(); ++i) {
             const GraphProgram::Value &declared = this->outputs()[i];
-            Tensor &value = (*outputs)[i];
+            qs::Value &value = (*outputs)[i];
             const bool declaredFloat16 = declared.type.elementType
                                          == static_cast<int32_t>(DType::Float16);
-            if (m_float16Lowered && declaredFloat16)
-                value = convertFloat32ToFloat16(value, m_threads);
+            if (m_float16Lowered && declaredFloat16 && value.isTensor())
+                value = convertFloat32ToFloat16(value.tensor(), m_threads);
             named.emplace_back(declared.name, std::move(value));
         }
         return named;

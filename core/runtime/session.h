@@ -56,6 +56,7 @@ struct RunOptions
 };
 
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+using NamedValues = std::vector<std::pair<std::string, Value>>;
 
 class Session
 {
@@ -74,8 +75,14 @@ public:
 
     // Checks each input against the declared type and shape (message names the input, expected
     // and actual), runs, and returns the graph outputs in declaration order.
+    // Fails when an output is a sequence or an optional (use runValues for such models).
     Result<NamedTensors> run(const std::map<std::string, Tensor> &inputs,
                              const RunOptions &options = {}) const;
+    // Like run, for models whose inputs or outputs may be sequences or optionals.
+    Result<NamedValues> runValues(const std::map<std::string, Value> &inputs,
+                                  const RunOptions &options = {}) const;
+    Result<NamedValues> runValues(const std::map<std::string, Tensor> &inputs,
+                                  const RunOptions &options = {}) const;
 
     // The declared shape of input `index` with symbolic dims replaced from dimValues (-1 when
     // still unknown).
@@ -83,7 +90,7 @@ public:
 
 private:
     Session() = default;
-    Status checkInput(const GraphProgram::Value &declared, const Tensor &actual) const;
+    Status checkInput(const GraphProgram::Value &declared, const qs::Value &actual) const;
 
     std::shared_ptr<const Model> m_model;
     std::shared_ptr<const GraphProgram> m_program;

@@ -100,7 +100,9 @@ Result<CalibrationResult> calibrate(const Session &session, SampleSource &source
         for (const auto &[name, tensor] : (*sample)->inputs)
             if (auto it = collectors.find(name); it != collectors.end())
                 addValues(it->second, tensor);
-        auto outputs = session.run((*sample)->inputs, runOptions);
+        // runValues: a model whose outputs include a sequence calibrates too (the observer only
+        // sees tensors).
+        auto outputs = session.runValues((*sample)->inputs, runOptions);
         if (!outputs)
             return outputs.status().withContext((*sample)->origin);
         ++result.samples;

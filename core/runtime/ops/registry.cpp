@@ -1,12 +1,15 @@
 #include "runtime/ops/registry.h"
 
 #include "runtime/ops/control/control_kernels.h"
+#include "runtime/ops/detection/detection_kernels.h"
 #include "runtime/ops/elementwise/elementwise_kernels.h"
 #include "runtime/ops/nn/nn_kernels.h"
 #include "runtime/ops/quant/quant_kernels.h"
 #include "runtime/ops/reduce/reduce_kernels.h"
 #include "runtime/ops/rnn/rnn_kernels.h"
+#include "runtime/ops/sequence/sequence_kernels.h"
 #include "runtime/ops/tensor/tensor_kernels.h"
+#include "runtime/ops/text/text_kernels.h"
 
 #include <algorithm>
 
@@ -25,6 +28,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Constant", 1, createConstant},
     {"", "If", 1, createIf},
     {"", "Loop", 1, createLoop},
+    {"", "Scan", 8, createScan}, // 8: batch axis and sequence_lens; 9: per-input axes
 
     // --- elementwise math, activations, comparisons, logic, casts (ops/elementwise) ---
     {"", "Abs", 6, createAbs},
@@ -129,6 +133,12 @@ constexpr KernelRegistration kKernels[] = {
     {"", "GlobalMaxPool", 1, createGlobalMaxPool},
     {"", "MatMul", 1, createMatMul},
     {"", "MaxPool", 1, createMaxPool},
+    {"", "MaxUnpool", 9, createMaxUnpool},
+
+    // --- detection: box suppression, RoI pooling, grid sampling (ops/detection) ---
+    {"", "GridSample", 16, createGridSample},
+    {"", "NonMaxSuppression", 10, createNonMaxSuppression},
+    {"", "RoiAlign", 10, createRoiAlign},
 
     // --- quantization (ops/quant) ---
     {"", "ConvInteger", 10, createConvInteger},
@@ -155,6 +165,23 @@ constexpr KernelRegistration kKernels[] = {
     {"", "GRU", 7, createGRU}, // layout (14) read from the attribute
     {"", "LSTM", 7, createLSTM},
     {"", "RNN", 7, createRNN},
+
+    // --- sequences and optionals (ops/sequence) ---
+    {"", "ConcatFromSequence", 11, createConcatFromSequence},
+    {"", "Optional", 15, createOptional},
+    {"", "OptionalGetElement", 15, createOptionalGetElement},
+    {"", "OptionalHasElement", 15, createOptionalHasElement},
+    {"", "SequenceAt", 11, createSequenceAt},
+    {"", "SequenceConstruct", 11, createSequenceConstruct},
+    {"", "SequenceEmpty", 11, createSequenceEmpty},
+    {"", "SequenceErase", 11, createSequenceErase},
+    {"", "SequenceInsert", 11, createSequenceInsert},
+    {"", "SequenceLength", 11, createSequenceLength},
+    {"", "SequenceMap", 17, createSequenceMap},
+    {"", "SplitToSequence", 11, createSplitToSequence},
+
+    // --- text: n-gram features (ops/text) ---
+    {"", "TfIdfVectorizer", 9, createTfIdfVectorizer},
 
     // --- shape and data movement (ops/tensor) ---
     {"", "Concat", 4, createConcat},

@@ -8,5 +8,6 @@ namespace qs::ops {
 Result<std::unique_ptr<Kernel>> createConstant(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createIf(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createLoop(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createScan(const KernelInfo &info);
 
 } // namespace qs::ops

@@ -23,7 +23,7 @@ public:
         if (cond.elementCount() != 1)
             return context.error("condition must hold one value but is " + cond.describe());
         const bool takeThen = cond.doubleAt(0) != 0.0;
-        Result<std::vector<Tensor>> outputs = context.runSubgraph(takeThen ? *m_then : *m_else, {});
+        Result<std::vector<Value>> outputs = context.runSubgraph(takeThen ? *m_then : *m_else, {});
         if (!outputs)
             return outputs.status();
         if (outputs->size() != context.outputCount()) {
@@ -32,7 +32,7 @@ public:
                                  + std::to_string(context.outputCount()));
         }
         for (size_t i = 0; i < outputs->size(); ++i)
-            context.output(i) = std::move((*outputs)[i]);
+            context.setOutput(i, std::move((*outputs)[i]));
         return Status::ok();
     }
 

@@ -1,5 +1,6 @@
 // Loop: runs `body` while the trip count and the condition allow; loop-carried values feed the
-// next iteration, scan outputs are stacked along a new first axis.
+// next iteration (tensors, sequences or optionals), scan outputs are stacked along a new first
+// axis.
 #include "runtime/ops/control/control_kernels.h"
 
 #include "runtime/graph_program.h"
@@ -49,31 +50,40 @@ public:
                                  + " loop-carried values (+ iteration and condition)");
         }
         const size_t scans = m_body->outputs().size() - 1 - carried;
-        std::vector<Tensor> values;
+        std::vector<Value> values;
         for (size_t i = 0; i < carried; ++i)
-            values.push_back(context.input(i + 2));
+            values.push_back(context.value(i + 2));
         std::vector<std::vector<Tensor>> scanParts(scans);
 
         for (int64_t iteration = 0; (!hasTripCount || iteration < tripCount) && condition;
              ++iteration) {
             if (context.cancelled())
                 return cancelled(context.label() + ": cancelled");
-            std::vector<Tensor> bodyInputs;
+            std::vector<Value> bodyInputs;
             bodyInputs.push_back(Tensor::scalar<int64_t>(iteration));
             bodyInputs.push_back(Tensor::scalar<bool>(condition));
             bodyInputs.insert(bodyInputs.end(), values.begin(), values.end());
-            Result<std::vector<Tensor>> outputs = context.runSubgraph(*m_body, bodyInputs);
+            Result<std::vector<Value>> outputs = context.runSubgraph(*m_body, bodyInputs);
             if (!outputs)
                 return outputs.status();
-            condition = (*outputs)[0].doubleAt(0) != 0.0;
+            const Tensor &keepGoing = (*outputs)[0].tensor();
+            if (keepGoing.elementCount() != 1)
+                return context.error("body's condition output must be one value but is "
+                                     + (*outputs)[0].describe());
+            condition = keepGoing.doubleAt(0) != 0.0;
             for (size_t i = 0; i < carried; ++i)
                 values[i] = std::move((*outputs)[1 + i]);
-            for (size_t i = 0; i < scans; ++i)
-                scanParts[i].push_back(std::move((*outputs)[1 + carried + i]));
+            for (size_t i = 0; i < scans; ++i) {
+                if (!(*outputs)[1 + carried + i].isTensor())
+                    return context.error("scan output " + std::to_string(i) + " is a "
+                                         + (*outputs)[1 + carried + i].describe()
+                                         + ", not a tensor");
+                scanParts[i].push_back(std::move((*outputs)[1 + carried + i].tensor()));
+            }
         }
 
         for (size_t i = 0; i < carried && i < context.outputCount(); ++i)
-            context.output(i) = std::move(values[i]);
+            context.setOutput(i, std::move(values[i]));
         for (size_t i = 0; i < scans && carried + i < context.outputCount(); ++i) {
             if (scanParts[i].empty()) {
                 const DType type

@@ -19,7 +19,7 @@ public:
             return unsupported(
                 ctx.label()
                 + ": training_mode=true with ratio > 0 is not supported (inference only)");
-        ctx.output(0) = ctx.input(0);
+        ctx.setOutput(0, ctx.value(0)); // sequences and optionals pass through too
         if (ctx.outputCount() > 1) {
             Tensor &mask = ctx.allocateOutput(1, DType::Bool, ctx.input(0).shape());
             for (bool &value : mask.mutableValues<bool>())

@@ -14,6 +14,7 @@ Result<std::unique_ptr<Kernel>> createGlobalAveragePool(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createGlobalMaxPool(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMatMul(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMaxPool(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createMaxUnpool(const KernelInfo &info);
 // [N, C/B, H, W, B] float32 -> [N, C, H, W] (blocked_layout.h; engine-internal).
 Result<std::unique_ptr<Kernel>> createBlockedToPlain(const KernelInfo &info);
 
