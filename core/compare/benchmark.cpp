@@ -286,8 +286,8 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
             return expectedOutputs.status().withContext((*sample)->origin + " (reference)");
         for (auto &[name, spread] : outputSpreads)
             for (const auto &[produced, value] : *expectedOutputs)
-                if (produced == name)
-                    spread.add(value);
+                if (produced == name && value.isTensor())
+                    spread.add(value.tensor());
         Result<std::map<std::string, Tensor>> nodeValues = std::map<std::string, Tensor>{};
         if (settings.perNode && variants.size() > 1)
             nodeValues = referenceValues(*variants.front().observedSession, inputs, progress);
