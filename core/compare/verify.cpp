@@ -34,19 +34,19 @@ bool isComparable(DType type)
 } // namespace
 
 TensorCheck compareTensors(const std::string &name, const Tensor &actual, const Tensor &expected,
-                           const Tolerance &tolerance)
+                           const Tolerance &tolerance, const std::string &expectedWhat)
 {
     TensorCheck check;
     check.name = name;
     check.dtype = actual.dtype();
     check.shape = actual.shape();
     if (actual.dtype() != expected.dtype()) {
-        check.problem = "the model gives " + actual.describe() + ", the expected value is "
+        check.problem = "the model gives " + actual.describe() + ", " + expectedWhat + " is "
                         + expected.describe() + " (dtypes differ)";
         return check;
     }
     if (actual.shape() != expected.shape()) {
-        check.problem = "the model gives " + actual.describe() + ", the expected value is "
+        check.problem = "the model gives " + actual.describe() + ", " + expectedWhat + " is "
                         + expected.describe() + " (shapes differ)";
         return check;
     }
@@ -267,7 +267,8 @@ Result<BatchCheck> checkBatch(const VerifyRequest &request, const Session &sessi
                 check.outputs.push_back(std::move(failed));
                 continue;
             }
-            check.outputs.push_back(compareTensors(name, actual, *expected, request.tolerance));
+            check.outputs.push_back(compareTensors(name, actual, *expected, request.tolerance,
+                                                   "the stack of its batch-1 runs"));
         }
     }
     check.passed = check.engineError.empty()

@@ -56,9 +56,11 @@ struct TensorCheck
     double mismatchShare() const { return elements ? double(mismatches) / double(elements) : 0; }
 };
 
-// Compares `actual` with `expected` under `tolerance`.
+// Compares `actual` with `expected` under `tolerance`; `expectedWhat` names the expected side in
+// a shape or dtype problem ("the expected value", "the stack of its batch-1 runs").
 TensorCheck compareTensors(const std::string &name, const Tensor &actual, const Tensor &expected,
-                           const Tolerance &tolerance);
+                           const Tolerance &tolerance,
+                           const std::string &expectedWhat = "the expected value");
 
 // One batch size of the batch check.
 struct BatchCheck
