@@ -126,30 +126,58 @@ Tensor takeRow(const Tensor &tensor, int64_t row)
     return result;
 }
 
-// The tensors concatenated along their first dim (same dtype and trailing dims: the outputs of
-// one model for inputs that differ only in the batch).
-Result<Tensor> stack(const std::vector<const Tensor *> &parts)
+// The tensors concatenated along `axis` (same dtype and other dims: the outputs of one model for
+// inputs that differ only in the batch).
+Result<Tensor> stack(const std::vector<const Tensor *> &parts, size_t axis = 0)
 {
-    Shape shape = parts.front()->shape();
-    if (shape.empty())
-        return invalidArgument("a scalar has no batch dim");
-    int64_t rows = 0;
+    const Tensor &first = *parts.front();
+    if (size_t(first.rank()) <= axis)
+        return invalidArgument("the batch-1 runs give " + first.describe()
+                               + ", which has no batch axis " + std::to_string(axis));
+    Shape shape = first.shape();
+    int64_t total = 0;
     for (const Tensor *part : parts) {
-        Shape trailing = part->shape();
-        trailing[0] = shape[0];
-        if (trailing != shape || part->dtype() != parts.front()->dtype())
-            return invalidArgument("the batch-1 runs give " + parts.front()->describe() + " and "
+        Shape others = part->shape();
+        if (others.size() == shape.size())
+            others[axis] = shape[axis];
+        if (others != shape || part->dtype() != first.dtype())
+            return invalidArgument("the batch-1 runs give " + first.describe() + " and "
                                    + part->describe());
-        rows += part->dim(0);
+        total += part->dim(int64_t(axis));
     }
-    shape[0] = rows;
-    Tensor result = Tensor::allocate(parts.front()->dtype(), shape);
+    shape[axis] = total;
+    int64_t outer = 1, inner = dtypeSize(first.dtype());
+    for (size_t d = 0; d < shape.size(); ++d) {
+        if (d < axis)
+            outer *= shape[d];
+        else if (d > axis)
+            inner *= shape[d];
+    }
+    Tensor result = Tensor::allocate(first.dtype(), shape);
     char *out = static_cast<char *>(result.mutableRawData());
-    for (const Tensor *part : parts) {
-        std::memcpy(out, part->rawData(), size_t(part->byteSize()));
-        out += part->byteSize();
+    for (int64_t o = 0; o < outer; ++o) {
+        for (const Tensor *part : parts) {
+            const int64_t bytes = part->dim(int64_t(axis)) * inner;
+            std::memcpy(out, static_cast<const char *>(part->rawData()) + o * bytes, size_t(bytes));
+            out += bytes;
+        }
     }
     return result;
+}
+
+// The axis of output `output` that holds the batch: the one its declared type names with the
+// batch symbol of the inputs (a sequence-first RNN writes [seq, batch, hidden]), else the first.
+size_t batchAxisOf(const Session &session, size_t output)
+{
+    std::vector<std::string> symbols;
+    for (const auto &input : session.inputs())
+        if (input.type.hasShape && !input.type.dims.empty() && !input.type.dims[0].symbol.empty())
+            symbols.push_back(input.type.dims[0].symbol);
+    const TensorType &type = session.outputs()[output].type;
+    for (size_t axis = 0; axis < type.dims.size(); ++axis)
+        if (std::find(symbols.begin(), symbols.end(), type.dims[axis].symbol) != symbols.end())
+            return axis;
+    return 0;
 }
 
 // The inputs the batch goes into: those whose first dim is symbolic or unknown.
@@ -257,7 +285,7 @@ Result<BatchCheck> checkBatch(const VerifyRequest &request, const Session &sessi
             std::vector<const Tensor *> parts;
             for (int64_t i = 0; i < batch; ++i)
                 parts.push_back(&single[size_t(i % inputs.samples())][k].second);
-            auto expected = stack(parts);
+            auto expected = stack(parts, batchAxisOf(session, k));
             if (!expected) {
                 TensorCheck failed;
                 failed.name = name;

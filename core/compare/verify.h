@@ -68,7 +68,9 @@ struct BatchCheck
     int64_t batch = 0;
     bool passed = false;
     std::string engineError; // the run at this batch failed: the engine's message
-    // Per output: the batch-N output against the batch-1 outputs of the same samples, stacked.
+    // Per output: the batch-N output against the batch-1 outputs of the same samples, stacked
+    // along the output's batch axis (the one its declared shape names with the inputs' batch
+    // symbol, else the first).
     std::vector<TensorCheck> outputs;
     // The likely causes of a failure, one sentence each:
     // "Reshape '/model/Reshape_2' writes [1,512] (a constant shape with batch 1)".

@@ -128,6 +128,17 @@ TEST(VerifyModel, SamplesOfALargerGivenBatchAreCheckedOneByOne)
     EXPECT_EQ(report->batches[1].outputs.at(0).shape, (Shape{5, 8}));
 }
 
+TEST(VerifyModel, OutputsWithTheBatchOnAnotherAxisAreStackedThere)
+{
+    TempDir dir;
+    VerifyRequest request = requestFor(writeBatchSecondModel(dir), {3});
+    request.inputs["x"] = floats({2, 2, 4}, batchInputValues(2));
+    auto report = verifyModel(request, silentProgress());
+    ASSERT_TRUE(report) << report.status().message();
+    EXPECT_TRUE(report->passed());
+    EXPECT_EQ(report->batches.at(0).outputs.at(0).shape, (Shape{2, 3, 4}));
+}
+
 TEST(VerifyModel, ConstantBatchOneReshapeIsNamed)
 {
     TempDir dir;

@@ -41,6 +41,19 @@ inline std::string writeFixedBatchModel(const TempDir &dir)
     return dir.file("fixed.onnx");
 }
 
+// x float32[batch,2,4] -> Transpose -> y float32[2,batch,4]: the batch on axis 1 of the output,
+// as a sequence-first RNN writes it.
+inline std::string writeBatchSecondModel(const TempDir &dir)
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {-1, 2, 4});
+    setSymbolicTensorType(*graph.add_output(), "y", {"2", "batch", "4"});
+    setIntsAttribute(addNode(graph, "Transpose", {"x"}, {"y"}, "transpose"), "perm", {1, 0, 2});
+    dir.write("second.onnx", proto.SerializeAsString());
+    return dir.file("second.onnx");
+}
+
 // x for the models above: batch `batch`, values i * 0.25 - 1 (distinct per sample).
 inline std::vector<float> batchInputValues(int64_t batch)
 {
