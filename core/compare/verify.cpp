@@ -1,13 +1,16 @@
 #include "compare/verify.h"
 
 #include "compare/batch_culprits.h"
+#include "model/graph_index.h"
 #include "model/model.h"
 #include "runtime/session.h"
+#include "tensor/tensor_io.h"
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 
 namespace qs {
@@ -334,6 +337,54 @@ Status checkRequest(const VerifyRequest &request, const Session &session)
 }
 
 } // namespace
+
+std::string npyFileName(const std::string &valueName)
+{
+    std::string file = valueName;
+    for (char &c : file) {
+        const bool safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                          || c == '_' || c == '.' || c == '-';
+        if (!safe)
+            c = '_';
+    }
+    // "." and ".." would name directories, not files.
+    if (file.find_first_not_of('.') == std::string::npos)
+        file = std::string(file.size(), '_');
+    return file + ".npy";
+}
+
+Result<VerifyRequest> requestFromFolder(std::shared_ptr<const Model> model,
+                                        const std::string &folder)
+{
+    VerifyRequest request;
+    const auto path = [&](const std::string &value) {
+        return (std::filesystem::path(folder) / npyFileName(value)).string();
+    };
+    std::error_code error;
+    for (const ValueRef &input : model->index().mainGraph().inputs) {
+        const std::string file = path(input.name);
+        if (!std::filesystem::exists(file, error))
+            return notFound(folder + ": no " + npyFileName(input.name) + " for input '" + input.name
+                            + "'");
+        auto tensor = readNpyFile(file);
+        if (!tensor)
+            return tensor.status().withContext("input '" + input.name + "'");
+        request.inputs[input.name] = std::move(tensor).value();
+    }
+    for (const ValueRef &output : model->index().mainGraph().outputs) {
+        const std::string file = path(output.name);
+        if (!std::filesystem::exists(file, error))
+            continue;
+        auto tensor = readNpyFile(file);
+        if (!tensor)
+            return tensor.status().withContext("expected output '" + output.name + "'");
+        request.expected[output.name] = std::move(tensor).value();
+    }
+    if (request.expected.empty())
+        return notFound(folder + ": no saved output (<output>.npy) of the model");
+    request.model = std::move(model);
+    return request;
+}
 
 Result<VerifyReport> verifyModel(const VerifyRequest &request, Progress &progress)
 {

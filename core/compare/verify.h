@@ -102,6 +102,16 @@ struct VerifyRequest
     int threads = 0;              // 0: all cores
 };
 
+// The file a value is saved to in a folder of .npy files: "<name>.npy" with characters outside
+// [A-Za-z0-9_.-] as '_' (what `quantscope-cli run --output-dir` writes).
+std::string npyFileName(const std::string &valueName);
+
+// A folder of saved values, as the GUI's "against saved outputs" takes it: every model input
+// as <input>.npy (an error names the first one missing), and the expected outputs as
+// <output>.npy (at least one). The rest of the request keeps its defaults.
+Result<VerifyRequest> requestFromFolder(std::shared_ptr<const Model> model,
+                                        const std::string &folder);
+
 // Runs the model on the inputs, compares its outputs with the expected ones and runs the batch
 // check. Errors are bad input only (an expected name that is no output, an input the session
 // refuses, a batch size < 1) or cancellation; mismatches are in the report.
