@@ -5,6 +5,7 @@
 #include "model/model.h"
 #include "support/batch_models.h"
 #include "support/temp_dir.h"
+#include "tensor/tensor_io.h"
 
 #include <gtest/gtest.h>
 
@@ -191,6 +192,26 @@ TEST(VerifyModel, ExpectedNameThatIsNoOutputIsBadInput)
     EXPECT_EQ(report.status().code(), StatusCode::NotFound);
     EXPECT_NE(report.status().message().find("'z'"), std::string::npos);
     EXPECT_NE(report.status().message().find("outputs: y"), std::string::npos);
+}
+
+TEST(VerifyModel, FolderGivesInputsAndTheOutputsSavedThere)
+{
+    TempDir dir;
+    VerifyRequest base = requestFor(writeReshapeModel(dir, "ok.onnx", {-1, 8}), {});
+    EXPECT_EQ(npyFileName("odd/name"), "odd_name.npy");
+    auto missing = requestFromFolder(base.model, dir.path());
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.status().message().find("no x.npy for input 'x'"), std::string::npos)
+        << missing.status().message();
+    ASSERT_TRUE(writeNpyFile(base.inputs["x"], dir.file("x.npy")));
+    auto noOutputs = requestFromFolder(base.model, dir.path());
+    ASSERT_FALSE(noOutputs);
+    EXPECT_NE(noOutputs.status().message().find("no saved output"), std::string::npos);
+    ASSERT_TRUE(writeNpyFile(floats({1, 8}, std::vector<float>(8, 0.0f)), dir.file("y.npy")));
+    auto request = requestFromFolder(base.model, dir.path());
+    ASSERT_TRUE(request) << request.status().message();
+    EXPECT_EQ(request->inputs.at("x").shape(), (Shape{1, 2, 4}));
+    EXPECT_EQ(request->expected.at("y").shape(), (Shape{1, 8}));
 }
 
 } // namespace
