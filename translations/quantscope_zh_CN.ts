@@ -1620,6 +1620,97 @@ in subgraph %1</source>
     </message>
 </context>
 <context>
+    <name>qs::ui::VerifyPanel</name>
+    <message>
+        <source>max abs %1, max rel %2, %3 of %4 mismatched</source>
+        <translation>最大绝对误差 %1，最大相对误差 %2，%4 个中 %3 个不匹配</translation>
+    </message>
+    <message>
+        <source>; worst %1: %2, expected %3</source>
+        <translation>；最差 %1：%2，期望 %3</translation>
+    </message>
+    <message>
+        <source>Against saved outputs</source>
+        <translation>与保存的输出比较</translation>
+    </message>
+    <message>
+        <source>folder with &lt;input&gt;.npy and &lt;output&gt;.npy</source>
+        <translation>包含 &lt;输入&gt;.npy 和 &lt;输出&gt;.npy 的文件夹</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>e.g. 1,3,8 (empty: no batch check)</source>
+        <translation>例如 1,3,8（留空：不检查批大小）</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Saved values</source>
+        <translation>保存的数值</translation>
+    </message>
+    <message>
+        <source>rtol</source>
+        <translation>rtol</translation>
+    </message>
+    <message>
+        <source>atol</source>
+        <translation>atol</translation>
+    </message>
+    <message>
+        <source>Batch sizes</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>rtol and atol must be numbers &gt;= 0 and the batch sizes integers &gt;= 1, separated by commas</source>
+        <translation>rtol 和 atol 必须是 &gt;= 0 的数，批大小必须是 &gt;= 1 的整数，以逗号分隔</translation>
+    </message>
+    <message>
+        <source>Verify against saved outputs</source>
+        <translation>与保存的输出比较验证</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>not checked: no saved output</source>
+        <translation>未检查：没有保存的输出</translation>
+    </message>
+    <message>
+        <source>batch %1: </source>
+        <translation>批大小 %1：</translation>
+    </message>
+    <message>
+        <source>PASS</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source> (batch check does not apply: %1)</source>
+        <translation>（批大小检查不适用：%1）</translation>
+    </message>
+</context>
+<context>
     <name>qs::ui::Workbench</name>
     <message>
         <source>FP32 reference</source>

@@ -6,6 +6,7 @@
 #include "cli/ops_command.h"
 #include "cli/quantize_command.h"
 #include "cli/run_command.h"
+#include "cli/verify_command.h"
 #include "util/library_versions.h"
 
 #include <algorithm>
@@ -40,6 +41,11 @@ commands:
       top-1 agreement, NaN count) of each variant against REF; --per-node ranks every
       tensor both models compute by SQNR. --min-cosine/--min-sqnr: exit 3 below them.
       `bench --help` lists the options.
+  verify MODEL --input NAME=FILE... --expected NAME=FILE.npy... [--rtol R] [--atol A]
+      [--batch N,N...] [--json FILE]
+      The export check: outputs against saved ones (numpy's allclose rule, defaults rtol
+      1e-3, atol 1e-5), and with --batch each sample at batch N against its batch-1 run,
+      naming the node that loses the batch. Exit 3 on a mismatch.
   ops [--json]
       The operators the engine implements, with their opset since-versions.
 
@@ -51,7 +57,8 @@ options:
   -h, --help      this text; after a command, that command's usage
   --version       the version
 
-exit codes: 0 success, 2 bad input or usage, 1 internal error, 3 a bench gate failed,
+exit codes: 0 success, 2 bad input or usage, 1 internal error, 3 a bench gate failed or
+            verify found a mismatch,
             130 cancelled (Ctrl-C)
 )";
 
@@ -63,7 +70,7 @@ struct Command
 
 const Command kCommands[] = {
     {&kInspectUsage, inspectCommand}, {&kRunUsage, runCommand}, {&kQuantizeUsage, quantizeCommand},
-    {&kBenchUsage, benchCommand},     {&kOpsUsage, opsCommand},
+    {&kBenchUsage, benchCommand},     {&kOpsUsage, opsCommand}, {&kVerifyUsage, verifyCommand},
 };
 
 } // namespace

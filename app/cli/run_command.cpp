@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "cli/cli_progress.h"
 #include "cli/text_table.h"
+#include "compare/verify.h"
 #include "data/sample_source.h"
 #include "model/model.h"
 #include "runtime/profile.h"
@@ -295,17 +296,8 @@ void printProfileText(const Profile &profile, std::ostream &out)
 
 std::string outputFileName(const std::string &valueName)
 {
-    std::string file = valueName;
-    for (char &c : file) {
-        const bool safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                          || c == '_' || c == '.' || c == '-';
-        if (!safe)
-            c = '_';
-    }
-    // "." and ".." would name directories, not files.
-    if (file.find_first_not_of('.') == std::string::npos)
-        file = std::string(file.size(), '_');
-    return file + ".npy";
+    // The same names the GUI's "against saved outputs" reads (compare/verify.h).
+    return npyFileName(valueName);
 }
 
 int runCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)

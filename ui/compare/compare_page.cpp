@@ -5,6 +5,7 @@
 #include "compare_charts.h"
 #include "compare_settings.h"
 #include "report_table_model.h"
+#include "verify_panel.h"
 
 #include "compare/benchmark.h"
 #include "workbench/error_dialog.h"
@@ -135,6 +136,7 @@ void ComparePage::buildLayout()
     leftLayout->addWidget(d->blockedReason);
     leftLayout->addWidget(d->progressBar);
     leftLayout->addLayout(status);
+    leftLayout->addWidget(new VerifyPanel(d->workbench));
 
     auto onError = [this](const QString &message) { reportError(message); };
     auto makeChart = [&](const QString &title, const QString &valueLabel, const QString &fileName) {

@@ -13,8 +13,8 @@
 //
 // Files of this folder: compare_settings (the inputs of a run), compare_charts (drawing a
 // Report), chart_export (PNG/SVG/CSV files), report_table_model (the result table),
-// bench_warnings (the report's warnings in the interface's language). Depends on
-// ui/workbench and core only.
+// bench_warnings (the report's warnings in the interface's language), verify_panel ("against
+// saved outputs": the export check on the open model). Depends on ui/workbench and core only.
 
 #include "quantscope.pb.h"
 
