@@ -103,6 +103,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "LayerNormalization", 17, createLayerNormalization},
     {"", "LogSoftmax", 1, createLogSoftmax},
     {"", "LogSoftmax", 13, createLogSoftmax},
+    {"", "NegativeLogLikelihoodLoss", 12, createNegativeLogLikelihoodLoss},
     {"", "ReduceL1", 1, createReduceL1},
     {"", "ReduceL2", 1, createReduceL2},
     {"", "ReduceLogSum", 1, createReduceLogSum},
@@ -116,6 +117,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "ReduceSumSquare", 1, createReduceSumSquare},
     {"", "Softmax", 1, createSoftmax},
     {"", "Softmax", 13, createSoftmax},
+    {"", "SoftmaxCrossEntropyLoss", 12, createSoftmaxCrossEntropyLoss},
     {"", "TopK", 1, createTopK},
     {"", "TopK", 10, createTopK},
 

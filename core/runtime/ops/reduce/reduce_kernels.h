@@ -13,6 +13,7 @@ Result<std::unique_ptr<Kernel>> createHardmax(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createInstanceNormalization(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createLayerNormalization(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createLogSoftmax(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createNegativeLogLikelihoodLoss(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceL1(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceL2(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceLogSum(const KernelInfo &info);
@@ -24,6 +25,7 @@ Result<std::unique_ptr<Kernel>> createReduceProd(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceSum(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceSumSquare(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createSoftmax(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createSoftmaxCrossEntropyLoss(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createTopK(const KernelInfo &info);
 
 } // namespace qs::ops
