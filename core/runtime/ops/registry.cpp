@@ -184,6 +184,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Squeeze", 1, createSqueeze},
     {"", "Tile", 6, createTile},
     {"", "Transpose", 1, createTranspose},
+    {"", "Trilu", 14, createTrilu},
     {"", "Unsqueeze", 1, createUnsqueeze},
     {"", "Upsample", 7, createResize},
 

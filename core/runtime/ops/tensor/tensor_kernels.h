@@ -30,6 +30,7 @@ Result<std::unique_ptr<Kernel>> createSplit(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createSqueeze(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createTile(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createTranspose(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createTrilu(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createUnsqueeze(const KernelInfo &info);
 
 } // namespace qs::ops
