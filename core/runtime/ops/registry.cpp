@@ -28,9 +28,16 @@ constexpr KernelRegistration kKernels[] = {
 
     // --- elementwise math, activations, comparisons, logic, casts (ops/elementwise) ---
     {"", "Abs", 6, createAbs},
+    {"", "Acos", 7, createAcos},
+    {"", "Acosh", 9, createAcosh},
     {"", "Add", 6, createAdd}, // 6: legacy broadcast/axis attributes
     {"", "Add", 7, createAdd},
     {"", "And", 7, createAnd},
+    {"", "Asin", 7, createAsin},
+    {"", "Asinh", 9, createAsinh},
+    {"", "Atan", 7, createAtan},
+    {"", "Atanh", 9, createAtanh},
+    {"", "BitShift", 11, createBitShift},
     {"", "Cast", 6, createCast},
     {"", "CastLike", 15, createCastLike},
     {"", "Ceil", 6, createCeil},
@@ -38,6 +45,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Clip", 6, createClip},
     {"", "Clip", 11, createClip},
     {"", "Cos", 7, createCos},
+    {"", "Cosh", 9, createCosh},
     {"", "Div", 6, createDiv}, // 6: legacy broadcast/axis attributes
     {"", "Div", 7, createDiv},
     {"", "Dropout", 7, createDropout},
@@ -72,9 +80,11 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Relu", 6, createRelu},
     {"", "Round", 11, createRound},
     {"", "Selu", 6, createSelu},
+    {"", "Shrink", 9, createShrink},
     {"", "Sigmoid", 6, createSigmoid},
     {"", "Sign", 9, createSign},
     {"", "Sin", 7, createSin},
+    {"", "Sinh", 9, createSinh},
     {"", "Softplus", 1, createSoftplus},
     {"", "Softsign", 1, createSoftsign},
     {"", "Sqrt", 6, createSqrt},
