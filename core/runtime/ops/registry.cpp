@@ -169,10 +169,12 @@ constexpr KernelRegistration kKernels[] = {
     {"", "RNN", 7, createRNN},
 
     // --- shape and data movement (ops/tensor) ---
+    {"", "Compress", 9, createCompress},
     {"", "Concat", 4, createConcat},
     {"", "ConstantOfShape", 9, createConstantOfShape},
     {"", "DepthToSpace", 1, createDepthToSpace},
     {"", "Expand", 8, createExpand},
+    {"", "EyeLike", 9, createEyeLike},
     {"", "Flatten", 1, createFlatten},
     {"", "Gather", 1, createGather},
     {"", "GatherElements", 11, createGatherElements},
@@ -183,6 +185,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Range", 11, createRange},
     {"", "Reshape", 5, createReshape},
     {"", "Resize", 10, createResize},
+    {"", "ReverseSequence", 10, createReverseSequence},
     {"", "Scatter", 9, createScatterElements},
     {"", "ScatterElements", 11, createScatterElements},
     {"", "ScatterND", 11, createScatterNd},
@@ -195,6 +198,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Tile", 6, createTile},
     {"", "Transpose", 1, createTranspose},
     {"", "Trilu", 14, createTrilu},
+    {"", "Unique", 11, createUnique},
     {"", "Unsqueeze", 1, createUnsqueeze},
     {"", "Upsample", 7, createResize},
 
