@@ -106,6 +106,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "ArgMax", 1, createArgMax},
     {"", "ArgMin", 1, createArgMin},
     {"", "CumSum", 11, createCumSum},
+    {"", "Det", 11, createDet},
     {"", "Einsum", 12, createEinsum},
     {"", "Hardmax", 1, createHardmax},
     {"", "Hardmax", 13, createHardmax},
@@ -113,6 +114,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "LayerNormalization", 17, createLayerNormalization},
     {"", "LogSoftmax", 1, createLogSoftmax},
     {"", "LogSoftmax", 13, createLogSoftmax},
+    {"", "MeanVarianceNormalization", 9, createMeanVarianceNormalization},
     {"", "NegativeLogLikelihoodLoss", 12, createNegativeLogLikelihoodLoss},
     {"", "ReduceL1", 1, createReduceL1},
     {"", "ReduceL2", 1, createReduceL2},
@@ -139,6 +141,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Gemm", 1, createGemm},
     {"", "GlobalAveragePool", 1, createGlobalAveragePool},
     {"", "GlobalMaxPool", 1, createGlobalMaxPool},
+    {"", "LRN", 1, createLrn},
     {"", "MatMul", 1, createMatMul},
     {"", "MaxPool", 1, createMaxPool},
 

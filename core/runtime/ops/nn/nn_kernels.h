@@ -12,6 +12,7 @@ Result<std::unique_ptr<Kernel>> createConvTranspose(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createGemm(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createGlobalAveragePool(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createGlobalMaxPool(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createLrn(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMatMul(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMaxPool(const KernelInfo &info);
 // [N, C/B, H, W, B] float32 -> [N, C, H, W] (blocked_layout.h; engine-internal).

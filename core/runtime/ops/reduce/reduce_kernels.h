@@ -8,11 +8,13 @@ namespace qs::ops {
 Result<std::unique_ptr<Kernel>> createArgMax(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createArgMin(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createCumSum(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createDet(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createEinsum(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createHardmax(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createInstanceNormalization(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createLayerNormalization(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createLogSoftmax(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createMeanVarianceNormalization(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createNegativeLogLikelihoodLoss(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceL1(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceL2(const KernelInfo &info);
