@@ -74,7 +74,9 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Neg", 6, createNeg},
     {"", "Not", 1, createNot},
     {"", "Or", 7, createOr},
+    {"", "PRelu", 6, createPRelu}, // 6: a 1-D slope is per channel
     {"", "PRelu", 7, createPRelu},
+    {"", "Pow", 1, createPow}, // 1: legacy broadcast/axis attributes
     {"", "Pow", 7, createPow},
     {"", "Reciprocal", 6, createReciprocal},
     {"", "Relu", 6, createRelu},
