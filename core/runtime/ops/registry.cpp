@@ -6,6 +6,7 @@
 #include "runtime/ops/quant/quant_kernels.h"
 #include "runtime/ops/reduce/reduce_kernels.h"
 #include "runtime/ops/rnn/rnn_kernels.h"
+#include "runtime/ops/signal/signal_kernels.h"
 #include "runtime/ops/tensor/tensor_kernels.h"
 
 #include <algorithm>
@@ -172,6 +173,14 @@ constexpr KernelRegistration kKernels[] = {
     {"", "GRU", 7, createGRU}, // layout (14) read from the attribute
     {"", "LSTM", 7, createLSTM},
     {"", "RNN", 7, createRNN},
+
+    // --- signal processing: windows, Fourier transforms, mel filter banks (ops/signal) ---
+    {"", "BlackmanWindow", 17, createBlackmanWindow},
+    {"", "DFT", 17, createDft},
+    {"", "HammingWindow", 17, createHammingWindow},
+    {"", "HannWindow", 17, createHannWindow},
+    {"", "MelWeightMatrix", 17, createMelWeightMatrix},
+    {"", "STFT", 17, createStft},
 
     // --- shape and data movement (ops/tensor) ---
     {"", "Compress", 9, createCompress},
