@@ -113,7 +113,7 @@ TestResult runBackendTest(const std::string &folder, const std::string &root)
     }
     std::sort(dataSets.begin(), dataSets.end());
     if (dataSets.empty())
-        return fail(Outcome::Unsupported, "no test_data_set folder");
+        return fail(Outcome::Fail, "no test_data_set folder");
 
     for (const fs::path &dataSet : dataSets) {
         std::map<std::string, Tensor> feeds;
@@ -122,8 +122,8 @@ TestResult runBackendTest(const std::string &folder, const std::string &root)
         for (size_t i = 0; i < inputFiles.size(); ++i) {
             auto tensor = readTensorProtoFile(inputFiles[i].string());
             if (!tensor)
-                return fail(Outcome::Unsupported, "input " + inputFiles[i].filename().string()
-                                                      + ": " + tensor.status().message());
+                return fail(Outcome::Fail, "input " + inputFiles[i].filename().string() + ": "
+                                               + tensor.status().message());
             if (i >= declared.size())
                 return fail(Outcome::Fail, "more input files than model inputs");
             feeds[declared[i].name] = std::move(*tensor);
@@ -137,8 +137,8 @@ TestResult runBackendTest(const std::string &folder, const std::string &root)
         for (size_t i = 0; i < outputFiles.size(); ++i) {
             auto expected = readTensorProtoFile(outputFiles[i].string());
             if (!expected)
-                return fail(Outcome::Unsupported, "output " + outputFiles[i].filename().string()
-                                                      + ": " + expected.status().message());
+                return fail(Outcome::Fail, "output " + outputFiles[i].filename().string() + ": "
+                                               + expected.status().message());
             if (i >= outputs->size())
                 return fail(Outcome::Fail, "the model produced fewer outputs than expected");
             const std::string difference = compareTensors(*expected, (*outputs)[i].second);
