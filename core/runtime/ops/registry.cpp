@@ -8,6 +8,7 @@
 #include "runtime/ops/rnn/rnn_kernels.h"
 #include "runtime/ops/signal/signal_kernels.h"
 #include "runtime/ops/tensor/tensor_kernels.h"
+#include "runtime/ops/training/training_kernels.h"
 
 #include <algorithm>
 
@@ -181,6 +182,11 @@ constexpr KernelRegistration kKernels[] = {
     {"", "HannWindow", 17, createHannWindow},
     {"", "MelWeightMatrix", 17, createMelWeightMatrix},
     {"", "STFT", 17, createStft},
+
+    // --- optimizers of the preview training domain (ops/training) ---
+    {"ai.onnx.preview.training", "Adagrad", 1, createAdagrad},
+    {"ai.onnx.preview.training", "Adam", 1, createAdam},
+    {"ai.onnx.preview.training", "Momentum", 1, createMomentum},
 
     // --- shape and data movement (ops/tensor) ---
     {"", "Compress", 9, createCompress},
