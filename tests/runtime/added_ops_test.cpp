@@ -165,5 +165,20 @@ TEST(Unique, SortedAndInOrderOfFirstOccurrence)
     }
 }
 
+TEST(Unique, NaNsFormOneGroupAfterTheNumbers)
+{
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    onnx::NodeProto node = nodeUnderTest("Unique", {"x"}, {"y", "first", "inverse", "counts"});
+    auto out = runNode(node, {{"x", Tensor::fromVector<float>({5}, {nan, 1.0f, nan, 0.0f, 1.0f})}});
+    ASSERT_TRUE(out) << out.status().message();
+    const Tensor &y = (*out)[0];
+    ASSERT_EQ(y.shape(), (Shape{3}));
+    EXPECT_EQ(y.data<float>()[0], 0.0f);
+    EXPECT_EQ(y.data<float>()[1], 1.0f);
+    EXPECT_TRUE(std::isnan(y.data<float>()[2]));
+    EXPECT_EQ((*out)[3].toInt64Vector(), (std::vector<int64_t>{1, 2, 2}));
+    EXPECT_EQ((*out)[2].toInt64Vector(), (std::vector<int64_t>{2, 1, 2, 0, 1}));
+}
+
 } // namespace
 } // namespace qs

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <numeric>
 #include <optional>
+#include <type_traits>
 
 namespace qs::ops {
 
@@ -19,6 +20,19 @@ struct SliceView
     int64_t outer = 1, extent = 1, inner = 1;
 };
 
+// -1, 0 or 1 like a three-way compare; NaNs are equal to each other and after every number, so
+// the sort below sees a strict weak order (and, as numpy does, all NaNs form one group).
+template<typename T>
+int compareValues(T a, T b)
+{
+    if constexpr (!std::is_integral_v<T>) {
+        const bool nanA = a != a, nanB = b != b;
+        if (nanA || nanB)
+            return nanA == nanB ? 0 : (nanA ? 1 : -1);
+    }
+    return a < b ? -1 : (b < a ? 1 : 0);
+}
+
 template<typename T>
 int compareSlices(const T *data, const SliceView &view, int64_t a, int64_t b)
 {
@@ -26,10 +40,8 @@ int compareSlices(const T *data, const SliceView &view, int64_t a, int64_t b)
         const T *x = data + (o * view.extent + a) * view.inner;
         const T *y = data + (o * view.extent + b) * view.inner;
         for (int64_t j = 0; j < view.inner; ++j) {
-            if (x[j] < y[j])
-                return -1;
-            if (y[j] < x[j])
-                return 1;
+            if (const int order = compareValues(x[j], y[j]))
+                return order;
         }
     }
     return 0;
