@@ -37,6 +37,10 @@ bool onlyFirstOutputUsed(const Graph &graph, const onnx::NodeProto &node)
 // Folds BatchNormalization's (gamma, beta, mean, var) into `affine`; false when it does not fit.
 bool composeBatchNorm(Graph &graph, const onnx::NodeProto &bn, ChannelAffine &affine)
 {
+    // In training mode the batch's own statistics replace input_mean/input_var: not an affine
+    // map known before running.
+    if (intAttribute(bn, "training_mode", 0) != 0)
+        return false;
     const auto channels = int64_t(affine.scale.size());
     std::vector<std::vector<double>> params;
     for (int i = 1; i < 5; ++i) {

@@ -1,54 +1,103 @@
-// Runs ONNX's backend tests through the engine and prints
-//   N passed, M failed, K skipped (known failures), U unsupported
-// Exit code 0 when every test whose ops the engine registers passes (known failures aside).
-// Usage: backend_runner [--verbose] [--list-unsupported] [FILTER...]
+// Runs ONNX's backend tests through the engine and compares each outcome with
+// tests/conformance/expected_results.txt (expected_results.h). Prints
+//   N passed, M failed, K known failures, U unsupported
+// and exits non-zero on any difference from the file: a test that passed and now fails or is
+// unsupported, a test that now passes but is listed otherwise, a test missing from the file or
+// from the test data. --write-expected records the outcomes instead (all tests, or those that
+// match the filters) for review in the diff.
+// Usage: backend_runner [--verbose] [--list-unsupported] [--write-expected] [--expected FILE]
+//                       [--data DIR] [FILTER...]
 #include "conformance/backend_suite.h"
-#include "conformance/known_failures.h"
+#include "conformance/expected_results.h"
 
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 
 using namespace qs::conformance;
 
+namespace {
+
+bool matchesFilters(const std::string &test, const std::vector<std::string> &filters)
+{
+    if (filters.empty())
+        return true;
+    for (const auto &filter : filters) {
+        if (test.find(filter) != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+const char *outcomeName(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Pass: return "passes";
+    case Outcome::Fail: return "fails";
+    case Outcome::Unsupported: return "is unsupported";
+    }
+    return "?";
+}
+
+} // namespace
+
 int main(int argc, char **argv)
 {
-    bool verbose = false;
-    bool listUnsupported = false;
+    bool verbose = false, listUnsupported = false, writeExpected = false;
+    std::string expectedPath = QS_EXPECTED_RESULTS_FILE;
+    std::string dataRoot = kTestDataRoot;
     std::vector<std::string> filters;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--verbose") == 0)
             verbose = true;
         else if (std::strcmp(argv[i], "--list-unsupported") == 0)
             listUnsupported = true;
+        else if (std::strcmp(argv[i], "--write-expected") == 0)
+            writeExpected = true;
+        else if (std::strcmp(argv[i], "--expected") == 0 && i + 1 < argc)
+            expectedPath = argv[++i];
+        else if (std::strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+            dataRoot = argv[++i];
         else
             filters.emplace_back(argv[i]);
     }
-    int passed = 0, failed = 0, skipped = 0, unsupportedCount = 0;
+    if (!std::filesystem::is_directory(dataRoot)) {
+        std::cerr << "backend_runner: the ONNX backend test data " << dataRoot
+                  << " is missing (Debian package libonnx-testdata)\n";
+        return 1;
+    }
+    ExpectedResults expected;
+    std::string error;
+    if (!readExpectedResults(expectedPath, expected, error) && !writeExpected) {
+        std::cerr << "backend_runner: " << error << '\n';
+        return 1;
+    }
+
+    int passed = 0, failed = 0, known = 0, unsupportedCount = 0;
     std::map<std::string, int> unsupportedReasons;
-    for (const std::string &test : discoverTests()) {
-        if (!filters.empty()) {
-            bool match = false;
-            for (const auto &filter : filters)
-                match |= test.find(filter) != std::string::npos;
-            if (!match)
-                continue;
-        }
-        const TestResult result = runBackendTest(test);
-        const char *knownReason = knownFailureReason(test);
+    std::vector<std::string> differences;
+    std::set<std::string> seen;
+    for (const std::string &test : discoverTests(dataRoot)) {
+        if (!matchesFilters(test, filters))
+            continue;
+        seen.insert(test);
+        const TestResult result = runBackendTest(test, dataRoot);
+        const auto listed = expected.find(test);
+        const ExpectedResult *entry = listed == expected.end() ? nullptr : &listed->second;
+        const bool asExpected = entry && matchesExpected(result, *entry);
         switch (result.outcome) {
         case Outcome::Pass:
             ++passed;
             if (verbose)
                 std::cout << "PASS        " << test << '\n';
-            if (knownReason)
-                std::cout << "NOTE        " << test << " passes but is listed as a known failure\n";
             break;
         case Outcome::Fail:
-            if (knownReason) {
-                ++skipped;
+            if (asExpected) {
+                ++known;
                 if (verbose)
-                    std::cout << "KNOWN       " << test << ": " << knownReason << '\n';
+                    std::cout << "KNOWN       " << test << ": " << entry->reason << '\n';
             } else {
                 ++failed;
                 std::cout << "FAIL        " << test << ": " << result.message << '\n';
@@ -61,13 +110,56 @@ int main(int argc, char **argv)
                 std::cout << "UNSUPPORTED " << test << ": " << result.message << '\n';
             break;
         }
+        if (writeExpected) {
+            const ExpectedResult recorded = recordOutcome(result, entry);
+            if (result.outcome == Outcome::Fail && !asExpected)
+                std::cout << "NEW KNOWN FAILURE " << test << " (review its reason)\n";
+            expected[test] = recorded;
+        } else if (!asExpected) {
+            differences.push_back(test + ": " + outcomeName(result.outcome) + ", expected "
+                                  + (entry ? expectedName(entry->status) : "(not listed)")
+                                  + (result.message.empty() ? "" : " — " + result.message));
+        }
     }
+    // Listed tests that the data no longer has.
+    for (auto it = expected.begin(); it != expected.end();) {
+        if (matchesFilters(it->first, filters) && !seen.count(it->first)) {
+            if (writeExpected) {
+                it = expected.erase(it);
+                continue;
+            }
+            differences.push_back(it->first + ": listed in the expected results but not found in "
+                                  + dataRoot);
+        }
+        ++it;
+    }
+
     if (listUnsupported) {
         for (const auto &[reason, count] : unsupportedReasons)
             std::cout << count << "x  " << reason << '\n';
     }
-    std::cout << passed << " passed, " << failed << " failed, " << skipped
-              << " skipped (known failures), " << unsupportedCount
-              << " unsupported (ops or types the engine does not register)\n";
-    return failed == 0 ? 0 : 1;
+    std::cout << passed << " passed, " << failed << " failed, " << known << " known failures, "
+              << unsupportedCount << " unsupported (ops or types the engine does not register)\n";
+    if (writeExpected) {
+        if (!writeExpectedResults(expectedPath, expected, error)) {
+            std::cerr << "backend_runner: " << error << '\n';
+            return 1;
+        }
+        std::cout << "wrote " << expectedPath << '\n';
+        return 0;
+    }
+    if (!differences.empty()) {
+        std::cout << '\n' << differences.size() << " test(s) differ from " << expectedPath << ":\n";
+        for (const std::string &line : differences)
+            std::cout << "  " << line << '\n';
+        std::cout << "If the change is intended (a new kernel, a fixed bug), review it and run\n"
+                     "  backend_runner --write-expected [FILTER...]\n"
+                     "to update the file; a failure it records needs a reason a reader accepts.\n";
+        return 1;
+    }
+    if (seen.empty()) {
+        std::cout << "no test matched\n";
+        return 1;
+    }
+    return 0;
 }

@@ -222,7 +222,7 @@ TestResult runBackendTest(const std::string &folder, const std::string &root)
     }
     std::sort(dataSets.begin(), dataSets.end());
     if (dataSets.empty())
-        return fail(Outcome::Unsupported, "no test_data_set folder");
+        return fail(Outcome::Fail, "no test_data_set folder");
 
     for (const fs::path &dataSet : dataSets) {
         std::map<std::string, Value> feeds;
@@ -234,8 +234,8 @@ TestResult runBackendTest(const std::string &folder, const std::string &root)
                 return fail(Outcome::Fail, "more input files than model inputs");
             auto value = readValueFile(inputFiles[i], declaredType(graph.input(), declared[i].name));
             if (!value)
-                return fail(Outcome::Unsupported, "input " + inputFiles[i].filename().string()
-                                                      + ": " + value.status().message());
+                return fail(Outcome::Fail, "input " + inputFiles[i].filename().string() + ": "
+                                               + value.status().message());
             feeds[declared[i].name] = std::move(*value);
         }
         auto outputs = (*session)->runValues(feeds);
@@ -250,8 +250,8 @@ TestResult runBackendTest(const std::string &folder, const std::string &root)
             auto expected = readValueFile(outputFiles[i],
                                           declaredType(graph.output(), (*outputs)[i].first));
             if (!expected)
-                return fail(Outcome::Unsupported, "output " + outputFiles[i].filename().string()
-                                                      + ": " + expected.status().message());
+                return fail(Outcome::Fail, "output " + outputFiles[i].filename().string() + ": "
+                                               + expected.status().message());
             const std::string difference = compareValues(*expected, (*outputs)[i].second);
             if (!difference.empty())
                 return fail(Outcome::Fail, dataSet.filename().string() + " output '"

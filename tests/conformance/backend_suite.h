@@ -10,6 +10,8 @@ namespace qs::conformance {
 
 inline constexpr const char *kTestDataRoot = "/usr/share/libonnx-testdata/data";
 
+// Unsupported only when the engine refuses the model with an Unsupported status (an op or type
+// it does not register); unreadable test data or a missing data set is a failure.
 enum class Outcome { Pass, Fail, Unsupported };
 
 struct TestResult

@@ -366,14 +366,15 @@ std::vector<test::ErrorCase> errorCases()
                      {"Gemm_under_test", "'C' float32[3]", "[2,4]"}});
     onnx::NodeProto train = nodeUnderTest("BatchNormalization", {"x", "s", "b", "m", "v"}, {"y"});
     setIntAttribute(train, "training_mode", 1);
-    cases.push_back({"batchnorm_training",
+    cases.push_back({"batchnorm_training_channels",
                      train,
                      {{"x", randomTensor({1, 2, 2}, 1)},
-                      {"s", randomTensor({2}, 2)},
+                      {"s", randomTensor({3}, 2)},
                       {"b", randomTensor({2}, 3)},
                       {"m", randomTensor({2}, 4)},
                       {"v", randomTensor({2}, 5)}},
-                     {"BatchNormalization_under_test", "training_mode=1"}});
+                     {"BatchNormalization_under_test", "float32[3]", "one value per channel",
+                      "float32[1,2,2]"}});
     cases.push_back({"maxpool_no_kernel",
                      nodeUnderTest("MaxPool", {"x"}, {"y"}),
                      {{"x", randomTensor({1, 1, 4, 4}, 1)}},

@@ -241,8 +241,8 @@ private:
             readsBlocked(node, proto.input(0));
             m_blockedPools.push_back(node);
         } else if (proto.domain().empty() && op == "BatchNormalization" && proto.output_size() == 1
-                   && isBlocked(proto.input(0)) && !isDirty(proto.input(0))
-                   && fitsBlocksLike(out, proto.input(0))) {
+                   && intAttribute(proto, "training_mode", 0) == 0 && isBlocked(proto.input(0))
+                   && !isDirty(proto.input(0)) && fitsBlocksLike(out, proto.input(0))) {
             splitBatchNorm(node);
         } else if (proto.domain().empty() && op == "Concat" && fitsBlocks(out) && !isPadded(out)) {
             const int64_t axis = intAttribute(proto, "axis", 0);

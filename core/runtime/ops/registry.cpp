@@ -8,8 +8,10 @@
 #include "runtime/ops/reduce/reduce_kernels.h"
 #include "runtime/ops/rnn/rnn_kernels.h"
 #include "runtime/ops/sequence/sequence_kernels.h"
+#include "runtime/ops/signal/signal_kernels.h"
 #include "runtime/ops/tensor/tensor_kernels.h"
 #include "runtime/ops/text/text_kernels.h"
+#include "runtime/ops/training/training_kernels.h"
 
 #include <algorithm>
 
@@ -32,9 +34,16 @@ constexpr KernelRegistration kKernels[] = {
 
     // --- elementwise math, activations, comparisons, logic, casts (ops/elementwise) ---
     {"", "Abs", 6, createAbs},
+    {"", "Acos", 7, createAcos},
+    {"", "Acosh", 9, createAcosh},
     {"", "Add", 6, createAdd}, // 6: legacy broadcast/axis attributes
     {"", "Add", 7, createAdd},
     {"", "And", 7, createAnd},
+    {"", "Asin", 7, createAsin},
+    {"", "Asinh", 9, createAsinh},
+    {"", "Atan", 7, createAtan},
+    {"", "Atanh", 9, createAtanh},
+    {"", "BitShift", 11, createBitShift},
     {"", "Cast", 6, createCast},
     {"", "CastLike", 15, createCastLike},
     {"", "Ceil", 6, createCeil},
@@ -42,6 +51,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Clip", 6, createClip},
     {"", "Clip", 11, createClip},
     {"", "Cos", 7, createCos},
+    {"", "Cosh", 9, createCosh},
     {"", "Div", 6, createDiv}, // 6: legacy broadcast/axis attributes
     {"", "Div", 7, createDiv},
     {"", "Dropout", 7, createDropout},
@@ -70,15 +80,19 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Neg", 6, createNeg},
     {"", "Not", 1, createNot},
     {"", "Or", 7, createOr},
+    {"", "PRelu", 6, createPRelu}, // 6: a 1-D slope is per channel
     {"", "PRelu", 7, createPRelu},
+    {"", "Pow", 1, createPow}, // 1: legacy broadcast/axis attributes
     {"", "Pow", 7, createPow},
     {"", "Reciprocal", 6, createReciprocal},
     {"", "Relu", 6, createRelu},
     {"", "Round", 11, createRound},
     {"", "Selu", 6, createSelu},
+    {"", "Shrink", 9, createShrink},
     {"", "Sigmoid", 6, createSigmoid},
     {"", "Sign", 9, createSign},
     {"", "Sin", 7, createSin},
+    {"", "Sinh", 9, createSinh},
     {"", "Softplus", 1, createSoftplus},
     {"", "Softsign", 1, createSoftsign},
     {"", "Sqrt", 6, createSqrt},
@@ -100,6 +114,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "ArgMax", 1, createArgMax},
     {"", "ArgMin", 1, createArgMin},
     {"", "CumSum", 11, createCumSum},
+    {"", "Det", 11, createDet},
     {"", "Einsum", 12, createEinsum},
     {"", "Hardmax", 1, createHardmax},
     {"", "Hardmax", 13, createHardmax},
@@ -107,6 +122,8 @@ constexpr KernelRegistration kKernels[] = {
     {"", "LayerNormalization", 17, createLayerNormalization},
     {"", "LogSoftmax", 1, createLogSoftmax},
     {"", "LogSoftmax", 13, createLogSoftmax},
+    {"", "MeanVarianceNormalization", 9, createMeanVarianceNormalization},
+    {"", "NegativeLogLikelihoodLoss", 12, createNegativeLogLikelihoodLoss},
     {"", "ReduceL1", 1, createReduceL1},
     {"", "ReduceL2", 1, createReduceL2},
     {"", "ReduceLogSum", 1, createReduceLogSum},
@@ -120,6 +137,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "ReduceSumSquare", 1, createReduceSumSquare},
     {"", "Softmax", 1, createSoftmax},
     {"", "Softmax", 13, createSoftmax},
+    {"", "SoftmaxCrossEntropyLoss", 12, createSoftmaxCrossEntropyLoss},
     {"", "TopK", 1, createTopK},
     {"", "TopK", 10, createTopK},
 
@@ -131,6 +149,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Gemm", 1, createGemm},
     {"", "GlobalAveragePool", 1, createGlobalAveragePool},
     {"", "GlobalMaxPool", 1, createGlobalMaxPool},
+    {"", "LRN", 1, createLrn},
     {"", "MatMul", 1, createMatMul},
     {"", "MaxPool", 1, createMaxPool},
     {"", "MaxUnpool", 9, createMaxUnpool},
@@ -183,11 +202,26 @@ constexpr KernelRegistration kKernels[] = {
     // --- text: n-gram features (ops/text) ---
     {"", "TfIdfVectorizer", 9, createTfIdfVectorizer},
 
+    // --- signal processing: windows, Fourier transforms, mel filter banks (ops/signal) ---
+    {"", "BlackmanWindow", 17, createBlackmanWindow},
+    {"", "DFT", 17, createDft},
+    {"", "HammingWindow", 17, createHammingWindow},
+    {"", "HannWindow", 17, createHannWindow},
+    {"", "MelWeightMatrix", 17, createMelWeightMatrix},
+    {"", "STFT", 17, createStft},
+
+    // --- optimizers of the preview training domain (ops/training) ---
+    {"ai.onnx.preview.training", "Adagrad", 1, createAdagrad},
+    {"ai.onnx.preview.training", "Adam", 1, createAdam},
+    {"ai.onnx.preview.training", "Momentum", 1, createMomentum},
+
     // --- shape and data movement (ops/tensor) ---
+    {"", "Compress", 9, createCompress},
     {"", "Concat", 4, createConcat},
     {"", "ConstantOfShape", 9, createConstantOfShape},
     {"", "DepthToSpace", 1, createDepthToSpace},
     {"", "Expand", 8, createExpand},
+    {"", "EyeLike", 9, createEyeLike},
     {"", "Flatten", 1, createFlatten},
     {"", "Gather", 1, createGather},
     {"", "GatherElements", 11, createGatherElements},
@@ -198,6 +232,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Range", 11, createRange},
     {"", "Reshape", 5, createReshape},
     {"", "Resize", 10, createResize},
+    {"", "ReverseSequence", 10, createReverseSequence},
     {"", "Scatter", 9, createScatterElements},
     {"", "ScatterElements", 11, createScatterElements},
     {"", "ScatterND", 11, createScatterNd},
@@ -209,6 +244,8 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Squeeze", 1, createSqueeze},
     {"", "Tile", 6, createTile},
     {"", "Transpose", 1, createTranspose},
+    {"", "Trilu", 14, createTrilu},
+    {"", "Unique", 11, createUnique},
     {"", "Unsqueeze", 1, createUnsqueeze},
     {"", "Upsample", 7, createResize},
 

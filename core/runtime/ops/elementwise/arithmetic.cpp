@@ -151,8 +151,18 @@ Result<std::unique_ptr<Kernel>> createDiv(const KernelInfo &info)
 {
     return createArithmetic<DivTraits>(info);
 }
-Result<std::unique_ptr<Kernel>> createPRelu(const KernelInfo &)
+Result<std::unique_ptr<Kernel>> createPRelu(const KernelInfo &info)
 {
+    // Before opset 7 a 1-D slope holds one value per channel (axis 1), not per last-dim element
+    // as numpy broadcasting would read it (PyTorch's exported PReLU with num_parameters = C).
+    const TensorType x = info.inputType(0), slope = info.inputType(1);
+    if (info.opsetVersion() < 7 && slope.hasShape && slope.dims.size() == 1 && x.hasShape
+        && x.dims.size() >= 2) {
+        LegacyBroadcast channelwise;
+        channelwise.enabled = true;
+        channelwise.axis = 1;
+        return makeKernel<BinaryKernel<PReluTraits>>(channelwise);
+    }
     return makeKernel<BinaryKernel<PReluTraits>>();
 }
 

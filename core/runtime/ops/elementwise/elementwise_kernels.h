@@ -6,14 +6,22 @@
 namespace qs::ops {
 
 Result<std::unique_ptr<Kernel>> createAbs(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createAcos(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createAcosh(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createAdd(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createAnd(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createAsin(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createAsinh(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createAtan(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createAtanh(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createBitShift(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createCast(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createCastLike(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createCeil(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createCelu(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createClip(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createCos(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createCosh(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createDiv(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createDropout(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createElu(const KernelInfo &info);
@@ -46,9 +54,11 @@ Result<std::unique_ptr<Kernel>> createReciprocal(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createRelu(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createRound(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createSelu(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createShrink(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createSigmoid(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createSign(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createSin(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createSinh(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createSoftplus(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createSoftsign(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createSqrt(const KernelInfo &info);

@@ -1,5 +1,7 @@
 // Pow: base and exponent may have different types from opset 12 (float base, int exponent...);
-// the output has the base's type. Constant scalar exponents 2, 3, 0.5 and 1 skip std::pow.
+// the output has the base's type. Constant scalar exponents 2, 3, 0.5 and 1 skip std::pow. Before
+// opset 7 the exponent broadcasts by the legacy broadcast/axis attributes (binary_kernel.h).
+#include "runtime/ops/elementwise/binary_kernel.h"
 #include "runtime/ops/elementwise/broadcast.h"
 #include "runtime/ops/elementwise/elementwise_kernels.h"
 
@@ -19,14 +21,21 @@ constexpr bool isPowType
 class PowKernel : public Kernel
 {
 public:
-    explicit PowKernel(std::optional<double> constantExponent)
+    PowKernel(std::optional<double> constantExponent, LegacyBroadcast legacy)
         : m_constantExponent(constantExponent)
+        , m_legacy(legacy)
     {}
 
     Status compute(KernelContext &ctx) const override
     {
         const Tensor &base = ctx.input(0);
-        const Tensor &exponent = ctx.input(1);
+        Tensor exponent = ctx.input(1);
+        if (m_legacy.enabled) {
+            auto aligned = m_legacy.alignB(base.shape(), exponent.shape());
+            if (!aligned)
+                return ctx.error(aligned.status().message());
+            exponent = exponent.reshaped(*aligned);
+        }
         const Shape shapes[] = {base.shape(), exponent.shape()};
         auto plan = BroadcastPlan::make(shapes);
         if (!plan)
@@ -92,6 +101,7 @@ private:
     }
 
     std::optional<double> m_constantExponent;
+    LegacyBroadcast m_legacy;
 };
 
 } // namespace
@@ -101,7 +111,10 @@ Result<std::unique_ptr<Kernel>> createPow(const KernelInfo &info)
     std::optional<double> constantExponent;
     if (const Tensor *exponent = info.constantInput(1); exponent && exponent->elementCount() == 1)
         constantExponent = exponent->doubleAt(0);
-    return makeKernel<PowKernel>(constantExponent);
+    auto legacy = legacyBroadcast(info); // opset 1-6: broadcast/axis attributes
+    if (!legacy)
+        return legacy.status();
+    return makeKernel<PowKernel>(constantExponent, *legacy);
 }
 
 } // namespace qs::ops

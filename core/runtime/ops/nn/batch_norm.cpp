@@ -1,7 +1,7 @@
 // BatchNormalization, inference form: Y = (X - mean) / sqrt(var + epsilon) * scale + B, as one
 // per-channel multiply-add (the factors are folded once when the parameters are constant).
-// Opset 7's spatial=0 takes parameters per (channel, position). Training (training_mode=1,
-// opset 6's is_test=0) is refused.
+// Opset 7's spatial=0 takes parameters per (channel, position). Training mode (opset 14's
+// training_mode=1) is batch_norm_training.cpp; opset 6's is_test=0 is refused.
 #include "runtime/ops/nn/nn_kernels.h"
 #include "runtime/ops/nn/nn_util.h"
 
@@ -109,8 +109,10 @@ Result<std::unique_ptr<Kernel>> createBatchNormalization(const KernelInfo &info)
         return epsilon.status();
     if (!training)
         return training.status();
+    if (*training != 0 && info.opsetVersion() >= 14)
+        return createBatchNormalizationTraining(info); // batch_norm_training.cpp
     if (*training != 0)
-        return info.unsupportedError("training_mode=1 is not supported (inference only)");
+        return info.error("training_mode exists from opset 14 on");
     if (info.opsetVersion() < 7) {
         Result<int64_t> isTest = info.getInt("is_test", 0);
         if (!isTest)

@@ -7,11 +7,14 @@ namespace qs::ops {
 
 Result<std::unique_ptr<Kernel>> createAveragePool(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createBatchNormalization(const KernelInfo &info);
+// training_mode=1, called by createBatchNormalization (not a registry row of its own).
+Result<std::unique_ptr<Kernel>> createBatchNormalizationTraining(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createConv(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createConvTranspose(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createGemm(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createGlobalAveragePool(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createGlobalMaxPool(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createLrn(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMatMul(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMaxPool(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMaxUnpool(const KernelInfo &info);

@@ -8,11 +8,14 @@ namespace qs::ops {
 Result<std::unique_ptr<Kernel>> createArgMax(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createArgMin(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createCumSum(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createDet(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createEinsum(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createHardmax(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createInstanceNormalization(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createLayerNormalization(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createLogSoftmax(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createMeanVarianceNormalization(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createNegativeLogLikelihoodLoss(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceL1(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceL2(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceLogSum(const KernelInfo &info);
@@ -24,6 +27,7 @@ Result<std::unique_ptr<Kernel>> createReduceProd(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceSum(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReduceSumSquare(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createSoftmax(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createSoftmaxCrossEntropyLoss(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createTopK(const KernelInfo &info);
 
 } // namespace qs::ops

@@ -6,10 +6,12 @@
 
 namespace qs::ops {
 
+Result<std::unique_ptr<Kernel>> createCompress(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createConcat(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createConstantOfShape(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createDepthToSpace(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createExpand(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createEyeLike(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createFlatten(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createGather(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createGatherElements(const KernelInfo &info);
@@ -20,6 +22,7 @@ Result<std::unique_ptr<Kernel>> createPad(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createRange(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createReshape(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createResize(const KernelInfo &info); // Resize and Upsample
+Result<std::unique_ptr<Kernel>> createReverseSequence(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createScatterElements(const KernelInfo &info); // and Scatter
 Result<std::unique_ptr<Kernel>> createScatterNd(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createShape(const KernelInfo &info);
@@ -30,6 +33,8 @@ Result<std::unique_ptr<Kernel>> createSplit(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createSqueeze(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createTile(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createTranspose(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createTrilu(const KernelInfo &info);
+Result<std::unique_ptr<Kernel>> createUnique(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createUnsqueeze(const KernelInfo &info);
 
 } // namespace qs::ops
