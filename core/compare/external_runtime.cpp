@@ -4,6 +4,7 @@
 #include "util/json_writer.h"
 #include "util/subprocess.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -43,7 +44,8 @@ std::vector<std::string> shippedOrtRunners()
         return {};
     const std::filesystem::path dir = exe.parent_path().parent_path() / "share" / "quantscope"
                                       / "runners";
-    return {(dir / "quantscope-ort-runner.js").string(), (dir / "quantscope-ort-runner.py").string()};
+    return {(dir / "quantscope-ort-runner.js").string(),
+            (dir / "quantscope-ort-runner.py").string()};
 }
 
 namespace {
@@ -129,7 +131,7 @@ Result<OrtRunner> findOrtRunner(const std::string &explicitPath, Progress &progr
         auto runner = probeOrtRunner(fromEnvironment, progress);
         return runner ? runner
                       : Result<OrtRunner>(
-                            withHint(runner.status().withContext("QUANTSCOPE_ORT_RUNNER")));
+                          withHint(runner.status().withContext("QUANTSCOPE_ORT_RUNNER")));
     }
     std::string tried;
     for (const std::string &path : shippedOrtRunners()) {
@@ -211,15 +213,18 @@ Result<OrtRunResult> parseOrtResponse(std::string_view text)
 Result<OrtRunResult> runOrtRunner(const OrtRunner &runner, const OrtRunRequest &request,
                                   Progress &progress, std::chrono::milliseconds timeout)
 {
+    // Requests of concurrent calls in one process must not share a file.
+    static std::atomic<int> requestCounter{0};
     // The request goes in a file beside the outputs (or the temp dir): no pipe to keep fed.
     const std::filesystem::path dir = request.outputDir.empty()
                                           ? std::filesystem::temp_directory_path()
                                           : std::filesystem::path(request.outputDir);
     std::error_code ignored;
     std::filesystem::create_directories(dir, ignored);
-    const std::filesystem::path requestFile = dir
-                                              / ("quantscope-ort-request-"
-                                                 + std::to_string(::getpid()) + ".json");
+    const std::filesystem::path requestFile
+        = dir
+          / ("quantscope-ort-request-" + std::to_string(::getpid()) + "-"
+             + std::to_string(requestCounter.fetch_add(1)) + ".json");
     {
         std::ofstream file(requestFile);
         file << ortRequestJson(request);

@@ -60,8 +60,8 @@ Result<quantscope::OrtMeasurement> measureInOrt(const OrtRunner &runner, const s
     int index = 0;
     for (const auto &[name, tensor] : inputs) {
         // Numbered files: an input's name may hold characters no file name can.
-        const std::string file = (scratch.path() / ("input_" + std::to_string(index++) + ".npy"))
-                                     .string();
+        const std::string file
+            = (scratch.path() / ("input_" + std::to_string(index++) + ".npy")).string();
         if (Status written = writeNpyFile(tensor, file); !written)
             return failed(written);
         request.inputs[name] = file;
@@ -103,8 +103,7 @@ Result<quantscope::OrtMeasurement> measureInOrt(const OrtRunner &runner, const s
 }
 
 Result<quantscope::Report> runBenchmarkBesideOrt(BenchSettings settings,
-                                                 const std::string &runnerPath,
-                                                 Progress &progress)
+                                                 const std::string &runnerPath, Progress &progress)
 {
     auto runner = findOrtRunner(runnerPath, progress);
     if (!runner && runner.status().code() == StatusCode::Cancelled)

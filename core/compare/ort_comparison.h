@@ -31,7 +31,6 @@ Result<quantscope::OrtMeasurement> measureInOrt(const OrtRunner &runner, const s
 // runBenchmark with ONNX Runtime beside our engine when findOrtRunner(runnerPath) finds a runner
 // (the GUI's Compare page); without one, the report's ort_unavailable says why and how to get one.
 Result<quantscope::Report> runBenchmarkBesideOrt(BenchSettings settings,
-                                                 const std::string &runnerPath,
-                                                 Progress &progress);
+                                                 const std::string &runnerPath, Progress &progress);
 
 } // namespace qs

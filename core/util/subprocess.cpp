@@ -50,7 +50,8 @@ struct Child
     void wait()
     {
         if (pid > 0 && !reaped) {
-            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
             reaped = true;
         }
     }

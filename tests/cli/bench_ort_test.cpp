@@ -47,13 +47,11 @@ TEST(BenchOrt, AddsOrtLatencyAndAgreementToEveryReport)
     TempDir dir;
     const std::string ref = writeScale(dir, "ref.onnx", 2.0f);
     const std::string var = writeScale(dir, "var.onnx", 2.0f);
-    const Outcome outcome
-        = runCli({"bench", ref, var, "--random", "--samples", "2", "--iterations", "3", "--warmup",
-                  "1", "--ort-runner", QS_ORT_RUNNER_JS, "--json", dir.file("r.json"), "--csv",
-                  dir.file("r.csv")});
+    const Outcome outcome = runCli({"bench", ref, var, "--random", "--samples", "2", "--iterations",
+                                    "3", "--warmup", "1", "--ort-runner", QS_ORT_RUNNER_JS,
+                                    "--json", dir.file("r.json"), "--csv", dir.file("r.csv")});
     ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
-    EXPECT_NE(outcome.out.find("ONNX Runtime (onnxruntime-node"), std::string::npos)
-        << outcome.out;
+    EXPECT_NE(outcome.out.find("ONNX Runtime (onnxruntime-node"), std::string::npos) << outcome.out;
     EXPECT_NE(outcome.out.find("ours/ORT"), std::string::npos) << outcome.out;
     EXPECT_NE(outcome.out.find("1.00000"), std::string::npos) << outcome.out;
 

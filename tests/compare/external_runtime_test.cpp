@@ -140,8 +140,9 @@ TEST(OrtRunner, AMissingRunnerSaysHowToGetOne)
 TEST(OrtRunner, ABrokenRunnerShowsItsStderr)
 {
     TempDir dir;
-    const std::string broken = writeScript(dir, "broken-runner", "echo 'Cannot find module' >&2\n"
-                                                                 "exit 1");
+    const std::string broken = writeScript(dir, "broken-runner",
+                                           "echo 'Cannot find module' >&2\n"
+                                           "exit 1");
     auto runner = probeOrtRunner(broken, silentProgress());
     ASSERT_FALSE(runner);
     EXPECT_NE(runner.status().message().find("Cannot find module"), std::string::npos)
