@@ -4,6 +4,7 @@
 #include "util/json_writer.h"
 #include "util/subprocess.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -46,6 +47,27 @@ std::vector<std::string> shippedOrtRunners()
                                       / "runners";
     return {(dir / "quantscope-ort-runner.js").string(),
             (dir / "quantscope-ort-runner.py").string()};
+}
+
+std::vector<std::string> ortRunnersOnPath(std::string_view pathVariable)
+{
+    std::vector<std::string> found;
+    size_t start = 0;
+    while (start <= pathVariable.size()) {
+        size_t end = pathVariable.find(':', start);
+        if (end == std::string_view::npos)
+            end = pathVariable.size();
+        const std::filesystem::path dir(std::string(pathVariable.substr(start, end - start)));
+        start = end + 1;
+        if (dir.empty())
+            continue;
+        for (const char *name : {"quantscope-ort-runner.js", "quantscope-ort-runner.py"}) {
+            std::error_code error;
+            if (std::filesystem::is_regular_file(dir / name, error))
+                found.push_back((dir / name).string());
+        }
+    }
+    return found;
 }
 
 namespace {
@@ -133,8 +155,13 @@ Result<OrtRunner> findOrtRunner(const std::string &explicitPath, Progress &progr
                       : Result<OrtRunner>(
                           withHint(runner.status().withContext("QUANTSCOPE_ORT_RUNNER")));
     }
+    std::vector<std::string> candidates = shippedOrtRunners();
+    if (const char *path = std::getenv("PATH"))
+        for (std::string &onPath : ortRunnersOnPath(path))
+            if (std::find(candidates.begin(), candidates.end(), onPath) == candidates.end())
+                candidates.push_back(std::move(onPath));
     std::string tried;
-    for (const std::string &path : shippedOrtRunners()) {
+    for (const std::string &path : candidates) {
         auto runner = probeOrtRunner(path, progress);
         if (runner || runner.status().code() == StatusCode::Cancelled)
             return runner;

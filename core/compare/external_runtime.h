@@ -13,8 +13,8 @@
 //             "outputs": {name: npy}}  or  {"protocol":1, "error": message}, exit code 2
 //
 // Which runner: an explicit path (`--ort-runner`, Preferences), else $QUANTSCOPE_ORT_RUNNER, else
-// the shipped runners (share/quantscope/runners beside the binary) whose interpreter and module
-// answer a probe. Probes are cached per process.
+// the shipped runners (share/quantscope/runners beside the binary), then those on PATH, the
+// first whose interpreter and module answer a probe. Probes are cached per process.
 #include "util/progress.h"
 #include "util/status.h"
 
@@ -67,6 +67,9 @@ std::vector<std::string> ortRunnerCommand(const std::string &path);
 // The shipped runners, in the order they are tried (the node one first: the tests fetch its
 // module), whether or not they exist.
 std::vector<std::string> shippedOrtRunners();
+
+// quantscope-ort-runner.js / .py in the folders of `pathVariable` (PATH's syntax), in its order.
+std::vector<std::string> ortRunnersOnPath(std::string_view pathVariable);
 
 // Starts the runner with --probe (at most `timeout`) and checks its answer; cached per path.
 Result<OrtRunner> probeOrtRunner(const std::string &path, Progress &progress,

@@ -137,6 +137,19 @@ TEST(OrtRunner, AMissingRunnerSaysHowToGetOne)
     EXPECT_NE(message.find("pip install onnxruntime"), std::string::npos) << message;
 }
 
+TEST(OrtRunner, RunnersOnPathAreFoundInItsOrder)
+{
+    TempDir first, second;
+    first.write("quantscope-ort-runner.py", "");
+    second.write("quantscope-ort-runner.js", "");
+    second.write("quantscope-ort-runner.py", "");
+    const auto found = ortRunnersOnPath("/nonexistent::" + first.path() + ":" + second.path());
+    const std::vector<std::string> expected = {first.file("quantscope-ort-runner.py"),
+                                               second.file("quantscope-ort-runner.js"),
+                                               second.file("quantscope-ort-runner.py")};
+    EXPECT_EQ(found, expected);
+}
+
 TEST(OrtRunner, ABrokenRunnerShowsItsStderr)
 {
     TempDir dir;
