@@ -1099,6 +1099,18 @@ in subgraph %1</source>
         <source>A new language applies when Quantscope starts again.</source>
         <translation>新语言将在 Quantscope 重新启动后生效。</translation>
     </message>
+    <message>
+        <source>Found automatically</source>
+        <translation>自动查找</translation>
+    </message>
+    <message>
+        <source>quantscope-ort-runner.js (onnxruntime-node) or quantscope-ort-runner.py (Python&apos;s onnxruntime). Empty: QUANTSCOPE_ORT_RUNNER, else the runners shipped with Quantscope when their runtime is installed.</source>
+        <translation>quantscope-ort-runner.js（onnxruntime-node）或 quantscope-ort-runner.py（Python 的 onnxruntime）。留空：使用 QUANTSCOPE_ORT_RUNNER，否则在已安装相应运行时的情况下使用 Quantscope 自带的运行器。</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime runner:</source>
+        <translation>ONNX Runtime 运行器：</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::PreprocessingEditor</name>
@@ -1598,6 +1610,38 @@ in subgraph %1</source>
     <message>
         <source>Verdict</source>
         <translation>结论</translation>
+    </message>
+    <message>
+        <source>not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime was not run.</source>
+        <translation>未运行 ONNX Runtime。</translation>
+    </message>
+    <message>
+        <source>No ONNX Runtime runner: %1</source>
+        <translation>没有 ONNX Runtime 运行器：%1</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 失败：%2</translation>
+    </message>
+    <message>
+        <source>%1: median %2 ms, p90 %3 ms; its outputs against ours: worst cosine %4, max abs %5. Ours/ORT above 1: our engine is slower.</source>
+        <translation>%1：中位数 %2 ms，p90 %3 ms；其输出与本引擎输出相比：最差余弦 %4，最大绝对误差 %5。本引擎/ORT 大于 1 表示本引擎更慢。</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime (ms)</source>
+        <translation>ONNX Runtime (ms)</translation>
+    </message>
+    <message>
+        <source>Ours/ORT</source>
+        <translation>本引擎/ORT</translation>
     </message>
 </context>
 <context>

@@ -26,7 +26,8 @@ const std::string kBenchUsageText
           "       [--per-node] [--json FILE] [--csv FILE] [--report FILE] [--min-cosine X] "
           "[--min-sqnr DB]\n"
           "       [--target METRIC>=X]... (cosine, sqnr, top1, speedup, smaller; e.g. "
-          "top1>=99%)\n    "
+          "top1>=99%)\n"
+          "       [--ort] [--ort-runner PATH] (time the variants in ONNX Runtime too)\n    "
           "   ")
       + kPreprocessingUsage + "\n";
 
@@ -42,6 +43,10 @@ struct BenchArguments
     BenchSettings settings;
     std::string json, csv, report;
     std::optional<double> minCosine, minSqnr;
+    // ONNX Runtime only when asked: it doubles the run, and the report should not change with
+    // what happens to be installed on the machine.
+    bool ort = false;
+    std::string ortRunner;
 };
 
 Result<BenchArguments> parseArguments(const std::vector<std::string> &args)
@@ -86,6 +91,11 @@ Result<BenchArguments> parseArguments(const std::vector<std::string> &args)
             QS_CLI_ASSIGN_OR_RETURN(const std::string text, cursor.value());
             QS_CLI_ASSIGN_OR_RETURN(const Target target, parseTarget(text));
             s.targets.push_back(target);
+        } else if (arg == "--ort") {
+            parsed.ort = true;
+        } else if (arg == "--ort-runner") {
+            QS_CLI_ASSIGN_OR_RETURN(parsed.ortRunner, cursor.value());
+            parsed.ort = true;
         } else if (arg == "--min-sqnr") {
             QS_CLI_ASSIGN_OR_RETURN(parsed.minSqnr, cursor.number());
         } else if (arg.starts_with("-")) {
@@ -137,6 +147,56 @@ std::string roundSpread(const quantscope::LatencySummary &latency)
     return fixed(100.0 * latency.round_variation(), 1) + "%";
 }
 
+double worstOrtCosine(const quantscope::OrtMeasurement &ort)
+{
+    double worst = 1.0;
+    for (const auto &output : ort.outputs())
+        worst = std::min(worst, output.cosine());
+    return worst;
+}
+
+double largestOrtMaxAbs(const quantscope::OrtMeasurement &ort)
+{
+    double largest = 0.0;
+    for (const auto &output : ort.outputs())
+        largest = std::max(largest, output.max_abs());
+    return largest;
+}
+
+// The variants in ONNX Runtime beside our engine; nothing when ORT did not run.
+void printOrtTable(const quantscope::Report &report, std::ostream &out)
+{
+    if (report.ort_runtime().empty())
+        return;
+    using Align = TextTable::Align;
+    TextTable table({{"variant"},
+                     {"ours ms", Align::Right},
+                     {"ORT ms", Align::Right},
+                     {"ORT p90 ms", Align::Right},
+                     {"ours/ORT", Align::Right},
+                     {"cosine vs ours", Align::Right},
+                     {"max abs vs ours", Align::Right}});
+    std::vector<std::string> failures;
+    for (const auto &variant : report.variants()) {
+        const auto &ort = variant.ort();
+        if (!ort.error().empty()) {
+            failures.push_back(variant.path() + ": " + ort.error());
+            table.addRow({variant.path(), fixed(variant.latency().median_ms(), 2), "failed", "-",
+                          "-", "-", "-"});
+            continue;
+        }
+        table.addRow({variant.path(), fixed(variant.latency().median_ms(), 2),
+                      fixed(ort.median_ms(), 2), fixed(ort.p90_ms(), 2),
+                      fixed(ort.ours_over_ort(), 2) + "x", fixed(worstOrtCosine(ort), 5),
+                      fixed(largestOrtMaxAbs(ort), 6)});
+    }
+    out << "\nONNX Runtime (" << report.ort_runtime()
+        << "), same threads and runs, first sample:\n";
+    table.write(out);
+    for (const auto &failure : failures)
+        out << "ONNX Runtime failed on " << failure << "\n";
+}
+
 void printTable(const quantscope::Report &report, std::ostream &out)
 {
     const auto &variants = report.variants();
@@ -176,6 +236,7 @@ void printTable(const quantscope::Report &report, std::ostream &out)
             out << variant.path() << ": " << variant.verdict().summary() << "\n";
     for (const auto &diagnostic : report.diagnostics())
         out << diagnostic.severity() << ": " << diagnostic.message() << "\n";
+    printOrtTable(report, out);
     for (const auto &variant : variants) {
         if (variant.per_node().empty())
             continue;
@@ -203,9 +264,20 @@ int benchCommand(const std::vector<std::string> &args, std::ostream &out, std::o
     auto parsed = parseArguments(args);
     if (!parsed)
         return reportUsageError(err, kBenchUsage, parsed.status());
-    const BenchArguments &arguments = *parsed;
+    BenchArguments &arguments = *parsed;
     auto fail = [&err](const Status &status) { return reportError(err, status); };
     TerminalProgress progress(err);
+    if (arguments.ort) {
+        // No runner is not a failure of the bench: our figures are still worth having, so a
+        // note says how to get one and the exit code stays what the bench itself decides.
+        auto runner = findOrtRunner(arguments.ortRunner, progress);
+        if (runner)
+            arguments.settings.ortRunner = *runner;
+        else if (runner.status().code() == StatusCode::Cancelled)
+            return fail(runner.status());
+        else
+            err << "note: ONNX Runtime not measured: " << runner.status().message() << "\n";
+    }
     auto report = runBenchmark(arguments.settings, progress);
     if (!report)
         return fail(report.status());

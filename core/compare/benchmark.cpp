@@ -2,6 +2,7 @@
 
 #include "compare/accuracy.h"
 #include "compare/latency_noise.h"
+#include "compare/ort_comparison.h"
 #include "compare/output_sensitivity.h"
 #include "data/sample_source.h"
 #include "model/graph_index.h"
@@ -222,6 +223,31 @@ Result<std::vector<VariantTimings>> measureLatencies(const std::vector<Variant> 
     return timings;
 }
 
+// Each variant in ONNX Runtime on the sample ours was timed on, beside our figures.
+Status addOrtMeasurements(const OrtRunner &runner, const std::vector<Variant> &variants,
+                          const std::map<std::string, Tensor> &sample,
+                          const BenchSettings &settings, quantscope::Report &report,
+                          Progress &progress)
+{
+    report.set_ort_runtime(runner.runtime + " " + runner.version);
+    const OrtTiming timing{report.threads(), settings.warmup, settings.iterations};
+    RunOptions options;
+    options.progress = &progress;
+    for (size_t v = 0; v < variants.size(); ++v) {
+        const auto inputs = inputsFor(*variants[v].session, sample);
+        auto ours = variants[v].session->run(inputs, options);
+        if (!ours)
+            return ours.status().withContext(variants[v].path);
+        auto measured = measureInOrt(runner, variants[v].path, inputs, *ours,
+                                     report.variants(int(v)).latency().median_ms(), timing,
+                                     progress);
+        if (!measured)
+            return measured.status();
+        *report.mutable_variants(int(v))->mutable_ort() = std::move(*measured);
+    }
+    return Status::ok();
+}
+
 } // namespace
 
 Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress &progress)
@@ -374,6 +400,9 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         for (auto &error : errors)
             *entry.add_per_node() = std::move(error);
     }
+    if (settings.ortRunner)
+        QS_RETURN_IF_ERROR(addOrtMeasurements(*settings.ortRunner, variants, firstSample, settings,
+                                              report, progress));
     for (auto &diagnostic : outputSensitivityDiagnostics(outputSpreads, report))
         *report.add_diagnostics() = std::move(diagnostic);
     for (auto &diagnostic : latencyNoiseDiagnostics(report))

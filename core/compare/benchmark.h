@@ -5,6 +5,7 @@
 // Report (proto/quantscope.proto); report_io.h writes it as text, JSON or CSV. The report's
 // diagnostics say where its figures mislead: outputs whose metric cannot see the error
 // (output_sensitivity.h), latency too noisy to rank the variants (latency_noise.h).
+#include "compare/external_runtime.h"
 #include "compare/targets.h"
 #include "quantscope.pb.h"
 #include "util/progress.h"
@@ -12,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,9 @@ struct BenchSettings
     std::map<std::string, int64_t> dimValues;
     // What each variant's verdict judges (`--target cosine>=0.99`); none: verdicts only summarise.
     std::vector<Target> targets;
+    // Also time every variant in ONNX Runtime through this runner (compare/ort_comparison.h),
+    // with the same threads, warm-up and iterations, on the first sample.
+    std::optional<OrtRunner> ortRunner;
 };
 
 Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress &progress);

@@ -28,6 +28,40 @@ Result<quantscope::Report> parseReportText(const std::string &text, const std::s
     return report;
 }
 
+namespace {
+
+void writeOrtJson(const quantscope::OrtMeasurement &ort, JsonWriter &json)
+{
+    json.key("ort").beginObject();
+    if (!ort.error().empty()) {
+        json.member("error", ort.error());
+        json.endObject();
+        return;
+    }
+    json.key("latency_ms").beginObject();
+    json.member("median", ort.median_ms());
+    json.member("p90", ort.p90_ms());
+    json.member("min", ort.min_ms());
+    json.member("max", ort.max_ms());
+    json.key("runs").beginArray();
+    for (const double run : ort.run_ms())
+        json.value(run);
+    json.endArray();
+    json.endObject();
+    json.member("ours_over_ort", ort.ours_over_ort());
+    json.key("outputs").beginObject();
+    for (const auto &output : ort.outputs()) {
+        json.key(output.name()).beginObject();
+        json.member("cosine", output.cosine());
+        json.member("max_abs", output.max_abs());
+        json.endObject();
+    }
+    json.endObject();
+    json.endObject();
+}
+
+} // namespace
+
 void writeReportJson(const quantscope::Report &report, std::ostream &out)
 {
     JsonWriter json(out);
@@ -39,6 +73,9 @@ void writeReportJson(const quantscope::Report &report, std::ostream &out)
     json.member("iterations", report.iterations());
     json.member("threads", report.threads());
     json.member("rounds", report.rounds());
+    // Only when ONNX Runtime ran too, so that reports without it stay as they were.
+    if (!report.ort_runtime().empty())
+        json.member("ort_runtime", report.ort_runtime());
     json.key("targets").beginArray();
     for (const auto &target : report.targets())
         json.value(target);
@@ -91,6 +128,8 @@ void writeReportJson(const quantscope::Report &report, std::ostream &out)
             json.endObject();
         }
         json.endObject().endObject();
+        if (variant.has_ort())
+            writeOrtJson(variant.ort(), json);
         json.key("per_node").beginArray();
         for (const auto &error : variant.per_node()) {
             json.beginObject();
@@ -163,13 +202,30 @@ std::string warningCodes(const quantscope::Report &report, const std::string &va
     return codes;
 }
 
+std::string ortCsvFields(const quantscope::OrtMeasurement &ort, const std::string &output)
+{
+    if (!ort.error().empty() || ort.median_ms() <= 0)
+        return ",,,," + csvField(ort.error());
+    std::string fields = ',' + number(ort.median_ms()) + ',' + number(ort.ours_over_ort());
+    auto it = std::find_if(ort.outputs().begin(), ort.outputs().end(),
+                           [&](const auto &o) { return o.name() == output; });
+    if (it == ort.outputs().end())
+        return fields + ",,,";
+    return fields + ',' + number(it->cosine()) + ',' + number(it->max_abs()) + ',';
+}
+
 } // namespace
 
 void writeReportCsv(const quantscope::Report &report, std::ostream &out)
 {
     out << "variant,output,size_bytes,size_ratio,median_ms,p90_ms,p99_ms,min_ms,"
            "throughput_per_s,max_abs,mean_abs,cosine,sqnr_db,top1_agreement,nan_count,"
-           "p90_over_median,round_variation,warnings,verdict,meets_targets\n";
+           "p90_over_median,round_variation,warnings,verdict,meets_targets";
+    // ONNX Runtime's columns come last and only when it ran, so existing readers keep working.
+    const bool withOrt = !report.ort_runtime().empty();
+    if (withOrt)
+        out << ",ort_median_ms,ours_over_ort,ort_cosine,ort_max_abs,ort_error";
+    out << '\n';
     for (const auto &variant : report.variants()) {
         for (const auto &output : variant.outputs()) {
             out << csvField(variant.path()) << ',' << csvField(output.name()) << ','
@@ -187,8 +243,10 @@ void writeReportCsv(const quantscope::Report &report, std::ostream &out)
                 << csvField(variant.verdict().summary()) << ','
                 << (variant.has_verdict() && report.targets_size() > 0
                         ? (variant.verdict().meets_targets() ? "yes" : "no")
-                        : "")
-                << '\n';
+                        : "");
+            if (withOrt)
+                out << ortCsvFields(variant.ort(), output.name());
+            out << '\n';
         }
     }
 }

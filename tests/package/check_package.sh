@@ -111,6 +111,14 @@ if [ -f "$desktop" ]; then
     fi
 fi
 
+echo "== ONNX Runtime runners"
+# Found by the binaries in ../share/quantscope/runners from usr/bin (core/compare/external_runtime).
+for runner in quantscope-ort-runner.js quantscope-ort-runner.py; do
+    [ -x "$root/usr/share/quantscope/runners/$runner" ] \
+        && pass "usr/share/quantscope/runners/$runner" \
+        || fail "usr/share/quantscope/runners/$runner is missing or not executable"
+done
+
 # The translations are compiled into the binary (:/i18n/quantscope_zh_CN.qm), so there is no .qm
 # file to find in the package: ask the installed program for its Chinese help text instead.
 echo "== Translations"

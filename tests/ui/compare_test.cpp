@@ -13,6 +13,7 @@
 #include "quant/quantizer.h"
 #include "ui_test_support.h"
 #include "workbench/job_controller.h"
+#include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
@@ -91,6 +92,7 @@ private slots:
     void preprocessingReachesTheBenchSettings();
     void mismatchingVariantIsReported();
     void nothingToCompareIsDisabledAndSaysWhy();
+    void ortColumnShowsOnnxRuntimeOrHowToGetIt();
 
 private:
     // A Workbench with the cls model open and the INT8 variant listed.
@@ -478,6 +480,58 @@ void CompareTest::nothingToCompareIsDisabledAndSaysWhy()
     QVERIFY(variants->setData(variants->index(1, 0), Qt::Checked, Qt::CheckStateRole));
     QVERIFY(compare->isEnabled());
     QVERIFY(reason->isHidden());
+}
+
+// Issue 16, a second runtime: the ONNX Runtime column shows ORT's median beside ours when the
+// runner set in Preferences works, and "not found" with how to get one when it does not.
+void CompareTest::ortColumnShowsOnnxRuntimeOrHowToGetIt()
+{
+    auto workbench = makeWorkbench();
+    ComparePage page(workbench.get());
+    QAbstractItemModelTester resultsTester(page.resultsModel());
+    page.setDataFolder(QString());
+    page.setPreprocessing(test::imageSize(48, 192));
+    page.setSamples(1);
+    page.setWarmup(0);
+    page.setIterations(2);
+    page.setPerNode(false);
+    ReportTableModel *results = page.resultsModel();
+    const auto cell = [&](int row, int column, int role = Qt::DisplayRole) {
+        return results->data(results->index(row, column), role).toString();
+    };
+
+    settings::setOrtRunner(QStringLiteral("/nonexistent/quantscope-ort-runner.js"));
+    QSignalSpy compared(&page, &ComparePage::compared);
+    page.startCompare();
+    QVERIFY(test::waitForJob(*page.job()));
+    QCOMPARE(compared.count(), 1);
+    QCOMPARE(results->rowCount(), 2);
+    QCOMPARE(cell(1, ReportTableModel::OrtColumn), QStringLiteral("not found"));
+    const QString how = cell(1, ReportTableModel::OrtColumn, Qt::ToolTipRole);
+    QVERIFY2(how.contains(QStringLiteral("npm install onnxruntime-node")), qPrintable(how));
+    QVERIFY2(how.contains(QStringLiteral("Preferences")), qPrintable(how));
+    // Our own figures are there as before.
+    QVERIFY(cell(1, ReportTableModel::MedianColumn).toDouble() > 0);
+
+    qputenv("NODE_PATH", QS_ORT_NODE_MODULES);
+    settings::setOrtRunner(QStringLiteral(QS_ORT_RUNNER_JS));
+    page.startCompare();
+    QVERIFY(test::waitForJob(*page.job()));
+    QCOMPARE(compared.count(), 2);
+    const quantscope::Report &report = *page.lastReport();
+    QVERIFY2(report.ort_runtime().starts_with("onnxruntime-node "), report.ort_runtime().c_str());
+    for (int row = 0; row < 2; ++row) {
+        QVERIFY2(report.variants(row).ort().error().empty(),
+                 report.variants(row).ort().error().c_str());
+        bool number = false;
+        QVERIFY(cell(row, ReportTableModel::OrtColumn).toDouble(&number) > 0 && number);
+        QVERIFY(cell(row, ReportTableModel::OrtRatioColumn).endsWith(QLatin1Char('x')));
+        QVERIFY(cell(row, ReportTableModel::OrtColumn, Qt::ToolTipRole)
+                    .contains(QStringLiteral("worst cosine")));
+    }
+    // ORT runs the same float model as ours: the reference's outputs agree.
+    QVERIFY(report.variants(0).ort().outputs(0).cosine() > 0.9999);
+    settings::setOrtRunner(QString());
 }
 
 QTEST_MAIN(CompareTest)

@@ -8,8 +8,10 @@
 #include "verify_panel.h"
 
 #include "compare/benchmark.h"
+#include "compare/ort_comparison.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
+#include "workbench/settings.h"
 #include "workbench/workbench.h"
 
 #include <qcustomplot.h>
@@ -349,11 +351,15 @@ void ComparePage::startCompare()
     d->compareButton->setEnabled(false);
     d->cancelButton->setEnabled(true);
     const bool perNode = settings.perNode;
+    const std::string ortRunner = settings::ortRunner().toStdString();
     d->progressBar->setValue(0);
     d->etaLabel->clear();
     d->job->run<Result<quantscope::Report>>(
         tr("Comparing variants"),
-        [settings](Progress &progress) { return runBenchmark(settings, progress); },
+        // ONNX Runtime beside our engine whenever a runner answers: the probe is cached.
+        [settings, ortRunner](Progress &progress) {
+            return runBenchmarkBesideOrt(settings, ortRunner, progress);
+        },
         [this, perNode](Result<quantscope::Report> result) {
             if (result) {
                 showReport(std::move(*result), perNode);

@@ -9,6 +9,7 @@
 #include <QColor>
 #include <QStringList>
 
+#include <algorithm>
 #include <cmath>
 
 namespace qs::ui {
@@ -84,8 +85,46 @@ QString ReportTableModel::text(const quantscope::VariantReport &variant, int col
     case CosineColumn: return fixed(CompareCharts::worstCosine(variant), 5);
     case SqnrColumn: return fixed(CompareCharts::worstSqnr(variant), 1);
     case NanColumn: return variant.has_nan() ? tr("yes (%1)").arg(nanCount(variant)) : tr("no");
+    case OrtColumn:
+    case OrtRatioColumn: return ortText(variant, column);
     }
     return QString();
+}
+
+QString ReportTableModel::ortText(const quantscope::VariantReport &variant, int column) const
+{
+    if (m_report->ort_runtime().empty())
+        return column == OrtColumn && !m_report->ort_unavailable().empty() ? tr("not found")
+                                                                           : QStringLiteral("-");
+    const quantscope::OrtMeasurement &ort = variant.ort();
+    if (!ort.error().empty())
+        return column == OrtColumn ? tr("failed") : QStringLiteral("-");
+    if (column == OrtColumn)
+        return fixed(ort.median_ms(), 2);
+    return tr("%1x").arg(fixed(ort.ours_over_ort(), 2));
+}
+
+QString ReportTableModel::ortToolTip(const quantscope::VariantReport &variant) const
+{
+    if (m_report->ort_runtime().empty()) {
+        if (m_report->ort_unavailable().empty())
+            return tr("ONNX Runtime was not run.");
+        return tr("No ONNX Runtime runner: %1")
+            .arg(QString::fromStdString(m_report->ort_unavailable()));
+    }
+    const quantscope::OrtMeasurement &ort = variant.ort();
+    const QString runtime = QString::fromStdString(m_report->ort_runtime());
+    if (!ort.error().empty())
+        return tr("%1 failed: %2").arg(runtime, QString::fromStdString(ort.error()));
+    double cosine = 1.0, maxAbs = 0.0;
+    for (const auto &output : ort.outputs()) {
+        cosine = std::min(cosine, output.cosine());
+        maxAbs = std::max(maxAbs, output.max_abs());
+    }
+    return tr("%1: median %2 ms, p90 %3 ms; its outputs against ours: worst cosine %4, "
+              "max abs %5. Ours/ORT above 1: our engine is slower.")
+        .arg(runtime, fixed(ort.median_ms(), 2), fixed(ort.p90_ms(), 2), fixed(cosine, 5),
+             QString::number(maxAbs, 'g', 3));
 }
 
 // Worded here rather than taken from core's English summary, so that it is translated.
@@ -145,6 +184,8 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
             return doubts.join(QLatin1Char('\n'));
         if (index.column() == RoundSpreadColumn)
             return roundMedians(variant);
+        if (index.column() == OrtColumn || index.column() == OrtRatioColumn)
+            return ortToolTip(variant);
         return QString::fromStdString(variant.path());
     }
     case Qt::TextAlignmentRole:
@@ -188,6 +229,8 @@ QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, 
     case SqnrColumn: return tr("Worst SQNR (dB)");
     case NanColumn: return tr("NaN/Inf");
     case VerdictColumn: return tr("Verdict");
+    case OrtColumn: return tr("ONNX Runtime (ms)");
+    case OrtRatioColumn: return tr("Ours/ORT");
     }
     return {};
 }

@@ -4,7 +4,8 @@
 // the NaN cell painted red because such a variant is unusable whatever its other numbers say,
 // and the figures a report warning puts in doubt (latency too noisy to rank, an output whose
 // metric cannot see the error) painted amber with the warning as their tooltip. The verdict
-// column answers "which variant should I ship?" against the targets the user set.
+// column answers "which variant should I ship?" against the targets the user set. The ONNX
+// Runtime columns show the same variant timed in ORT, or in their tooltip how to get a runner.
 
 #include "quantscope.pb.h"
 
@@ -31,7 +32,9 @@ public:
         CosineColumn,
         SqnrColumn,
         NanColumn,
-        VerdictColumn, // against the user's targets: green when met, red when missed
+        VerdictColumn,  // against the user's targets: green when met, red when missed
+        OrtColumn,      // median in ONNX Runtime, or why it did not run (tooltip)
+        OrtRatioColumn, // our median / ORT's
         ColumnCount
     };
 
@@ -49,6 +52,8 @@ private:
     // The warnings that put this cell's figure in doubt; empty for most cells.
     QStringList warnings(int row, int column) const;
     QString verdict(int row) const;
+    QString ortText(const quantscope::VariantReport &variant, int column) const;
+    QString ortToolTip(const quantscope::VariantReport &variant) const;
 
     std::optional<quantscope::Report> m_report;
 };

@@ -6,6 +6,7 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSpinBox>
 #include <QThread>
 
@@ -15,6 +16,7 @@ PreferencesDialog::PreferencesDialog(QWidget *parent)
     : QDialog(parent)
     , m_threads(new QSpinBox(this))
     , m_language(new QComboBox(this))
+    , m_ortRunner(new QLineEdit(this))
 {
     setWindowTitle(tr("Preferences"));
     auto *layout = new QFormLayout(this);
@@ -27,6 +29,13 @@ PreferencesDialog::PreferencesDialog(QWidget *parent)
     m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
     m_language->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
     m_language->setCurrentIndex(std::max(0, m_language->findData(settings::language())));
+    m_ortRunner->setText(settings::ortRunner());
+    m_ortRunner->setPlaceholderText(tr("Found automatically"));
+    m_ortRunner->setToolTip(
+        tr("quantscope-ort-runner.js (onnxruntime-node) or quantscope-ort-runner.py (Python's "
+           "onnxruntime). Empty: QUANTSCOPE_ORT_RUNNER, else the runners shipped with "
+           "Quantscope when their runtime is installed."));
+    layout->addRow(tr("ONNX Runtime runner:"), m_ortRunner);
     layout->addRow(tr("Language:"), m_language);
     auto *note = new QLabel(tr("A new language applies when Quantscope starts again."), this);
     note->setWordWrap(true);
@@ -41,6 +50,7 @@ void PreferencesDialog::accept()
 {
     settings::setThreads(m_threads->value());
     settings::setLanguage(m_language->currentData().toString());
+    settings::setOrtRunner(m_ortRunner->text());
     QDialog::accept();
 }
 

@@ -1,10 +1,11 @@
 #pragma once
-// Edit > Preferences: threads for jobs and the language (applied at the next start, as Qt's
+// Edit > Preferences: threads for jobs, the ONNX Runtime runner Compare uses, and the language (applied at the next start, as Qt's
 // own widgets are translated once).
 
 #include <QDialog>
 
 class QComboBox;
+class QLineEdit;
 class QSpinBox;
 
 namespace qs::ui {
@@ -21,6 +22,7 @@ public:
 private:
     QSpinBox *m_threads;
     QComboBox *m_language;
+    QLineEdit *m_ortRunner;
 };
 
 } // namespace qs::ui

@@ -72,6 +72,16 @@ void setThreads(int threads)
     QSettings().setValue(QStringLiteral("jobs/threads"), std::max(0, threads));
 }
 
+QString ortRunner()
+{
+    return QSettings().value(QStringLiteral("compare/ortRunner")).toString();
+}
+
+void setOrtRunner(const QString &path)
+{
+    QSettings().setValue(QStringLiteral("compare/ortRunner"), path.trimmed());
+}
+
 QString language()
 {
     return QSettings().value(QStringLiteral("language")).toString();

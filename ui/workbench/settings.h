@@ -23,6 +23,10 @@ inline constexpr int kMaxRecentFiles = 10;
 int threads(); // 0: all cores
 void setThreads(int threads);
 
+// The ONNX Runtime runner for Compare (compare/external_runtime.h); "" finds one.
+QString ortRunner();
+void setOrtRunner(const QString &path);
+
 QString language(); // "" follows the system locale, else "en", "zh_CN"
 void setLanguage(const QString &language);
 
