@@ -4,6 +4,7 @@
 // oneDNN's float GEMM over depth slices in which float sums are exact (exactFloatDepth).
 #include "runtime/ops/quant/integer_matmul.h"
 
+#include "runtime/ops/nn/nn_util.h"
 #include "runtime/ops/quant/int8_exactness.h"
 
 #include <Eigen/Core>
@@ -130,9 +131,55 @@ ConstantB constantBExactness(const KernelInfo &info, size_t bInput)
     return exactWithUnsignedActivations(*b) ? ConstantB::Exact : ConstantB::Inexact;
 }
 
+Result<bool> ConstantInt8Matmul::run(const uint8_t *a, int32_t aZero, const int8_t *b, int64_t rows,
+                                     int64_t k, int64_t n, int32_t *out,
+                                     const std::string &label) const
+{
+    using dnnl::memory;
+    Result<std::shared_ptr<const Plan>> found = m_plans.getOrCreate({rows, k, n}, [&] {
+        auto plan = std::make_shared<Plan>();
+        try {
+            plan->a = memory::desc({rows, k}, memory::data_type::u8, memory::format_tag::ab);
+            plan->dst = memory::desc({rows, n}, memory::data_type::s32, memory::format_tag::ab);
+            const memory::desc userB({k, n}, memory::data_type::s8, memory::format_tag::ab);
+            const memory::desc anyB({k, n}, memory::data_type::s8, memory::format_tag::any);
+            dnnl::primitive_attr attr = userScratchpadAttr();
+            attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
+            const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(plan->a, anyB, plan->dst),
+                                                  attr, dnnl_support::cpuEngine());
+            // The reference kernel is far slower than the gemm call it would replace.
+            const std::string implementation = pd.impl_info_str();
+            if (implementation.find("ref") != std::string::npos)
+                return Result<std::shared_ptr<const Plan>>(std::shared_ptr<const Plan>(plan));
+            plan->primitive = dnnl::matmul(pd);
+            plan->scratchpad = pd.scratchpad_desc();
+            plan->packedB = m_packed.get(userB, pd.weights_desc(), b);
+            plan->usable = true;
+        } catch (const dnnl::error &) {
+            plan->usable = false; // no int8 matmul for this shape: the caller's other path
+        }
+        return Result<std::shared_ptr<const Plan>>(std::shared_ptr<const Plan>(plan));
+    });
+    if (!found)
+        return found.status();
+    const Plan &plan = **found;
+    if (!plan.usable)
+        return false;
+    int32_t zero = aZero;
+    std::unordered_map<int, memory> args;
+    args[DNNL_ARG_SRC] = wrapMemory(plan.a, a);
+    args[DNNL_ARG_WEIGHTS] = plan.packedB;
+    args[DNNL_ARG_DST] = wrapMemory(plan.dst, out);
+    args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC]
+        = wrapMemory(memory::desc({1}, memory::data_type::s32, memory::format_tag::x), &zero);
+    QS_RETURN_IF_ERROR(executePrimitive(plan.primitive, plan.scratchpad, std::move(args), label));
+    return true;
+}
+
 Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor &a,
                                           const Tensor &aZeroPoint, const Tensor &b,
-                                          const Tensor &bZeroPoint, ConstantB constantB)
+                                          const Tensor &bZeroPoint, ConstantB constantB,
+                                          const ConstantInt8Matmul *cache)
 {
     if (a.rank() < 2 || b.rank() < 2)
         return ctx.error("A " + a.describe() + " and B " + b.describe() + " must be at least 2-D");
@@ -163,6 +210,17 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
         // A 2-D B with several A batches is one GEMM over the stacked rows.
         const int64_t calls = bBatches == 1 ? 1 : batches;
         const int64_t rows = bBatches == 1 ? batches * m : m;
+        // Only with VNNI: without it oneDNN's int8 primitives may halve the weights to avoid
+        // vpmaddubsw's saturation, which the exactness rule above does not cover.
+        if (cache && bBatches == 1 && cpuHasVnni()) {
+            Result<bool> ran = cache->run(left.values.data<uint8_t>(), left.zeroPoint,
+                                          b.data<int8_t>(), rows, k, n,
+                                          result.accumulator.mutableData<int32_t>(), ctx.label());
+            if (!ran)
+                return ran.status();
+            if (*ran)
+                return result;
+        }
         for (int64_t batch = 0; batch < calls; ++batch) {
             const dnnl_status_t status
                 = dnnl_gemm_u8s8s32('N', 'N', 'F', rows, n, k, 1.0f,

@@ -16,7 +16,7 @@ public:
     Status compute(KernelContext &ctx) const override
     {
         auto result = integerMatmul(ctx, ctx.input(0), ctx.input(2), ctx.input(1), ctx.input(3),
-                                    m_constantB);
+                                    m_constantB, constantInt8());
         if (!result)
             return result.status();
         ctx.output(0) = std::move(result->accumulator);
@@ -24,7 +24,13 @@ public:
     }
 
 private:
+    const ConstantInt8Matmul *constantInt8() const
+    {
+        return m_constantB == ConstantB::Unknown ? nullptr : &m_int8;
+    }
+
     ConstantB m_constantB;
+    ConstantInt8Matmul m_int8; // B packed once, when constant
 };
 
 float scalarOrAt(const Tensor &t, int64_t index)
@@ -51,7 +57,8 @@ public:
             || yZeroPoint.elementCount() != 1)
             return ctx.error("a_scale, y_scale and y_zero_point must be scalars");
         auto result = integerMatmul(ctx, ctx.input(0), ctx.input(2), ctx.input(3), ctx.input(5),
-                                    m_constantB);
+                                    m_constantB,
+                                    m_constantB == ConstantB::Unknown ? nullptr : &m_int8);
         if (!result)
             return result.status();
         const int64_t n = result->n;
@@ -75,6 +82,7 @@ public:
 private:
     std::optional<FusedActivation> m_activation;
     ConstantB m_constantB;
+    ConstantInt8Matmul m_int8; // B packed once, when constant
 };
 
 } // namespace

@@ -26,7 +26,8 @@ public:
         if (scale.dtype() != DType::Float32)
             return ctx.error("scale must be float32, got " + scale.describe());
         auto result = integerMatmul(ctx, ctx.input(0), ctx.input(3), ctx.input(1), ctx.input(4),
-                                    m_constantB);
+                                    m_constantB,
+                                    m_constantB == ConstantB::Unknown ? nullptr : &m_int8);
         if (!result)
             return result.status();
         const int64_t n = result->n;
@@ -56,6 +57,7 @@ public:
 
 private:
     ConstantB m_constantB;
+    ConstantInt8Matmul m_int8; // B packed once, when constant
 };
 
 } // namespace
