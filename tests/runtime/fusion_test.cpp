@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
@@ -163,7 +164,8 @@ TEST(Fusion, ValuesWithSeveralReadersAreNotFused)
 // squeeze-excite branch (GlobalAveragePool -> 1x1 Convs -> HardSigmoid -> Mul by a per-channel
 // value), a Mul by a per-channel constant, a channel Concat, a BatchNormalization, a grouped
 // Conv, a zero Pad, AveragePool, and Flatten, which needs the plain layout back. The fused run must equal the unfused one, and every value between
-// the stem and Flatten must stay blocked: only one BlockedToPlain conversion runs.
+// the stem and Flatten must stay blocked: only one BlockedToPlain conversion runs. The
+// BatchNormalization and the Relu after it run as one ChannelAffine.
 TEST(Fusion, FloatActivationsStayChannelBlockedBetweenConvolutions)
 {
     onnx::ModelProto proto = makeModel(13);
@@ -209,8 +211,9 @@ TEST(Fusion, FloatActivationsStayChannelBlockedBetweenConvolutions)
     weights("bn_mean", {32});
     addFloatInitializer(graph, "bn_var", {32}, [&] { return 0.5f + std::fabs(normal(random)); });
     addNode(graph, "BatchNormalization", {"h", "bn_scale", "bn_bias", "bn_mean", "bn_var"}, {"hb"});
+    addNode(graph, "Relu", {"hb"}, {"hr"}); // fused into the ChannelAffine the BN becomes
     weights("w_group", {32, 16, 1, 1});
-    setIntAttribute(addNode(graph, "Conv", {"hb", "w_group"}, {"hg"}, "grouped"), "group", 2);
+    setIntAttribute(addNode(graph, "Conv", {"hr", "w_group"}, {"hg"}, "grouped"), "group", 2);
     addInt64Initializer(graph, "no_pads", {0, 0, 0, 0, 0, 0, 0, 0});
     addNode(graph, "Pad", {"hg", "no_pads"}, {"hp"});
     onnx::NodeProto &average = addNode(graph, "AveragePool", {"hp"}, {"p"});
@@ -233,6 +236,9 @@ TEST(Fusion, FloatActivationsStayChannelBlockedBetweenConvolutions)
     for (const std::string &value : fused.values)
         blockedCopies += value.ends_with("::blocked");
     EXPECT_EQ(blockedCopies, 1) << ::testing::PrintToString(fused.values);
+    // BatchNormalization -> Relu ran as one node writing the Relu's output.
+    EXPECT_EQ(std::count(fused.values.begin(), fused.values.end(), "hb"), 0);
+    EXPECT_EQ(std::count(fused.values.begin(), fused.values.end(), "hr"), 1);
 }
 
 // Channels that do not fill whole blocks (12: padded to 16 lanes with AVX2's 8 and AVX-512's

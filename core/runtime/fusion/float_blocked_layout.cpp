@@ -14,8 +14,8 @@
 //     its bytes are already in blocked order);
 //   - MaxPool / AveragePool (2-D, no Indices), GlobalAveragePool, and Concat on the channel
 //     axis, whose inputs are all blocked;
-//   - a BatchNormalization with constant parameters on a blocked input, split into Mul and Add
-//     by blocked per-channel constants.
+//   - a BatchNormalization with constant parameters on a blocked input, made a ChannelAffine
+//     by blocked per-channel constants, with the activation after it fused in.
 // A blocked value that some reader cannot take blocked (Flatten, Reshape, Shape, a graph
 // output, a subgraph) is converted once by a BlockedToPlain node, which takes over the value's
 // name, so that every such reader is left as it was.
@@ -148,6 +148,7 @@ public:
                                   r.padding));
             m_graph.setInput(r.node, r.input, name);
         }
+        fuseActivationsIntoAffines();
         convertForPlainReaders();
         return true;
     }
@@ -279,8 +280,9 @@ private:
     }
 
     // An inference BatchNormalization that no Conv absorbed (DenseNet's, after a Concat) on a
-    // blocked input becomes Mul and Add by per-channel constants made directly in blocked shape
-    // [1, C/B, 1, 1, B]: the BatchNormalization kernel indexes channels on axis 1.
+    // blocked input becomes a ChannelAffine (ops/nn/channel_affine.cpp) by per-channel
+    // constants made directly in blocked shape [1, C/B, 1, 1, B]: the BatchNormalization kernel
+    // indexes channels on axis 1.
     void splitBatchNorm(NodeId node)
     {
         const onnx::NodeProto proto = m_graph.node(node).proto;
@@ -307,15 +309,37 @@ private:
                                                              perChannelBlocked(scale, 0.0f));
         const std::string shiftName = m_graph.addInitializer(y + "::bn_shift",
                                                              perChannelBlocked(shift, 0.0f));
-        const std::string scaled = m_graph.uniqueValueName(y + "::bn_scaled");
-        m_graph.replaceProto(node, makeNode("Mul", {x, scaleName}, {scaled}, proto.name()));
-        const NodeId add = m_graph.insertAfter(node, makeNode("Add", {scaled, shiftName}, {y},
-                                                              proto.name() + "::shift"));
-        m_graph.setValueType(scaled, m_graph.valueType(y));
-        markBlocked(scaled);
-        readsBlocked(node, x);
+        onnx::NodeProto affine = makeNode("ChannelAffine", {x, scaleName, shiftName}, {y},
+                                          proto.name());
+        affine.set_domain(kFusedDomain);
+        m_graph.replaceProto(node, std::move(affine));
+        m_graph.node(node).opsetVersion = 1; // the fused domain's only version
         markBlocked(y);
-        readsBlocked(add, scaled);
+        readsBlocked(node, x);
+        m_affines.push_back(node);
+    }
+
+    // A ChannelAffine whose only reader is an activation (DenseNet's BatchNormalization -> Relu)
+    // applies it itself: one pass over the map instead of two. The activation's output keeps
+    // the blocked state the planner gave it.
+    void fuseActivationsIntoAffines()
+    {
+        for (const NodeId node : m_affines) {
+            const std::string y = m_graph.node(node).proto.output(0);
+            const NodeId reader = m_graph.soleReader(y);
+            if (!m_graph.isAlive(reader) || m_graph.node(reader).proto.input(0) != y
+                || !m_blockedReaders[y].count(reader)
+                || m_graph.node(reader).proto.output_size() != 1
+                || !isBlocked(m_graph.node(reader).proto.output(0)))
+                continue;
+            const std::optional<FusedActivation> activation = fusableActivation(m_graph, reader);
+            if (!activation)
+                continue;
+            setFusedActivation(m_graph.node(node).proto, *activation);
+            m_graph.absorbInto(node, reader);
+            m_blocked.erase(y);
+            m_blockedReaders.erase(y);
+        }
     }
 
     // [1, ceil(C/B), 1, 1, B] holding `values` with `padding` in the lanes past C.
@@ -521,6 +545,7 @@ private:
     std::vector<ReshapedConstant> m_reshapedConstants;
     std::unordered_set<std::string> m_dirty; // blocked values whose padding may be non-zero
     std::unordered_map<std::string, int64_t> m_channels; // of blocked values, where decided
+    std::vector<NodeId> m_affines; // ChannelAffine nodes made from BatchNormalizations
 };
 
 } // namespace

@@ -106,6 +106,7 @@ constexpr KernelRegistration kKernels[] = {
     {"", "Xor", 7, createXor},
     // Created by the session's fusion passes only (fusion/fusion_pipeline.cpp, kFusedDomain).
     {"com.quantscope.fused", "BlockedToPlain", 1, createBlockedToPlain},
+    {"com.quantscope.fused", "ChannelAffine", 1, createChannelAffine},
     {"com.quantscope.fused", "Gelu", 1, createFusedGelu},
     {"com.quantscope.fused", "HardSwish", 1, createHardSwish},
     {"com.quantscope.fused", "Swish", 1, createFusedSwish},

@@ -18,6 +18,8 @@ Result<std::unique_ptr<Kernel>> createLrn(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMatMul(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMaxPool(const KernelInfo &info);
 Result<std::unique_ptr<Kernel>> createMaxUnpool(const KernelInfo &info);
+// activation(x * scale + shift) per channel on a blocked x (engine-internal).
+Result<std::unique_ptr<Kernel>> createChannelAffine(const KernelInfo &info);
 // [N, C/B, H, W, B] float32 -> [N, C, H, W] (blocked_layout.h; engine-internal).
 Result<std::unique_ptr<Kernel>> createBlockedToPlain(const KernelInfo &info);
 
