@@ -27,9 +27,8 @@ public:
         const int64_t blocks = x.dim(1), lanes = x.dim(4);
         for (const Tensor *t : {&scale, &shift}) {
             if (t->dtype() != DType::Float32 || t->elementCount() != blocks * lanes)
-                return ctx.error("scale and shift must be float32 with " +
-                                 std::to_string(blocks * lanes) + " values, got " +
-                                 t->describe());
+                return ctx.error("scale and shift must be float32 with "
+                                 + std::to_string(blocks * lanes) + " values, got " + t->describe());
         }
         Tensor &y = ctx.allocateOutput(0, DType::Float32, x.shape());
         const int64_t planes = x.dim(0) * blocks, pixels = x.dim(2) * x.dim(3);
