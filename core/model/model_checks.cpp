@@ -170,7 +170,7 @@ std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::str
                             {}});
     }
     if (model.ir_version() >= 3 && model.opset_import_size() == 0) {
-        findings.push_back({Severity::Error, "the model imports no opset", {}});
+        findings.push_back({Severity::Error, kNoOpsetMessage, {}});
         return findings;
     }
     // check_model(path) would re-read the whole file just to learn its folder; the context

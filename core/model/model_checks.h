@@ -16,6 +16,10 @@ class NodeProto;
 
 namespace qs {
 
+// The error checkModel reports for a model that imports no opset (checker findings carry the
+// prefix "checker: "), so that callers can recognise both as the model being invalid.
+inline constexpr const char *kNoOpsetMessage = "the model imports no opset";
+
 // Runs ONNX's checker over the whole model, resolving external data against `baseDir`.
 std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::string &baseDir);
 

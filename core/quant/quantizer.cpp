@@ -3,6 +3,7 @@
 #include "data/sample_source.h"
 #include "model/graph_index.h"
 #include "model/model.h"
+#include "model/model_checks.h"
 #include "model/model_writer.h"
 #include "quant/calibration/calibrator.h"
 #include "quant/dynamic_quantizer.h"
@@ -328,7 +329,7 @@ Status checkInput(const Model &model)
         if (finding.message.starts_with(prefix))
             return invalidArgument("the model is not a valid ONNX model: "
                                    + finding.message.substr(prefix.size()));
-        if (finding.message == "the model imports no opset")
+        if (finding.message == kNoOpsetMessage)
             return invalidArgument("the model is not a valid ONNX model: " + finding.message);
     }
     return Status::ok();

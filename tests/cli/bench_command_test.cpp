@@ -6,6 +6,7 @@
 #include "sequence_model.h"
 #include "support/cli_runner.h"
 #include "support/model_builder.h"
+#include "support/scale_model.h"
 #include "support/temp_dir.h"
 
 #include <gtest/gtest.h>
@@ -19,27 +20,11 @@ namespace {
 
 using namespace qs::test;
 
-// x[1,10] -> Mul 'scale' (k) -> y[1,10]
-std::string writeScale(const TempDir &dir, const std::string &file, float k)
-{
-    onnx::ModelProto model = makeModel(13);
-    onnx::GraphProto &g = *model.mutable_graph();
-    addInput(g, "x", {1, 10});
-    onnx::TensorProto &t = *g.add_initializer();
-    t.set_name("k");
-    t.set_data_type(onnx::TensorProto::FLOAT);
-    t.add_float_data(k);
-    addNode(g, "Mul", {"x", "k"}, {"y"}, "scale");
-    addOutput(g, "y", {1, 10});
-    dir.write(file, model.SerializeAsString());
-    return dir.file(file);
-}
-
 TEST(BenchCommand, PrintsTheTableAndWritesEveryReport)
 {
     TempDir dir;
-    const std::string ref = writeScale(dir, "ref.onnx", 2.0f);
-    const std::string var = writeScale(dir, "var.onnx", 2.0f);
+    const std::string ref = writeScaleModel(dir, "ref.onnx", 2.0f);
+    const std::string var = writeScaleModel(dir, "var.onnx", 2.0f);
     const Outcome outcome
         = runCli({"bench", ref, var, "--random", "--samples", "2", "--iterations", "2", "--warmup",
                   "0", "--per-node", "--json", dir.file("r.json"), "--csv", dir.file("r.csv"),
@@ -54,8 +39,8 @@ TEST(BenchCommand, PrintsTheTableAndWritesEveryReport)
 TEST(BenchCommand, GatesExitThreeBelowTheThreshold)
 {
     TempDir dir;
-    const std::string ref = writeScale(dir, "ref.onnx", 2.0f);
-    const std::string var = writeScale(dir, "var.onnx", -2.0f); // cosine -1
+    const std::string ref = writeScaleModel(dir, "ref.onnx", 2.0f);
+    const std::string var = writeScaleModel(dir, "var.onnx", -2.0f); // cosine -1
     const Outcome cosine
         = runCli({"bench", ref, var, "--random", "--iterations", "1", "--min-cosine", "0.99"});
     EXPECT_EQ(cosine.exitCode, cli::kGateFailed) << cosine.err;
@@ -152,7 +137,7 @@ TEST(BenchCommand, SaturatedOutputIsReported)
 TEST(BenchCommand, ReportsTheLatencySpread)
 {
     TempDir dir;
-    const std::string ref = writeScale(dir, "ref.onnx", 2.0f);
+    const std::string ref = writeScaleModel(dir, "ref.onnx", 2.0f);
     const Outcome outcome
         = runCli({"bench", ref, ref, "--random", "--samples", "1", "--iterations", "8", "--rounds",
                   "4", "--warmup", "1", "--json", dir.file("r.json"), "--csv", dir.file("r.csv"),
@@ -175,9 +160,9 @@ TEST(BenchCommand, ReportsTheLatencySpread)
 TEST(BenchCommand, TargetsGiveEachVariantAVerdict)
 {
     TempDir dir;
-    const std::string ref = writeScale(dir, "ref.onnx", 2.0f);
-    const std::string same = writeScale(dir, "same.onnx", 2.0f);
-    const std::string flipped = writeScale(dir, "flipped.onnx", -2.0f); // cosine -1
+    const std::string ref = writeScaleModel(dir, "ref.onnx", 2.0f);
+    const std::string same = writeScaleModel(dir, "same.onnx", 2.0f);
+    const std::string flipped = writeScaleModel(dir, "flipped.onnx", -2.0f); // cosine -1
     const Outcome outcome
         = runCli({"bench", ref, same, flipped, "--random", "--iterations", "1", "--warmup", "0",
                   "--target", "cosine>=0.99", "--target", "smaller>=0.5", "--json",
@@ -209,7 +194,7 @@ TEST(BenchCommand, TargetsGiveEachVariantAVerdict)
 TEST(BenchCommand, BadInputExitsTwo)
 {
     TempDir dir;
-    const std::string ref = writeScale(dir, "ref.onnx", 2.0f);
+    const std::string ref = writeScaleModel(dir, "ref.onnx", 2.0f);
     EXPECT_EQ(runCli({"bench"}).exitCode, cli::kBadInput);
     EXPECT_EQ(runCli({"bench", ref, "--data", dir.path(), "--random"}).exitCode, cli::kBadInput);
     const Outcome missing = runCli({"bench", ref, dir.file("nope.onnx"), "--random"});

@@ -4,6 +4,7 @@
 #include "cli/bench_command.h"
 #include "support/cli_runner.h"
 #include "support/model_builder.h"
+#include "support/scale_model.h"
 #include "support/temp_dir.h"
 
 #include <gtest/gtest.h>
@@ -17,22 +18,6 @@ namespace {
 
 using namespace qs::test;
 
-// x[1,10] -> Mul 'scale' (k) -> y[1,10]
-std::string writeScale(const TempDir &dir, const std::string &file, float k)
-{
-    onnx::ModelProto model = makeModel(13);
-    onnx::GraphProto &g = *model.mutable_graph();
-    addInput(g, "x", {1, 10});
-    onnx::TensorProto &t = *g.add_initializer();
-    t.set_name("k");
-    t.set_data_type(onnx::TensorProto::FLOAT);
-    t.add_float_data(k);
-    addNode(g, "Mul", {"x", "k"}, {"y"}, "scale");
-    addOutput(g, "y", {1, 10});
-    dir.write(file, model.SerializeAsString());
-    return dir.file(file);
-}
-
 std::string readFile(const std::string &path)
 {
     std::ifstream in(path);
@@ -45,8 +30,8 @@ TEST(BenchOrt, AddsOrtLatencyAndAgreementToEveryReport)
 {
     ::setenv("NODE_PATH", QS_ORT_NODE_MODULES, 1);
     TempDir dir;
-    const std::string ref = writeScale(dir, "ref.onnx", 2.0f);
-    const std::string var = writeScale(dir, "var.onnx", 2.0f);
+    const std::string ref = writeScaleModel(dir, "ref.onnx", 2.0f);
+    const std::string var = writeScaleModel(dir, "var.onnx", 2.0f);
     const Outcome outcome = runCli({"bench", ref, var, "--random", "--samples", "2", "--iterations",
                                     "3", "--warmup", "1", "--ort-runner", QS_ORT_RUNNER_JS,
                                     "--json", dir.file("r.json"), "--csv", dir.file("r.csv")});
@@ -68,7 +53,7 @@ TEST(BenchOrt, AddsOrtLatencyAndAgreementToEveryReport)
 TEST(BenchOrt, NoRunnerIsANoteAndChangesNothingElse)
 {
     TempDir dir;
-    const std::string ref = writeScale(dir, "ref.onnx", 2.0f);
+    const std::string ref = writeScaleModel(dir, "ref.onnx", 2.0f);
     const Outcome outcome
         = runCli({"bench", ref, ref, "--random", "--iterations", "1", "--warmup", "0",
                   "--ort-runner", "/nonexistent/runner.js", "--csv", dir.file("r.csv")});

@@ -5,6 +5,7 @@
 #include "compare/benchmark.h"
 #include "compare/external_runtime.h"
 #include "support/model_builder.h"
+#include "support/scale_model.h"
 #include "support/temp_dir.h"
 #include "tensor/tensor_io.h"
 #include "util/json_reader.h"
@@ -24,22 +25,6 @@ using namespace qs::test;
 void useFetchedOnnxRuntime()
 {
     ::setenv("NODE_PATH", QS_ORT_NODE_MODULES, 1);
-}
-
-// x[1,10] -> Mul 'scale' (k) -> y[1,10]
-std::string writeScale(const TempDir &dir, const std::string &file, float k)
-{
-    onnx::ModelProto model = makeModel(13);
-    onnx::GraphProto &g = *model.mutable_graph();
-    addInput(g, "x", {1, 10});
-    onnx::TensorProto &t = *g.add_initializer();
-    t.set_name("k");
-    t.set_data_type(onnx::TensorProto::FLOAT);
-    t.add_float_data(k);
-    addNode(g, "Mul", {"x", "k"}, {"y"}, "scale");
-    addOutput(g, "y", {1, 10});
-    dir.write(file, model.SerializeAsString());
-    return dir.file(file);
 }
 
 std::string writeScript(const TempDir &dir, const std::string &name, const std::string &body)
@@ -104,7 +89,7 @@ TEST(OrtRunner, NodeRunnerTimesAModelAndWritesItsOutputs)
         x.mutableData<float>()[i] = float(i) - 4.5f;
     ASSERT_TRUE(writeNpyFile(x, dir.file("x.npy")));
     OrtRunRequest request;
-    request.model = writeScale(dir, "scale.onnx", 3.0f);
+    request.model = writeScaleModel(dir, "scale.onnx", 3.0f);
     request.inputs = {{"x", dir.file("x.npy")}};
     request.threads = 1;
     request.iterations = 4;
@@ -193,8 +178,8 @@ TEST(OrtRunner, BenchmarkPutsOrtBesideOurFigures)
     auto runner = probeOrtRunner(QS_ORT_RUNNER_JS, silentProgress());
     ASSERT_TRUE(runner) << runner.status().message();
     BenchSettings settings;
-    settings.reference = writeScale(dir, "ref.onnx", 2.0f);
-    settings.variants = {writeScale(dir, "var.onnx", 2.0f)};
+    settings.reference = writeScaleModel(dir, "ref.onnx", 2.0f);
+    settings.variants = {writeScaleModel(dir, "var.onnx", 2.0f)};
     settings.samples = 2;
     settings.warmup = 0;
     settings.iterations = 3;
