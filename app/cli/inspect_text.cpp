@@ -11,6 +11,15 @@ namespace qs::cli {
 
 namespace {
 
+// A leading dim that is not a number: MACs were counted with it as 1 (node_cost.h).
+bool hasSymbolicBatch(const std::vector<ValueRef> &inputs)
+{
+    for (const ValueRef &input : inputs)
+        if (input.type.hasShape && input.type.dims.size() >= 2 && !input.type.dims[0].isKnown())
+            return true;
+    return false;
+}
+
 using Align = TextTable::Align;
 
 std::string describeValue(const ValueRef &value)
@@ -55,7 +64,8 @@ void writeSummary(const Model &model, const ModelSummary &summary, std::ostream 
             << humanBytes(static_cast<uint64_t>(summary.constantBytes)) << " in "
             << summary.constantTensorCount << " Constant nodes)\n";
     }
-    out << "MACs        " << humanCount(summary.totalMacs) << "\n";
+    out << "MACs        " << humanCount(summary.totalMacs)
+        << (hasSymbolicBatch(summary.inputs) ? " per sample (the batch dim is symbolic)\n" : "\n");
     if (!model.diagnostics().empty()) {
         out << "\nDiagnostics (" << model.diagnostics().size() << ")\n";
         for (const Diagnostic &diagnostic : model.diagnostics()) {

@@ -23,6 +23,20 @@ std::optional<std::vector<int64_t>> knownDims(const ValueRef &value)
     return dims;
 }
 
+// An activation's dims, its leading (batch) dim taken as 1 when symbolic or unknown: a model
+// exported with a dynamic batch then reports MACs per sample, as onnx-tool does, instead of
+// none at all (issue 16: every Conv of a dynamic-batch ResNet-18 showed "-"). Only the leading
+// dim: an unknown sequence length or image size still leaves the count unknown.
+std::optional<std::vector<int64_t>> perSampleDims(const ValueRef &value)
+{
+    if (!value.type.hasShape || value.type.dims.size() < 2)
+        return knownDims(value);
+    ValueRef batchOne = value;
+    if (!batchOne.type.dims[0].isKnown())
+        batchOne.type.dims[0].value = 1;
+    return knownDims(batchOne);
+}
+
 int64_t product(const std::vector<int64_t> &dims, size_t from, size_t to)
 {
     int64_t result = 1;
@@ -37,7 +51,7 @@ std::optional<int64_t> convMacs(const NodeInfo &node)
     if (node.inputs.size() < 2 || node.outputs.empty())
         return std::nullopt;
     auto weight = knownDims(node.inputs[1]);
-    auto output = knownDims(node.outputs[0]);
+    auto output = perSampleDims(node.outputs[0]);
     if (!weight || !output || weight->size() < 2)
         return std::nullopt;
     return product(*output, 0, output->size()) * product(*weight, 1, weight->size());
@@ -48,7 +62,7 @@ std::optional<int64_t> convTransposeMacs(const NodeInfo &node)
 {
     if (node.inputs.size() < 2)
         return std::nullopt;
-    auto input = knownDims(node.inputs[0]);
+    auto input = perSampleDims(node.inputs[0]);
     auto weight = knownDims(node.inputs[1]);
     if (!input || !weight || weight->size() < 2)
         return std::nullopt;
@@ -60,8 +74,8 @@ std::optional<int64_t> matMulMacs(const NodeInfo &node)
 {
     if (node.inputs.size() < 2 || node.outputs.empty())
         return std::nullopt;
-    auto a = knownDims(node.inputs[0]);
-    auto output = knownDims(node.outputs[0]);
+    auto a = perSampleDims(node.inputs[0]);
+    auto output = perSampleDims(node.outputs[0]);
     if (!a || !output || a->empty())
         return std::nullopt;
     return product(*output, 0, output->size()) * a->back();
@@ -71,11 +85,13 @@ std::optional<int64_t> gemmMacs(const NodeInfo &node, const onnx::NodeProto &pro
 {
     if (node.inputs.size() < 2 || node.outputs.empty())
         return std::nullopt;
-    auto a = knownDims(node.inputs[0]);
-    auto output = knownDims(node.outputs[0]);
+    // Transposed, A's leading dim is K, not the batch.
+    const bool transA = intAttribute(proto, "transA", 0) != 0;
+    auto a = transA ? knownDims(node.inputs[0]) : perSampleDims(node.inputs[0]);
+    auto output = perSampleDims(node.outputs[0]);
     if (!a || !output || a->size() != 2)
         return std::nullopt;
-    const int64_t k = intAttribute(proto, "transA", 0) ? (*a)[0] : (*a)[1];
+    const int64_t k = transA ? (*a)[0] : (*a)[1];
     return product(*output, 0, output->size()) * k;
 }
 

@@ -14,7 +14,8 @@ namespace qs {
 struct NodeInfo;
 
 // MACs of one run of a Conv, ConvTranspose, MatMul or Gemm node whose shapes are known;
-// std::nullopt for other ops or unknown shapes.
+// std::nullopt for other ops or unknown shapes. A symbolic batch (leading) dim counts as 1: the
+// figure is then per sample.
 std::optional<int64_t> computeMacs(const NodeInfo &node, const onnx::NodeProto &proto);
 
 } // namespace qs

@@ -162,6 +162,29 @@ TEST(GraphIndex, ComputesConvAndGemmMacs)
     EXPECT_EQ(index.findByDisplayName("conv")->opsetVersion, 13);
 }
 
+// A model exported with a dynamic batch reports MACs per sample (batch 1), as onnx-tool does,
+// not "-" (issue 16); an unknown dim other than the batch still leaves the count unknown.
+TEST(GraphIndex, CountsMacsPerSampleForASymbolicBatch)
+{
+    onnx::ModelProto proto = makeModel();
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "image", {-1, 3, 8, 8});
+    addInput(graph, "tokens", {-1, -1, 16}); // batch and sequence both symbolic
+    addOutput(graph, "features", {-1, 16, 8, 8});
+    addOutput(graph, "projected", {-1, -1, 4});
+    addInitializer(graph, "kernel", {16, 3, 3, 3});
+    addInitializer(graph, "projection", {16, 4});
+    onnx::NodeProto &conv = addNode(graph, "Conv", {"image", "kernel"}, {"features"}, "conv");
+    setIntsAttribute(conv, "kernel_shape", {3, 3});
+    setIntsAttribute(conv, "pads", {1, 1, 1, 1});
+    addNode(graph, "MatMul", {"tokens", "projection"}, {"projected"}, "matmul");
+    auto model = build(proto);
+    const GraphIndex &index = model->index();
+
+    EXPECT_EQ(index.findByDisplayName("conv")->macs, int64_t(16) * 8 * 8 * 3 * 3 * 3);
+    EXPECT_FALSE(index.findByDisplayName("matmul")->macs.has_value());
+}
+
 TEST(GraphIndex, ReportsCyclesWithoutLosingNodes)
 {
     onnx::ModelProto proto = makeModel();
