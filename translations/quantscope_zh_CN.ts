@@ -697,6 +697,14 @@ Random inputs need a size for every symbol other than the batch (1) and an image
         <source>Keep all %1 nodes in float</source>
         <translation>将所有 %1 节点保持为浮点</translation>
     </message>
+    <message>
+        <source>Constant nodes hold values, not computations. The op-type counts and the model&apos;s totals include them either way.</source>
+        <translation>Constant 节点保存的是数值，而不是计算。无论是否隐藏，算子类型计数和模型总计都包含它们。</translation>
+    </message>
+    <message>
+        <source>Hide Constant nodes (%1)</source>
+        <translation>隐藏 Constant 节点（%1）</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::JobStatusWidget</name>

@@ -296,6 +296,10 @@ private slots:
         f.page->setOutputPath(QStringLiteral("/tmp/mine.onnx"));
         f.page->options()->setMode(quantscope::QUANT_MODE_DYNAMIC);
         QCOMPARE(f.page->outputPath(), QStringLiteral("/tmp/mine.onnx"));
+        // A calibration folder given (`quantscope --calibration-folder DIR`) means static mode.
+        f.page->setCalibrationFolder(test::photosDir());
+        QCOMPARE(f.page->options()->mode(), quantscope::QUANT_MODE_STATIC);
+        QVERIFY(!f.page->calibrationPanel()->isHidden());
     }
 
     void preprocessingSummarySaysWhatHappens()

@@ -6,8 +6,10 @@
 #include "workbench/workbench.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
@@ -28,6 +30,7 @@ struct InspectorPage::Private
     OpTypeModel *opTypes = nullptr;
     QSortFilterProxyModel *opTypeProxy = nullptr;
     QLineEdit *filter = nullptr;
+    QCheckBox *hideConstants = nullptr;
     QTableView *nodeView = nullptr;
     QTableView *opTypeView = nullptr;
     QCustomPlot *chart = nullptr;
@@ -89,7 +92,15 @@ InspectorPage::InspectorPage(Workbench *workbench, QWidget *parent)
     auto *tablePane = new QWidget(this);
     auto *tableLayout = new QVBoxLayout(tablePane);
     tableLayout->setContentsMargins(0, 0, 0, 0);
-    tableLayout->addWidget(d->filter);
+    d->hideConstants = new QCheckBox(this);
+    d->hideConstants->setChecked(d->proxy->hidesConstants());
+    d->hideConstants->setToolTip(
+        tr("Constant nodes hold values, not computations. The op-type counts and the model's "
+           "totals include them either way."));
+    auto *filterRow = new QHBoxLayout;
+    filterRow->addWidget(d->filter, 1);
+    filterRow->addWidget(d->hideConstants);
+    tableLayout->addLayout(filterRow);
     tableLayout->addWidget(d->nodeView, 1);
 
     d->opTypes = new OpTypeModel(workbench, this);
@@ -151,6 +162,19 @@ InspectorPage::InspectorPage(Workbench *workbench, QWidget *parent)
                                   ? QString()
                                   : tr("Not a valid regular expression: matching the plain text."));
     });
+    const auto countConstants = [this] {
+        int constants = 0;
+        for (int row = 0; row < d->nodes->rowCount(); ++row)
+            constants += d->nodes->opType(row) == QLatin1String("Constant") ? 1 : 0;
+        d->hideConstants->setText(tr("Hide Constant nodes (%1)").arg(constants));
+    };
+    countConstants();
+    connect(d->nodes, &QAbstractItemModel::modelReset, this, countConstants);
+    connect(d->hideConstants, &QCheckBox::toggled, this, [this](bool hide) {
+        d->filtering = true;
+        d->proxy->setHideConstants(hide);
+        d->filtering = false;
+    });
     connect(d->nodeView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 if (current.isValid() && !d->filtering)
@@ -162,6 +186,8 @@ InspectorPage::InspectorPage(Workbench *workbench, QWidget *parent)
         QModelIndex proxyIndex = d->proxy->mapFromSource(d->nodes->index(nodeId, 0));
         if (!proxyIndex.isValid()) { // filtered out: show all rows again
             d->filter->clear();
+            if (d->nodes->opType(nodeId) == QLatin1String("Constant"))
+                d->hideConstants->setChecked(false);
             proxyIndex = d->proxy->mapFromSource(d->nodes->index(nodeId, 0));
         }
         if (d->nodeView->currentIndex().row() != proxyIndex.row()
@@ -246,6 +272,11 @@ OpTypeModel *InspectorPage::opTypeModel() const
 {
     return d->opTypes;
 }
+QCheckBox *InspectorPage::hideConstantsBox() const
+{
+    return d->hideConstants;
+}
+
 QLineEdit *InspectorPage::filterEdit() const
 {
     return d->filter;

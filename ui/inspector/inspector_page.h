@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QAbstractItemModel;
+class QCheckBox;
 class QCustomPlot;
 class QLineEdit;
 class QMenu;
@@ -35,6 +36,8 @@ public:
     QAbstractItemModel *filteredNodes() const; // the proxy the table view shows
     OpTypeModel *opTypeModel() const;
     QLineEdit *filterEdit() const;
+    // "Hide Constant nodes (342)": on by default; the count says how many rows it hides.
+    QCheckBox *hideConstantsBox() const;
     QTableView *nodeView() const;
     QCustomPlot *opTypeChart() const;
     NodeDetailPane *detailPane() const;

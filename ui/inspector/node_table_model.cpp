@@ -7,6 +7,7 @@
 #include "model/model.h"
 
 #include <QLocale>
+#include <QPalette>
 
 namespace qs::ui {
 
@@ -63,9 +64,9 @@ void NodeTableModel::exclusionsChanged()
 {
     if (m_names.isEmpty())
         return;
-    // Only the checkbox column changes; the rest of the rows stay as they are.
-    emit dataChanged(index(0, ExcludeColumn), index(rowCount() - 1, ExcludeColumn),
-                     {Qt::CheckStateRole, Qt::ToolTipRole});
+    // The checkbox column and the rows' text colour change; the text itself stays.
+    emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1),
+                     {Qt::CheckStateRole, Qt::ToolTipRole, Qt::ForegroundRole});
 }
 
 int NodeTableModel::rowCount(const QModelIndex &parent) const
@@ -88,13 +89,20 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     const NodeInfo &node = model->index().nodes()[size_t(index.row())];
     const int column = index.column();
 
+    const bool excluded = m_workbench->isNodeExcluded(m_names.at(index.row()));
+    const bool excludedByOpType = m_workbench->isOpTypeExcluded(m_opTypes.at(index.row()));
+    // A row kept in float, by its own tick or by its op type's, reads as such: greyed text.
+    if (role == Qt::ForegroundRole)
+        return excluded || excludedByOpType ? QVariant(QPalette().color(QPalette::PlaceholderText))
+                                            : QVariant();
     if (column == ExcludeColumn) {
-        const bool excluded = m_workbench->isNodeExcluded(m_names.at(index.row()));
+        // Partly checked: kept in float by the op type's tick; ticking the node keeps it so
+        // when the op type is cleared.
         if (role == Qt::CheckStateRole)
-            return excluded ? Qt::Checked : Qt::Unchecked;
+            return excluded ? Qt::Checked : excludedByOpType ? Qt::PartiallyChecked : Qt::Unchecked;
         if (role == SortRole)
             return excluded ? 1 : 0;
-        if (role == Qt::ToolTipRole && m_workbench->isOpTypeExcluded(m_opTypes.at(index.row())))
+        if (role == Qt::ToolTipRole && excludedByOpType)
             return tr("All %1 nodes are kept in float by their op type.")
                 .arg(m_opTypes.at(index.row()));
         return {};
@@ -180,10 +188,16 @@ void NodeFilterProxy::setFilterText(const QString &text)
     invalidateFilter();
 }
 
+void NodeFilterProxy::setHideConstants(bool hide)
+{
+    if (hide == m_hideConstants)
+        return;
+    m_hideConstants = hide;
+    invalidateFilter();
+}
+
 bool NodeFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (m_text.isEmpty())
-        return true;
     QString name;
     QString opType;
     if (const auto *nodes = qobject_cast<const NodeTableModel *>(sourceModel())) {
@@ -195,6 +209,10 @@ bool NodeFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
         opType
             = source->index(sourceRow, NodeTableModel::OpTypeColumn, sourceParent).data().toString();
     }
+    if (m_hideConstants && opType == QLatin1String("Constant"))
+        return false;
+    if (m_text.isEmpty())
+        return true;
     if (m_useRegex)
         return m_regex.match(name).hasMatch() || m_regex.match(opType).hasMatch();
     return name.contains(m_text, Qt::CaseInsensitive)

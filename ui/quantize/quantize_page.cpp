@@ -292,9 +292,14 @@ void QuantizePage::setOutputPath(const QString &path)
         d->updateDefaultOutput();
 }
 
+// A calibration folder is only read in static mode: given one (`--calibration-folder` on the
+// command line), the page switches to it, instead of leaving the folder hidden behind the
+// dynamic default (issue 16).
 void QuantizePage::setCalibrationFolder(const QString &folder)
 {
     d->calibration->setFolder(folder);
+    if (!folder.isEmpty())
+        d->options->setMode(quantscope::QUANT_MODE_STATIC);
 }
 
 quantscope::Recipe QuantizePage::currentRecipe() const
