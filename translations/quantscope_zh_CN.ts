@@ -990,6 +990,10 @@ in subgraph %1</source>
         <source>Reading constants</source>
         <translation>正在读取常量</translation>
     </message>
+    <message>
+        <source>Default value: the node leaves this attribute out.</source>
+        <translation>默认值：该节点未设置此属性。</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::NodeTableModel</name>

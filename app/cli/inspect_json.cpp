@@ -71,10 +71,14 @@ void writeNode(JsonWriter &json, const Model &model, const NodeInfo &node)
     else
         json.null();
     json.member("graph", model.index().graphs()[node.graph].path);
-    json.key("attributes").beginObject();
-    for (const AttributeSummary &attribute : node.attributes)
-        json.member(attribute.name, attribute.value);
-    json.endObject();
+    // The file's attributes, then apart the schema's defaults of those it leaves out.
+    for (const bool defaults : {false, true}) {
+        json.key(defaults ? "default_attributes" : "attributes").beginObject();
+        for (const AttributeSummary &attribute : node.attributes)
+            if (attribute.isDefault == defaults)
+                json.member(attribute.name, attribute.value);
+        json.endObject();
+    }
     json.endObject();
 }
 

@@ -5,8 +5,10 @@
 #include "model/element_type.h"
 #include "model/node_cost.h"
 
+#include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <functional>
 #include <queue>
 #include <unordered_set>
@@ -96,6 +98,25 @@ std::string summarizeAttribute(const onnx::AttributeProto &attribute)
     case onnx::AttributeProto::GRAPHS:
         return "<" + std::to_string(attribute.graphs_size()) + " graphs>";
     default: return "<" + onnx::AttributeProto::AttributeType_Name(attribute.type()) + ">";
+    }
+}
+
+// The schema's default values of the attributes `proto` leaves out, for the opset it runs at.
+// Unknown ops (custom domains) and attributes without a default (required ones) add nothing.
+void addDefaultAttributes(const onnx::NodeProto &proto, int64_t opsetVersion,
+                          std::vector<AttributeSummary> &attributes)
+{
+    const onnx::OpSchema *schema
+        = onnx::OpSchemaRegistry::Schema(proto.op_type(), int(opsetVersion), proto.domain());
+    if (!schema)
+        return;
+    for (const auto &[name, attribute] : schema->attributes()) {
+        if (attribute.required || attribute.default_value.type() == onnx::AttributeProto::UNDEFINED)
+            continue;
+        const bool present = std::any_of(attributes.begin(), attributes.end(),
+                                         [&](const AttributeSummary &a) { return a.name == name; });
+        if (!present)
+            attributes.push_back({name, summarizeAttribute(attribute.default_value), true});
     }
 }
 
@@ -314,6 +335,8 @@ private:
         }
         for (const auto &attribute : proto.attribute())
             node.attributes.push_back({attribute.name(), summarizeAttribute(attribute)});
+        if (node.opsetVersion > 0)
+            addDefaultAttributes(proto, node.opsetVersion, node.attributes);
         node.macs = computeMacs(node, proto);
 
         m_index.m_graphs[graphId].nodes.push_back(nodeId);

@@ -32,6 +32,9 @@ struct AttributeSummary
 {
     std::string name;
     std::string value; // "[1,1]", "3", "'NOTSET'", "<graph: 12 nodes>", ...
+    // Not in the file: the value ONNX's schema gives an attribute the node leaves out (Netron
+    // shows them too, greyed: "auto_pad 'NOTSET'", "group 1"). Listed after the node's own.
+    bool isDefault = false;
 };
 
 // Adds to `out` the names `graph` (a subgraph) reads from enclosing graphs: used by its nodes,

@@ -18,6 +18,8 @@
 #include <QTreeWidget>
 #include <QtTest>
 
+#include <qcustomplot.h>
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -135,6 +137,26 @@ void DetailPaneTest::detailPaneShowsWeightStatistics()
     QCOMPARE(total, int64_t(values.size()));
     QVERIFY(!pane->histograms().isEmpty());
     QCOMPARE(pane->attributeView()->topLevelItemCount(), int(conv->attributes.size()));
+    // Attributes the file leaves out show with the schema's default, greyed (as Netron does):
+    // a Conv always has some (auto_pad 'NOTSET' at least, unless the exporter wrote it).
+    int defaults = 0;
+    for (int i = 0; i < pane->attributeView()->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = pane->attributeView()->topLevelItem(i);
+        const bool isDefault = conv->attributes[size_t(i)].isDefault;
+        defaults += isDefault ? 1 : 0;
+        QCOMPARE(item->foreground(1).color() == pane->palette().color(QPalette::PlaceholderText),
+                 isDefault);
+    }
+    QVERIFY(defaults > 0);
+    // In the smallest supported window (1024x700) the histogram shows without dragging a
+    // splitter: most of the plot is on screen.
+    m_page->resize(1024, 640);
+    m_page->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    const QCustomPlot *plot = pane->histograms().front();
+    QTRY_VERIFY2(plot->visibleRegion().boundingRect().height() >= 100,
+                 qPrintable(QStringLiteral("visible histogram height %1")
+                                .arg(plot->visibleRegion().boundingRect().height())));
     QCOMPARE(pane->valueView()->topLevelItemCount(),
              int(conv->inputs.size() + conv->outputs.size()));
 

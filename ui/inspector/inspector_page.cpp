@@ -13,6 +13,7 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
+#include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -31,6 +32,8 @@ struct InspectorPage::Private
     QSortFilterProxyModel *opTypeProxy = nullptr;
     QLineEdit *filter = nullptr;
     QCheckBox *hideConstants = nullptr;
+    QSplitter *side = nullptr; // detail pane over the op-type panel
+    bool shownOnce = false;
     QTableView *nodeView = nullptr;
     QTableView *opTypeView = nullptr;
     QCustomPlot *chart = nullptr;
@@ -114,22 +117,33 @@ InspectorPage::InspectorPage(Workbench *workbench, QWidget *parent)
     d->opTypeView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
     d->chart = new QCustomPlot(this);
-    d->chart->setMinimumHeight(220);
+    d->chart->setMinimumHeight(160);
     d->chart->setInteractions(QCP::iSelectPlottables);
 
     d->detail = new NodeDetailPane(workbench, this);
 
+    // The chart keeps a label's height per bar (op_type_model.cpp) and scrolls when the window
+    // is too small for all of them, instead of pushing the detail pane's histogram off screen.
+    auto *chartScroll = new QScrollArea(this);
+    chartScroll->setWidget(d->chart);
+    chartScroll->setWidgetResizable(true);
+    chartScroll->setFrameShape(QFrame::NoFrame);
+    chartScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    chartScroll->setMinimumHeight(120);
     auto *opTypePanel = new QSplitter(Qt::Vertical, this);
-    opTypePanel->addWidget(d->chart);
+    opTypePanel->addWidget(chartScroll);
     opTypePanel->addWidget(d->opTypeView);
     // One bar per op type needs height (PaddleOCR det has ~15 types): the chart gets the most.
     opTypePanel->setStretchFactor(0, 3);
     opTypePanel->setStretchFactor(1, 2);
     auto *side = new QSplitter(Qt::Vertical, this);
+    d->side = side;
     side->addWidget(d->detail);
     side->addWidget(opTypePanel);
-    side->setStretchFactor(0, 1);
-    side->setStretchFactor(1, 1);
+    // The detail pane (attributes, weight histogram) gets the larger share: at 1024x700 the
+    // histogram must show without dragging the splitter (issue 16).
+    side->setStretchFactor(0, 3);
+    side->setStretchFactor(1, 2);
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(tablePane);
     split->addWidget(side);
@@ -272,6 +286,19 @@ OpTypeModel *InspectorPage::opTypeModel() const
 {
     return d->opTypes;
 }
+// The first layout of a splitter follows its children's size hints, which gave the op-type chart
+// most of the side and left the weight histogram of the detail pane off screen at 1024x700
+// (issue 16). Once the page has its real height, the detail pane gets 60 % of it.
+void InspectorPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (d->shownOnce)
+        return;
+    d->shownOnce = true;
+    const int height = d->side->height();
+    d->side->setSizes({height * 3 / 5, height - height * 3 / 5});
+}
+
 QCheckBox *InspectorPage::hideConstantsBox() const
 {
     return d->hideConstants;

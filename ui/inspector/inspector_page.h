@@ -47,6 +47,9 @@ public:
     // "Exclude all <OpType> nodes", "Copy name". The caller owns it; tests trigger its actions.
     QMenu *createContextMenu(const QModelIndex &index, QWidget *parent = nullptr);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     struct Private;
     Private *d;

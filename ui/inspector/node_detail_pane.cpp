@@ -34,6 +34,8 @@ QTreeWidget *makeTree(const QStringList &headers, QWidget *parent)
     tree->setUniformRowHeights(true);
     tree->setAlternatingRowColors(true);
     tree->header()->setStretchLastSection(true);
+    // Tensor names share long prefixes ("/backbone/stage1/..."): keep both ends visible.
+    tree->setTextElideMode(Qt::ElideMiddle);
     return tree;
 }
 
@@ -132,7 +134,15 @@ NodeDetailPane::NodeDetailPane(Workbench *workbench, QWidget *parent)
     splitter->addWidget(m_attributes);
     splitter->addWidget(m_values);
     splitter->addWidget(scroll);
-    splitter->setStretchFactor(2, 2);
+    // The histogram is what users come for (issue 16: it needed dragging the splitter): the
+    // constants get most of the height, the two lists a few rows each (they scroll).
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    splitter->setStretchFactor(2, 4);
+    const int row = fontMetrics().height() + 4;
+    m_attributes->setMinimumHeight(3 * row);
+    m_values->setMinimumHeight(3 * row);
+    splitter->setSizes({4 * row, 4 * row, 16 * row});
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -145,6 +155,12 @@ NodeDetailPane::NodeDetailPane(Workbench *workbench, QWidget *parent)
 }
 
 NodeDetailPane::~NodeDetailPane() = default;
+
+QSize NodeDetailPane::sizeHint() const
+{
+    const int row = fontMetrics().height() + 4;
+    return {QWidget::sizeHint().width(), 30 * row};
+}
 
 void NodeDetailPane::clearConstants()
 {
@@ -187,17 +203,25 @@ void NodeDetailPane::showNode(int nodeId)
                          .arg(path.isEmpty() ? QString() : tr("\nin subgraph %1").arg(path)));
 
     for (const AttributeSummary &attribute : node.attributes) {
-        new QTreeWidgetItem(m_attributes, {QString::fromStdString(attribute.name),
-                                           QString::fromStdString(attribute.value)});
+        auto *item = new QTreeWidgetItem(m_attributes, {QString::fromStdString(attribute.name),
+                                                        QString::fromStdString(attribute.value)});
+        if (attribute.isDefault) { // not in the file: the schema's value, greyed as Netron does
+            const QColor grey = palette().color(QPalette::PlaceholderText);
+            item->setForeground(0, grey);
+            item->setForeground(1, grey);
+            item->setToolTip(1, tr("Default value: the node leaves this attribute out."));
+        }
     }
     auto addValue = [this](const QString &kind, const ValueRef &value) {
         const QString type = value.type.elementType == 0
                                  ? tr("?")
                                  : QString::fromUtf8(elementTypeName(value.type.elementType));
-        new QTreeWidgetItem(m_values, {kind,
-                                       value.name.empty() ? tr("(omitted)")
-                                                          : QString::fromStdString(value.name),
-                                       type, QString::fromStdString(value.type.shapeString())});
+        const QString name = value.name.empty() ? tr("(omitted)")
+                                                : QString::fromStdString(value.name);
+        auto *item = new QTreeWidgetItem(m_values,
+                                         {kind, name, type,
+                                          QString::fromStdString(value.type.shapeString())});
+        item->setToolTip(1, name); // the view elides long names in the middle
     };
     for (const ValueRef &input : node.inputs)
         addValue(tr("input"), input);

@@ -46,6 +46,9 @@ public:
     ~NodeDetailPane() override;
 
     int nodeId() const { return m_nodeId; }
+    // Tall: splitters share their first layout by size hints, and the pane needs the height of
+    // its lists plus a histogram (issue 16: at 1024x700 the histogram needed dragging).
+    QSize sizeHint() const override;
     // Shows the node at once and its constants when decodeJob() has read them; -1 clears.
     void showNode(int nodeId);
 
