@@ -19,13 +19,14 @@ const CommandUsage kQuantizeUsage{
     "       [--format qdq|qoperator] [--weight-type int8|uint8] [--activation-type int8|uint8]\n"
     "       [--per-channel] [--reduce-range | --no-reduce-range] [--symmetric-activations]\n"
     "       [--symmetric-weights | --asymmetric-weights]\n"
-    "       [--calib-dir DIR] [--calib-method minmax|percentile|entropy] [--calib-samples N]\n"
-    "       [--percentile P] [--bins N] [--quantized-bins N] [--moving-average]\n"
-    "       [--averaging-constant C] [--dim SYMBOL=VALUE]...\n"
+    "       [--calib-dir DIR] [--calib-method minmax|percentile|entropy|mse]\n"
+    "       [--calib-samples N] [--percentile P] [--bins N] [--quantized-bins N]\n"
+    "       [--moving-average] [--averaging-constant C] [--dim SYMBOL=VALUE]...\n"
     "       [--image-size HxW] [--pixel-range 0-1|0-255] [--mean a,b,c] [--std a,b,c] [--bgr]\n"
     "       [--layout nchw|nhwc] [--op-types A,B] [--nodes A,B] [--exclude-nodes A,B]\n"
     "       [--exclude-op-types A,B] [--keep-io-types] [--block-ops A,B] [--block-nodes A,B]\n"
-    "       [--min-positive F] [--max-finite F] [--recipe FILE] [--threads N]\n"};
+    "       [--min-positive F] [--max-finite F] [--equalize] [--equalize-relu6]\n"
+    "       [--bias-correction] [--recipe FILE] [--threads N]\n"};
 
 namespace {
 
@@ -119,6 +120,7 @@ Result<QuantizeArguments> parseArguments(const std::vector<std::string> &args)
                                         {"minmax", quantscope::CALIBRATION_METHOD_MINMAX},
                                         {"percentile", quantscope::CALIBRATION_METHOD_PERCENTILE},
                                         {"entropy", quantscope::CALIBRATION_METHOD_ENTROPY},
+                                        {"mse", quantscope::CALIBRATION_METHOD_MSE},
                                     }));
             edit([method](auto &r) { r.mutable_calibration()->set_method(method); });
         } else if (arg == "--calib-samples") {
@@ -163,6 +165,16 @@ Result<QuantizeArguments> parseArguments(const std::vector<std::string> &args)
                 else
                     setStrings(*r.mutable_fp16()->mutable_node_block_list(), list);
             });
+        } else if (arg == "--equalize") {
+            edit([](auto &r) { r.set_cross_layer_equalization(true); });
+        } else if (arg == "--equalize-relu6") {
+            // Equalization through ReLU6, which becomes ReLU (the float model changes).
+            edit([](auto &r) {
+                r.set_cross_layer_equalization(true);
+                r.set_equalize_relu6_as_relu(true);
+            });
+        } else if (arg == "--bias-correction") {
+            edit([](auto &r) { r.set_bias_correction(true); });
         } else if (arg == "--keep-io-types") {
             edit([](auto &r) { r.mutable_fp16()->set_keep_io_types(true); });
         } else if (arg == "--min-positive" || arg == "--max-finite") {

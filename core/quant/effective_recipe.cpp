@@ -113,6 +113,24 @@ Status fillStaticDefaults(Recipe &recipe)
     return Status::ok();
 }
 
+// Accuracy recovery (issue 17) where it can run: equalization is data-free and serves both INT8
+// modes; bias correction measures on calibration samples, which only static mode has. FP16
+// rounds no weight to a per-tensor scale, so neither applies there.
+Status validateRecovery(const Recipe &recipe)
+{
+    if (recipe.mode() == quantscope::QUANT_MODE_FP16 && recipe.cross_layer_equalization())
+        return invalidArgument("cross_layer_equalization applies to INT8 (static or dynamic) "
+                               "quantization, not to fp16");
+    if (recipe.equalize_relu6_as_relu() && !recipe.cross_layer_equalization())
+        return invalidArgument("equalize_relu6_as_relu needs cross_layer_equalization");
+    const bool otherMode = recipe.mode() == quantscope::QUANT_MODE_DYNAMIC
+                           || recipe.mode() == quantscope::QUANT_MODE_FP16;
+    if (otherMode && recipe.bias_correction())
+        return invalidArgument("bias_correction measures on calibration samples: static mode "
+                               "only");
+    return Status::ok();
+}
+
 Status fillFp16Defaults(Recipe &recipe)
 {
     auto &fp16 = *recipe.mutable_fp16();
@@ -161,6 +179,7 @@ Result<Recipe> effectiveRecipe(const Recipe &given, const Model &model)
 {
     Recipe recipe = given;
     recipe.clear_left_in_float(); // what a run left in float is its output, never its input
+    QS_RETURN_IF_ERROR(validateRecovery(recipe));
     keepOnlyModeOptions(recipe);
     QS_RETURN_IF_ERROR(validateLists(recipe, model));
     switch (recipe.mode()) {

@@ -5,7 +5,9 @@
 #include "model/model.h"
 #include "model/model_checks.h"
 #include "model/model_writer.h"
+#include "quant/bias_correction.h"
 #include "quant/calibration/calibrator.h"
+#include "quant/cross_layer_equalization.h"
 #include "quant/dynamic_quantizer.h"
 #include "quant/fp16_converter.h"
 #include "quant/node_selection.h"
@@ -242,6 +244,44 @@ Status runDynamic(const std::shared_ptr<const Model> &model, const Recipe &recip
     return Status::ok();
 }
 
+// Accuracy recovery before quantizing (issue 17): cross-layer equalization (data-free), then bias
+// correction (on the calibration samples, after equalization changed the weights). Each adds
+// an Info diagnostic and a part of the summary line to `steps`.
+Result<std::shared_ptr<const Model>> recoverAccuracy(
+    std::shared_ptr<const Model> model, const Recipe &recipe, const QuantizeSettings &settings,
+    QuantizeResult &result, std::vector<std::string> &steps, Progress &progress)
+{
+    if (recipe.cross_layer_equalization()) {
+        EqualizationOptions options;
+        options.relu6AsRelu = recipe.equalize_relu6_as_relu();
+        auto equalized = equalizeCrossLayer(model, options, progress);
+        if (!equalized)
+            return equalized.status();
+        steps.push_back(equalized->summary());
+        result.diagnostics.push_back({Severity::Info, steps.back(), {}});
+        if (equalized->pairs > 0) {
+            auto reloaded = Model::fromProto(std::move(equalized->model), model->baseDir(),
+                                             progress);
+            if (!reloaded)
+                return reloaded.status();
+            model = *reloaded;
+        }
+    }
+    if (recipe.bias_correction()) {
+        const StaticPlan plan = planStaticQuantization(*model, selectionFor(recipe),
+                                                       recipe.symmetric_activations());
+        auto corrected = correctBiases(model, plan, staticWriteOptions(recipe),
+                                       calibrationSamples(recipe.calibration()), settings.threads,
+                                       progress);
+        if (!corrected)
+            return corrected.status();
+        steps.push_back(corrected->summary());
+        result.diagnostics.push_back({Severity::Info, steps.back(), {}});
+        model = corrected->model;
+    }
+    return model;
+}
+
 // One exclusion model for every mode: FP16 keeps the recipe's excluded nodes and op types in
 // float32 too, besides its own block lists (issue 16: "Add" ticked in the inspector was
 // converted).
@@ -353,6 +393,10 @@ Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const R
     auto prepared = prepareModel(model, minimumOpset, result.diagnostics, progress);
     if (!prepared)
         return prepared.status();
+    std::vector<std::string> recoverySteps;
+    prepared = recoverAccuracy(*prepared, *recipe, settings, result, recoverySteps, progress);
+    if (!prepared)
+        return prepared.status();
     Status status;
     if (mode == quantscope::QUANT_MODE_STATIC)
         status = runStatic(*prepared, *recipe, settings, result, progress);
@@ -368,6 +412,8 @@ Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const R
         if (result.calibrationSamples > 0)
             result.summary += ", calibrated on " + std::to_string(result.calibrationSamples)
                               + " samples";
+        for (const std::string &step : recoverySteps)
+            result.summary += "; " + step;
     }
     // What the run left in float, and why, where the user looks: the messages and the recipe.
     const std::vector<Diagnostic> leftInFloat

@@ -5,7 +5,9 @@
 //   1. the effective recipe: the chosen mode's options with every default written out, names
 //      and types validated (effective_recipe.h);
 //   2. unnamed nodes get their display names, so exclude lists keep meaning the same nodes;
-//   3. the opset raised where the quantized ops need it (opset_upgrade.h);
+//   3. the opset raised where the quantized ops need it (opset_upgrade.h), the graph prepared
+//      (quant_preprocess.h) and, when the recipe asks, accuracy recovered: cross-layer
+//      equalization, then bias correction on the calibration samples (an extra FP32 pass);
 //   4. the output checked with ONNX's checker (a failure is our bug, reported as such).
 #include "quant/coverage.h"
 #include "quant/effective_recipe.h"

@@ -92,6 +92,32 @@ TEST(QuantizeCommand, EveryModeWritesTheModelAndItsRecipe)
     }
 }
 
+// Accuracy recovery (issue 17): --equalize, --bias-correction and --calib-method mse reach the
+// recipe, and the summary says what ran.
+TEST(QuantizeCommand, AccuracyRecoveryFlags)
+{
+    TempDir dir;
+    const std::string model = writeMlp(dir);
+    const std::string out = dir.file("mlp_recovered.onnx");
+    const Outcome outcome = cli({"quantize", model, "-o", out, "--mode", "static", "--equalize",
+                                 "--bias-correction", "--calib-method", "mse"});
+    ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+    EXPECT_NE(outcome.out.find("cross-layer equalization: 1 Conv/Gemm pairs rescaled"),
+              std::string::npos)
+        << outcome.out;
+    EXPECT_NE(outcome.out.find("bias correction: 0"), std::string::npos) << outcome.out;
+    auto recipe = loadRecipe(dir.file("mlp_recovered.recipe.textproto"));
+    ASSERT_TRUE(recipe.isOk()) << recipe.status().message();
+    EXPECT_TRUE(recipe->cross_layer_equalization());
+    EXPECT_TRUE(recipe->bias_correction());
+    EXPECT_EQ(recipe->calibration().method(), quantscope::CALIBRATION_METHOD_MSE);
+
+    const Outcome dynamic = cli(
+        {"quantize", model, "-o", dir.file("d.onnx"), "--mode", "dynamic", "--bias-correction"});
+    EXPECT_EQ(dynamic.exitCode, cli::kBadInput);
+    EXPECT_NE(dynamic.err.find("static mode only"), std::string::npos) << dynamic.err;
+}
+
 TEST(QuantizeCommand, FlagsOverrideTheRecipeFile)
 {
     TempDir dir;

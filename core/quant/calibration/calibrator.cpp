@@ -33,7 +33,8 @@ using Collector = std::variant<MinMaxCollector, HistogramCollector>;
 Collector makeCollector(const CalibrationSettings &settings)
 {
     if (settings.method == quantscope::CALIBRATION_METHOD_PERCENTILE
-        || settings.method == quantscope::CALIBRATION_METHOD_ENTROPY)
+        || settings.method == quantscope::CALIBRATION_METHOD_ENTROPY
+        || settings.method == quantscope::CALIBRATION_METHOD_MSE)
         return HistogramCollector(settings.bins);
     return MinMaxCollector(settings.movingAverage, settings.averagingConstant);
 }
@@ -58,6 +59,8 @@ std::optional<TensorRange> finalRange(const Collector &collector,
         return std::nullopt;
     if (settings.method == quantscope::CALIBRATION_METHOD_ENTROPY)
         return histogram.entropyRange(settings.quantizedBins);
+    if (settings.method == quantscope::CALIBRATION_METHOD_MSE)
+        return histogram.mseRange(settings.symmetric);
     return histogram.percentileRange(settings.percentile, settings.symmetric);
 }
 

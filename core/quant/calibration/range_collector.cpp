@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <tuple>
+#include <utility>
 
 namespace qs {
 
@@ -89,6 +91,7 @@ void HistogramCollector::add(const float *values, int64_t count)
         const auto bin = static_cast<int64_t>((static_cast<double>(v) + m_threshold) * toBin);
         ++m_counts[static_cast<size_t>(std::clamp<int64_t>(bin, 0, bins - 1))];
         ++m_total;
+        m_zeros += v == 0.0f;
     }
 }
 
@@ -224,6 +227,84 @@ TensorRange HistogramCollector::entropyRange(int quantizedBins) const
     }
     const double t = binEdge(zeroBin + bestHalfWidth);
     return clipToObserved({static_cast<float>(-t), static_cast<float>(t)});
+}
+
+double HistogramCollector::quantizationMse(double low, double high, int levels) const
+{
+    if (m_total == 0)
+        return 0.0;
+    const auto bins = static_cast<int64_t>(m_counts.size());
+    const double width = 2.0 * m_threshold / static_cast<double>(bins);
+    const double step = (high - low) / std::max(levels, 1);
+    if (!(step > 0))
+        return 0.0;
+    // Rounding error of a bin inside the range: a bin narrower than the step rounds its values
+    // to the grid point nearest its centre (the grid holds 0, so it is the multiples of the
+    // step), off by that distance plus the spread inside the bin; a wider bin spreads its values
+    // over several steps, each off by step^2 / 12 on average.
+    const bool fineBins = width < step;
+    double sum = 0;
+    for (int64_t i = 0; i < bins; ++i) {
+        double count = static_cast<double>(m_counts[size_t(i)]);
+        if (count == 0)
+            continue;
+        const double left = binEdge(i);
+        if (left <= 0.0 && 0.0 < left + width)
+            count -= static_cast<double>(m_zeros);
+        const double center = left + 0.5 * width;
+        double error = 0;
+        if (center < low) {
+            error = (low - center) * (low - center);
+        } else if (center > high) {
+            error = (center - high) * (center - high);
+        } else if (fineBins) {
+            const double offset = center - step * std::nearbyint(center / step);
+            error = offset * offset + width * width / 12.0;
+        } else {
+            error = step * step / 12.0;
+        }
+        sum += count * error;
+    }
+    return sum / static_cast<double>(m_total);
+}
+
+TensorRange HistogramCollector::mseRange(bool symmetric, int levels) const
+{
+    if (m_total == 0)
+        return {};
+    constexpr int kCandidates = 512;
+    double low = std::min(0.0, double(m_min));
+    double high = std::max(0.0, double(m_max));
+    if (symmetric) {
+        high = std::max(-low, high);
+        low = -high;
+    }
+    // The best fraction of [from, to] for one end (or both): fractions k / kCandidates.
+    auto search = [&](double fullLow, double fullHigh, bool moveLow, bool moveHigh) {
+        double bestError = std::numeric_limits<double>::infinity();
+        std::pair<double, double> best{fullLow, fullHigh};
+        for (int k = kCandidates; k >= 1; --k) {
+            const double fraction = double(k) / kCandidates;
+            const double a = moveLow ? fullLow * fraction : fullLow;
+            const double b = moveHigh ? fullHigh * fraction : fullHigh;
+            if (b - a <= 0)
+                continue;
+            const double error = quantizationMse(a, b, levels);
+            if (error < bestError) {
+                bestError = error;
+                best = {a, b};
+            }
+        }
+        return best;
+    };
+    const double observedLow = low, observedHigh = high;
+    std::tie(low, high) = search(observedLow, observedHigh, true, true);
+    if (!symmetric) {
+        // Each end on its own, from the common fraction's range, over the observed extent.
+        low = search(observedLow, high, true, false).first;
+        high = search(low, observedHigh, false, true).second;
+    }
+    return clipToObserved({static_cast<float>(low), static_cast<float>(high)});
 }
 
 } // namespace qs

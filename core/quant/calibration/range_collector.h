@@ -51,6 +51,16 @@ public:
     // information (KL divergence between the clipped and the quantized distribution), as in
     // ORT's entropy calibrator and TensorRT's. Clipped to the observed min/max.
     TensorRange entropyRange(int quantizedBins) const;
+    // The range whose quantization into `levels` steps (255: 8 bits) has the least expected
+    // squared error over the histogram: a value inside the range is off by its distance to the
+    // nearest grid point (bins finer than a step: from the bin's centre; coarser: the uniform
+    // step^2 / 12; exact zeros by none, zero is on the grid), a value outside by its distance
+    // to the nearest end. Candidates shrink [min(min, 0), max(max, 0)] by a common
+    // factor, then each end on its own (a ReLU output keeps 0 and only moves its max);
+    // symmetric ranges are [-t, t]. Within the observed min/max.
+    TensorRange mseRange(bool symmetric, int levels = 255) const;
+    // The expected squared error of quantizing the histogram's values into [low, high].
+    double quantizationMse(double low, double high, int levels) const;
 
     const std::vector<int64_t> &counts() const { return m_counts; }
     double threshold() const { return m_threshold; }
@@ -63,6 +73,7 @@ private:
     std::vector<int64_t> m_counts;
     double m_threshold = 0.0; // T
     int64_t m_total = 0;
+    int64_t m_zeros = 0; // exact zeros (ReLU outputs): no rounding error at any scale
     float m_min = 0.0f;
     float m_max = 0.0f;
 };
