@@ -95,6 +95,28 @@ size_t countBoxes(const std::vector<std::string> &keys, const std::vector<int> &
     return singles + groups.size();
 }
 
+// A shape for an edge label: exporters' generated symbols ("p2o.DynamicDimension.0",
+// "unk__28") would make labels longer than the boxes; short symbols ("batch", "N") stay.
+std::string shortShape(const TensorType &type)
+{
+    if (!type.hasShape)
+        return "?";
+    std::string out = "[";
+    for (size_t i = 0; i < type.dims.size(); ++i) {
+        const Dim &dim = type.dims[i];
+        if (i)
+            out += ',';
+        if (dim.isKnown())
+            out += std::to_string(dim.value);
+        else if (!dim.symbol.empty() && dim.symbol.size() <= 6)
+            out += dim.symbol;
+        else
+            out += '?';
+    }
+    out += ']';
+    return out;
+}
+
 std::string opCounts(const GraphIndex &index, const std::vector<int> &members)
 {
     std::map<std::string, int> counts;
@@ -166,7 +188,7 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
         LayoutBox box;
         box.kind = LayoutBox::Kind::Input;
         box.title = input.name;
-        box.subtitle = input.type.shapeString();
+        box.subtitle = shortShape(input.type);
         sizeBox(box);
         valueBox[input.name] = static_cast<int>(out.boxes.size());
         out.boxes.push_back(std::move(box));
@@ -202,7 +224,7 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
                     continue;
                 if (!box.detail.empty())
                     box.detail += ' ';
-                box.detail += v.type.shapeString();
+                box.detail += shortShape(v.type);
             }
             if (box.detail.size() > 40)
                 box.detail = box.detail.substr(0, 37) + "...";
@@ -233,7 +255,7 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
             edge.from = from;
             edge.to = to;
             edge.tensor = value.name;
-            edge.label = value.type.shapeString();
+            edge.label = shortShape(value.type);
             out.edges.push_back(std::move(edge));
             return;
         }
@@ -264,7 +286,7 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
         LayoutBox box;
         box.kind = LayoutBox::Kind::Output;
         box.title = output.name;
-        box.subtitle = output.type.shapeString();
+        box.subtitle = shortShape(output.type);
         sizeBox(box);
         const int boxIndex = static_cast<int>(out.boxes.size());
         out.boxes.push_back(std::move(box));
