@@ -12,22 +12,19 @@
 
 namespace qs::ui {
 
-namespace {
-
-QString tr(const char *text)
+// The context of this file's messages.
+class GraphExport
 {
-    return QCoreApplication::translate("qs::ui::GraphExport", text);
-}
-
-} // namespace
+    Q_DECLARE_TR_FUNCTIONS(qs::ui::GraphExport)
+};
 
 QString exportGraphPicture(QGraphicsScene *scene, const QRectF &source, const QString &path)
 {
     if (!scene || source.isEmpty())
-        return tr("There is no graph to export.");
+        return GraphExport::tr("There is no graph to export.");
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        return tr("Cannot write %1: %2").arg(path, file.errorString());
+        return GraphExport::tr("Cannot write %1: %2").arg(path, file.errorString());
 
     const bool svg = QFileInfo(path).suffix().compare(QLatin1String("svg"), Qt::CaseInsensitive)
                      == 0;
@@ -48,17 +45,18 @@ QString exportGraphPicture(QGraphicsScene *scene, const QRectF &source, const QS
         QImage image((source.size() * scale).toSize().expandedTo(QSize(1, 1)),
                      QImage::Format_ARGB32_Premultiplied);
         if (image.isNull())
-            return tr("The picture is too large for memory; export the visible region instead.");
+            return GraphExport::tr(
+                "The picture is too large for memory; export the visible region instead.");
         image.fill(Qt::white);
         QPainter painter(&image);
         painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
         scene->render(&painter, QRectF(QPointF(0, 0), QSizeF(image.size())), source);
         painter.end();
         if (!image.save(&file, "PNG"))
-            return tr("Cannot encode the PNG for %1.").arg(path);
+            return GraphExport::tr("Cannot encode the PNG for %1.").arg(path);
     }
     if (!file.commit())
-        return tr("Cannot write %1: %2").arg(path, file.errorString());
+        return GraphExport::tr("Cannot write %1: %2").arg(path, file.errorString());
     return {};
 }
 
