@@ -332,6 +332,36 @@ private slots:
         QCOMPARE(page.scene()->boxItem(page.scene()->boxOfNode(node->id))->box().group,
                  std::string("stage3"));
     }
+
+    // Without module paths nothing can be grouped: beyond twice the bound the layered placement
+    // answers instead of dot, whatever the size.
+    void aFlatGraphTooLargeForDotIsPlacedInLayers()
+    {
+        onnx::ModelProto proto = qs::test::makeModel(13);
+        onnx::GraphProto &g = *proto.mutable_graph();
+        qs::test::addInput(g, "x", {1, 8});
+        std::string previous = "x";
+        for (int i = 0; i < 3000; ++i) {
+            const std::string out = std::to_string(i).insert(0, "v");
+            qs::test::addNode(g, i % 2 ? "Relu" : "Neg", {previous}, {out},
+                              std::to_string(i).insert(0, "n"));
+            previous = out;
+        }
+        qs::test::addOutput(g, previous, {1, 8});
+        Result<std::shared_ptr<const Model>> model
+            = Model::fromProto(std::move(proto), QDir::tempPath().toStdString());
+        QVERIFY(model);
+        LayoutOptions options;
+        options.maxBoxes = 1000;
+        Result<GraphLayout> layout = layoutGraph((*model)->index(), options);
+        QVERIFY(layout);
+        QVERIFY(layout->layered);
+        QCOMPARE(layout->collapseDepth, 0);
+        QCOMPARE(static_cast<int>(layout->boxes.size()), 3002);
+        // Layers follow the data flow: every edge points down.
+        for (const LayoutEdge &edge : layout->edges)
+            QVERIFY(layout->boxes[edge.from].y < layout->boxes[edge.to].y);
+    }
 };
 
 QTEST_MAIN(GraphViewTest)

@@ -146,6 +146,7 @@ void MainWindow::createMenus()
     run->addAction(tr("Cancel &All Jobs"), QKeySequence(Qt::Key_Escape), this, [this] {
         for (JobController *job : jobs())
             job->cancel();
+        m_graph->job()->cancel(); // not in jobs(): a layout never holds up opening a model
     });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
