@@ -342,9 +342,11 @@ private slots:
         qs::test::addInput(g, "x", {1, 8});
         std::string previous = "x";
         for (int i = 0; i < 3000; ++i) {
-            const std::string out = std::to_string(i).insert(0, "v");
-            qs::test::addNode(g, i % 2 ? "Relu" : "Neg", {previous}, {out},
-                              std::to_string(i).insert(0, "n"));
+            std::string out = std::to_string(i);
+            out.insert(out.begin(), 'v');
+            std::string name = std::to_string(i);
+            name.insert(name.begin(), 'n');
+            qs::test::addNode(g, i % 2 ? "Relu" : "Neg", {previous}, {out}, name);
             previous = out;
         }
         qs::test::addOutput(g, previous, {1, 8});
