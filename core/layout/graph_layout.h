@@ -50,6 +50,9 @@ struct LayoutBox
     std::string subtitle;     // display name, "24 ops" or the value's shape
     std::string detail;       // folded initializers "W [64,3,3,3]", or a group's op counts
     std::vector<int> members; // Kind::Group: node ids, in topological order
+    // Kind::Group: how many other groups hold the same op types with the same shapes in the
+    // same order (repeated blocks); drawn as a mark on the box.
+    int identicalGroups = 0;
     // Centre and size in points (1/72 in), y growing downwards.
     double x = 0;
     double y = 0;

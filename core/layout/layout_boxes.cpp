@@ -237,10 +237,33 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
             if (!v.name.empty())
                 valueBox[v.name] = boxIndex;
     }
-    for (LayoutBox &box : out.boxes) {
+    // Identical groups (repeated blocks): the same op types with the same input and output
+    // shapes in the same order, whatever their names.
+    std::unordered_map<std::string, int> signatures;
+    std::vector<std::string> signatureOf(out.boxes.size());
+    for (size_t b = 0; b < out.boxes.size(); ++b) {
+        if (out.boxes[b].kind != LayoutBox::Kind::Group)
+            continue;
+        std::string &signature = signatureOf[b];
+        for (int id : out.boxes[b].members) {
+            signature += nodes[id].opType;
+            for (const ValueRef &v : nodes[id].inputs)
+                signature += shortShape(v.type);
+            signature += '>';
+            for (const ValueRef &v : nodes[id].outputs)
+                signature += shortShape(v.type);
+            signature += ';';
+        }
+        ++signatures[signature];
+    }
+    for (size_t b = 0; b < out.boxes.size(); ++b) {
+        LayoutBox &box = out.boxes[b];
         if (box.kind != LayoutBox::Kind::Group)
             continue;
+        box.identicalGroups = signatures[signatureOf[b]] - 1;
         box.subtitle = std::to_string(box.members.size()) + " ops";
+        if (box.identicalGroups > 0)
+            box.subtitle += ", 1 of " + std::to_string(box.identicalGroups + 1) + " identical";
         box.detail = opCounts(index, box.members);
         sizeBox(box);
     }

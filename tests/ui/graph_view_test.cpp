@@ -311,6 +311,16 @@ private slots:
         QCOMPARE(drawn, nonConstantNodes((*model)->index()));
         QVERIFY(static_cast<int>(layout->boxes.size()) <= LayoutOptions().maxBoxes);
         QVERIFY(groups > 100);
+        // Stages repeat (the side branch every fourth block gives four kinds of stage): full
+        // stages are marked identical to others, and the last, shorter one is not.
+        QVERIFY(layout->boxes[1].identicalGroups > 0);
+        QVERIFY(
+            QString::fromStdString(layout->boxes[1].subtitle).contains(QStringLiteral("identical")));
+        int lastGroup = -1;
+        for (int b = 0; b < static_cast<int>(layout->boxes.size()); ++b)
+            if (layout->boxes[b].kind == LayoutBox::Kind::Group)
+                lastGroup = b;
+        QCOMPARE(layout->boxes[lastGroup].identicalGroups, 0);
 
         // Find reaches into groups; the Workbench's selection lands on the group's box.
         const NodeInfo *node = (*model)->index().findByDisplayName("/stage3/block7/conv2/Conv");

@@ -100,6 +100,12 @@ void BoxItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, Q
         painter->setBrush(Qt::NoBrush);
         painter->drawRoundedRect(m_rect.adjusted(3, 3, -3, -3), radius, radius);
     }
+    if (m_box.identicalGroups > 0) { // a repeated block: a purple corner mark
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(QColor(0x86, 0x3b, 0xd6));
+        const QPointF corner = m_rect.topRight();
+        painter->drawPolygon(QPolygonF{corner, corner + QPointF(-12, 0), corner + QPointF(0, 12)});
+    }
 
     painter->setPen(m_fill.lightness() < 110 ? Qt::white : Qt::black);
     const QRectF text = m_rect.adjusted(6, 3, -6, -3);
