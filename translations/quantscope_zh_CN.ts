@@ -123,6 +123,19 @@
     </message>
 </context>
 <context>
+    <name>qs::ui::BoxItem</name>
+    <message numerus="yes">
+        <source>%n op(s)</source>
+        <translation>
+            <numerusform>%n 个算子</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, 1 of %1 identical</source>
+        <translation>，%1 个相同分组之一</translation>
+    </message>
+</context>
+<context>
     <name>qs::ui::CalibrationPanel</name>
     <message>
         <source>Calibration data</source>

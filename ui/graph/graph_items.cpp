@@ -42,16 +42,24 @@ BoxItem::BoxItem(const LayoutBox &box, int index)
     : m_box(box)
     , m_index(index)
     , m_rect(-box.width / 2, -box.height / 2, box.width, box.height)
+    , m_title(QString::fromStdString(box.title))
+    , m_subtitle(QString::fromStdString(box.subtitle))
+    , m_detail(QString::fromStdString(box.detail))
     , m_fill(Qt::lightGray)
 {
+    if (box.kind == LayoutBox::Kind::Group) {
+        m_subtitle = tr("%n op(s)", nullptr, static_cast<int>(box.members.size()));
+        if (box.identicalGroups > 0)
+            m_subtitle += tr(", 1 of %1 identical").arg(box.identicalGroups + 1);
+    }
     setPos(box.x, box.y);
     setFlag(ItemIsSelectable);
     setZValue(1);
-    QString tip = QString::fromStdString(box.title);
-    if (!box.subtitle.empty())
-        tip += QLatin1Char('\n') + QString::fromStdString(box.subtitle);
-    if (!box.detail.empty())
-        tip += QLatin1Char('\n') + QString::fromStdString(box.detail);
+    QString tip = m_title;
+    if (!m_subtitle.isEmpty())
+        tip += QLatin1Char('\n') + m_subtitle;
+    if (!m_detail.isEmpty())
+        tip += QLatin1Char('\n') + m_detail;
     setToolTip(tip);
 }
 
@@ -113,20 +121,16 @@ void BoxItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, Q
     QRectF line(text.left(), text.top(), text.width(), lineHeight);
     painter->setFont(titleFont());
     painter->drawText(line, Qt::AlignCenter,
-                      QFontMetricsF(titleFont())
-                          .elidedText(QString::fromStdString(m_box.title), Qt::ElideMiddle,
-                                      line.width()));
+                      QFontMetricsF(titleFont()).elidedText(m_title, Qt::ElideMiddle, line.width()));
     painter->setFont(smallFont());
     const QFontMetricsF small(smallFont());
     line.translate(0, lineHeight);
     painter->drawText(line, Qt::AlignCenter,
-                      small.elidedText(QString::fromStdString(m_box.subtitle), Qt::ElideMiddle,
-                                       line.width()));
+                      small.elidedText(m_subtitle, Qt::ElideMiddle, line.width()));
     if (!m_box.detail.empty()) {
         line.translate(0, lineHeight);
         painter->drawText(line, Qt::AlignCenter,
-                          small.elidedText(QString::fromStdString(m_box.detail), Qt::ElideRight,
-                                           line.width()));
+                          small.elidedText(m_detail, Qt::ElideRight, line.width()));
     }
 }
 

@@ -7,6 +7,7 @@
 #include "layout/graph_layout.h"
 
 #include <QColor>
+#include <QCoreApplication>
 #include <QGraphicsItem>
 #include <QPainterPath>
 
@@ -14,6 +15,8 @@ namespace qs::ui {
 
 class BoxItem : public QGraphicsItem
 {
+    Q_DECLARE_TR_FUNCTIONS(qs::ui::BoxItem)
+
 public:
     enum { Type = UserType + 1 };
 
@@ -30,11 +33,18 @@ public:
     // Kept in float by the user (node or op type excluded): a dashed red outline on any overlay.
     void setExcluded(bool excluded);
     bool isExcluded() const { return m_excluded; }
+    // The three lines drawn (a group's second line in the interface's language).
+    QString title() const { return m_title; }
+    QString subtitle() const { return m_subtitle; }
+    QString detail() const { return m_detail; }
 
 private:
     const LayoutBox &m_box; // owned by the scene's GraphLayout, which outlives the items
     int m_index;
     QRectF m_rect;
+    QString m_title;
+    QString m_subtitle;
+    QString m_detail;
     QColor m_fill;
     bool m_excluded = false;
 };

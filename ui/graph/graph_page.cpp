@@ -334,8 +334,9 @@ void GraphPage::recolour()
         const GraphOverlay o = overlay();
         for (BoxItem *item : d->scene->boxItems()) {
             item->setFill(GraphOverlays::colour(o, item->box(), *index, d->data));
-            QString tip = QString::fromStdString(item->box().title) + QLatin1Char('\n')
-                          + QString::fromStdString(item->box().subtitle);
+            QString tip = item->title() + QLatin1Char('\n') + item->subtitle();
+            if (!item->detail().isEmpty())
+                tip += QLatin1Char('\n') + item->detail();
             const QString note = GraphOverlays::quantizationNote(item->box(), *index, d->data);
             if (!note.isEmpty())
                 tip += QLatin1Char('\n') + note;
