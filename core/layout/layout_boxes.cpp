@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -268,7 +269,10 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
         sizeBox(box);
     }
 
+    // One edge per pair of boxes; its label is the first value's shape and "+N" for the other
+    // distinct values it carries (a value read twice by one group counts once).
     std::map<std::pair<int, int>, int> edgeOf;
+    std::vector<std::set<std::string>> edgeValues;
     auto addEdge = [&](int from, int to, const ValueRef &value) {
         if (from == to)
             return;
@@ -280,12 +284,15 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
             edge.tensor = value.name;
             edge.label = shortShape(value.type);
             out.edges.push_back(std::move(edge));
+            edgeValues.push_back({value.name});
             return;
         }
+        std::set<std::string> &values = edgeValues[it->second];
+        if (!values.insert(value.name).second)
+            return;
         LayoutEdge &edge = out.edges[it->second];
-        const size_t plus = edge.label.find(" +");
-        const int more = plus == std::string::npos ? 1 : std::stoi(edge.label.substr(plus + 2)) + 1;
-        edge.label = edge.label.substr(0, plus) + " +" + std::to_string(more);
+        edge.label = edge.label.substr(0, edge.label.find(" +")) + " +"
+                     + std::to_string(values.size() - 1);
     };
     for (int id : visible) {
         for (const ValueRef &v : nodes[id].inputs) {

@@ -316,11 +316,18 @@ private slots:
         QVERIFY(layout->boxes[1].identicalGroups > 0);
         QVERIFY(
             QString::fromStdString(layout->boxes[1].subtitle).contains(QStringLiteral("identical")));
+        // Stage to stage flows one value, read by two nodes of the next stage: one shape, no "+1".
+        for (const LayoutEdge &edge : layout->edges)
+            if (edge.from == 1)
+                QCOMPARE(edge.label, std::string("[1,4,8,8]"));
         int lastGroup = -1;
         for (int b = 0; b < static_cast<int>(layout->boxes.size()); ++b)
             if (layout->boxes[b].kind == LayoutBox::Kind::Group)
                 lastGroup = b;
         QCOMPARE(layout->boxes[lastGroup].identicalGroups, 0);
+
+        if (const QString dir = qEnvironmentVariable("QS_UI_SCREENSHOTS"); !dir.isEmpty())
+            page.grab().save(dir + QStringLiteral("/graph_20k_grouped.png"));
 
         // Find reaches into groups; the Workbench's selection lands on the group's box.
         const NodeInfo *node = (*model)->index().findByDisplayName("/stage3/block7/conv2/Conv");
