@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config ccache git clang-format
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools qt6-svg-dev qt6-translations-l10n libgl-dev
+    # The Graph page lays out with Graphviz dot (cgraph/gvc).
+    libgraphviz-dev
     libprotobuf-dev protobuf-compiler
     libonnx-dev libonnx-testdata python3-onnx python3-numpy python3-pil
     # The model zoo (scripts/export-zoo.py) is exported the way users do it, with PyTorch.

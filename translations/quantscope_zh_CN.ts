@@ -123,6 +123,19 @@
     </message>
 </context>
 <context>
+    <name>qs::ui::BoxItem</name>
+    <message numerus="yes">
+        <source>%n op(s)</source>
+        <translation>
+            <numerusform>%n 个算子</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, 1 of %1 identical</source>
+        <translation>，%1 个相同分组之一</translation>
+    </message>
+</context>
+<context>
     <name>qs::ui::CalibrationPanel</name>
     <message>
         <source>Calibration data</source>
@@ -676,6 +689,265 @@ Random inputs need a size for every symbol other than the batch (1) and an image
     </message>
 </context>
 <context>
+    <name>qs::ui::GraphExport</name>
+    <message>
+        <source>There is no graph to export.</source>
+        <translation>没有可导出的图。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>The picture is too large for memory; export the visible region instead.</source>
+        <translation>图片太大，内存不足；请改为导出可见区域。</translation>
+    </message>
+    <message>
+        <source>Cannot encode the PNG for %1.</source>
+        <translation>无法为 %1 编码 PNG。</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::GraphOverlays</name>
+    <message>
+        <source>Convolution</source>
+        <translation>卷积</translation>
+    </message>
+    <message>
+        <source>MatMul / Gemm</source>
+        <translation>MatMul / Gemm</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>Elementwise / reduction</source>
+        <translation>逐元素 / 归约</translation>
+    </message>
+    <message>
+        <source>Normalization</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <source>Pooling</source>
+        <translation>池化</translation>
+    </message>
+    <message>
+        <source>Shape and data movement</source>
+        <translation>形状与数据搬移</translation>
+    </message>
+    <message>
+        <source>Quantize / dequantize</source>
+        <translation>量化 / 反量化</translation>
+    </message>
+    <message>
+        <source>Control flow</source>
+        <translation>控制流</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Collapsed group</source>
+        <translation>已折叠的分组</translation>
+    </message>
+    <message>
+        <source>Graph input / output</source>
+        <translation>图输入 / 输出</translation>
+    </message>
+    <message>
+        <source>Kept in float by you</source>
+        <translation>由你保持为浮点</translation>
+    </message>
+    <message>
+        <source>Left in float by the last Quantize run</source>
+        <translation>上次量化运行保留为浮点</translation>
+    </message>
+    <message>
+        <source>Quantized or not eligible</source>
+        <translation>已量化或不适用</translation>
+    </message>
+    <message>
+        <source>No Quantize run yet</source>
+        <translation>尚未运行量化</translation>
+    </message>
+    <message>
+        <source>Op type</source>
+        <translation>算子类型</translation>
+    </message>
+    <message>
+        <source>Quantization state</source>
+        <translation>量化状态</translation>
+    </message>
+    <message>
+        <source>Per-node SQNR (Compare)</source>
+        <translation>逐节点 SQNR（比较）</translation>
+    </message>
+    <message>
+        <source>&lt;= 10 dB (worst)</source>
+        <translation>&lt;= 10 dB（最差）</translation>
+    </message>
+    <message>
+        <source>&gt;= 40 dB</source>
+        <translation>&gt;= 40 dB</translation>
+    </message>
+    <message>
+        <source>%1 dB</source>
+        <translation>%1 dB</translation>
+    </message>
+    <message>
+        <source>No comparison with per-node error yet</source>
+        <translation>尚无包含逐节点误差的比较</translation>
+    </message>
+    <message>
+        <source>No per-node error</source>
+        <translation>无逐节点误差</translation>
+    </message>
+    <message>
+        <source>Left in float: %1</source>
+        <translation>保留为浮点：%1</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::GraphPage</name>
+    <message>
+        <source>Find node by name or op type (Enter: next)</source>
+        <translation>按名称或算子类型查找节点（回车：下一个）</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Show the whole graph (Ctrl+0); Ctrl+1: 100 %</source>
+        <translation>显示整个图（Ctrl+0）；Ctrl+1：100 %</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Whole graph as SVG or PNG...</source>
+        <translation>整个图导出为 SVG 或 PNG...</translation>
+    </message>
+    <message>
+        <source>Visible region as SVG or PNG...</source>
+        <translation>可见区域导出为 SVG 或 PNG...</translation>
+    </message>
+    <message>
+        <source>Constant nodes</source>
+        <translation>Constant 节点</translation>
+    </message>
+    <message>
+        <source>Draw Constant nodes; hidden, they are folded into their readers</source>
+        <translation>绘制 Constant 节点；隐藏时它们并入读取它们的节点</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Colour by:</source>
+        <translation>着色依据：</translation>
+    </message>
+    <message>
+        <source>Layout cancelled; change an option or reopen the page to lay out again.</source>
+        <translation>布局已取消；更改选项或重新打开此页以重新布局。</translation>
+    </message>
+    <message>
+        <source>Laying out the graph</source>
+        <translation>正在布局图</translation>
+    </message>
+    <message>
+        <source>Layout failed: %1</source>
+        <translation>布局失败：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) in %1 boxes</source>
+        <translation>
+            <numerusform>%n 个节点，%1 个方框</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n Constant node(s) folded into their readers</source>
+        <translation>
+            <numerusform>%n 个 Constant 节点并入读取它们的节点</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>grouped by module path, %n level(s) deep (right-click a group to expand it)</source>
+        <translation>
+            <numerusform>按模块路径分组，深度 %n 层（右键单击分组可展开）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>placed in layers (too many boxes for dot) in %1 s</source>
+        <translation>分层放置（方框过多，不用 dot），用时 %1 秒</translation>
+    </message>
+    <message>
+        <source>laid out by Graphviz dot in %1 s</source>
+        <translation>由 Graphviz dot 布局，用时 %1 秒</translation>
+    </message>
+    <message>
+        <source>No box matches &quot;%1&quot;</source>
+        <translation>没有与“%1”匹配的方框</translation>
+    </message>
+    <message>
+        <source>Match %1 of %2</source>
+        <translation>第 %1 个，共 %2 个匹配</translation>
+    </message>
+    <message>
+        <source>Go to producer</source>
+        <translation>转到生产者</translation>
+    </message>
+    <message>
+        <source>Go to consumer</source>
+        <translation>转到消费者</translation>
+    </message>
+    <message>
+        <source>Keep node in float</source>
+        <translation>将节点保持为浮点</translation>
+    </message>
+    <message>
+        <source>Keep all %1 nodes in float</source>
+        <translation>将所有 %1 节点保持为浮点</translation>
+    </message>
+    <message>
+        <source>Collapse group %1</source>
+        <translation>折叠分组 %1</translation>
+    </message>
+    <message>
+        <source>Copy name</source>
+        <translation>复制名称</translation>
+    </message>
+    <message>
+        <source>Expand group</source>
+        <translation>展开分组</translation>
+    </message>
+    <message>
+        <source>Export Visible Region</source>
+        <translation>导出可见区域</translation>
+    </message>
+    <message>
+        <source>Export Graph</source>
+        <translation>导出图</translation>
+    </message>
+    <message>
+        <source>SVG pictures (*.svg);;PNG pictures (*.png)</source>
+        <translation>SVG 图片 (*.svg);;PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+</context>
+<context>
     <name>qs::ui::InspectorPage</name>
     <message>
         <source>Filter nodes by name or op type (case-insensitive; regular expressions such as ^(Relu|Sigmoid)$ work)</source>
@@ -876,6 +1148,21 @@ Random inputs need a size for every symbol other than the batch (1) and an image
 %1</source>
         <translation>正在运行：
 %1</translation>
+    </message>
+    <message>
+        <source>Graph</source>
+        <translation>图</translation>
+    </message>
+    <message>
+        <source>&amp;Graph</source>
+        <translation>图(&amp;G)</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::MiniMap</name>
+    <message>
+        <source>Overview: click or drag to move the view</source>
+        <translation>概览：单击或拖动以移动视图</translation>
     </message>
 </context>
 <context>

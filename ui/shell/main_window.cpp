@@ -3,11 +3,14 @@
 #include "about_dialog.h"
 #include "compare/compare_page.h"
 #include "diagnostics_dock.h"
+#include "graph/graph_page.h"
 #include "inspector/inspector_page.h"
 #include "job_status_widget.h"
 #include "model/model.h"
 #include "model/model_summary.h"
 #include "preferences_dialog.h"
+#include "quant/quantizer.h"
+#include "quant/recipe_io.h"
 #include "quantize/calibration_panel.h"
 #include "quantize/quantize_page.h"
 #include "workbench/error_dialog.h"
@@ -64,6 +67,7 @@ MainWindow::MainWindow(QWidget *parent)
                                   JobController::WhenBusy::Supersede))
     , m_pages(new QTabWidget(this))
     , m_inspector(new InspectorPage(m_workbench, this))
+    , m_graph(new GraphPage(m_workbench, this))
     , m_quantize(new QuantizePage(m_workbench, this))
     , m_compare(new ComparePage(m_workbench, this))
     , m_diagnostics(new DiagnosticsDock(m_workbench, this))
@@ -74,6 +78,7 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowIcon(QIcon(QStringLiteral(":/icons/quantscope.svg")));
     setAcceptDrops(true);
     m_pages->addTab(m_inspector, tr("Inspector"));
+    m_pages->addTab(m_graph, tr("Graph"));
     m_pages->addTab(m_quantize, tr("Quantize"));
     m_pages->addTab(m_compare, tr("Compare"));
     setCentralWidget(m_pages);
@@ -84,6 +89,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_modelFacts->setText(tr("Open an ONNX model with File > Open or drop it here."));
     for (JobController *job : jobs())
         m_jobStatus->watch(job);
+    m_jobStatus->watch(m_graph->job());
+    connectGraphOverlays();
 
     connect(m_diagnostics, &DiagnosticsDock::nodeActivated, this,
             [this] { m_pages->setCurrentWidget(m_inspector); });
@@ -113,6 +120,10 @@ void MainWindow::createMenus()
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(tr("&Find Node"), QKeySequence::Find, this, [this] {
+        if (m_pages->currentWidget() == m_graph) {
+            m_graph->focusFind();
+            return;
+        }
         m_pages->setCurrentWidget(m_inspector);
         m_inspector->focusFilter();
     });
@@ -135,11 +146,14 @@ void MainWindow::createMenus()
     run->addAction(tr("Cancel &All Jobs"), QKeySequence(Qt::Key_Escape), this, [this] {
         for (JobController *job : jobs())
             job->cancel();
+        m_graph->job()->cancel(); // not in jobs(): a layout never holds up opening a model
     });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Inspector"), QKeySequence(Qt::CTRL | Qt::Key_1), this,
                     [this] { m_pages->setCurrentWidget(m_inspector); });
+    view->addAction(tr("&Graph"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G), this,
+                    [this] { m_pages->setCurrentWidget(m_graph); });
     view->addAction(tr("&Quantize"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
                     [this] { m_pages->setCurrentWidget(m_quantize); });
     view->addAction(tr("&Compare"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
@@ -155,6 +169,21 @@ void MainWindow::createMenus()
         dialog.exec();
     });
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+// The Graph page paints what other pages produce: the last Quantize run's nodes left in float
+// (from the recipe saved beside its model) and the last comparison's per-node SQNR.
+void MainWindow::connectGraphOverlays()
+{
+    connect(m_quantize, &QuantizePage::quantized, this, [this](const QString &outputPath) {
+        Result<quantscope::Recipe> recipe = loadRecipe(recipePathFor(outputPath.toStdString()));
+        if (recipe)
+            m_graph->setLeftInFloat(GraphOverlays::leftInFloat(*recipe));
+    });
+    connect(m_compare, &ComparePage::compared, this, [this] {
+        if (m_compare->lastReport())
+            m_graph->setNodeErrors(GraphOverlays::nodeSqnr(*m_compare->lastReport()));
+    });
 }
 
 void MainWindow::rebuildRecentMenu()

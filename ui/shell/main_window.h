@@ -1,5 +1,5 @@
 #pragma once
-// The workbench window: Inspector, Quantize and Compare pages over one Workbench, the
+// The workbench window: Inspector, Graph, Quantize and Compare pages over one Workbench, the
 // Diagnostics dock, the status bar (model facts, the running job with progress, ETA and
 // Cancel), menus with shortcuts, recent files, drag and drop. Opening a model runs off the GUI
 // thread; opening one while a job runs first asks (without blocking) whether to cancel the job;
@@ -19,6 +19,7 @@ namespace qs::ui {
 
 class ComparePage;
 class DiagnosticsDock;
+class GraphPage;
 class InspectorPage;
 class JobController;
 class JobStatusWidget;
@@ -40,6 +41,7 @@ public:
 
     Workbench *workbench() const { return m_workbench; }
     InspectorPage *inspectorPage() const { return m_inspector; }
+    GraphPage *graphPage() const { return m_graph; }
     QuantizePage *quantizePage() const { return m_quantize; }
     ComparePage *comparePage() const { return m_compare; }
     DiagnosticsDock *diagnosticsDock() const { return m_diagnostics; }
@@ -66,6 +68,7 @@ private:
     void loadModel(const QString &path);
     void cancelJobsAndWait();
     void createMenus();
+    void connectGraphOverlays();
     void rebuildRecentMenu();
     void showModelFacts();
     void showError(const QString &title, const QString &message);
@@ -76,6 +79,7 @@ private:
     JobController *m_loadJob;
     QTabWidget *m_pages;
     InspectorPage *m_inspector;
+    GraphPage *m_graph;
     QuantizePage *m_quantize;
     ComparePage *m_compare;
     DiagnosticsDock *m_diagnostics;

@@ -1,0 +1,64 @@
+#pragma once
+// What the graph's boxes are painted with (the overlay selector) and its legend: the op type's
+// family, the quantization state (kept in float by the user, left in float by the last
+// Quantize run, with the reason), or the per-node SQNR of the last comparison (a heat scale,
+// worst red). Pure functions of the layout and the data, so the page recolours without relayout.
+
+#include "layout/graph_layout.h"
+#include "quantscope.pb.h"
+
+#include <QColor>
+#include <QCoreApplication>
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+
+namespace qs {
+class GraphIndex;
+}
+
+namespace qs::ui {
+
+enum class GraphOverlay { OpType, Quantization, Sqnr };
+
+struct LegendEntry
+{
+    QColor colour;
+    QString label;
+};
+
+// The facts the overlays paint; the page keeps it current.
+struct OverlayData
+{
+    QSet<QString> excludedNodes;         // Workbench::excludedNodes
+    QSet<QString> excludedOpTypes;       // Workbench::excludedOpTypes
+    QHash<QString, QString> leftInFloat; // display name -> reason, from the last Quantize run
+    bool quantized = false;              // a Quantize run reported its left_in_float
+    QHash<QString, double> sqnrDb;       // display name -> worst SQNR of its tensors
+};
+
+class GraphOverlays
+{
+    Q_DECLARE_TR_FUNCTIONS(qs::ui::GraphOverlays)
+
+public:
+    static QString name(GraphOverlay overlay);
+    static QColor colour(GraphOverlay overlay, const LayoutBox &box, const GraphIndex &index,
+                         const OverlayData &data);
+    // The entries that occur in `layout` under `overlay`, in a fixed order.
+    static QList<LegendEntry> legend(GraphOverlay overlay, const GraphLayout &layout,
+                                     const GraphIndex &index, const OverlayData &data);
+    // A box's quantization state in words, for its tooltip; empty when there is nothing to say.
+    static QString quantizationNote(const LayoutBox &box, const GraphIndex &index,
+                                    const OverlayData &data);
+
+    // Worst SQNR per node of the first variant (after the reference) with per-node errors.
+    static QHash<QString, double> nodeSqnr(const quantscope::Report &report);
+    // The recipe's left_in_float (written beside a quantized model): node -> reason.
+    static QHash<QString, QString> leftInFloat(const quantscope::Recipe &recipe);
+
+    static QColor sqnrColour(double db); // <= 10 dB red ... >= 40 dB green
+};
+
+} // namespace qs::ui

@@ -1,0 +1,569 @@
+#include "graph_page.h"
+
+#include "graph_export.h"
+#include "graph_items.h"
+#include "graph_scene.h"
+#include "graph_view.h"
+#include "model/graph_index.h"
+#include "model/model.h"
+#include "workbench/job_controller.h"
+#include "workbench/settings.h"
+#include "workbench/workbench.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace qs::ui {
+
+struct GraphPage::Private
+{
+    Workbench *workbench = nullptr;
+    JobController *job = nullptr;
+    GraphScene *scene = nullptr;
+    GraphView *view = nullptr;
+    QComboBox *overlay = nullptr;
+    QLineEdit *find = nullptr;
+    QCheckBox *constants = nullptr;
+    QProgressBar *progress = nullptr;
+    QPushButton *cancel = nullptr;
+    QLabel *status = nullptr;
+    QWidget *legend = nullptr;
+    QHBoxLayout *legendLayout = nullptr;
+    QStringList legendLabels;
+
+    LayoutOptions options;
+    OverlayData data;
+    bool stale = true; // the open model has no layout yet
+    bool syncing = false;
+    int pendingNode = -1; // selected in the Workbench while the layout ran
+
+    const GraphIndex *index() const
+    {
+        return workbench->model() ? &workbench->model()->index() : nullptr;
+    }
+};
+
+GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
+    : QWidget(parent)
+    , d(std::make_unique<Private>())
+{
+    d->workbench = workbench;
+    d->job = new JobController(workbench, this, JobController::Runs::OnAnyThread,
+                               JobController::WhenBusy::Supersede);
+    d->scene = new GraphScene(this);
+    d->view = new GraphView(d->scene, this);
+    d->view->setContextMenuPolicy(Qt::CustomContextMenu);
+
+    d->overlay = new QComboBox;
+    d->overlay->setObjectName(QStringLiteral("graphOverlay"));
+    for (GraphOverlay o : {GraphOverlay::OpType, GraphOverlay::Quantization, GraphOverlay::Sqnr})
+        d->overlay->addItem(GraphOverlays::name(o), static_cast<int>(o));
+    d->find = new QLineEdit;
+    d->find->setObjectName(QStringLiteral("graphFind"));
+    d->find->setPlaceholderText(tr("Find node by name or op type (Enter: next)"));
+    d->find->setClearButtonEnabled(true);
+    auto *fit = new QToolButton;
+    fit->setText(tr("Fit"));
+    fit->setToolTip(tr("Show the whole graph (Ctrl+0); Ctrl+1: 100 %"));
+    auto *exportButton = new QToolButton;
+    exportButton->setText(tr("Export"));
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    auto *exportMenu = new QMenu(exportButton);
+    exportMenu->addAction(tr("Whole graph as SVG or PNG..."), this, [this] { askExport(false); });
+    exportMenu->addAction(tr("Visible region as SVG or PNG..."), this, [this] { askExport(true); });
+    exportButton->setMenu(exportMenu);
+    d->constants = new QCheckBox(tr("Constant nodes"));
+    d->constants->setToolTip(tr("Draw Constant nodes; hidden, they are folded into their readers"));
+    d->progress = new QProgressBar;
+    d->progress->setMaximumWidth(160);
+    d->progress->hide();
+    d->cancel = new QPushButton(tr("Cancel"));
+    d->cancel->hide();
+    d->status = new QLabel;
+    d->status->setObjectName(QStringLiteral("graphStatus"));
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Colour by:")));
+    top->addWidget(d->overlay);
+    top->addWidget(d->find, 1);
+    top->addWidget(fit);
+    top->addWidget(exportButton);
+    top->addWidget(d->constants);
+    top->addWidget(d->progress);
+    top->addWidget(d->cancel);
+    d->legend = new QWidget;
+    d->legend->setObjectName(QStringLiteral("graphLegend"));
+    d->legendLayout = new QHBoxLayout(d->legend);
+    d->legendLayout->setContentsMargins(0, 0, 0, 0);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(d->view, 1);
+    layout->addWidget(d->legend);
+    layout->addWidget(d->status);
+
+    connect(d->overlay, &QComboBox::currentIndexChanged, this, [this] { recolour(); });
+    connect(d->find, &QLineEdit::returnPressed, this, [this] { findNext(d->find->text()); });
+    connect(fit, &QToolButton::clicked, d->view, &GraphView::fitAll);
+    connect(d->constants, &QCheckBox::toggled, this, &GraphPage::setShowConstants);
+    connect(d->cancel, &QPushButton::clicked, d->job, &JobController::cancel);
+    connect(d->job, &JobController::progressChanged, this,
+            [this](int permille, const QString &step, int) {
+                d->progress->setRange(0, permille < 0 ? 0 : 1000);
+                d->progress->setValue(std::max(permille, 0));
+                d->status->setText(step);
+            });
+    connect(d->job, &JobController::finished, this, [this](const QString &, bool cancelled) {
+        d->progress->hide();
+        d->cancel->hide();
+        if (cancelled)
+            d->status->setText(tr("Layout cancelled; change an option or reopen the page to "
+                                  "lay out again."));
+    });
+    connect(d->scene, &QGraphicsScene::selectionChanged, this, &GraphPage::onSceneSelectionChanged);
+    connect(d->view, &GraphView::stepRequested, this, &GraphPage::stepAlongFlow);
+    connect(d->view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        BoxItem *box = nullptr;
+        for (QGraphicsItem *item : d->view->items(pos))
+            if (!box && item->type() == BoxItem::Type)
+                box = static_cast<BoxItem *>(item);
+        if (!box)
+            return;
+        QMenu *menu = createContextMenu(box->boxIndex(), this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(d->view->viewport()->mapToGlobal(pos));
+    });
+    connect(workbench, &Workbench::modelChanged, this, &GraphPage::onModelChanged);
+    connect(workbench, &Workbench::nodeSelected, this, &GraphPage::onWorkbenchSelection);
+    connect(workbench, &Workbench::exclusionsChanged, this, [this] {
+        const QStringList nodes = d->workbench->excludedNodes();
+        const QStringList types = d->workbench->excludedOpTypes();
+        d->data.excludedNodes = QSet<QString>(nodes.begin(), nodes.end());
+        d->data.excludedOpTypes = QSet<QString>(types.begin(), types.end());
+        refreshExclusionMarks();
+        if (overlay() == GraphOverlay::Quantization)
+            recolour();
+    });
+    rebuildLegend();
+}
+
+GraphPage::~GraphPage() = default;
+
+JobController *GraphPage::job() const
+{
+    return d->job;
+}
+GraphScene *GraphPage::scene() const
+{
+    return d->scene;
+}
+GraphView *GraphPage::view() const
+{
+    return d->view;
+}
+QComboBox *GraphPage::overlaySelector() const
+{
+    return d->overlay;
+}
+QWidget *GraphPage::legend() const
+{
+    return d->legend;
+}
+QStringList GraphPage::legendLabels() const
+{
+    return d->legendLabels;
+}
+QLineEdit *GraphPage::findEdit() const
+{
+    return d->find;
+}
+QString GraphPage::statusText() const
+{
+    return d->status->text();
+}
+
+const GraphLayout *GraphPage::graphLayout() const
+{
+    return d->scene->graphLayout().get();
+}
+
+void GraphPage::setMaxBoxes(int maxBoxes)
+{
+    d->options.maxBoxes = maxBoxes;
+}
+
+void GraphPage::setShowConstants(bool show)
+{
+    if (d->options.showConstants == show)
+        return;
+    d->options.showConstants = show;
+    d->constants->setChecked(show);
+    relayout();
+}
+
+void GraphPage::setOverlay(GraphOverlay overlay)
+{
+    d->overlay->setCurrentIndex(d->overlay->findData(static_cast<int>(overlay)));
+}
+
+GraphOverlay GraphPage::overlay() const
+{
+    return static_cast<GraphOverlay>(d->overlay->currentData().toInt());
+}
+
+void GraphPage::setNodeErrors(const QHash<QString, double> &sqnrDb)
+{
+    d->data.sqnrDb = sqnrDb;
+    if (overlay() == GraphOverlay::Sqnr)
+        recolour();
+    else
+        rebuildLegend();
+}
+
+void GraphPage::setLeftInFloat(const QHash<QString, QString> &reasons)
+{
+    d->data.leftInFloat = reasons;
+    d->data.quantized = true;
+    if (overlay() == GraphOverlay::Quantization)
+        recolour();
+}
+
+void GraphPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (d->stale && !d->job->isRunning())
+        relayout();
+}
+
+void GraphPage::onModelChanged()
+{
+    d->scene->setGraphLayout(nullptr);
+    d->view->refreshMiniMap();
+    d->options.expanded.clear();
+    d->data.leftInFloat.clear();
+    d->data.quantized = false;
+    d->data.sqnrDb.clear();
+    d->data.excludedNodes.clear();
+    d->data.excludedOpTypes.clear();
+    d->stale = true;
+    d->status->clear();
+    rebuildLegend();
+    // Laid out when first shown: a user who never opens the page never pays for dot.
+    if (isVisible())
+        relayout();
+}
+
+void GraphPage::relayout()
+{
+    std::shared_ptr<const Model> model = d->workbench->model();
+    if (!model)
+        return;
+    d->stale = false;
+    d->progress->show();
+    d->progress->setRange(0, 0);
+    d->cancel->show();
+    const LayoutOptions options = d->options;
+    d->job->run<std::shared_ptr<Result<GraphLayout>>>(
+        tr("Laying out the graph"),
+        [model, options](Progress &progress) {
+            return std::make_shared<Result<GraphLayout>>(
+                layoutGraph(model->index(), options, progress));
+        },
+        [this](std::shared_ptr<Result<GraphLayout>> result) {
+            if (!*result) {
+                if (result->status().code() != StatusCode::Cancelled)
+                    d->status->setText(tr("Layout failed: %1")
+                                           .arg(QString::fromStdString(result->status().message())));
+                return;
+            }
+            onLaidOut(std::make_shared<const GraphLayout>(std::move(**result)));
+        });
+}
+
+void GraphPage::onLaidOut(std::shared_ptr<const GraphLayout> layout)
+{
+    const int selected = d->pendingNode >= 0 ? d->pendingNode : d->workbench->selectedNode();
+    d->pendingNode = -1;
+    d->scene->setGraphLayout(layout);
+    recolour();
+    refreshExclusionMarks();
+    d->view->fitAll();
+    // A deep network fitted whole is a thread: start readable, at the graph's inputs, as
+    // Netron does; Ctrl+0 still shows it all.
+    if (d->view->zoom() < 0.25) {
+        d->view->setZoom(0.8);
+        const QRectF all = d->scene->itemsBoundingRect();
+        d->view->centerOn(all.center().x(), all.top() + d->view->visibleSceneRect().height() / 2);
+    }
+    onWorkbenchSelection(selected);
+
+    int nodes = 0;
+    for (const LayoutBox &box : layout->boxes)
+        nodes += box.kind == LayoutBox::Kind::Node ? 1 : static_cast<int>(box.members.size());
+    QStringList facts;
+    facts << tr("%n node(s) in %1 boxes", nullptr, nodes).arg(layout->boxes.size());
+    if (layout->hiddenConstants > 0)
+        facts << tr("%n Constant node(s) folded into their readers", nullptr,
+                    layout->hiddenConstants);
+    if (layout->collapseDepth > 0)
+        facts << tr("grouped by module path, %n level(s) deep (right-click a group to expand it)",
+                    nullptr, layout->collapseDepth);
+    facts << (layout->layered ? tr("placed in layers (too many boxes for dot) in %1 s")
+                              : tr("laid out by Graphviz dot in %1 s"))
+                 .arg(layout->layoutSeconds, 0, 'f', 2);
+    d->status->setText(facts.join(QStringLiteral("; ")));
+    emit laidOut();
+}
+
+void GraphPage::recolour()
+{
+    const GraphIndex *index = d->index();
+    if (index && d->scene->graphLayout()) {
+        const GraphOverlay o = overlay();
+        for (BoxItem *item : d->scene->boxItems()) {
+            item->setFill(GraphOverlays::colour(o, item->box(), *index, d->data));
+            QString tip = item->title() + QLatin1Char('\n') + item->subtitle();
+            if (!item->detail().isEmpty())
+                tip += QLatin1Char('\n') + item->detail();
+            const QString note = GraphOverlays::quantizationNote(item->box(), *index, d->data);
+            if (!note.isEmpty())
+                tip += QLatin1Char('\n') + note;
+            item->setToolTip(tip);
+        }
+        d->view->refreshMiniMap();
+    }
+    rebuildLegend();
+}
+
+void GraphPage::refreshExclusionMarks()
+{
+    const GraphIndex *index = d->index();
+    if (!index)
+        return;
+    for (BoxItem *item : d->scene->boxItems()) {
+        if (item->box().kind != LayoutBox::Kind::Node)
+            continue;
+        const NodeInfo &node = index->nodes()[item->box().nodeId];
+        item->setExcluded(d->data.excludedNodes.contains(QString::fromStdString(node.displayName))
+                          || d->data.excludedOpTypes.contains(QString::fromStdString(node.opType)));
+    }
+}
+
+void GraphPage::rebuildLegend()
+{
+    while (QLayoutItem *item = d->legendLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    d->legendLabels.clear();
+    const GraphIndex *index = d->index();
+    const GraphLayout *layout = graphLayout();
+    if (!index || !layout)
+        return;
+    for (const LegendEntry &entry : GraphOverlays::legend(overlay(), *layout, *index, d->data)) {
+        QPixmap swatch(14, 14);
+        swatch.fill(entry.colour);
+        auto *box = new QLabel;
+        box->setPixmap(swatch);
+        d->legendLayout->addWidget(box);
+        d->legendLayout->addWidget(new QLabel(entry.label));
+        d->legendLayout->addSpacing(10);
+        d->legendLabels.append(entry.label);
+    }
+    d->legendLayout->addStretch(1);
+}
+
+void GraphPage::onSceneSelectionChanged()
+{
+    if (d->syncing)
+        return;
+    const int box = d->scene->selectedBox();
+    BoxItem *item = d->scene->boxItem(box);
+    if (item && item->box().kind == LayoutBox::Kind::Node) {
+        d->syncing = true;
+        d->workbench->selectNode(item->box().nodeId);
+        d->syncing = false;
+    }
+}
+
+void GraphPage::onWorkbenchSelection(int nodeId)
+{
+    if (d->syncing)
+        return;
+    if (d->job->isRunning())
+        d->pendingNode = nodeId;
+    const int box = d->scene->boxOfNode(nodeId);
+    BoxItem *item = d->scene->boxItem(box);
+    if (!item || (item->isSelected() && d->scene->selectedItems().size() == 1))
+        return;
+    d->syncing = true;
+    d->scene->clearSelection();
+    item->setSelected(true);
+    d->view->centerOn(item);
+    d->syncing = false;
+}
+
+void GraphPage::selectBox(int box)
+{
+    BoxItem *item = d->scene->boxItem(box);
+    if (!item)
+        return;
+    d->scene->clearSelection(); // emits selectionChanged with nothing selected: ignored
+    item->setSelected(true);
+    d->view->centerOn(item);
+}
+
+void GraphPage::expandGroup(const QString &path)
+{
+    d->options.expanded.insert(path.toStdString());
+    relayout();
+}
+
+void GraphPage::collapseGroup(const QString &path)
+{
+    // Collapsing a group also collapses what was opened inside it.
+    const std::string prefix = path.toStdString();
+    std::erase_if(d->options.expanded, [&](const std::string &p) {
+        return p == prefix || p.rfind(prefix + "/", 0) == 0;
+    });
+    relayout();
+}
+
+void GraphPage::focusFind()
+{
+    d->find->setFocus(Qt::ShortcutFocusReason);
+    d->find->selectAll();
+}
+
+int GraphPage::findNext(const QString &text)
+{
+    const GraphIndex *index = d->index();
+    if (!index)
+        return -1;
+    const std::vector<int> matches = d->scene->find(text, *index);
+    if (matches.empty()) {
+        d->status->setText(tr("No box matches \"%1\"").arg(text));
+        return -1;
+    }
+    const int current = d->scene->selectedBox();
+    auto next = std::upper_bound(matches.begin(), matches.end(), current);
+    if (next == matches.end())
+        next = matches.begin();
+    selectBox(*next);
+    d->status->setText(tr("Match %1 of %2").arg(next - matches.begin() + 1).arg(matches.size()));
+    return *next;
+}
+
+void GraphPage::stepAlongFlow(bool downstream)
+{
+    const int box = d->scene->selectedBox();
+    const std::vector<int> next = downstream ? d->scene->consumers(box) : d->scene->producers(box);
+    if (!next.empty())
+        selectBox(next.front());
+}
+
+QMenu *GraphPage::createContextMenu(int box, QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    BoxItem *item = d->scene->boxItem(box);
+    const GraphIndex *index = d->index();
+    if (!item || !index)
+        return menu;
+    const LayoutBox &b = item->box();
+    const auto &boxes = graphLayout()->boxes;
+    auto describe = [&](int other) {
+        const LayoutBox &o = boxes[other];
+        return o.kind == LayoutBox::Kind::Node
+                   ? QStringLiteral("%1 (%2)").arg(QString::fromStdString(o.subtitle),
+                                                   QString::fromStdString(o.title))
+                   : QString::fromStdString(o.title);
+    };
+    QMenu *producers = menu->addMenu(tr("Go to producer"));
+    for (int p : d->scene->producers(box))
+        producers->addAction(describe(p), this, [this, p] { selectBox(p); });
+    producers->setEnabled(!producers->isEmpty());
+    QMenu *consumers = menu->addMenu(tr("Go to consumer"));
+    for (int c : d->scene->consumers(box))
+        consumers->addAction(describe(c), this, [this, c] { selectBox(c); });
+    consumers->setEnabled(!consumers->isEmpty());
+    menu->addSeparator();
+
+    Workbench *workbench = d->workbench;
+    if (b.kind == LayoutBox::Kind::Node) {
+        const NodeInfo &node = index->nodes()[b.nodeId];
+        const QString name = QString::fromStdString(node.displayName);
+        const QString opType = QString::fromStdString(node.opType);
+        QAction *excludeNode = menu->addAction(tr("Keep node in float"));
+        excludeNode->setCheckable(true);
+        excludeNode->setChecked(workbench->isNodeExcluded(name));
+        connect(excludeNode, &QAction::toggled, workbench,
+                [workbench, name](bool on) { workbench->setNodeExcluded(name, on); });
+        QAction *excludeType = menu->addAction(tr("Keep all %1 nodes in float").arg(opType));
+        excludeType->setCheckable(true);
+        excludeType->setChecked(workbench->isOpTypeExcluded(opType));
+        connect(excludeType, &QAction::toggled, workbench,
+                [workbench, opType](bool on) { workbench->setOpTypeExcluded(opType, on); });
+        // The innermost expanded group this node belongs to can be folded back.
+        std::string group = b.group;
+        while (!group.empty() && !d->options.expanded.count(group))
+            group = group.substr(0, group.rfind('/') == std::string::npos ? 0 : group.rfind('/'));
+        if (!group.empty()) {
+            const QString path = QString::fromStdString(group);
+            menu->addAction(tr("Collapse group %1").arg(path), this,
+                            [this, path] { collapseGroup(path); });
+        }
+        menu->addSeparator();
+        menu->addAction(tr("Copy name"), menu, [name] { QApplication::clipboard()->setText(name); });
+    } else if (b.kind == LayoutBox::Kind::Group) {
+        const QString path = QString::fromStdString(b.group);
+        menu->addAction(tr("Expand group"), this, [this, path] { expandGroup(path); });
+        if (path.contains(QLatin1Char('/'))) {
+            const QString parentPath = path.left(path.lastIndexOf(QLatin1Char('/')));
+            if (d->options.expanded.count(parentPath.toStdString()))
+                menu->addAction(tr("Collapse group %1").arg(parentPath), this,
+                                [this, parentPath] { collapseGroup(parentPath); });
+        }
+    }
+    return menu;
+}
+
+QString GraphPage::exportPicture(const QString &path, bool visibleRegionOnly)
+{
+    const QRectF source = visibleRegionOnly
+                              ? d->view->visibleSceneRect()
+                              : d->scene->itemsBoundingRect().adjusted(-20, -20, 20, 20);
+    return exportGraphPicture(d->scene, source, path);
+}
+
+void GraphPage::askExport(bool visibleRegionOnly)
+{
+    QString path = QFileDialog::getSaveFileName(this,
+                                                visibleRegionOnly ? tr("Export Visible Region")
+                                                                  : tr("Export Graph"),
+                                                settings::lastFolder(settings::Folder::Export),
+                                                tr("SVG pictures (*.svg);;PNG pictures (*.png)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".svg");
+    settings::setLastFolder(settings::Folder::Export, path);
+    const QString error = exportPicture(path, visibleRegionOnly);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export failed"), error);
+    else
+        d->status->setText(tr("Exported %1").arg(path));
+}
+
+} // namespace qs::ui
