@@ -676,6 +676,47 @@ Random inputs need a size for every symbol other than the batch (1) and an image
     </message>
 </context>
 <context>
+    <name>qs::ui::Fp16TuneRunner</name>
+    <message>
+        <source>all nodes in float16</source>
+        <translation>所有节点均为 float16</translation>
+    </message>
+    <message>
+        <source>float32: %1</source>
+        <translation>float32：%1</translation>
+    </message>
+    <message>
+        <source> (overflow)</source>
+        <translation>（溢出）</translation>
+    </message>
+    <message>
+        <source>This build tunes FP16 block lists: choose FP16 on the Quantize page. The INT8 recipe search comes with the tune trial runner.</source>
+        <translation>此版本调优 FP16 阻止列表：请在“量化”页选择 FP16。INT8 方案搜索将随调优试验运行器提供。</translation>
+    </message>
+    <message>
+        <source>The FP16 search measures output cosine or SQNR, not %1.</source>
+        <translation>FP16 搜索衡量输出余弦相似度或 SQNR，而不是 %1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) kept in float32</source>
+        <translation>
+            <numerusform>%n 个节点保持为 float32</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The target is not met even with every node in float32.</source>
+        <translation>即使所有节点都保持 float32，也达不到目标。</translation>
+    </message>
+    <message>
+        <source>%1 after %2 trials.</source>
+        <translation>%1，共 %2 次试验。</translation>
+    </message>
+    <message>
+        <source>%1 after %2 trials (budget spent; not minimal).</source>
+        <translation>%1，共 %2 次试验（预算已用尽；未必最小）。</translation>
+    </message>
+</context>
+<context>
     <name>qs::ui::InspectorPage</name>
     <message>
         <source>Filter nodes by name or op type (case-insensitive; regular expressions such as ^(Relu|Sigmoid)$ work)</source>
@@ -868,6 +909,14 @@ Random inputs need a size for every symbol other than the batch (1) and an image
 %1</source>
         <translation>正在运行：
 %1</translation>
+    </message>
+    <message>
+        <source>Tune</source>
+        <translation>调优</translation>
+    </message>
+    <message>
+        <source>&amp;Tune</source>
+        <translation>调优(&amp;T)</translation>
     </message>
 </context>
 <context>
@@ -1642,6 +1691,186 @@ in subgraph %1</source>
     <message>
         <source>Ours/ORT</source>
         <translation>本引擎/ORT</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::SensitivityChart</name>
+    <message>
+        <source>Sensitivity per node (graph order)</source>
+        <translation>各节点敏感度（按图顺序）</translation>
+    </message>
+    <message>
+        <source>Metric loss</source>
+        <translation>指标损失</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::TrialScatterChart</name>
+    <message>
+        <source>Trials</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <source>Latency (ms)</source>
+        <translation>延迟 (ms)</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Pareto frontier</source>
+        <translation>帕累托前沿</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::TrialTableModel</name>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Recipe</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Latency (ms)</source>
+        <translation>延迟 (ms)</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Kept float</source>
+        <translation>保持浮点</translation>
+    </message>
+    <message>
+        <source>Meets target</source>
+        <translation>达到目标</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::TunePage</name>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>Target and budget</source>
+        <translation>目标与预算</translation>
+    </message>
+    <message>
+        <source>Output cosine</source>
+        <translation>输出余弦相似度</translation>
+    </message>
+    <message>
+        <source>Output SQNR (dB)</source>
+        <translation>输出 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Top-1 agreement</source>
+        <translation>Top-1 一致率</translation>
+    </message>
+    <message>
+        <source>Mask IoU at 0.3</source>
+        <translation>阈值 0.3 的掩码 IoU</translation>
+    </message>
+    <message>
+        <source>&gt;=</source>
+        <translation>&gt;=</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>目标：</translation>
+    </message>
+    <message>
+        <source>Held-out images or tensors, not the calibration folder (empty: random)</source>
+        <translation>留出的图像或张量，不是校准文件夹（留空：随机输入）</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Evaluation Folder</source>
+        <translation>评估文件夹</translation>
+    </message>
+    <message>
+        <source>Evaluation folder:</source>
+        <translation>评估文件夹：</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source> trials</source>
+        <translation> 次试验</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Budget:</source>
+        <translation>预算：</translation>
+    </message>
+    <message>
+        <source>Start Tuning</source>
+        <translation>开始调优</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Apply to Quantize</source>
+        <translation>应用到量化</translation>
+    </message>
+    <message>
+        <source>Load the selected trial&apos;s recipe into the Quantize page</source>
+        <translation>将所选试验的方案载入“量化”页</translation>
+    </message>
+    <message>
+        <source>Open a model first.</source>
+        <translation>请先打开模型。</translation>
+    </message>
+    <message>
+        <source>No tune run is available in this build.</source>
+        <translation>此版本没有可用的调优运行。</translation>
+    </message>
+    <message>
+        <source>Tune</source>
+        <translation>调优</translation>
+    </message>
+    <message>
+        <source>Cancelled; the trials so far are kept.</source>
+        <translation>已取消；保留目前的试验结果。</translation>
+    </message>
+    <message>
+        <source>Tuning %1</source>
+        <translation>正在调优 %1</translation>
+    </message>
+    <message>
+        <source>Tune trial %1</source>
+        <translation>调优试验 %1</translation>
+    </message>
+    <message>
+        <source>Trial %1&apos;s recipe was loaded into the Quantize page.</source>
+        <translation>试验 %1 的方案已载入“量化”页。</translation>
     </message>
 </context>
 <context>

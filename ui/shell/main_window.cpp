@@ -10,6 +10,8 @@
 #include "preferences_dialog.h"
 #include "quantize/calibration_panel.h"
 #include "quantize/quantize_page.h"
+#include "tune/fp16_tune_runner.h"
+#include "tune/tune_page.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/preprocessing_editor.h"
@@ -66,6 +68,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_inspector(new InspectorPage(m_workbench, this))
     , m_quantize(new QuantizePage(m_workbench, this))
     , m_compare(new ComparePage(m_workbench, this))
+    , m_tune(new TunePage(m_workbench, this))
     , m_diagnostics(new DiagnosticsDock(m_workbench, this))
     , m_jobStatus(new JobStatusWidget(this))
     , m_modelFacts(new QLabel(this))
@@ -76,6 +79,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_inspector, tr("Inspector"));
     m_pages->addTab(m_quantize, tr("Quantize"));
     m_pages->addTab(m_compare, tr("Compare"));
+    m_pages->addTab(m_tune, tr("Tune"));
     setCentralWidget(m_pages);
     addDockWidget(Qt::BottomDockWidgetArea, m_diagnostics);
 
@@ -89,6 +93,15 @@ MainWindow::MainWindow(QWidget *parent)
             [this] { m_pages->setCurrentWidget(m_inspector); });
     connect(m_compare, &ComparePage::showNodeRequested, this,
             [this] { m_pages->setCurrentWidget(m_inspector); });
+    connect(m_tune, &TunePage::showNodeRequested, this,
+            [this] { m_pages->setCurrentWidget(m_inspector); });
+    // Tuning starts from the recipe the Quantize page shows, and Apply brings a trial's back.
+    m_tune->setStartRecipe([this] { return m_quantize->currentRecipe(); });
+    m_tune->setRunner(std::make_shared<Fp16TuneRunner>());
+    connect(m_tune, &TunePage::applyRecipeRequested, this, [this](const quantscope::Recipe &recipe) {
+        m_quantize->applyRecipe(recipe);
+        m_pages->setCurrentWidget(m_quantize);
+    });
     createMenus();
 
     resize(1280, 800);
@@ -144,6 +157,8 @@ void MainWindow::createMenus()
                     [this] { m_pages->setCurrentWidget(m_quantize); });
     view->addAction(tr("&Compare"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
                     [this] { m_pages->setCurrentWidget(m_compare); });
+    view->addAction(tr("&Tune"), QKeySequence(Qt::CTRL | Qt::Key_4), this,
+                    [this] { m_pages->setCurrentWidget(m_tune); });
     view->addSeparator();
     QAction *diagnostics = m_diagnostics->toggleViewAction();
     diagnostics->setText(tr("&Diagnostics"));
@@ -208,7 +223,7 @@ void MainWindow::openVariant()
 
 QList<JobController *> MainWindow::jobs() const
 {
-    return {m_loadJob, m_quantize->job(), m_compare->job()};
+    return {m_loadJob, m_quantize->job(), m_compare->job(), m_tune->job()};
 }
 
 void MainWindow::openModel(const QString &path)

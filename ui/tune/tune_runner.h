@@ -1,0 +1,61 @@
+#pragma once
+// What the Tune page asks of a tune run, as an interface so that the page does not depend on
+// how a run searches: the request (model, starting recipe, target, evaluation folder, budget),
+// callbacks the run makes on its worker thread as each trial or sensitivity figure is measured,
+// and the outcome. The page moves every callback to the GUI thread itself.
+//
+// Until core/tune's trial runner is merged, the page is given a runner by its owner (tests give
+// synthetic ones); without one, Start stays disabled and says why.
+
+#include "quantscope.pb.h"
+#include "tune_trials.h"
+#include "util/progress.h"
+
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace qs {
+class Model;
+}
+
+namespace qs::ui {
+
+struct TuneRequest
+{
+    std::shared_ptr<const Model> model;
+    QString modelPath;
+    quantscope::Recipe start; // the Quantize page's recipe: the search starts from it
+    QString evaluationFolder; // empty: random inputs (the run warns)
+    QString metric;           // "cosine", "sqnr", "top1", "iou@0.3"
+    double threshold = 0.99;
+    int budgetTrials = 0;  // 0: no limit
+    int budgetSeconds = 0; // 0: no limit
+};
+
+// Called on the worker thread, in the order the figures are measured.
+struct TuneCallbacks
+{
+    std::function<void(const TrialPoint &)> trial;
+    std::function<void(const SensitivityPoint &)> sensitivity;
+};
+
+struct TuneOutcome
+{
+    bool met = false;
+    int bestTrial = -1; // index among the reported trials; -1 when none meets the target
+    QString summary;    // one sentence for the status line
+    QString error;      // non-empty when the run failed
+    bool cancelled = false;
+};
+
+class TuneRunner
+{
+public:
+    virtual ~TuneRunner() = default;
+    virtual TuneOutcome run(const TuneRequest &request, const TuneCallbacks &callbacks,
+                            Progress &progress) const = 0;
+};
+
+} // namespace qs::ui
