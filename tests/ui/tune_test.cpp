@@ -93,14 +93,14 @@ public:
     QList<TrialPoint> trials;
     std::atomic<bool> *release = nullptr;
 
-    TuneOutcome run(const TuneRequest &request, const TuneCallbacks &callbacks,
-                    Progress &progress) const override
+    TuneRunOutcome run(const TuneRequest &request, const TuneRunCallbacks &callbacks,
+                       Progress &progress) const override
     {
         for (const QString &node :
              {QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("third")}) {
             callbacks.sensitivity({node, node == QLatin1String("second") ? 0.2 : 0.01});
         }
-        TuneOutcome outcome;
+        TuneRunOutcome outcome;
         for (int i = 0; i < trials.size(); ++i) {
             while (release && !*release && !progress.cancelled())
                 std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -281,9 +281,9 @@ private slots:
         request.metric = QStringLiteral("cosine");
         request.threshold = 0.999;
         QList<TrialPoint> trials;
-        TuneCallbacks callbacks;
+        TuneRunCallbacks callbacks;
         callbacks.trial = [&](const TrialPoint &point) { trials.append(point); };
-        const TuneOutcome outcome = Fp16TuneRunner().run(request, callbacks, silentProgress());
+        const TuneRunOutcome outcome = Fp16TuneRunner().run(request, callbacks, silentProgress());
         QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
         QVERIFY(outcome.met);
         QVERIFY(trials.size() > 2);

@@ -103,10 +103,10 @@ TrialPoint toTrialPoint(const Fp16Trial &trial, int number, const TuneRequest &r
 
 } // namespace
 
-TuneOutcome Fp16TuneRunner::run(const TuneRequest &request, const TuneCallbacks &callbacks,
-                                Progress &progress) const
+TuneRunOutcome Fp16TuneRunner::run(const TuneRequest &request, const TuneRunCallbacks &callbacks,
+                                   Progress &progress) const
 {
-    TuneOutcome outcome;
+    TuneRunOutcome outcome;
     if (request.start.mode() != quantscope::QUANT_MODE_FP16) {
         outcome.error = tr("This build tunes FP16 block lists: choose FP16 on the Quantize page. "
                            "The INT8 recipe search comes with the tune trial runner.");

@@ -19,8 +19,8 @@ public:
     // Evaluation samples taken from the folder at most (the search runs each per trial).
     static constexpr int kMaxSamples = 16;
 
-    TuneOutcome run(const TuneRequest &request, const TuneCallbacks &callbacks,
-                    Progress &progress) const override;
+    TuneRunOutcome run(const TuneRequest &request, const TuneRunCallbacks &callbacks,
+                       Progress &progress) const override;
 };
 
 } // namespace qs::ui

@@ -66,7 +66,7 @@ struct TunePage::Private
     void updateStart();
     void clearResults();
     void onTrial(const TrialPoint &trial);
-    void onDone(const TuneOutcome &outcome);
+    void onDone(const TuneRunOutcome &outcome);
 };
 
 TunePage::TunePage(Workbench *workbench, QWidget *parent)
@@ -286,7 +286,7 @@ void TunePage::Private::onTrial(const TrialPoint &trial)
     scatter->setTrials(trials->trials());
 }
 
-void TunePage::Private::onDone(const TuneOutcome &outcome)
+void TunePage::Private::onDone(const TuneRunOutcome &outcome)
 {
     if (!outcome.error.isEmpty() && !outcome.cancelled) {
         showError(workbench, q, TunePage::tr("Tune"), outcome.error);
@@ -388,7 +388,7 @@ void TunePage::startTune()
     // (a new generation) drops the late ones.
     const quint64 generation = d->generation;
     QPointer<TunePage> page(this);
-    TuneCallbacks callbacks;
+    TuneRunCallbacks callbacks;
     callbacks.trial = [page, generation](const TrialPoint &trial) {
         QMetaObject::invokeMethod(
             page,
@@ -408,14 +408,14 @@ void TunePage::startTune()
             Qt::QueuedConnection);
     };
     std::shared_ptr<const TuneRunner> runner = d->runner;
-    d->job->run<TuneOutcome>(
+    d->job->run<TuneRunOutcome>(
         tr("Tuning %1").arg(QFileInfo(request.modelPath).fileName()),
         [runner, request, callbacks](Progress &progress) {
-            TuneOutcome outcome = runner->run(request, callbacks, progress);
+            TuneRunOutcome outcome = runner->run(request, callbacks, progress);
             outcome.cancelled = outcome.cancelled || progress.cancelled();
             return outcome;
         },
-        [this, generation](TuneOutcome outcome) {
+        [this, generation](TuneRunOutcome outcome) {
             // Queued after the last trial's call, so every trial is in the table by now.
             QMetaObject::invokeMethod(
                 this,

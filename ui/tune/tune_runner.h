@@ -4,8 +4,11 @@
 // callbacks the run makes on its worker thread as each trial or sensitivity figure is measured,
 // and the outcome. The page moves every callback to the GUI thread itself.
 //
-// Until core/tune's trial runner is merged, the page is given a runner by its owner (tests give
-// synthetic ones); without one, Start stays disabled and says why.
+// The owner gives the page its runner (the main window: Fp16TuneRunner; tests: synthetic ones);
+// core/tune's runTune (INT8 fallback and recipe search) plugs in as another implementation,
+// its TrialResult / NodeSensitivity callbacks turned into TrialPoint / SensitivityPoint. The
+// names carry "Run" so they do not read like core's qs::TuneCallbacks / qs::TuneOutcome.
+// Without a runner, Start stays disabled and says why.
 
 #include "quantscope.pb.h"
 #include "tune_trials.h"
@@ -35,13 +38,13 @@ struct TuneRequest
 };
 
 // Called on the worker thread, in the order the figures are measured.
-struct TuneCallbacks
+struct TuneRunCallbacks
 {
     std::function<void(const TrialPoint &)> trial;
     std::function<void(const SensitivityPoint &)> sensitivity;
 };
 
-struct TuneOutcome
+struct TuneRunOutcome
 {
     bool met = false;
     int bestTrial = -1; // index among the reported trials; -1 when none meets the target
@@ -54,8 +57,8 @@ class TuneRunner
 {
 public:
     virtual ~TuneRunner() = default;
-    virtual TuneOutcome run(const TuneRequest &request, const TuneCallbacks &callbacks,
-                            Progress &progress) const = 0;
+    virtual TuneRunOutcome run(const TuneRequest &request, const TuneRunCallbacks &callbacks,
+                               Progress &progress) const = 0;
 };
 
 } // namespace qs::ui
