@@ -1872,6 +1872,10 @@ in subgraph %1</source>
         <source>Trial %1&apos;s recipe was loaded into the Quantize page.</source>
         <translation>试验 %1 的方案已载入“量化”页。</translation>
     </message>
+    <message>
+        <source>This run measured no per-node sensitivity.</source>
+        <translation>本次运行没有测量各节点的敏感度。</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::VariantListModel</name>

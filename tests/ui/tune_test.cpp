@@ -92,13 +92,15 @@ class SyntheticRunner : public TuneRunner
 public:
     QList<TrialPoint> trials;
     std::atomic<bool> *release = nullptr;
+    bool withSensitivity = true;
 
     TuneRunOutcome run(const TuneRequest &request, const TuneRunCallbacks &callbacks,
                        Progress &progress) const override
     {
         for (const QString &node :
              {QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("third")}) {
-            callbacks.sensitivity({node, node == QLatin1String("second") ? 0.2 : 0.01});
+            if (withSensitivity)
+                callbacks.sensitivity({node, node == QLatin1String("second") ? 0.2 : 0.01});
         }
         TuneRunOutcome outcome;
         for (int i = 0; i < trials.size(); ++i) {
@@ -235,6 +237,7 @@ private slots:
         QCOMPARE(page.scatterChart()->trialCount(), 3);
         QCOMPARE(page.scatterChart()->target(), 0.99);
         QCOMPARE(page.sensitivityChart()->points().size(), 3);
+        QVERIFY(page.sensitivityChart()->message().isEmpty());
         QVERIFY(page.startButton()->isEnabled());
         // The run's best (the last meeting trial) is selected, so Apply takes it.
         QVERIFY(page.applyButton()->isEnabled());
@@ -313,9 +316,12 @@ private slots:
         auto runner = std::make_shared<SyntheticRunner>();
         runner->trials = {trial(1, 0.995, 3.0, 1200, true)};
         window.tunePage()->setRunner(runner);
+        runner->withSensitivity = false;
         QSignalSpy finished(window.tunePage(), &TunePage::tuneFinished);
         window.tunePage()->startTune();
         QVERIFY(finished.wait(10000));
+        // No sensitivity figures: the empty chart says so.
+        QVERIFY(!window.tunePage()->sensitivityChart()->message().isEmpty());
         window.tunePage()->applyTrial(0);
         QCOMPARE(tabs->currentWidget(), window.quantizePage());
         QVERIFY(window.workbench()->isNodeExcluded(QStringLiteral("second")));

@@ -144,6 +144,10 @@ void MainWindow::createMenus()
         m_pages->setCurrentWidget(m_compare);
         m_compare->startCompare();
     });
+    run->addAction(tr("&Tune"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), this, [this] {
+        m_pages->setCurrentWidget(m_tune);
+        m_tune->startTune();
+    });
     run->addSeparator();
     run->addAction(tr("Cancel &All Jobs"), QKeySequence(Qt::Key_Escape), this, [this] {
         for (JobController *job : jobs())

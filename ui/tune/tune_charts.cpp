@@ -143,6 +143,13 @@ SensitivityChart::SensitivityChart(QWidget *parent)
     m_bars->setPen(QPen(kBarColor.darker(130)));
     m_bars->setBrush(kBarColor);
     m_bars->setWidth(0.7);
+    m_message = new QCPItemText(this);
+    m_message->setClipToAxisRect(false);
+    m_message->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_message->position->setCoords(0.5, 0.5);
+    m_message->setPositionAlignment(Qt::AlignCenter);
+    m_message->setColor(QColor(90, 90, 90));
+    m_message->setVisible(false);
     connect(this, &QCustomPlot::plottableClick, this,
             [this](QCPAbstractPlottable *plottable, int dataIndex, QMouseEvent *event) {
                 if ((event && event->button() != Qt::LeftButton) || plottable != m_bars
@@ -157,13 +164,27 @@ SensitivityChart::SensitivityChart(QWidget *parent)
 void SensitivityChart::setPoints(const QList<SensitivityPoint> &points)
 {
     m_points = points;
+    m_message->setVisible(false);
     redraw();
 }
 
 void SensitivityChart::addPoint(const SensitivityPoint &point)
 {
     m_points.append(point);
+    m_message->setVisible(false);
     redraw();
+}
+
+void SensitivityChart::setMessage(const QString &text)
+{
+    m_message->setText(text);
+    m_message->setVisible(!text.isEmpty());
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString SensitivityChart::message() const
+{
+    return m_message->visible() ? m_message->text() : QString();
 }
 
 void SensitivityChart::selectBar(int position)

@@ -60,6 +60,9 @@ public:
     const QList<SensitivityPoint> &points() const { return m_points; }
     // What a click on bar `position` does (tests call it directly).
     void selectBar(int position);
+    // A sentence in the middle of the plot saying why it is empty; an empty text removes it.
+    void setMessage(const QString &text);
+    QString message() const;
 
 signals:
     void nodeSelected(const QString &node);
@@ -69,6 +72,7 @@ private:
 
     QList<SensitivityPoint> m_points;
     QCPBars *m_bars = nullptr;
+    QCPItemText *m_message = nullptr;
 };
 
 } // namespace qs::ui

@@ -295,6 +295,8 @@ void TunePage::Private::onDone(const TuneRunOutcome &outcome)
     }
     status->setText(outcome.cancelled ? TunePage::tr("Cancelled; the trials so far are kept.")
                                       : outcome.summary);
+    if (sensitivity->points().isEmpty())
+        sensitivity->setMessage(TunePage::tr("This run measured no per-node sensitivity."));
     const int best = outcome.bestTrial >= 0 ? outcome.bestTrial : trials->bestRow();
     if (best >= 0 && best < trials->rowCount())
         table->selectRow(sorted->mapFromSource(trials->index(best, 0)).row());
