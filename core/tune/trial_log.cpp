@@ -23,16 +23,20 @@ bool TrialLog::stopped() const
 
 bool TrialLog::better(const TrialResult &candidate, const TrialResult &incumbent) const
 {
+    // An untimed trial (sensitivity) is a measurement, not a result: a timed one beats it, so
+    // that the best trial always has a latency (the baseline is timed).
+    const bool candidateTimed = candidate.proto.latency_ms() > 0;
+    if (candidateTimed != (incumbent.proto.latency_ms() > 0))
+        return candidateTimed;
     const bool candidateMeets = candidate.proto.meets_targets();
     if (candidateMeets != incumbent.proto.meets_targets())
         return candidateMeets;
     const double a = candidate.proto.latency_ms(), b = incumbent.proto.latency_ms();
-    if (candidateMeets) // both meet: the fastest (an untimed trial cannot meet a speed target,
-                        // but can meet accuracy-only targets: timed ones win over it)
-        return a > 0 && (b <= 0 || a < b);
+    if (candidateMeets) // both meet: the fastest
+        return a < b;
     if (candidate.score != incumbent.score)
         return candidate.score > incumbent.score;
-    return a > 0 && (b <= 0 || a < b);
+    return a < b;
 }
 
 Result<std::optional<TrialResult>> TrialLog::run(const TrialRequest &request)
