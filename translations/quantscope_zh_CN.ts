@@ -590,6 +590,41 @@ so no tensor could be compared.</source>
     </message>
 </context>
 <context>
+    <name>qs::ui::CoreTuneRunner</name>
+    <message>
+        <source>baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <source>sensitivity</source>
+        <translation>敏感度</translation>
+    </message>
+    <message>
+        <source>fallback</source>
+        <translation>回退</translation>
+    </message>
+    <message>
+        <source>prune</source>
+        <translation>剪除</translation>
+    </message>
+    <message>
+        <source>recipe</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <source>trial</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <source>No trial met the target in %1 trials.</source>
+        <translation>%1 次试验中没有达到目标的试验。</translation>
+    </message>
+    <message>
+        <source>Trial %1 is the fastest meeting the target (%2 trials).</source>
+        <translation>试验 %1 是达到目标的最快结果（共 %2 次试验）。</translation>
+    </message>
+</context>
+<context>
     <name>qs::ui::DiagnosticsDock</name>
     <message>
         <source>Diagnostics</source>
@@ -1875,6 +1910,26 @@ in subgraph %1</source>
     <message>
         <source>This run measured no per-node sensitivity.</source>
         <translation>本次运行没有测量各节点的敏感度。</translation>
+    </message>
+    <message>
+        <source>Keep the most sensitive nodes float</source>
+        <translation>让最敏感的节点保持浮点</translation>
+    </message>
+    <message>
+        <source>Try calibration recipes</source>
+        <translation>尝试校准方案</translation>
+    </message>
+    <message>
+        <source>Recipes, then fallback</source>
+        <translation>先试方案，再回退</translation>
+    </message>
+    <message>
+        <source>INT8 only; an FP16 recipe searches its block list</source>
+        <translation>仅适用于 INT8；FP16 方案搜索其阻止列表</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>搜索：</translation>
     </message>
 </context>
 <context>

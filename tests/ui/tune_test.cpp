@@ -4,6 +4,7 @@
 #include "main_window.h"
 #include "quantize/quantize_page.h"
 #include "support/model_builder.h"
+#include "tune/core_tune_runner.h"
 #include "tune/fp16_tune_runner.h"
 #include "tune/tune_charts.h"
 #include "tune/tune_page.h"
@@ -183,6 +184,11 @@ private slots:
         QVERIFY(chart.graph(2)->scatterStyle().size() > chart.graph(0)->scatterStyle().size());
         QVERIFY(chart.yAxis->range().contains(0.95));
         QCOMPARE(chart.target(), 0.95);
+        // An untimed trial (core/tune's sensitivity trials) stays in the table, not on the chart.
+        chart.setTrials({trial(1, 0.90, 0.0, 1000, false), trial(2, 0.97, 3.0, 4000, true)});
+        QCOMPARE(chart.graphCount(), 1);
+        QCOMPARE(chart.graph(0)->property("trial").toInt(), 1);
+        QCOMPARE(chart.frontier(), QList<int>{1});
         chart.setTrials({});
         QCOMPARE(chart.graphCount(), 0);
     }
@@ -304,6 +310,19 @@ private slots:
 
         request.start.set_mode(quantscope::QUANT_MODE_STATIC);
         QVERIFY(!Fp16TuneRunner().run(request, callbacks, silentProgress()).error.isEmpty());
+    }
+
+    void coreRunnerSavesBesideTheModel()
+    {
+        QCOMPARE(CoreTuneRunner::tunedModelPath(QStringLiteral("/data/det.onnx")),
+                 QStringLiteral("/data/det_tuned.onnx"));
+        // A metric core/tune does not know is an error the page shows, not a crash.
+        TuneRequest request;
+        request.model = smallModel();
+        request.start.set_mode(quantscope::QUANT_MODE_STATIC);
+        request.metric = QStringLiteral("bogus");
+        const TuneRunOutcome outcome = TuneRouter().run(request, {}, silentProgress());
+        QVERIFY(!outcome.error.isEmpty());
     }
 
     void windowShowsTheTuneTabAndApplyFillsQuantize()

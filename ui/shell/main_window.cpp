@@ -10,7 +10,7 @@
 #include "preferences_dialog.h"
 #include "quantize/calibration_panel.h"
 #include "quantize/quantize_page.h"
-#include "tune/fp16_tune_runner.h"
+#include "tune/core_tune_runner.h"
 #include "tune/tune_page.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
@@ -97,7 +97,7 @@ MainWindow::MainWindow(QWidget *parent)
             [this] { m_pages->setCurrentWidget(m_inspector); });
     // Tuning starts from the recipe the Quantize page shows, and Apply brings a trial's back.
     m_tune->setStartRecipe([this] { return m_quantize->currentRecipe(); });
-    m_tune->setRunner(std::make_shared<Fp16TuneRunner>());
+    m_tune->setRunner(std::make_shared<TuneRouter>());
     connect(m_tune, &TunePage::applyRecipeRequested, this, [this](const quantscope::Recipe &recipe) {
         m_quantize->applyRecipe(recipe);
         m_pages->setCurrentWidget(m_quantize);

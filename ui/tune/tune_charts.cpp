@@ -82,11 +82,22 @@ void TrialScatterChart::setAccuracyLabel(const QString &label)
 void TrialScatterChart::redraw()
 {
     clearGraphs();
-    m_frontier = paretoFrontier(m_trials);
     qint64 smallest = std::numeric_limits<qint64>::max(), largest = 0;
     double lowX = std::numeric_limits<double>::max(), highX = std::numeric_limits<double>::lowest();
     double lowY = lowX, highY = highX;
-    for (const TrialPoint &trial : m_trials) {
+    // Untimed trials (core/tune's sensitivity trials) have no place on the latency axis.
+    QList<TrialPoint> timed;
+    QList<int> timedIndex;
+    for (int i = 0; i < m_trials.size(); ++i) {
+        if (m_trials[i].latencyMs > 0) {
+            timed.append(m_trials[i]);
+            timedIndex.append(i);
+        }
+    }
+    m_frontier.clear();
+    for (const int index : paretoFrontier(timed))
+        m_frontier.append(timedIndex[index]);
+    for (const TrialPoint &trial : timed) {
         smallest = std::min(smallest, trial.sizeBytes);
         largest = std::max(largest, trial.sizeBytes);
         lowX = std::min(lowX, trial.latencyMs);
@@ -99,10 +110,10 @@ void TrialScatterChart::redraw()
         highY = std::max(highY, m_target);
     }
     // One graph per trial: QCustomPlot's scatter size is per graph, and the size is the point.
-    for (int i = 0; i < m_trials.size(); ++i) {
-        const TrialPoint &trial = m_trials[i];
+    for (int t = 0; t < timed.size(); ++t) {
+        const TrialPoint &trial = timed[t];
         QCPGraph *point = addGraph();
-        point->setProperty("trial", i);
+        point->setProperty("trial", timedIndex[t]);
         point->setLineStyle(QCPGraph::lsNone);
         const QColor color = trial.meets ? kMeetsColor : kMissesColor;
         point->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color.darker(130), color,
@@ -126,9 +137,9 @@ void TrialScatterChart::redraw()
         m_targetLine->point1->setCoords(0, m_target);
         m_targetLine->point2->setCoords(1, m_target);
     }
-    xAxis->setRange(m_trials.isEmpty() ? QCPRange(0, 1) : paddedRange(lowX, highX));
-    yAxis->setRange(m_trials.isEmpty() && !std::isfinite(m_target) ? QCPRange(0, 1)
-                                                                   : paddedRange(lowY, highY));
+    xAxis->setRange(timed.isEmpty() ? QCPRange(0, 1) : paddedRange(lowX, highX));
+    yAxis->setRange(timed.isEmpty() && !std::isfinite(m_target) ? QCPRange(0, 1)
+                                                                : paddedRange(lowY, highY));
     replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -23,7 +23,8 @@ class TrialScatterChart : public QCustomPlot
 public:
     explicit TrialScatterChart(QWidget *parent = nullptr);
 
-    // Redraws with `trials` (all of them: the chart keeps no history of its own).
+    // Redraws with `trials` (all of them: the chart keeps no history of its own); trials
+    // without a latency (untimed) are left out.
     void setTrials(const QList<TrialPoint> &trials);
     // The target on the accuracy axis; NaN hides the line.
     void setTarget(double accuracy);

@@ -45,6 +45,7 @@ struct TunePage::Private
     QComboBox *metric = nullptr;
     QDoubleSpinBox *threshold = nullptr;
     QLineEdit *folder = nullptr;
+    QComboBox *search = nullptr;
     QSpinBox *budgetTrials = nullptr;
     QSpinBox *budgetSeconds = nullptr;
     QPushButton *start = nullptr;
@@ -190,6 +191,15 @@ QWidget *TunePage::Private::createSettings()
     budgetRow->addWidget(budgetSeconds);
     budgetRow->addStretch();
     form->addRow(TunePage::tr("Budget:"), budgetRow);
+
+    search = new QComboBox;
+    search->setObjectName(QStringLiteral("tuneSearch"));
+    search->addItem(TunePage::tr("Keep the most sensitive nodes float"),
+                    QStringLiteral("fallback"));
+    search->addItem(TunePage::tr("Try calibration recipes"), QStringLiteral("recipes"));
+    search->addItem(TunePage::tr("Recipes, then fallback"), QStringLiteral("both"));
+    search->setToolTip(TunePage::tr("INT8 only; an FP16 recipe searches its block list"));
+    form->addRow(TunePage::tr("Search:"), search);
     return group;
 }
 
@@ -297,6 +307,8 @@ void TunePage::Private::onDone(const TuneRunOutcome &outcome)
                                       : outcome.summary);
     if (sensitivity->points().isEmpty())
         sensitivity->setMessage(TunePage::tr("This run measured no per-node sensitivity."));
+    if (outcome.bestTrial >= 0 && !outcome.bestModelPath.isEmpty())
+        trials->setModelPath(outcome.bestTrial, outcome.bestModelPath);
     const int best = outcome.bestTrial >= 0 ? outcome.bestTrial : trials->bestRow();
     if (best >= 0 && best < trials->rowCount())
         table->selectRow(sorted->mapFromSource(trials->index(best, 0)).row());
@@ -383,6 +395,7 @@ void TunePage::startTune()
     request.threshold = d->threshold->value();
     request.budgetTrials = d->budgetTrials->value();
     request.budgetSeconds = d->budgetSeconds->value();
+    request.search = d->search->currentData().toString();
     if (!request.evaluationFolder.isEmpty())
         settings::setLastFolder(settings::Folder::Calibration, request.evaluationFolder);
 

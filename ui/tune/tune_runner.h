@@ -33,8 +33,9 @@ struct TuneRequest
     QString evaluationFolder; // empty: random inputs (the run warns)
     QString metric;           // "cosine", "sqnr", "top1", "iou@0.3"
     double threshold = 0.99;
-    int budgetTrials = 0;  // 0: no limit
-    int budgetSeconds = 0; // 0: no limit
+    int budgetTrials = 0;                        // 0: no limit
+    int budgetSeconds = 0;                       // 0: no limit
+    QString search = QStringLiteral("fallback"); // INT8: "fallback", "recipes", "both"
 };
 
 // Called on the worker thread, in the order the figures are measured.
@@ -47,9 +48,10 @@ struct TuneRunCallbacks
 struct TuneRunOutcome
 {
     bool met = false;
-    int bestTrial = -1; // index among the reported trials; -1 when none meets the target
-    QString summary;    // one sentence for the status line
-    QString error;      // non-empty when the run failed
+    int bestTrial = -1;    // index among the reported trials; -1 when none meets the target
+    QString summary;       // one sentence for the status line
+    QString error;         // non-empty when the run failed
+    QString bestModelPath; // the best trial's model, when the run saved it
     bool cancelled = false;
 };
 

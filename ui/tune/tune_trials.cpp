@@ -105,6 +105,12 @@ void TrialTableModel::addTrial(const TrialPoint &trial)
     endInsertRows();
 }
 
+void TrialTableModel::setModelPath(int row, const QString &path)
+{
+    if (row >= 0 && row < m_trials.size())
+        m_trials[row].modelPath = path; // not shown in a column: no dataChanged needed
+}
+
 void TrialTableModel::clear()
 {
     if (m_trials.isEmpty())

@@ -64,6 +64,7 @@ public:
     const QList<TrialPoint> &trials() const { return m_trials; }
     const TrialPoint &at(int row) const { return m_trials.at(row); }
     void addTrial(const TrialPoint &trial);
+    void setModelPath(int row, const QString &path);
     void clear();
     // The row of the fastest trial that meets the target; -1 when none does.
     int bestRow() const;
