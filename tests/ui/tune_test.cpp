@@ -9,9 +9,11 @@
 #include "tune/tune_charts.h"
 #include "tune/tune_page.h"
 #include "tune/tune_runner.h"
+#include "tune/tune_test_models.h"
 #include "tune/tune_trials.h"
 #include "ui_test_support.h"
 #include "workbench/job_controller.h"
+#include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
 #include "model/model.h"
@@ -19,6 +21,7 @@
 #include <QAbstractItemModelTester>
 #include <QPushButton>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTableView>
 #include <QtTest>
 
@@ -323,6 +326,42 @@ private slots:
         request.metric = QStringLiteral("bogus");
         const TuneRunOutcome outcome = TuneRouter().run(request, {}, silentProgress());
         QVERIFY(!outcome.error.isEmpty());
+    }
+
+    // A real INT8 run through the page: core/tune's MLP whose fc2 breaks cosine when quantized.
+    void int8RunThroughRunTuneStreamsTrialsAndSavesTheBest()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        Workbench workbench;
+        workbench.setModel(qs::test::sensitiveMlpModel(), dir.filePath(QStringLiteral("mlp.onnx")));
+        TunePage page(&workbench);
+        page.setRunner(std::make_shared<TuneRouter>());
+        page.setStartRecipe([] {
+            quantscope::Recipe recipe;
+            recipe.set_mode(quantscope::QUANT_MODE_STATIC);
+            return recipe;
+        });
+        page.setTarget(QStringLiteral("cosine"), 0.99);
+        QSignalSpy finished(&page, &TunePage::tuneFinished);
+        QSignalSpy failed(&page, &TunePage::failed);
+        page.startTune();
+        QVERIFY(finished.wait(120000) || !failed.isEmpty());
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        QCOMPARE(finished.front().front().toBool(), true);
+        QVERIFY(page.trials()->rowCount() >= 3);
+        QVERIFY(!page.sensitivityChart()->points().isEmpty());
+        QVERIFY(page.scatterChart()->graphCount() >= 1);
+        const QString tuned = dir.filePath(QStringLiteral("mlp_tuned.onnx"));
+        QVERIFY(QFileInfo::exists(tuned));
+        QSignalSpy applied(&page, &TunePage::applyRecipeRequested);
+        page.applyTrial();
+        QCOMPARE(applied.size(), 1);
+        QVERIFY(applied.front().front().value<quantscope::Recipe>().nodes_to_exclude_size() >= 1);
+        bool added = false;
+        for (const Variant &variant : workbench.variants()->variants())
+            added = added || variant.path == tuned;
+        QVERIFY(added);
     }
 
     void windowShowsTheTuneTabAndApplyFillsQuantize()
