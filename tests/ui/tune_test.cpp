@@ -21,8 +21,8 @@
 #include <QAbstractItemModelTester>
 #include <QPushButton>
 #include <QTabWidget>
-#include <QTemporaryDir>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <atomic>
@@ -347,7 +347,8 @@ private slots:
         QSignalSpy failed(&page, &TunePage::failed);
         page.startTune();
         QVERIFY(finished.wait(120000) || !failed.isEmpty());
-        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        QVERIFY2(failed.isEmpty(),
+                 failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
         QCOMPARE(finished.front().front().toBool(), true);
         QVERIFY(page.trials()->rowCount() >= 3);
         QVERIFY(!page.sensitivityChart()->points().isEmpty());
