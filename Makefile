@@ -31,8 +31,9 @@ build: deps
 build-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQS_SANITIZE=ON \
 	      -DQS_BUILD_GUI=OFF -DQS_BUILD_BENCH=OFF
-	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests graph_tests cli_tests runtime_tests data_tests quant_tests compare_tests \
-	    backend_runner
+	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests graph_tests cli_tests runtime_tests data_tests quant_tests compare_tests tune_tests \
+	    backend_runner \
+	    tune_fp16_tests
 
 assets: deps
 	bash scripts/fetch-test-assets.sh

@@ -6,6 +6,7 @@
 #include "cli/ops_command.h"
 #include "cli/quantize_command.h"
 #include "cli/run_command.h"
+#include "cli/tune_command.h"
 #include "cli/verify_command.h"
 #include "util/library_versions.h"
 
@@ -46,6 +47,13 @@ commands:
       The export check: outputs against saved ones (numpy's allclose rule, defaults rtol
       1e-3, atol 1e-5), and with --batch each sample at batch N against its batch-1 run,
       naming the node that loses the batch. Exit 3 on a mismatch.
+  tune MODEL -o OUT --mode static|dynamic --target EXPR... [--eval-dir DIR] [options]
+      Accuracy-aware quantization: from quantize's flags as the starting recipe, keeps the
+      most sensitive nodes in float (--search fallback) and / or tries calibration methods,
+      per-channel, symmetric activations and op-type sets (recipes, both) until every target
+      (cosine>=X, iou@T>=X, top5>=X, maxabs<=X, speedup>=X...) holds on --eval-dir, within
+      --budget-trials / --budget-time. Writes the best model, its recipe and
+      OUT.tune.textproto. Exit 3 when the targets are not met. `tune --help` lists the options.
   ops [--json]
       The operators the engine implements, with their opset since-versions.
 
@@ -57,8 +65,8 @@ options:
   -h, --help      this text; after a command, that command's usage
   --version       the version
 
-exit codes: 0 success, 2 bad input or usage, 1 internal error, 3 a bench gate failed or
-            verify found a mismatch,
+exit codes: 0 success, 2 bad input or usage, 1 internal error, 3 a bench gate failed,
+            verify found a mismatch or tune did not meet its targets,
             130 cancelled (Ctrl-C)
 )";
 
@@ -71,6 +79,7 @@ struct Command
 const Command kCommands[] = {
     {&kInspectUsage, inspectCommand}, {&kRunUsage, runCommand}, {&kQuantizeUsage, quantizeCommand},
     {&kBenchUsage, benchCommand},     {&kOpsUsage, opsCommand}, {&kVerifyUsage, verifyCommand},
+    {&kTuneUsage, tuneCommand},
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "compare/accuracy.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -29,7 +30,22 @@ bool looksLikeScores(const Shape &shape)
     return !shape.empty() && shape.size() != 4 && shape.back() >= 2;
 }
 
-void AccuracyAccumulator::add(const Tensor &reference, const Tensor &actual, bool scoreVector)
+namespace {
+
+// Is the reference's best class among the actual row's k best? Rank = how many actual scores
+// beat the actual score of the reference's class (ties count for the reference's class).
+bool inTopK(const double *act, size_t classes, size_t refBest, int k)
+{
+    size_t better = 0;
+    for (size_t i = 0; i < classes; ++i)
+        better += act[i] > act[refBest];
+    return better < size_t(k);
+}
+
+} // namespace
+
+void AccuracyAccumulator::add(const Tensor &reference, const Tensor &actual, bool scoreVector,
+                              const MetricRequests &requests)
 {
     const std::vector<double> ref = asDoubles(reference);
     const std::vector<double> act = asDoubles(actual);
@@ -62,8 +78,36 @@ void AccuracyAccumulator::add(const Tensor &reference, const Tensor &actual, boo
             }
             m_top1Same += refBest == actBest;
             ++m_top1Total;
+            for (const int k : requests.topK)
+                m_topKSame[k] += inTopK(act.data() + row, classes, refBest - row, k);
         }
     }
+    for (const double threshold : requests.maskThresholds) {
+        MaskCounts &counts = m_masks[threshold];
+        for (size_t i = 0; i < ref.size() && i < act.size(); ++i) {
+            const bool inRef = ref[i] >= threshold, inAct = act[i] >= threshold;
+            counts.intersection += inRef && inAct;
+            counts.uni += inRef || inAct;
+        }
+    }
+}
+
+std::optional<double> AccuracyAccumulator::topKAgreement(int k) const
+{
+    const auto it = m_topKSame.find(k);
+    if (it == m_topKSame.end() || m_top1Total == 0)
+        return std::nullopt;
+    return double(it->second) / double(m_top1Total);
+}
+
+std::optional<double> AccuracyAccumulator::maskIou(double threshold) const
+{
+    const auto it = m_masks.find(threshold);
+    if (it == m_masks.end())
+        return std::nullopt;
+    if (it->second.uni == 0)
+        return 1.0;
+    return double(it->second.intersection) / double(it->second.uni);
 }
 
 double AccuracyAccumulator::cosine() const
@@ -95,6 +139,16 @@ quantscope::OutputAccuracy AccuracyAccumulator::toProto(const std::string &name)
     if (hasTop1())
         proto.set_top1_agreement(top1Agreement());
     proto.set_nan_count(nanCount());
+    for (const auto &[k, same] : m_topKSame) {
+        auto &topK = *proto.add_top_k();
+        topK.set_k(k);
+        topK.set_agreement(*topKAgreement(k));
+    }
+    for (const auto &[threshold, counts] : m_masks) {
+        auto &mask = *proto.add_mask_iou();
+        mask.set_threshold(threshold);
+        mask.set_iou(*maskIou(threshold));
+    }
     return proto;
 }
 

@@ -294,6 +294,7 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
     int samples = 0;
     const int64_t expected = (*source)->count();
     const std::string what = "comparing on " + (*source)->describe();
+    const MetricRequests requests = metricRequests(settings.targets);
     while (true) {
         if (progress.cancelled())
             return cancelled();
@@ -335,7 +336,7 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
                     return invalidArgument(variant.path + ": output '" + name + "' is "
                                            + it->second.describe() + ", the reference's is "
                                            + want.describe());
-                variant.outputs[name].add(want, got, looksLikeScores(want.shape()));
+                variant.outputs[name].add(want, got, looksLikeScores(want.shape()), requests);
             }
             if (settings.perNode && &variant != &variants.front())
                 QS_RETURN_IF_ERROR(comparePerNode(*nodeValues, variant, inputs, progress));

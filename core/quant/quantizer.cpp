@@ -6,6 +6,7 @@
 #include "model/model_checks.h"
 #include "model/model_writer.h"
 #include "quant/bias_correction.h"
+#include "quant/calibration/calibration_statistics.h"
 #include "quant/calibration/calibrator.h"
 #include "quant/cross_layer_equalization.h"
 #include "quant/dynamic_quantizer.h"
@@ -173,6 +174,10 @@ Status nothingQuantized(const QuantCoverage &coverage, const Recipe &recipe)
                            + (left.size() > 3 ? "; ..." : "") + ")");
 }
 
+Status writeStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe,
+                   const StaticPlan &plan, CalibrationResult calibration, QuantizeResult &result,
+                   Progress &progress);
+
 Status runStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe,
                  const QuantizeSettings &settings, QuantizeResult &result, Progress &progress)
 {
@@ -180,6 +185,15 @@ Status runStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe
                                                    recipe.symmetric_activations());
     if (plan.quantizedNodes.empty())
         return nothingQuantized(plan.coverage, recipe);
+    if (settings.calibrationStatistics) {
+        auto ranges = settings.calibrationStatistics
+                          ->rangesFor(plan.tensorsToCalibrate(),
+                                      calibrationSettings(recipe.calibration(),
+                                                          recipe.symmetric_activations()));
+        if (!ranges)
+            return ranges.status();
+        return writeStatic(model, recipe, plan, std::move(*ranges), result, progress);
+    }
     auto session = Session::create(model, sessionOptions(settings.threads, {}, false), progress);
     if (!session)
         return session.status();
@@ -198,15 +212,22 @@ Status runStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe
                     progress);
     if (!calibration)
         return calibration.status();
-    result.calibrationSamples = calibration->samples;
-    result.diagnostics.insert(result.diagnostics.end(), calibration->diagnostics.begin(),
-                              calibration->diagnostics.end());
+    return writeStatic(model, recipe, plan, std::move(*calibration), result, progress);
+}
+
+Status writeStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe,
+                   const StaticPlan &plan, CalibrationResult calibration, QuantizeResult &result,
+                   Progress &progress)
+{
+    result.calibrationSamples = calibration.samples;
+    result.diagnostics.insert(result.diagnostics.end(), calibration.diagnostics.begin(),
+                              calibration.diagnostics.end());
     const StaticWriteOptions options = staticWriteOptions(recipe);
     std::vector<NodeLeftInFloat> leftByFormat;
     auto written = recipe.format() == quantscope::QUANT_FORMAT_QOPERATOR
-                       ? writeQOperatorModel(model, plan, calibration->ranges, options, progress,
+                       ? writeQOperatorModel(model, plan, calibration.ranges, options, progress,
                                              &leftByFormat)
-                       : writeQdqModel(model, plan, calibration->ranges, options, progress);
+                       : writeQdqModel(model, plan, calibration.ranges, options, progress);
     if (!written)
         return written.status();
     result.model = std::move(*written);
@@ -390,7 +411,13 @@ Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const R
     const int64_t minimumOpset = mode == quantscope::QUANT_MODE_STATIC    ? kStaticOpset
                                  : mode == quantscope::QUANT_MODE_DYNAMIC ? kDynamicOpset
                                                                           : 0;
-    auto prepared = prepareModel(model, minimumOpset, result.diagnostics, progress);
+    const auto &statistics = settings.calibrationStatistics;
+    const bool reusePrepared = statistics && statistics->sourceModel == model.get()
+                               && mode == quantscope::QUANT_MODE_STATIC;
+    if (reusePrepared)
+        result.diagnostics = statistics->diagnostics;
+    auto prepared = reusePrepared ? Result<std::shared_ptr<const Model>>(statistics->preparedModel)
+                                  : prepareModel(model, minimumOpset, result.diagnostics, progress);
     if (!prepared)
         return prepared.status();
     std::vector<std::string> recoverySteps;
@@ -439,6 +466,110 @@ Status saveQuantizeResult(const QuantizeResult &result, const std::string &outpu
     recipe.set_output_model(outputPath);
     QS_RETURN_IF_ERROR(saveModel(result.model, outputPath, SaveOptions{}, sourceDir));
     return saveRecipe(recipe, recipePathFor(outputPath));
+}
+
+Result<std::shared_ptr<const CalibrationStatistics>> collectCalibrationStatistics(
+    std::shared_ptr<const Model> model, const std::vector<Recipe> &recipes, int threads,
+    Progress &progress)
+{
+    if (recipes.empty())
+        return invalidArgument("no recipe to collect calibration statistics for");
+    QS_RETURN_IF_ERROR(checkInput(*model));
+    std::vector<Recipe> effective;
+    for (const Recipe &given : recipes) {
+        auto recipe = effectiveRecipe(given, *model);
+        if (!recipe)
+            return recipe.status();
+        if (recipe->mode() != quantscope::QUANT_MODE_STATIC)
+            return invalidArgument("calibration statistics serve the static mode only");
+        effective.push_back(std::move(*recipe));
+    }
+    std::vector<Diagnostic> diagnostics;
+    auto prepared = prepareModel(model, kStaticOpset, diagnostics, progress);
+    if (!prepared)
+        return prepared.status();
+    // Every value of the main graph, so that a recipe outside `recipes` (an exclusion that
+    // changes which neighbour needs a range) still finds its tensors; plus the plans' own, which
+    // may lie in subgraphs.
+    std::set<std::string> tensors;
+    for (const auto &input : (*prepared)->proto().graph().input())
+        tensors.insert(input.name());
+    for (const NodeInfo &node : (*prepared)->index().nodes())
+        if (node.graph == 0)
+            for (const ValueRef &output : node.outputs)
+                if (!output.name.empty())
+                    tensors.insert(output.name);
+    for (const Recipe &recipe : effective) {
+        const StaticPlan plan = planStaticQuantization(**prepared, selectionFor(recipe),
+                                                       recipe.symmetric_activations());
+        const std::set<std::string> planned = plan.tensorsToCalibrate();
+        tensors.insert(planned.begin(), planned.end());
+    }
+    auto session = Session::create(*prepared, sessionOptions(threads, {}, false), progress);
+    if (!session)
+        return session.status();
+    const quantscope::Calibration &calibration = effective.front().calibration();
+    auto source = openSampleSource(inputSpecs(**session), calibrationSamples(calibration));
+    if (!source)
+        return source.status();
+    if (calibration.data_dir().empty())
+        diagnostics.push_back({Severity::Warning,
+                               "no calibration folder: calibrating on "
+                                   + std::to_string(calibration.max_samples())
+                                   + " random inputs, ranges will not match real data",
+                               {}});
+    const int bins = calibrationSettings(calibration, false).bins;
+    auto statistics = CalibrationStatistics::collect(**session, **source, tensors, bins, progress);
+    if (!statistics)
+        return statistics.status();
+    (*statistics)->preparedModel = *prepared;
+    (*statistics)->sourceModel = model.get();
+    (*statistics)->diagnostics = std::move(diagnostics);
+    (*statistics)->dataDir = calibration.data_dir();
+    return std::shared_ptr<const CalibrationStatistics>(std::move(*statistics));
+}
+
+Result<std::vector<std::string>> fallbackCandidates(std::shared_ptr<const Model> model,
+                                                    const QuantizeResult &result,
+                                                    const QuantizeSettings &settings)
+{
+    const Recipe &recipe = result.recipe;
+    std::set<std::string> skip = toSet(recipe.nodes_to_exclude());
+    for (const NodeLeftInFloat &node : result.coverage.leftInFloat())
+        skip.insert(node.node);
+    std::vector<std::string> names;
+    if (recipe.mode() == quantscope::QUANT_MODE_DYNAMIC) {
+        const std::set<std::string> opTypes = toSet(recipe.op_types_to_quantize());
+        for (const NodeInfo &node : model->index().nodes())
+            if (opTypes.count(node.opType) && !skip.count(node.displayName))
+                names.push_back(node.displayName);
+        return names;
+    }
+    if (recipe.mode() != quantscope::QUANT_MODE_STATIC)
+        return unsupported("fallback candidates: only the static and dynamic modes have them");
+    const auto &statistics = settings.calibrationStatistics;
+    std::shared_ptr<const Model> prepared;
+    if (statistics && statistics->sourceModel == model.get()) {
+        prepared = statistics->preparedModel;
+    } else {
+        std::vector<Diagnostic> ignored;
+        auto made = prepareModel(model, kStaticOpset, ignored, silentProgress());
+        if (!made)
+            return made.status();
+        prepared = *made;
+    }
+    const StaticPlan plan = planStaticQuantization(*prepared, selectionFor(recipe),
+                                                   recipe.symmetric_activations());
+    for (const int id : plan.quantizedNodes) {
+        const NodeInfo &node = prepared->index().nodes()[size_t(id)];
+        // A Relu/Clip not folded into its producer has Q/DQ of its own: a candidate too.
+        const auto role = staticRole(node.opType);
+        const bool ownsQuantization = role && *role != StaticRole::PassThrough
+                                      && !plan.isFolded(id);
+        if (ownsQuantization && !skip.count(node.displayName))
+            names.push_back(node.displayName);
+    }
+    return names;
 }
 
 } // namespace qs

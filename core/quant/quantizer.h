@@ -25,6 +25,7 @@
 
 namespace qs {
 
+class CalibrationStatistics;
 class Model;
 
 struct QuantizeResult
@@ -46,11 +47,31 @@ struct QuantizeResult
 struct QuantizeSettings
 {
     int threads = 0; // calibration runs; 0 = all cores
+    // Static mode: ranges come from these (collected once by collectCalibrationStatistics for
+    // this same model) instead of a calibration run, and the model they were prepared on is
+    // quantized; the recipe's calibration method and its parameters still choose the ranges.
+    std::shared_ptr<const CalibrationStatistics> calibrationStatistics;
 };
 
 Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model,
                                      const quantscope::Recipe &recipe,
                                      const QuantizeSettings &settings, Progress &progress);
+
+// Static mode: prepares `model` as quantizeModel does and calibrates it once on the first
+// recipe's calibration data, observing every value of the main graph and every tensor any of
+// `recipes` plans to calibrate, with both min/max and a histogram, so that each of those recipes
+// (any calibration method) quantizes from them without running the model again.
+Result<std::shared_ptr<const CalibrationStatistics>> collectCalibrationStatistics(
+    std::shared_ptr<const Model> model, const std::vector<quantscope::Recipe> &recipes, int threads,
+    Progress &progress);
+
+// The nodes `recipe` quantizes that a user could keep in float one by one (display names, graph
+// order): the planned nodes in static mode but pass-through ops and folded activations (they
+// follow their neighbours), the matched nodes in dynamic mode, minus those `result`
+// left in float.
+Result<std::vector<std::string>> fallbackCandidates(std::shared_ptr<const Model> model,
+                                                    const QuantizeResult &result,
+                                                    const QuantizeSettings &settings);
 
 // Writes the model atomically (external data beside it when it would pass 2 GB) and the
 // effective recipe as "<output without .onnx>.recipe.textproto". `sourceDir` resolves external

@@ -13,6 +13,8 @@
 #include "quant/recipe_io.h"
 #include "quantize/calibration_panel.h"
 #include "quantize/quantize_page.h"
+#include "tune/core_tune_runner.h"
+#include "tune/tune_page.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/preprocessing_editor.h"
@@ -70,6 +72,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_graph(new GraphPage(m_workbench, this))
     , m_quantize(new QuantizePage(m_workbench, this))
     , m_compare(new ComparePage(m_workbench, this))
+    , m_tune(new TunePage(m_workbench, this))
     , m_diagnostics(new DiagnosticsDock(m_workbench, this))
     , m_jobStatus(new JobStatusWidget(this))
     , m_modelFacts(new QLabel(this))
@@ -81,6 +84,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_graph, tr("Graph"));
     m_pages->addTab(m_quantize, tr("Quantize"));
     m_pages->addTab(m_compare, tr("Compare"));
+    m_pages->addTab(m_tune, tr("Tune"));
     setCentralWidget(m_pages);
     addDockWidget(Qt::BottomDockWidgetArea, m_diagnostics);
 
@@ -96,6 +100,15 @@ MainWindow::MainWindow(QWidget *parent)
             [this] { m_pages->setCurrentWidget(m_inspector); });
     connect(m_compare, &ComparePage::showNodeRequested, this,
             [this] { m_pages->setCurrentWidget(m_inspector); });
+    connect(m_tune, &TunePage::showNodeRequested, this,
+            [this] { m_pages->setCurrentWidget(m_inspector); });
+    // Tuning starts from the recipe the Quantize page shows, and Apply brings a trial's back.
+    m_tune->setStartRecipe([this] { return m_quantize->currentRecipe(); });
+    m_tune->setRunner(std::make_shared<TuneRouter>());
+    connect(m_tune, &TunePage::applyRecipeRequested, this, [this](const quantscope::Recipe &recipe) {
+        m_quantize->applyRecipe(recipe);
+        m_pages->setCurrentWidget(m_quantize);
+    });
     createMenus();
 
     resize(1280, 800);
@@ -142,6 +155,10 @@ void MainWindow::createMenus()
         m_pages->setCurrentWidget(m_compare);
         m_compare->startCompare();
     });
+    run->addAction(tr("&Tune"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), this, [this] {
+        m_pages->setCurrentWidget(m_tune);
+        m_tune->startTune();
+    });
     run->addSeparator();
     run->addAction(tr("Cancel &All Jobs"), QKeySequence(Qt::Key_Escape), this, [this] {
         for (JobController *job : jobs())
@@ -158,6 +175,8 @@ void MainWindow::createMenus()
                     [this] { m_pages->setCurrentWidget(m_quantize); });
     view->addAction(tr("&Compare"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
                     [this] { m_pages->setCurrentWidget(m_compare); });
+    view->addAction(tr("&Tune"), QKeySequence(Qt::CTRL | Qt::Key_4), this,
+                    [this] { m_pages->setCurrentWidget(m_tune); });
     view->addSeparator();
     QAction *diagnostics = m_diagnostics->toggleViewAction();
     diagnostics->setText(tr("&Diagnostics"));
@@ -237,7 +256,7 @@ void MainWindow::openVariant()
 
 QList<JobController *> MainWindow::jobs() const
 {
-    return {m_loadJob, m_quantize->job(), m_compare->job()};
+    return {m_loadJob, m_quantize->job(), m_compare->job(), m_tune->job()};
 }
 
 void MainWindow::openModel(const QString &path)

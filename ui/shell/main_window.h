@@ -1,5 +1,5 @@
 #pragma once
-// The workbench window: Inspector, Graph, Quantize and Compare pages over one Workbench, the
+// The workbench window: Inspector, Graph, Quantize, Compare and Tune pages over one Workbench, the
 // Diagnostics dock, the status bar (model facts, the running job with progress, ETA and
 // Cancel), menus with shortcuts, recent files, drag and drop. Opening a model runs off the GUI
 // thread; opening one while a job runs first asks (without blocking) whether to cancel the job;
@@ -24,6 +24,7 @@ class InspectorPage;
 class JobController;
 class JobStatusWidget;
 class QuantizePage;
+class TunePage;
 class Workbench;
 
 class MainWindow : public QMainWindow
@@ -44,6 +45,7 @@ public:
     GraphPage *graphPage() const { return m_graph; }
     QuantizePage *quantizePage() const { return m_quantize; }
     ComparePage *comparePage() const { return m_compare; }
+    TunePage *tunePage() const { return m_tune; }
     DiagnosticsDock *diagnosticsDock() const { return m_diagnostics; }
     QTabWidget *pages() const { return m_pages; }
     QString modelFactsText() const;
@@ -63,7 +65,7 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
-    // The jobs the user started: loading, quantizing, comparing.
+    // The jobs the user started: loading, quantizing, comparing, tuning.
     QList<JobController *> jobs() const;
     void loadModel(const QString &path);
     void cancelJobsAndWait();
@@ -82,6 +84,7 @@ private:
     GraphPage *m_graph;
     QuantizePage *m_quantize;
     ComparePage *m_compare;
+    TunePage *m_tune;
     DiagnosticsDock *m_diagnostics;
     JobStatusWidget *m_jobStatus;
     QLabel *m_modelFacts;

@@ -1,0 +1,140 @@
+#include "quant/calibration/calibration_statistics.h"
+
+#include "runtime/session.h"
+
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+namespace qs {
+
+namespace {
+
+bool finiteExtremes(const Tensor &value, TensorRange &range)
+{
+    float low = std::numeric_limits<float>::infinity(), high = -low;
+    const float *data = value.data<float>();
+    for (int64_t i = 0; i < value.elementCount(); ++i) {
+        if (std::isfinite(data[i])) {
+            low = std::min(low, data[i]);
+            high = std::max(high, data[i]);
+        }
+    }
+    range = {low, high};
+    return low <= high;
+}
+
+void addValues(CalibrationStatistics::TensorStatistics &statistics, const Tensor &value)
+{
+    if (value.dtype() != DType::Float32)
+        return;
+    TensorRange extremes;
+    if (finiteExtremes(value, extremes))
+        statistics.perSample.push_back(extremes);
+    statistics.histogram.add(value.data<float>(), value.elementCount());
+}
+
+// What MinMaxCollector would have produced from the same samples, replayed.
+TensorRange replayMinMax(const std::vector<TensorRange> &perSample,
+                         const CalibrationSettings &settings)
+{
+    MinMaxCollector collector(settings.movingAverage, settings.averagingConstant);
+    for (const TensorRange &range : perSample) {
+        const float values[2] = {range.min, range.max};
+        collector.add(values, 2);
+    }
+    return collector.range();
+}
+
+} // namespace
+
+Result<std::shared_ptr<CalibrationStatistics>> CalibrationStatistics::collect(
+    const Session &session, SampleSource &source, const std::set<std::string> &tensors, int bins,
+    Progress &progress)
+{
+    auto statistics = std::make_shared<CalibrationStatistics>();
+    statistics->m_bins = bins;
+    for (const auto &name : tensors)
+        statistics->m_tensors.emplace(name, TensorStatistics{{}, HistogramCollector(bins)});
+    auto &collectors = statistics->m_tensors;
+
+    std::mutex mutex; // kernels may run subgraphs on worker threads
+    RunOptions runOptions;
+    runOptions.progress = &progress;
+    runOptions.observer = [&](const std::string &name, const Tensor &value) {
+        auto it = collectors.find(name);
+        if (it == collectors.end())
+            return;
+        std::lock_guard lock(mutex);
+        addValues(it->second, value);
+    };
+    const int64_t total = source.count();
+    const std::string what = "calibrating on " + source.describe();
+    progress.report(0, total, what);
+    while (true) {
+        if (progress.cancelled())
+            return cancelled("calibration cancelled after " + std::to_string(statistics->m_samples)
+                             + " samples");
+        auto sample = source.next();
+        if (!sample)
+            return sample.status();
+        if (!sample->has_value())
+            break;
+        for (const auto &[name, tensor] : (*sample)->inputs)
+            if (auto it = collectors.find(name); it != collectors.end())
+                addValues(it->second, tensor);
+        auto outputs = session.runValues((*sample)->inputs, runOptions);
+        if (!outputs)
+            return outputs.status().withContext((*sample)->origin);
+        ++statistics->m_samples;
+        progress.report(statistics->m_samples, total, what);
+    }
+    if (statistics->m_samples == 0)
+        return invalidArgument(source.describe() + ": no usable sample for calibration");
+    statistics->m_diagnostics = source.skipped();
+    return statistics;
+}
+
+Result<CalibrationResult> CalibrationStatistics::rangesFor(const std::set<std::string> &tensors,
+                                                           const CalibrationSettings &settings) const
+{
+    const bool histogram = settings.method == quantscope::CALIBRATION_METHOD_PERCENTILE
+                           || settings.method == quantscope::CALIBRATION_METHOD_ENTROPY;
+    if (histogram && settings.bins != m_bins)
+        return invalidArgument("the shared calibration statistics have " + std::to_string(m_bins)
+                               + " histogram bins, the recipe asks for "
+                               + std::to_string(settings.bins));
+    if (settings.method != quantscope::CALIBRATION_METHOD_MINMAX && !histogram)
+        return unsupported("the shared calibration statistics cannot give ranges for calibration "
+                           "method "
+                           + std::to_string(int(settings.method)));
+    CalibrationResult result;
+    result.samples = m_samples;
+    result.diagnostics = m_diagnostics;
+    for (const std::string &name : tensors) {
+        const auto it = m_tensors.find(name);
+        if (it == m_tensors.end())
+            return internalError("tensor '" + name
+                                 + "' is not in the shared calibration statistics (they were "
+                                   "collected on another plan of the model)");
+        const TensorStatistics &statistics = it->second;
+        if (statistics.perSample.empty()) {
+            result.diagnostics.push_back({Severity::Warning,
+                                          "tensor '" + name
+                                              + "' was never computed (or never finite) during "
+                                                "calibration; it stays in float",
+                                          {}});
+            continue;
+        }
+        if (!histogram)
+            result.ranges.emplace(name, replayMinMax(statistics.perSample, settings));
+        else if (settings.method == quantscope::CALIBRATION_METHOD_ENTROPY)
+            result.ranges.emplace(name, statistics.histogram.entropyRange(settings.quantizedBins));
+        else
+            result.ranges.emplace(name, statistics.histogram.percentileRange(settings.percentile,
+                                                                             settings.symmetric));
+    }
+    return result;
+}
+
+} // namespace qs

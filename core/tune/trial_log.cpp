@@ -1,0 +1,75 @@
+#include "tune/trial_log.h"
+
+namespace qs {
+
+TrialLog::TrialLog(const TrialRunner &runner, const TuneSettings &settings,
+                   const TuneCallbacks &callbacks, Progress &progress)
+    : m_runner(runner)
+    , m_settings(settings)
+    , m_callbacks(callbacks)
+    , m_progress(progress)
+    , m_start(std::chrono::steady_clock::now())
+{}
+
+double TrialLog::elapsedSeconds() const
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+}
+
+bool TrialLog::stopped() const
+{
+    return m_budgetExhausted || m_progress.cancelled();
+}
+
+bool TrialLog::better(const TrialResult &candidate, const TrialResult &incumbent) const
+{
+    // An untimed trial (sensitivity) is a measurement, not a result: a timed one beats it, so
+    // that the best trial always has a latency (the baseline is timed).
+    const bool candidateTimed = candidate.proto.latency_ms() > 0;
+    if (candidateTimed != (incumbent.proto.latency_ms() > 0))
+        return candidateTimed;
+    const bool candidateMeets = candidate.proto.meets_targets();
+    if (candidateMeets != incumbent.proto.meets_targets())
+        return candidateMeets;
+    const double a = candidate.proto.latency_ms(), b = incumbent.proto.latency_ms();
+    if (candidateMeets) // both meet: the fastest
+        return a < b;
+    if (candidate.score != incumbent.score)
+        return candidate.score > incumbent.score;
+    return a < b;
+}
+
+Result<std::optional<TrialResult>> TrialLog::run(const TrialRequest &request)
+{
+    if (m_progress.cancelled())
+        return std::optional<TrialResult>();
+    const bool outOfTrials = m_settings.maxTrials > 0
+                             && int(m_trials.size()) >= m_settings.maxTrials;
+    const bool outOfTime = m_settings.maxSeconds > 0 && elapsedSeconds() >= m_settings.maxSeconds;
+    if (outOfTrials || outOfTime) {
+        m_budgetExhausted = true;
+        return std::optional<TrialResult>();
+    }
+    const int index = int(m_trials.size());
+    const int64_t total = m_settings.maxTrials > 0 ? m_settings.maxTrials : 0;
+    m_progress.report(index, total,
+                      "trial " + std::to_string(index + 1) + ": "
+                          + quantscope::TrialKind_Name(request.kind).substr(11));
+    auto trial = m_runner.run(index, request, m_progress);
+    if (!trial)
+        return trial.status();
+    m_trials.push_back(*trial);
+    TrialResult &stored = m_trials.back();
+    if (m_best < 0 || better(stored, m_trials[size_t(m_best)])) {
+        if (m_best >= 0)
+            m_trials[size_t(m_best)].quantized.reset();
+        m_best = index;
+    } else {
+        stored.quantized.reset();
+    }
+    if (m_callbacks.onTrial)
+        m_callbacks.onTrial(stored);
+    return std::optional<TrialResult>(std::move(*trial));
+}
+
+} // namespace qs

@@ -1,0 +1,72 @@
+#pragma once
+// Accuracy-aware quantization (issue 17): from a starting recipe, find the nodes to keep in float
+// and / or the recipe that meets the user's targets on held-out data, and the fastest such
+// result. The pieces, in the order data flows:
+//   evaluation_set  held-out samples and the FP32 reference's outputs and latency, once;
+//   quant's collectCalibrationStatistics  one calibration pass for every trial (static mode);
+//   trial           recipe -> quantized model -> session -> metrics, latency, size (a value);
+//   trial_log       the budget (trials, seconds), cancellation, streaming, the best so far;
+//   fallback_search leave-one-out sensitivity, greedy fallback from the worst node, pruning;
+//   recipe_search   calibration method x per-channel x symmetric activations x op-type sets.
+// Depends on quant, compare, data, runtime; nothing in core depends on it.
+#include "compare/targets.h"
+#include "quant/quantizer.h"
+#include "tune.pb.h"
+#include "tune/evaluation_set.h"
+#include "tune/trial.h"
+#include "util/diagnostic.h"
+#include "util/progress.h"
+#include "util/status.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace qs {
+
+class Model;
+
+struct TuneSettings
+{
+    // The starting point: mode, calibration data and preprocessing, op types, exclusions.
+    quantscope::Recipe startRecipe;
+    std::vector<Target> targets; // a conjunction; at least one accuracy target
+    quantscope::TuneSearch search = quantscope::TUNE_SEARCH_FALLBACK;
+    int maxTrials = 0;             // 0: no limit
+    double maxSeconds = 0;         // 0: no limit
+    EvaluationSettings evaluation; // threads: every session of the run, the reference's too
+    bool prune = true;
+};
+
+// Called on the tuning thread as soon as a result is measured.
+struct TuneCallbacks
+{
+    std::function<void(const TrialResult &)> onTrial;
+    std::function<void(const quantscope::NodeSensitivity &)> onSensitivity;
+};
+
+struct TuneOutcome
+{
+    quantscope::TuneRun run; // every trial, the sensitivity, the best trial, targets_met
+    // The best trial's quantized model and effective recipe (kept float nodes included); null
+    // when no trial ran.
+    std::shared_ptr<const QuantizeResult> best;
+    std::vector<Diagnostic> diagnostics; // evaluation data, calibration, skipped recipes
+};
+
+// Errors: bad settings (no accuracy target, fp16 mode), data that cannot be opened, a baseline
+// that fails. Cancellation and an exhausted budget are not errors: the outcome says so and holds
+// the best so far.
+Result<TuneOutcome> runTune(std::shared_ptr<const Model> model, const TuneSettings &settings,
+                            const TuneCallbacks &callbacks, Progress &progress);
+
+// The error `tune --mode fp16` answers with until the FP16 block-list search is wired in.
+Status searchFp16NotYetSupported();
+
+// "<output without .onnx>.tune.textproto"
+std::string tuneRunPathFor(const std::string &outputPath);
+// Atomic (temporary file + rename), protobuf text format.
+Status saveTuneRun(const quantscope::TuneRun &run, const std::string &path);
+
+} // namespace qs

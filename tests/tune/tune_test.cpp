@@ -1,0 +1,207 @@
+// The search on a model built in code with one known-sensitive node (tune_test_models.h): the
+// baseline misses cosine >= 0.99, leave-one-out ranks fc2 first, greedy fallback keeps it in float
+// and the targets hold; pruning quantizes again any node that was not needed; one calibration
+// pass serves every trial; the budget stops the search with the best so far.
+#include "quant/calibration/calibration_statistics.h"
+#include "tune/fallback_search.h"
+#include "tune/recipe_search.h"
+#include "tune/tuner.h"
+#include "tune_test_models.h"
+
+#include <gtest/gtest.h>
+
+#include <string_view>
+
+namespace qs {
+namespace {
+
+class CalibrationCounter : public Progress
+{
+public:
+    void report(int64_t done, int64_t, std::string_view what) override
+    {
+        if (done == 0 && what.starts_with("calibrating on"))
+            ++passes;
+    }
+    int passes = 0;
+};
+
+TuneSettings staticSettings(std::vector<std::string> targets)
+{
+    TuneSettings settings;
+    settings.startRecipe.set_mode(quantscope::QUANT_MODE_STATIC);
+    for (const std::string &text : targets)
+        settings.targets.push_back(*parseTarget(text));
+    settings.evaluation.threads = 1;
+    settings.evaluation.latencyRuns = 1;
+    return settings;
+}
+
+TEST(Tune, FallbackKeepsTheSensitiveNodeFloatAndPrunesTheRest)
+{
+    auto model = test::sensitiveMlpModel();
+    ASSERT_TRUE(model);
+    const TuneSettings settings = staticSettings({"cosine>=0.99"});
+    std::vector<int> streamed;
+    std::vector<std::string> sensitivityOrder;
+    TuneCallbacks callbacks;
+    callbacks.onTrial = [&](const TrialResult &trial) { streamed.push_back(trial.proto.index()); };
+    callbacks.onSensitivity = [&](const quantscope::NodeSensitivity &entry) {
+        sensitivityOrder.push_back(entry.node());
+    };
+    CalibrationCounter counter;
+    auto outcome = runTune(model, settings, callbacks, counter);
+    ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+    const quantscope::TuneRun &run = outcome->run;
+    EXPECT_EQ(counter.passes, 1) << "every trial must reuse the one calibration";
+
+    ASSERT_GE(run.trials_size(), 3);
+    const auto &baseline = run.trials(0);
+    EXPECT_EQ(baseline.kind(), quantscope::TRIAL_KIND_BASELINE);
+    EXPECT_FALSE(baseline.meets_targets()) << "the model is built so that fc2 breaks cosine";
+    EXPECT_EQ(int(streamed.size()), run.trials_size());
+
+    // Leave-one-out: one entry per candidate, in graph order, fc2 with the largest gain.
+    ASSERT_EQ(sensitivityOrder, (std::vector<std::string>{"fc1", "fc2", "fc3"}));
+    ASSERT_EQ(run.sensitivity_size(), 3);
+    const auto &fc2 = run.sensitivity(1);
+    EXPECT_EQ(fc2.op_type(), "MatMul");
+    for (const auto &entry : run.sensitivity()) {
+        if (entry.node() != "fc2")
+            EXPECT_GT(fc2.gain(), entry.gain()) << entry.node();
+    }
+
+    ASSERT_GE(run.best_trial(), 0);
+    EXPECT_TRUE(run.targets_met());
+    const auto &best = run.trials(run.best_trial());
+    EXPECT_TRUE(best.meets_targets());
+    EXPECT_EQ(std::vector<std::string>(best.nodes_kept_float().begin(),
+                                       best.nodes_kept_float().end()),
+              std::vector<std::string>{"fc2"});
+    ASSERT_TRUE(outcome->best);
+    const auto &excluded = outcome->best->recipe.nodes_to_exclude();
+    EXPECT_NE(std::find(excluded.begin(), excluded.end(), "fc2"), excluded.end());
+    EXPECT_GT(best.latency_ms(), 0);
+    EXPECT_GT(run.reference_latency_ms(), 0);
+    EXPECT_GT(best.size_bytes(), 0);
+    EXPECT_EQ(run.eval_data(), "random");
+}
+
+TEST(Tune, PruningQuantizesAgainTheNodesThatWereNotNeeded)
+{
+    auto model = test::sensitiveMlpModel();
+    ASSERT_TRUE(model);
+    const TuneSettings settings = staticSettings({"cosine>=0.99"});
+    auto evaluation = EvaluationSet::load(model, settings.evaluation, silentProgress());
+    ASSERT_TRUE(evaluation.isOk()) << evaluation.status().message();
+    QuantizeSettings quantize;
+    quantize.threads = 1;
+    auto statistics = collectCalibrationStatistics(model, {settings.startRecipe}, 1,
+                                                   silentProgress());
+    ASSERT_TRUE(statistics.isOk()) << statistics.status().message();
+    quantize.calibrationStatistics = *statistics;
+    const TrialRunner runner(model, *evaluation, settings.targets, quantize);
+    TrialLog log(runner, settings, {}, silentProgress());
+    TrialRequest start;
+    start.recipe = settings.startRecipe;
+    auto baseline = log.run(start);
+    ASSERT_TRUE(baseline.isOk() && baseline->has_value());
+    ASSERT_FALSE((*baseline)->accuracyMet);
+
+    // Every node kept float meets the target; only fc2 is needed.
+    auto kept = pruneFallback(log, **baseline, {"fc1", "fc2", "fc3"});
+    ASSERT_TRUE(kept.isOk()) << kept.status().message();
+    EXPECT_EQ(*kept, std::vector<std::string>{"fc2"});
+    // Three prune trials, latest first: fc3, fc2 (needed: kept), fc1.
+    ASSERT_EQ(log.trials().size(), 4u);
+    EXPECT_EQ(log.trials()[1].proto.node(), "fc3");
+    EXPECT_EQ(log.trials()[2].proto.node(), "fc2");
+    EXPECT_FALSE(log.trials()[2].accuracyMet);
+    EXPECT_EQ(log.trials()[3].proto.node(), "fc1");
+    EXPECT_TRUE(log.trials()[3].accuracyMet);
+}
+
+TEST(Tune, BudgetStopsTheSearchWithTheBestSoFar)
+{
+    auto model = test::sensitiveMlpModel();
+    ASSERT_TRUE(model);
+    TuneSettings settings = staticSettings({"cosine>=0.99"});
+    settings.maxTrials = 2;
+    auto outcome = runTune(model, settings, {}, silentProgress());
+    ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+    EXPECT_EQ(outcome->run.trials_size(), 2);
+    EXPECT_TRUE(outcome->run.budget_exhausted());
+    EXPECT_GE(outcome->run.best_trial(), 0);
+    EXPECT_TRUE(outcome->best);
+}
+
+TEST(Tune, RecipeSearchVisitsTheGridAndMarksAParetoFront)
+{
+    auto model = test::sensitiveMlpModel();
+    ASSERT_TRUE(model);
+    TuneSettings settings = staticSettings({"cosine>=0.99"});
+    settings.search = quantscope::TUNE_SEARCH_RECIPES;
+    settings.maxTrials = 12;
+    auto outcome = runTune(model, settings, {}, silentProgress());
+    ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+    const auto &run = outcome->run;
+    EXPECT_EQ(run.trials_size(), 12);
+    int pareto = 0;
+    bool perChannelTried = false;
+    for (const auto &trial : run.trials()) {
+        pareto += trial.pareto();
+        perChannelTried = perChannelTried || trial.recipe().per_channel();
+    }
+    EXPECT_GE(pareto, 1);
+    // Per-channel weights fix fc2's outlier column: some recipe meets the target.
+    EXPECT_TRUE(perChannelTried);
+    EXPECT_TRUE(run.targets_met());
+}
+
+TEST(Tune, RecipeGridStartsAtTheStartAndHasNoDuplicates)
+{
+    quantscope::Recipe start;
+    start.set_mode(quantscope::QUANT_MODE_STATIC);
+    start.add_op_types_to_quantize("Conv");
+    start.add_op_types_to_quantize("Add");
+    start.mutable_calibration()->set_method(quantscope::CALIBRATION_METHOD_MINMAX);
+    const auto grid = recipeGrid(start);
+    ASSERT_FALSE(grid.empty());
+    EXPECT_EQ(grid.front().SerializeAsString(), start.SerializeAsString());
+    // 5 methods x 2 per-channel x 2 symmetric x 2 op-type sets.
+    EXPECT_EQ(grid.size(), 40u);
+}
+
+TEST(Tune, BadSettingsAreRefusedWithTheReason)
+{
+    auto model = test::sensitiveMlpModel();
+    ASSERT_TRUE(model);
+    TuneSettings speedOnly = staticSettings({"speedup>=2"});
+    auto refused = runTune(model, speedOnly, {}, silentProgress());
+    ASSERT_FALSE(refused.isOk());
+    EXPECT_NE(refused.status().message().find("accuracy target"), std::string::npos);
+
+    TuneSettings fp16 = staticSettings({"cosine>=0.99"});
+    fp16.startRecipe.set_mode(quantscope::QUANT_MODE_FP16);
+    auto unsupportedMode = runTune(model, fp16, {}, silentProgress());
+    ASSERT_FALSE(unsupportedMode.isOk());
+    EXPECT_EQ(unsupportedMode.status().code(), StatusCode::Unsupported);
+    EXPECT_NE(unsupportedMode.status().message().find("not yet supported"), std::string::npos);
+}
+
+TEST(Tune, DynamicModeFallsBackWithoutCalibration)
+{
+    auto model = test::sensitiveMlpModel();
+    ASSERT_TRUE(model);
+    TuneSettings settings = staticSettings({"cosine>=0.99"});
+    settings.startRecipe.set_mode(quantscope::QUANT_MODE_DYNAMIC);
+    CalibrationCounter counter;
+    auto outcome = runTune(model, settings, {}, counter);
+    ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
+    EXPECT_EQ(counter.passes, 0);
+    EXPECT_GE(outcome->run.trials_size(), 1);
+    EXPECT_TRUE(outcome->best);
+}
+
+} // namespace
+} // namespace qs

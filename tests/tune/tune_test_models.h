@@ -1,0 +1,53 @@
+#pragma once
+// Models built in code for the tuning tests.
+#include "model/model.h"
+#include "support/model_builder.h"
+
+#include <random>
+
+namespace qs::test {
+
+// x[1,16] -> MatMul 'fc1' -> Relu -> MatMul 'fc2' -> Relu -> MatMul 'fc3' -> y[1,8]. fc2 is the
+// known-sensitive node, through its weights alone: w2[0][0] is 100, but it multiplies a1[0],
+// which is always 0 (w1's column 0 is -2 and x >= 0, so the Relu zeroes that unit), so the
+// float output never sees it, while a per-tensor int8 scale of ~0.8 rounds w2's other weights
+// (~N(0, 0.5)) to a few levels. Keeping fc2 in float fixes the output; so do per-channel weights
+// (only column 0's scale is coarse, and w3's row 0 is zero); fc1 and fc3 quantize well.
+inline onnx::ModelProto sensitiveMlp()
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &g = *proto.mutable_graph();
+    addInput(g, "x", {1, 16});
+    addOutput(g, "y", {1, 8});
+    std::mt19937 random(7);
+    std::normal_distribution<float> normal(0.0f, 0.5f);
+    int64_t element = 0;
+    addFloatInitializer(g, "w1", {16, 32}, [&] {
+        const bool deadUnit = element++ % 32 == 0;
+        return deadUnit ? -2.0f : normal(random);
+    });
+    element = 0;
+    addFloatInitializer(g, "w2", {32, 32}, [&] {
+        const bool outlier = element++ == 0;
+        return outlier ? 100.0f : normal(random);
+    });
+    element = 0;
+    addFloatInitializer(g, "w3", {32, 8}, [&] {
+        const bool unused = element++ < 8; // h2[0] does not reach y: per-channel weights fix fc2
+        return unused ? 0.0f : normal(random);
+    });
+    addNode(g, "MatMul", {"x", "w1"}, {"h1"}, "fc1");
+    addNode(g, "Relu", {"h1"}, {"a1"}, "act1");
+    addNode(g, "MatMul", {"a1", "w2"}, {"h2"}, "fc2");
+    addNode(g, "Relu", {"h2"}, {"a2"}, "act2");
+    addNode(g, "MatMul", {"a2", "w3"}, {"y"}, "fc3");
+    return proto;
+}
+
+inline std::shared_ptr<const Model> sensitiveMlpModel()
+{
+    auto model = Model::fromProto(sensitiveMlp(), ".");
+    return model ? *model : nullptr;
+}
+
+} // namespace qs::test
