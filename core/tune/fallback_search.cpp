@@ -84,22 +84,33 @@ Result<FallbackResult> runFallbackSearch(TrialLog &log, const std::shared_ptr<co
         return sensitivity.status();
     result.sensitivity = std::move(*sensitivity);
 
-    // Greedy, the largest gain first; a node whose fallback alone made things worse still
-    // comes last rather than never (interactions are what the re-measuring is for).
+    // Greedy, the largest gain first, re-measuring: a node stays float only when keeping it so
+    // raised the score over the set before it (errors interact: on PaddleOCR det most single
+    // Convs kept float change nothing, and keeping all of them float lowers the cosine).
     std::vector<const quantscope::NodeSensitivity *> order;
     for (const auto &entry : result.sensitivity)
         order.push_back(&entry);
     std::stable_sort(order.begin(), order.end(),
                      [](const auto *a, const auto *b) { return a->gain() > b->gain(); });
     std::vector<std::string> kept;
+    double score = baseline.score;
     for (const quantscope::NodeSensitivity *entry : order) {
-        kept.push_back(entry->node());
+        std::vector<std::string> tried = kept;
+        tried.push_back(entry->node());
         auto trial = log.run(
-            requestFrom(baseline, quantscope::TRIAL_KIND_FALLBACK, entry->node(), kept, true));
-        if (!trial)
-            return trial.status();
+            requestFrom(baseline, quantscope::TRIAL_KIND_FALLBACK, entry->node(), tried, true));
+        if (!trial) {
+            // A node set that cannot be quantized (every node float) ends the greedy pass.
+            if (trial.status().code() == StatusCode::Cancelled)
+                return trial.status();
+            break;
+        }
         if (!trial->has_value())
             return result; // budget or cancel: the best so far is in the log
+        if ((*trial)->score <= score)
+            continue;
+        kept = std::move(tried);
+        score = (*trial)->score;
         if ((*trial)->accuracyMet) {
             result.met = true;
             break;
