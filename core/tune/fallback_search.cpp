@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <utility>
 
 namespace qs {
@@ -24,16 +25,80 @@ TrialRequest requestFrom(const TrialResult &baseline, quantscope::TrialKind kind
     return request;
 }
 
+// "a+b+c" -> {a, b, c}: a candidate is one node or a group (below).
+std::vector<std::string> membersOf(const std::string &label)
+{
+    std::vector<std::string> members;
+    size_t start = 0;
+    for (size_t plus = label.find('+'); plus != std::string::npos; plus = label.find('+', start)) {
+        members.push_back(label.substr(start, plus - start));
+        start = plus + 1;
+    }
+    members.push_back(label.substr(start));
+    return members;
+}
+
+std::vector<std::string> unionOf(std::vector<std::string> kept, const std::string &label)
+{
+    for (const std::string &node : membersOf(label))
+        if (std::find(kept.begin(), kept.end(), node) == kept.end())
+            kept.push_back(node);
+    return kept;
+}
+
+// Keeping one node float removes its weights' rounding, but the tensors around it stay
+// quantized when a quantized neighbour reads or writes them; on PaddleOCR det that is where
+// the error is. So each node also comes as a group with the candidates its output reaches
+// (through nodes that are no candidates: a folded BatchNorm, an activation), labelled
+// "a+b+c": keeping the group float takes the tensors between them out of quantization too.
+std::vector<std::string> withGroups(const Model &model, const std::vector<std::string> &nodes)
+{
+    const GraphIndex &index = model.index();
+    const std::set<std::string> isCandidate(nodes.begin(), nodes.end());
+    std::vector<std::string> labels = nodes;
+    for (const std::string &node : nodes) {
+        const NodeInfo *info = index.findByDisplayName(node);
+        if (!info)
+            continue;
+        std::vector<std::string> group = {node};
+        std::vector<std::pair<const NodeInfo *, int>> frontier = {{info, 0}};
+        std::set<int> seen = {info->id};
+        while (!frontier.empty() && group.size() < 4) {
+            const auto [current, depth] = frontier.back();
+            frontier.pop_back();
+            for (const ValueRef &output : current->outputs)
+                for (const NodeInfo *reader : index.consumers(current->graph, output.name)) {
+                    if (!seen.insert(reader->id).second)
+                        continue;
+                    if (isCandidate.count(reader->displayName))
+                        group.push_back(reader->displayName);
+                    else if (depth < 3)
+                        frontier.emplace_back(reader, depth + 1);
+                }
+        }
+        if (group.size() < 2)
+            continue;
+        std::string label = group.front();
+        for (size_t i = 1; i < group.size() && i < 4; ++i)
+            label += "+" + group[i];
+        labels.push_back(label);
+    }
+    return labels;
+}
+
 Result<std::vector<quantscope::NodeSensitivity>> measureSensitivity(
     TrialLog &log, const std::shared_ptr<const Model> &model, const TrialResult &baseline,
     const std::vector<std::string> &candidates)
 {
     std::vector<quantscope::NodeSensitivity> sensitivity;
     for (const std::string &node : candidates) {
-        auto trial = log.run(
-            requestFrom(baseline, quantscope::TRIAL_KIND_SENSITIVITY, node, {node}, false));
-        if (!trial)
-            return trial.status();
+        auto trial = log.run(requestFrom(baseline, quantscope::TRIAL_KIND_SENSITIVITY, node,
+                                         membersOf(node), false));
+        if (!trial) {
+            if (trial.status().code() == StatusCode::Cancelled)
+                return trial.status();
+            continue; // a group that leaves nothing to quantize
+        }
         if (!trial->has_value())
             break;
         quantscope::NodeSensitivity entry;
@@ -75,7 +140,7 @@ Result<std::pair<std::vector<std::string>, bool>> greedyFallback(
             break; // no node helps any more
         const std::string pick = gains.front().first;
         gains.erase(gains.begin());
-        kept.push_back(pick);
+        kept = unionOf(std::move(kept), pick);
         auto confirmed
             = log.run(requestFrom(baseline, quantscope::TRIAL_KIND_FALLBACK, pick, kept, true));
         if (!confirmed)
@@ -88,10 +153,8 @@ Result<std::pair<std::vector<std::string>, bool>> greedyFallback(
         if (gains.size() > kRoundCandidates)
             gains.resize(kRoundCandidates);
         for (auto &[node, withNode] : gains) {
-            std::vector<std::string> tried = kept;
-            tried.push_back(node);
-            auto trial = log.run(
-                requestFrom(baseline, quantscope::TRIAL_KIND_SENSITIVITY, node, tried, false));
+            auto trial = log.run(requestFrom(baseline, quantscope::TRIAL_KIND_SENSITIVITY, node,
+                                             unionOf(kept, node), false));
             if (!trial) {
                 // A set that leaves nothing to quantize is no candidate.
                 if (trial.status().code() == StatusCode::Cancelled)
@@ -138,7 +201,7 @@ Result<FallbackResult> runFallbackSearch(TrialLog &log, const std::shared_ptr<co
     auto candidates = fallbackCandidates(model, *baseline.quantized, log.runner().settings());
     if (!candidates)
         return candidates.status();
-    auto sensitivity = measureSensitivity(log, model, baseline, *candidates);
+    auto sensitivity = measureSensitivity(log, model, baseline, withGroups(*model, *candidates));
     if (!sensitivity)
         return sensitivity.status();
     result.sensitivity = std::move(*sensitivity);
