@@ -2,8 +2,8 @@
 // Which nodes to keep in float. From a baseline trial that misses an accuracy target:
 //  1. sensitivity: every candidate node kept float alone (leave-one-out), its score and gain
 //     over the baseline streamed as soon as measured;
-//  2. fallback: nodes kept float greedily, the most sensitive first, re-measuring after each,
-//     until every accuracy target holds;
+//  2. fallback: forward selection, each round keeping float the node that raises the score most
+//     on top of those already kept (re-measured every round), until every accuracy target holds;
 //  3. pruning: each kept node quantized again (latest first) and left quantized when the targets
 //     still hold, so that no node stays float without need.
 // Every step is a trial of the log: the budget and cancellation stop it between trials.

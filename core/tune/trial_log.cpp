@@ -1,5 +1,8 @@
 #include "tune/trial_log.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace qs {
 
 TrialLog::TrialLog(const TrialRunner &runner, const TuneSettings &settings,
@@ -32,8 +35,15 @@ bool TrialLog::better(const TrialResult &candidate, const TrialResult &incumbent
     if (candidateMeets != incumbent.proto.meets_targets())
         return candidateMeets;
     const double a = candidate.proto.latency_ms(), b = incumbent.proto.latency_ms();
-    if (candidateMeets) // both meet: the fastest
-        return a < b;
+    if (candidateMeets) {
+        // Both meet: the fastest; within timing noise (5%, or 0.05 ms on tiny models) the one
+        // keeping fewer nodes float.
+        if (std::abs(a - b) > std::max(0.05 * std::max(a, b), 0.05))
+            return a < b;
+        const int nodesA = candidate.proto.nodes_kept_float_size();
+        const int nodesB = incumbent.proto.nodes_kept_float_size();
+        return nodesA != nodesB ? nodesA < nodesB : a < b;
+    }
     if (candidate.score != incumbent.score)
         return candidate.score > incumbent.score;
     return a < b;

@@ -151,8 +151,10 @@ Result<TuneOutcome> runTune(std::shared_ptr<const Model> model, const TuneSettin
                 status = found.status();
         }
     }
+    // After the baseline, a failure ends the search but not the run: the best so far stands.
     if (!status && status.code() != StatusCode::Cancelled)
-        return status;
+        outcome.diagnostics.push_back(
+            {Severity::Warning, "the search stopped early: " + status.message(), {}});
 
     for (const TrialResult &trial : log.trials())
         *run.add_trials() = trial.proto;
