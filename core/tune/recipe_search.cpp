@@ -21,6 +21,7 @@ constexpr Method kMethods[] = {
     {quantscope::CALIBRATION_METHOD_PERCENTILE, 99.999f},
     {quantscope::CALIBRATION_METHOD_PERCENTILE, 99.9f},
     {quantscope::CALIBRATION_METHOD_ENTROPY, 0.0f},
+    {quantscope::CALIBRATION_METHOD_MSE, 0.0f},
 };
 
 // The weighted ops: what a user keeps when elementwise ops lose too much (PaddleOCR det's hand
@@ -70,26 +71,36 @@ std::vector<Recipe> recipeGrid(const Recipe &start)
                  {start.symmetric_activations(), !start.symmetric_activations()}) {
                 if (!isStatic && symmetric != start.symmetric_activations())
                     continue;
-                for (const Method &method : kMethods) {
-                    const bool startMethod = sameMethod(start, method);
-                    if (!isStatic && !startMethod)
-                        continue;
-                    Recipe recipe = start;
-                    recipe.clear_left_in_float();
-                    if (o > 0)
-                        setOpTypes(recipe, opTypeSets[o]);
-                    recipe.set_per_channel(perChannel);
-                    recipe.set_symmetric_activations(symmetric);
-                    if (isStatic && !startMethod) {
-                        recipe.mutable_calibration()->set_method(method.method);
-                        if (method.percentile > 0)
-                            recipe.mutable_calibration()->set_percentile(method.percentile);
+                for (const Method &method : kMethods)
+                    for (const bool biasCorrection :
+                         {start.bias_correction(), !start.bias_correction()}) {
+                        const bool startMethod = sameMethod(start, method);
+                        if (!isStatic && !startMethod)
+                            continue;
+                        // Bias correction (static only) shifts biases by the weights' mean error;
+                        // it keeps the calibrated ranges valid, unlike cross-layer equalization,
+                        // which rescales activations and so is not a dimension of a search that
+                        // calibrates once.
+                        if (!isStatic && biasCorrection != start.bias_correction())
+                            continue;
+                        Recipe recipe = start;
+                        recipe.clear_left_in_float();
+                        if (o > 0)
+                            setOpTypes(recipe, opTypeSets[o]);
+                        recipe.set_per_channel(perChannel);
+                        recipe.set_symmetric_activations(symmetric);
+                        recipe.set_bias_correction(biasCorrection);
+                        if (isStatic && !startMethod) {
+                            recipe.mutable_calibration()->set_method(method.method);
+                            if (method.percentile > 0)
+                                recipe.mutable_calibration()->set_percentile(method.percentile);
+                        }
+                        const int distance = int(o > 0) + int(perChannel != start.per_channel())
+                                             + int(symmetric != start.symmetric_activations())
+                                             + int(!startMethod)
+                                             + int(biasCorrection != start.bias_correction());
+                        points.emplace_back(distance, std::move(recipe));
                     }
-                    const int distance = int(o > 0) + int(perChannel != start.per_channel())
-                                         + int(symmetric != start.symmetric_activations())
-                                         + int(!startMethod);
-                    points.emplace_back(distance, std::move(recipe));
-                }
             }
     std::stable_sort(points.begin(), points.end(),
                      [](const auto &a, const auto &b) { return a.first < b.first; });

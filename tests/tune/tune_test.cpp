@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <string_view>
 
 namespace qs {
@@ -170,8 +172,13 @@ TEST(Tune, RecipeGridStartsAtTheStartAndHasNoDuplicates)
     const auto grid = recipeGrid(start);
     ASSERT_FALSE(grid.empty());
     EXPECT_EQ(grid.front().SerializeAsString(), start.SerializeAsString());
-    // 5 methods x 2 per-channel x 2 symmetric x 2 op-type sets.
-    EXPECT_EQ(grid.size(), 40u);
+    // 6 methods (MSE among them) x 2 per-channel x 2 symmetric x 2 op-type sets x bias
+    // correction on/off.
+    EXPECT_EQ(grid.size(), 96u);
+    const auto mse = std::count_if(grid.begin(), grid.end(), [](const quantscope::Recipe &r) {
+        return r.calibration().method() == quantscope::CALIBRATION_METHOD_MSE;
+    });
+    EXPECT_EQ(mse, 16);
 }
 
 TEST(Tune, BadSettingsAreRefusedWithTheReason)

@@ -99,7 +99,8 @@ Result<CalibrationResult> CalibrationStatistics::rangesFor(const std::set<std::s
                                                            const CalibrationSettings &settings) const
 {
     const bool histogram = settings.method == quantscope::CALIBRATION_METHOD_PERCENTILE
-                           || settings.method == quantscope::CALIBRATION_METHOD_ENTROPY;
+                           || settings.method == quantscope::CALIBRATION_METHOD_ENTROPY
+                           || settings.method == quantscope::CALIBRATION_METHOD_MSE;
     if (histogram && settings.bins != m_bins)
         return invalidArgument("the shared calibration statistics have " + std::to_string(m_bins)
                                + " histogram bins, the recipe asks for "
@@ -130,6 +131,8 @@ Result<CalibrationResult> CalibrationStatistics::rangesFor(const std::set<std::s
             result.ranges.emplace(name, replayMinMax(statistics.perSample, settings));
         else if (settings.method == quantscope::CALIBRATION_METHOD_ENTROPY)
             result.ranges.emplace(name, statistics.histogram.entropyRange(settings.quantizedBins));
+        else if (settings.method == quantscope::CALIBRATION_METHOD_MSE)
+            result.ranges.emplace(name, statistics.histogram.mseRange(settings.symmetric));
         else
             result.ranges.emplace(name, statistics.histogram.percentileRange(settings.percentile,
                                                                              settings.symmetric));
