@@ -603,6 +603,41 @@ so no tensor could be compared.</source>
     </message>
 </context>
 <context>
+    <name>qs::ui::CoreTuneRunner</name>
+    <message>
+        <source>baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <source>sensitivity</source>
+        <translation>敏感度</translation>
+    </message>
+    <message>
+        <source>fallback</source>
+        <translation>回退</translation>
+    </message>
+    <message>
+        <source>prune</source>
+        <translation>剪除</translation>
+    </message>
+    <message>
+        <source>recipe</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <source>trial</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <source>No trial met the target in %1 trials.</source>
+        <translation>%1 次试验中没有达到目标的试验。</translation>
+    </message>
+    <message>
+        <source>Trial %1 is the fastest meeting the target (%2 trials).</source>
+        <translation>试验 %1 是达到目标的最快结果（共 %2 次试验）。</translation>
+    </message>
+</context>
+<context>
     <name>qs::ui::DiagnosticsDock</name>
     <message>
         <source>Diagnostics</source>
@@ -686,6 +721,47 @@ Random inputs need a size for every symbol other than the batch (1) and an image
     <message>
         <source>The model has no node named &apos;%1&apos;.</source>
         <translation>模型中没有名为“%1”的节点。</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::Fp16TuneRunner</name>
+    <message>
+        <source>all nodes in float16</source>
+        <translation>所有节点均为 float16</translation>
+    </message>
+    <message>
+        <source>float32: %1</source>
+        <translation>float32：%1</translation>
+    </message>
+    <message>
+        <source> (overflow)</source>
+        <translation>（溢出）</translation>
+    </message>
+    <message>
+        <source>This build tunes FP16 block lists: choose FP16 on the Quantize page. The INT8 recipe search comes with the tune trial runner.</source>
+        <translation>此版本调优 FP16 阻止列表：请在“量化”页选择 FP16。INT8 方案搜索将随调优试验运行器提供。</translation>
+    </message>
+    <message>
+        <source>The FP16 search measures output cosine or SQNR, not %1.</source>
+        <translation>FP16 搜索衡量输出余弦相似度或 SQNR，而不是 %1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) kept in float32</source>
+        <translation>
+            <numerusform>%n 个节点保持为 float32</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The target is not met even with every node in float32.</source>
+        <translation>即使所有节点都保持 float32，也达不到目标。</translation>
+    </message>
+    <message>
+        <source>%1 after %2 trials.</source>
+        <translation>%1，共 %2 次试验。</translation>
+    </message>
+    <message>
+        <source>%1 after %2 trials (budget spent; not minimal).</source>
+        <translation>%1，共 %2 次试验（预算已用尽；未必最小）。</translation>
     </message>
 </context>
 <context>
@@ -1156,6 +1232,14 @@ Random inputs need a size for every symbol other than the batch (1) and an image
     <message>
         <source>&amp;Graph</source>
         <translation>图(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Tune</source>
+        <translation>调优</translation>
+    </message>
+    <message>
+        <source>&amp;Tune</source>
+        <translation>调优(&amp;T)</translation>
     </message>
 </context>
 <context>
@@ -1941,6 +2025,210 @@ in subgraph %1</source>
     <message>
         <source>Ours/ORT</source>
         <translation>本引擎/ORT</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::SensitivityChart</name>
+    <message>
+        <source>Sensitivity per node (graph order)</source>
+        <translation>各节点敏感度（按图顺序）</translation>
+    </message>
+    <message>
+        <source>Metric loss</source>
+        <translation>指标损失</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::TrialScatterChart</name>
+    <message>
+        <source>Trials</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <source>Latency (ms)</source>
+        <translation>延迟 (ms)</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Pareto frontier</source>
+        <translation>帕累托前沿</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::TrialTableModel</name>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Recipe</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Latency (ms)</source>
+        <translation>延迟 (ms)</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Kept float</source>
+        <translation>保持浮点</translation>
+    </message>
+    <message>
+        <source>Meets target</source>
+        <translation>达到目标</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::TunePage</name>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>Target and budget</source>
+        <translation>目标与预算</translation>
+    </message>
+    <message>
+        <source>Output cosine</source>
+        <translation>输出余弦相似度</translation>
+    </message>
+    <message>
+        <source>Output SQNR (dB)</source>
+        <translation>输出 SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Top-1 agreement</source>
+        <translation>Top-1 一致率</translation>
+    </message>
+    <message>
+        <source>Mask IoU at 0.3</source>
+        <translation>阈值 0.3 的掩码 IoU</translation>
+    </message>
+    <message>
+        <source>&gt;=</source>
+        <translation>&gt;=</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>目标：</translation>
+    </message>
+    <message>
+        <source>Held-out images or tensors, not the calibration folder (empty: random)</source>
+        <translation>留出的图像或张量，不是校准文件夹（留空：随机输入）</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Evaluation Folder</source>
+        <translation>评估文件夹</translation>
+    </message>
+    <message>
+        <source>Evaluation folder:</source>
+        <translation>评估文件夹：</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source> trials</source>
+        <translation> 次试验</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Budget:</source>
+        <translation>预算：</translation>
+    </message>
+    <message>
+        <source>Keep the most sensitive nodes float</source>
+        <translation>让最敏感的节点保持浮点</translation>
+    </message>
+    <message>
+        <source>Try calibration recipes</source>
+        <translation>尝试校准方案</translation>
+    </message>
+    <message>
+        <source>Recipes, then fallback</source>
+        <translation>先试方案，再回退</translation>
+    </message>
+    <message>
+        <source>INT8 only; an FP16 recipe searches its block list</source>
+        <translation>仅适用于 INT8；FP16 方案搜索其阻止列表</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>搜索：</translation>
+    </message>
+    <message>
+        <source>Start Tuning</source>
+        <translation>开始调优</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Apply to Quantize</source>
+        <translation>应用到量化</translation>
+    </message>
+    <message>
+        <source>Load the selected trial&apos;s recipe into the Quantize page</source>
+        <translation>将所选试验的方案载入“量化”页</translation>
+    </message>
+    <message>
+        <source>Open a model first.</source>
+        <translation>请先打开模型。</translation>
+    </message>
+    <message>
+        <source>No tune run is available in this build.</source>
+        <translation>此版本没有可用的调优运行。</translation>
+    </message>
+    <message>
+        <source>Tune</source>
+        <translation>调优</translation>
+    </message>
+    <message>
+        <source>Cancelled; the trials so far are kept.</source>
+        <translation>已取消；保留目前的试验结果。</translation>
+    </message>
+    <message>
+        <source>This run measured no per-node sensitivity.</source>
+        <translation>本次运行没有测量各节点的敏感度。</translation>
+    </message>
+    <message>
+        <source>Tuning %1</source>
+        <translation>正在调优 %1</translation>
+    </message>
+    <message>
+        <source>Tune trial %1</source>
+        <translation>调优试验 %1</translation>
+    </message>
+    <message>
+        <source>Trial %1&apos;s recipe was loaded into the Quantize page.</source>
+        <translation>试验 %1 的方案已载入“量化”页。</translation>
     </message>
 </context>
 <context>
