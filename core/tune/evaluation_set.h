@@ -48,6 +48,9 @@ public:
     Result<double> medianLatencyMs(const Session &session, Progress &progress) const;
 
     size_t size() const { return m_samples.size(); }
+    const std::vector<Sample> &samples() const { return m_samples; }
+    // Per sample, the reference's outputs in its output order.
+    const std::vector<NamedTensors> &referenceOutputs() const { return m_referenceOutputs; }
     const std::string &description() const { return m_description; }
     double referenceLatencyMs() const { return m_referenceLatencyMs; }
     int threads() const { return m_settings.threads; }

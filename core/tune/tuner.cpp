@@ -3,6 +3,7 @@
 #include "model/model.h"
 #include "quant/calibration/calibration_statistics.h"
 #include "tune/fallback_search.h"
+#include "tune/fp16_tune.h"
 #include "tune/recipe_search.h"
 #include "tune/trial_log.h"
 #include "util/atomic_file.h"
@@ -21,10 +22,9 @@ using quantscope::Recipe;
 Status checkSettings(const TuneSettings &settings)
 {
     const auto mode = settings.startRecipe.mode();
-    if (mode == quantscope::QUANT_MODE_FP16)
-        return searchFp16NotYetSupported();
-    if (mode != quantscope::QUANT_MODE_STATIC && mode != quantscope::QUANT_MODE_DYNAMIC)
-        return invalidArgument("tune: choose a mode (static or dynamic)");
+    if (mode != quantscope::QUANT_MODE_STATIC && mode != quantscope::QUANT_MODE_DYNAMIC
+        && mode != quantscope::QUANT_MODE_FP16)
+        return invalidArgument("tune: choose a mode (static, dynamic or fp16)");
     if (std::none_of(settings.targets.begin(), settings.targets.end(),
                      [](const Target &t) { return isAccuracyTarget(t.metric); }))
         return invalidArgument("tune needs at least one accuracy target (cosine, sqnr, top1, "
@@ -71,15 +71,6 @@ std::string metricDescription(const std::vector<Target> &targets)
 
 } // namespace
 
-// The one place FP16 tuning answers until the FP16 block-list search (core/tune/
-// fp16_block_search.h: searchFp16BlockList(candidates, meetsTarget oracle, progress)) is wired
-// here: its oracle will be a TrialRunner trial of the fp16 recipe with the block list set.
-Status searchFp16NotYetSupported()
-{
-    return unsupported("tune --mode fp16 is not yet supported (the FP16 block-list search is "
-                       "not part of this build); use --mode static or dynamic");
-}
-
 Result<TuneOutcome> runTune(std::shared_ptr<const Model> model, const TuneSettings &settings,
                             const TuneCallbacks &callbacks, Progress &progress)
 {
@@ -105,6 +96,15 @@ Result<TuneOutcome> runTune(std::shared_ptr<const Model> model, const TuneSettin
     run.set_eval_samples(int((*evaluation)->size()));
     run.set_reference_latency_ms((*evaluation)->referenceLatencyMs());
     run.set_threads(settings.evaluation.threads);
+    if (settings.startRecipe.mode() == quantscope::QUANT_MODE_FP16) {
+        // The run's header above is the same for every mode; the FP16 search adds the rest.
+        auto fp16 = runFp16Tune(model, settings, **evaluation, run, callbacks, progress);
+        if (!fp16)
+            return fp16.status();
+        fp16->diagnostics.insert(fp16->diagnostics.begin(), outcome.diagnostics.begin(),
+                                 outcome.diagnostics.end());
+        return fp16;
+    }
 
     const std::vector<Recipe> grid = recipeGrid(settings.startRecipe);
     QuantizeSettings quantize;

@@ -55,14 +55,12 @@ struct TuneOutcome
     std::vector<Diagnostic> diagnostics; // evaluation data, calibration, skipped recipes
 };
 
-// Errors: bad settings (no accuracy target, fp16 mode), data that cannot be opened, a baseline
+// FP16 mode runs the block-list search (fp16_tune.h) instead of fallback and recipe search.
+// Errors: bad settings (no accuracy target), data that cannot be opened, a baseline
 // that fails. Cancellation and an exhausted budget are not errors: the outcome says so and holds
 // the best so far.
 Result<TuneOutcome> runTune(std::shared_ptr<const Model> model, const TuneSettings &settings,
                             const TuneCallbacks &callbacks, Progress &progress);
-
-// The error `tune --mode fp16` answers with until the FP16 block-list search is wired in.
-Status searchFp16NotYetSupported();
 
 // "<output without .onnx>.tune.textproto"
 std::string tuneRunPathFor(const std::string &outputPath);

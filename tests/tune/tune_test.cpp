@@ -71,8 +71,9 @@ TEST(Tune, FallbackKeepsTheSensitiveNodeFloatAndPrunesTheRest)
     const auto &fc2 = run.sensitivity(1);
     EXPECT_EQ(fc2.op_type(), "MatMul");
     for (const auto &entry : run.sensitivity()) {
-        if (entry.node().find("fc2") == std::string::npos)
+        if (entry.node().find("fc2") == std::string::npos) {
             EXPECT_GT(fc2.gain(), entry.gain()) << entry.node();
+        }
     }
 
     ASSERT_GE(run.best_trial(), 0);
@@ -190,12 +191,45 @@ TEST(Tune, BadSettingsAreRefusedWithTheReason)
     ASSERT_FALSE(refused.isOk());
     EXPECT_NE(refused.status().message().find("accuracy target"), std::string::npos);
 
-    TuneSettings fp16 = staticSettings({"cosine>=0.99"});
+    // FP16 tuning measures cosine and SQNR; a top-1 target is refused by name.
+    TuneSettings fp16 = staticSettings({"top1>=0.99"});
     fp16.startRecipe.set_mode(quantscope::QUANT_MODE_FP16);
-    auto unsupportedMode = runTune(model, fp16, {}, silentProgress());
-    ASSERT_FALSE(unsupportedMode.isOk());
-    EXPECT_EQ(unsupportedMode.status().code(), StatusCode::Unsupported);
-    EXPECT_NE(unsupportedMode.status().message().find("not yet supported"), std::string::npos);
+    auto unmeasured = runTune(model, fp16, {}, silentProgress());
+    ASSERT_FALSE(unmeasured.isOk());
+    EXPECT_EQ(unmeasured.status().code(), StatusCode::InvalidArgument);
+    EXPECT_NE(unmeasured.status().message().find("top1"), std::string::npos);
+}
+
+// `tune --mode fp16` on a model whose middle activation overflows float16 (random evaluation
+// inputs): each block list tried is a streamed trial, the best is the search's minimal list,
+// and the output model keeps exactly those nodes in float32.
+TEST(Tune, Fp16FindsTheMinimalBlockList)
+{
+    auto model = Model::fromProto(test::fp16OverflowModel(), ".");
+    ASSERT_TRUE(model) << model.status().message();
+    TuneSettings settings = staticSettings({"cosine>=0.999"});
+    settings.startRecipe.set_mode(quantscope::QUANT_MODE_FP16);
+    settings.evaluation.maxSamples = 3;
+    int streamed = 0;
+    TuneCallbacks callbacks;
+    callbacks.onTrial = [&](const TrialResult &trial) {
+        EXPECT_EQ(trial.proto.index(), streamed++);
+        EXPECT_EQ(trial.proto.kind(), quantscope::TRIAL_KIND_FP16);
+    };
+    auto outcome = runTune(*model, settings, callbacks, silentProgress());
+    ASSERT_TRUE(outcome) << outcome.status().message();
+    const auto &run = outcome->run;
+    EXPECT_TRUE(run.targets_met());
+    EXPECT_EQ(streamed, run.trials_size());
+    ASSERT_GE(run.best_trial(), 0);
+    const auto &best = run.trials(run.best_trial());
+    EXPECT_EQ(std::vector<std::string>(best.nodes_kept_float().begin(),
+                                       best.nodes_kept_float().end()),
+              (std::vector<std::string>{"up2", "relu", "down1"}));
+    ASSERT_TRUE(outcome->best);
+    const auto &blocked = outcome->best->recipe.fp16().node_block_list();
+    EXPECT_EQ(std::vector<std::string>(blocked.begin(), blocked.end()),
+              (std::vector<std::string>{"up2", "relu", "down1"}));
 }
 
 TEST(Tune, DynamicModeFallsBackWithoutCalibration)

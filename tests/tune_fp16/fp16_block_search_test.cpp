@@ -3,6 +3,7 @@
 // built here whose middle activation overflows float16.
 #include "quant/fp16_test_support.h"
 #include "tune/fp16_block_search.h"
+#include "tune/tune_test_models.h"
 
 #include <algorithm>
 
@@ -120,29 +121,9 @@ TEST(Fp16BlockSearch, CancelStopsBetweenTrials)
     EXPECT_EQ(target.calls, 1);
 }
 
-// x[1,8] in [0.5, 1.5] -> Add 0.5 "shift" -> Mul 1e3 "up1" -> Mul 1e3 "up2" (up to 2e6, beyond
-// float16's 65504) -> Relu "relu" -> Mul 1e-3 "down1" -> Mul 1e-3 "down2" -> Add -1.5 "bias"
-// -> Sigmoid "sig" -> y. Float16 cannot hold up2's and relu's outputs, and down1 reads relu's, so
-// exactly {up2, relu, down1} must stay float32.
 onnx::ModelProto overflowModel()
 {
-    onnx::ModelProto proto = makeModel(13);
-    onnx::GraphProto &graph = *proto.mutable_graph();
-    addInput(graph, "x", {1, 8});
-    addOutput(graph, "y", {1, 8});
-    addFloatInitializer(graph, "half", {1}, std::vector<float>{0.5f});
-    addFloatInitializer(graph, "thousand", {1}, std::vector<float>{1e3f});
-    addFloatInitializer(graph, "milli", {1}, std::vector<float>{1e-3f});
-    addFloatInitializer(graph, "offset", {1}, std::vector<float>{-1.5f});
-    addNode(graph, "Add", {"x", "half"}, {"a"}, "shift");
-    addNode(graph, "Mul", {"a", "thousand"}, {"b"}, "up1");
-    addNode(graph, "Mul", {"b", "thousand"}, {"c"}, "up2");
-    addNode(graph, "Relu", {"c"}, {"d"}, "relu");
-    addNode(graph, "Mul", {"d", "milli"}, {"e"}, "down1");
-    addNode(graph, "Mul", {"e", "milli"}, {"f"}, "down2");
-    addNode(graph, "Add", {"f", "offset"}, {"g"}, "bias");
-    addNode(graph, "Sigmoid", {"g"}, {"y"}, "sig");
-    return proto;
+    return fp16OverflowModel();
 }
 
 struct Evaluation
