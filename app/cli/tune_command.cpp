@@ -157,6 +157,13 @@ int tuneCommand(const std::vector<std::string> &args, std::ostream &out, std::os
     std::error_code ec;
     if (std::filesystem::equivalent(recipe->input_model(), output, ec))
         return fail(invalidArgument(output + ": the output would overwrite the input model"));
+    // Checked before the search, not when writing after it: a det run took 7 minutes to end
+    // with "cannot create a file there".
+    const std::filesystem::path folder
+        = std::filesystem::absolute(std::filesystem::path(output)).parent_path();
+    if (!std::filesystem::is_directory(folder, ec))
+        return fail(invalidArgument(output + ": the output folder " + folder.string()
+                                    + " does not exist"));
 
     TuneSettings &settings = arguments.settings;
     settings.startRecipe = *recipe;
