@@ -119,6 +119,8 @@ std::string trialHeader(const quantscope::TuneTrial &trial)
         header += recipe.per_channel() ? ", per-channel" : ", per-tensor";
         if (recipe.symmetric_activations())
             header += ", symmetric activations";
+        if (recipe.bias_correction())
+            header += ", bias correction";
         header += ", " + std::to_string(recipe.op_types_to_quantize_size()) + " op types]";
     }
     return header;
