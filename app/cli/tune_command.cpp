@@ -164,8 +164,8 @@ int tuneCommand(const std::vector<std::string> &args, std::ostream &out, std::os
     const std::filesystem::path folder
         = std::filesystem::absolute(std::filesystem::path(output)).parent_path();
     if (!std::filesystem::is_directory(folder, ec))
-        return fail(invalidArgument(output + ": the output folder " + folder.string()
-                                    + " does not exist"));
+        return fail(
+            invalidArgument(output + ": the output folder " + folder.string() + " does not exist"));
 
     TuneSettings &settings = arguments.settings;
     settings.startRecipe = *recipe;

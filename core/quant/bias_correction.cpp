@@ -4,6 +4,7 @@
 #include "model/attributes.h"
 #include "model/graph_index.h"
 #include "model/model.h"
+#include "quant/calibration/calibrator.h"
 #include "runtime/session.h"
 
 #include <cmath>
@@ -100,35 +101,12 @@ Result<std::map<std::string, std::vector<double>>> channelMeans(const Session &s
     std::map<std::string, ChannelSum> sums;
     for (const std::string &value : values)
         sums.emplace(value, ChannelSum{});
-    std::mutex mutex;
-    RunOptions options;
-    options.progress = &progress;
-    options.observer = [&](const std::string &name, const Tensor &value) {
-        auto it = sums.find(name);
-        if (it == sums.end())
-            return;
-        std::lock_guard lock(mutex);
-        addToSum(it->second, value);
-    };
-    int64_t samples = 0;
-    const std::string what = "bias correction: input means on " + source.describe();
-    while (true) {
-        if (progress.cancelled())
-            return cancelled("bias correction cancelled");
-        auto sample = source.next();
-        if (!sample)
-            return sample.status();
-        if (!sample->has_value())
-            break;
-        // Graph inputs are not produced by a node, so the observer never sees them.
-        for (const auto &[name, tensor] : (*sample)->inputs)
-            if (auto it = sums.find(name); it != sums.end())
-                addToSum(it->second, tensor);
-        auto outputs = session.runValues((*sample)->inputs, options);
-        if (!outputs)
-            return outputs.status().withContext((*sample)->origin);
-        progress.report(++samples, source.count(), what);
-    }
+    auto samples = observeSamples(
+        session, source, values,
+        [&](const std::string &name, const Tensor &value) { addToSum(sums.at(name), value); },
+        "bias correction: input means on " + source.describe(), progress);
+    if (!samples)
+        return samples.status();
     std::map<std::string, std::vector<double>> means;
     for (auto &[name, sum] : sums) {
         if (sum.perChannel == 0)

@@ -1,4 +1,5 @@
 #include "quant/calibration/calibration_statistics.h"
+#include "quant/calibration/calibrator.h"
 
 #include "runtime/session.h"
 
@@ -58,39 +59,13 @@ Result<std::shared_ptr<CalibrationStatistics>> CalibrationStatistics::collect(
         statistics->m_tensors.emplace(name, TensorStatistics{{}, HistogramCollector(bins)});
     auto &collectors = statistics->m_tensors;
 
-    std::mutex mutex; // kernels may run subgraphs on worker threads
-    RunOptions runOptions;
-    runOptions.progress = &progress;
-    runOptions.observer = [&](const std::string &name, const Tensor &value) {
-        auto it = collectors.find(name);
-        if (it == collectors.end())
-            return;
-        std::lock_guard lock(mutex);
-        addValues(it->second, value);
-    };
-    const int64_t total = source.count();
-    const std::string what = "calibrating on " + source.describe();
-    progress.report(0, total, what);
-    while (true) {
-        if (progress.cancelled())
-            return cancelled("calibration cancelled after " + std::to_string(statistics->m_samples)
-                             + " samples");
-        auto sample = source.next();
-        if (!sample)
-            return sample.status();
-        if (!sample->has_value())
-            break;
-        for (const auto &[name, tensor] : (*sample)->inputs)
-            if (auto it = collectors.find(name); it != collectors.end())
-                addValues(it->second, tensor);
-        auto outputs = session.runValues((*sample)->inputs, runOptions);
-        if (!outputs)
-            return outputs.status().withContext((*sample)->origin);
-        ++statistics->m_samples;
-        progress.report(statistics->m_samples, total, what);
-    }
-    if (statistics->m_samples == 0)
-        return invalidArgument(source.describe() + ": no usable sample for calibration");
+    auto samples = observeSamples(
+        session, source, tensors,
+        [&](const std::string &name, const Tensor &value) { addValues(collectors.at(name), value); },
+        "calibrating on " + source.describe(), progress);
+    if (!samples)
+        return samples.status();
+    statistics->m_samples = *samples;
     statistics->m_diagnostics = source.skipped();
     return statistics;
 }

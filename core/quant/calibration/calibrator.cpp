@@ -66,6 +66,47 @@ std::optional<TensorRange> finalRange(const Collector &collector,
 
 } // namespace
 
+Result<int64_t> observeSamples(const Session &session, SampleSource &source,
+                               const std::set<std::string> &names, const TensorObserver &observe,
+                               const std::string &what, Progress &progress)
+{
+    // Kernels may run subgraphs on worker threads; the observer is the one shared writer.
+    std::mutex mutex;
+    RunOptions runOptions;
+    runOptions.progress = &progress;
+    runOptions.observer = [&](const std::string &name, const Tensor &value) {
+        if (!names.count(name))
+            return;
+        std::lock_guard lock(mutex);
+        observe(name, value);
+    };
+    int64_t samples = 0;
+    const int64_t total = source.count();
+    progress.report(0, total, what);
+    while (true) {
+        if (progress.cancelled())
+            return cancelled(what + ": cancelled after " + std::to_string(samples) + " samples");
+        auto sample = source.next();
+        if (!sample)
+            return sample.status();
+        if (!sample->has_value())
+            break;
+        // Graph inputs are not produced by a node, so the observer never sees them.
+        for (const auto &[name, tensor] : (*sample)->inputs)
+            if (names.count(name))
+                observe(name, tensor);
+        // runValues: a model whose outputs include a sequence runs too (the observer only sees
+        // tensors).
+        auto outputs = session.runValues((*sample)->inputs, runOptions);
+        if (!outputs)
+            return outputs.status().withContext((*sample)->origin);
+        progress.report(++samples, total, what);
+    }
+    if (samples == 0)
+        return invalidArgument(source.describe() + ": no usable sample for calibration");
+    return samples;
+}
+
 Result<CalibrationResult> calibrate(const Session &session, SampleSource &source,
                                     const std::set<std::string> &tensors,
                                     const CalibrationSettings &settings, Progress &progress)
@@ -74,45 +115,14 @@ Result<CalibrationResult> calibrate(const Session &session, SampleSource &source
     for (const auto &name : tensors)
         collectors.emplace(name, makeCollector(settings));
 
-    // Kernels may run subgraphs on worker threads; the observer is the one shared writer.
-    std::mutex mutex;
-    RunOptions runOptions;
-    runOptions.progress = &progress;
-    runOptions.observer = [&](const std::string &name, const Tensor &value) {
-        auto it = collectors.find(name);
-        if (it == collectors.end())
-            return;
-        std::lock_guard lock(mutex);
-        addValues(it->second, value);
-    };
-
     CalibrationResult result;
-    const int64_t total = source.count();
-    const std::string what = "calibrating on " + source.describe();
-    progress.report(0, total, what);
-    while (true) {
-        if (progress.cancelled())
-            return cancelled("calibration cancelled after " + std::to_string(result.samples)
-                             + " samples");
-        auto sample = source.next();
-        if (!sample)
-            return sample.status();
-        if (!sample->has_value())
-            break;
-        // Graph inputs are not produced by a node, so the observer never sees them.
-        for (const auto &[name, tensor] : (*sample)->inputs)
-            if (auto it = collectors.find(name); it != collectors.end())
-                addValues(it->second, tensor);
-        // runValues: a model whose outputs include a sequence calibrates too (the observer only
-        // sees tensors).
-        auto outputs = session.runValues((*sample)->inputs, runOptions);
-        if (!outputs)
-            return outputs.status().withContext((*sample)->origin);
-        ++result.samples;
-        progress.report(result.samples, total, what);
-    }
-    if (result.samples == 0)
-        return invalidArgument(source.describe() + ": no usable sample for calibration");
+    auto samples = observeSamples(
+        session, source, tensors,
+        [&](const std::string &name, const Tensor &value) { addValues(collectors.at(name), value); },
+        "calibrating on " + source.describe(), progress);
+    if (!samples)
+        return samples.status();
+    result.samples = *samples;
     result.diagnostics = source.skipped();
 
     for (const auto &[name, collector] : collectors) {

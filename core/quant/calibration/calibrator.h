@@ -11,6 +11,7 @@
 #include "util/status.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -42,6 +43,16 @@ struct CalibrationResult
     int64_t samples = 0;
     std::vector<Diagnostic> diagnostics; // skipped samples, tensors never seen
 };
+
+// The sample loop calibration and its relatives (calibration statistics, bias correction's
+// input means) share: every sample of `source` runs through `session` (fusion off), each graph
+// input and each produced tensor named in `names` goes to `observe` (one call at a time: kernels
+// may run subgraphs on worker threads). Returns how many samples ran; none is an error naming
+// the source. Progress: one unit per sample as `what`; cancellation per sample and per node.
+using TensorObserver = std::function<void(const std::string &name, const Tensor &value)>;
+Result<int64_t> observeSamples(const Session &session, SampleSource &source,
+                               const std::set<std::string> &names, const TensorObserver &observe,
+                               const std::string &what, Progress &progress);
 
 // `session` must be built with fusion off (SessionOptions::fuse = false) so that every value is
 // observable. Progress: one unit per sample; cancellation is checked per sample and per node.
