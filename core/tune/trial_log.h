@@ -37,7 +37,9 @@ private:
 
     const TrialRunner &m_runner;
     const TuneSettings &m_settings;
-    const TuneCallbacks &m_callbacks;
+    // A copy: callers pass `{}` for no callbacks, a temporary a reference would outlive (ASan's
+    // stack-use-after-scope in the pruning test).
+    const TuneCallbacks m_callbacks;
     Progress &m_progress;
     std::chrono::steady_clock::time_point m_start;
     std::vector<TrialResult> m_trials;
