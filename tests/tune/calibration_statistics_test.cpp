@@ -7,24 +7,14 @@
 #include "runtime/session.h"
 #include "tune_test_models.h"
 
+#include "tune/tune_test_models.h"
+
 #include <gtest/gtest.h>
 
 #include <string_view>
 
 namespace qs {
 namespace {
-
-// Counts the calibration passes: each one starts with a "calibrating on ..." report at 0.
-class CalibrationCounter : public Progress
-{
-public:
-    void report(int64_t done, int64_t, std::string_view what) override
-    {
-        if (done == 0 && what.starts_with("calibrating on"))
-            ++passes;
-    }
-    int passes = 0;
-};
 
 std::unique_ptr<SampleSource> randomSamples(const Session &session)
 {
@@ -91,7 +81,7 @@ TEST(CalibrationStatistics, QuantizeReusesThemWithoutCalibratingAgain)
     entropy.mutable_calibration()->set_method(quantscope::CALIBRATION_METHOD_ENTROPY);
     entropy.set_per_channel(true);
 
-    CalibrationCounter counter;
+    test::CalibrationCounter counter;
     auto statistics = collectCalibrationStatistics(model, {minMax, entropy}, 1, counter);
     ASSERT_TRUE(statistics.isOk()) << statistics.status().message();
     EXPECT_EQ(counter.passes, 1);
@@ -109,7 +99,7 @@ TEST(CalibrationStatistics, QuantizeReusesThemWithoutCalibratingAgain)
     // The same model as a run that calibrates itself: same ranges, same tensor names.
     for (const auto &recipe : {minMax, entropy}) {
         auto reused = quantizeModel(model, recipe, shared, silentProgress());
-        CalibrationCounter own;
+        test::CalibrationCounter own;
         auto calibrated = quantizeModel(model, recipe, QuantizeSettings{1, nullptr}, own);
         ASSERT_TRUE(reused.isOk() && calibrated.isOk());
         EXPECT_EQ(own.passes, 1);

@@ -8,6 +8,8 @@
 #include "tune/tuner.h"
 #include "tune_test_models.h"
 
+#include "tune/tune_test_models.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,17 +18,6 @@
 
 namespace qs {
 namespace {
-
-class CalibrationCounter : public Progress
-{
-public:
-    void report(int64_t done, int64_t, std::string_view what) override
-    {
-        if (done == 0 && what.starts_with("calibrating on"))
-            ++passes;
-    }
-    int passes = 0;
-};
 
 TuneSettings staticSettings(std::vector<std::string> targets)
 {
@@ -51,7 +42,7 @@ TEST(Tune, FallbackKeepsTheSensitiveNodeFloatAndPrunesTheRest)
     callbacks.onSensitivity = [&](const quantscope::NodeSensitivity &entry) {
         sensitivityOrder.push_back(entry.node());
     };
-    CalibrationCounter counter;
+    test::CalibrationCounter counter;
     auto outcome = runTune(model, settings, callbacks, counter);
     ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
     const quantscope::TuneRun &run = outcome->run;
@@ -238,7 +229,7 @@ TEST(Tune, DynamicModeFallsBackWithoutCalibration)
     ASSERT_TRUE(model);
     TuneSettings settings = staticSettings({"cosine>=0.99"});
     settings.startRecipe.set_mode(quantscope::QUANT_MODE_DYNAMIC);
-    CalibrationCounter counter;
+    test::CalibrationCounter counter;
     auto outcome = runTune(model, settings, {}, counter);
     ASSERT_TRUE(outcome.isOk()) << outcome.status().message();
     EXPECT_EQ(counter.passes, 0);

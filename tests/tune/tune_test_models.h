@@ -2,10 +2,23 @@
 // Models built in code for the tuning tests.
 #include "model/model.h"
 #include "support/model_builder.h"
+#include "util/progress.h"
 
 #include <random>
 
 namespace qs::test {
+
+// Counts the calibration passes: each one starts with a "calibrating on ..." report at 0.
+class CalibrationCounter : public Progress
+{
+public:
+    void report(int64_t done, int64_t, std::string_view what) override
+    {
+        if (done == 0 && what.starts_with("calibrating on"))
+            ++passes;
+    }
+    int passes = 0;
+};
 
 // x[1,16] -> MatMul 'fc1' -> Relu -> MatMul 'fc2' -> Relu -> MatMul 'fc3' -> y[1,8]. fc2 is the
 // known-sensitive node, through its weights alone: w2[0][0] is 100, but it multiplies a1[0],

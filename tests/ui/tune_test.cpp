@@ -50,26 +50,10 @@ std::shared_ptr<const Model> smallModel()
     return *model;
 }
 
-// x[1,8] -> Add 0.5 "shift" -> Mul 1e3 "up1" -> Mul 1e3 "up2" -> Relu "relu" -> Mul 1e-3
-// "down1" -> Mul 1e-3 "down2" -> y: on random inputs in [0, 1) up2 and relu exceed float16's
-// range and down1 reads relu, so FP16 needs exactly those three in float32.
+// The tune tests' model whose middle activation overflows float16 (tune_test_models.h).
 std::shared_ptr<const Model> overflowModel()
 {
-    using namespace qs::test;
-    onnx::ModelProto proto = makeModel(13);
-    onnx::GraphProto &graph = *proto.mutable_graph();
-    addInput(graph, "x", {1, 8});
-    addOutput(graph, "y", {1, 8});
-    addFloatInitializer(graph, "half", {1}, std::vector<float>{0.5f});
-    addFloatInitializer(graph, "thousand", {1}, std::vector<float>{1e3f});
-    addFloatInitializer(graph, "milli", {1}, std::vector<float>{1e-3f});
-    addNode(graph, "Add", {"x", "half"}, {"a"}, "shift");
-    addNode(graph, "Mul", {"a", "thousand"}, {"b"}, "up1");
-    addNode(graph, "Mul", {"b", "thousand"}, {"c"}, "up2");
-    addNode(graph, "Relu", {"c"}, {"d"}, "relu");
-    addNode(graph, "Mul", {"d", "milli"}, {"e"}, "down1");
-    addNode(graph, "Mul", {"e", "milli"}, {"y"}, "down2");
-    auto model = Model::fromProto(std::move(proto), ".");
+    auto model = Model::fromProto(qs::test::fp16OverflowModel(), ".");
     if (!model)
         qFatal("cannot build the model: %s", model.status().message().c_str());
     return *model;
