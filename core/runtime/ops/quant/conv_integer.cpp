@@ -325,15 +325,14 @@ public:
         const int64_t perChannel = acc->elementCount()
                                    / std::max<int64_t>(acc->dim(0) * outChannels, 1);
         const float xs = float(xScale.doubleAt(0)), ys = float(yScale.doubleAt(0));
-        auto channel = [&](int64_t i) { return (i / perChannel) % outChannels; };
-        QS_RETURN_IF_ERROR(requantizeToOutput(
-            ctx, *acc, yZeroPoint,
-            [&](int64_t i) {
-                return xs * float(wScale.doubleAt(wScale.elementCount() == 1 ? 0 : channel(i)))
-                       / ys;
-            },
-            [&](int64_t i) { return bias.empty() ? int32_t{0} : bias.data<int32_t>()[channel(i)]; },
-            RequantizeClamp::of(m_activation, ys)));
+        Requantization requantization;
+        for (int64_t c = 0; c < wScale.elementCount(); ++c)
+            requantization.multipliers.push_back(xs * float(wScale.doubleAt(c)) / ys);
+        requantization.bias = bias.empty() ? nullptr : bias.data<int32_t>();
+        requantization.clamp = RequantizeClamp::of(m_activation, ys);
+        QS_RETURN_IF_ERROR(requantizeToOutput(ctx, *acc, yZeroPoint,
+                                              {acc->dim(0), outChannels, perChannel},
+                                              requantization));
         return applyLookup(ctx);
     }
 

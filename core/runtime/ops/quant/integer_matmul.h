@@ -5,6 +5,7 @@
 
 #include "runtime/kernel.h"
 #include "runtime/ops/nn/conv_plan_cache.h"
+#include "runtime/ops/quant/requantize.h"
 
 #include <algorithm>
 #include <cmath>
@@ -65,53 +66,5 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
                                           const Tensor &bZeroPoint,
                                           ConstantB constantB = ConstantB::Unknown,
                                           const ConstantInt8Matmul *cache = nullptr);
-
-// Bounds applied to the requantized value before rounding, in units of y_scale: a Relu or Clip
-// fused into QLinearConv (low = min / y_scale, high = max / y_scale).
-struct RequantizeClamp
-{
-    float low = -std::numeric_limits<float>::infinity();
-    float high = std::numeric_limits<float>::infinity();
-
-    // The clamp equal to a fused Relu/Clip (no clamp without one) for output scale `yScale`.
-    static RequantizeClamp of(const std::optional<FusedActivation> &activation, float yScale)
-    {
-        RequantizeClamp clamp;
-        if (activation && activation->kind == FusedActivation::Kind::Relu)
-            clamp.low = 0.0f;
-        if (activation && activation->kind == FusedActivation::Kind::Clip) {
-            clamp.low = activation->alpha / yScale;
-            clamp.high = activation->beta / yScale;
-        }
-        return clamp;
-    }
-};
-
-// y = saturate(round_half_even(clamp((acc[i] + bias(i)) * multiplier(i))) + y_zero_point), with
-// y allocated as output 0 in y_zero_point's type (int8 or uint8). Shared by QLinearMatMul and
-// QLinearConv.
-template<typename Multiplier, typename Bias>
-Status requantizeToOutput(KernelContext &ctx, const Tensor &acc, const Tensor &yZeroPoint,
-                          Multiplier multiplier, Bias bias, RequantizeClamp clamp = {})
-{
-    auto run = [&](auto tag) {
-        using Q = decltype(tag);
-        Tensor &y = ctx.allocateOutput(0, yZeroPoint.dtype(), acc.shape());
-        const float zp = float(yZeroPoint.data<Q>()[0]);
-        constexpr float lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
-        for (int64_t i = 0; i < acc.elementCount(); ++i) {
-            const float scaled = float(acc.data<int32_t>()[i] + bias(i)) * multiplier(i);
-            const float q = std::nearbyint(std::clamp(scaled, clamp.low, clamp.high)) + zp;
-            y.mutableData<Q>()[i] = static_cast<Q>(std::clamp(q, lo, hi));
-        }
-    };
-    if (yZeroPoint.dtype() == DType::UInt8)
-        run(uint8_t{});
-    else if (yZeroPoint.dtype() == DType::Int8)
-        run(int8_t{});
-    else
-        return ctx.error("y_zero_point must be int8 or uint8, got " + yZeroPoint.describe());
-    return Status::ok();
-}
 
 } // namespace qs::ops

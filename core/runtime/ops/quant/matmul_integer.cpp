@@ -69,14 +69,14 @@ public:
             return ctx.error("bias " + bias.describe() + " must be int32[" + std::to_string(n)
                              + "]");
         const float a = scalarOrAt(aScale, 0), ys = scalarOrAt(yScale, 0);
-        std::vector<float> multipliers(static_cast<size_t>(n));
-        for (int64_t c = 0; c < n; ++c)
-            multipliers[size_t(c)] = a * scalarOrAt(bScale, c) / ys;
-        return requantizeToOutput(
-            ctx, result->accumulator, yZeroPoint,
-            [&](int64_t i) { return multipliers[size_t(i % n)]; },
-            [&](int64_t i) { return bias.empty() ? int32_t{0} : bias.data<int32_t>()[i % n]; },
-            RequantizeClamp::of(m_activation, ys));
+        Requantization requantization;
+        for (int64_t c = 0; c < bScale.elementCount(); ++c)
+            requantization.multipliers.push_back(a * scalarOrAt(bScale, c) / ys);
+        requantization.bias = bias.empty() ? nullptr : bias.data<int32_t>();
+        requantization.clamp = RequantizeClamp::of(m_activation, ys);
+        const ChannelLayout layout{result->accumulator.elementCount() / std::max<int64_t>(n, 1), n,
+                                   1};
+        return requantizeToOutput(ctx, result->accumulator, yZeroPoint, layout, requantization);
     }
 
 private:
