@@ -4,6 +4,7 @@
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "runtime/float16_lowering.h"
+#include "tensor/tensor_memory.h"
 
 #include <omp.h>
 
@@ -77,6 +78,11 @@ std::vector<GraphProgram::Value> withDeclaredTypes(std::vector<GraphProgram::Val
 }
 
 } // namespace
+
+Session::~Session()
+{
+    trimTensorMemory();
+}
 
 Result<std::shared_ptr<const Session>> Session::create(std::shared_ptr<const Model> model,
                                                        SessionOptions options, Progress &progress)

@@ -65,6 +65,8 @@ public:
     static Result<std::shared_ptr<const Session>> create(std::shared_ptr<const Model> model,
                                                          SessionOptions options = {},
                                                          Progress &progress = silentProgress());
+    // Gives the tensor memory kept for the next run back to the system (tensor_memory.h).
+    ~Session();
 
     // As the model declares them (float16 stays float16 when the session runs it in float32).
     const std::vector<GraphProgram::Value> &inputs() const { return m_inputs; }

@@ -1,4 +1,5 @@
 #include "tensor/tensor.h"
+#include "tensor/tensor_memory.h"
 
 #include <unistd.h>
 
@@ -136,17 +137,16 @@ Tensor Tensor::allocate(DType type, Shape shape, bool zero)
     // 64-byte alignment for AVX-512 loads and oneDNN; never a zero-size allocation, so data()
     // is valid even for empty tensors.
     const size_t bytes = static_cast<size_t>(std::max<int64_t>(tensor.byteSize(), 1));
-    const size_t rounded = (bytes + 63) / 64 * 64;
-    void *memory = std::aligned_alloc(64, rounded);
+    void *memory = acquireTensorMemory(bytes);
     if (!memory)
         throw AllocationError("a tensor " + dtypeName(type) + shapeToString(tensor.m_shape)
-                              + " could not be allocated (" + std::to_string(rounded)
+                              + " could not be allocated (" + std::to_string(bytes)
                               + " bytes): out of memory");
     if (zero)
-        std::memset(memory, 0, rounded);
+        std::memset(memory, 0, (bytes + 63) / 64 * 64);
     tensor.m_data = memory;
-    tensor.m_owner = std::shared_ptr<const void>(memory, [](const void *p) {
-        std::free(const_cast<void *>(p));
+    tensor.m_owner = std::shared_ptr<const void>(memory, [bytes](const void *p) {
+        releaseTensorMemory(const_cast<void *>(p), bytes);
     });
     return tensor;
 }

@@ -1,6 +1,7 @@
 #include "support/temp_dir.h"
 #include "tensor/tensor.h"
 #include "tensor/tensor_io.h"
+#include "tensor/tensor_memory.h"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,44 @@ TEST(Tensor, AllocatesAlignedStorageAndReportsShape)
     EXPECT_EQ(s.rank(), 0);
     EXPECT_EQ(s.elementCount(), 1);
     EXPECT_EQ(s.intAt(0), 7);
+}
+
+// A run frees and allocates the same large buffers each time: the second run's come from the
+// blocks the first one freed (whole, aligned, zeroed when asked), small ones are not kept, and
+// trimming gives them back. Under AddressSanitizer nothing is kept (use-after-free stays visible).
+TEST(TensorMemory, LargeBlocksFreedByOneRunServeTheNext)
+{
+    trimTensorMemory();
+    const TensorMemoryStats before = tensorMemoryStats();
+    void *first = nullptr;
+    {
+        Tensor large = Tensor::allocate(DType::Float32, {1, 64, 56, 56});
+        std::fill_n(large.mutableData<float>(), large.elementCount(), 3.0f);
+        first = large.mutableRawData();
+    }
+    Tensor again = Tensor::allocate(DType::Float32, {1, 64, 56, 56}, /*zero=*/true);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(again.rawData()) % 64, 0u);
+    for (int64_t i = 0; i < again.elementCount(); ++i)
+        ASSERT_EQ(again.data<float>()[i], 0.0f) << i;
+    const TensorMemoryStats after = tensorMemoryStats();
+#if defined(__SANITIZE_ADDRESS__)
+    EXPECT_EQ(after.keptBytes, 0u);
+    EXPECT_EQ(after.reused, before.reused);
+#else
+    EXPECT_EQ(again.rawData(), first);
+    EXPECT_EQ(after.reused, before.reused + 1);
+    {
+        Tensor small = Tensor::allocate(DType::Float32, {16});
+    }
+    EXPECT_EQ(tensorMemoryStats().keptBytes, 0u); // the small block went straight back
+    again = Tensor();
+    EXPECT_GE(tensorMemoryStats().keptBytes, size_t(64 * 56 * 56 * 4));
+    // Nearly the same size shares the size class.
+    const Tensor near = Tensor::allocate(DType::Float32, {1, 64, 56, 55});
+    EXPECT_EQ(near.rawData(), first);
+#endif
+    trimTensorMemory();
+    EXPECT_EQ(tensorMemoryStats().keptBytes, 0u);
 }
 
 TEST(Tensor, NpyRoundTripKeepsTypeShapeAndValues)
