@@ -13,6 +13,9 @@ namespace qs::ops {
 
 namespace {
 
+// Elements per piece when one per-tensor block is split over the threads.
+constexpr int64_t kChunk = 1 << 15;
+
 // Splits x into [outer, channels, inner] around the quantization axis; per-tensor when the scale
 // holds one value.
 struct QuantLayout
@@ -112,7 +115,6 @@ private:
         }
     }
 
-    static constexpr int64_t kChunk = 1 << 15;
     int64_t m_axis;
 };
 
@@ -144,16 +146,23 @@ public:
             float *out = y.mutableData<float>();
             const int64_t blocks = layout->outer * layout->channels;
             const int64_t inner = layout->inner;
+            // Per-tensor: one block, cut into chunks so that every thread works on it (a
+            // recommender's output over its whole item vocabulary is one such block).
+            const int64_t chunk = blocks == 1 ? kChunk : inner;
+            const int64_t perBlock = (inner + chunk - 1) / std::max<int64_t>(chunk, 1);
 #pragma omp parallel for num_threads(ctx.threads())                                                \
-    schedule(static) if (x.elementCount() > (1 << 16) && blocks > 1)
-            for (int64_t block = 0; block < blocks; ++block) {
+    schedule(static) if (x.elementCount() > (1 << 16) && blocks * perBlock > 1)
+            for (int64_t piece = 0; piece < blocks * perBlock; ++piece) {
+                const int64_t block = piece / perBlock;
+                const int64_t begin = (piece % perBlock) * chunk;
+                const int64_t count = std::min(chunk, inner - begin);
                 const int64_t c = block % layout->channels;
                 const float s = scales.data<float>()[c];
                 const int32_t zp = zeroPoint.empty() ? 0 : int32_t(zeroPoint.data<Q>()[c]);
+                const int64_t offset = block * inner + begin;
                 // q - zp in int32 (exact), then scaled in float.
-                Eigen::Map<Eigen::ArrayXf>(out + block * inner, inner)
-                    = (Eigen::Map<const Eigen::Array<Q, Eigen::Dynamic, 1>>(in + block * inner,
-                                                                            inner)
+                Eigen::Map<Eigen::ArrayXf>(out + offset, count)
+                    = (Eigen::Map<const Eigen::Array<Q, Eigen::Dynamic, 1>>(in + offset, count)
                            .template cast<int32_t>()
                        - zp)
                           .template cast<float>()
