@@ -360,17 +360,18 @@ TEST(QdqFusion, SharedDequantizeStaysForItsOtherReaders)
 // (fusion/int8_layout.cpp): Conv -> HardSwish -> Conv, a residual Add, a per-channel Mul by an
 // NCHW [1, C, 1, 1] operand (a global average pool of an NHWC value plus an input), a nearest
 // Resize with permuted scales, a last Conv back to NCHW.
-TEST(QdqFusion, ChannelsLastRegionMatchesTheFloatPath)
+// Adds DQ(W int8 [filters, channels, k, k], per channel) -> Conv -> Q -> DQ groups to a graph
+// (random weights, same-size padding); each call returns the group's DQ output.
+struct QdqConvs
 {
-    onnx::ModelProto model = makeModel(14);
-    onnx::GraphProto &graph = *model.mutable_graph();
-    addInput(graph, "x", {1, 8, 10, 10});
-    addInput(graph, "se", {1, 8, 1, 1});
-    std::mt19937 random(21);
-    std::uniform_int_distribution<int> weightValue(-64, 64);
+    onnx::GraphProto &graph;
+    std::mt19937 random;
     int counter = 0;
-    // DQ(W int8 [filters, channels, k, k], per channel) -> Conv -> Q -> DQ; returns the DQ output.
-    auto conv = [&](const std::string &input, int64_t channels, int64_t filters, int64_t kernel) {
+
+    std::string operator()(const std::string &input, int64_t channels, int64_t filters,
+                           int64_t kernel)
+    {
+        std::uniform_int_distribution<int> weightValue(-64, 64);
         const std::string name = "conv" + std::to_string(counter++);
         std::vector<int8_t> weights(size_t(filters * channels * kernel * kernel));
         for (int8_t &w : weights)
@@ -388,7 +389,16 @@ TEST(QdqFusion, ChannelsLastRegionMatchesTheFloatPath)
         onnx::NodeProto &node = addNode(graph, "Conv", {input, name + "_w"}, {name}, name);
         setIntsAttribute(node, "pads", {kernel / 2, kernel / 2, kernel / 2, kernel / 2});
         return quantizeDequantize(graph, name, {0.05f, 110});
-    };
+    }
+};
+
+TEST(QdqFusion, ChannelsLastRegionMatchesTheFloatPath)
+{
+    onnx::ModelProto model = makeModel(14);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {1, 8, 10, 10});
+    addInput(graph, "se", {1, 8, 1, 1});
+    QdqConvs conv{graph, std::mt19937(21)};
     const std::string x = quantizeDequantize(graph, "x", {0.02f, 128});
     const std::string a = conv(x, 8, 8, 3);
     addNode(graph, "HardSwish", {a}, {"h"});
@@ -428,6 +438,39 @@ TEST(QdqFusion, ChannelsLastRegionMatchesTheFloatPath)
     EXPECT_EQ(fused.shapes.at("sum_quantized"), (Shape{1, 10, 10, 8}));
     EXPECT_EQ(fused.shapes.at("up_quantized"), (Shape{1, 20, 20, 8}));
     EXPECT_EQ(fused.shapes.at("conv2_quantized"), (Shape{1, 4, 20, 20}));
+}
+
+// A SqueezeNet Fire module after a stem pool: the MaxPool on 8-bit values and the channel Concat
+// of the two expand convolutions (other scales: QLinearConcat) stay NHWC between the convolutions
+// instead of going out to NCHW and back.
+TEST(QdqFusion, PoolAndConcatStayChannelsLastBetweenConvolutions)
+{
+    onnx::ModelProto model = makeModel(14);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {1, 8, 11, 11});
+    QdqConvs conv{graph, std::mt19937(23)};
+    const std::string stem = conv(quantizeDequantize(graph, "x", {0.02f, 128}), 8, 8, 3);
+    onnx::NodeProto &pool = addNode(graph, "MaxPool", {stem}, {"pooled"});
+    setIntsAttribute(pool, "kernel_shape", {3, 3});
+    setIntsAttribute(pool, "strides", {2, 2});
+    setIntAttribute(pool, "ceil_mode", 1);
+    const std::string pooled = quantizeDequantize(graph, "pooled", {0.05f, 110});
+    const std::string squeeze = conv(pooled, 8, 4, 1);
+    onnx::NodeProto &concat = addNode(graph, "Concat",
+                                      {conv(squeeze, 4, 6, 1), conv(squeeze, 4, 6, 3)}, {"fire"});
+    setIntAttribute(concat, "axis", 1);
+    const std::string fire = quantizeDequantize(graph, "fire", {0.08f, 100});
+    addNode(graph, "Identity", {conv(fire, 12, 4, 1)}, {"y"});
+    addOutput(graph, "y", {});
+
+    const std::map<std::string, Tensor> inputs
+        = {{"x", Tensor::fromVector<float>({1, 8, 11, 11}, randomNormal(8 * 11 * 11, 24))}};
+    const Outcome fused = runModel(model, inputs, true);
+    const Outcome reference = runModel(model, inputs, false);
+    expectWithinSteps(fused, reference, 0.05f, 4, 0.25);
+    EXPECT_EQ(fused.shapes.at("pooled_quantized"), (Shape{1, 5, 5, 8})); // ceil((11-3)/2)+1
+    EXPECT_EQ(fused.shapes.at("fire_quantized"), (Shape{1, 5, 5, 12}));
+    EXPECT_EQ(fused.shapes.at("conv4_quantized"), (Shape{1, 4, 5, 5})); // the graph output's
 }
 
 } // namespace

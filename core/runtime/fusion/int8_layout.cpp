@@ -8,7 +8,11 @@
 //   - QLinearAdd / QLinearMul (inputs and output share the layout; a [N, C, 1, 1] operand is the
 //     same bytes in both layouts, so it may stay NCHW: attribute channels_last);
 //   - Resize in nearest mode on 8-bit values with constant scales (they are permuted);
-//   - QLinearGlobalAveragePool on its input (its [N, C, 1, 1] output reads the same either way).
+//   - QLinearGlobalAveragePool on its input (its [N, C, 1, 1] output reads the same either way);
+//   - MaxPool on 8-bit values (attribute qs_channels_last: oneDNN's int8 pooling reads NHWC);
+//   - Concat / QLinearConcat along channels (their axis becomes 3, the physical channel axis).
+// Without the last two, every stem pool and every Fire/Inception/DenseNet concat sent its
+// value out to NCHW and back (SqueezeNet: MaxPool and QLinearConcat took a third of the run).
 // Values whose layouts must agree form groups; a group goes NHWC only when all its values can.
 // Graph outputs, values read by any other node and subgraph reads stay NCHW, so what the
 // model's outputs and every other kernel see is unchanged.
@@ -16,6 +20,7 @@
 
 #include "graph/fused_ops.h"
 #include "model/attributes.h"
+#include "runtime/ops/nn/blocked_layout.h"
 #include "runtime/ops/quant/int8_exactness.h"
 
 #include <numeric>
@@ -76,6 +81,48 @@ bool isNearestResizeWithScales(Graph &graph, NodeId node)
            && (proto.input_size() < 4 || proto.input(3).empty());
 }
 
+bool isEightBit4d(Graph &graph, const std::string &value)
+{
+    const TensorType type = graph.valueType(value);
+    return (type.elementType == static_cast<int32_t>(DType::UInt8)
+            || type.elementType == static_cast<int32_t>(DType::Int8))
+           && type.hasShape && type.dims.size() == 4;
+}
+
+// A MaxPool of a 4-D 8-bit value without the Indices output.
+bool isEightBitMaxPool(Graph &graph, NodeId node)
+{
+    if (!graph.isAlive(node))
+        return false;
+    const onnx::NodeProto &proto = graph.node(node).proto;
+    return isDefaultOp(proto, "MaxPool") && (proto.output_size() == 1 || proto.output(1).empty())
+           && isEightBit4d(graph, proto.input(0));
+}
+
+// Concat (values of one scale) or QLinearConcat of 4-D 8-bit values along the channels.
+bool isChannelConcat(Graph &graph, NodeId node)
+{
+    if (!graph.isAlive(node))
+        return false;
+    const onnx::NodeProto &proto = graph.node(node).proto;
+    if (!isDefaultOp(proto, "Concat") && !isFusedOp(graph, node, "QLinearConcat"))
+        return false;
+    const int64_t axis = intAttribute(proto, "axis", 1);
+    return (axis == 1 || axis == -3) && proto.output_size() == 1
+           && isEightBit4d(graph, proto.output(0));
+}
+
+// The inputs of a concat that carry data (QLinearConcat's pairs hold a table second).
+std::vector<int> concatDataInputs(Graph &graph, NodeId node)
+{
+    const onnx::NodeProto &proto = graph.node(node).proto;
+    const int step = isFusedOp(graph, node, "QLinearConcat") ? 2 : 1;
+    std::vector<int> data;
+    for (int i = 0; i < proto.input_size(); i += step)
+        data.push_back(i);
+    return data;
+}
+
 bool isBinary(const Graph &graph, NodeId node)
 {
     return isFusedOp(graph, node, "QLinearAdd") || isFusedOp(graph, node, "QLinearMul");
@@ -107,7 +154,8 @@ Result<bool> KeepInt8ActivationsChannelsLast::apply(Graph &graph, PassContext &)
     };
     for (const NodeId node : nodes) {
         const bool eligible = runsOnOneDnn(graph, node) || isFusedOp(graph, node, "QLinearLookup")
-                              || isBinary(graph, node) || isNearestResizeWithScales(graph, node);
+                              || isBinary(graph, node) || isNearestResizeWithScales(graph, node)
+                              || isEightBitMaxPool(graph, node) || isChannelConcat(graph, node);
         if (eligible && graph.node(node).proto.output_size() == 1)
             candidate(graph.node(node).proto.output(0));
     }
@@ -131,13 +179,17 @@ Result<bool> KeepInt8ActivationsChannelsLast::apply(Graph &graph, PassContext &)
             continue;
         }
         const bool binary = isBinary(graph, node);
-        if (!binary && !isFusedOp(graph, node, "QLinearLookup")
-            && !isNearestResizeWithScales(graph, node))
+        const bool concat = isChannelConcat(graph, node);
+        if (!binary && !concat && !isFusedOp(graph, node, "QLinearLookup")
+            && !isNearestResizeWithScales(graph, node) && !isEightBitMaxPool(graph, node))
             continue;
-        // Data inputs: Lookup and Resize input 0; Add/Mul inputs 0 and 3.
+        // Data inputs: Lookup, Resize and MaxPool input 0; Add/Mul inputs 0 and 3; every input
+        // of a concat.
         std::vector<int> data = {0};
         if (binary)
             data.push_back(3);
+        if (concat)
+            data = concatDataInputs(graph, node);
         auto out = index.find(proto.output(0));
         for (const int i : data) {
             const std::string &input = proto.input(i);
@@ -189,6 +241,10 @@ Result<bool> KeepInt8ActivationsChannelsLast::apply(Graph &graph, PassContext &)
             setIntAttribute(proto, "channels_last", 1);
         } else if (isBinary(graph, node) && outputLast) {
             setIntAttribute(proto, "channels_last", 1);
+        } else if (isEightBitMaxPool(graph, node) && outputLast) {
+            setIntAttribute(proto, ops::kChannelsLastAttribute, 1);
+        } else if (isChannelConcat(graph, node) && outputLast) {
+            setIntAttribute(proto, "axis", 3);
         } else if (isNearestResizeWithScales(graph, node) && outputLast) {
             const float *s = graph.constant(proto.input(2))->data<float>();
             const std::string permuted = proto.output(0) + "::scales_nhwc";

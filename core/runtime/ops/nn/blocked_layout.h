@@ -27,6 +27,9 @@ inline constexpr const char *kBlockedInputAttribute = "qs_blocked_input";
 inline constexpr const char *kBlockedOutputAttribute = "qs_blocked_output";
 // On BlockedToPlain: the value's logical channel count (its input may carry padding lanes).
 inline constexpr const char *kBlockedChannelsAttribute = "qs_channels";
+// Set by fusion/int8_layout.cpp on a MaxPool whose 8-bit input and output are stored channels
+// last, [N, H, W, C], between int8 convolutions.
+inline constexpr const char *kChannelsLastAttribute = "qs_channels_last";
 
 // Channels per block on this CPU, as oneDNN sees it (ONEDNN_MAX_CPU_ISA included): 16 with
 // AVX-512, else 8.

@@ -28,8 +28,9 @@ class PoolKernel final : public Kernel
 {
 public:
     PoolKernel(std::string label, PoolKind kind, WindowAttributes attrs, bool ceilMode,
-               bool countIncludePad, int64_t storageOrder, bool blocked)
+               bool countIncludePad, int64_t storageOrder, bool blocked, bool channelsLast)
         : m_blocked(blocked)
+        , m_channelsLast(channelsLast)
         , m_label(std::move(label))
         , m_kind(kind)
         , m_attrs(std::move(attrs))
@@ -48,7 +49,12 @@ public:
         QS_RETURN_IF_ERROR(checkActivationRank(ctx, x, 3, 5));
         if (m_blocked)
             QS_RETURN_IF_ERROR(checkBlockedInput(ctx, x));
-        const Shape xShape = m_blocked ? logicalShapeOfBlocked(x.shape()) : x.shape();
+        if (m_channelsLast && (x.rank() != 4 || !integer || ctx.outputCount() > 1))
+            return ctx.error("a channels-last input must be 8-bit [N, H, W, C], got "
+                             + x.describe());
+        const Shape xShape = m_blocked        ? logicalShapeOfBlocked(x.shape())
+                             : m_channelsLast ? Shape{x.dim(0), x.dim(3), x.dim(1), x.dim(2)}
+                                              : x.shape();
         Result<std::shared_ptr<const PoolPlan>> plan
             = m_plans.getOrCreate(xShape, [&] { return createPlan(xShape, x.dtype()); });
         if (!plan)
@@ -56,9 +62,11 @@ public:
         const PoolPlan &p = **plan;
         Shape outShape = {xShape[0], xShape[1]};
         outShape.insert(outShape.end(), p.geometry.output.begin(), p.geometry.output.end());
-        Tensor &out = ctx.allocateOutput(0, x.dtype(),
-                                         m_blocked ? blockedShape(outShape, channelBlock())
-                                                   : outShape);
+        const Shape physicalOut = m_blocked ? blockedShape(outShape, channelBlock())
+                                  : m_channelsLast
+                                      ? Shape{outShape[0], outShape[2], outShape[3], outShape[1]}
+                                      : outShape;
+        Tensor &out = ctx.allocateOutput(0, x.dtype(), physicalOut);
         if (out.elementCount() == 0)
             return Status::ok();
         const bool wantIndices = ctx.outputCount() > 1;
@@ -73,7 +81,7 @@ public:
             storeWideOutput(values, out, ctx.threads());
             return Status::ok();
         }
-        if (m_kind == PoolKind::Max && directMaxPool2dApplies(x, p.geometry)) {
+        if (m_kind == PoolKind::Max && !m_channelsLast && directMaxPool2dApplies(x, p.geometry)) {
             directMaxPool2d(x, p.geometry, out, ctx.threads());
             return Status::ok();
         }
@@ -117,10 +125,12 @@ private:
         const memory::data_type dataType = type == DType::Int8    ? memory::data_type::s8
                                            : type == DType::UInt8 ? memory::data_type::u8
                                                                   : memory::data_type::f32;
-        p->src = m_blocked ? blockedDesc(x, channelBlock())
-                           : memory::desc(x, dataType, plainTag(x.size()));
+        // 8-bit NHWC takes oneDNN's vectorized int8 pooling (jit_uni_i8i8_pooling).
+        const memory::format_tag tag = m_channelsLast ? memory::format_tag::nhwc
+                                                      : plainTag(x.size());
+        p->src = m_blocked ? blockedDesc(x, channelBlock()) : memory::desc(x, dataType, tag);
         p->dst = m_blocked ? blockedDesc(outShape, channelBlock())
-                           : memory::desc(outShape, dataType, plainTag(x.size()));
+                           : memory::desc(outShape, dataType, tag);
         memory::dims dilations;
         for (int64_t d : g.dilations)
             dilations.push_back(d - 1);
@@ -143,7 +153,8 @@ private:
         return std::shared_ptr<const PoolPlan>(std::move(p));
     }
 
-    bool m_blocked; // input and output as [N, C/B, H, W, B] (blocked_layout.h)
+    bool m_blocked;      // input and output as [N, C/B, H, W, B] (blocked_layout.h)
+    bool m_channelsLast; // 8-bit input and output stored [N, H, W, C] (fusion/int8_layout.cpp)
     std::string m_label;
     PoolKind m_kind;
     WindowAttributes m_attrs;
@@ -160,15 +171,17 @@ Result<std::unique_ptr<Kernel>> createPool(const KernelInfo &info, PoolKind kind
     Result<int64_t> includePad = info.getInt("count_include_pad", 0);
     Result<int64_t> storageOrder = info.getInt("storage_order", 0);
     Result<int64_t> blocked = info.getInt(kBlockedInputAttribute, 0);
+    Result<int64_t> channelsLast = info.getInt(kChannelsLastAttribute, 0);
     for (const Status &status : {attrs.status(), ceilMode.status(), includePad.status(),
-                                 storageOrder.status(), blocked.status()}) {
+                                 storageOrder.status(), blocked.status(), channelsLast.status()}) {
         if (!status)
             return status;
     }
     if (attrs->kernelShape.empty())
         return info.error("attribute 'kernel_shape' is required");
     return makeKernel<PoolKernel>(info.label(), kind, std::move(*attrs), *ceilMode != 0,
-                                  *includePad != 0, *storageOrder, *blocked != 0);
+                                  *includePad != 0, *storageOrder, *blocked != 0,
+                                  *channelsLast != 0);
 }
 
 } // namespace
