@@ -10,7 +10,7 @@
 namespace qs::ops {
 
 void denseGemm(GemmBackend backend, const float *a, const float *b, float *c, int64_t m, int64_t k,
-               int64_t n, int threads)
+               int64_t n, [[maybe_unused]] int threads)
 {
     if (backend == GemmBackend::OneDnn) {
         // oneDNN's sgemm follows the OpenMP thread count the session set for this run.
@@ -20,8 +20,15 @@ void denseGemm(GemmBackend backend, const float *a, const float *b, float *c, in
     using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     Eigen::Map<const Matrix> ma(a, m, k);
     Eigen::Map<const Matrix> mb(b, k, n);
-    Eigen::setNbThreads(threads);
+    // Eigen follows the OpenMP thread count the session set for this run (per calling thread);
+    // setNbThreads would fix it for every product of the process, the recurrent steps' too.
     Eigen::Map<Matrix>(c, m, n).noalias() = ma * mb;
+}
+
+GemmBackendChooser &sharedGemmBackendChooser()
+{
+    static GemmBackendChooser chooser;
+    return chooser;
 }
 
 GemmBackend GemmBackendChooser::choose(int64_t m, int64_t k, int64_t n, int threads)

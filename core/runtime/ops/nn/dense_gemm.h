@@ -18,6 +18,13 @@ void denseGemm(GemmBackend backend, const float *a, const float *b, float *c, in
                int64_t n, int threads);
 
 // Remembers the faster backend per (m, k, n, threads); thread-safe.
+class GemmBackendChooser;
+
+// The one chooser of the process: the answer depends on the CPU and the shape, not on the node,
+// and a transformer repeats its few MatMul shapes in every block (ConvNeXt-Tiny: 36 MatMuls, 8
+// shapes). Timing per node made its first run the slowest part of loading it.
+GemmBackendChooser &sharedGemmBackendChooser();
+
 class GemmBackendChooser
 {
 public:

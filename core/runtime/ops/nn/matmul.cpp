@@ -195,7 +195,7 @@ private:
     {
         const int64_t rows = shapeElementCount(s.a) / s.k;
         const int threads = ctx.threads();
-        const GemmBackend backend = m_gemmChooser.choose(rows, s.k, s.n, threads);
+        const GemmBackend backend = sharedGemmBackendChooser().choose(rows, s.k, s.n, threads);
         float *dst = out.mutableData<float>();
         denseGemm(backend, a.data<float>(), m_constantB.data<float>(), dst, rows, s.k, s.n, threads);
         if (m_bias.empty() && !m_activation)
@@ -213,7 +213,6 @@ private:
     }
 
     std::string m_label;
-    mutable GemmBackendChooser m_gemmChooser;
     Tensor m_constantB; // float32
     Tensor m_bias;      // float32 [N], fused from a following Add (fusion/float_fusions.cpp)
     std::optional<FusedActivation> m_activation;

@@ -1,5 +1,7 @@
 #include "runtime/ops/rnn/recurrent.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -33,6 +35,34 @@ void Activation::apply(float *data, int64_t count) const
 }
 
 namespace {
+
+// Runs the time steps on the calling thread when one step is too small to share: Eigen splits
+// every product over the OpenMP threads the session set, and a GRU recommender's 20 steps of
+// [8 x 128] x [128 x 384] spent more in those parallel regions than in the products (GRU
+// 1.31 ms with 2 threads against 0.37 ms with 1). The OpenMP thread count is per calling
+// thread, so this touches no other session.
+class SmallStepsOnOneThread
+{
+public:
+    explicit SmallStepsOnOneThread(int64_t stepMultiplyAdds)
+        : m_previous(omp_get_max_threads())
+        , m_serial(stepMultiplyAdds < (int64_t{1} << 22))
+    {
+        if (m_serial)
+            omp_set_num_threads(1);
+    }
+    ~SmallStepsOnOneThread()
+    {
+        if (m_serial)
+            omp_set_num_threads(m_previous);
+    }
+    SmallStepsOnOneThread(const SmallStepsOnOneThread &) = delete;
+    SmallStepsOnOneThread &operator=(const SmallStepsOnOneThread &) = delete;
+
+private:
+    int m_previous;
+    bool m_serial;
+};
 
 bool knownActivation(const std::string &name)
 {
@@ -176,6 +206,7 @@ Status runRecurrent(KernelContext &ctx, const RecurrentSettings &s, const Recurr
                 for (int64_t k = 0; k < H; ++k)
                     (*state)(n, k) = init.data<float>()[stateAt(d, n) + k];
         }
+        const SmallStepsOnOneThread stepThreads(batch * G * H * H);
         for (int64_t step = 0; step < seq; ++step) {
             RowMatrix gates(batch, G * H);
             for (int64_t n = 0; n < batch; ++n) {
