@@ -4,6 +4,7 @@
 #include <dnnl.hpp>
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -39,14 +40,18 @@ GemmBackend GemmBackendChooser::choose(int64_t m, int64_t k, int64_t n, int thre
         if (auto found = m_choices.find(key); found != m_choices.end())
             return found->second;
     }
-    // Time both on scratch buffers of the real size: a few milliseconds once per shape.
-    std::vector<float> a(static_cast<size_t>(m * k), 0.5f), b(static_cast<size_t>(k * n), 0.25f),
-        c(static_cast<size_t>(m * n));
+    // Time both on scratch buffers of the real depth and width but at most kTimedRows rows: the
+    // ranking of the two holds once the rows fill the threads, and a ConvNeXt stage's 3136-row
+    // MatMuls timed in full made its first run ten times its steady one.
+    constexpr int64_t kTimedRows = 512;
+    const int64_t rows = std::min(m, kTimedRows);
+    std::vector<float> a(static_cast<size_t>(rows * k), 0.5f), b(static_cast<size_t>(k * n), 0.25f),
+        c(static_cast<size_t>(rows * n));
     auto best = [&](GemmBackend backend) {
         double fastest = 1e30;
-        for (int run = 0; run < 4; ++run) {
+        for (int run = 0; run < 3; ++run) {
             const auto start = std::chrono::steady_clock::now();
-            denseGemm(backend, a.data(), b.data(), c.data(), m, k, n, threads);
+            denseGemm(backend, a.data(), b.data(), c.data(), rows, k, n, threads);
             const double elapsed
                 = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             if (run > 0) // the first run pays for JIT and page faults
