@@ -259,6 +259,108 @@ std::optional<GeluMatch> matchGelu(Graph &graph, NodeId first)
     return match;
 }
 
+namespace {
+
+// ReduceMean over the last axis only, keeping dims (axes as an attribute: opsets below 18).
+bool isMeanOverLastAxis(Graph &graph, NodeId id, const std::string &input)
+{
+    if (!isOp(graph, id, "ReduceMean") || graph.node(id).proto.input_size() != 1
+        || graph.node(id).proto.input(0) != input
+        || intAttribute(graph.node(id).proto, "keepdims", 1) != 1)
+        return false;
+    const std::vector<int64_t> axes = intsAttribute(graph.node(id).proto, "axes");
+    const TensorType type = graph.valueType(input);
+    return axes.size() == 1
+           && (axes[0] == -1 || (type.hasShape && axes[0] == int64_t(type.dims.size()) - 1));
+}
+
+// A float32 constant of one value per element of the last dim ([C], [1, C], ...): `channels`
+// of them, or any count when the last dim is not known (shapes behind dynamic axes often are
+// not; the LayerNormalization kernel then checks the count when it runs).
+bool isLastDimVector(Graph &graph, const std::string &value, int64_t channels)
+{
+    const Tensor *tensor = graph.constant(value);
+    if (!tensor || tensor->dtype() != DType::Float32 || tensor->rank() < 1)
+        return false;
+    const int64_t count = tensor->dim(tensor->rank() - 1);
+    return tensor->elementCount() == count && count > 0 && (channels <= 0 || count == channels);
+}
+
+} // namespace
+
+std::optional<LayerNormMatch> matchLayerNorm(Graph &graph, NodeId first)
+{
+    if (!graph.isAlive(first) || !isOp(graph, first, "ReduceMean"))
+        return std::nullopt;
+    LayerNormMatch match;
+    match.input = graph.node(first).proto.input(0);
+    const TensorType type = graph.valueType(match.input);
+    if (type.elementType != onnx::TensorProto::FLOAT
+        || !isMeanOverLastAxis(graph, first, match.input))
+        return std::nullopt;
+    // 0 or less: not known here.
+    const int64_t channels = type.hasShape && !type.dims.empty() ? type.dims.back().value : 0;
+    const std::string &mean = graph.node(first).proto.output(0);
+    const NodeId sub = graph.soleReader(mean);
+    if (!isOp(graph, sub, "Sub") || graph.node(sub).proto.input(0) != match.input
+        || graph.node(sub).proto.input(1) != mean)
+        return std::nullopt;
+    // d is read twice: squared for the variance, and divided by the deviation.
+    const std::string &centred = graph.node(sub).proto.output(0);
+    if (graph.useCount(centred) != 2)
+        return std::nullopt;
+    NodeId pow = kNoNode, div = kNoNode;
+    for (const NodeId reader : graph.readers(centred)) {
+        if (isOp(graph, reader, "Pow") && graph.node(reader).proto.input(0) == centred)
+            pow = reader;
+        else if (isOp(graph, reader, "Div") && graph.node(reader).proto.input(0) == centred)
+            div = reader;
+    }
+    const auto two = pow == kNoNode ? std::nullopt
+                                    : scalarConstant(graph, graph.node(pow).proto.input(1));
+    if (!two || *two != 2.0f || div == kNoNode)
+        return std::nullopt;
+    const NodeId variance = graph.soleReader(graph.node(pow).proto.output(0));
+    if (!isMeanOverLastAxis(graph, variance, graph.node(pow).proto.output(0)))
+        return std::nullopt;
+    const std::string &varianceOut = graph.node(variance).proto.output(0);
+    const NodeId addEpsilon = graph.soleReader(varianceOut);
+    const auto epsilon = isOp(graph, addEpsilon, "Add")
+                             ? scalarConstant(graph,
+                                              otherInput(graph.node(addEpsilon).proto, varianceOut))
+                             : std::nullopt;
+    if (!epsilon || *epsilon < 0.0f)
+        return std::nullopt;
+    match.epsilon = *epsilon;
+    const NodeId sqrt = graph.soleReader(graph.node(addEpsilon).proto.output(0));
+    if (!isOp(graph, sqrt, "Sqrt") || graph.soleReader(graph.node(sqrt).proto.output(0)) != div
+        || graph.node(div).proto.input(1) != graph.node(sqrt).proto.output(0))
+        return std::nullopt;
+    match.nodes = {first, sub, pow, variance, addEpsilon, sqrt};
+    match.last = div;
+    // The affine step, when its operands are constants over the last dim.
+    const std::string &normalised = graph.node(div).proto.output(0);
+    const NodeId mul = graph.soleReader(normalised);
+    const std::string scale
+        = isOp(graph, mul, "Mul") ? otherInput(graph.node(mul).proto, normalised) : std::string();
+    if (scale.empty() || !isLastDimVector(graph, scale, channels))
+        return match;
+    match.scale = scale;
+    match.nodes.push_back(div);
+    match.last = mul;
+    const std::string &scaled = graph.node(mul).proto.output(0);
+    const NodeId add = graph.soleReader(scaled);
+    const std::string bias = isOp(graph, add, "Add") ? otherInput(graph.node(add).proto, scaled)
+                                                     : std::string();
+    if (bias.empty() || !isLastDimVector(graph, bias, channels)
+        || graph.constant(bias)->elementCount() != graph.constant(scale)->elementCount())
+        return match;
+    match.bias = bias;
+    match.nodes.push_back(mul);
+    match.last = add;
+    return match;
+}
+
 AffineChain matchAffineAfter(Graph &graph, NodeId conv, int64_t channels, int64_t rank)
 {
     AffineChain chain;

@@ -49,6 +49,19 @@ struct GeluMatch
 };
 std::optional<GeluMatch> matchGelu(Graph &graph, NodeId first);
 
+// LayerNorm over the last axis as torch writes it below opset 17: d = x - ReduceMean(x);
+// d / Sqrt(ReduceMean(Pow(d, 2)) + epsilon), then optionally * scale[C] and + bias[C] (constants
+// over the last dim). `first` is the first ReduceMean; `nodes` are all the pattern's nodes but
+// `last`, whose output becomes the fused node's.
+struct LayerNormMatch
+{
+    std::string input, scale, bias; // scale and bias empty when absent
+    float epsilon = 0.0f;
+    std::vector<NodeId> nodes;
+    NodeId last = kNoNode;
+};
+std::optional<LayerNormMatch> matchLayerNorm(Graph &graph, NodeId first);
+
 // y -> y * scale[c] + shift[c] per output channel of a convolution.
 struct ChannelAffine
 {

@@ -124,6 +124,31 @@ TEST(Fusion, MatMulBiasAndErfGeluBecomeOneMatMul)
     expectSameResults(proto, {2, 16}, 1);
 }
 
+// LayerNorm as torch writes it below opset 17, over a dynamic-length sequence (so its shape is
+// not known when the session fuses): x[2,5,24] -> ReduceMean(-1) -> Sub -> Pow 2 -> ReduceMean
+// -> Add(eps) -> Sqrt -> Div -> Mul(gamma[24]) -> Add(beta[24]) becomes one LayerNormalization.
+TEST(Fusion, DecomposedLayerNormBecomesOneNode)
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &graph = *proto.mutable_graph();
+    addInput(graph, "x", {2, -1, 24});
+    addOutput(graph, "y", {});
+    addFloatInitializer(graph, "two", {}, {2.0f});
+    addFloatInitializer(graph, "eps", {}, {1e-5f});
+    addFloatInitializer(graph, "gamma", {24}, randomNormal(24, 11));
+    addFloatInitializer(graph, "beta", {24}, randomNormal(24, 12));
+    setIntsAttribute(addNode(graph, "ReduceMean", {"x"}, {"mean"}), "axes", {-1});
+    addNode(graph, "Sub", {"x", "mean"}, {"d"});
+    addNode(graph, "Pow", {"d", "two"}, {"d2"});
+    setIntsAttribute(addNode(graph, "ReduceMean", {"d2"}, {"var"}), "axes", {-1});
+    addNode(graph, "Add", {"var", "eps"}, {"var_eps"});
+    addNode(graph, "Sqrt", {"var_eps"}, {"std"});
+    addNode(graph, "Div", {"d", "std"}, {"n"});
+    addNode(graph, "Mul", {"n", "gamma"}, {"scaled"});
+    addNode(graph, "Add", {"scaled", "beta"}, {"y"});
+    expectSameResults(proto, {2, 5, 24}, 1);
+}
+
 TEST(Fusion, ClipAttributesAreIgnoredFromOpset11)
 {
     // Opset 11 reads Clip's bounds from inputs; stale min/max attributes must not be fused in.

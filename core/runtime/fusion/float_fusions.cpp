@@ -3,6 +3,8 @@
 //    the constant, readers of a Pad by zero its input;
 //  - RecognizeGelu: x * 0.5 * (1 + Erf(x / sqrt 2)) in its two usual spellings becomes one fused
 //    Gelu node (kFusedDomain: ONNX has Gelu only from opset 20);
+//  - RecognizeLayerNorm: the ReduceMean / Sub / Pow / ReduceMean / Add / Sqrt / Div (/ Mul / Add)
+//    chain torch writes for LayerNorm below opset 17 becomes one fused LayerNormalization;
 //  - RecognizeSwish: Mul(x, Sigmoid(x)) becomes one fused Swish node, and
 //    Mul(x, HardSigmoid(x; 1/6, 1/2)) one fused HardSwish;
 //  - FuseMatMulBias: MatMul with constant 2-D B -> Add(constant [N]) becomes one MatMul with a
@@ -67,6 +69,32 @@ Result<bool> RecognizeGelu::apply(Graph &graph, PassContext &)
             graph.removeNode(inner);
         }
         graph.absorbInto(id, match->last);
+        modified = true;
+    }
+    return modified;
+}
+
+Result<bool> RecognizeLayerNorm::apply(Graph &graph, PassContext &)
+{
+    bool modified = false;
+    for (const NodeId id : graph.nodeIds()) {
+        const std::optional<LayerNormMatch> match = matchLayerNorm(graph, id);
+        if (!match)
+            continue;
+        onnx::NodeProto norm;
+        norm.set_op_type("LayerNormalization");
+        norm.set_domain(kFusedDomain);
+        // An absent Scale or B reads as ones or zeros (the kernel's defaults).
+        for (const std::string &input : {match->input, match->scale, match->bias})
+            norm.add_input(input);
+        norm.add_output(graph.node(match->last).proto.output(0));
+        setIntAttribute(norm, "axis", -1);
+        setFloatAttribute(norm, "epsilon", match->epsilon);
+        graph.replaceProto(match->last, std::move(norm));
+        for (const NodeId inner : match->nodes) {
+            graph.node(match->last).absorbed.push_back(graph.fusionLabel(inner));
+            graph.removeNode(inner);
+        }
         modified = true;
     }
     return modified;

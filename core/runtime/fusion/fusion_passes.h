@@ -112,6 +112,13 @@ public:
     Result<bool> apply(Graph &graph, PassContext &context) override;
 };
 
+class RecognizeLayerNorm final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "RecognizeLayerNorm"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
 class FuseMatMulBias final : public GraphPass
 {
 public:

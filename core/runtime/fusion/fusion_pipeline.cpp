@@ -38,6 +38,7 @@ PassPipeline engineFusionPipeline()
     // 8. Decomposed activations become single nodes before (10) looks for activations to fuse.
     pipeline.add<RecognizeHardSwish>();
     pipeline.add<RecognizeGelu>();
+    pipeline.add<RecognizeLayerNorm>();
     pipeline.add<RecognizeSwish>();
     // 9. MatMul + bias before (10): MatMul -> Add -> Relu becomes one MatMul.
     pipeline.add<FuseMatMulBias>();

@@ -108,6 +108,7 @@ constexpr KernelRegistration kKernels[] = {
     {"com.quantscope.fused", "BlockedToPlain", 1, createBlockedToPlain},
     {"com.quantscope.fused", "ChannelAffine", 1, createChannelAffine},
     {"com.quantscope.fused", "Gelu", 1, createFusedGelu},
+    {"com.quantscope.fused", "LayerNormalization", 1, createLayerNormalization},
     {"com.quantscope.fused", "HardSwish", 1, createHardSwish},
     {"com.quantscope.fused", "Swish", 1, createFusedSwish},
 
