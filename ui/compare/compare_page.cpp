@@ -144,7 +144,7 @@ void ComparePage::buildLayout()
     auto makeChart = [&](const QString &title, const QString &valueLabel, const QString &fileName) {
         auto *plot = new QCustomPlot;
         CompareCharts::setUp(plot, title, valueLabel);
-        ChartExport::installContextMenu(plot, fileName, onError);
+        ChartExport::installContextMenu(plot, d->workbench, fileName, onError);
         return plot;
     };
     d->sizeChart = makeChart(tr("Size"), tr("MB"), QStringLiteral("size"));
@@ -569,7 +569,7 @@ QString ComparePage::exportCsv(const QString &path) const
 
 void ComparePage::askExportCsv()
 {
-    const QString path = ChartExport::askSavePath(this, tr("Export results as CSV"),
+    const QString path = ChartExport::askSavePath(this, d->workbench, tr("Export results as CSV"),
                                                   QStringLiteral("comparison.csv"),
                                                   tr("CSV files (*.csv)"));
     if (path.isEmpty())

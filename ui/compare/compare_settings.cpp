@@ -282,12 +282,13 @@ void CompareSettingsWidget::setRunning(bool running)
 
 void CompareSettingsWidget::browseVariant()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Add a variant"),
-                                                      settings::lastFolder(settings::Folder::Model),
-                                                      tr("ONNX models (*.onnx);;All files (*)"));
+    const QString path
+        = QFileDialog::getOpenFileName(this, tr("Add a variant"),
+                                       m_workbench->dialogFolder(settings::Folder::Output),
+                                       tr("ONNX models (*.onnx);;All files (*)"));
     if (path.isEmpty())
         return;
-    settings::setLastFolder(settings::Folder::Model, path);
+    m_workbench->rememberDialogFolder(settings::Folder::Output, path);
     addVariantFile(path);
 }
 
@@ -302,14 +303,14 @@ void CompareSettingsWidget::removeSelectedVariant()
 
 void CompareSettingsWidget::browseFolder()
 {
-    const QString start = m_folderEdit->text().isEmpty()
-                              ? settings::lastFolder(settings::Folder::Calibration)
+    const QString start = m_folderEdit->text().isEmpty() || !QFileInfo(m_folderEdit->text()).isDir()
+                              ? m_workbench->dialogFolder(settings::Folder::Calibration)
                               : m_folderEdit->text();
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Evaluation data folder"),
                                                              start);
     if (folder.isEmpty())
         return;
-    settings::setLastFolder(settings::Folder::Calibration, folder);
+    m_workbench->rememberDialogFolder(settings::Folder::Calibration, folder);
     setDataFolder(folder);
 }
 

@@ -226,9 +226,10 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::chooseModel()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open ONNX Model"),
-                                                      settings::lastFolder(settings::Folder::Model),
-                                                      tr("ONNX models (*.onnx);;All files (*)"));
+    const QString path
+        = QFileDialog::getOpenFileName(this, tr("Open ONNX Model"),
+                                       m_workbench->dialogFolder(settings::Folder::Model),
+                                       tr("ONNX models (*.onnx);;All files (*)"));
     if (!path.isEmpty())
         openModel(path);
 }
@@ -240,12 +241,13 @@ void MainWindow::openVariant()
                   tr("Open the FP32 reference model first; variants are compared with it."));
         return;
     }
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Variant"),
-                                                      settings::lastFolder(settings::Folder::Output),
-                                                      tr("ONNX models (*.onnx);;All files (*)"));
+    const QString path
+        = QFileDialog::getOpenFileName(this, tr("Open Variant"),
+                                       m_workbench->dialogFolder(settings::Folder::Output),
+                                       tr("ONNX models (*.onnx);;All files (*)"));
     if (path.isEmpty())
         return;
-    settings::setLastFolder(settings::Folder::Output, path);
+    m_workbench->rememberDialogFolder(settings::Folder::Output, path);
     Variant variant;
     variant.path = path;
     variant.kind = tr("Opened file");

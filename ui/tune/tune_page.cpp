@@ -162,13 +162,15 @@ QWidget *TunePage::Private::createSettings()
         TunePage::tr("Held-out images or tensors, not the calibration folder (empty: random)"));
     auto *browse = new QPushButton(TunePage::tr("Browse..."));
     QObject::connect(browse, &QPushButton::clicked, q, [this] {
+        const QString start = folder->text().isEmpty() || !QFileInfo(folder->text()).isDir()
+                                  ? workbench->dialogFolder(settings::Folder::Calibration)
+                                  : folder->text();
         const QString chosen
-            = QFileDialog::getExistingDirectory(q, TunePage::tr("Evaluation Folder"),
-                                                folder->text().isEmpty() ? settings::lastFolder(
-                                                    settings::Folder::Calibration)
-                                                                         : folder->text());
-        if (!chosen.isEmpty())
-            folder->setText(chosen);
+            = QFileDialog::getExistingDirectory(q, TunePage::tr("Evaluation Folder"), start);
+        if (chosen.isEmpty())
+            return;
+        workbench->rememberDialogFolder(settings::Folder::Calibration, chosen);
+        folder->setText(chosen);
     });
     folderRow->addWidget(folder, 1);
     folderRow->addWidget(browse);
@@ -397,7 +399,7 @@ void TunePage::startTune()
     request.budgetSeconds = d->budgetSeconds->value();
     request.search = d->search->currentData().toString();
     if (!request.evaluationFolder.isEmpty())
-        settings::setLastFolder(settings::Folder::Calibration, request.evaluationFolder);
+        d->workbench->rememberDialogFolder(settings::Folder::Calibration, request.evaluationFolder);
 
     // The worker's figures reach the page through queued calls; a newer run or another model
     // (a new generation) drops the late ones.

@@ -4,6 +4,7 @@
 #include "model/model.h"
 #include "variant_list_model.h"
 
+#include <QDir>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -26,6 +27,7 @@ void Workbench::setModel(std::shared_ptr<const Model> model, const QString &path
     m_excludedNodes.clear();
     m_excludedOpTypes.clear();
     m_selectedNode = -1;
+    m_dialogFolders.clear();
     m_messages.clear();
     emit messagesCleared();
     m_variants->clear();
@@ -111,6 +113,28 @@ void Workbench::addMessage(Severity severity, const QString &message, const QStr
     WorkbenchMessage entry{severity, message, node};
     m_messages.append(entry);
     emit messageAdded(entry);
+}
+
+QString Workbench::dialogFolder(settings::Folder kind) const
+{
+    const QString used = m_dialogFolders.value(kind);
+    if (!used.isEmpty() && QFileInfo(used).isDir())
+        return used;
+    if (!m_modelPath.isEmpty()) {
+        const QFileInfo model(m_modelPath);
+        if (model.absoluteDir().exists())
+            return model.absolutePath();
+    }
+    return settings::lastFolder(kind);
+}
+
+void Workbench::rememberDialogFolder(settings::Folder kind, const QString &pathInside)
+{
+    if (pathInside.isEmpty())
+        return;
+    const QFileInfo info(pathInside);
+    m_dialogFolders.insert(kind, info.isDir() ? info.absoluteFilePath() : info.absolutePath());
+    settings::setLastFolder(kind, pathInside);
 }
 
 Workbench::Ticket Workbench::takeTicket(const QObject *requester)

@@ -6,9 +6,11 @@
 // Pages never talk to each other; they change this object and react to its signals.
 
 #include "model/model_summary.h"
+#include "settings.h"
 #include "util/diagnostic.h"
 
 #include <QHash>
+#include <QMap>
 #include <QObject>
 #include <QSet>
 #include <QString>
@@ -69,6 +71,14 @@ public:
 
     VariantListModel *variants() const { return m_variants; }
 
+    // Where a file dialog of `kind` opens: the folder last used for that kind since the open
+    // model was opened, else the open model's folder, else the folder remembered from an earlier
+    // session (settings::lastFolder), else home. Never the process's working directory.
+    QString dialogFolder(settings::Folder kind) const;
+    // A dialog of `kind` chose `pathInside` (a file or a folder): the next one starts there, in
+    // this session and (settings::setLastFolder) the next.
+    void rememberDialogFolder(settings::Folder kind, const QString &pathInside);
+
     const QList<WorkbenchMessage> &messages() const { return m_messages; }
     void addMessage(Severity severity, const QString &message, const QString &node = QString());
 
@@ -106,6 +116,7 @@ private:
     quint64 m_lastTicket = 0;
     quint64 m_modelTicket = 0; // the last ticket taken before the open model was set
     QHash<const QObject *, quint64> m_currentTickets;
+    QMap<settings::Folder, QString> m_dialogFolders; // used since the model opened
 };
 
 } // namespace qs::ui
