@@ -15,6 +15,7 @@
 #include "tune/tune_page.h"
 #include "ui_test_support.h"
 #include "workbench/job_controller.h"
+#include "workbench/preprocessing_editor.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
@@ -23,8 +24,11 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QTranslator>
@@ -309,6 +313,48 @@ private slots:
         QVERIFY(openAndWait(window, model));
         QCOMPARE(dialogStartFolder([&] { calibrationBrowse->click(); }), modelFolder);
         QVERIFY(QDir::setCurrent(previousCurrent));
+    }
+
+    // Issue 16: the preprocessing was set on Quantize and again on Compare (and Compare kept the
+    // previous model's). One value per model: an edit on one page shows on the others and in
+    // what Tune runs; another model starts without it.
+    void preprocessingIsSetOncePerModel()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(openAndWait(window, test::ocrModel(kClsModel)));
+        auto *quantizeEditor = window.quantizePage()->findChild<PreprocessingEditor *>();
+        auto *compareEditor = window.comparePage()->findChild<PreprocessingEditor *>();
+        auto *tuneSummary
+            = window.tunePage()->findChild<QLabel *>(QStringLiteral("tunePreprocessing"));
+        QVERIFY(quantizeEditor && compareEditor && tuneSummary);
+        auto field = [](PreprocessingEditor *editor, const char *name) {
+            return editor->findChild<QSpinBox *>(QString::fromLatin1(name));
+        };
+
+        field(quantizeEditor, "prepHeight")->setValue(48);
+        quantizeEditor->findChild<QLineEdit *>(QStringLiteral("prepMean"))
+            ->setText(QStringLiteral("0.5"));
+        QCOMPARE(compareEditor->value().height(), 48); // random inputs: only the shape counts
+        QCOMPARE(field(compareEditor, "prepHeight")->value(), 48);
+        QCOMPARE(compareEditor->findChild<QLineEdit *>(QStringLiteral("prepMean"))->text(),
+                 QStringLiteral("0.5"));
+        field(compareEditor, "prepWidth")->setValue(192);
+        QCOMPARE(quantizeEditor->value().width(), 192);
+        QCOMPARE(quantizeEditor->value().mean_size(), 1);
+        QCOMPARE(window.workbench()->preprocessing().height(), 48);
+        QCOMPARE(window.workbench()->preprocessing().width(), 192);
+        QVERIFY2(tuneSummary->text().contains(QStringLiteral("48x192")),
+                 qPrintable(tuneSummary->text()));
+
+        // Another model: every page starts from the model's own sizes again.
+        QVERIFY(openAndWait(window, test::ocrModel(kClsModel)));
+        QCOMPARE(field(quantizeEditor, "prepHeight")->value(), 0);
+        QCOMPARE(field(compareEditor, "prepHeight")->value(), 0);
+        QCOMPARE(field(compareEditor, "prepWidth")->value(), 0);
+        QCOMPARE(compareEditor->findChild<QLineEdit *>(QStringLiteral("prepMean"))->text(),
+                 QString());
+        QVERIFY(!tuneSummary->text().contains(QStringLiteral("48x192")));
     }
 
     void aboutListsTheLibraryVersions()

@@ -59,6 +59,7 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     , m_preprocessingBox(new QGroupBox(tr("Image preprocessing")))
     , m_preprocessing(new PreprocessingEditor)
 {
+    m_preprocessing->shareWith(workbench);
     m_variantView->setModel(workbench->variants());
     m_variantView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_variantView->setSelectionMode(QAbstractItemView::SingleSelection);

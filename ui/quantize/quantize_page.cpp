@@ -9,6 +9,7 @@
 #include "quantize_options.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
+#include "workbench/preprocessing_editor.h"
 #include "workbench/recipe_fields.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
@@ -69,6 +70,7 @@ QuantizePage::QuantizePage(Workbench *workbench, QWidget *parent)
     d->job = new JobController(workbench, this);
     d->options = new QuantizeOptions(this);
     d->calibration = new CalibrationPanel(workbench, this);
+    d->calibration->preprocessingEditor()->shareWith(workbench);
     d->exclusions = new ExclusionPanel(workbench, this);
 
     auto *content = new QWidget;

@@ -17,7 +17,6 @@
 #include "tune/tune_page.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
-#include "workbench/preprocessing_editor.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
@@ -333,12 +332,10 @@ void MainWindow::loadModel(const QString &path)
 
 bool MainWindow::applyRecipeFile(const QString &path)
 {
-    if (!m_quantize->loadRecipeFile(path))
-        return false;
-    // The panel's, whatever the recipe's mode: the recipe describes how this model's images
-    // are prepared even when it quantizes without calibration.
-    m_compare->setPreprocessing(m_quantize->calibrationPanel()->preprocessingEditor()->value());
-    return true;
+    // The recipe's preprocessing reaches Compare and Tune through the Workbench's shared one,
+    // whatever the recipe's mode: it describes how this model's images are prepared even when
+    // it quantizes without calibration.
+    return m_quantize->loadRecipeFile(path);
 }
 
 QString MainWindow::modelFactsText() const

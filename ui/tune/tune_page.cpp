@@ -5,6 +5,7 @@
 #include "tune_trials.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
+#include "workbench/preprocessing_editor.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
@@ -55,6 +56,7 @@ struct TunePage::Private
     QLabel *step = nullptr;
     QLabel *eta = nullptr;
     QLabel *status = nullptr;
+    QLabel *preprocessing = nullptr; // the Workbench's, set on Quantize or Compare
     TrialScatterChart *scatter = nullptr;
     SensitivityChart *sensitivity = nullptr;
     TrialTableModel *trials = nullptr;
@@ -175,6 +177,19 @@ QWidget *TunePage::Private::createSettings()
     folderRow->addWidget(folder, 1);
     folderRow->addWidget(browse);
     form->addRow(TunePage::tr("Evaluation folder:"), folderRow);
+
+    // Set once per model on the Quantize or Compare page; the evaluation images go through it.
+    preprocessing = new QLabel;
+    preprocessing->setObjectName(QStringLiteral("tunePreprocessing"));
+    preprocessing->setWordWrap(true);
+    preprocessing->setToolTip(
+        TunePage::tr("The model's image preprocessing, set on the Quantize or Compare page"));
+    auto showPreprocessing = [this] {
+        preprocessing->setText(PreprocessingEditor::describe(workbench->preprocessing()));
+    };
+    QObject::connect(workbench, &Workbench::preprocessingChanged, q, showPreprocessing);
+    showPreprocessing();
+    form->addRow(TunePage::tr("Preprocessing:"), preprocessing);
 
     auto *budgetRow = new QHBoxLayout;
     budgetTrials = new QSpinBox;
@@ -392,6 +407,11 @@ void TunePage::startTune()
     request.modelPath = d->workbench->modelPath();
     if (d->startRecipe)
         request.start = d->startRecipe();
+    // The model's one preprocessing (the Quantize page's recipe carries it too); a recipe
+    // without calibration gets none added for nothing.
+    if (d->workbench->preprocessing().ByteSizeLong() > 0 || request.start.has_calibration())
+        *request.start.mutable_calibration()->mutable_preprocessing()
+            = d->workbench->preprocessing();
     request.evaluationFolder = d->folder->text().trimmed();
     request.metric = d->metric->currentData().toString();
     request.threshold = d->threshold->value();

@@ -28,6 +28,8 @@ void Workbench::setModel(std::shared_ptr<const Model> model, const QString &path
     m_excludedOpTypes.clear();
     m_selectedNode = -1;
     m_dialogFolders.clear();
+    const bool hadPreprocessing = m_preprocessing.ByteSizeLong() > 0;
+    m_preprocessing.Clear();
     m_messages.clear();
     emit messagesCleared();
     m_variants->clear();
@@ -42,6 +44,8 @@ void Workbench::setModel(std::shared_ptr<const Model> model, const QString &path
             addMessage(diagnostic.severity, QString::fromStdString(diagnostic.message),
                        QString::fromStdString(diagnostic.node));
     }
+    if (hadPreprocessing)
+        emit preprocessingChanged();
     emit modelChanged();
     emit exclusionsChanged();
     emit nodeSelected(-1);
@@ -113,6 +117,14 @@ void Workbench::addMessage(Severity severity, const QString &message, const QStr
     WorkbenchMessage entry{severity, message, node};
     m_messages.append(entry);
     emit messageAdded(entry);
+}
+
+void Workbench::setPreprocessing(const quantscope::ImagePreprocessing &prep)
+{
+    if (prep.SerializeAsString() == m_preprocessing.SerializeAsString())
+        return;
+    m_preprocessing = prep;
+    emit preprocessingChanged();
 }
 
 QString Workbench::dialogFolder(settings::Folder kind) const

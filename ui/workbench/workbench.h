@@ -6,6 +6,7 @@
 // Pages never talk to each other; they change this object and react to its signals.
 
 #include "model/model_summary.h"
+#include "quantscope.pb.h"
 #include "settings.h"
 #include "util/diagnostic.h"
 
@@ -71,6 +72,13 @@ public:
 
     VariantListModel *variants() const { return m_variants; }
 
+    // How this model's images become tensors: one value shared by the Quantize page's
+    // calibration, the Compare page's evaluation data and the Tune page, so that it is set once
+    // per model (every PreprocessingEditor::shareWith() this Workbench shows and edits it).
+    // Empty again when a model opens.
+    const quantscope::ImagePreprocessing &preprocessing() const { return m_preprocessing; }
+    void setPreprocessing(const quantscope::ImagePreprocessing &prep);
+
     // Where a file dialog of `kind` opens: the folder last used for that kind since the open
     // model was opened, else the open model's folder, else the folder remembered from an earlier
     // session (settings::lastFolder), else home. Never the process's working directory.
@@ -100,6 +108,7 @@ public:
 signals:
     void modelChanged();
     void exclusionsChanged();
+    void preprocessingChanged();
     void nodeSelected(int nodeId);
     void messageAdded(const qs::ui::WorkbenchMessage &message);
     void messagesCleared();
@@ -110,6 +119,7 @@ private:
     ModelSummary m_summary;
     QSet<QString> m_excludedNodes;
     QSet<QString> m_excludedOpTypes;
+    quantscope::ImagePreprocessing m_preprocessing;
     int m_selectedNode = -1;
     VariantListModel *m_variants = nullptr;
     QList<WorkbenchMessage> m_messages;
