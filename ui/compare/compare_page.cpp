@@ -113,6 +113,7 @@ void ComparePage::buildLayout()
     d->compareButton->setDefault(true);
     d->cancelButton = new QPushButton(tr("Cancel"));
     d->progressBar = new QProgressBar;
+    d->progressBar->setObjectName(QStringLiteral("compareProgress"));
     d->progressBar->setRange(0, 1000);
     d->progressBar->setTextVisible(false);
     d->stepLabel = new QLabel;
@@ -408,8 +409,9 @@ void ComparePage::onJobFinished(bool cancelled)
 {
     d->settings->setRunning(false);
     d->cancelButton->setEnabled(false);
+    // Cleared: a full bar left standing read as "a comparison is done", even after Clear.
     d->progressBar->setRange(0, 1000);
-    d->progressBar->setValue(cancelled ? 0 : 1000);
+    d->progressBar->setValue(0);
     d->stepLabel->setText(cancelled ? tr("Cancelled") : QString());
     d->etaLabel->clear();
     updateCompareButton();
