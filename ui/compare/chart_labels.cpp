@@ -13,8 +13,8 @@ namespace qs::ui {
 
 namespace {
 
-constexpr double kSlant = -40.0;          // degrees: the name rises to the right, ending at its bar
-constexpr double kGap = 8.0;              // pixels between two level names
+constexpr double kSlant = -40.0; // degrees: the name rises to the right, ending at its bar
+constexpr double kGap = 8.0;     // pixels between two level names
 constexpr double kMaxSlantedWidth = 150.0; // a longer name would take the chart's height
 const char *const kNamesProperty = "qsVariantNames";
 const char *const kFittingProperty = "qsFitsVariantNames";
