@@ -343,6 +343,30 @@
         <source>tensor in graph order</source>
         <translation>张量（按图中顺序）</translation>
     </message>
+    <message>
+        <source>meets targets</source>
+        <translation>达到目标</translation>
+    </message>
+    <message>
+        <source>misses targets</source>
+        <translation>未达目标</translation>
+    </message>
+    <message>
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>identical</source>
+        <translation>完全一致</translation>
+    </message>
+    <message>
+        <source>%1 dB</source>
+        <translation>%1 dB</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::ComparePage</name>
@@ -2229,6 +2253,14 @@ in subgraph %1</source>
     <message>
         <source>Trial %1&apos;s recipe was loaded into the Quantize page.</source>
         <translation>试验 %1 的方案已载入“量化”页。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s image preprocessing, set on the Quantize or Compare page</source>
+        <translation>模型的图像预处理，在“量化”或“比较”页面设置</translation>
+    </message>
+    <message>
+        <source>Preprocessing:</source>
+        <translation>预处理：</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,7 @@
 // table's figures (issue 16, item 6), and verdicts against the targets set on the page, in the
 // table's colours (item 4). The page on real models: compare_test.cpp.
 #include "compare/bench_warnings.h"
+#include "compare/compare_charts.h"
 #include "compare/compare_page.h"
 #include "compare/latency_noise.h"
 #include "compare/report_table_model.h"
@@ -21,6 +22,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <qcustomplot.h>
+
 using namespace qs;
 using namespace qs::ui;
 
@@ -36,6 +39,7 @@ private slots:
     }
     void saturatedOutputIsWarnedAbout();
     void targetsGiveEachVariantAVerdict();
+    void chartsShowEachVariantsVerdict();
     void noisyLatencyIsMarkedInTheTable();
 
 private:
@@ -187,6 +191,102 @@ void CompareWarningsTest::targetsGiveEachVariantAVerdict()
     QVERIFY2(results->data(missed).toString().contains(QStringLiteral("misses smaller>=2 (1.00x)")),
              qPrintable(results->data(missed).toString()));
     QCOMPARE(results->data(missed, Qt::BackgroundRole).value<QBrush>().color(), QColor(215, 48, 39));
+}
+
+namespace {
+
+// The fill colour of the bar at `key`, whichever series draws it; invalid when there is none.
+QColor barColour(QCustomPlot *plot, double key)
+{
+    for (int i = 0; i < plot->plottableCount(); ++i)
+        if (auto *bars = qobject_cast<QCPBars *>(plot->plottable(i)))
+            for (int j = 0; j < bars->dataCount(); ++j)
+                if (bars->dataMainKey(j) == key)
+                    return bars->brush().color();
+    return QColor();
+}
+
+QStringList valueLabels(QCustomPlot *plot)
+{
+    QStringList texts;
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (auto *text = qobject_cast<QCPItemText *>(plot->item(i)))
+            texts << text->text();
+    return texts;
+}
+
+} // namespace
+
+// Issue 16, item 4: the verdict was only in the table. On the size, latency and accuracy charts
+// each variant's bar takes its verdict's colour (as the table's Verdict cell), carries its figure
+// and tells its verdict in a tooltip.
+void CompareWarningsTest::chartsShowEachVariantsVerdict()
+{
+    const QString reference = writeSigmoidModel(m_dir.filePath(QStringLiteral("chart_ref.onnx")),
+                                                2.0f);
+    const QString same = writeSigmoidModel(m_dir.filePath(QStringLiteral("chart_same.onnx")), 2.0f);
+    const QString flipped = writeSigmoidModel(m_dir.filePath(QStringLiteral("chart_flipped.onnx")),
+                                              -2.0f);
+    auto model = Model::load(reference.toStdString());
+    QVERIFY2(model, model ? "" : model.status().message().c_str());
+    Workbench workbench;
+    workbench.setModel(*model, reference);
+    for (const QString &path : {same, flipped}) {
+        Variant variant;
+        variant.path = path;
+        variant.kind = QStringLiteral("opened file");
+        workbench.variants()->add(variant);
+    }
+    ComparePage page(&workbench);
+    page.resize(1200, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    page.setDataFolder(QString());
+    page.setSamples(2);
+    page.setWarmup(0);
+    page.setIterations(1);
+    page.setPerNode(false);
+    page.setTargets(QStringLiteral("cosine>=0.99"));
+    QSignalSpy compared(&page, &ComparePage::compared);
+    page.startCompare();
+    QVERIFY(ui::test::waitForJob(*page.job()));
+    QCOMPARE(compared.count(), 1);
+    const quantscope::Report &report = *page.lastReport();
+    QVERIFY(report.variants(1).verdict().meets_targets());
+    QVERIFY(!report.variants(2).verdict().meets_targets());
+    ReportTableModel *results = page.resultsModel();
+    const auto verdictColour = [&](int row) {
+        return results
+            ->data(results->index(row, ReportTableModel::VerdictColumn), Qt::BackgroundRole)
+            .value<QBrush>()
+            .color();
+    };
+
+    for (QCustomPlot *chart : {page.sizeChart(), page.latencyChart(), page.accuracyChart()}) {
+        chart->replot(QCustomPlot::rpImmediateRefresh);
+        QCOMPARE(barColour(chart, 1), QColor(150, 150, 150)); // the reference
+        QCOMPARE(barColour(chart, 2), verdictColour(1));
+        QCOMPARE(barColour(chart, 3), verdictColour(2));
+        const QStringList figures = valueLabels(chart);
+        QCOMPARE(figures.size(), 3);
+        for (const QString &figure : figures)
+            QVERIFY(!figure.isEmpty());
+        // The tooltip over the missing variant's bar (its middle, under the axis's top).
+        const QPoint missing(int(chart->xAxis->coordToPixel(3)), chart->axisRect()->bottom() - 2);
+        const QString tip = CompareCharts::toolTipAt(chart, missing);
+        QVERIFY2(tip.contains(QStringLiteral("chart_flipped.onnx"))
+                     && tip.contains(QStringLiteral("misses cosine>=0.99")),
+                 qPrintable(tip));
+        const QPoint meeting(int(chart->xAxis->coordToPixel(2)), chart->axisRect()->bottom() - 2);
+        QVERIFY2(CompareCharts::toolTipAt(chart, meeting).endsWith(QStringLiteral("meets targets")),
+                 qPrintable(CompareCharts::toolTipAt(chart, meeting)));
+        // Between two bars: no tooltip.
+        const QPoint between(int(chart->xAxis->coordToPixel(2.5)), chart->axisRect()->bottom() - 2);
+        QCOMPARE(CompareCharts::toolTipAt(chart, between), QString());
+    }
+    const QStringList accuracy = valueLabels(page.accuracyChart());
+    QCOMPARE(accuracy.at(1),
+             QString::number(CompareCharts::worstCosine(report.variants(1)), 'f', 5));
 }
 
 // Issue 16, item 7: latency moved by the machine's load more than two variants differ. The

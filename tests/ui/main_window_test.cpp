@@ -2,16 +2,20 @@
 // quantize then compare through the pages, a job cancelled by closing the window or by opening
 // another model (after a question), the About versions and the Chinese translation being loaded.
 #include "about_dialog.h"
+#include "compare/chart_export.h"
 #include "compare/compare_page.h"
 #include "diagnostics_dock.h"
 #include "inspector/inspector_page.h"
 #include "main_window.h"
 #include "model/graph_index.h"
 #include "model/model.h"
+#include "quantize/calibration_panel.h"
 #include "quantize/quantize_page.h"
 #include "translations.h"
+#include "tune/tune_page.h"
 #include "ui_test_support.h"
 #include "workbench/job_controller.h"
+#include "workbench/preprocessing_editor.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
@@ -19,9 +23,14 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileDialog>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTranslator>
 #include <QtTest>
 
@@ -41,6 +50,42 @@ bool openAndWait(MainWindow &window, const QString &path)
     QSignalSpy opened(&window, &MainWindow::modelOpened);
     window.openModel(path);
     return opened.wait(60000);
+}
+
+// Runs `trigger`, which opens a file dialog, and returns the folder the dialog opened in; the
+// dialog then chooses `choose` (a file or folder) or, when it is empty, is cancelled.
+QString dialogStartFolder(const std::function<void()> &trigger, const QString &choose = QString())
+{
+    QString seen;
+    QTimer poll;
+    poll.setInterval(20);
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        poll.stop();
+        seen = dialog->directory().absolutePath();
+        if (choose.isEmpty()) {
+            dialog->reject();
+        } else if (QFileInfo(choose).isDir()) {
+            dialog->setDirectory(choose); // a folder dialog accepts the folder it shows
+            static_cast<QDialog *>(dialog)->accept();
+        } else {
+            dialog->selectFile(choose);
+            static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept(), protected
+        }
+    });
+    poll.start();
+    trigger();
+    return seen;
+}
+
+QPushButton *buttonLabelled(QWidget *parent, const QString &text)
+{
+    for (QPushButton *button : parent->findChildren<QPushButton *>())
+        if (button->text() == text)
+            return button;
+    return nullptr;
 }
 
 } // namespace
@@ -212,6 +257,104 @@ private slots:
         QCOMPARE(opened.front().front().toString(), det);
         QCOMPARE(window.workbench()->modelPath(), det);
         QVERIFY(!compare->lastReport());
+    }
+
+    // Issue 16: dialogs opened in the process's working directory. They start in the open
+    // model's folder, then in the folder last chosen for their kind of file, until another
+    // model opens.
+    void dialogsStartInTheModelsFolder()
+    {
+        QTemporaryDir modelDir, elsewhere, calibration;
+        const QString model = test::copyOfModel(test::ocrModel(kClsModel), modelDir.path());
+        QVERIFY(!model.isEmpty());
+        const QString modelFolder = QFileInfo(model).absolutePath();
+        const QString previousCurrent = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(elsewhere.path()));
+        MainWindow window;
+        window.show();
+        QVERIFY(openAndWait(window, model));
+
+        QuantizePage *quantize = window.quantizePage();
+        QPushButton *loadRecipe = buttonLabelled(quantize, QStringLiteral("Load Recipe..."));
+        QPushButton *saveRecipe = buttonLabelled(quantize, QStringLiteral("Save Recipe..."));
+        QPushButton *calibrationBrowse = buttonLabelled(quantize->calibrationPanel(),
+                                                        QStringLiteral("Browse..."));
+        QPushButton *tuneBrowse = buttonLabelled(window.tunePage(), QStringLiteral("Browse..."));
+        QVERIFY(loadRecipe && saveRecipe && calibrationBrowse && tuneBrowse);
+        QCOMPARE(dialogStartFolder([&] { loadRecipe->click(); }), modelFolder);
+        QCOMPARE(dialogStartFolder([&] { saveRecipe->click(); }), modelFolder);
+        QCOMPARE(dialogStartFolder([&] { calibrationBrowse->click(); }), modelFolder);
+        QCOMPARE(dialogStartFolder([&] { tuneBrowse->click(); }), modelFolder);
+        QCOMPARE(dialogStartFolder([&] {
+                     ChartExport::askSavePath(window.comparePage(), window.workbench(),
+                                              QStringLiteral("Export"),
+                                              QStringLiteral("comparison.csv"),
+                                              QStringLiteral("CSV files (*.csv)"));
+                 }),
+                 modelFolder);
+        QAction *openModel = nullptr;
+        for (QAction *action : window.findChildren<QAction *>())
+            if (action->text() == QStringLiteral("&Open Model..."))
+                openModel = action;
+        QVERIFY(openModel);
+        QCOMPARE(dialogStartFolder([&] { openModel->trigger(); }), modelFolder);
+
+        // A calibration folder chosen: the next calibration dialog (on any page) starts there;
+        // the other kinds still start in the model's folder.
+        const QString chosen = QFileInfo(calibration.path()).absoluteFilePath();
+        dialogStartFolder([&] { calibrationBrowse->click(); }, chosen);
+        QCOMPARE(QFileInfo(quantize->calibrationPanel()->folder()).absoluteFilePath(), chosen);
+        quantize->setCalibrationFolder(QString());
+        QCOMPARE(dialogStartFolder([&] { calibrationBrowse->click(); }), chosen);
+        QCOMPARE(dialogStartFolder([&] { tuneBrowse->click(); }), chosen);
+        QCOMPARE(dialogStartFolder([&] { loadRecipe->click(); }), modelFolder);
+
+        // Another model: its folder again.
+        QVERIFY(openAndWait(window, model));
+        QCOMPARE(dialogStartFolder([&] { calibrationBrowse->click(); }), modelFolder);
+        QVERIFY(QDir::setCurrent(previousCurrent));
+    }
+
+    // Issue 16: the preprocessing was set on Quantize and again on Compare (and Compare kept the
+    // previous model's). One value per model: an edit on one page shows on the others and in
+    // what Tune runs; another model starts without it.
+    void preprocessingIsSetOncePerModel()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(openAndWait(window, test::ocrModel(kClsModel)));
+        auto *quantizeEditor = window.quantizePage()->findChild<PreprocessingEditor *>();
+        auto *compareEditor = window.comparePage()->findChild<PreprocessingEditor *>();
+        auto *tuneSummary
+            = window.tunePage()->findChild<QLabel *>(QStringLiteral("tunePreprocessing"));
+        QVERIFY(quantizeEditor && compareEditor && tuneSummary);
+        auto field = [](PreprocessingEditor *editor, const char *name) {
+            return editor->findChild<QSpinBox *>(QString::fromLatin1(name));
+        };
+
+        field(quantizeEditor, "prepHeight")->setValue(48);
+        quantizeEditor->findChild<QLineEdit *>(QStringLiteral("prepMean"))
+            ->setText(QStringLiteral("0.5"));
+        QCOMPARE(compareEditor->value().height(), 48); // random inputs: only the shape counts
+        QCOMPARE(field(compareEditor, "prepHeight")->value(), 48);
+        QCOMPARE(compareEditor->findChild<QLineEdit *>(QStringLiteral("prepMean"))->text(),
+                 QStringLiteral("0.5"));
+        field(compareEditor, "prepWidth")->setValue(192);
+        QCOMPARE(quantizeEditor->value().width(), 192);
+        QCOMPARE(quantizeEditor->value().mean_size(), 1);
+        QCOMPARE(window.workbench()->preprocessing().height(), 48);
+        QCOMPARE(window.workbench()->preprocessing().width(), 192);
+        QVERIFY2(tuneSummary->text().contains(QStringLiteral("48x192")),
+                 qPrintable(tuneSummary->text()));
+
+        // Another model: every page starts from the model's own sizes again.
+        QVERIFY(openAndWait(window, test::ocrModel(kClsModel)));
+        QCOMPARE(field(quantizeEditor, "prepHeight")->value(), 0);
+        QCOMPARE(field(compareEditor, "prepHeight")->value(), 0);
+        QCOMPARE(field(compareEditor, "prepWidth")->value(), 0);
+        QCOMPARE(compareEditor->findChild<QLineEdit *>(QStringLiteral("prepMean"))->text(),
+                 QString());
+        QVERIFY(!tuneSummary->text().contains(QStringLiteral("48x192")));
     }
 
     void aboutListsTheLibraryVersions()

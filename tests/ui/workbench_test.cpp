@@ -102,6 +102,59 @@ private slots:
         QVERIFY(sawFraction);
     }
 
+    // Issue 16: a step of one unit (preparing a session) showed a full bar before the work
+    // began, and the ETA started again at every step even when the steps shared one count (a
+    // benchmark's warm-up and timing runs over all rounds).
+    void progressHasNoFullBarBeforeWorkAndOneEtaPerCount()
+    {
+        Workbench workbench;
+        JobController job(&workbench);
+        std::atomic<int> gate{0};
+        auto waitFor = [&gate](int value) {
+            while (gate.load() < value)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        };
+        QSignalSpy progress(&job, &JobController::progressChanged);
+        auto sawStep = [&progress](const QString &step) {
+            for (const QList<QVariant> &args : progress)
+                if (args.at(1).toString() == step)
+                    return true;
+            return false;
+        };
+        QVERIFY(job.start(
+            QStringLiteral("benchmark"),
+            [&](Progress &p) {
+                p.report(1, 1, "preparing the model for running");
+                waitFor(1);
+                p.report(1, 10, "warming up");
+                waitFor(2);
+                // The next step of the same count comes well after the clock started.
+                std::this_thread::sleep_for(std::chrono::milliseconds(700));
+                p.report(2, 10, "timing");
+                waitFor(3);
+                p.report(10, 10, "timing");
+            },
+            [] {}));
+        QTRY_VERIFY_WITH_TIMEOUT(sawStep(QStringLiteral("preparing the model for running")), 10000);
+        gate = 1;
+        QTRY_VERIFY_WITH_TIMEOUT(sawStep(QStringLiteral("warming up")), 10000);
+        gate = 2;
+        QTRY_VERIFY_WITH_TIMEOUT(sawStep(QStringLiteral("timing")), 10000);
+        gate = 3;
+        QVERIFY(test::waitForJob(job));
+        bool firstTiming = true;
+        for (const QList<QVariant> &args : progress) {
+            const QString step = args.at(1).toString();
+            if (step == QStringLiteral("preparing the model for running"))
+                QCOMPARE(args.at(0).toInt(), -1); // busy, not 1000
+            if (step == QStringLiteral("timing") && firstTiming) {
+                firstTiming = false;
+                QVERIFY2(args.at(2).toInt() >= 0, "the ETA restarted at the step's name");
+            }
+        }
+        QVERIFY(!firstTiming);
+    }
+
     void cancelStopsTheWorkerAndReportsCancelled()
     {
         Workbench workbench;

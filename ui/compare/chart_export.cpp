@@ -2,6 +2,7 @@
 
 #include "compare/report_io.h"
 #include "workbench/settings.h"
+#include "workbench/workbench.h"
 
 #include <qcustomplot.h>
 
@@ -98,20 +99,20 @@ QString ChartExport::saveCsv(const quantscope::Report &report, const QString &pa
     return commitOrMessage(file);
 }
 
-QString ChartExport::askSavePath(QWidget *parent, const QString &caption, const QString &fileName,
-                                 const QString &filter)
+QString ChartExport::askSavePath(QWidget *parent, Workbench *workbench, const QString &caption,
+                                 const QString &fileName, const QString &filter)
 {
-    const QString start = QDir(settings::lastFolder(settings::Folder::Export)).filePath(fileName);
+    const QString start = QDir(workbench->dialogFolder(settings::Folder::Export)).filePath(fileName);
     const QString path = QFileDialog::getSaveFileName(parent, caption, start, filter);
     if (!path.isEmpty())
-        settings::setLastFolder(settings::Folder::Export, path);
+        workbench->rememberDialogFolder(settings::Folder::Export, path);
     return path;
 }
 
-void ChartExport::askAndSavePng(QCustomPlot *plot, const QString &baseName,
+void ChartExport::askAndSavePng(QCustomPlot *plot, Workbench *workbench, const QString &baseName,
                                 const std::function<void(const QString &)> &onError)
 {
-    const QString path = askSavePath(plot, tr("Export chart as PNG"),
+    const QString path = askSavePath(plot, workbench, tr("Export chart as PNG"),
                                      baseName + QStringLiteral(".png"), tr("PNG images (*.png)"));
     if (path.isEmpty())
         return;
@@ -119,10 +120,10 @@ void ChartExport::askAndSavePng(QCustomPlot *plot, const QString &baseName,
         onError(error);
 }
 
-void ChartExport::askAndSaveSvg(QCustomPlot *plot, const QString &baseName,
+void ChartExport::askAndSaveSvg(QCustomPlot *plot, Workbench *workbench, const QString &baseName,
                                 const std::function<void(const QString &)> &onError)
 {
-    const QString path = askSavePath(plot, tr("Export chart as SVG"),
+    const QString path = askSavePath(plot, workbench, tr("Export chart as SVG"),
                                      baseName + QStringLiteral(".svg"), tr("SVG drawings (*.svg)"));
     if (path.isEmpty())
         return;
@@ -130,18 +131,21 @@ void ChartExport::askAndSaveSvg(QCustomPlot *plot, const QString &baseName,
         onError(error);
 }
 
-void ChartExport::installContextMenu(QCustomPlot *plot, const QString &baseName,
+void ChartExport::installContextMenu(QCustomPlot *plot, Workbench *workbench,
+                                     const QString &baseName,
                                      const std::function<void(const QString &)> &onError)
 {
     plot->setContextMenuPolicy(Qt::CustomContextMenu);
     QObject::connect(plot, &QWidget::customContextMenuRequested, plot,
-                     [plot, baseName, onError](const QPoint &position) {
+                     [plot, workbench, baseName, onError](const QPoint &position) {
                          auto *menu = new QMenu(plot);
                          menu->setAttribute(Qt::WA_DeleteOnClose);
-                         menu->addAction(tr("Export as PNG..."), plot,
-                                         [=] { askAndSavePng(plot, baseName, onError); });
-                         menu->addAction(tr("Export as SVG..."), plot,
-                                         [=] { askAndSaveSvg(plot, baseName, onError); });
+                         menu->addAction(tr("Export as PNG..."), plot, [=] {
+                             askAndSavePng(plot, workbench, baseName, onError);
+                         });
+                         menu->addAction(tr("Export as SVG..."), plot, [=] {
+                             askAndSaveSvg(plot, workbench, baseName, onError);
+                         });
                          menu->popup(plot->mapToGlobal(position));
                      });
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Writing the Compare page's results to files: a chart as PNG or SVG, the report as CSV (core's
 // report_io writer). Every file goes through QSaveFile, so a failed or cancelled export never
-// leaves half a file where an older good one was. The dialogs remember settings::Folder::Export.
+// leaves half a file where an older good one was. The dialogs start in Workbench::dialogFolder(Export).
 
 #include "quantscope.pb.h"
 
@@ -15,6 +15,8 @@ class QCustomPlot;
 class QWidget;
 
 namespace qs::ui {
+
+class Workbench;
 
 class ChartExport
 {
@@ -30,19 +32,21 @@ public:
     // never shown (a hidden child widget is 100x30).
     static QSize exportSize(QCustomPlot *plot);
 
-    // Asks for a file in the remembered export folder and saves; `onError` gets the message.
-    static void askAndSavePng(QCustomPlot *plot, const QString &baseName,
+    // Asks for a file (starting in workbench->dialogFolder(Export)) and saves; `onError` gets
+    // the message.
+    static void askAndSavePng(QCustomPlot *plot, Workbench *workbench, const QString &baseName,
                               const std::function<void(const QString &)> &onError);
-    static void askAndSaveSvg(QCustomPlot *plot, const QString &baseName,
+    static void askAndSaveSvg(QCustomPlot *plot, Workbench *workbench, const QString &baseName,
                               const std::function<void(const QString &)> &onError);
 
     // Gives `plot` a context menu "Export as PNG..." / "Export as SVG...".
-    static void installContextMenu(QCustomPlot *plot, const QString &baseName,
+    static void installContextMenu(QCustomPlot *plot, Workbench *workbench, const QString &baseName,
                                    const std::function<void(const QString &)> &onError);
 
-    // Starts a save dialog in the Export folder; remembers the folder. Empty when cancelled.
-    static QString askSavePath(QWidget *parent, const QString &caption, const QString &fileName,
-                               const QString &filter);
+    // Starts a save dialog in the Workbench's Export folder (the open model's folder until an
+    // export chose another); remembers the folder. Empty when cancelled.
+    static QString askSavePath(QWidget *parent, Workbench *workbench, const QString &caption,
+                               const QString &fileName, const QString &filter);
 };
 
 } // namespace qs::ui

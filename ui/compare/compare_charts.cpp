@@ -1,8 +1,13 @@
 #include "compare_charts.h"
 
+#include "chart_labels.h"
+#include "report_table_model.h"
+
 #include <qcustomplot.h>
 
 #include <QFileInfo>
+#include <QHelpEvent>
+#include <QToolTip>
 
 #include <algorithm>
 #include <cmath>
@@ -14,6 +19,9 @@ namespace {
 
 const QColor kBarColor(70, 130, 180); // steel blue
 const QColor kReferenceColor(150, 150, 150);
+// The verdict colours of the result table's Verdict column.
+const QColor kMeetsColor(166, 217, 106);
+const QColor kMissesColor(215, 48, 39);
 const QColor kWorstColor(215, 48, 39); // red: the nodes to look at first
 const QColor kWhiskerColor(40, 40, 40);
 
@@ -27,32 +35,117 @@ QCPBars *addBars(QCustomPlot *plot, const QColor &color, const QString &name)
     return bars;
 }
 
-// Variant names under the bars: file names, keys 1..n.
+const char *const kToolTipsProperty = "qsBarToolTips";
+const char *const kValueLabelName = "valueLabel";
+const char *const kMessageName = "chartMessage";
+
+// Variant names under the bars: file names, keys 1..n, fitted to the chart's width.
 void setVariantTicks(QCustomPlot *plot, const quantscope::Report &report)
 {
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    for (int i = 0; i < report.variants_size(); ++i)
-        ticker->addTick(i + 1, CompareCharts::variantLabel(report.variants(i)));
-    plot->xAxis->setTicker(ticker);
-    plot->xAxis->setTickLabelRotation(report.variants_size() > 3 ? 30 : 0);
+    QStringList names;
+    for (const auto &variant : report.variants())
+        names << CompareCharts::variantLabel(variant);
+    ChartLabels::setVariantNames(plot, names);
     plot->xAxis->setRange(0.3, report.variants_size() + 0.7);
 }
 
-// The reference bar is grey, so the eye goes to the variants.
-void addVariantBars(QCustomPlot *plot, const QVector<double> &values, const QString &name)
+// The bars of one kind of verdict share a series, so that each has its colour (and its name).
+enum class BarKind { Reference, Meets, Misses, Unjudged };
+
+BarKind barKind(const quantscope::Report &report, int row)
 {
-    if (values.isEmpty())
-        return;
-    QCPBars *reference = addBars(plot, kReferenceColor, CompareCharts::tr("reference"));
-    reference->setData({1.0}, {values.front()});
-    QVector<double> keys, rest;
-    for (int i = 1; i < values.size(); ++i) {
-        keys.append(i + 1);
-        rest.append(values.at(i));
-    }
-    QCPBars *variants = addBars(plot, kBarColor, name);
-    variants->setData(keys, rest);
+    if (row == 0)
+        return BarKind::Reference;
+    if (report.targets_size() == 0)
+        return BarKind::Unjudged;
+    return report.variants(row).verdict().meets_targets() ? BarKind::Meets : BarKind::Misses;
 }
+
+QCPBars *addKindBars(QCustomPlot *plot, BarKind kind, const QString &unjudgedName)
+{
+    switch (kind) {
+    case BarKind::Reference: return addBars(plot, kReferenceColor, CompareCharts::tr("reference"));
+    case BarKind::Meets: return addBars(plot, kMeetsColor, CompareCharts::tr("meets targets"));
+    case BarKind::Misses: return addBars(plot, kMissesColor, CompareCharts::tr("misses targets"));
+    case BarKind::Unjudged: break;
+    }
+    return addBars(plot, kBarColor, unjudgedName);
+}
+
+// One bar per variant at keys 1..n, coloured by its verdict (the reference grey, so that the eye
+// goes to the variants); `above` (optional) adds a p90 whisker to each bar. Returns the series.
+QList<QCPBars *> addVariantBars(QCustomPlot *plot, const quantscope::Report &report,
+                                const QVector<double> &values, const QString &name,
+                                const QVector<double> &above = {})
+{
+    QMap<BarKind, QVector<double>> keys, heights, whiskers;
+    for (int i = 0; i < values.size() && i < report.variants_size(); ++i) {
+        const BarKind kind = barKind(report, i);
+        keys[kind].append(i + 1);
+        heights[kind].append(values.at(i));
+        whiskers[kind].append(i < above.size() ? above.at(i) : 0.0);
+    }
+    QList<QCPBars *> all;
+    for (auto it = keys.cbegin(); it != keys.cend(); ++it) {
+        QCPBars *bars = addKindBars(plot, it.key(), name);
+        bars->setData(it.value(), heights.value(it.key()));
+        if (!above.isEmpty()) {
+            // QCPErrorBars follow one data plottable: one set of whiskers per series.
+            auto *errors = new QCPErrorBars(plot->xAxis, plot->yAxis);
+            errors->setName(CompareCharts::tr("p90"));
+            errors->setDataPlottable(bars);
+            errors->setData(QVector<double>(it.value().size(), 0.0), whiskers.value(it.key()));
+            errors->setPen(QPen(kWhiskerColor, 1.5));
+        }
+        all << bars;
+    }
+    return all;
+}
+
+// The figure above each bar, and the tooltip of each bar (name, figure, verdict).
+void labelBars(QCustomPlot *plot, const quantscope::Report &report, const QVector<double> &tops,
+               const QStringList &figures)
+{
+    plot->clearItems();
+    QStringList toolTips;
+    for (int i = 0; i < figures.size() && i < report.variants_size(); ++i) {
+        auto *label = new QCPItemText(plot);
+        label->setObjectName(QString::fromLatin1(kValueLabelName));
+        label->position->setCoords(i + 1, tops.value(i));
+        label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+        label->setText(figures.at(i));
+        label->setPadding(QMargins(0, 0, 0, 2));
+        QFont font = plot->font();
+        font.setPointSizeF(font.pointSizeF() * 0.85);
+        label->setFont(font);
+        toolTips << QStringLiteral("%1\n%2\n%3")
+                        .arg(CompareCharts::variantLabel(report.variants(i)), figures.at(i),
+                             ReportTableModel::verdictText(report, i));
+    }
+    plot->setProperty(kToolTipsProperty, toolTips);
+}
+
+// The tooltip of the bar under the mouse (QCustomPlot has none of its own).
+class BarToolTips : public QObject
+{
+public:
+    using QObject::QObject;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() != QEvent::ToolTip)
+            return false;
+        auto *plot = static_cast<QCustomPlot *>(watched);
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString text = CompareCharts::toolTipAt(plot, help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, plot);
+        return true;
+    }
+};
 
 void fitValueAxis(QCustomPlot *plot, const QVector<double> &values, bool includeZero = true)
 {
@@ -67,7 +160,8 @@ void fitValueAxis(QCustomPlot *plot, const QVector<double> &values, bool include
         high = 1;
     }
     const double span = high - low > 0 ? high - low : std::max(std::abs(high), 1.0);
-    plot->yAxis->setRange(low < 0 ? low - 0.08 * span : low, high + 0.08 * span);
+    // Room above the highest bar for its figure.
+    plot->yAxis->setRange(low < 0 ? low - 0.08 * span : low, high + 0.18 * span);
 }
 
 } // namespace
@@ -81,6 +175,7 @@ void CompareCharts::setUp(QCustomPlot *plot, const QString &title, const QString
     plot->yAxis->setLabel(valueLabel);
     plot->xAxis->grid()->setVisible(false);
     plot->setMinimumSize(260, 200);
+    plot->installEventFilter(new BarToolTips(plot));
     plot->replot();
 }
 
@@ -88,7 +183,10 @@ void CompareCharts::clear(QCustomPlot *plot)
 {
     plot->clearPlottables();
     plot->clearItems();
+    plot->setProperty(kToolTipsProperty, QStringList());
+    ChartLabels::clearVariantNames(plot);
     plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+    plot->xAxis->setTickLabelRotation(0);
     plot->replot();
 }
 
@@ -97,6 +195,7 @@ void CompareCharts::showMessage(QCustomPlot *plot, const QString &text)
     plot->clearItems();
     if (!text.isEmpty()) {
         auto *label = new QCPItemText(plot);
+        label->setObjectName(QString::fromLatin1(kMessageName));
         label->setClipToAxisRect(false);
         label->position->setType(QCPItemPosition::ptAxisRectRatio);
         label->position->setCoords(0.5, 0.5);
@@ -111,7 +210,8 @@ void CompareCharts::showMessage(QCustomPlot *plot, const QString &text)
 QString CompareCharts::message(const QCustomPlot *plot)
 {
     for (int i = 0; i < plot->itemCount(); ++i) {
-        if (const auto *label = qobject_cast<const QCPItemText *>(plot->item(i)))
+        if (const auto *label = qobject_cast<const QCPItemText *>(plot->item(i));
+            label && label->objectName() == QLatin1String(kMessageName))
             return label->text();
     }
     return QString();
@@ -121,9 +221,13 @@ void CompareCharts::fillSize(QCustomPlot *plot, const quantscope::Report &report
 {
     plot->clearPlottables();
     QVector<double> megabytes;
-    for (const auto &variant : report.variants())
+    QStringList figures;
+    for (const auto &variant : report.variants()) {
         megabytes.append(double(variant.size_bytes()) / 1e6);
-    addVariantBars(plot, megabytes, tr("size"));
+        figures << tr("%1 MB").arg(megabytes.back(), 0, 'f', megabytes.back() < 10 ? 2 : 1);
+    }
+    addVariantBars(plot, report, megabytes, tr("size"));
+    labelBars(plot, report, megabytes, figures);
     setVariantTicks(plot, report);
     fitValueAxis(plot, megabytes);
     plot->replot();
@@ -132,26 +236,18 @@ void CompareCharts::fillSize(QCustomPlot *plot, const quantscope::Report &report
 void CompareCharts::fillLatency(QCustomPlot *plot, const quantscope::Report &report)
 {
     plot->clearPlottables();
-    QVector<double> keys, medians, below, above;
+    QVector<double> medians, above, tops;
+    QStringList figures;
     for (int i = 0; i < report.variants_size(); ++i) {
         const auto &latency = report.variants(i).latency();
-        keys.append(i + 1);
         medians.append(latency.median_ms());
-        below.append(0.0);
         above.append(std::max(0.0, latency.p90_ms() - latency.median_ms()));
+        tops.append(medians.back() + above.back());
+        figures << tr("%1 ms").arg(latency.median_ms(), 0, 'f', latency.median_ms() < 10 ? 2 : 1);
     }
-    // One bar series so that the whiskers (QCPErrorBars follow one data plottable) cover all.
-    QCPBars *bars = addBars(plot, kBarColor, tr("median"));
-    bars->setData(keys, medians);
-    auto *whiskers = new QCPErrorBars(plot->xAxis, plot->yAxis);
-    whiskers->setName(tr("p90"));
-    whiskers->setDataPlottable(bars);
-    whiskers->setData(below, above);
-    whiskers->setPen(QPen(kWhiskerColor, 1.5));
+    addVariantBars(plot, report, medians, tr("median"), above);
+    labelBars(plot, report, tops, figures);
     setVariantTicks(plot, report);
-    QVector<double> tops;
-    for (int i = 0; i < medians.size(); ++i)
-        tops.append(medians.at(i) + above.at(i));
     fitValueAxis(plot, tops);
     plot->replot();
 }
@@ -167,7 +263,17 @@ void CompareCharts::fillAccuracy(QCustomPlot *plot, const quantscope::Report &re
         values = capInfinite(values);
     plot->yAxis->setLabel(metric == AccuracyMetric::Cosine ? tr("worst cosine")
                                                            : tr("worst SQNR (dB)"));
-    addVariantBars(plot, values, metric == AccuracyMetric::Cosine ? tr("cosine") : tr("SQNR"));
+    addVariantBars(plot, report, values,
+                   metric == AccuracyMetric::Cosine ? tr("cosine") : tr("SQNR"));
+    QStringList figures;
+    for (const auto &variant : report.variants()) {
+        const double value = metric == AccuracyMetric::Cosine ? worstCosine(variant)
+                                                              : worstSqnr(variant);
+        figures << (metric == AccuracyMetric::Cosine ? QString::number(value, 'f', 5)
+                    : std::isinf(value)              ? tr("identical")
+                                                     : tr("%1 dB").arg(value, 0, 'f', 1));
+    }
+    labelBars(plot, report, values, figures);
     setVariantTicks(plot, report);
     if (metric == AccuracyMetric::Cosine) {
         // Cosines of usable variants crowd near 1: zoom on the spread rather than from zero.
@@ -175,7 +281,7 @@ void CompareCharts::fillAccuracy(QCustomPlot *plot, const quantscope::Report &re
         for (double value : values)
             low = std::min(low, value);
         const double span = std::max(1.0 - low, 1e-4);
-        plot->yAxis->setRange(low - 0.2 * span, 1.0 + 0.1 * span);
+        plot->yAxis->setRange(low - 0.2 * span, 1.0 + 0.25 * span);
     } else {
         fitValueAxis(plot, values);
     }
@@ -256,6 +362,18 @@ double CompareCharts::worstSqnr(const quantscope::VariantReport &variant)
     for (const auto &output : variant.outputs())
         worst = std::min(worst, output.sqnr_db());
     return worst;
+}
+
+QString CompareCharts::toolTipAt(const QCustomPlot *plot, const QPoint &position)
+{
+    const QStringList toolTips = plot->property(kToolTipsProperty).toStringList();
+    if (toolTips.isEmpty() || !plot->axisRect()->rect().contains(position))
+        return QString();
+    const double key = plot->xAxis->pixelToCoord(position.x());
+    const int bar = qRound(key);
+    if (bar < 1 || bar > toolTips.size() || std::abs(key - bar) > 0.35)
+        return QString();
+    return toolTips.at(bar - 1);
 }
 
 QString CompareCharts::variantLabel(const quantscope::VariantReport &variant)

@@ -1,12 +1,16 @@
 #pragma once
 // Turns a benchmark Report into the Compare page's four QCustomPlot charts: size, latency
 // (median bars with p90 whiskers), worst accuracy per variant and per-node SQNR in graph order.
+// The three per-variant charts colour each bar by its verdict against the targets (as the
+// table's Verdict column: green meets, red misses, grey the reference), write its figure above
+// it and give it a tooltip with the variant's verdict (issue 16).
 // Only drawing lives here; what a click means (select, exclude) belongs to the page.
 
 #include "quantscope.pb.h"
 
 #include <QCoreApplication>
 #include <QList>
+#include <QPoint>
 #include <QString>
 #include <QVector>
 
@@ -58,6 +62,10 @@ public:
     static double worstCosine(const quantscope::VariantReport &variant);
     static double worstSqnr(const quantscope::VariantReport &variant);
     static QString variantLabel(const quantscope::VariantReport &variant);
+
+    // The tooltip of the size, latency or accuracy bar at `position` (widget pixels): the
+    // variant, its figure and its verdict; empty away from a bar.
+    static QString toolTipAt(const QCustomPlot *plot, const QPoint &position);
 
     // +inf (identical tensors) and -inf/NaN would stretch an axis to nothing: they are drawn at
     // the largest (smallest) finite value plus (minus) a margin, or at +-`fallback` when no

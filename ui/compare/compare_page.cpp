@@ -12,6 +12,7 @@
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/settings.h"
+#include "workbench/table_height.h"
 #include "workbench/workbench.h"
 
 #include <qcustomplot.h>
@@ -54,7 +55,8 @@ struct ComparePage::Private
     QSpinBox *worstCount = nullptr;
     QPushButton *excludeButton = nullptr;
 
-    QLabel *warnings = nullptr; // the report's warnings, above the table
+    QLabel *warnings = nullptr;            // the report's warnings, above the table
+    QScrollArea *warningsScroll = nullptr; // at most a few lines high: the table keeps its rows
     ReportTableModel *resultsModel = nullptr;
     QTableView *resultsView = nullptr;
     QPushButton *exportCsvButton = nullptr;
@@ -111,6 +113,7 @@ void ComparePage::buildLayout()
     d->compareButton->setDefault(true);
     d->cancelButton = new QPushButton(tr("Cancel"));
     d->progressBar = new QProgressBar;
+    d->progressBar->setObjectName(QStringLiteral("compareProgress"));
     d->progressBar->setRange(0, 1000);
     d->progressBar->setTextVisible(false);
     d->stepLabel = new QLabel;
@@ -143,8 +146,9 @@ void ComparePage::buildLayout()
     auto onError = [this](const QString &message) { reportError(message); };
     auto makeChart = [&](const QString &title, const QString &valueLabel, const QString &fileName) {
         auto *plot = new QCustomPlot;
+        plot->setObjectName(fileName + QStringLiteral("Chart"));
         CompareCharts::setUp(plot, title, valueLabel);
-        ChartExport::installContextMenu(plot, fileName, onError);
+        ChartExport::installContextMenu(plot, d->workbench, fileName, onError);
         return plot;
     };
     d->sizeChart = makeChart(tr("Size"), tr("MB"), QStringLiteral("size"));
@@ -196,6 +200,9 @@ void ComparePage::buildLayout()
     d->resultsView->verticalHeader()->hide();
     d->resultsView->horizontalHeader()->setSectionResizeMode(ReportTableModel::VariantColumn,
                                                              QHeaderView::Stretch);
+    d->resultsView->verticalHeader()->setDefaultSectionSize(d->resultsView->fontMetrics().height()
+                                                            + 8);
+    keepRowsVisible(d->resultsView, 5);
     d->exportCsvButton = new QPushButton(tr("Export CSV..."));
     d->clearButton = new QPushButton(tr("Clear"));
     d->clearButton->setObjectName(QStringLiteral("clearResults"));
@@ -211,7 +218,13 @@ void ComparePage::buildLayout()
     d->warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
     d->warnings->setStyleSheet(
         QStringLiteral("QLabel { background: #fdb863; color: black; padding: 4px; }"));
-    tableLayout->addWidget(d->warnings);
+    d->warningsScroll = new QScrollArea;
+    d->warningsScroll->setWidget(d->warnings);
+    d->warningsScroll->setWidgetResizable(true);
+    d->warningsScroll->setFrameShape(QFrame::NoFrame);
+    d->warningsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    d->warningsScroll->setMaximumHeight(4 * d->warnings->fontMetrics().lineSpacing() + 10);
+    tableLayout->addWidget(d->warningsScroll);
     tableLayout->addWidget(d->resultsView, 1);
     auto *tableButtons = new QHBoxLayout;
     tableButtons->addStretch();
@@ -219,8 +232,17 @@ void ComparePage::buildLayout()
     tableButtons->addWidget(d->exportCsvButton);
     tableLayout->addLayout(tableButtons);
 
+    // The charts scroll when the window is too short for them and the table's 5 rows (1024x700).
+    charts->setMinimumHeight(2 * 230);
+    auto *chartScroll = new QScrollArea;
+    chartScroll->setWidget(charts);
+    chartScroll->setWidgetResizable(true);
+    chartScroll->setFrameShape(QFrame::NoFrame);
+    chartScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    chartScroll->setMinimumHeight(120);
     auto *right = new QSplitter(Qt::Vertical);
-    right->addWidget(charts);
+    right->setChildrenCollapsible(false);
+    right->addWidget(chartScroll);
     right->addWidget(table);
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 1);
@@ -387,8 +409,9 @@ void ComparePage::onJobFinished(bool cancelled)
 {
     d->settings->setRunning(false);
     d->cancelButton->setEnabled(false);
+    // Cleared: a full bar left standing read as "a comparison is done", even after Clear.
     d->progressBar->setRange(0, 1000);
-    d->progressBar->setValue(cancelled ? 0 : 1000);
+    d->progressBar->setValue(0);
     d->stepLabel->setText(cancelled ? tr("Cancelled") : QString());
     d->etaLabel->clear();
     updateCompareButton();
@@ -447,6 +470,7 @@ void ComparePage::showWarnings()
     }
     d->warnings->setText(texts.join(QLatin1Char('\n')));
     d->warnings->setVisible(!texts.isEmpty());
+    d->warningsScroll->setVisible(!texts.isEmpty());
 }
 
 QString ComparePage::warningsText() const
@@ -461,6 +485,7 @@ void ComparePage::clearResults()
     d->resultsModel->setReport(std::nullopt);
     d->warnings->clear();
     d->warnings->hide();
+    d->warningsScroll->hide();
     d->perNodePoints.clear();
     d->clickedNode.clear();
     {
@@ -569,7 +594,7 @@ QString ComparePage::exportCsv(const QString &path) const
 
 void ComparePage::askExportCsv()
 {
-    const QString path = ChartExport::askSavePath(this, tr("Export results as CSV"),
+    const QString path = ChartExport::askSavePath(this, d->workbench, tr("Export results as CSV"),
                                                   QStringLiteral("comparison.csv"),
                                                   tr("CSV files (*.csv)"));
     if (path.isEmpty())

@@ -59,6 +59,7 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     , m_preprocessingBox(new QGroupBox(tr("Image preprocessing")))
     , m_preprocessing(new PreprocessingEditor)
 {
+    m_preprocessing->shareWith(workbench);
     m_variantView->setModel(workbench->variants());
     m_variantView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_variantView->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -282,12 +283,13 @@ void CompareSettingsWidget::setRunning(bool running)
 
 void CompareSettingsWidget::browseVariant()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Add a variant"),
-                                                      settings::lastFolder(settings::Folder::Model),
-                                                      tr("ONNX models (*.onnx);;All files (*)"));
+    const QString path
+        = QFileDialog::getOpenFileName(this, tr("Add a variant"),
+                                       m_workbench->dialogFolder(settings::Folder::Output),
+                                       tr("ONNX models (*.onnx);;All files (*)"));
     if (path.isEmpty())
         return;
-    settings::setLastFolder(settings::Folder::Model, path);
+    m_workbench->rememberDialogFolder(settings::Folder::Output, path);
     addVariantFile(path);
 }
 
@@ -302,14 +304,14 @@ void CompareSettingsWidget::removeSelectedVariant()
 
 void CompareSettingsWidget::browseFolder()
 {
-    const QString start = m_folderEdit->text().isEmpty()
-                              ? settings::lastFolder(settings::Folder::Calibration)
+    const QString start = m_folderEdit->text().isEmpty() || !QFileInfo(m_folderEdit->text()).isDir()
+                              ? m_workbench->dialogFolder(settings::Folder::Calibration)
                               : m_folderEdit->text();
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Evaluation data folder"),
                                                              start);
     if (folder.isEmpty())
         return;
-    settings::setLastFolder(settings::Folder::Calibration, folder);
+    m_workbench->rememberDialogFolder(settings::Folder::Calibration, folder);
     setDataFolder(folder);
 }
 

@@ -128,11 +128,10 @@ QString ReportTableModel::ortToolTip(const quantscope::VariantReport &variant) c
 }
 
 // Worded here rather than taken from core's English summary, so that it is translated.
-QString ReportTableModel::verdict(int row) const
+QString ReportTableModel::verdictText(const quantscope::Report &report, int row)
 {
     if (row == 0)
         return tr("reference");
-    const quantscope::Report &report = *m_report;
     QStringList parts;
     if (auto smaller = targetFigure(report, row, TargetMetric::Smaller))
         parts << (*smaller >= 1 ? tr("%1x smaller").arg(fixed(*smaller, 1))
@@ -176,7 +175,7 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         if (index.column() == VerdictColumn)
-            return verdict(index.row());
+            return verdictText(*m_report, index.row());
         return text(variant, index.column());
     case Qt::ToolTipRole: {
         const QStringList doubts = warnings(index.row(), index.column());

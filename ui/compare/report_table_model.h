@@ -47,11 +47,14 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
+    // Row `row`'s verdict in the interface's language ("3.9x smaller, 2.6x faster, top-1 99.5%:
+    // meets targets"), as the table and the charts' tooltips show it; "reference" for row 0.
+    static QString verdictText(const quantscope::Report &report, int row);
+
 private:
     QString text(const quantscope::VariantReport &variant, int column) const;
     // The warnings that put this cell's figure in doubt; empty for most cells.
     QStringList warnings(int row, int column) const;
-    QString verdict(int row) const;
     QString ortText(const quantscope::VariantReport &variant, int column) const;
     QString ortToolTip(const quantscope::VariantReport &variant) const;
 

@@ -7,6 +7,7 @@
 
 #include <QDoubleValidator>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -126,10 +127,14 @@ QString VerifyPanel::verdict() const
 
 void VerifyPanel::chooseFolder()
 {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Saved values"),
-                                                             m_folder->text());
-    if (!folder.isEmpty())
-        m_folder->setText(folder);
+    const QString start = m_folder->text().isEmpty() || !QFileInfo(m_folder->text()).isDir()
+                              ? m_workbench->dialogFolder(settings::Folder::Calibration)
+                              : m_folder->text();
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Saved values"), start);
+    if (folder.isEmpty())
+        return;
+    m_workbench->rememberDialogFolder(settings::Folder::Calibration, folder);
+    m_folder->setText(folder);
 }
 
 void VerifyPanel::updateButton()

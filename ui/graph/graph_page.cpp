@@ -552,13 +552,13 @@ void GraphPage::askExport(bool visibleRegionOnly)
     QString path = QFileDialog::getSaveFileName(this,
                                                 visibleRegionOnly ? tr("Export Visible Region")
                                                                   : tr("Export Graph"),
-                                                settings::lastFolder(settings::Folder::Export),
+                                                d->workbench->dialogFolder(settings::Folder::Export),
                                                 tr("SVG pictures (*.svg);;PNG pictures (*.png)"));
     if (path.isEmpty())
         return;
     if (QFileInfo(path).suffix().isEmpty())
         path += QStringLiteral(".svg");
-    settings::setLastFolder(settings::Folder::Export, path);
+    d->workbench->rememberDialogFolder(settings::Folder::Export, path);
     const QString error = exportPicture(path, visibleRegionOnly);
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Export failed"), error);

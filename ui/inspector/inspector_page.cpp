@@ -3,6 +3,7 @@
 #include "node_detail_pane.h"
 #include "node_table_model.h"
 #include "op_type_model.h"
+#include "workbench/table_height.h"
 #include "workbench/workbench.h"
 
 #include <QAction>
@@ -115,6 +116,8 @@ InspectorPage::InspectorPage(Workbench *workbench, QWidget *parent)
     d->opTypeView->setModel(d->opTypeProxy);
     d->opTypeView->sortByColumn(OpTypeModel::CountColumn, Qt::DescendingOrder);
     d->opTypeView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    keepRowsVisible(d->opTypeView, 5);
+    keepRowsVisible(d->nodeView, 5);
 
     d->chart = new QCustomPlot(this);
     d->chart->setMinimumHeight(160);

@@ -6,6 +6,7 @@
 #include "workbench/preprocessing_editor.h"
 #include "workbench/recipe_fields.h"
 #include "workbench/settings.h"
+#include "workbench/workbench.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -73,8 +74,9 @@ FolderPreview loadFolderPreview(const QString &folder, int maxImages, int maxFil
     return preview;
 }
 
-CalibrationPanel::CalibrationPanel(QWidget *parent)
+CalibrationPanel::CalibrationPanel(Workbench *workbench, QWidget *parent)
     : QWidget(parent)
+    , m_workbench(workbench)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -227,13 +229,18 @@ void CalibrationPanel::resetModelSettings()
 
 void CalibrationPanel::browse()
 {
-    const QString start = folder().isEmpty() || !QFileInfo(folder()).isDir()
-                              ? settings::lastFolder(settings::Folder::Calibration)
-                              : folder();
+    const QString remembered = m_workbench
+                                   ? m_workbench->dialogFolder(settings::Folder::Calibration)
+                                   : settings::lastFolder(settings::Folder::Calibration);
+    const QString start = folder().isEmpty() || !QFileInfo(folder()).isDir() ? remembered
+                                                                             : folder();
     const QString chosen = QFileDialog::getExistingDirectory(this, tr("Calibration Folder"), start);
     if (chosen.isEmpty())
         return;
-    settings::setLastFolder(settings::Folder::Calibration, chosen);
+    if (m_workbench)
+        m_workbench->rememberDialogFolder(settings::Folder::Calibration, chosen);
+    else
+        settings::setLastFolder(settings::Folder::Calibration, chosen);
     setFolder(QDir::toNativeSeparators(chosen));
 }
 

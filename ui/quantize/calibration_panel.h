@@ -24,6 +24,7 @@ namespace qs::ui {
 
 class DimValuesEdit;
 class PreprocessingEditor;
+class Workbench;
 
 // What the preview strip shows for a folder; built off the GUI thread.
 struct FolderPreview
@@ -48,7 +49,8 @@ public:
     static constexpr int kPreviewImages = 6;
     static constexpr int kPreviewFiles = 12;
 
-    explicit CalibrationPanel(QWidget *parent = nullptr);
+    // `workbench` (optional) gives the folder dialog its start: the open model's folder.
+    explicit CalibrationPanel(Workbench *workbench = nullptr, QWidget *parent = nullptr);
     ~CalibrationPanel() override;
 
     QString folder() const;
@@ -82,6 +84,7 @@ private:
     void showPreview(const FolderPreview &preview);
     void updateEnabled();
 
+    Workbench *m_workbench = nullptr;
     QLineEdit *m_folder = nullptr;
     QListWidget *m_preview = nullptr;
     QLabel *m_previewInfo = nullptr;

@@ -9,6 +9,7 @@
 #include "quantize_options.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
+#include "workbench/preprocessing_editor.h"
 #include "workbench/recipe_fields.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
@@ -68,7 +69,8 @@ QuantizePage::QuantizePage(Workbench *workbench, QWidget *parent)
     d->workbench = workbench;
     d->job = new JobController(workbench, this);
     d->options = new QuantizeOptions(this);
-    d->calibration = new CalibrationPanel(this);
+    d->calibration = new CalibrationPanel(workbench, this);
+    d->calibration->preprocessingEditor()->shareWith(workbench);
     d->exclusions = new ExclusionPanel(workbench, this);
 
     auto *content = new QWidget;
@@ -141,21 +143,21 @@ QWidget *QuantizePage::Private::createRecipeRow()
     layout->addWidget(save);
     connect(load, &QPushButton::clicked, q, [this] {
         const QString path = QFileDialog::getOpenFileName(
-            q, QuantizePage::tr("Load Recipe"), settings::lastFolder(settings::Folder::Recipe),
+            q, QuantizePage::tr("Load Recipe"), workbench->dialogFolder(settings::Folder::Recipe),
             QuantizePage::tr("Recipes (*.textproto *.txtpb *.pbtxt);;All files (*)"));
         if (path.isEmpty())
             return;
-        settings::setLastFolder(settings::Folder::Recipe, path);
+        workbench->rememberDialogFolder(settings::Folder::Recipe, path);
         q->loadRecipeFile(path);
     });
     connect(save, &QPushButton::clicked, q, [this] {
         const QString path
             = QFileDialog::getSaveFileName(q, QuantizePage::tr("Save Recipe"),
-                                           settings::lastFolder(settings::Folder::Recipe),
+                                           workbench->dialogFolder(settings::Folder::Recipe),
                                            QuantizePage::tr("Recipes (*.textproto)"));
         if (path.isEmpty())
             return;
-        settings::setLastFolder(settings::Folder::Recipe, path);
+        workbench->rememberDialogFolder(settings::Folder::Recipe, path);
         q->saveRecipeFile(path);
     });
     return row;
@@ -175,13 +177,13 @@ QWidget *QuantizePage::Private::createOutputGroup()
     connect(browse, &QPushButton::clicked, q, [this] {
         const QString start = !q->outputPath().isEmpty()
                                   ? q->outputPath()
-                                  : settings::lastFolder(settings::Folder::Output);
+                                  : workbench->dialogFolder(settings::Folder::Output);
         const QString path = QFileDialog::getSaveFileName(q, QuantizePage::tr("Output Model"),
                                                           start,
                                                           QuantizePage::tr("ONNX models (*.onnx)"));
         if (path.isEmpty())
             return;
-        settings::setLastFolder(settings::Folder::Output, path);
+        workbench->rememberDialogFolder(settings::Folder::Output, path);
         q->setOutputPath(path);
     });
     return group;

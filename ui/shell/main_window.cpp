@@ -17,7 +17,6 @@
 #include "tune/tune_page.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
-#include "workbench/preprocessing_editor.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
@@ -226,9 +225,10 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::chooseModel()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open ONNX Model"),
-                                                      settings::lastFolder(settings::Folder::Model),
-                                                      tr("ONNX models (*.onnx);;All files (*)"));
+    const QString path
+        = QFileDialog::getOpenFileName(this, tr("Open ONNX Model"),
+                                       m_workbench->dialogFolder(settings::Folder::Model),
+                                       tr("ONNX models (*.onnx);;All files (*)"));
     if (!path.isEmpty())
         openModel(path);
 }
@@ -240,12 +240,13 @@ void MainWindow::openVariant()
                   tr("Open the FP32 reference model first; variants are compared with it."));
         return;
     }
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Variant"),
-                                                      settings::lastFolder(settings::Folder::Output),
-                                                      tr("ONNX models (*.onnx);;All files (*)"));
+    const QString path
+        = QFileDialog::getOpenFileName(this, tr("Open Variant"),
+                                       m_workbench->dialogFolder(settings::Folder::Output),
+                                       tr("ONNX models (*.onnx);;All files (*)"));
     if (path.isEmpty())
         return;
-    settings::setLastFolder(settings::Folder::Output, path);
+    m_workbench->rememberDialogFolder(settings::Folder::Output, path);
     Variant variant;
     variant.path = path;
     variant.kind = tr("Opened file");
@@ -331,12 +332,10 @@ void MainWindow::loadModel(const QString &path)
 
 bool MainWindow::applyRecipeFile(const QString &path)
 {
-    if (!m_quantize->loadRecipeFile(path))
-        return false;
-    // The panel's, whatever the recipe's mode: the recipe describes how this model's images
-    // are prepared even when it quantizes without calibration.
-    m_compare->setPreprocessing(m_quantize->calibrationPanel()->preprocessingEditor()->value());
-    return true;
+    // The recipe's preprocessing reaches Compare and Tune through the Workbench's shared one,
+    // whatever the recipe's mode: it describes how this model's images are prepared even when
+    // it quantizes without calibration.
+    return m_quantize->loadRecipeFile(path);
 }
 
 QString MainWindow::modelFactsText() const

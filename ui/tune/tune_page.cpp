@@ -5,6 +5,7 @@
 #include "tune_trials.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
+#include "workbench/preprocessing_editor.h"
 #include "workbench/settings.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
@@ -55,6 +56,7 @@ struct TunePage::Private
     QLabel *step = nullptr;
     QLabel *eta = nullptr;
     QLabel *status = nullptr;
+    QLabel *preprocessing = nullptr; // the Workbench's, set on Quantize or Compare
     TrialScatterChart *scatter = nullptr;
     SensitivityChart *sensitivity = nullptr;
     TrialTableModel *trials = nullptr;
@@ -162,17 +164,32 @@ QWidget *TunePage::Private::createSettings()
         TunePage::tr("Held-out images or tensors, not the calibration folder (empty: random)"));
     auto *browse = new QPushButton(TunePage::tr("Browse..."));
     QObject::connect(browse, &QPushButton::clicked, q, [this] {
+        const QString start = folder->text().isEmpty() || !QFileInfo(folder->text()).isDir()
+                                  ? workbench->dialogFolder(settings::Folder::Calibration)
+                                  : folder->text();
         const QString chosen
-            = QFileDialog::getExistingDirectory(q, TunePage::tr("Evaluation Folder"),
-                                                folder->text().isEmpty() ? settings::lastFolder(
-                                                    settings::Folder::Calibration)
-                                                                         : folder->text());
-        if (!chosen.isEmpty())
-            folder->setText(chosen);
+            = QFileDialog::getExistingDirectory(q, TunePage::tr("Evaluation Folder"), start);
+        if (chosen.isEmpty())
+            return;
+        workbench->rememberDialogFolder(settings::Folder::Calibration, chosen);
+        folder->setText(chosen);
     });
     folderRow->addWidget(folder, 1);
     folderRow->addWidget(browse);
     form->addRow(TunePage::tr("Evaluation folder:"), folderRow);
+
+    // Set once per model on the Quantize or Compare page; the evaluation images go through it.
+    preprocessing = new QLabel;
+    preprocessing->setObjectName(QStringLiteral("tunePreprocessing"));
+    preprocessing->setWordWrap(true);
+    preprocessing->setToolTip(
+        TunePage::tr("The model's image preprocessing, set on the Quantize or Compare page"));
+    auto showPreprocessing = [this] {
+        preprocessing->setText(PreprocessingEditor::describe(workbench->preprocessing()));
+    };
+    QObject::connect(workbench, &Workbench::preprocessingChanged, q, showPreprocessing);
+    showPreprocessing();
+    form->addRow(TunePage::tr("Preprocessing:"), preprocessing);
 
     auto *budgetRow = new QHBoxLayout;
     budgetTrials = new QSpinBox;
@@ -390,6 +407,11 @@ void TunePage::startTune()
     request.modelPath = d->workbench->modelPath();
     if (d->startRecipe)
         request.start = d->startRecipe();
+    // The model's one preprocessing (the Quantize page's recipe carries it too); a recipe
+    // without calibration gets none added for nothing.
+    if (d->workbench->preprocessing().ByteSizeLong() > 0 || request.start.has_calibration())
+        *request.start.mutable_calibration()->mutable_preprocessing()
+            = d->workbench->preprocessing();
     request.evaluationFolder = d->folder->text().trimmed();
     request.metric = d->metric->currentData().toString();
     request.threshold = d->threshold->value();
@@ -397,7 +419,7 @@ void TunePage::startTune()
     request.budgetSeconds = d->budgetSeconds->value();
     request.search = d->search->currentData().toString();
     if (!request.evaluationFolder.isEmpty())
-        settings::setLastFolder(settings::Folder::Calibration, request.evaluationFolder);
+        d->workbench->rememberDialogFolder(settings::Folder::Calibration, request.evaluationFolder);
 
     // The worker's figures reach the page through queued calls; a newer run or another model
     // (a new generation) drops the late ones.

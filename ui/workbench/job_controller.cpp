@@ -100,6 +100,8 @@ bool JobController::start(const QString &title, std::function<void(Progress &)> 
 
     m_title = title;
     m_lastStep.clear();
+    m_lastTotal = -1;
+    m_lastDone = 0;
     m_stepClock.start();
     emit started(title);
     emit progressChanged(-1, title, -1);
@@ -152,13 +154,19 @@ void JobController::poll()
     if (!m_current)
         return;
     const JobProgress::Snapshot state = m_current->progress->snapshot();
-    if (state.what != m_lastStep) {
-        // Each step (reading, calibrating, writing...) has its own pace: restart the ETA clock.
-        m_lastStep = state.what;
+    // Each count (reading, calibrating, writing...) has its own pace: the ETA clock restarts
+    // when a new one begins. Steps that share one count (a benchmark's warm-up and timing runs
+    // over all rounds) keep it: one ETA across them, not one that jumps at each step (issue 16).
+    const bool newCount = state.total != m_lastTotal || state.done < m_lastDone;
+    if (newCount)
         m_stepClock.restart();
-    }
+    m_lastStep = state.what;
+    m_lastTotal = state.total;
+    m_lastDone = state.done;
     const QString step = state.what.isEmpty() ? m_title : state.what;
-    if (state.total <= 0) {
+    // A step of one unit (preparing a session, a runner's single call) says only that it began
+    // or ended: a busy bar, not a full one before the real work has started.
+    if (state.total <= 1) {
         emit progressChanged(-1, step, -1);
         return;
     }

@@ -110,8 +110,8 @@ public slots:
 
 signals:
     void started(const QString &title);
-    // permille of the current step (-1 while the total is unknown), its name, seconds left (-1:
-    // unknown yet).
+    // permille of the current count (-1 while the total is unknown, or for a step of one
+    // unit), the step's name, seconds left in that count (-1: unknown yet).
     void progressChanged(int permille, const QString &step, int secondsLeft);
     // `cancelled`: a cancel was asked for or the result was dropped. Not emitted for a job that
     // another one superseded (the newer job's finished() follows).
@@ -133,6 +133,8 @@ private:
     QTimer m_pollTimer;
     QElapsedTimer m_stepClock;
     QString m_lastStep;
+    int64_t m_lastTotal = -1; // the count the ETA clock times
+    int64_t m_lastDone = 0;
 };
 
 // The one thread engine jobs run on: a pool of one thread that never expires.

@@ -2,6 +2,7 @@
 
 #include "data/image_decoder.h"
 #include "recipe_fields.h"
+#include "workbench.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -179,7 +180,11 @@ QString PreprocessingEditor::problem() const
 
 QString PreprocessingEditor::summary() const
 {
-    const quantscope::ImagePreprocessing prep = fields();
+    return describe(fields());
+}
+
+QString PreprocessingEditor::describe(const quantscope::ImagePreprocessing &prep)
+{
     QStringList steps;
     if (prep.height() > 0 && prep.width() > 0)
         steps.append(tr("resize to %1x%2").arg(prep.height()).arg(prep.width()));
@@ -196,6 +201,28 @@ QString PreprocessingEditor::summary() const
     steps.append(prep.bgr() ? tr("BGR") : tr("RGB"));
     steps.append(prep.layout() == quantscope::TENSOR_LAYOUT_NHWC ? tr("NHWC") : tr("NCHW"));
     return steps.join(tr(", "));
+}
+
+void PreprocessingEditor::shareWith(Workbench *workbench)
+{
+    m_shared = workbench;
+    m_showingShared = true;
+    setValue(workbench->preprocessing());
+    m_showingShared = false;
+    connect(this, &PreprocessingEditor::changed, workbench, [this] {
+        if (m_showingShared)
+            return;
+        m_publishing = true;
+        m_shared->setPreprocessing(fields());
+        m_publishing = false;
+    });
+    connect(workbench, &Workbench::preprocessingChanged, this, [this] {
+        if (m_publishing)
+            return; // the user is typing here: the field keeps its text as typed
+        m_showingShared = true;
+        setValue(m_shared->preprocessing());
+        m_showingShared = false;
+    });
 }
 
 void PreprocessingEditor::onEdited()

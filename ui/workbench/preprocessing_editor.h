@@ -17,6 +17,8 @@ class QSpinBox;
 
 namespace qs::ui {
 
+class Workbench;
+
 class PreprocessingEditor : public QWidget
 {
     Q_OBJECT
@@ -43,6 +45,13 @@ public:
     // "resize to 48x192, scale to [0,1], subtract mean (0.485, 0.456, 0.406), divide by std
     // (...), RGB, NCHW": what each image goes through.
     QString summary() const;
+    static QString describe(const quantscope::ImagePreprocessing &prep);
+
+    // Shows and edits `workbench`'s preprocessing, the one value of the open model: an edit
+    // here reaches every other editor sharing it, theirs show here (issue 16: set once per
+    // model for Quantize, Compare and Tune). Every field is shared, also those that shape-only
+    // mode disables.
+    void shareWith(Workbench *workbench);
 
 signals:
     void changed();
@@ -63,6 +72,9 @@ private:
     QLabel *m_summary;
     QLabel *m_problem;
     bool m_shapeOnly = false;
+    Workbench *m_shared = nullptr;
+    bool m_showingShared = false; // setValue() of the shared value: not an edit to publish
+    bool m_publishing = false;    // this editor's edit going out: not to be shown back
 };
 
 } // namespace qs::ui

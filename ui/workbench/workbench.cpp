@@ -4,6 +4,7 @@
 #include "model/model.h"
 #include "variant_list_model.h"
 
+#include <QDir>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -26,6 +27,9 @@ void Workbench::setModel(std::shared_ptr<const Model> model, const QString &path
     m_excludedNodes.clear();
     m_excludedOpTypes.clear();
     m_selectedNode = -1;
+    m_dialogFolders.clear();
+    const bool hadPreprocessing = m_preprocessing.ByteSizeLong() > 0;
+    m_preprocessing.Clear();
     m_messages.clear();
     emit messagesCleared();
     m_variants->clear();
@@ -40,6 +44,8 @@ void Workbench::setModel(std::shared_ptr<const Model> model, const QString &path
             addMessage(diagnostic.severity, QString::fromStdString(diagnostic.message),
                        QString::fromStdString(diagnostic.node));
     }
+    if (hadPreprocessing)
+        emit preprocessingChanged();
     emit modelChanged();
     emit exclusionsChanged();
     emit nodeSelected(-1);
@@ -111,6 +117,36 @@ void Workbench::addMessage(Severity severity, const QString &message, const QStr
     WorkbenchMessage entry{severity, message, node};
     m_messages.append(entry);
     emit messageAdded(entry);
+}
+
+void Workbench::setPreprocessing(const quantscope::ImagePreprocessing &prep)
+{
+    if (prep.SerializeAsString() == m_preprocessing.SerializeAsString())
+        return;
+    m_preprocessing = prep;
+    emit preprocessingChanged();
+}
+
+QString Workbench::dialogFolder(settings::Folder kind) const
+{
+    const QString used = m_dialogFolders.value(kind);
+    if (!used.isEmpty() && QFileInfo(used).isDir())
+        return used;
+    if (!m_modelPath.isEmpty()) {
+        const QFileInfo model(m_modelPath);
+        if (model.absoluteDir().exists())
+            return model.absolutePath();
+    }
+    return settings::lastFolder(kind);
+}
+
+void Workbench::rememberDialogFolder(settings::Folder kind, const QString &pathInside)
+{
+    if (pathInside.isEmpty())
+        return;
+    const QFileInfo info(pathInside);
+    m_dialogFolders.insert(kind, info.isDir() ? info.absoluteFilePath() : info.absolutePath());
+    settings::setLastFolder(kind, pathInside);
 }
 
 Workbench::Ticket Workbench::takeTicket(const QObject *requester)

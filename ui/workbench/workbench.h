@@ -6,9 +6,12 @@
 // Pages never talk to each other; they change this object and react to its signals.
 
 #include "model/model_summary.h"
+#include "quantscope.pb.h"
+#include "settings.h"
 #include "util/diagnostic.h"
 
 #include <QHash>
+#include <QMap>
 #include <QObject>
 #include <QSet>
 #include <QString>
@@ -69,6 +72,21 @@ public:
 
     VariantListModel *variants() const { return m_variants; }
 
+    // How this model's images become tensors: one value shared by the Quantize page's
+    // calibration, the Compare page's evaluation data and the Tune page, so that it is set once
+    // per model (every PreprocessingEditor::shareWith() this Workbench shows and edits it).
+    // Empty again when a model opens.
+    const quantscope::ImagePreprocessing &preprocessing() const { return m_preprocessing; }
+    void setPreprocessing(const quantscope::ImagePreprocessing &prep);
+
+    // Where a file dialog of `kind` opens: the folder last used for that kind since the open
+    // model was opened, else the open model's folder, else the folder remembered from an earlier
+    // session (settings::lastFolder), else home. Never the process's working directory.
+    QString dialogFolder(settings::Folder kind) const;
+    // A dialog of `kind` chose `pathInside` (a file or a folder): the next one starts there, in
+    // this session and (settings::setLastFolder) the next.
+    void rememberDialogFolder(settings::Folder kind, const QString &pathInside);
+
     const QList<WorkbenchMessage> &messages() const { return m_messages; }
     void addMessage(Severity severity, const QString &message, const QString &node = QString());
 
@@ -90,6 +108,7 @@ public:
 signals:
     void modelChanged();
     void exclusionsChanged();
+    void preprocessingChanged();
     void nodeSelected(int nodeId);
     void messageAdded(const qs::ui::WorkbenchMessage &message);
     void messagesCleared();
@@ -100,12 +119,14 @@ private:
     ModelSummary m_summary;
     QSet<QString> m_excludedNodes;
     QSet<QString> m_excludedOpTypes;
+    quantscope::ImagePreprocessing m_preprocessing;
     int m_selectedNode = -1;
     VariantListModel *m_variants = nullptr;
     QList<WorkbenchMessage> m_messages;
     quint64 m_lastTicket = 0;
     quint64 m_modelTicket = 0; // the last ticket taken before the open model was set
     QHash<const QObject *, quint64> m_currentTickets;
+    QMap<settings::Folder, QString> m_dialogFolders; // used since the model opened
 };
 
 } // namespace qs::ui
