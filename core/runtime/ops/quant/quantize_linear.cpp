@@ -160,13 +160,22 @@ public:
                 const float s = scales.data<float>()[c];
                 const int32_t zp = zeroPoint.empty() ? 0 : int32_t(zeroPoint.data<Q>()[c]);
                 const int64_t offset = block * inner + begin;
-                // q - zp in int32 (exact), then scaled in float.
-                Eigen::Map<Eigen::ArrayXf>(out + offset, count)
-                    = (Eigen::Map<const Eigen::Array<Q, Eigen::Dynamic, 1>>(in + offset, count)
-                           .template cast<int32_t>()
-                       - zp)
-                          .template cast<float>()
-                      * s;
+                if constexpr (sizeof(Q) == 1) {
+                    // 8-bit values and their difference are exact in float; written as a plain
+                    // loop, which the compiler vectorizes (Eigen's cast from 8 bits is scalar:
+                    // a text encoder's 61 DequantizeLinears took 10 us each on 16k values).
+                    const float zero = float(zp);
+                    for (int64_t i = 0; i < count; ++i)
+                        out[offset + i] = (float(in[offset + i]) - zero) * s;
+                } else {
+                    // q - zp in int32 (exact), then scaled in float.
+                    Eigen::Map<Eigen::ArrayXf>(out + offset, count)
+                        = (Eigen::Map<const Eigen::Array<Q, Eigen::Dynamic, 1>>(in + offset, count)
+                               .template cast<int32_t>()
+                           - zp)
+                              .template cast<float>()
+                          * s;
+                }
             }
             status = Status::ok();
         };
