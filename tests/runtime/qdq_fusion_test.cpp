@@ -473,5 +473,34 @@ TEST(QdqFusion, PoolAndConcatStayChannelsLastBetweenConvolutions)
     EXPECT_EQ(fused.shapes.at("conv4_quantized"), (Shape{1, 4, 5, 5})); // the graph output's
 }
 
+// MobileNetV3's HardSwish below opset 14 as a QDQ model spells it: DQ(c) * DQ(Q(HardSigmoid(
+// DQ(c)))). The Mul of a value and a table of that value is one table, which the Conv then
+// applies as it writes: one node where there were three.
+TEST(QdqFusion, ValueTimesItsOwnTableBecomesOneTableInTheConvolution)
+{
+    onnx::ModelProto model = makeModel(13);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "x", {1, 8, 9, 9});
+    QdqConvs conv{graph, std::mt19937(29)};
+    const std::string c = conv(quantizeDequantize(graph, "x", {0.02f, 128}), 8, 8, 3);
+    onnx::NodeProto &gate = addNode(graph, "HardSigmoid", {c}, {"gate"});
+    setFloatAttribute(gate, "alpha", 1.0f / 6.0f);
+    addNode(graph, "Mul", {c, quantizeDequantize(graph, "gate", {1.0f / 255.0f, 0})}, {"hswish"});
+    addNode(graph, "Identity", {quantizeDequantize(graph, "hswish", {0.04f, 20})}, {"y"});
+    addOutput(graph, "y", {});
+
+    const std::map<std::string, Tensor> inputs
+        = {{"x", Tensor::fromVector<float>({1, 8, 9, 9}, randomNormal(8 * 9 * 9, 30))}};
+    const Outcome fused = runModel(model, inputs, true);
+    const Outcome reference = runModel(model, inputs, false);
+    // The conv's own requantization may move its output by one step against the float path;
+    // the table after it is exact.
+    expectWithinSteps(fused, reference, 0.04f, 2, 0.05);
+    // The Conv writes the final 8-bit value itself: its own output and the gate are gone.
+    for (const std::string &absorbed : {"gate_quantized", "conv0_quantized"})
+        EXPECT_EQ(fused.shapes.count(absorbed), 0u) << absorbed << " should not be a value";
+    EXPECT_EQ(fused.shapes.count("hswish_quantized"), 1u);
+}
+
 } // namespace
 } // namespace qs

@@ -39,6 +39,13 @@ public:
     Result<bool> apply(Graph &graph, PassContext &context) override;
 };
 
+class FuseGatedTables final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "FuseGatedTables"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
 class FuseQdqBinary final : public GraphPass
 {
 public:

@@ -25,6 +25,10 @@ PassPipeline engineFusionPipeline()
     // 4. The remaining int8 ops of a region (Add, Mul, pooling, data movement, Concat).
     pipeline.add<FuseQdqBinary>();
     pipeline.add<DropQdqAroundDataMovement>();
+    //    x * table(x) (HardSwish, SiLU spelled through a HardSigmoid/Sigmoid table) becomes one
+    //    table after (4) made the QLinearMul, and the Conv before it takes that table.
+    pipeline.add<FuseGatedTables>();
+    pipeline.add<FuseLookupIntoConv>();
     // 5. Layout last of the int8 passes: it needs every int8 producer and reader in place.
     pipeline.add<KeepInt8ActivationsChannelsLast>();
     // 6. The dynamic-quantization MatMul spelling; independent of the QDQ passes.

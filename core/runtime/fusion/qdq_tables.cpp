@@ -3,7 +3,10 @@
 //    constant) -> Q becomes a 256-entry table lookup (every 8-bit input has one output; exact),
 //    and a table read only by another table composes with it;
 //  - FuseLookupIntoConv: a QLinearConv maps its uint8 result through the following table while
-//    writing it, or computes a HardSwish in its epilogue (int8_conv.cpp).
+//    writing it, or computes a HardSwish in its epilogue (int8_conv.cpp);
+//  - FuseGatedTables: QLinearMul / QLinearAdd of a value and a table of that same value (x *
+//    HardSigmoid(x), x * Sigmoid(x) as a QDQ model spells HardSwish and SiLU below opset 14) is
+//    a function of the one 8-bit value, so one table too.
 #include "runtime/fusion/fusion_passes.h"
 
 #include "graph/fused_ops.h"
@@ -237,6 +240,93 @@ Result<bool> FuseQdqLookupTables::apply(Graph &graph, PassContext &)
             }
         }
         graph.absorbInto(id, y->node);
+        composeWithPrecedingLookup(graph, id);
+        modified = true;
+    }
+    return modified;
+}
+
+namespace {
+
+// A constant scalar input of a node, as float (scales) or as the float of an 8-bit zero point.
+std::optional<float> scalarInput(Graph &graph, const onnx::NodeProto &node, int index)
+{
+    if (index >= node.input_size() || node.input(index).empty())
+        return index == 2 || index == 5 || index == 7 ? std::optional<float>(0.0f) : std::nullopt;
+    const Tensor *t = graph.constant(node.input(index));
+    if (!t || t->elementCount() != 1)
+        return std::nullopt;
+    return float(t->doubleAt(0));
+}
+
+} // namespace
+
+Result<bool> FuseGatedTables::apply(Graph &graph, PassContext &)
+{
+    bool modified = false;
+    for (const NodeId id : graph.nodeIds()) {
+        if (!graph.isAlive(id) || graph.node(id).domain() != kFusedDomain)
+            continue;
+        const std::string op = graph.node(id).opType();
+        const onnx::NodeProto &node = graph.node(id).proto;
+        if ((op != "QLinearMul" && op != "QLinearAdd") || node.input_size() != 8
+            || intAttribute(node, "channels_last", 0) != 0)
+            continue;
+        // Which data input (0 or 3) is the table of the other.
+        int tableInput = -1;
+        for (const int i : {0, 3}) {
+            const NodeId producer = graph.producer(node.input(i));
+            if (isLookup(graph, producer)
+                && graph.node(producer).proto.input(0) == node.input(i == 0 ? 3 : 0)
+                && graph.useCount(node.input(i)) == 1)
+                tableInput = i;
+        }
+        if (tableInput < 0)
+            continue;
+        const NodeId lookup = graph.producer(node.input(tableInput));
+        const Tensor *table = graph.constant(graph.node(lookup).proto.input(1));
+        const std::string value = node.input(tableInput == 0 ? 3 : 0);
+        const DType inType = static_cast<DType>(graph.elementType(value));
+        const DType outType = node.input(7).empty()
+                                  ? DType::UInt8
+                                  : static_cast<DType>(graph.elementType(node.input(7)));
+        std::optional<float> params[8];
+        for (const int i : {1, 2, 4, 5, 6, 7})
+            params[i] = scalarInput(graph, node, i);
+        const bool constants = params[1] && params[2] && params[4] && params[5] && params[6]
+                               && params[7];
+        if (!table || !constants || table->dtype() != inType
+            || (inType != DType::UInt8 && inType != DType::Int8)
+            || (outType != DType::UInt8 && outType != DType::Int8))
+            continue;
+        // The same float steps, in the same operand order, as QLinearBinaryKernel.
+        const float low = outType == DType::Int8 ? -128.0f : 0.0f;
+        const float high = outType == DType::Int8 ? 127.0f : 255.0f;
+        Tensor gated = Tensor::allocate(outType, {256});
+        for (int i = 0; i < 256; ++i) {
+            const float x = float(inType == DType::Int8 ? i - 128 : i);
+            const float t = inType == DType::Int8 ? float(table->data<int8_t>()[i])
+                                                  : float(table->data<uint8_t>()[i]);
+            const float a = tableInput == 0 ? t : x, b = tableInput == 0 ? x : t;
+            const float da = (a - *params[2]) * *params[1], db = (b - *params[5]) * *params[4];
+            const float result = op == "QLinearMul" ? da * db : da + db;
+            const float q = std::clamp(std::nearbyint(result / *params[6]) + *params[7], low, high);
+            if (outType == DType::Int8)
+                gated.mutableData<int8_t>()[i] = int8_t(q);
+            else
+                gated.mutableData<uint8_t>()[i] = uint8_t(q);
+        }
+        const std::string tableName = node.output(0) + "::gated_table";
+        graph.setInitializer(tableName, std::move(gated));
+        onnx::NodeProto fused;
+        fused.set_domain(kFusedDomain);
+        fused.set_op_type("QLinearLookup");
+        for (const std::string &input : {value, tableName, node.input(6), node.input(7)})
+            fused.add_input(input);
+        fused.add_output(node.output(0));
+        graph.replaceProto(id, std::move(fused));
+        graph.node(id).absorbed.insert(graph.node(id).absorbed.begin(), graph.fusionLabel(lookup));
+        graph.removeNode(lookup);
         composeWithPrecedingLookup(graph, id);
         modified = true;
     }
