@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace qs {
 
@@ -131,7 +132,78 @@ Status checkConvolutionRanks(const onnx::NodeProto &node,
     return Status::ok();
 }
 
+// ONNX's convolution, pooling and depth/space inference divides by strides and block sizes and
+// sizes outputs from kernel shapes without checking their signs (strides 0: SIGFPE inside
+// libonnx), so these attributes are checked first, in the default domain, whatever the op.
+Status checkWindowAttributes(const onnx::NodeProto &node)
+{
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+        return Status::ok();
+    for (const onnx::AttributeProto &attribute : node.attribute()) {
+        const std::string &name = attribute.name();
+        const bool positive = name == "strides" || name == "dilations" || name == "kernel_shape"
+                              || name == "group" || name == "blocksize";
+        // Pad-2's pads crop when negative; the convolutions' and pools' never do.
+        const bool nonNegative = (name == "pads" && node.op_type() != "Pad")
+                                 || name == "output_padding";
+        if (!positive && !nonNegative)
+            continue;
+        std::vector<int64_t> values(attribute.ints().begin(), attribute.ints().end());
+        if (attribute.has_i())
+            values.push_back(attribute.i());
+        for (const int64_t value : values) {
+            if (value < (positive ? 1 : 0))
+                return invalidArgument(nodeLabel(node) + ": attribute '" + name + "' is "
+                                       + std::to_string(value) + "; it must be "
+                                       + (positive ? "positive" : "zero or more"));
+        }
+    }
+    return Status::ok();
+}
+
+// ONNX's graph import (onnx::graphProtoToGraph, which the version converter calls) dereferences
+// the producer of every graph output without looking: an output that no node, graph input or
+// initializer provides ends in SIGSEGV inside libonnx. Subgraphs see the names of their parents.
+void checkGraphOutputs(const onnx::GraphProto &graph, std::unordered_set<std::string> visible,
+                       const std::string &where, std::vector<Diagnostic> &findings)
+{
+    for (const auto &value : graph.input())
+        visible.insert(value.name());
+    for (const auto &tensor : graph.initializer())
+        visible.insert(tensor.name());
+    for (const auto &node : graph.node()) {
+        for (const std::string &output : node.output())
+            visible.insert(output);
+    }
+    for (const auto &output : graph.output()) {
+        if (!visible.count(output.name())) {
+            findings.push_back({Severity::Error,
+                                kGraphOutputPrefix + ("'" + output.name() + "'") + where
+                                    + " is produced by no node, graph input or initializer",
+                                {}});
+        }
+    }
+    for (const auto &node : graph.node()) {
+        for (const onnx::AttributeProto &attribute : node.attribute()) {
+            const std::string inner = " in the subgraph '" + attribute.name() + "' of "
+                                      + nodeLabel(node);
+            if (attribute.has_g())
+                checkGraphOutputs(attribute.g(), visible, inner, findings);
+            for (const onnx::GraphProto &body : attribute.graphs())
+                checkGraphOutputs(body, visible, inner, findings);
+        }
+    }
+}
+
 } // namespace
+
+bool makesModelInvalid(const Diagnostic &finding)
+{
+    return finding.severity == Severity::Error
+           && (finding.message.starts_with("checker: ")
+               || finding.message.starts_with(kGraphOutputPrefix)
+               || finding.message == kNoOpsetMessage);
+}
 
 Status checkNodeArity(const onnx::NodeProto &node, int opsetVersion, const std::string &label)
 {
@@ -190,6 +262,7 @@ std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::str
     } catch (const std::exception &error) {
         findings.push_back(diagnosticFromException(Severity::Error, "checker: ", error.what()));
     }
+    checkGraphOutputs(model.graph(), {}, std::string(), findings);
     return findings;
 }
 
@@ -218,6 +291,7 @@ std::vector<Diagnostic> inferShapesInto(const onnx::ModelProto &model, onnx::Mod
                          const int opset = opsetOf(model, node.domain());
                          if (opset > 0)
                              QS_RETURN_IF_ERROR(checkNodeArity(node, opset, nodeLabel(node)));
+                         QS_RETURN_IF_ERROR(checkWindowAttributes(node));
                          return checkConvolutionRanks(node, ranks);
                      });
     if (!safe.isOk()) {
