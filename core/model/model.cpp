@@ -4,6 +4,7 @@
 #include "model/graph_index.h"
 #include "model/model_checks.h"
 #include "model/tensor_type.h"
+#include "util/checked_math.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -280,13 +281,13 @@ Status Model::resolveExternalData()
         const size_t sliceLength = length ? *length : file->size() - offset;
         const auto elements = TensorType::fromTensor(tensor).elementCount();
         const int64_t elementSize = elementByteSize(tensor.data_type());
-        if (elements && elementSize > 0
-            && static_cast<size_t>(*elements * elementSize) != sliceLength) {
+        const int64_t needed = elements ? saturatingMultiply(*elements, elementSize) : 0;
+        if (elements && elementSize > 0 && static_cast<uint64_t>(needed) != sliceLength) {
             status = invalidArgument(what + ": external data holds " + std::to_string(sliceLength)
                                      + " bytes but "
                                      + std::string(elementTypeName(tensor.data_type()))
                                      + TensorType::fromTensor(tensor).shapeString() + " needs "
-                                     + std::to_string(*elements * elementSize));
+                                     + std::to_string(needed));
             return;
         }
         m_externalSlices[&tensor] = ExternalSlice{file, offset, sliceLength};

@@ -24,6 +24,7 @@ import concurrent.futures
 import copy
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -122,21 +123,28 @@ def run_once(args, timeout, grace):
         return "hang", b"", True
 
 
+# The CLI's progress lines ("[3/16] calibrating"), printed every 5 s of a long job when stderr is
+# not a terminal; a slow sanitizer build prints them before its one error line.
+PROGRESS_LINE = re.compile(r"^\[\d+/\d+\] ")
+
+
 def judge(path, out_dir, code, stderr, interrupted):
     text = stderr.decode("utf-8", "replace").strip()
-    lines = text.splitlines()
+    lines = [line for line in text.splitlines() if not PROGRESS_LINE.match(line)]
     if code == "hang":
         return "hang: still running after SIGINT"
     if "Sanitizer" in text or "runtime error:" in text or code == SANITIZER_EXIT:
         return "sanitizer report: " + next((l for l in lines if "ERROR" in l or "runtime error"
                                             in l), lines[-1] if lines else "")
-    if interrupted and code != 130:
+    # SIGINT's default action is fine too: a run still starting up had no handler yet.
+    if interrupted and code not in (130, -signal.SIGINT):
         return f"exit {code} after SIGINT, not 130"
-    if code < 0:
+    stopped_by_sigint = interrupted and code == -signal.SIGINT
+    if code < 0 and not stopped_by_sigint:
         return f"signal {signal.Signals(-code).name}"
     if code == 1:
         return "internal error"
-    if code not in (0, 2, 130):
+    if code not in (0, 2, 130) and not stopped_by_sigint:
         return f"exit {code}"
     if code == 2 and len(lines) != 1:
         return f"{len(lines)} lines on stderr"
@@ -159,7 +167,7 @@ def main():
     parser.add_argument("--no-regressions", action="store_true")
     parser.add_argument("--timeout", type=float, default=20,
                         help="seconds before a run gets SIGINT")
-    parser.add_argument("--grace", type=float, default=20,
+    parser.add_argument("--grace", type=float, default=60,
                         help="seconds a run may take to stop after SIGINT")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", help="copy failing models here")
