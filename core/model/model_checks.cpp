@@ -134,6 +134,32 @@ Status checkConvolutionRanks(const onnx::NodeProto &node,
     return Status::ok();
 }
 
+// ONNX's inference functions read required attributes without looking (Scan-8 with no
+// num_scan_inputs: SIGSEGV inside libonnx, found by tests/fuzz/model_fuzzer.cpp) and trust the
+// type of those present, so both are checked against the node's schema first.
+Status checkAttributesAgainstSchema(const onnx::NodeProto &node, int opsetVersion)
+{
+    const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(node.op_type(), opsetVersion,
+                                                                  node.domain());
+    if (!schema)
+        return Status::ok();
+    for (const auto &entry : schema->attributes()) {
+        const onnx::OpSchema::Attribute &expected = entry.second;
+        const onnx::AttributeProto *found = nullptr;
+        for (const onnx::AttributeProto &attribute : node.attribute()) {
+            if (attribute.name() == entry.first)
+                found = &attribute;
+        }
+        if (!found && expected.required)
+            return invalidArgument(nodeLabel(node) + " lacks its required attribute '" + entry.first
+                                   + "'");
+        if (found && found->type() != expected.type)
+            return invalidArgument(nodeLabel(node) + ": attribute '" + entry.first
+                                   + "' has the wrong type");
+    }
+    return Status::ok();
+}
+
 // ONNX's convolution, pooling and depth/space inference divides by strides and block sizes and
 // sizes outputs from kernel shapes without checking their signs (strides 0: SIGFPE inside
 // libonnx), so these attributes are checked first, in the default domain, whatever the op.
@@ -295,8 +321,10 @@ void inferSortedCopy(const onnx::ModelProto &model, onnx::ModelProto &annotated,
                           [&](const onnx::NodeProto &node,
                               const std::unordered_map<std::string, int> &ranks) {
                               const int opset = opsetOf(model, node.domain());
-                              if (opset > 0)
+                              if (opset > 0) {
                                   QS_RETURN_IF_ERROR(checkNodeArity(node, opset, nodeLabel(node)));
+                                  QS_RETURN_IF_ERROR(checkAttributesAgainstSchema(node, opset));
+                              }
                               QS_RETURN_IF_ERROR(checkWindowAttributes(node));
                               return checkConvolutionRanks(node, ranks);
                           });
