@@ -2,19 +2,22 @@
 #   make run   installs what is missing, builds, fetches the PaddleOCR models and sample photos,
 #              and opens the workbench on the PaddleOCR text-direction classifier with the photos
 #              preset as calibration folder: press Quantize, then Compare, and see the charts
-#   make test  installs what is missing, builds (Release + an ASan/UBSan build), runs every test
+#   make test  installs what is missing, builds (Release + an ASan/UBSan build), runs every test,
+#              then fuzzes model loading for 2 minutes (make fuzz)
 # Also: make run-cli (the same job in the terminal: inspect, run, quantize, run the result),
 #       make package (a Debian package of the build), make package-test (checks that package)
 # The build runs on any x86-64 CPU with AVX2 (CMake's QS_ARCH=x86-64-v3); CMAKE_ARGS adds CMake
 # options, e.g. make build CMAKE_ARGS=-DQS_NATIVE=ON for this machine's CPU only.
 BUILD       ?= build
 BUILD_ASAN  ?= build-asan
+BUILD_FUZZ  ?= build-fuzz
+FUZZ_SECONDS ?= 120
 JOBS        ?= $(shell nproc)
 CACHE_DIR   ?= $(HOME)/.cache/quantscope
 CMAKE_ARGS  ?=
 export QS_CACHE_DIR := $(CACHE_DIR)
 
-.PHONY: all deps build build-asan test run run-cli bench assets package package-test format clean
+.PHONY: all deps build build-asan fuzz test run run-cli bench assets package package-test format clean
 
 all: build
 
@@ -33,7 +36,17 @@ build-asan: deps
 	      -DQS_BUILD_GUI=OFF -DQS_BUILD_BENCH=OFF
 	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests graph_tests cli_tests runtime_tests data_tests quant_tests compare_tests tune_tests \
 	    backend_runner \
-	    tune_fp16_tests
+	    tune_fp16_tests quantscope-cli
+
+# The libFuzzer target on model loading (tests/fuzz/model_fuzzer.cpp): clang with ASan/UBSan,
+# compiling only quantscope_model and the target (about a minute), then ctest replays the
+# regression inputs and fuzzes for FUZZ_SECONDS. `make fuzz FUZZ_SECONDS=3600` fuzzes longer.
+fuzz: deps
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	      -DQS_SANITIZE=ON -DQS_FUZZ=ON -DQS_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	      -DQS_BUILD_GUI=OFF -DQS_BUILD_BENCH=OFF
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target model_fuzzer
+	ctest --test-dir $(BUILD_FUZZ) --output-on-failure -L libfuzzer
 
 assets: deps
 	bash scripts/fetch-test-assets.sh
@@ -41,6 +54,7 @@ assets: deps
 test: build build-asan assets
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	ctest --test-dir $(BUILD_ASAN) --output-on-failure -j $(JOBS)
+	$(MAKE) fuzz
 
 RUN_MODEL ?= $(CACHE_DIR)/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx
 run: build assets
@@ -77,4 +91,4 @@ format:
 	bash scripts/check-format.sh --fix
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

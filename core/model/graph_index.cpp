@@ -1,5 +1,7 @@
 #include "model/graph_index.h"
 
+#include "util/checked_math.h"
+
 #include "model/attributes.h"
 
 #include "model/element_type.h"
@@ -110,7 +112,10 @@ void addDefaultAttributes(const onnx::NodeProto &proto, int64_t opsetVersion,
         = onnx::OpSchemaRegistry::Schema(proto.op_type(), int(opsetVersion), proto.domain());
     if (!schema)
         return;
-    for (const auto &[name, attribute] : schema->attributes()) {
+    // A pair, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+    for (const auto &entry : schema->attributes()) {
+        const std::string &name = entry.first;
+        const onnx::OpSchema::Attribute &attribute = entry.second;
         if (attribute.required || attribute.default_value.type() == onnx::AttributeProto::UNDEFINED)
             continue;
         const bool present = std::any_of(attributes.begin(), attributes.end(),
@@ -315,8 +320,11 @@ private:
             if (const onnx::TensorProto *tensor = m_index.constantTensor(graphId, input)) {
                 const TensorType type = TensorType::fromTensor(*tensor);
                 const int64_t elements = type.elementCount().value_or(0);
-                node.paramCount += elements;
-                node.paramBytes += elements * elementByteSize(tensor->data_type());
+                node.paramCount = saturatingAdd(node.paramCount, elements);
+                node.paramBytes
+                    = saturatingAdd(node.paramBytes,
+                                    saturatingMultiply(elements,
+                                                       elementByteSize(tensor->data_type())));
             }
         }
         for (const auto &output : proto.output()) {
@@ -325,7 +333,13 @@ private:
             if (output.empty())
                 continue;
             auto [it, inserted] = scope.producers.emplace(output, nodeId);
-            if (!inserted) {
+            // A node that lists the same output twice is not in m_nodes yet.
+            if (!inserted && it->second == nodeId) {
+                m_diagnostics.push_back(
+                    {Severity::Error,
+                     "node '" + node.displayName + "' lists output '" + output + "' twice",
+                     node.displayName});
+            } else if (!inserted) {
                 m_diagnostics.push_back({Severity::Error,
                                          "value '" + output + "' is produced by two nodes: '"
                                              + m_index.m_nodes[it->second].displayName + "' and '"

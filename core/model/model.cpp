@@ -4,12 +4,14 @@
 #include "model/graph_index.h"
 #include "model/model_checks.h"
 #include "model/tensor_type.h"
+#include "util/checked_math.h"
 
 #include <onnx/onnx_pb.h>
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <climits>
@@ -64,6 +66,34 @@ bool isSafeRelativeLocation(const std::string &location)
     return true;
 }
 
+// A symlink inside the folder can still point anywhere ("weights.bin -> /etc/shadow"), so the
+// location, all links resolved, must also lie inside the folder, all links resolved. A file that
+// does not exist passes here; opening it reports that.
+bool resolvesInsideFolder(const std::string &baseDir, const std::string &location)
+{
+    std::error_code error;
+    const auto folder = std::filesystem::canonical(baseDir, error);
+    if (error)
+        return false;
+    const auto target = std::filesystem::weakly_canonical(folder / location, error);
+    if (error)
+        return false;
+    auto [folderEnd, targetAt] = std::mismatch(folder.begin(), folder.end(), target.begin(),
+                                               target.end());
+    return folderEnd == folder.end() && targetAt != target.end();
+}
+
+Status checkParsed(const std::string &what, bool parsed, const onnx::ModelProto &proto)
+{
+    if (!parsed)
+        return invalidArgument(what + ": not an ONNX model: the protobuf is corrupt or truncated");
+    if (!proto.has_graph())
+        return invalidArgument(what + ": not an ONNX model: it has no graph");
+    if (proto.ir_version() <= 0)
+        return invalidArgument(what + ": not an ONNX model: ir_version is missing");
+    return Status::ok();
+}
+
 Status parseModelFile(const std::string &path, onnx::ModelProto &proto, uint64_t &fileBytes)
 {
     struct stat info
@@ -94,13 +124,7 @@ Status parseModelFile(const std::string &path, onnx::ModelProto &proto, uint64_t
         parsed = proto.ParseFromCodedStream(&coded) && coded.ConsumedEntireMessage();
     }
     ::close(fd);
-    if (!parsed)
-        return invalidArgument(path + ": not an ONNX model: the protobuf is corrupt or truncated");
-    if (!proto.has_graph())
-        return invalidArgument(path + ": not an ONNX model: it has no graph");
-    if (proto.ir_version() <= 0)
-        return invalidArgument(path + ": not an ONNX model: ir_version is missing");
-    return Status::ok();
+    return checkParsed(path, parsed, proto);
 }
 
 } // namespace
@@ -161,6 +185,21 @@ Result<std::shared_ptr<const Model>> Model::load(const std::string &path, Progre
     return std::shared_ptr<const Model>(std::move(model));
 }
 
+Result<std::shared_ptr<const Model>> Model::fromBytes(std::string_view bytes,
+                                                      const std::string &baseDir,
+                                                      Progress &progress)
+{
+    onnx::ModelProto proto;
+    google::protobuf::io::CodedInputStream coded(reinterpret_cast<const uint8_t *>(bytes.data()),
+                                                 static_cast<int>(
+                                                     std::min<size_t>(bytes.size(), INT_MAX)));
+    coded.SetTotalBytesLimit(INT_MAX);
+    const bool parsed = bytes.size() <= INT_MAX && proto.ParseFromCodedStream(&coded)
+                        && coded.ConsumedEntireMessage();
+    QS_RETURN_IF_ERROR(checkParsed("model bytes", parsed, proto));
+    return fromProto(std::move(proto), baseDir, progress);
+}
+
 Result<std::shared_ptr<const Model>> Model::fromProto(onnx::ModelProto proto,
                                                       const std::string &baseDir,
                                                       Progress &progress)
@@ -215,6 +254,11 @@ Status Model::resolveExternalData()
                                      + "' must be a relative path inside the model's folder");
             return;
         }
+        if (!resolvesInsideFolder(m_baseDir, location)) {
+            status = invalidArgument(what + ": external data location '" + location
+                                     + "' leads outside the model's folder (through a symlink)");
+            return;
+        }
         auto &file = files[location];
         if (!file) {
             auto opened = MappedFile::open(m_baseDir + "/" + location);
@@ -237,13 +281,13 @@ Status Model::resolveExternalData()
         const size_t sliceLength = length ? *length : file->size() - offset;
         const auto elements = TensorType::fromTensor(tensor).elementCount();
         const int64_t elementSize = elementByteSize(tensor.data_type());
-        if (elements && elementSize > 0
-            && static_cast<size_t>(*elements * elementSize) != sliceLength) {
+        const int64_t needed = elements ? saturatingMultiply(*elements, elementSize) : 0;
+        if (elements && elementSize > 0 && static_cast<uint64_t>(needed) != sliceLength) {
             status = invalidArgument(what + ": external data holds " + std::to_string(sliceLength)
                                      + " bytes but "
                                      + std::string(elementTypeName(tensor.data_type()))
                                      + TensorType::fromTensor(tensor).shapeString() + " needs "
-                                     + std::to_string(*elements * elementSize));
+                                     + std::to_string(needed));
             return;
         }
         m_externalSlices[&tensor] = ExternalSlice{file, offset, sliceLength};

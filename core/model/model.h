@@ -14,6 +14,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace onnx {
@@ -36,6 +37,12 @@ public:
 
     // For models built in code: `baseDir` is where external data locations are resolved.
     static Result<std::shared_ptr<const Model>> fromProto(onnx::ModelProto proto,
+                                                          const std::string &baseDir,
+                                                          Progress &progress = silentProgress());
+
+    // A model file's bytes already in memory (the fuzz target's input), checked as load checks
+    // a file; `baseDir` as for fromProto, and fileBytes() is 0 as for fromProto.
+    static Result<std::shared_ptr<const Model>> fromBytes(std::string_view bytes,
                                                           const std::string &baseDir,
                                                           Progress &progress = silentProgress());
 

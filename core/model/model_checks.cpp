@@ -1,5 +1,7 @@
 #include "model/model_checks.h"
 
+#include "model/graph_index.h"
+
 #include <onnx/checker.h>
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
@@ -7,6 +9,7 @@
 
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace qs {
 
@@ -131,7 +134,232 @@ Status checkConvolutionRanks(const onnx::NodeProto &node,
     return Status::ok();
 }
 
+// ONNX's inference functions read required attributes without looking (Scan-8 with no
+// num_scan_inputs: SIGSEGV inside libonnx, found by tests/fuzz/model_fuzzer.cpp) and trust the
+// type of those present, so both are checked against the node's schema first.
+Status checkAttributesAgainstSchema(const onnx::NodeProto &node, int opsetVersion)
+{
+    const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(node.op_type(), opsetVersion,
+                                                                  node.domain());
+    if (!schema)
+        return Status::ok();
+    for (const auto &entry : schema->attributes()) {
+        const onnx::OpSchema::Attribute &expected = entry.second;
+        const onnx::AttributeProto *found = nullptr;
+        for (const onnx::AttributeProto &attribute : node.attribute()) {
+            if (attribute.name() == entry.first)
+                found = &attribute;
+        }
+        if (!found && expected.required)
+            return invalidArgument(nodeLabel(node) + " lacks its required attribute '" + entry.first
+                                   + "'");
+        if (found && found->type() != expected.type)
+            return invalidArgument(nodeLabel(node) + ": attribute '" + entry.first
+                                   + "' has the wrong type");
+    }
+    return Status::ok();
+}
+
+// ONNX's convolution, pooling and depth/space inference divides by strides and block sizes and
+// sizes outputs from kernel shapes without checking their signs (strides 0: SIGFPE inside
+// libonnx), so these attributes are checked first, in the default domain, whatever the op.
+Status checkWindowAttributes(const onnx::NodeProto &node)
+{
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+        return Status::ok();
+    for (const onnx::AttributeProto &attribute : node.attribute()) {
+        const std::string &name = attribute.name();
+        const bool positive = name == "strides" || name == "dilations" || name == "kernel_shape"
+                              || name == "group" || name == "blocksize";
+        // Pad-2's pads crop when negative; the convolutions' and pools' never do.
+        const bool nonNegative = (name == "pads" && node.op_type() != "Pad")
+                                 || name == "output_padding";
+        if (!positive && !nonNegative)
+            continue;
+        std::vector<int64_t> values(attribute.ints().begin(), attribute.ints().end());
+        if (attribute.has_i())
+            values.push_back(attribute.i());
+        for (const int64_t value : values) {
+            if (value < (positive ? 1 : 0))
+                return invalidArgument(nodeLabel(node) + ": attribute '" + name + "' is "
+                                       + std::to_string(value) + "; it must be "
+                                       + (positive ? "positive" : "zero or more"));
+        }
+    }
+    return Status::ok();
+}
+
+// ONNX's shape inference, with data propagation, reads the type of every node input without
+// looking: a Shape node whose input no graph input, initializer or earlier node defines ended in
+// SIGSEGV inside libonnx (found by tests/fuzz/model_fuzzer.cpp). Nodes must come in the order
+// ONNX requires, each input defined before it is read; subgraphs see what their owner sees.
+Status checkInputsDefinedBeforeUse(const onnx::GraphProto &graph,
+                                   std::unordered_set<std::string> visible)
+{
+    for (const auto &value : graph.input())
+        visible.insert(value.name());
+    for (const auto &tensor : graph.initializer())
+        visible.insert(tensor.name());
+    for (const onnx::NodeProto &node : graph.node()) {
+        for (const std::string &input : node.input()) {
+            if (!input.empty() && !visible.count(input))
+                return invalidArgument(nodeLabel(node) + " reads '" + input
+                                       + "', which no graph input, initializer or earlier node "
+                                         "defines");
+        }
+        for (const onnx::AttributeProto &attribute : node.attribute()) {
+            if (attribute.has_g())
+                QS_RETURN_IF_ERROR(checkInputsDefinedBeforeUse(attribute.g(), visible));
+            for (const onnx::GraphProto &body : attribute.graphs())
+                QS_RETURN_IF_ERROR(checkInputsDefinedBeforeUse(body, visible));
+        }
+        for (const std::string &output : node.output())
+            visible.insert(output);
+    }
+    return Status::ok();
+}
+
+// The order in which ONNX's inference may visit `graph`'s nodes: each after the producers of what
+// it reads (its subgraphs' reads from this scope included). ONNX requires stored order to be such
+// an order, but files that break it open everywhere else (the graph index sorts them), so the
+// annotated copy is sorted for inference and put back afterwards. Nodes on a cycle stay last;
+// checkInputsDefinedBeforeUse then refuses them.
+std::vector<int> inferenceOrder(const onnx::GraphProto &graph)
+{
+    std::unordered_map<std::string, int> producer;
+    for (int i = 0; i < graph.node_size(); ++i) {
+        for (const std::string &output : graph.node(i).output())
+            producer.emplace(output, i);
+    }
+    std::vector<std::vector<int>> readers(graph.node_size());
+    std::vector<int> waitingFor(graph.node_size(), 0);
+    for (int i = 0; i < graph.node_size(); ++i) {
+        std::unordered_set<std::string> reads(graph.node(i).input().begin(),
+                                              graph.node(i).input().end());
+        collectSubgraphReads(graph.node(i), reads);
+        for (const std::string &name : reads) {
+            const auto it = producer.find(name);
+            if (it != producer.end() && it->second != i) {
+                readers[it->second].push_back(i);
+                ++waitingFor[i];
+            }
+        }
+    }
+    std::vector<int> order;
+    std::vector<bool> placed(graph.node_size(), false);
+    for (int i = 0; i < graph.node_size(); ++i) {
+        if (waitingFor[i] == 0)
+            order.push_back(i);
+    }
+    for (size_t next = 0; next < order.size(); ++next) {
+        placed[order[next]] = true;
+        for (const int reader : readers[order[next]]) {
+            if (--waitingFor[reader] == 0)
+                order.push_back(reader);
+        }
+    }
+    for (int i = 0; i < graph.node_size(); ++i) {
+        if (!placed[i])
+            order.push_back(i);
+    }
+    return order;
+}
+
+void reorderNodes(onnx::GraphProto &graph, const std::vector<int> &order, bool inverse)
+{
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+    nodes.Swap(graph.mutable_node());
+    std::vector<onnx::NodeProto *> slots(nodes.size(), nullptr);
+    for (size_t k = 0; k < order.size(); ++k)
+        slots[inverse ? order[k] : k] = &nodes[inverse ? int(k) : order[k]];
+    for (onnx::NodeProto *node : slots)
+        graph.add_node()->Swap(node);
+}
+
+// ONNX's graph import (onnx::graphProtoToGraph, which the version converter calls) dereferences
+// the producer of every graph output without looking: an output that no node, graph input or
+// initializer provides ends in SIGSEGV inside libonnx. Subgraphs see the names of their parents.
+void checkGraphOutputs(const onnx::GraphProto &graph, std::unordered_set<std::string> visible,
+                       const std::string &where, std::vector<Diagnostic> &findings)
+{
+    for (const auto &value : graph.input())
+        visible.insert(value.name());
+    for (const auto &tensor : graph.initializer())
+        visible.insert(tensor.name());
+    for (const auto &node : graph.node()) {
+        for (const std::string &output : node.output())
+            visible.insert(output);
+    }
+    for (const auto &output : graph.output()) {
+        if (!visible.count(output.name())) {
+            findings.push_back({Severity::Error,
+                                kGraphOutputPrefix + ("'" + output.name() + "'") + where
+                                    + " is produced by no node, graph input or initializer",
+                                {}});
+        }
+    }
+    for (const auto &node : graph.node()) {
+        for (const onnx::AttributeProto &attribute : node.attribute()) {
+            const std::string inner = " in the subgraph '" + attribute.name() + "' of "
+                                      + nodeLabel(node);
+            if (attribute.has_g())
+                checkGraphOutputs(attribute.g(), visible, inner, findings);
+            for (const onnx::GraphProto &body : attribute.graphs())
+                checkGraphOutputs(body, visible, inner, findings);
+        }
+    }
+}
+
+// Shape inference on the annotated copy, its nodes already in inference order; what ONNX's
+// code could not survive is refused first and left uninferred.
+void inferSortedCopy(const onnx::ModelProto &model, onnx::ModelProto &annotated,
+                     std::vector<Diagnostic> &findings)
+{
+    Status safe = checkInputsDefinedBeforeUse(annotated.graph(), {});
+    if (safe.isOk())
+        safe = visitNodes(model.graph(), {},
+                          [&](const onnx::NodeProto &node,
+                              const std::unordered_map<std::string, int> &ranks) {
+                              const int opset = opsetOf(model, node.domain());
+                              if (opset > 0) {
+                                  QS_RETURN_IF_ERROR(checkNodeArity(node, opset, nodeLabel(node)));
+                                  QS_RETURN_IF_ERROR(checkAttributesAgainstSchema(node, opset));
+                              }
+                              QS_RETURN_IF_ERROR(checkWindowAttributes(node));
+                              return checkConvolutionRanks(node, ranks);
+                          });
+    if (!safe.isOk()) {
+        findings.push_back(
+            {Severity::Error, "shape inference skipped: " + safe.message(), std::string()});
+        return;
+    }
+    try {
+        onnx::ShapeInferenceOptions strict(false, 1, true);
+        onnx::shape_inference::InferShapes(annotated, onnx::OpSchemaRegistry::Instance(), strict);
+        return;
+    } catch (const std::exception &error) {
+        findings.push_back(
+            diagnosticFromException(Severity::Warning, "shape inference: ", error.what()));
+    }
+    // Strict mode stops at the first node it cannot infer; lenient mode still annotates the rest.
+    try {
+        onnx::ShapeInferenceOptions lenient(false, 0, false);
+        onnx::shape_inference::InferShapes(annotated, onnx::OpSchemaRegistry::Instance(), lenient);
+    } catch (const std::exception &error) {
+        findings.push_back(
+            diagnosticFromException(Severity::Warning, "shape inference: ", error.what()));
+    }
+}
+
 } // namespace
+
+bool makesModelInvalid(const Diagnostic &finding)
+{
+    return finding.severity == Severity::Error
+           && (finding.message.starts_with("checker: ")
+               || finding.message.starts_with(kGraphOutputPrefix)
+               || finding.message == kNoOpsetMessage);
+}
 
 Status checkNodeArity(const onnx::NodeProto &node, int opsetVersion, const std::string &label)
 {
@@ -190,6 +418,7 @@ std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::str
     } catch (const std::exception &error) {
         findings.push_back(diagnosticFromException(Severity::Error, "checker: ", error.what()));
     }
+    checkGraphOutputs(model.graph(), {}, std::string(), findings);
     return findings;
 }
 
@@ -211,36 +440,12 @@ std::vector<Diagnostic> inferShapesInto(const onnx::ModelProto &model, onnx::Mod
     for (const onnx::TensorProto &tensor : source.initializer())
         copyWithoutLargeData(tensor, *graph.add_initializer());
 
-    const Status safe
-        = visitNodes(source, {},
-                     [&](const onnx::NodeProto &node,
-                         const std::unordered_map<std::string, int> &ranks) {
-                         const int opset = opsetOf(model, node.domain());
-                         if (opset > 0)
-                             QS_RETURN_IF_ERROR(checkNodeArity(node, opset, nodeLabel(node)));
-                         return checkConvolutionRanks(node, ranks);
-                     });
-    if (!safe.isOk()) {
-        findings.push_back(
-            {Severity::Error, "shape inference skipped: " + safe.message(), std::string()});
-        return findings;
-    }
-    try {
-        onnx::ShapeInferenceOptions strict(false, 1, true);
-        onnx::shape_inference::InferShapes(annotated, onnx::OpSchemaRegistry::Instance(), strict);
-        return findings;
-    } catch (const std::exception &error) {
-        findings.push_back(
-            diagnosticFromException(Severity::Warning, "shape inference: ", error.what()));
-    }
-    // Strict mode stops at the first node it cannot infer; lenient mode still annotates the rest.
-    try {
-        onnx::ShapeInferenceOptions lenient(false, 0, false);
-        onnx::shape_inference::InferShapes(annotated, onnx::OpSchemaRegistry::Instance(), lenient);
-    } catch (const std::exception &error) {
-        findings.push_back(
-            diagnosticFromException(Severity::Warning, "shape inference: ", error.what()));
-    }
+    // Sorted for inference (see inferenceOrder), stored order again afterwards: the graph index
+    // pairs the annotated nodes with the model's by position.
+    const std::vector<int> order = inferenceOrder(graph);
+    reorderNodes(graph, order, false);
+    inferSortedCopy(model, annotated, findings);
+    reorderNodes(graph, order, true);
     return findings;
 }
 

@@ -20,8 +20,18 @@ namespace qs {
 // prefix "checker: "), so that callers can recognise both as the model being invalid.
 inline constexpr const char *kNoOpsetMessage = "the model imports no opset";
 
-// Runs ONNX's checker over the whole model, resolving external data against `baseDir`.
+// The prefix of the findings of checkGraphOutputs: the model is invalid, though ONNX's checker
+// (version 1.12) lets it pass.
+inline constexpr const char *kGraphOutputPrefix = "graph output: ";
+
+// Runs ONNX's checker over the whole model, resolving external data against `baseDir`, then
+// checks that every graph output has a producer.
 std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::string &baseDir);
+
+// Does this finding of checkModel make the model invalid (as opposed to a warning)? Work that
+// writes a model (quantize) refuses such input rather than producing a file that fails the same
+// check, and ONNX's own graph import (the version converter) must never see it.
+bool makesModelInvalid(const Diagnostic &finding);
 
 // An error naming the node unless its input and output counts are within its ONNX schema's
 // bounds at `opsetVersion` (nodes of domains without schemas pass). Passes and kernels index a
@@ -31,9 +41,10 @@ Status checkNodeArity(const onnx::NodeProto &node, int opsetVersion, const std::
 
 // Fills `annotated` with a copy of `model` in which large tensor data is left out, then runs
 // ONNX shape inference on it (with data propagation), so its value_info holds inferred types.
-// ONNX's inference functions trust node arity and the convolutions' weight ranks (a ConvTranspose
-// with 2-D weights reads past its kernel shape and dies with SIGSEGV), so a model that breaks
-// either is refused with an error finding and left without inferred shapes.
+// ONNX's inference functions trust node arity, the convolutions' weight ranks (a ConvTranspose
+// with 2-D weights reads past its kernel shape and dies with SIGSEGV) and the signs of window
+// attributes (strides 0: SIGFPE), so a model that breaks any is refused with an error finding
+// and left without inferred shapes.
 std::vector<Diagnostic> inferShapesInto(const onnx::ModelProto &model, onnx::ModelProto &annotated);
 
 } // namespace qs

@@ -1,5 +1,7 @@
 #include "model/model_summary.h"
 
+#include "util/checked_math.h"
+
 #include "model/element_type.h"
 #include "model/model.h"
 
@@ -34,8 +36,10 @@ ModelSummary summarize(const Model &model)
         for (const auto &tensor : graph.proto->initializer()) {
             const int64_t elements = TensorType::fromTensor(tensor).elementCount().value_or(0);
             summary.initializerCount += 1;
-            summary.parameterCount += elements;
-            summary.initializerBytes += elements * elementByteSize(tensor.data_type());
+            summary.parameterCount = saturatingAdd(summary.parameterCount, elements);
+            summary.initializerBytes
+                = saturatingAdd(summary.initializerBytes,
+                                saturatingMultiply(elements, elementByteSize(tensor.data_type())));
         }
     }
     for (const NodeInfo &node : index.nodes()) {
@@ -45,8 +49,10 @@ ModelSummary summarize(const Model &model)
                                                                    node.outputs[0].name)) {
             const int64_t elements = TensorType::fromTensor(*tensor).elementCount().value_or(0);
             summary.constantTensorCount += 1;
-            summary.constantParameterCount += elements;
-            summary.constantBytes += elements * elementByteSize(tensor->data_type());
+            summary.constantParameterCount = saturatingAdd(summary.constantParameterCount, elements);
+            summary.constantBytes
+                = saturatingAdd(summary.constantBytes,
+                                saturatingMultiply(elements, elementByteSize(tensor->data_type())));
         }
     }
     summary.fileBytes = model.fileBytes();
@@ -57,9 +63,9 @@ ModelSummary summarize(const Model &model)
         stats.domain = node.domain;
         stats.opType = node.opType;
         stats.count += 1;
-        stats.params += node.paramCount;
-        stats.macs += node.macs.value_or(0);
-        summary.totalMacs += node.macs.value_or(0);
+        stats.params = saturatingAdd(stats.params, node.paramCount);
+        stats.macs = saturatingAdd(stats.macs, node.macs.value_or(0));
+        summary.totalMacs = saturatingAdd(summary.totalMacs, node.macs.value_or(0));
     }
     for (auto &[key, stats] : byType)
         summary.opTypes.push_back(std::move(stats));

@@ -37,11 +37,20 @@ std::optional<std::vector<int64_t>> perSampleDims(const ValueRef &value)
     return knownDims(batchOne);
 }
 
-int64_t product(const std::vector<int64_t> &dims, size_t from, size_t to)
+// The dims of a hostile model multiply past int64: such a count is unknown, not a wrapped number.
+std::optional<int64_t> multiply(std::optional<int64_t> a, std::optional<int64_t> b)
 {
-    int64_t result = 1;
+    int64_t result = 0;
+    if (!a || !b || __builtin_mul_overflow(*a, *b, &result))
+        return std::nullopt;
+    return result;
+}
+
+std::optional<int64_t> product(const std::vector<int64_t> &dims, size_t from, size_t to)
+{
+    std::optional<int64_t> result = 1;
     for (size_t i = from; i < to && i < dims.size(); ++i)
-        result *= dims[i];
+        result = multiply(result, dims[i]);
     return result;
 }
 
@@ -54,7 +63,7 @@ std::optional<int64_t> convMacs(const NodeInfo &node)
     auto output = perSampleDims(node.outputs[0]);
     if (!weight || !output || weight->size() < 2)
         return std::nullopt;
-    return product(*output, 0, output->size()) * product(*weight, 1, weight->size());
+    return multiply(product(*output, 0, output->size()), product(*weight, 1, weight->size()));
 }
 
 // ConvTranspose: each input element is scattered into (M / group) x kernel outputs.
@@ -66,7 +75,7 @@ std::optional<int64_t> convTransposeMacs(const NodeInfo &node)
     auto weight = knownDims(node.inputs[1]);
     if (!input || !weight || weight->size() < 2)
         return std::nullopt;
-    return product(*input, 0, input->size()) * product(*weight, 1, weight->size());
+    return multiply(product(*input, 0, input->size()), product(*weight, 1, weight->size()));
 }
 
 // MatMul: every output element sums over K, the last dim of A (NumPy broadcasting included).
@@ -78,7 +87,7 @@ std::optional<int64_t> matMulMacs(const NodeInfo &node)
     auto output = perSampleDims(node.outputs[0]);
     if (!a || !output || a->empty())
         return std::nullopt;
-    return product(*output, 0, output->size()) * a->back();
+    return multiply(product(*output, 0, output->size()), a->back());
 }
 
 std::optional<int64_t> gemmMacs(const NodeInfo &node, const onnx::NodeProto &proto)
@@ -92,7 +101,7 @@ std::optional<int64_t> gemmMacs(const NodeInfo &node, const onnx::NodeProto &pro
     if (!a || !output || a->size() != 2)
         return std::nullopt;
     const int64_t k = transA ? (*a)[0] : (*a)[1];
-    return product(*output, 0, output->size()) * k;
+    return multiply(product(*output, 0, output->size()), k);
 }
 
 } // namespace

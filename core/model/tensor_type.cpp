@@ -50,7 +50,9 @@ std::optional<int64_t> TensorType::elementCount() const
     for (const Dim &dim : dims) {
         if (!dim.isKnown())
             return std::nullopt;
-        count *= dim.value;
+        // Dims from a hostile file overflow int64: then the count is unknown.
+        if (__builtin_mul_overflow(count, dim.value, &count))
+            return std::nullopt;
     }
     return count;
 }

@@ -4,6 +4,7 @@
 
 #include <onnx/version_converter/convert.h>
 
+#include <algorithm>
 #include <exception>
 
 namespace qs {
@@ -17,6 +18,14 @@ int64_t defaultDomainOpset(const onnx::ModelProto &model)
 }
 
 namespace {
+
+// The IR version that came with an opset of the default domain (ONNX's versioning table). A
+// model raised to a new opset keeps its old IR version otherwise, and at IR 3 every initializer
+// must also be a graph input: the quantizer's scales and zero points then fail the checker.
+int64_t irVersionOfOpset(int64_t opset)
+{
+    return opset >= 15 ? 8 : opset >= 12 ? 7 : opset == 11 ? 6 : opset == 10 ? 5 : 3;
+}
 
 // Softmax, LogSoftmax and Hardmax before opset 13 flatten their input to 2-D at `axis`; from 13
 // they work along `axis` alone. ONNX's converter adapts them only when it knows the input's
@@ -121,6 +130,7 @@ Result<onnx::ModelProto> upgradeOpset(const onnx::ModelProto &model, int64_t tar
             if (infos->Get(i).type().tensor_type().elem_type() == 0)
                 infos->DeleteSubrange(i, 1);
         restoreNonTensorTypes(prepared.graph(), *converted.mutable_graph());
+        converted.set_ir_version(std::max(converted.ir_version(), irVersionOfOpset(target)));
         return converted;
     } catch (const std::exception &error) {
         return unsupported("cannot convert the model from opset " + std::to_string(current) + " to "

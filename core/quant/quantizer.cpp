@@ -385,13 +385,12 @@ Status checkInput(const Model &model)
 {
     const std::string prefix = "checker: ";
     for (const Diagnostic &finding : model.diagnostics()) {
-        if (finding.severity != Severity::Error)
+        if (!makesModelInvalid(finding))
             continue;
-        if (finding.message.starts_with(prefix))
-            return invalidArgument("the model is not a valid ONNX model: "
-                                   + finding.message.substr(prefix.size()));
-        if (finding.message == kNoOpsetMessage)
-            return invalidArgument("the model is not a valid ONNX model: " + finding.message);
+        const std::string reason = finding.message.starts_with(prefix)
+                                       ? finding.message.substr(prefix.size())
+                                       : finding.message;
+        return invalidArgument("the model is not a valid ONNX model: " + reason);
     }
     return Status::ok();
 }

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <random>
 #include <sstream>
 
@@ -126,6 +127,34 @@ TEST(CliBadInput, ExternalDataOffsetPastTheEnd)
     dir.write("model.onnx", modelWithExternalWeights("weights.bin", "4096").SerializeAsString());
     expectOneLineError(inspect({dir.file("model.onnx")}), "weights.bin",
                        "offset 4096 is past the end");
+}
+
+// A location that names a file inside the folder but is a symlink to one outside it (here the
+// folder's parent) reads outside the folder all the same: refused, whatever the link's target.
+TEST(CliBadInput, ExternalDataSymlinkOutsideTheFolder)
+{
+    TempDir dir;
+    dir.write("secret.bin", std::string(256, '\0'));
+    std::filesystem::create_directory(dir.file("model"));
+    std::filesystem::create_symlink(dir.file("secret.bin"), dir.file("model/weights.bin"));
+    std::filesystem::create_directory_symlink(dir.path(), dir.file("model/up"));
+    dir.write("model/model.onnx", modelWithExternalWeights("weights.bin", "0").SerializeAsString());
+    dir.write("model/via_folder.onnx",
+              modelWithExternalWeights("up/secret.bin", "0").SerializeAsString());
+    for (const char *name : {"model/model.onnx", "model/via_folder.onnx"}) {
+        expectOneLineError(inspect({dir.file(name)}), dir.file(name),
+                           "leads outside the model's folder");
+        expectOneLineError(runCli({"quantize", dir.file(name), "-o", dir.file("model/q.onnx"),
+                                   "--mode", "fp16"}),
+                           dir.file(name), "leads outside the model's folder");
+        EXPECT_FALSE(std::filesystem::exists(dir.file("model/q.onnx")));
+    }
+    // A symlink that stays inside the folder is fine.
+    std::filesystem::create_directory(dir.file("model/data"));
+    dir.write("model/data/weights.bin", std::string(256, '\0'));
+    std::filesystem::create_symlink("data/weights.bin", dir.file("model/inside.bin"));
+    dir.write("model/inside.onnx", modelWithExternalWeights("inside.bin", "0").SerializeAsString());
+    EXPECT_EQ(inspect({dir.file("model/inside.onnx")}).exitCode, 0);
 }
 
 TEST(CliBadInput, UsageErrors)

@@ -11,6 +11,8 @@ namespace qs::ops {
 
 namespace {
 
+constexpr int64_t kScanPartOverheadBytes = 128;
+
 // Stacks same-shaped tensors along a new axis 0.
 Result<Tensor> stack(const std::vector<Tensor> &parts, const KernelContext &context, size_t index)
 {
@@ -40,6 +42,14 @@ public:
 
     Status compute(KernelContext &context) const override
     {
+        // One value each: a hostile model's empty trip count or condition would be read past
+        // its end.
+        for (int input = 0; input < 2; ++input) {
+            if (context.hasInput(input) && context.input(input).elementCount() != 1)
+                return context.error(std::string(input == 0 ? "trip count" : "condition")
+                                     + " must be one value but is "
+                                     + context.input(input).describe());
+        }
         const bool hasTripCount = context.hasInput(0);
         const int64_t tripCount = hasTripCount ? context.input(0).intAt(0) : 0;
         bool condition = context.hasInput(1) ? context.input(1).doubleAt(0) != 0.0 : true;
@@ -49,7 +59,16 @@ public:
                                  + " inputs but the node passes " + std::to_string(carried)
                                  + " loop-carried values (+ iteration and condition)");
         }
+        if (m_body->outputs().size() < carried + 1)
+            return context.error("body gives " + std::to_string(m_body->outputs().size())
+                                 + " outputs, fewer than the condition and the "
+                                 + std::to_string(carried) + " loop-carried values");
         const size_t scans = m_body->outputs().size() - 1 - carried;
+        if (context.outputCount() > carried + scans)
+            return context.error("has " + std::to_string(context.outputCount())
+                                 + " outputs but its body gives only " + std::to_string(carried)
+                                 + " loop-carried values and " + std::to_string(scans)
+                                 + " scan outputs");
         std::vector<Value> values;
         for (size_t i = 0; i < carried; ++i)
             values.push_back(context.value(i + 2));
@@ -78,6 +97,17 @@ public:
                     return context.error("scan output " + std::to_string(i) + " is a "
                                          + (*outputs)[1 + carried + i].describe()
                                          + ", not a tensor");
+                const Tensor &part = (*outputs)[1 + carried + i].tensor();
+                // A loop of 2^40 iterations with a scan output would otherwise grow until the
+                // machine runs out of memory: what the parts hold so far (with the Tensor kept
+                // per part, which outweighs a scalar part) must stay allocatable.
+                const int64_t partBytes = part.elementCount() * dtypeSize(part.dtype())
+                                          + kScanPartOverheadBytes;
+                if (Status fits = checkAllocatable(DType::UInt8, {iteration + 1, partBytes},
+                                                   context.label() + ": scan output "
+                                                       + std::to_string(i) + " parts");
+                    !fits.isOk())
+                    return fits;
                 scanParts[i].push_back(std::move((*outputs)[1 + carried + i].tensor()));
             }
         }

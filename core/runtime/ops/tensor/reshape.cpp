@@ -51,7 +51,10 @@ private:
             }
             if (shape[i] < 0)
                 return ctx.error("shape " + intsToString(requested) + " has a negative dim");
-            known *= shape[i];
+            // A hostile shape ([2^40, 2^40]) overflows int64; it matches no input either way.
+            if (__builtin_mul_overflow(known, shape[i], &known))
+                return ctx.error("shape " + intsToString(requested)
+                                 + " has more elements than an int64 counts");
         }
         const int64_t count = data.elementCount();
         if (inferred >= 0) {
