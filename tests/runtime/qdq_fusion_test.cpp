@@ -497,7 +497,7 @@ TEST(QdqFusion, ValueTimesItsOwnTableBecomesOneTableInTheConvolution)
     // the table after it is exact.
     expectWithinSteps(fused, reference, 0.04f, 2, 0.05);
     // The Conv writes the final 8-bit value itself: its own output and the gate are gone.
-    for (const std::string &absorbed : {"gate_quantized", "conv0_quantized"})
+    for (const char *absorbed : {"gate_quantized", "conv0_quantized"})
         EXPECT_EQ(fused.shapes.count(absorbed), 0u) << absorbed << " should not be a value";
     EXPECT_EQ(fused.shapes.count("hswish_quantized"), 1u);
 }
