@@ -408,6 +408,15 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         *report.add_diagnostics() = std::move(diagnostic);
     for (auto &diagnostic : latencyNoiseDiagnostics(report))
         *report.add_diagnostics() = std::move(diagnostic);
+    // The data files that were not used: the samples count above is without them.
+    for (const Diagnostic &skipped : (*source)->skipped()) {
+        quantscope::BenchDiagnostic diagnostic;
+        diagnostic.set_severity(std::string(severityName(skipped.severity)));
+        diagnostic.set_code("skipped_sample");
+        diagnostic.add_args(skipped.message);
+        diagnostic.set_message(skipped.message);
+        *report.add_diagnostics() = std::move(diagnostic);
+    }
     addVerdicts(report, settings.targets);
     return report;
 }

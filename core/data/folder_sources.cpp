@@ -20,6 +20,30 @@ std::string inputLabel(const InputSpec &input)
     return "input '" + input.name + "' " + shapeToString(input.shape);
 }
 
+// The reader's messages start with the path, which the skip names already.
+std::string withoutPrefix(const std::string &message, const std::string &path)
+{
+    const std::string prefix = path + ": ";
+    return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+}
+
+// Why `path` cannot be read as a file, or nothing. Checked before opening: a FIFO named
+// x.png would block the reader forever, and a file removed since the listing, or a broken
+// link, says so more plainly than the decoder would.
+std::optional<std::string> notAFile(const std::string &path)
+{
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (status.type() == fs::file_type::not_found)
+        return fs::is_symlink(fs::symlink_status(path, error)) ? "a broken link"
+                                                               : "no longer there";
+    if (error)
+        return "cannot read it (" + error.message() + ")";
+    if (status.type() != fs::file_type::regular)
+        return std::string("not a regular file");
+    return std::nullopt;
+}
+
 // A list of items (files or folders) read one per next(); maxSamples caps the samples yielded.
 class ListSource : public SampleSource
 {
@@ -51,13 +75,24 @@ public:
         m_yielded = 0;
         // A second pass skips the same items again; keeping the first pass's warnings would
         // list each of them twice.
-        m_skipped.clear();
+        clearSkipped();
     }
 
 protected:
     bool done() const
     {
         return m_next >= m_items.size() || (m_maxSamples > 0 && m_yielded >= m_maxSamples);
+    }
+
+    // The end of the items: nothing more, or an error when every item was skipped (calibrating
+    // on nothing would only fail later, less clearly).
+    Result<std::optional<Sample>> end(const std::string &usable) const
+    {
+        if (m_yielded == 0 && skippedCount() > 0)
+            return invalidArgument("no usable " + usable + " in " + m_dir + " ("
+                                   + skippedSummary(skippedCount())
+                                   + ", the first: " + skipped().front().message + ")");
+        return std::optional<Sample>();
     }
 
     std::string m_dir;
@@ -82,12 +117,13 @@ public:
     {
         while (!done()) {
             const std::string &path = m_items[m_next++];
+            if (const auto reason = notAFile(path)) {
+                skip(path, *reason);
+                continue;
+            }
             Result<Tensor> tensor = m_decoder.decode(path);
             if (!tensor) {
-                m_skipped.push_back(
-                    {Severity::Warning,
-                     path + ": cannot decode image (" + tensor.status().message() + ")",
-                     {}});
+                skip(path, "cannot decode image (" + tensor.status().message() + ")");
                 continue;
             }
             ++m_yielded;
@@ -96,13 +132,7 @@ public:
             sample.inputs.emplace(m_inputName, std::move(tensor).value());
             return std::optional<Sample>(std::move(sample));
         }
-        if (m_yielded == 0 && !m_skipped.empty()) {
-            // Every image was skipped: calibrating on nothing would only fail later, less clearly.
-            return invalidArgument("no usable image in " + m_dir + " ("
-                                   + std::to_string(m_skipped.size())
-                                   + " skipped: " + m_skipped.front().message + ")");
-        }
-        return std::optional<Sample>();
+        return end("image");
     }
 
 private:
@@ -119,20 +149,30 @@ public:
         , m_input(std::move(input))
     {}
 
+    // A file that cannot be read (removed meanwhile, truncated, not a tensor) is skipped like a
+    // corrupt image; one that reads but does not fit the input says the data is not for this
+    // model, and is an error.
     Result<std::optional<Sample>> next() override
     {
-        if (done())
-            return std::optional<Sample>();
-        const std::string &path = m_items[m_next++];
-        Result<Tensor> tensor = readTensorFile(path);
-        if (!tensor)
-            return tensor.status();
-        QS_RETURN_IF_ERROR(checkTensorFits(path, *tensor, m_input));
-        ++m_yielded;
-        Sample sample;
-        sample.origin = path;
-        sample.inputs.emplace(m_input.name, std::move(tensor).value());
-        return std::optional<Sample>(std::move(sample));
+        while (!done()) {
+            const std::string &path = m_items[m_next++];
+            if (const auto reason = notAFile(path)) {
+                skip(path, *reason);
+                continue;
+            }
+            Result<Tensor> tensor = readTensorFile(path);
+            if (!tensor) {
+                skip(path, "cannot read (" + withoutPrefix(tensor.status().message(), path) + ")");
+                continue;
+            }
+            QS_RETURN_IF_ERROR(checkTensorFits(path, *tensor, m_input));
+            ++m_yielded;
+            Sample sample;
+            sample.origin = path;
+            sample.inputs.emplace(m_input.name, std::move(tensor).value());
+            return std::optional<Sample>(std::move(sample));
+        }
+        return end("tensor file");
     }
 
 private:

@@ -1,5 +1,8 @@
 #include "data/image_decoder.h"
 
+#include <QBuffer>
+#include <QByteArray>
+#include <QFile>
 #include <QImage>
 #include <QImageReader>
 #include <QString>
@@ -82,6 +85,20 @@ void storePixels(const QImage &rgb, Tensor &tensor, bool nhwc, bool bgr, float s
             }
         }
     }
+}
+
+// A JPEG whose last scan (the last SOS marker, FF DA) is not followed by the end-of-image
+// marker (FF D9). libjpeg decodes such a file, fills the missing rows with grey and only warns,
+// so it would calibrate on an image that is partly made up. Inside a scan FF is always followed
+// by 00 or a restart marker, so an FF D9 after the last SOS is the real end.
+bool looksLikeTruncatedJpeg(const QByteArray &bytes)
+{
+    if (!bytes.startsWith("\xff\xd8"))
+        return false; // not a JPEG: its own decoder judges it
+    const qsizetype lastScan = bytes.lastIndexOf(QByteArrayView("\xff\xda", 2));
+    if (lastScan < 0)
+        return false; // no scan at all: the decoder fails on it with its own reason
+    return bytes.indexOf(QByteArrayView("\xff\xd9", 2), lastScan) < 0;
 }
 
 } // namespace
@@ -180,7 +197,32 @@ Result<ImageDecoder> ImageDecoder::create(const InputSpec &input,
 
 Result<Tensor> ImageDecoder::decode(const std::string &path) const
 {
-    QImageReader reader(QString::fromStdString(path));
+    QFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::ReadOnly))
+        return invalidArgument("cannot open the file (" + file.errorString().toStdString() + ")");
+    if (file.size() > kMaxImageFileBytes)
+        return invalidArgument(
+            "the file has " + std::to_string(file.size()) + " bytes, more than the limit of "
+            + std::to_string(kMaxImageFileBytes / (1024 * 1024)) + " MB for an image");
+    const QByteArray bytes = file.readAll();
+    if (looksLikeTruncatedJpeg(bytes))
+        return invalidArgument("the JPEG data ends before its end-of-image marker (a truncated "
+                               "file)");
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
+    reader.setAllocationLimit(int(kMaxImagePixels * 4 / (1024 * 1024)));
+    // The header's size, read before any pixel: an image bomb is refused here, not after
+    // allocating for it. An invalid size (no readable header) leaves the error to read().
+    const QSize declared = reader.size();
+    if (declared.isValid()
+        && int64_t(declared.width()) * int64_t(declared.height()) > kMaxImagePixels)
+        return invalidArgument("the image declares " + std::to_string(declared.width()) + "x"
+                               + std::to_string(declared.height())
+                               + " pixels, more than the limit of "
+                               + std::to_string(kMaxImagePixels / (1024 * 1024))
+                               + " megapixels for calibration and evaluation images");
     QImage image = reader.read();
     if (image.isNull())
         return invalidArgument(reader.errorString().toStdString());

@@ -10,6 +10,16 @@
 
 namespace qs {
 
+// The largest image decode() reads, in pixels (width x height, as the file's header declares
+// them): 64 megapixels, e.g. 8192 x 8192, above any camera photo a calibration set holds. Larger
+// files are refused before decoding: a 30000 x 30000 PNG of a few kilobytes would otherwise
+// decode into gigabytes. It is also Qt's own default allocation limit (256 MB at 4 bytes a
+// pixel), which decode() sets to match, so that both say the same.
+inline constexpr int64_t kMaxImagePixels = int64_t(64) * 1024 * 1024;
+// The largest image file decode() reads (it reads the whole file once, then decodes from
+// memory): no compressed photo of kMaxImagePixels comes near it.
+inline constexpr int64_t kMaxImageFileBytes = int64_t(256) * 1024 * 1024;
+
 // File extensions (lower case, no dot) that decode here: png, jpg, jpeg, bmp, and webp when the
 // Qt image plugin for it is installed.
 const std::vector<std::string> &imageExtensions();
@@ -30,8 +40,10 @@ public:
     static Result<ImageDecoder> create(const InputSpec &input,
                                        const quantscope::ImagePreprocessing &prep);
 
-    // Decodes, converts to RGB, resizes and normalizes one file: [1,3,H,W] or [1,H,W,3].
-    // The error says why the file cannot be decoded (the caller adds the path).
+    // Decodes, converts to RGB, resizes and normalizes one file: [1,3,H,W] or [1,H,W,3]. Any
+    // image size is resized to the model's. The error says why the file cannot be decoded (the
+    // caller adds the path): among others, an image over kMaxImagePixels, refused from its
+    // header, and a JPEG cut short (libjpeg would fill it with grey).
     Result<Tensor> decode(const std::string &path) const;
 
     int64_t height() const { return m_height; }

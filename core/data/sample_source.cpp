@@ -17,6 +17,38 @@ namespace qs {
 
 namespace fs = std::filesystem;
 
+std::vector<Diagnostic> SampleSource::skipped() const
+{
+    std::vector<Diagnostic> all = m_skipped;
+    const int64_t unnamed = m_skippedCount - int64_t(m_skipped.size());
+    if (unnamed > 0)
+        all.push_back({Severity::Warning,
+                       "... and " + std::to_string(unnamed) + " more skipped (of "
+                           + std::to_string(m_skippedCount) + " skipped in all)",
+                       {}});
+    return all;
+}
+
+void SampleSource::skip(const std::string &item, const std::string &reason)
+{
+    ++m_skippedCount;
+    if (m_skipped.size() < kMaxNamedSkips)
+        m_skipped.push_back({Severity::Warning, item + ": " + reason + ", skipped", {}});
+}
+
+void SampleSource::clearSkipped()
+{
+    m_skipped.clear();
+    m_skippedCount = 0;
+}
+
+std::string skippedSummary(int64_t skippedCount)
+{
+    if (skippedCount <= 0)
+        return {};
+    return std::to_string(skippedCount) + (skippedCount == 1 ? " file" : " files") + " skipped";
+}
+
 namespace {
 
 class RandomSource : public SampleSource
@@ -94,7 +126,10 @@ Result<FolderListing> listFolder(const std::string &dir)
         // Hidden entries are editor, OS or VCS bookkeeping (.DS_Store, .git), never data.
         if (path.filename().string().starts_with("."))
             continue;
-        ++listing.entries;
+        if (++listing.entries > kMaxDataFolderEntries)
+            return invalidArgument(dir + ": holds more than " + std::to_string(kMaxDataFolderEntries)
+                                   + " entries; calibration and evaluation read a sample of the "
+                                     "data: copy the files to use to a folder of their own");
         std::error_code typeError;
         if (it->is_directory(typeError))
             listing.subFolders.push_back(path.string());

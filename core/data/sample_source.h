@@ -69,11 +69,26 @@ public:
     virtual Result<std::optional<Sample>> next() = 0;
     // Back to the first sample (evaluation runs the same samples through every model variant).
     virtual void rewind() = 0;
-    const std::vector<Diagnostic> &skipped() const { return m_skipped; }
+    // One warning per skipped item, "FILE: why", for the first kMaxNamedSkips of them, then one
+    // saying how many more: a folder of 100,000 broken files must not become 100,000 messages.
+    std::vector<Diagnostic> skipped() const;
+    // Every item skipped since the last rewind, named or not.
+    int64_t skippedCount() const { return m_skippedCount; }
+
+    static constexpr size_t kMaxNamedSkips = 20;
 
 protected:
+    // Records that `item` (a file or folder) is not used, and why.
+    void skip(const std::string &item, const std::string &reason);
+    void clearSkipped();
+
+private:
     std::vector<Diagnostic> m_skipped;
+    int64_t m_skippedCount = 0;
 };
+
+// "3 files skipped" for summaries; empty when none was.
+std::string skippedSummary(int64_t skippedCount);
 
 // Where samples come from and what the user said about the inputs' sizes.
 struct SampleSourceSettings
@@ -117,6 +132,11 @@ inline constexpr int64_t kDefaultRandomSampleCount = 4;
 //      without a name, --shape NAME=D1xD2...).
 Result<std::unique_ptr<SampleSource>> openSampleSource(const std::vector<InputSpec> &inputs,
                                                        const SampleSourceSettings &settings);
+
+// The most entries openDataFolder lists in a folder. The listing (names only, sorted so that
+// every run picks the same samples) costs ~100 bytes an entry, 100 MB at this cap; nothing is
+// read before next() asks for it, and next() stops at maxSamples.
+inline constexpr size_t kMaxDataFolderEntries = 1'000'000;
 
 // Opens `dir`. `maxSamples` 0 means every sample. Errors: the folder does not exist, is empty, or
 // holds nothing usable for these inputs (message names the folder and what it expected).

@@ -220,6 +220,7 @@ Status writeStatic(const std::shared_ptr<const Model> &model, const Recipe &reci
                    Progress &progress)
 {
     result.calibrationSamples = calibration.samples;
+    result.calibrationSkipped = calibration.skippedFiles;
     result.diagnostics.insert(result.diagnostics.end(), calibration.diagnostics.begin(),
                               calibration.diagnostics.end());
     const StaticWriteOptions options = staticWriteOptions(recipe);
@@ -438,6 +439,8 @@ Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const R
         if (result.calibrationSamples > 0)
             result.summary += ", calibrated on " + std::to_string(result.calibrationSamples)
                               + " samples";
+        if (result.calibrationSkipped > 0)
+            result.summary += " (" + skippedSummary(result.calibrationSkipped) + ")";
         for (const std::string &step : recoverySteps)
             result.summary += "; " + step;
     }

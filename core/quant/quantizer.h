@@ -40,6 +40,7 @@ struct QuantizeResult
     QuantCoverage coverage;
     int64_t quantizedNodes = 0; // nodes rewritten (INT8); tensors converted (FP16)
     int64_t calibrationSamples = 0;
+    int64_t calibrationSkipped = 0; // unusable files of the calibration folder, each a diagnostic
     // One line for the CLI / GUI: "21 of 21 eligible nodes quantized (Conv 20, Gemm 1)".
     std::string summary;
 };

@@ -5,6 +5,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -193,6 +194,49 @@ std::string headerValue(const std::string &header, const std::string &key)
     return header.substr(start, end - start);
 }
 
+Shape reversed(Shape shape)
+{
+    std::reverse(shape.begin(), shape.end());
+    return shape;
+}
+
+void swapElementBytes(Tensor &tensor)
+{
+    const int64_t size = dtypeSize(tensor.dtype());
+    auto *bytes = static_cast<unsigned char *>(tensor.mutableRawData());
+    for (int64_t i = 0; i < tensor.elementCount(); ++i)
+        std::reverse(bytes + i * size, bytes + (i + 1) * size);
+}
+
+// `stored` holds an array of shape S in C order with its axes reversed (shape reverse(S)), which
+// is how a Fortran-ordered array of shape S lies in memory: returns the C-order array of shape S.
+Tensor reverseAxes(const Tensor &stored)
+{
+    const Shape shape = reversed(stored.shape());
+    Tensor result = Tensor::allocate(stored.dtype(), shape);
+    const size_t rank = shape.size();
+    const int64_t size = dtypeSize(stored.dtype());
+    // Fortran strides of the result's axes, in elements: axis 0 varies fastest.
+    std::vector<int64_t> strides(rank, 1);
+    for (size_t axis = 1; axis < rank; ++axis)
+        strides[axis] = strides[axis - 1] * shape[axis - 1];
+    std::vector<int64_t> index(rank, 0);
+    const auto *from = static_cast<const unsigned char *>(stored.rawData());
+    auto *to = static_cast<unsigned char *>(result.mutableRawData());
+    for (int64_t flat = 0; flat < result.elementCount(); ++flat) {
+        int64_t offset = 0;
+        for (size_t axis = 0; axis < rank; ++axis)
+            offset += index[axis] * strides[axis];
+        std::memcpy(to + flat * size, from + offset * size, size_t(size));
+        for (size_t axis = rank; axis-- > 0;) { // the next index in C order
+            if (++index[axis] < shape[axis])
+                break;
+            index[axis] = 0;
+        }
+    }
+    return result;
+}
+
 } // namespace
 
 Result<Tensor> readNpyFile(const std::string &path)
@@ -227,8 +271,15 @@ Result<Tensor> readNpyFile(const std::string &path)
     std::string descr = headerValue(header, "descr");
     if (descr.size() >= 2 && (descr.front() == '\'' || descr.front() == '"'))
         descr = descr.substr(1, descr.size() - 2);
+    // '=' is the writer's native order; NumPy writes it for every machine it runs on, and the
+    // machines Quantscope runs on are little-endian.
     if (descr.size() == 3 && descr[0] == '=')
         descr[0] = '<';
+    // Big-endian data (NumPy on a big-endian machine, or dtype('>f4') asked for) is read by
+    // swapping each element's bytes; one-byte types have no order.
+    const bool bigEndian = descr.size() == 3 && descr[0] == '>';
+    if (bigEndian)
+        descr[0] = descr[2] == '1' ? '|' : '<';
     if (descr == "<b1" || descr == "<i1" || descr == "<u1")
         descr[0] = '|';
     DType type = DType::Undefined;
@@ -237,11 +288,9 @@ Result<Tensor> readNpyFile(const std::string &path)
             type = entry.type;
     }
     if (type == DType::Undefined)
-        return unsupported(path + ": .npy element type '" + descr + "' is not supported");
-    if (headerValue(header, "fortran_order").rfind("True", 0) == 0)
-        return unsupported(path
-                           + ": Fortran-ordered .npy arrays are not supported; save with "
-                             "np.ascontiguousarray");
+        return unsupported(path + ": .npy element type '" + headerValue(header, "descr")
+                           + "' is not supported");
+    const bool fortranOrder = headerValue(header, "fortran_order").rfind("True", 0) == 0;
     const std::string shapeText = headerValue(header, "shape");
     if (shapeText.empty() || shapeText.front() != '(')
         return invalidArgument(path + ": .npy header has no shape");
@@ -259,14 +308,37 @@ Result<Tensor> readNpyFile(const std::string &path)
         if (shape.back() < 0)
             return invalidArgument(path + ": bad .npy shape " + shapeText);
     }
-    Tensor tensor = Tensor::allocate(type, shape);
+    // The header's shape is only a claim: the file must hold that many bytes before anything of
+    // that size is allocated (a 20-byte file may declare 10^15 elements).
+    const std::streamoff dataStart = in.tellg();
+    in.seekg(0, std::ios::end);
+    const std::streamoff fileBytes = in.tellg();
+    in.seekg(dataStart);
+    const uint64_t available = fileBytes > dataStart ? uint64_t(fileBytes - dataStart) : 0;
+    uint64_t declared = uint64_t(dtypeSize(type));
+    for (const int64_t dim : shape) {
+        if (dim != 0 && declared > available / uint64_t(dim)) {
+            declared = UINT64_MAX;
+            break;
+        }
+        declared *= uint64_t(dim);
+    }
+    if (declared > available)
+        return invalidArgument(path + ": .npy data is truncated: the header declares "
+                               + dtypeName(type) + shapeToString(shape) + ", the file holds "
+                               + std::to_string(available) + " bytes of data");
+    Tensor tensor = Tensor::allocate(type, fortranOrder ? reversed(shape) : shape);
     in.read(static_cast<char *>(tensor.mutableRawData()), tensor.byteSize());
     if (in.gcount() != tensor.byteSize()) {
         return invalidArgument(path + ": .npy data is truncated: " + std::to_string(in.gcount())
                                + " of " + std::to_string(tensor.byteSize()) + " bytes for "
                                + tensor.describe());
     }
-    return tensor;
+    if (bigEndian)
+        swapElementBytes(tensor);
+    // Fortran order is the C-order layout of the reversed shape; reversing the axes back gives
+    // the array NumPy saved.
+    return fortranOrder ? reverseAxes(tensor) : tensor;
 }
 
 Status writeNpyFile(const Tensor &tensor, const std::string &path)

@@ -12,6 +12,7 @@
 #include "util/progress.h"
 #include "util/status.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,6 +30,10 @@ struct EvaluationSettings
     std::map<std::string, int64_t> dimValues;
     int threads = 0;
     int latencyRuns = 5; // timed runs per model (median), after one warm-up
+    // How a model's latency is measured, in ms; empty: the median wall time of latencyRuns runs
+    // on the first sample. The tuning tests give a fixed figure: which of two trials that both
+    // meet the targets is best must not depend on the machine's load while the tests run.
+    std::function<double(const Session &)> latencyMeter;
 };
 
 class EvaluationSet

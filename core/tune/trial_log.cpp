@@ -46,6 +46,8 @@ bool TrialLog::better(const TrialResult &candidate, const TrialResult &incumbent
     }
     if (candidate.score != incumbent.score)
         return candidate.score > incumbent.score;
+    // Equal in everything: the earlier trial (the incumbent) stays, so that the same figures
+    // always give the same best.
     return a < b;
 }
 

@@ -6,6 +6,7 @@
 #include "support/cli_runner.h"
 #include "support/model_builder.h"
 #include "support/temp_dir.h"
+#include "tensor/tensor_io.h"
 
 #include <gtest/gtest.h>
 
@@ -170,6 +171,29 @@ TEST(QuantizeCommand, DimSizesRandomCalibrationAndIsSavedInTheRecipe)
     EXPECT_EQ(again.exitCode, cli::kSuccess) << again.err;
     const Outcome ran = cli({"run", out, "--random", "--dim", "seq=3"});
     EXPECT_EQ(ran.exitCode, cli::kSuccess) << ran.err;
+}
+
+// Calibration files that cannot be used are skipped: each is printed with its reason, and the
+// summary counts them beside the samples used.
+TEST(QuantizeCommand, PrintsEachSkippedCalibrationFileAndCountsThem)
+{
+    TempDir dir;
+    const std::string model = writeMlp(dir);
+    TempDir calib;
+    const Tensor sample = Tensor::fromVector<float>({1, 8}, std::vector<float>(8, 0.5f));
+    ASSERT_TRUE(writeNpyFile(sample, calib.file("a.npy")));
+    ASSERT_TRUE(writeNpyFile(sample, calib.file("c.npy")));
+    calib.write("b.npy", "");
+    const std::string out = dir.file("mlp_static.onnx");
+    const Outcome outcome
+        = cli({"quantize", model, "-o", out, "--mode", "static", "--calib-dir", calib.path()});
+    ASSERT_EQ(outcome.exitCode, cli::kSuccess) << outcome.err;
+    EXPECT_NE(outcome.err.find("warning: " + calib.file("b.npy")
+                               + ": cannot read (not a NumPy .npy file (bad magic)), skipped\n"),
+              std::string::npos)
+        << outcome.err;
+    EXPECT_NE(outcome.out.find("calibrated on 2 samples (1 file skipped)"), std::string::npos)
+        << outcome.out;
 }
 
 struct BadCase

@@ -4,6 +4,7 @@
 #include "compare/report_io.h"
 #include "support/model_builder.h"
 #include "support/temp_dir.h"
+#include "tensor/tensor_io.h"
 
 #include <gtest/gtest.h>
 
@@ -111,6 +112,36 @@ TEST(Compare, NanProducingVariantIsFlagged)
     EXPECT_FALSE(report->variants(0).has_nan());
     EXPECT_TRUE(report->variants(1).has_nan());
     EXPECT_EQ(report->variants(1).outputs(0).nan_count(), 3 * 16);
+}
+
+// A data file that cannot be read is left out, named in the report's diagnostics (which the CLI
+// prints and the GUI lists in its Diagnostics dock), and the samples count is without it.
+TEST(Compare, SkippedDataFilesAreNamedInTheReport)
+{
+    TempDir dir;
+    const std::string model = writeChain(dir, "ref.onnx", 2.0f);
+    TempDir data;
+    const Tensor sample = Tensor::fromVector<float>({2, 8}, std::vector<float>(16, 0.25f));
+    ASSERT_TRUE(writeNpyFile(sample, data.file("a.npy")));
+    ASSERT_TRUE(writeNpyFile(sample, data.file("c.npy")));
+    data.write("b.npy", "\x93NUMPY but cut short");
+    BenchSettings settings = settingsFor(model, {model});
+    settings.dataDir = data.path();
+    auto report = runBenchmark(settings, silentProgress());
+    ASSERT_TRUE(report.isOk()) << report.status().message();
+    EXPECT_EQ(report->samples(), 2);
+    int skipped = 0;
+    for (const auto &diagnostic : report->diagnostics()) {
+        if (diagnostic.code() != "skipped_sample")
+            continue;
+        ++skipped;
+        EXPECT_EQ(diagnostic.severity(), "warning");
+        EXPECT_EQ(diagnostic.message().rfind(data.file("b.npy") + ": cannot read (", 0), 0u)
+            << diagnostic.message();
+        ASSERT_EQ(diagnostic.args_size(), 1);
+        EXPECT_EQ(diagnostic.args(0), diagnostic.message());
+    }
+    EXPECT_EQ(skipped, 1);
 }
 
 TEST(Compare, MismatchedVariantIsAClearError)

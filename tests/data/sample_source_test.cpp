@@ -306,8 +306,8 @@ TEST(ImageSource, FolderOfOnlyCorruptImagesIsAnError)
     ASSERT_TRUE(source);
     auto sample = source->next();
     ASSERT_FALSE(sample.isOk());
-    const std::string prefix = "no usable image in " + dir.path()
-                               + " (2 skipped: " + dir.file("a.png") + ": cannot decode image (";
+    const std::string prefix = "no usable image in " + dir.path() + " (2 files skipped, the first: "
+                               + dir.file("a.png") + ": cannot decode image (";
     EXPECT_EQ(sample.status().message().rfind(prefix, 0), 0u) << sample.status().message();
 }
 

@@ -35,6 +35,10 @@ onnx::ModelProto transformerLikeModel()
     return model;
 }
 
+// The largest error of these dynamic-quantized outputs as a share of the float output's range:
+// measured 0.0077 (MatMul/Gemm/Gather), 0.0088 (Conv), 0.0059 (Conv per channel).
+constexpr double kDynamicMaxRelativeError = 0.015;
+
 quantscope::Recipe dynamicRecipe()
 {
     quantscope::Recipe recipe;
@@ -62,7 +66,7 @@ TEST(DynamicQuantization, MatMulGemmGatherBecomeIntegerOps)
     const NamedTensors actual = runModel(loadProto(result->model), {{"ids", ids}});
     ASSERT_EQ(actual.size(), 1u);
     EXPECT_EQ(actual[0].first, "out");
-    EXPECT_GT(cosine(expected[0].second, actual[0].second), 0.99);
+    expectCloseOutput(expected[0].second, actual[0].second, 0.99, kDynamicMaxRelativeError);
 }
 
 TEST(DynamicQuantization, ConvUsesUint8WeightsForOnnxRuntime)
@@ -85,7 +89,7 @@ TEST(DynamicQuantization, ConvUsesUint8WeightsForOnnxRuntime)
     const NamedTensors expected = runModel(model, inputs);
     const NamedTensors actual = runModel(loadProto(result->model), inputs);
     ASSERT_EQ(actual.size(), 1u);
-    EXPECT_GT(cosine(expected[0].second, actual[0].second), 0.99);
+    expectCloseOutput(expected[0].second, actual[0].second, 0.99, kDynamicMaxRelativeError);
 }
 
 TEST(DynamicQuantization, PerChannelConvSharesOneZeroPoint)
@@ -106,7 +110,7 @@ TEST(DynamicQuantization, PerChannelConvSharesOneZeroPoint)
     const std::map<std::string, Tensor> inputs{{"x", uniformTensor({1, 3, 8, 8}, 5)}};
     const NamedTensors expected = runModel(model, inputs);
     const NamedTensors actual = runModel(loadProto(result->model), inputs);
-    EXPECT_GT(cosine(expected[0].second, actual[0].second), 0.99);
+    expectCloseOutput(expected[0].second, actual[0].second, 0.99, kDynamicMaxRelativeError);
 }
 
 TEST(DynamicQuantization, RejectsInt8Activations)

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -87,6 +88,32 @@ inline double cosine(const Tensor &a, const Tensor &b)
         ny += double(y[i]) * y[i];
     }
     return dot / (std::sqrt(nx * ny) + 1e-30);
+}
+
+// The largest |a - b| as a share of the reference's range (max - min). Cosine does not see a
+// wrong magnitude (a doubled output has cosine 1); this does, and reads as "off by 3% of what
+// the output spans".
+inline double relativeMaxError(const Tensor &reference, const Tensor &actual)
+{
+    const auto x = reference.values<float>();
+    const auto y = actual.values<float>();
+    double largest = 0, low = x.empty() ? 0 : x[0], high = low;
+    for (size_t i = 0; i < x.size(); ++i) {
+        largest = std::max(largest, std::fabs(double(x[i]) - double(y[i])));
+        low = std::min(low, double(x[i]));
+        high = std::max(high, double(x[i]));
+    }
+    return largest / std::max(high - low, 1e-30);
+}
+
+// Cosine and the error's size: what a quantized or converted output must keep.
+inline void expectCloseOutput(const Tensor &reference, const Tensor &actual, double minCosine,
+                              double maxRelativeError)
+{
+    const double similarity = cosine(reference, actual);
+    const double error = relativeMaxError(reference, actual);
+    EXPECT_GT(similarity, minCosine);
+    EXPECT_LT(error, maxRelativeError) << "cosine " << similarity;
 }
 
 inline int countOps(const onnx::GraphProto &graph, const std::string &opType)

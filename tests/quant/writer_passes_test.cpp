@@ -44,6 +44,10 @@ void expectSameOutputs(const std::shared_ptr<const Model> &reference,
     for (size_t i = 0; i < expected.size(); ++i) {
         EXPECT_EQ(expected[i].first, actual[i].first);
         EXPECT_GT(cosine(expected[i].second, actual[i].second), minCosine) << expected[i].first;
+        // The error's size too (cosine misses a wrong scale): measured at most 0.022 of the
+        // output's range (static QDQ and QOperator), 0.014 dynamic, 0.005 in a Loop body.
+        EXPECT_LT(relativeMaxError(expected[i].second, actual[i].second), 0.035)
+            << expected[i].first;
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 namespace qs {
@@ -71,24 +72,123 @@ TEST(Rnn, BidirectionalReverseEqualsForwardOnReversedInput)
                         yf.values<float>()[(seq - 1 - t) * batch * hidden + i], 1e-5f);
 }
 
+// ONNX's LSTM written out for one direction (gates i, o, f, c; sigmoid, tanh, tanh; no bias,
+// no peepholes, zero initial state): Y [seq, batch, hidden] and Y_h [batch, hidden]. A batch
+// entry runs over its first lengths[b] steps only, backwards when `reverse`; its later steps
+// stay zero. The engine is checked against this loop, so that an output of all zeros (which
+// satisfies every "is zero past the end" check) cannot pass.
+struct LoopOutput
+{
+    std::vector<float> y, yh;
+};
+
+LoopOutput lstmLoop(const Tensor &x, const Tensor &w, const Tensor &r, int64_t direction,
+                    bool reverse, const std::vector<int64_t> &lengths)
+{
+    const int64_t seq = x.dim(0), batch = x.dim(1), input = x.dim(2), hidden = r.dim(2);
+    const auto xs = x.values<float>(), ws = w.values<float>(), rs = r.values<float>();
+    const float *wd = ws.data() + direction * 4 * hidden * input;
+    const float *rd = rs.data() + direction * 4 * hidden * hidden;
+    auto sigmoid = [](double v) { return 1.0 / (1.0 + std::exp(-v)); };
+    LoopOutput out{std::vector<float>(size_t(seq * batch * hidden), 0.0f),
+                   std::vector<float>(size_t(batch * hidden), 0.0f)};
+    for (int64_t b = 0; b < batch; ++b) {
+        std::vector<double> h(size_t(hidden), 0.0), c(size_t(hidden), 0.0);
+        for (int64_t step = 0; step < lengths[size_t(b)]; ++step) {
+            const int64_t t = reverse ? lengths[size_t(b)] - 1 - step : step;
+            std::vector<double> gates(size_t(4 * hidden), 0.0);
+            for (int64_t g = 0; g < 4 * hidden; ++g) {
+                for (int64_t i = 0; i < input; ++i)
+                    gates[size_t(g)] += wd[g * input + i] * xs[size_t((t * batch + b) * input + i)];
+                for (int64_t k = 0; k < hidden; ++k)
+                    gates[size_t(g)] += rd[g * hidden + k] * h[size_t(k)];
+            }
+            for (int64_t k = 0; k < hidden; ++k) {
+                const double in = sigmoid(gates[size_t(k)]);
+                const double outGate = sigmoid(gates[size_t(hidden + k)]);
+                const double forget = sigmoid(gates[size_t(2 * hidden + k)]);
+                const double cell = std::tanh(gates[size_t(3 * hidden + k)]);
+                c[size_t(k)] = forget * c[size_t(k)] + in * cell;
+                h[size_t(k)] = outGate * std::tanh(c[size_t(k)]);
+                out.y[size_t((t * batch + b) * hidden + k)] = float(h[size_t(k)]);
+            }
+        }
+        for (int64_t k = 0; k < hidden; ++k)
+            out.yh[size_t(b * hidden + k)] = float(h[size_t(k)]);
+    }
+    return out;
+}
+
+// Y [seq, directions, batch, hidden] of the engine against the loop for `direction`: equal
+// within float rounding, zero exactly where the loop is, and not all zero.
+void expectDirectionMatches(const Tensor &y, const Tensor &yh, const LoopOutput &want,
+                            int64_t direction, int64_t directions)
+{
+    const int64_t seq = y.dim(0), batch = y.dim(2), hidden = y.dim(3);
+    int64_t nonZero = 0;
+    for (int64_t t = 0; t < seq; ++t)
+        for (int64_t b = 0; b < batch; ++b)
+            for (int64_t k = 0; k < hidden; ++k) {
+                const float expected = want.y[size_t((t * batch + b) * hidden + k)];
+                const float actual = y.values<float>()[size_t(
+                    ((t * directions + direction) * batch + b) * hidden + k)];
+                if (expected == 0.0f) {
+                    EXPECT_EQ(actual, 0.0f) << "t " << t << " batch " << b << " past its length";
+                } else {
+                    EXPECT_NEAR(actual, expected, 1e-5f) << "t " << t << " batch " << b;
+                    ++nonZero;
+                }
+            }
+    EXPECT_GT(nonZero, seq * hidden / 2) << "direction " << direction;
+    for (int64_t b = 0; b < batch; ++b)
+        for (int64_t k = 0; k < hidden; ++k)
+            EXPECT_NEAR(yh.values<float>()[size_t((direction * batch + b) * hidden + k)],
+                        want.yh[size_t(b * hidden + k)], 1e-5f)
+                << "Y_h direction " << direction << " batch " << b;
+}
+
 TEST(Rnn, SequenceLengthsZeroThePaddingAndKeepTheLastState)
 {
-    const int64_t seq = 3, batch = 2, input = 2, hidden = 3;
+    const int64_t seq = 4, batch = 3, input = 2, hidden = 3;
     const Tensor x = randomTensor({seq, batch, input}, 4);
     const Tensor w = randomTensor({1, 4 * hidden, input}, 5);
     const Tensor r = randomTensor({1, 4 * hidden, hidden}, 6);
-    const Tensor lengths = Tensor::fromVector<int32_t>({2}, {3, 1});
-    auto out = lstm("forward", x, w, r, &lengths);
+    const std::vector<int64_t> lengths = {4, 1, 2};
+    const Tensor lens = Tensor::fromVector<int32_t>({3}, {4, 1, 2});
+    auto out = lstm("forward", x, w, r, &lens);
     ASSERT_TRUE(out) << out.status().message();
+    const LoopOutput want = lstmLoop(x, w, r, 0, false, lengths);
+    // The loop's own zeros are exactly the padding: every valid step has a non-zero state.
+    for (int64_t b = 0; b < batch; ++b)
+        for (int64_t t = 0; t < lengths[size_t(b)]; ++t)
+            EXPECT_NE(want.y[size_t((t * batch + b) * hidden)], 0.0f);
+    expectDirectionMatches((*out)[0], (*out)[1], want, 0, 1);
+    // Y_h is the state at each sequence's last valid step, not at the last step of the batch.
     const Tensor &y = (*out)[0], &yh = (*out)[1];
-    for (int64_t t = 1; t < seq; ++t)
-        for (int64_t k = 0; k < hidden; ++k)
-            EXPECT_EQ(y.values<float>()[(t * batch + 1) * hidden + k], 0.0f);
     for (int64_t k = 0; k < hidden; ++k) {
-        EXPECT_EQ(yh.values<float>()[1 * hidden + k],
-                  y.values<float>()[(0 * batch + 1) * hidden + k]);
-        EXPECT_EQ(yh.values<float>()[k], y.values<float>()[(2 * batch + 0) * hidden + k]);
+        EXPECT_EQ(yh.values<float>()[size_t(1 * hidden + k)],
+                  y.values<float>()[size_t((0 * batch + 1) * hidden + k)]);
+        EXPECT_EQ(yh.values<float>()[size_t(2 * hidden + k)],
+                  y.values<float>()[size_t((1 * batch + 2) * hidden + k)]);
     }
+}
+
+TEST(Rnn, BidirectionalWithSequenceLengthsChecksBothDirections)
+{
+    const int64_t seq = 5, batch = 3, input = 3, hidden = 4;
+    const Tensor x = randomTensor({seq, batch, input}, 7);
+    const Tensor w = randomTensor({2, 4 * hidden, input}, 8);
+    const Tensor r = randomTensor({2, 4 * hidden, hidden}, 9);
+    const std::vector<int64_t> lengths = {5, 2, 3};
+    const Tensor lens = Tensor::fromVector<int32_t>({3}, {5, 2, 3});
+    auto out = lstm("bidirectional", x, w, r, &lens);
+    ASSERT_TRUE(out) << out.status().message();
+    ASSERT_EQ((*out)[0].shape(), (Shape{seq, 2, batch, hidden}));
+    ASSERT_EQ((*out)[1].shape(), (Shape{2, batch, hidden}));
+    // The reverse direction starts at each sequence's own last step (not at seq - 1) and ends
+    // at step 0, which Y_h then holds.
+    expectDirectionMatches((*out)[0], (*out)[1], lstmLoop(x, w, r, 0, false, lengths), 0, 2);
+    expectDirectionMatches((*out)[0], (*out)[1], lstmLoop(x, w, r, 1, true, lengths), 1, 2);
 }
 
 } // namespace

@@ -88,6 +88,44 @@ private slots:
         QVERIFY(hasMessage(f.workbench, Severity::Info, QStringLiteral("left in float (")));
     }
 
+    // Issue 18: calibration files that cannot be used reach the Diagnostics dock by name, and
+    // the written message counts them. The dock's rows are the Workbench's messages
+    // (DiagnosticsModel mirrors them).
+    void skippedCalibrationFilesReachTheDiagnosticsDock()
+    {
+        Fixture f(m_model);
+        QTemporaryDir dir, calibration;
+        for (const char *name : {"text.png", "page.png"})
+            QVERIFY(QFile::copy(QDir(test::photosDir()).filePath(QLatin1String(name)),
+                                calibration.filePath(QLatin1String(name))));
+        QFile broken(calibration.filePath(QStringLiteral("broken.png")));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("not a png");
+        broken.close();
+        quantscope::Recipe recipe = f.recipeWithPaths(dir.filePath(QStringLiteral("q.onnx")));
+        recipe.set_mode(quantscope::QUANT_MODE_STATIC);
+        recipe.mutable_calibration()->set_data_dir(calibration.path().toStdString());
+        recipe.mutable_calibration()->mutable_preprocessing()->set_height(48);
+        recipe.mutable_calibration()->mutable_preprocessing()->set_width(192);
+        f.page->applyRecipe(recipe);
+        QSignalSpy quantized(f.page.get(), &QuantizePage::quantized);
+        f.page->startQuantize();
+        QVERIFY(test::waitForJob(*f.page->job()));
+        QCOMPARE(quantized.count(), 1);
+        const QString skip = calibration.filePath(QStringLiteral("broken.png"))
+                             + QStringLiteral(": cannot decode image (");
+        int shown = 0;
+        for (const WorkbenchMessage &message : f.workbench.messages()) {
+            if (message.message.startsWith(skip)) {
+                ++shown;
+                QCOMPARE(message.severity, Severity::Warning);
+            }
+        }
+        QCOMPARE(shown, 1);
+        QVERIFY(hasMessage(f.workbench, Severity::Info,
+                           QStringLiteral("calibrated on 2 samples (1 file skipped)")));
+    }
+
     void dynamicJobAddsAVariant()
     {
         Fixture f(m_model);

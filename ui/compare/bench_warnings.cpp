@@ -43,7 +43,8 @@ QStringList warningsFor(const quantscope::Report &report, int variant, bool late
     if (!latency && variant == 0)
         return texts;
     for (const auto &diagnostic : report.diagnostics())
-        if (isLatencyCode(diagnostic.code()) == latency
+        // A skipped data file concerns the data, not a variant: the Diagnostics dock lists it.
+        if (diagnostic.code() != "skipped_sample" && isLatencyCode(diagnostic.code()) == latency
             && concerns(diagnostic, report.variants(variant).path()))
             texts << BenchWarnings::text(diagnostic, report);
     return texts;

@@ -67,6 +67,7 @@ Result<std::shared_ptr<CalibrationStatistics>> CalibrationStatistics::collect(
         return samples.status();
     statistics->m_samples = *samples;
     statistics->m_diagnostics = source.skipped();
+    statistics->m_skippedFiles = source.skippedCount();
     return statistics;
 }
 
@@ -86,6 +87,7 @@ Result<CalibrationResult> CalibrationStatistics::rangesFor(const std::set<std::s
                            + std::to_string(int(settings.method)));
     CalibrationResult result;
     result.samples = m_samples;
+    result.skippedFiles = m_skippedFiles;
     result.diagnostics = m_diagnostics;
     for (const std::string &name : tensors) {
         const auto it = m_tensors.find(name);

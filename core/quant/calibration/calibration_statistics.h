@@ -64,6 +64,7 @@ public:
 private:
     std::map<std::string, TensorStatistics> m_tensors;
     std::vector<Diagnostic> m_diagnostics; // skipped samples
+    int64_t m_skippedFiles = 0;
     int64_t m_samples = 0;
     int m_bins = 2048;
 };

@@ -123,6 +123,7 @@ Result<CalibrationResult> calibrate(const Session &session, SampleSource &source
     if (!samples)
         return samples.status();
     result.samples = *samples;
+    result.skippedFiles = source.skippedCount();
     result.diagnostics = source.skipped();
 
     for (const auto &[name, collector] : collectors) {

@@ -41,6 +41,7 @@ struct CalibrationResult
 {
     std::map<std::string, TensorRange> ranges;
     int64_t samples = 0;
+    int64_t skippedFiles = 0;            // unusable items of the data folder (named in diagnostics)
     std::vector<Diagnostic> diagnostics; // skipped samples, tensors never seen
 };
 
