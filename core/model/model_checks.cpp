@@ -7,6 +7,7 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <algorithm>
 #include <functional>
 #include <unordered_map>
 #include <unordered_set>
@@ -106,22 +107,33 @@ std::string nodeLabel(const onnx::NodeProto &node)
            + ")";
 }
 
-// The convolutions' weights must have the rank of their input (and at least 3).
-Status checkConvolutionRanks(const onnx::NodeProto &node,
-                             const std::unordered_map<std::string, int> &ranks)
+// ONNX's inference functions index the dims of these operands without checking their rank:
+// the convolutions' weights must have the rank of their input (and at least 3), and Gemm's A
+// and B rank 2 (a scalar A: SIGSEGV inside libonnx, found by tests/fuzz/model_fuzzer.cpp).
+Status checkOperandRanks(const onnx::NodeProto &node,
+                         const std::unordered_map<std::string, int> &ranks)
 {
     const std::string &op = node.op_type();
     if (!node.domain().empty() && node.domain() != "ai.onnx")
-        return Status::ok();
-    const int weightIndex = op == "QLinearConv"                                            ? 3
-                            : op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" ? 1
-                                                                                           : -1;
-    if (weightIndex < 0 || node.input_size() <= weightIndex)
         return Status::ok();
     const auto rankOf = [&](const std::string &name) {
         const auto it = ranks.find(name);
         return it == ranks.end() ? -1 : it->second;
     };
+    if (op == "Gemm") {
+        for (int i = 0; i < std::min(node.input_size(), 2); ++i) {
+            const int rank = rankOf(node.input(i));
+            if (rank >= 0 && rank != 2)
+                return invalidArgument(nodeLabel(node) + ": input '" + node.input(i) + "' has rank "
+                                       + std::to_string(rank) + "; Gemm's A and B have rank 2");
+        }
+        return Status::ok();
+    }
+    const int weightIndex = op == "QLinearConv"                                            ? 3
+                            : op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" ? 1
+                                                                                           : -1;
+    if (weightIndex < 0 || node.input_size() <= weightIndex)
+        return Status::ok();
     const int inputRank = rankOf(node.input(0)), weightRank = rankOf(node.input(weightIndex));
     if (weightRank >= 0 && weightRank < 3)
         return invalidArgument(nodeLabel(node) + ": weights '" + node.input(weightIndex)
@@ -326,7 +338,7 @@ void inferSortedCopy(const onnx::ModelProto &model, onnx::ModelProto &annotated,
                                   QS_RETURN_IF_ERROR(checkAttributesAgainstSchema(node, opset));
                               }
                               QS_RETURN_IF_ERROR(checkWindowAttributes(node));
-                              return checkConvolutionRanks(node, ranks);
+                              return checkOperandRanks(node, ranks);
                           });
     if (!safe.isOk()) {
         findings.push_back(
