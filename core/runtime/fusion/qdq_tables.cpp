@@ -249,10 +249,9 @@ Result<bool> FuseQdqLookupTables::apply(Graph &graph, PassContext &)
 namespace {
 
 // A constant scalar input of a node, as float (scales) or as the float of an 8-bit zero point.
+// FuseQdqBinary names every zero point (zeroPointOrDefault), so an empty one is not expected.
 std::optional<float> scalarInput(Graph &graph, const onnx::NodeProto &node, int index)
 {
-    if (index >= node.input_size() || node.input(index).empty())
-        return index == 2 || index == 5 || index == 7 ? std::optional<float>(0.0f) : std::nullopt;
     const Tensor *t = graph.constant(node.input(index));
     if (!t || t->elementCount() != 1)
         return std::nullopt;
@@ -287,9 +286,7 @@ Result<bool> FuseGatedTables::apply(Graph &graph, PassContext &)
         const Tensor *table = graph.constant(graph.node(lookup).proto.input(1));
         const std::string value = node.input(tableInput == 0 ? 3 : 0);
         const DType inType = static_cast<DType>(graph.elementType(value));
-        const DType outType = node.input(7).empty()
-                                  ? DType::UInt8
-                                  : static_cast<DType>(graph.elementType(node.input(7)));
+        const DType outType = static_cast<DType>(graph.elementType(node.input(7)));
         std::optional<float> params[8];
         for (const int i : {1, 2, 4, 5, 6, 7})
             params[i] = scalarInput(graph, node, i);

@@ -11,7 +11,7 @@
 namespace qs::ops {
 
 void denseGemm(GemmBackend backend, const float *a, const float *b, float *c, int64_t m, int64_t k,
-               int64_t n, [[maybe_unused]] int threads)
+               int64_t n)
 {
     if (backend == GemmBackend::OneDnn) {
         // oneDNN's sgemm follows the OpenMP thread count the session set for this run.
@@ -51,7 +51,7 @@ GemmBackend GemmBackendChooser::choose(int64_t m, int64_t k, int64_t n, int thre
         double fastest = 1e30;
         for (int run = 0; run < 3; ++run) {
             const auto start = std::chrono::steady_clock::now();
-            denseGemm(backend, a.data(), b.data(), c.data(), rows, k, n, threads);
+            denseGemm(backend, a.data(), b.data(), c.data(), rows, k, n);
             const double elapsed
                 = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             if (run > 0) // the first run pays for JIT and page faults

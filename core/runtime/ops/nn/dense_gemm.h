@@ -14,8 +14,9 @@ namespace qs::ops {
 
 enum class GemmBackend { Eigen, OneDnn };
 
+// Both back ends use the OpenMP thread count the session set for this run (per calling thread).
 void denseGemm(GemmBackend backend, const float *a, const float *b, float *c, int64_t m, int64_t k,
-               int64_t n, int threads);
+               int64_t n);
 
 // Remembers the faster backend per (m, k, n, threads); thread-safe.
 class GemmBackendChooser;

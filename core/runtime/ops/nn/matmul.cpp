@@ -197,7 +197,7 @@ private:
         const int threads = ctx.threads();
         const GemmBackend backend = sharedGemmBackendChooser().choose(rows, s.k, s.n, threads);
         float *dst = out.mutableData<float>();
-        denseGemm(backend, a.data<float>(), m_constantB.data<float>(), dst, rows, s.k, s.n, threads);
+        denseGemm(backend, a.data<float>(), m_constantB.data<float>(), dst, rows, s.k, s.n);
         if (m_bias.empty() && !m_activation)
             return Status::ok();
 #pragma omp parallel for num_threads(threads) schedule(static) if (rows * s.n > (1 << 15))

@@ -23,6 +23,25 @@ struct QuantLayout
     int64_t outer = 1, channels = 1, inner = 1;
 };
 
+// Calls piece(channel, offset, count) over x's [outer, channels, inner] blocks, in parallel when
+// x is large. One per-tensor block is cut into kChunk pieces so that every thread works on it (a
+// recommender's output over its whole item vocabulary is one such block).
+template<typename Piece>
+void forEachPiece(const QuantLayout &l, int threads, const Piece &piece)
+{
+    const int64_t blocks = l.outer * l.channels;
+    const int64_t chunk = blocks == 1 ? kChunk : l.inner;
+    const int64_t perBlock = (l.inner + chunk - 1) / std::max<int64_t>(chunk, 1);
+    const int64_t pieces = blocks * perBlock;
+#pragma omp parallel for num_threads(threads)                                                      \
+    schedule(static) if (blocks * l.inner > (1 << 16) && pieces > 1)
+    for (int64_t p = 0; p < pieces; ++p) {
+        const int64_t block = p / perBlock;
+        const int64_t begin = (p % perBlock) * chunk;
+        piece(block % l.channels, block * l.inner + begin, std::min(chunk, l.inner - begin));
+    }
+}
+
 Status checkZeroPoint(const KernelContext &ctx, const Tensor &scale, const Tensor &zeroPoint)
 {
     if (!zeroPoint.empty() && zeroPoint.elementCount() != scale.elementCount())
@@ -92,27 +111,16 @@ private:
         const float *in = x.data<float>();
         Q *out = y.mutableData<Q>();
         constexpr float lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
-        const int64_t blocks = l.outer * l.channels;
-        // Per-tensor: one block, split into chunks so both threads work on it.
-        const int64_t chunk = l.channels == 1 && l.outer == 1 ? kChunk : l.inner;
-        const int64_t pieces = blocks * ((l.inner + chunk - 1) / std::max<int64_t>(chunk, 1));
-        const int64_t perBlock = pieces / std::max<int64_t>(blocks, 1);
-#pragma omp parallel for num_threads(threads) schedule(static) if (x.elementCount() > (1 << 16))
-        for (int64_t piece = 0; piece < pieces; ++piece) {
-            const int64_t block = piece / perBlock;
-            const int64_t begin = (piece % perBlock) * chunk;
-            const int64_t count = std::min(chunk, l.inner - begin);
-            const int64_t c = block % l.channels;
+        forEachPiece(l, threads, [&](int64_t c, int64_t offset, int64_t count) {
             const float s = scale.data<float>()[c];
             const float zp = zeroPoint.empty() ? 0.0f : float(zeroPoint.data<Q>()[c]);
-            const int64_t offset = block * l.inner + begin;
             // rint rounds half to even (the default rounding mode), as the spec asks.
             Eigen::Map<Eigen::Array<Q, Eigen::Dynamic, 1>>(out + offset, count)
                 = ((Eigen::Map<const Eigen::ArrayXf>(in + offset, count) / s).rint() + zp)
                       .max(lo)
                       .min(hi)
                       .template cast<Q>();
-        }
+        });
     }
 
     int64_t m_axis;
@@ -144,22 +152,9 @@ public:
             using Q = decltype(tag);
             const Q *in = x.data<Q>();
             float *out = y.mutableData<float>();
-            const int64_t blocks = layout->outer * layout->channels;
-            const int64_t inner = layout->inner;
-            // Per-tensor: one block, cut into chunks so that every thread works on it (a
-            // recommender's output over its whole item vocabulary is one such block).
-            const int64_t chunk = blocks == 1 ? kChunk : inner;
-            const int64_t perBlock = (inner + chunk - 1) / std::max<int64_t>(chunk, 1);
-#pragma omp parallel for num_threads(ctx.threads())                                                \
-    schedule(static) if (x.elementCount() > (1 << 16) && blocks * perBlock > 1)
-            for (int64_t piece = 0; piece < blocks * perBlock; ++piece) {
-                const int64_t block = piece / perBlock;
-                const int64_t begin = (piece % perBlock) * chunk;
-                const int64_t count = std::min(chunk, inner - begin);
-                const int64_t c = block % layout->channels;
+            forEachPiece(*layout, ctx.threads(), [&](int64_t c, int64_t offset, int64_t count) {
                 const float s = scales.data<float>()[c];
                 const int32_t zp = zeroPoint.empty() ? 0 : int32_t(zeroPoint.data<Q>()[c]);
-                const int64_t offset = block * inner + begin;
                 if constexpr (sizeof(Q) == 1) {
                     // 8-bit values and their difference are exact in float; written as a plain
                     // loop, which the compiler vectorizes (Eigen's cast from 8 bits is scalar:
@@ -176,7 +171,7 @@ public:
                               .template cast<float>()
                           * s;
                 }
-            }
+            });
             status = Status::ok();
         };
         if (x.dtype() == DType::UInt8)
