@@ -12,6 +12,7 @@ BUILD       ?= build
 BUILD_ASAN  ?= build-asan
 BUILD_FUZZ  ?= build-fuzz
 FUZZ_SECONDS ?= 120
+FUZZ_SEED   ?= 1
 JOBS        ?= $(shell nproc)
 CACHE_DIR   ?= $(HOME)/.cache/quantscope
 CMAKE_ARGS  ?=
@@ -40,10 +41,11 @@ build-asan: deps
 
 # The libFuzzer target on model loading (tests/fuzz/model_fuzzer.cpp): clang with ASan/UBSan,
 # compiling only quantscope_model and the target (about a minute), then ctest replays the
-# regression inputs and fuzzes for FUZZ_SECONDS. `make fuzz FUZZ_SECONDS=3600` fuzzes longer.
+# regression inputs and fuzzes for FUZZ_SECONDS from seed FUZZ_SEED (fixed, so CI is repeatable);
+# `make fuzz FUZZ_SECONDS=3600 FUZZ_SEED=$RANDOM` explores further.
 fuzz: deps
 	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	      -DQS_SANITIZE=ON -DQS_FUZZ=ON -DQS_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	      -DQS_SANITIZE=ON -DQS_FUZZ=ON -DQS_FUZZ_SECONDS=$(FUZZ_SECONDS) -DQS_FUZZ_SEED=$(FUZZ_SEED) \
 	      -DQS_BUILD_GUI=OFF -DQS_BUILD_BENCH=OFF
 	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target model_fuzzer
 	ctest --test-dir $(BUILD_FUZZ) --output-on-failure -L libfuzzer

@@ -107,9 +107,20 @@ std::string nodeLabel(const onnx::NodeProto &node)
            + ")";
 }
 
-// ONNX's inference functions index the dims of these operands without checking their rank:
-// the convolutions' weights must have the rank of their input (and at least 3), and Gemm's A
-// and B rank 2 (a scalar A: SIGSEGV inside libonnx, found by tests/fuzz/model_fuzzer.cpp).
+// Operands whose dims ONNX 1.12's inference functions index without checking their rank (each
+// found by tests/fuzz/model_fuzzer.cpp as a SIGSEGV inside libonnx).
+struct RequiredRank
+{
+    const char *op;
+    int inputs; // the first this many inputs
+    int rank;
+};
+constexpr RequiredRank kRequiredRanks[] = {
+    {"Gemm", 2, 2}, // A and B; a scalar A
+    {"STFT", 1, 3}, // signal [batch, length, 1 or 2]; a 1-D signal
+};
+
+// The ranks above, and the convolutions' weights: the rank of their input, and at least 3.
 Status checkOperandRanks(const onnx::NodeProto &node,
                          const std::unordered_map<std::string, int> &ranks)
 {
@@ -120,12 +131,15 @@ Status checkOperandRanks(const onnx::NodeProto &node,
         const auto it = ranks.find(name);
         return it == ranks.end() ? -1 : it->second;
     };
-    if (op == "Gemm") {
-        for (int i = 0; i < std::min(node.input_size(), 2); ++i) {
+    for (const RequiredRank &required : kRequiredRanks) {
+        if (op != required.op)
+            continue;
+        for (int i = 0; i < std::min(node.input_size(), required.inputs); ++i) {
             const int rank = rankOf(node.input(i));
-            if (rank >= 0 && rank != 2)
+            if (rank >= 0 && rank != required.rank)
                 return invalidArgument(nodeLabel(node) + ": input '" + node.input(i) + "' has rank "
-                                       + std::to_string(rank) + "; Gemm's A and B have rank 2");
+                                       + std::to_string(rank) + "; " + op + " needs rank "
+                                       + std::to_string(required.rank));
         }
         return Status::ok();
     }

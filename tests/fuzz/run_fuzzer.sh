@@ -3,9 +3,11 @@
 # input once, then fuzzing for SECONDS from the ONNX backend-test models (each model.onnx up to
 # 64 KB, copied into a scratch corpus). A crash, sanitizer report, leak or 20-second input fails
 # it; the input that did it is kept in ARTIFACTS (make it a regression input: see README).
-#   usage: run_fuzzer.sh FUZZER SECONDS REGRESSIONS_DIR ARTIFACTS_DIR
+# The mutations follow SEED (default 1), so a CI run explores the same inputs every time and fails
+# only when a change breaks something; a new SEED (FUZZ_SEED=...) explores new ground.
+#   usage: run_fuzzer.sh FUZZER SECONDS REGRESSIONS_DIR ARTIFACTS_DIR [SEED]
 set -euo pipefail
-fuzzer=$1 seconds=$2 regressions=$3 artifacts=$4
+fuzzer=$1 seconds=$2 regressions=$3 artifacts=$4 seed=${5:-1}
 testdata=/usr/share/libonnx-testdata/data
 if [ ! -d "$testdata" ]; then
     echo "run_fuzzer: $testdata is missing (is libonnx-testdata installed?)" >&2
@@ -27,5 +29,5 @@ while IFS= read -r model; do
     name=${model#"$testdata"/}
     cp "$model" "$corpus/${name//\//_}"
 done < <(find "$testdata" -name model.onnx -size -64k)
-echo "run_fuzzer: $(ls "$corpus" | wc -l) seed models, fuzzing for $seconds s"
-"$fuzzer" "${options[@]}" -max_total_time="$seconds" "$corpus"
+echo "run_fuzzer: $(ls "$corpus" | wc -l) seed models, fuzzing for $seconds s with seed $seed"
+"$fuzzer" "${options[@]}" -seed="$seed" -max_total_time="$seconds" "$corpus"
