@@ -245,6 +245,33 @@ Status checkInputsDefinedBeforeUse(const onnx::GraphProto &graph,
     return Status::ok();
 }
 
+// Declared types ONNX's inference functions dereference without looking (SIGSEGVs inside libonnx
+// found by tests/fuzz/model_fuzzer.cpp): a main-graph input with no type at all, and a tensor
+// type with no element type, in any graph.
+Status checkDeclaredTypes(const onnx::GraphProto &graph, bool mainGraph)
+{
+    for (const auto *values : {&graph.input(), &graph.output(), &graph.value_info()}) {
+        for (const onnx::ValueInfoProto &value : *values) {
+            const onnx::TypeProto &type = value.type();
+            if (mainGraph && values == &graph.input()
+                && type.value_case() == onnx::TypeProto::VALUE_NOT_SET)
+                return invalidArgument("graph input '" + value.name() + "' has no type");
+            if (type.has_tensor_type() && type.tensor_type().elem_type() == 0)
+                return invalidArgument("value '" + value.name()
+                                       + "' is declared a tensor with no element type");
+        }
+    }
+    for (const onnx::NodeProto &node : graph.node()) {
+        for (const onnx::AttributeProto &attribute : node.attribute()) {
+            if (attribute.has_g())
+                QS_RETURN_IF_ERROR(checkDeclaredTypes(attribute.g(), false));
+            for (const onnx::GraphProto &body : attribute.graphs())
+                QS_RETURN_IF_ERROR(checkDeclaredTypes(body, false));
+        }
+    }
+    return Status::ok();
+}
+
 // The order in which ONNX's inference may visit `graph`'s nodes: each after the producers of what
 // it reads (its subgraphs' reads from this scope included). ONNX requires stored order to be such
 // an order, but files that break it open everywhere else (the graph index sorts them), so the
@@ -342,6 +369,8 @@ void inferSortedCopy(const onnx::ModelProto &model, onnx::ModelProto &annotated,
                      std::vector<Diagnostic> &findings)
 {
     Status safe = checkInputsDefinedBeforeUse(annotated.graph(), {});
+    if (safe.isOk())
+        safe = checkDeclaredTypes(annotated.graph(), true);
     if (safe.isOk())
         safe = visitNodes(model.graph(), {},
                           [&](const onnx::NodeProto &node,
