@@ -1,12 +1,16 @@
 // Recurrent ops beyond the backend tests: a bidirectional LSTM's reverse half equals a forward
 // LSTM run on the time-reversed sequence, and with sequence_lens the steps past a sequence's end
-// are zero in Y while Y_h holds the state at its last valid step.
+// are zero in Y while Y_h holds the state at its last valid step. The step's register-blocked
+// product agrees with a plain loop on every tail, and large steps (Eigen, threaded) agree with
+// small ones.
+#include "runtime/ops/rnn/recurrence_product.h"
 #include "support/run_node.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
+#include <span>
 
 namespace qs {
 namespace {
@@ -189,6 +193,69 @@ TEST(Rnn, BidirectionalWithSequenceLengthsChecksBothDirections)
     // at step 0, which Y_h then holds.
     expectDirectionMatches((*out)[0], (*out)[1], lstmLoop(x, w, r, 0, false, lengths), 0, 2);
     expectDirectionMatches((*out)[0], (*out)[1], lstmLoop(x, w, r, 1, true, lengths), 1, 2);
+}
+
+TEST(RecurrenceProduct, MatchesAPlainLoopOnEveryTail)
+{
+    // Rows and columns on both sides of the 4-row, 16-column blocks; leading dimensions wider
+    // than the product, as when a cell adds into a slice of its gates.
+    for (const int64_t rows : {1, 3, 4, 5, 8, 9})
+        for (const int64_t depth : {1, 7, 128})
+            for (const int64_t cols : {1, 15, 16, 17, 40}) {
+                const int64_t lda = depth + 2, ldb = cols + 3, ldo = cols + 5;
+                const Tensor a = randomTensor({rows, lda}, 11);
+                const Tensor b = randomTensor({depth, ldb}, 12);
+                const Tensor start = randomTensor({rows, ldo}, 13);
+                std::vector<float> out(start.values<float>().begin(), start.values<float>().end());
+                std::vector<float> expected = out;
+                for (int64_t r = 0; r < rows; ++r)
+                    for (int64_t c = 0; c < cols; ++c)
+                        for (int64_t k = 0; k < depth; ++k)
+                            expected[size_t(r * ldo + c)]
+                                += a.values<float>()[size_t(r * lda + k)]
+                                   * b.values<float>()[size_t(k * ldb + c)];
+                ops::addSmallProduct(a.data<float>(), lda, b.data<float>(), ldb, out.data(), ldo,
+                                     rows, depth, cols);
+                for (size_t i = 0; i < out.size(); ++i)
+                    ASSERT_NEAR(out[i], expected[i], 1e-4f * (1.0f + std::abs(expected[i])))
+                        << rows << "x" << depth << "x" << cols << " at " << i;
+            }
+}
+
+TEST(Rnn, LargeStepsAgreeWithSmallOnes)
+{
+    // One GRU over 64 sequences has steps of 64 x 3 x 256 x 256 multiply-adds, past the bound
+    // below which steps stay on one thread with the blocked product; each block of 4 sequences
+    // alone takes that path. Rows do not interact, so the two must agree.
+    const int64_t seq = 3, batch = 64, input = 8, hidden = 256, block = 4;
+    const Tensor x = randomTensor({seq, batch, input}, 21);
+    const Tensor w = randomTensor({1, 3 * hidden, input}, 22);
+    const Tensor r = randomTensor({1, 3 * hidden, hidden}, 23);
+    auto gru = [&](const Tensor &xs) {
+        onnx::NodeProto node = nodeUnderTest("GRU", {"x", "w", "r"}, {"y"});
+        setIntAttribute(node, "hidden_size", hidden);
+        setIntAttribute(node, "linear_before_reset", 1);
+        return runNode(node, {{"x", xs}, {"w", w}, {"r", r}}, 14);
+    };
+    auto whole = gru(x);
+    ASSERT_TRUE(whole) << whole.status().message();
+    const std::span<const float> y = (*whole)[0].values<float>(); // [seq, 1, batch, hidden]
+    for (int64_t first = 0; first < batch; first += block) {
+        std::vector<float> part;
+        for (int64_t t = 0; t < seq; ++t)
+            for (int64_t n = first; n < first + block; ++n)
+                for (int64_t i = 0; i < input; ++i)
+                    part.push_back(x.values<float>()[size_t((t * batch + n) * input + i)]);
+        auto blockResult = gru(Tensor::fromVector<float>({seq, block, input}, part));
+        ASSERT_TRUE(blockResult) << blockResult.status().message();
+        const std::span<const float> yb = (*blockResult)[0].values<float>();
+        for (int64_t t = 0; t < seq; ++t)
+            for (int64_t n = 0; n < block; ++n)
+                for (int64_t k = 0; k < hidden; ++k)
+                    ASSERT_NEAR(yb[size_t((t * block + n) * hidden + k)],
+                                y[size_t((t * batch + first + n) * hidden + k)], 1e-5f)
+                        << "step " << t << ", sequence " << first + n << ", unit " << k;
+    }
 }
 
 } // namespace

@@ -21,24 +21,35 @@ public:
 
     void step(const CellContext &context, RowMatrix &gates, RowMatrix &h, RowMatrix &) const override
     {
-        const int64_t H = m_settings.hidden;
+        const int64_t H = m_settings.hidden, rows = gates.rows();
         const int d = context.direction;
-        Eigen::Map<const RowMatrix> r(m_ctx.input(2).data<float>() + d * 3 * H * H, 3 * H, H);
         const Tensor &b = m_ctx.input(3);
         // The driver added Wb + Rb to every gate; the candidate gate needs Rb inside the reset.
         const float *rbh = b.empty() ? nullptr : b.data<float>() + d * 6 * H + 5 * H;
-        gates.leftCols(2 * H).noalias() += h * r.topRows(2 * H).transpose();
+        addRecurrence(context, h, 0, 2 * H, gates.data(), gates.cols());
         const Activation &f = m_settings.activations[size_t(d) * 2];
         const Activation &g = m_settings.activations[size_t(d) * 2 + 1];
-        RowMatrix recurrentH = h * r.bottomRows(H).transpose(); // Ht-1 · Rh^T
-        for (int64_t n = 0; n < gates.rows(); ++n) {
+        for (int64_t n = 0; n < rows; ++n) {
             float *row = gates.row(n).data();
-            float *z = row, *reset = row + H, *cand = row + 2 * H;
             if (m_settings.clip > 0)
                 for (int64_t k = 0; k < 2 * H; ++k)
                     row[k] = std::clamp(row[k], -m_settings.clip, m_settings.clip);
-            f.apply(z, H);
-            f.apply(reset, H);
+            f.apply(row, 2 * H); // z and r
+        }
+        // linear_before_reset: r (.) (Ht-1·Rh^T + Rb); otherwise (r (.) Ht-1)·Rh^T.
+        RowMatrix recurrentH = RowMatrix::Zero(rows, H);
+        if (m_linearBeforeReset) {
+            addRecurrence(context, h, 2 * H, H, recurrentH.data(), H);
+        } else {
+            RowMatrix resetH(rows, H);
+            for (int64_t n = 0; n < rows; ++n)
+                for (int64_t k = 0; k < H; ++k)
+                    resetH(n, k) = gates(n, H + k) * h(n, k);
+            addRecurrence(context, resetH, 2 * H, H, recurrentH.data(), H);
+        }
+        for (int64_t n = 0; n < rows; ++n) {
+            float *row = gates.row(n).data();
+            float *z = row, *reset = row + H, *cand = row + 2 * H;
             if (m_linearBeforeReset) {
                 // Xh·W + Wb + r (.) (H·R + Rb): Rb already sits in cand, so take it out first.
                 for (int64_t k = 0; k < H; ++k) {
@@ -46,12 +57,8 @@ public:
                     cand[k] = cand[k] - rb + reset[k] * (recurrentH(n, k) + rb);
                 }
             } else {
-                Eigen::RowVectorXf resetH(H);
                 for (int64_t k = 0; k < H; ++k)
-                    resetH[k] = reset[k] * h(n, k);
-                const Eigen::RowVectorXf contribution = resetH * r.bottomRows(H).transpose();
-                for (int64_t k = 0; k < H; ++k)
-                    cand[k] += contribution[k];
+                    cand[k] += recurrentH(n, k);
             }
             if (m_settings.clip > 0)
                 for (int64_t k = 0; k < H; ++k)
@@ -71,18 +78,15 @@ private:
 class SimpleRnnCell : public RecurrentCell
 {
 public:
-    SimpleRnnCell(const RecurrentSettings &settings, const KernelContext &ctx)
+    explicit SimpleRnnCell(const RecurrentSettings &settings)
         : m_settings(settings)
-        , m_ctx(ctx)
     {}
     int gateCount() const override { return 1; }
 
     void step(const CellContext &context, RowMatrix &gates, RowMatrix &h, RowMatrix &) const override
     {
-        const int64_t H = m_settings.hidden;
         const int d = context.direction;
-        Eigen::Map<const RowMatrix> r(m_ctx.input(2).data<float>() + d * H * H, H, H);
-        gates.noalias() += h * r.transpose();
+        addRecurrence(context, h, 0, m_settings.hidden, gates.data(), gates.cols());
         if (m_settings.clip > 0)
             gates = gates.cwiseMax(-m_settings.clip).cwiseMin(m_settings.clip);
         m_settings.activations[size_t(d)].apply(gates.data(), gates.size());
@@ -91,7 +95,6 @@ public:
 
 private:
     const RecurrentSettings &m_settings;
-    const KernelContext &m_ctx;
 };
 
 class GruKernel : public Kernel
@@ -120,7 +123,7 @@ public:
     {}
     Status compute(KernelContext &ctx) const override
     {
-        SimpleRnnCell cell(m_settings, ctx);
+        SimpleRnnCell cell(m_settings);
         return runRecurrent(ctx, m_settings, cell, -1);
     }
 

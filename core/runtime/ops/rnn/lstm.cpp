@@ -23,8 +23,7 @@ public:
     {
         const int64_t H = m_settings.hidden;
         const int d = context.direction;
-        Eigen::Map<const RowMatrix> r(m_ctx->input(2).data<float>() + d * 4 * H * H, 4 * H, H);
-        gates.noalias() += h * r.transpose();
+        addRecurrence(context, h, 0, 4 * H, gates.data(), gates.cols());
         const Activation &f = m_settings.activations[size_t(d) * 3];
         const Activation &g = m_settings.activations[size_t(d) * 3 + 1];
         const Activation &act = m_settings.activations[size_t(d) * 3 + 2];

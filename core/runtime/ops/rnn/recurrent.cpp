@@ -1,4 +1,5 @@
 #include "runtime/ops/rnn/recurrent.h"
+#include "runtime/ops/rnn/recurrence_product.h"
 
 #include <omp.h>
 
@@ -51,6 +52,7 @@ public:
         if (m_serial)
             omp_set_num_threads(1);
     }
+    bool serial() const { return m_serial; }
     ~SmallStepsOnOneThread()
     {
         if (m_serial)
@@ -137,6 +139,20 @@ Result<RecurrentSettings> parseRecurrent(const KernelInfo &info,
     return settings;
 }
 
+void addRecurrence(const CellContext &context, const RowMatrix &h, int64_t first, int64_t count,
+                   float *out, int64_t ldo)
+{
+    const RowMatrix &rT = context.recurrenceT;
+    if (context.smallSteps) {
+        addSmallProduct(h.data(), h.cols(), rT.data() + first, rT.cols(), out, ldo, h.rows(),
+                        h.cols(), count);
+        return;
+    }
+    Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> target(out, h.rows(), count,
+                                                          Eigen::OuterStride<>(ldo));
+    target.noalias() += h * rT.middleCols(first, count);
+}
+
 Status runRecurrent(KernelContext &ctx, const RecurrentSettings &s, const RecurrentCell &cell,
                     int64_t initialCIndex)
 {
@@ -188,7 +204,14 @@ Status runRecurrent(KernelContext &ctx, const RecurrentSettings &s, const Recurr
     for (int d = 0; d < dirs; ++d) {
         const bool reverse = s.reverseOnly || d == 1;
         Eigen::Map<const RowMatrix> wd(w.data<float>() + d * G * H * input, G * H, input);
-        RowMatrix projected = x * wd.transpose();
+        // The input projection of all steps at once, on one thread when it is as small as a step.
+        RowMatrix projected;
+        {
+            const SmallStepsOnOneThread projectionThreads(seq * batch * G * H * input);
+            projected.noalias() = x * wd.transpose();
+        }
+        const RowMatrix recurrenceT
+            = Eigen::Map<const RowMatrix>(r.data<float>() + d * G * H * H, G * H, H).transpose();
         if (!b.empty()) {
             Eigen::Map<const Eigen::RowVectorXf> wb(b.data<float>() + d * 2 * G * H, G * H);
             Eigen::Map<const Eigen::RowVectorXf> rb(b.data<float>() + d * 2 * G * H + G * H, G * H);
@@ -225,7 +248,7 @@ Status runRecurrent(KernelContext &ctx, const RecurrentSettings &s, const Recurr
                 continue;
             // The cell updates every row; finished sequences get their state back.
             const RowMatrix hBefore = h, cBefore = c;
-            cell.step({d, rows}, gates, h, c);
+            cell.step({d, rows, recurrenceT, stepThreads.serial()}, gates, h, c);
             for (int64_t n = 0; n < batch; ++n) {
                 if (step >= lengths[size_t(n)]) {
                     h.row(n) = hBefore.row(n);

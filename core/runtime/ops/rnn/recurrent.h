@@ -44,7 +44,16 @@ struct CellContext
 {
     int direction;
     const std::vector<int64_t> &rows;
+    // This direction's R transposed once per run, [H, G*H]: the steps' products read it.
+    const RowMatrix &recurrenceT;
+    // Steps too small to share between threads (see SmallStepsOnOneThread in recurrent.cpp).
+    bool smallSteps;
 };
+
+// out[:, 0:count] += h · R[first : first+count]^T, the recurrence of gate columns
+// [first, first + count); out has h.rows() rows, `ldo` floats apart.
+void addRecurrence(const CellContext &context, const RowMatrix &h, int64_t first, int64_t count,
+                   float *out, int64_t ldo);
 
 class RecurrentCell
 {
