@@ -3,8 +3,11 @@
 (onnxruntime-node), every model in its four forms made by our quantizer (FP32, static QDQ
 per-channel, dynamic INT8, FP16 --keep-io-types), same inputs and thread count, interleaved
 rounds in one run; each figure is the best-of-rounds median. Prints one table per instruction
-set (as built, and with oneDNN limited to AVX2 through ONEDNN_MAX_CPU_ISA, which the engine's own
-CPU checks read through oneDNN too) and the issue's targets:
+set and the issue's targets. "avx2" runs both peers as on an AVX2 CPU without VNNI: oneDNN limited
+through ONEDNN_MAX_CPU_ISA (the engine's own CPU checks read it through oneDNN), and both processes
+under build/bench/libqs_avx2_cpu.so, which hides AVX-512, VNNI and AMX from CPUID (ORT has no
+switch of its own). Where the kernel lacks CPUID faulting the library cannot work; the table then
+says ORT ran with the real CPU's instructions.
   FP32 and static QDQ: engine/ORT geometric mean <= 1.0, no model above 1.3;
   dynamic and FP16: no model above 1.3;
   wherever ORT's INT8 is faster than ORT's FP32, ours is faster than our FP32.
@@ -23,6 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import zoo  # noqa: E402
 
 ISA_ENV = {"native": {}, "avx2": {"ONEDNN_MAX_CPU_ISA": "AVX2"}}
+AVX2_CPU_LIBRARY = os.path.join("bench", "libqs_avx2_cpu.so")  # under the build directory
 # ORT runs our FP16 text encoder at EXTENDED: at ALL it crashes (bench/ort_fp16_crash_repro.py).
 ORT_LEVEL = {("transformer_encoder", "fp16"): "extended"}
 
@@ -31,10 +35,31 @@ def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
 
-def measure(peers, cases, rounds, isa):
+def cpuid_faulting():
+    """Whether the kernel can trap CPUID here (what libqs_avx2_cpu.so needs)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return "cpuid_fault" in f.read().split()
+    except OSError:
+        return False
+
+
+def isa_env(peers, build, isa):
+    """The environment both peers run in for `isa`, and a note for the table's title."""
+    env = dict(peers.env, **ISA_ENV[isa])
+    if isa != "avx2":
+        return env, ""
+    library = os.path.join(build, AVX2_CPU_LIBRARY)
+    if cpuid_faulting() and os.path.exists(library):
+        env["LD_PRELOAD"] = library
+        return env, "both peers see an AVX2 CPU without VNNI (CPUID masked)"
+    return env, ("oneDNN limited to AVX2; ONNX Runtime ran with the real CPU's instructions "
+                 "(no CPUID faulting here, or " + library + " not built)")
+
+
+def measure(peers, cases, rounds, env, isa):
     """{(model, form): (engine ms, ORT ms)}: best median over interleaved rounds."""
     best = {}
-    env = dict(peers.env, **ISA_ENV[isa])
     for round_index in range(rounds):
         for key, (path, feeds) in cases.items():
             level = ORT_LEVEL.get(key, "all")
@@ -116,7 +141,10 @@ def main():
           f"{args.rounds} interleaved rounds of {args.iterations} iterations; CPU: "
           f"{cpu_name()}")
     for isa in args.isa.split(","):
-        best = measure(peers, cases, args.rounds, isa)
+        env, note = isa_env(peers, args.build, isa)
+        if note:
+            print(f"[{isa}] {note}")
+        best = measure(peers, cases, args.rounds, env, isa)
         print_table(isa, [e["name"] for e in entries], forms, best)
 
 
