@@ -9,15 +9,18 @@
 
 #include "compare/benchmark.h"
 #include "compare/ort_comparison.h"
+#include "workbench/core_messages.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/settings.h"
 #include "workbench/table_height.h"
+#include "workbench/translated_text.h"
 #include "workbench/workbench.h"
 
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -109,9 +112,9 @@ ComparePage::~ComparePage()
 
 void ComparePage::buildLayout()
 {
-    d->compareButton = new QPushButton(tr("Compare"));
+    d->compareButton = translated<QPushButton>([] { return tr("Compare"); });
     d->compareButton->setDefault(true);
-    d->cancelButton = new QPushButton(tr("Cancel"));
+    d->cancelButton = translated<QPushButton>([] { return tr("Cancel"); });
     d->progressBar = new QProgressBar;
     d->progressBar->setObjectName(QStringLiteral("compareProgress"));
     d->progressBar->setRange(0, 1000);
@@ -163,13 +166,15 @@ void ComparePage::buildLayout()
     d->accuracyMetric->addItem(tr("Worst SQNR"), int(AccuracyMetric::Sqnr));
     d->perNodeVariant = new QComboBox;
     d->perNodeVariant->setObjectName(QStringLiteral("perNodeVariant"));
-    d->perNodeVariant->setToolTip(tr("The variant whose per-node error is shown"));
+    setTranslatedToolTip(d->perNodeVariant,
+                         [] { return tr("The variant whose per-node error is shown"); });
     d->worstCount = new QSpinBox;
     d->worstCount->setRange(0, 100);
     d->worstCount->setValue(5);
     d->worstCount->setPrefix(tr("worst "));
-    d->worstCount->setToolTip(tr("How many of the worst tensors are drawn in red"));
-    d->excludeButton = new QPushButton(tr("Keep in float"));
+    setTranslatedToolTip(d->worstCount,
+                         [] { return tr("How many of the worst tensors are drawn in red"); });
+    d->excludeButton = new QPushButton(tr("Keep in float")); // names the clicked node later
 
     auto panel = [](QCustomPlot *plot, const QList<QWidget *> &controls) {
         auto *widget = new QWidget;
@@ -203,10 +208,11 @@ void ComparePage::buildLayout()
     d->resultsView->verticalHeader()->setDefaultSectionSize(d->resultsView->fontMetrics().height()
                                                             + 8);
     keepRowsVisible(d->resultsView, 5);
-    d->exportCsvButton = new QPushButton(tr("Export CSV..."));
-    d->clearButton = new QPushButton(tr("Clear"));
+    d->exportCsvButton = translated<QPushButton>([] { return tr("Export CSV..."); });
+    d->clearButton = translated<QPushButton>([] { return tr("Clear"); });
     d->clearButton->setObjectName(QStringLiteral("clearResults"));
-    d->clearButton->setToolTip(tr("Clear the results; a running comparison is cancelled"));
+    setTranslatedToolTip(d->clearButton,
+                         [] { return tr("Clear the results; a running comparison is cancelled"); });
     auto *table = new QWidget;
     auto *tableLayout = new QVBoxLayout(table);
     tableLayout->setContentsMargins(0, 0, 0, 0);
@@ -386,8 +392,8 @@ void ComparePage::startCompare()
             if (result) {
                 showReport(std::move(*result), perNode);
             } else if (result.status().code() != StatusCode::Cancelled) {
-                reportError(tr("The comparison failed: %1")
-                                .arg(QString::fromStdString(result.status().message())));
+                reportError(
+                    tr("The comparison failed: %1").arg(CoreMessages::text(result.status())));
             }
         });
 }
@@ -452,25 +458,62 @@ void ComparePage::showReport(quantscope::Report report, bool perNodeRequested)
     for (const auto &variant : d->report->variants())
         if (variant.has_nan())
             d->workbench->addMessage(Severity::Warning,
-                                     tr("%1 produces NaN or Inf values.")
-                                         .arg(QString::fromStdString(variant.path())));
+                                     [path = QString::fromStdString(variant.path())] {
+                                         return tr("%1 produces NaN or Inf values.").arg(path);
+                                     });
     d->exportCsvButton->setEnabled(true);
     emit compared();
 }
 
-void ComparePage::showWarnings()
+QStringList ComparePage::warningTexts() const
 {
     QStringList texts;
+    for (const auto &diagnostic : d->report->diagnostics())
+        texts << BenchWarnings::text(diagnostic, *d->report);
+    return texts;
+}
+
+void ComparePage::showWarnings()
+{
+    const QStringList texts = warningTexts();
     for (const auto &diagnostic : d->report->diagnostics()) {
-        const QString text = BenchWarnings::text(diagnostic, *d->report);
-        texts << text;
         const Severity severity = diagnostic.severity() == "warning" ? Severity::Warning
                                                                      : Severity::Info;
-        d->workbench->addMessage(severity, text, QString::fromStdString(diagnostic.node()));
+        // The dock rewords it after a language switch; the variants' names are all it needs
+        // of the report.
+        d->workbench->addMessage(
+            severity,
+            [diagnostic, names = BenchWarnings::namesOnly(*d->report)] {
+                return BenchWarnings::text(diagnostic, names);
+            },
+            QString::fromStdString(diagnostic.node()));
     }
     d->warnings->setText(texts.join(QLatin1Char('\n')));
     d->warnings->setVisible(!texts.isEmpty());
     d->warningsScroll->setVisible(!texts.isEmpty());
+}
+
+void ComparePage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateCharts();
+    QWidget::changeEvent(event);
+}
+
+void ComparePage::retranslateCharts()
+{
+    CompareCharts::setTitle(d->sizeChart, tr("Size"), tr("MB"));
+    CompareCharts::setTitle(d->latencyChart, tr("Latency (median, p90 whisker)"), tr("ms"));
+    CompareCharts::setTitle(d->accuracyChart, tr("Accuracy"), tr("worst cosine"));
+    CompareCharts::setTitle(d->perNodeChart, tr("Per-node error"), tr("SQNR (dB)"));
+    if (!d->report)
+        return;
+    // The bars' figures, legends and tooltips are worded as they are drawn: draw them again.
+    CompareCharts::fillSize(d->sizeChart, *d->report);
+    CompareCharts::fillLatency(d->latencyChart, *d->report);
+    refreshAccuracy();
+    refreshPerNode();
+    d->warnings->setText(warningTexts().join(QLatin1Char('\n')));
 }
 
 QString ComparePage::warningsText() const
