@@ -42,27 +42,27 @@ enum class MessageId : uint16_t {
     NoQOperatorForm,           // op type
 
     // Quantization notes (quant/quantizer.cpp).
-    RandomCalibration,         // sample count
-    DynamicConvWeightsUint8,   //
-    ClampedToFloat16,          // count, smallest positive, largest finite
+    RandomCalibration,       // sample count
+    DynamicConvWeightsUint8, //
+    ClampedToFloat16,        // count, smallest positive, largest finite
 
     // Calibration and evaluation data (data/sample_source.h).
-    SampleSkipped,             // file; cause: why
-    CannotDecodeImage,         // decoder's error
-    CannotReadTensorFile,      // reader's error
-    MoreSkipped,               // unnamed count, total count
-    BrokenLink,                //
-    FileGone,                  //
-    CannotStatFile,            // system error
-    NotRegularFile,            //
+    SampleSkipped,        // file; cause: why
+    CannotDecodeImage,    // decoder's error
+    CannotReadTensorFile, // reader's error
+    MoreSkipped,          // unnamed count, total count
+    BrokenLink,           //
+    FileGone,             //
+    CannotStatFile,       // system error
+    NotRegularFile,       //
 
     // Opening a model (model/model.cpp); the file's path is the Status's context.
-    NoSuchFile,                //
-    DirectoryNotModel,         //
-    EmptyModelFile,            //
-    CorruptModel,              //
-    ModelWithoutGraph,         //
-    ModelWithoutIrVersion,     //
+    NoSuchFile,            //
+    DirectoryNotModel,     //
+    EmptyModelFile,        //
+    CorruptModel,          //
+    ModelWithoutGraph,     //
+    ModelWithoutIrVersion, //
 };
 
 struct Message

@@ -45,7 +45,9 @@ QString dockCell(MainWindow &window, int row, int column)
 
 QString dockHeader(MainWindow &window, int column)
 {
-    return window.diagnosticsDock()->model()->headerData(column, Qt::Horizontal, Qt::DisplayRole)
+    return window.diagnosticsDock()
+        ->model()
+        ->headerData(column, Qt::Horizontal, Qt::DisplayRole)
         .toString();
 }
 
@@ -127,9 +129,8 @@ private slots:
         QTRY_COMPARE(window.pages()->tabText(2), QStringLiteral("量化"));
         QCOMPARE(fileMenuTitle(window), QCoreApplication::translate("qs::ui::MainWindow", "&File"));
         QVERIFY(fileMenuTitle(window) != QStringLiteral("&File"));
-        QCOMPARE(perChannelText(window),
-                 QCoreApplication::translate("qs::ui::QuantizeOptions",
-                                             "Per-channel weight scales"));
+        QCOMPARE(perChannelText(window), QCoreApplication::translate("qs::ui::QuantizeOptions",
+                                                                     "Per-channel weight scales"));
         QVERIFY(perChannelText(window) != QStringLiteral("Per-channel weight scales"));
         QCOMPARE(window.diagnosticsDock()->windowTitle(), QStringLiteral("诊断"));
         QCOMPARE(dockHeader(window, DiagnosticsModel::MessageColumn), QStringLiteral("消息"));
@@ -137,8 +138,10 @@ private slots:
                  QStringLiteral("Conv 保留为浮点：bias 来自节点“b_add”（Add），由模型输入计算得出，"
                                 "不是常量"));
         QCOMPARE(dockCell(window, 0, DiagnosticsModel::NodeColumn), QStringLiteral("conv2"));
-        QVERIFY(dockCell(window, 1, DiagnosticsModel::MessageColumn).contains(QStringLiteral("out.onnx")));
-        QVERIFY(!dockCell(window, 1, DiagnosticsModel::MessageColumn).contains(QStringLiteral("cancelled")));
+        QVERIFY(dockCell(window, 1, DiagnosticsModel::MessageColumn)
+                    .contains(QStringLiteral("out.onnx")));
+        QVERIFY(!dockCell(window, 1, DiagnosticsModel::MessageColumn)
+                     .contains(QStringLiteral("cancelled")));
 
         choosePreferredLanguage(window, QStringLiteral("en"));
         QTRY_COMPARE(window.pages()->tabText(2), QStringLiteral("Quantize"));

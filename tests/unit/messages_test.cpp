@@ -31,12 +31,12 @@ TEST(Messages, EveryIdHasAUniqueCodeAndATemplate)
 
 TEST(Messages, EnglishTextFillsArgumentsThenTheCause)
 {
-    const Message reason = makeMessage(MessageId::ValueComputedFromInputs,
-                                       {"bias", "b_add", "Add"});
+    const Message reason = makeMessage(MessageId::ValueComputedFromInputs, {"bias", "b_add", "Add"});
     EXPECT_EQ(englishText(reason), "bias comes from node 'b_add' (Add), computed from the model's "
                                    "inputs, not a constant");
-    const Diagnostic diagnostic = diagnosticOf(
-        Severity::Warning, makeMessage(MessageId::LeftInFloat, {"Conv", "float"}, reason), "c1");
+    const Diagnostic diagnostic
+        = diagnosticOf(Severity::Warning,
+                       makeMessage(MessageId::LeftInFloat, {"Conv", "float"}, reason), "c1");
     EXPECT_EQ(diagnostic.message, "Conv left in float: bias comes from node 'b_add' (Add), "
                                   "computed from the model's inputs, not a constant");
     EXPECT_EQ(diagnostic.node, "c1");
