@@ -25,6 +25,150 @@
     </message>
 </context>
 <context>
+    <name>CoreMessages</name>
+    <message>
+        <source>%1 left in %2: %3</source>
+        <translation>%1 保留为%2：%3</translation>
+    </message>
+    <message>
+        <source>dynamic quantization has no integer form for %1</source>
+        <translation>动态量化没有 %1 的整数形式</translation>
+    </message>
+    <message>
+        <source>transA = 1: MatMulInteger has no transposed A</source>
+        <translation>transA = 1：MatMulInteger 不支持转置的 A</translation>
+    </message>
+    <message>
+        <source>%1 is a %2 constant; the integer ops take float32 weights</source>
+        <translation>%1 是 %2 常量；整数算子只接受 float32 权重</translation>
+    </message>
+    <message>
+        <source>%1 is the graph input &apos;%2&apos;, not a constant</source>
+        <translation>%1 是图输入“%2”，不是常量</translation>
+    </message>
+    <message>
+        <source>%1 comes from node &apos;%2&apos; (%3), computed from the model&apos;s inputs, not a constant</source>
+        <translation>%1 来自节点“%2”（%3），由模型输入计算得出，不是常量</translation>
+    </message>
+    <message>
+        <source>%1 comes from node &apos;%2&apos; (%3), a computation on constants that Quantscope does not fold</source>
+        <translation>%1 来自节点“%2”（%3），是 Quantscope 不会折叠的常量计算</translation>
+    </message>
+    <message>
+        <source>B has rank %1 (a batched MatMul), not a 2-D weight matrix</source>
+        <translation>B 的秩为 %1（批量 MatMul），不是二维权重矩阵</translation>
+    </message>
+    <message>
+        <source>weight has rank %1; a Conv weight has at least 3</source>
+        <translation>权重的秩为 %1；Conv 权重的秩至少为 3</translation>
+    </message>
+    <message>
+        <source>it has no weight input</source>
+        <translation>它没有权重输入</translation>
+    </message>
+    <message>
+        <source>its input &apos;%1&apos; is a constant: no activation to quantize</source>
+        <translation>它的输入“%1”是常量：没有可量化的激活</translation>
+    </message>
+    <message>
+        <source>its input &apos;%1&apos; is float; a pass-through op is quantized only where its input is</source>
+        <translation>它的输入“%1”是浮点；直通算子只在其输入已量化时才量化</translation>
+    </message>
+    <message>
+        <source>its input &apos;%1&apos; (from %2 &apos;%3&apos;) is float; a pass-through op is quantized only where its input is</source>
+        <translation>它的输入“%1”（来自 %2“%3”）是浮点；直通算子只在其输入已量化时才量化</translation>
+    </message>
+    <message>
+        <source>its producer %1 &apos;%2&apos; stays float in the QOperator format</source>
+        <translation>它的生产者 %1“%2”在 QOperator 格式中保持浮点</translation>
+    </message>
+    <message>
+        <source>its input or output has no calibrated range</source>
+        <translation>它的输入或输出没有校准范围</translation>
+    </message>
+    <message>
+        <source>its input &apos;%1&apos; is float here; a pass-through op runs on int8 only where its input is</source>
+        <translation>它的输入“%1”在此处是浮点；直通算子只在其输入为 int8 时才以 int8 运行</translation>
+    </message>
+    <message>
+        <source>the QOperator format has no standard ONNX op for %1 on int8 (the QDQ format quantizes it)</source>
+        <translation>QOperator 格式没有 int8 %1 的标准 ONNX 算子（QDQ 格式可以量化它）</translation>
+    </message>
+    <message>
+        <source>no calibration folder: calibrating on %1 random inputs, ranges will not match real data</source>
+        <translation>没有校准文件夹：在 %1 个随机输入上校准，范围不会与真实数据相符</translation>
+    </message>
+    <message>
+        <source>Conv weights are stored as uint8: ONNX Runtime&apos;s CPU ConvInteger implements only uint8 x uint8 (onnxruntime#12558, #15888); MatMul/Gemm weights are int8</source>
+        <translation>Conv 权重以 uint8 存储：ONNX Runtime 的 CPU ConvInteger 只实现了 uint8 x uint8（onnxruntime#12558、#15888）；MatMul/Gemm 权重为 int8</translation>
+    </message>
+    <message>
+        <source>%1 weights clamped into float16 range [%2, %3]</source>
+        <translation>%1 个权重被截断到 float16 范围 [%2, %3]</translation>
+    </message>
+    <message>
+        <source>%1: %2, skipped</source>
+        <translation>%1：%2，已跳过</translation>
+    </message>
+    <message>
+        <source>cannot decode image (%1)</source>
+        <translation>无法解码图像（%1）</translation>
+    </message>
+    <message>
+        <source>cannot read (%1)</source>
+        <translation>无法读取（%1）</translation>
+    </message>
+    <message>
+        <source>... and %1 more skipped (of %2 skipped in all)</source>
+        <translation>……另有 %1 个被跳过（共跳过 %2 个）</translation>
+    </message>
+    <message>
+        <source>a broken link</source>
+        <translation>失效的链接</translation>
+    </message>
+    <message>
+        <source>no longer there</source>
+        <translation>已不存在</translation>
+    </message>
+    <message>
+        <source>cannot read it (%1)</source>
+        <translation>无法读取（%1）</translation>
+    </message>
+    <message>
+        <source>not a regular file</source>
+        <translation>不是普通文件</translation>
+    </message>
+    <message>
+        <source>no such file</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <source>is a directory, not an ONNX model file</source>
+        <translation>是文件夹，不是 ONNX 模型文件</translation>
+    </message>
+    <message>
+        <source>empty file, not an ONNX model</source>
+        <translation>空文件，不是 ONNX 模型</translation>
+    </message>
+    <message>
+        <source>not an ONNX model: the protobuf is corrupt or truncated</source>
+        <translation>不是 ONNX 模型：protobuf 已损坏或被截断</translation>
+    </message>
+    <message>
+        <source>not an ONNX model: it has no graph</source>
+        <translation>不是 ONNX 模型：没有计算图</translation>
+    </message>
+    <message>
+        <source>not an ONNX model: ir_version is missing</source>
+        <translation>不是 ONNX 模型：缺少 ir_version</translation>
+    </message>
+    <message>
+        <source>float</source>
+        <comment>left in float</comment>
+        <translation>浮点</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>%1 s</source>
@@ -667,6 +811,10 @@ so no tensor could be compared.</source>
         <source>Diagnostics</source>
         <translation>诊断</translation>
     </message>
+    <message>
+        <source>&amp;Diagnostics</source>
+        <translation>诊断(&amp;D)</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::DiagnosticsModel</name>
@@ -1172,10 +1320,6 @@ Random inputs need a size for every symbol other than the batch (1) and an image
         <translation>检查器(&amp;I)</translation>
     </message>
     <message>
-        <source>&amp;Diagnostics</source>
-        <translation>诊断(&amp;D)</translation>
-    </message>
-    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -1501,10 +1645,6 @@ in subgraph %1</source>
     <message>
         <source>Language:</source>
         <translation>语言：</translation>
-    </message>
-    <message>
-        <source>A new language applies when Quantscope starts again.</source>
-        <translation>新语言将在 Quantscope 重新启动后生效。</translation>
     </message>
     <message>
         <source>Found automatically</source>

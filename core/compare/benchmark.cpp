@@ -250,8 +250,23 @@ Status addOrtMeasurements(const OrtRunner &runner, const std::vector<Variant> &v
 
 } // namespace
 
+std::vector<PhasedProgress::Phase> benchmarkPhases(const BenchSettings &settings, bool withOrt)
+{
+    // In model runs: building a session costs about as much as a few runs; each sample runs
+    // every variant once (three times with the per-node observation); timing makes warm-up +
+    // iterations runs of each; ONNX Runtime as many again, plus starting its process.
+    const double variants = double(settings.variants.size() + 1);
+    const double samples = settings.samples > 0 ? settings.samples : 4;
+    const double timedRuns = double(settings.warmup + settings.iterations);
+    return {{std::string(BenchPhase::kLoading), variants * (settings.perNode ? 6 : 3)},
+            {std::string(BenchPhase::kComparing), samples * variants * (settings.perNode ? 3 : 1)},
+            {std::string(BenchPhase::kTiming), variants * timedRuns},
+            {std::string(BenchPhase::kOrt), withOrt ? variants * (timedRuns + 5) : 0.0}};
+}
+
 Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress &progress)
 {
+    progress.beginPhase(BenchPhase::kLoading);
     std::vector<Variant> variants;
     std::vector<std::string> paths = {settings.reference};
     paths.insert(paths.end(), settings.variants.begin(), settings.variants.end());
@@ -290,6 +305,7 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
                                    ValueSpread(saturatingBounds(variants.front().model->index(),
                                                                 output.name)));
 
+    progress.beginPhase(BenchPhase::kComparing);
     std::map<std::string, Tensor> firstSample;
     int samples = 0;
     const int64_t expected = (*source)->count();
@@ -356,6 +372,7 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
     report.set_threads(reference.threads());
     report.set_rounds(std::max(1, std::min(settings.rounds, settings.iterations)));
     const double referenceBytes = double(variants.front().model->fileBytes());
+    progress.beginPhase(BenchPhase::kTiming);
     auto latencies = measureLatencies(variants, firstSample, settings, progress);
     if (!latencies)
         return latencies.status();
@@ -401,9 +418,11 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         for (auto &error : errors)
             *entry.add_per_node() = std::move(error);
     }
-    if (settings.ortRunner)
+    if (settings.ortRunner) {
+        progress.beginPhase(BenchPhase::kOrt);
         QS_RETURN_IF_ERROR(addOrtMeasurements(*settings.ortRunner, variants, firstSample, settings,
                                               report, progress));
+    }
     for (auto &diagnostic : outputSensitivityDiagnostics(outputSpreads, report))
         *report.add_diagnostics() = std::move(diagnostic);
     for (auto &diagnostic : latencyNoiseDiagnostics(report))

@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace qs {
@@ -44,5 +45,17 @@ struct BenchSettings
 };
 
 Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress &progress);
+
+// The phases runBenchmark announces (Progress::beginPhase), for a PhasedProgress.
+struct BenchPhase
+{
+    static constexpr std::string_view kLoading = "loading the variants";
+    static constexpr std::string_view kComparing = "comparing outputs";
+    static constexpr std::string_view kTiming = "timing";
+    static constexpr std::string_view kOrt = "timing in ONNX Runtime";
+};
+// The phases of runBenchmark(settings), weighted by the model runs each makes; `withOrt`: a runner
+// will time the variants in ONNX Runtime too (settings.ortRunner may be found later).
+std::vector<PhasedProgress::Phase> benchmarkPhases(const BenchSettings &settings, bool withOrt);
 
 } // namespace qs

@@ -110,7 +110,9 @@ Result<quantscope::Report> runBenchmarkBesideOrt(BenchSettings settings,
         return runner.status();
     if (runner)
         settings.ortRunner = *runner;
-    auto report = runBenchmark(settings, progress);
+    // Weighted once the runner is known, so that the bar reaches its end with or without ORT.
+    PhasedProgress phased(progress, benchmarkPhases(settings, runner.isOk()));
+    auto report = runBenchmark(settings, phased);
     if (report && !runner)
         report->set_ort_unavailable(runner.status().message());
     return report;

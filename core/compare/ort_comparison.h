@@ -30,6 +30,7 @@ Result<quantscope::OrtMeasurement> measureInOrt(const OrtRunner &runner, const s
 
 // runBenchmark with ONNX Runtime beside our engine when findOrtRunner(runnerPath) finds a runner
 // (the GUI's Compare page); without one, the report's ort_unavailable says why and how to get one.
+// `progress` sees one count over all of runBenchmark's phases (a PhasedProgress), for one ETA.
 Result<quantscope::Report> runBenchmarkBesideOrt(BenchSettings settings,
                                                  const std::string &runnerPath, Progress &progress);
 

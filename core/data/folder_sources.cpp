@@ -30,17 +30,17 @@ std::string withoutPrefix(const std::string &message, const std::string &path)
 // Why `path` cannot be read as a file, or nothing. Checked before opening: a FIFO named
 // x.png would block the reader forever, and a file removed since the listing, or a broken
 // link, says so more plainly than the decoder would.
-std::optional<std::string> notAFile(const std::string &path)
+std::optional<Message> notAFile(const std::string &path)
 {
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
     if (status.type() == fs::file_type::not_found)
-        return fs::is_symlink(fs::symlink_status(path, error)) ? "a broken link"
-                                                               : "no longer there";
+        return makeMessage(fs::is_symlink(fs::symlink_status(path, error)) ? MessageId::BrokenLink
+                                                                           : MessageId::FileGone);
     if (error)
-        return "cannot read it (" + error.message() + ")";
+        return makeMessage(MessageId::CannotStatFile, {error.message()});
     if (status.type() != fs::file_type::regular)
-        return std::string("not a regular file");
+        return makeMessage(MessageId::NotRegularFile);
     return std::nullopt;
 }
 
@@ -123,7 +123,7 @@ public:
             }
             Result<Tensor> tensor = m_decoder.decode(path);
             if (!tensor) {
-                skip(path, "cannot decode image (" + tensor.status().message() + ")");
+                skip(path, makeMessage(MessageId::CannotDecodeImage, {tensor.status().message()}));
                 continue;
             }
             ++m_yielded;
@@ -162,7 +162,8 @@ public:
             }
             Result<Tensor> tensor = readTensorFile(path);
             if (!tensor) {
-                skip(path, "cannot read (" + withoutPrefix(tensor.status().message(), path) + ")");
+                skip(path, makeMessage(MessageId::CannotReadTensorFile,
+                                       {withoutPrefix(tensor.status().message(), path)}));
                 continue;
             }
             QS_RETURN_IF_ERROR(checkTensorFits(path, *tensor, m_input));

@@ -22,18 +22,19 @@ std::vector<Diagnostic> SampleSource::skipped() const
     std::vector<Diagnostic> all = m_skipped;
     const int64_t unnamed = m_skippedCount - int64_t(m_skipped.size());
     if (unnamed > 0)
-        all.push_back({Severity::Warning,
-                       "... and " + std::to_string(unnamed) + " more skipped (of "
-                           + std::to_string(m_skippedCount) + " skipped in all)",
-                       {}});
+        all.push_back(
+            diagnosticOf(Severity::Warning,
+                         makeMessage(MessageId::MoreSkipped,
+                                     {std::to_string(unnamed), std::to_string(m_skippedCount)})));
     return all;
 }
 
-void SampleSource::skip(const std::string &item, const std::string &reason)
+void SampleSource::skip(const std::string &item, Message reason)
 {
     ++m_skippedCount;
     if (m_skipped.size() < kMaxNamedSkips)
-        m_skipped.push_back({Severity::Warning, item + ": " + reason + ", skipped", {}});
+        m_skipped.push_back(diagnosticOf(Severity::Warning, makeMessage(MessageId::SampleSkipped,
+                                                                        {item}, std::move(reason))));
 }
 
 void SampleSource::clearSkipped()

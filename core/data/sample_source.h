@@ -79,7 +79,7 @@ public:
 
 protected:
     // Records that `item` (a file or folder) is not used, and why.
-    void skip(const std::string &item, const std::string &reason);
+    void skip(const std::string &item, Message reason);
     void clearSkipped();
 
 private:

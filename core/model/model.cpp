@@ -85,12 +85,15 @@ bool resolvesInsideFolder(const std::string &baseDir, const std::string &locatio
 
 Status checkParsed(const std::string &what, bool parsed, const onnx::ModelProto &proto)
 {
+    auto refused = [&what](MessageId why) {
+        return Status(StatusCode::InvalidArgument, makeMessage(why)).withContext(what);
+    };
     if (!parsed)
-        return invalidArgument(what + ": not an ONNX model: the protobuf is corrupt or truncated");
+        return refused(MessageId::CorruptModel);
     if (!proto.has_graph())
-        return invalidArgument(what + ": not an ONNX model: it has no graph");
+        return refused(MessageId::ModelWithoutGraph);
     if (proto.ir_version() <= 0)
-        return invalidArgument(what + ": not an ONNX model: ir_version is missing");
+        return refused(MessageId::ModelWithoutIrVersion);
     return Status::ok();
 }
 
@@ -100,15 +103,18 @@ Status parseModelFile(const std::string &path, onnx::ModelProto &proto, uint64_t
     {};
     if (::stat(path.c_str(), &info) != 0) {
         if (errno == ENOENT)
-            return notFound(path + ": no such file");
+            return Status(StatusCode::NotFound, makeMessage(MessageId::NoSuchFile)).withContext(path);
         return invalidArgument(path + ": cannot read: " + std::strerror(errno));
     }
+    auto refused = [&path](MessageId why) {
+        return Status(StatusCode::InvalidArgument, makeMessage(why)).withContext(path);
+    };
     if (S_ISDIR(info.st_mode))
-        return invalidArgument(path + ": is a directory, not an ONNX model file");
+        return refused(MessageId::DirectoryNotModel);
     if (!S_ISREG(info.st_mode))
-        return invalidArgument(path + ": not a regular file");
+        return refused(MessageId::NotRegularFile);
     if (info.st_size == 0)
-        return invalidArgument(path + ": empty file, not an ONNX model");
+        return refused(MessageId::EmptyModelFile);
     fileBytes = static_cast<uint64_t>(info.st_size);
 
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -208,7 +214,7 @@ Result<std::shared_ptr<const Model>> Model::fromProto(onnx::ModelProto proto,
     *model->m_proto = std::move(proto);
     model->m_baseDir = baseDir.empty() ? "." : baseDir;
     if (!model->m_proto->has_graph())
-        return invalidArgument("not an ONNX model: it has no graph");
+        return Status(StatusCode::InvalidArgument, makeMessage(MessageId::ModelWithoutGraph));
     QS_RETURN_IF_ERROR(model->resolveExternalData());
     model->runChecker();
     model->inferShapes();

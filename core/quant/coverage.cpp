@@ -104,9 +104,11 @@ std::vector<Diagnostic> QuantCoverage::diagnostics(std::string_view leftIn) cons
 {
     std::vector<Diagnostic> diagnostics;
     for (const NodeLeftInFloat &node : m_leftInFloat)
-        diagnostics.push_back({node.severity,
-                               node.opType + " left in " + std::string(leftIn) + ": " + node.reason,
-                               node.node});
+        diagnostics.push_back(
+            diagnosticOf(node.severity,
+                         makeMessage(MessageId::LeftInFloat, {node.opType, std::string(leftIn)},
+                                     node.reason),
+                         node.node));
     return diagnostics;
 }
 
@@ -117,7 +119,7 @@ void QuantCoverage::writeTo(quantscope::Recipe &recipe) const
         quantscope::NodeLeftInFloat &entry = *recipe.add_left_in_float();
         entry.set_node(node.node);
         entry.set_op_type(node.opType);
-        entry.set_reason(node.reason);
+        entry.set_reason(node.reasonText());
     }
 }
 
@@ -146,18 +148,17 @@ bool dependsOnRunTimeValues(const std::string &value, const ValueSources &source
     return false;
 }
 
-std::string nonConstantReason(std::string_view role, const std::string &value,
-                              const ValueSources &sources)
+Message nonConstantReason(std::string_view role, const std::string &value,
+                          const ValueSources &sources)
 {
     const std::string subject(role);
     const std::optional<ValueProducer> producer = sources.producer(value);
     if (!producer)
-        return subject + " is the graph input '" + value + "', not a constant";
-    const std::string from = subject + " comes from node '" + producer->node + "' ("
-                             + producer->opType + ")";
-    if (dependsOnRunTimeValues(value, sources))
-        return from + ", computed from the model's inputs, not a constant";
-    return from + ", a computation on constants that Quantscope does not fold";
+        return makeMessage(MessageId::ValueIsGraphInput, {subject, value});
+    return makeMessage(dependsOnRunTimeValues(value, sources)
+                           ? MessageId::ValueComputedFromInputs
+                           : MessageId::ValueFromUnfoldedConstant,
+                       {subject, producer->node, producer->opType});
 }
 
 } // namespace qs

@@ -27,10 +27,14 @@ struct NodeLeftInFloat
 {
     std::string node; // display name
     std::string opType;
-    std::string reason; // "bias comes from node 'b_add' (Add), computed from the model's inputs..."
+    // "bias comes from node 'b_add' (Add), computed from the model's inputs..." (reasonText()),
+    // coded so that the GUI words it in its own language.
+    Message reason;
     // Warning when the node was meant to be quantized and something in the model stopped it;
     // Info when float is what the method does there (a pass-through op whose input is float).
     Severity severity = Severity::Warning;
+
+    std::string reasonText() const { return englishText(reason); }
 };
 
 class QuantCoverage
@@ -89,7 +93,7 @@ bool dependsOnRunTimeValues(const std::string &value, const ValueSources &source
 // "bias comes from node 'b_add' (Add), computed from the model's inputs, not a constant",
 // "B is the graph input 'k', not a constant", "bias comes from node 'r' (RandomNormal), a
 // computation on constants that Quantscope does not fold". `role` names the input ("bias").
-std::string nonConstantReason(std::string_view role, const std::string &value,
-                              const ValueSources &sources);
+Message nonConstantReason(std::string_view role, const std::string &value,
+                          const ValueSources &sources);
 
 } // namespace qs

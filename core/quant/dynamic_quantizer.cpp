@@ -32,11 +32,11 @@ Tensor transposed2d(const Tensor &matrix)
 struct NodeRewrite
 {
     bool rewritten = false;
-    std::string reason;
+    Message reason;
     Severity severity = Severity::Warning;
 
     static NodeRewrite done() { return {true, {}, Severity::Info}; }
-    static NodeRewrite leftInFloat(std::string reason, Severity severity = Severity::Warning)
+    static NodeRewrite leftInFloat(Message reason, Severity severity = Severity::Warning)
     {
         return {false, std::move(reason), severity};
     }
@@ -84,7 +84,7 @@ public:
             return rewriteConv(id);
         if (op == "Gather")
             return rewriteGather(id);
-        return NodeRewrite::leftInFloat("dynamic quantization has no integer form for " + op);
+        return NodeRewrite::leftInFloat(makeMessage(MessageId::NoDynamicIntegerForm, {op}));
     }
 
 private:
@@ -109,12 +109,12 @@ private:
     }
 
     // Why input `input` of node `id`, called `role`, is not a float32 constant.
-    std::string notAFloatConstant(NodeId id, int input, std::string_view role)
+    Message notAFloatConstant(NodeId id, int input, std::string_view role)
     {
         const std::string &value = m_graph.node(id).proto.input(input);
         if (const Tensor *constant = m_graph.constant(value))
-            return std::string(role) + " is a " + dtypeName(constant->dtype())
-                   + " constant; the integer ops take float32 weights";
+            return makeMessage(MessageId::WrongConstantType,
+                               {std::string(role), std::string(dtypeName(constant->dtype()))});
         return nonConstantReason(role, value, graphSources(m_graph));
     }
 
@@ -212,7 +212,7 @@ private:
         const std::string nodeName = m_graph.node(id).displayName;
         const bool gemm = node.op_type() == "Gemm";
         if (gemm && intAttribute(node, "transA", 0) != 0)
-            return NodeRewrite::leftInFloat("transA = 1: MatMulInteger has no transposed A");
+            return NodeRewrite::leftInFloat(makeMessage(MessageId::MatMulTransposedA));
         auto b = floatConstant(id, 1);
         if (!b)
             return b.status();
@@ -220,8 +220,8 @@ private:
             return NodeRewrite::leftInFloat(notAFloatConstant(id, 1, "B"),
                                             severityWhenNotConstant(id, 1));
         if (b->rank() != 2)
-            return NodeRewrite::leftInFloat("B has rank " + std::to_string(b->rank())
-                                            + " (a batched MatMul), not a 2-D weight matrix");
+            return NodeRewrite::leftInFloat(
+                makeMessage(MessageId::BatchedMatMulWeight, {std::to_string(b->rank())}));
         Tensor weights = *b;
         if (gemm && intAttribute(node, "transB", 0) != 0)
             weights = transposed2d(weights);
@@ -280,8 +280,8 @@ private:
         if (w->empty())
             return NodeRewrite::leftInFloat(notAFloatConstant(id, 1, "weight"));
         if (w->rank() < 3)
-            return NodeRewrite::leftInFloat("weight has rank " + std::to_string(w->rank())
-                                            + "; a Conv weight has at least 3");
+            return NodeRewrite::leftInFloat(
+                makeMessage(MessageId::ConvWeightRank, {std::to_string(w->rank())}));
         auto b = floatConstant(id, 2);
         if (!b)
             return b.status();

@@ -388,10 +388,16 @@ void Fp16ConvertPass::addDiagnostics(std::vector<Diagnostic> &diagnostics) const
 {
     if (m_counts.clampedValues > 0) {
         const Fp16Range range = fp16Range(m_options);
-        std::ostringstream message;
-        message << m_counts.clampedValues << " weights clamped into float16 range ["
-                << range.minPositive << ", " << range.maxFinite << "]";
-        diagnostics.push_back({Severity::Warning, message.str(), {}});
+        auto number = [](auto value) {
+            std::ostringstream text;
+            text << value;
+            return text.str();
+        };
+        diagnostics.push_back(
+            diagnosticOf(Severity::Warning,
+                         makeMessage(MessageId::ClampedToFloat16,
+                                     {number(m_counts.clampedValues), number(range.minPositive),
+                                      number(range.maxFinite)})));
     }
 }
 

@@ -49,8 +49,8 @@ public:
                 return Status::ok();
             }
             const NodeInfo &producer = m_graph.model()->index().nodes()[size_t(folded->second)];
-            leaveInFloat(*info, "its producer " + producer.opType + " '" + producer.displayName
-                                    + "' stays float in the QOperator format");
+            leaveInFloat(*info, makeMessage(MessageId::QOperatorFloatProducer,
+                                            {producer.opType, producer.displayName}));
         }
         const bool planned = plan.quantizedNodes.count(info->id) > 0;
         if (planned && (info->opType == "Conv" || info->opType == "MatMul")) {
@@ -59,19 +59,16 @@ public:
                 return converted.status();
             if (*converted)
                 return Status::ok();
-            leaveInFloat(*info, "its input or output has no calibrated range");
+            leaveInFloat(*info, makeMessage(MessageId::NoCalibratedRange));
         } else if (planned && runsOnQuantized(info->opType)) {
             const onnx::NodeProto &proto = m_graph.node(id).proto;
             if (!proto.input(0).empty() && m_quantized.count(proto.input(0))) {
                 runOnQuantized(id);
                 return Status::ok();
             }
-            leaveInFloat(*info, "its input '" + proto.input(0)
-                                    + "' is float here; a pass-through op runs on int8 only "
-                                      "where its input is");
+            leaveInFloat(*info, makeMessage(MessageId::QOperatorFloatInput, {proto.input(0)}));
         } else if (planned) {
-            leaveInFloat(*info, "the QOperator format has no standard ONNX op for " + info->opType
-                                    + " on int8 (the QDQ format quantizes it)");
+            leaveInFloat(*info, makeMessage(MessageId::NoQOperatorForm, {info->opType}));
         }
         // A float node: every input in float form, the values its subgraphs read too.
         NodeCursor cursor = NodeCursor::before(m_graph, id);
@@ -197,7 +194,7 @@ private:
     }
 
     // Planned as quantized, but this format leaves it float: by design, so Info.
-    void leaveInFloat(const NodeInfo &info, std::string reason)
+    void leaveInFloat(const NodeInfo &info, Message reason)
     {
         m_leftInFloat.push_back({info.displayName, info.opType, std::move(reason), Severity::Info});
     }

@@ -99,6 +99,7 @@ Result<std::shared_ptr<const Model>> prepareModel(const std::shared_ptr<const Mo
                                                   std::vector<Diagnostic> &diagnostics,
                                                   Progress &progress)
 {
+    progress.beginPhase(QuantizePhase::kPreparing);
     onnx::ModelProto proto = model->proto();
     std::unordered_map<const onnx::NodeProto *, std::string> names;
     collectDisplayNames(model->index(), names);
@@ -168,7 +169,8 @@ Status nothingQuantized(const QuantCoverage &coverage, const Recipe &recipe)
     std::string reasons;
     const auto &left = coverage.leftInFloat();
     for (size_t i = 0; i < left.size() && i < 3; ++i)
-        reasons += (i ? "; " : "") + left[i].opType + " '" + left[i].node + "': " + left[i].reason;
+        reasons += (i ? "; " : "") + left[i].opType + " '" + left[i].node
+                   + "': " + left[i].reasonText();
     return invalidArgument("no node to quantize: none of the " + std::to_string(coverage.eligible())
                            + " eligible nodes could be quantized (" + reasons
                            + (left.size() > 3 ? "; ..." : "") + ")");
@@ -194,6 +196,7 @@ Status runStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe
             return ranges.status();
         return writeStatic(model, recipe, plan, std::move(*ranges), result, progress);
     }
+    progress.beginPhase(QuantizePhase::kCalibrating);
     auto session = Session::create(model, sessionOptions(settings.threads, {}, false), progress);
     if (!session)
         return session.status();
@@ -201,11 +204,10 @@ Status runStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe
     if (!source)
         return source.status();
     if (recipe.calibration().data_dir().empty())
-        result.diagnostics.push_back({Severity::Warning,
-                                      "no calibration folder: calibrating on "
-                                          + std::to_string(recipe.calibration().max_samples())
-                                          + " random inputs, ranges will not match real data",
-                                      {}});
+        result.diagnostics.push_back(
+            diagnosticOf(Severity::Warning,
+                         makeMessage(MessageId::RandomCalibration,
+                                     {std::to_string(recipe.calibration().max_samples())})));
     auto calibration
         = calibrate(**session, **source, plan.tensorsToCalibrate(),
                     calibrationSettings(recipe.calibration(), recipe.symmetric_activations()),
@@ -219,6 +221,7 @@ Status writeStatic(const std::shared_ptr<const Model> &model, const Recipe &reci
                    const StaticPlan &plan, CalibrationResult calibration, QuantizeResult &result,
                    Progress &progress)
 {
+    progress.beginPhase(QuantizePhase::kWriting);
     result.calibrationSamples = calibration.samples;
     result.calibrationSkipped = calibration.skippedFiles;
     result.diagnostics.insert(result.diagnostics.end(), calibration.diagnostics.begin(),
@@ -249,10 +252,8 @@ Status runDynamic(const std::shared_ptr<const Model> &model, const Recipe &recip
     options.symmetricWeights = recipe.symmetric_weights();
     if (recipe.weight_type() == quantscope::QUANT_TYPE_INT8)
         result.diagnostics.push_back(
-            {Severity::Info,
-             "Conv weights are stored as uint8: ONNX Runtime's CPU ConvInteger implements only "
-             "uint8 x uint8 (onnxruntime#12558, #15888); MatMul/Gemm weights are int8",
-             {}});
+            diagnosticOf(Severity::Info, makeMessage(MessageId::DynamicConvWeightsUint8)));
+    progress.beginPhase(QuantizePhase::kWriting);
     auto dynamic = quantizeDynamic(model, selectionFor(recipe), options, progress);
     if (!dynamic)
         return dynamic.status();
@@ -341,7 +342,8 @@ QuantCoverage fp16Coverage(const std::vector<Fp16NodeOutcome> &nodes, const Reci
         if (node.converted)
             coverage.addQuantized(node.opType);
         else
-            coverage.addLeftInFloat({node.node, node.opType, node.reason, Severity::Info});
+            coverage.addLeftInFloat(
+                {node.node, node.opType, plainText(node.reason), Severity::Info});
     }
     return coverage;
 }
@@ -349,6 +351,7 @@ QuantCoverage fp16Coverage(const std::vector<Fp16NodeOutcome> &nodes, const Reci
 Status runFp16(const std::shared_ptr<const Model> &model, const Recipe &recipe,
                QuantizeResult &result, Progress &progress)
 {
+    progress.beginPhase(QuantizePhase::kWriting);
     auto converted = convertToFloat16(model, fp16OptionsWithExclusions(recipe), progress);
     if (!converted)
         return converted.status();
@@ -459,6 +462,20 @@ std::string recipePathFor(const std::string &outputPath)
     if (path.extension() == ".onnx")
         path.replace_extension();
     return path.string() + ".recipe.textproto";
+}
+
+std::vector<PhasedProgress::Phase> quantizeJobPhases(const Recipe &recipe,
+                                                     const QuantizeSettings &settings)
+{
+    // Rough shares, not measured per model: calibration runs the model once per sample, so it is
+    // most of a static job; preparing and writing walk the graph a few times; saving writes the
+    // file once. A wrong share only bends the ETA, which corrects itself as the bar moves.
+    const bool calibrates = recipe.mode() == quantscope::QUANT_MODE_STATIC
+                            && !settings.calibrationStatistics;
+    return {{std::string(QuantizePhase::kPreparing), 1.0},
+            {std::string(QuantizePhase::kCalibrating), calibrates ? 12.0 : 0.0},
+            {std::string(QuantizePhase::kWriting), 2.0},
+            {std::string(QuantizePhase::kSaving), 0.5}};
 }
 
 Status saveQuantizeResult(const QuantizeResult &result, const std::string &outputPath,

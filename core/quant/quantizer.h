@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace qs {
@@ -57,6 +58,21 @@ struct QuantizeSettings
 Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model,
                                      const quantscope::Recipe &recipe,
                                      const QuantizeSettings &settings, Progress &progress);
+
+// The phases quantizeModel announces (Progress::beginPhase), and the one saveQuantizeResult's
+// caller announces, so that a PhasedProgress shows one bar and one ETA for the whole job.
+struct QuantizePhase
+{
+    static constexpr std::string_view kPreparing = "preparing the model";
+    static constexpr std::string_view kCalibrating = "calibrating";
+    static constexpr std::string_view kWriting = "writing the quantized graph";
+    static constexpr std::string_view kSaving = "saving the model";
+};
+// The phases of quantizing with `recipe` and `settings`, then saving, weighted by what they
+// usually cost: a static calibration runs the model on every sample, so it weighs most; a mode
+// or settings without one give it no weight.
+std::vector<PhasedProgress::Phase> quantizeJobPhases(const quantscope::Recipe &recipe,
+                                                     const QuantizeSettings &settings);
 
 // Static mode: prepares `model` as quantizeModel does and calibrates it once on the first
 // recipe's calibration data, observing every value of the main graph and every tensor any of

@@ -118,14 +118,13 @@ ValueSources indexSources(const GraphIndex &index, int graph)
 }
 
 // Why a pass-through op whose input is not quantized stays float.
-std::string floatInputReason(const GraphIndex &index, const NodeInfo &node)
+Message floatInputReason(const GraphIndex &index, const NodeInfo &node)
 {
     const std::string &input = node.proto->input(0);
-    std::string origin;
     if (const NodeInfo *producer = index.producer(node.graph, input))
-        origin = " (from " + producer->opType + " '" + producer->displayName + "')";
-    return "its input '" + input + "'" + origin
-           + " is float; a pass-through op is quantized only where its input is";
+        return makeMessage(MessageId::FloatPassThroughInputFrom,
+                           {input, producer->opType, producer->displayName});
+    return makeMessage(MessageId::FloatPassThroughInput, {input});
 }
 
 } // namespace
@@ -233,7 +232,7 @@ StaticPlan planStaticQuantization(const Model &model, const NodeSelection &selec
             const std::string &firstInput = node.proto->input_size() ? node.proto->input(0) : "";
             if (firstInput.empty())
                 continue;
-            auto leaveInFloat = [&](std::string reason, Severity severity) {
+            auto leaveInFloat = [&](Message reason, Severity severity) {
                 plan.coverage.addLeftInFloat(
                     {node.displayName, node.opType, std::move(reason), severity});
             };
@@ -262,15 +261,14 @@ StaticPlan planStaticQuantization(const Model &model, const NodeSelection &selec
                                                     ? node.proto->input(layout.weightInput)
                                                     : std::string();
                     leaveInFloat(weight.empty()
-                                     ? "it has no weight input"
+                                     ? makeMessage(MessageId::NoWeightInput)
                                      : nonConstantReason("weight", weight,
                                                          indexSources(index, node.graph)),
                                  Severity::Warning);
                     continue;
                 }
                 if (isConstant(node.graph, firstInput)) {
-                    leaveInFloat("its input '" + firstInput
-                                     + "' is a constant: no activation to quantize",
+                    leaveInFloat(makeMessage(MessageId::ConstantActivationInput, {firstInput}),
                                  Severity::Info);
                     continue;
                 }

@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace qs {
 
@@ -22,8 +24,14 @@ public:
         (void) what;
     }
 
-    // Polled by the worker between units of work; may be called from any thread.
-    bool cancelled() const { return m_cancelled.load(std::memory_order_relaxed); }
+    // A job of several phases (a quantization's preparing, calibrating and writing) says when
+    // each one begins, by a name its header exports (quant/quantizer.h's QuantizePhase). Only a
+    // PhasedProgress listens: the counts that follow are that phase's own.
+    virtual void beginPhase(std::string_view phase) { (void) phase; }
+
+    // Polled by the worker between units of work; may be called from any thread. Virtual so that
+    // a wrapper (PhasedProgress) answers with the cancel of the object it wraps.
+    virtual bool cancelled() const { return m_cancelled.load(std::memory_order_relaxed); }
     void cancel() { m_cancelled.store(true, std::memory_order_relaxed); }
 
 private:
@@ -36,5 +44,41 @@ inline Progress &silentProgress()
     thread_local Progress progress;
     return progress;
 }
+
+// One count for a job of several phases, so that a front end shows one bar and one ETA for the
+// whole job: each phase's counts (calibrating 40 of 100 samples) are mapped onto its share of
+// kTotal, the shares given by weights (calibration is most of a static quantization, writing a
+// little). The job's code announces phases by name (beginPhase); a name not listed keeps the
+// phase that runs, and a phase never announced is skipped over when a later one begins. The
+// count only grows: a phase whose own count starts again holds the bar where it was, instead of
+// moving it back and restarting the front end's ETA. Cancelling the wrapped object cancels this.
+class PhasedProgress : public Progress
+{
+public:
+    struct Phase
+    {
+        std::string name;
+        double weight = 1.0;
+    };
+    static constexpr int64_t kTotal = 1'000'000;
+
+    PhasedProgress(Progress &overall, std::vector<Phase> phases);
+
+    void beginPhase(std::string_view phase) override;
+    void report(int64_t done, int64_t total, std::string_view what) override;
+    bool cancelled() const override { return Progress::cancelled() || m_overall.cancelled(); }
+
+    // Where the overall count stands, 0..kTotal.
+    int64_t reached() const { return m_reached.load(std::memory_order_relaxed); }
+
+private:
+    void reportReached(int64_t value, std::string_view what);
+
+    Progress &m_overall;
+    std::vector<Phase> m_phases;
+    std::vector<int64_t> m_starts; // m_phases.size() + 1 marks, the last one kTotal
+    std::atomic<size_t> m_current{0};
+    std::atomic<int64_t> m_reached{0};
+};
 
 } // namespace qs

@@ -1,6 +1,10 @@
 #pragma once
 // Errors as values: core never lets an exception cross its boundary. A Status says what went
 // wrong in one sentence that names the file / node / value; Result<T> carries a value or a Status.
+// A Status made from a coded message (util/messages.h) keeps its id and arguments, and the
+// context added since apart, so that the GUI can word it in its own language.
+
+#include "util/messages.h"
 
 #include <cassert>
 #include <optional>
@@ -27,6 +31,11 @@ public:
         : m_code(code)
         , m_message(std::move(message))
     {}
+    Status(StatusCode code, Message coded)
+        : m_code(code)
+        , m_message(englishText(coded))
+        , m_coded(std::move(coded))
+    {}
 
     static Status ok() { return {}; }
 
@@ -34,18 +43,27 @@ public:
     explicit operator bool() const { return isOk(); }
     StatusCode code() const { return m_code; }
     const std::string &message() const { return m_message; }
+    // The coded message (id None for free text) and the context added in front of it since
+    // ("model.onnx: "), which message() holds worded together.
+    const Message &coded() const { return m_coded; }
+    const std::string &context() const { return m_context; }
 
     // Adds context in front of the message: "model.onnx: " + "initializer 'w': ...".
     Status withContext(const std::string &context) const
     {
         if (isOk())
             return *this;
-        return Status(m_code, context + ": " + m_message);
+        Status status = *this;
+        status.m_message = context + ": " + m_message;
+        status.m_context = context + ": " + m_context;
+        return status;
     }
 
 private:
     StatusCode m_code = StatusCode::Ok;
     std::string m_message;
+    Message m_coded;
+    std::string m_context;
 };
 
 inline Status invalidArgument(std::string message)

@@ -191,5 +191,37 @@ TEST(Compare, ReportFormatsRoundTrip)
     EXPECT_NE(table.find(variant + ",y,"), std::string::npos);
 }
 
+// Issue 16: a comparison's loading, comparing and timing make one count through a
+// PhasedProgress, so the GUI shows one ETA for the whole run: it only grows, and it ends full.
+TEST(Compare, PhasesMakeOneGrowingCount)
+{
+    struct Recorder : Progress
+    {
+        void report(int64_t done, int64_t total, std::string_view what) override
+        {
+            counts.push_back(done);
+            totals.push_back(total);
+            steps.emplace_back(what);
+        }
+        std::vector<int64_t> counts, totals;
+        std::vector<std::string> steps;
+    } recorder;
+    TempDir dir;
+    const std::string reference = writeChain(dir, "ref.onnx", 2.0f);
+    const BenchSettings settings = settingsFor(reference, {writeChain(dir, "v.onnx", 2.01f)});
+    PhasedProgress phased(recorder, benchmarkPhases(settings, false));
+    auto report = runBenchmark(settings, phased);
+    ASSERT_TRUE(report) << report.status().message();
+    ASSERT_FALSE(recorder.counts.empty());
+    for (const int64_t total : recorder.totals)
+        EXPECT_EQ(total, PhasedProgress::kTotal);
+    EXPECT_TRUE(std::is_sorted(recorder.counts.begin(), recorder.counts.end()));
+    EXPECT_EQ(recorder.counts.back(), PhasedProgress::kTotal);
+    for (const std::string_view phase : {BenchPhase::kComparing, BenchPhase::kTiming})
+        EXPECT_NE(std::find(recorder.steps.begin(), recorder.steps.end(), phase),
+                  recorder.steps.end())
+            << phase;
+}
+
 } // namespace
 } // namespace qs

@@ -98,14 +98,15 @@ TEST(TruthfulQuantize, AnUnfoldableBiasIsReportedWithNodeAndReason)
     ASSERT_TRUE(conv2);
     EXPECT_EQ(conv2->opType, "Conv");
     EXPECT_EQ(conv2->severity, Severity::Warning);
-    EXPECT_EQ(conv2->reason, "bias comes from node 'bias_add' (Add), computed from the model's "
-                             "inputs, not a constant");
+    EXPECT_EQ(conv2->reasonText(),
+              "bias comes from node 'bias_add' (Add), computed from the model's "
+              "inputs, not a constant");
     EXPECT_EQ(result->summary,
               "1 of 2 eligible nodes quantized (Conv 1); 1 left in float (Conv 1)");
     bool diagnosed = false;
     for (const Diagnostic &diagnostic : result->diagnostics)
         diagnosed |= diagnostic.node == "conv2"
-                     && diagnostic.message == "Conv left in float: " + conv2->reason;
+                     && diagnostic.message == "Conv left in float: " + conv2->reasonText();
     EXPECT_TRUE(diagnosed);
 
     TempDir dir;
@@ -116,7 +117,7 @@ TEST(TruthfulQuantize, AnUnfoldableBiasIsReportedWithNodeAndReason)
     ASSERT_EQ(saved->left_in_float_size(), 1);
     EXPECT_EQ(saved->left_in_float(0).node(), "conv2");
     EXPECT_EQ(saved->left_in_float(0).op_type(), "Conv");
-    EXPECT_EQ(saved->left_in_float(0).reason(), conv2->reason);
+    EXPECT_EQ(saved->left_in_float(0).reason(), conv2->reasonText());
     // Loaded again as a recipe, the list is not a setting: the next run finds its own.
     auto rerun = quantize(identityBiasModel(false), *saved);
     ASSERT_TRUE(rerun) << rerun.status().message();
@@ -150,8 +151,8 @@ TEST(TruthfulQuantize, StaticReportsWhatItLeavesInFloat)
     ASSERT_TRUE(qdq) << qdq.status().message();
     const NodeLeftInFloat *conv2 = leftInFloat(*qdq, "conv2");
     ASSERT_TRUE(conv2);
-    EXPECT_EQ(conv2->reason, "weight comes from node 'weight_mul' (Mul), computed from the "
-                             "model's inputs, not a constant");
+    EXPECT_EQ(conv2->reasonText(), "weight comes from node 'weight_mul' (Mul), computed from the "
+                                   "model's inputs, not a constant");
     EXPECT_EQ(conv2->severity, Severity::Warning);
 
     quantscope::Recipe qoperator = recipeFor(quantscope::QUANT_MODE_STATIC);
@@ -160,7 +161,7 @@ TEST(TruthfulQuantize, StaticReportsWhatItLeavesInFloat)
     ASSERT_TRUE(written) << written.status().message();
     const NodeLeftInFloat *add = leftInFloat(*written, "add");
     ASSERT_TRUE(add);
-    EXPECT_NE(add->reason.find("QOperator format has no standard ONNX op for Add"),
+    EXPECT_NE(add->reasonText().find("QOperator format has no standard ONNX op for Add"),
               std::string::npos);
     EXPECT_EQ(countOps(written->model.graph(), "Add"), 1);
     EXPECT_EQ(written->quantizedNodes, written->coverage.quantized());

@@ -142,8 +142,9 @@ TEST(ZooDynamic, ResNet18UnfoldableBiasIsReportedByName)
     ASSERT_EQ(result.coverage.leftInFloat().size(), 1u);
     const NodeLeftInFloat &left = result.coverage.leftInFloat()[0];
     EXPECT_EQ(left.node, "/layer1/layer1.0/conv2/Conv");
-    EXPECT_EQ(left.reason, "bias comes from node 'bias_shift' (Add), computed from the model's "
-                           "inputs, not a constant");
+    EXPECT_EQ(left.reasonText(),
+              "bias comes from node 'bias_shift' (Add), computed from the model's "
+              "inputs, not a constant");
     ASSERT_EQ(result.recipe.left_in_float_size(), 1);
     EXPECT_EQ(result.recipe.left_in_float(0).node(), left.node);
     EXPECT_EQ(result.summary, "20 of 21 eligible nodes quantized (Conv 19, Gemm 1); 1 left in "

@@ -1,6 +1,7 @@
 // Real quantize jobs from the Quantize page on PaddleOCR's cls model: dynamic, static on photos,
 // FP16 (excluded op types kept in float), cancelled, refused before starting; the nodes a run
 // left in float reach the messages. The form and recipes: quantize_settings_test.cpp.
+#include "quantize/quantize_job.h"
 #include "quantize_test_support.h"
 
 #include <QtTest>
@@ -175,6 +176,47 @@ private slots:
         QVERIFY2(written, written.status().message().c_str());
         QVERIFY(countOpType(**written, "QuantizeLinear") > 0);
         QVERIFY(hasMessage(f.workbench, Severity::Info, QStringLiteral("calibrated on 2 samples")));
+    }
+
+    // Issue 16: calibrating, writing and saving make one growing count (a PhasedProgress), so
+    // the page shows one bar and one ETA for the whole job instead of one per phase.
+    void aStaticJobReportsOneCountAcrossItsPhases()
+    {
+        struct Recorder : Progress
+        {
+            void report(int64_t done, int64_t total, std::string_view what) override
+            {
+                counts.push_back(done);
+                totals.push_back(total);
+                steps << QString::fromUtf8(what.data(), qsizetype(what.size()));
+            }
+            std::vector<int64_t> counts, totals;
+            QStringList steps;
+        } recorder;
+        QTemporaryDir dir;
+        quantscope::Recipe recipe;
+        recipe.set_mode(quantscope::QUANT_MODE_STATIC);
+        recipe.mutable_calibration()->set_data_dir(test::photosDir().toStdString());
+        recipe.mutable_calibration()->set_max_samples(3);
+        recipe.mutable_calibration()->mutable_preprocessing()->set_height(48);
+        recipe.mutable_calibration()->mutable_preprocessing()->set_width(192);
+        const QuantizeOutcome outcome
+            = runQuantizeJob(m_model, recipe,
+                             dir.filePath(QStringLiteral("one_count.onnx")).toStdString(), 1,
+                             recorder);
+        QVERIFY2(outcome.status, outcome.status.message().c_str());
+        QVERIFY(!recorder.counts.empty());
+        for (const int64_t total : recorder.totals)
+            QCOMPARE(total, PhasedProgress::kTotal);
+        QVERIFY(std::is_sorted(recorder.counts.begin(), recorder.counts.end()));
+        QCOMPARE(recorder.counts.back(), PhasedProgress::kTotal);
+        // Calibration is most of a static job: its samples move the bar through the middle.
+        QVERIFY(std::any_of(recorder.steps.begin(), recorder.steps.end(), [](const QString &s) {
+            return s.startsWith(QStringLiteral("calibrating on"));
+        }));
+        QVERIFY(
+            recorder.steps.contains(QString::fromUtf8(QuantizePhase::kSaving.data(),
+                                                      qsizetype(QuantizePhase::kSaving.size()))));
     }
 
     void fp16JobAddsAVariant()

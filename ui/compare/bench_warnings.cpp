@@ -79,6 +79,14 @@ QString BenchWarnings::text(const quantscope::BenchDiagnostic &diagnostic,
     return QString::fromStdString(diagnostic.message());
 }
 
+quantscope::Report BenchWarnings::namesOnly(const quantscope::Report &report)
+{
+    quantscope::Report names;
+    for (const auto &variant : report.variants())
+        names.add_variants()->set_path(variant.path());
+    return names;
+}
+
 QStringList BenchWarnings::latencyWarnings(const quantscope::Report &report, int variant)
 {
     return warningsFor(report, variant, true);

@@ -20,6 +20,8 @@ public:
     // The diagnostic in words (core's English message for a code this version does not know).
     static QString text(const quantscope::BenchDiagnostic &diagnostic,
                         const quantscope::Report &report);
+    // The part of `report` text() reads (its variants' paths), to keep with a message.
+    static quantscope::Report namesOnly(const quantscope::Report &report);
     // The texts of the diagnostics that concern one variant: latency ones (an unrankable pair it
     // is part of) or accuracy ones (an output whose metric cannot see its error).
     static QStringList latencyWarnings(const quantscope::Report &report, int variant);

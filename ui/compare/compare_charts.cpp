@@ -179,6 +179,14 @@ void CompareCharts::setUp(QCustomPlot *plot, const QString &title, const QString
     plot->replot();
 }
 
+void CompareCharts::setTitle(QCustomPlot *plot, const QString &title, const QString &valueLabel)
+{
+    if (auto *element = qobject_cast<QCPTextElement *>(plot->plotLayout()->element(0, 0)))
+        element->setText(title);
+    plot->yAxis->setLabel(valueLabel);
+    plot->replot();
+}
+
 void CompareCharts::clear(QCustomPlot *plot)
 {
     plot->clearPlottables();

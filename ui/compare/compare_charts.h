@@ -40,6 +40,8 @@ class CompareCharts
 public:
     // Title, axis labels and fonts shared by the four charts; called once per chart.
     static void setUp(QCustomPlot *plot, const QString &title, const QString &valueLabel);
+    // The title and value axis label again (the language changed).
+    static void setTitle(QCustomPlot *plot, const QString &title, const QString &valueLabel);
     static void clear(QCustomPlot *plot);
     // A sentence in the middle of the plot area saying why it is empty; an empty text removes it.
     static void showMessage(QCustomPlot *plot, const QString &text);

@@ -1,4 +1,5 @@
 #include "compare_page.h"
+#include "compare_page_private.h"
 
 #include "bench_warnings.h"
 #include "chart_export.h"
@@ -9,15 +10,18 @@
 
 #include "compare/benchmark.h"
 #include "compare/ort_comparison.h"
+#include "workbench/core_messages.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/settings.h"
 #include "workbench/table_height.h"
+#include "workbench/translated_text.h"
 #include "workbench/workbench.h"
 
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -33,40 +37,6 @@
 #include <QVBoxLayout>
 
 namespace qs::ui {
-
-struct ComparePage::Private
-{
-    Workbench *workbench = nullptr;
-    JobController *job = nullptr;
-    CompareSettingsWidget *settings = nullptr;
-    QPushButton *compareButton = nullptr;
-    QPushButton *cancelButton = nullptr;
-    QLabel *blockedReason = nullptr; // why Compare is disabled, beside it
-    QProgressBar *progressBar = nullptr;
-    QLabel *stepLabel = nullptr;
-    QLabel *etaLabel = nullptr;
-
-    QCustomPlot *sizeChart = nullptr;
-    QCustomPlot *latencyChart = nullptr;
-    QCustomPlot *accuracyChart = nullptr;
-    QCustomPlot *perNodeChart = nullptr;
-    QComboBox *accuracyMetric = nullptr;
-    QComboBox *perNodeVariant = nullptr;
-    QSpinBox *worstCount = nullptr;
-    QPushButton *excludeButton = nullptr;
-
-    QLabel *warnings = nullptr;            // the report's warnings, above the table
-    QScrollArea *warningsScroll = nullptr; // at most a few lines high: the table keeps its rows
-    ReportTableModel *resultsModel = nullptr;
-    QTableView *resultsView = nullptr;
-    QPushButton *exportCsvButton = nullptr;
-    QPushButton *clearButton = nullptr;
-
-    std::optional<quantscope::Report> report;
-    bool reportHasPerNode = false; // the report's comparison asked for per-node error
-    QList<PerNodePoint> perNodePoints;
-    QString clickedNode;
-};
 
 ComparePage::ComparePage(Workbench *workbench, QWidget *parent)
     : QWidget(parent)
@@ -109,9 +79,9 @@ ComparePage::~ComparePage()
 
 void ComparePage::buildLayout()
 {
-    d->compareButton = new QPushButton(tr("Compare"));
+    d->compareButton = translated<QPushButton>([] { return tr("Compare"); });
     d->compareButton->setDefault(true);
-    d->cancelButton = new QPushButton(tr("Cancel"));
+    d->cancelButton = translated<QPushButton>([] { return tr("Cancel"); });
     d->progressBar = new QProgressBar;
     d->progressBar->setObjectName(QStringLiteral("compareProgress"));
     d->progressBar->setRange(0, 1000);
@@ -163,13 +133,15 @@ void ComparePage::buildLayout()
     d->accuracyMetric->addItem(tr("Worst SQNR"), int(AccuracyMetric::Sqnr));
     d->perNodeVariant = new QComboBox;
     d->perNodeVariant->setObjectName(QStringLiteral("perNodeVariant"));
-    d->perNodeVariant->setToolTip(tr("The variant whose per-node error is shown"));
+    setTranslatedToolTip(d->perNodeVariant,
+                         [] { return tr("The variant whose per-node error is shown"); });
     d->worstCount = new QSpinBox;
     d->worstCount->setRange(0, 100);
     d->worstCount->setValue(5);
     d->worstCount->setPrefix(tr("worst "));
-    d->worstCount->setToolTip(tr("How many of the worst tensors are drawn in red"));
-    d->excludeButton = new QPushButton(tr("Keep in float"));
+    setTranslatedToolTip(d->worstCount,
+                         [] { return tr("How many of the worst tensors are drawn in red"); });
+    d->excludeButton = new QPushButton(tr("Keep in float")); // names the clicked node later
 
     auto panel = [](QCustomPlot *plot, const QList<QWidget *> &controls) {
         auto *widget = new QWidget;
@@ -203,10 +175,11 @@ void ComparePage::buildLayout()
     d->resultsView->verticalHeader()->setDefaultSectionSize(d->resultsView->fontMetrics().height()
                                                             + 8);
     keepRowsVisible(d->resultsView, 5);
-    d->exportCsvButton = new QPushButton(tr("Export CSV..."));
-    d->clearButton = new QPushButton(tr("Clear"));
+    d->exportCsvButton = translated<QPushButton>([] { return tr("Export CSV..."); });
+    d->clearButton = translated<QPushButton>([] { return tr("Clear"); });
     d->clearButton->setObjectName(QStringLiteral("clearResults"));
-    d->clearButton->setToolTip(tr("Clear the results; a running comparison is cancelled"));
+    setTranslatedToolTip(d->clearButton,
+                         [] { return tr("Clear the results; a running comparison is cancelled"); });
     auto *table = new QWidget;
     auto *tableLayout = new QVBoxLayout(table);
     tableLayout->setContentsMargins(0, 0, 0, 0);
@@ -386,8 +359,8 @@ void ComparePage::startCompare()
             if (result) {
                 showReport(std::move(*result), perNode);
             } else if (result.status().code() != StatusCode::Cancelled) {
-                reportError(tr("The comparison failed: %1")
-                                .arg(QString::fromStdString(result.status().message())));
+                reportError(
+                    tr("The comparison failed: %1").arg(CoreMessages::text(result.status())));
             }
         });
 }
@@ -427,85 +400,6 @@ void ComparePage::updateCompareButton()
         reason.isEmpty() ? tr("Compare the checked variants with the reference") : reason);
     d->blockedReason->setText(reason);
     d->blockedReason->setVisible(!reason.isEmpty());
-}
-
-void ComparePage::showReport(quantscope::Report report, bool perNodeRequested)
-{
-    d->report = std::move(report);
-    d->reportHasPerNode = perNodeRequested;
-    d->resultsModel->setReport(d->report);
-    CompareCharts::fillSize(d->sizeChart, *d->report);
-    CompareCharts::fillLatency(d->latencyChart, *d->report);
-    refreshAccuracy();
-
-    // The per-node chart shows one variant at a time; the reference against itself is all
-    // "identical", so it is offered only when there is nothing else.
-    {
-        const QSignalBlocker blocker(d->perNodeVariant);
-        d->perNodeVariant->clear();
-        const int first = d->report->variants_size() > 1 ? 1 : 0;
-        for (int i = first; i < d->report->variants_size(); ++i)
-            d->perNodeVariant->addItem(CompareCharts::variantLabel(d->report->variants(i)), i);
-    }
-    refreshPerNode();
-    showWarnings();
-    for (const auto &variant : d->report->variants())
-        if (variant.has_nan())
-            d->workbench->addMessage(Severity::Warning,
-                                     tr("%1 produces NaN or Inf values.")
-                                         .arg(QString::fromStdString(variant.path())));
-    d->exportCsvButton->setEnabled(true);
-    emit compared();
-}
-
-void ComparePage::showWarnings()
-{
-    QStringList texts;
-    for (const auto &diagnostic : d->report->diagnostics()) {
-        const QString text = BenchWarnings::text(diagnostic, *d->report);
-        texts << text;
-        const Severity severity = diagnostic.severity() == "warning" ? Severity::Warning
-                                                                     : Severity::Info;
-        d->workbench->addMessage(severity, text, QString::fromStdString(diagnostic.node()));
-    }
-    d->warnings->setText(texts.join(QLatin1Char('\n')));
-    d->warnings->setVisible(!texts.isEmpty());
-    d->warningsScroll->setVisible(!texts.isEmpty());
-}
-
-QString ComparePage::warningsText() const
-{
-    return d->warnings->isHidden() ? QString() : d->warnings->text();
-}
-
-void ComparePage::clearResults()
-{
-    d->job->discard();
-    d->report.reset();
-    d->resultsModel->setReport(std::nullopt);
-    d->warnings->clear();
-    d->warnings->hide();
-    d->warningsScroll->hide();
-    d->perNodePoints.clear();
-    d->clickedNode.clear();
-    {
-        const QSignalBlocker blocker(d->perNodeVariant);
-        d->perNodeVariant->clear();
-    }
-    for (QCustomPlot *plot : {d->sizeChart, d->latencyChart, d->accuracyChart, d->perNodeChart})
-        CompareCharts::clear(plot);
-    d->excludeButton->setEnabled(false);
-    d->excludeButton->setText(tr("Keep in float"));
-    d->exportCsvButton->setEnabled(false);
-    d->cancelButton->setEnabled(d->job->isRunning());
-}
-
-void ComparePage::refreshAccuracy()
-{
-    if (!d->report)
-        return;
-    const auto metric = AccuracyMetric(d->accuracyMetric->currentData().toInt());
-    CompareCharts::fillAccuracy(d->accuracyChart, *d->report, metric);
 }
 
 void ComparePage::refreshPerNode()

@@ -18,6 +18,7 @@
 
 #include "quantscope.pb.h"
 
+#include <QStringList>
 #include <QWidget>
 
 #include <optional>
@@ -100,8 +101,14 @@ signals:
     // A comparison could not start or failed (not emitted for a cancel); also in the Workbench.
     void failed(const QString &message);
 
+protected:
+    // LanguageChange: the charts' titles, and the report's charts and warnings, worded again.
+    void changeEvent(QEvent *event) override;
+
 private:
     void buildLayout();
+    void retranslateCharts();
+    QStringList warningTexts() const;
     void onProgress(int permille, const QString &step, int secondsLeft);
     void onJobFinished(bool cancelled);
     void updateCompareButton();

@@ -3,6 +3,7 @@
 #include "workbench/dim_values_edit.h"
 #include "workbench/preprocessing_editor.h"
 #include "workbench/settings.h"
+#include "workbench/translated_text.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
@@ -43,20 +44,20 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     : QWidget(parent)
     , m_workbench(workbench)
     , m_variantView(new QTableView)
-    , m_addButton(new QPushButton(tr("Add file...")))
-    , m_removeButton(new QPushButton(tr("Remove")))
-    , m_randomButton(new QRadioButton(tr("Random inputs")))
-    , m_folderButton(new QRadioButton(tr("Folder:")))
+    , m_addButton(translated<QPushButton>([] { return tr("Add file..."); }))
+    , m_removeButton(translated<QPushButton>([] { return tr("Remove"); }))
+    , m_randomButton(translated<QRadioButton>([] { return tr("Random inputs"); }))
+    , m_folderButton(translated<QRadioButton>([] { return tr("Folder:"); }))
     , m_folderEdit(new QLineEdit)
-    , m_browseFolderButton(new QPushButton(tr("Browse...")))
+    , m_browseFolderButton(translated<QPushButton>([] { return tr("Browse..."); }))
     , m_dimValues(new DimValuesEdit)
     , m_samples(spinBox(0, 100000, 0, tr("all (random: 4)")))
     , m_warmup(spinBox(0, 10000, 3))
     , m_iterations(spinBox(1, 1000000, 20))
     , m_threads(spinBox(0, 1024, settings::threads(), tr("all cores")))
-    , m_perNode(new QCheckBox(tr("Per-node error")))
+    , m_perNode(translated<QCheckBox>([] { return tr("Per-node error"); }))
     , m_targets(new QLineEdit)
-    , m_preprocessingBox(new QGroupBox(tr("Image preprocessing")))
+    , m_preprocessingBox(translated<QGroupBox>([] { return tr("Image preprocessing"); }))
     , m_preprocessing(new PreprocessingEditor)
 {
     m_preprocessing->shareWith(workbench);
@@ -70,21 +71,27 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     m_variantView->setMinimumHeight(m_variantView->horizontalHeader()->sizeHint().height()
                                     + 4 * m_variantView->verticalHeader()->defaultSectionSize()
                                     + 2 * m_variantView->frameWidth());
-    m_variantView->setToolTip(tr("Checked variants are compared with the reference (first row)."));
+    setTranslatedToolTip(m_variantView, [] {
+        return tr("Checked variants are compared with the reference (first row).");
+    });
     m_perNode->setChecked(true);
-    m_perNode->setToolTip(tr("Compare every float tensor both models compute, to find the nodes "
-                             "that lose the most accuracy."));
+    setTranslatedToolTip(m_perNode, [] {
+        return tr("Compare every float tensor both models compute, to find the nodes "
+                  "that lose the most accuracy.");
+    });
     m_targets->setObjectName(QStringLiteral("compareTargets"));
     m_targets->setPlaceholderText(QStringLiteral("cosine>=0.99 speedup>=1.2"));
-    m_targets->setToolTip(tr("What each variant's verdict judges, separated by spaces: cosine, "
-                             "sqnr, top1 (e.g. top1>=99%), speedup, smaller (size reduction), "
-                             "each with >= or <= and a value."));
+    setTranslatedToolTip(m_targets, [] {
+        return tr("What each variant's verdict judges, separated by spaces: cosine, "
+                  "sqnr, top1 (e.g. top1>=99%), speedup, smaller (size reduction), "
+                  "each with >= or <= and a value.");
+    });
     m_randomButton->setChecked(true);
-    m_folderEdit->setPlaceholderText(tr("images or .npy/.pb tensors"));
+    setTranslatedPlaceholder(m_folderEdit, [] { return tr("images or .npy/.pb tensors"); });
     m_dimValues->setObjectName(QStringLiteral("compareDimValues"));
     m_dimValues->setModelInputs(workbench->summary().inputs);
 
-    auto *variantsBox = new QGroupBox(tr("Variants"));
+    auto *variantsBox = translated<QGroupBox>([] { return tr("Variants"); });
     auto *variantButtons = new QHBoxLayout;
     variantButtons->addWidget(m_addButton);
     variantButtons->addWidget(m_removeButton);
@@ -93,19 +100,24 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     variantsLayout->addWidget(m_variantView);
     variantsLayout->addLayout(variantButtons);
 
-    auto *dataBox = new QGroupBox(tr("Data"));
+    auto *dataBox = translated<QGroupBox>([] { return tr("Data"); });
     auto *folderRow = new QHBoxLayout;
     folderRow->addWidget(m_folderButton);
     folderRow->addWidget(m_folderEdit, 1);
     folderRow->addWidget(m_browseFolderButton);
     auto *dataForm = new QFormLayout;
     dataForm->addRow(DimValuesEdit::label(), m_dimValues);
-    dataForm->addRow(tr("Samples:"), m_samples);
-    dataForm->addRow(tr("Warm-up runs:"), m_warmup);
-    dataForm->addRow(tr("Timed runs:"), m_iterations);
-    dataForm->addRow(tr("Threads:"), m_threads);
+    addTranslatedRow(
+        dataForm, [] { return tr("Samples:"); }, m_samples);
+    addTranslatedRow(
+        dataForm, [] { return tr("Warm-up runs:"); }, m_warmup);
+    addTranslatedRow(
+        dataForm, [] { return tr("Timed runs:"); }, m_iterations);
+    addTranslatedRow(
+        dataForm, [] { return tr("Threads:"); }, m_threads);
     dataForm->addRow(m_perNode);
-    dataForm->addRow(tr("Targets:"), m_targets);
+    addTranslatedRow(
+        dataForm, [] { return tr("Targets:"); }, m_targets);
     auto *dataLayout = new QVBoxLayout(dataBox);
     dataLayout->addWidget(m_randomButton);
     dataLayout->addLayout(folderRow);

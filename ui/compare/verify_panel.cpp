@@ -3,6 +3,7 @@
 #include "compare/verify.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
+#include "workbench/translated_text.h"
 #include "workbench/workbench.h"
 
 #include <QDoubleValidator>
@@ -54,8 +55,9 @@ VerifyPanel::VerifyPanel(Workbench *workbench, QWidget *parent)
 {
     setObjectName(QStringLiteral("verifyPanel"));
     m_folder = new QLineEdit;
-    m_folder->setPlaceholderText(tr("folder with <input>.npy and <output>.npy"));
-    auto *browse = new QPushButton(tr("Browse..."));
+    setTranslatedPlaceholder(m_folder,
+                             [] { return tr("folder with <input>.npy and <output>.npy"); });
+    auto *browse = translated<QPushButton>([] { return tr("Browse..."); });
     m_rtol = new QLineEdit(QStringLiteral("0.001"));
     m_atol = new QLineEdit(QStringLiteral("1e-05"));
     for (QLineEdit *edit : {m_rtol, m_atol}) {
@@ -64,8 +66,8 @@ VerifyPanel::VerifyPanel(Workbench *workbench, QWidget *parent)
         edit->setValidator(validator);
     }
     m_batches = new QLineEdit;
-    m_batches->setPlaceholderText(tr("e.g. 1,3,8 (empty: no batch check)"));
-    m_verifyButton = new QPushButton(tr("Verify"));
+    setTranslatedPlaceholder(m_batches, [] { return tr("e.g. 1,3,8 (empty: no batch check)"); });
+    m_verifyButton = translated<QPushButton>([] { return tr("Verify"); });
     m_verdict = new QLabel;
     m_verdict->setWordWrap(true);
     m_results = new QTableWidget(0, 3);
@@ -78,10 +80,14 @@ VerifyPanel::VerifyPanel(Workbench *workbench, QWidget *parent)
     folderRow->addWidget(m_folder, 1);
     folderRow->addWidget(browse);
     auto *form = new QFormLayout;
-    form->addRow(tr("Saved values"), folderRow);
-    form->addRow(tr("rtol"), m_rtol);
-    form->addRow(tr("atol"), m_atol);
-    form->addRow(tr("Batch sizes"), m_batches);
+    addTranslatedRow(
+        form, [] { return tr("Saved values"); }, folderRow);
+    addTranslatedRow(
+        form, [] { return tr("rtol"); }, m_rtol);
+    addTranslatedRow(
+        form, [] { return tr("atol"); }, m_atol);
+    addTranslatedRow(
+        form, [] { return tr("Batch sizes"); }, m_batches);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_verifyButton);

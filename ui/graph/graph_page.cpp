@@ -8,6 +8,7 @@
 #include "model/model.h"
 #include "workbench/job_controller.h"
 #include "workbench/settings.h"
+#include "workbench/translated_text.h"
 #include "workbench/workbench.h"
 
 #include <QApplication>
@@ -73,11 +74,12 @@ GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
         d->overlay->addItem(GraphOverlays::name(o), static_cast<int>(o));
     d->find = new QLineEdit;
     d->find->setObjectName(QStringLiteral("graphFind"));
-    d->find->setPlaceholderText(tr("Find node by name or op type (Enter: next)"));
+    setTranslatedPlaceholder(d->find,
+                             [] { return tr("Find node by name or op type (Enter: next)"); });
     d->find->setClearButtonEnabled(true);
     auto *fit = new QToolButton;
     fit->setText(tr("Fit"));
-    fit->setToolTip(tr("Show the whole graph (Ctrl+0); Ctrl+1: 100 %"));
+    setTranslatedToolTip(fit, [] { return tr("Show the whole graph (Ctrl+0); Ctrl+1: 100 %"); });
     auto *exportButton = new QToolButton;
     exportButton->setText(tr("Export"));
     exportButton->setPopupMode(QToolButton::InstantPopup);
@@ -85,18 +87,20 @@ GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
     exportMenu->addAction(tr("Whole graph as SVG or PNG..."), this, [this] { askExport(false); });
     exportMenu->addAction(tr("Visible region as SVG or PNG..."), this, [this] { askExport(true); });
     exportButton->setMenu(exportMenu);
-    d->constants = new QCheckBox(tr("Constant nodes"));
-    d->constants->setToolTip(tr("Draw Constant nodes; hidden, they are folded into their readers"));
+    d->constants = translated<QCheckBox>([] { return tr("Constant nodes"); });
+    setTranslatedToolTip(d->constants, [] {
+        return tr("Draw Constant nodes; hidden, they are folded into their readers");
+    });
     d->progress = new QProgressBar;
     d->progress->setMaximumWidth(160);
     d->progress->hide();
-    d->cancel = new QPushButton(tr("Cancel"));
+    d->cancel = translated<QPushButton>([] { return tr("Cancel"); });
     d->cancel->hide();
     d->status = new QLabel;
     d->status->setObjectName(QStringLiteral("graphStatus"));
 
     auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Colour by:")));
+    top->addWidget(translated<QLabel>([] { return tr("Colour by:"); }));
     top->addWidget(d->overlay);
     top->addWidget(d->find, 1);
     top->addWidget(fit);

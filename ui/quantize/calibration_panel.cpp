@@ -6,6 +6,7 @@
 #include "workbench/preprocessing_editor.h"
 #include "workbench/recipe_fields.h"
 #include "workbench/settings.h"
+#include "workbench/translated_text.h"
 #include "workbench/workbench.h"
 
 #include <QCheckBox>
@@ -95,14 +96,16 @@ CalibrationPanel::~CalibrationPanel() = default;
 
 QWidget *CalibrationPanel::createDataGroup()
 {
-    auto *group = new QGroupBox(tr("Calibration data"), this);
+    auto *group = translated<QGroupBox>([] { return tr("Calibration data"); }, this);
     auto *layout = new QVBoxLayout(group);
     auto *row = new QHBoxLayout;
     m_folder = new QLineEdit(group);
     m_folder->setObjectName(QStringLiteral("calibrationFolder"));
-    m_folder->setPlaceholderText(tr("A folder of images, .npy / .pb tensors or sample folders"));
-    auto *browse = new QPushButton(tr("Browse..."), group);
-    row->addWidget(new QLabel(tr("Folder:"), group));
+    setTranslatedPlaceholder(m_folder, [] {
+        return tr("A folder of images, .npy / .pb tensors or sample folders");
+    });
+    auto *browse = translated<QPushButton>([] { return tr("Browse..."); }, group);
+    row->addWidget(translated<QLabel>([] { return tr("Folder:"); }, group));
     row->addWidget(m_folder, 1);
     row->addWidget(browse);
     layout->addLayout(row);
@@ -138,7 +141,7 @@ QWidget *CalibrationPanel::createDataGroup()
 QWidget *CalibrationPanel::createMethodGroup()
 {
     const CalibrationSettings defaults;
-    auto *group = new QGroupBox(tr("Calibration method"), this);
+    auto *group = translated<QGroupBox>([] { return tr("Calibration method"); }, this);
     auto *form = new QFormLayout(group);
     m_method = new QComboBox(group);
     m_method->setObjectName(QStringLiteral("calibrationMethod"));
@@ -146,39 +149,46 @@ QWidget *CalibrationPanel::createMethodGroup()
     addChoice(m_method, tr("Min/max"), quantscope::CALIBRATION_METHOD_MINMAX);
     addChoice(m_method, tr("Percentile"), quantscope::CALIBRATION_METHOD_PERCENTILE);
     addChoice(m_method, tr("Entropy (KL divergence)"), quantscope::CALIBRATION_METHOD_ENTROPY);
-    form->addRow(tr("Method:"), m_method);
+    addTranslatedRow(
+        form, [] { return tr("Method:"); }, m_method);
 
     m_samples = new QSpinBox(group);
     m_samples->setObjectName(QStringLiteral("calibrationSamples"));
     m_samples->setRange(0, 1000000);
     m_samples->setSpecialValueText(tr("All"));
-    form->addRow(tr("Samples:"), m_samples);
+    addTranslatedRow(
+        form, [] { return tr("Samples:"); }, m_samples);
 
     // Floats are line edits so that a recipe's value comes back bit for bit; empty = default.
     m_percentile = new QLineEdit(group);
     m_percentile->setObjectName(QStringLiteral("calibrationPercentile"));
     m_percentile->setPlaceholderText(tr("Default (%1)").arg(defaults.percentile));
-    form->addRow(tr("Percentile:"), m_percentile);
+    addTranslatedRow(
+        form, [] { return tr("Percentile:"); }, m_percentile);
 
     m_bins = new QSpinBox(group);
     m_bins->setObjectName(QStringLiteral("calibrationBins"));
     m_bins->setRange(0, 1 << 20);
     m_bins->setSpecialValueText(tr("Default (%1)").arg(defaults.bins));
-    form->addRow(tr("Histogram bins:"), m_bins);
+    addTranslatedRow(
+        form, [] { return tr("Histogram bins:"); }, m_bins);
 
     m_quantizedBins = new QSpinBox(group);
     m_quantizedBins->setObjectName(QStringLiteral("calibrationQuantizedBins"));
     m_quantizedBins->setRange(0, 1 << 20);
     m_quantizedBins->setSpecialValueText(tr("Default (%1)").arg(defaults.quantizedBins));
-    form->addRow(tr("Quantized bins:"), m_quantizedBins);
+    addTranslatedRow(
+        form, [] { return tr("Quantized bins:"); }, m_quantizedBins);
 
-    m_movingAverage = new QCheckBox(tr("Moving average of the per-batch ranges"), group);
+    m_movingAverage
+        = translated<QCheckBox>([] { return tr("Moving average of the per-batch ranges"); }, group);
     m_movingAverage->setObjectName(QStringLiteral("calibrationMovingAverage"));
     form->addRow(QString(), m_movingAverage);
     m_averagingConstant = new QLineEdit(group);
     m_averagingConstant->setObjectName(QStringLiteral("calibrationAveragingConstant"));
     m_averagingConstant->setPlaceholderText(tr("Default (%1)").arg(defaults.averagingConstant));
-    form->addRow(tr("Averaging constant:"), m_averagingConstant);
+    addTranslatedRow(
+        form, [] { return tr("Averaging constant:"); }, m_averagingConstant);
 
     auto changedAndEnabled = [this] {
         updateEnabled();
@@ -196,7 +206,7 @@ QWidget *CalibrationPanel::createMethodGroup()
 
 QWidget *CalibrationPanel::createPreprocessingGroup()
 {
-    auto *group = new QGroupBox(tr("Image preprocessing"), this);
+    auto *group = translated<QGroupBox>([] { return tr("Image preprocessing"); }, this);
     auto *layout = new QVBoxLayout(group);
     m_preprocessing = new PreprocessingEditor(group);
     layout->addWidget(m_preprocessing);

@@ -2,6 +2,7 @@
 
 #include "model/graph_index.h"
 #include "model/model.h"
+#include "workbench/translated_text.h"
 #include "workbench/workbench.h"
 
 #include <QCompleter>
@@ -52,8 +53,8 @@ QWidget *ExclusionPanel::createEditor(ListEditor &editor, const QString &title, 
     completer->setCaseSensitivity(Qt::CaseInsensitive);
     completer->setFilterMode(Qt::MatchContains);
     editor.input->setCompleter(completer);
-    auto *add = new QPushButton(tr("Add"), group);
-    editor.remove = new QPushButton(tr("Remove"), group);
+    auto *add = translated<QPushButton>([] { return tr("Add"); }, group);
+    editor.remove = translated<QPushButton>([] { return tr("Remove"); }, group);
     editor.remove->setObjectName(name + QStringLiteral("Remove"));
     editor.remove->setEnabled(false);
     row->addWidget(editor.input, 1);

@@ -23,7 +23,10 @@ QuantizeOutcome runQuantizeJob(const std::shared_ptr<const Model> &model,
     QuantizeOutcome outcome;
     QuantizeSettings settings;
     settings.threads = threads;
-    auto result = quantizeModel(model, recipe, settings, progress);
+    // One count from preparing to saving, so that the bar moves once and the ETA is the whole
+    // job's, not the current phase's (issue 16).
+    PhasedProgress phased(progress, quantizeJobPhases(recipe, settings));
+    auto result = quantizeModel(model, recipe, settings, phased);
     if (!result) {
         outcome.status = result.status();
         return outcome;
@@ -33,9 +36,9 @@ QuantizeOutcome runQuantizeJob(const std::shared_ptr<const Model> &model,
         outcome.status = cancelled();
         return outcome;
     }
-    progress.report(0, 1, "writing the model");
+    phased.beginPhase(QuantizePhase::kSaving);
     outcome.status = saveQuantizeResult(*result, outputPath, model->baseDir());
-    progress.report(1, 1, "writing the model");
+    phased.report(1, 1, QuantizePhase::kSaving);
     outcome.recipe = std::move(result->recipe);
     outcome.diagnostics = std::move(result->diagnostics);
     outcome.summary = std::move(result->summary);

@@ -4,6 +4,7 @@
 #include "quant/fp16_converter.h"
 #include "quant/static_plan.h"
 #include "workbench/recipe_fields.h"
+#include "workbench/translated_text.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -53,7 +54,8 @@ QuantizeOptions::QuantizeOptions(QWidget *parent)
     addChoice(m_mode, tr("INT8 dynamic"), quantscope::QUANT_MODE_DYNAMIC);
     addChoice(m_mode, tr("INT8 static (calibrated)"), quantscope::QUANT_MODE_STATIC);
     addChoice(m_mode, tr("FP16"), quantscope::QUANT_MODE_FP16);
-    modeForm->addRow(tr("Mode:"), m_mode);
+    addTranslatedRow(
+        modeForm, [] { return tr("Mode:"); }, m_mode);
     layout->addLayout(modeForm);
     layout->addWidget(createInt8Group());
     layout->addWidget(createFp16Group());
@@ -68,7 +70,7 @@ QuantizeOptions::QuantizeOptions(QWidget *parent)
 
 QWidget *QuantizeOptions::createInt8Group()
 {
-    m_int8Group = new QGroupBox(tr("INT8 options"), this);
+    m_int8Group = translated<QGroupBox>([] { return tr("INT8 options"); }, this);
     auto *form = new QFormLayout(m_int8Group);
     m_format = comboBox(m_int8Group, "format");
     addChoice(m_format, tr("Default (QDQ)"), quantscope::QUANT_FORMAT_UNSPECIFIED);
@@ -76,7 +78,8 @@ QWidget *QuantizeOptions::createInt8Group()
               quantscope::QUANT_FORMAT_QDQ);
     addChoice(m_format, tr("QOperator (QLinearConv, QLinearMatMul, ...)"),
               quantscope::QUANT_FORMAT_QOPERATOR);
-    form->addRow(tr("Format:"), m_format);
+    addTranslatedRow(
+        form, [] { return tr("Format:"); }, m_format);
 
     m_weightType = comboBox(m_int8Group, "weightType");
     m_activationType = comboBox(m_int8Group, "activationType");
@@ -86,26 +89,34 @@ QWidget *QuantizeOptions::createInt8Group()
         addChoice(combo, tr("int8"), quantscope::QUANT_TYPE_INT8);
         addChoice(combo, tr("uint8"), quantscope::QUANT_TYPE_UINT8);
     }
-    form->addRow(tr("Weight type:"), m_weightType);
-    form->addRow(tr("Activation type:"), m_activationType);
+    addTranslatedRow(
+        form, [] { return tr("Weight type:"); }, m_weightType);
+    addTranslatedRow(
+        form, [] { return tr("Activation type:"); }, m_activationType);
 
-    m_perChannel = new QCheckBox(tr("Per-channel weight scales"), m_int8Group);
+    m_perChannel = translated<QCheckBox>([] { return tr("Per-channel weight scales"); },
+                                         m_int8Group);
     m_perChannel->setObjectName(QStringLiteral("perChannel"));
     form->addRow(QString(), m_perChannel);
     m_reduceRange = comboBox(m_int8Group, "reduceRange");
     addTriStateChoices(m_reduceRange, tr("Default (on for int8 weights with uint8 activations)"));
-    form->addRow(tr("Reduce range (7-bit weights):"), m_reduceRange);
-    m_symmetricActivations = new QCheckBox(tr("Symmetric activations"), m_int8Group);
+    addTranslatedRow(
+        form, [] { return tr("Reduce range (7-bit weights):"); }, m_reduceRange);
+    m_symmetricActivations = translated<QCheckBox>([] { return tr("Symmetric activations"); },
+                                                   m_int8Group);
     m_symmetricActivations->setObjectName(QStringLiteral("symmetricActivations"));
     form->addRow(QString(), m_symmetricActivations);
     m_symmetricWeights = comboBox(m_int8Group, "symmetricWeights");
     addTriStateChoices(m_symmetricWeights, tr("Default (symmetric for int8 weights)"));
-    form->addRow(tr("Symmetric weights:"), m_symmetricWeights);
+    addTranslatedRow(
+        form, [] { return tr("Symmetric weights:"); }, m_symmetricWeights);
 
     m_opTypes = lineEdit(m_int8Group, "opTypesToQuantize", QString());
-    form->addRow(tr("Op types to quantize:"), m_opTypes);
+    addTranslatedRow(
+        form, [] { return tr("Op types to quantize:"); }, m_opTypes);
     m_nodes = lineEdit(m_int8Group, "nodesToQuantize", tr("All nodes of those op types"));
-    form->addRow(tr("Only these nodes:"), m_nodes);
+    addTranslatedRow(
+        form, [] { return tr("Only these nodes:"); }, m_nodes);
 
     for (QComboBox *combo :
          {m_format, m_weightType, m_activationType, m_reduceRange, m_symmetricWeights})
@@ -119,9 +130,10 @@ QWidget *QuantizeOptions::createInt8Group()
 
 QWidget *QuantizeOptions::createFp16Group()
 {
-    m_fp16Group = new QGroupBox(tr("FP16 options"), this);
+    m_fp16Group = translated<QGroupBox>([] { return tr("FP16 options"); }, this);
     auto *form = new QFormLayout(m_fp16Group);
-    m_keepIoTypes = new QCheckBox(tr("Keep float32 inputs and outputs"), m_fp16Group);
+    m_keepIoTypes = translated<QCheckBox>([] { return tr("Keep float32 inputs and outputs"); },
+                                          m_fp16Group);
     m_keepIoTypes->setObjectName(QStringLiteral("keepIoTypes"));
     form->addRow(QString(), m_keepIoTypes);
     // The converter's own list, not the user's exclusions: those are the page's "kept in float"
@@ -133,11 +145,14 @@ QWidget *QuantizeOptions::createFp16Group()
            "missing or lose too much (onnxconverter-common's list by default). To keep other "
            "nodes or op types in float, add them to the lists kept in float, which apply to "
            "every mode."));
-    form->addRow(tr("Op types without float16 kernels:"), m_opBlockList);
+    addTranslatedRow(
+        form, [] { return tr("Op types without float16 kernels:"); }, m_opBlockList);
     m_minPositive = lineEdit(m_fp16Group, "fp16MinPositive", tr("Default (1e-07)"));
-    form->addRow(tr("Smallest positive value:"), m_minPositive);
+    addTranslatedRow(
+        form, [] { return tr("Smallest positive value:"); }, m_minPositive);
     m_maxFinite = lineEdit(m_fp16Group, "fp16MaxFinite", tr("Default (10000)"));
-    form->addRow(tr("Largest finite value:"), m_maxFinite);
+    addTranslatedRow(
+        form, [] { return tr("Largest finite value:"); }, m_maxFinite);
     connect(m_keepIoTypes, &QCheckBox::toggled, this, &QuantizeOptions::changed);
     for (QLineEdit *edit : {m_opBlockList, m_minPositive, m_maxFinite})
         connect(edit, &QLineEdit::textChanged, this, &QuantizeOptions::changed);

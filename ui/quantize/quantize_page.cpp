@@ -7,11 +7,13 @@
 #include "quant/recipe_io.h"
 #include "quantize_job.h"
 #include "quantize_options.h"
+#include "workbench/core_messages.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/preprocessing_editor.h"
 #include "workbench/recipe_fields.h"
 #include "workbench/settings.h"
+#include "workbench/translated_text.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
@@ -134,10 +136,10 @@ QWidget *QuantizePage::Private::createRecipeRow()
     auto *row = new QWidget;
     auto *layout = new QHBoxLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto *load = new QPushButton(QuantizePage::tr("Load Recipe..."), row);
-    auto *save = new QPushButton(QuantizePage::tr("Save Recipe..."), row);
-    layout->addWidget(
-        new QLabel(QuantizePage::tr("Recipe (.textproto, as quantscope-cli --recipe):"), row));
+    auto *load = translated<QPushButton>([] { return QuantizePage::tr("Load Recipe..."); }, row);
+    auto *save = translated<QPushButton>([] { return QuantizePage::tr("Save Recipe..."); }, row);
+    layout->addWidget(translated<QLabel>(
+        [] { return QuantizePage::tr("Recipe (.textproto, as quantscope-cli --recipe):"); }, row));
     layout->addStretch();
     layout->addWidget(load);
     layout->addWidget(save);
@@ -165,11 +167,11 @@ QWidget *QuantizePage::Private::createRecipeRow()
 
 QWidget *QuantizePage::Private::createOutputGroup()
 {
-    auto *group = new QGroupBox(QuantizePage::tr("Output"));
+    auto *group = translated<QGroupBox>([] { return QuantizePage::tr("Output"); });
     auto *layout = new QHBoxLayout(group);
     output = new QLineEdit(group);
     output->setObjectName(QStringLiteral("outputPath"));
-    auto *browse = new QPushButton(QuantizePage::tr("Browse..."), group);
+    auto *browse = translated<QPushButton>([] { return QuantizePage::tr("Browse..."); }, group);
     layout->addWidget(output, 1);
     layout->addWidget(browse);
     connect(output, &QLineEdit::textEdited, q,
@@ -194,9 +196,9 @@ QWidget *QuantizePage::Private::createRunRow()
     auto *row = new QWidget;
     auto *layout = new QHBoxLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
-    quantize = new QPushButton(QuantizePage::tr("Quantize"), row);
+    quantize = translated<QPushButton>([] { return QuantizePage::tr("Quantize"); }, row);
     quantize->setObjectName(QStringLiteral("quantizeButton"));
-    cancel = new QPushButton(QuantizePage::tr("Cancel"), row);
+    cancel = translated<QPushButton>([] { return QuantizePage::tr("Cancel"); }, row);
     cancel->setObjectName(QStringLiteral("cancelButton"));
     progress = new QProgressBar(row);
     progress->setObjectName(QStringLiteral("quantizeProgress"));
@@ -429,14 +431,14 @@ void QuantizePage::startQuantize()
 void QuantizePage::Private::onJobDone(const QString &outputPath, QuantizeOutcome outcome)
 {
     if (outcome.status.code() == StatusCode::Cancelled) {
-        workbench->addMessage(Severity::Info,
-                              QuantizePage::tr("Quantization cancelled; %1 was not written.")
-                                  .arg(outputPath));
+        workbench->addMessage(Severity::Info, [outputPath] {
+            return QuantizePage::tr("Quantization cancelled; %1 was not written.").arg(outputPath);
+        });
         return;
     }
     if (!outcome.status) {
-        showError(QuantizePage::tr("Quantization failed: %1")
-                      .arg(QString::fromStdString(outcome.status.message())));
+        showError(
+            QuantizePage::tr("Quantization failed: %1").arg(CoreMessages::text(outcome.status)));
         return;
     }
     Variant variant;
@@ -445,11 +447,11 @@ void QuantizePage::Private::onJobDone(const QString &outputPath, QuantizeOutcome
     variant.sizeBytes = QFileInfo(outputPath).size();
     workbench->variants()->add(variant);
     for (const Diagnostic &diagnostic : outcome.diagnostics)
-        workbench->addMessage(diagnostic.severity, QString::fromStdString(diagnostic.message),
-                              QString::fromStdString(diagnostic.node));
-    workbench->addMessage(Severity::Info, QuantizePage::tr("%1 written (%2): %3")
-                                              .arg(outputPath, variant.kind,
-                                                   QString::fromStdString(outcome.summary)));
+        workbench->addDiagnostic(diagnostic);
+    workbench->addMessage(Severity::Info, [outputPath, recipe = outcome.recipe,
+                                           summary = QString::fromStdString(outcome.summary)] {
+        return QuantizePage::tr("%1 written (%2): %3").arg(outputPath, variantKind(recipe), summary);
+    });
     emit q->quantized(outputPath);
 }
 

@@ -1,6 +1,8 @@
 #include "diagnostics_dock.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QEvent>
 #include <QHeaderView>
 #include <QStyle>
 #include <QTableView>
@@ -58,12 +60,12 @@ QVariant DiagnosticsModel::data(const QModelIndex &index, int role) const
         return QApplication::style()->standardIcon(icon);
     }
     if (role == Qt::ToolTipRole && index.column() == MessageColumn)
-        return message.message;
+        return message.text();
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case SeverityColumn: return severityText(message.severity);
-    case MessageColumn: return message.message;
+    case MessageColumn: return message.text();
     case NodeColumn: return message.node;
     }
     return {};
@@ -81,13 +83,21 @@ QVariant DiagnosticsModel::headerData(int section, Qt::Orientation orientation, 
     return {};
 }
 
+void DiagnosticsModel::retranslate()
+{
+    emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
+    if (!m_messages.isEmpty())
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
 DiagnosticsDock::DiagnosticsDock(Workbench *workbench, QWidget *parent)
-    : QDockWidget(tr("Diagnostics"), parent)
+    : QDockWidget(parent)
     , m_workbench(workbench)
     , m_model(new DiagnosticsModel(workbench, this))
     , m_view(new QTableView(this))
 {
     setObjectName(QStringLiteral("DiagnosticsDock"));
+    retranslate();
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -110,6 +120,22 @@ DiagnosticsDock::DiagnosticsDock(Workbench *workbench, QWidget *parent)
     };
     connect(m_view, &QTableView::clicked, this, activate);
     connect(m_view, &QTableView::activated, this, activate);
+}
+
+void DiagnosticsDock::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslate();
+        m_model->retranslate();
+    }
+    QDockWidget::changeEvent(event);
+}
+
+void DiagnosticsDock::retranslate()
+{
+    setWindowTitle(tr("Diagnostics"));
+    // After the title, which QDockWidget copies into its toggle action without the mnemonic.
+    toggleViewAction()->setText(tr("&Diagnostics"));
 }
 
 } // namespace qs::ui

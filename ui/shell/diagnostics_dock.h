@@ -1,6 +1,7 @@
 #pragma once
 // The Diagnostics dock: checker warnings, shape-inference failures and job messages of the
 // Workbench (severity, message, node). Activating a row that names a node selects that node.
+// Rows are worded when shown (WorkbenchMessage::text), so a language switch rewords them.
 
 #include "workbench/workbench.h"
 
@@ -26,6 +27,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     const WorkbenchMessage &at(int row) const { return m_messages.at(row); }
+    // Every row and header worded again (the language changed).
+    void retranslate();
 
 private:
     QList<WorkbenchMessage> m_messages;
@@ -44,7 +47,12 @@ signals:
     // A row naming a node was activated: the main window shows the inspector.
     void nodeActivated(int nodeId);
 
+protected:
+    void changeEvent(QEvent *event) override; // LanguageChange: title, headers, rows
+
 private:
+    void retranslate();
+
     Workbench *m_workbench;
     DiagnosticsModel *m_model;
     QTableView *m_view;

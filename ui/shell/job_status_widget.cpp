@@ -1,6 +1,7 @@
 #include "job_status_widget.h"
 
 #include "workbench/job_controller.h"
+#include "workbench/translated_text.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -26,7 +27,7 @@ JobStatusWidget::JobStatusWidget(QWidget *parent)
     m_bar->setRange(0, 1000);
     m_bar->setTextVisible(false);
     m_cancel->setText(tr("Cancel"));
-    m_cancel->setToolTip(tr("Cancel the running job"));
+    setTranslatedToolTip(m_cancel, [] { return tr("Cancel the running job"); });
     connect(m_cancel, &QToolButton::clicked, this, [this] {
         if (m_shown)
             m_shown->cancel();

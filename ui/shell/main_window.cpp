@@ -15,6 +15,7 @@
 #include "quantize/quantize_page.h"
 #include "tune/core_tune_runner.h"
 #include "tune/tune_page.h"
+#include "workbench/core_messages.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/settings.h"
@@ -76,20 +77,17 @@ MainWindow::MainWindow(QWidget *parent)
     , m_jobStatus(new JobStatusWidget(this))
     , m_modelFacts(new QLabel(this))
 {
-    setWindowTitle(tr("Quantscope"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/quantscope.svg")));
     setAcceptDrops(true);
-    m_pages->addTab(m_inspector, tr("Inspector"));
-    m_pages->addTab(m_graph, tr("Graph"));
-    m_pages->addTab(m_quantize, tr("Quantize"));
-    m_pages->addTab(m_compare, tr("Compare"));
-    m_pages->addTab(m_tune, tr("Tune"));
+    for (QWidget *page : {static_cast<QWidget *>(m_inspector), static_cast<QWidget *>(m_graph),
+                          static_cast<QWidget *>(m_quantize), static_cast<QWidget *>(m_compare),
+                          static_cast<QWidget *>(m_tune)})
+        m_pages->addTab(page, QString());
     setCentralWidget(m_pages);
     addDockWidget(Qt::BottomDockWidgetArea, m_diagnostics);
 
     statusBar()->addWidget(m_modelFacts, 1);
     statusBar()->addPermanentWidget(m_jobStatus);
-    m_modelFacts->setText(tr("Open an ONNX model with File > Open or drop it here."));
     for (JobController *job : jobs())
         m_jobStatus->watch(job);
     m_jobStatus->watch(m_graph->job());
@@ -108,7 +106,7 @@ MainWindow::MainWindow(QWidget *parent)
         m_quantize->applyRecipe(recipe);
         m_pages->setCurrentWidget(m_quantize);
     });
-    createMenus();
+    retranslate();
 
     resize(1280, 800);
     restoreGeometry(settings::windowGeometry());
@@ -118,6 +116,36 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     cancelJobsAndWait();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::retranslate()
+{
+    const QString fileName = QFileInfo(m_workbench->modelPath()).fileName();
+    setWindowTitle(m_workbench->model() ? tr("%1 - Quantscope").arg(fileName) : tr("Quantscope"));
+    m_pages->setTabText(m_pages->indexOf(m_inspector), tr("Inspector"));
+    m_pages->setTabText(m_pages->indexOf(m_graph), tr("Graph"));
+    m_pages->setTabText(m_pages->indexOf(m_quantize), tr("Quantize"));
+    m_pages->setTabText(m_pages->indexOf(m_compare), tr("Compare"));
+    m_pages->setTabText(m_pages->indexOf(m_tune), tr("Tune"));
+    if (m_workbench->model())
+        showModelFacts();
+    else
+        m_modelFacts->setText(tr("Open an ONNX model with File > Open or drop it here."));
+    // The menus are built again rather than renamed one action at a time: createMenus() is the
+    // one place that knows them. The menus (and their actions) go with their QMenu; the dock's
+    // toggle action belongs to the dock and survives.
+    for (QAction *action : menuBar()->actions())
+        if (QMenu *menu = action->menu())
+            menu->deleteLater();
+    menuBar()->clear();
+    createMenus();
 }
 
 void MainWindow::createMenus()
@@ -177,9 +205,7 @@ void MainWindow::createMenus()
     view->addAction(tr("&Tune"), QKeySequence(Qt::CTRL | Qt::Key_4), this,
                     [this] { m_pages->setCurrentWidget(m_tune); });
     view->addSeparator();
-    QAction *diagnostics = m_diagnostics->toggleViewAction();
-    diagnostics->setText(tr("&Diagnostics"));
-    view->addAction(diagnostics);
+    view->addAction(m_diagnostics->toggleViewAction()); // named by the dock
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Quantscope"), this, [this] {
@@ -306,7 +332,7 @@ void MainWindow::loadModel(const QString &path)
             if (model)
                 loaded.model = *model;
             else
-                loaded.error = QString::fromStdString(model.status().message());
+                loaded.error = CoreMessages::text(model.status());
             loaded.cancelled = progress.cancelled();
             return loaded;
         },

@@ -63,6 +63,9 @@ protected:
     void closeEvent(QCloseEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
+    // LanguageChange (Preferences switched the language): menus, tabs, title and status bar
+    // again in the new language; the pages and the dock retranslate themselves.
+    void changeEvent(QEvent *event) override;
 
 private:
     // The jobs the user started: loading, quantizing, comparing, tuning.
@@ -70,6 +73,7 @@ private:
     void loadModel(const QString &path);
     void cancelJobsAndWait();
     void createMenus();
+    void retranslate();
     void connectGraphOverlays();
     void rebuildRecentMenu();
     void showModelFacts();

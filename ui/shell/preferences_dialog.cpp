@@ -1,11 +1,12 @@
 #include "preferences_dialog.h"
 
+#include "translations.h"
 #include "workbench/settings.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QFormLayout>
-#include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QThread>
@@ -37,9 +38,6 @@ PreferencesDialog::PreferencesDialog(QWidget *parent)
            "Quantscope when their runtime is installed."));
     layout->addRow(tr("ONNX Runtime runner:"), m_ortRunner);
     layout->addRow(tr("Language:"), m_language);
-    auto *note = new QLabel(tr("A new language applies when Quantscope starts again."), this);
-    note->setWordWrap(true);
-    layout->addRow(note);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -49,7 +47,12 @@ PreferencesDialog::PreferencesDialog(QWidget *parent)
 void PreferencesDialog::accept()
 {
     settings::setThreads(m_threads->value());
-    settings::setLanguage(m_language->currentData().toString());
+    const QString language = m_language->currentData().toString();
+    if (language != settings::language()) {
+        settings::setLanguage(language);
+        // At once: every window retranslates itself on the LanguageChange this sends.
+        installTranslations(*QCoreApplication::instance(), language);
+    }
     settings::setOrtRunner(m_ortRunner->text());
     QDialog::accept();
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Edit > Preferences: threads for jobs, the ONNX Runtime runner Compare uses, and the language (applied at the next start, as Qt's
-// own widgets are translated once).
+// Edit > Preferences: threads for jobs, the ONNX Runtime runner Compare uses, and the language,
+// which applies as soon as the dialog is accepted (installTranslations).
 
 #include <QDialog>
 

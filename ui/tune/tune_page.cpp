@@ -7,6 +7,7 @@
 #include "workbench/job_controller.h"
 #include "workbench/preprocessing_editor.h"
 #include "workbench/settings.h"
+#include "workbench/translated_text.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
@@ -135,7 +136,7 @@ TunePage::~TunePage()
 
 QWidget *TunePage::Private::createSettings()
 {
-    auto *group = new QGroupBox(TunePage::tr("Target and budget"));
+    auto *group = translated<QGroupBox>([] { return TunePage::tr("Target and budget"); });
     auto *form = new QFormLayout(group);
 
     auto *targetRow = new QHBoxLayout;
@@ -152,17 +153,18 @@ QWidget *TunePage::Private::createSettings()
     threshold->setSingleStep(0.001);
     threshold->setValue(0.99);
     targetRow->addWidget(metric);
-    targetRow->addWidget(new QLabel(TunePage::tr(">=")));
+    targetRow->addWidget(translated<QLabel>([] { return TunePage::tr(">="); }));
     targetRow->addWidget(threshold);
     targetRow->addStretch();
-    form->addRow(TunePage::tr("Target:"), targetRow);
+    addTranslatedRow(
+        form, [] { return TunePage::tr("Target:"); }, targetRow);
 
     auto *folderRow = new QHBoxLayout;
     folder = new QLineEdit;
     folder->setObjectName(QStringLiteral("evaluationFolder"));
     folder->setPlaceholderText(
         TunePage::tr("Held-out images or tensors, not the calibration folder (empty: random)"));
-    auto *browse = new QPushButton(TunePage::tr("Browse..."));
+    auto *browse = translated<QPushButton>([] { return TunePage::tr("Browse..."); });
     QObject::connect(browse, &QPushButton::clicked, q, [this] {
         const QString start = folder->text().isEmpty() || !QFileInfo(folder->text()).isDir()
                                   ? workbench->dialogFolder(settings::Folder::Calibration)
@@ -176,7 +178,8 @@ QWidget *TunePage::Private::createSettings()
     });
     folderRow->addWidget(folder, 1);
     folderRow->addWidget(browse);
-    form->addRow(TunePage::tr("Evaluation folder:"), folderRow);
+    addTranslatedRow(
+        form, [] { return TunePage::tr("Evaluation folder:"); }, folderRow);
 
     // Set once per model on the Quantize or Compare page; the evaluation images go through it.
     preprocessing = new QLabel;
@@ -189,7 +192,8 @@ QWidget *TunePage::Private::createSettings()
     };
     QObject::connect(workbench, &Workbench::preprocessingChanged, q, showPreprocessing);
     showPreprocessing();
-    form->addRow(TunePage::tr("Preprocessing:"), preprocessing);
+    addTranslatedRow(
+        form, [] { return TunePage::tr("Preprocessing:"); }, preprocessing);
 
     auto *budgetRow = new QHBoxLayout;
     budgetTrials = new QSpinBox;
@@ -207,7 +211,8 @@ QWidget *TunePage::Private::createSettings()
     budgetRow->addWidget(budgetTrials);
     budgetRow->addWidget(budgetSeconds);
     budgetRow->addStretch();
-    form->addRow(TunePage::tr("Budget:"), budgetRow);
+    addTranslatedRow(
+        form, [] { return TunePage::tr("Budget:"); }, budgetRow);
 
     search = new QComboBox;
     search->setObjectName(QStringLiteral("tuneSearch"));
@@ -215,8 +220,11 @@ QWidget *TunePage::Private::createSettings()
                     QStringLiteral("fallback"));
     search->addItem(TunePage::tr("Try calibration recipes"), QStringLiteral("recipes"));
     search->addItem(TunePage::tr("Recipes, then fallback"), QStringLiteral("both"));
-    search->setToolTip(TunePage::tr("INT8 only; an FP16 recipe searches its block list"));
-    form->addRow(TunePage::tr("Search:"), search);
+    setTranslatedToolTip(search, [] {
+        return TunePage::tr("INT8 only; an FP16 recipe searches its block list");
+    });
+    addTranslatedRow(
+        form, [] { return TunePage::tr("Search:"); }, search);
     return group;
 }
 
@@ -257,12 +265,14 @@ QWidget *TunePage::Private::createRunRow()
     auto *row = new QWidget;
     auto *layout = new QHBoxLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
-    start = new QPushButton(TunePage::tr("Start Tuning"));
+    start = translated<QPushButton>([] { return TunePage::tr("Start Tuning"); });
     start->setObjectName(QStringLiteral("startTune"));
-    cancel = new QPushButton(TunePage::tr("Cancel"));
-    apply = new QPushButton(TunePage::tr("Apply to Quantize"));
+    cancel = translated<QPushButton>([] { return TunePage::tr("Cancel"); });
+    apply = translated<QPushButton>([] { return TunePage::tr("Apply to Quantize"); });
     apply->setObjectName(QStringLiteral("applyTrial"));
-    apply->setToolTip(TunePage::tr("Load the selected trial's recipe into the Quantize page"));
+    setTranslatedToolTip(apply, [] {
+        return TunePage::tr("Load the selected trial's recipe into the Quantize page");
+    });
     progress = new QProgressBar;
     progress->setMaximumWidth(240);
     step = new QLabel;

@@ -155,8 +155,9 @@ void JobController::poll()
         return;
     const JobProgress::Snapshot state = m_current->progress->snapshot();
     // Each count (reading, calibrating, writing...) has its own pace: the ETA clock restarts
-    // when a new one begins. Steps that share one count (a benchmark's warm-up and timing runs
-    // over all rounds) keep it: one ETA across them, not one that jumps at each step (issue 16).
+    // when a new one begins. Steps that share one count keep it: a quantization or comparison
+    // reports through core's PhasedProgress, one count over all its phases, so its ETA is the
+    // whole job's, not one that jumps at each phase (issue 16).
     const bool newCount = state.total != m_lastTotal || state.done < m_lastDone;
     if (newCount)
         m_stepClock.restart();

@@ -2,6 +2,7 @@
 
 #include "data/image_decoder.h"
 #include "recipe_fields.h"
+#include "translated_text.h"
 #include "workbench.h"
 
 #include <QComboBox>
@@ -65,38 +66,47 @@ PreprocessingEditor::PreprocessingEditor(QWidget *parent)
     m_form->setContentsMargins(0, 0, 0, 0);
     auto *size = new QHBoxLayout;
     size->addWidget(m_height);
-    size->addWidget(new QLabel(tr("x"), this));
+    size->addWidget(translated<QLabel>([] { return tr("x"); }, this));
     size->addWidget(m_width);
     size->addStretch();
-    m_form->addRow(tr("Height x width:"), size);
+    addTranslatedRow(
+        m_form, [] { return tr("Height x width:"); }, size);
 
     m_pixelRange->setObjectName(QStringLiteral("prepPixelRange"));
     addChoice(m_pixelRange, tr("Default ([0,1])"), quantscope::PIXEL_RANGE_UNSPECIFIED);
     addChoice(m_pixelRange, tr("[0,1]"), quantscope::PIXEL_RANGE_0_1);
     addChoice(m_pixelRange, tr("[0,255]"), quantscope::PIXEL_RANGE_0_255);
-    m_form->addRow(tr("Pixel range:"), m_pixelRange);
+    addTranslatedRow(
+        m_form, [] { return tr("Pixel range:"); }, m_pixelRange);
 
     m_mean->setObjectName(QStringLiteral("prepMean"));
-    m_mean->setPlaceholderText(tr("none, or 1 or 3 values: 0.485, 0.456, 0.406"));
-    m_form->addRow(tr("Mean:"), m_mean);
+    setTranslatedPlaceholder(m_mean,
+                             [] { return tr("none, or 1 or 3 values: 0.485, 0.456, 0.406"); });
+    addTranslatedRow(
+        m_form, [] { return tr("Mean:"); }, m_mean);
     m_std->setObjectName(QStringLiteral("prepStd"));
-    m_std->setPlaceholderText(tr("none, or 1 or 3 values: 0.229, 0.224, 0.225"));
-    m_form->addRow(tr("Std:"), m_std);
+    setTranslatedPlaceholder(m_std,
+                             [] { return tr("none, or 1 or 3 values: 0.229, 0.224, 0.225"); });
+    addTranslatedRow(
+        m_form, [] { return tr("Std:"); }, m_std);
 
     m_channelOrder->setObjectName(QStringLiteral("prepChannelOrder"));
     addChoice(m_channelOrder, tr("RGB"), 0);
     addChoice(m_channelOrder, tr("BGR"), 1);
-    m_form->addRow(tr("Channel order:"), m_channelOrder);
+    addTranslatedRow(
+        m_form, [] { return tr("Channel order:"); }, m_channelOrder);
 
     m_layout->setObjectName(QStringLiteral("prepLayout"));
     addChoice(m_layout, tr("Default (NCHW)"), quantscope::TENSOR_LAYOUT_UNSPECIFIED);
     addChoice(m_layout, tr("NCHW"), quantscope::TENSOR_LAYOUT_NCHW);
     addChoice(m_layout, tr("NHWC"), quantscope::TENSOR_LAYOUT_NHWC);
-    m_form->addRow(tr("Layout:"), m_layout);
+    addTranslatedRow(
+        m_form, [] { return tr("Layout:"); }, m_layout);
 
     m_summary->setObjectName(QStringLiteral("prepSummary"));
     m_summary->setWordWrap(true);
-    m_form->addRow(tr("Each image:"), m_summary);
+    addTranslatedRow(
+        m_form, [] { return tr("Each image:"); }, m_summary);
 
     m_problem->setObjectName(QStringLiteral("prepProblem"));
     m_problem->setWordWrap(true);

@@ -1,5 +1,6 @@
 #include "workbench.h"
 
+#include "core_messages.h"
 #include "model/graph_index.h"
 #include "model/model.h"
 #include "variant_list_model.h"
@@ -41,8 +42,7 @@ void Workbench::setModel(std::shared_ptr<const Model> model, const QString &path
         reference.isReference = true;
         m_variants->add(reference);
         for (const Diagnostic &diagnostic : m_model->diagnostics())
-            addMessage(diagnostic.severity, QString::fromStdString(diagnostic.message),
-                       QString::fromStdString(diagnostic.node));
+            addDiagnostic(diagnostic);
     }
     if (hadPreprocessing)
         emit preprocessingChanged();
@@ -114,9 +114,27 @@ int Workbench::nodeIdByName(const QString &displayName) const
 
 void Workbench::addMessage(Severity severity, const QString &message, const QString &node)
 {
-    WorkbenchMessage entry{severity, message, node};
+    WorkbenchMessage entry{severity, message, node, nullptr};
     m_messages.append(entry);
     emit messageAdded(entry);
+}
+
+void Workbench::addMessage(Severity severity, std::function<QString()> words, const QString &node)
+{
+    WorkbenchMessage entry{severity, words(), node, std::move(words)};
+    m_messages.append(entry);
+    emit messageAdded(entry);
+}
+
+void Workbench::addDiagnostic(const Diagnostic &diagnostic)
+{
+    const QString node = QString::fromStdString(diagnostic.node);
+    if (diagnostic.coded.id == MessageId::None)
+        addMessage(diagnostic.severity, QString::fromStdString(diagnostic.message), node);
+    else
+        addMessage(
+            diagnostic.severity, [coded = diagnostic.coded] { return CoreMessages::text(coded); },
+            node);
 }
 
 void Workbench::setPreprocessing(const quantscope::ImagePreprocessing &prep)

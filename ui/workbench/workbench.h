@@ -17,6 +17,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace qs {
@@ -30,8 +31,14 @@ class VariantListModel;
 struct WorkbenchMessage
 {
     Severity severity = Severity::Info;
-    QString message;
-    QString node; // display name, empty when about the model or a job
+    QString message; // as worded when it was added
+    QString node;    // display name, empty when about the model or a job
+    // Words the message again in the interface's language (a tr() call, core's coded message),
+    // so that the Diagnostics dock follows a language switch; null for text that has no other
+    // wording (a path, a library's error).
+    std::function<QString()> words;
+
+    QString text() const { return words ? words() : message; }
 };
 
 class Workbench : public QObject
@@ -89,6 +96,11 @@ public:
 
     const QList<WorkbenchMessage> &messages() const { return m_messages; }
     void addMessage(Severity severity, const QString &message, const QString &node = QString());
+    // A message worded by `words` now and again whenever the language changes.
+    void addMessage(Severity severity, std::function<QString()> words,
+                    const QString &node = QString());
+    // Core's diagnostic, worded by its code (CoreMessages) when it has one.
+    void addDiagnostic(const Diagnostic &diagnostic);
 
     // Latest request wins (Hotspot's job ids), one rule for every job of every page: a job takes
     // a ticket from its requester (its JobController) when it starts, and its result is used

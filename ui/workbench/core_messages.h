@@ -1,0 +1,30 @@
+#pragma once
+// Core's coded messages (util/messages.h) in the interface's language: one tr() template per
+// MessageId, filled with the message's arguments and its cause, so lupdate lists every one and
+// translations/quantscope_zh_CN.ts words them. A message with no code (a library's error, a
+// checker finding) shows core's English. Called at display time, so a language switched while
+// the program runs rewords what is already shown.
+
+#include "util/diagnostic.h"
+#include "util/status.h"
+
+#include <QCoreApplication>
+#include <QString>
+
+namespace qs::ui {
+
+class CoreMessages
+{
+    Q_DECLARE_TR_FUNCTIONS(CoreMessages)
+
+public:
+    // The template for `id` in the current language (%1.. for the arguments, then the cause);
+    // empty for None.
+    static QString pattern(MessageId id);
+    static QString text(const Message &message);
+    // The context a Status gathered ("model.onnx: ") stays as it is: paths and names.
+    static QString text(const Status &status);
+    static QString text(const Diagnostic &diagnostic);
+};
+
+} // namespace qs::ui
