@@ -63,6 +63,36 @@ inline std::shared_ptr<const Model> sensitiveMlpModel()
     return model ? *model : nullptr;
 }
 
+// x[1,16] -> MatMul 'fc1' -> Relu -> MatMul 'fc2' -> y[1,8]: sensitive through an activation,
+// not a weight. fc1's output unit 0 reads every input with weight 60, so a1's range is some
+// hundreds while its other units stay within a few units; an 8-bit step of a1 then rounds them
+// to a level or two, while 16 bits keep them. w2's row 0 is zero: the float output never sees
+// unit 0. Per-channel weights quantize w1's column 0 on its own, so with them the activation is
+// the only large error, and 16-bit activations on fc1 or fc2 (either side of a1) remove it.
+inline onnx::ModelProto activationOutlierMlp()
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &g = *proto.mutable_graph();
+    addInput(g, "x", {1, 16});
+    addOutput(g, "y", {1, 8});
+    std::mt19937 random(11);
+    std::normal_distribution<float> normal(0.0f, 0.5f);
+    int64_t element = 0;
+    addFloatInitializer(g, "w1", {16, 32}, [&] {
+        const bool outlierUnit = element++ % 32 == 0;
+        return outlierUnit ? 60.0f : normal(random);
+    });
+    element = 0;
+    addFloatInitializer(g, "w2", {32, 8}, [&] {
+        const bool unused = element++ < 8;
+        return unused ? 0.0f : normal(random);
+    });
+    addNode(g, "MatMul", {"x", "w1"}, {"h1"}, "fc1");
+    addNode(g, "Relu", {"h1"}, {"a1"}, "act1");
+    addNode(g, "MatMul", {"a1", "w2"}, {"y"}, "fc2");
+    return proto;
+}
+
 // x[1,8] in [0.5, 1.5] -> Add 0.5 "shift" -> Mul 1e3 "up1" -> Mul 1e3 "up2" (up to 2e6, beyond
 // float16's 65504) -> Relu "relu" -> Mul 1e-3 "down1" -> Mul 1e-3 "down2" -> Add -1.5 "bias"
 // -> Sigmoid "sig" -> y. Float16 cannot hold up2's and relu's outputs, and down1 reads relu's, so
