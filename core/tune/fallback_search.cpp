@@ -172,9 +172,10 @@ public:
             if (candidates.size() > kRoundCandidates)
                 candidates.resize(kRoundCandidates);
             for (Candidate &candidate : candidates) {
-                auto trial = m_log.run(requestFrom(
-                    m_baseline, quantscope::TRIAL_KIND_SENSITIVITY, candidate.node,
-                    withFloat(m_kept, unionOf(m_kept.keptFloat, candidate.node)), false));
+                auto trial = m_log.run(
+                    requestFrom(m_baseline, quantscope::TRIAL_KIND_SENSITIVITY, candidate.node,
+                                withFloat(m_kept, unionOf(m_kept.keptFloat, candidate.node)),
+                                false));
                 if (!trial) {
                     // A set that leaves nothing to quantize is no candidate.
                     if (trial.status().code() == StatusCode::Cancelled)
