@@ -5,6 +5,7 @@
 #include "cli/cli_progress.h"
 #include "cli/recipe_arguments.h"
 #include "model/model.h"
+#include "tune/resume.h"
 #include "tune/tuner.h"
 #include "util/atomic_file.h"
 
@@ -22,13 +23,18 @@ const CommandUsage kTuneUsage{
     "EXPR]...\n"
     "       [--calib-dir DIR] [--eval-dir DIR] [--eval-samples N]\n"
     "       [--search fallback|recipes|both] [--budget-trials N] [--budget-time SECONDS]\n"
-    "       [--no-prune] [--json FILE] [--threads N]\n"
+    "       [--no-prune] [--fallback-16bit] [--resume] [--json FILE] [--threads N]\n"
     "       [quantize's recipe flags, the starting recipe: --per-channel, --op-types A,B,\n"
     "        --exclude-nodes A,B, --calib-method M, --image-size HxW, --mean, --std, --bgr,\n"
     "        --recipe FILE, ... (`quantize --help` lists them)]\n"
     "  EXPR: cosine>=X, sqnr>=DB, top1>=X, topK>=X (top5), iou@T>=X (mask IoU at threshold T),\n"
     "        maxabs<=X, speedup>=X, smaller>=X; all must hold. The evaluation folder must not\n"
     "        be the calibration folder (none: random inputs, with a warning).\n"
+    "  --fallback-16bit: (static QDQ) try a node with 16-bit activations (A16W8, opset 21)\n"
+    "        before keeping it float, so that the model stays integer\n"
+    "  --resume: continue the run saved in OUT.tune.textproto (same model, recipe flags,\n"
+    "        evaluation data, targets and threads): its trials are read, not measured again,\n"
+    "        and the budget counts them\n"
     "  exit: 0 targets met, 3 not met within the budget (the best trial is written), 2 bad "
     "input\n"};
 
@@ -41,6 +47,7 @@ struct TuneArguments
     std::string recipePath;
     std::string jsonPath;
     std::vector<RecipeEdit> edits;
+    bool resume = false;
     TuneSettings settings;
 };
 
@@ -81,6 +88,10 @@ Result<TuneArguments> parseArguments(const std::vector<std::string> &args)
                 return invalidArgument("--budget-time expects a positive number of seconds");
         } else if (arg == "--no-prune") {
             settings.prune = false;
+        } else if (arg == "--fallback-16bit") {
+            settings.sixteenBitFallback = true;
+        } else if (arg == "--resume") {
+            parsed.resume = true;
         } else if (arg == "--json") {
             QS_CLI_ASSIGN_OR_RETURN(parsed.jsonPath, cursor.value());
         } else {
@@ -168,6 +179,13 @@ int tuneCommand(const std::vector<std::string> &args, std::ostream &out, std::os
             invalidArgument(output + ": the output folder " + folder.string() + " does not exist"));
 
     TuneSettings &settings = arguments.settings;
+    const std::string runPath = tuneRunPathFor(output);
+    if (arguments.resume) {
+        auto saved = loadTuneRun(runPath);
+        if (!saved)
+            return fail(saved.status().withContext("--resume"));
+        settings.resumeFrom = std::make_shared<const quantscope::TuneRun>(std::move(*saved));
+    }
     settings.startRecipe = *recipe;
     settings.evaluation.preprocessing = recipe->calibration().preprocessing();
     settings.evaluation.dimValues = {recipe->calibration().dim_values().begin(),
@@ -194,7 +212,6 @@ int tuneCommand(const std::vector<std::string> &args, std::ostream &out, std::os
         if (!status)
             return fail(status);
     }
-    const std::string runPath = tuneRunPathFor(output);
     {
         const Status status = saveTuneRun(run, runPath);
         if (!status)
@@ -216,6 +233,12 @@ int tuneCommand(const std::vector<std::string> &args, std::ostream &out, std::os
     out << figures << ", " << best.nodes_kept_float_size() << " nodes kept float";
     for (int i = 0; i < best.nodes_kept_float_size(); ++i)
         out << (i ? ", " : ": ") << best.nodes_kept_float(i);
+    if (best.nodes_16bit_size() > 0)
+        out << "; " << best.nodes_16bit_size() << " with 16-bit activations";
+    for (int i = 0; i < best.nodes_16bit_size(); ++i)
+        out << (i ? ", " : ": ") << best.nodes_16bit(i);
+    if (run.resumed_trials() > 0)
+        out << "; " << run.resumed_trials() << " trials read from the saved run";
     out << "\n";
     out << "wrote " << output << ", " << recipePathFor(output) << " and " << runPath << "\n";
     if (run.cancelled())

@@ -39,6 +39,8 @@ Status validateLists(const Recipe &recipe, const Model &model)
         validateNodeNames(index, toVector(recipe.nodes_to_quantize()), "nodes_to_quantize"));
     QS_RETURN_IF_ERROR(validateNodeNames(index, toVector(recipe.fp16().node_block_list()),
                                          "fp16 node_block_list"));
+    QS_RETURN_IF_ERROR(validateNodeNames(index, toVector(recipe.nodes_with_16bit_activations()),
+                                         "nodes_with_16bit_activations"));
     QS_RETURN_IF_ERROR(
         validateOpTypes(toVector(recipe.op_types_to_quantize()), "op_types_to_quantize"));
     QS_RETURN_IF_ERROR(
@@ -131,6 +133,21 @@ Status validateRecovery(const Recipe &recipe)
     return Status::ok();
 }
 
+// 16-bit activations exist as QuantizeLinear / DequantizeLinear types only: QOperator's
+// QLinear ops and dynamic quantization's DynamicQuantizeLinear are 8-bit.
+Status validateSixteenBitActivations(const Recipe &recipe)
+{
+    if (recipe.nodes_with_16bit_activations().empty())
+        return Status::ok();
+    if (recipe.mode() != quantscope::QUANT_MODE_STATIC)
+        return invalidArgument("nodes_with_16bit_activations: 16-bit activations are a static "
+                               "quantization option");
+    if (recipe.format() == quantscope::QUANT_FORMAT_QOPERATOR)
+        return invalidArgument("nodes_with_16bit_activations needs the QDQ format: QOperator's "
+                               "QLinear ops are 8-bit only");
+    return Status::ok();
+}
+
 Status fillFp16Defaults(Recipe &recipe)
 {
     auto &fp16 = *recipe.mutable_fp16();
@@ -180,6 +197,7 @@ Result<Recipe> effectiveRecipe(const Recipe &given, const Model &model)
     Recipe recipe = given;
     recipe.clear_left_in_float(); // what a run left in float is its output, never its input
     QS_RETURN_IF_ERROR(validateRecovery(recipe));
+    QS_RETURN_IF_ERROR(validateSixteenBitActivations(recipe));
     keepOnlyModeOptions(recipe);
     QS_RETURN_IF_ERROR(validateLists(recipe, model));
     switch (recipe.mode()) {

@@ -2,10 +2,12 @@
 
 #include "model/attributes.h"
 
+#include <onnx/defs/schema.h>
 #include <onnx/version_converter/convert.h>
 
 #include <algorithm>
 #include <exception>
+#include <set>
 
 namespace qs {
 
@@ -24,6 +26,8 @@ namespace {
 // must also be a graph input: the quantizer's scales and zero points then fail the checker.
 int64_t irVersionOfOpset(int64_t opset)
 {
+    if (opset >= 19)
+        return opset >= 21 ? 10 : 9;
     return opset >= 15 ? 8 : opset >= 12 ? 7 : opset == 11 ? 6 : opset == 10 ? 5 : 3;
 }
 
@@ -110,6 +114,71 @@ void restoreNonTensorTypes(const onnx::GraphProto &source, onnx::GraphProto &con
     restore(source.output(), *converted.mutable_output());
 }
 
+// The newest ai.onnx opset the linked ONNX knows (and its version converter reaches): 17 for
+// the 1.12 this project builds with.
+int64_t convertibleOpset()
+{
+    const auto &ranges = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+    const auto it = ranges.find("");
+    return it == ranges.end() ? 17 : it->second.second;
+}
+
+// Opsets 18 to 21 past what ONNX's converter knows here, by hand. Among the ops a model holds
+// before quantization only these changed meaning or form between 17 and 21 (the rest gained
+// types, or attributes whose defaults keep the old meaning):
+//  - 18: the reductions other than ReduceSum take `axes` as an input instead of an attribute;
+//        Split needs `num_outputs` when it has no `split` input;
+//  - 20: GridSample's modes "bilinear" / "bicubic" are called "linear" / "cubic"; DFT's `axis`
+//        became an input (refused: rare, and its `inverse`/onesided rewrite is not worth it here).
+// GroupNormalization (18, changed at 21) cannot occur in a model of opset 17 or less.
+Status raiseBeyondConverter(onnx::GraphProto &graph, int64_t from, int64_t target, int &counter)
+{
+    static const std::set<std::string> axesBecameInput
+        = {"ReduceL1",   "ReduceL2",  "ReduceLogSum", "ReduceLogSumExp", "ReduceMax",
+           "ReduceMean", "ReduceMin", "ReduceProd",   "ReduceSumSquare"};
+    for (auto &node : *graph.mutable_node()) {
+        for (auto &attribute : *node.mutable_attribute()) {
+            if (attribute.has_g())
+                QS_RETURN_IF_ERROR(
+                    raiseBeyondConverter(*attribute.mutable_g(), from, target, counter));
+            for (auto &subgraph : *attribute.mutable_graphs())
+                QS_RETURN_IF_ERROR(raiseBeyondConverter(subgraph, from, target, counter));
+        }
+        if (!isDefaultDomain(node.domain()))
+            continue;
+        const std::string &op = node.op_type();
+        if (from < 18 && target >= 18 && axesBecameInput.count(op)) {
+            const std::vector<int64_t> axes = intsAttribute(node, "axes");
+            auto &attributes = *node.mutable_attribute();
+            attributes.erase(std::remove_if(attributes.begin(), attributes.end(),
+                                            [](const auto &a) { return a.name() == "axes"; }),
+                             attributes.end());
+            if (!axes.empty()) {
+                onnx::TensorProto &tensor = *graph.add_initializer();
+                tensor.set_name(node.output(0) + "_axes_opset18_" + std::to_string(counter++));
+                tensor.set_data_type(onnx::TensorProto::INT64);
+                tensor.add_dims(int64_t(axes.size()));
+                for (const int64_t axis : axes)
+                    tensor.add_int64_data(axis);
+                node.add_input(tensor.name());
+            }
+        } else if (from < 18 && target >= 18 && op == "Split"
+                   && (node.input_size() < 2 || node.input(1).empty())
+                   && !findAttribute(node, "num_outputs")) {
+            setIntAttribute(node, "num_outputs", node.output_size());
+        } else if (from < 20 && target >= 20 && op == "GridSample") {
+            for (auto &attribute : *node.mutable_attribute())
+                if (attribute.name() == "mode" && attribute.s() != "nearest")
+                    attribute.set_s(attribute.s() == "bicubic" ? "cubic" : "linear");
+        } else if (from < 20 && target >= 20 && op == "DFT") {
+            return unsupported("cannot raise the opset to " + std::to_string(target)
+                               + ": DFT node '" + node.name()
+                               + "' would need its axis attribute turned into an input");
+        }
+    }
+    return Status::ok();
+}
+
 } // namespace
 
 Result<onnx::ModelProto> upgradeOpset(const onnx::ModelProto &model, int64_t target)
@@ -122,20 +191,52 @@ Result<onnx::ModelProto> upgradeOpset(const onnx::ModelProto &model, int64_t tar
         spellOutCoercedSoftmax(*prepared.mutable_graph());
     // The rank-only value_info added above has no element type; the converter needs none, and
     // it is dropped again below so the checker does not see half-typed entries.
+    // ONNX's converter as far as it knows opsets, our own steps beyond.
+    const int64_t converterTarget = std::min(target, convertibleOpset());
     try {
         onnx::ModelProto converted
-            = onnx::version_conversion::ConvertVersion(prepared, static_cast<int>(target));
+            = current >= converterTarget
+                  ? prepared
+                  : onnx::version_conversion::ConvertVersion(prepared,
+                                                             static_cast<int>(converterTarget));
         auto *infos = converted.mutable_graph()->mutable_value_info();
         for (int i = infos->size() - 1; i >= 0; --i)
             if (infos->Get(i).type().tensor_type().elem_type() == 0)
                 infos->DeleteSubrange(i, 1);
         restoreNonTensorTypes(prepared.graph(), *converted.mutable_graph());
+        if (target > converterTarget) {
+            int counter = 0;
+            QS_RETURN_IF_ERROR(raiseBeyondConverter(*converted.mutable_graph(),
+                                                    std::max(current, converterTarget), target,
+                                                    counter));
+            for (auto &opset : *converted.mutable_opset_import())
+                if (isDefaultDomain(opset.domain()))
+                    opset.set_version(target);
+        }
         converted.set_ir_version(std::max(converted.ir_version(), irVersionOfOpset(target)));
         return converted;
     } catch (const std::exception &error) {
         return unsupported("cannot convert the model from opset " + std::to_string(current) + " to "
                            + std::to_string(target) + " (needed for quantization): " + error.what());
     }
+}
+
+Status raiseOpset(onnx::ModelProto &model, int64_t target, const std::string &why,
+                  std::vector<Diagnostic> &diagnostics)
+{
+    const int64_t opset = defaultDomainOpset(model);
+    if (opset >= target)
+        return Status::ok();
+    auto upgraded = upgradeOpset(model, target);
+    if (!upgraded)
+        return upgraded.status();
+    model = std::move(*upgraded);
+    diagnostics.push_back({Severity::Info,
+                           "opset raised from " + std::to_string(opset) + " to "
+                               + std::to_string(target) + " with ONNX's version converter (" + why
+                               + ")",
+                           {}});
+    return Status::ok();
 }
 
 } // namespace qs

@@ -3,9 +3,12 @@
 // DynamicQuantizeLinear 11, and per-channel (axis) 13. ONNX Runtime's tools only bump the
 // version number, which silently changes the meaning of Softmax, Squeeze, Split, ... ; we run
 // ONNX's own version converter, which rewrites every node whose semantics changed.
+#include "util/diagnostic.h"
 #include "util/status.h"
 
 #include <onnx/onnx_pb.h>
+
+#include <vector>
 
 namespace qs {
 
@@ -15,5 +18,13 @@ namespace qs {
 Result<onnx::ModelProto> upgradeOpset(const onnx::ModelProto &model, int64_t target);
 
 int64_t defaultDomainOpset(const onnx::ModelProto &model);
+
+// 16-bit QuantizeLinear / DequantizeLinear (A16W8) came with opset 21.
+constexpr int64_t kSixteenBitQdqOpset = 21;
+
+// upgradeOpset in place when `model` is below `target`, with an Info diagnostic saying so and
+// `why` (what needs the opset).
+Status raiseOpset(onnx::ModelProto &model, int64_t target, const std::string &why,
+                  std::vector<Diagnostic> &diagnostics);
 
 } // namespace qs

@@ -30,9 +30,11 @@ std::optional<QuantParams> QuantEmitter::activationParams(const std::string &ten
     auto range = m_ranges.find(planned->second);
     if (range == m_ranges.end())
         return std::nullopt;
-    // Reduce-range applies to weights only, as in ORT: activations use the full 8 bits.
-    const QuantRange limits = quantRange(m_options.activationType, false,
-                                         m_options.symmetricActivations);
+    // Reduce-range applies to weights only, as in ORT: activations use the full 8 (or 16) bits.
+    const QuantRange limits
+        = m_plan.isSixteenBit(tensor)
+              ? sixteenBitRange(m_options.activationType, m_options.symmetricActivations)
+              : quantRange(m_options.activationType, false, m_options.symmetricActivations);
     return computeQuantParams(range->second.min, range->second.max, limits,
                               m_options.symmetricActivations);
 }
@@ -45,6 +47,10 @@ Tensor scalarZeroPoint(DType type, int32_t value)
         return Tensor::scalar<uint8_t>(static_cast<uint8_t>(value));
     if (type == DType::Int8)
         return Tensor::scalar<int8_t>(static_cast<int8_t>(value));
+    if (type == DType::UInt16)
+        return Tensor::scalar<uint16_t>(static_cast<uint16_t>(value));
+    if (type == DType::Int16)
+        return Tensor::scalar<int16_t>(static_cast<int16_t>(value));
     return Tensor::scalar<int32_t>(value);
 }
 
@@ -68,9 +74,10 @@ ScaleZeroPoint QuantEmitter::activationScaleZeroPoint(const std::string &tensor)
     ScaleZeroPoint pair;
     pair.params = *activationParams(tensor);
     pair.scale = m_graph.addInitializer(source + "_scale", Tensor::scalar<float>(pair.params.scale));
+    const DType type = m_plan.isSixteenBit(tensor) ? sixteenBitDType(m_options.activationType)
+                                                   : quantDType(m_options.activationType);
     pair.zeroPoint = m_graph.addInitializer(source + "_zero_point",
-                                            scalarZeroPoint(quantDType(m_options.activationType),
-                                                            pair.params.zeroPoint));
+                                            scalarZeroPoint(type, pair.params.zeroPoint));
     m_activationPairs.emplace(source, pair);
     return pair;
 }

@@ -21,6 +21,18 @@ DType quantDType(quantscope::QuantType type)
     return type == quantscope::QUANT_TYPE_UINT8 ? DType::UInt8 : DType::Int8;
 }
 
+DType sixteenBitDType(quantscope::QuantType activationType)
+{
+    return activationType == quantscope::QUANT_TYPE_INT8 ? DType::Int16 : DType::UInt16;
+}
+
+QuantRange sixteenBitRange(quantscope::QuantType activationType, bool symmetric)
+{
+    if (activationType != quantscope::QUANT_TYPE_INT8)
+        return {0, 65535};
+    return symmetric ? QuantRange{-32767, 32767} : QuantRange{-32768, 32767};
+}
+
 QuantParams computeQuantParams(float rmin, float rmax, QuantRange range, bool symmetric)
 {
     rmin = std::min(rmin, 0.0f);

@@ -26,6 +26,11 @@ QuantRange quantRange(quantscope::QuantType type, bool reduceRange, bool symmetr
 
 DType quantDType(quantscope::QuantType type); // Int8 or UInt8
 
+// A16W8: the 16-bit activation type of the same signedness as `activationType` (uint16 for
+// uint8, int16 for int8), and its range (symmetric int16 drops -32768 like int8 drops -128).
+DType sixteenBitDType(quantscope::QuantType activationType);
+QuantRange sixteenBitRange(quantscope::QuantType activationType, bool symmetric);
+
 struct QuantParams
 {
     float scale = 1.0f;

@@ -15,12 +15,11 @@
 #include "quant/opset_upgrade.h"
 #include "quant/qdq_writer.h"
 #include "quant/qoperator_writer.h"
+#include "quant/quant_checks.h"
 #include "quant/quant_preprocess.h"
 #include "quant/recipe_io.h"
 #include "quant/static_plan.h"
 #include "runtime/session.h"
-
-#include <onnx/checker.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -104,18 +103,7 @@ Result<std::shared_ptr<const Model>> prepareModel(const std::shared_ptr<const Mo
     std::unordered_map<const onnx::NodeProto *, std::string> names;
     collectDisplayNames(model->index(), names);
     nameUnnamedNodes(*proto.mutable_graph(), model->proto().graph(), names);
-    const int64_t opset = defaultDomainOpset(proto);
-    if (opset < minimumOpset) {
-        auto upgraded = upgradeOpset(proto, minimumOpset);
-        if (!upgraded)
-            return upgraded.status();
-        proto = std::move(*upgraded);
-        diagnostics.push_back({Severity::Info,
-                               "opset raised from " + std::to_string(opset) + " to "
-                                   + std::to_string(minimumOpset)
-                                   + " with ONNX's version converter (quantized ops need it)",
-                               {}});
-    }
+    QS_RETURN_IF_ERROR(raiseOpset(proto, minimumOpset, "quantized ops need it", diagnostics));
     auto prepared = Model::fromProto(std::move(proto), model->baseDir(), progress);
     if (!prepared || minimumOpset == 0)
         return prepared;
@@ -183,10 +171,11 @@ Status writeStatic(const std::shared_ptr<const Model> &model, const Recipe &reci
 Status runStatic(const std::shared_ptr<const Model> &model, const Recipe &recipe,
                  const QuantizeSettings &settings, QuantizeResult &result, Progress &progress)
 {
-    const StaticPlan plan = planStaticQuantization(*model, selectionFor(recipe),
-                                                   recipe.symmetric_activations());
+    StaticPlan plan = planStaticQuantization(*model, selectionFor(recipe),
+                                             recipe.symmetric_activations());
     if (plan.quantizedNodes.empty())
         return nothingQuantized(plan.coverage, recipe);
+    markSixteenBitActivations(plan, *model, toSet(recipe.nodes_with_16bit_activations()));
     if (settings.calibrationStatistics) {
         auto ranges = settings.calibrationStatistics
                           ->rangesFor(plan.tensorsToCalibrate(),
@@ -367,44 +356,12 @@ Status runFp16(const std::shared_ptr<const Model> &model, const Recipe &recipe,
     return Status::ok();
 }
 
-Status checkOutput(const onnx::ModelProto &proto)
-{
-    // The checker refuses protos beyond 2 GB in memory; those are checked only when saved.
-    if (proto.ByteSizeLong() > (size_t(1) << 31) - 1)
-        return Status::ok();
-    try {
-        onnx::checker::check_model(proto);
-    } catch (const std::exception &error) {
-        return internalError(std::string("the quantized model fails ONNX's checker (a bug in "
-                                         "Quantscope, please report it): ")
-                             + error.what());
-    }
-    return Status::ok();
-}
-
-// ONNX's checker ran when the model was loaded (its findings are the model's diagnostics). A
-// model it refuses is refused here too, before any work: the output would fail the same check,
-// and the user needs to hear that the input is at fault, not the quantizer.
-Status checkInput(const Model &model)
-{
-    const std::string prefix = "checker: ";
-    for (const Diagnostic &finding : model.diagnostics()) {
-        if (!makesModelInvalid(finding))
-            continue;
-        const std::string reason = finding.message.starts_with(prefix)
-                                       ? finding.message.substr(prefix.size())
-                                       : finding.message;
-        return invalidArgument("the model is not a valid ONNX model: " + reason);
-    }
-    return Status::ok();
-}
-
 } // namespace
 
 Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const Recipe &given,
                                      const QuantizeSettings &settings, Progress &progress)
 {
-    QS_RETURN_IF_ERROR(checkInput(*model));
+    QS_RETURN_IF_ERROR(checkQuantizerInput(*model));
     auto recipe = effectiveRecipe(given, *model);
     if (!recipe)
         return recipe.status();
@@ -427,6 +384,15 @@ Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const R
     prepared = recoverAccuracy(*prepared, *recipe, settings, result, recoverySteps, progress);
     if (!prepared)
         return prepared.status();
+    if (!recipe->nodes_with_16bit_activations().empty()
+        && defaultDomainOpset((*prepared)->proto()) < kSixteenBitQdqOpset) {
+        onnx::ModelProto proto = (*prepared)->proto();
+        QS_RETURN_IF_ERROR(raiseOpset(proto, kSixteenBitQdqOpset, "16-bit activations need it",
+                                      result.diagnostics));
+        prepared = Model::fromProto(std::move(proto), model->baseDir(), progress);
+        if (!prepared)
+            return prepared.status();
+    }
     Status status;
     if (mode == quantscope::QUANT_MODE_STATIC)
         status = runStatic(*prepared, *recipe, settings, result, progress);
@@ -452,7 +418,7 @@ Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const R
         = result.coverage.diagnostics(mode == quantscope::QUANT_MODE_FP16 ? "float32" : "float");
     result.diagnostics.insert(result.diagnostics.end(), leftInFloat.begin(), leftInFloat.end());
     result.coverage.writeTo(result.recipe);
-    QS_RETURN_IF_ERROR(checkOutput(result.model));
+    QS_RETURN_IF_ERROR(checkQuantizerOutput(result.model, result.diagnostics));
     return result;
 }
 
@@ -493,7 +459,7 @@ Result<std::shared_ptr<const CalibrationStatistics>> collectCalibrationStatistic
 {
     if (recipes.empty())
         return invalidArgument("no recipe to collect calibration statistics for");
-    QS_RETURN_IF_ERROR(checkInput(*model));
+    QS_RETURN_IF_ERROR(checkQuantizerInput(*model));
     std::vector<Recipe> effective;
     for (const Recipe &given : recipes) {
         auto recipe = effectiveRecipe(given, *model);

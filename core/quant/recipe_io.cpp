@@ -31,25 +31,40 @@ private:
 
 } // namespace
 
-Result<quantscope::Recipe> parseRecipe(const std::string &text, const std::string &origin)
+Status parseTextMessage(const std::string &text, const std::string &origin, const std::string &what,
+                        google::protobuf::Message &message)
 {
-    quantscope::Recipe recipe;
     FirstErrorCollector errors;
     google::protobuf::TextFormat::Parser parser;
     parser.RecordErrorsTo(&errors);
-    if (!parser.ParseFromString(text, &recipe))
-        return invalidArgument(origin + ": not a valid recipe: " + errors.message());
+    if (!parser.ParseFromString(text, &message))
+        return invalidArgument(origin + ": not a valid " + what + ": " + errors.message());
+    return Status::ok();
+}
+
+Status loadTextMessage(const std::string &path, const std::string &what,
+                       google::protobuf::Message &message)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return notFound(path + ": cannot open " + what);
+    std::stringstream text;
+    text << in.rdbuf();
+    return parseTextMessage(text.str(), path, what, message);
+}
+
+Result<quantscope::Recipe> parseRecipe(const std::string &text, const std::string &origin)
+{
+    quantscope::Recipe recipe;
+    QS_RETURN_IF_ERROR(parseTextMessage(text, origin, "recipe", recipe));
     return recipe;
 }
 
 Result<quantscope::Recipe> loadRecipe(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return notFound(path + ": cannot open recipe");
-    std::stringstream text;
-    text << in.rdbuf();
-    return parseRecipe(text.str(), path);
+    quantscope::Recipe recipe;
+    QS_RETURN_IF_ERROR(loadTextMessage(path, "recipe", recipe));
+    return recipe;
 }
 
 std::string recipeToText(const quantscope::Recipe &recipe)

@@ -7,7 +7,18 @@
 
 #include <string>
 
+namespace google::protobuf {
+class Message;
+}
+
 namespace qs {
+
+// Any of our messages from text format; `what` names it in the error ("recipe", "tuning run"),
+// with the first parse error's line and column.
+Status parseTextMessage(const std::string &text, const std::string &origin, const std::string &what,
+                        google::protobuf::Message &message);
+Status loadTextMessage(const std::string &path, const std::string &what,
+                       google::protobuf::Message &message);
 
 Result<quantscope::Recipe> parseRecipe(const std::string &text, const std::string &origin);
 Result<quantscope::Recipe> loadRecipe(const std::string &path);

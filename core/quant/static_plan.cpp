@@ -301,4 +301,30 @@ StaticPlan planStaticQuantization(const Model &model, const NodeSelection &selec
     return plan;
 }
 
+bool StaticPlan::isSixteenBit(const std::string &activation) const
+{
+    auto source = activations.find(activation);
+    return source != activations.end() && sixteenBitSources.count(source->second) > 0;
+}
+
+void markSixteenBitActivations(StaticPlan &plan, const Model &model,
+                               const std::set<std::string> &nodes)
+{
+    const GraphIndex &index = model.index();
+    auto mark = [&](const std::vector<ValueRef> &values) {
+        for (const ValueRef &value : values)
+            if (auto source = plan.activations.find(value.name); source != plan.activations.end())
+                plan.sixteenBitSources.insert(source->second);
+    };
+    for (const int id : plan.quantizedNodes) {
+        const NodeInfo &node = index.nodes()[size_t(id)];
+        if (!nodes.count(node.displayName))
+            continue;
+        mark(node.inputs);
+        mark(node.outputs);
+        if (const int folded = plan.foldedInto(id); folded >= 0)
+            mark(index.nodes()[size_t(folded)].outputs);
+    }
+}
+
 } // namespace qs

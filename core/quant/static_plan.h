@@ -38,18 +38,27 @@ struct StaticPlan
     // Quantized activation -> the tensor whose calibrated range gives its scale (itself, or a
     // pass-through op's input).
     std::map<std::string, std::string> activations;
+    // Range sources (values of `activations`) quantized to 16 bits instead of 8 (A16W8): every
+    // one that a 16-bit node reads or writes, so that a pass-through chain keeps one type.
+    std::set<std::string> sixteenBitSources;
     // Eligible nodes planned (a folded Relu/Clip counts: its producer's range quantizes it) and
     // left in float, with why.
     QuantCoverage coverage;
 
     std::set<std::string> tensorsToCalibrate() const;
     bool isFolded(int nodeId) const { return foldedActivations.count(nodeId) > 0; }
+    bool isSixteenBit(const std::string &activation) const;
     // The Relu/Clip folded into `producerId`, or -1.
     int foldedInto(int producerId) const;
 };
 
 StaticPlan planStaticQuantization(const Model &model, const NodeSelection &selection,
                                   bool symmetricActivations);
+
+// Marks the activations that `nodes` (display names) read and write as 16-bit, the output of a
+// Relu/Clip folded into one of them too (its Q/DQ is the node's output).
+void markSixteenBitActivations(StaticPlan &plan, const Model &model,
+                               const std::set<std::string> &nodes);
 
 // The node's weight input index (Conv/ConvTranspose/Gemm/MatMul: 1) and bias index (2; -1 when
 // the op has none) and the per-channel axis of the weight for that op.

@@ -13,16 +13,23 @@ namespace qs {
 namespace {
 
 TrialRequest requestFrom(const TrialResult &baseline, quantscope::TrialKind kind, std::string node,
-                         std::vector<std::string> keptFloat, bool timed)
+                         FallbackSet kept, bool timed)
 {
     TrialRequest request;
     request.kind = kind;
     request.recipe = baseline.proto.recipe();
     request.recipe.clear_left_in_float();
     request.node = std::move(node);
-    request.keptFloat = std::move(keptFloat);
+    request.keptFloat = std::move(kept.keptFloat);
+    request.sixteenBit = std::move(kept.sixteenBit);
     request.timed = timed;
     return request;
+}
+
+FallbackSet withFloat(FallbackSet kept, std::vector<std::string> keptFloat)
+{
+    kept.keptFloat = std::move(keptFloat);
+    return kept;
 }
 
 // "a+b+c" -> {a, b, c}: a candidate is one node or a group (below).
@@ -93,7 +100,7 @@ Result<std::vector<quantscope::NodeSensitivity>> measureSensitivity(
     std::vector<quantscope::NodeSensitivity> sensitivity;
     for (const std::string &node : candidates) {
         auto trial = log.run(requestFrom(baseline, quantscope::TRIAL_KIND_SENSITIVITY, node,
-                                         membersOf(node), false));
+                                         {membersOf(node), {}}, false));
         if (!trial) {
             if (trial.status().code() == StatusCode::Cancelled)
                 return trial.status();
@@ -124,74 +131,199 @@ Result<std::vector<quantscope::NodeSensitivity>> measureSensitivity(
 // accuracy targets hold, when no node raises the score, or on the budget.
 constexpr size_t kRoundCandidates = 24;
 
-Result<std::pair<std::vector<std::string>, bool>> greedyFallback(
-    TrialLog &log, const TrialResult &baseline,
-    const std::vector<quantscope::NodeSensitivity> &sensitivity)
+// With 16-bit fallback, every candidate is also measured with 16-bit activations; the round's
+// node stays integer (16 bits) when that recovers at least this share of the score float would,
+// else it is kept float as without the option.
+constexpr double kSixteenBitGainShare = 0.9;
+
+class GreedyFallback
 {
-    std::vector<std::pair<std::string, double>> gains; // node, score with it kept float
-    for (const auto &entry : sensitivity)
-        gains.emplace_back(entry.node(), entry.score());
-    std::vector<std::string> kept;
-    double score = baseline.score;
-    while (!gains.empty()) {
-        std::stable_sort(gains.begin(), gains.end(),
-                         [](const auto &a, const auto &b) { return a.second > b.second; });
-        if (gains.front().second <= score)
-            break; // no node helps any more
-        const std::string pick = gains.front().first;
-        gains.erase(gains.begin());
-        kept = unionOf(std::move(kept), pick);
-        auto confirmed
-            = log.run(requestFrom(baseline, quantscope::TRIAL_KIND_FALLBACK, pick, kept, true));
-        if (!confirmed)
-            return confirmed.status();
-        if (!confirmed->has_value())
-            break;
-        score = (*confirmed)->score;
-        if ((*confirmed)->accuracyMet)
-            return std::pair(kept, true);
-        if (gains.size() > kRoundCandidates)
-            gains.resize(kRoundCandidates);
-        for (auto &[node, withNode] : gains) {
-            auto trial = log.run(requestFrom(baseline, quantscope::TRIAL_KIND_SENSITIVITY, node,
-                                             unionOf(kept, node), false));
+public:
+    GreedyFallback(TrialLog &log, const TrialResult &baseline, bool sixteenBit)
+        : m_log(log)
+        , m_baseline(baseline)
+        , m_sixteenBit(sixteenBit)
+    {}
+
+    Result<std::pair<FallbackSet, bool>> run(
+        const std::vector<quantscope::NodeSensitivity> &sensitivity)
+    {
+        std::vector<Candidate> candidates;
+        for (const auto &entry : sensitivity)
+            candidates.push_back({entry.node(), entry.score()});
+        if (auto measured = measureSixteenBit(candidates); !measured)
+            return measured.status();
+        double score = m_baseline.score;
+        while (!candidates.empty()) {
+            std::stable_sort(candidates.begin(), candidates.end(),
+                             [](const auto &a, const auto &b) { return a.best() > b.best(); });
+            if (candidates.front().best() <= score)
+                break; // no node helps any more
+            const Candidate pick = candidates.front();
+            candidates.erase(candidates.begin());
+            auto confirmed = takeOut(pick, score);
+            if (!confirmed)
+                return confirmed.status();
+            if (!confirmed->has_value())
+                break;
+            score = (*confirmed)->score;
+            if ((*confirmed)->accuracyMet)
+                return std::pair(m_kept, true);
+            if (candidates.size() > kRoundCandidates)
+                candidates.resize(kRoundCandidates);
+            for (Candidate &candidate : candidates) {
+                auto trial = m_log.run(
+                    requestFrom(m_baseline, quantscope::TRIAL_KIND_SENSITIVITY, candidate.node,
+                                withFloat(m_kept, unionOf(m_kept.keptFloat, candidate.node)),
+                                false));
+                if (!trial) {
+                    // A set that leaves nothing to quantize is no candidate.
+                    if (trial.status().code() == StatusCode::Cancelled)
+                        return trial.status();
+                    candidate.floatScore = -std::numeric_limits<double>::infinity();
+                    continue;
+                }
+                if (!trial->has_value())
+                    return std::pair(m_kept, false);
+                candidate.floatScore = (*trial)->score;
+            }
+            auto measured = measureSixteenBit(candidates);
+            if (!measured)
+                return measured.status();
+            if (!*measured)
+                return std::pair(m_kept, false);
+        }
+        return std::pair(m_kept, false);
+    }
+
+private:
+    // A node (or group) and the score with it kept float, and with its activations in 16 bits
+    // (measured only with the option: an activation's error, which float fallback may not reach
+    // when a neighbour quantizes the same tensor, shows only there).
+    struct Candidate
+    {
+        std::string node;
+        double floatScore = 0;
+        double sixteenBitScore = -std::numeric_limits<double>::infinity();
+        double best() const { return std::max(floatScore, sixteenBitScore); }
+    };
+
+    // The candidates' 16-bit scores on top of the nodes already taken out; false when the budget
+    // stopped it.
+    Result<bool> measureSixteenBit(std::vector<Candidate> &candidates)
+    {
+        for (Candidate &candidate : candidates) {
+            if (!m_sixteenBit)
+                return true;
+            FallbackSet tried = m_kept;
+            tried.sixteenBit = unionOf(std::move(tried.sixteenBit), candidate.node);
+            auto trial = m_log.run(requestFrom(m_baseline, quantscope::TRIAL_KIND_SENSITIVITY,
+                                               candidate.node, tried, false));
+            if (!trial && trial.status().code() == StatusCode::Cancelled)
+                return trial.status();
             if (!trial) {
-                // A set that leaves nothing to quantize is no candidate.
-                if (trial.status().code() == StatusCode::Cancelled)
-                    return trial.status();
-                withNode = -std::numeric_limits<double>::infinity();
-                continue;
+                // A failure of the 16-bit model (the opset 21 conversion) would repeat for every
+                // node: float only from here on.
+                m_sixteenBit = false;
+                return true;
             }
             if (!trial->has_value())
-                return std::pair(kept, false);
-            withNode = (*trial)->score;
+                return false;
+            candidate.sixteenBitScore = (*trial)->score;
         }
+        return true;
     }
-    return std::pair(kept, false);
+
+    // Takes `pick` out of 8-bit quantization: in 16 bits when its 16-bit score recovers
+    // kSixteenBitGainShare of what float would from `score` (and the timed trial confirms it),
+    // else in float. The timed trial; nullopt when the budget stopped the search.
+    Result<std::optional<TrialResult>> takeOut(const Candidate &pick, double score)
+    {
+        const double enough = score + kSixteenBitGainShare * (pick.floatScore - score);
+        if (m_sixteenBit && pick.sixteenBitScore > score && pick.sixteenBitScore >= enough) {
+            FallbackSet tried = m_kept;
+            tried.sixteenBit = unionOf(std::move(tried.sixteenBit), pick.node);
+            auto trial = m_log.run(requestFrom(m_baseline, quantscope::TRIAL_KIND_FALLBACK_16BIT,
+                                               pick.node, tried, true));
+            if (!trial || !trial->has_value())
+                return trial;
+            if ((*trial)->accuracyMet || (*trial)->score >= enough) {
+                m_kept = std::move(tried);
+                return trial;
+            }
+        }
+        m_kept.keptFloat = unionOf(std::move(m_kept.keptFloat), pick.node);
+        return m_log.run(
+            requestFrom(m_baseline, quantscope::TRIAL_KIND_FALLBACK, pick.node, m_kept, true));
+    }
+
+    TrialLog &m_log;
+    const TrialResult &m_baseline;
+    bool m_sixteenBit;
+    FallbackSet m_kept;
+};
+
+// One node of `list` (`kept`'s float or 16-bit nodes) quantized again in 8 bits; true when
+// the targets still hold, and then it is gone from `kept`.
+Result<std::optional<bool>> tryRequantizing(TrialLog &log, const TrialResult &baseline,
+                                            FallbackSet &kept,
+                                            std::vector<std::string> FallbackSet::*list, size_t i)
+{
+    FallbackSet without = kept;
+    const std::string node = (kept.*list)[i];
+    (without.*list).erase((without.*list).begin() + std::ptrdiff_t(i));
+    auto trial = log.run(requestFrom(baseline, quantscope::TRIAL_KIND_PRUNE, node, without, true));
+    if (!trial)
+        return trial.status();
+    if (!trial->has_value())
+        return std::optional<bool>();
+    if ((*trial)->accuracyMet)
+        kept = std::move(without);
+    return std::optional<bool>((*trial)->accuracyMet);
 }
 
 } // namespace
 
-Result<std::vector<std::string>> pruneFallback(TrialLog &log, const TrialResult &baseline,
-                                               std::vector<std::string> kept)
+Result<FallbackSet> pruneFallback(TrialLog &log, const TrialResult &baseline, FallbackSet kept,
+                                  bool sixteenBit)
 {
-    for (size_t i = kept.size(); i-- > 0;) {
-        std::vector<std::string> without = kept;
-        without.erase(without.begin() + std::ptrdiff_t(i));
-        auto trial
-            = log.run(requestFrom(baseline, quantscope::TRIAL_KIND_PRUNE, kept[i], without, true));
+    for (size_t i = kept.keptFloat.size(); i-- > 0;) {
+        auto pruned = tryRequantizing(log, baseline, kept, &FallbackSet::keptFloat, i);
+        if (!pruned)
+            return pruned.status();
+        if (!pruned->has_value())
+            return kept;
+        if (**pruned || !sixteenBit)
+            continue;
+        // Needed, but perhaps not in float: the greedy round chose float when 16 bits fell
+        // short then, with fewer nodes out of 8 bits than now.
+        FallbackSet moved = kept;
+        const std::string node = kept.keptFloat[i];
+        moved.keptFloat.erase(moved.keptFloat.begin() + std::ptrdiff_t(i));
+        moved.sixteenBit.push_back(node);
+        auto trial = log.run(
+            requestFrom(baseline, quantscope::TRIAL_KIND_FALLBACK_16BIT, node, moved, true));
         if (!trial)
             return trial.status();
         if (!trial->has_value())
-            break;
+            return kept;
         if ((*trial)->accuracyMet)
-            kept = std::move(without);
+            kept = std::move(moved);
+    }
+    // The 16-bit nodes, latest first (those moved from float just above are tried too).
+    for (size_t i = kept.sixteenBit.size(); i-- > 0;) {
+        auto pruned = tryRequantizing(log, baseline, kept, &FallbackSet::sixteenBit, i);
+        if (!pruned)
+            return pruned.status();
+        if (!pruned->has_value())
+            break;
     }
     return kept;
 }
 
 Result<FallbackResult> runFallbackSearch(TrialLog &log, const std::shared_ptr<const Model> &model,
-                                         const TrialResult &baseline, bool prune)
+                                         const TrialResult &baseline,
+                                         const FallbackOptions &options)
 {
     FallbackResult result;
     if (baseline.accuracyMet) {
@@ -206,22 +338,22 @@ Result<FallbackResult> runFallbackSearch(TrialLog &log, const std::shared_ptr<co
         return sensitivity.status();
     result.sensitivity = std::move(*sensitivity);
 
-    auto greedy = greedyFallback(log, baseline, result.sensitivity);
+    auto greedy = GreedyFallback(log, baseline, options.sixteenBit).run(result.sensitivity);
     if (!greedy)
         return greedy.status();
-    std::vector<std::string> kept = std::move(greedy->first);
+    FallbackSet kept = std::move(greedy->first);
     result.met = greedy->second;
     if (!result.met)
         return result;
 
     // Pruning, latest first: the early nodes carry the most gain.
-    if (prune) {
-        auto pruned = pruneFallback(log, baseline, std::move(kept));
+    if (options.prune) {
+        auto pruned = pruneFallback(log, baseline, std::move(kept), options.sixteenBit);
         if (!pruned)
             return pruned.status();
         kept = std::move(*pruned);
     }
-    result.keptFloat = std::move(kept);
+    result.kept = std::move(kept);
     return result;
 }
 

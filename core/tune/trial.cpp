@@ -50,19 +50,29 @@ TrialRunner::TrialRunner(std::shared_ptr<const Model> model,
     , m_referenceSize(int64_t(m_model->proto().ByteSizeLong()))
 {}
 
-Result<TrialResult> TrialRunner::run(int index, const TrialRequest &request,
-                                     Progress &progress) const
+Result<QuantizeResult> TrialRunner::quantize(const TrialRequest &request) const
 {
-    const auto start = std::chrono::steady_clock::now();
     quantscope::Recipe recipe = request.recipe;
     std::set<std::string> excluded(recipe.nodes_to_exclude().begin(),
                                    recipe.nodes_to_exclude().end());
     for (const std::string &node : request.keptFloat)
         if (excluded.insert(node).second)
             recipe.add_nodes_to_exclude(node);
+    std::set<std::string> sixteenBit(recipe.nodes_with_16bit_activations().begin(),
+                                     recipe.nodes_with_16bit_activations().end());
+    for (const std::string &node : request.sixteenBit)
+        if (!excluded.count(node) && sixteenBit.insert(node).second)
+            recipe.add_nodes_with_16bit_activations(node);
     // The trial's own steps report nowhere: the search reports trials. Cancellation is checked
     // between trials.
-    auto quantized = quantizeModel(m_model, recipe, m_settings, silentProgress());
+    return quantizeModel(m_model, recipe, m_settings, silentProgress());
+}
+
+Result<TrialResult> TrialRunner::run(int index, const TrialRequest &request,
+                                     Progress &progress) const
+{
+    const auto start = std::chrono::steady_clock::now();
+    auto quantized = quantize(request);
     if (!quantized)
         return quantized.status();
     TrialResult trial;
@@ -89,11 +99,26 @@ Result<TrialResult> TrialRunner::run(int index, const TrialRequest &request,
     trial.proto.set_node(request.node);
     for (const std::string &node : request.keptFloat)
         trial.proto.add_nodes_kept_float(node);
+    for (const std::string &node : request.sixteenBit)
+        trial.proto.add_nodes_16bit(node);
     *trial.proto.mutable_recipe() = quantized->recipe;
     judge(trial);
     trial.quantized = std::make_shared<const QuantizeResult>(std::move(*quantized));
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     trial.proto.set_seconds(elapsed.count());
+    return trial;
+}
+
+TrialResult TrialRunner::replay(int index, const quantscope::TuneTrial &saved) const
+{
+    TrialResult trial;
+    trial.proto = saved;
+    trial.proto.set_index(index);
+    trial.proto.set_resumed(true);
+    trial.proto.set_pareto(false);
+    trial.proto.clear_metrics();
+    trial.proto.clear_missed();
+    judge(trial);
     return trial;
 }
 
@@ -145,11 +170,13 @@ std::string trialLine(const TrialResult &trial)
     line += formatted(", %.2f MB", double(proto.size_bytes()) / 1e6);
     if (proto.nodes_kept_float_size() > 0)
         line += ", " + std::to_string(proto.nodes_kept_float_size()) + " kept float";
+    if (proto.nodes_16bit_size() > 0)
+        line += ", " + std::to_string(proto.nodes_16bit_size()) + " in 16 bits";
     line += proto.meets_targets() ? ": meets targets" : ": misses";
     if (!proto.meets_targets())
         for (int i = 0; i < proto.missed_size(); ++i)
             line += (i ? ", " : " ") + proto.missed(i);
-    line += formatted(" (%.1f s)", proto.seconds());
+    line += proto.resumed() ? " (saved)" : formatted(" (%.1f s)", proto.seconds());
     return line;
 }
 

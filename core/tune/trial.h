@@ -36,9 +36,10 @@ struct TrialRequest
 {
     quantscope::TrialKind kind = quantscope::TRIAL_KIND_BASELINE;
     quantscope::Recipe recipe;
-    std::string node;                   // the node the trial is about (sensitivity, fallback...)
-    std::vector<std::string> keptFloat; // nodes the search keeps in float, added to the recipe
-    bool timed = true;                  // measure latency (sensitivity trials need not)
+    std::string node;                    // the node the trial is about (sensitivity, fallback...)
+    std::vector<std::string> keptFloat;  // nodes the search keeps in float, added to the recipe
+    std::vector<std::string> sixteenBit; // nodes given 16-bit activations (A16W8), likewise
+    bool timed = true;                   // measure latency (sensitivity trials need not)
 };
 
 class TrialRunner
@@ -50,6 +51,10 @@ public:
     // Trial `index`. An error is a failure of the run (a recipe that quantizes nothing is one);
     // the caller decides whether the search goes on.
     Result<TrialResult> run(int index, const TrialRequest &request, Progress &progress) const;
+    // Trial `index` as `saved` measured it (a resumed run): its figures judged again, no model.
+    TrialResult replay(int index, const quantscope::TuneTrial &saved) const;
+    // The request's model, for a replayed trial that becomes the best.
+    Result<QuantizeResult> quantize(const TrialRequest &request) const;
 
     const std::vector<Target> &targets() const { return m_targets; }
     const QuantizeSettings &settings() const { return m_settings; }

@@ -11,12 +11,14 @@ TrialLog::TrialLog(const TrialRunner &runner, const TuneSettings &settings,
     , m_settings(settings)
     , m_callbacks(callbacks)
     , m_progress(progress)
+    , m_saved(settings.resumeFrom ? SavedTrials(*settings.resumeFrom) : SavedTrials())
     , m_start(std::chrono::steady_clock::now())
 {}
 
 double TrialLog::elapsedSeconds() const
 {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    return m_saved.seconds()
+           + std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
 }
 
 bool TrialLog::stopped() const
@@ -67,12 +69,22 @@ Result<std::optional<TrialResult>> TrialLog::run(const TrialRequest &request)
     m_progress.report(index, total,
                       "trial " + std::to_string(index + 1) + ": "
                           + quantscope::TrialKind_Name(request.kind).substr(11));
-    auto trial = m_runner.run(index, request, m_progress);
+    auto trial = measureOrReplay(index, request);
     if (!trial)
         return trial.status();
     m_trials.push_back(*trial);
     TrialResult &stored = m_trials.back();
     if (m_best < 0 || better(stored, m_trials[size_t(m_best)])) {
+        if (!stored.quantized) {
+            // A replayed trial has figures only; the best one's model is written at the end and
+            // the fallback search starts from it.
+            auto quantized = m_runner.quantize(request);
+            if (!quantized)
+                return quantized.status().withContext("trial " + std::to_string(index + 1)
+                                                      + " of the saved run");
+            stored.quantized = std::make_shared<const QuantizeResult>(std::move(*quantized));
+            trial->quantized = stored.quantized;
+        }
         if (m_best >= 0)
             m_trials[size_t(m_best)].quantized.reset();
         m_best = index;
@@ -82,6 +94,19 @@ Result<std::optional<TrialResult>> TrialLog::run(const TrialRequest &request)
     if (m_callbacks.onTrial)
         m_callbacks.onTrial(stored);
     return std::optional<TrialResult>(std::move(*trial));
+}
+
+Result<TrialResult> TrialLog::measureOrReplay(int index, const TrialRequest &request)
+{
+    const std::string digest = requestDigest(request);
+    if (const quantscope::TuneTrial *saved = m_saved.find(digest)) {
+        ++m_resumed;
+        return m_runner.replay(index, *saved);
+    }
+    auto trial = m_runner.run(index, request, m_progress);
+    if (trial)
+        trial->proto.set_request(digest);
+    return trial;
 }
 
 } // namespace qs

@@ -5,6 +5,7 @@
 #include "tune/fallback_search.h"
 #include "tune/fp16_tune.h"
 #include "tune/recipe_search.h"
+#include "tune/resume.h"
 #include "tune/trial_log.h"
 #include "util/atomic_file.h"
 
@@ -29,6 +30,11 @@ Status checkSettings(const TuneSettings &settings)
                      [](const Target &t) { return isAccuracyTarget(t.metric); }))
         return invalidArgument("tune needs at least one accuracy target (cosine, sqnr, top1, "
                                "topK, iou@T, maxabs), e.g. --target cosine>=0.99");
+    if (settings.sixteenBitFallback
+        && (mode != quantscope::QUANT_MODE_STATIC
+            || settings.startRecipe.format() == quantscope::QUANT_FORMAT_QOPERATOR))
+        return invalidArgument("16-bit activation fallback needs static quantization in the QDQ "
+                               "format (16-bit QuantizeLinear / DequantizeLinear)");
     if (!settings.evaluation.dataDir.empty()
         && settings.evaluation.dataDir == settings.startRecipe.calibration().data_dir())
         return invalidArgument(settings.evaluation.dataDir
@@ -96,6 +102,10 @@ Result<TuneOutcome> runTune(std::shared_ptr<const Model> model, const TuneSettin
     run.set_eval_samples(int((*evaluation)->size()));
     run.set_reference_latency_ms((*evaluation)->referenceLatencyMs());
     run.set_threads(settings.evaluation.threads);
+    run.set_model_digest(modelDigest(*model));
+    run.set_eval_digest(evaluationDigest(**evaluation));
+    if (settings.resumeFrom)
+        QS_RETURN_IF_ERROR(checkResumable(*settings.resumeFrom, run));
     if (settings.startRecipe.mode() == quantscope::QUANT_MODE_FP16) {
         // The run's header above is the same for every mode; the FP16 search adds the rest.
         auto fp16 = runFp16Tune(model, settings, **evaluation, run, callbacks, progress);
@@ -142,7 +152,8 @@ Result<TuneOutcome> runTune(std::shared_ptr<const Model> model, const TuneSettin
         if (status && fallback && best && !best->proto.meets_targets() && !log.stopped()) {
             // A copy: the log's vector grows while the search runs.
             const TrialResult from = *best;
-            auto found = from.quantized ? runFallbackSearch(log, model, from, settings.prune)
+            const FallbackOptions options{settings.prune, settings.sixteenBitFallback};
+            auto found = from.quantized ? runFallbackSearch(log, model, from, options)
                                         : Result<FallbackResult>(FallbackResult{});
             if (found)
                 for (auto &entry : found->sensitivity)
@@ -164,6 +175,7 @@ Result<TuneOutcome> runTune(std::shared_ptr<const Model> model, const TuneSettin
         run.set_targets_met(best->proto.meets_targets());
         outcome.best = best->quantized;
     }
+    run.set_resumed_trials(log.resumedTrials());
     run.set_budget_exhausted(log.budgetExhausted());
     run.set_cancelled(log.cancelled() || status.code() == StatusCode::Cancelled);
     run.set_seconds(log.elapsedSeconds());

@@ -6,7 +6,9 @@
 //   quant's collectCalibrationStatistics  one calibration pass for every trial (static mode);
 //   trial           recipe -> quantized model -> session -> metrics, latency, size (a value);
 //   trial_log       the budget (trials, seconds), cancellation, streaming, the best so far;
-//   fallback_search leave-one-out sensitivity, greedy fallback from the worst node, pruning;
+//   fallback_search leave-one-out sensitivity, greedy fallback from the worst node (16-bit
+//                   activations before float when asked), pruning;
+//   resume          a saved run's trials read back instead of measured again;
 //   recipe_search   calibration method x per-channel x symmetric activations x op-type sets.
 // Depends on quant, compare, data, runtime; nothing in core depends on it.
 #include "compare/targets.h"
@@ -37,6 +39,13 @@ struct TuneSettings
     double maxSeconds = 0;         // 0: no limit
     EvaluationSettings evaluation; // threads: every session of the run, the reference's too
     bool prune = true;
+    // Static QDQ: the fallback tries a node with 16-bit activations (A16W8, opset 21) before
+    // keeping it float, so that the model stays integer where that is enough.
+    bool sixteenBitFallback = false;
+    // Resume this saved run (loadTuneRun): its trials are read back instead of measured again.
+    // It must have been made on the same model, starting recipe, evaluation samples, targets and
+    // thread count (checkResumable); the budget counts its trials and seconds.
+    std::shared_ptr<const quantscope::TuneRun> resumeFrom;
 };
 
 // Called on the tuning thread as soon as a result is measured.

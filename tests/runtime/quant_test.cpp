@@ -1,5 +1,6 @@
 // Quantization kernels beyond ONNX's backend tests: ties round to even, saturation at both ends
-// for int8 and uint8, per-axis scales, and a clear error for a scale of the wrong length.
+// for int8 and uint8 (and opset 21's int16 and uint16), per-axis scales, and a clear error for a
+// scale of the wrong length or a blocked quantization.
 #include "runtime/ops/quant/byte_transpose.h"
 #include "support/run_node.h"
 
@@ -33,6 +34,45 @@ TEST(Quant, QuantizeRoundsTiesToEvenAndSaturates)
                   {{"x", x}, {"s", Tensor::scalar<float>(1.0f)}, {"zp", Tensor::scalar<int8_t>(0)}});
     ASSERT_TRUE(asInt8) << asInt8.status().message();
     EXPECT_EQ(valuesOf<int8_t>((*asInt8)[0]), (std::vector<int8_t>{0, 2, 2, -2, 127, -128}));
+}
+
+// Opset 21's 16-bit types (A16W8 models): saturation at the 16-bit ends, the way back exact,
+// output_dtype when there is no zero point, and block_size refused rather than misread.
+TEST(Quant, SixteenBitQuantizeAndDequantizeAtOpset21)
+{
+    const Tensor x = Tensor::fromVector<float>({5}, {0.5f, 1.5f, -3.0f, 1e6f, -1e6f});
+    auto asUint16 = runNode(nodeUnderTest("QuantizeLinear", {"x", "s", "zp"}, {"y"}),
+                            {{"x", x},
+                             {"s", Tensor::scalar<float>(0.5f)},
+                             {"zp", Tensor::scalar<uint16_t>(32768)}},
+                            21);
+    ASSERT_TRUE(asUint16) << asUint16.status().message();
+    EXPECT_EQ(valuesOf<uint16_t>((*asUint16)[0]),
+              (std::vector<uint16_t>{32769, 32771, 32762, 65535, 0}));
+    auto backFromUint16 = runNode(nodeUnderTest("DequantizeLinear", {"q", "s", "zp"}, {"x"}),
+                                  {{"q", (*asUint16)[0]},
+                                   {"s", Tensor::scalar<float>(0.5f)},
+                                   {"zp", Tensor::scalar<uint16_t>(32768)}},
+                                  21);
+    ASSERT_TRUE(backFromUint16) << backFromUint16.status().message();
+    EXPECT_EQ(valuesOf<float>((*backFromUint16)[0]),
+              (std::vector<float>{0.5f, 1.5f, -3.0f, 16383.5f, -16384.0f}));
+
+    onnx::NodeProto noZeroPoint = nodeUnderTest("QuantizeLinear", {"x", "s"}, {"y"});
+    setIntAttribute(noZeroPoint, "output_dtype", int64_t(DType::Int16));
+    auto asInt16 = runNode(noZeroPoint, {{"x", x}, {"s", Tensor::scalar<float>(0.5f)}}, 21);
+    ASSERT_TRUE(asInt16) << asInt16.status().message();
+    EXPECT_EQ(valuesOf<int16_t>((*asInt16)[0]), (std::vector<int16_t>{1, 3, -6, 32767, -32768}));
+
+    onnx::NodeProto blocked = nodeUnderTest("DequantizeLinear", {"q", "s"}, {"x"});
+    setIntAttribute(blocked, "block_size", 2);
+    auto refused = runNode(blocked,
+                           {{"q", Tensor::fromVector<int16_t>({4}, {1, 2, 3, 4})},
+                            {"s", Tensor::fromVector<float>({2}, {1.0f, 2.0f})}},
+                           21);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.status().message().find("block_size"), std::string::npos)
+        << refused.status().message();
 }
 
 TEST(Quant, PerAxisScalesAndZeroPoints)

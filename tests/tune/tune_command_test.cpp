@@ -80,6 +80,45 @@ TEST(TuneCommand, TargetsNotMetWithinTheBudgetExitThreeWithTheBestWritten)
     EXPECT_TRUE(std::filesystem::exists(dir.file("tuned.tune.textproto")));
 }
 
+// A run stopped by its budget, resumed with --resume: the saved trials print as "(saved)", the
+// search goes on to meet the target, and the TuneRun written counts them.
+TEST(TuneCommand, ResumeContinuesTheSavedRun)
+{
+    TempDir dir;
+    const std::string model = writeModel(dir), out = dir.file("tuned.onnx");
+    const std::vector<std::string> command = {"tune",      model,    "-o",        out,
+                                              "--mode",    "static", "--target",  "cosine>=0.99",
+                                              "--threads", "1",      "--no-prune"};
+    std::vector<std::string> stopped = command;
+    stopped.insert(stopped.end(), {"--budget-trials", "3"});
+    ASSERT_EQ(runCli(stopped).exitCode, 3);
+
+    std::vector<std::string> resume = command;
+    resume.push_back("--resume");
+    const auto outcome = runCli(resume);
+    ASSERT_EQ(outcome.exitCode, 0) << outcome.err << outcome.out;
+    EXPECT_NE(outcome.out.find("trial 1 baseline"), std::string::npos) << outcome.out;
+    EXPECT_NE(outcome.out.find("(saved)"), std::string::npos) << outcome.out;
+    EXPECT_NE(outcome.out.find("3 trials read from the saved run"), std::string::npos)
+        << outcome.out;
+    EXPECT_NE(outcome.out.find("targets met"), std::string::npos) << outcome.out;
+    quantscope::TuneRun run;
+    ASSERT_TRUE(
+        google::protobuf::TextFormat::ParseFromString(readFile(dir.file("tuned.tune.textproto")),
+                                                      &run));
+    EXPECT_EQ(run.resumed_trials(), 3);
+    EXPECT_GT(run.trials_size(), 3);
+    EXPECT_TRUE(run.targets_met());
+
+    // Another target: the saved figures were judged for this one; refused by name.
+    std::vector<std::string> otherTarget = resume;
+    otherTarget[7] = "cosine>=0.999";
+    const auto refused = runCli(otherTarget);
+    EXPECT_EQ(refused.exitCode, 2) << refused.err;
+    EXPECT_NE(refused.err.find("cannot resume: the saved run's targets"), std::string::npos)
+        << refused.err;
+}
+
 TEST(TuneCommand, BadInputExitsTwoWithOneClearLine)
 {
     TempDir dir;
@@ -106,6 +145,8 @@ TEST(TuneCommand, BadInputExitsTwoWithOneClearLine)
          "everything"},
         {{"tune", model, "-o", out, "--mode", "fp16", "--target", "top1>=0.9"},
          "measures output cosine and SQNR"},
+        {{"tune", model, "-o", out, "--mode", "static", "--target", "cosine>=0.9", "--resume"},
+         "cannot open tuning run"},
         {{"tune", model, "-o", out, "--mode", "static", "--target", "cosine>=0.9", "--calib-dir",
           dir.path(), "--eval-dir", dir.path()},
          "evaluation folder is the calibration folder"},

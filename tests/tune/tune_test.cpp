@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
+#include <functional>
 #include <string_view>
 
 namespace qs {
@@ -109,9 +109,9 @@ TEST(Tune, PruningQuantizesAgainTheNodesThatWereNotNeeded)
     ASSERT_FALSE((*baseline)->accuracyMet);
 
     // Every node kept float meets the target; only fc2 is needed.
-    auto kept = pruneFallback(log, **baseline, {"fc1", "fc2", "fc3"});
+    auto kept = pruneFallback(log, **baseline, {{"fc1", "fc2", "fc3"}, {}});
     ASSERT_TRUE(kept.isOk()) << kept.status().message();
-    EXPECT_EQ(*kept, std::vector<std::string>{"fc2"});
+    EXPECT_EQ(kept->keptFloat, std::vector<std::string>{"fc2"});
     // Three prune trials, latest first: fc3, fc2 (needed: kept), fc1.
     ASSERT_EQ(log.trials().size(), 4u);
     EXPECT_EQ(log.trials()[1].proto.node(), "fc3");
@@ -133,6 +133,111 @@ TEST(Tune, BudgetStopsTheSearchWithTheBestSoFar)
     EXPECT_TRUE(outcome->run.budget_exhausted());
     EXPECT_GE(outcome->run.best_trial(), 0);
     EXPECT_TRUE(outcome->best);
+}
+
+std::vector<std::string> trialSequence(const quantscope::TuneRun &run)
+{
+    std::vector<std::string> sequence;
+    for (const auto &trial : run.trials())
+        sequence.push_back(quantscope::TrialKind_Name(trial.kind()) + " " + trial.node());
+    return sequence;
+}
+
+// A run stopped by its budget, resumed without one: the saved trials are read back (not
+// measured), the search continues past them, and the result is the uninterrupted run's.
+TEST(Tune, ResumeReadsTheSavedTrialsAndContinuesToTheUninterruptedResult)
+{
+    auto model = test::sensitiveMlpModel();
+    ASSERT_TRUE(model);
+    TuneSettings settings = staticSettings({"cosine>=0.99"});
+    auto uninterrupted = runTune(model, settings, {}, silentProgress());
+    ASSERT_TRUE(uninterrupted.isOk()) << uninterrupted.status().message();
+    ASSERT_GT(uninterrupted->run.trials_size(), 4);
+
+    settings.maxTrials = 4;
+    auto stopped = runTune(model, settings, {}, silentProgress());
+    ASSERT_TRUE(stopped.isOk()) << stopped.status().message();
+    ASSERT_TRUE(stopped->run.budget_exhausted());
+    ASSERT_FALSE(stopped->run.targets_met());
+
+    settings.maxTrials = 0;
+    settings.resumeFrom = std::make_shared<const quantscope::TuneRun>(stopped->run);
+    int measured = 0;
+    TuneCallbacks callbacks;
+    callbacks.onTrial = [&](const TrialResult &trial) { measured += !trial.proto.resumed(); };
+    auto resumed = runTune(model, settings, callbacks, silentProgress());
+    ASSERT_TRUE(resumed.isOk()) << resumed.status().message();
+    const quantscope::TuneRun &run = resumed->run;
+    EXPECT_EQ(run.resumed_trials(), 4);
+    EXPECT_EQ(measured, run.trials_size() - 4);
+    for (int i = 0; i < run.trials_size(); ++i) {
+        EXPECT_EQ(run.trials(i).resumed(), i < 4) << i;
+        EXPECT_FALSE(run.trials(i).request().empty()) << i;
+    }
+    EXPECT_EQ(trialSequence(run), trialSequence(uninterrupted->run));
+    EXPECT_TRUE(run.targets_met());
+    ASSERT_TRUE(resumed->best);
+    const auto &best = run.trials(run.best_trial());
+    const auto &expected = uninterrupted->run.trials(uninterrupted->run.best_trial());
+    EXPECT_EQ(best.index(), expected.index());
+    EXPECT_EQ(std::vector<std::string>(best.nodes_kept_float().begin(),
+                                       best.nodes_kept_float().end()),
+              std::vector<std::string>(expected.nodes_kept_float().begin(),
+                                       expected.nodes_kept_float().end()));
+    EXPECT_EQ(run.sensitivity_size(), uninterrupted->run.sensitivity_size());
+
+    // The budget counts the saved trials: a resumed run with the stopped run's budget does not
+    // measure anything new.
+    settings.maxTrials = 4;
+    auto noMore = runTune(model, settings, {}, silentProgress());
+    ASSERT_TRUE(noMore.isOk()) << noMore.status().message();
+    EXPECT_EQ(noMore->run.trials_size(), 4);
+    EXPECT_EQ(noMore->run.resumed_trials(), 4);
+    EXPECT_TRUE(noMore->run.budget_exhausted());
+    EXPECT_TRUE(noMore->best) << "the best saved trial is quantized again to be written";
+}
+
+TEST(Tune, ResumeRefusesARunMadeOnSomethingElse)
+{
+    auto model = test::sensitiveMlpModel();
+    ASSERT_TRUE(model);
+    TuneSettings settings = staticSettings({"cosine>=0.99"});
+    settings.maxTrials = 2;
+    auto saved = runTune(model, settings, {}, silentProgress());
+    ASSERT_TRUE(saved.isOk()) << saved.status().message();
+    settings.resumeFrom = std::make_shared<const quantscope::TuneRun>(saved->run);
+
+    struct Case
+    {
+        std::string expected;
+        std::function<void(TuneSettings &, onnx::ModelProto &)> change;
+    };
+    const std::vector<Case> cases = {
+        {"model",
+         [](TuneSettings &, onnx::ModelProto &proto) {
+             proto.mutable_graph()->set_doc_string("another model");
+         }},
+        {"starting recipe",
+         [](TuneSettings &s, onnx::ModelProto &) { s.startRecipe.set_per_channel(true); }},
+        {"evaluation set", [](TuneSettings &s, onnx::ModelProto &) { s.evaluation.maxSamples = 3; }},
+        {"targets",
+         [](TuneSettings &s, onnx::ModelProto &) { s.targets = {*parseTarget("cosine>=0.995")}; }},
+        {"thread count", [](TuneSettings &s, onnx::ModelProto &) { s.evaluation.threads = 2; }},
+    };
+    for (const Case &c : cases) {
+        TuneSettings changed = settings;
+        onnx::ModelProto proto = test::sensitiveMlp();
+        c.change(changed, proto);
+        auto changedModel = Model::fromProto(proto, ".");
+        ASSERT_TRUE(changedModel) << changedModel.status().message();
+        auto refused = runTune(*changedModel, changed, {}, silentProgress());
+        ASSERT_FALSE(refused.isOk()) << c.expected;
+        EXPECT_EQ(refused.status().code(), StatusCode::InvalidArgument) << c.expected;
+        EXPECT_NE(refused.status().message().find("cannot resume"), std::string::npos)
+            << refused.status().message();
+        EXPECT_NE(refused.status().message().find(c.expected), std::string::npos)
+            << refused.status().message();
+    }
 }
 
 TEST(Tune, RecipeSearchVisitsTheGridAndMarksAParetoFront)

@@ -4,9 +4,34 @@
 #include "support/model_builder.h"
 #include "util/progress.h"
 
+#include <functional>
+#include <optional>
 #include <random>
 
 namespace qs::test {
+
+// Weights drawn from N(0, 0.5) with one seeded generator shared by a model's initializers, except
+// the elements a rule fixes (an outlier, a dead unit, an unused row).
+class NormalWeights
+{
+public:
+    explicit NormalWeights(unsigned seed)
+        : m_random(seed)
+    {}
+    void add(onnx::GraphProto &graph, const std::string &name, const std::vector<int64_t> &dims,
+             const std::function<std::optional<float>(int64_t element)> &fixed)
+    {
+        int64_t element = 0;
+        addFloatInitializer(graph, name, dims, [&] {
+            const std::optional<float> value = fixed(element++);
+            return value ? *value : m_normal(m_random);
+        });
+    }
+
+private:
+    std::mt19937 m_random;
+    std::normal_distribution<float> m_normal{0.0f, 0.5f};
+};
 
 // Counts the calibration passes: each one starts with a "calibrating on ..." report at 0.
 class CalibrationCounter : public Progress
@@ -32,22 +57,18 @@ inline onnx::ModelProto sensitiveMlp()
     onnx::GraphProto &g = *proto.mutable_graph();
     addInput(g, "x", {1, 16});
     addOutput(g, "y", {1, 8});
-    std::mt19937 random(7);
-    std::normal_distribution<float> normal(0.0f, 0.5f);
-    int64_t element = 0;
-    addFloatInitializer(g, "w1", {16, 32}, [&] {
-        const bool deadUnit = element++ % 32 == 0;
-        return deadUnit ? -2.0f : normal(random);
+    NormalWeights weights(7);
+    weights.add(g, "w1", {16, 32}, [](int64_t element) {
+        const bool deadUnit = element % 32 == 0;
+        return deadUnit ? std::optional(-2.0f) : std::nullopt;
     });
-    element = 0;
-    addFloatInitializer(g, "w2", {32, 32}, [&] {
-        const bool outlier = element++ == 0;
-        return outlier ? 100.0f : normal(random);
+    weights.add(g, "w2", {32, 32}, [](int64_t element) {
+        const bool outlier = element == 0;
+        return outlier ? std::optional(100.0f) : std::nullopt;
     });
-    element = 0;
-    addFloatInitializer(g, "w3", {32, 8}, [&] {
-        const bool unused = element++ < 8; // h2[0] does not reach y: per-channel weights fix fc2
-        return unused ? 0.0f : normal(random);
+    weights.add(g, "w3", {32, 8}, [](int64_t element) {
+        const bool unused = element < 8; // h2[0] does not reach y: per-channel weights fix fc2
+        return unused ? std::optional(0.0f) : std::nullopt;
     });
     addNode(g, "MatMul", {"x", "w1"}, {"h1"}, "fc1");
     addNode(g, "Relu", {"h1"}, {"a1"}, "act1");
@@ -61,6 +82,33 @@ inline std::shared_ptr<const Model> sensitiveMlpModel()
 {
     auto model = Model::fromProto(sensitiveMlp(), ".");
     return model ? *model : nullptr;
+}
+
+// x[1,16] -> MatMul 'fc1' -> Relu -> MatMul 'fc2' -> y[1,8]: sensitive through an activation,
+// not a weight. fc1's output unit 0 reads every input with weight 60, so a1's range is some
+// hundreds while its other units stay within a few units; an 8-bit step of a1 then rounds them
+// to a level or two, while 16 bits keep them. w2's row 0 is zero: the float output never sees
+// unit 0. Per-channel weights quantize w1's column 0 on its own, so with them the activation is
+// the only large error, and 16-bit activations on fc1 or fc2 (either side of a1) remove it.
+inline onnx::ModelProto activationOutlierMlp()
+{
+    onnx::ModelProto proto = makeModel(13);
+    onnx::GraphProto &g = *proto.mutable_graph();
+    addInput(g, "x", {1, 16});
+    addOutput(g, "y", {1, 8});
+    NormalWeights weights(11);
+    weights.add(g, "w1", {16, 32}, [](int64_t element) {
+        const bool outlierUnit = element % 32 == 0;
+        return outlierUnit ? std::optional(60.0f) : std::nullopt;
+    });
+    weights.add(g, "w2", {32, 8}, [](int64_t element) {
+        const bool unused = element < 8;
+        return unused ? std::optional(0.0f) : std::nullopt;
+    });
+    addNode(g, "MatMul", {"x", "w1"}, {"h1"}, "fc1");
+    addNode(g, "Relu", {"h1"}, {"a1"}, "act1");
+    addNode(g, "MatMul", {"a1", "w2"}, {"y"}, "fc2");
+    return proto;
 }
 
 // x[1,8] in [0.5, 1.5] -> Add 0.5 "shift" -> Mul 1e3 "up1" -> Mul 1e3 "up2" (up to 2e6, beyond

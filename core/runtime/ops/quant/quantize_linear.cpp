@@ -1,6 +1,8 @@
 // QuantizeLinear and DequantizeLinear: per-tensor (opset 10) or per-axis (opset 13, `axis`,
 // default 1) scale and zero point. Quantize rounds half to even and saturates to the zero
-// point's type (uint8 when absent); dequantize accepts int8/uint8/int32.
+// point's type (when absent: opset 21's output_dtype, else uint8); dequantize accepts
+// int8/uint8/int32, and the 16-bit types of opset 21 (A16W8 models keep sensitive activations
+// in 16 bits). Blocked quantization (opset 21's block_size) is refused.
 #include "runtime/ops/quant/quant_kernels.h"
 #include "runtime/ops/tensor/tensor_util.h"
 
@@ -75,8 +77,9 @@ Result<QuantLayout> quantLayout(const KernelContext &ctx, const Tensor &x, const
 class QuantizeKernel : public Kernel
 {
 public:
-    explicit QuantizeKernel(int64_t axis)
+    QuantizeKernel(int64_t axis, DType typeWithoutZeroPoint)
         : m_axis(axis)
+        , m_typeWithoutZeroPoint(typeWithoutZeroPoint)
     {}
 
     Status compute(KernelContext &ctx) const override
@@ -90,24 +93,27 @@ public:
         auto layout = quantLayout(ctx, x, scale, zeroPoint, m_axis);
         if (!layout)
             return layout.status();
-        const DType outType = zeroPoint.empty() ? DType::UInt8 : zeroPoint.dtype();
-        if (outType != DType::UInt8 && outType != DType::Int8)
-            return ctx.error(std::string("zero point type ") + dtypeName(outType)
-                             + " is not supported (int8 or uint8)");
+        const DType outType = zeroPoint.empty() ? m_typeWithoutZeroPoint : zeroPoint.dtype();
         const Tensor xs = valuesAsFloat32(x), scales = valuesAsFloat32(scale);
-        Tensor &y = ctx.allocateOutput(0, outType, x.shape());
-        if (outType == DType::UInt8)
-            run<uint8_t>(xs, scales, zeroPoint, *layout, y, ctx.threads());
-        else
-            run<int8_t>(xs, scales, zeroPoint, *layout, y, ctx.threads());
+        switch (outType) {
+        case DType::UInt8: run<uint8_t>(ctx, xs, scales, zeroPoint, *layout, outType); break;
+        case DType::Int8: run<int8_t>(ctx, xs, scales, zeroPoint, *layout, outType); break;
+        case DType::UInt16: run<uint16_t>(ctx, xs, scales, zeroPoint, *layout, outType); break;
+        case DType::Int16: run<int16_t>(ctx, xs, scales, zeroPoint, *layout, outType); break;
+        default:
+            return ctx.error(std::string("output type ") + dtypeName(outType)
+                             + " is not supported (int8, uint8, int16, uint16)");
+        }
         return Status::ok();
     }
 
 private:
     template<typename Q>
-    static void run(const Tensor &x, const Tensor &scale, const Tensor &zeroPoint,
-                    const QuantLayout &l, Tensor &y, int threads)
+    void run(KernelContext &ctx, const Tensor &x, const Tensor &scale, const Tensor &zeroPoint,
+             const QuantLayout &l, DType outType) const
     {
+        Tensor &y = ctx.allocateOutput(0, outType, x.shape());
+        const int threads = ctx.threads();
         const float *in = x.data<float>();
         Q *out = y.mutableData<Q>();
         constexpr float lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
@@ -124,6 +130,7 @@ private:
     }
 
     int64_t m_axis;
+    DType m_typeWithoutZeroPoint;
 };
 
 class DequantizeKernel : public Kernel
@@ -147,7 +154,7 @@ public:
         const Tensor scales = valuesAsFloat32(scale);
         Tensor &y = ctx.allocateOutput(0, DType::Float32, x.shape());
         Status status = ctx.error(std::string("input type ") + dtypeName(x.dtype())
-                                  + " is not supported (int8, uint8, int32)");
+                                  + " is not supported (int8, uint8, int16, uint16, int32)");
         auto run = [&](auto tag) {
             using Q = decltype(tag);
             const Q *in = x.data<Q>();
@@ -178,6 +185,10 @@ public:
             run(uint8_t{});
         else if (x.dtype() == DType::Int8)
             run(int8_t{});
+        else if (x.dtype() == DType::UInt16)
+            run(uint16_t{});
+        else if (x.dtype() == DType::Int16)
+            run(int16_t{});
         else if (x.dtype() == DType::Int32)
             run(int32_t{});
         return status;
@@ -188,25 +199,45 @@ private:
 };
 
 // Both kernels take the quantization axis (an attribute from opset 13, before it always 1).
-template<typename K>
-Result<std::unique_ptr<Kernel>> createWithAxis(const KernelInfo &info)
+// Opset 21's block_size (blocked quantization) is refused rather than read as per-axis.
+Result<int64_t> quantizationAxis(const KernelInfo &info)
 {
-    auto axis = info.opsetVersion() >= 13 ? info.getInt("axis", 1) : Result<int64_t>(int64_t{1});
-    if (!axis)
-        return axis.status();
-    return makeKernel<K>(*axis);
+    if (info.opsetVersion() >= 21) {
+        auto blockSize = info.getInt("block_size", 0);
+        if (!blockSize)
+            return blockSize.status();
+        if (*blockSize != 0)
+            return unsupported(std::string(info.opType()) + ": blocked quantization (block_size "
+                               + std::to_string(*blockSize) + ") is not supported");
+    }
+    return info.opsetVersion() >= 13 ? info.getInt("axis", 1) : Result<int64_t>(int64_t{1});
 }
 
 } // namespace
 
 Result<std::unique_ptr<Kernel>> createQuantizeLinear(const KernelInfo &info)
 {
-    return createWithAxis<QuantizeKernel>(info);
+    auto axis = quantizationAxis(info);
+    if (!axis)
+        return axis.status();
+    // Without a zero point the output is uint8, or from opset 21 output_dtype's type.
+    DType typeWithoutZeroPoint = DType::UInt8;
+    if (info.opsetVersion() >= 21) {
+        auto outputType = info.getInt("output_dtype", 0);
+        if (!outputType)
+            return outputType.status();
+        if (*outputType != 0)
+            typeWithoutZeroPoint = static_cast<DType>(*outputType);
+    }
+    return makeKernel<QuantizeKernel>(*axis, typeWithoutZeroPoint);
 }
 
 Result<std::unique_ptr<Kernel>> createDequantizeLinear(const KernelInfo &info)
 {
-    return createWithAxis<DequantizeKernel>(info);
+    auto axis = quantizationAxis(info);
+    if (!axis)
+        return axis.status();
+    return makeKernel<DequantizeKernel>(*axis);
 }
 
 } // namespace qs::ops
