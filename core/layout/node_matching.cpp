@@ -153,9 +153,8 @@ private:
     int plumbingHost(int id) const
     {
         const NodeInfo &node = m_variant.nodes()[id];
-        const NodeInfo *producer = node.inputs.empty()
-                                       ? nullptr
-                                       : m_variant.producer(kMainGraph, node.inputs[0].name);
+        const NodeInfo *producer
+            = node.inputs.empty() ? nullptr : m_variant.producer(kMainGraph, node.inputs[0].name);
         if (node.opType == "DequantizeLinear" && producer && !isPlumbing(producer->id)
             && !isConstant(m_variant, producer->id))
             return producer->id;
@@ -208,8 +207,9 @@ private:
     bool touches(const NodeInfo &node, int host) const
     {
         auto belongs = [&](const NodeInfo *other) {
-            return other && (other->id == host || (m_out.foldedInto[other->id] >= 0
-                                                   && finalHost(other->id) == host));
+            return other
+                   && (other->id == host
+                       || (m_out.foldedInto[other->id] >= 0 && finalHost(other->id) == host));
         };
         for (const ValueRef &input : node.inputs)
             if (!input.name.empty() && belongs(m_variant.producer(kMainGraph, input.name)))
@@ -224,8 +224,7 @@ private:
     int finalHost(int id) const
     {
         // Bounded: a chain of folds cannot be longer than the graph.
-        for (size_t steps = 0; m_out.foldedInto[id] >= 0 && steps < m_out.foldedInto.size();
-             ++steps)
+        for (size_t steps = 0; m_out.foldedInto[id] >= 0 && steps < m_out.foldedInto.size(); ++steps)
             id = m_out.foldedInto[id];
         return id;
     }
@@ -236,8 +235,7 @@ private:
             if (m_out.variantOf[id] < 0 && !isConstant(m_reference, id))
                 m_out.unmatchedReference.push_back(id);
         for (int id : m_variant.mainGraph().nodes)
-            if (m_out.referenceOf[id] < 0 && m_out.foldedInto[id] < 0
-                && !isConstant(m_variant, id))
+            if (m_out.referenceOf[id] < 0 && m_out.foldedInto[id] < 0 && !isConstant(m_variant, id))
                 m_out.unmatchedVariant.push_back(id);
     }
 
