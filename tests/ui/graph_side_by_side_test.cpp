@@ -150,9 +150,9 @@ private slots:
         for (BoxItem *item : pane()->scene()->boxItems())
             QVERIFY2(item->box().title.find("QuantizeLinear") == std::string::npos,
                      item->box().subtitle.c_str());
-        QCOMPARE(nodeBoxCount(pane()->scene()),
-                 nodeBoxCount(m_page->scene()) - int(matching().unmatchedReference.size())
-                     + int(matching().unmatchedVariant.size()));
+        QCOMPARE(nodeBoxCount(pane()->scene()), nodeBoxCount(m_page->scene())
+                                                    - int(matching().unmatchedReference.size())
+                                                    + int(matching().unmatchedVariant.size()));
     }
 
     void selectingInOnePaneSelectsTheMatchedNodeInTheOther()
@@ -223,8 +223,8 @@ private slots:
         QVERIFY(timing->isRunning());
         QVERIFY(finished.wait(120000));
         qInfo("%s", qPrintable(m_page->statusText()));
-        QVERIFY(m_page->legendLabels().contains(
-            GraphOverlays::tr(">= 10 % of the FP32 model's time")));
+        QVERIFY(
+            m_page->legendLabels().contains(GraphOverlays::tr(">= 10 % of the FP32 model's time")));
         QVERIFY(m_page->legendLabels().contains(
             GraphOverlays::tr("No time of its own (fused into another step)")));
         const int conv = firstConv();
@@ -244,8 +244,8 @@ private slots:
         const QString name = QString::fromStdString(reference().nodes()[first].displayName);
         m_page->setSensitivity({{name, 0.2}, {QStringLiteral("no such node"), 0.1}});
         m_page->setOverlay(GraphOverlay::Sensitivity);
-        QVERIFY2(m_page->legendLabels().contains(GraphOverlays::tr("Most sensitive (loss %1)")
-                                                     .arg(0.2, 0, 'g', 3)),
+        QVERIFY2(m_page->legendLabels().contains(
+                     GraphOverlays::tr("Most sensitive (loss %1)").arg(0.2, 0, 'g', 3)),
                  qPrintable(m_page->legendLabels().join(QLatin1Char('|'))));
         QCOMPARE(m_page->scene()->boxItem(m_page->scene()->boxOfNode(first))->fill(),
                  GraphOverlays::heatColour(1.0));

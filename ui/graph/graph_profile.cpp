@@ -44,8 +44,7 @@ NodeTimer::NodeTimer(Workbench *workbench, QObject *parent)
     , m_workbench(workbench)
     , m_job(new JobController(workbench, this, JobController::Runs::OnEngineThread,
                               JobController::WhenBusy::Supersede))
-{
-}
+{}
 
 void NodeTimer::measure(std::shared_ptr<const Model> reference, std::shared_ptr<const Model> variant)
 {
@@ -59,8 +58,8 @@ void NodeTimer::measure(std::shared_ptr<const Model> reference, std::shared_ptr<
             // Few runs: the overlay shows where time goes, not a benchmark (Compare is that).
             constexpr int kIterations = 3;
             NodeTimes times;
-            for (const auto &[model, out] : {std::pair{reference, &times.reference},
-                                             std::pair{variant, &times.variant}}) {
+            for (const auto &[model, out] :
+                 {std::pair{reference, &times.reference}, std::pair{variant, &times.variant}}) {
                 if (!model)
                     continue;
                 auto profile = profileOnRandomSample(model, preprocessing, threads, kIterations,

@@ -14,8 +14,7 @@ PaneSync::PaneSync(GraphView *left, GraphView *right, QObject *parent)
     , m_right(right)
 {
     connect(left, &GraphView::viewMoved, this, [this] { follow(m_left, m_right, m_leftToRight); });
-    connect(right, &GraphView::viewMoved, this,
-            [this] { follow(m_right, m_left, m_rightToLeft); });
+    connect(right, &GraphView::viewMoved, this, [this] { follow(m_right, m_left, m_rightToLeft); });
 }
 
 void PaneSync::setBoxMaps(BoxMap leftToRight, BoxMap rightToLeft)

@@ -118,8 +118,8 @@ struct VariantPane::Private
     }
 };
 
-VariantPane::VariantPane(Workbench *workbench, GraphScene *referenceScene,
-                         GraphView *referenceView, QWidget *parent)
+VariantPane::VariantPane(Workbench *workbench, GraphScene *referenceScene, GraphView *referenceView,
+                         QWidget *parent)
     : QWidget(parent)
     , d(std::make_unique<Private>())
 {
@@ -203,7 +203,7 @@ void VariantPane::fillSelector()
     for (const Variant &variant : d->workbench->variants()->variants())
         if (!variant.isReference)
             d->selector->addItem(QStringLiteral("%1 (%2)").arg(QFileInfo(variant.path).fileName(),
-                                                                variant.kind),
+                                                               variant.kind),
                                  variant.path);
     d->selector->addItem(tr("Open a variant file..."), kChooseFile);
     const int current = d->selector->findData(d->path);
@@ -296,9 +296,9 @@ void VariantPane::layOut()
         [this](std::shared_ptr<VariantLayout> result) {
             if (!result->layout) {
                 if (result->layout.status().code() != StatusCode::Cancelled)
-                    d->status->setText(tr("Cannot draw the variant: %1")
-                                           .arg(QString::fromStdString(
-                                               result->layout.status().message())));
+                    d->status->setText(
+                        tr("Cannot draw the variant: %1")
+                            .arg(QString::fromStdString(result->layout.status().message())));
                 return;
             }
             d->model = result->model;
@@ -308,9 +308,9 @@ void VariantPane::layOut()
             if (const GraphIndex *reference = d->referenceIndex())
                 for (size_t id = 0; id < d->matching->variantOf.size(); ++id)
                     if (const int v = d->matching->variantOf[id]; v >= 0)
-                        d->variantNameOf.insert(
-                            QString::fromStdString(reference->nodes()[id].displayName),
-                            QString::fromStdString(variant.nodes()[v].displayName));
+                        d->variantNameOf
+                            .insert(QString::fromStdString(reference->nodes()[id].displayName),
+                                    QString::fromStdString(variant.nodes()[v].displayName));
             d->scene->setGraphLayout(
                 std::make_shared<const GraphLayout>(std::move(*result->layout)));
             rebuildBoxMaps();
@@ -360,11 +360,10 @@ void VariantPane::rebuildBoxMaps()
         };
     };
     const Private *p = d.get();
-    d->sync->setBoxMaps(
-        counterpart(d->referenceScene, d->scene, d->variantBoxes,
-                    [p](int node) { return p->matching->variantNodeFor(node); }),
-        counterpart(d->scene, d->referenceScene, d->referenceBoxes,
-                    [p](int node) { return p->matching->referenceNodeFor(node); }));
+    d->sync->setBoxMaps(counterpart(d->referenceScene, d->scene, d->variantBoxes,
+                                    [p](int node) { return p->matching->variantNodeFor(node); }),
+                        counterpart(d->scene, d->referenceScene, d->referenceBoxes,
+                                    [p](int node) { return p->matching->referenceNodeFor(node); }));
 }
 
 void VariantPane::recolour(GraphOverlay overlay, const OverlayData &referenceData)
