@@ -157,7 +157,12 @@ GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
     rebuildLegend();
 }
 
-GraphPage::~GraphPage() = default;
+GraphPage::~GraphPage()
+{
+    // The scene goes with the children, after `d`; clearing its selection then must not
+    // call back into this half-destroyed page.
+    disconnect(d->scene, nullptr, this, nullptr);
+}
 
 JobController *GraphPage::job() const
 {

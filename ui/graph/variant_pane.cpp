@@ -160,7 +160,11 @@ VariantPane::VariantPane(Workbench *workbench, GraphScene *referenceScene, Graph
             [this](int, const QString &step, int) { d->status->setText(step); });
 }
 
-VariantPane::~VariantPane() = default;
+VariantPane::~VariantPane()
+{
+    // As in ~GraphPage: the scene's last selectionChanged comes after `d` is gone.
+    disconnect(d->scene, nullptr, this, nullptr);
+}
 
 QComboBox *VariantPane::selector() const
 {
