@@ -1057,6 +1057,62 @@ Random inputs need a size for every symbol other than the batch (1) and an image
         <source>Left in float: %1</source>
         <translation>保留为浮点：%1</translation>
     </message>
+    <message>
+        <source>Per-node time (profile)</source>
+        <translation>逐节点耗时（性能剖析）</translation>
+    </message>
+    <message>
+        <source>Sensitivity (Tune)</source>
+        <translation>敏感度（调优）</translation>
+    </message>
+    <message>
+        <source>&gt;= 10 % of the FP32 model&apos;s time</source>
+        <translation>&gt;= FP32 模型耗时的 10 %</translation>
+    </message>
+    <message>
+        <source>1 %</source>
+        <translation>1 %</translation>
+    </message>
+    <message>
+        <source>0 %</source>
+        <translation>0 %</translation>
+    </message>
+    <message>
+        <source>No time of its own (fused into another step)</source>
+        <translation>无单独耗时（已融合到其他步骤）</translation>
+    </message>
+    <message>
+        <source>Not timed yet</source>
+        <translation>尚未计时</translation>
+    </message>
+    <message>
+        <source>Most sensitive (loss %1)</source>
+        <translation>最敏感（损失 %1）</translation>
+    </message>
+    <message>
+        <source>Half of that</source>
+        <translation>其一半</translation>
+    </message>
+    <message>
+        <source>Not sensitive</source>
+        <translation>不敏感</translation>
+    </message>
+    <message>
+        <source>No Tune run with per-node sensitivity yet</source>
+        <translation>尚无带逐节点敏感度的调优运行</translation>
+    </message>
+    <message>
+        <source>Not measured</source>
+        <translation>未测量</translation>
+    </message>
+    <message>
+        <source>%1 ms per run, %2 % of the FP32 model&apos;s time</source>
+        <translation>每次运行 %1 ms，占 FP32 模型耗时的 %2 %</translation>
+    </message>
+    <message>
+        <source>Tune sensitivity: loss %1</source>
+        <translation>调优敏感度：损失 %1</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::GraphPage</name>
@@ -1193,6 +1249,26 @@ Random inputs need a size for every symbol other than the batch (1) and an image
     <message>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>Beside:</source>
+        <translation>并排：</translation>
+    </message>
+    <message>
+        <source>Timing every node on a random sample...</source>
+        <translation>正在用一个随机样本为每个节点计时...</translation>
+    </message>
+    <message>
+        <source>Cannot time the nodes: %1</source>
+        <translation>无法为节点计时：%1</translation>
+    </message>
+    <message>
+        <source>FP32: %1 ms per run, variant: %2 ms (engine profile, one random sample)</source>
+        <translation>FP32：每次运行 %1 ms，变体：%2 ms（引擎性能剖析，一个随机样本）</translation>
+    </message>
+    <message>
+        <source>FP32: %1 ms per run (engine profile, one random sample)</source>
+        <translation>FP32：每次运行 %1 ms（引擎性能剖析，一个随机样本）</translation>
     </message>
 </context>
 <context>
@@ -1587,6 +1663,13 @@ in subgraph %1</source>
     <message>
         <source>Kept in float</source>
         <translation>保持浮点</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::NodeTimer</name>
+    <message>
+        <source>Timing every node</source>
+        <translation>正在为每个节点计时</translation>
     </message>
 </context>
 <context>
@@ -2420,6 +2503,49 @@ in subgraph %1</source>
     <message>
         <source>Size ratio</source>
         <translation>大小比例</translation>
+    </message>
+</context>
+<context>
+    <name>qs::ui::VariantPane</name>
+    <message>
+        <source>Draw a quantized variant beside the FP32 model, its nodes matched by name and its quantize/dequantize nodes folded into the op they wrap; both views zoom, pan and select together</source>
+        <translation>在 FP32 模型旁绘制量化变体：节点按名称匹配，量化/反量化节点折叠进其包裹的算子；两个视图同步缩放、平移和选择</translation>
+    </message>
+    <message>
+        <source>Nothing beside</source>
+        <translation>不并排显示</translation>
+    </message>
+    <message>
+        <source>Open a variant file...</source>
+        <translation>打开变体文件...</translation>
+    </message>
+    <message>
+        <source>Open Variant</source>
+        <translation>打开变体</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx);;All files (*)</source>
+        <translation>ONNX 模型 (*.onnx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Opened file</source>
+        <translation>打开的文件</translation>
+    </message>
+    <message>
+        <source>Variant: %1</source>
+        <translation>变体：%1</translation>
+    </message>
+    <message>
+        <source>Laying out the variant</source>
+        <translation>正在布局变体</translation>
+    </message>
+    <message>
+        <source>Cannot draw the variant: %1</source>
+        <translation>无法绘制变体：%1</translation>
+    </message>
+    <message>
+        <source>%1 nodes matched; %2 only in the FP32 model (folded or rewritten by the quantizer), %3 only in the variant; %4 quantize/dequantize nodes folded into the op they wrap</source>
+        <translation>已匹配 %1 个节点；%2 个仅在 FP32 模型中（被量化器折叠或改写），%3 个仅在变体中；%4 个量化/反量化节点已折叠进其包裹的算子</translation>
     </message>
 </context>
 <context>

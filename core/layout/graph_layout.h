@@ -32,6 +32,9 @@ struct LayoutOptions
     int maxBoxes = 1500;
     // Module paths ("layer1/0") whose members are drawn one level deeper.
     std::set<std::string> expanded;
+    // Per GraphIndex node id: the node whose box draws it (NodeMatching::foldedInto: a
+    // variant's Q/DQ plumbing inside the op it wraps), -1 or absent: drawn as itself.
+    std::vector<int> foldInto;
 };
 
 struct LayoutPoint
@@ -50,6 +53,7 @@ struct LayoutBox
     std::string subtitle;     // display name, "24 ops" or the value's shape
     std::string detail;       // folded initializers "W [64,3,3,3]", or a group's op counts
     std::vector<int> members; // Kind::Group: node ids, in topological order
+    std::vector<int> folded;  // Kind::Node: nodes drawn inside it (LayoutOptions::foldInto)
     // Kind::Group: how many other groups hold the same op types with the same shapes in the
     // same order (repeated blocks); drawn as a mark on the box.
     int identicalGroups = 0;

@@ -135,6 +135,35 @@ std::string opCounts(const GraphIndex &index, const std::vector<int> &members)
     return out;
 }
 
+bool carriesItsInput(const NodeInfo &node)
+{
+    return !node.inputs.empty()
+           && (node.opType == "QuantizeLinear" || node.opType == "DequantizeLinear"
+               || node.opType == "DynamicQuantizeLinear" || node.opType == "Cast");
+}
+
+// A box with folded quantization plumbing: its detail names the weight the plumbing
+// dequantizes (the host itself reads only the dequantized value) and how many nodes it holds.
+void describeFolded(const GraphIndex &index, LayoutBox &box)
+{
+    const GraphInfo &main = index.mainGraph();
+    std::string weights;
+    for (int id : box.folded) {
+        const NodeInfo &node = index.nodes()[id];
+        if (node.opType == "DequantizeLinear" && !node.inputs.empty()
+            && index.initializer(main.id, node.inputs[0].name)) {
+            weights += (weights.empty() ? "" : " ") + shortShape(node.inputs[0].type);
+        }
+    }
+    std::string &detail = box.detail;
+    if (!weights.empty())
+        detail += (detail.empty() ? "" : " ") + weights;
+    detail += (detail.empty() ? "+" : " +") + std::to_string(box.folded.size()) + " folded";
+    if (detail.size() > 40)
+        detail = detail.substr(0, 37) + "...";
+    sizeBox(box);
+}
+
 } // namespace
 
 BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
@@ -145,9 +174,17 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
     out.boxOfNode.assign(nodes.size(), -1);
 
     std::vector<int> visible;
+    std::vector<int> folded;                            // drawn inside another node's box
     std::unordered_map<std::string, bool> hiddenValues; // outputs of hidden Constant nodes
+    auto hostOf = [&](int id) {
+        return id < static_cast<int>(options.foldInto.size()) ? options.foldInto[id] : -1;
+    };
     for (int id : main.nodes) {
         const NodeInfo &node = nodes[id];
+        if (hostOf(id) >= 0) {
+            folded.push_back(id);
+            continue;
+        }
         if (!options.showConstants && node.opType == "Constant" && node.domain.empty()) {
             ++out.hiddenConstants;
             for (const ValueRef &v : node.outputs)
@@ -238,6 +275,28 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
             if (!v.name.empty())
                 valueBox[v.name] = boxIndex;
     }
+    for (int id : folded) {
+        const int boxIndex = out.boxOfNode[hostOf(id)];
+        if (boxIndex < 0)
+            continue; // its host is not drawn either (a hidden Constant)
+        out.boxOfNode[id] = boxIndex;
+        // Q, DQ and Cast carry their input on in another type: readers of their result are
+        // drawn reading the box that made the data, so a pair shared by two readers still
+        // shows both edges; a helper's result comes from its host.
+        int source = boxIndex;
+        if (carriesItsInput(nodes[id]))
+            if (auto it = valueBox.find(nodes[id].inputs[0].name); it != valueBox.end())
+                source = it->second;
+        for (const ValueRef &v : nodes[id].outputs)
+            if (!v.name.empty())
+                valueBox[v.name] = source;
+        LayoutBox &host = out.boxes[boxIndex];
+        if (host.kind == LayoutBox::Kind::Node)
+            host.folded.push_back(id);
+    }
+    for (LayoutBox &box : out.boxes)
+        if (!box.folded.empty())
+            describeFolded(index, box);
     // Identical groups (repeated blocks): the same op types with the same input and output
     // shapes in the same order, whatever their names.
     std::unordered_map<std::string, int> signatures;
@@ -294,7 +353,11 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
         edge.label = edge.label.substr(0, edge.label.find(" +")) + " +"
                      + std::to_string(values.size() - 1);
     };
-    for (int id : visible) {
+    std::vector<int> drawn = visible;
+    for (int id : folded)
+        if (out.boxOfNode[id] >= 0)
+            drawn.push_back(id);
+    for (int id : drawn) {
         for (const ValueRef &v : nodes[id].inputs) {
             auto it = valueBox.find(v.name);
             if (!v.name.empty() && it != valueBox.end())

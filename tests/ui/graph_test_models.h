@@ -2,14 +2,28 @@
 // Generated models for the graph view's tests and bench (bench/graph_view_bench.cpp): a chain
 // of residual blocks with module-path names ("/stage3/block7/conv1/Conv"), a side branch
 // (Constant scale + Mul) in every fourth block, 1x1 convolutions with small weights so that
-// 20,000 nodes load in seconds.
+// 20,000 nodes load in seconds. And the loader both graph tests use.
+#include "model/model.h"
 #include "tests/support/model_builder.h"
 
 #include <onnx/onnx_pb.h>
 
+#include <QString>
+#include <QtGlobal>
+
+#include <memory>
 #include <string>
 
 namespace qs::test {
+
+// A fetched or generated model file the graph tests cannot do without.
+inline std::shared_ptr<const Model> loadModelOrDie(const QString &path)
+{
+    Result<std::shared_ptr<const Model>> model = Model::load(path.toStdString());
+    if (!model)
+        qFatal("cannot load %s: %s", qPrintable(path), model.status().message().c_str());
+    return *model;
+}
 
 inline onnx::ModelProto makeBlockChainModel(int nodeCount, int blocksPerStage = 25)
 {

@@ -31,14 +31,6 @@ using namespace qs::ui;
 
 namespace {
 
-std::shared_ptr<const Model> loadModel(const QString &path)
-{
-    Result<std::shared_ptr<const Model>> model = Model::load(path.toStdString());
-    if (!model)
-        qFatal("cannot load %s: %s", qPrintable(path), model.status().message().c_str());
-    return *model;
-}
-
 QAction *actionNamed(QMenu *menu, const QString &text)
 {
     for (QAction *action : menu->actions())
@@ -83,7 +75,7 @@ private slots:
     {
         qs::ui::test::isolateSettings();
         const QString path = qs::ui::test::ocrModel("ch_PP-OCRv4_det_infer.onnx");
-        m_workbench.setModel(loadModel(path), path);
+        m_workbench.setModel(qs::test::loadModelOrDie(path), path);
         m_page = std::make_unique<GraphPage>(&m_workbench);
         QSignalSpy laidOut(m_page.get(), &GraphPage::laidOut);
         m_page->resize(1200, 800);

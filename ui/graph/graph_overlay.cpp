@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <optional>
 #include <unordered_map>
 
 namespace qs::ui {
@@ -188,22 +190,67 @@ QString stateName(QuantState state)
     return GraphOverlays::tr("No Quantize run yet");
 }
 
+// The nodes a box stands for: its node and what is folded into it, or a group's members.
+template<typename Visit>
+void forEachNodeOf(const LayoutBox &box, Visit visit)
+{
+    if (box.kind == LayoutBox::Kind::Node)
+        visit(box.nodeId);
+    for (int id : box.folded)
+        visit(id);
+    for (int id : box.members)
+        visit(id);
+}
+
+// The values of a box's nodes in `values` (by display name) combined; none when no node has one.
+template<typename Combine>
+std::optional<double> combineOverBox(const LayoutBox &box, const GraphIndex &index,
+                                     const QHash<QString, double> &values, Combine combine)
+{
+    std::optional<double> result;
+    forEachNodeOf(box, [&](int id) {
+        auto it = values.constFind(QString::fromStdString(index.nodes()[id].displayName));
+        if (it != values.constEnd())
+            result = result ? combine(*result, *it) : *it;
+    });
+    return result;
+}
+
 std::optional<double> boxSqnr(const LayoutBox &box, const GraphIndex &index, const OverlayData &data)
 {
-    std::optional<double> worst;
-    auto take = [&](int id) {
-        auto it = data.sqnrDb.constFind(QString::fromStdString(index.nodes()[id].displayName));
-        if (it != data.sqnrDb.constEnd())
-            worst = worst ? std::min(*worst, *it) : *it;
-    };
-    if (box.kind == LayoutBox::Kind::Node)
-        take(box.nodeId);
-    for (int id : box.members)
-        take(id);
-    return worst;
+    return combineOverBox(box, index, data.sqnrDb,
+                          [](double a, double b) { return std::min(a, b); });
 }
 
 const QColor kNoData(0xee, 0xee, 0xee);
+
+std::optional<double> boxTimeMs(const LayoutBox &box, const GraphIndex &index,
+                                const OverlayData &data)
+{
+    return combineOverBox(box, index, data.timeMs, std::plus<double>());
+}
+
+std::optional<double> boxSensitivity(const LayoutBox &box, const GraphIndex &index,
+                                     const OverlayData &data)
+{
+    return combineOverBox(box, index, data.sensitivity,
+                          [](double a, double b) { return std::max(a, b); });
+}
+
+double largestLoss(const OverlayData &data)
+{
+    double largest = 0;
+    for (double loss : data.sensitivity)
+        largest = std::max(largest, loss);
+    return largest;
+}
+
+// Share of the largest loss, 0..1; a run where no node lost anything paints all cool.
+double sensitivityFraction(double loss, const OverlayData &data)
+{
+    const double largest = largestLoss(data);
+    return largest > 0 ? std::clamp(loss / largest, 0.0, 1.0) : 0.0;
+}
 
 } // namespace
 
@@ -213,8 +260,23 @@ QString GraphOverlays::name(GraphOverlay overlay)
     case GraphOverlay::OpType: return tr("Op type");
     case GraphOverlay::Quantization: return tr("Quantization state");
     case GraphOverlay::Sqnr: return tr("Per-node SQNR (Compare)");
+    case GraphOverlay::Time: return tr("Per-node time (profile)");
+    case GraphOverlay::Sensitivity: return tr("Sensitivity (Tune)");
     }
     return {};
+}
+
+QColor GraphOverlays::heatColour(double fraction)
+{
+    const double t = std::clamp(fraction, 0.0, 1.0);
+    return QColor::fromHsvF(static_cast<float>((1.0 - t) * 55.0 / 360.0),
+                            static_cast<float>(0.15 + 0.7 * t), 0.98f);
+}
+
+QColor GraphOverlays::timeColour(double share)
+{
+    // Square root: a 1 % node is visibly warmer than a 0.1 % one, 10 % and more is red.
+    return heatColour(std::sqrt(std::clamp(share / 0.10, 0.0, 1.0)));
 }
 
 QColor GraphOverlays::sqnrColour(double db)
@@ -236,6 +298,14 @@ QColor GraphOverlays::colour(GraphOverlay overlay, const LayoutBox &box, const G
     case GraphOverlay::Sqnr: {
         const std::optional<double> db = boxSqnr(box, index, data);
         return db ? sqnrColour(*db) : kNoData;
+    }
+    case GraphOverlay::Time: {
+        const std::optional<double> ms = boxTimeMs(box, index, data);
+        return ms && data.timeScaleMs > 0 ? timeColour(*ms / data.timeScaleMs) : kNoData;
+    }
+    case GraphOverlay::Sensitivity: {
+        const std::optional<double> loss = boxSensitivity(box, index, data);
+        return loss ? heatColour(sensitivityFraction(*loss, data)) : kNoData;
     }
     }
     return kNoData;
@@ -273,8 +343,39 @@ QList<LegendEntry> GraphOverlays::legend(GraphOverlay overlay, const GraphLayout
         entries.append({kNoData, data.sqnrDb.isEmpty() ? tr("No comparison with per-node error yet")
                                                        : tr("No per-node error")});
         break;
+    case GraphOverlay::Time:
+        entries.append({timeColour(0.10), tr(">= 10 % of the FP32 model's time")});
+        entries.append({timeColour(0.01), tr("1 %")});
+        entries.append({timeColour(0.0), tr("0 %")});
+        entries.append({kNoData, data.timeScaleMs > 0
+                                     ? tr("No time of its own (fused into another step)")
+                                     : tr("Not timed yet")});
+        break;
+    case GraphOverlay::Sensitivity: {
+        const double largest = largestLoss(data);
+        entries.append({heatColour(1.0), tr("Most sensitive (loss %1)").arg(largest, 0, 'g', 3)});
+        entries.append({heatColour(0.5), tr("Half of that")});
+        entries.append({heatColour(0.0), tr("Not sensitive")});
+        entries.append({kNoData, data.sensitivity.isEmpty()
+                                     ? tr("No Tune run with per-node sensitivity yet")
+                                     : tr("Not measured")});
+        break;
+    }
     }
     return entries;
+}
+
+QString GraphOverlays::measurementNote(const LayoutBox &box, const GraphIndex &index,
+                                       const OverlayData &data)
+{
+    QStringList lines;
+    if (const std::optional<double> ms = boxTimeMs(box, index, data); ms && data.timeScaleMs > 0)
+        lines << tr("%1 ms per run, %2 % of the FP32 model's time")
+                     .arg(*ms, 0, 'f', 3)
+                     .arg(100.0 * *ms / data.timeScaleMs, 0, 'f', 1);
+    if (const std::optional<double> loss = boxSensitivity(box, index, data))
+        lines << tr("Tune sensitivity: loss %1").arg(*loss, 0, 'g', 3);
+    return lines.join(QLatin1Char('\n'));
 }
 
 QString GraphOverlays::quantizationNote(const LayoutBox &box, const GraphIndex &index,

@@ -1,8 +1,11 @@
 #pragma once
 // What the graph's boxes are painted with (the overlay selector) and its legend: the op type's
 // family, the quantization state (kept in float by the user, left in float by the last
-// Quantize run, with the reason), or the per-node SQNR of the last comparison (a heat scale,
-// worst red). Pure functions of the layout and the data, so the page recolours without relayout.
+// Quantize run, with the reason), the per-node SQNR of the last comparison (a heat scale,
+// worst red), the time of each node in the engine's profile (share of the FP32 model's time,
+// on both panes, so an INT8 node that got faster looks cooler), or Tune's sensitivity (the
+// metric's loss with the node quantized, against the most sensitive node). Pure functions of the
+// layout and the data, so the page recolours without relayout.
 
 #include "layout/graph_layout.h"
 #include "quantscope.pb.h"
@@ -20,7 +23,7 @@ class GraphIndex;
 
 namespace qs::ui {
 
-enum class GraphOverlay { OpType, Quantization, Sqnr };
+enum class GraphOverlay { OpType, Quantization, Sqnr, Time, Sensitivity };
 
 struct LegendEntry
 {
@@ -36,6 +39,11 @@ struct OverlayData
     QHash<QString, QString> leftInFloat; // display name -> reason, from the last Quantize run
     bool quantized = false;              // a Quantize run reported its left_in_float
     QHash<QString, double> sqnrDb;       // display name -> worst SQNR of its tensors
+    // Display name -> milliseconds per run, from the engine's profile (a fused step is named
+    // after the node it kept; the nodes it absorbed have no time of their own).
+    QHash<QString, double> timeMs;
+    double timeScaleMs = 0;             // what 100 % is: the FP32 model's total; 0: not timed
+    QHash<QString, double> sensitivity; // display name -> Tune's metric loss for the node
 };
 
 class GraphOverlays
@@ -52,6 +60,9 @@ public:
     // A box's quantization state in words, for its tooltip; empty when there is nothing to say.
     static QString quantizationNote(const LayoutBox &box, const GraphIndex &index,
                                     const OverlayData &data);
+    // A box's time and sensitivity in words, for its tooltip; empty when not measured.
+    static QString measurementNote(const LayoutBox &box, const GraphIndex &index,
+                                   const OverlayData &data);
 
     // Worst SQNR per node of the first variant (after the reference) with per-node errors.
     static QHash<QString, double> nodeSqnr(const quantscope::Report &report);
@@ -59,6 +70,9 @@ public:
     static QHash<QString, QString> leftInFloat(const quantscope::Recipe &recipe);
 
     static QColor sqnrColour(double db); // <= 10 dB red ... >= 40 dB green
+    // Pale yellow (0) to red (1): time shares and sensitivity, where more is worse.
+    static QColor heatColour(double fraction);
+    static QColor timeColour(double share); // of the FP32 total: >= 10 % red
 };
 
 } // namespace qs::ui

@@ -2,10 +2,13 @@
 
 #include "graph_export.h"
 #include "graph_items.h"
+#include "graph_page_private.h"
+#include "graph_profile.h"
 #include "graph_scene.h"
 #include "graph_view.h"
 #include "model/graph_index.h"
 #include "model/model.h"
+#include "variant_pane.h"
 #include "workbench/job_controller.h"
 #include "workbench/settings.h"
 #include "workbench/translated_text.h"
@@ -24,38 +27,11 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSplitter>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 namespace qs::ui {
-
-struct GraphPage::Private
-{
-    Workbench *workbench = nullptr;
-    JobController *job = nullptr;
-    GraphScene *scene = nullptr;
-    GraphView *view = nullptr;
-    QComboBox *overlay = nullptr;
-    QLineEdit *find = nullptr;
-    QCheckBox *constants = nullptr;
-    QProgressBar *progress = nullptr;
-    QPushButton *cancel = nullptr;
-    QLabel *status = nullptr;
-    QWidget *legend = nullptr;
-    QHBoxLayout *legendLayout = nullptr;
-    QStringList legendLabels;
-
-    LayoutOptions options;
-    OverlayData data;
-    bool stale = true; // the open model has no layout yet
-    bool syncing = false;
-    int pendingNode = -1; // selected in the Workbench while the layout ran
-
-    const GraphIndex *index() const
-    {
-        return workbench->model() ? &workbench->model()->index() : nullptr;
-    }
-};
 
 GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
     : QWidget(parent)
@@ -67,10 +43,13 @@ GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
     d->scene = new GraphScene(this);
     d->view = new GraphView(d->scene, this);
     d->view->setContextMenuPolicy(Qt::CustomContextMenu);
+    d->variantPane = new VariantPane(workbench, d->scene, d->view, this);
+    d->timer = new NodeTimer(workbench, this);
 
     d->overlay = new QComboBox;
     d->overlay->setObjectName(QStringLiteral("graphOverlay"));
-    for (GraphOverlay o : {GraphOverlay::OpType, GraphOverlay::Quantization, GraphOverlay::Sqnr})
+    for (GraphOverlay o : {GraphOverlay::OpType, GraphOverlay::Quantization, GraphOverlay::Sqnr,
+                           GraphOverlay::Time, GraphOverlay::Sensitivity})
         d->overlay->addItem(GraphOverlays::name(o), static_cast<int>(o));
     d->find = new QLineEdit;
     d->find->setObjectName(QStringLiteral("graphFind"));
@@ -103,6 +82,8 @@ GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
     top->addWidget(translated<QLabel>([] { return tr("Colour by:"); }));
     top->addWidget(d->overlay);
     top->addWidget(d->find, 1);
+    top->addWidget(new QLabel(tr("Beside:")));
+    top->addWidget(d->variantPane->selector());
     top->addWidget(fit);
     top->addWidget(exportButton);
     top->addWidget(d->constants);
@@ -114,11 +95,28 @@ GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
     d->legendLayout->setContentsMargins(0, 0, 0, 0);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    layout->addWidget(d->view, 1);
+    auto *panes = new QSplitter;
+    panes->addWidget(d->view);
+    panes->addWidget(d->variantPane);
+    layout->addWidget(panes, 1);
     layout->addWidget(d->legend);
     layout->addWidget(d->status);
 
-    connect(d->overlay, &QComboBox::currentIndexChanged, this, [this] { recolour(); });
+    connect(d->overlay, &QComboBox::currentIndexChanged, this, [this] {
+        // Time is measured when first asked for: a profile runs the models.
+        if (overlay() == GraphOverlay::Time && d->data.timeScaleMs <= 0
+            && !d->timer->job()->isRunning())
+            measureTimes();
+        recolour();
+    });
+    connect(d->timer, &NodeTimer::measured, this, &GraphPage::onTimesMeasured);
+    connect(d->variantPane, &VariantPane::referenceNodeSelected, workbench, &Workbench::selectNode);
+    connect(d->variantPane, &VariantPane::laidOut, this, [this] {
+        // The variant drawn after the models were timed: time it too.
+        if (overlay() == GraphOverlay::Time && d->data.timeScaleMs > 0)
+            measureTimes();
+        emit variantLaidOut();
+    });
     connect(d->find, &QLineEdit::returnPressed, this, [this] { findNext(d->find->text()); });
     connect(fit, &QToolButton::clicked, d->view, &GraphView::fitAll);
     connect(d->constants, &QCheckBox::toggled, this, &GraphPage::setShowConstants);
@@ -163,7 +161,12 @@ GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
     rebuildLegend();
 }
 
-GraphPage::~GraphPage() = default;
+GraphPage::~GraphPage()
+{
+    // The scene goes with the children, after `d`; clearing its selection then must not
+    // call back into this half-destroyed page.
+    disconnect(d->scene, nullptr, this, nullptr);
+}
 
 JobController *GraphPage::job() const
 {
@@ -172,6 +175,14 @@ JobController *GraphPage::job() const
 GraphScene *GraphPage::scene() const
 {
     return d->scene;
+}
+VariantPane *GraphPage::variantPane() const
+{
+    return d->variantPane;
+}
+QList<JobController *> GraphPage::jobs() const
+{
+    return {d->job, d->variantPane->job(), d->timer->job()};
 }
 GraphView *GraphPage::view() const
 {
@@ -236,6 +247,37 @@ void GraphPage::setNodeErrors(const QHash<QString, double> &sqnrDb)
         rebuildLegend();
 }
 
+void GraphPage::setSensitivity(const QHash<QString, double> &lossByNode)
+{
+    d->data.sensitivity = lossByNode;
+    if (overlay() == GraphOverlay::Sensitivity)
+        recolour();
+}
+
+void GraphPage::measureTimes()
+{
+    d->status->setText(tr("Timing every node on a random sample..."));
+    d->timer->measure(d->workbench->model(), d->variantPane->variantModel());
+}
+
+void GraphPage::onTimesMeasured(const NodeTimes &times)
+{
+    if (!times.error.isEmpty())
+        d->status->setText(tr("Cannot time the nodes: %1").arg(times.error));
+    d->data.timeMs = times.reference.ms;
+    d->data.timeScaleMs = times.reference.totalMs;
+    d->variantPane->setTimes(times.variant, times.reference.totalMs);
+    if (times.error.isEmpty())
+        d->status->setText(
+            d->variantPane->variantModel()
+                ? tr("FP32: %1 ms per run, variant: %2 ms (engine profile, one random sample)")
+                      .arg(times.reference.totalMs, 0, 'f', 2)
+                      .arg(times.variant.totalMs, 0, 'f', 2)
+                : tr("FP32: %1 ms per run (engine profile, one random sample)")
+                      .arg(times.reference.totalMs, 0, 'f', 2));
+    recolour();
+}
+
 void GraphPage::setLeftInFloat(const QHash<QString, QString> &reasons)
 {
     d->data.leftInFloat = reasons;
@@ -259,6 +301,10 @@ void GraphPage::onModelChanged()
     d->data.leftInFloat.clear();
     d->data.quantized = false;
     d->data.sqnrDb.clear();
+    d->data.timeMs.clear();
+    d->data.timeScaleMs = 0;
+    d->data.sensitivity.clear();
+    d->variantPane->clear();
     d->data.excludedNodes.clear();
     d->data.excludedOpTypes.clear();
     d->stale = true;
@@ -279,6 +325,7 @@ void GraphPage::relayout()
     d->progress->setRange(0, 0);
     d->cancel->show();
     const LayoutOptions options = d->options;
+    d->variantPane->setLayoutOptions(options);
     d->job->run<std::shared_ptr<Result<GraphLayout>>>(
         tr("Laying out the graph"),
         [model, options](Progress &progress) {
@@ -301,6 +348,7 @@ void GraphPage::onLaidOut(std::shared_ptr<const GraphLayout> layout)
     const int selected = d->pendingNode >= 0 ? d->pendingNode : d->workbench->selectedNode();
     d->pendingNode = -1;
     d->scene->setGraphLayout(layout);
+    d->variantPane->referenceLaidOut();
     recolour();
     refreshExclusionMarks();
     d->view->fitAll();
@@ -335,34 +383,18 @@ void GraphPage::recolour()
 {
     const GraphIndex *index = d->index();
     if (index && d->scene->graphLayout()) {
-        const GraphOverlay o = overlay();
-        for (BoxItem *item : d->scene->boxItems()) {
-            item->setFill(GraphOverlays::colour(o, item->box(), *index, d->data));
-            QString tip = item->title() + QLatin1Char('\n') + item->subtitle();
-            if (!item->detail().isEmpty())
-                tip += QLatin1Char('\n') + item->detail();
-            const QString note = GraphOverlays::quantizationNote(item->box(), *index, d->data);
-            if (!note.isEmpty())
-                tip += QLatin1Char('\n') + note;
-            item->setToolTip(tip);
-        }
+        d->scene->paint(overlay(), *index, d->data);
         d->view->refreshMiniMap();
     }
+    d->variantPane->recolour(overlay(), d->data);
     rebuildLegend();
 }
 
 void GraphPage::refreshExclusionMarks()
 {
-    const GraphIndex *index = d->index();
-    if (!index)
-        return;
-    for (BoxItem *item : d->scene->boxItems()) {
-        if (item->box().kind != LayoutBox::Kind::Node)
-            continue;
-        const NodeInfo &node = index->nodes()[item->box().nodeId];
-        item->setExcluded(d->data.excludedNodes.contains(QString::fromStdString(node.displayName))
-                          || d->data.excludedOpTypes.contains(QString::fromStdString(node.opType)));
-    }
+    if (const GraphIndex *index = d->index())
+        d->scene->markExcluded(*index, d->data);
+    d->variantPane->markExcluded(d->data);
 }
 
 void GraphPage::rebuildLegend()
@@ -404,6 +436,7 @@ void GraphPage::onSceneSelectionChanged()
 
 void GraphPage::onWorkbenchSelection(int nodeId)
 {
+    d->variantPane->selectReferenceNode(nodeId); // also when the selection came from this pane
     if (d->syncing)
         return;
     if (d->job->isRunning())
@@ -476,98 +509,6 @@ void GraphPage::stepAlongFlow(bool downstream)
     const std::vector<int> next = downstream ? d->scene->consumers(box) : d->scene->producers(box);
     if (!next.empty())
         selectBox(next.front());
-}
-
-QMenu *GraphPage::createContextMenu(int box, QWidget *parent)
-{
-    auto *menu = new QMenu(parent);
-    BoxItem *item = d->scene->boxItem(box);
-    const GraphIndex *index = d->index();
-    if (!item || !index)
-        return menu;
-    const LayoutBox &b = item->box();
-    const auto &boxes = graphLayout()->boxes;
-    auto describe = [&](int other) {
-        const LayoutBox &o = boxes[other];
-        return o.kind == LayoutBox::Kind::Node
-                   ? QStringLiteral("%1 (%2)").arg(QString::fromStdString(o.subtitle),
-                                                   QString::fromStdString(o.title))
-                   : QString::fromStdString(o.title);
-    };
-    QMenu *producers = menu->addMenu(tr("Go to producer"));
-    for (int p : d->scene->producers(box))
-        producers->addAction(describe(p), this, [this, p] { selectBox(p); });
-    producers->setEnabled(!producers->isEmpty());
-    QMenu *consumers = menu->addMenu(tr("Go to consumer"));
-    for (int c : d->scene->consumers(box))
-        consumers->addAction(describe(c), this, [this, c] { selectBox(c); });
-    consumers->setEnabled(!consumers->isEmpty());
-    menu->addSeparator();
-
-    Workbench *workbench = d->workbench;
-    if (b.kind == LayoutBox::Kind::Node) {
-        const NodeInfo &node = index->nodes()[b.nodeId];
-        const QString name = QString::fromStdString(node.displayName);
-        const QString opType = QString::fromStdString(node.opType);
-        QAction *excludeNode = menu->addAction(tr("Keep node in float"));
-        excludeNode->setCheckable(true);
-        excludeNode->setChecked(workbench->isNodeExcluded(name));
-        connect(excludeNode, &QAction::toggled, workbench,
-                [workbench, name](bool on) { workbench->setNodeExcluded(name, on); });
-        QAction *excludeType = menu->addAction(tr("Keep all %1 nodes in float").arg(opType));
-        excludeType->setCheckable(true);
-        excludeType->setChecked(workbench->isOpTypeExcluded(opType));
-        connect(excludeType, &QAction::toggled, workbench,
-                [workbench, opType](bool on) { workbench->setOpTypeExcluded(opType, on); });
-        // The innermost expanded group this node belongs to can be folded back.
-        std::string group = b.group;
-        while (!group.empty() && !d->options.expanded.count(group))
-            group = group.substr(0, group.rfind('/') == std::string::npos ? 0 : group.rfind('/'));
-        if (!group.empty()) {
-            const QString path = QString::fromStdString(group);
-            menu->addAction(tr("Collapse group %1").arg(path), this,
-                            [this, path] { collapseGroup(path); });
-        }
-        menu->addSeparator();
-        menu->addAction(tr("Copy name"), menu, [name] { QApplication::clipboard()->setText(name); });
-    } else if (b.kind == LayoutBox::Kind::Group) {
-        const QString path = QString::fromStdString(b.group);
-        menu->addAction(tr("Expand group"), this, [this, path] { expandGroup(path); });
-        if (path.contains(QLatin1Char('/'))) {
-            const QString parentPath = path.left(path.lastIndexOf(QLatin1Char('/')));
-            if (d->options.expanded.count(parentPath.toStdString()))
-                menu->addAction(tr("Collapse group %1").arg(parentPath), this,
-                                [this, parentPath] { collapseGroup(parentPath); });
-        }
-    }
-    return menu;
-}
-
-QString GraphPage::exportPicture(const QString &path, bool visibleRegionOnly)
-{
-    const QRectF source = visibleRegionOnly
-                              ? d->view->visibleSceneRect()
-                              : d->scene->itemsBoundingRect().adjusted(-20, -20, 20, 20);
-    return exportGraphPicture(d->scene, source, path);
-}
-
-void GraphPage::askExport(bool visibleRegionOnly)
-{
-    QString path = QFileDialog::getSaveFileName(this,
-                                                visibleRegionOnly ? tr("Export Visible Region")
-                                                                  : tr("Export Graph"),
-                                                d->workbench->dialogFolder(settings::Folder::Export),
-                                                tr("SVG pictures (*.svg);;PNG pictures (*.png)"));
-    if (path.isEmpty())
-        return;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += QStringLiteral(".svg");
-    d->workbench->rememberDialogFolder(settings::Folder::Export, path);
-    const QString error = exportPicture(path, visibleRegionOnly);
-    if (!error.isEmpty())
-        QMessageBox::warning(this, tr("Export failed"), error);
-    else
-        d->status->setText(tr("Exported %1").arg(path));
 }
 
 } // namespace qs::ui

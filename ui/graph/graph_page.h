@@ -5,11 +5,14 @@
 // selection with the rest of the app: selecting a box selects its node in the Workbench, and
 // the Workbench's selection centres the view on its box. Find (by name or op type, cycling),
 // the producers and consumers of a box (context menu, Up/Down), exclusion as in the node table,
-// groups expanded and collapsed in place, export as SVG or PNG.
+// groups expanded and collapsed in place, export as SVG or PNG. Beside it, a quantized variant
+// (VariantPane) with its nodes matched to the FP32 ones, zoomed, panned and selected together.
 //
 // Files of this folder: graph_items (box and edge items), graph_scene (items of one layout and
 // lookups), graph_view (zoom, pan, minimap), graph_overlay (colours and legends), graph_export
-// (SVG/PNG files). Depends on ui/workbench and core (layout) only.
+// (SVG/PNG files), variant_pane (the variant beside) and pane_sync (two views moving
+// together), graph_profile (the time overlay's measurement). Depends on ui/workbench and core
+// (layout) only.
 
 #include "graph_overlay.h"
 
@@ -29,7 +32,9 @@ namespace qs::ui {
 class GraphScene;
 class GraphView;
 class JobController;
+class VariantPane;
 class Workbench;
+struct NodeTimes;
 
 class GraphPage : public QWidget
 {
@@ -40,7 +45,10 @@ public:
     ~GraphPage() override;
 
     JobController *job() const;
+    // The layout, the variant's layout and the time measurement: the window watches them all.
+    QList<JobController *> jobs() const;
     GraphScene *scene() const;
+    VariantPane *variantPane() const;
     GraphView *view() const;
     const GraphLayout *graphLayout() const; // null before the first layout of the open model
     QComboBox *overlaySelector() const;
@@ -56,6 +64,11 @@ public:
     GraphOverlay overlay() const;
     // The per-node SQNR the SQNR overlay paints (GraphOverlays::nodeSqnr of a report).
     void setNodeErrors(const QHash<QString, double> &sqnrDb);
+    // Tune's per-node sensitivity (display name -> metric loss) for the sensitivity overlay.
+    void setSensitivity(const QHash<QString, double> &lossByNode);
+    // Times every node of the model and of the variant beside it (the time overlay starts it
+    // when first chosen).
+    void measureTimes();
     // What the last Quantize run left in float (GraphOverlays::leftInFloat of its recipe).
     void setLeftInFloat(const QHash<QString, QString> &reasons);
 
@@ -83,6 +96,7 @@ public:
 
 signals:
     void laidOut();
+    void variantLaidOut();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -90,6 +104,7 @@ protected:
 private:
     void onModelChanged();
     void onLaidOut(std::shared_ptr<const GraphLayout> layout);
+    void onTimesMeasured(const NodeTimes &times);
     void recolour();
     void refreshExclusionMarks();
     void rebuildLegend();

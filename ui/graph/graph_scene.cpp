@@ -114,4 +114,29 @@ std::vector<int> GraphScene::find(const QString &text, const GraphIndex &index) 
     return matches;
 }
 
+void GraphScene::paint(GraphOverlay overlay, const GraphIndex &index, const OverlayData &data)
+{
+    for (BoxItem *item : m_boxes) {
+        item->setFill(GraphOverlays::colour(overlay, item->box(), index, data));
+        QStringList tip{item->title(), item->subtitle()};
+        for (const QString &line :
+             {item->detail(), GraphOverlays::quantizationNote(item->box(), index, data),
+              GraphOverlays::measurementNote(item->box(), index, data)})
+            if (!line.isEmpty())
+                tip << line;
+        item->setToolTip(tip.join(QLatin1Char('\n')));
+    }
+}
+
+void GraphScene::markExcluded(const GraphIndex &index, const OverlayData &data)
+{
+    for (BoxItem *item : m_boxes) {
+        if (item->box().kind != LayoutBox::Kind::Node)
+            continue;
+        const NodeInfo &node = index.nodes()[item->box().nodeId];
+        item->setExcluded(data.excludedNodes.contains(QString::fromStdString(node.displayName))
+                          || data.excludedOpTypes.contains(QString::fromStdString(node.opType)));
+    }
+}
+
 } // namespace qs::ui

@@ -3,6 +3,7 @@
 // a layout arrives (Qt's BSP index finds the visible ones when painting), plus the lookups the
 // page navigates with: a node's box, a box's producers and consumers, matches of a search.
 
+#include "graph_overlay.h"
 #include "layout/graph_layout.h"
 
 #include <QGraphicsScene>
@@ -38,6 +39,12 @@ public:
     int boxOfNode(int nodeId) const;
     // The selected box, -1 for none (or several).
     int selectedBox() const;
+
+    // Fills every box with `overlay`'s colour and sets its tooltip (its lines, the
+    // quantization state, time and sensitivity when known); `index` is the layout's model.
+    void paint(GraphOverlay overlay, const GraphIndex &index, const OverlayData &data);
+    // The dashed outline of nodes the user keeps in float (by name or op type).
+    void markExcluded(const GraphIndex &index, const OverlayData &data);
 
     // Boxes at the other end of the edges into (producers) or out of (consumers) `box`.
     std::vector<int> producers(int box) const;

@@ -53,6 +53,7 @@ void GraphView::setZoom(double zoom)
     zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
     setTransform(QTransform::fromScale(zoom, zoom));
     emit zoomChanged(zoom);
+    emit viewMoved();
     m_miniMap->update();
 }
 
@@ -61,6 +62,7 @@ void GraphView::zoomBy(double factor)
     const double target = std::clamp(zoom() * factor, kMinZoom, kMaxZoom);
     scale(target / zoom(), target / zoom());
     emit zoomChanged(zoom());
+    emit viewMoved();
     m_miniMap->update();
 }
 
@@ -141,6 +143,7 @@ void GraphView::resizeEvent(QResizeEvent *event)
 void GraphView::scrollContentsBy(int dx, int dy)
 {
     QGraphicsView::scrollContentsBy(dx, dy);
+    emit viewMoved();
     m_miniMap->update();
 }
 

@@ -34,6 +34,8 @@ public:
 signals:
     void stepRequested(bool downstream);
     void zoomChanged(double zoom);
+    // The visible region changed: a scroll, a zoom or a resize (PaneSync follows it).
+    void viewMoved();
 
 protected:
     bool event(QEvent *event) override;

@@ -14,6 +14,7 @@
 #include "quantize/calibration_panel.h"
 #include "quantize/quantize_page.h"
 #include "tune/core_tune_runner.h"
+#include "tune/tune_charts.h"
 #include "tune/tune_page.h"
 #include "workbench/core_messages.h"
 #include "workbench/error_dialog.h"
@@ -90,7 +91,8 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_jobStatus);
     for (JobController *job : jobs())
         m_jobStatus->watch(job);
-    m_jobStatus->watch(m_graph->job());
+    for (JobController *job : m_graph->jobs())
+        m_jobStatus->watch(job);
     connectGraphOverlays();
 
     connect(m_diagnostics, &DiagnosticsDock::nodeActivated, this,
@@ -216,7 +218,8 @@ void MainWindow::createMenus()
 }
 
 // The Graph page paints what other pages produce: the last Quantize run's nodes left in float
-// (from the recipe saved beside its model) and the last comparison's per-node SQNR.
+// (from the recipe saved beside its model), the last comparison's per-node SQNR and the last
+// Tune run's per-node sensitivity.
 void MainWindow::connectGraphOverlays()
 {
     connect(m_quantize, &QuantizePage::quantized, this, [this](const QString &outputPath) {
@@ -227,6 +230,12 @@ void MainWindow::connectGraphOverlays()
     connect(m_compare, &ComparePage::compared, this, [this] {
         if (m_compare->lastReport())
             m_graph->setNodeErrors(GraphOverlays::nodeSqnr(*m_compare->lastReport()));
+    });
+    connect(m_tune, &TunePage::tuneFinished, this, [this] {
+        QHash<QString, double> lossByNode;
+        for (const SensitivityPoint &point : m_tune->sensitivityChart()->points())
+            lossByNode.insert(point.node, point.loss);
+        m_graph->setSensitivity(lossByNode);
     });
 }
 
