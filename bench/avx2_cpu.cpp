@@ -37,7 +37,8 @@ namespace {
 using SigactionFunction = int (*)(int, const struct sigaction *, struct sigaction *);
 
 // The handler the program asked for (or SIG_DFL); read by our handler, so kept lock-free.
-struct sigaction g_programHandler{};
+struct sigaction g_programHandler
+{};
 std::atomic<bool> g_active{false};
 
 SigactionFunction realSigaction()
@@ -100,7 +101,8 @@ void onSegv(int signal, siginfo_t *info, void *context)
         program.sa_handler(signal);
     } else {
         // Default action: returning re-executes the faulting instruction, which now kills.
-        struct sigaction fallback{};
+        struct sigaction fallback
+        {};
         fallback.sa_handler = SIG_DFL;
         realSigaction()(SIGSEGV, &fallback, nullptr);
     }
@@ -108,7 +110,8 @@ void onSegv(int signal, siginfo_t *info, void *context)
 
 __attribute__((constructor)) void limitToAvx2()
 {
-    struct sigaction ours{};
+    struct sigaction ours
+    {};
     ours.sa_sigaction = onSegv;
     ours.sa_flags = SA_SIGINFO | SA_NODEFER;
     sigemptyset(&ours.sa_mask);
