@@ -196,7 +196,7 @@ Result<std::vector<VariantTimings>> measureLatencies(const std::vector<Variant> 
             auto time = runOnce(v);
             if (!time)
                 return time.status();
-            progress.report(++done, total, "warming up");
+            progress.reportStep(++done, total, makeMessage(MessageId::StepWarmingUp));
         }
     std::vector<std::vector<double>> times(variants.size());
     std::vector<VariantTimings> timings(variants.size());
@@ -212,7 +212,7 @@ Result<std::vector<VariantTimings>> measureLatencies(const std::vector<Variant> 
                 if (!time)
                     return time.status();
                 roundTimes.push_back(*time);
-                progress.report(++done, total, "timing");
+                progress.reportStep(++done, total, makeMessage(MessageId::StepTiming));
             }
             times[v].insert(times[v].end(), roundTimes.begin(), roundTimes.end());
             timings[v].roundMediansMs.push_back(summarizeLatencies(roundTimes).medianMs);
@@ -258,10 +258,10 @@ std::vector<PhasedProgress::Phase> benchmarkPhases(const BenchSettings &settings
     const double variants = double(settings.variants.size() + 1);
     const double samples = settings.samples > 0 ? settings.samples : 4;
     const double timedRuns = double(settings.warmup + settings.iterations);
-    return {{std::string(BenchPhase::kLoading), variants * (settings.perNode ? 6 : 3)},
-            {std::string(BenchPhase::kComparing), samples * variants * (settings.perNode ? 3 : 1)},
-            {std::string(BenchPhase::kTiming), variants * timedRuns},
-            {std::string(BenchPhase::kOrt), withOrt ? variants * (timedRuns + 5) : 0.0}};
+    return {{BenchPhase::kLoading, variants * (settings.perNode ? 6 : 3)},
+            {BenchPhase::kComparing, samples * variants * (settings.perNode ? 3 : 1)},
+            {BenchPhase::kTiming, variants * timedRuns},
+            {BenchPhase::kOrt, withOrt ? variants * (timedRuns + 5) : 0.0}};
 }
 
 Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress &progress)
@@ -309,7 +309,7 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
     std::map<std::string, Tensor> firstSample;
     int samples = 0;
     const int64_t expected = (*source)->count();
-    const std::string what = "comparing on " + (*source)->describe();
+    const Message what = makeMessage(MessageId::StepComparingOn, {(*source)->describe()});
     const MetricRequests requests = metricRequests(settings.targets);
     while (true) {
         if (progress.cancelled())
@@ -358,7 +358,7 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
                 QS_RETURN_IF_ERROR(comparePerNode(*nodeValues, variant, inputs, progress));
         }
         ++samples;
-        progress.report(samples, expected, what);
+        progress.reportStep(samples, expected, what);
     }
     if (samples == 0)
         return invalidArgument((*source)->describe() + ": no usable sample");
@@ -427,12 +427,16 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
         *report.add_diagnostics() = std::move(diagnostic);
     for (auto &diagnostic : latencyNoiseDiagnostics(report))
         *report.add_diagnostics() = std::move(diagnostic);
-    // The data files that were not used: the samples count above is without them.
+    // The data files that were not used: the samples count above is without them. args[0] is
+    // the English line; the coded message follows (messageToStrings), so that a front end
+    // words the line in its own language.
     for (const Diagnostic &skipped : (*source)->skipped()) {
         quantscope::BenchDiagnostic diagnostic;
         diagnostic.set_severity(std::string(severityName(skipped.severity)));
         diagnostic.set_code("skipped_sample");
         diagnostic.add_args(skipped.message);
+        for (std::string &part : messageToStrings(skipped.coded))
+            diagnostic.add_args(std::move(part));
         diagnostic.set_message(skipped.message);
         *report.add_diagnostics() = std::move(diagnostic);
     }

@@ -49,10 +49,10 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
 // The phases runBenchmark announces (Progress::beginPhase), for a PhasedProgress.
 struct BenchPhase
 {
-    static constexpr std::string_view kLoading = "loading the variants";
-    static constexpr std::string_view kComparing = "comparing outputs";
-    static constexpr std::string_view kTiming = "timing";
-    static constexpr std::string_view kOrt = "timing in ONNX Runtime";
+    static constexpr MessageId kLoading = MessageId::StepLoadingVariants;
+    static constexpr MessageId kComparing = MessageId::StepComparingOutputs;
+    static constexpr MessageId kTiming = MessageId::StepTiming;
+    static constexpr MessageId kOrt = MessageId::StepTimingInOrt;
 };
 // The phases of runBenchmark(settings), weighted by the model runs each makes; `withOrt`: a runner
 // will time the variants in ONNX Runtime too (settings.ortRunner may be found later).

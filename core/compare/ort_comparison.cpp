@@ -66,7 +66,7 @@ Result<quantscope::OrtMeasurement> measureInOrt(const OrtRunner &runner, const s
             return failed(written);
         request.inputs[name] = file;
     }
-    progress.report(0, 1, "timing " + model + " in ONNX Runtime");
+    progress.reportStep(0, 1, makeMessage(MessageId::StepTimingModelInOrt, {model}));
     auto ran = runOrtRunner(runner, request, progress);
     if (!ran && ran.status().code() == StatusCode::Cancelled)
         return ran.status();
@@ -98,7 +98,7 @@ Result<quantscope::OrtMeasurement> measureInOrt(const OrtRunner &runner, const s
         entry.set_cosine(agreement.cosine());
         entry.set_max_abs(agreement.maxAbs());
     }
-    progress.report(1, 1, "timing " + model + " in ONNX Runtime");
+    progress.reportStep(1, 1, makeMessage(MessageId::StepTimingModelInOrt, {model}));
     return measurement;
 }
 

@@ -306,7 +306,7 @@ Result<BatchCheck> checkBatch(const VerifyRequest &request, const Session &sessi
                    && std::all_of(check.outputs.begin(), check.outputs.end(),
                                   [](const TensorCheck &o) { return o.passed; });
     if (!check.passed) {
-        progress.report(0, 1, "looking for the batch culprit");
+        progress.reportStep(0, 1, makeMessage(MessageId::StepBatchCulprit));
         auto culprits = findBatchCulprits(request.model, inputs.single(0), batchInputs, batch,
                                           request.threads, progress);
         if (!culprits)
@@ -398,7 +398,7 @@ Result<VerifyReport> verifyModel(const VerifyRequest &request, Progress &progres
     VerifyReport report;
     report.tolerance = request.tolerance;
     const int64_t steps = 1 + int64_t(request.batches.size());
-    progress.report(0, steps, "running the model");
+    progress.reportStep(0, steps, makeMessage(MessageId::StepRunningModel));
     RunOptions options;
     options.progress = &progress;
     auto outputs = (*session)->run(request.inputs, options);
@@ -424,14 +424,15 @@ Result<VerifyReport> verifyModel(const VerifyRequest &request, Progress &progres
     QS_RETURN_IF_ERROR(batchInputs.check());
     std::vector<NamedTensors> single;
     for (size_t b = 0; b < request.batches.size(); ++b) {
-        progress.report(int64_t(b) + 1, steps, "batch " + std::to_string(request.batches[b]));
+        progress.reportStep(int64_t(b) + 1, steps,
+                            makeMessage(MessageId::StepBatch, {std::to_string(request.batches[b])}));
         auto check = checkBatch(request, **session, batchInputs, request.batches[b], single,
                                 progress);
         if (!check)
             return check.status();
         report.batches.push_back(std::move(check).value());
     }
-    progress.report(steps, steps, "done");
+    progress.reportStep(steps, steps, makeMessage(MessageId::StepDone));
     return report;
 }
 

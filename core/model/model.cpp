@@ -163,7 +163,7 @@ Model::~Model() = default;
 
 Result<std::shared_ptr<const Model>> Model::load(const std::string &path, Progress &progress)
 {
-    progress.report(0, 4, "reading " + path);
+    progress.reportStep(0, 4, makeMessage(MessageId::StepReadingFile, {path}));
     std::shared_ptr<Model> model(new Model);
     QS_RETURN_IF_ERROR(parseModelFile(path, *model->m_proto, model->m_fileBytes));
     model->m_path = path;
@@ -176,18 +176,18 @@ Result<std::shared_ptr<const Model>> Model::load(const std::string &path, Progre
     Status resolved = model->resolveExternalData();
     if (!resolved.isOk())
         return resolved.withContext(path);
-    progress.report(1, 4, "checking");
+    progress.reportStep(1, 4, makeMessage(MessageId::StepCheckingModel));
     model->runChecker();
     if (progress.cancelled())
         return cancelled();
-    progress.report(2, 4, "inferring shapes");
+    progress.reportStep(2, 4, makeMessage(MessageId::StepInferringShapes));
     model->inferShapes();
     if (progress.cancelled())
         return cancelled();
-    progress.report(3, 4, "indexing");
+    progress.reportStep(3, 4, makeMessage(MessageId::StepIndexing));
     model->m_index = std::make_unique<GraphIndex>(
         GraphIndex::build(*model->m_proto, *model->m_annotated, model->m_diagnostics));
-    progress.report(4, 4, "loaded");
+    progress.reportStep(4, 4, makeMessage(MessageId::StepLoaded));
     return std::shared_ptr<const Model>(std::move(model));
 }
 

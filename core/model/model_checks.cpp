@@ -40,10 +40,10 @@ std::string nodeNameFromMessage(const std::string &message)
     return message.substr(begin, end - begin);
 }
 
-Diagnostic diagnosticFromException(Severity severity, const std::string &prefix,
-                                   const std::string &what)
+// "checker: <ONNX's reason>": the sentence is coded, the library's reason its argument.
+Diagnostic diagnosticFromException(Severity severity, MessageId id, const std::string &what)
 {
-    return Diagnostic{severity, prefix + firstLine(what), nodeNameFromMessage(what)};
+    return diagnosticOf(severity, makeMessage(id, {firstLine(what)}), nodeNameFromMessage(what));
 }
 
 void copyWithoutLargeData(const onnx::TensorProto &tensor, onnx::TensorProto &copy)
@@ -393,16 +393,16 @@ void inferSortedCopy(const onnx::ModelProto &model, onnx::ModelProto &annotated,
         onnx::shape_inference::InferShapes(annotated, onnx::OpSchemaRegistry::Instance(), strict);
         return;
     } catch (const std::exception &error) {
-        findings.push_back(
-            diagnosticFromException(Severity::Warning, "shape inference: ", error.what()));
+        findings.push_back(diagnosticFromException(Severity::Warning,
+                                                   MessageId::ShapeInferenceFinding, error.what()));
     }
     // Strict mode stops at the first node it cannot infer; lenient mode still annotates the rest.
     try {
         onnx::ShapeInferenceOptions lenient(false, 0, false);
         onnx::shape_inference::InferShapes(annotated, onnx::OpSchemaRegistry::Instance(), lenient);
     } catch (const std::exception &error) {
-        findings.push_back(
-            diagnosticFromException(Severity::Warning, "shape inference: ", error.what()));
+        findings.push_back(diagnosticFromException(Severity::Warning,
+                                                   MessageId::ShapeInferenceFinding, error.what()));
     }
 }
 
@@ -446,14 +446,13 @@ std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::str
 {
     std::vector<Diagnostic> findings;
     if (model.ir_version() > onnx::IR_VERSION) {
-        findings.push_back({Severity::Warning,
-                            "IR version " + std::to_string(model.ir_version())
-                                + " is newer than this build of ONNX knows ("
-                                + std::to_string(onnx::IR_VERSION) + ")",
-                            {}});
+        findings.push_back(
+            diagnosticOf(Severity::Warning, makeMessage(MessageId::IrVersionNewer,
+                                                        {std::to_string(model.ir_version()),
+                                                         std::to_string(onnx::IR_VERSION)})));
     }
     if (model.ir_version() >= 3 && model.opset_import_size() == 0) {
-        findings.push_back({Severity::Error, kNoOpsetMessage, {}});
+        findings.push_back(diagnosticOf(Severity::Error, makeMessage(MessageId::NoOpsetImported)));
         return findings;
     }
     // check_model(path) would re-read the whole file just to learn its folder; the context
@@ -471,7 +470,8 @@ std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::str
         onnx::checker::check_graph(model.graph(), context, scope);
         onnx::checker::check_model_local_functions(model, context, scope);
     } catch (const std::exception &error) {
-        findings.push_back(diagnosticFromException(Severity::Error, "checker: ", error.what()));
+        findings.push_back(
+            diagnosticFromException(Severity::Error, MessageId::CheckerFinding, error.what()));
     }
     checkGraphOutputs(model.graph(), {}, std::string(), findings);
     return findings;

@@ -104,7 +104,7 @@ Result<std::map<std::string, std::vector<double>>> channelMeans(const Session &s
     auto samples = observeSamples(
         session, source, values,
         [&](const std::string &name, const Tensor &value) { addToSum(sums.at(name), value); },
-        "bias correction: input means on " + source.describe(), progress);
+        makeMessage(MessageId::StepBiasCorrectionMeans, {source.describe()}), progress);
     if (!samples)
         return samples.status();
     std::map<std::string, std::vector<double>> means;

@@ -56,7 +56,7 @@ private:
     NodeSelection m_selection;
     DynamicOptions m_options;
     QuantCoverage m_coverage;
-    NodeProgress m_progress{"quantizing (dynamic)"};
+    NodeProgress m_progress{MessageId::StepQuantizingDynamic};
 };
 
 struct DynamicResult

@@ -51,9 +51,7 @@ Status validateLists(const Recipe &recipe, const Model &model)
 Status fillDynamicDefaults(Recipe &recipe)
 {
     if (recipe.activation_type() == quantscope::QUANT_TYPE_INT8)
-        return invalidArgument("activation_type int8: dynamic quantization quantizes "
-                               "activations at run time with DynamicQuantizeLinear, which "
-                               "produces uint8 only");
+        return Status(StatusCode::InvalidArgument, makeMessage(MessageId::DynamicInt8Activations));
     recipe.set_activation_type(quantscope::QUANT_TYPE_UINT8);
     if (recipe.weight_type() == quantscope::QUANT_TYPE_UNSPECIFIED)
         recipe.set_weight_type(quantscope::QUANT_TYPE_INT8);
@@ -79,9 +77,8 @@ Status fillStaticDefaults(Recipe &recipe)
         recipe.set_weight_type(quantscope::QUANT_TYPE_INT8);
     if (recipe.activation_type() == quantscope::QUANT_TYPE_INT8
         && recipe.weight_type() == quantscope::QUANT_TYPE_UINT8)
-        return invalidArgument("int8 activations with uint8 weights: no runtime has "
-                               "kernels for this pair (ONNX Runtime rejects it too); use "
-                               "uint8 activations or int8 weights");
+        return Status(StatusCode::InvalidArgument,
+                      makeMessage(MessageId::Int8ActivationsUint8Weights));
     // U8S8 kernels without VNNI (vpmaddubsw) saturate int16 pair sums with full-range int8
     // weights: ONNX Runtime's output drifted from the exact QDQ result (cosine 0.94 on
     // PaddleOCR det) until weights used 7 bits. So reduce-range is on by default for U8S8.
@@ -92,9 +89,8 @@ Status fillStaticDefaults(Recipe &recipe)
         setList(*recipe.mutable_op_types_to_quantize(), defaultStaticOpTypes());
     for (const auto &opType : recipe.op_types_to_quantize())
         if (!staticRole(opType))
-            return invalidArgument("op_types_to_quantize: static quantization has no rule "
-                                   "for '"
-                                   + opType + "'");
+            return Status(StatusCode::InvalidArgument,
+                          makeMessage(MessageId::NoStaticRule, {opType}));
     auto &calibration = *recipe.mutable_calibration();
     const CalibrationSettings defaults;
     if (calibration.method() == quantscope::CALIBRATION_METHOD_UNSPECIFIED)
@@ -102,8 +98,9 @@ Status fillStaticDefaults(Recipe &recipe)
     if (calibration.percentile() <= 0)
         calibration.set_percentile(static_cast<float>(defaults.percentile));
     if (calibration.percentile() > 100)
-        return invalidArgument("calibration.percentile " + std::to_string(calibration.percentile())
-                               + " is above 100");
+        return Status(StatusCode::InvalidArgument,
+                      makeMessage(MessageId::PercentileAbove100,
+                                  {std::to_string(calibration.percentile())}));
     if (calibration.num_bins() <= 0)
         calibration.set_num_bins(defaults.bins);
     if (calibration.num_quantized_bins() <= 0)
@@ -121,15 +118,13 @@ Status fillStaticDefaults(Recipe &recipe)
 Status validateRecovery(const Recipe &recipe)
 {
     if (recipe.mode() == quantscope::QUANT_MODE_FP16 && recipe.cross_layer_equalization())
-        return invalidArgument("cross_layer_equalization applies to INT8 (static or dynamic) "
-                               "quantization, not to fp16");
+        return Status(StatusCode::InvalidArgument, makeMessage(MessageId::EqualizationNotForFp16));
     if (recipe.equalize_relu6_as_relu() && !recipe.cross_layer_equalization())
-        return invalidArgument("equalize_relu6_as_relu needs cross_layer_equalization");
+        return Status(StatusCode::InvalidArgument, makeMessage(MessageId::Relu6NeedsEqualization));
     const bool otherMode = recipe.mode() == quantscope::QUANT_MODE_DYNAMIC
                            || recipe.mode() == quantscope::QUANT_MODE_FP16;
     if (otherMode && recipe.bias_correction())
-        return invalidArgument("bias_correction measures on calibration samples: static mode "
-                               "only");
+        return Status(StatusCode::InvalidArgument, makeMessage(MessageId::BiasCorrectionStaticOnly));
     return Status::ok();
 }
 
@@ -140,11 +135,9 @@ Status validateSixteenBitActivations(const Recipe &recipe)
     if (recipe.nodes_with_16bit_activations().empty())
         return Status::ok();
     if (recipe.mode() != quantscope::QUANT_MODE_STATIC)
-        return invalidArgument("nodes_with_16bit_activations: 16-bit activations are a static "
-                               "quantization option");
+        return Status(StatusCode::InvalidArgument, makeMessage(MessageId::SixteenBitStaticOnly));
     if (recipe.format() == quantscope::QUANT_FORMAT_QOPERATOR)
-        return invalidArgument("nodes_with_16bit_activations needs the QDQ format: QOperator's "
-                               "QLinear ops are 8-bit only");
+        return Status(StatusCode::InvalidArgument, makeMessage(MessageId::SixteenBitNeedsQdq));
     return Status::ok();
 }
 
@@ -158,7 +151,7 @@ Status fillFp16Defaults(Recipe &recipe)
     if (fp16.max_finite_val() <= 0)
         fp16.set_max_finite_val(1e4f);
     if (fp16.min_positive_val() >= fp16.max_finite_val())
-        return invalidArgument("fp16 min_positive_val must be below max_finite_val");
+        return Status(StatusCode::InvalidArgument, makeMessage(MessageId::Fp16MinAboveMax));
     return Status::ok();
 }
 
@@ -204,7 +197,7 @@ Result<Recipe> effectiveRecipe(const Recipe &given, const Model &model)
     case quantscope::QUANT_MODE_DYNAMIC: QS_RETURN_IF_ERROR(fillDynamicDefaults(recipe)); break;
     case quantscope::QUANT_MODE_STATIC: QS_RETURN_IF_ERROR(fillStaticDefaults(recipe)); break;
     case quantscope::QUANT_MODE_FP16: QS_RETURN_IF_ERROR(fillFp16Defaults(recipe)); break;
-    default: return invalidArgument("the recipe has no mode: choose dynamic, static or fp16");
+    default: return Status(StatusCode::InvalidArgument, makeMessage(MessageId::RecipeWithoutMode));
     }
     if (recipe.mode() != quantscope::QUANT_MODE_FP16 && !recipe.has_symmetric_weights())
         recipe.set_symmetric_weights(recipe.weight_type() == quantscope::QUANT_TYPE_INT8);

@@ -89,7 +89,7 @@ private:
     std::unordered_map<std::string, int> m_graphIds; // GraphIndex graph id by path
     Fp16Counts m_counts;
     std::vector<Fp16NodeOutcome> m_nodeOutcomes;
-    NodeProgress m_progress{"Converting to float16"};
+    NodeProgress m_progress{MessageId::StepConvertingToFloat16};
 };
 
 struct Fp16Result

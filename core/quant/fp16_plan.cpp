@@ -322,7 +322,7 @@ Status Fp16Plan::build(Progress &progress, Graph &names)
         if (info.id % 64 == 0) {
             if (progress.cancelled())
                 return cancelled();
-            progress.report(info.id, total, "Planning the float16 conversion");
+            progress.reportStep(info.id, total, makeMessage(MessageId::StepPlanningFloat16));
         }
         classifyNode(info);
     }

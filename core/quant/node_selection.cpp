@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <numeric>
+#include <optional>
 #include <utility>
 
 namespace qs {
@@ -103,12 +104,17 @@ Status validateNodeNames(const GraphIndex &index, const std::vector<std::string>
     all.reserve(index.nodes().size());
     for (const auto &node : index.nodes())
         all.push_back(node.displayName);
-    std::string message = listName + ": ";
-    for (size_t i = 0; i < unknown.size(); ++i) {
-        message += (i ? "; " : "") + std::string("no node '") + unknown[i]
-                   + "' (closest: " + joined(closestNames(unknown[i], all, 3)) + ")";
+    // "no node 'a' (closest: ...); no node 'b' (...)": each unknown name the cause of the one
+    // before, built from the last.
+    std::optional<Message> missing;
+    for (size_t i = unknown.size(); i-- > 0;) {
+        std::vector<std::string> args{unknown[i], joined(closestNames(unknown[i], all, 3))};
+        missing = missing
+                      ? makeMessage(MessageId::NoSuchNodeThen, std::move(args), std::move(*missing))
+                      : makeMessage(MessageId::NoSuchNode, std::move(args));
     }
-    return notFound(message);
+    return Status(StatusCode::NotFound,
+                  makeMessage(MessageId::RecipeListProblem, {listName}, std::move(*missing)));
 }
 
 Status validateOpTypes(const std::vector<std::string> &opTypes, const std::string &listName)
@@ -121,8 +127,11 @@ Status validateOpTypes(const std::vector<std::string> &opTypes, const std::strin
     known.erase(std::unique(known.begin(), known.end()), known.end());
     for (const auto &opType : opTypes)
         if (!std::binary_search(known.begin(), known.end(), opType))
-            return notFound(listName + ": '" + opType + "' is not an ONNX op type (closest: "
-                            + joined(closestNames(opType, known, 3)) + ")");
+            return Status(StatusCode::NotFound,
+                          makeMessage(MessageId::RecipeListProblem, {listName},
+                                      makeMessage(MessageId::NotAnOpType,
+                                                  {opType,
+                                                   joined(closestNames(opType, known, 3))})));
     return Status::ok();
 }
 

@@ -61,8 +61,8 @@ NodeId NodeCursor::insert(onnx::NodeProto node)
     return m_anchor;
 }
 
-NodeProgress::NodeProgress(std::string what)
-    : m_what(std::move(what))
+NodeProgress::NodeProgress(MessageId step)
+    : m_step(makeMessage(step))
 {}
 
 Status NodeProgress::step(const Graph &graph, PassContext &context)
@@ -72,7 +72,7 @@ Status NodeProgress::step(const Graph &graph, PassContext &context)
     if (context.cancelled())
         return cancelled();
     const auto total = int64_t(graph.model()->index().nodes().size());
-    context.progress->report(++m_done, total, m_what);
+    context.progress->reportStep(++m_done, total, m_step);
     return Status::ok();
 }
 

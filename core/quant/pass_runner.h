@@ -52,12 +52,12 @@ private:
 class NodeProgress
 {
 public:
-    explicit NodeProgress(std::string what);
+    explicit NodeProgress(MessageId step); // the step's name (util/messages.h)
     // Reports one more node; a cancelled error when the user cancelled.
     Status step(const Graph &graph, PassContext &context);
 
 private:
-    std::string m_what;
+    Message m_step;
     int64_t m_done = 0;
 };
 

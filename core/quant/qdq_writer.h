@@ -22,7 +22,7 @@ public:
     Result<bool> apply(Graph &graph, PassContext &context) override;
 
 private:
-    NodeProgress m_progress{"writing QDQ model"};
+    NodeProgress m_progress{MessageId::StepWritingQdq};
 };
 
 // The QDQ model: QdqWritePass over every graph, unused constants removed.

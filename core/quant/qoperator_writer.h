@@ -24,7 +24,7 @@ public:
     const std::vector<NodeLeftInFloat> &leftInFloat() const { return m_leftInFloat; }
 
 private:
-    NodeProgress m_progress{"writing QOperator model"};
+    NodeProgress m_progress{MessageId::StepWritingQOperator};
     std::vector<NodeLeftInFloat> m_leftInFloat;
 };
 

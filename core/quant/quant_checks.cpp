@@ -28,16 +28,15 @@ Status checkQuantizerOutput(const onnx::ModelProto &proto, std::vector<Diagnosti
         }
     } catch (const std::exception &error) {
         if (beyondChecker) {
-            diagnostics.push_back({Severity::Warning,
-                                   "ONNX " + std::string(onnx::LAST_RELEASE_VERSION)
-                                       + "'s checker predates the output's IR version "
-                                       + std::to_string(proto.ir_version()) + ": " + error.what(),
-                                   {}});
+            diagnostics.push_back(
+                diagnosticOf(Severity::Warning,
+                             makeMessage(MessageId::CheckerPredatesIrVersion,
+                                         {onnx::LAST_RELEASE_VERSION,
+                                          std::to_string(proto.ir_version()), error.what()})));
             return Status::ok();
         }
-        return internalError(std::string("the quantized model fails ONNX's checker (a bug in "
-                                         "Quantscope, please report it): ")
-                             + error.what());
+        return Status(StatusCode::Internal,
+                      makeMessage(MessageId::QuantizedModelFailsCheck, {error.what()}));
     }
     return Status::ok();
 }
@@ -54,7 +53,8 @@ Status checkQuantizerInput(const Model &model)
         const std::string reason = finding.message.starts_with(prefix)
                                        ? finding.message.substr(prefix.size())
                                        : finding.message;
-        return invalidArgument("the model is not a valid ONNX model: " + reason);
+        return Status(StatusCode::InvalidArgument,
+                      makeMessage(MessageId::InvalidInputModel, {reason}));
     }
     return Status::ok();
 }

@@ -438,10 +438,10 @@ std::vector<PhasedProgress::Phase> quantizeJobPhases(const Recipe &recipe,
     // file once. A wrong share only bends the ETA, which corrects itself as the bar moves.
     const bool calibrates = recipe.mode() == quantscope::QUANT_MODE_STATIC
                             && !settings.calibrationStatistics;
-    return {{std::string(QuantizePhase::kPreparing), 1.0},
-            {std::string(QuantizePhase::kCalibrating), calibrates ? 12.0 : 0.0},
-            {std::string(QuantizePhase::kWriting), 2.0},
-            {std::string(QuantizePhase::kSaving), 0.5}};
+    return {{QuantizePhase::kPreparing, 1.0},
+            {QuantizePhase::kCalibrating, calibrates ? 12.0 : 0.0},
+            {QuantizePhase::kWriting, 2.0},
+            {QuantizePhase::kSaving, 0.5}};
 }
 
 Status saveQuantizeResult(const QuantizeResult &result, const std::string &outputPath,

@@ -63,10 +63,10 @@ Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model,
 // caller announces, so that a PhasedProgress shows one bar and one ETA for the whole job.
 struct QuantizePhase
 {
-    static constexpr std::string_view kPreparing = "preparing the model";
-    static constexpr std::string_view kCalibrating = "calibrating";
-    static constexpr std::string_view kWriting = "writing the quantized graph";
-    static constexpr std::string_view kSaving = "saving the model";
+    static constexpr MessageId kPreparing = MessageId::StepPreparingModel;
+    static constexpr MessageId kCalibrating = MessageId::StepCalibrating;
+    static constexpr MessageId kWriting = MessageId::StepWritingQuantizedGraph;
+    static constexpr MessageId kSaving = MessageId::StepSavingModel;
 };
 // The phases of quantizing with `recipe` and `settings`, then saving, weighted by what they
 // usually cost: a static calibration runs the model on every sample, so it weighs most; a mode

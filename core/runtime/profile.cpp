@@ -53,13 +53,15 @@ Result<Profile> profileSession(const Session &session, const std::map<std::strin
     for (int run = 0; run < totalRuns; ++run) {
         if (progress.cancelled())
             return cancelled("profiling cancelled");
-        progress.report(run, totalRuns, run < warmup ? "warm-up" : "profiled runs");
+        progress.reportStep(run, totalRuns,
+                            makeMessage(run < warmup ? MessageId::StepWarmUpRuns
+                                                     : MessageId::StepProfiledRuns));
         options.profile = run < warmup ? nullptr : &recorder;
         Result<NamedTensors> outputs = session.run(inputs, options);
         if (!outputs)
             return outputs.status();
     }
-    progress.report(totalRuns, totalRuns, "profiled runs");
+    progress.reportStep(totalRuns, totalRuns, makeMessage(MessageId::StepProfiledRuns));
     return summarizeProfile(recorder, iterations);
 }
 

@@ -89,7 +89,7 @@ Result<std::shared_ptr<const Session>> Session::create(std::shared_ptr<const Mod
 {
     if (!model)
         return invalidArgument("no model to run");
-    progress.report(0, 1, "preparing the model for running");
+    progress.reportStep(0, 1, makeMessage(MessageId::StepPreparingSession));
     std::shared_ptr<Session> session(new Session());
     session->m_model = model;
     session->m_options = options;
@@ -126,7 +126,7 @@ Result<std::shared_ptr<const Session>> Session::create(std::shared_ptr<const Mod
     } catch (const std::exception &e) {
         return internalError(std::string("preparing the model failed: ") + e.what());
     }
-    progress.report(1, 1, "preparing the model for running");
+    progress.reportStep(1, 1, makeMessage(MessageId::StepPreparingSession));
     return std::shared_ptr<const Session>(std::move(session));
 }
 

@@ -39,7 +39,7 @@ Result<std::shared_ptr<const EvaluationSet>> EvaluationSet::load(
                                           + set->m_description
                                           + ", which says little about accuracy on real data",
                                       {}});
-    const std::string what = "reference outputs on " + set->m_description;
+    const Message what = makeMessage(MessageId::StepReferenceOutputsOn, {set->m_description});
     while (true) {
         if (progress.cancelled())
             return cancelled();
@@ -53,7 +53,7 @@ Result<std::shared_ptr<const EvaluationSet>> EvaluationSet::load(
             return outputs.status().withContext((*sample)->origin);
         set->m_samples.push_back(std::move(**sample));
         set->m_referenceOutputs.push_back(std::move(*outputs));
-        progress.report(int64_t(set->m_samples.size()), (*source)->count(), what);
+        progress.reportStep(int64_t(set->m_samples.size()), (*source)->count(), what);
     }
     if (set->m_samples.empty())
         return invalidArgument(set->m_description + ": no usable evaluation sample");

@@ -152,7 +152,8 @@ std::set<size_t> BlockSearch::blockedWithout(const std::vector<Segment> &segment
 void BlockSearch::reportProgress(size_t pending)
 {
     const int64_t done = m_result.oracleCalls;
-    m_progress.report(done, done + static_cast<int64_t>(pending) + 1, "FP16 block list search");
+    m_progress.reportStep(done, done + static_cast<int64_t>(pending) + 1,
+                          makeMessage(MessageId::StepFp16BlockSearch));
 }
 
 Status BlockSearch::bisect()
@@ -254,7 +255,8 @@ Result<Fp16BlockSearchResult> BlockSearch::run()
         for (const Fp16Candidate &candidate : m_candidates)
             m_result.blockList.push_back(candidate.node);
     }
-    m_progress.report(m_result.oracleCalls, m_result.oracleCalls, "FP16 block list search");
+    m_progress.reportStep(m_result.oracleCalls, m_result.oracleCalls,
+                          makeMessage(MessageId::StepFp16BlockSearch));
     return std::move(m_result);
 }
 

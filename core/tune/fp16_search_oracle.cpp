@@ -101,7 +101,8 @@ Result<std::vector<Fp16Candidate>> fp16Candidates(std::shared_ptr<const Model> m
         nonzero[it->second] = nonzero[it->second] || magnitude > 0.0;
     };
     for (size_t i = 0; i < samples.size(); ++i) {
-        progress.report(int64_t(i), int64_t(samples.size()), "FP32 activation ranges");
+        progress.reportStep(int64_t(i), int64_t(samples.size()),
+                            makeMessage(MessageId::StepFp32ActivationRanges));
         auto outputs = (*session)->run(inSessionTypes(**session, samples[i]), runOptions);
         if (!outputs)
             return outputs.status().withContext("FP16 candidates, sample " + std::to_string(i));

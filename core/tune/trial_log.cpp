@@ -66,9 +66,10 @@ Result<std::optional<TrialResult>> TrialLog::run(const TrialRequest &request)
     }
     const int index = int(m_trials.size());
     const int64_t total = m_settings.maxTrials > 0 ? m_settings.maxTrials : 0;
-    m_progress.report(index, total,
-                      "trial " + std::to_string(index + 1) + ": "
-                          + quantscope::TrialKind_Name(request.kind).substr(11));
+    m_progress.reportStep(index, total,
+                          makeMessage(MessageId::StepTrial,
+                                      {std::to_string(index + 1),
+                                       quantscope::TrialKind_Name(request.kind).substr(11)}));
     auto trial = measureOrReplay(index, request);
     if (!trial)
         return trial.status();

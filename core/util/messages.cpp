@@ -1,6 +1,7 @@
 #include "util/messages.h"
 
 #include <array>
+#include <cstddef>
 
 namespace qs {
 
@@ -83,6 +84,97 @@ constexpr std::array kCatalogue = {
                    "not an ONNX model: it has no graph"},
     CatalogueEntry{MessageId::ModelWithoutIrVersion, "model_without_ir_version",
                    "not an ONNX model: ir_version is missing"},
+    CatalogueEntry{MessageId::CheckerFinding, "checker_finding", "checker: %1"},
+    CatalogueEntry{MessageId::ShapeInferenceFinding, "shape_inference_finding",
+                   "shape inference: %1"},
+    CatalogueEntry{MessageId::IrVersionNewer, "ir_version_newer",
+                   "IR version %1 is newer than this build of ONNX knows (%2)"},
+    CatalogueEntry{MessageId::NoOpsetImported, "no_opset_imported", "the model imports no opset"},
+    CatalogueEntry{MessageId::InvalidInputModel, "invalid_input_model",
+                   "the model is not a valid ONNX model: %1"},
+    CatalogueEntry{
+        MessageId::QuantizedModelFailsCheck, "quantized_model_fails_check",
+        "the quantized model fails ONNX's checker (a bug in Quantscope, please report it): %1"},
+    CatalogueEntry{MessageId::CheckerPredatesIrVersion, "checker_predates_ir_version",
+                   "ONNX %1's checker predates the output's IR version %2: %3"},
+    CatalogueEntry{MessageId::RecipeListProblem, "recipe_list_problem", "%1: %2"},
+    CatalogueEntry{MessageId::NoSuchNode, "no_such_node", "no node '%1' (closest: %2)"},
+    CatalogueEntry{MessageId::NoSuchNodeThen, "no_such_node_then", "no node '%1' (closest: %2); %3"},
+    CatalogueEntry{MessageId::NotAnOpType, "not_an_op_type",
+                   "'%1' is not an ONNX op type (closest: %2)"},
+    CatalogueEntry{MessageId::DynamicInt8Activations, "dynamic_int8_activations",
+                   "activation_type int8: dynamic quantization quantizes activations at run time "
+                   "with DynamicQuantizeLinear, which produces uint8 only"},
+    CatalogueEntry{MessageId::Int8ActivationsUint8Weights, "int8_activations_uint8_weights",
+                   "int8 activations with uint8 weights: no runtime has kernels for this pair "
+                   "(ONNX Runtime rejects it too); use uint8 activations or int8 weights"},
+    CatalogueEntry{MessageId::NoStaticRule, "no_static_rule",
+                   "op_types_to_quantize: static quantization has no rule for '%1'"},
+    CatalogueEntry{MessageId::PercentileAbove100, "percentile_above_100",
+                   "calibration.percentile %1 is above 100"},
+    CatalogueEntry{
+        MessageId::EqualizationNotForFp16, "equalization_not_for_fp16",
+        "cross_layer_equalization applies to INT8 (static or dynamic) quantization, not to fp16"},
+    CatalogueEntry{MessageId::Relu6NeedsEqualization, "relu6_needs_equalization",
+                   "equalize_relu6_as_relu needs cross_layer_equalization"},
+    CatalogueEntry{MessageId::BiasCorrectionStaticOnly, "bias_correction_static_only",
+                   "bias_correction measures on calibration samples: static mode only"},
+    CatalogueEntry{
+        MessageId::SixteenBitStaticOnly, "sixteen_bit_static_only",
+        "nodes_with_16bit_activations: 16-bit activations are a static quantization option"},
+    CatalogueEntry{MessageId::SixteenBitNeedsQdq, "sixteen_bit_needs_qdq",
+                   "nodes_with_16bit_activations needs the QDQ format: QOperator's QLinear ops are "
+                   "8-bit only"},
+    CatalogueEntry{MessageId::Fp16MinAboveMax, "fp16_min_above_max",
+                   "fp16 min_positive_val must be below max_finite_val"},
+    CatalogueEntry{MessageId::RecipeWithoutMode, "recipe_without_mode",
+                   "the recipe has no mode: choose dynamic, static or fp16"},
+    CatalogueEntry{MessageId::StepReadingFile, "step_reading_file", "reading %1"},
+    CatalogueEntry{MessageId::StepCheckingModel, "step_checking_model", "checking"},
+    CatalogueEntry{MessageId::StepInferringShapes, "step_inferring_shapes", "inferring shapes"},
+    CatalogueEntry{MessageId::StepIndexing, "step_indexing", "indexing"},
+    CatalogueEntry{MessageId::StepLoaded, "step_loaded", "loaded"},
+    CatalogueEntry{MessageId::StepPreparingSession, "step_preparing_session",
+                   "preparing the model for running"},
+    CatalogueEntry{MessageId::StepPreparingModel, "step_preparing_model", "preparing the model"},
+    CatalogueEntry{MessageId::StepCalibrating, "step_calibrating", "calibrating"},
+    CatalogueEntry{MessageId::StepCalibratingOn, "step_calibrating_on", "calibrating on %1"},
+    CatalogueEntry{MessageId::StepWritingQuantizedGraph, "step_writing_quantized_graph",
+                   "writing the quantized graph"},
+    CatalogueEntry{MessageId::StepQuantizingDynamic, "step_quantizing_dynamic",
+                   "quantizing (dynamic)"},
+    CatalogueEntry{MessageId::StepWritingQdq, "step_writing_qdq", "writing QDQ model"},
+    CatalogueEntry{MessageId::StepWritingQOperator, "step_writing_qoperator",
+                   "writing QOperator model"},
+    CatalogueEntry{MessageId::StepPlanningFloat16, "step_planning_float16",
+                   "Planning the float16 conversion"},
+    CatalogueEntry{MessageId::StepConvertingToFloat16, "step_converting_to_float16",
+                   "Converting to float16"},
+    CatalogueEntry{MessageId::StepSavingModel, "step_saving_model", "saving the model"},
+    CatalogueEntry{MessageId::StepLoadingVariants, "step_loading_variants", "loading the variants"},
+    CatalogueEntry{MessageId::StepComparingOutputs, "step_comparing_outputs", "comparing outputs"},
+    CatalogueEntry{MessageId::StepComparingOn, "step_comparing_on", "comparing on %1"},
+    CatalogueEntry{MessageId::StepWarmingUp, "step_warming_up", "warming up"},
+    CatalogueEntry{MessageId::StepTiming, "step_timing", "timing"},
+    CatalogueEntry{MessageId::StepTimingInOrt, "step_timing_in_ort", "timing in ONNX Runtime"},
+    CatalogueEntry{MessageId::StepTimingModelInOrt, "step_timing_model_in_ort",
+                   "timing %1 in ONNX Runtime"},
+    CatalogueEntry{MessageId::StepRunningModel, "step_running_model", "running the model"},
+    CatalogueEntry{MessageId::StepBatch, "step_batch", "batch %1"},
+    CatalogueEntry{MessageId::StepBatchCulprit, "step_batch_culprit",
+                   "looking for the batch culprit"},
+    CatalogueEntry{MessageId::StepDone, "step_done", "done"},
+    CatalogueEntry{MessageId::StepWarmUpRuns, "step_warm_up_runs", "warm-up"},
+    CatalogueEntry{MessageId::StepProfiledRuns, "step_profiled_runs", "profiled runs"},
+    CatalogueEntry{MessageId::StepFp16BlockSearch, "step_fp16_block_search",
+                   "FP16 block list search"},
+    CatalogueEntry{MessageId::StepFp32ActivationRanges, "step_fp32_activation_ranges",
+                   "FP32 activation ranges"},
+    CatalogueEntry{MessageId::StepReferenceOutputsOn, "step_reference_outputs_on",
+                   "reference outputs on %1"},
+    CatalogueEntry{MessageId::StepTrial, "step_trial", "trial %1: %2"},
+    CatalogueEntry{MessageId::StepBiasCorrectionMeans, "step_bias_correction_means",
+                   "bias correction: input means on %1"},
 };
 
 const CatalogueEntry *entryOf(MessageId id)
@@ -159,6 +251,51 @@ std::string englishText(const Message &message)
     if (message.cause)
         values.push_back(englishText(*message.cause));
     return formatTemplate(englishTemplate(message.id), values);
+}
+
+std::vector<std::string> messageToStrings(const Message &message)
+{
+    std::vector<std::string> strings{std::string(messageCode(message.id))};
+    if (message.id == MessageId::None) { // free text: the English alone
+        strings.push_back("1");
+        strings.push_back(englishText(message));
+    } else {
+        strings.push_back(std::to_string(message.args.size()));
+        strings.insert(strings.end(), message.args.begin(), message.args.end());
+    }
+    if (message.cause) {
+        const std::vector<std::string> cause = messageToStrings(*message.cause);
+        strings.insert(strings.end(), cause.begin(), cause.end());
+    }
+    return strings;
+}
+
+std::optional<Message> messageFromStrings(const std::vector<std::string> &strings, size_t first)
+{
+    if (first + 2 > strings.size())
+        return std::nullopt;
+    Message message;
+    if (!strings[first].empty()) {
+        const std::optional<MessageId> id = messageIdFromCode(strings[first]);
+        if (!id)
+            return std::nullopt;
+        message.id = *id;
+    }
+    const std::string &count = strings[first + 1];
+    if (count.empty() || count.size() > 3 || count.find_first_not_of("0123456789") != count.npos)
+        return std::nullopt;
+    const size_t argumentCount = std::stoul(count), argumentsEnd = first + 2 + argumentCount;
+    if (argumentsEnd > strings.size())
+        return std::nullopt;
+    message.args.assign(strings.begin() + std::ptrdiff_t(first + 2),
+                        strings.begin() + std::ptrdiff_t(argumentsEnd));
+    if (argumentsEnd < strings.size()) {
+        std::optional<Message> cause = messageFromStrings(strings, argumentsEnd);
+        if (!cause)
+            return std::nullopt;
+        message.cause = std::make_shared<const Message>(std::move(*cause));
+    }
+    return message;
 }
 
 } // namespace qs

@@ -63,6 +63,69 @@ enum class MessageId : uint16_t {
     CorruptModel,          //
     ModelWithoutGraph,     //
     ModelWithoutIrVersion, //
+
+    // ONNX's checks of a model (model/model_checks.cpp, quant/quant_checks.cpp): the library's
+    // own reason is an argument, in English as ONNX words it.
+    CheckerFinding,           // the checker's reason
+    ShapeInferenceFinding,    // shape inference's reason
+    IrVersionNewer,           // the model's IR version, the newest this ONNX knows
+    NoOpsetImported,          //
+    InvalidInputModel,        // the checker's reason
+    QuantizedModelFailsCheck, // the checker's reason
+    CheckerPredatesIrVersion, // ONNX version, IR version, the checker's reason
+
+    // A recipe that cannot run (quant/effective_recipe.cpp, quant/node_selection.cpp).
+    RecipeListProblem,           // list name; cause: what is wrong in it
+    NoSuchNode,                  // node name, closest names
+    NoSuchNodeThen,              // node name, closest names; cause: the next unknown node
+    NotAnOpType,                 // op type, closest names
+    DynamicInt8Activations,      //
+    Int8ActivationsUint8Weights, //
+    NoStaticRule,                // op type
+    PercentileAbove100,          // percentile
+    EqualizationNotForFp16,      //
+    Relu6NeedsEqualization,      //
+    BiasCorrectionStaticOnly,    //
+    SixteenBitStaticOnly,        //
+    SixteenBitNeedsQdq,          //
+    Fp16MinAboveMax,             //
+    RecipeWithoutMode,           //
+
+    // Progress step names (util/progress.h's reportStep and phases), as a front end shows them.
+    StepReadingFile,           // path
+    StepCheckingModel,         //
+    StepInferringShapes,       //
+    StepIndexing,              //
+    StepLoaded,                //
+    StepPreparingSession,      //
+    StepPreparingModel,        //
+    StepCalibrating,           //
+    StepCalibratingOn,         // the data's description
+    StepWritingQuantizedGraph, //
+    StepQuantizingDynamic,     //
+    StepWritingQdq,            //
+    StepWritingQOperator,      //
+    StepPlanningFloat16,       //
+    StepConvertingToFloat16,   //
+    StepSavingModel,           //
+    StepLoadingVariants,       //
+    StepComparingOutputs,      //
+    StepComparingOn,           // the data's description
+    StepWarmingUp,             //
+    StepTiming,                //
+    StepTimingInOrt,           //
+    StepTimingModelInOrt,      // model
+    StepRunningModel,          //
+    StepBatch,                 // batch size
+    StepBatchCulprit,          //
+    StepDone,                  //
+    StepWarmUpRuns,            //
+    StepProfiledRuns,          //
+    StepFp16BlockSearch,       //
+    StepFp32ActivationRanges,  //
+    StepReferenceOutputsOn,    // the data's description
+    StepTrial,                 // trial number, trial kind
+    StepBiasCorrectionMeans,   // the data's description
 };
 
 struct Message
@@ -91,5 +154,13 @@ std::vector<MessageId> allMessageIds();
 // holding "%2" is not expanded again.
 std::string formatTemplate(std::string_view pattern, const std::vector<std::string> &values);
 std::string englishText(const Message &message);
+
+// A message as strings, for a store that keeps one as repeated strings (a Report's
+// BenchDiagnostic args): its code ("" for free text), its argument count, its arguments, then its
+// cause the same way.
+std::vector<std::string> messageToStrings(const Message &message);
+// The message messageToStrings wrote from `first` on; nullopt for strings that do not read as
+// one (an unknown code, a count beyond the strings).
+std::optional<Message> messageFromStrings(const std::vector<std::string> &strings, size_t first = 0);
 
 } // namespace qs

@@ -21,33 +21,47 @@ PhasedProgress::PhasedProgress(Progress &overall, std::vector<Phase> phases)
     m_starts.push_back(kTotal);
 }
 
-void PhasedProgress::beginPhase(std::string_view phase)
+void PhasedProgress::beginPhase(MessageId phase)
 {
     const auto found = std::find_if(m_phases.begin(), m_phases.end(),
-                                    [phase](const Phase &p) { return p.name == phase; });
+                                    [phase](const Phase &p) { return p.step == phase; });
     if (found == m_phases.end())
         return;
     const auto index = size_t(found - m_phases.begin());
     m_current.store(index, std::memory_order_relaxed);
-    reportReached(m_starts[index], phase);
+    m_overall.reportStep(reach(m_starts[index]), kTotal, makeMessage(phase));
 }
 
 void PhasedProgress::report(int64_t done, int64_t total, std::string_view what)
 {
+    if (what.empty()) { // an unnamed step takes the phase's name
+        const size_t index = m_current.load(std::memory_order_relaxed);
+        reportStep(done, total, makeMessage(m_phases[index].step));
+        return;
+    }
+    m_overall.report(reach(mapped(done, total)), kTotal, what);
+}
+
+void PhasedProgress::reportStep(int64_t done, int64_t total, const Message &step)
+{
+    m_overall.reportStep(reach(mapped(done, total)), kTotal, step);
+}
+
+int64_t PhasedProgress::mapped(int64_t done, int64_t total) const
+{
     const size_t index = m_current.load(std::memory_order_relaxed);
     const int64_t start = m_starts[index], span = m_starts[index + 1] - start;
     const double fraction = total > 0 ? std::clamp(double(done) / double(total), 0.0, 1.0) : 0.0;
-    reportReached(start + int64_t(fraction * double(span)),
-                  what.empty() && index < m_phases.size() ? m_phases[index].name : what);
+    return start + int64_t(fraction * double(span));
 }
 
-void PhasedProgress::reportReached(int64_t value, std::string_view what)
+int64_t PhasedProgress::reach(int64_t value)
 {
     int64_t reached = m_reached.load(std::memory_order_relaxed);
     while (value > reached
            && !m_reached.compare_exchange_weak(reached, value, std::memory_order_relaxed)) {
     }
-    m_overall.report(std::max(value, reached), kTotal, what);
+    return std::max(value, reached);
 }
 
 } // namespace qs

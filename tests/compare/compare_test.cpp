@@ -217,10 +217,10 @@ TEST(Compare, PhasesMakeOneGrowingCount)
         EXPECT_EQ(total, PhasedProgress::kTotal);
     EXPECT_TRUE(std::is_sorted(recorder.counts.begin(), recorder.counts.end()));
     EXPECT_EQ(recorder.counts.back(), PhasedProgress::kTotal);
-    for (const std::string_view phase : {BenchPhase::kComparing, BenchPhase::kTiming})
-        EXPECT_NE(std::find(recorder.steps.begin(), recorder.steps.end(), phase),
+    for (const MessageId phase : {BenchPhase::kComparing, BenchPhase::kTiming})
+        EXPECT_NE(std::find(recorder.steps.begin(), recorder.steps.end(), englishTemplate(phase)),
                   recorder.steps.end())
-            << phase;
+            << englishTemplate(phase);
 }
 
 } // namespace

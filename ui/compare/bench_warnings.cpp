@@ -1,6 +1,7 @@
 #include "bench_warnings.h"
 
 #include "compare_charts.h"
+#include "workbench/core_messages.h"
 
 #include <algorithm>
 
@@ -76,6 +77,13 @@ QString BenchWarnings::text(const quantscope::BenchDiagnostic &diagnostic,
                   "%5-%6 ms). Close other programs, or raise the iterations.")
             .arg(variantName(report, arg(diagnostic, 0)), variantName(report, arg(diagnostic, 1)),
                  arg(diagnostic, 2), arg(diagnostic, 3), arg(diagnostic, 4), arg(diagnostic, 5));
+    if (code == "skipped_sample") {
+        // args[0] is core's English line, the coded message follows it (compare/benchmark.cpp).
+        const std::vector<std::string> args(diagnostic.args().begin(), diagnostic.args().end());
+        const QString worded = CoreMessages::text(args, 1);
+        if (!worded.isEmpty())
+            return worded;
+    }
     return QString::fromStdString(diagnostic.message());
 }
 

@@ -38,7 +38,7 @@ QuantizeOutcome runQuantizeJob(const std::shared_ptr<const Model> &model,
     }
     phased.beginPhase(QuantizePhase::kSaving);
     outcome.status = saveQuantizeResult(*result, outputPath, model->baseDir());
-    phased.report(1, 1, QuantizePhase::kSaving);
+    phased.reportStep(1, 1, makeMessage(QuantizePhase::kSaving));
     outcome.recipe = std::move(result->recipe);
     outcome.diagnostics = std::move(result->diagnostics);
     outcome.summary = std::move(result->summary);

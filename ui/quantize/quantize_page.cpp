@@ -402,7 +402,7 @@ QString QuantizePage::Private::validate(const quantscope::Recipe &recipe) const
     // before a job starts.
     auto effective = effectiveRecipe(recipe, *model);
     if (!effective)
-        return QString::fromStdString(effective.status().message());
+        return CoreMessages::text(effective.status());
     return QString();
 }
 

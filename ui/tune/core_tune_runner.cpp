@@ -3,6 +3,7 @@
 #include "fp16_tune_runner.h"
 #include "model/model.h"
 #include "tune/tuner.h"
+#include "workbench/core_messages.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -104,7 +105,7 @@ TuneRunOutcome CoreTuneRunner::run(const TuneRequest &request, const TuneRunCall
     if (!result) {
         outcome.cancelled = result.status().code() == StatusCode::Cancelled;
         if (!outcome.cancelled)
-            outcome.error = fromStd(result.status().message());
+            outcome.error = CoreMessages::text(result.status()); // a recipe's error is coded
         return outcome;
     }
     const quantscope::TuneRun &run = result->run;

@@ -4,6 +4,51 @@
 
 namespace qs::ui {
 
+QString CoreMessages::stepPattern(MessageId id)
+{
+    switch (id) {
+    case MessageId::StepReadingFile: return tr("reading %1", "progress step");
+    case MessageId::StepCheckingModel: return tr("checking", "progress step");
+    case MessageId::StepInferringShapes: return tr("inferring shapes", "progress step");
+    case MessageId::StepIndexing: return tr("indexing", "progress step");
+    case MessageId::StepLoaded: return tr("loaded", "progress step");
+    case MessageId::StepPreparingSession:
+        return tr("preparing the model for running", "progress step");
+    case MessageId::StepPreparingModel: return tr("preparing the model", "progress step");
+    case MessageId::StepCalibrating: return tr("calibrating", "progress step");
+    case MessageId::StepCalibratingOn: return tr("calibrating on %1", "progress step");
+    case MessageId::StepWritingQuantizedGraph:
+        return tr("writing the quantized graph", "progress step");
+    case MessageId::StepQuantizingDynamic: return tr("quantizing (dynamic)", "progress step");
+    case MessageId::StepWritingQdq: return tr("writing QDQ model", "progress step");
+    case MessageId::StepWritingQOperator: return tr("writing QOperator model", "progress step");
+    case MessageId::StepPlanningFloat16:
+        return tr("Planning the float16 conversion", "progress step");
+    case MessageId::StepConvertingToFloat16: return tr("Converting to float16", "progress step");
+    case MessageId::StepSavingModel: return tr("saving the model", "progress step");
+    case MessageId::StepLoadingVariants: return tr("loading the variants", "progress step");
+    case MessageId::StepComparingOutputs: return tr("comparing outputs", "progress step");
+    case MessageId::StepComparingOn: return tr("comparing on %1", "progress step");
+    case MessageId::StepWarmingUp: return tr("warming up", "progress step");
+    case MessageId::StepTiming: return tr("timing", "progress step");
+    case MessageId::StepTimingInOrt: return tr("timing in ONNX Runtime", "progress step");
+    case MessageId::StepTimingModelInOrt: return tr("timing %1 in ONNX Runtime", "progress step");
+    case MessageId::StepRunningModel: return tr("running the model", "progress step");
+    case MessageId::StepBatch: return tr("batch %1", "progress step");
+    case MessageId::StepBatchCulprit: return tr("looking for the batch culprit", "progress step");
+    case MessageId::StepDone: return tr("done", "progress step");
+    case MessageId::StepWarmUpRuns: return tr("warm-up", "progress step");
+    case MessageId::StepProfiledRuns: return tr("profiled runs", "progress step");
+    case MessageId::StepFp16BlockSearch: return tr("FP16 block list search", "progress step");
+    case MessageId::StepFp32ActivationRanges: return tr("FP32 activation ranges", "progress step");
+    case MessageId::StepReferenceOutputsOn: return tr("reference outputs on %1", "progress step");
+    case MessageId::StepTrial: return tr("trial %1: %2", "progress step");
+    case MessageId::StepBiasCorrectionMeans:
+        return tr("bias correction: input means on %1", "progress step");
+    default: return QString();
+    }
+}
+
 QString CoreMessages::pattern(MessageId id)
 {
     switch (id) {
@@ -65,6 +110,48 @@ QString CoreMessages::pattern(MessageId id)
         return tr("not an ONNX model: the protobuf is corrupt or truncated");
     case MessageId::ModelWithoutGraph: return tr("not an ONNX model: it has no graph");
     case MessageId::ModelWithoutIrVersion: return tr("not an ONNX model: ir_version is missing");
+    case MessageId::CheckerFinding: return tr("checker: %1");
+    case MessageId::ShapeInferenceFinding: return tr("shape inference: %1");
+    case MessageId::IrVersionNewer:
+        return tr("IR version %1 is newer than this build of ONNX knows (%2)");
+    case MessageId::NoOpsetImported: return tr("the model imports no opset");
+    case MessageId::InvalidInputModel: return tr("the model is not a valid ONNX model: %1");
+    case MessageId::QuantizedModelFailsCheck:
+        return tr("the quantized model fails ONNX's checker (a bug in Quantscope, please report "
+                  "it): %1");
+    case MessageId::CheckerPredatesIrVersion:
+        return tr("ONNX %1's checker predates the output's IR version %2: %3");
+    case MessageId::RecipeListProblem: return tr("%1: %2");
+    case MessageId::NoSuchNode: return tr("no node '%1' (closest: %2)");
+    case MessageId::NoSuchNodeThen: return tr("no node '%1' (closest: %2); %3");
+    case MessageId::NotAnOpType: return tr("'%1' is not an ONNX op type (closest: %2)");
+    case MessageId::DynamicInt8Activations:
+        return tr("activation_type int8: dynamic quantization quantizes activations at run time "
+                  "with DynamicQuantizeLinear, which produces uint8 only");
+    case MessageId::Int8ActivationsUint8Weights:
+        return tr("int8 activations with uint8 weights: no runtime has kernels for this pair (ONNX "
+                  "Runtime rejects it too); use uint8 activations or int8 weights");
+    case MessageId::NoStaticRule:
+        return tr("op_types_to_quantize: static quantization has no rule for '%1'");
+    case MessageId::PercentileAbove100: return tr("calibration.percentile %1 is above 100");
+    case MessageId::EqualizationNotForFp16:
+        return tr("cross_layer_equalization applies to INT8 (static or dynamic) quantization, not "
+                  "to fp16");
+    case MessageId::Relu6NeedsEqualization:
+        return tr("equalize_relu6_as_relu needs cross_layer_equalization");
+    case MessageId::BiasCorrectionStaticOnly:
+        return tr("bias_correction measures on calibration samples: static mode only");
+    case MessageId::SixteenBitStaticOnly:
+        return tr("nodes_with_16bit_activations: 16-bit activations are a static quantization "
+                  "option");
+    case MessageId::SixteenBitNeedsQdq:
+        return tr("nodes_with_16bit_activations needs the QDQ format: QOperator's QLinear ops are "
+                  "8-bit only");
+    case MessageId::Fp16MinAboveMax:
+        return tr("fp16 min_positive_val must be below max_finite_val");
+    case MessageId::RecipeWithoutMode:
+        return tr("the recipe has no mode: choose dynamic, static or fp16");
+    default: return stepPattern(id);
     }
     return QString();
 }
@@ -114,6 +201,12 @@ QString CoreMessages::text(const Message &message)
     if (message.cause)
         values << text(*message.cause);
     return fill(template_, values);
+}
+
+QString CoreMessages::text(const std::vector<std::string> &strings, size_t first)
+{
+    const std::optional<Message> message = messageFromStrings(strings, first);
+    return message ? text(*message) : QString();
 }
 
 QString CoreMessages::text(const Status &status)

@@ -21,10 +21,17 @@ public:
     // The template for `id` in the current language (%1.. for the arguments, then the cause);
     // empty for None.
     static QString pattern(MessageId id);
+    // A message read back from strings (util/messages.h's messageToStrings, as a Report keeps
+    // it) from `first` on, in the current language; empty when they do not read as one.
+    static QString text(const std::vector<std::string> &strings, size_t first);
     static QString text(const Message &message);
     // The context a Status gathered ("model.onnx: ") stays as it is: paths and names.
     static QString text(const Status &status);
     static QString text(const Diagnostic &diagnostic);
+
+private:
+    // Progress steps (util/progress.h's reportStep): short, said while a job runs.
+    static QString stepPattern(MessageId id);
 };
 
 } // namespace qs::ui

@@ -1,5 +1,6 @@
 #include "job_controller.h"
 
+#include "core_messages.h"
 #include "workbench.h"
 
 #include <QCoreApplication>
@@ -18,6 +19,16 @@ void JobProgress::report(int64_t done, int64_t total, std::string_view what)
     if (m_state.what.size() != qsizetype(what.size())
         || m_state.what != QLatin1StringView(what.data(), qsizetype(what.size())))
         m_state.what = QString::fromUtf8(what.data(), qsizetype(what.size()));
+    m_state.step = Message();
+}
+
+void JobProgress::reportStep(int64_t done, int64_t total, const Message &step)
+{
+    std::lock_guard lock(m_mutex);
+    m_state.done = done;
+    m_state.total = total;
+    m_state.what.clear();
+    m_state.step = step;
 }
 
 JobProgress::Snapshot JobProgress::snapshot() const
@@ -99,7 +110,6 @@ bool JobController::start(const QString &title, std::function<void(Progress &)> 
     m_jobs.push_back(std::move(owned));
 
     m_title = title;
-    m_lastStep.clear();
     m_lastTotal = -1;
     m_lastDone = 0;
     m_stepClock.start();
@@ -161,10 +171,12 @@ void JobController::poll()
     const bool newCount = state.total != m_lastTotal || state.done < m_lastDone;
     if (newCount)
         m_stepClock.restart();
-    m_lastStep = state.what;
     m_lastTotal = state.total;
     m_lastDone = state.done;
-    const QString step = state.what.isEmpty() ? m_title : state.what;
+    // Worded at every poll: a language switched during the job applies to its step at once.
+    const QString what = state.step.id != MessageId::None ? CoreMessages::text(state.step)
+                                                          : state.what;
+    const QString step = what.isEmpty() ? m_title : what;
     // A step of one unit (preparing a session, a runner's single call) says only that it began
     // or ended: a busy bar, not a full one before the real work has started.
     if (state.total <= 1) {

@@ -33,17 +33,20 @@ namespace qs::ui {
 
 class Workbench;
 
-// The Progress object handed to the worker; readable from the GUI thread at any time.
+// The Progress object handed to the worker; readable from the GUI thread at any time. A coded
+// step is kept coded: the GUI words it when it shows it, in the language of that moment.
 class JobProgress : public Progress
 {
 public:
     void report(int64_t done, int64_t total, std::string_view what) override;
+    void reportStep(int64_t done, int64_t total, const Message &step) override;
 
     struct Snapshot
     {
         int64_t done = 0;
         int64_t total = 0;
-        QString what;
+        QString what; // a step given as free text
+        Message step; // a coded step (id None when the step was free text)
     };
     Snapshot snapshot() const;
 
@@ -132,7 +135,6 @@ private:
     QString m_title;
     QTimer m_pollTimer;
     QElapsedTimer m_stepClock;
-    QString m_lastStep;
     int64_t m_lastTotal = -1; // the count the ETA clock times
     int64_t m_lastDone = 0;
 };

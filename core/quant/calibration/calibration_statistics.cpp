@@ -62,7 +62,7 @@ Result<std::shared_ptr<CalibrationStatistics>> CalibrationStatistics::collect(
     auto samples = observeSamples(
         session, source, tensors,
         [&](const std::string &name, const Tensor &value) { addValues(collectors.at(name), value); },
-        "calibrating on " + source.describe(), progress);
+        makeMessage(MessageId::StepCalibratingOn, {source.describe()}), progress);
     if (!samples)
         return samples.status();
     statistics->m_samples = *samples;

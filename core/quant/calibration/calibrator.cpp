@@ -68,7 +68,7 @@ std::optional<TensorRange> finalRange(const Collector &collector,
 
 Result<int64_t> observeSamples(const Session &session, SampleSource &source,
                                const std::set<std::string> &names, const TensorObserver &observe,
-                               const std::string &what, Progress &progress)
+                               const Message &step, Progress &progress)
 {
     // Kernels may run subgraphs on worker threads; the observer is the one shared writer.
     std::mutex mutex;
@@ -82,10 +82,11 @@ Result<int64_t> observeSamples(const Session &session, SampleSource &source,
     };
     int64_t samples = 0;
     const int64_t total = source.count();
-    progress.report(0, total, what);
+    progress.reportStep(0, total, step);
     while (true) {
         if (progress.cancelled())
-            return cancelled(what + ": cancelled after " + std::to_string(samples) + " samples");
+            return cancelled(englishText(step) + ": cancelled after " + std::to_string(samples)
+                             + " samples");
         auto sample = source.next();
         if (!sample)
             return sample.status();
@@ -100,7 +101,7 @@ Result<int64_t> observeSamples(const Session &session, SampleSource &source,
         auto outputs = session.runValues((*sample)->inputs, runOptions);
         if (!outputs)
             return outputs.status().withContext((*sample)->origin);
-        progress.report(++samples, total, what);
+        progress.reportStep(++samples, total, step);
     }
     if (samples == 0)
         return invalidArgument(source.describe() + ": no usable sample for calibration");
@@ -119,7 +120,7 @@ Result<CalibrationResult> calibrate(const Session &session, SampleSource &source
     auto samples = observeSamples(
         session, source, tensors,
         [&](const std::string &name, const Tensor &value) { addValues(collectors.at(name), value); },
-        "calibrating on " + source.describe(), progress);
+        makeMessage(MessageId::StepCalibratingOn, {source.describe()}), progress);
     if (!samples)
         return samples.status();
     result.samples = *samples;

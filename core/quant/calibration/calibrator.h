@@ -49,11 +49,11 @@ struct CalibrationResult
 // input means) share: every sample of `source` runs through `session` (fusion off), each graph
 // input and each produced tensor named in `names` goes to `observe` (one call at a time: kernels
 // may run subgraphs on worker threads). Returns how many samples ran; none is an error naming
-// the source. Progress: one unit per sample as `what`; cancellation per sample and per node.
+// the source. Progress: one unit per sample as `step`; cancellation per sample and per node.
 using TensorObserver = std::function<void(const std::string &name, const Tensor &value)>;
 Result<int64_t> observeSamples(const Session &session, SampleSource &source,
                                const std::set<std::string> &names, const TensorObserver &observe,
-                               const std::string &what, Progress &progress);
+                               const Message &step, Progress &progress);
 
 // `session` must be built with fusion off (SessionOptions::fuse = false) so that every value is
 // observable. Progress: one unit per sample; cancellation is checked per sample and per node.
