@@ -190,6 +190,137 @@ void placeInLayers(BoxGraph &graph, double &width, double &height)
     }
 }
 
+// A graph's boxes placed on their own, with the subgraphs of its expanded nodes merged in.
+struct PlacedScope
+{
+    BoxGraph graph;
+    double width = 0;
+    double height = 0;
+    bool layered = false;
+};
+
+// Space around the subgraphs inside an expanded box: its title above, each section's title
+// and margins.
+constexpr double kExpandedHeader = 40;
+constexpr double kSectionTitle = 18;
+constexpr double kSectionMargin = 12;
+constexpr double kSectionGap = 16;
+// Nesting beyond this is drawn as a closed box (a guard against pathological models).
+constexpr int kMaxSubgraphDepth = 8;
+
+std::string sectionTitle(const GraphInfo &graph)
+{
+    const size_t slash = graph.path.rfind('/');
+    return slash == std::string::npos ? graph.path : graph.path.substr(slash + 1);
+}
+
+Status placeScope(const GraphIndex &index, int graphId, const LayoutOptions &options, int depth,
+                  PlacedScope &out, Progress &progress)
+{
+    out.graph = layout_detail::buildBoxGraph(index, options, graphId);
+    BoxGraph &graph = out.graph;
+    if (depth == 0)
+        progress.report(1, 3, "Laying out " + std::to_string(graph.boxes.size()) + " boxes");
+    for (LayoutBox &box : graph.boxes)
+        box.depth = depth;
+
+    // The subgraphs of expanded nodes are placed first: their extent is their host box's size.
+    struct Expansion
+    {
+        int box = -1;
+        std::vector<PlacedScope> parts;
+        std::vector<int> graphs;
+    };
+    std::vector<Expansion> expansions;
+    if (depth < kMaxSubgraphDepth) {
+        for (size_t b = 0; b < graph.boxes.size(); ++b) {
+            LayoutBox &box = graph.boxes[b];
+            if (box.kind != LayoutBox::Kind::Node)
+                continue;
+            const NodeInfo &node = index.nodes()[box.nodeId];
+            if (node.subgraphs.empty() || !options.expandedSubgraphs.count(node.displayName))
+                continue;
+            Expansion expansion;
+            expansion.box = static_cast<int>(b);
+            double width = 0, height = 0;
+            for (int sub : node.subgraphs) {
+                PlacedScope part;
+                if (Status status = placeScope(index, sub, options, depth + 1, part, progress);
+                    !status.isOk())
+                    return status;
+                width += part.width + 2 * kSectionMargin
+                         + (expansion.parts.empty() ? 0 : kSectionGap);
+                height = std::max(height, part.height);
+                expansion.parts.push_back(std::move(part));
+                expansion.graphs.push_back(sub);
+            }
+            box.expanded = true;
+            box.width = std::max(box.width, width + 2 * kSectionMargin);
+            box.height = kExpandedHeader + kSectionTitle + height + 2 * kSectionMargin
+                         + kSectionMargin;
+            expansions.push_back(std::move(expansion));
+        }
+    }
+
+    out.layered = graph.tooManyBoxes
+                  || graph.boxes.size() > 2 * static_cast<size_t>(options.maxBoxes);
+    if (out.layered)
+        placeInLayers(graph, out.width, out.height);
+    else if (Status status = placeWithDot(graph, out.width, out.height); !status.isOk())
+        return status;
+
+    // Each part into its section of the host box, shifted to where dot put the host.
+    for (Expansion &expansion : expansions) {
+        const int host = expansion.box;
+        LayoutBox &hostBox = graph.boxes[host];
+        double tallest = 0;
+        for (const PlacedScope &part : expansion.parts)
+            tallest = std::max(tallest, part.height);
+        double left = hostBox.x - hostBox.width / 2 + kSectionMargin;
+        const double top = hostBox.y - hostBox.height / 2 + kExpandedHeader;
+        for (size_t k = 0; k < expansion.parts.size(); ++k) {
+            PlacedScope &part = expansion.parts[k];
+            LayoutSection section;
+            section.title = sectionTitle(index.graphs()[expansion.graphs[k]]);
+            section.x = left;
+            section.y = top;
+            section.width = part.width + 2 * kSectionMargin;
+            section.height = kSectionTitle + tallest + 2 * kSectionMargin;
+            graph.boxes[host].sections.push_back(section);
+            const double dx = left + kSectionMargin;
+            const double dy = top + kSectionTitle + kSectionMargin;
+            const int base = static_cast<int>(graph.boxes.size());
+            for (LayoutBox &box : part.graph.boxes) {
+                box.x += dx;
+                box.y += dy;
+                for (LayoutSection &inner : box.sections) {
+                    inner.x += dx;
+                    inner.y += dy;
+                }
+                box.container = box.container >= 0 ? box.container + base : host;
+                graph.boxes.push_back(std::move(box));
+            }
+            for (LayoutEdge &edge : part.graph.edges) {
+                edge.from += base;
+                edge.to += base;
+                for (LayoutPoint &p : edge.path) {
+                    p.x += dx;
+                    p.y += dy;
+                }
+                edge.arrowTip.x += dx;
+                edge.arrowTip.y += dy;
+                graph.edges.push_back(std::move(edge));
+            }
+            for (size_t id = 0; id < part.graph.boxOfNode.size(); ++id)
+                if (part.graph.boxOfNode[id] >= 0)
+                    graph.boxOfNode[id] = part.graph.boxOfNode[id] + base;
+            graph.hiddenConstants += part.graph.hiddenConstants;
+            left += section.width + kSectionGap;
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 Result<GraphLayout> layoutGraph(const GraphIndex &index, const LayoutOptions &options,
@@ -197,28 +328,29 @@ Result<GraphLayout> layoutGraph(const GraphIndex &index, const LayoutOptions &op
 {
     const auto start = std::chrono::steady_clock::now();
     progress.report(0, 3, "Grouping nodes");
-    BoxGraph graph = layout_detail::buildBoxGraph(index, options);
-    if (progress.cancelled())
-        return cancelled();
-
-    GraphLayout layout;
-    // Expanded groups can push a grouped picture past the bound; dot stays usable up to about
-    // twice of it, beyond that the layered placement answers at once.
-    layout.layered = graph.tooManyBoxes
-                     || graph.boxes.size() > 2 * static_cast<size_t>(options.maxBoxes);
-    progress.report(1, 3,
-                    layout.layered ? "Placing " + std::to_string(graph.boxes.size()) + " boxes"
-                                   : "Laying out " + std::to_string(graph.boxes.size())
-                                         + " boxes (Graphviz dot)");
-    if (layout.layered) {
-        placeInLayers(graph, layout.width, layout.height);
-    } else if (Status status = placeWithDot(graph, layout.width, layout.height); !status.isOk()) {
+    PlacedScope placed;
+    if (Status status = placeScope(index, index.mainGraph().id, options, 0, placed, progress);
+        !status.isOk())
         return status;
-    }
     if (progress.cancelled())
         return cancelled();
     progress.report(3, 3, "Done");
 
+    GraphLayout layout;
+    BoxGraph &graph = placed.graph;
+    layout.layered = placed.layered;
+    layout.width = placed.width;
+    layout.height = placed.height;
+    // Nodes of subgraphs that are not drawn stand in their owner's box (a node selected in
+    // the table inside a closed If centres the If). Graph ids grow with nesting.
+    for (const GraphInfo &g : index.graphs()) {
+        if (g.ownerNode < 0)
+            continue;
+        const int owner = graph.boxOfNode[g.ownerNode];
+        for (int id : g.nodes)
+            if (graph.boxOfNode[id] < 0 && index.nodes()[id].opType != "Constant")
+                graph.boxOfNode[id] = owner;
+    }
     layout.boxes = std::move(graph.boxes);
     layout.edges = std::move(graph.edges);
     layout.boxOfNode = std::move(graph.boxOfNode);

@@ -11,6 +11,12 @@
 // the deepest level that keeps the picture under the limit; a group the user expands shows its
 // members one level deeper. When even the top level has too many boxes (a flat graph without
 // module paths), a simple layered placement replaces dot, so no model can hang the layout.
+//
+// Subgraphs: an If, Loop or Scan node is one box; named in LayoutOptions::expandedSubgraphs,
+// its box grows to hold its graphs (If: then and else branch side by side; Loop, Scan: body),
+// each laid out on its own first (nested expansions inside out) and placed in a section of the
+// box. Their boxes and edges follow the main graph's in the layout, with `container` naming
+// the box that holds them. Nodes of subgraphs not drawn map to their owner's box.
 
 #include "util/progress.h"
 #include "util/status.h"
@@ -32,6 +38,8 @@ struct LayoutOptions
     int maxBoxes = 1500;
     // Module paths ("layer1/0") whose members are drawn one level deeper.
     std::set<std::string> expanded;
+    // Display names of If/Loop/Scan nodes whose subgraphs are drawn inside their box.
+    std::set<std::string> expandedSubgraphs;
     // Per GraphIndex node id: the node whose box draws it (NodeMatching::foldedInto: a
     // variant's Q/DQ plumbing inside the op it wraps), -1 or absent: drawn as itself.
     std::vector<int> foldInto;
@@ -41,6 +49,16 @@ struct LayoutPoint
 {
     double x = 0;
     double y = 0;
+};
+
+// A subgraph drawn inside an expanded node's box: its frame and title ("then_branch").
+struct LayoutSection
+{
+    std::string title;
+    double x = 0; // top-left corner, points
+    double y = 0;
+    double width = 0;
+    double height = 0;
 };
 
 struct LayoutBox
@@ -57,6 +75,12 @@ struct LayoutBox
     // Kind::Group: how many other groups hold the same op types with the same shapes in the
     // same order (repeated blocks); drawn as a mark on the box.
     int identicalGroups = 0;
+    // Kind::Node of an If/Loop/Scan in LayoutOptions::expandedSubgraphs: the subgraphs drawn
+    // inside it, one section each.
+    bool expanded = false;
+    std::vector<LayoutSection> sections;
+    int container = -1; // the expanded box this one is drawn in (a subgraph's), else -1
+    int depth = 0;      // how many containers hold it
     // Centre and size in points (1/72 in), y growing downwards.
     double x = 0;
     double y = 0;

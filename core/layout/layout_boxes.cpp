@@ -166,10 +166,10 @@ void describeFolded(const GraphIndex &index, LayoutBox &box)
 
 } // namespace
 
-BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
+BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options, int graphId)
 {
     BoxGraph out;
-    const GraphInfo &main = index.mainGraph();
+    const GraphInfo &scope = index.graphs()[graphId];
     const auto &nodes = index.nodes();
     out.boxOfNode.assign(nodes.size(), -1);
 
@@ -179,7 +179,7 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
     auto hostOf = [&](int id) {
         return id < static_cast<int>(options.foldInto.size()) ? options.foldInto[id] : -1;
     };
-    for (int id : main.nodes) {
+    for (int id : scope.nodes) {
         const NodeInfo &node = nodes[id];
         if (hostOf(id) >= 0) {
             folded.push_back(id);
@@ -201,7 +201,7 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
         paths[id] = modulePath(nodes[id].displayName);
         maxDepth = std::max(maxDepth, paths[id].size());
     }
-    const size_t ioBoxes = main.inputs.size() + main.outputs.size();
+    const size_t ioBoxes = scope.inputs.size() + scope.outputs.size();
     const size_t limit = static_cast<size_t>(std::max(options.maxBoxes, 1));
     std::vector<std::string> keys(nodes.size());
     if (visible.size() + ioBoxes > limit && maxDepth > 0) {
@@ -222,7 +222,7 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
     }
 
     std::unordered_map<std::string, int> valueBox;
-    for (const ValueRef &input : main.inputs) {
+    for (const ValueRef &input : scope.inputs) {
         LayoutBox box;
         box.kind = LayoutBox::Kind::Input;
         box.title = input.name;
@@ -258,7 +258,7 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
             for (const ValueRef &v : node.inputs) {
                 if (v.name.empty())
                     continue;
-                if (!index.initializer(main.id, v.name) && !hiddenValues.count(v.name))
+                if (!index.initializer(scope.id, v.name) && !hiddenValues.count(v.name))
                     continue;
                 if (!box.detail.empty())
                     box.detail += ' ';
@@ -371,11 +371,11 @@ BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options)
                 auto it = valueBox.find(name);
                 if (it != valueBox.end())
                     addEdge(it->second, out.boxOfNode[id],
-                            ValueRef{name, index.valueType(main.id, name)});
+                            ValueRef{name, index.valueType(scope.id, name)});
             }
         }
     }
-    for (const ValueRef &output : main.outputs) {
+    for (const ValueRef &output : scope.outputs) {
         LayoutBox box;
         box.kind = LayoutBox::Kind::Output;
         box.title = output.name;

@@ -16,6 +16,7 @@ struct BoxGraph
     bool tooManyBoxes = false; // over options.maxBoxes even at the coarsest grouping
 };
 
-BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options);
+// The boxes of graph `graphId` of `index` (GraphInfo id; 0: the main graph).
+BoxGraph buildBoxGraph(const GraphIndex &index, const LayoutOptions &options, int graphId = 0);
 
 } // namespace qs::layout_detail

@@ -32,15 +32,18 @@ using namespace qs::ui;
 namespace {
 
 // Static QDQ INT8 of `model`, calibrated on two random samples of `prep`'s size, saved to
-// `path`.
+// `path`; or dynamic INT8 (ConvInteger, MatMulInteger).
 void quantizeTo(const std::shared_ptr<const Model> &model,
-                const quantscope::ImagePreprocessing &prep, const QString &path)
+                const quantscope::ImagePreprocessing &prep, const QString &path,
+                quantscope::QuantMode mode = quantscope::QUANT_MODE_STATIC)
 {
     quantscope::Recipe recipe;
-    recipe.set_mode(quantscope::QUANT_MODE_STATIC);
-    recipe.set_format(quantscope::QUANT_FORMAT_QDQ);
-    recipe.mutable_calibration()->set_max_samples(2);
-    *recipe.mutable_calibration()->mutable_preprocessing() = prep;
+    recipe.set_mode(mode);
+    if (mode == quantscope::QUANT_MODE_STATIC) {
+        recipe.set_format(quantscope::QUANT_FORMAT_QDQ);
+        recipe.mutable_calibration()->set_max_samples(2);
+        *recipe.mutable_calibration()->mutable_preprocessing() = prep;
+    }
     auto result = quantizeModel(model, recipe, QuantizeSettings{}, silentProgress());
     if (!result)
         qFatal("quantize: %s", result.status().message().c_str());
@@ -49,7 +52,7 @@ void quantizeTo(const std::shared_ptr<const Model> &model,
         qFatal("save: %s", saved.message().c_str());
 }
 
-int nodeBoxCount(const GraphScene *scene)
+int nodeBoxCount(GraphScene *scene)
 {
     int count = 0;
     for (BoxItem *item : scene->boxItems())
@@ -65,6 +68,7 @@ class GraphSideBySideTest : public QObject
 
     QTemporaryDir m_dir;
     QString m_variantPath;
+    QString m_dynamicPath; // ConvInteger in place of Conv
     Workbench m_workbench;
     std::unique_ptr<GraphPage> m_page;
 
@@ -99,12 +103,17 @@ private slots:
         const quantscope::ImagePreprocessing size = qs::ui::test::imageSize(48, 192);
         m_variantPath = m_dir.filePath(QStringLiteral("cls_int8.onnx"));
         quantizeTo(model, size, m_variantPath);
+        m_dynamicPath = m_dir.filePath(QStringLiteral("cls_dynamic.onnx"));
+        quantizeTo(model, size, m_dynamicPath, quantscope::QUANT_MODE_DYNAMIC);
 
         m_workbench.setModel(model, path);
         m_workbench.setPreprocessing(size); // what the time overlay's random sample needs
         Variant variant;
         variant.path = m_variantPath;
         variant.kind = QStringLiteral("INT8 static QDQ");
+        m_workbench.variants()->add(variant);
+        variant.path = m_dynamicPath;
+        variant.kind = QStringLiteral("INT8 dynamic");
         m_workbench.variants()->add(variant);
 
         m_page = std::make_unique<GraphPage>(&m_workbench);
@@ -117,9 +126,10 @@ private slots:
     void theSelectorOffersTheWorkbenchVariants()
     {
         QComboBox *selector = pane()->selector();
-        QCOMPARE(selector->count(), 3); // nothing, the variant, a file
+        QCOMPARE(selector->count(), 4); // nothing, the variants, a file
         QCOMPARE(selector->itemData(0).toString(), QString());
         QCOMPARE(selector->itemData(1).toString(), m_variantPath);
+        QCOMPARE(selector->itemData(2).toString(), m_dynamicPath);
         QVERIFY(selector->itemText(1).contains(QStringLiteral("cls_int8.onnx")));
         QVERIFY(pane()->isHidden());
     }
@@ -250,6 +260,83 @@ private slots:
         QCOMPARE(m_page->scene()->boxItem(m_page->scene()->boxOfNode(first))->fill(),
                  GraphOverlays::heatColour(1.0));
         QCOMPARE(variantBoxOfReference(first)->fill(), GraphOverlays::heatColour(1.0));
+    }
+
+    // Excluding an op type marks the variant's quantized forms of it (ConvInteger for Conv),
+    // through the node matching, on the quantization-state overlay and any other.
+    void opTypeExclusionMarksTheVariantsIntegerOps()
+    {
+        QSignalSpy variantLaidOut(m_page.get(), &GraphPage::variantLaidOut);
+        emit pane()->selector()->activated(pane()->selector()->findData(m_dynamicPath));
+        QVERIFY(variantLaidOut.wait(120000));
+        const GraphIndex &variant = pane()->variantModel()->index();
+        int integerConvs = 0;
+        for (int conv : convolutions()) {
+            const int v = matching().variantNodeFor(conv);
+            if (v >= 0 && variant.nodes()[v].opType == "ConvInteger")
+                ++integerConvs;
+        }
+        QVERIFY(integerConvs > 10);
+        m_page->setOverlay(GraphOverlay::Quantization);
+        m_workbench.setOpTypeExcluded(QStringLiteral("Conv"), true);
+        int marked = 0;
+        for (int conv : convolutions()) {
+            QVERIFY(m_page->scene()->isBoxExcluded(m_page->scene()->boxOfNode(conv)));
+            BoxItem *box = variantBoxOfReference(conv);
+            QVERIFY2(box && box->isExcluded(), reference().nodes()[conv].displayName.c_str());
+            marked += box->box().title == "ConvInteger";
+        }
+        QCOMPARE(marked, integerConvs);
+        // Other ops are not marked, and including Conv again clears the marks.
+        int otherMarked = 0;
+        for (BoxItem *item : pane()->scene()->boxItems())
+            otherMarked += item->isExcluded() && item->box().kind == LayoutBox::Kind::Node
+                           && item->box().title.find("Conv") == std::string::npos;
+        QCOMPARE(otherMarked, 0);
+        m_workbench.setOpTypeExcluded(QStringLiteral("Conv"), false);
+        QVERIFY(!variantBoxOfReference(firstConv())->isExcluded());
+    }
+
+    // Compare measures each variant: the variant pane paints the SQNR of the variant it shows,
+    // and the FP32 pane the same variant's; a variant Compare did not run has none.
+    void theSqnrOverlayPaintsTheShownVariantsError()
+    {
+        QCOMPARE(pane()->variantPath(), m_dynamicPath);
+        const int conv = firstConv();
+        const std::string name = reference().nodes()[conv].displayName;
+        auto variantReport = [&](quantscope::Report &report, const QString &path, double db) {
+            quantscope::VariantReport &v = *report.add_variants();
+            v.set_path(path.toStdString());
+            quantscope::NodeError &error = *v.add_per_node();
+            error.set_node(name);
+            error.set_sqnr_db(db);
+        };
+        quantscope::Report report;
+        report.add_variants()->set_path("reference.onnx");
+        variantReport(report, m_variantPath, 35.0);
+        variantReport(report, m_dynamicPath, 6.0);
+        m_page->setOverlay(GraphOverlay::Sqnr);
+        m_page->setNodeErrors(report);
+        QCOMPARE(variantBoxOfReference(conv)->fill(), GraphOverlays::sqnrColour(6.0));
+        QCOMPARE(m_page->scene()->boxFill(m_page->scene()->boxOfNode(conv)),
+                 GraphOverlays::sqnrColour(6.0));
+
+        // Showing the QDQ variant paints its own error on both panes.
+        QSignalSpy variantLaidOut(m_page.get(), &GraphPage::variantLaidOut);
+        emit pane()->selector()->activated(pane()->selector()->findData(m_variantPath));
+        QVERIFY(variantLaidOut.wait(120000));
+        QCOMPARE(variantBoxOfReference(conv)->fill(), GraphOverlays::sqnrColour(35.0));
+        QCOMPARE(m_page->scene()->boxFill(m_page->scene()->boxOfNode(conv)),
+                 GraphOverlays::sqnrColour(35.0));
+
+        // A comparison without the variant shown: nothing on it, the first variant's on FP32.
+        quantscope::Report other;
+        other.add_variants()->set_path("reference.onnx");
+        variantReport(other, m_dynamicPath, 12.0);
+        m_page->setNodeErrors(other);
+        QCOMPARE(variantBoxOfReference(conv)->fill(), QColor(0xee, 0xee, 0xee));
+        QCOMPARE(m_page->scene()->boxFill(m_page->scene()->boxOfNode(conv)),
+                 GraphOverlays::sqnrColour(12.0));
     }
 
     void nothingBesideHidesThePane()

@@ -1,7 +1,9 @@
 // The Graph page on the PaddleOCR det model (boxes, one selection with the Workbench both ways,
 // overlays and their legend, find, the data-flow keys, exclusion from the context menu, SVG and
 // PNG export) and on a generated 20,000-node model that must lay out grouped by module path
-// within a sanity bound (not a timing target: bench/graph_view_bench.cpp measures).
+// within a sanity bound (not a timing target: bench/graph_view_bench.cpp measures); on a flat
+// 20,000-node chain, items created only near the view and the zoomed-out picture drawn
+// without them.
 #include "graph/graph_items.h"
 #include "graph/graph_page.h"
 #include "graph/graph_scene.h"
@@ -15,10 +17,12 @@
 #include "model/model.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QImage>
 #include <QMenu>
+#include <QPainter>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -372,6 +376,77 @@ private slots:
         // Layers follow the data flow: every edge points down.
         for (const LayoutEdge &edge : layout->edges)
             QVERIFY(layout->boxes[edge.from].y < layout->boxes[edge.to].y);
+    }
+
+    // Items are created for what a view comes near, not up front: a 20,000-box picture starts
+    // with none, gets a few dozen where the view looks, is drawn zoomed out from the layout
+    // without creating any, and a box clicked there gets its item and the selection.
+    void itemsAreCreatedOnlyNearTheView()
+    {
+        onnx::ModelProto proto = qs::test::makeModel(13);
+        onnx::GraphProto &g = *proto.mutable_graph();
+        qs::test::addInput(g, "x", {1, 8});
+        std::string previous = "x";
+        for (int i = 0; i < 20000; ++i) {
+            const std::string out = "v" + std::to_string(i);
+            qs::test::addNode(g, i % 2 ? "Relu" : "Neg", {previous}, {out}, "n" + std::to_string(i));
+            previous = out;
+        }
+        qs::test::addOutput(g, previous, {1, 8});
+        Result<std::shared_ptr<const Model>> model
+            = Model::fromProto(std::move(proto), QDir::tempPath().toStdString());
+        QVERIFY(model);
+        Result<GraphLayout> layout = layoutGraph((*model)->index(), LayoutOptions());
+        QVERIFY(layout);
+        QVERIFY(layout->layered);
+        auto shared = std::make_shared<const GraphLayout>(std::move(*layout));
+
+        GraphScene scene;
+        scene.setGraphLayout(shared);
+        QCOMPARE(scene.boxCount(), 20002);
+        QCOMPARE(scene.createdItemCount(), 0);
+        scene.paint(GraphOverlay::OpType, (*model)->index(), OverlayData());
+        QCOMPARE(scene.createdItemCount(), 0); // painting keeps the colours, not items
+
+        GraphView view(&scene);
+        view.resize(1000, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setZoom(1.0);
+        view.centerOn(shared->boxes[10000].x, shared->boxes[10000].y);
+        QApplication::processEvents();
+        const int nearMiddle = scene.createdItemCount();
+        QVERIFY2(nearMiddle > 10 && nearMiddle < 200, qPrintable(QString::number(nearMiddle)));
+        QVERIFY(!scene.items(view.visibleSceneRect()).isEmpty());
+        // Panning creates the items of the new region; the far rest stays without.
+        view.centerOn(shared->boxes[15000].x, shared->boxes[15000].y);
+        QApplication::processEvents();
+        QVERIFY(scene.createdItemCount() > nearMiddle);
+        QVERIFY(scene.createdItemCount() < 400);
+
+        // Zoomed out: drawn from the layout, no new items. The boxes' colour shows.
+        const int before = scene.createdItemCount();
+        view.setZoom(0.1);
+        view.centerOn(shared->boxes[2000].x, shared->boxes[2000].y);
+        QImage frame(view.viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+        frame.fill(Qt::white);
+        {
+            QPainter painter(&frame);
+            view.render(&painter);
+        }
+        QCOMPARE(scene.createdItemCount(), before);
+        const QColor boxColour = scene.boxFill(2000);
+        int coloured = 0;
+        for (int y = 0; y < frame.height(); ++y)
+            for (int x = 0; x < frame.width(); ++x)
+                coloured += QColor(frame.pixel(x, y)) == boxColour;
+        QVERIFY2(coloured > 50, qPrintable(QString::number(coloured)));
+
+        // A click there selects the box under it (its item made on the spot).
+        const QPoint at = view.mapFromScene(shared->boxes[2000].x, shared->boxes[2000].y);
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, at);
+        QVERIFY(scene.selectedBox() >= 1990 && scene.selectedBox() <= 2010);
+        QVERIFY(scene.createdItemCount() <= before + 1);
     }
 };
 

@@ -1,5 +1,7 @@
 #include "graph_export.h"
 
+#include "graph_scene.h"
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QGraphicsScene>
@@ -26,6 +28,12 @@ QString exportGraphPicture(QGraphicsScene *scene, const QRectF &source, const QS
     if (!file.open(QIODevice::WriteOnly))
         return GraphExport::tr("Cannot write %1: %2").arg(path, file.errorString());
 
+    // Items are created lazily: what the picture draws at readable scale must exist first.
+    auto ensureItems = [&](double scale) {
+        if (auto *graph = qobject_cast<GraphScene *>(scene);
+            graph && scale >= GraphScene::kItemsFromZoom)
+            graph->createItemsIn(source);
+    };
     const bool svg = QFileInfo(path).suffix().compare(QLatin1String("svg"), Qt::CaseInsensitive)
                      == 0;
     if (svg) {
@@ -35,6 +43,7 @@ QString exportGraphPicture(QGraphicsScene *scene, const QRectF &source, const QS
         generator.setViewBox(QRectF(QPointF(0, 0), source.size()));
         generator.setTitle(QFileInfo(path).completeBaseName());
         generator.setDescription(QStringLiteral("Quantscope graph view"));
+        ensureItems(1.0);
         QPainter painter(&generator);
         painter.setRenderHint(QPainter::Antialiasing);
         scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
@@ -48,6 +57,7 @@ QString exportGraphPicture(QGraphicsScene *scene, const QRectF &source, const QS
             return GraphExport::tr(
                 "The picture is too large for memory; export the visible region instead.");
         image.fill(Qt::white);
+        ensureItems(scale);
         QPainter painter(&image);
         painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
         scene->render(&painter, QRectF(QPointF(0, 0), QSizeF(image.size())), source);

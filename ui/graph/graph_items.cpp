@@ -43,24 +43,29 @@ BoxItem::BoxItem(const LayoutBox &box, int index)
     , m_index(index)
     , m_rect(-box.width / 2, -box.height / 2, box.width, box.height)
     , m_title(QString::fromStdString(box.title))
-    , m_subtitle(QString::fromStdString(box.subtitle))
+    , m_subtitle(subtitleOf(box))
     , m_detail(QString::fromStdString(box.detail))
     , m_fill(Qt::lightGray)
 {
-    if (box.kind == LayoutBox::Kind::Group) {
-        m_subtitle = tr("%n op(s)", nullptr, static_cast<int>(box.members.size()));
-        if (box.identicalGroups > 0)
-            m_subtitle += tr(", 1 of %1 identical").arg(box.identicalGroups + 1);
-    }
     setPos(box.x, box.y);
     setFlag(ItemIsSelectable);
-    setZValue(1);
+    setZValue(boxZ(box));
     QString tip = m_title;
     if (!m_subtitle.isEmpty())
         tip += QLatin1Char('\n') + m_subtitle;
     if (!m_detail.isEmpty())
         tip += QLatin1Char('\n') + m_detail;
     setToolTip(tip);
+}
+
+QString BoxItem::subtitleOf(const LayoutBox &box)
+{
+    if (box.kind != LayoutBox::Kind::Group)
+        return QString::fromStdString(box.subtitle);
+    QString subtitle = tr("%n op(s)", nullptr, static_cast<int>(box.members.size()));
+    if (box.identicalGroups > 0)
+        subtitle += tr(", 1 of %1 identical").arg(box.identicalGroups + 1);
+    return subtitle;
 }
 
 QRectF BoxItem::boundingRect() const
@@ -102,6 +107,10 @@ void BoxItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, Q
         painter->drawRect(m_rect);
         return;
     }
+    if (m_box.expanded) {
+        paintSections(painter);
+        return;
+    }
     const qreal radius = m_box.kind == LayoutBox::Kind::Node || group ? 4 : 14;
     painter->drawRoundedRect(m_rect, radius, radius);
     if (group) { // a second outline: a box that holds boxes
@@ -134,10 +143,37 @@ void BoxItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, Q
     }
 }
 
-EdgeItem::EdgeItem(const LayoutEdge &edge)
+void BoxItem::paintSections(QPainter *painter)
+{
+    // The box holds its subgraphs: its title on top, a pale frame per subgraph with its name.
+    painter->drawRoundedRect(m_rect, 6, 6);
+    painter->setPen(m_fill.lightness() < 110 ? Qt::white : Qt::black);
+    painter->setFont(titleFont());
+    const QRectF header(m_rect.left() + 8, m_rect.top() + 4, m_rect.width() - 16, 16);
+    painter->drawText(header, Qt::AlignLeft | Qt::AlignVCenter,
+                      QFontMetricsF(titleFont())
+                          .elidedText(m_title + QStringLiteral("  ") + m_subtitle, Qt::ElideMiddle,
+                                      header.width()));
+    painter->setFont(smallFont());
+    painter->drawText(header.translated(0, 15), Qt::AlignLeft | Qt::AlignVCenter,
+                      tr("%n subgraph(s), right-click to close", nullptr,
+                         static_cast<int>(m_box.sections.size())));
+    for (const LayoutSection &section : m_box.sections) {
+        const QRectF frame
+            = QRectF(section.x, section.y, section.width, section.height).translated(-pos());
+        painter->setPen(QPen(m_fill.darker(150), 1, Qt::DashLine));
+        painter->setBrush(QColor(255, 255, 255, 200));
+        painter->drawRect(frame);
+        painter->setPen(QColor(0x40, 0x40, 0x40));
+        painter->drawText(frame.adjusted(6, 2, -6, 0), Qt::AlignLeft | Qt::AlignTop,
+                          QString::fromStdString(section.title));
+    }
+}
+
+EdgeItem::EdgeItem(const LayoutEdge &edge, int depth)
     : m_edge(edge)
 {
-    setZValue(0);
+    setZValue(BoxItem::edgeZ(depth));
     const auto &p = edge.path;
     if (!p.empty()) {
         m_path.moveTo(p[0].x, p[0].y);

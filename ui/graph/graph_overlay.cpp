@@ -2,6 +2,8 @@
 
 #include "model/graph_index.h"
 
+#include <QFileInfo>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -392,20 +394,56 @@ QString GraphOverlays::quantizationNote(const LayoutBox &box, const GraphIndex &
     }
 }
 
+namespace {
+
+QHash<QString, double> worstSqnrPerNode(const quantscope::VariantReport &variant)
+{
+    QHash<QString, double> sqnr;
+    for (const quantscope::NodeError &error : variant.per_node()) {
+        const QString node = QString::fromStdString(error.node());
+        auto it = sqnr.find(node);
+        if (it == sqnr.end())
+            sqnr.insert(node, error.sqnr_db());
+        else
+            *it = std::min(*it, error.sqnr_db());
+    }
+    return sqnr;
+}
+
+} // namespace
+
 QHash<QString, double> GraphOverlays::nodeSqnr(const quantscope::Report &report)
 {
     QHash<QString, double> sqnr;
-    for (int v = 1; v < report.variants_size() && sqnr.isEmpty(); ++v) {
-        for (const quantscope::NodeError &error : report.variants(v).per_node()) {
-            const QString node = QString::fromStdString(error.node());
-            auto it = sqnr.find(node);
-            if (it == sqnr.end())
-                sqnr.insert(node, error.sqnr_db());
-            else
-                *it = std::min(*it, error.sqnr_db());
-        }
-    }
+    for (int v = 1; v < report.variants_size() && sqnr.isEmpty(); ++v)
+        sqnr = worstSqnrPerNode(report.variants(v));
     return sqnr;
+}
+
+QHash<QString, QHash<QString, double>> GraphOverlays::nodeSqnrByVariant(
+    const quantscope::Report &report)
+{
+    QHash<QString, QHash<QString, double>> byVariant;
+    for (int v = 1; v < report.variants_size(); ++v)
+        if (report.variants(v).per_node_size() > 0)
+            byVariant.insert(QString::fromStdString(report.variants(v).path()),
+                             worstSqnrPerNode(report.variants(v)));
+    return byVariant;
+}
+
+const QHash<QString, double> *GraphOverlays::sqnrOfVariant(
+    const QHash<QString, QHash<QString, double>> &byVariant, const QString &path)
+{
+    if (path.isEmpty())
+        return nullptr;
+    if (auto it = byVariant.constFind(path); it != byVariant.constEnd())
+        return &*it;
+    // Compare and the Graph page may name one file differently (relative, via a link).
+    const QString canonical = QFileInfo(path).canonicalFilePath();
+    for (auto it = byVariant.constBegin(); it != byVariant.constEnd(); ++it)
+        if (!canonical.isEmpty() && QFileInfo(it.key()).canonicalFilePath() == canonical)
+            return &*it;
+    return nullptr;
 }
 
 QHash<QString, QString> GraphOverlays::leftInFloat(const quantscope::Recipe &recipe)

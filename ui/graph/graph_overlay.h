@@ -39,6 +39,9 @@ struct OverlayData
     QHash<QString, QString> leftInFloat; // display name -> reason, from the last Quantize run
     bool quantized = false;              // a Quantize run reported its left_in_float
     QHash<QString, double> sqnrDb;       // display name -> worst SQNR of its tensors
+    // The same per compared variant (its path as the report names it), so that the variant
+    // pane paints the variant it shows; empty when only `sqnrDb` was given.
+    QHash<QString, QHash<QString, double>> sqnrByVariant;
     // Display name -> milliseconds per run, from the engine's profile (a fused step is named
     // after the node it kept; the nodes it absorbed have no time of their own).
     QHash<QString, double> timeMs;
@@ -66,6 +69,12 @@ public:
 
     // Worst SQNR per node of the first variant (after the reference) with per-node errors.
     static QHash<QString, double> nodeSqnr(const quantscope::Report &report);
+    // Worst SQNR per node of every variant with per-node errors, by the variant's path.
+    static QHash<QString, QHash<QString, double>> nodeSqnrByVariant(const quantscope::Report &report);
+    // The entry of `byVariant` for the model file at `path` (same file, however spelled);
+    // null when that variant was not compared.
+    static const QHash<QString, double> *sqnrOfVariant(
+        const QHash<QString, QHash<QString, double>> &byVariant, const QString &path);
     // The recipe's left_in_float (written beside a quantized model): node -> reason.
     static QHash<QString, QString> leftInFloat(const quantscope::Recipe &recipe);
 

@@ -115,6 +115,9 @@ GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
         // The variant drawn after the models were timed: time it too.
         if (overlay() == GraphOverlay::Time && d->data.timeScaleMs > 0)
             measureTimes();
+        // The FP32 pane's SQNR is the error of the variant now beside it.
+        if (overlay() == GraphOverlay::Sqnr && !d->data.sqnrByVariant.isEmpty())
+            recolour();
         emit variantLaidOut();
     });
     connect(d->find, &QLineEdit::returnPressed, this, [this] { findNext(d->find->text()); });
@@ -137,13 +140,11 @@ GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
     connect(d->scene, &QGraphicsScene::selectionChanged, this, &GraphPage::onSceneSelectionChanged);
     connect(d->view, &GraphView::stepRequested, this, &GraphPage::stepAlongFlow);
     connect(d->view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
-        BoxItem *box = nullptr;
-        for (QGraphicsItem *item : d->view->items(pos))
-            if (!box && item->type() == BoxItem::Type)
-                box = static_cast<BoxItem *>(item);
-        if (!box)
+        // From the layout: zoomed out, the box may have no item.
+        const int box = d->scene->boxAt(d->view->mapToScene(pos));
+        if (box < 0)
             return;
-        QMenu *menu = createContextMenu(box->boxIndex(), this);
+        QMenu *menu = createContextMenu(box, this);
         menu->setAttribute(Qt::WA_DeleteOnClose);
         menu->popup(d->view->viewport()->mapToGlobal(pos));
     });
@@ -241,6 +242,17 @@ GraphOverlay GraphPage::overlay() const
 void GraphPage::setNodeErrors(const QHash<QString, double> &sqnrDb)
 {
     d->data.sqnrDb = sqnrDb;
+    d->data.sqnrByVariant.clear();
+    if (overlay() == GraphOverlay::Sqnr)
+        recolour();
+    else
+        rebuildLegend();
+}
+
+void GraphPage::setNodeErrors(const quantscope::Report &report)
+{
+    d->data.sqnrDb = GraphOverlays::nodeSqnr(report);
+    d->data.sqnrByVariant = GraphOverlays::nodeSqnrByVariant(report);
     if (overlay() == GraphOverlay::Sqnr)
         recolour();
     else
@@ -298,6 +310,7 @@ void GraphPage::onModelChanged()
     d->scene->setGraphLayout(nullptr);
     d->view->refreshMiniMap();
     d->options.expanded.clear();
+    d->options.expandedSubgraphs.clear();
     d->data.leftInFloat.clear();
     d->data.quantized = false;
     d->data.sqnrDb.clear();
@@ -356,7 +369,7 @@ void GraphPage::onLaidOut(std::shared_ptr<const GraphLayout> layout)
     // Netron does; Ctrl+0 still shows it all.
     if (d->view->zoom() < 0.25) {
         d->view->setZoom(0.8);
-        const QRectF all = d->scene->itemsBoundingRect();
+        const QRectF all = d->scene->pictureRect();
         d->view->centerOn(all.center().x(), all.top() + d->view->visibleSceneRect().height() / 2);
     }
     onWorkbenchSelection(selected);
@@ -383,11 +396,21 @@ void GraphPage::recolour()
 {
     const GraphIndex *index = d->index();
     if (index && d->scene->graphLayout()) {
-        d->scene->paint(overlay(), *index, d->data);
+        d->scene->paint(overlay(), *index, referencePaneData());
         d->view->refreshMiniMap();
     }
     d->variantPane->recolour(overlay(), d->data);
     rebuildLegend();
+}
+
+OverlayData GraphPage::referencePaneData() const
+{
+    // The FP32 pane shows the error of the variant beside it, when that one was compared.
+    OverlayData data = d->data;
+    if (const QHash<QString, double> *shown
+        = GraphOverlays::sqnrOfVariant(d->data.sqnrByVariant, d->variantPane->variantPath()))
+        data.sqnrDb = *shown;
+    return data;
 }
 
 void GraphPage::refreshExclusionMarks()
@@ -408,7 +431,8 @@ void GraphPage::rebuildLegend()
     const GraphLayout *layout = graphLayout();
     if (!index || !layout)
         return;
-    for (const LegendEntry &entry : GraphOverlays::legend(overlay(), *layout, *index, d->data)) {
+    for (const LegendEntry &entry :
+         GraphOverlays::legend(overlay(), *layout, *index, referencePaneData())) {
         QPixmap swatch(14, 14);
         swatch.fill(entry.colour);
         auto *box = new QLabel;
@@ -475,6 +499,33 @@ void GraphPage::collapseGroup(const QString &path)
     std::erase_if(d->options.expanded, [&](const std::string &p) {
         return p == prefix || p.rfind(prefix + "/", 0) == 0;
     });
+    relayout();
+}
+
+void GraphPage::expandSubgraphs(const QString &displayName)
+{
+    d->options.expandedSubgraphs.insert(displayName.toStdString());
+    relayout();
+}
+
+void GraphPage::collapseSubgraphs(const QString &displayName)
+{
+    // What was opened inside its subgraphs closes with it.
+    const GraphIndex *index = d->index();
+    const NodeInfo *owner = index ? index->findByDisplayName(displayName.toStdString()) : nullptr;
+    d->options.expandedSubgraphs.erase(displayName.toStdString());
+    if (owner) {
+        std::vector<int> graphs(owner->subgraphs.begin(), owner->subgraphs.end());
+        while (!graphs.empty()) {
+            const GraphInfo &graph = index->graphs()[graphs.back()];
+            graphs.pop_back();
+            for (int id : graph.nodes) {
+                const NodeInfo &node = index->nodes()[id];
+                d->options.expandedSubgraphs.erase(node.displayName);
+                graphs.insert(graphs.end(), node.subgraphs.begin(), node.subgraphs.end());
+            }
+        }
+    }
     relayout();
 }
 

@@ -62,8 +62,11 @@ public:
     void setShowConstants(bool show);
     void setOverlay(GraphOverlay overlay);
     GraphOverlay overlay() const;
-    // The per-node SQNR the SQNR overlay paints (GraphOverlays::nodeSqnr of a report).
+    // The per-node SQNR the SQNR overlay paints, the same for any variant beside.
     void setNodeErrors(const QHash<QString, double> &sqnrDb);
+    // A comparison's per-node SQNR, per variant: the variant pane paints the variant it shows,
+    // the FP32 pane the same variant's (the first compared one when the variant beside was not).
+    void setNodeErrors(const quantscope::Report &report);
     // Tune's per-node sensitivity (display name -> metric loss) for the sensitivity overlay.
     void setSensitivity(const QHash<QString, double> &lossByNode);
     // Times every node of the model and of the variant beside it (the time overlay starts it
@@ -76,6 +79,10 @@ public:
     void relayout();
     void expandGroup(const QString &path);
     void collapseGroup(const QString &path);
+    // Draws the subgraphs of the If/Loop/Scan node `displayName` inside its box, or closes it
+    // (and what was opened inside it).
+    void expandSubgraphs(const QString &displayName);
+    void collapseSubgraphs(const QString &displayName);
 
     // Moves the keyboard focus to the search box (Edit > Find while this page shows).
     void focusFind();
@@ -88,7 +95,7 @@ public:
     void stepAlongFlow(bool downstream);
 
     // The box's context menu: producers and consumers, keep in float (node, op type), expand or
-    // collapse its group, copy name. The caller owns it; tests trigger its actions.
+    // collapse its group or its subgraphs, copy name. The caller owns it; tests trigger its actions.
     QMenu *createContextMenu(int box, QWidget *parent = nullptr);
 
     // Writes the whole graph or the visible region as SVG or PNG (by suffix); empty on success.
@@ -106,6 +113,7 @@ private:
     void onLaidOut(std::shared_ptr<const GraphLayout> layout);
     void onTimesMeasured(const NodeTimes &times);
     void recolour();
+    OverlayData referencePaneData() const;
     void refreshExclusionMarks();
     void rebuildLegend();
     void onSceneSelectionChanged();

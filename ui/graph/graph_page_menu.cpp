@@ -6,6 +6,7 @@
 #include "graph_scene.h"
 #include "graph_view.h"
 #include "model/graph_index.h"
+#include "workbench/exclusion_actions.h"
 #include "workbench/settings.h"
 
 #include <QApplication>
@@ -44,21 +45,10 @@ QMenu *GraphPage::createContextMenu(int box, QWidget *parent)
     consumers->setEnabled(!consumers->isEmpty());
     menu->addSeparator();
 
-    Workbench *workbench = d->workbench;
     if (b.kind == LayoutBox::Kind::Node) {
         const NodeInfo &node = index->nodes()[b.nodeId];
         const QString name = QString::fromStdString(node.displayName);
-        const QString opType = QString::fromStdString(node.opType);
-        QAction *excludeNode = menu->addAction(tr("Keep node in float"));
-        excludeNode->setCheckable(true);
-        excludeNode->setChecked(workbench->isNodeExcluded(name));
-        connect(excludeNode, &QAction::toggled, workbench,
-                [workbench, name](bool on) { workbench->setNodeExcluded(name, on); });
-        QAction *excludeType = menu->addAction(tr("Keep all %1 nodes in float").arg(opType));
-        excludeType->setCheckable(true);
-        excludeType->setChecked(workbench->isOpTypeExcluded(opType));
-        connect(excludeType, &QAction::toggled, workbench,
-                [workbench, opType](bool on) { workbench->setOpTypeExcluded(opType, on); });
+        addExclusionActions(*menu, *d->workbench, name, QString::fromStdString(node.opType));
         // The innermost expanded group this node belongs to can be folded back.
         std::string group = b.group;
         while (!group.empty() && !d->options.expanded.count(group))
@@ -67,6 +57,21 @@ QMenu *GraphPage::createContextMenu(int box, QWidget *parent)
             const QString path = QString::fromStdString(group);
             menu->addAction(tr("Collapse group %1").arg(path), this,
                             [this, path] { collapseGroup(path); });
+        }
+        if (!node.subgraphs.empty()) {
+            if (b.expanded)
+                menu->addAction(tr("Close subgraphs"), this,
+                                [this, name] { collapseSubgraphs(name); });
+            else
+                menu->addAction(tr("Expand subgraphs in place"), this,
+                                [this, name] { expandSubgraphs(name); });
+        }
+        // Inside a subgraph: its owner's box can be closed from here too.
+        if (b.container >= 0) {
+            const LayoutBox &owner = boxes[b.container];
+            const QString ownerName = QString::fromStdString(owner.subtitle);
+            menu->addAction(tr("Close subgraphs of %1").arg(ownerName), this,
+                            [this, ownerName] { collapseSubgraphs(ownerName); });
         }
         menu->addSeparator();
         menu->addAction(tr("Copy name"), menu, [name] { QApplication::clipboard()->setText(name); });
@@ -85,9 +90,8 @@ QMenu *GraphPage::createContextMenu(int box, QWidget *parent)
 
 QString GraphPage::exportPicture(const QString &path, bool visibleRegionOnly)
 {
-    const QRectF source = visibleRegionOnly
-                              ? d->view->visibleSceneRect()
-                              : d->scene->itemsBoundingRect().adjusted(-20, -20, 20, 20);
+    const QRectF source = visibleRegionOnly ? d->view->visibleSceneRect()
+                                            : d->scene->pictureRect().adjusted(20, 20, -20, -20);
     return exportGraphPicture(d->scene, source, path);
 }
 

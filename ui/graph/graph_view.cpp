@@ -1,5 +1,7 @@
 #include "graph_view.h"
 
+#include "graph_scene.h"
+
 #include <QKeyEvent>
 #include <QPainter>
 #include <QScrollBar>
@@ -52,6 +54,7 @@ void GraphView::setZoom(double zoom)
 {
     zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
     setTransform(QTransform::fromScale(zoom, zoom));
+    createVisibleItems();
     emit zoomChanged(zoom);
     emit viewMoved();
     m_miniMap->update();
@@ -61,16 +64,35 @@ void GraphView::zoomBy(double factor)
 {
     const double target = std::clamp(zoom() * factor, kMinZoom, kMaxZoom);
     scale(target / zoom(), target / zoom());
+    createVisibleItems();
     emit zoomChanged(zoom());
     emit viewMoved();
     m_miniMap->update();
 }
 
+QRectF GraphView::pictureRect() const
+{
+    if (const auto *graph = qobject_cast<const GraphScene *>(scene()))
+        return graph->graphLayout() ? graph->pictureRect() : QRectF();
+    return scene() ? scene()->itemsBoundingRect() : QRectF();
+}
+
+void GraphView::createVisibleItems()
+{
+    auto *graph = qobject_cast<GraphScene *>(scene());
+    if (!graph || !graph->graphLayout() || zoom() < GraphScene::kItemsFromZoom)
+        return;
+    const QRectF visible = visibleSceneRect();
+    graph->createItemsIn(visible.adjusted(-visible.width() / 2, -visible.height() / 2,
+                                          visible.width() / 2, visible.height() / 2));
+}
+
 void GraphView::fitAll()
 {
-    if (!scene() || scene()->itemsBoundingRect().isEmpty())
+    const QRectF picture = pictureRect();
+    if (picture.isEmpty())
         return;
-    fitInView(scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20), Qt::KeepAspectRatio);
+    fitInView(picture.adjusted(20, 20, -20, -20), Qt::KeepAspectRatio);
     // A tall graph fitted whole is unreadable: never below the minimum, never above 100 %.
     setZoom(std::min(zoom(), 1.0));
 }
@@ -135,14 +157,38 @@ void GraphView::keyPressEvent(QKeyEvent *event)
 void GraphView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
+    createVisibleItems();
     const QRect area = viewport()->geometry();
     m_miniMap->setGeometry(area.right() - kMiniMapSize - 8, area.bottom() - kMiniMapSize - 8,
                            kMiniMapSize, kMiniMapSize);
 }
 
+void GraphView::paintEvent(QPaintEvent *event)
+{
+    createVisibleItems(); // a new layout or a resize since the last move
+    QGraphicsView::paintEvent(event);
+}
+
+void GraphView::mousePressEvent(QMouseEvent *event)
+{
+    // Zoomed out, boxes are painted without items: the one clicked gets its item now, so
+    // that selection and dragging work as at any zoom.
+    if (auto *graph = qobject_cast<GraphScene *>(scene()))
+        graph->boxItem(graph->boxAt(mapToScene(event->position().toPoint())));
+    QGraphicsView::mousePressEvent(event);
+}
+
+void GraphView::drawBackground(QPainter *painter, const QRectF &rect)
+{
+    QGraphicsView::drawBackground(painter, rect); // the view's brush, not the scene's
+    if (const auto *graph = qobject_cast<const GraphScene *>(scene()))
+        graph->drawOverview(painter, rect);
+}
+
 void GraphView::scrollContentsBy(int dx, int dy)
 {
     QGraphicsView::scrollContentsBy(dx, dy);
+    createVisibleItems();
     emit viewMoved();
     m_miniMap->update();
 }
@@ -160,7 +206,7 @@ MiniMap::MiniMap(GraphView *view)
 void MiniMap::refresh()
 {
     QGraphicsScene *scene = m_view->scene();
-    m_sceneRect = scene ? scene->itemsBoundingRect() : QRectF();
+    m_sceneRect = m_view->pictureRect();
     if (m_sceneRect.isEmpty()) {
         m_picture = QPixmap();
         hide();
@@ -172,6 +218,10 @@ void MiniMap::refresh()
                                                     Qt::KeepAspectRatio);
     m_picture = QPixmap(std::max(1, int(fitted.width())), std::max(1, int(fitted.height())));
     m_picture.fill(QColor(0xff, 0xff, 0xff));
+    // A small graph is drawn by its items even this small: make sure they all exist.
+    if (auto *graph = qobject_cast<GraphScene *>(scene);
+        graph && fitted.width() / m_sceneRect.width() >= GraphScene::kItemsFromZoom)
+        graph->createItemsIn(m_sceneRect);
     QPainter painter(&m_picture);
     scene->render(&painter, QRectF(QPointF(0, 0), fitted), m_sceneRect, Qt::KeepAspectRatio);
     painter.end();

@@ -3,7 +3,10 @@
 // 100 %, dragging pans, Up/Down ask the page to step along the data flow; and the minimap, a
 // picture of the whole scene in the corner with the visible region marked, where a click or a
 // drag moves the view. The view takes Ctrl+0/Ctrl+1 and the arrows before the window's
-// shortcuts while it has the focus.
+// shortcuts while it has the focus. Before painting, after each move and before a click, the
+// view has its scene create the items of its visible region and half a view around it
+// (GraphScene creates items lazily); zoomed out below GraphScene::kItemsFromZoom it paints
+// the picture from the layout instead.
 
 #include <QGraphicsView>
 #include <QPixmap>
@@ -30,6 +33,10 @@ public:
     MiniMap *miniMap() const { return m_miniMap; }
     // Redraws the minimap's picture of the scene (after a new layout or recolouring).
     void refreshMiniMap();
+    // Has the scene create the items in and near the visible region (nothing when zoomed out).
+    void createVisibleItems();
+    // The picture's extent: the scene's layout, or its items for another scene.
+    QRectF pictureRect() const;
 
 signals:
     void stepRequested(bool downstream);
@@ -43,6 +50,9 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;
+    void paintEvent(QPaintEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void drawBackground(QPainter *painter, const QRectF &rect) override;
 
 private:
     MiniMap *m_miniMap;

@@ -1,6 +1,5 @@
 #include "pane_sync.h"
 
-#include "graph_items.h"
 #include "graph_scene.h"
 #include "graph_view.h"
 
@@ -30,26 +29,30 @@ void PaneSync::follow(GraphView *from, GraphView *to, const BoxMap &map)
     if (!m_enabled || m_following || !map || !fromScene || !toScene)
         return;
     const QPointF centre = from->visibleSceneRect().center();
+    // Positions come from the layouts: the items near the centre may not exist yet.
+    auto position = [](const GraphScene *scene, int box) {
+        const LayoutBox *b = scene->layoutBox(box);
+        return QPointF(b->x, b->y);
+    };
     int anchor = -1, counterpart = -1;
     double nearest = std::numeric_limits<double>::max();
-    for (BoxItem *item : fromScene->boxItems()) {
-        const QPointF offset = item->pos() - centre;
+    for (int box = 0; box < fromScene->boxCount(); ++box) {
+        const QPointF offset = position(fromScene, box) - centre;
         const double distance = QPointF::dotProduct(offset, offset);
         if (distance >= nearest)
             continue;
-        const int other = map(item->boxIndex());
-        if (!toScene->boxItem(other))
+        const int other = map(box);
+        if (!toScene->layoutBox(other))
             continue;
         nearest = distance;
-        anchor = item->boxIndex();
+        anchor = box;
         counterpart = other;
     }
     m_following = true;
     if (to->zoom() != from->zoom())
         to->setZoom(from->zoom());
     if (anchor >= 0)
-        to->centerOn(toScene->boxItem(counterpart)->pos()
-                     + (centre - fromScene->boxItem(anchor)->pos()));
+        to->centerOn(position(toScene, counterpart) + (centre - position(fromScene, anchor)));
     m_following = false;
 }
 

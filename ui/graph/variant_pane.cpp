@@ -105,16 +105,42 @@ struct VariantPane::Private
                 byVariant.insert(variantNameOf.value(it.key(), it.key()), it.value());
             return byVariant;
         };
-        data.sqnrDb = translate(referenceData.sqnrDb);
+        // Compare measures each variant's error: this pane paints its own variant's, and
+        // nothing when Compare did not run it.
+        if (referenceData.sqnrByVariant.isEmpty())
+            data.sqnrDb = translate(referenceData.sqnrDb);
+        else if (const QHash<QString, double> *own
+                 = GraphOverlays::sqnrOfVariant(referenceData.sqnrByVariant, path))
+            data.sqnrDb = translate(*own);
         data.sensitivity = translate(referenceData.sensitivity);
         data.leftInFloat = translate(referenceData.leftInFloat);
         data.quantized = referenceData.quantized;
         for (const QString &node : referenceData.excludedNodes)
             data.excludedNodes.insert(variantNameOf.value(node, node));
         data.excludedOpTypes = referenceData.excludedOpTypes;
+        excludeByOpType(data);
         data.timeMs = times.ms;
         data.timeScaleMs = fp32TotalMs;
         return data;
+    }
+
+    // An op type kept in float in the reference ("Conv") names the variant's quantized forms
+    // of it too (QLinearConv, ConvInteger): each variant node is excluded when the reference
+    // node it stands for has an excluded op type, or, without a counterpart, when its float op
+    // type is excluded.
+    void excludeByOpType(OverlayData &data) const
+    {
+        const GraphIndex *reference = referenceIndex();
+        if (referenceData.excludedOpTypes.isEmpty() || !model || !matching || !reference)
+            return;
+        const auto &nodes = model->index().nodes();
+        for (size_t v = 0; v < nodes.size() && v < matching->referenceOf.size(); ++v) {
+            const int r = matching->referenceOf[v];
+            const std::string &opType = r >= 0 ? reference->nodes()[r].opType
+                                               : floatOpType(nodes[v].opType);
+            if (referenceData.excludedOpTypes.contains(QString::fromStdString(opType)))
+                data.excludedNodes.insert(QString::fromStdString(nodes[v].displayName));
+        }
     }
 };
 
@@ -354,12 +380,12 @@ void VariantPane::rebuildBoxMaps()
                           const std::unordered_map<std::string, int> &toBoxes,
                           auto nodeCounterpart) {
         return [=, &toBoxes](int box) {
-            const BoxItem *item = from->boxItem(box);
-            if (!item)
+            const LayoutBox *b = from->layoutBox(box);
+            if (!b)
                 return -1;
-            if (item->box().kind == LayoutBox::Kind::Node)
-                return to->boxOfNode(nodeCounterpart(item->box().nodeId));
-            auto it = toBoxes.find(boxName(item->box()));
+            if (b->kind == LayoutBox::Kind::Node)
+                return to->boxOfNode(nodeCounterpart(b->nodeId));
+            auto it = toBoxes.find(boxName(*b));
             return it == toBoxes.end() ? -1 : it->second;
         };
     };

@@ -229,7 +229,7 @@ void MainWindow::connectGraphOverlays()
     });
     connect(m_compare, &ComparePage::compared, this, [this] {
         if (m_compare->lastReport())
-            m_graph->setNodeErrors(GraphOverlays::nodeSqnr(*m_compare->lastReport()));
+            m_graph->setNodeErrors(*m_compare->lastReport());
     });
     connect(m_tune, &TunePage::tuneFinished, this, [this] {
         QHash<QString, double> lossByNode;
