@@ -5,8 +5,8 @@ set -euo pipefail
 
 packages=(
     build-essential cmake pkg-config ccache git clang-format
-    # make fuzz: the libFuzzer target is built with clang (libFuzzer and ASan runtimes; OpenMP
-    # for clang, which the configure step looks for).
+    # The sanitizer build (make build-asan, make fuzz) is clang's: libFuzzer and the ASan/UBSan
+    # runtimes, and OpenMP for clang, which the configure step looks for.
     clang-14 libclang-rt-14-dev libomp-14-dev
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools qt6-svg-dev qt6-translations-l10n libgl-dev
     # The Graph page lays out with Graphviz dot (cgraph/gvc).

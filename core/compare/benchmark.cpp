@@ -345,8 +345,9 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
                 if (!wantValue.isTensor())
                     continue;
                 const Tensor &want = wantValue.tensor();
-                auto it = std::find_if(actual->begin(), actual->end(),
-                                       [&](const auto &o) { return o.first == name; });
+                auto it
+                    = std::find_if(actual->begin(), actual->end(),
+                                   [&wanted = name](const auto &o) { return o.first == wanted; });
                 const Tensor &got = it->second.tensor();
                 if (got.elementCount() != want.elementCount())
                     return invalidArgument(variant.path + ": output '" + name + "' is "

@@ -327,8 +327,9 @@ Status checkRequest(const VerifyRequest &request, const Session &session)
     for (const auto &output : session.outputs())
         outputNames += (outputNames.empty() ? "" : ", ") + output.name;
     for (const auto &[name, tensor] : request.expected) {
-        const bool known = std::any_of(session.outputs().begin(), session.outputs().end(),
-                                       [&](const auto &output) { return output.name == name; });
+        const bool known
+            = std::any_of(session.outputs().begin(), session.outputs().end(),
+                          [&wanted = name](const auto &output) { return output.name == wanted; });
         if (!known)
             return notFound("expected value '" + name
                             + "' is not an output of the model (outputs: " + outputNames + ")");

@@ -173,8 +173,9 @@ Status checkGivenShape(const InputSpec &input, const Shape &given)
 Status applyUserSizes(std::vector<InputSpec> &inputs, const SampleSourceSettings &settings)
 {
     for (const auto &[name, shape] : settings.inputShapes) {
-        auto input = std::find_if(inputs.begin(), inputs.end(),
-                                  [&](const InputSpec &spec) { return spec.name == name; });
+        auto input
+            = std::find_if(inputs.begin(), inputs.end(),
+                           [&wanted = name](const InputSpec &spec) { return spec.name == wanted; });
         if (input == inputs.end())
             return invalidArgument("a shape is given for input '" + name
                                    + "', but the model has no such input (it has "

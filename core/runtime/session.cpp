@@ -209,7 +209,7 @@ Result<NamedValues> Session::runValues(const std::map<std::string, Value> &input
     // Unknown names first: a misspelt name would otherwise be reported as a missing input.
     for (const auto &[name, tensor] : inputs) {
         const bool known = std::any_of(this->inputs().begin(), this->inputs().end(),
-                                       [&](const auto &v) { return v.name == name; });
+                                       [&wanted = name](const auto &v) { return v.name == wanted; });
         if (!known) {
             std::string names;
             for (const auto &declared : this->inputs())

@@ -80,7 +80,9 @@ Result<std::vector<quantscope::OutputAccuracy>> EvaluationSet::evaluate(
         for (size_t o = 0; o < expected.size(); ++o) {
             const auto &[name, want] = expected[o];
             auto it = std::find_if(outputs->begin(), outputs->end(),
-                                   [&](const auto &output) { return output.first == name; });
+                                   [&wanted = name](const auto &output) {
+                                       return output.first == wanted;
+                                   });
             if (it == outputs->end())
                 return invalidArgument("the quantized model has no output '" + name + "'");
             if (it->second.elementCount() != want.elementCount())
