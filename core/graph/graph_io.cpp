@@ -121,7 +121,8 @@ Status Graph::buildNodes(int graphId)
         const NodeInfo &info = index.nodes()[size_t(id)];
         QS_RETURN_IF_ERROR(
             checkNodeArity(*info.proto, info.opsetVersion,
-                           "node '" + info.displayName + "' (" + info.proto->op_type() + ")"));
+                           "node '" + info.displayName + "' (" + info.proto->op_type() + ")",
+                           NewerOpsets::MinimumOnly));
         GraphNode node;
         node.proto = copyWithoutSubgraphs(*info.proto);
         node.displayName = info.displayName;

@@ -416,13 +416,20 @@ bool makesModelInvalid(const Diagnostic &finding)
                || finding.message == kNoOpsetMessage);
 }
 
-Status checkNodeArity(const onnx::NodeProto &node, int opsetVersion, const std::string &label)
+Status checkNodeArity(const onnx::NodeProto &node, int opsetVersion, const std::string &label,
+                      NewerOpsets newer)
 {
     const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(node.op_type(), opsetVersion,
                                                                   node.domain());
     if (!schema)
         return Status::ok();
-    const auto outside = [](int count, int min, int max) { return count < min || count > max; };
+    const auto &known = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+    const auto range = known.find(node.domain() == "ai.onnx" ? std::string() : node.domain());
+    const bool beyondKnown = range != known.end() && opsetVersion > range->second.second;
+    const bool minimumOnly = beyondKnown && newer == NewerOpsets::MinimumOnly;
+    const auto outside = [minimumOnly](int count, int min, int max) {
+        return count < min || (!minimumOnly && count > max);
+    };
     if (outside(node.input_size(), schema->min_input(), schema->max_input())) {
         const std::string range = schema->min_input() == schema->max_input()
                                       ? std::to_string(schema->min_input())

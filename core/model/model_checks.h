@@ -33,11 +33,23 @@ std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::str
 // check, and ONNX's own graph import (the version converter) must never see it.
 bool makesModelInvalid(const Diagnostic &finding);
 
+// How checkNodeArity treats a model whose opset is newer than the ONNX linked here knows (1.12:
+// up to 17), where the schema found is the op's last known version and may be outdated.
+enum class NewerOpsets {
+    // The outdated schema's bounds hold: what ONNX's own shape inference needs, since it runs
+    // that schema's inference function on the node.
+    Exact,
+    // Only its minimum counts: later versions may take more inputs (ReduceMean-18 takes its axes
+    // as an input, Pad-18 its axes), which the engine's kernels read themselves.
+    MinimumOnly,
+};
+
 // An error naming the node unless its input and output counts are within its ONNX schema's
 // bounds at `opsetVersion` (nodes of domains without schemas pass). Passes and kernels index a
 // node's inputs by position; a MaxPool with no input would otherwise end in protobuf's fatal
 // CHECK instead of a message.
-Status checkNodeArity(const onnx::NodeProto &node, int opsetVersion, const std::string &label);
+Status checkNodeArity(const onnx::NodeProto &node, int opsetVersion, const std::string &label,
+                      NewerOpsets newer = NewerOpsets::Exact);
 
 // Fills `annotated` with a copy of `model` in which large tensor data is left out, then runs
 // ONNX shape inference on it (with data propagation), so its value_info holds inferred types.

@@ -384,15 +384,14 @@ Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const R
     prepared = recoverAccuracy(*prepared, *recipe, settings, result, recoverySteps, progress);
     if (!prepared)
         return prepared.status();
-    if (!recipe->nodes_with_16bit_activations().empty()
-        && defaultDomainOpset((*prepared)->proto()) < kSixteenBitQdqOpset) {
-        onnx::ModelProto proto = (*prepared)->proto();
-        QS_RETURN_IF_ERROR(raiseOpset(proto, kSixteenBitQdqOpset, "16-bit activations need it",
-                                      result.diagnostics));
-        prepared = Model::fromProto(std::move(proto), model->baseDir(), progress);
-        if (!prepared)
-            return prepared.status();
-    }
+    // 16-bit QuantizeLinear / DequantizeLinear need opset 21. The model is planned and written
+    // at its own opset and raised afterwards: planning needs every tensor's type from ONNX's
+    // shape inference, and the ONNX linked here (1.12) knows schemas up to opset 17 only, so it
+    // cannot infer a graph whose ops changed since (ReduceMean-18 takes its axes as an input):
+    // a model raised first would lose its types and have nothing left to quantize.
+    const bool raiseForSixteenBit = !recipe->nodes_with_16bit_activations().empty()
+                                    && defaultDomainOpset((*prepared)->proto())
+                                           < kSixteenBitQdqOpset;
     Status status;
     if (mode == quantscope::QUANT_MODE_STATIC)
         status = runStatic(*prepared, *recipe, settings, result, progress);
@@ -402,6 +401,9 @@ Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const R
         status = runFp16(*prepared, *recipe, result, progress);
     if (!status)
         return status;
+    if (raiseForSixteenBit)
+        QS_RETURN_IF_ERROR(raiseOpset(result.model, kSixteenBitQdqOpset,
+                                      "16-bit activations need it", result.diagnostics));
     if (mode == quantscope::QUANT_MODE_DYNAMIC || mode == quantscope::QUANT_MODE_STATIC) {
         if (result.summary.empty())
             result.summary = result.coverage.summary();

@@ -120,5 +120,29 @@ TEST(Session, ThreadCountAndDynamicDims)
     EXPECT_TRUE(fine) << fine.status().message();
 }
 
+// Opsets past the ONNX linked here (1.12 knows up to 17) still run: ReduceMean-18 takes its axes
+// as a second input, which ONNX 1.12's last ReduceMean schema (13) does not allow. A16W8 models
+// are written at opset 21 and hold such nodes.
+TEST(Session, RunsOpsWhoseInputsGrewPastTheOpsetsOnnxKnows)
+{
+    onnx::NodeProto node = nodeUnderTest("ReduceMean", {"x", "axes"}, {"y"});
+    auto out = runNode(node,
+                       {{"x", Tensor::fromVector<float>({2, 3}, {1, 2, 3, 4, 5, 6})},
+                        {"axes", Tensor::fromVector<int64_t>({1}, {1})}},
+                       18, {"axes"});
+    ASSERT_TRUE(out) << out.status().message();
+    ASSERT_EQ(out->size(), 1u);
+    EXPECT_EQ((*out)[0].shape(), (Shape{2, 1}));
+    EXPECT_FLOAT_EQ((*out)[0].data<float>()[0], 2.0f);
+    EXPECT_FLOAT_EQ((*out)[0].data<float>()[1], 5.0f);
+
+    // An op that lost inputs it needs is still refused by name at any opset.
+    onnx::NodeProto bare = nodeUnderTest("ReduceMean", {}, {"y"});
+    auto refused = runNode(bare, {}, 18);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.status().message().find("ReduceMean"), std::string::npos)
+        << refused.status().message();
+}
+
 } // namespace
 } // namespace qs
