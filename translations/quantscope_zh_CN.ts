@@ -167,6 +167,275 @@
         <comment>left in float</comment>
         <translation>浮点</translation>
     </message>
+    <message>
+        <source>reading %1</source>
+        <comment>progress step</comment>
+        <translation>正在读取 %1</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <comment>progress step</comment>
+        <translation>正在检查</translation>
+    </message>
+    <message>
+        <source>inferring shapes</source>
+        <comment>progress step</comment>
+        <translation>正在推断形状</translation>
+    </message>
+    <message>
+        <source>indexing</source>
+        <comment>progress step</comment>
+        <translation>正在建立索引</translation>
+    </message>
+    <message>
+        <source>loaded</source>
+        <comment>progress step</comment>
+        <translation>已加载</translation>
+    </message>
+    <message>
+        <source>preparing the model for running</source>
+        <comment>progress step</comment>
+        <translation>正在准备运行模型</translation>
+    </message>
+    <message>
+        <source>preparing the model</source>
+        <comment>progress step</comment>
+        <translation>正在准备模型</translation>
+    </message>
+    <message>
+        <source>calibrating</source>
+        <comment>progress step</comment>
+        <translation>正在校准</translation>
+    </message>
+    <message>
+        <source>calibrating on %1</source>
+        <comment>progress step</comment>
+        <translation>正在校准（%1）</translation>
+    </message>
+    <message>
+        <source>writing the quantized graph</source>
+        <comment>progress step</comment>
+        <translation>正在写入量化后的计算图</translation>
+    </message>
+    <message>
+        <source>quantizing (dynamic)</source>
+        <comment>progress step</comment>
+        <translation>正在量化（动态）</translation>
+    </message>
+    <message>
+        <source>writing QDQ model</source>
+        <comment>progress step</comment>
+        <translation>正在写入 QDQ 模型</translation>
+    </message>
+    <message>
+        <source>writing QOperator model</source>
+        <comment>progress step</comment>
+        <translation>正在写入 QOperator 模型</translation>
+    </message>
+    <message>
+        <source>Planning the float16 conversion</source>
+        <comment>progress step</comment>
+        <translation>正在规划 float16 转换</translation>
+    </message>
+    <message>
+        <source>Converting to float16</source>
+        <comment>progress step</comment>
+        <translation>正在转换为 float16</translation>
+    </message>
+    <message>
+        <source>saving the model</source>
+        <comment>progress step</comment>
+        <translation>正在保存模型</translation>
+    </message>
+    <message>
+        <source>loading the variants</source>
+        <comment>progress step</comment>
+        <translation>正在加载各变体</translation>
+    </message>
+    <message>
+        <source>comparing outputs</source>
+        <comment>progress step</comment>
+        <translation>正在比较输出</translation>
+    </message>
+    <message>
+        <source>comparing on %1</source>
+        <comment>progress step</comment>
+        <translation>正在比较（%1）</translation>
+    </message>
+    <message>
+        <source>warming up</source>
+        <comment>progress step</comment>
+        <translation>正在预热</translation>
+    </message>
+    <message>
+        <source>timing</source>
+        <comment>progress step</comment>
+        <translation>正在计时</translation>
+    </message>
+    <message>
+        <source>timing in ONNX Runtime</source>
+        <comment>progress step</comment>
+        <translation>正在 ONNX Runtime 中计时</translation>
+    </message>
+    <message>
+        <source>timing %1 in ONNX Runtime</source>
+        <comment>progress step</comment>
+        <translation>正在 ONNX Runtime 中为 %1 计时</translation>
+    </message>
+    <message>
+        <source>running the model</source>
+        <comment>progress step</comment>
+        <translation>正在运行模型</translation>
+    </message>
+    <message>
+        <source>batch %1</source>
+        <comment>progress step</comment>
+        <translation>批大小 %1</translation>
+    </message>
+    <message>
+        <source>looking for the batch culprit</source>
+        <comment>progress step</comment>
+        <translation>正在查找导致批处理出错的节点</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <comment>progress step</comment>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>warm-up</source>
+        <comment>progress step</comment>
+        <translation>预热</translation>
+    </message>
+    <message>
+        <source>profiled runs</source>
+        <comment>progress step</comment>
+        <translation>性能分析运行</translation>
+    </message>
+    <message>
+        <source>FP16 block list search</source>
+        <comment>progress step</comment>
+        <translation>FP16 阻止列表搜索</translation>
+    </message>
+    <message>
+        <source>FP32 activation ranges</source>
+        <comment>progress step</comment>
+        <translation>FP32 激活值范围</translation>
+    </message>
+    <message>
+        <source>reference outputs on %1</source>
+        <comment>progress step</comment>
+        <translation>参考输出（%1）</translation>
+    </message>
+    <message>
+        <source>trial %1: %2</source>
+        <comment>progress step</comment>
+        <translation>试验 %1：%2</translation>
+    </message>
+    <message>
+        <source>bias correction: input means on %1</source>
+        <comment>progress step</comment>
+        <translation>偏置校正：输入均值（%1）</translation>
+    </message>
+    <message>
+        <source>checker: %1</source>
+        <translation>检查器：%1</translation>
+    </message>
+    <message>
+        <source>shape inference: %1</source>
+        <translation>形状推断：%1</translation>
+    </message>
+    <message>
+        <source>IR version %1 is newer than this build of ONNX knows (%2)</source>
+        <translation>IR 版本 %1 比此 ONNX 构建所知的版本（%2）更新</translation>
+    </message>
+    <message>
+        <source>the model imports no opset</source>
+        <translation>模型未导入任何算子集</translation>
+    </message>
+    <message>
+        <source>the model is not a valid ONNX model: %1</source>
+        <translation>该模型不是有效的 ONNX 模型：%1</translation>
+    </message>
+    <message>
+        <source>the quantized model fails ONNX&apos;s checker (a bug in Quantscope, please report it): %1</source>
+        <translation>量化后的模型未通过 ONNX 检查器（这是 Quantscope 的缺陷，请报告）：%1</translation>
+    </message>
+    <message>
+        <source>ONNX %1&apos;s checker predates the output&apos;s IR version %2: %3</source>
+        <translation>ONNX %1 的检查器早于输出的 IR 版本 %2：%3</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>no node &apos;%1&apos; (closest: %2)</source>
+        <translation>没有节点“%1”（最接近的：%2）</translation>
+    </message>
+    <message>
+        <source>no node &apos;%1&apos; (closest: %2); %3</source>
+        <translation>没有节点“%1”（最接近的：%2）；%3</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an ONNX op type (closest: %2)</source>
+        <translation>“%1”不是 ONNX 算子类型（最接近的：%2）</translation>
+    </message>
+    <message>
+        <source>activation_type int8: dynamic quantization quantizes activations at run time with DynamicQuantizeLinear, which produces uint8 only</source>
+        <translation>activation_type int8：动态量化在运行时用 DynamicQuantizeLinear 量化激活值，而它只产生 uint8</translation>
+    </message>
+    <message>
+        <source>int8 activations with uint8 weights: no runtime has kernels for this pair (ONNX Runtime rejects it too); use uint8 activations or int8 weights</source>
+        <translation>int8 激活值配 uint8 权重：没有运行时为这种组合提供内核（ONNX Runtime 也拒绝它）；请使用 uint8 激活值或 int8 权重</translation>
+    </message>
+    <message>
+        <source>op_types_to_quantize: static quantization has no rule for &apos;%1&apos;</source>
+        <translation>op_types_to_quantize：静态量化没有针对“%1”的规则</translation>
+    </message>
+    <message>
+        <source>calibration.percentile %1 is above 100</source>
+        <translation>calibration.percentile %1 大于 100</translation>
+    </message>
+    <message>
+        <source>cross_layer_equalization applies to INT8 (static or dynamic) quantization, not to fp16</source>
+        <translation>cross_layer_equalization 适用于 INT8（静态或动态）量化，不适用于 fp16</translation>
+    </message>
+    <message>
+        <source>equalize_relu6_as_relu needs cross_layer_equalization</source>
+        <translation>equalize_relu6_as_relu 需要 cross_layer_equalization</translation>
+    </message>
+    <message>
+        <source>bias_correction measures on calibration samples: static mode only</source>
+        <translation>bias_correction 在校准样本上测量：仅限静态模式</translation>
+    </message>
+    <message>
+        <source>nodes_with_16bit_activations: 16-bit activations are a static quantization option</source>
+        <translation>nodes_with_16bit_activations：16 位激活值是静态量化的选项</translation>
+    </message>
+    <message>
+        <source>nodes_with_16bit_activations needs the QDQ format: QOperator&apos;s QLinear ops are 8-bit only</source>
+        <translation>nodes_with_16bit_activations 需要 QDQ 格式：QOperator 的 QLinear 算子只支持 8 位</translation>
+    </message>
+    <message>
+        <source>fp16 min_positive_val must be below max_finite_val</source>
+        <translation>fp16 min_positive_val 必须小于 max_finite_val</translation>
+    </message>
+    <message>
+        <source>the recipe has no mode: choose dynamic, static or fp16</source>
+        <translation>配方没有模式：请选择 dynamic、static 或 fp16</translation>
+    </message>
+</context>
+<context>
+    <name>ExclusionActions</name>
+    <message>
+        <source>Keep node in float</source>
+        <translation>将节点保持为浮点</translation>
+    </message>
+    <message>
+        <source>Keep all %1 nodes in float</source>
+        <translation>将所有 %1 节点保持为浮点</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -277,6 +546,12 @@
     <message>
         <source>, 1 of %1 identical</source>
         <translation>，%1 个相同分组之一</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n subgraph(s), right-click to close</source>
+        <translation>
+            <numerusform>%n 个子图，右键单击可关闭</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1211,14 +1486,6 @@ Random inputs need a size for every symbol other than the batch (1) and an image
         <translation>转到消费者</translation>
     </message>
     <message>
-        <source>Keep node in float</source>
-        <translation>将节点保持为浮点</translation>
-    </message>
-    <message>
-        <source>Keep all %1 nodes in float</source>
-        <translation>将所有 %1 节点保持为浮点</translation>
-    </message>
-    <message>
         <source>Collapse group %1</source>
         <translation>折叠分组 %1</translation>
     </message>
@@ -1270,6 +1537,18 @@ Random inputs need a size for every symbol other than the batch (1) and an image
         <source>FP32: %1 ms per run (engine profile, one random sample)</source>
         <translation>FP32：每次运行 %1 ms（引擎性能剖析，一个随机样本）</translation>
     </message>
+    <message>
+        <source>Close subgraphs</source>
+        <translation>关闭子图</translation>
+    </message>
+    <message>
+        <source>Expand subgraphs in place</source>
+        <translation>就地展开子图</translation>
+    </message>
+    <message>
+        <source>Close subgraphs of %1</source>
+        <translation>关闭 %1 的子图</translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::InspectorPage</name>
@@ -1284,14 +1563,6 @@ Random inputs need a size for every symbol other than the batch (1) and an image
     <message>
         <source>Copy name</source>
         <translation>复制名称</translation>
-    </message>
-    <message>
-        <source>Keep node in float</source>
-        <translation>将节点保持为浮点</translation>
-    </message>
-    <message>
-        <source>Keep all %1 nodes in float</source>
-        <translation>将所有 %1 节点保持为浮点</translation>
     </message>
     <message>
         <source>Constant nodes hold values, not computations. The op-type counts and the model&apos;s totals include them either way.</source>

@@ -1,14 +1,20 @@
 // Issue 16: switching the language in Preferences applies at once, without a restart: the menus,
 // the pages' labels, the Diagnostics dock's title and headers, and core's coded messages in it
 // are worded in Chinese, and in English again after switching back.
+#include "compare/bench_warnings.h"
+#include "compare/compare_page.h"
 #include "diagnostics_dock.h"
+#include "inspector/inspector_page.h"
 #include "main_window.h"
+#include "model/model.h"
 #include "preferences_dialog.h"
+#include "quant/effective_recipe.h"
 #include "quantize/quantize_page.h"
 #include "translations.h"
 #include "ui_test_support.h"
 #include "util/diagnostic.h"
 #include "workbench/core_messages.h"
+#include "workbench/job_controller.h"
 #include "workbench/settings.h"
 #include "workbench/workbench.h"
 
@@ -16,9 +22,13 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QLabel>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QThread>
 #include <QtTest>
+
+#include <atomic>
 
 using namespace qs;
 using namespace qs::ui;
@@ -61,6 +71,24 @@ void choosePreferredLanguage(MainWindow &window, const QString &language)
     QVERIFY(index >= 0);
     combo->setCurrentIndex(index);
     dialog.accept();
+}
+
+QString translated(const char *context, const char *text, const char *disambiguation = nullptr)
+{
+    return QCoreApplication::translate(context, text, disambiguation);
+}
+
+// A data file a comparison skipped, as core's runBenchmark puts it in the Report: the English
+// line, then the coded message as strings.
+quantscope::BenchDiagnostic skippedSampleDiagnostic(const Message &skipped)
+{
+    quantscope::BenchDiagnostic diagnostic;
+    diagnostic.set_code("skipped_sample");
+    diagnostic.add_args(englishText(skipped));
+    for (const std::string &part : messageToStrings(skipped))
+        diagnostic.add_args(part);
+    diagnostic.set_message(englishText(skipped));
+    return diagnostic;
 }
 
 Diagnostic leftInFloatDiagnostic()
@@ -151,6 +179,109 @@ private slots:
         QCOMPARE(dockCell(window, 0, DiagnosticsModel::MessageColumn), english);
         // The menus were built again: still one of each, and their shortcuts still work.
         QCOMPARE(window.menuBar()->actions().size(), qsizetype(5));
+    }
+
+    // Issue 16's leftovers: combo items filled in code, texts set after construction (a status
+    // line, a placeholder, a check box's count), a running job's step named by core, a skipped
+    // data file of a comparison and the errors of a recipe are worded again after a switch.
+    void lateTextsAndComboItemsFollowTheLanguage()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *mode = window.quantizePage()->findChild<QComboBox *>(QStringLiteral("mode"));
+        auto *metric
+            = window.comparePage()->findChild<QComboBox *>(QStringLiteral("accuracyMetric"));
+        auto *preview
+            = window.quantizePage()->findChild<QLabel *>(QStringLiteral("calibrationPreviewInfo"));
+        auto *blocked
+            = window.comparePage()->findChild<QLabel *>(QStringLiteral("compareBlockedReason"));
+        auto *step = window.quantizePage()->findChild<QLabel *>(QStringLiteral("quantizeStep"));
+        QCheckBox *hideConstants = window.inspectorPage()->hideConstantsBox();
+        QVERIFY(mode && metric && preview && blocked && step);
+        QCOMPARE(mode->itemText(0), QStringLiteral("INT8 dynamic"));
+        QCOMPARE(metric->itemText(1), QStringLiteral("Worst SQNR"));
+        QCOMPARE(hideConstants->text(), QStringLiteral("Hide Constant nodes (0)"));
+        const QString blockedInEnglish = blocked->text();
+        QVERIFY(!blockedInEnglish.isEmpty());
+        // Set late: when the folder is read, after the page was built.
+        const QString folder = QStringLiteral("/no/such/calibration/folder");
+        window.quantizePage()->setCalibrationFolder(folder);
+        QTRY_COMPARE(preview->text(),
+                     QStringLiteral("%1 does not exist or is not a folder.").arg(folder));
+
+        choosePreferredLanguage(window, QStringLiteral("zh_CN"));
+        QTRY_COMPARE(window.pages()->tabText(2), QStringLiteral("量化"));
+        QCOMPARE(mode->itemText(0), translated("qs::ui::QuantizeOptions", "INT8 dynamic"));
+        QVERIFY(mode->itemText(0) != QStringLiteral("INT8 dynamic"));
+        QCOMPARE(metric->itemText(1), translated("qs::ui::ComparePage", "Worst SQNR"));
+        QVERIFY(metric->itemText(1) != QStringLiteral("Worst SQNR"));
+        QCOMPARE(preview->text(),
+                 translated("qs::ui::CalibrationPanel", "%1 does not exist or is not a folder.")
+                     .arg(folder));
+        QVERIFY(!preview->text().contains(QStringLiteral("does not exist")));
+        QCOMPARE(hideConstants->text(),
+                 translated("qs::ui::InspectorPage", "Hide Constant nodes (%1)").arg(0));
+        QVERIFY(hideConstants->text() != QStringLiteral("Hide Constant nodes (0)"));
+        QVERIFY(!blocked->text().isEmpty());
+        QVERIFY(blocked->text() != blockedInEnglish);
+
+        // A job's step as core names it (util/progress.h's reportStep), on the page's label.
+        std::atomic<bool> release{false};
+        JobController *job = window.quantizePage()->job();
+        QVERIFY(job->start(
+            QStringLiteral("steps"),
+            [&release](Progress &progress) {
+                progress.reportStep(1, 4, makeMessage(MessageId::StepCalibratingOn, {"4 images"}));
+                while (!release && !progress.cancelled())
+                    QThread::msleep(10);
+            },
+            [] {}));
+        const QString calibrating = translated("CoreMessages", "calibrating on %1", "progress step")
+                                        .arg(QStringLiteral("4 images"));
+        QVERIFY(!calibrating.startsWith(QStringLiteral("calibrating")));
+        QTRY_COMPARE(step->text(), calibrating);
+        release = true;
+        QTRY_VERIFY(!job->isRunning());
+
+        // A skipped data file of a comparison (compare/benchmark.cpp's skipped_sample).
+        const Message skipped
+            = makeMessage(MessageId::SampleSkipped, {"a.png"},
+                          makeMessage(MessageId::CannotDecodeImage, {"bad header"}));
+        const QString skippedLine = BenchWarnings::text(skippedSampleDiagnostic(skipped),
+                                                        quantscope::Report());
+        QCOMPARE(skippedLine, CoreMessages::text(skipped));
+        QVERIFY(skippedLine.contains(QStringLiteral("a.png")));
+        QVERIFY(skippedLine.contains(QStringLiteral("bad header")));
+        QVERIFY(!skippedLine.contains(QStringLiteral("skipped")));
+
+        // A recipe core refuses, and the checker's sentence around ONNX's own (English) reason.
+        auto model
+            = Model::load(test::ocrModel("ch_ppocr_mobile_v2.0_cls_infer.onnx").toStdString());
+        QVERIFY2(model, model.status().message().c_str());
+        quantscope::Recipe recipe;
+        recipe.set_mode(quantscope::QUANT_MODE_DYNAMIC);
+        recipe.add_nodes_to_exclude("no_such_node");
+        const auto refused = effectiveRecipe(recipe, **model);
+        QVERIFY(!refused);
+        const QString recipeError = CoreMessages::text(refused.status());
+        QVERIFY2(recipeError.contains(QStringLiteral("no_such_node")), qPrintable(recipeError));
+        QVERIFY2(!recipeError.contains(QStringLiteral("no node")), qPrintable(recipeError));
+        const QString reason = QStringLiteral("Field 'type' of 'value_info' is required");
+        const QString invalid = CoreMessages::text(
+            Status(StatusCode::InvalidArgument,
+                   makeMessage(MessageId::InvalidInputModel, {reason.toStdString()})));
+        QVERIFY(invalid.contains(reason));
+        QVERIFY(!invalid.contains(QStringLiteral("not a valid ONNX model")));
+
+        choosePreferredLanguage(window, QStringLiteral("en"));
+        QTRY_COMPARE(window.pages()->tabText(2), QStringLiteral("Quantize"));
+        QCOMPARE(mode->itemText(0), QStringLiteral("INT8 dynamic"));
+        QCOMPARE(metric->itemText(1), QStringLiteral("Worst SQNR"));
+        QCOMPARE(preview->text(),
+                 QStringLiteral("%1 does not exist or is not a folder.").arg(folder));
+        QCOMPARE(hideConstants->text(), QStringLiteral("Hide Constant nodes (0)"));
+        QCOMPARE(blocked->text(), blockedInEnglish);
     }
 };
 

@@ -129,8 +129,10 @@ void ComparePage::buildLayout()
 
     d->accuracyMetric = new QComboBox;
     d->accuracyMetric->setObjectName(QStringLiteral("accuracyMetric"));
-    d->accuracyMetric->addItem(tr("Worst cosine"), int(AccuracyMetric::Cosine));
-    d->accuracyMetric->addItem(tr("Worst SQNR"), int(AccuracyMetric::Sqnr));
+    addTranslatedItem(
+        d->accuracyMetric, [] { return tr("Worst cosine"); }, int(AccuracyMetric::Cosine));
+    addTranslatedItem(
+        d->accuracyMetric, [] { return tr("Worst SQNR"); }, int(AccuracyMetric::Sqnr));
     d->perNodeVariant = new QComboBox;
     d->perNodeVariant->setObjectName(QStringLiteral("perNodeVariant"));
     setTranslatedToolTip(d->perNodeVariant,
@@ -141,7 +143,8 @@ void ComparePage::buildLayout()
     d->worstCount->setPrefix(tr("worst "));
     setTranslatedToolTip(d->worstCount,
                          [] { return tr("How many of the worst tensors are drawn in red"); });
-    d->excludeButton = new QPushButton(tr("Keep in float")); // names the clicked node later
+    d->excludeButton = new QPushButton; // names the clicked node later
+    setTranslatedText(d->excludeButton, [] { return tr("Keep in float"); });
 
     auto panel = [](QCustomPlot *plot, const QList<QWidget *> &controls) {
         auto *widget = new QWidget;
@@ -385,7 +388,7 @@ void ComparePage::onJobFinished(bool cancelled)
     // Cleared: a full bar left standing read as "a comparison is done", even after Clear.
     d->progressBar->setRange(0, 1000);
     d->progressBar->setValue(0);
-    d->stepLabel->setText(cancelled ? tr("Cancelled") : QString());
+    setTranslatedText(d->stepLabel, [cancelled] { return cancelled ? tr("Cancelled") : QString(); });
     d->etaLabel->clear();
     updateCompareButton();
 }
@@ -396,6 +399,7 @@ void ComparePage::updateCompareButton()
 {
     const QString reason = d->settings->whyNothingToCompare();
     d->compareButton->setEnabled(reason.isEmpty() && !d->job->isRunning());
+    // Worded again on a language switch (ComparePage::changeEvent calls this again).
     d->compareButton->setToolTip(
         reason.isEmpty() ? tr("Compare the checked variants with the reference") : reason);
     d->blockedReason->setText(reason);
@@ -406,7 +410,7 @@ void ComparePage::refreshPerNode()
 {
     d->clickedNode.clear();
     d->excludeButton->setEnabled(false);
-    d->excludeButton->setText(tr("Keep in float"));
+    setTranslatedText(d->excludeButton, [] { return tr("Keep in float"); });
     const int variant = d->perNodeVariant->currentData().toInt();
     if (!d->report || variant < 0 || variant >= d->report->variants_size()) {
         d->perNodePoints.clear();
@@ -457,7 +461,8 @@ void ComparePage::onPerNodeClick(QCPAbstractPlottable *plottable, int dataIndex,
     d->clickedNode = point.node;
     d->workbench->selectNode(point.nodeId);
     emit showNodeRequested(point.nodeId);
-    d->excludeButton->setText(tr("Keep %1 in float").arg(point.node));
+    setTranslatedText(d->excludeButton,
+                      [node = point.node] { return tr("Keep %1 in float").arg(node); });
     d->excludeButton->setEnabled(!d->workbench->isNodeExcluded(point.node));
     if (event) {
         auto *menu = new QMenu(this);

@@ -5,6 +5,7 @@
 
 #include "bench_warnings.h"
 #include "compare_charts.h"
+#include "workbench/translated_text.h"
 
 #include <qcustomplot.h>
 
@@ -73,8 +74,10 @@ void ComparePage::showWarnings()
 
 void ComparePage::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange)
+    if (event->type() == QEvent::LanguageChange) {
         retranslateCharts();
+        updateCompareButton(); // the reason nothing can be compared, in the new language
+    }
     QWidget::changeEvent(event);
 }
 
@@ -116,7 +119,7 @@ void ComparePage::clearResults()
     for (QCustomPlot *plot : {d->sizeChart, d->latencyChart, d->accuracyChart, d->perNodeChart})
         CompareCharts::clear(plot);
     d->excludeButton->setEnabled(false);
-    d->excludeButton->setText(tr("Keep in float"));
+    setTranslatedText(d->excludeButton, [] { return tr("Keep in float"); });
     d->exportCsvButton->setEnabled(false);
     d->cancelButton->setEnabled(d->job->isRunning());
 }

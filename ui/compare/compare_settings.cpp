@@ -28,13 +28,15 @@ namespace qs::ui {
 
 namespace {
 
-QSpinBox *spinBox(int minimum, int maximum, int value, const QString &special = QString())
+QSpinBox *spinBox(int minimum, int maximum, int value, std::function<QString()> special = {})
 {
     auto *spin = new QSpinBox;
     spin->setRange(minimum, maximum);
     spin->setValue(value);
-    if (!special.isEmpty())
-        spin->setSpecialValueText(special);
+    if (special)
+        keepTranslated(spin, [spin, special = std::move(special)] {
+            spin->setSpecialValueText(special());
+        });
     return spin;
 }
 
@@ -51,10 +53,10 @@ CompareSettingsWidget::CompareSettingsWidget(Workbench *workbench, QWidget *pare
     , m_folderEdit(new QLineEdit)
     , m_browseFolderButton(translated<QPushButton>([] { return tr("Browse..."); }))
     , m_dimValues(new DimValuesEdit)
-    , m_samples(spinBox(0, 100000, 0, tr("all (random: 4)")))
+    , m_samples(spinBox(0, 100000, 0, [] { return tr("all (random: 4)"); }))
     , m_warmup(spinBox(0, 10000, 3))
     , m_iterations(spinBox(1, 1000000, 20))
-    , m_threads(spinBox(0, 1024, settings::threads(), tr("all cores")))
+    , m_threads(spinBox(0, 1024, settings::threads(), [] { return tr("all cores"); }))
     , m_perNode(translated<QCheckBox>([] { return tr("Per-node error"); }))
     , m_targets(new QLineEdit)
     , m_preprocessingBox(translated<QGroupBox>([] { return tr("Image preprocessing"); }))

@@ -1,6 +1,7 @@
 #include "verify_panel.h"
 
 #include "compare/verify.h"
+#include "workbench/core_messages.h"
 #include "workbench/error_dialog.h"
 #include "workbench/job_controller.h"
 #include "workbench/translated_text.h"
@@ -152,7 +153,7 @@ void VerifyPanel::updateButton()
 void VerifyPanel::clearResults()
 {
     m_job->discard();
-    m_verdict->clear();
+    setTranslatedText(m_verdict, [] { return QString(); });
     m_results->setRowCount(0);
 }
 
@@ -195,8 +196,10 @@ void VerifyPanel::startVerify()
             if (!report) {
                 if (report.status().code() == StatusCode::Cancelled)
                     return;
-                const QString message = QString::fromStdString(report.status().message());
-                m_verdict->setText(message);
+                const QString message = CoreMessages::text(report.status());
+                setTranslatedText(m_verdict, [status = report.status()] {
+                    return CoreMessages::text(status);
+                });
                 showError(m_workbench, this, title(), message);
                 emit failed(message);
                 return;
@@ -232,11 +235,14 @@ void VerifyPanel::showReport(const VerifyReport &report)
         for (const std::string &culprit : batch.culprits)
             addRow(prefix, false, QString::fromStdString(culprit));
     }
-    QString verdict = report.passed() ? tr("PASS") : tr("FAIL");
-    if (!report.batchNotApplicable.empty())
-        verdict += tr(" (batch check does not apply: %1)")
-                       .arg(QString::fromStdString(report.batchNotApplicable));
-    m_verdict->setText(verdict);
+    // Set when a check ends: worded again after a language switch.
+    setTranslatedText(m_verdict, [passed = report.passed(), notApplicable = QString::fromStdString(
+                                                                report.batchNotApplicable)] {
+        QString verdict = passed ? tr("PASS") : tr("FAIL");
+        if (!notApplicable.isEmpty())
+            verdict += tr(" (batch check does not apply: %1)").arg(notApplicable);
+        return verdict;
+    });
     m_results->resizeColumnsToContents();
 }
 

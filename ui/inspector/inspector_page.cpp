@@ -3,12 +3,15 @@
 #include "node_detail_pane.h"
 #include "node_table_model.h"
 #include "op_type_model.h"
+#include "workbench/exclusion_actions.h"
 #include "workbench/table_height.h"
+#include "workbench/translated_text.h"
 #include "workbench/workbench.h"
 
 #include <QAction>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QEvent>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -73,9 +76,10 @@ InspectorPage::InspectorPage(Workbench *workbench, QWidget *parent)
 
     d->filter = new QLineEdit(this);
     d->filter->setClearButtonEnabled(true);
-    d->filter->setPlaceholderText(
-        tr("Filter nodes by name or op type (case-insensitive; regular expressions such as "
-           "^(Relu|Sigmoid)$ work)"));
+    setTranslatedPlaceholder(d->filter, [] {
+        return tr("Filter nodes by name or op type (case-insensitive; regular expressions such as "
+                  "^(Relu|Sigmoid)$ work)");
+    });
 
     d->nodeView = new QTableView(this);
     configureTable(d->nodeView);
@@ -98,9 +102,10 @@ InspectorPage::InspectorPage(Workbench *workbench, QWidget *parent)
     tableLayout->setContentsMargins(0, 0, 0, 0);
     d->hideConstants = new QCheckBox(this);
     d->hideConstants->setChecked(d->proxy->hidesConstants());
-    d->hideConstants->setToolTip(
-        tr("Constant nodes hold values, not computations. The op-type counts and the model's "
-           "totals include them either way."));
+    setTranslatedToolTip(d->hideConstants, [] {
+        return tr("Constant nodes hold values, not computations. The op-type counts and the "
+                  "model's totals include them either way.");
+    });
     auto *filterRow = new QHBoxLayout;
     filterRow->addWidget(d->filter, 1);
     filterRow->addWidget(d->hideConstants);
@@ -175,15 +180,18 @@ InspectorPage::InspectorPage(Workbench *workbench, QWidget *parent)
                                                            QItemSelectionModel::NoUpdate);
         }
         d->filtering = false;
-        d->filter->setToolTip(d->proxy->isRegex() || text.isEmpty()
-                                  ? QString()
-                                  : tr("Not a valid regular expression: matching the plain text."));
+        const bool plainText = !d->proxy->isRegex() && !text.isEmpty();
+        setTranslatedToolTip(d->filter, [plainText] {
+            return plainText ? tr("Not a valid regular expression: matching the plain text.")
+                             : QString();
+        });
     });
     const auto countConstants = [this] {
         int constants = 0;
         for (int row = 0; row < d->nodes->rowCount(); ++row)
             constants += d->nodes->opType(row) == QLatin1String("Constant") ? 1 : 0;
-        d->hideConstants->setText(tr("Hide Constant nodes (%1)").arg(constants));
+        setTranslatedText(d->hideConstants,
+                          [constants] { return tr("Hide Constant nodes (%1)").arg(constants); });
     };
     countConstants();
     connect(d->nodes, &QAbstractItemModel::modelReset, this, countConstants);
@@ -250,20 +258,8 @@ QMenu *InspectorPage::createContextMenu(const QModelIndex &index, QWidget *paren
         return menu;
     const QString name = d->nodes->displayName(row);
     const QString opType = d->nodes->opType(row);
-    Workbench *workbench = d->workbench;
 
-    QAction *excludeNode = menu->addAction(tr("Keep node in float"));
-    excludeNode->setCheckable(true);
-    excludeNode->setChecked(workbench->isNodeExcluded(name));
-    connect(excludeNode, &QAction::toggled, workbench,
-            [workbench, name](bool on) { workbench->setNodeExcluded(name, on); });
-
-    QAction *excludeType = menu->addAction(tr("Keep all %1 nodes in float").arg(opType));
-    excludeType->setCheckable(true);
-    excludeType->setChecked(workbench->isOpTypeExcluded(opType));
-    connect(excludeType, &QAction::toggled, workbench,
-            [workbench, opType](bool on) { workbench->setOpTypeExcluded(opType, on); });
-
+    addExclusionActions(*menu, *d->workbench, name, opType);
     menu->addSeparator();
     QAction *copy = menu->addAction(tr("Copy name"));
     connect(copy, &QAction::triggered, menu,
@@ -300,6 +296,14 @@ void InspectorPage::showEvent(QShowEvent *event)
     d->shownOnce = true;
     const int height = d->side->height();
     d->side->setSizes({height * 3 / 5, height - height * 3 / 5});
+}
+
+void InspectorPage::changeEvent(QEvent *event)
+{
+    // The chart's legend and axis are worded as it is filled: fill it again.
+    if (event->type() == QEvent::LanguageChange)
+        fillOpTypeChart(d->chart, *d->opTypes);
+    QWidget::changeEvent(event);
 }
 
 QCheckBox *InspectorPage::hideConstantsBox() const

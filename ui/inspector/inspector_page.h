@@ -49,6 +49,7 @@ public:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override; // the op-type chart's labels on a language switch
 
 private:
     struct Private;

@@ -1,6 +1,7 @@
 #include "node_detail_pane.h"
 
 #include "workbench/job_controller.h"
+#include "workbench/translated_text.h"
 #include "workbench/workbench.h"
 
 #include "model/element_type.h"
@@ -8,6 +9,7 @@
 #include "model/model.h"
 #include "tensor/tensor_io.h"
 
+#include <QEvent>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -120,8 +122,9 @@ NodeDetailPane::NodeDetailPane(Workbench *workbench, QWidget *parent)
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
-    m_attributes = makeTree({tr("Attribute"), tr("Value")}, splitter);
-    m_values = makeTree({tr("Kind"), tr("Name"), tr("Element type"), tr("Shape")}, splitter);
+    m_attributes = makeTree({}, splitter);
+    m_values = makeTree({}, splitter);
+    retranslate();
 
     auto *scroll = new QScrollArea(splitter);
     scroll->setWidgetResizable(true);
@@ -156,6 +159,30 @@ NodeDetailPane::NodeDetailPane(Workbench *workbench, QWidget *parent)
 
 NodeDetailPane::~NodeDetailPane() = default;
 
+void NodeDetailPane::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
+}
+
+// The lists' headers and the words their rows were filled with (a node's attributes and values
+// are names and figures, left as they are).
+void NodeDetailPane::retranslate()
+{
+    m_attributes->setHeaderLabels({tr("Attribute"), tr("Value")});
+    m_values->setHeaderLabels({tr("Kind"), tr("Name"), tr("Element type"), tr("Shape")});
+    for (int i = 0; i < m_attributes->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_attributes->topLevelItem(i);
+        if (!item->toolTip(1).isEmpty())
+            item->setToolTip(1, tr("Default value: the node leaves this attribute out."));
+    }
+    for (int i = 0; i < m_values->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_values->topLevelItem(i);
+        item->setText(0, item->data(0, Qt::UserRole).toBool() ? tr("input") : tr("output"));
+    }
+}
+
 QSize NodeDetailPane::sizeHint() const
 {
     const int row = fontMetrics().height() + 4;
@@ -187,7 +214,8 @@ void NodeDetailPane::showNode(int nodeId)
     // Whatever is still being decoded belongs to the node shown before.
     m_decodeJob->discard();
     if (nodeId < 0) {
-        m_title->setText(tr("Select a node in the table to see its details."));
+        setTranslatedText(m_title,
+                          [] { return tr("Select a node in the table to see its details."); });
         return;
     }
 
@@ -196,11 +224,14 @@ void NodeDetailPane::showNode(int nodeId)
     const QString path = QString::fromStdString(index.graphs()[size_t(node.graph)].path);
     const QString domain = node.domain.empty() ? QStringLiteral("ai.onnx")
                                                : QString::fromStdString(node.domain);
-    m_title->setText(tr("%1 (%2, %3 opset %4)%5")
-                         .arg(QString::fromStdString(node.displayName),
-                              QString::fromStdString(node.opType), domain)
-                         .arg(node.opsetVersion)
-                         .arg(path.isEmpty() ? QString() : tr("\nin subgraph %1").arg(path)));
+    setTranslatedText(m_title, [name = QString::fromStdString(node.displayName),
+                                opType = QString::fromStdString(node.opType), domain,
+                                opset = node.opsetVersion, path] {
+        return tr("%1 (%2, %3 opset %4)%5")
+            .arg(name, opType, domain)
+            .arg(opset)
+            .arg(path.isEmpty() ? QString() : tr("\nin subgraph %1").arg(path));
+    });
 
     for (const AttributeSummary &attribute : node.attributes) {
         auto *item = new QTreeWidgetItem(m_attributes, {QString::fromStdString(attribute.name),
@@ -212,7 +243,8 @@ void NodeDetailPane::showNode(int nodeId)
             item->setToolTip(1, tr("Default value: the node leaves this attribute out."));
         }
     }
-    auto addValue = [this](const QString &kind, const ValueRef &value) {
+    auto addValue = [this](bool input, const ValueRef &value) {
+        const QString kind = input ? tr("input") : tr("output");
         const QString type = value.type.elementType == 0
                                  ? tr("?")
                                  : QString::fromUtf8(elementTypeName(value.type.elementType));
@@ -221,12 +253,13 @@ void NodeDetailPane::showNode(int nodeId)
         auto *item = new QTreeWidgetItem(m_values,
                                          {kind, name, type,
                                           QString::fromStdString(value.type.shapeString())});
-        item->setToolTip(1, name); // the view elides long names in the middle
+        item->setToolTip(1, name);             // the view elides long names in the middle
+        item->setData(0, Qt::UserRole, input); // its kind, worded again on a language switch
     };
     for (const ValueRef &input : node.inputs)
-        addValue(tr("input"), input);
+        addValue(true, input);
     for (const ValueRef &output : node.outputs)
-        addValue(tr("output"), output);
+        addValue(false, output);
 
     decodeConstants(model, nodeId);
 }
@@ -237,7 +270,9 @@ void NodeDetailPane::decodeConstants(const std::shared_ptr<const Model> &model, 
                                                  model->index().nodes()[size_t(nodeId)]);
     if (refs.empty())
         return;
-    m_constantStatus->setText(tr("Reading %n constant tensor(s)...", "", int(refs.size())));
+    setTranslatedText(m_constantStatus, [count = int(refs.size())] {
+        return tr("Reading %n constant tensor(s)...", "", count);
+    });
     m_constantStatus->show();
     m_decodeJob->run<QList<Constant>>(
         tr("Reading constants"),

@@ -63,7 +63,11 @@ signals:
     // The constants of `nodeId` are decoded and shown.
     void constantsShown(int nodeId);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslate();
     void clearConstants();
     void decodeConstants(const std::shared_ptr<const Model> &model, int nodeId);
     void showConstants(QList<Constant> constants);

@@ -145,38 +145,52 @@ QWidget *CalibrationPanel::createMethodGroup()
     auto *form = new QFormLayout(group);
     m_method = new QComboBox(group);
     m_method->setObjectName(QStringLiteral("calibrationMethod"));
-    addChoice(m_method, tr("Default (min/max)"), quantscope::CALIBRATION_METHOD_UNSPECIFIED);
-    addChoice(m_method, tr("Min/max"), quantscope::CALIBRATION_METHOD_MINMAX);
-    addChoice(m_method, tr("Percentile"), quantscope::CALIBRATION_METHOD_PERCENTILE);
-    addChoice(m_method, tr("Entropy (KL divergence)"), quantscope::CALIBRATION_METHOD_ENTROPY);
+    addChoice(
+        m_method, [] { return CalibrationPanel::tr("Default (min/max)"); },
+        quantscope::CALIBRATION_METHOD_UNSPECIFIED);
+    addChoice(
+        m_method, [] { return CalibrationPanel::tr("Min/max"); },
+        quantscope::CALIBRATION_METHOD_MINMAX);
+    addChoice(
+        m_method, [] { return CalibrationPanel::tr("Percentile"); },
+        quantscope::CALIBRATION_METHOD_PERCENTILE);
+    addChoice(
+        m_method, [] { return CalibrationPanel::tr("Entropy (KL divergence)"); },
+        quantscope::CALIBRATION_METHOD_ENTROPY);
     addTranslatedRow(
         form, [] { return tr("Method:"); }, m_method);
 
     m_samples = new QSpinBox(group);
     m_samples->setObjectName(QStringLiteral("calibrationSamples"));
     m_samples->setRange(0, 1000000);
-    m_samples->setSpecialValueText(tr("All"));
+    keepTranslated(m_samples, QStringLiteral("specialValueText"),
+                   [this] { m_samples->setSpecialValueText(tr("All")); });
     addTranslatedRow(
         form, [] { return tr("Samples:"); }, m_samples);
 
     // Floats are line edits so that a recipe's value comes back bit for bit; empty = default.
     m_percentile = new QLineEdit(group);
     m_percentile->setObjectName(QStringLiteral("calibrationPercentile"));
-    m_percentile->setPlaceholderText(tr("Default (%1)").arg(defaults.percentile));
+    setTranslatedPlaceholder(m_percentile,
+                             [defaults] { return tr("Default (%1)").arg(defaults.percentile); });
     addTranslatedRow(
         form, [] { return tr("Percentile:"); }, m_percentile);
 
     m_bins = new QSpinBox(group);
     m_bins->setObjectName(QStringLiteral("calibrationBins"));
     m_bins->setRange(0, 1 << 20);
-    m_bins->setSpecialValueText(tr("Default (%1)").arg(defaults.bins));
+    keepTranslated(m_bins, QStringLiteral("specialValueText"), [this, defaults] {
+        m_bins->setSpecialValueText(tr("Default (%1)").arg(defaults.bins));
+    });
     addTranslatedRow(
         form, [] { return tr("Histogram bins:"); }, m_bins);
 
     m_quantizedBins = new QSpinBox(group);
     m_quantizedBins->setObjectName(QStringLiteral("calibrationQuantizedBins"));
     m_quantizedBins->setRange(0, 1 << 20);
-    m_quantizedBins->setSpecialValueText(tr("Default (%1)").arg(defaults.quantizedBins));
+    keepTranslated(m_quantizedBins, QStringLiteral("specialValueText"), [this, defaults] {
+        m_quantizedBins->setSpecialValueText(tr("Default (%1)").arg(defaults.quantizedBins));
+    });
     addTranslatedRow(
         form, [] { return tr("Quantized bins:"); }, m_quantizedBins);
 
@@ -186,7 +200,9 @@ QWidget *CalibrationPanel::createMethodGroup()
     form->addRow(QString(), m_movingAverage);
     m_averagingConstant = new QLineEdit(group);
     m_averagingConstant->setObjectName(QStringLiteral("calibrationAveragingConstant"));
-    m_averagingConstant->setPlaceholderText(tr("Default (%1)").arg(defaults.averagingConstant));
+    setTranslatedPlaceholder(m_averagingConstant, [defaults] {
+        return tr("Default (%1)").arg(defaults.averagingConstant);
+    });
     addTranslatedRow(
         form, [] { return tr("Averaging constant:"); }, m_averagingConstant);
 
@@ -261,11 +277,11 @@ void CalibrationPanel::refreshPreview()
     m_previewFolder = current;
     m_preview->clear();
     if (current.isEmpty()) {
-        m_previewInfo->setText(tr("No folder: calibration needs one."));
+        setTranslatedText(m_previewInfo, [] { return tr("No folder: calibration needs one."); });
         emit previewUpdated();
         return;
     }
-    m_previewInfo->setText(tr("Reading %1...").arg(current));
+    setTranslatedText(m_previewInfo, [current] { return tr("Reading %1...").arg(current); });
     m_previewWatcher.setFuture(
         QtConcurrent::run(loadFolderPreview, current, kPreviewImages, kPreviewFiles));
 }
@@ -274,7 +290,9 @@ void CalibrationPanel::showPreview(const FolderPreview &preview)
 {
     m_preview->clear();
     if (!preview.exists) {
-        m_previewInfo->setText(tr("%1 does not exist or is not a folder.").arg(preview.folder));
+        setTranslatedText(m_previewInfo, [folder = preview.folder] {
+            return tr("%1 does not exist or is not a folder.").arg(folder);
+        });
         emit previewUpdated();
         return;
     }
@@ -284,14 +302,15 @@ void CalibrationPanel::showPreview(const FolderPreview &preview)
         if (!item.thumbnail.isNull())
             entry->setIcon(QIcon(QPixmap::fromImage(item.thumbnail)));
     }
-    if (preview.total == 0)
-        m_previewInfo->setText(tr("The folder is empty."));
-    else if (preview.images)
-        m_previewInfo->setText(tr("%n image(s); the first ones are shown.", "", preview.total));
-    else
-        m_previewInfo->setText(
-            tr("No images: %n entries, read as tensor files (.npy, .pb) or sample folders.", "",
-               preview.total));
+    // Set late, when the folder is read: worded again after a language switch.
+    setTranslatedText(m_previewInfo, [total = preview.total, images = preview.images] {
+        if (total == 0)
+            return tr("The folder is empty.");
+        if (images)
+            return tr("%n image(s); the first ones are shown.", "", total);
+        return tr("No images: %n entries, read as tensor files (.npy, .pb) or sample folders.", "",
+                  total);
+    });
     emit previewUpdated();
 }
 

@@ -23,20 +23,22 @@ ExclusionPanel::ExclusionPanel(Workbench *workbench, QWidget *parent)
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(createEditor(m_nodes, tr("Nodes kept in float"),
-                                   QStringLiteral("excludedNodes"), tr("Node name")));
-    layout->addWidget(createEditor(m_opTypes, tr("Op types kept in float"),
-                                   QStringLiteral("excludedOpTypes"), tr("Op type, e.g. Softmax")));
+    layout->addWidget(createEditor(
+        m_nodes, [] { return tr("Nodes kept in float"); }, QStringLiteral("excludedNodes"),
+        [] { return tr("Node name"); }));
+    layout->addWidget(createEditor(
+        m_opTypes, [] { return tr("Op types kept in float"); }, QStringLiteral("excludedOpTypes"),
+        [] { return tr("Op type, e.g. Softmax"); }));
     connect(m_workbench, &Workbench::exclusionsChanged, this, &ExclusionPanel::syncFromWorkbench);
     connect(m_workbench, &Workbench::modelChanged, this, &ExclusionPanel::updateCompletions);
     updateCompletions();
     syncFromWorkbench();
 }
 
-QWidget *ExclusionPanel::createEditor(ListEditor &editor, const QString &title, const QString &name,
-                                      const QString &placeholder)
+QWidget *ExclusionPanel::createEditor(ListEditor &editor, std::function<QString()> title,
+                                      const QString &name, std::function<QString()> placeholder)
 {
-    auto *group = new QGroupBox(title, this);
+    auto *group = translated<QGroupBox>(std::move(title), this);
     auto *layout = new QVBoxLayout(group);
     editor.list = new QListWidget(group);
     editor.list->setObjectName(name);
@@ -47,7 +49,7 @@ QWidget *ExclusionPanel::createEditor(ListEditor &editor, const QString &title, 
     auto *row = new QHBoxLayout;
     editor.input = new QLineEdit(group);
     editor.input->setObjectName(name + QStringLiteral("Input"));
-    editor.input->setPlaceholderText(placeholder);
+    setTranslatedPlaceholder(editor.input, std::move(placeholder));
     editor.completions = new QStringListModel(this);
     auto *completer = new QCompleter(editor.completions, editor.input);
     completer->setCaseSensitivity(Qt::CaseInsensitive);

@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QCompleter;
 class QLineEdit;
 class QListWidget;
@@ -41,8 +43,8 @@ private:
         QPushButton *remove = nullptr;
         QStringListModel *completions = nullptr;
     };
-    QWidget *createEditor(ListEditor &editor, const QString &title, const QString &name,
-                          const QString &placeholder);
+    QWidget *createEditor(ListEditor &editor, std::function<QString()> title, const QString &name,
+                          std::function<QString()> placeholder);
     void syncFromWorkbench();
     void updateCompletions();
     void removeSelected(const ListEditor &editor);

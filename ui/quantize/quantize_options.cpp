@@ -27,11 +27,13 @@ QString defaultsText(const std::vector<std::string> &names)
     return list.join(QStringLiteral(", "));
 }
 
-QLineEdit *lineEdit(QWidget *parent, const char *objectName, const QString &placeholder)
+QLineEdit *lineEdit(QWidget *parent, const char *objectName,
+                    std::function<QString()> placeholder = {})
 {
     auto *edit = new QLineEdit(parent);
     edit->setObjectName(QString::fromLatin1(objectName));
-    edit->setPlaceholderText(placeholder);
+    if (placeholder)
+        setTranslatedPlaceholder(edit, std::move(placeholder));
     return edit;
 }
 
@@ -51,9 +53,13 @@ QuantizeOptions::QuantizeOptions(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     auto *modeForm = new QFormLayout;
     m_mode = comboBox(this, "mode");
-    addChoice(m_mode, tr("INT8 dynamic"), quantscope::QUANT_MODE_DYNAMIC);
-    addChoice(m_mode, tr("INT8 static (calibrated)"), quantscope::QUANT_MODE_STATIC);
-    addChoice(m_mode, tr("FP16"), quantscope::QUANT_MODE_FP16);
+    addChoice(
+        m_mode, [] { return QuantizeOptions::tr("INT8 dynamic"); }, quantscope::QUANT_MODE_DYNAMIC);
+    addChoice(
+        m_mode, [] { return QuantizeOptions::tr("INT8 static (calibrated)"); },
+        quantscope::QUANT_MODE_STATIC);
+    addChoice(
+        m_mode, [] { return QuantizeOptions::tr("FP16"); }, quantscope::QUANT_MODE_FP16);
     addTranslatedRow(
         modeForm, [] { return tr("Mode:"); }, m_mode);
     layout->addLayout(modeForm);
@@ -73,21 +79,31 @@ QWidget *QuantizeOptions::createInt8Group()
     m_int8Group = translated<QGroupBox>([] { return tr("INT8 options"); }, this);
     auto *form = new QFormLayout(m_int8Group);
     m_format = comboBox(m_int8Group, "format");
-    addChoice(m_format, tr("Default (QDQ)"), quantscope::QUANT_FORMAT_UNSPECIFIED);
-    addChoice(m_format, tr("QDQ (QuantizeLinear/DequantizeLinear pairs)"),
-              quantscope::QUANT_FORMAT_QDQ);
-    addChoice(m_format, tr("QOperator (QLinearConv, QLinearMatMul, ...)"),
-              quantscope::QUANT_FORMAT_QOPERATOR);
+    addChoice(
+        m_format, [] { return QuantizeOptions::tr("Default (QDQ)"); },
+        quantscope::QUANT_FORMAT_UNSPECIFIED);
+    addChoice(
+        m_format, [] { return QuantizeOptions::tr("QDQ (QuantizeLinear/DequantizeLinear pairs)"); },
+        quantscope::QUANT_FORMAT_QDQ);
+    addChoice(
+        m_format, [] { return QuantizeOptions::tr("QOperator (QLinearConv, QLinearMatMul, ...)"); },
+        quantscope::QUANT_FORMAT_QOPERATOR);
     addTranslatedRow(
         form, [] { return tr("Format:"); }, m_format);
 
     m_weightType = comboBox(m_int8Group, "weightType");
     m_activationType = comboBox(m_int8Group, "activationType");
-    addChoice(m_weightType, tr("Default (int8)"), quantscope::QUANT_TYPE_UNSPECIFIED);
-    addChoice(m_activationType, tr("Default (uint8)"), quantscope::QUANT_TYPE_UNSPECIFIED);
+    addChoice(
+        m_weightType, [] { return QuantizeOptions::tr("Default (int8)"); },
+        quantscope::QUANT_TYPE_UNSPECIFIED);
+    addChoice(
+        m_activationType, [] { return QuantizeOptions::tr("Default (uint8)"); },
+        quantscope::QUANT_TYPE_UNSPECIFIED);
     for (QComboBox *combo : {m_weightType, m_activationType}) {
-        addChoice(combo, tr("int8"), quantscope::QUANT_TYPE_INT8);
-        addChoice(combo, tr("uint8"), quantscope::QUANT_TYPE_UINT8);
+        addChoice(
+            combo, [] { return QuantizeOptions::tr("int8"); }, quantscope::QUANT_TYPE_INT8);
+        addChoice(
+            combo, [] { return QuantizeOptions::tr("uint8"); }, quantscope::QUANT_TYPE_UINT8);
     }
     addTranslatedRow(
         form, [] { return tr("Weight type:"); }, m_weightType);
@@ -99,7 +115,9 @@ QWidget *QuantizeOptions::createInt8Group()
     m_perChannel->setObjectName(QStringLiteral("perChannel"));
     form->addRow(QString(), m_perChannel);
     m_reduceRange = comboBox(m_int8Group, "reduceRange");
-    addTriStateChoices(m_reduceRange, tr("Default (on for int8 weights with uint8 activations)"));
+    addTriStateChoices(m_reduceRange, [] {
+        return QuantizeOptions::tr("Default (on for int8 weights with uint8 activations)");
+    });
     addTranslatedRow(
         form, [] { return tr("Reduce range (7-bit weights):"); }, m_reduceRange);
     m_symmetricActivations = translated<QCheckBox>([] { return tr("Symmetric activations"); },
@@ -107,14 +125,16 @@ QWidget *QuantizeOptions::createInt8Group()
     m_symmetricActivations->setObjectName(QStringLiteral("symmetricActivations"));
     form->addRow(QString(), m_symmetricActivations);
     m_symmetricWeights = comboBox(m_int8Group, "symmetricWeights");
-    addTriStateChoices(m_symmetricWeights, tr("Default (symmetric for int8 weights)"));
+    addTriStateChoices(m_symmetricWeights,
+                       [] { return QuantizeOptions::tr("Default (symmetric for int8 weights)"); });
     addTranslatedRow(
         form, [] { return tr("Symmetric weights:"); }, m_symmetricWeights);
 
-    m_opTypes = lineEdit(m_int8Group, "opTypesToQuantize", QString());
+    m_opTypes = lineEdit(m_int8Group, "opTypesToQuantize");
     addTranslatedRow(
         form, [] { return tr("Op types to quantize:"); }, m_opTypes);
-    m_nodes = lineEdit(m_int8Group, "nodesToQuantize", tr("All nodes of those op types"));
+    m_nodes = lineEdit(m_int8Group, "nodesToQuantize",
+                       [] { return QuantizeOptions::tr("All nodes of those op types"); });
     addTranslatedRow(
         form, [] { return tr("Only these nodes:"); }, m_nodes);
 
@@ -138,19 +158,24 @@ QWidget *QuantizeOptions::createFp16Group()
     form->addRow(QString(), m_keepIoTypes);
     // The converter's own list, not the user's exclusions: those are the page's "kept in float"
     // lists, which every mode reads.
-    m_opBlockList = lineEdit(m_fp16Group, "fp16OpBlockList",
-                             tr("Default: %1").arg(defaultsText(defaultFp16OpBlockList())));
-    m_opBlockList->setToolTip(
-        tr("Op types the FP16 conversion never converts, because their float16 kernels are "
-           "missing or lose too much (onnxconverter-common's list by default). To keep other "
-           "nodes or op types in float, add them to the lists kept in float, which apply to "
-           "every mode."));
+    m_opBlockList = lineEdit(m_fp16Group, "fp16OpBlockList", [] {
+        return QuantizeOptions::tr("Default: %1").arg(defaultsText(defaultFp16OpBlockList()));
+    });
+    setTranslatedToolTip(m_opBlockList, [] {
+        return QuantizeOptions::tr(
+            "Op types the FP16 conversion never converts, because their float16 kernels are "
+            "missing or lose too much (onnxconverter-common's list by default). To keep other "
+            "nodes or op types in float, add them to the lists kept in float, which apply to "
+            "every mode.");
+    });
     addTranslatedRow(
         form, [] { return tr("Op types without float16 kernels:"); }, m_opBlockList);
-    m_minPositive = lineEdit(m_fp16Group, "fp16MinPositive", tr("Default (1e-07)"));
+    m_minPositive = lineEdit(m_fp16Group, "fp16MinPositive",
+                             [] { return QuantizeOptions::tr("Default (1e-07)"); });
     addTranslatedRow(
         form, [] { return tr("Smallest positive value:"); }, m_minPositive);
-    m_maxFinite = lineEdit(m_fp16Group, "fp16MaxFinite", tr("Default (10000)"));
+    m_maxFinite = lineEdit(m_fp16Group, "fp16MaxFinite",
+                           [] { return QuantizeOptions::tr("Default (10000)"); });
     addTranslatedRow(
         form, [] { return tr("Largest finite value:"); }, m_maxFinite);
     connect(m_keepIoTypes, &QCheckBox::toggled, this, &QuantizeOptions::changed);
@@ -180,9 +205,10 @@ void QuantizeOptions::updateForMode()
     m_format->setEnabled(isStatic);
     m_activationType->setEnabled(isStatic);
     m_symmetricActivations->setEnabled(isStatic);
-    m_opTypes->setPlaceholderText(
-        tr("Default: %1")
-            .arg(defaultsText(isStatic ? defaultStaticOpTypes() : defaultDynamicOpTypes())));
+    setTranslatedPlaceholder(m_opTypes, [isStatic] {
+        return QuantizeOptions::tr("Default: %1")
+            .arg(defaultsText(isStatic ? defaultStaticOpTypes() : defaultDynamicOpTypes()));
+    });
 }
 
 void QuantizeOptions::read(quantscope::Recipe &recipe) const

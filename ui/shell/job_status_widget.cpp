@@ -26,7 +26,7 @@ JobStatusWidget::JobStatusWidget(QWidget *parent)
     m_bar->setMaximumWidth(200);
     m_bar->setRange(0, 1000);
     m_bar->setTextVisible(false);
-    m_cancel->setText(tr("Cancel"));
+    setTranslatedText(m_cancel, [] { return tr("Cancel"); });
     setTranslatedToolTip(m_cancel, [] { return tr("Cancel the running job"); });
     connect(m_cancel, &QToolButton::clicked, this, [this] {
         if (m_shown)

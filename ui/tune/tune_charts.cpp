@@ -1,5 +1,7 @@
 #include "tune_charts.h"
 
+#include <QEvent>
+
 #include <algorithm>
 #include <cmath>
 
@@ -12,13 +14,16 @@ const QColor kMissesColor(160, 160, 160); // grey: the trials that led there
 const QColor kFrontierColor(215, 48, 39);
 const QColor kBarColor(70, 130, 180);
 
-void addTitle(QCustomPlot *plot, const QString &title)
+// An empty title row; the chart's retranslate() words it.
+QCPTextElement *addTitle(QCustomPlot *plot)
 {
     plot->plotLayout()->insertRow(0);
     QFont font = plot->font();
     font.setBold(true);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, font));
+    auto *title = new QCPTextElement(plot, QString(), font);
+    plot->plotLayout()->addElement(0, 0, title);
     plot->setMinimumSize(260, 200);
+    return title;
 }
 
 // [low, high] with a margin, and a unit span when all values are equal.
@@ -36,9 +41,9 @@ TrialScatterChart::TrialScatterChart(QWidget *parent)
     : QCustomPlot(parent)
 {
     setObjectName(QStringLiteral("trialScatter"));
-    addTitle(this, tr("Trials"));
-    xAxis->setLabel(tr("Latency (ms)"));
-    yAxis->setLabel(tr("Accuracy"));
+    m_title = addTitle(this);
+    m_accuracyLabel = [] { return tr("Accuracy"); };
+    retranslate();
     m_targetLine = new QCPItemStraightLine(this);
     m_targetLine->setPen(QPen(kFrontierColor.darker(120), 1, Qt::DashLine));
     m_targetLine->setVisible(false);
@@ -73,10 +78,27 @@ void TrialScatterChart::setTarget(double accuracy)
     redraw();
 }
 
-void TrialScatterChart::setAccuracyLabel(const QString &label)
+void TrialScatterChart::setAccuracyLabel(std::function<QString()> label)
 {
-    yAxis->setLabel(label);
+    m_accuracyLabel = std::move(label);
+    yAxis->setLabel(m_accuracyLabel());
     replot();
+}
+
+void TrialScatterChart::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslate();
+        redraw(); // the frontier's name
+    }
+    QCustomPlot::changeEvent(event);
+}
+
+void TrialScatterChart::retranslate()
+{
+    m_title->setText(tr("Trials"));
+    xAxis->setLabel(tr("Latency (ms)"));
+    yAxis->setLabel(m_accuracyLabel());
 }
 
 void TrialScatterChart::redraw()
@@ -147,8 +169,7 @@ SensitivityChart::SensitivityChart(QWidget *parent)
     : QCustomPlot(parent)
 {
     setObjectName(QStringLiteral("sensitivityChart"));
-    addTitle(this, tr("Sensitivity per node (graph order)"));
-    yAxis->setLabel(tr("Metric loss"));
+    m_title = addTitle(this);
     xAxis->grid()->setVisible(false);
     m_bars = new QCPBars(xAxis, yAxis);
     m_bars->setPen(QPen(kBarColor.darker(130)));
@@ -161,6 +182,7 @@ SensitivityChart::SensitivityChart(QWidget *parent)
     m_message->setPositionAlignment(Qt::AlignCenter);
     m_message->setColor(QColor(90, 90, 90));
     m_message->setVisible(false);
+    retranslate();
     connect(this, &QCustomPlot::plottableClick, this,
             [this](QCPAbstractPlottable *plottable, int dataIndex, QMouseEvent *event) {
                 if ((event && event->button() != Qt::LeftButton) || plottable != m_bars
@@ -186,11 +208,30 @@ void SensitivityChart::addPoint(const SensitivityPoint &point)
     redraw();
 }
 
-void SensitivityChart::setMessage(const QString &text)
+void SensitivityChart::setMessage(std::function<QString()> text)
 {
-    m_message->setText(text);
-    m_message->setVisible(!text.isEmpty());
+    m_messageText = std::move(text);
+    const QString worded = m_messageText ? m_messageText() : QString();
+    m_message->setText(worded);
+    m_message->setVisible(!worded.isEmpty());
     replot(QCustomPlot::rpQueuedReplot);
+}
+
+void SensitivityChart::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslate();
+        replot(QCustomPlot::rpQueuedReplot);
+    }
+    QCustomPlot::changeEvent(event);
+}
+
+void SensitivityChart::retranslate()
+{
+    m_title->setText(tr("Sensitivity per node (graph order)"));
+    yAxis->setLabel(tr("Metric loss"));
+    if (m_messageText)
+        m_message->setText(m_messageText());
 }
 
 QString SensitivityChart::message() const

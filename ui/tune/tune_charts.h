@@ -12,6 +12,7 @@
 
 #include <QList>
 
+#include <functional>
 #include <limits>
 
 namespace qs::ui {
@@ -28,7 +29,8 @@ public:
     void setTrials(const QList<TrialPoint> &trials);
     // The target on the accuracy axis; NaN hides the line.
     void setTarget(double accuracy);
-    void setAccuracyLabel(const QString &label);
+    // The accuracy axis's label (a tr() call: worded again after a language switch).
+    void setAccuracyLabel(std::function<QString()> label);
 
     int trialCount() const { return int(m_trials.size()); }
     const QList<int> &frontier() const { return m_frontier; }
@@ -39,9 +41,15 @@ public:
 signals:
     void trialClicked(int index);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void redraw();
+    void retranslate();
 
+    QCPTextElement *m_title = nullptr;
+    std::function<QString()> m_accuracyLabel;
     QList<TrialPoint> m_trials;
     QList<int> m_frontier;
     double m_target = std::numeric_limits<double>::quiet_NaN();
@@ -61,16 +69,23 @@ public:
     const QList<SensitivityPoint> &points() const { return m_points; }
     // What a click on bar `position` does (tests call it directly).
     void selectBar(int position);
-    // A sentence in the middle of the plot saying why it is empty; an empty text removes it.
-    void setMessage(const QString &text);
+    // A sentence in the middle of the plot saying why it is empty (a tr() call, worded again
+    // after a language switch); an empty function or text removes it.
+    void setMessage(std::function<QString()> text);
     QString message() const;
 
 signals:
     void nodeSelected(const QString &node);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void redraw();
+    void retranslate();
 
+    QCPTextElement *m_title = nullptr;
+    std::function<QString()> m_messageText;
     QList<SensitivityPoint> m_points;
     QCPBars *m_bars = nullptr;
     QCPItemText *m_message = nullptr;

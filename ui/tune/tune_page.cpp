@@ -34,6 +34,22 @@
 
 namespace qs::ui {
 
+namespace {
+
+// A target metric's name, in the combo box and on the scatter chart's accuracy axis.
+QString metricName(const QString &key)
+{
+    if (key == QLatin1String("sqnr"))
+        return TunePage::tr("Output SQNR (dB)");
+    if (key == QLatin1String("top1"))
+        return TunePage::tr("Top-1 agreement");
+    if (key == QLatin1String("iou@0.3"))
+        return TunePage::tr("Mask IoU at 0.3");
+    return TunePage::tr("Output cosine");
+}
+
+} // namespace
+
 struct TunePage::Private
 {
     TunePage *q = nullptr;
@@ -96,7 +112,8 @@ TunePage::TunePage(Workbench *workbench, QWidget *parent)
         d->threshold->setRange(sqnr ? -100.0 : 0.0, sqnr ? 200.0 : 1.0);
         d->threshold->setDecimals(sqnr ? 1 : 4);
         d->threshold->setSingleStep(sqnr ? 1.0 : 0.001);
-        d->scatter->setAccuracyLabel(d->metric->currentText());
+        d->scatter->setAccuracyLabel(
+            [key = d->metric->currentData().toString()] { return metricName(key); });
         d->scatter->setTarget(d->threshold->value());
     });
     connect(d->threshold, &QDoubleSpinBox::valueChanged, this,
@@ -142,10 +159,10 @@ QWidget *TunePage::Private::createSettings()
     auto *targetRow = new QHBoxLayout;
     metric = new QComboBox;
     metric->setObjectName(QStringLiteral("tuneMetric"));
-    metric->addItem(TunePage::tr("Output cosine"), QStringLiteral("cosine"));
-    metric->addItem(TunePage::tr("Output SQNR (dB)"), QStringLiteral("sqnr"));
-    metric->addItem(TunePage::tr("Top-1 agreement"), QStringLiteral("top1"));
-    metric->addItem(TunePage::tr("Mask IoU at 0.3"), QStringLiteral("iou@0.3"));
+    for (const char *key : {"cosine", "sqnr", "top1", "iou@0.3"})
+        addTranslatedItem(
+            metric, [key] { return metricName(QString::fromLatin1(key)); },
+            QString::fromLatin1(key));
     threshold = new QDoubleSpinBox;
     threshold->setObjectName(QStringLiteral("tuneThreshold"));
     threshold->setRange(0.0, 1.0);
@@ -162,8 +179,10 @@ QWidget *TunePage::Private::createSettings()
     auto *folderRow = new QHBoxLayout;
     folder = new QLineEdit;
     folder->setObjectName(QStringLiteral("evaluationFolder"));
-    folder->setPlaceholderText(
-        TunePage::tr("Held-out images or tensors, not the calibration folder (empty: random)"));
+    setTranslatedPlaceholder(folder, [] {
+        return TunePage::tr(
+            "Held-out images or tensors, not the calibration folder (empty: random)");
+    });
     auto *browse = translated<QPushButton>([] { return TunePage::tr("Browse..."); });
     QObject::connect(browse, &QPushButton::clicked, q, [this] {
         const QString start = folder->text().isEmpty() || !QFileInfo(folder->text()).isDir()
@@ -185,10 +204,13 @@ QWidget *TunePage::Private::createSettings()
     preprocessing = new QLabel;
     preprocessing->setObjectName(QStringLiteral("tunePreprocessing"));
     preprocessing->setWordWrap(true);
-    preprocessing->setToolTip(
-        TunePage::tr("The model's image preprocessing, set on the Quantize or Compare page"));
+    setTranslatedToolTip(preprocessing, [] {
+        return TunePage::tr("The model's image preprocessing, set on the Quantize or Compare page");
+    });
     auto showPreprocessing = [this] {
-        preprocessing->setText(PreprocessingEditor::describe(workbench->preprocessing()));
+        setTranslatedText(preprocessing, [this] {
+            return PreprocessingEditor::describe(workbench->preprocessing());
+        });
     };
     QObject::connect(workbench, &Workbench::preprocessingChanged, q, showPreprocessing);
     showPreprocessing();
@@ -200,14 +222,18 @@ QWidget *TunePage::Private::createSettings()
     budgetTrials->setObjectName(QStringLiteral("budgetTrials"));
     budgetTrials->setRange(0, 100000);
     budgetTrials->setValue(50);
-    budgetTrials->setSpecialValueText(TunePage::tr("no limit"));
-    budgetTrials->setSuffix(TunePage::tr(" trials"));
+    keepTranslated(budgetTrials, [spin = budgetTrials] {
+        spin->setSpecialValueText(TunePage::tr("no limit"));
+        spin->setSuffix(TunePage::tr(" trials"));
+    });
     budgetSeconds = new QSpinBox;
     budgetSeconds->setObjectName(QStringLiteral("budgetSeconds"));
     budgetSeconds->setRange(0, 24 * 3600);
     budgetSeconds->setValue(900);
-    budgetSeconds->setSpecialValueText(TunePage::tr("no limit"));
-    budgetSeconds->setSuffix(TunePage::tr(" s"));
+    keepTranslated(budgetSeconds, [spin = budgetSeconds] {
+        spin->setSpecialValueText(TunePage::tr("no limit"));
+        spin->setSuffix(TunePage::tr(" s"));
+    });
     budgetRow->addWidget(budgetTrials);
     budgetRow->addWidget(budgetSeconds);
     budgetRow->addStretch();
@@ -216,10 +242,13 @@ QWidget *TunePage::Private::createSettings()
 
     search = new QComboBox;
     search->setObjectName(QStringLiteral("tuneSearch"));
-    search->addItem(TunePage::tr("Keep the most sensitive nodes float"),
-                    QStringLiteral("fallback"));
-    search->addItem(TunePage::tr("Try calibration recipes"), QStringLiteral("recipes"));
-    search->addItem(TunePage::tr("Recipes, then fallback"), QStringLiteral("both"));
+    addTranslatedItem(
+        search, [] { return TunePage::tr("Keep the most sensitive nodes float"); },
+        QStringLiteral("fallback"));
+    addTranslatedItem(
+        search, [] { return TunePage::tr("Try calibration recipes"); }, QStringLiteral("recipes"));
+    addTranslatedItem(
+        search, [] { return TunePage::tr("Recipes, then fallback"); }, QStringLiteral("both"));
     setTranslatedToolTip(search, [] {
         return TunePage::tr("INT8 only; an FP16 recipe searches its block list");
     });
@@ -297,9 +326,12 @@ void TunePage::Private::updateStart()
     const bool running = job->isRunning();
     const bool ready = workbench->model() && runner;
     start->setEnabled(ready && !running);
-    start->setToolTip(!workbench->model() ? TunePage::tr("Open a model first.")
-                      : !runner           ? TunePage::tr("No tune run is available in this build.")
-                                          : QString());
+    const bool hasModel = workbench->model() != nullptr, hasRunner = runner != nullptr;
+    setTranslatedToolTip(start, [hasModel, hasRunner] {
+        return !hasModel    ? TunePage::tr("Open a model first.")
+               : !hasRunner ? TunePage::tr("No tune run is available in this build.")
+                            : QString();
+    });
     cancel->setEnabled(running);
     progress->setVisible(running);
     step->setVisible(running);
@@ -314,7 +346,7 @@ void TunePage::Private::clearResults()
     trials->clear();
     scatter->setTrials({});
     sensitivity->setPoints({});
-    status->clear();
+    setTranslatedText(status, [] { return QString(); });
 }
 
 void TunePage::Private::onTrial(const TrialPoint &trial)
@@ -330,10 +362,12 @@ void TunePage::Private::onDone(const TuneRunOutcome &outcome)
         emit q->failed(outcome.error);
         return;
     }
-    status->setText(outcome.cancelled ? TunePage::tr("Cancelled; the trials so far are kept.")
-                                      : outcome.summary);
+    setTranslatedText(status, [cancelled = outcome.cancelled, summary = outcome.summary] {
+        return cancelled ? TunePage::tr("Cancelled; the trials so far are kept.") : summary;
+    });
     if (sensitivity->points().isEmpty())
-        sensitivity->setMessage(TunePage::tr("This run measured no per-node sensitivity."));
+        sensitivity->setMessage(
+            [] { return TunePage::tr("This run measured no per-node sensitivity."); });
     if (outcome.bestTrial >= 0 && !outcome.bestModelPath.isEmpty())
         trials->setModelPath(outcome.bestTrial, outcome.bestModelPath);
     const int best = outcome.bestTrial >= 0 ? outcome.bestTrial : trials->bestRow();

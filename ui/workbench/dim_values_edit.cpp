@@ -1,6 +1,7 @@
 #include "dim_values_edit.h"
 
 #include "data/sample_source.h"
+#include "translated_text.h"
 
 #include <string>
 
@@ -9,12 +10,14 @@ namespace qs::ui {
 DimValuesEdit::DimValuesEdit(QWidget *parent)
     : QLineEdit(parent)
 {
-    setToolTip(tr("Sizes for the dims the model leaves open: the symbols, such as 'seq', in the "
+    setTranslatedToolTip(this, [] {
+        return tr("Sizes for the dims the model leaves open: the symbols, such as 'seq', in the "
                   "shapes the Inspector shows. Write SYMBOL=SIZE, separated by commas: "
                   "seq=128, batch=1.\n"
                   "Random inputs need a size for every symbol other than the batch (1) and an "
                   "image's height and width (the image size). The samples of a data folder must "
-                  "match the sizes given. Same as quantscope-cli's --dim SYMBOL=VALUE."));
+                  "match the sizes given. Same as quantscope-cli's --dim SYMBOL=VALUE.");
+    });
     setModelInputs({});
 }
 
@@ -46,13 +49,13 @@ void DimValuesEdit::setModelInputs(const std::vector<ValueRef> &inputs)
     const std::vector<std::string> open = symbolsNeedingDimValues(inputSpecs(inputs),
                                                                   quantscope::TENSOR_LAYOUT_NCHW);
     if (open.empty()) {
-        setPlaceholderText(tr("SYMBOL=SIZE, e.g. seq=128"));
+        setTranslatedPlaceholder(this, [] { return tr("SYMBOL=SIZE, e.g. seq=128"); });
         return;
     }
     QStringList pairs;
     for (const std::string &symbol : open)
         pairs.append(QString::fromStdString(symbol) + QStringLiteral("=?"));
-    setPlaceholderText(pairs.join(QStringLiteral(", ")));
+    setTranslatedPlaceholder(this, [text = pairs.join(QStringLiteral(", "))] { return text; });
 }
 
 } // namespace qs::ui

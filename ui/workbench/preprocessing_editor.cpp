@@ -28,16 +28,18 @@ constexpr int kMaxSide = 16384;
 void showSize(QSpinBox *spin, int value)
 {
     spin->setMinimum(std::min(0, value));
-    spin->setSpecialValueText(value < 0 ? QString() : PreprocessingEditor::tr("model's"));
+    keepTranslated(spin, QStringLiteral("specialValueText"), [spin, value] {
+        spin->setSpecialValueText(value < 0 ? QString() : PreprocessingEditor::tr("model's"));
+    });
     spin->setValue(value);
 }
 
-QSpinBox *sizeSpin(const QString &objectName, const QString &toolTip, QWidget *parent)
+QSpinBox *sizeSpin(const QString &objectName, std::function<QString()> toolTip, QWidget *parent)
 {
     auto *spin = new QSpinBox(parent);
     spin->setObjectName(objectName);
     spin->setMaximum(kMaxSide);
-    spin->setToolTip(toolTip);
+    setTranslatedToolTip(spin, std::move(toolTip));
     showSize(spin, 0);
     return spin;
 }
@@ -47,14 +49,22 @@ QSpinBox *sizeSpin(const QString &objectName, const QString &toolTip, QWidget *p
 PreprocessingEditor::PreprocessingEditor(QWidget *parent)
     : QWidget(parent)
     , m_form(new QFormLayout(this))
-    , m_height(sizeSpin(QStringLiteral("prepHeight"),
-                        tr("Image height; also the height of random inputs when the model's "
-                           "height is dynamic"),
-                        this))
-    , m_width(sizeSpin(QStringLiteral("prepWidth"),
-                       tr("Image width; also the width of random inputs when the model's width "
-                          "is dynamic"),
-                       this))
+    , m_height(sizeSpin(
+          QStringLiteral("prepHeight"),
+          [] {
+              return PreprocessingEditor::tr(
+                  "Image height; also the height of random inputs when the "
+                  "model's height is dynamic");
+          },
+          this))
+    , m_width(sizeSpin(
+          QStringLiteral("prepWidth"),
+          [] {
+              return PreprocessingEditor::tr(
+                  "Image width; also the width of random inputs when the model's "
+                  "width is dynamic");
+          },
+          this))
     , m_pixelRange(new QComboBox(this))
     , m_mean(new QLineEdit(this))
     , m_std(new QLineEdit(this))
@@ -73,9 +83,14 @@ PreprocessingEditor::PreprocessingEditor(QWidget *parent)
         m_form, [] { return tr("Height x width:"); }, size);
 
     m_pixelRange->setObjectName(QStringLiteral("prepPixelRange"));
-    addChoice(m_pixelRange, tr("Default ([0,1])"), quantscope::PIXEL_RANGE_UNSPECIFIED);
-    addChoice(m_pixelRange, tr("[0,1]"), quantscope::PIXEL_RANGE_0_1);
-    addChoice(m_pixelRange, tr("[0,255]"), quantscope::PIXEL_RANGE_0_255);
+    addChoice(
+        m_pixelRange, [] { return PreprocessingEditor::tr("Default ([0,1])"); },
+        quantscope::PIXEL_RANGE_UNSPECIFIED);
+    addChoice(
+        m_pixelRange, [] { return PreprocessingEditor::tr("[0,1]"); }, quantscope::PIXEL_RANGE_0_1);
+    addChoice(
+        m_pixelRange, [] { return PreprocessingEditor::tr("[0,255]"); },
+        quantscope::PIXEL_RANGE_0_255);
     addTranslatedRow(
         m_form, [] { return tr("Pixel range:"); }, m_pixelRange);
 
@@ -91,15 +106,21 @@ PreprocessingEditor::PreprocessingEditor(QWidget *parent)
         m_form, [] { return tr("Std:"); }, m_std);
 
     m_channelOrder->setObjectName(QStringLiteral("prepChannelOrder"));
-    addChoice(m_channelOrder, tr("RGB"), 0);
-    addChoice(m_channelOrder, tr("BGR"), 1);
+    addChoice(
+        m_channelOrder, [] { return PreprocessingEditor::tr("RGB"); }, 0);
+    addChoice(
+        m_channelOrder, [] { return PreprocessingEditor::tr("BGR"); }, 1);
     addTranslatedRow(
         m_form, [] { return tr("Channel order:"); }, m_channelOrder);
 
     m_layout->setObjectName(QStringLiteral("prepLayout"));
-    addChoice(m_layout, tr("Default (NCHW)"), quantscope::TENSOR_LAYOUT_UNSPECIFIED);
-    addChoice(m_layout, tr("NCHW"), quantscope::TENSOR_LAYOUT_NCHW);
-    addChoice(m_layout, tr("NHWC"), quantscope::TENSOR_LAYOUT_NHWC);
+    addChoice(
+        m_layout, [] { return PreprocessingEditor::tr("Default (NCHW)"); },
+        quantscope::TENSOR_LAYOUT_UNSPECIFIED);
+    addChoice(
+        m_layout, [] { return PreprocessingEditor::tr("NCHW"); }, quantscope::TENSOR_LAYOUT_NCHW);
+    addChoice(
+        m_layout, [] { return PreprocessingEditor::tr("NHWC"); }, quantscope::TENSOR_LAYOUT_NHWC);
     addTranslatedRow(
         m_form, [] { return tr("Layout:"); }, m_layout);
 
@@ -241,9 +262,10 @@ void PreprocessingEditor::onEdited()
         if (spin->minimum() < 0 && spin->value() >= 0)
             showSize(spin, spin->value());
     }
-    m_summary->setText(summary());
+    // Worded again, from the fields of that moment, when the language changes.
+    setTranslatedText(m_summary, [this] { return summary(); });
     const QString text = problem();
-    m_problem->setText(text);
+    setTranslatedText(m_problem, [this] { return problem(); });
     m_form->setRowVisible(m_problem, !text.isEmpty());
     emit changed();
 }

@@ -1,5 +1,7 @@
 #include "recipe_fields.h"
 
+#include "translated_text.h"
+
 #include <QComboBox>
 #include <QCoreApplication>
 
@@ -15,9 +17,9 @@ struct RecipeFields
 
 } // namespace
 
-void addChoice(QComboBox *combo, const QString &text, int value)
+void addChoice(QComboBox *combo, std::function<QString()> text, int value)
 {
-    combo->addItem(text, value);
+    addTranslatedItem(combo, std::move(text), value);
 }
 
 void setChoice(QComboBox *combo, int value)
@@ -31,11 +33,13 @@ int choice(const QComboBox *combo)
     return combo->currentData().toInt();
 }
 
-void addTriStateChoices(QComboBox *combo, const QString &defaultText)
+void addTriStateChoices(QComboBox *combo, std::function<QString()> defaultText)
 {
-    addChoice(combo, defaultText, -1);
-    addChoice(combo, RecipeFields::tr("On"), 1);
-    addChoice(combo, RecipeFields::tr("Off"), 0);
+    addChoice(combo, std::move(defaultText), -1);
+    addChoice(
+        combo, [] { return RecipeFields::tr("On"); }, 1);
+    addChoice(
+        combo, [] { return RecipeFields::tr("Off"); }, 0);
 }
 
 void setTriState(QComboBox *combo, std::optional<bool> value)

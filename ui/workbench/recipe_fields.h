@@ -10,6 +10,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,13 +24,14 @@ using text_lists::parseFloat;
 using text_lists::parseFloats;
 using text_lists::splitList;
 
-// Combo entries carry their proto enum value (or -1 / 0 / 1 for a tri-state) as item data.
-void addChoice(QComboBox *combo, const QString &text, int value);
+// Combo entries carry their proto enum value (or -1 / 0 / 1 for a tri-state) as item data; their
+// text (a tr() call) follows a language switched while the program runs.
+void addChoice(QComboBox *combo, std::function<QString()> text, int value);
 void setChoice(QComboBox *combo, int value); // the first entry when `value` is not listed
 int choice(const QComboBox *combo);
 
 // "Default" / "On" / "Off" for an optional bool of the recipe.
-void addTriStateChoices(QComboBox *combo, const QString &defaultText);
+void addTriStateChoices(QComboBox *combo, std::function<QString()> defaultText);
 void setTriState(QComboBox *combo, std::optional<bool> value);
 std::optional<bool> triState(const QComboBox *combo);
 

@@ -1,6 +1,7 @@
 #include "translated_text.h"
 
 #include <QAbstractButton>
+#include <QComboBox>
 #include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -18,6 +19,8 @@ public:
         : QObject(widget)
         , m_apply(std::move(apply))
     {}
+
+    void setApply(std::function<void()> apply) { m_apply = std::move(apply); }
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override
@@ -39,30 +42,62 @@ void keepTranslated(QWidget *widget, std::function<void()> apply)
     widget->installEventFilter(new LanguageChangeFilter(widget, std::move(apply)));
 }
 
+void keepTranslated(QWidget *widget, const QString &property, std::function<void()> apply)
+{
+    apply();
+    // The filter for `property` is the widget's child of that name: found again, not stacked.
+    const QString name = QStringLiteral("qs_translated_") + property;
+    for (QObject *child : widget->children())
+        if (auto *filter = dynamic_cast<LanguageChangeFilter *>(child);
+            filter && filter->objectName() == name) {
+            filter->setApply(std::move(apply));
+            return;
+        }
+    auto *filter = new LanguageChangeFilter(widget, std::move(apply));
+    filter->setObjectName(name);
+    widget->installEventFilter(filter);
+}
+
 void setTranslatedText(QLabel *label, std::function<QString()> text)
 {
-    keepTranslated(label, [label, text = std::move(text)] { label->setText(text()); });
+    keepTranslated(label, QStringLiteral("text"),
+                   [label, text = std::move(text)] { label->setText(text()); });
 }
 
 void setTranslatedText(QAbstractButton *button, std::function<QString()> text)
 {
-    keepTranslated(button, [button, text = std::move(text)] { button->setText(text()); });
+    keepTranslated(button, QStringLiteral("text"),
+                   [button, text = std::move(text)] { button->setText(text()); });
 }
 
 void setTranslatedTitle(QGroupBox *group, std::function<QString()> title)
 {
-    keepTranslated(group, [group, title = std::move(title)] { group->setTitle(title()); });
+    keepTranslated(group, QStringLiteral("title"),
+                   [group, title = std::move(title)] { group->setTitle(title()); });
 }
 
 void setTranslatedToolTip(QWidget *widget, std::function<QString()> toolTip)
 {
-    keepTranslated(widget,
+    keepTranslated(widget, QStringLiteral("toolTip"),
                    [widget, toolTip = std::move(toolTip)] { widget->setToolTip(toolTip()); });
 }
 
 void setTranslatedPlaceholder(QLineEdit *edit, std::function<QString()> text)
 {
-    keepTranslated(edit, [edit, text = std::move(text)] { edit->setPlaceholderText(text()); });
+    keepTranslated(edit, QStringLiteral("placeholder"),
+                   [edit, text = std::move(text)] { edit->setPlaceholderText(text()); });
+}
+
+void addTranslatedItem(QComboBox *combo, std::function<QString()> text, const QVariant &data)
+{
+    combo->addItem(text(), data);
+    // Found by its data when the language changes: items may have been removed or sorted.
+    keepTranslated(combo, QStringLiteral("item_") + data.toString(),
+                   [combo, data, text = std::move(text)] {
+                       const int index = combo->findData(data);
+                       if (index >= 0)
+                           combo->setItemText(index, text());
+                   });
 }
 
 void addTranslatedRow(QFormLayout *form, std::function<QString()> label, QWidget *field)
