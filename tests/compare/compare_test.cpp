@@ -138,8 +138,16 @@ TEST(Compare, SkippedDataFilesAreNamedInTheReport)
         EXPECT_EQ(diagnostic.severity(), "warning");
         EXPECT_EQ(diagnostic.message().rfind(data.file("b.npy") + ": cannot read (", 0), 0u)
             << diagnostic.message();
-        ASSERT_EQ(diagnostic.args_size(), 1);
+        ASSERT_GT(diagnostic.args_size(), 1);
         EXPECT_EQ(diagnostic.args(0), diagnostic.message());
+        // Then the coded message (issue 16), which the GUI words in its language.
+        const std::vector<std::string> args(diagnostic.args().begin(), diagnostic.args().end());
+        const std::optional<Message> coded = messageFromStrings(args, 1);
+        ASSERT_TRUE(coded);
+        EXPECT_EQ(coded->id, MessageId::SampleSkipped);
+        ASSERT_TRUE(coded->cause);
+        EXPECT_EQ(coded->cause->id, MessageId::CannotReadTensorFile);
+        EXPECT_EQ(englishText(*coded), diagnostic.message());
     }
     EXPECT_EQ(skipped, 1);
 }
