@@ -359,7 +359,8 @@ void resizeFast2d(const ResizePlan &plan, const float *in, float *out, int threa
             const int64_t band = item % bands;
             const float *plane = in + p * h * w;
             int64_t tags[2] = {-1, -1};
-            float *slots[2] = {buffers.data(), buffers.data() + ow};
+            // Nearest sampling has no buffers: no pointer past an empty vector's null data().
+            float *slots[2] = {buffers.data(), nearest ? nullptr : buffers.data() + ow};
             auto row = [&](int64_t source, int64_t keep) -> const float * {
                 for (int k = 0; k < 2; ++k) {
                     if (tags[k] == source)
