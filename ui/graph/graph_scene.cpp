@@ -252,17 +252,17 @@ void GraphScene::drawBackground(QPainter *painter, const QRectF &rect)
     drawOverview(painter, rect);
 }
 
-void GraphScene::drawOverview(QPainter *painter, const QRectF &exposed) const
+void GraphScene::drawOverview(QPainter *painter, const QRectF &exposed, bool everything) const
 {
     const qreal lod
         = QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform());
-    if (!m_layout || lod >= kItemsFromZoom)
+    if (!m_layout || (lod >= kItemsFromZoom && !everything))
         return;
     std::vector<int> boxes, edges;
     forEachInRegion(exposed, [&](bool isBox, int i) {
-        if (isBox && !m_boxes[i])
+        if (isBox && (everything || !m_boxes[i]))
             boxes.push_back(i);
-        else if (!isBox && !m_edges[i])
+        else if (!isBox && (everything || !m_edges[i]))
             edges.push_back(i);
     });
     const auto &l = *m_layout;

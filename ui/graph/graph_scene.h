@@ -60,8 +60,9 @@ public:
     // The box under `scenePos` (the innermost, for subgraphs), -1 for none.
     int boxAt(const QPointF &scenePos) const;
     // Paints the boxes and edges without an item inside `exposed` from the layout, when
-    // `painter`'s scale is below kItemsFromZoom (else nothing).
-    void drawOverview(QPainter *painter, const QRectF &exposed) const;
+    // `painter`'s scale is below kItemsFromZoom (else nothing); `everything`: every box and
+    // edge at any scale, items or not (the minimap).
+    void drawOverview(QPainter *painter, const QRectF &exposed, bool everything = false) const;
 
     // The box that draws node `nodeId` (its own, or its collapsed group's); -1 when not drawn.
     int boxOfNode(int nodeId) const;

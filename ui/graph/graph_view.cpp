@@ -212,18 +212,23 @@ void MiniMap::refresh()
         hide();
         return;
     }
-    // Rendered once per layout or recolouring: at this scale every item takes its cheapest
-    // level of detail, and panning only repaints the pixmap and a rectangle.
+    // Rendered once per layout or recolouring, boxes as coloured rectangles: panning only
+    // repaints the pixmap and a rectangle.
     const QSizeF fitted = m_sceneRect.size().scaled(QSizeF(width() - 4, height() - 4),
                                                     Qt::KeepAspectRatio);
     m_picture = QPixmap(std::max(1, int(fitted.width())), std::max(1, int(fitted.height())));
     m_picture.fill(QColor(0xff, 0xff, 0xff));
-    // A small graph is drawn by its items even this small: make sure they all exist.
-    if (auto *graph = qobject_cast<GraphScene *>(scene);
-        graph && fitted.width() / m_sceneRect.width() >= GraphScene::kItemsFromZoom)
-        graph->createItemsIn(m_sceneRect);
     QPainter painter(&m_picture);
-    scene->render(&painter, QRectF(QPointF(0, 0), fitted), m_sceneRect, Qt::KeepAspectRatio);
+    if (const auto *graph = qobject_cast<const GraphScene *>(scene)) {
+        // Straight from the layout: no item needs to exist for the overview.
+        painter.setRenderHint(QPainter::Antialiasing);
+        const double s = fitted.width() / m_sceneRect.width();
+        painter.scale(s, s);
+        painter.translate(-m_sceneRect.topLeft());
+        graph->drawOverview(&painter, m_sceneRect, true);
+    } else {
+        scene->render(&painter, QRectF(QPointF(0, 0), fitted), m_sceneRect, Qt::KeepAspectRatio);
+    }
     painter.end();
     show();
     raise();
