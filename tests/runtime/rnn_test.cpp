@@ -197,11 +197,12 @@ TEST(Rnn, BidirectionalWithSequenceLengthsChecksBothDirections)
 
 TEST(RecurrenceProduct, MatchesAPlainLoopOnEveryTail)
 {
-    // Rows and columns on both sides of the 4-row, 16-column blocks; leading dimensions wider
-    // than the product, as when a cell adds into a slice of its gates.
+    // Rows and columns on both sides of the 4-row, 16-column blocks and of the single rows'
+    // 64-column blocks; leading dimensions wider than the product, as when a cell adds into a
+    // slice of its gates.
     for (const int64_t rows : {1, 3, 4, 5, 8, 9})
         for (const int64_t depth : {1, 7, 128})
-            for (const int64_t cols : {1, 15, 16, 17, 40}) {
+            for (const int64_t cols : {1, 15, 16, 17, 40, 64, 80, 129, 512}) {
                 const int64_t lda = depth + 2, ldb = cols + 3, ldo = cols + 5;
                 const Tensor a = randomTensor({rows, lda}, 11);
                 const Tensor b = randomTensor({depth, ldb}, 12);
@@ -220,6 +221,31 @@ TEST(RecurrenceProduct, MatchesAPlainLoopOnEveryTail)
                     ASSERT_NEAR(out[i], expected[i], 1e-4f * (1.0f + std::abs(expected[i])))
                         << rows << "x" << depth << "x" << cols << " at " << i;
             }
+}
+
+TEST(Rnn, WeightRTransposedWithTheKernelGivesTheSameSteps)
+{
+    // R as an initializer (as exporters write it) is transposed once when the kernel is made;
+    // R as a graph input is transposed on every run. A bidirectional LSTM of one sequence
+    // (the LSTM classifier's shape: 64-column blocks of a single row) must agree exactly.
+    const int64_t seq = 5, input = 6, hidden = 32;
+    const Tensor x = randomTensor({seq, 1, input}, 31);
+    const Tensor w = randomTensor({2, 4 * hidden, input}, 32);
+    const Tensor r = randomTensor({2, 4 * hidden, hidden}, 33);
+    onnx::NodeProto node = nodeUnderTest("LSTM", {"x", "w", "r"}, {"y", "y_h"});
+    setIntAttribute(node, "hidden_size", hidden);
+    setStringAttribute(node, "direction", "bidirectional");
+    const std::vector<std::pair<std::string, Tensor>> feeds = {{"x", x}, {"w", w}, {"r", r}};
+    auto asWeight = runNode(node, feeds, 14, {"w", "r"});
+    auto asInput = runNode(node, feeds, 14);
+    ASSERT_TRUE(asWeight) << asWeight.status().message();
+    ASSERT_TRUE(asInput) << asInput.status().message();
+    for (size_t o = 0; o < 2; ++o) {
+        const auto a = (*asWeight)[o].values<float>(), b = (*asInput)[o].values<float>();
+        ASSERT_EQ(a.size(), b.size());
+        for (size_t i = 0; i < a.size(); ++i)
+            ASSERT_EQ(a[i], b[i]) << "output " << o << " at " << i;
+    }
 }
 
 TEST(Rnn, LargeStepsAgreeWithSmallOnes)

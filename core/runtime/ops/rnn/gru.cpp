@@ -135,7 +135,7 @@ private:
 
 Result<std::unique_ptr<Kernel>> createGRU(const KernelInfo &info)
 {
-    auto settings = parseRecurrent(info, {"Sigmoid", "Tanh"});
+    auto settings = parseRecurrent(info, {"Sigmoid", "Tanh"}, 3);
     auto linear = info.getInt("linear_before_reset", 0);
     if (!settings || !linear)
         return !settings ? settings.status() : linear.status();
@@ -144,7 +144,7 @@ Result<std::unique_ptr<Kernel>> createGRU(const KernelInfo &info)
 
 Result<std::unique_ptr<Kernel>> createRNN(const KernelInfo &info)
 {
-    auto settings = parseRecurrent(info, {"Tanh"});
+    auto settings = parseRecurrent(info, {"Tanh"}, 1);
     if (!settings)
         return settings.status();
     return makeKernel<SimpleRnnKernel>(std::move(settings).value());

@@ -95,7 +95,7 @@ private:
 
 Result<std::unique_ptr<Kernel>> createLSTM(const KernelInfo &info)
 {
-    auto settings = parseRecurrent(info, {"Sigmoid", "Tanh", "Tanh"});
+    auto settings = parseRecurrent(info, {"Sigmoid", "Tanh", "Tanh"}, 4);
     auto inputForget = info.getInt("input_forget", 0);
     if (!settings || !inputForget)
         return !settings ? settings.status() : inputForget.status();

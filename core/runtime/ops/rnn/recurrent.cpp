@@ -91,8 +91,31 @@ std::pair<float, float> defaultParameters(const std::string &name)
 
 } // namespace
 
+namespace {
+
+// R's directions transposed ([dirs, G*H, H] -> per direction [H, G*H]) when R is constant and
+// matches hidden_size; null otherwise (runRecurrent then transposes per run, after checking R).
+std::shared_ptr<const std::vector<RowMatrix>> transposedConstantRecurrence(
+    const KernelInfo &info, const RecurrentSettings &settings, int64_t gates)
+{
+    const Tensor *r = info.constantInput(2);
+    const int64_t rows = gates * settings.hidden;
+    if (!r || r->dtype() != DType::Float32 || r->rank() != 3 || r->dim(0) != settings.directions
+        || r->dim(1) != rows || r->dim(2) != settings.hidden)
+        return nullptr;
+    auto transposed = std::make_shared<std::vector<RowMatrix>>();
+    for (int d = 0; d < settings.directions; ++d)
+        transposed->push_back(
+            Eigen::Map<const RowMatrix>(r->data<float>() + d * rows * settings.hidden, rows,
+                                        settings.hidden)
+                .transpose());
+    return transposed;
+}
+
+} // namespace
+
 Result<RecurrentSettings> parseRecurrent(const KernelInfo &info,
-                                         const std::vector<std::string> &defaults)
+                                         const std::vector<std::string> &defaults, int64_t gates)
 {
     RecurrentSettings settings;
     auto direction = info.getString("direction", "forward");
@@ -135,6 +158,11 @@ Result<RecurrentSettings> parseRecurrent(const KernelInfo &info,
             && betaAt < betas->size())
             beta = (*betas)[betaAt++];
         settings.activations.push_back({name, alpha, beta});
+    }
+    if (settings.hidden > 0) {
+        settings.recurrenceT = transposedConstantRecurrence(info, settings, gates);
+        if (settings.recurrenceT)
+            settings.recurrenceData = info.constantInput(2)->data<float>();
     }
     return settings;
 }
@@ -210,8 +238,14 @@ Status runRecurrent(KernelContext &ctx, const RecurrentSettings &s, const Recurr
             const SmallStepsOnOneThread projectionThreads(seq * batch * G * H * input);
             projected.noalias() = x * wd.transpose();
         }
-        const RowMatrix recurrenceT
-            = Eigen::Map<const RowMatrix>(r.data<float>() + d * G * H * H, G * H, H).transpose();
+        // Made with the kernel when R is a weight; the data pointer tells that this run's R
+        // is that weight.
+        const bool prepared = s.recurrenceT && s.recurrenceData == r.data<float>();
+        RowMatrix transposedHere;
+        if (!prepared)
+            transposedHere
+                = Eigen::Map<const RowMatrix>(r.data<float>() + d * G * H * H, G * H, H).transpose();
+        const RowMatrix &recurrenceT = prepared ? (*s.recurrenceT)[size_t(d)] : transposedHere;
         if (!b.empty()) {
             Eigen::Map<const Eigen::RowVectorXf> wb(b.data<float>() + d * 2 * G * H, G * H);
             Eigen::Map<const Eigen::RowVectorXf> rb(b.data<float>() + d * 2 * G * H + G * H, G * H);

@@ -7,6 +7,7 @@
 #include "runtime/kernel.h"
 
 #include <Eigen/Core>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,11 +32,18 @@ struct RecurrentSettings
     std::vector<Activation> activations; // per direction, `perDirection` each
     float clip = 0.0f;                   // 0: no clipping
     int64_t layout = 0;
+    // R transposed per direction ([H, G*H]) when R is a constant (a weight, as exporters write
+    // it): made once with the kernel instead of on every run, where it cost the zoo's LSTM
+    // classifier 14% of its time. `recurrenceData` is where that R's values were (compared
+    // with each run's R, never read).
+    std::shared_ptr<const std::vector<RowMatrix>> recurrenceT;
+    const float *recurrenceData = nullptr;
 };
 
-// Parses the shared attributes; `defaults` are the op's activations for one direction.
+// Parses the shared attributes; `defaults` are the op's activations for one direction, `gates`
+// its gate count (LSTM 4, GRU 3, RNN 1).
 Result<RecurrentSettings> parseRecurrent(const KernelInfo &info,
-                                         const std::vector<std::string> &defaults);
+                                         const std::vector<std::string> &defaults, int64_t gates);
 
 // The op-specific part. `gates` is [batch, G*H]: X·W^T + Wb of this step, to which the cell adds
 // its recurrence. h (and c for LSTM) hold the previous state and receive the new one for every
