@@ -4,6 +4,7 @@
 #include "compare/bench_warnings.h"
 #include "compare/compare_page.h"
 #include "diagnostics_dock.h"
+#include "graph/graph_page.h"
 #include "inspector/inspector_page.h"
 #include "main_window.h"
 #include "model/model.h"
@@ -198,7 +199,9 @@ private slots:
             = window.comparePage()->findChild<QLabel *>(QStringLiteral("compareBlockedReason"));
         auto *step = window.quantizePage()->findChild<QLabel *>(QStringLiteral("quantizeStep"));
         QCheckBox *hideConstants = window.inspectorPage()->hideConstantsBox();
-        QVERIFY(mode && metric && preview && blocked && step);
+        auto *overlay = window.graphPage()->findChild<QComboBox *>(QStringLiteral("graphOverlay"));
+        QVERIFY(mode && metric && preview && blocked && step && overlay);
+        QCOMPARE(overlay->itemText(0), QStringLiteral("Op type"));
         QCOMPARE(mode->itemText(0), QStringLiteral("INT8 dynamic"));
         QCOMPARE(metric->itemText(1), QStringLiteral("Worst SQNR"));
         QCOMPARE(hideConstants->text(), QStringLiteral("Hide Constant nodes (0)"));
@@ -225,6 +228,8 @@ private slots:
         QVERIFY(hideConstants->text() != QStringLiteral("Hide Constant nodes (0)"));
         QVERIFY(!blocked->text().isEmpty());
         QVERIFY(blocked->text() != blockedInEnglish);
+        QCOMPARE(overlay->itemText(0), translated("qs::ui::GraphOverlays", "Op type"));
+        QVERIFY(overlay->itemText(0) != QStringLiteral("Op type"));
 
         // A job's step as core names it (util/progress.h's reportStep), on the page's label.
         std::atomic<bool> release{false};
@@ -282,6 +287,7 @@ private slots:
                  QStringLiteral("%1 does not exist or is not a folder.").arg(folder));
         QCOMPARE(hideConstants->text(), QStringLiteral("Hide Constant nodes (0)"));
         QCOMPARE(blocked->text(), blockedInEnglish);
+        QCOMPARE(overlay->itemText(0), QStringLiteral("Op type"));
     }
 };
 

@@ -50,21 +50,26 @@ GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
     d->overlay->setObjectName(QStringLiteral("graphOverlay"));
     for (GraphOverlay o : {GraphOverlay::OpType, GraphOverlay::Quantization, GraphOverlay::Sqnr,
                            GraphOverlay::Time, GraphOverlay::Sensitivity})
-        d->overlay->addItem(GraphOverlays::name(o), static_cast<int>(o));
+        addTranslatedItem(
+            d->overlay, [o] { return GraphOverlays::name(o); }, static_cast<int>(o));
     d->find = new QLineEdit;
     d->find->setObjectName(QStringLiteral("graphFind"));
     setTranslatedPlaceholder(d->find,
                              [] { return tr("Find node by name or op type (Enter: next)"); });
     d->find->setClearButtonEnabled(true);
     auto *fit = new QToolButton;
-    fit->setText(tr("Fit"));
+    setTranslatedText(fit, [] { return tr("Fit"); });
     setTranslatedToolTip(fit, [] { return tr("Show the whole graph (Ctrl+0); Ctrl+1: 100 %"); });
     auto *exportButton = new QToolButton;
-    exportButton->setText(tr("Export"));
+    setTranslatedText(exportButton, [] { return tr("Export"); });
     exportButton->setPopupMode(QToolButton::InstantPopup);
     auto *exportMenu = new QMenu(exportButton);
-    exportMenu->addAction(tr("Whole graph as SVG or PNG..."), this, [this] { askExport(false); });
-    exportMenu->addAction(tr("Visible region as SVG or PNG..."), this, [this] { askExport(true); });
+    QAction *exportWhole = exportMenu->addAction(QString(), this, [this] { askExport(false); });
+    QAction *exportVisible = exportMenu->addAction(QString(), this, [this] { askExport(true); });
+    keepTranslated(exportButton, QStringLiteral("exportActions"), [exportWhole, exportVisible] {
+        exportWhole->setText(tr("Whole graph as SVG or PNG..."));
+        exportVisible->setText(tr("Visible region as SVG or PNG..."));
+    });
     exportButton->setMenu(exportMenu);
     d->constants = translated<QCheckBox>([] { return tr("Constant nodes"); });
     setTranslatedToolTip(d->constants, [] {
@@ -128,14 +133,17 @@ GraphPage::GraphPage(Workbench *workbench, QWidget *parent)
             [this](int permille, const QString &step, int) {
                 d->progress->setRange(0, permille < 0 ? 0 : 1000);
                 d->progress->setValue(std::max(permille, 0));
-                d->status->setText(step);
+                // JobController words the step in the current language at every poll.
+                setTranslatedText(d->status, [step] { return step; });
             });
     connect(d->job, &JobController::finished, this, [this](const QString &, bool cancelled) {
         d->progress->hide();
         d->cancel->hide();
         if (cancelled)
-            d->status->setText(tr("Layout cancelled; change an option or reopen the page to "
-                                  "lay out again."));
+            setTranslatedText(d->status, [] {
+                return tr("Layout cancelled; change an option or reopen the page to lay out "
+                          "again.");
+            });
     });
     connect(d->scene, &QGraphicsScene::selectionChanged, this, &GraphPage::onSceneSelectionChanged);
     connect(d->view, &GraphView::stepRequested, this, &GraphPage::stepAlongFlow);
@@ -268,25 +276,31 @@ void GraphPage::setSensitivity(const QHash<QString, double> &lossByNode)
 
 void GraphPage::measureTimes()
 {
-    d->status->setText(tr("Timing every node on a random sample..."));
+    setTranslatedText(d->status, [] { return tr("Timing every node on a random sample..."); });
     d->timer->measure(d->workbench->model(), d->variantPane->variantModel());
 }
 
 void GraphPage::onTimesMeasured(const NodeTimes &times)
 {
     if (!times.error.isEmpty())
-        d->status->setText(tr("Cannot time the nodes: %1").arg(times.error));
+        setTranslatedText(d->status, [error = times.error] {
+            return tr("Cannot time the nodes: %1").arg(error);
+        });
     d->data.timeMs = times.reference.ms;
     d->data.timeScaleMs = times.reference.totalMs;
     d->variantPane->setTimes(times.variant, times.reference.totalMs);
     if (times.error.isEmpty())
-        d->status->setText(
-            d->variantPane->variantModel()
-                ? tr("FP32: %1 ms per run, variant: %2 ms (engine profile, one random sample)")
-                      .arg(times.reference.totalMs, 0, 'f', 2)
-                      .arg(times.variant.totalMs, 0, 'f', 2)
-                : tr("FP32: %1 ms per run (engine profile, one random sample)")
-                      .arg(times.reference.totalMs, 0, 'f', 2));
+        setTranslatedText(d->status, [withVariant = d->variantPane->variantModel() != nullptr,
+                                      reference = times.reference.totalMs,
+                                      variant = times.variant.totalMs] {
+            return withVariant
+                       ? tr("FP32: %1 ms per run, variant: %2 ms (engine profile, one random "
+                            "sample)")
+                             .arg(reference, 0, 'f', 2)
+                             .arg(variant, 0, 'f', 2)
+                       : tr("FP32: %1 ms per run (engine profile, one random sample)")
+                             .arg(reference, 0, 'f', 2);
+        });
     recolour();
 }
 
@@ -348,13 +362,37 @@ void GraphPage::relayout()
         [this](std::shared_ptr<Result<GraphLayout>> result) {
             if (!*result) {
                 if (result->status().code() != StatusCode::Cancelled)
-                    d->status->setText(tr("Layout failed: %1")
-                                           .arg(QString::fromStdString(result->status().message())));
+                    setTranslatedText(d->status, [message = QString::fromStdString(
+                                                      result->status().message())] {
+                        return tr("Layout failed: %1").arg(message);
+                    });
                 return;
             }
             onLaidOut(std::make_shared<const GraphLayout>(std::move(**result)));
         });
 }
+
+namespace {
+
+// The status line after a layout, in the current language.
+QString layoutFacts(const GraphLayout &layout, int nodes)
+{
+    QStringList facts;
+    facts << GraphPage::tr("%n node(s) in %1 boxes", nullptr, nodes).arg(layout.boxes.size());
+    if (layout.hiddenConstants > 0)
+        facts << GraphPage::tr("%n Constant node(s) folded into their readers", nullptr,
+                               layout.hiddenConstants);
+    if (layout.collapseDepth > 0)
+        facts << GraphPage::tr(
+            "grouped by module path, %n level(s) deep (right-click a group to expand it)", nullptr,
+            layout.collapseDepth);
+    facts << (layout.layered ? GraphPage::tr("placed in layers (too many boxes for dot) in %1 s")
+                             : GraphPage::tr("laid out by Graphviz dot in %1 s"))
+                 .arg(layout.layoutSeconds, 0, 'f', 2);
+    return facts.join(QStringLiteral("; "));
+}
+
+} // namespace
 
 void GraphPage::onLaidOut(std::shared_ptr<const GraphLayout> layout)
 {
@@ -377,18 +415,7 @@ void GraphPage::onLaidOut(std::shared_ptr<const GraphLayout> layout)
     int nodes = 0;
     for (const LayoutBox &box : layout->boxes)
         nodes += box.kind == LayoutBox::Kind::Node ? 1 : static_cast<int>(box.members.size());
-    QStringList facts;
-    facts << tr("%n node(s) in %1 boxes", nullptr, nodes).arg(layout->boxes.size());
-    if (layout->hiddenConstants > 0)
-        facts << tr("%n Constant node(s) folded into their readers", nullptr,
-                    layout->hiddenConstants);
-    if (layout->collapseDepth > 0)
-        facts << tr("grouped by module path, %n level(s) deep (right-click a group to expand it)",
-                    nullptr, layout->collapseDepth);
-    facts << (layout->layered ? tr("placed in layers (too many boxes for dot) in %1 s")
-                              : tr("laid out by Graphviz dot in %1 s"))
-                 .arg(layout->layoutSeconds, 0, 'f', 2);
-    d->status->setText(facts.join(QStringLiteral("; ")));
+    setTranslatedText(d->status, [layout, nodes] { return layoutFacts(*layout, nodes); });
     emit laidOut();
 }
 
@@ -542,7 +569,7 @@ int GraphPage::findNext(const QString &text)
         return -1;
     const std::vector<int> matches = d->scene->find(text, *index);
     if (matches.empty()) {
-        d->status->setText(tr("No box matches \"%1\"").arg(text));
+        setTranslatedText(d->status, [text] { return tr("No box matches \"%1\"").arg(text); });
         return -1;
     }
     const int current = d->scene->selectedBox();
@@ -550,7 +577,9 @@ int GraphPage::findNext(const QString &text)
     if (next == matches.end())
         next = matches.begin();
     selectBox(*next);
-    d->status->setText(tr("Match %1 of %2").arg(next - matches.begin() + 1).arg(matches.size()));
+    setTranslatedText(d->status, [number = next - matches.begin() + 1, count = matches.size()] {
+        return tr("Match %1 of %2").arg(number).arg(count);
+    });
     return *next;
 }
 

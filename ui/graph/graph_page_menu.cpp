@@ -8,6 +8,7 @@
 #include "model/graph_index.h"
 #include "workbench/exclusion_actions.h"
 #include "workbench/settings.h"
+#include "workbench/translated_text.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -111,7 +112,7 @@ void GraphPage::askExport(bool visibleRegionOnly)
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Export failed"), error);
     else
-        d->status->setText(tr("Exported %1").arg(path));
+        setTranslatedText(d->status, [path] { return tr("Exported %1").arg(path); });
 }
 
 } // namespace qs::ui

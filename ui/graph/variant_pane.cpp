@@ -8,6 +8,7 @@
 #include "model/model.h"
 #include "pane_sync.h"
 #include "workbench/job_controller.h"
+#include "workbench/translated_text.h"
 #include "workbench/variant_list_model.h"
 #include "workbench/workbench.h"
 
@@ -182,8 +183,10 @@ VariantPane::VariantPane(Workbench *workbench, GraphScene *referenceScene, Graph
     connect(d->selector, &QComboBox::activated, this, &VariantPane::onSelectorActivated);
     connect(d->scene, &QGraphicsScene::selectionChanged, this,
             &VariantPane::onSceneSelectionChanged);
-    connect(d->job, &JobController::progressChanged, this,
-            [this](int, const QString &step, int) { d->status->setText(step); });
+    connect(d->job, &JobController::progressChanged, this, [this](int, const QString &step, int) {
+        // JobController words the step in the current language at every poll.
+        setTranslatedText(d->status, [step] { return step; });
+    });
 }
 
 VariantPane::~VariantPane()
@@ -229,13 +232,15 @@ void VariantPane::fillSelector()
 {
     const QSignalBlocker blocker(d->selector);
     d->selector->clear();
-    d->selector->addItem(tr("Nothing beside"), QString());
+    addTranslatedItem(
+        d->selector, [] { return tr("Nothing beside"); }, QString());
     for (const Variant &variant : d->workbench->variants()->variants())
         if (!variant.isReference)
             d->selector->addItem(QStringLiteral("%1 (%2)").arg(QFileInfo(variant.path).fileName(),
                                                                variant.kind),
                                  variant.path);
-    d->selector->addItem(tr("Open a variant file..."), kChooseFile);
+    addTranslatedItem(
+        d->selector, [] { return tr("Open a variant file..."); }, kChooseFile);
     const int current = d->selector->findData(d->path);
     d->selector->setCurrentIndex(current >= 0 ? current : 0);
 }
@@ -278,7 +283,8 @@ void VariantPane::showVariant(const QString &path)
         return;
     }
     show();
-    d->title->setText(tr("Variant: %1").arg(QFileInfo(path).fileName()));
+    setTranslatedText(d->title,
+                      [file = QFileInfo(path).fileName()] { return tr("Variant: %1").arg(file); });
     layOut();
 }
 
@@ -326,9 +332,10 @@ void VariantPane::layOut()
         [this](std::shared_ptr<VariantLayout> result) {
             if (!result->layout) {
                 if (result->layout.status().code() != StatusCode::Cancelled)
-                    d->status->setText(
-                        tr("Cannot draw the variant: %1")
-                            .arg(QString::fromStdString(result->layout.status().message())));
+                    setTranslatedText(d->status, [message = QString::fromStdString(
+                                                      result->layout.status().message())] {
+                        return tr("Cannot draw the variant: %1").arg(message);
+                    });
                 return;
             }
             d->model = result->model;
@@ -349,14 +356,18 @@ void VariantPane::layOut()
             int folded = 0;
             for (int host : d->matching->foldedInto)
                 folded += host >= 0;
-            d->status->setText(
-                tr("%1 nodes matched; %2 only in the FP32 model (folded or rewritten by the "
-                   "quantizer), %3 only in the variant; %4 quantize/dequantize nodes folded "
-                   "into the op they wrap")
-                    .arg(d->matching->matched)
-                    .arg(d->matching->unmatchedReference.size())
-                    .arg(d->matching->unmatchedVariant.size())
-                    .arg(folded));
+            setTranslatedText(d->status, [matched = d->matching->matched,
+                                          onlyReference = d->matching->unmatchedReference.size(),
+                                          onlyVariant = d->matching->unmatchedVariant.size(),
+                                          folded] {
+                return tr("%1 nodes matched; %2 only in the FP32 model (folded or rewritten by "
+                          "the quantizer), %3 only in the variant; %4 quantize/dequantize nodes "
+                          "folded into the op they wrap")
+                    .arg(matched)
+                    .arg(onlyReference)
+                    .arg(onlyVariant)
+                    .arg(folded);
+            });
             d->sync->setEnabled(true);
             d->sync->alignRightToLeft();
             selectReferenceNode(d->workbench->selectedNode());
