@@ -1079,6 +1079,20 @@ so no tensor could be compared.</source>
         <source>Trial %1 is the fastest meeting the target (%2 trials).</source>
         <translation>试验 %1 是达到目标的最快结果（共 %2 次试验）。</translation>
     </message>
+    <message>
+        <source>FP16 block list</source>
+        <translation>FP16 阻止列表</translation>
+    </message>
+    <message>
+        <source>16-bit fallback</source>
+        <translation>16 位回退</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n node(s) with 16-bit activations)</source>
+        <translation>
+            <numerusform>（%n 个节点使用 16 位激活值）</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>qs::ui::DiagnosticsDock</name>

@@ -34,6 +34,8 @@ QString kindText(quantscope::TrialKind kind)
     case quantscope::TRIAL_KIND_FALLBACK: return CoreTuneRunner::tr("fallback");
     case quantscope::TRIAL_KIND_PRUNE: return CoreTuneRunner::tr("prune");
     case quantscope::TRIAL_KIND_RECIPE: return CoreTuneRunner::tr("recipe");
+    case quantscope::TRIAL_KIND_FP16: return CoreTuneRunner::tr("FP16 block list");
+    case quantscope::TRIAL_KIND_FALLBACK_16BIT: return CoreTuneRunner::tr("16-bit fallback");
     default: return CoreTuneRunner::tr("trial");
     }
 }
@@ -56,6 +58,11 @@ TrialPoint toTrialPoint(const TrialResult &result, int number, const std::string
     point.description = kindText(trial.kind());
     if (!trial.node().empty())
         point.description += QStringLiteral(" %1").arg(fromStd(trial.node()));
+    // A16W8 trials keep nodes integer in 16 bits rather than float: say how many.
+    if (trial.nodes_16bit_size() > 0)
+        point.description += QLatin1Char(' ')
+                             + CoreTuneRunner::tr("(%n node(s) with 16-bit activations)", nullptr,
+                                                  trial.nodes_16bit_size());
     return point;
 }
 
