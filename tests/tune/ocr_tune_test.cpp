@@ -73,8 +73,9 @@ void expectTuned(const std::string &file, TuneSettings settings)
 {
     const std::string path = cacheDir() + "/ocr-models/assets/" + file;
     const std::string photos = cacheDir() + "/photos";
-    if (!fs::exists(path) || !fs::exists(photos + "/page.png"))
-        GTEST_SKIP() << path << " or " << photos << " is absent (make assets)";
+    // make test fetches the assets first: a missing one is a failure, not a skip.
+    ASSERT_TRUE(fs::exists(path) && fs::exists(photos + "/page.png"))
+        << path << " or " << photos << " is absent (make assets)";
     PhotoSplit split(photos);
     settings.startRecipe.mutable_calibration()->set_data_dir(split.calibration);
     settings.evaluation.dataDir = split.evaluation;
