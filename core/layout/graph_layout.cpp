@@ -287,28 +287,26 @@ Status placeScope(const GraphIndex &index, int graphId, const LayoutOptions &opt
             section.width = part.width + 2 * kSectionMargin;
             section.height = kSectionTitle + tallest + 2 * kSectionMargin;
             graph.boxes[host].sections.push_back(section);
-            const double dx = left + kSectionMargin;
-            const double dy = top + kSectionTitle + kSectionMargin;
+            // Boxes, their sections and edge points all move by the section's offset.
+            const auto shift = [dx = left + kSectionMargin,
+                                dy = top + kSectionTitle + kSectionMargin](auto &at) {
+                at.x += dx;
+                at.y += dy;
+            };
             const int base = static_cast<int>(graph.boxes.size());
             for (LayoutBox &box : part.graph.boxes) {
-                box.x += dx;
-                box.y += dy;
-                for (LayoutSection &inner : box.sections) {
-                    inner.x += dx;
-                    inner.y += dy;
-                }
+                shift(box);
+                for (LayoutSection &inner : box.sections)
+                    shift(inner);
                 box.container = box.container >= 0 ? box.container + base : host;
                 graph.boxes.push_back(std::move(box));
             }
             for (LayoutEdge &edge : part.graph.edges) {
                 edge.from += base;
                 edge.to += base;
-                for (LayoutPoint &p : edge.path) {
-                    p.x += dx;
-                    p.y += dy;
-                }
-                edge.arrowTip.x += dx;
-                edge.arrowTip.y += dy;
+                for (LayoutPoint &p : edge.path)
+                    shift(p);
+                shift(edge.arrowTip);
                 graph.edges.push_back(std::move(edge));
             }
             for (size_t id = 0; id < part.graph.boxOfNode.size(); ++id)
