@@ -37,6 +37,7 @@
 
 using namespace qs;
 using namespace qs::ui;
+using qs::ui::test::buttonLabelled;
 
 namespace {
 
@@ -59,14 +60,6 @@ QString chartText(QCustomPlot *plot)
         if (auto *text = qobject_cast<QCPItemText *>(plot->item(i)))
             return text->text();
     return QString();
-}
-
-QPushButton *buttonLabelled(QWidget *parent, const QString &text)
-{
-    for (QPushButton *button : parent->findChildren<QPushButton *>())
-        if (button->text() == text)
-            return button;
-    return nullptr;
 }
 
 } // namespace

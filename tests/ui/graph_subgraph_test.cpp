@@ -25,6 +25,7 @@
 
 using namespace qs;
 using namespace qs::ui;
+using qs::ui::test::actionNamed;
 
 namespace {
 
@@ -84,14 +85,6 @@ bool inside(const LayoutBox &box, const LayoutSection &section)
            && box.x + box.width / 2 <= section.x + section.width + 0.5
            && box.y - box.height / 2 >= section.y - 0.5
            && box.y + box.height / 2 <= section.y + section.height + 0.5;
-}
-
-QAction *actionNamed(QMenu *menu, const QString &text)
-{
-    for (QAction *action : menu->actions())
-        if (action->text() == text)
-            return action;
-    return nullptr;
 }
 
 } // namespace

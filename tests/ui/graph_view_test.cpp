@@ -32,16 +32,9 @@
 
 using namespace qs;
 using namespace qs::ui;
+using qs::ui::test::actionNamed;
 
 namespace {
-
-QAction *actionNamed(QMenu *menu, const QString &text)
-{
-    for (QAction *action : menu->actions())
-        if (action->text() == text)
-            return action;
-    return nullptr;
-}
 
 int nonConstantNodes(const GraphIndex &index)
 {

@@ -39,6 +39,7 @@
 
 using namespace qs;
 using namespace qs::ui;
+using qs::ui::test::buttonLabelled;
 
 namespace {
 
@@ -77,14 +78,6 @@ QString dialogStartFolder(const std::function<void()> &trigger, const QString &c
     poll.start();
     trigger();
     return seen;
-}
-
-QPushButton *buttonLabelled(QWidget *parent, const QString &text)
-{
-    for (QPushButton *button : parent->findChildren<QPushButton *>())
-        if (button->text() == text)
-            return button;
-    return nullptr;
 }
 
 } // namespace

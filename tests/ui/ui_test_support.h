@@ -1,12 +1,16 @@
 #pragma once
 // Shared by the workbench's QtTest suites: where the fetched models live, a throw-away QSettings
-// store, a preprocessing of a given image size, and a wait for a job controller.
+// store, a preprocessing of a given image size, a wait for a job controller, and finding a menu
+// action or a button by its text.
 #include "quantscope.pb.h"
 #include "workbench/job_controller.h"
 
+#include <QAction>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QMenu>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QString>
@@ -68,6 +72,24 @@ inline bool waitForJob(JobController &job, int timeoutMs = 300000)
         return true;
     QSignalSpy finished(&job, &JobController::finished);
     return finished.wait(timeoutMs);
+}
+
+// The action of `menu` whose text is `text`, or null.
+inline QAction *actionNamed(QMenu *menu, const QString &text)
+{
+    for (QAction *action : menu->actions())
+        if (action->text() == text)
+            return action;
+    return nullptr;
+}
+
+// The push button below `parent` whose text is `text`, or null.
+inline QPushButton *buttonLabelled(QWidget *parent, const QString &text)
+{
+    for (QPushButton *button : parent->findChildren<QPushButton *>())
+        if (button->text() == text)
+            return button;
+    return nullptr;
 }
 
 } // namespace qs::ui::test
