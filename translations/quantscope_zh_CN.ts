@@ -425,6 +425,186 @@
         <source>the recipe has no mode: choose dynamic, static or fp16</source>
         <translation>配方没有模式：请选择 dynamic、static 或 fp16</translation>
     </message>
+    <message>
+        <source>grouping nodes</source>
+        <comment>progress step</comment>
+        <translation>正在对节点分组</translation>
+    </message>
+    <message>
+        <source>laying out %1 boxes</source>
+        <comment>progress step</comment>
+        <translation>正在布局 %1 个方框</translation>
+    </message>
+    <message>
+        <source>%1 %3 in %2</source>
+        <comment>sample data: count, folder, kind</comment>
+        <translation>%2 中的 %1 个%3</translation>
+    </message>
+    <message>
+        <source>%1 of %2 %4 in %3</source>
+        <comment>sample data: count used, count found, folder, kind</comment>
+        <translation>%3 中 %2 个%4里的 %1 个</translation>
+    </message>
+    <message>
+        <source>%1 random samples (seed %2)</source>
+        <comment>sample data: count, seed</comment>
+        <translation>%1 个随机样本（种子 %2）</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <comment>kind of sample data</comment>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>tensor files</source>
+        <comment>kind of sample data</comment>
+        <translation>张量文件</translation>
+    </message>
+    <message>
+        <source>sample folders</source>
+        <comment>kind of sample data</comment>
+        <translation>样本文件夹</translation>
+    </message>
+    <message>
+        <source>graph has a cycle or inputs nobody produces; %1 nodes cannot be ordered, among them %2</source>
+        <translation>计算图有环或有无人产生的输入；%1 个节点无法排序，其中包括 %2</translation>
+    </message>
+    <message>
+        <source>graph &apos;%1&apos; has a cycle or inputs nobody produces; %2 nodes cannot be ordered, among them %3</source>
+        <translation>计算图“%1”有环或有无人产生的输入；%2 个节点无法排序，其中包括 %3</translation>
+    </message>
+    <message>
+        <source>node &apos;%1&apos; lists output &apos;%2&apos; twice</source>
+        <translation>节点“%1”两次列出输出“%2”</translation>
+    </message>
+    <message>
+        <source>value &apos;%1&apos; is produced by two nodes: &apos;%2&apos; and &apos;%3&apos;</source>
+        <translation>值“%1”由两个节点产生：“%2”和“%3”</translation>
+    </message>
+    <message>
+        <source>duplicate node name &apos;%1&apos; (nodes %2 and %3); exclusion by name will match the first</source>
+        <translation>重复的节点名“%1”（节点 %2 和 %3）；按名称排除将匹配第一个</translation>
+    </message>
+    <message>
+        <source>graph output: &apos;%1&apos; is produced by no node, graph input or initializer</source>
+        <translation>图输出：“%1”不由任何节点、图输入或初始值产生</translation>
+    </message>
+    <message>
+        <source>graph output: &apos;%1&apos; in the subgraph &apos;%2&apos; of %3 is produced by no node, graph input or initializer</source>
+        <translation>图输出：%3 的子图“%2”中的“%1”不由任何节点、图输入或初始值产生</translation>
+    </message>
+    <message>
+        <source>shape inference skipped: %1</source>
+        <translation>已跳过形状推断：%1</translation>
+    </message>
+    <message>
+        <source>prepared for INT8: %1 constant nodes folded (Identity/Cast/Reshape... of initializers, shape computations), so that weights and biases are constants</source>
+        <translation>为 INT8 做准备：折叠了 %1 个常量节点（初始值上的 Identity/Cast/Reshape……、形状计算），使权重和偏置成为常量</translation>
+    </message>
+    <message>
+        <source>prepared for INT8: %1 BatchNormalization/Mul/Add nodes folded into Conv weights</source>
+        <translation>为 INT8 做准备：%1 个 BatchNormalization/Mul/Add 节点折叠进了 Conv 权重</translation>
+    </message>
+    <message>
+        <source>prepared for INT8: %1 decomposed HardSwish patterns made one HardSwish node</source>
+        <translation>为 INT8 做准备：%1 个分解的 HardSwish 模式合并为一个 HardSwish 节点</translation>
+    </message>
+    <message>
+        <source>opset raised from %1 to %2 with ONNX&apos;s version converter (%3)</source>
+        <translation>已用 ONNX 的版本转换器将算子集从 %1 提升到 %2（%3）</translation>
+    </message>
+    <message>
+        <source>quantized ops need it</source>
+        <translation>量化算子需要它</translation>
+    </message>
+    <message>
+        <source>16-bit activations need it</source>
+        <translation>16 位激活值需要它</translation>
+    </message>
+    <message>
+        <source>cross-layer equalization: %1 Conv/Gemm pairs rescaled (%2 sweeps)</source>
+        <translation>跨层均衡：重新缩放了 %1 对 Conv/Gemm（%2 轮）</translation>
+    </message>
+    <message>
+        <source>cross-layer equalization: 0 Conv/Gemm pairs rescaled</source>
+        <translation>跨层均衡：没有重新缩放任何 Conv/Gemm 对</translation>
+    </message>
+    <message>
+        <source>cross-layer equalization: %1 ReLU6 between rescaled pairs made ReLU (float outputs change where a value passed 6)</source>
+        <translation>跨层均衡：重新缩放的对之间的 %1 个 ReLU6 改为 ReLU（值超过 6 处浮点输出会改变）</translation>
+    </message>
+    <message>
+        <source>cross-layer equalization: %1 pairs left alone: a ReLU6 (Clip 0..6) between them is not scale-invariant</source>
+        <translation>跨层均衡：%1 对未处理：它们之间的 ReLU6（Clip 0..6）不具有缩放不变性</translation>
+    </message>
+    <message>
+        <source>bias correction: %1 Conv/Gemm biases shifted by the mean error of their quantized weights on the calibration samples (mean |shift| %2)</source>
+        <translation>偏置校正：%1 个 Conv/Gemm 偏置按其量化权重在校准样本上的平均误差做了平移（平均 |平移| %2）</translation>
+    </message>
+    <message>
+        <source>tensor &apos;%1&apos; was never computed (or never finite) during calibration; it stays in float</source>
+        <translation>张量“%1”在校准中从未被计算（或从未为有限值）；它保持浮点</translation>
+    </message>
+    <message>
+        <source>no evaluation folder: the targets are judged on %1, which says little about accuracy on real data</source>
+        <translation>没有评估文件夹：目标在 %1 上评判，这很难说明真实数据上的精度</translation>
+    </message>
+    <message>
+        <source>%1 nodes kept in float32 before any trial: their FP32 outputs exceed float16&apos;s range on the evaluation data</source>
+        <translation>在任何试验之前已有 %1 个节点保持 float32：它们在评估数据上的 FP32 输出超出 float16 的范围</translation>
+    </message>
+    <message>
+        <source>the search stopped early: %1</source>
+        <translation>搜索提前停止：%1</translation>
+    </message>
+    <message>
+        <source>recipe search: a recipe was skipped: %1</source>
+        <translation>配方搜索：跳过了一个配方：%1</translation>
+    </message>
+    <message>
+        <source>control flow stays float32 at its boundary; its subgraphs are converted</source>
+        <translation>控制流在其边界保持 float32；其子图会被转换</translation>
+    </message>
+    <message>
+        <source>op type %1 is in the float16 op block list</source>
+        <translation>算子类型 %1 在 float16 算子阻止列表中</translation>
+    </message>
+    <message>
+        <source>the node is in the float16 node block list</source>
+        <translation>该节点在 float16 节点阻止列表中</translation>
+    </message>
+    <message>
+        <source>ops of domain &apos;%1&apos; are not converted</source>
+        <translation>域“%1”的算子不会被转换</translation>
+    </message>
+    <message>
+        <source>input &apos;%1&apos; holds %2, beyond the float16 range</source>
+        <translation>输入“%1”含有 %2，超出 float16 范围</translation>
+    </message>
+    <message>
+        <source>sparse Constant values are not converted</source>
+        <translation>稀疏 Constant 值不会被转换</translation>
+    </message>
+    <message>
+        <source>no schema for %1 at opset %2</source>
+        <translation>算子集 %2 中没有 %1 的模式定义</translation>
+    </message>
+    <message>
+        <source>output &apos;%1&apos; has no float16 type in %2</source>
+        <translation>%2 中输出“%1”没有 float16 类型</translation>
+    </message>
+    <message>
+        <source>the type of output &apos;%1&apos; is set by an attribute in %2</source>
+        <translation>%2 中输出“%1”的类型由属性决定</translation>
+    </message>
+    <message>
+        <source>input &apos;%1&apos; has no float16 type in %2</source>
+        <translation>%2 中输入“%1”没有 float16 类型</translation>
+    </message>
+    <message>
+        <source>the type of input &apos;%1&apos; is unknown</source>
+        <translation>输入“%1”的类型未知</translation>
+    </message>
 </context>
 <context>
     <name>ExclusionActions</name>

@@ -309,7 +309,7 @@ Result<quantscope::Report> runBenchmark(const BenchSettings &settings, Progress 
     std::map<std::string, Tensor> firstSample;
     int samples = 0;
     const int64_t expected = (*source)->count();
-    const Message what = makeMessage(MessageId::StepComparingOn, {(*source)->describe()});
+    const Message what = makeMessage(MessageId::StepComparingOn, {}, (*source)->description());
     const MetricRequests requests = metricRequests(settings.targets);
     while (true) {
         if (progress.cancelled())

@@ -48,19 +48,20 @@ std::optional<Message> notAFile(const std::string &path)
 class ListSource : public SampleSource
 {
 public:
-    ListSource(std::string dir, std::vector<std::string> items, int64_t maxSamples, std::string noun)
+    ListSource(std::string dir, std::vector<std::string> items, int64_t maxSamples, MessageId kind)
         : m_dir(std::move(dir))
         , m_items(std::move(items))
         , m_maxSamples(maxSamples)
-        , m_noun(std::move(noun))
+        , m_kind(kind)
     {}
 
-    std::string describe() const override
+    Message description() const override
     {
-        const std::string total = std::to_string(m_items.size()) + " " + m_noun;
+        const std::string found = std::to_string(m_items.size());
         if (count() < int64_t(m_items.size()))
-            return std::to_string(count()) + " of " + total + " in " + m_dir;
-        return total + " in " + m_dir;
+            return makeMessage(MessageId::DataSomeItemsIn, {std::to_string(count()), found, m_dir},
+                               makeMessage(m_kind));
+        return makeMessage(MessageId::DataItemsIn, {found, m_dir}, makeMessage(m_kind));
     }
 
     int64_t count() const override
@@ -98,7 +99,7 @@ protected:
     std::string m_dir;
     std::vector<std::string> m_items;
     int64_t m_maxSamples = 0;
-    std::string m_noun;
+    MessageId m_kind;
     size_t m_next = 0;
     int64_t m_yielded = 0;
 };
@@ -108,7 +109,7 @@ class ImageFolderSource : public ListSource
 public:
     ImageFolderSource(std::string dir, std::vector<std::string> files, int64_t maxSamples,
                       std::string inputName, ImageDecoder decoder)
-        : ListSource(std::move(dir), std::move(files), maxSamples, "images")
+        : ListSource(std::move(dir), std::move(files), maxSamples, MessageId::DataKindImages)
         , m_inputName(std::move(inputName))
         , m_decoder(std::move(decoder))
     {}
@@ -145,7 +146,7 @@ class TensorFileSource : public ListSource
 public:
     TensorFileSource(std::string dir, std::vector<std::string> files, int64_t maxSamples,
                      InputSpec input)
-        : ListSource(std::move(dir), std::move(files), maxSamples, "tensor files")
+        : ListSource(std::move(dir), std::move(files), maxSamples, MessageId::DataKindTensorFiles)
         , m_input(std::move(input))
     {}
 
@@ -185,7 +186,7 @@ class SampleFolderSource : public ListSource
 public:
     SampleFolderSource(std::string dir, std::vector<std::string> folders, int64_t maxSamples,
                        std::vector<InputSpec> inputs)
-        : ListSource(std::move(dir), std::move(folders), maxSamples, "sample folders")
+        : ListSource(std::move(dir), std::move(folders), maxSamples, MessageId::DataKindFolders)
         , m_inputs(std::move(inputs))
     {}
 

@@ -61,9 +61,10 @@ public:
         , m_seed(seed)
     {}
 
-    std::string describe() const override
+    Message description() const override
     {
-        return std::to_string(m_count) + " random samples (seed " + std::to_string(m_seed) + ")";
+        return makeMessage(MessageId::DataRandomSamples,
+                           {std::to_string(m_count), std::to_string(m_seed)});
     }
     int64_t count() const override { return m_count; }
     void rewind() override { m_next = 0; }

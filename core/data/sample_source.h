@@ -58,8 +58,10 @@ class SampleSource
 {
 public:
     virtual ~SampleSource() = default;
-    // "120 images in /data/calib", for progress and reports.
-    virtual std::string describe() const = 0;
+    // "120 images in /data/calib", for progress and reports: coded, so the GUI words it in
+    // its language; describe() is the English.
+    virtual Message description() const = 0;
+    std::string describe() const { return englishText(description()); }
     // How many samples next() will try to yield (an upper bound: unusable items are skipped).
     virtual int64_t count() const = 0;
     // The next usable sample, std::nullopt after the last. Items that cannot be used but do not

@@ -220,7 +220,9 @@ Status placeScope(const GraphIndex &index, int graphId, const LayoutOptions &opt
     out.graph = layout_detail::buildBoxGraph(index, options, graphId);
     BoxGraph &graph = out.graph;
     if (depth == 0)
-        progress.report(1, 3, "Laying out " + std::to_string(graph.boxes.size()) + " boxes");
+        progress.reportStep(1, 3,
+                            makeMessage(MessageId::StepLayingOutBoxes,
+                                        {std::to_string(graph.boxes.size())}));
     for (LayoutBox &box : graph.boxes)
         box.depth = depth;
 
@@ -325,14 +327,14 @@ Result<GraphLayout> layoutGraph(const GraphIndex &index, const LayoutOptions &op
                                 Progress &progress)
 {
     const auto start = std::chrono::steady_clock::now();
-    progress.report(0, 3, "Grouping nodes");
+    progress.reportStep(0, 3, makeMessage(MessageId::StepGroupingNodes));
     PlacedScope placed;
     if (Status status = placeScope(index, index.mainGraph().id, options, 0, placed, progress);
         !status.isOk())
         return status;
     if (progress.cancelled())
         return cancelled();
-    progress.report(3, 3, "Done");
+    progress.reportStep(3, 3, makeMessage(MessageId::StepDone));
 
     GraphLayout layout;
     BoxGraph &graph = placed.graph;

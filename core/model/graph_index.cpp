@@ -241,12 +241,12 @@ public:
             std::string names;
             for (size_t i = 0; i < cyclic.size() && i < 5; ++i)
                 names += (i ? ", " : "") + nameOrIndex(graph.node(cyclic[i]), cyclic[i]);
-            m_diagnostics.push_back({Severity::Error,
-                                     "graph" + (path.empty() ? std::string() : " '" + path + "'")
-                                         + " has a cycle or inputs nobody produces; "
-                                         + std::to_string(cyclic.size())
-                                         + " nodes cannot be ordered, among them " + names,
-                                     {}});
+            const std::string count = std::to_string(cyclic.size());
+            m_diagnostics.push_back(
+                diagnosticOf(Severity::Error,
+                             path.empty()
+                                 ? makeMessage(MessageId::GraphCycle, {count, names})
+                                 : makeMessage(MessageId::SubgraphCycle, {path, count, names})));
             order.insert(order.end(), cyclic.begin(), cyclic.end());
         }
         const bool structureMatches = annotated.node_size() == graph.node_size();
@@ -335,16 +335,17 @@ private:
             auto [it, inserted] = scope.producers.emplace(output, nodeId);
             // A node that lists the same output twice is not in m_nodes yet.
             if (!inserted && it->second == nodeId) {
-                m_diagnostics.push_back(
-                    {Severity::Error,
-                     "node '" + node.displayName + "' lists output '" + output + "' twice",
-                     node.displayName});
+                m_diagnostics.push_back(diagnosticOf(Severity::Error,
+                                                     makeMessage(MessageId::OutputListedTwice,
+                                                                 {node.displayName, output}),
+                                                     node.displayName));
             } else if (!inserted) {
-                m_diagnostics.push_back({Severity::Error,
-                                         "value '" + output + "' is produced by two nodes: '"
-                                             + m_index.m_nodes[it->second].displayName + "' and '"
-                                             + node.displayName + "'",
-                                         node.displayName});
+                m_diagnostics.push_back(
+                    diagnosticOf(Severity::Error,
+                                 makeMessage(MessageId::ValueProducedTwice,
+                                             {output, m_index.m_nodes[it->second].displayName,
+                                              node.displayName}),
+                                 node.displayName));
             }
         }
         for (const auto &attribute : proto.attribute())
@@ -396,12 +397,12 @@ private:
             auto [it, inserted] = firstWithName.emplace(node.displayName, node.id);
             if (inserted)
                 continue;
-            m_diagnostics.push_back({Severity::Warning,
-                                     "duplicate node name '" + node.displayName + "' (nodes "
-                                         + std::to_string(it->second) + " and "
-                                         + std::to_string(node.id)
-                                         + "); exclusion by name will match the first",
-                                     node.displayName});
+            m_diagnostics.push_back(
+                diagnosticOf(Severity::Warning,
+                             makeMessage(MessageId::DuplicateNodeName,
+                                         {node.displayName, std::to_string(it->second),
+                                          std::to_string(node.id)}),
+                             node.displayName));
         }
     }
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -332,8 +333,14 @@ void reorderNodes(onnx::GraphProto &graph, const std::vector<int> &order, bool i
 // ONNX's graph import (onnx::graphProtoToGraph, which the version converter calls) dereferences
 // the producer of every graph output without looking: an output that no node, graph input or
 // initializer provides ends in SIGSEGV inside libonnx. Subgraphs see the names of their parents.
+struct SubgraphPlace
+{
+    std::string attribute; // the attribute holding the subgraph ("then_branch")
+    std::string node;      // its node, as nodeLabel() words it
+};
+
 void checkGraphOutputs(const onnx::GraphProto &graph, std::unordered_set<std::string> visible,
-                       const std::string &where, std::vector<Diagnostic> &findings)
+                       const std::optional<SubgraphPlace> &where, std::vector<Diagnostic> &findings)
 {
     for (const auto &value : graph.input())
         visible.insert(value.name());
@@ -345,16 +352,17 @@ void checkGraphOutputs(const onnx::GraphProto &graph, std::unordered_set<std::st
     }
     for (const auto &output : graph.output()) {
         if (!visible.count(output.name())) {
-            findings.push_back({Severity::Error,
-                                kGraphOutputPrefix + ("'" + output.name() + "'") + where
-                                    + " is produced by no node, graph input or initializer",
-                                {}});
+            findings.push_back(
+                diagnosticOf(Severity::Error,
+                             where
+                                 ? makeMessage(MessageId::SubgraphOutputUnproduced,
+                                               {output.name(), where->attribute, where->node})
+                                 : makeMessage(MessageId::GraphOutputUnproduced, {output.name()})));
         }
     }
     for (const auto &node : graph.node()) {
         for (const onnx::AttributeProto &attribute : node.attribute()) {
-            const std::string inner = " in the subgraph '" + attribute.name() + "' of "
-                                      + nodeLabel(node);
+            const SubgraphPlace inner{attribute.name(), nodeLabel(node)};
             if (attribute.has_g())
                 checkGraphOutputs(attribute.g(), visible, inner, findings);
             for (const onnx::GraphProto &body : attribute.graphs())
@@ -385,7 +393,8 @@ void inferSortedCopy(const onnx::ModelProto &model, onnx::ModelProto &annotated,
                           });
     if (!safe.isOk()) {
         findings.push_back(
-            {Severity::Error, "shape inference skipped: " + safe.message(), std::string()});
+            diagnosticOf(Severity::Error,
+                         makeMessage(MessageId::ShapeInferenceSkipped, {safe.message()})));
         return;
     }
     try {
@@ -480,7 +489,7 @@ std::vector<Diagnostic> checkModel(const onnx::ModelProto &model, const std::str
         findings.push_back(
             diagnosticFromException(Severity::Error, MessageId::CheckerFinding, error.what()));
     }
-    checkGraphOutputs(model.graph(), {}, std::string(), findings);
+    checkGraphOutputs(model.graph(), {}, std::nullopt, findings);
     return findings;
 }
 

@@ -104,7 +104,7 @@ Result<std::map<std::string, std::vector<double>>> channelMeans(const Session &s
     auto samples = observeSamples(
         session, source, values,
         [&](const std::string &name, const Tensor &value) { addToSum(sums.at(name), value); },
-        makeMessage(MessageId::StepBiasCorrectionMeans, {source.describe()}), progress);
+        makeMessage(MessageId::StepBiasCorrectionMeans, {}, source.description()), progress);
     if (!samples)
         return samples.status();
     std::map<std::string, std::vector<double>> means;
@@ -167,14 +167,11 @@ std::vector<double> biasShift(const onnx::NodeProto &node, const Tensor &weight,
     return shift;
 }
 
-std::string BiasCorrectionResult::summary() const
+Message BiasCorrectionResult::note() const
 {
     char shift[32];
     std::snprintf(shift, sizeof shift, "%.3g", meanAbsShift);
-    return "bias correction: " + std::to_string(corrected)
-           + " Conv/Gemm biases shifted by the mean error of their quantized weights on the "
-             "calibration samples (mean |shift| "
-           + shift + ")";
+    return makeMessage(MessageId::BiasCorrected, {std::to_string(corrected), shift});
 }
 
 Result<BiasCorrectionResult> correctBiases(std::shared_ptr<const Model> model,

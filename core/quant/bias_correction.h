@@ -47,7 +47,8 @@ struct BiasCorrectionResult
     std::shared_ptr<const Model> model; // the input model when nothing was corrected
     int corrected = 0;                  // layers whose bias moved
     double meanAbsShift = 0;            // over every corrected bias value
-    std::string summary() const;        // "bias correction: 52 Conv/Gemm biases shifted (...)"
+    Message note() const;               // "bias correction: 52 Conv/Gemm biases shifted (...)"
+    std::string summary() const { return englishText(note()); }
 };
 
 // Corrects the planned Conv / Gemm layers of `model` with means measured on `samples` (the

@@ -279,6 +279,23 @@ Result<bool> CrossLayerEqualization::apply(Graph &graph, PassContext &context)
     return modified;
 }
 
+std::vector<Message> EqualizationResult::notes() const
+{
+    std::vector<Message> notes;
+    if (pairs > 0)
+        notes.push_back(makeMessage(MessageId::EqualizationRescaled,
+                                    {std::to_string(pairs), std::to_string(sweeps)}));
+    else
+        notes.push_back(makeMessage(MessageId::EqualizationNothingRescaled));
+    if (relu6Replaced > 0)
+        notes.push_back(
+            makeMessage(MessageId::EqualizationRelu6Replaced, {std::to_string(relu6Replaced)}));
+    if (skippedBoundedClips > 0)
+        notes.push_back(makeMessage(MessageId::EqualizationSkippedClips,
+                                    {std::to_string(skippedBoundedClips)}));
+    return notes;
+}
+
 std::string EqualizationResult::summary() const
 {
     std::string text = "cross-layer equalization: " + std::to_string(pairs)

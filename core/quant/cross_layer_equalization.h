@@ -22,6 +22,7 @@
 // Runs after BatchNorm folding (quant_preprocess.h): a BatchNorm after W1 would rescale the
 // channels again.
 #include "graph/pass.h"
+#include "util/messages.h"
 #include "util/progress.h"
 #include "util/status.h"
 
@@ -72,8 +73,10 @@ struct EqualizationResult
     int skippedBoundedClips = 0;
     int relu6Replaced = 0;
     int sweeps = 0;
-    // "cross-layer equalization: 17 Conv pairs rescaled (3 sweeps)"
+    // "cross-layer equalization: 17 Conv pairs rescaled (3 sweeps)", with what else happened
     std::string summary() const;
+    // The same as coded notes, one per fact (the GUI words each in its language).
+    std::vector<Message> notes() const;
 };
 
 Result<EqualizationResult> equalizeCrossLayer(std::shared_ptr<const Model> model,

@@ -38,7 +38,7 @@ struct Fp16NodeOutcome
     std::string node; // display name
     std::string opType;
     bool converted = false;
-    std::string reason; // why it stays float32, when it does
+    Message reason; // why it stays float32, when it does (id None when converted)
 };
 
 struct Fp16Counts

@@ -147,7 +147,7 @@ void Fp16Plan::collectValues(int graph)
 // BatchNormalization's running variance is a mean of squares: it often exceeds the float16 range
 // while the activations it normalizes fit (PP-OCRv4's detector: 1e7). Clamped to max_finite it
 // would scale the output by orders of magnitude, so such a node computes in float32 instead.
-std::string Fp16Plan::parametersOutOfRange(const NodeInfo &info) const
+std::optional<Message> Fp16Plan::parametersOutOfRange(const NodeInfo &info) const
 {
     for (size_t i = 1; i < info.inputs.size(); ++i) {
         const onnx::TensorProto *tensor = m_model.index().constantTensor(info.graph,
@@ -156,13 +156,13 @@ std::string Fp16Plan::parametersOutOfRange(const NodeInfo &info) const
             continue;
         Result<float> largest = maxMagnitude(m_model, *tensor);
         if (largest && *largest > m_maxFinite) {
-            std::ostringstream message;
-            message << "input '" << info.inputs[i].name << "' holds " << *largest
-                    << ", beyond the float16 range";
-            return message.str();
+            std::ostringstream value;
+            value << *largest;
+            return makeMessage(MessageId::Fp16ParameterBeyondRange,
+                               {info.inputs[i].name, value.str()});
         }
     }
-    return {};
+    return std::nullopt;
 }
 
 void Fp16Plan::classifyNode(const NodeInfo &info)
@@ -179,43 +179,42 @@ void Fp16Plan::classifyNode(const NodeInfo &info)
 
     // Inputs that must stay float32 although the node converts (Resize's scales).
     std::vector<bool> floatOnly(info.inputs.size());
-    auto blockReason = [&]() -> std::string {
+    auto blockReason = [&]() -> Message {
         if (!info.subgraphs.empty())
-            return "control flow stays float32 at its boundary; its subgraphs are converted";
+            return makeMessage(MessageId::Fp16ControlFlow);
         if (m_opBlockList.count(info.opType))
-            return "op type " + info.opType + " is in the float16 op block list";
+            return makeMessage(MessageId::Fp16OpTypeBlocked, {info.opType});
         if (m_nodeBlockList.count(info.displayName))
-            return "the node is in the float16 node block list";
+            return makeMessage(MessageId::Fp16NodeBlocked);
         if (!isDefaultDomain(info.domain))
-            return "ops of domain '" + info.domain + "' are not converted";
+            return makeMessage(MessageId::Fp16OtherDomain, {info.domain});
         if (!plan.touchesFloat)
             return {};
         if (info.opType == "BatchNormalization") {
-            if (std::string reason = parametersOutOfRange(info); !reason.empty())
-                return reason;
+            if (std::optional<Message> reason = parametersOutOfRange(info))
+                return *reason;
         }
         if (info.opType == "Constant" && hasAttribute(*info.proto, "sparse_value"))
-            return "sparse Constant values are not converted";
+            return makeMessage(MessageId::Fp16SparseConstant);
         const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(info.opType,
                                                                       info.opsetVersion, "");
-        if (!schema) {
-            return "no schema for " + info.opType + " at opset "
-                   + std::to_string(info.opsetVersion);
-        }
-        const std::string where = " in " + info.opType + "-"
-                                  + std::to_string(schema->since_version());
+        if (!schema)
+            return makeMessage(MessageId::Fp16NoSchema,
+                               {info.opType, std::to_string(info.opsetVersion)});
+        const std::string where = info.opType + "-" + std::to_string(schema->since_version());
         std::vector<std::string> outputVars;
         for (size_t k = 0; k < info.outputs.size(); ++k) {
             if (!outputTracked[k])
                 continue;
             const Formal *formal = formalAt(schema->outputs(), k);
             if (!formal || !accepts(*formal, "tensor(float16)"))
-                return "output '" + info.outputs[k].name + "' has no float16 type" + where;
+                return makeMessage(MessageId::Fp16OutputHasNoHalfType,
+                                   {info.outputs[k].name, where});
             const std::string &typeStr = formal->GetTypeStr();
             if (isTypeVariable(*schema, typeStr) && !usesTypeString(schema->inputs(), typeStr)
                 && !outputTypeFromAttribute(info.opType)) {
-                return "the type of output '" + info.outputs[k].name + "' is set by an attribute"
-                       + where;
+                return makeMessage(MessageId::Fp16OutputTypeFromAttribute,
+                                   {info.outputs[k].name, where});
             }
             outputVars.push_back(typeStr);
         }
@@ -228,19 +227,20 @@ void Fp16Plan::classifyNode(const NodeInfo &info)
                                           && usesTypeString(schema->outputs(), typeStr);
             if (inputTracked[i] && !accepts(*formal, "tensor(float16)")) {
                 if (sharedWithOutput)
-                    return "input '" + info.inputs[i].name + "' has no float16 type" + where;
+                    return makeMessage(MessageId::Fp16InputHasNoHalfType,
+                                       {info.inputs[i].name, where});
                 floatOnly[i] = true;
             }
             // Without the input's type we cannot tell what a converted output would be.
             const bool feedsTrackedOutput
                 = std::count(outputVars.begin(), outputVars.end(), typeStr) > 0;
             if (!inputTracked[i] && info.inputs[i].type.elementType == 0 && feedsTrackedOutput)
-                return "the type of input '" + info.inputs[i].name + "' is unknown";
+                return makeMessage(MessageId::Fp16InputTypeUnknown, {info.inputs[i].name});
         }
         return {};
     };
     plan.reason = blockReason();
-    plan.blocked = !plan.reason.empty();
+    plan.blocked = plan.reason.id != MessageId::None;
     plan.controlFlow = !info.subgraphs.empty();
 
     const bool isCast = isDefaultDomain(info.domain) && info.opType == "Cast";

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -55,7 +56,7 @@ struct NodePlan
 {
     bool blocked = false;     // computes in float32
     bool controlFlow = false; // blocked at its boundary, its subgraphs converted inside
-    std::string reason;       // why it is blocked, for the diagnostics
+    Message reason;           // why it is blocked, for the diagnostics (id None: not)
     bool touchesFloat = false;
     std::vector<int32_t> inputDemands; // per input slot: 0 (untracked), kAnyType, kFloat, kHalf
 };
@@ -87,7 +88,7 @@ private:
     ValuePlan *findMutable(int graph, const std::string &name);
     void collectValues(int graph);
     void classifyNode(const NodeInfo &info);
-    std::string parametersOutOfRange(const NodeInfo &info) const;
+    std::optional<Message> parametersOutOfRange(const NodeInfo &info) const;
     void addDemands(const NodeInfo &info);
     void decideNatural(ValuePlan &value) const;
     void nameVariants(const std::string &name, ValuePlan &value, Graph &names) const;

@@ -221,7 +221,7 @@ Result<onnx::ModelProto> upgradeOpset(const onnx::ModelProto &model, int64_t tar
     }
 }
 
-Status raiseOpset(onnx::ModelProto &model, int64_t target, const std::string &why,
+Status raiseOpset(onnx::ModelProto &model, int64_t target, MessageId why,
                   std::vector<Diagnostic> &diagnostics)
 {
     const int64_t opset = defaultDomainOpset(model);
@@ -231,11 +231,10 @@ Status raiseOpset(onnx::ModelProto &model, int64_t target, const std::string &wh
     if (!upgraded)
         return upgraded.status();
     model = std::move(*upgraded);
-    diagnostics.push_back({Severity::Info,
-                           "opset raised from " + std::to_string(opset) + " to "
-                               + std::to_string(target) + " with ONNX's version converter (" + why
-                               + ")",
-                           {}});
+    diagnostics.push_back(
+        diagnosticOf(Severity::Info, makeMessage(MessageId::OpsetRaised,
+                                                 {std::to_string(opset), std::to_string(target)},
+                                                 makeMessage(why))));
     return Status::ok();
 }
 

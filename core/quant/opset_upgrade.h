@@ -24,7 +24,7 @@ constexpr int64_t kSixteenBitQdqOpset = 21;
 
 // upgradeOpset in place when `model` is below `target`, with an Info diagnostic saying so and
 // `why` (what needs the opset).
-Status raiseOpset(onnx::ModelProto &model, int64_t target, const std::string &why,
+Status raiseOpset(onnx::ModelProto &model, int64_t target, MessageId why,
                   std::vector<Diagnostic> &diagnostics);
 
 } // namespace qs

@@ -74,23 +74,19 @@ void nameUnnamedNodes(onnx::GraphProto &copy, const onnx::GraphProto &original,
 
 // "18 constant nodes folded (...), 2 BatchNormalization/Mul/Add nodes folded into Conv
 // weights": only what happened.
-std::string preparationSummary(const PreprocessResult &cleaned)
+// One note per kind of rewrite, each a coded message the GUI words in its language.
+void notePreparation(const PreprocessResult &cleaned, std::vector<Diagnostic> &diagnostics)
 {
-    std::vector<std::string> parts;
-    if (cleaned.foldedConstants > 0)
-        parts.push_back(std::to_string(cleaned.foldedConstants)
-                        + " constant nodes folded (Identity/Cast/Reshape... of initializers, "
-                          "shape computations), so that weights and biases are constants");
-    if (cleaned.foldedIntoConv > 0)
-        parts.push_back(std::to_string(cleaned.foldedIntoConv)
-                        + " BatchNormalization/Mul/Add nodes folded into Conv weights");
-    if (cleaned.hardSwish > 0)
-        parts.push_back(std::to_string(cleaned.hardSwish)
-                        + " decomposed HardSwish patterns made one HardSwish node");
-    std::string text = "prepared for INT8: ";
-    for (size_t i = 0; i < parts.size(); ++i)
-        text += (i ? ", " : "") + parts[i];
-    return text;
+    const std::pair<int, MessageId> kinds[] = {
+        {cleaned.foldedConstants, MessageId::PreparedFoldedConstants},
+        {cleaned.foldedIntoConv, MessageId::PreparedFoldedIntoConv},
+        {cleaned.hardSwish, MessageId::PreparedHardSwish},
+    };
+    for (const auto &[count, id] : kinds) {
+        if (count > 0)
+            diagnostics.push_back(
+                diagnosticOf(Severity::Info, makeMessage(id, {std::to_string(count)})));
+    }
 }
 
 Result<std::shared_ptr<const Model>> prepareModel(const std::shared_ptr<const Model> &model,
@@ -103,7 +99,8 @@ Result<std::shared_ptr<const Model>> prepareModel(const std::shared_ptr<const Mo
     std::unordered_map<const onnx::NodeProto *, std::string> names;
     collectDisplayNames(model->index(), names);
     nameUnnamedNodes(*proto.mutable_graph(), model->proto().graph(), names);
-    QS_RETURN_IF_ERROR(raiseOpset(proto, minimumOpset, "quantized ops need it", diagnostics));
+    QS_RETURN_IF_ERROR(
+        raiseOpset(proto, minimumOpset, MessageId::OpsetNeededByQuantizedOps, diagnostics));
     auto prepared = Model::fromProto(std::move(proto), model->baseDir(), progress);
     if (!prepared || minimumOpset == 0)
         return prepared;
@@ -113,7 +110,7 @@ Result<std::shared_ptr<const Model>> prepareModel(const std::shared_ptr<const Mo
         return cleaned.status();
     if (!cleaned->changed())
         return prepared;
-    diagnostics.push_back({Severity::Info, preparationSummary(*cleaned), {}});
+    notePreparation(*cleaned, diagnostics);
     return Model::fromProto(std::move(cleaned->model), model->baseDir(), progress);
 }
 
@@ -270,7 +267,8 @@ Result<std::shared_ptr<const Model>> recoverAccuracy(
         if (!equalized)
             return equalized.status();
         steps.push_back(equalized->summary());
-        result.diagnostics.push_back({Severity::Info, steps.back(), {}});
+        for (Message &note : equalized->notes())
+            result.diagnostics.push_back(diagnosticOf(Severity::Info, std::move(note)));
         if (equalized->pairs > 0) {
             auto reloaded = Model::fromProto(std::move(equalized->model), model->baseDir(),
                                              progress);
@@ -288,7 +286,7 @@ Result<std::shared_ptr<const Model>> recoverAccuracy(
         if (!corrected)
             return corrected.status();
         steps.push_back(corrected->summary());
-        result.diagnostics.push_back({Severity::Info, steps.back(), {}});
+        result.diagnostics.push_back(diagnosticOf(Severity::Info, corrected->note()));
         model = corrected->model;
     }
     return model;
@@ -331,8 +329,7 @@ QuantCoverage fp16Coverage(const std::vector<Fp16NodeOutcome> &nodes, const Reci
         if (node.converted)
             coverage.addQuantized(node.opType);
         else
-            coverage.addLeftInFloat(
-                {node.node, node.opType, plainText(node.reason), Severity::Info});
+            coverage.addLeftInFloat({node.node, node.opType, node.reason, Severity::Info});
     }
     return coverage;
 }
@@ -403,7 +400,7 @@ Result<QuantizeResult> quantizeModel(std::shared_ptr<const Model> model, const R
         return status;
     if (raiseForSixteenBit)
         QS_RETURN_IF_ERROR(raiseOpset(result.model, kSixteenBitQdqOpset,
-                                      "16-bit activations need it", result.diagnostics));
+                                      MessageId::OpsetNeededBySixteenBit, result.diagnostics));
     if (mode == quantscope::QUANT_MODE_DYNAMIC || mode == quantscope::QUANT_MODE_STATIC) {
         if (result.summary.empty())
             result.summary = result.coverage.summary();
@@ -500,11 +497,10 @@ Result<std::shared_ptr<const CalibrationStatistics>> collectCalibrationStatistic
     if (!source)
         return source.status();
     if (calibration.data_dir().empty())
-        diagnostics.push_back({Severity::Warning,
-                               "no calibration folder: calibrating on "
-                                   + std::to_string(calibration.max_samples())
-                                   + " random inputs, ranges will not match real data",
-                               {}});
+        diagnostics.push_back(
+            diagnosticOf(Severity::Warning,
+                         makeMessage(MessageId::RandomCalibration,
+                                     {std::to_string(calibration.max_samples())})));
     const int bins = calibrationSettings(calibration, false).bins;
     auto statistics = CalibrationStatistics::collect(**session, **source, tensors, bins, progress);
     if (!statistics)

@@ -34,12 +34,11 @@ Result<std::shared_ptr<const EvaluationSet>> EvaluationSet::load(
         return source.status().withContext("evaluation data");
     set->m_description = (*source)->describe();
     if (settings.dataDir.empty())
-        set->m_diagnostics.push_back({Severity::Warning,
-                                      "no evaluation folder: the targets are judged on "
-                                          + set->m_description
-                                          + ", which says little about accuracy on real data",
-                                      {}});
-    const Message what = makeMessage(MessageId::StepReferenceOutputsOn, {set->m_description});
+        set->m_diagnostics.push_back(
+            diagnosticOf(Severity::Warning,
+                         makeMessage(MessageId::NoEvaluationFolder, {}, (*source)->description())));
+    const Message what = makeMessage(MessageId::StepReferenceOutputsOn, {},
+                                     (*source)->description());
     while (true) {
         if (progress.cancelled())
             return cancelled();

@@ -153,11 +153,9 @@ Result<TuneOutcome> runFp16Tune(std::shared_ptr<const Model> model, const TuneSe
     outcome.best = std::make_shared<const QuantizeResult>(std::move(*converted));
     if (!found->overflowBlocked.empty())
         outcome.diagnostics.push_back(
-            {Severity::Info,
-             std::to_string(found->overflowBlocked.size())
-                 + " nodes kept in float32 before any trial: their FP32 outputs exceed float16's "
-                   "range on the evaluation data",
-             {}});
+            diagnosticOf(Severity::Info,
+                         makeMessage(MessageId::Fp16OverflowBlocked,
+                                     {std::to_string(found->overflowBlocked.size())})));
     run.set_seconds(elapsed());
     return outcome;
 }

@@ -124,9 +124,8 @@ Status runRecipeSearch(TrialLog &log, const std::vector<Recipe> &grid,
             if (trial.status().code() == StatusCode::Cancelled)
                 return trial.status();
             diagnostics.push_back(
-                {Severity::Warning,
-                 "recipe search: a recipe was skipped: " + trial.status().message(),
-                 {}});
+                diagnosticOf(Severity::Warning, makeMessage(MessageId::RecipeTrialSkipped, {},
+                                                            trial.status().asMessage())));
             continue;
         }
         if (!trial->has_value())

@@ -165,7 +165,8 @@ Result<TuneOutcome> runTune(std::shared_ptr<const Model> model, const TuneSettin
     // After the baseline, a failure ends the search but not the run: the best so far stands.
     if (!status && status.code() != StatusCode::Cancelled)
         outcome.diagnostics.push_back(
-            {Severity::Warning, "the search stopped early: " + status.message(), {}});
+            diagnosticOf(Severity::Warning,
+                         makeMessage(MessageId::SearchStoppedEarly, {}, status.asMessage())));
 
     for (const TrialResult &trial : log.trials())
         *run.add_trials() = trial.proto;

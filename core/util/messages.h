@@ -126,6 +126,60 @@ enum class MessageId : uint16_t {
     StepReferenceOutputsOn,    // the data's description
     StepTrial,                 // trial number, trial kind
     StepBiasCorrectionMeans,   // the data's description
+    StepGroupingNodes,         //
+    StepLayingOutBoxes,        // box count
+
+    // What a sample source holds (data/sample_source.h's description()), for progress and
+    // reports. The kind of item is the cause, so it is worded in the front end's language too.
+    DataItemsIn,         // count, folder; cause: the kind of item
+    DataSomeItemsIn,     // count used, count found, folder; cause: the kind of item
+    DataRandomSamples,   // count, seed
+    DataKindImages,      //
+    DataKindTensorFiles, //
+    DataKindFolders,     //
+
+    // Findings about a model's graph (model/graph_index.cpp, model/model_checks.cpp).
+    GraphCycle,               // node count, some of their names
+    SubgraphCycle,            // subgraph path, node count, some of their names
+    OutputListedTwice,        // node, output
+    ValueProducedTwice,       // value, first producer, second producer
+    DuplicateNodeName,        // name, first node id, second node id
+    GraphOutputUnproduced,    // output
+    SubgraphOutputUnproduced, // output, attribute, node
+    ShapeInferenceSkipped,    // the reason, in English as the library words it
+
+    // Notes of a quantization and its recovery steps (quant/).
+    PreparedFoldedConstants,     // count
+    PreparedFoldedIntoConv,      // count
+    PreparedHardSwish,           // count
+    OpsetRaised,                 // from, to; cause: why
+    OpsetNeededByQuantizedOps,   //
+    OpsetNeededBySixteenBit,     //
+    EqualizationRescaled,        // pair count, sweeps
+    EqualizationNothingRescaled, //
+    EqualizationRelu6Replaced,   // count
+    EqualizationSkippedClips,    // count
+    BiasCorrected,               // bias count, mean |shift|
+    TensorNeverCalibrated,       // tensor
+
+    // Notes of a tuning run (tune/).
+    NoEvaluationFolder,  // ; cause: what the targets are judged on
+    Fp16OverflowBlocked, // count
+    SearchStoppedEarly,  // ; cause: the reason
+    RecipeTrialSkipped,  // ; cause: the reason
+
+    // Why the float16 conversion keeps a node in float32 (quant/fp16_plan.cpp).
+    Fp16ControlFlow,             //
+    Fp16OpTypeBlocked,           // op type
+    Fp16NodeBlocked,             //
+    Fp16OtherDomain,             // domain
+    Fp16ParameterBeyondRange,    // input, its largest magnitude
+    Fp16SparseConstant,          //
+    Fp16NoSchema,                // op type, opset
+    Fp16OutputHasNoHalfType,     // output, op type and version ("Cast-13")
+    Fp16OutputTypeFromAttribute, // output, op type and version
+    Fp16InputHasNoHalfType,      // input, op type and version
+    Fp16InputTypeUnknown,        // input
 };
 
 struct Message

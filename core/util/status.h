@@ -47,6 +47,14 @@ public:
     // ("model.onnx: "), which message() holds worded together.
     const Message &coded() const { return m_coded; }
     const std::string &context() const { return m_context; }
+    // The error as one message to nest as a cause: the coded one when no context was added,
+    // else the English text (a path or node in front reads wrong inside another sentence).
+    Message asMessage() const
+    {
+        if (m_coded.id != MessageId::None && m_context.empty())
+            return m_coded;
+        return plainText(m_message);
+    }
 
     // Adds context in front of the message: "model.onnx: " + "initializer 'w': ...".
     Status withContext(const std::string &context) const

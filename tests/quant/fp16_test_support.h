@@ -250,7 +250,7 @@ inline bool stayedFloat32(const Fp16Result &result, const std::string &name)
 {
     for (const Fp16NodeOutcome &node : result.nodes) {
         if (node.node == name)
-            return !node.converted && !node.reason.empty();
+            return !node.converted && node.reason.id != MessageId::None;
     }
     return false;
 }

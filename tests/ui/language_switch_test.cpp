@@ -234,18 +234,36 @@ private slots:
         // A job's step as core names it (util/progress.h's reportStep), on the page's label.
         std::atomic<bool> release{false};
         JobController *job = window.quantizePage()->job();
+        // The title is a tr() call kept as a function: worded again whenever it is shown.
         QVERIFY(job->start(
-            QStringLiteral("steps"),
+            [] {
+                return QCoreApplication::translate("qs::ui::QuantizePage", "Quantizing %1")
+                    .arg(QStringLiteral("m.onnx"));
+            },
             [&release](Progress &progress) {
-                progress.reportStep(1, 4, makeMessage(MessageId::StepCalibratingOn, {"4 images"}));
+                // What the data holds is coded too (data/sample_source.h's description()).
+                progress.reportStep(1, 4,
+                                    makeMessage(MessageId::StepCalibratingOn, {},
+                                                makeMessage(MessageId::DataItemsIn, {"4", "/data"},
+                                                            makeMessage(
+                                                                MessageId::DataKindImages))));
                 while (!release && !progress.cancelled())
                     QThread::msleep(10);
             },
             [] {}));
-        const QString calibrating = translated("CoreMessages", "calibrating on %1", "progress step")
-                                        .arg(QStringLiteral("4 images"));
+        const QString images = translated("CoreMessages", "images", "kind of sample data");
+        QVERIFY(images != QStringLiteral("images"));
+        const QString data = translated("CoreMessages", "%1 %3 in %2",
+                                        "sample data: count, folder, kind")
+                                 .arg(QStringLiteral("4"), QStringLiteral("/data"), images);
+        const QString calibrating
+            = translated("CoreMessages", "calibrating on %1", "progress step").arg(data);
         QVERIFY(!calibrating.startsWith(QStringLiteral("calibrating")));
         QTRY_COMPARE(step->text(), calibrating);
+        const QString title
+            = translated("qs::ui::QuantizePage", "Quantizing %1").arg(QStringLiteral("m.onnx"));
+        QVERIFY(!title.startsWith(QStringLiteral("Quantizing")));
+        QCOMPARE(job->title(), title);
         release = true;
         QTRY_VERIFY(!job->isRunning());
 

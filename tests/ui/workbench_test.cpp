@@ -68,24 +68,22 @@ private slots:
         int delivered = 0;
         QThread *deliveredOn = nullptr;
         QSignalSpy progress(&job, &JobController::progressChanged);
-        QVERIFY(job.run<int>(
-            QStringLiteral("counting"),
-            [&worker](Progress &p) {
-                worker = QThread::currentThread();
-                for (int i = 0; i <= 10; ++i) {
-                    p.report(i, 10, "counting");
-                    std::this_thread::sleep_for(std::chrono::milliseconds(40));
-                }
-                return 42;
-            },
-            [&](int value) {
-                delivered = value;
-                deliveredOn = QThread::currentThread();
-            }));
+        QVERIFY(job.run<int>([] { return QStringLiteral("counting"); },
+                             [&worker](Progress &p) {
+                                 worker = QThread::currentThread();
+                                 for (int i = 0; i <= 10; ++i) {
+                                     p.report(i, 10, "counting");
+                                     std::this_thread::sleep_for(std::chrono::milliseconds(40));
+                                 }
+                                 return 42;
+                             },
+                             [&](int value) {
+                                 delivered = value;
+                                 deliveredOn = QThread::currentThread();
+                             }));
         QVERIFY(job.isRunning());
         // A second job on the same controller waits its turn: refused while one runs.
-        QVERIFY(!job.start(
-            QStringLiteral("other"), [](Progress &) {}, [] {}));
+        QVERIFY(!job.start([] { return QStringLiteral("other"); }, [](Progress &) {}, [] {}));
         QSignalSpy finished(&job, &JobController::finished);
         QVERIFY(test::waitForJob(job));
         QCOMPARE(delivered, 42);
@@ -121,20 +119,19 @@ private slots:
                     return true;
             return false;
         };
-        QVERIFY(job.start(
-            QStringLiteral("benchmark"),
-            [&](Progress &p) {
-                p.report(1, 1, "preparing the model for running");
-                waitFor(1);
-                p.report(1, 10, "warming up");
-                waitFor(2);
-                // The next step of the same count comes well after the clock started.
-                std::this_thread::sleep_for(std::chrono::milliseconds(700));
-                p.report(2, 10, "timing");
-                waitFor(3);
-                p.report(10, 10, "timing");
-            },
-            [] {}));
+        QVERIFY(job.start([] { return QStringLiteral("benchmark"); },
+                          [&](Progress &p) {
+                              p.report(1, 1, "preparing the model for running");
+                              waitFor(1);
+                              p.report(1, 10, "warming up");
+                              waitFor(2);
+                              // The next step of the same count comes well after the clock started.
+                              std::this_thread::sleep_for(std::chrono::milliseconds(700));
+                              p.report(2, 10, "timing");
+                              waitFor(3);
+                              p.report(10, 10, "timing");
+                          },
+                          [] {}));
         QTRY_VERIFY_WITH_TIMEOUT(sawStep(QStringLiteral("preparing the model for running")), 10000);
         gate = 1;
         QTRY_VERIFY_WITH_TIMEOUT(sawStep(QStringLiteral("warming up")), 10000);
@@ -161,15 +158,14 @@ private slots:
         JobController job(&workbench);
         std::atomic<int> iterations{0};
         QSignalSpy finished(&job, &JobController::finished);
-        QVERIFY(job.start(
-            QStringLiteral("endless"),
-            [&iterations](Progress &p) {
-                while (!p.cancelled()) {
-                    ++iterations;
-                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                }
-            },
-            [] {}));
+        QVERIFY(job.start([] { return QStringLiteral("endless"); },
+                          [&iterations](Progress &p) {
+                              while (!p.cancelled()) {
+                                  ++iterations;
+                                  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                              }
+                          },
+                          [] {}));
         QTest::qWait(50);
         job.cancel();
         QVERIFY(finished.wait(5000));
@@ -185,14 +181,13 @@ private slots:
         Workbench workbench;
         {
             JobController job(&workbench);
-            job.start(
-                QStringLiteral("shutdown"),
-                [&workerDone](Progress &p) {
-                    while (!p.cancelled())
-                        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                    workerDone = true;
-                },
-                [&delivered] { delivered = true; });
+            job.start([] { return QStringLiteral("shutdown"); },
+                      [&workerDone](Progress &p) {
+                          while (!p.cancelled())
+                              std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                          workerDone = true;
+                      },
+                      [&delivered] { delivered = true; });
         } // ~JobController cancels and waits
         QVERIFY(workerDone);
         QCoreApplication::processEvents();
@@ -208,34 +203,31 @@ private slots:
         JobController load(&workbench, nullptr, JobController::Runs::OnAnyThread);
         std::atomic<bool> firstRunning{false}, overlapped{false};
         QThread *firstThread = nullptr, *secondThread = nullptr, *loadThread = nullptr;
-        first.start(
-            QStringLiteral("first"),
-            [&](Progress &) {
-                firstThread = QThread::currentThread();
-                firstRunning = true;
-                std::this_thread::sleep_for(std::chrono::milliseconds(800));
-                firstRunning = false;
-            },
-            [] {});
-        second.start(
-            QStringLiteral("second"),
-            [&](Progress &) {
-                secondThread = QThread::currentThread();
-                overlapped = overlapped || firstRunning;
-            },
-            [] {});
-        load.start(
-            QStringLiteral("load"),
-            [&](Progress &) {
-                loadThread = QThread::currentThread();
-                // It must run while the first one does. The two workers start on different
-                // threads, so the first may not have begun yet: wait for it, well within its
-                // 800 ms (a load queued behind it would never see it running).
-                for (int i = 0; i < 100 && !firstRunning; ++i)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                overlapped = overlapped || !firstRunning;
-            },
-            [] {});
+        first.start([] { return QStringLiteral("first"); },
+                    [&](Progress &) {
+                        firstThread = QThread::currentThread();
+                        firstRunning = true;
+                        std::this_thread::sleep_for(std::chrono::milliseconds(800));
+                        firstRunning = false;
+                    },
+                    [] {});
+        second.start([] { return QStringLiteral("second"); },
+                     [&](Progress &) {
+                         secondThread = QThread::currentThread();
+                         overlapped = overlapped || firstRunning;
+                     },
+                     [] {});
+        load.start([] { return QStringLiteral("load"); },
+                   [&](Progress &) {
+                       loadThread = QThread::currentThread();
+                       // It must run while the first one does. The two workers start on different
+                       // threads, so the first may not have begun yet: wait for it, well within its
+                       // 800 ms (a load queued behind it would never see it running).
+                       for (int i = 0; i < 100 && !firstRunning; ++i)
+                           std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                       overlapped = overlapped || !firstRunning;
+                   },
+                   [] {});
         QVERIFY(test::waitForJob(load));
         QVERIFY(test::waitForJob(first));
         QVERIFY(test::waitForJob(second));
@@ -280,15 +272,14 @@ private slots:
         std::atomic<bool> release{false}, sawCancel{false};
         bool delivered = false;
         QSignalSpy finished(&job, &JobController::finished);
-        QVERIFY(job.run<int>(
-            QStringLiteral("stubborn"),
-            [&](Progress &p) {
-                while (!release)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                sawCancel = p.cancelled();
-                return 42;
-            },
-            [&delivered](int) { delivered = true; }));
+        QVERIFY(job.run<int>([] { return QStringLiteral("stubborn"); },
+                             [&](Progress &p) {
+                                 while (!release)
+                                     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                                 sawCancel = p.cancelled();
+                                 return 42;
+                             },
+                             [&delivered](int) { delivered = true; }));
         workbench.setModel(*model, QStringLiteral("second.onnx"));
         release = true;
         QVERIFY(finished.wait(10000));
@@ -298,9 +289,8 @@ private slots:
         QVERIFY(!job.isRunning());
 
         // The next job, for the model open now, delivers.
-        QVERIFY(job.run<int>(
-            QStringLiteral("fresh"), [](Progress &) { return 1; },
-            [&delivered](int) { delivered = true; }));
+        QVERIFY(job.run<int>([] { return QStringLiteral("fresh"); }, [](Progress &) { return 1; },
+                             [&delivered](int) { delivered = true; }));
         QVERIFY(test::waitForJob(job));
         QVERIFY(delivered);
     }
@@ -316,17 +306,15 @@ private slots:
         QSignalSpy finished(&job, &JobController::finished);
         std::atomic<bool> release{false};
         QList<int> delivered;
-        QVERIFY(job.run<int>(
-            QStringLiteral("older"),
-            [&release](Progress &) {
-                while (!release)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                return 1; // finishes although cancelled
-            },
-            [&delivered](int value) { delivered.append(value); }));
-        QVERIFY(job.run<int>(
-            QStringLiteral("newer"), [](Progress &) { return 2; },
-            [&delivered](int value) { delivered.append(value); }));
+        QVERIFY(job.run<int>([] { return QStringLiteral("older"); },
+                             [&release](Progress &) {
+                                 while (!release)
+                                     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                                 return 1; // finishes although cancelled
+                             },
+                             [&delivered](int value) { delivered.append(value); }));
+        QVERIFY(job.run<int>([] { return QStringLiteral("newer"); }, [](Progress &) { return 2; },
+                             [&delivered](int value) { delivered.append(value); }));
         QCOMPARE(started.size(), 2);
         release = true; // the older one returns too, cancelled or not
         QVERIFY(finished.wait(10000));
@@ -345,15 +333,14 @@ private slots:
         bool delivered = false;
         std::atomic<bool> sawCancel{false};
         QSignalSpy finished(&job, &JobController::finished);
-        QVERIFY(job.run<int>(
-            QStringLiteral("to be cleared"),
-            [&sawCancel](Progress &p) {
-                while (!p.cancelled())
-                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                sawCancel = true;
-                return 7;
-            },
-            [&delivered](int) { delivered = true; }));
+        QVERIFY(job.run<int>([] { return QStringLiteral("to be cleared"); },
+                             [&sawCancel](Progress &p) {
+                                 while (!p.cancelled())
+                                     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                                 sawCancel = true;
+                                 return 7;
+                             },
+                             [&delivered](int) { delivered = true; }));
         job.discard();
         QVERIFY(finished.wait(10000));
         QVERIFY(sawCancel);

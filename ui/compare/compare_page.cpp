@@ -353,7 +353,7 @@ void ComparePage::startCompare()
     d->progressBar->setValue(0);
     d->etaLabel->clear();
     d->job->run<Result<quantscope::Report>>(
-        tr("Comparing variants"),
+        [] { return tr("Comparing variants"); },
         // ONNX Runtime beside our engine whenever a runner answers: the probe is cached.
         [settings, ortRunner](Progress &progress) {
             return runBenchmarkBesideOrt(settings, ortRunner, progress);

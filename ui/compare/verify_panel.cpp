@@ -182,31 +182,32 @@ void VerifyPanel::startVerify()
     }
     const std::string folder = m_folder->text().toStdString();
     clearResults();
-    m_job->run<Result<VerifyReport>>(
-        tr("Verify against saved outputs"),
-        [model, folder, rtol, atol, batches](Progress &progress) -> Result<VerifyReport> {
-            auto request = requestFromFolder(model, folder);
-            if (!request)
-                return request.status();
-            request->tolerance = Tolerance{rtol, atol};
-            request->batches = batches;
-            return verifyModel(*request, progress);
-        },
-        [this](Result<VerifyReport> report) {
-            if (!report) {
-                if (report.status().code() == StatusCode::Cancelled)
-                    return;
-                const QString message = CoreMessages::text(report.status());
-                setTranslatedText(m_verdict, [status = report.status()] {
-                    return CoreMessages::text(status);
-                });
-                showError(m_workbench, this, title(), message);
-                emit failed(message);
-                return;
-            }
-            showReport(*report);
-            emit verified(report->passed());
-        });
+    m_job->run<Result<VerifyReport>>([] { return tr("Verify against saved outputs"); },
+                                     [model, folder, rtol, atol,
+                                      batches](Progress &progress) -> Result<VerifyReport> {
+                                         auto request = requestFromFolder(model, folder);
+                                         if (!request)
+                                             return request.status();
+                                         request->tolerance = Tolerance{rtol, atol};
+                                         request->batches = batches;
+                                         return verifyModel(*request, progress);
+                                     },
+                                     [this](Result<VerifyReport> report) {
+                                         if (!report) {
+                                             if (report.status().code() == StatusCode::Cancelled)
+                                                 return;
+                                             const QString message
+                                                 = CoreMessages::text(report.status());
+                                             setTranslatedText(m_verdict, [status = report.status()] {
+                                                 return CoreMessages::text(status);
+                                             });
+                                             showError(m_workbench, this, title(), message);
+                                             emit failed(message);
+                                             return;
+                                         }
+                                         showReport(*report);
+                                         emit verified(report->passed());
+                                     });
     updateButton();
 }
 

@@ -354,7 +354,7 @@ void GraphPage::relayout()
     const LayoutOptions options = d->options;
     d->variantPane->setLayoutOptions(options);
     d->job->run<std::shared_ptr<Result<GraphLayout>>>(
-        tr("Laying out the graph"),
+        [] { return tr("Laying out the graph"); },
         [model, options](Progress &progress) {
             return std::make_shared<Result<GraphLayout>>(
                 layoutGraph(model->index(), options, progress));

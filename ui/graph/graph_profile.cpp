@@ -52,27 +52,29 @@ void NodeTimer::measure(std::shared_ptr<const Model> reference, std::shared_ptr<
         return;
     const quantscope::ImagePreprocessing preprocessing = m_workbench->preprocessing();
     const int threads = settings::threads();
-    m_job->run<NodeTimes>(
-        tr("Timing every node"),
-        [=](Progress &progress) {
-            // Few runs: the overlay shows where time goes, not a benchmark (Compare is that).
-            constexpr int kIterations = 3;
-            NodeTimes times;
-            for (const auto &[model, out] :
-                 {std::pair{reference, &times.reference}, std::pair{variant, &times.variant}}) {
-                if (!model)
-                    continue;
-                auto profile = profileOnRandomSample(model, preprocessing, threads, kIterations,
-                                                     progress);
-                if (!profile) {
-                    times.error = QString::fromStdString(profile.status().message());
-                    break;
-                }
-                *out = modelTimes(*profile);
-            }
-            return times;
-        },
-        [this](NodeTimes times) { emit measured(times); });
+    m_job->run<NodeTimes>([] { return tr("Timing every node"); },
+                          [=](Progress &progress) {
+                              // Few runs: the overlay shows where time goes, not a benchmark (Compare is that).
+                              constexpr int kIterations = 3;
+                              NodeTimes times;
+                              for (const auto &[model, out] :
+                                   {std::pair{reference, &times.reference},
+                                    std::pair{variant, &times.variant}}) {
+                                  if (!model)
+                                      continue;
+                                  auto profile = profileOnRandomSample(model, preprocessing,
+                                                                       threads, kIterations,
+                                                                       progress);
+                                  if (!profile) {
+                                      times.error
+                                          = QString::fromStdString(profile.status().message());
+                                      break;
+                                  }
+                                  *out = modelTimes(*profile);
+                              }
+                              return times;
+                          },
+                          [this](NodeTimes times) { emit measured(times); });
 }
 
 } // namespace qs::ui

@@ -311,7 +311,7 @@ void VariantPane::layOut()
     LayoutOptions options = d->options;
     VariantLayout loaded{d->model, d->matching};
     d->job->run<std::shared_ptr<VariantLayout>>(
-        tr("Laying out the variant"),
+        [] { return tr("Laying out the variant"); },
         [reference, path, options, loaded](Progress &progress) mutable {
             auto out = std::make_shared<VariantLayout>(loaded);
             if (!out->model) {

@@ -274,21 +274,23 @@ void NodeDetailPane::decodeConstants(const std::shared_ptr<const Model> &model, 
         return tr("Reading %n constant tensor(s)...", "", count);
     });
     m_constantStatus->show();
-    m_decodeJob->run<QList<Constant>>(
-        tr("Reading constants"),
-        [model, refs = std::move(refs)](Progress &progress) {
-            QList<Constant> constants;
-            for (size_t i = 0; i < refs.size() && !progress.cancelled(); ++i) {
-                progress.report(int64_t(i), int64_t(refs.size()), refs[i].name);
-                constants.append(describeConstant(model, refs[i].name, *refs[i].proto));
-            }
-            return constants;
-        },
-        [this, nodeId](QList<Constant> constants) {
-            m_constantStatus->hide();
-            showConstants(std::move(constants));
-            emit constantsShown(nodeId);
-        });
+    m_decodeJob->run<QList<Constant>>([] { return tr("Reading constants"); },
+                                      [model, refs = std::move(refs)](Progress &progress) {
+                                          QList<Constant> constants;
+                                          for (size_t i = 0;
+                                               i < refs.size() && !progress.cancelled(); ++i) {
+                                              progress.report(int64_t(i), int64_t(refs.size()),
+                                                              refs[i].name);
+                                              constants.append(describeConstant(model, refs[i].name,
+                                                                                *refs[i].proto));
+                                          }
+                                          return constants;
+                                      },
+                                      [this, nodeId](QList<Constant> constants) {
+                                          m_constantStatus->hide();
+                                          showConstants(std::move(constants));
+                                          emit constantsShown(nodeId);
+                                      });
 }
 
 void NodeDetailPane::showConstants(QList<Constant> constants)

@@ -420,12 +420,15 @@ void QuantizePage::startQuantize()
     const std::shared_ptr<const Model> model = d->workbench->model();
     const std::string outputPath = out.toStdString();
     const int threads = settings::threads();
-    d->job->run<QuantizeOutcome>(
-        tr("Quantizing %1").arg(QFileInfo(d->workbench->modelPath()).fileName()),
-        [model, recipe, outputPath, threads](Progress &progress) {
-            return runQuantizeJob(model, recipe, outputPath, threads, progress);
-        },
-        [this, out](QuantizeOutcome outcome) { d->onJobDone(out, std::move(outcome)); });
+    d->job->run<QuantizeOutcome>([name = QFileInfo(d->workbench->modelPath())
+                                             .fileName()] { return tr("Quantizing %1").arg(name); },
+                                 [model, recipe, outputPath, threads](Progress &progress) {
+                                     return runQuantizeJob(model, recipe, outputPath, threads,
+                                                           progress);
+                                 },
+                                 [this, out](QuantizeOutcome outcome) {
+                                     d->onJobDone(out, std::move(outcome));
+                                 });
 }
 
 void QuantizePage::Private::onJobDone(const QString &outputPath, QuantizeOutcome outcome)

@@ -333,36 +333,35 @@ void MainWindow::loadModel(const QString &path)
     const QString fileName = QFileInfo(path).fileName();
     const std::string file = path.toStdString();
     // A load still running is superseded by this one (its model is dropped).
-    m_loadJob->run<Loaded>(
-        tr("Loading %1").arg(fileName),
-        [file](Progress &progress) {
-            Loaded loaded;
-            auto model = Model::load(file, progress);
-            if (model)
-                loaded.model = *model;
-            else
-                loaded.error = CoreMessages::text(model.status());
-            loaded.cancelled = progress.cancelled();
-            return loaded;
-        },
-        [this, path, fileName](Loaded loaded) {
-            if (!loaded.model) {
-                if (!loaded.cancelled) {
-                    showError(tr("Cannot open %1").arg(fileName), loaded.error);
-                    settings::removeRecentFile(path);
-                    rebuildRecentMenu();
-                }
-                emit openFailed(path, loaded.error);
-                return;
-            }
-            settings::setLastFolder(settings::Folder::Model, path);
-            settings::addRecentFile(path);
-            rebuildRecentMenu();
-            m_workbench->setModel(std::move(loaded.model), path);
-            setWindowTitle(tr("%1 - Quantscope").arg(fileName));
-            showModelFacts();
-            emit modelOpened(path);
-        });
+    m_loadJob->run<Loaded>([fileName] { return tr("Loading %1").arg(fileName); },
+                           [file](Progress &progress) {
+                               Loaded loaded;
+                               auto model = Model::load(file, progress);
+                               if (model)
+                                   loaded.model = *model;
+                               else
+                                   loaded.error = CoreMessages::text(model.status());
+                               loaded.cancelled = progress.cancelled();
+                               return loaded;
+                           },
+                           [this, path, fileName](Loaded loaded) {
+                               if (!loaded.model) {
+                                   if (!loaded.cancelled) {
+                                       showError(tr("Cannot open %1").arg(fileName), loaded.error);
+                                       settings::removeRecentFile(path);
+                                       rebuildRecentMenu();
+                                   }
+                                   emit openFailed(path, loaded.error);
+                                   return;
+                               }
+                               settings::setLastFolder(settings::Folder::Model, path);
+                               settings::addRecentFile(path);
+                               rebuildRecentMenu();
+                               m_workbench->setModel(std::move(loaded.model), path);
+                               setWindowTitle(tr("%1 - Quantscope").arg(fileName));
+                               showModelFacts();
+                               emit modelOpened(path);
+                           });
 }
 
 bool MainWindow::applyRecipeFile(const QString &path)

@@ -489,23 +489,24 @@ void TunePage::startTune()
             Qt::QueuedConnection);
     };
     std::shared_ptr<const TuneRunner> runner = d->runner;
-    d->job->run<TuneRunOutcome>(
-        tr("Tuning %1").arg(QFileInfo(request.modelPath).fileName()),
-        [runner, request, callbacks](Progress &progress) {
-            TuneRunOutcome outcome = runner->run(request, callbacks, progress);
-            outcome.cancelled = outcome.cancelled || progress.cancelled();
-            return outcome;
-        },
-        [this, generation](TuneRunOutcome outcome) {
-            // Queued after the last trial's call, so every trial is in the table by now.
-            QMetaObject::invokeMethod(
-                this,
-                [this, generation, outcome] {
-                    if (d->generation == generation)
-                        d->onDone(outcome);
-                },
-                Qt::QueuedConnection);
-        });
+    d->job->run<TuneRunOutcome>([name = QFileInfo(request.modelPath)
+                                            .fileName()] { return tr("Tuning %1").arg(name); },
+                                [runner, request, callbacks](Progress &progress) {
+                                    TuneRunOutcome outcome = runner->run(request, callbacks,
+                                                                         progress);
+                                    outcome.cancelled = outcome.cancelled || progress.cancelled();
+                                    return outcome;
+                                },
+                                [this, generation](TuneRunOutcome outcome) {
+                                    // Queued after the last trial's call, so every trial is in the table by now.
+                                    QMetaObject::invokeMethod(
+                                        this,
+                                        [this, generation, outcome] {
+                                            if (d->generation == generation)
+                                                d->onDone(outcome);
+                                        },
+                                        Qt::QueuedConnection);
+                                });
 }
 
 void TunePage::applyTrial(int row)

@@ -45,6 +45,98 @@ QString CoreMessages::stepPattern(MessageId id)
     case MessageId::StepTrial: return tr("trial %1: %2", "progress step");
     case MessageId::StepBiasCorrectionMeans:
         return tr("bias correction: input means on %1", "progress step");
+    case MessageId::StepGroupingNodes: return tr("grouping nodes", "progress step");
+    case MessageId::StepLayingOutBoxes: return tr("laying out %1 boxes", "progress step");
+    default: return dataPattern(id);
+    }
+}
+
+QString CoreMessages::dataPattern(MessageId id)
+{
+    switch (id) {
+    case MessageId::DataItemsIn: return tr("%1 %3 in %2", "sample data: count, folder, kind");
+    case MessageId::DataSomeItemsIn:
+        return tr("%1 of %2 %4 in %3", "sample data: count used, count found, folder, kind");
+    case MessageId::DataRandomSamples:
+        return tr("%1 random samples (seed %2)", "sample data: count, seed");
+    case MessageId::DataKindImages: return tr("images", "kind of sample data");
+    case MessageId::DataKindTensorFiles: return tr("tensor files", "kind of sample data");
+    case MessageId::DataKindFolders: return tr("sample folders", "kind of sample data");
+    default: return notePattern(id);
+    }
+}
+
+QString CoreMessages::notePattern(MessageId id)
+{
+    switch (id) {
+    case MessageId::GraphCycle:
+        return tr("graph has a cycle or inputs nobody produces; %1 nodes cannot be ordered, "
+                  "among them %2");
+    case MessageId::SubgraphCycle:
+        return tr("graph '%1' has a cycle or inputs nobody produces; %2 nodes cannot be ordered, "
+                  "among them %3");
+    case MessageId::OutputListedTwice: return tr("node '%1' lists output '%2' twice");
+    case MessageId::ValueProducedTwice:
+        return tr("value '%1' is produced by two nodes: '%2' and '%3'");
+    case MessageId::DuplicateNodeName:
+        return tr("duplicate node name '%1' (nodes %2 and %3); exclusion by name will match the "
+                  "first");
+    case MessageId::GraphOutputUnproduced:
+        return tr("graph output: '%1' is produced by no node, graph input or initializer");
+    case MessageId::SubgraphOutputUnproduced:
+        return tr("graph output: '%1' in the subgraph '%2' of %3 is produced by no node, graph "
+                  "input or initializer");
+    case MessageId::ShapeInferenceSkipped: return tr("shape inference skipped: %1");
+    case MessageId::PreparedFoldedConstants:
+        return tr("prepared for INT8: %1 constant nodes folded (Identity/Cast/Reshape... of "
+                  "initializers, shape computations), so that weights and biases are constants");
+    case MessageId::PreparedFoldedIntoConv:
+        return tr("prepared for INT8: %1 BatchNormalization/Mul/Add nodes folded into Conv "
+                  "weights");
+    case MessageId::PreparedHardSwish:
+        return tr("prepared for INT8: %1 decomposed HardSwish patterns made one HardSwish node");
+    case MessageId::OpsetRaised:
+        return tr("opset raised from %1 to %2 with ONNX's version converter (%3)");
+    case MessageId::OpsetNeededByQuantizedOps: return tr("quantized ops need it");
+    case MessageId::OpsetNeededBySixteenBit: return tr("16-bit activations need it");
+    case MessageId::EqualizationRescaled:
+        return tr("cross-layer equalization: %1 Conv/Gemm pairs rescaled (%2 sweeps)");
+    case MessageId::EqualizationNothingRescaled:
+        return tr("cross-layer equalization: 0 Conv/Gemm pairs rescaled");
+    case MessageId::EqualizationRelu6Replaced:
+        return tr("cross-layer equalization: %1 ReLU6 between rescaled pairs made ReLU (float "
+                  "outputs change where a value passed 6)");
+    case MessageId::EqualizationSkippedClips:
+        return tr("cross-layer equalization: %1 pairs left alone: a ReLU6 (Clip 0..6) between "
+                  "them is not scale-invariant");
+    case MessageId::BiasCorrected:
+        return tr("bias correction: %1 Conv/Gemm biases shifted by the mean error of their "
+                  "quantized weights on the calibration samples (mean |shift| %2)");
+    case MessageId::TensorNeverCalibrated:
+        return tr("tensor '%1' was never computed (or never finite) during calibration; it stays "
+                  "in float");
+    case MessageId::NoEvaluationFolder:
+        return tr("no evaluation folder: the targets are judged on %1, which says little about "
+                  "accuracy on real data");
+    case MessageId::Fp16OverflowBlocked:
+        return tr("%1 nodes kept in float32 before any trial: their FP32 outputs exceed float16's "
+                  "range on the evaluation data");
+    case MessageId::SearchStoppedEarly: return tr("the search stopped early: %1");
+    case MessageId::RecipeTrialSkipped: return tr("recipe search: a recipe was skipped: %1");
+    case MessageId::Fp16ControlFlow:
+        return tr("control flow stays float32 at its boundary; its subgraphs are converted");
+    case MessageId::Fp16OpTypeBlocked: return tr("op type %1 is in the float16 op block list");
+    case MessageId::Fp16NodeBlocked: return tr("the node is in the float16 node block list");
+    case MessageId::Fp16OtherDomain: return tr("ops of domain '%1' are not converted");
+    case MessageId::Fp16ParameterBeyondRange:
+        return tr("input '%1' holds %2, beyond the float16 range");
+    case MessageId::Fp16SparseConstant: return tr("sparse Constant values are not converted");
+    case MessageId::Fp16NoSchema: return tr("no schema for %1 at opset %2");
+    case MessageId::Fp16OutputHasNoHalfType: return tr("output '%1' has no float16 type in %2");
+    case MessageId::Fp16OutputTypeFromAttribute:
+        return tr("the type of output '%1' is set by an attribute in %2");
+    case MessageId::Fp16InputHasNoHalfType: return tr("input '%1' has no float16 type in %2");
+    case MessageId::Fp16InputTypeUnknown: return tr("the type of input '%1' is unknown");
     default: return QString();
     }
 }

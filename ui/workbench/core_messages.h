@@ -32,6 +32,10 @@ public:
 private:
     // Progress steps (util/progress.h's reportStep): short, said while a job runs.
     static QString stepPattern(MessageId id);
+    // What a sample source holds ("12 images in /data"), said in progress steps and reports.
+    static QString dataPattern(MessageId id);
+    // Notes of loading, quantizing and tuning (graph findings, preparation, recovery steps).
+    static QString notePattern(MessageId id);
 };
 
 } // namespace qs::ui

@@ -52,7 +52,7 @@ QThreadPool *engineThreadPool()
 struct JobController::Job
 {
     Workbench::Ticket ticket;
-    QString title;
+    Title title;
     std::shared_ptr<JobProgress> progress = std::make_shared<JobProgress>();
     std::function<void()> done;
     QFutureWatcher<void> *watcher = nullptr; // child of the controller, deleted after the job
@@ -87,7 +87,7 @@ JobController::~JobController()
         m_workbench->revokeTickets(this);
 }
 
-bool JobController::start(const QString &title, std::function<void(Progress &)> work,
+bool JobController::start(Title title, std::function<void(Progress &)> work,
                           std::function<void()> done)
 {
     if (!m_workbench)
@@ -109,12 +109,12 @@ bool JobController::start(const QString &title, std::function<void(Progress &)> 
     m_current = job;
     m_jobs.push_back(std::move(owned));
 
-    m_title = title;
+    m_title = job->title;
     m_lastTotal = -1;
     m_lastDone = 0;
     m_stepClock.start();
-    emit started(title);
-    emit progressChanged(-1, title, -1);
+    emit started(this->title());
+    emit progressChanged(-1, this->title(), -1);
     std::shared_ptr<JobProgress> progress = job->progress;
     QThreadPool *pool = m_runs == Runs::OnEngineThread ? engineThreadPool()
                                                        : QThreadPool::globalInstance();
@@ -176,7 +176,7 @@ void JobController::poll()
     // Worded at every poll: a language switched during the job applies to its step at once.
     const QString what = state.step.id != MessageId::None ? CoreMessages::text(state.step)
                                                           : state.what;
-    const QString step = what.isEmpty() ? m_title : what;
+    const QString step = what.isEmpty() ? title() : what;
     // A step of one unit (preparing a session, a runner's single call) says only that it began
     // or ended: a busy bar, not a full one before the real work has started.
     if (state.total <= 1) {
@@ -209,7 +209,7 @@ void JobController::onWorkerFinished(Job *job)
     const bool wanted = m_workbench && m_workbench->isCurrent(ended->ticket);
     if (wanted && ended->done)
         ended->done();
-    emit finished(ended->title, ended->cancelRequested || !wanted);
+    emit finished(ended->title ? ended->title() : QString(), ended->cancelRequested || !wanted);
 }
 
 QString formatDuration(int seconds)

@@ -77,21 +77,25 @@ public:
     ~JobController() override; // cancels and waits: a worker never outlives its controller
 
     bool isRunning() const { return m_current != nullptr; }
-    QString title() const { return m_title; }
+    // The running job's title in the current language ("Quantizing det.onnx").
+    QString title() const { return m_title ? m_title() : QString(); }
+
+    // A job's title is a tr() call kept as a function: the status bar words it again at every
+    // poll, so a language switched while the job runs applies to its title too.
+    using Title = std::function<QString()>;
 
     // Starts `work` on its thread pool, then `done` on the GUI thread (also after a cancel: the
     // core function returns a Cancelled status the callback shows or ignores), unless the result
     // is dropped. While another job of this controller runs, see WhenBusy.
-    bool start(const QString &title, std::function<void(Progress &)> work,
-               std::function<void()> done);
+    bool start(Title title, std::function<void(Progress &)> work, std::function<void()> done);
 
     // The same with a value handed from the worker to `done`.
     template<typename T>
-    bool run(const QString &title, std::function<T(Progress &)> work, std::function<void(T)> done)
+    bool run(Title title, std::function<T(Progress &)> work, std::function<void(T)> done)
     {
         auto result = std::make_shared<std::optional<T>>();
         return start(
-            title,
+            std::move(title),
             [result, work = std::move(work)](Progress &progress) {
                 result->emplace(work(progress));
             },
@@ -132,7 +136,7 @@ private:
     WhenBusy m_whenBusy;
     std::vector<std::unique_ptr<Job>> m_jobs; // the current one and superseded ones still running
     Job *m_current = nullptr;
-    QString m_title;
+    Title m_title;
     QTimer m_pollTimer;
     QElapsedTimer m_stepClock;
     int64_t m_lastTotal = -1; // the count the ETA clock times

@@ -62,7 +62,7 @@ Result<std::shared_ptr<CalibrationStatistics>> CalibrationStatistics::collect(
     auto samples = observeSamples(
         session, source, tensors,
         [&](const std::string &name, const Tensor &value) { addValues(collectors.at(name), value); },
-        makeMessage(MessageId::StepCalibratingOn, {source.describe()}), progress);
+        makeMessage(MessageId::StepCalibratingOn, {}, source.description()), progress);
     if (!samples)
         return samples.status();
     statistics->m_samples = *samples;
@@ -97,11 +97,9 @@ Result<CalibrationResult> CalibrationStatistics::rangesFor(const std::set<std::s
                                    "collected on another plan of the model)");
         const TensorStatistics &statistics = it->second;
         if (statistics.perSample.empty()) {
-            result.diagnostics.push_back({Severity::Warning,
-                                          "tensor '" + name
-                                              + "' was never computed (or never finite) during "
-                                                "calibration; it stays in float",
-                                          {}});
+            result.diagnostics.push_back(
+                diagnosticOf(Severity::Warning,
+                             makeMessage(MessageId::TensorNeverCalibrated, {name})));
             continue;
         }
         if (!histogram)

@@ -120,7 +120,7 @@ Result<CalibrationResult> calibrate(const Session &session, SampleSource &source
     auto samples = observeSamples(
         session, source, tensors,
         [&](const std::string &name, const Tensor &value) { addValues(collectors.at(name), value); },
-        makeMessage(MessageId::StepCalibratingOn, {source.describe()}), progress);
+        makeMessage(MessageId::StepCalibratingOn, {}, source.description()), progress);
     if (!samples)
         return samples.status();
     result.samples = *samples;
@@ -131,11 +131,9 @@ Result<CalibrationResult> calibrate(const Session &session, SampleSource &source
         if (auto range = finalRange(collector, settings))
             result.ranges.emplace(name, *range);
         else
-            result.diagnostics.push_back({Severity::Warning,
-                                          "tensor '" + name
-                                              + "' was never computed (or never finite) during "
-                                                "calibration; it stays in float",
-                                          {}});
+            result.diagnostics.push_back(
+                diagnosticOf(Severity::Warning,
+                             makeMessage(MessageId::TensorNeverCalibrated, {name})));
     }
     return result;
 }
