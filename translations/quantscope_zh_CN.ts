@@ -605,6 +605,14 @@
         <source>the type of input &apos;%1&apos; is unknown</source>
         <translation>输入“%1”的类型未知</translation>
     </message>
+    <message>
+        <source>it is part of a decomposed LayerNorm (ending at &apos;%1&apos;), which stays float: its mean and variance lose too much in 8 bits, and the engine runs it as one LayerNormalization</source>
+        <translation>它属于一个分解的 LayerNorm（结束于“%1”），该模式保持浮点：其均值和方差在 8 位下损失太大，引擎将其作为一个 LayerNormalization 运行</translation>
+    </message>
+    <message>
+        <source>it is part of a decomposed GELU (ending at &apos;%1&apos;), which stays float: the engine runs it as one Gelu</source>
+        <translation>它属于一个分解的 GELU（结束于“%1”），该模式保持浮点：引擎将其作为一个 Gelu 运行</translation>
+    </message>
 </context>
 <context>
     <name>ExclusionActions</name>

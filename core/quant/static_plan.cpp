@@ -1,5 +1,7 @@
 #include "quant/static_plan.h"
 
+#include "graph/graph.h"
+#include "graph/matchers.h"
 #include "model/attributes.h"
 #include "model/model.h"
 #include "tensor/tensor_io.h"
@@ -7,6 +9,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <limits>
+#include <unordered_map>
 
 namespace qs {
 
@@ -183,11 +186,46 @@ int StaticPlan::foldedInto(int producerId) const
     return -1;
 }
 
+// The nodes of the decomposed LayerNorms and GELUs torch writes below opset 17 / 20 (GraphIndex
+// ids of the main graph), each with why it stays float. Such a pattern is one operation written
+// as many: quantizing its Add/Mul steps put Q/DQ pairs inside it, which rounded the variance
+// plus epsilon to 8 bits and kept the engine (and ONNX Runtime) from fusing the pattern into one
+// LayerNormalization / Gelu kernel, so the INT8 text encoder ran slower than FP32 (issue 15). Its
+// input and output stay quantized where their producers and readers are.
+std::unordered_map<int, Message> floatPatternNodes(const Model &model)
+{
+    std::unordered_map<int, Message> inside;
+    // The Graph only reads the model while this function runs: a non-owning pointer.
+    auto graph = Graph::fromModel(std::shared_ptr<const Model>(&model, [](const Model *) {}));
+    if (!graph)
+        return inside; // the planner's own checks report what is wrong with the model
+    Graph &g = **graph;
+    auto mark = [&](const std::vector<NodeId> &nodes, NodeId last, MessageId why) {
+        const Message reason = makeMessage(why, {g.node(last).displayName});
+        for (const NodeId id : nodes)
+            if (g.node(id).sourceId >= 0)
+                inside.emplace(g.node(id).sourceId, reason);
+        if (g.node(last).sourceId >= 0)
+            inside.emplace(g.node(last).sourceId, reason);
+    };
+    for (const NodeId id : g.nodeIds()) {
+        if (const auto norm = matchLayerNorm(g, id)) {
+            mark(norm->nodes, norm->last, MessageId::InsideLayerNormPattern);
+        } else if (const auto gelu = matchGelu(g, id)) {
+            std::vector<NodeId> nodes = gelu->inner;
+            nodes.push_back(gelu->first);
+            mark(nodes, gelu->last, MessageId::InsideGeluPattern);
+        }
+    }
+    return inside;
+}
+
 StaticPlan planStaticQuantization(const Model &model, const NodeSelection &selection,
                                   bool symmetricActivations)
 {
     const GraphIndex &index = model.index();
     StaticPlan plan;
+    const std::unordered_map<int, Message> floatPatterns = floatPatternNodes(model);
     auto isConstant = [&](int graph, const std::string &name) {
         return index.constantTensor(graph, name) != nullptr;
     };
@@ -236,6 +274,10 @@ StaticPlan planStaticQuantization(const Model &model, const NodeSelection &selec
                 plan.coverage.addLeftInFloat(
                     {node.displayName, node.opType, std::move(reason), severity});
             };
+            if (const auto pattern = floatPatterns.find(nodeId); pattern != floatPatterns.end()) {
+                leaveInFloat(pattern->second, Severity::Info);
+                continue;
+            }
 
             if (*role == StaticRole::PassThrough) {
                 auto source = plan.activations.find(firstInput);

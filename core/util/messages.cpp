@@ -56,6 +56,13 @@ constexpr std::array kCatalogue = {
     CatalogueEntry{MessageId::NoQOperatorForm, "no_qoperator_form",
                    "the QOperator format has no standard ONNX op for %1 on int8 (the QDQ format "
                    "quantizes it)"},
+    CatalogueEntry{MessageId::InsideLayerNormPattern, "inside_layer_norm_pattern",
+                   "it is part of a decomposed LayerNorm (ending at '%1'), which stays float: its "
+                   "mean and variance lose too much in 8 bits, and the engine runs it as one "
+                   "LayerNormalization"},
+    CatalogueEntry{MessageId::InsideGeluPattern, "inside_gelu_pattern",
+                   "it is part of a decomposed GELU (ending at '%1'), which stays float: the "
+                   "engine runs it as one Gelu"},
     CatalogueEntry{MessageId::RandomCalibration, "random_calibration",
                    "no calibration folder: calibrating on %1 random inputs, ranges will not "
                    "match real data"},

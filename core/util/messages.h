@@ -40,6 +40,8 @@ enum class MessageId : uint16_t {
     NoCalibratedRange,         //
     QOperatorFloatInput,       // input value
     NoQOperatorForm,           // op type
+    InsideLayerNormPattern,    // the pattern's last node
+    InsideGeluPattern,         // the pattern's last node
 
     // Quantization notes (quant/quantizer.cpp).
     RandomCalibration,       // sample count

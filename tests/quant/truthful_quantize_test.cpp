@@ -235,5 +235,79 @@ TEST(TruthfulQuantize, Fp16KeepsTheExcludedOpTypesAndNodesInFloat)
     EXPECT_TRUE(result->coverage.leftInFloat().empty());
 }
 
+// x[2,4,16] -> MatMul -> LayerNorm and GELU as torch writes them below opsets 17 and 20 ->
+// MatMul -> y. Issue 15: their Add/Mul steps were quantized, which put Q/DQ pairs inside each
+// pattern (the variance plus epsilon rounded to 8 bits) and kept the engine from fusing them,
+// so the INT8 text encoder ran slower than its FP32 form.
+onnx::ModelProto normAndGeluModel()
+{
+    onnx::ModelProto model = makeModel(13);
+    onnx::GraphProto &g = *model.mutable_graph();
+    addInput(g, "x", {2, 4, 16});
+    addOutput(g, "y", {2, 4, 16});
+    randomInitializer(g, "w1", {16, 16}, 1);
+    randomInitializer(g, "w2", {16, 16}, 2);
+    randomInitializer(g, "gamma", {16}, 3);
+    randomInitializer(g, "beta", {16}, 4);
+    addFloatInitializer(g, "two", {}, {2.0f});
+    addFloatInitializer(g, "eps", {}, {1e-5f});
+    addFloatInitializer(g, "sqrt2", {}, {1.4142135f});
+    addFloatInitializer(g, "one", {}, {1.0f});
+    addFloatInitializer(g, "half", {}, {0.5f});
+    addNode(g, "MatMul", {"x", "w1"}, {"h"}, "matmul1");
+    setIntsAttribute(addNode(g, "ReduceMean", {"h"}, {"mean"}, "ln_mean"), "axes", {-1});
+    addNode(g, "Sub", {"h", "mean"}, {"d"}, "ln_sub");
+    addNode(g, "Pow", {"d", "two"}, {"d2"}, "ln_pow");
+    setIntsAttribute(addNode(g, "ReduceMean", {"d2"}, {"var"}, "ln_var"), "axes", {-1});
+    addNode(g, "Add", {"var", "eps"}, {"var_eps"}, "ln_eps");
+    addNode(g, "Sqrt", {"var_eps"}, {"std"}, "ln_sqrt");
+    addNode(g, "Div", {"d", "std"}, {"n"}, "ln_div");
+    addNode(g, "Mul", {"n", "gamma"}, {"scaled"}, "ln_scale");
+    addNode(g, "Add", {"scaled", "beta"}, {"normed"}, "ln_bias");
+    addNode(g, "Div", {"normed", "sqrt2"}, {"g_div"}, "gelu_div");
+    addNode(g, "Erf", {"g_div"}, {"g_erf"}, "gelu_erf");
+    addNode(g, "Add", {"g_erf", "one"}, {"g_add"}, "gelu_add");
+    addNode(g, "Mul", {"normed", "g_add"}, {"g_mul"}, "gelu_mul");
+    addNode(g, "Mul", {"g_mul", "half"}, {"gelu"}, "gelu_half");
+    addNode(g, "MatMul", {"gelu", "w2"}, {"y"}, "matmul2");
+    return model;
+}
+
+TEST(TruthfulQuantize, DecomposedLayerNormAndGeluStayFloatAsAWhole)
+{
+    for (const auto format : {quantscope::QUANT_FORMAT_QDQ, quantscope::QUANT_FORMAT_QOPERATOR}) {
+        quantscope::Recipe recipe = recipeFor(quantscope::QUANT_MODE_STATIC);
+        recipe.set_format(format);
+        auto result = quantize(normAndGeluModel(), recipe);
+        ASSERT_TRUE(result) << result.status().message();
+        // Both MatMuls are quantized; every step of the two patterns stays float, said so.
+        EXPECT_EQ(result->coverage.quantized(), 2);
+        for (const char *node : {"ln_eps", "ln_scale", "ln_bias"}) {
+            const NodeLeftInFloat *entry = leftInFloat(*result, node);
+            ASSERT_TRUE(entry) << node;
+            EXPECT_EQ(entry->reason.id, MessageId::InsideLayerNormPattern) << node;
+            EXPECT_EQ(entry->severity, Severity::Info);
+            EXPECT_NE(entry->reasonText().find("decomposed LayerNorm (ending at 'ln_bias')"),
+                      std::string::npos)
+                << entry->reasonText();
+        }
+        for (const char *node : {"gelu_add", "gelu_mul", "gelu_half"}) {
+            const NodeLeftInFloat *entry = leftInFloat(*result, node);
+            ASSERT_TRUE(entry) << node;
+            EXPECT_EQ(entry->reason.id, MessageId::InsideGeluPattern) << node;
+        }
+        // Quantized values only at the patterns' ends: the MatMuls' inputs.
+        const onnx::GraphProto &written = result->model.graph();
+        for (const auto &node : written.node()) {
+            if (node.op_type() != "QuantizeLinear" && node.op_type() != "QLinearMatMul"
+                && node.op_type() != "DynamicQuantizeLinear")
+                continue;
+            for (const char *inside : {"mean", "d", "d2", "var", "var_eps", "std", "n", "scaled",
+                                       "g_div", "g_erf", "g_add", "g_mul"})
+                EXPECT_NE(node.input(0), inside) << node.name();
+        }
+    }
+}
+
 } // namespace
 } // namespace qs

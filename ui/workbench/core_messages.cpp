@@ -180,6 +180,13 @@ QString CoreMessages::pattern(MessageId id)
     case MessageId::NoQOperatorForm:
         return tr("the QOperator format has no standard ONNX op for %1 on int8 (the QDQ format "
                   "quantizes it)");
+    case MessageId::InsideLayerNormPattern:
+        return tr("it is part of a decomposed LayerNorm (ending at '%1'), which stays float: its "
+                  "mean and variance lose too much in 8 bits, and the engine runs it as one "
+                  "LayerNormalization");
+    case MessageId::InsideGeluPattern:
+        return tr("it is part of a decomposed GELU (ending at '%1'), which stays float: the "
+                  "engine runs it as one Gelu");
     case MessageId::RandomCalibration:
         return tr("no calibration folder: calibrating on %1 random inputs, ranges will not match "
                   "real data");
