@@ -176,6 +176,23 @@ Result<bool> ConstantInt8Matmul::run(const uint8_t *a, int32_t aZero, const int8
     return true;
 }
 
+Result<const ConstantInt8Matmul::FloatB *> ConstantInt8Matmul::floatB(const KernelContext &ctx,
+                                                                      const Tensor &b,
+                                                                      const Tensor &bZeroPoint) const
+{
+    std::lock_guard lock(m_floatMutex);
+    if (!m_floatB) {
+        const int64_t k = b.dim(b.rank() - 2), n = b.dim(b.rank() - 1);
+        auto centredB = centred(ctx, b, 0, k, n, bZeroPoint, false, "B");
+        if (!centredB)
+            return centredB.status();
+        FloatB made;
+        made.largest = toFloat(*centredB, made.values);
+        m_floatB = std::move(made);
+    }
+    return &*m_floatB;
+}
+
 Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor &a,
                                           const Tensor &aZeroPoint, const Tensor &b,
                                           const Tensor &bZeroPoint, ConstantB constantB,
@@ -240,20 +257,30 @@ Result<IntegerMatmulResult> integerMatmul(const KernelContext &ctx, const Tensor
     const int64_t calls = stack ? 1 : batches;
     const int64_t rows = stack ? batches * m : m;
     std::vector<float> left, right, sums;
+    const float *rightValues = nullptr;
     int64_t largestB = 0;
     for (int64_t batch = 0; batch < calls; ++batch) {
         auto centredA = centred(ctx, a, batch * m * k, rows, k, aZeroPoint, true, "A");
         if (!centredA)
             return centredA.status();
         const int64_t largestA = toFloat(*centredA, left);
-        if (batch == 0 || bBatches != 1) {
+        if (cache && bBatches == 1) {
+            if (batch == 0) {
+                Result<const ConstantInt8Matmul::FloatB *> kept = cache->floatB(ctx, b, bZeroPoint);
+                if (!kept)
+                    return kept.status();
+                rightValues = (*kept)->values.data();
+                largestB = (*kept)->largest;
+            }
+        } else if (batch == 0 || bBatches != 1) {
             auto centredB = centred(ctx, b, (bBatches == 1 ? 0 : batch) * k * n, k, n, bZeroPoint,
                                     false, "B");
             if (!centredB)
                 return centredB.status();
             largestB = toFloat(*centredB, right);
+            rightValues = right.data();
         }
-        exactSlicedGemm(left.data(), k, right.data(), rows, k, n, largestA, largestB,
+        exactSlicedGemm(left.data(), k, rightValues, rows, k, n, largestA, largestB,
                         result.accumulator.mutableData<int32_t>() + batch * m * n, sums,
                         ctx.threads());
     }
