@@ -144,6 +144,18 @@ Status checkOperandRanks(const onnx::NodeProto &node,
         }
         return Status::ok();
     }
+    // MaxUnpool's indices I have X's shape; ONNX reads I's dim 1 as the output's channels
+    // (a 1-D I: SIGSEGV inside libonnx, found by the fuzzer).
+    if (op == "MaxUnpool" && node.input_size() >= 2) {
+        const int inputRank = rankOf(node.input(0)), indicesRank = rankOf(node.input(1));
+        if (indicesRank >= 0 && (indicesRank < 2 || (inputRank >= 0 && indicesRank != inputRank)))
+            return invalidArgument(
+                nodeLabel(node) + ": indices '" + node.input(1) + "' have rank "
+                + std::to_string(indicesRank) + "; they must have the rank of " + "input '"
+                + node.input(0) + "'"
+                + (inputRank >= 0 ? " (" + std::to_string(inputRank) + ")" : std::string()));
+        return Status::ok();
+    }
     const int weightIndex = op == "QLinearConv"                                            ? 3
                             : op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" ? 1
                                                                                            : -1;
