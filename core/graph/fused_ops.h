@@ -22,4 +22,9 @@ inline constexpr const char *kFusedActivationParamsAttribute = "qs_fused_activat
 // conv's weights or bias leave such a conv alone.
 inline constexpr const char *kScaledOutputAttribute = "qs_scaled_output";
 
+// INT: 1 on a QGemm whose 8-bit output was read only by a DequantizeLinear with the same scale
+// and zero point: it writes those dequantized floats itself, rounded to the 8-bit grid as the
+// pair would (runtime/fusion/dequantized_output.cpp).
+inline constexpr const char *kDequantizedOutputAttribute = "qs_dequantized_output";
+
 } // namespace qs

@@ -302,6 +302,42 @@ TEST(QdqFusion, GemmWithTransposedWeightsBiasAndReluBecomesQGemm)
     EXPECT_FALSE(observes(fused, "act"));
 }
 
+// DQ(a) -> MatMul(DQ(W)) -> Q -> DQ -> y, the graph output: the fused QLinearMatMul writes the
+// dequantized floats itself (no int8 value in between), on the same 8-bit grid as the pair.
+TEST(QdqFusion, MatMulWhoseOutputIsOnlyDequantizedWritesFloats)
+{
+    onnx::ModelProto model = makeModel(13);
+    onnx::GraphProto &graph = *model.mutable_graph();
+    addInput(graph, "a", {5, 24});
+    const std::string a = quantizeDequantize(graph, "a", {0.04f, 128});
+    std::mt19937 random(21);
+    std::uniform_int_distribution<int> value(-60, 60);
+    std::vector<int8_t> weights(24 * 12);
+    for (int8_t &w : weights)
+        w = int8_t(value(random));
+    addConstant<int8_t>(graph, "w_q", {24, 12}, weights, onnx::TensorProto::INT8);
+    addConstant<float>(graph, "w_scale", {}, {0.003f}, onnx::TensorProto::FLOAT);
+    addNode(graph, "DequantizeLinear", {"w_q", "w_scale"}, {"w"});
+    addNode(graph, "MatMul", {a, "w"}, {"product"});
+    const std::string product = quantizeDequantize(graph, "product", {0.02f, 3, true});
+    addNode(graph, "Identity", {product}, {"y"});
+    addOutput(graph, "y", {});
+    const Tensor input = Tensor::fromVector<float>({5, 24}, randomNormal(120, 22));
+    const Outcome fused = runModel(model, {{"a", input}}, true);
+    const Outcome reference = runModel(model, {{"a", input}}, false);
+    expectWithinSteps(fused, reference, 0.02f, 1, 0.02);
+    EXPECT_FALSE(observes(fused, "product_quantized"));
+    EXPECT_FALSE(observes(fused, "product"));
+    EXPECT_TRUE(observes(fused, "product_dequantized"));
+    // Every value is on the output's 8-bit grid: (q - 3) * 0.02 for an int8 q.
+    for (const float y : fused.output) {
+        const float q = y / 0.02f + 3.0f;
+        EXPECT_NEAR(q, std::nearbyint(q), 1e-3f) << y;
+        EXPECT_GE(q, -128.0f);
+        EXPECT_LE(q, 127.0f);
+    }
+}
+
 // The dynamic-quantization spelling DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul(scale)
 // -> Add(bias) becomes one MatMulIntegerToFloat: the same integers, the same float steps.
 TEST(QdqFusion, DynamicMatMulChainBecomesOneNode)

@@ -53,6 +53,17 @@ public:
     Result<bool> apply(Graph &graph, PassContext &context) override;
 };
 
+// QGemm / QLinearMatMul -> DequantizeLinear (same scale and zero point, its only reader) becomes
+// one QGemm writing the dequantized floats (kDequantizedOutputAttribute): one pass over the
+// output instead of int8 out, then float out (a recommender's 8 x 20000 scores; a transformer's
+// MatMuls feeding float LayerNorms, Softmax and Gelu).
+class FuseDequantizedMatMulOutput final : public GraphPass
+{
+public:
+    std::string_view name() const override { return "FuseDequantizedMatMulOutput"; }
+    Result<bool> apply(Graph &graph, PassContext &context) override;
+};
+
 class DropQdqAroundDataMovement final : public GraphPass
 {
 public:

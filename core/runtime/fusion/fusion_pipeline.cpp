@@ -29,6 +29,9 @@ PassPipeline engineFusionPipeline()
     //    table after (4) made the QLinearMul, and the Conv before it takes that table.
     pipeline.add<FuseGatedTables>();
     pipeline.add<FuseLookupIntoConv>();
+    //    A matmul whose int8 output only goes back to float writes the floats itself, after the
+    //    passes above took every int8 reader they could.
+    pipeline.add<FuseDequantizedMatMulOutput>();
     // 5. Layout last of the int8 passes: it needs every int8 producer and reader in place.
     pipeline.add<KeepInt8ActivationsChannelsLast>();
     // 6. The dynamic-quantization MatMul spelling; independent of the QDQ passes.

@@ -1,4 +1,5 @@
 // MatMulInteger (int32 output), QLinearMatMul and QGemm (requantized 8-bit output).
+#include "graph/fused_ops.h"
 #include "runtime/ops/quant/integer_matmul.h"
 #include "runtime/ops/quant/quant_kernels.h"
 
@@ -43,9 +44,11 @@ float scalarOrAt(const Tensor &t, int64_t index)
 class QLinearMatMulKernel : public Kernel
 {
 public:
-    QLinearMatMulKernel(std::optional<FusedActivation> activation, ConstantB constantB)
+    QLinearMatMulKernel(std::optional<FusedActivation> activation, ConstantB constantB,
+                        bool dequantizedOutput = false)
         : m_activation(activation)
         , m_constantB(constantB)
+        , m_dequantizedOutput(dequantizedOutput)
     {}
 
     Status compute(KernelContext &ctx) const override
@@ -74,6 +77,8 @@ public:
             requantization.multipliers.push_back(a * scalarOrAt(bScale, c) / ys);
         requantization.bias = bias.empty() ? nullptr : bias.data<int32_t>();
         requantization.clamp = RequantizeClamp::of(m_activation, ys);
+        if (m_dequantizedOutput)
+            requantization.dequantizeScale = ys;
         const ChannelLayout layout{result->accumulator.elementCount() / std::max<int64_t>(n, 1), n,
                                    1};
         return requantizeToOutput(ctx, result->accumulator, yZeroPoint, layout, requantization);
@@ -82,6 +87,7 @@ public:
 private:
     std::optional<FusedActivation> m_activation;
     ConstantB m_constantB;
+    bool m_dequantizedOutput;  // writes (y - y_zero_point) * y_scale as float32
     ConstantInt8Matmul m_int8; // B packed once, when constant
 };
 
@@ -97,7 +103,11 @@ Result<std::unique_ptr<Kernel>> createQLinearMatMul(const KernelInfo &info)
 }
 Result<std::unique_ptr<Kernel>> createQGemm(const KernelInfo &info)
 {
-    return makeKernel<QLinearMatMulKernel>(info.fusedActivation(), constantBExactness(info, 3));
+    auto dequantized = info.getInt(kDequantizedOutputAttribute, 0);
+    if (!dequantized)
+        return dequantized.status();
+    return makeKernel<QLinearMatMulKernel>(info.fusedActivation(), constantBExactness(info, 3),
+                                           *dequantized != 0);
 }
 
 } // namespace qs::ops

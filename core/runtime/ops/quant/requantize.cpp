@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 namespace qs::ops {
 
@@ -13,38 +14,54 @@ constexpr int64_t kParallelElements = 1 << 15;
 struct Bounds
 {
     float low, high, zeroPoint, min, max;
+    float dequantizeScale; // for a float output
 };
 
+// The 8-bit value `q` (already saturated, as a float) stored as Y: as it is, or dequantized.
+template<typename Y>
+Y store(float q, const Bounds &b)
+{
+    if constexpr (std::is_same_v<Y, float>)
+        return (q - b.zeroPoint) * b.dequantizeScale;
+    else
+        return static_cast<Y>(q);
+}
+
 // One run of `count` elements that share one multiplier and bias (a convolution channel's map).
-template<typename Q>
-void requantizeUniform(const int32_t *acc, Q *y, int64_t count, float multiplier, int32_t bias,
+template<typename Y>
+void requantizeUniform(const int32_t *acc, Y *y, int64_t count, float multiplier, int32_t bias,
                        const Bounds &b)
 {
     for (int64_t i = 0; i < count; ++i) {
         const float scaled = float(acc[i] + bias) * multiplier;
         const float q = std::nearbyint(std::clamp(scaled, b.low, b.high)) + b.zeroPoint;
-        y[i] = static_cast<Q>(std::clamp(q, b.min, b.max));
+        y[i] = store<Y>(std::clamp(q, b.min, b.max), b);
     }
 }
 
 // One row of `count` channels, each with its own multiplier and bias (a matmul's output row).
-template<typename Q>
-void requantizePerElement(const int32_t *acc, Q *y, int64_t count, const float *multipliers,
+template<typename Y>
+void requantizePerElement(const int32_t *acc, Y *y, int64_t count, const float *multipliers,
                           const int32_t *bias, const Bounds &b)
 {
     for (int64_t i = 0; i < count; ++i) {
         const float scaled = float(acc[i] + bias[i]) * multipliers[i];
         const float q = std::nearbyint(std::clamp(scaled, b.low, b.high)) + b.zeroPoint;
-        y[i] = static_cast<Q>(std::clamp(q, b.min, b.max));
+        y[i] = store<Y>(std::clamp(q, b.min, b.max), b);
     }
 }
 
-template<typename Q>
-void requantizeAll(const int32_t *acc, Q *y, const ChannelLayout &layout, const Requantization &r,
+// Q is the 8-bit grid (its bounds), Y what is stored: Q, or float when dequantizing.
+template<typename Q, typename Y>
+void requantizeAll(const int32_t *acc, Y *y, const ChannelLayout &layout, const Requantization &r,
                    float zeroPoint, int threads)
 {
-    const Bounds bounds{r.clamp.low, r.clamp.high, zeroPoint, float(std::numeric_limits<Q>::min()),
-                        float(std::numeric_limits<Q>::max())};
+    const Bounds bounds{r.clamp.low,
+                        r.clamp.high,
+                        zeroPoint,
+                        float(std::numeric_limits<Q>::min()),
+                        float(std::numeric_limits<Q>::max()),
+                        r.dequantizeScale.value_or(1.0f)};
     const int64_t channels = layout.channels, inner = layout.inner;
     const bool parallel = threads > 1 && layout.outer * channels * inner >= kParallelElements;
     if (inner == 1) {
@@ -82,14 +99,23 @@ Status requantizeToOutput(KernelContext &ctx, const Tensor &acc, const Tensor &y
         return ctx.error("internal: requantization constants do not fit the accumulator "
                          + acc.describe());
     const int32_t *in = acc.data<int32_t>();
+    const bool dequantize = requantization.dequantizeScale.has_value();
+    auto run = [&](auto grid, float zeroPoint) {
+        using Q = decltype(grid);
+        if (dequantize) {
+            Tensor &y = ctx.allocateOutput(0, DType::Float32, acc.shape());
+            requantizeAll<Q>(in, y.mutableData<float>(), layout, requantization, zeroPoint,
+                             ctx.threads());
+        } else {
+            Tensor &y = ctx.allocateOutput(0, DTypeOf<Q>::value, acc.shape());
+            requantizeAll<Q>(in, y.mutableData<Q>(), layout, requantization, zeroPoint,
+                             ctx.threads());
+        }
+    };
     if (yZeroPoint.dtype() == DType::UInt8) {
-        Tensor &y = ctx.allocateOutput(0, DType::UInt8, acc.shape());
-        requantizeAll(in, y.mutableData<uint8_t>(), layout, requantization,
-                      float(yZeroPoint.data<uint8_t>()[0]), ctx.threads());
+        run(uint8_t{}, float(yZeroPoint.data<uint8_t>()[0]));
     } else if (yZeroPoint.dtype() == DType::Int8) {
-        Tensor &y = ctx.allocateOutput(0, DType::Int8, acc.shape());
-        requantizeAll(in, y.mutableData<int8_t>(), layout, requantization,
-                      float(yZeroPoint.data<int8_t>()[0]), ctx.threads());
+        run(int8_t{}, float(yZeroPoint.data<int8_t>()[0]));
     } else {
         return ctx.error("y_zero_point must be int8 or uint8, got " + yZeroPoint.describe());
     }

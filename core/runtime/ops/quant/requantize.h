@@ -47,10 +47,15 @@ struct Requantization
     std::vector<float> multipliers;
     const int32_t *bias = nullptr;
     RequantizeClamp clamp;
+    // Set: the output is float, each 8-bit value mapped back as (y - y_zero_point) * this, the
+    // y_scale (a DequantizeLinear fused into the kernel, fused_ops.h's
+    // kDequantizedOutputAttribute).
+    std::optional<float> dequantizeScale;
 };
 
 // y = saturate(round_half_even(clamp((acc + bias[c]) * multiplier[c])) + y_zero_point), with
-// y allocated as output 0 in y_zero_point's type (int8 or uint8). Shared by QLinearMatMul,
+// y allocated as output 0 in y_zero_point's type (int8 or uint8), or as float32 holding
+// (y - y_zero_point) * dequantizeScale when that is set. Shared by QLinearMatMul,
 // QGemm and QLinearConv. Written as flat loops over a channel's run of elements so that the
 // compiler vectorizes them: a transformer's QLinearMatMuls spent as long here (one division per
 // element to find the channel) as in oneDNN's GEMM.
