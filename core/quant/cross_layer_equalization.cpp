@@ -298,16 +298,10 @@ std::vector<Message> EqualizationResult::notes() const
 
 std::string EqualizationResult::summary() const
 {
-    std::string text = "cross-layer equalization: " + std::to_string(pairs)
-                       + " Conv/Gemm pairs rescaled";
-    if (pairs > 0)
-        text += " (" + std::to_string(sweeps) + " sweeps)";
-    if (relu6Replaced > 0)
-        text += ", " + std::to_string(relu6Replaced)
-                + " ReLU6 between them made ReLU (float outputs change where a value passed 6)";
-    if (skippedBoundedClips > 0)
-        text += "; " + std::to_string(skippedBoundedClips)
-                + " pairs left alone: a ReLU6 (Clip 0..6) between them is not scale-invariant";
+    // The notes' English, so the wording lives once, in the message catalogue.
+    std::string text;
+    for (const Message &note : notes())
+        text += (text.empty() ? "" : "; ") + englishText(note);
     return text;
 }
 

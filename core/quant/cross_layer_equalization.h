@@ -73,7 +73,8 @@ struct EqualizationResult
     int skippedBoundedClips = 0;
     int relu6Replaced = 0;
     int sweeps = 0;
-    // "cross-layer equalization: 17 Conv pairs rescaled (3 sweeps)", with what else happened
+    // notes() in English, joined with "; ":
+    // "cross-layer equalization: 17 Conv/Gemm pairs rescaled (3 sweeps)"
     std::string summary() const;
     // The same as coded notes, one per fact (the GUI words each in its language).
     std::vector<Message> notes() const;
